@@ -164,7 +164,9 @@ func QueueDeletedRecently() *Error {
 }
 
 // InvalidParameterValue is SQS's generic validation error; msg is the whole message.
-func InvalidParameterValue(msg string, args ...any) *Error { return kInvalidParameterValue.err(msg, args...) }
+func InvalidParameterValue(msg string, args ...any) *Error {
+	return kInvalidParameterValue.err(msg, args...)
+}
 
 // InvalidParameterValueFor formats SQS's "Value X for parameter P is invalid. Reason: R." message.
 func InvalidParameterValueFor(value any, param, reason string) *Error {
@@ -177,7 +179,9 @@ func MissingParameter(param string) *Error {
 }
 
 // InvalidAttributeName reports an unknown or misplaced attribute name; msg is the whole message.
-func InvalidAttributeName(msg string, args ...any) *Error { return kInvalidAttributeName.err(msg, args...) }
+func InvalidAttributeName(msg string, args ...any) *Error {
+	return kInvalidAttributeName.err(msg, args...)
+}
 
 // UnknownAttribute reports an attribute name SQS does not know: "Unknown Attribute X.".
 func UnknownAttribute(name string) *Error {
@@ -193,7 +197,9 @@ func InvalidAttributeValue(attr, reason string) *Error {
 }
 
 // InvalidAttributeValueMsg reports a bad queue attribute value with a whole message.
-func InvalidAttributeValueMsg(msg string, args ...any) *Error { return kInvalidAttributeValue.err(msg, args...) }
+func InvalidAttributeValueMsg(msg string, args ...any) *Error {
+	return kInvalidAttributeValue.err(msg, args...)
+}
 
 // ReceiptHandleIsInvalid reports a receipt handle that is not one SQS issued.
 func ReceiptHandleIsInvalid(handle string) *Error {
