@@ -1,0 +1,66 @@
+// Package faults injects SQS faults deterministically: into sqsmock's engine, and into any real
+// *sqs.Client as smithy-go middleware, from one Plan.
+//
+// A Plan is an ordered list of Rules (toxiproxy's toxics, for SQS). A rule matches operations
+// (SDK names such as "SendMessage"), a queue (name or URL, exact, glob or regular expression) and
+// optionally a message (body substring or regular expression, attribute values); it fires with
+// a probability, at most Times times, after the first After matches, inside a window measured
+// on the plan's Clock. Its Kind says what happens. Every firing is recorded as an Injection.
+// Plans are Go values, or JSON/YAML files (ParseJSON, ParseYAML, Load):
+//
+//	seed: 42
+//	rules:
+//	  - name: throttle-sends
+//	    kind: error
+//	    errorCode: RequestThrottled
+//	    operations: [SendMessage]
+//	    queue: "orders-*"
+//	    probability: 0.2
+//	  - kind: latency
+//	    latency: 250ms
+//	    jitter: 50ms
+//
+// # Placements
+//
+// The engine placement is sqsmock.WithFaults(plan): the engine calls Plan.Decide once per
+// operation and Plan.DecideMessage once per message and applies the Decision. The client
+// placement is Middleware(plan) (or WithPlan) in sqs.Options.APIOptions of any *sqs.Client,
+// against AWS, LocalStack, ElasticMQ or the mock server. A rule a placement cannot honour is
+// rejected with an error by NewMiddleware, by Plan.Validate, and by Add/SetRules once the plan is
+// attached to that placement.
+//
+//	Kind                 Level      Engine (Decide/DecideMessage)         Client (Middleware)
+//	-------------------  ---------  ------------------------------------  ---------------------------------------------
+//	Error                operation  any operation                         any operation; per attempt, retried as from AWS
+//	Throttle             operation  any operation                         any operation; per attempt (retries take tokens)
+//	Latency              operation  any operation; waits on the mock clock any operation; per attempt, via the Sleeper
+//	ResetBeforeApply     operation  any operation                         any operation; per attempt, nothing sent
+//	ResetAfterApply      operation  any operation                         any operation; sent, then reset: retry duplicates
+//	Timeout              operation  any operation                         any operation; per attempt (Applied: sent first)
+//	FalseEmpty           operation  ReceiveMessage                        ReceiveMessage (server not called)
+//	Reorder              operation  ReceiveMessage                        ReceiveMessage (returned messages shuffled)
+//	LostDelete           message    DeleteMessage, DeleteMessageBatch     DeleteMessage, DeleteMessageBatch (not sent)
+//	DuplicateDelivery    message    ReceiveMessage (new receipt handle)   ReceiveMessage (same receipt handle)
+//	DelayedVisibility    message    SendMessage[Batch], ReceiveMessage,   SendMessage[Batch] (DelaySeconds, whole
+//	                                ChangeMessageVisibility[Batch]        seconds), ReceiveMessage (held back)
+//	PartialBatchFailure  message    SendMessageBatch, DeleteMessageBatch, the same (failed entries are not sent)
+//	                                ChangeMessageVisibilityBatch
+//
+// The client placement also rejects message predicates on operations whose requests carry no
+// message body (DeleteMessage, ChangeMessageVisibility and their batches): the client cannot see
+// the message there.
+//
+// # Determinism
+//
+// Each rule draws from its own PCG stream (math/rand/v2), seeded by the plan's seed and the
+// rule's name. For a given seed and the same sequence of decisions at the same clock times, a
+// plan injects the same faults with the same parameters in the same order; see Plan.
+//
+// # Error codes
+//
+// Error, Throttle and PartialBatchFailure name SQS errors by legacy code or JSON shape; the status
+// and fault come from the SDK's service/sqs/schemas (for example RequestThrottled 403 and
+// ThrottlingException 400, both retried by the SDK's default retryer; OverLimit 403 and
+// KmsThrottled, code KMS.ThrottlingException, 400, not retried; InternalError 500 and
+// ServiceUnavailable 503, retried). See ErrorCodes and NewServiceError.
+package faults

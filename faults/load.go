@@ -1,0 +1,180 @@
+package faults
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// ruleDoc is the file form of a Rule: durations are strings such as "250ms" or "1m30s".
+type ruleDoc struct {
+	Name         string            `json:"name,omitempty" yaml:"name,omitempty"`
+	Kind         Kind              `json:"kind" yaml:"kind"`
+	Operations   []string          `json:"operations,omitempty" yaml:"operations,omitempty"`
+	Queue        string            `json:"queue,omitempty" yaml:"queue,omitempty"`
+	QueueRegexp  string            `json:"queueRegexp,omitempty" yaml:"queueRegexp,omitempty"`
+	Message      *MessagePredicate `json:"message,omitempty" yaml:"message,omitempty"`
+	Probability  float64           `json:"probability,omitempty" yaml:"probability,omitempty"`
+	Times        int               `json:"times,omitempty" yaml:"times,omitempty"`
+	After        int               `json:"after,omitempty" yaml:"after,omitempty"`
+	From         string            `json:"from,omitempty" yaml:"from,omitempty"`
+	Until        string            `json:"until,omitempty" yaml:"until,omitempty"`
+	ErrorCode    string            `json:"errorCode,omitempty" yaml:"errorCode,omitempty"`
+	ErrorMessage string            `json:"errorMessage,omitempty" yaml:"errorMessage,omitempty"`
+	Rate         float64           `json:"rate,omitempty" yaml:"rate,omitempty"`
+	Burst        int               `json:"burst,omitempty" yaml:"burst,omitempty"`
+	Latency      string            `json:"latency,omitempty" yaml:"latency,omitempty"`
+	Jitter       string            `json:"jitter,omitempty" yaml:"jitter,omitempty"`
+	Distribution Distribution      `json:"distribution,omitempty" yaml:"distribution,omitempty"`
+	Delay        string            `json:"delay,omitempty" yaml:"delay,omitempty"`
+	Applied      bool              `json:"applied,omitempty" yaml:"applied,omitempty"`
+	EntryIDs     []string          `json:"entryIds,omitempty" yaml:"entryIds,omitempty"`
+}
+
+// planDoc is the file form of a Plan.
+type planDoc struct {
+	Seed  uint64 `json:"seed" yaml:"seed"`
+	Rules []Rule `json:"rules" yaml:"rules"`
+}
+
+func durString(d time.Duration) string {
+	if d == 0 {
+		return ""
+	}
+	return d.String()
+}
+
+func (r Rule) doc() ruleDoc {
+	return ruleDoc{
+		Name: r.Name, Kind: r.Kind, Operations: r.Operations, Queue: r.Queue, QueueRegexp: r.QueueRegexp,
+		Message: r.Message, Probability: r.Probability, Times: r.Times, After: r.After,
+		From: durString(r.From), Until: durString(r.Until), ErrorCode: r.ErrorCode, ErrorMessage: r.ErrorMessage,
+		Rate: r.Rate, Burst: r.Burst, Latency: durString(r.Latency), Jitter: durString(r.Jitter),
+		Distribution: r.Distribution, Delay: durString(r.Delay), Applied: r.Applied, EntryIDs: r.EntryIDs,
+	}
+}
+
+func (d ruleDoc) rule() (Rule, error) {
+	r := Rule{
+		Name: d.Name, Kind: d.Kind, Operations: d.Operations, Queue: d.Queue, QueueRegexp: d.QueueRegexp,
+		Message: d.Message, Probability: d.Probability, Times: d.Times, After: d.After,
+		ErrorCode: d.ErrorCode, ErrorMessage: d.ErrorMessage, Rate: d.Rate, Burst: d.Burst,
+		Distribution: d.Distribution, Applied: d.Applied, EntryIDs: d.EntryIDs,
+	}
+	for _, f := range []struct {
+		name string
+		s    string
+		d    *time.Duration
+	}{{"from", d.From, &r.From}, {"until", d.Until, &r.Until}, {"latency", d.Latency, &r.Latency},
+		{"jitter", d.Jitter, &r.Jitter}, {"delay", d.Delay, &r.Delay}} {
+		if f.s == "" {
+			continue
+		}
+		v, err := time.ParseDuration(f.s)
+		if err != nil {
+			return Rule{}, fmt.Errorf("faults: rule %q: %s: %w", d.Name, f.name, err)
+		}
+		*f.d = v
+	}
+	return r, nil
+}
+
+// MarshalJSON encodes the rule with durations as strings ("250ms").
+func (r Rule) MarshalJSON() ([]byte, error) { return json.Marshal(r.doc()) }
+
+// UnmarshalJSON decodes a rule written as MarshalJSON writes it. Unknown fields are errors.
+func (r *Rule) UnmarshalJSON(data []byte) error {
+	var d ruleDoc
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&d); err != nil {
+		return fmt.Errorf("faults: rule: %w", err)
+	}
+	v, err := d.rule()
+	if err != nil {
+		return err
+	}
+	*r = v
+	return nil
+}
+
+// MarshalYAML encodes the rule with durations as strings ("250ms").
+func (r Rule) MarshalYAML() (any, error) { return r.doc(), nil }
+
+// UnmarshalYAML decodes a rule written as MarshalYAML writes it. Unknown fields are errors.
+func (r *Rule) UnmarshalYAML(n *yaml.Node) error {
+	var d ruleDoc
+	if err := decodeYAMLStrict(n, &d); err != nil {
+		return fmt.Errorf("faults: rule: %w", err)
+	}
+	v, err := d.rule()
+	if err != nil {
+		return err
+	}
+	*r = v
+	return nil
+}
+
+// decodeYAMLStrict decodes a node rejecting unknown fields (yaml.Node.Decode does not).
+func decodeYAMLStrict(n *yaml.Node, v any) error {
+	b, err := yaml.Marshal(n)
+	if err != nil {
+		return err
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	return dec.Decode(v)
+}
+
+// ParseJSON reads a plan: {"seed": 42, "rules": [{"kind": "error", "errorCode": "RequestThrottled",
+// "operations": ["SendMessage"], "probability": 0.5}]}. Durations are strings ("250ms").
+// Unknown fields and invalid rules are errors.
+func ParseJSON(data []byte) (*Plan, error) {
+	var d planDoc
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&d); err != nil {
+		return nil, fmt.Errorf("faults: plan: %w", err)
+	}
+	return NewPlan(d.Seed, d.Rules...)
+}
+
+// ParseYAML reads a plan in YAML, with the same fields as ParseJSON.
+func ParseYAML(data []byte) (*Plan, error) {
+	var d planDoc
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&d); err != nil {
+		return nil, fmt.Errorf("faults: plan: %w", err)
+	}
+	return NewPlan(d.Seed, d.Rules...)
+}
+
+// Load reads a plan file: YAML for .yaml and .yml, JSON otherwise.
+func Load(path string) (*Plan, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".yaml", ".yml":
+		return ParseYAML(data)
+	}
+	return ParseJSON(data)
+}
+
+// MarshalJSON encodes the plan's seed and rules in the form ParseJSON reads.
+func (p *Plan) MarshalJSON() ([]byte, error) {
+	return json.Marshal(planDoc{Seed: p.Seed(), Rules: p.Rules()})
+}
+
+// MarshalYAML encodes the plan's seed and rules in the form ParseYAML reads.
+func (p *Plan) MarshalYAML() (any, error) {
+	return planDoc{Seed: p.Seed(), Rules: p.Rules()}, nil
+}

@@ -1,0 +1,476 @@
+package faults
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"reflect"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+)
+
+// WithPlan is an sqs.Options function that adds Middleware(p) to the client's APIOptions:
+//
+//	client := sqs.NewFromConfig(cfg, faults.WithPlan(plan))
+func WithPlan(p *Plan) func(*sqs.Options) {
+	mw := Middleware(p)
+	return func(o *sqs.Options) { o.APIOptions = append(o.APIOptions, mw) }
+}
+
+// Middleware returns the client placement of p for sqs.Options.APIOptions. If p has a rule the
+// client placement cannot honour, every call fails with that error; use NewMiddleware to get the
+// error up front. Call it once per client: the returned value holds the messages that
+// DuplicateDelivery and DelayedVisibility keep back for later receives.
+func Middleware(p *Plan) func(*middleware.Stack) error {
+	mw, err := NewMiddleware(p)
+	if err != nil {
+		return func(*middleware.Stack) error { return err }
+	}
+	return mw
+}
+
+// NewMiddleware returns the client placement of p for sqs.Options.APIOptions, or an error if p
+// has a rule this placement cannot honour. After it, Add and SetRules reject such rules too.
+//
+// Per-attempt faults (Error, Throttle, Latency, ResetBeforeApply, ResetAfterApply, Timeout) are
+// injected innermost in the Deserialize step, where the HTTP client would be called: inside the
+// SDK's retry loop, so the SDK deserializes an injected error from a synthetic SQS JSON error
+// response (status, x-amzn-query-error header, __type) and its retryer classifies it exactly as
+// one from AWS; resets and timeouts are the errors net/http returns, so they are retried as
+// connection errors; ResetAfterApply sends the request to the server first, so a retry applies it
+// twice. Per-call faults (LostDelete, DuplicateDelivery, DelayedVisibility, FalseEmpty, Reorder,
+// PartialBatchFailure) act at the start of the Initialize step, outside the retry loop, on the
+// input and output values:
+//
+//   - LostDelete: DeleteMessage returns success without calling the server; lost entries of a
+//     DeleteMessageBatch are not sent and are reported in Successful.
+//   - PartialBatchFailure: the failed entries are not sent (as when SQS fails an entry, they are
+//     not applied) and are reported in Failed with the rule's code and SenderFault = !server fault.
+//   - DelayedVisibility: on SendMessage[Batch] it adds Delay (rounded up to seconds, capped at
+//     900) to DelaySeconds, so the server delays the message (SQS rejects per-message delays on
+//     FIFO queues); on ReceiveMessage it keeps a received message back and returns it to a later
+//     receive from the same queue Delay later (the server's visibility timeout keeps running).
+//   - DuplicateDelivery: a received message is returned again to a later receive from the same
+//     queue, Delay later, with the same receipt handle and ApproximateReceiveCount increased if it
+//     was requested.
+//   - FalseEmpty: ReceiveMessage returns no messages without calling the server.
+//   - Reorder: the messages of a ReceiveMessage are shuffled.
+func NewMiddleware(p *Plan) (func(*middleware.Stack) error, error) {
+	if p == nil {
+		return nil, fmt.Errorf("faults: nil plan")
+	}
+	if err := p.attach(Client); err != nil {
+		return nil, err
+	}
+	s := &clientState{plan: p}
+	return func(stack *middleware.Stack) error {
+		if err := stack.Initialize.Add(&initializeMiddleware{s}, middleware.Before); err != nil {
+			return err
+		}
+		return stack.Deserialize.Add(&attemptMiddleware{s}, middleware.After)
+	}, nil
+}
+
+// clientState is what one client placement keeps between calls.
+type clientState struct {
+	plan *Plan
+	mu   sync.Mutex
+	held []heldMessage // messages kept back for a later receive
+	ids  atomic.Uint64 // request ids of synthetic responses
+}
+
+type heldMessage struct {
+	queueURL string
+	due      time.Time
+	msg      types.Message
+}
+
+// callKey is the stack value carrying the Call of the operation to the attempt middleware.
+type callKey struct{}
+
+func attemptKind(k Kind) bool {
+	switch k {
+	case Error, Throttle, Latency, ResetBeforeApply, ResetAfterApply, Timeout:
+		return true
+	}
+	return false
+}
+
+// attemptMiddleware injects per-attempt faults where the HTTP client would be called.
+type attemptMiddleware struct{ s *clientState }
+
+func (*attemptMiddleware) ID() string { return "faults.Attempt" }
+
+func (m *attemptMiddleware) HandleDeserialize(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (
+	middleware.DeserializeOutput, middleware.Metadata, error,
+) {
+	call, _ := middleware.GetStackValue(ctx, callKey{}).(Call)
+	if call.Operation == "" {
+		call.Operation = middleware.GetOperationName(ctx)
+	}
+	p := m.s.plan
+	p.mu.Lock()
+	call.Now = p.clock.Now()
+	d := p.decide(call, attemptKind)
+	p.mu.Unlock()
+
+	method, url := http.MethodPost, ""
+	if req, ok := in.Request.(*smithyhttp.Request); ok {
+		method, url = req.Method, req.URL.String()
+	}
+	empty := middleware.DeserializeOutput{RawResponse: &smithyhttp.Response{Response: &http.Response{Header: http.Header{}, Body: http.NoBody}}}
+	if d.Latency > 0 {
+		if err := p.sleep(ctx, d.Latency); err != nil {
+			return empty, middleware.Metadata{}, &smithy.CanceledError{Err: err}
+		}
+	}
+	transportErr := func() error {
+		if d.Transport == Timeout {
+			return &smithyhttp.RequestSendError{Err: TimeoutError(method, url)}
+		}
+		return &smithyhttp.RequestSendError{Err: ResetError(method, url)}
+	}
+	switch {
+	case d.Transport != "" && d.Applied:
+		out, md, err := next.HandleDeserialize(ctx, in)
+		if resp, ok := out.RawResponse.(*smithyhttp.Response); ok && resp.Body != nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			_ = resp.Body.Close()
+		}
+		if err != nil {
+			return out, md, err
+		}
+		return empty, md, transportErr()
+	case d.Transport != "":
+		return empty, middleware.Metadata{}, transportErr()
+	case d.Error != nil:
+		return middleware.DeserializeOutput{RawResponse: &smithyhttp.Response{Response: m.s.errorResponse(d.Error)}}, middleware.Metadata{}, nil
+	}
+	return next.HandleDeserialize(ctx, in)
+}
+
+// errorResponse is the HTTP response SQS sends for e over AWS JSON 1.0.
+func (s *clientState) errorResponse(e *ServiceError) *http.Response {
+	body, _ := json.Marshal(map[string]string{"__type": e.TypeName(), "message": e.Message})
+	n := s.ids.Add(1)
+	h := http.Header{}
+	h.Set("Content-Type", "application/x-amz-json-1.0")
+	h.Set("X-Amzn-Requestid", fmt.Sprintf("fa017500-0000-4000-8000-%012d", n))
+	h.Set("X-Amzn-Query-Error", e.QueryErrorHeader())
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	return &http.Response{
+		Status:        fmt.Sprintf("%d %s", e.Status, http.StatusText(e.Status)),
+		StatusCode:    e.Status,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        h,
+		Body:          io.NopCloser(bytes.NewReader(body)),
+		ContentLength: int64(len(body)),
+	}
+}
+
+// initializeMiddleware applies per-call faults to inputs and outputs, outside the retry loop.
+type initializeMiddleware struct{ s *clientState }
+
+func (*initializeMiddleware) ID() string { return "faults.Call" }
+
+func (m *initializeMiddleware) HandleInitialize(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+	middleware.InitializeOutput, middleware.Metadata, error,
+) {
+	call := Call{Operation: middleware.GetOperationName(ctx), QueueURL: queueOf(in.Parameters)}
+	call.QueueName = QueueName(call.QueueURL)
+	if v, ok := in.Parameters.(*sqs.SendMessageInput); ok && v != nil {
+		call.Message = &Message{Body: aws.ToString(v.MessageBody), Attributes: attributeStrings(v.MessageAttributes)}
+	}
+	ctx = middleware.WithStackValue(ctx, callKey{}, call)
+
+	switch v := in.Parameters.(type) {
+	case *sqs.SendMessageInput:
+		return m.sendMessage(ctx, call, v, in, next)
+	case *sqs.SendMessageBatchInput:
+		return m.sendMessageBatch(ctx, call, v, in, next)
+	case *sqs.DeleteMessageInput:
+		return m.deleteMessage(ctx, call, v, in, next)
+	case *sqs.DeleteMessageBatchInput:
+		return m.deleteMessageBatch(ctx, call, v, in, next)
+	case *sqs.ChangeMessageVisibilityBatchInput:
+		return m.changeVisibilityBatch(ctx, call, v, in, next)
+	case *sqs.ReceiveMessageInput:
+		return m.receiveMessage(ctx, call, v, in, next)
+	}
+	return next.HandleInitialize(ctx, in)
+}
+
+// decideMessages runs DecideMessage for each message under one lock.
+func (m *initializeMiddleware) decideMessages(call Call, msgs []Message) []MessageDecision {
+	p := m.s.plan
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	call.Now = p.clock.Now()
+	out := make([]MessageDecision, len(msgs))
+	for i, msg := range msgs {
+		out[i] = p.decideMessage(call, msg)
+	}
+	return out
+}
+
+func delaySeconds(base int32, extra time.Duration) int32 {
+	s := int64(base) + int64((extra+time.Second-1)/time.Second)
+	return int32(min(s, 900))
+}
+
+func batchError(id string, e *ServiceError) types.BatchResultErrorEntry {
+	return types.BatchResultErrorEntry{Id: aws.String(id), Code: aws.String(e.Code), Message: aws.String(e.Message), SenderFault: !e.Server}
+}
+
+func (m *initializeMiddleware) sendMessage(ctx context.Context, call Call, v *sqs.SendMessageInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
+	middleware.InitializeOutput, middleware.Metadata, error,
+) {
+	d := m.decideMessages(call, []Message{*call.Message})[0]
+	if d.ExtraDelay > 0 {
+		cp := *v
+		cp.DelaySeconds = delaySeconds(v.DelaySeconds, d.ExtraDelay)
+		in.Parameters = &cp
+	}
+	return next.HandleInitialize(ctx, in)
+}
+
+func (m *initializeMiddleware) sendMessageBatch(ctx context.Context, call Call, v *sqs.SendMessageBatchInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
+	middleware.InitializeOutput, middleware.Metadata, error,
+) {
+	msgs := make([]Message, len(v.Entries))
+	for i, e := range v.Entries {
+		msgs[i] = Message{EntryID: aws.ToString(e.Id), Body: aws.ToString(e.MessageBody), Attributes: attributeStrings(e.MessageAttributes)}
+	}
+	ds := m.decideMessages(call, msgs)
+	var failed []types.BatchResultErrorEntry
+	var keep []types.SendMessageBatchRequestEntry
+	changed := false
+	for i, e := range v.Entries {
+		switch d := ds[i]; {
+		case d.Fail != nil:
+			failed = append(failed, batchError(aws.ToString(e.Id), d.Fail))
+			changed = true
+		case d.ExtraDelay > 0:
+			e.DelaySeconds = delaySeconds(e.DelaySeconds, d.ExtraDelay)
+			keep = append(keep, e)
+			changed = true
+		default:
+			keep = append(keep, e)
+		}
+	}
+	if !changed {
+		return next.HandleInitialize(ctx, in)
+	}
+	if len(keep) == 0 && len(v.Entries) > 0 {
+		return middleware.InitializeOutput{Result: &sqs.SendMessageBatchOutput{Failed: failed, Successful: []types.SendMessageBatchResultEntry{}}}, middleware.Metadata{}, nil
+	}
+	cp := *v
+	cp.Entries = keep
+	in.Parameters = &cp
+	out, md, err := next.HandleInitialize(ctx, in)
+	if res, ok := out.Result.(*sqs.SendMessageBatchOutput); ok && err == nil && res != nil {
+		res.Failed = append(res.Failed, failed...)
+	}
+	return out, md, err
+}
+
+func (m *initializeMiddleware) deleteMessage(ctx context.Context, call Call, v *sqs.DeleteMessageInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
+	middleware.InitializeOutput, middleware.Metadata, error,
+) {
+	d := m.decideMessages(call, []Message{{ReceiptHandle: aws.ToString(v.ReceiptHandle)}})[0]
+	if d.LostDelete {
+		return middleware.InitializeOutput{Result: &sqs.DeleteMessageOutput{}}, middleware.Metadata{}, nil
+	}
+	return next.HandleInitialize(ctx, in)
+}
+
+func (m *initializeMiddleware) deleteMessageBatch(ctx context.Context, call Call, v *sqs.DeleteMessageBatchInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
+	middleware.InitializeOutput, middleware.Metadata, error,
+) {
+	msgs := make([]Message, len(v.Entries))
+	for i, e := range v.Entries {
+		msgs[i] = Message{EntryID: aws.ToString(e.Id), ReceiptHandle: aws.ToString(e.ReceiptHandle)}
+	}
+	ds := m.decideMessages(call, msgs)
+	var failed []types.BatchResultErrorEntry
+	var lost []types.DeleteMessageBatchResultEntry
+	var keep []types.DeleteMessageBatchRequestEntry
+	for i, e := range v.Entries {
+		switch d := ds[i]; {
+		case d.Fail != nil:
+			failed = append(failed, batchError(aws.ToString(e.Id), d.Fail))
+		case d.LostDelete:
+			lost = append(lost, types.DeleteMessageBatchResultEntry{Id: e.Id})
+		default:
+			keep = append(keep, e)
+		}
+	}
+	if len(keep) == len(v.Entries) {
+		return next.HandleInitialize(ctx, in)
+	}
+	if len(keep) == 0 {
+		return middleware.InitializeOutput{Result: &sqs.DeleteMessageBatchOutput{Failed: failed, Successful: lost}}, middleware.Metadata{}, nil
+	}
+	cp := *v
+	cp.Entries = keep
+	in.Parameters = &cp
+	out, md, err := next.HandleInitialize(ctx, in)
+	if res, ok := out.Result.(*sqs.DeleteMessageBatchOutput); ok && err == nil && res != nil {
+		res.Failed = append(res.Failed, failed...)
+		res.Successful = append(res.Successful, lost...)
+	}
+	return out, md, err
+}
+
+func (m *initializeMiddleware) changeVisibilityBatch(ctx context.Context, call Call, v *sqs.ChangeMessageVisibilityBatchInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
+	middleware.InitializeOutput, middleware.Metadata, error,
+) {
+	msgs := make([]Message, len(v.Entries))
+	for i, e := range v.Entries {
+		msgs[i] = Message{EntryID: aws.ToString(e.Id), ReceiptHandle: aws.ToString(e.ReceiptHandle)}
+	}
+	ds := m.decideMessages(call, msgs)
+	var failed []types.BatchResultErrorEntry
+	var keep []types.ChangeMessageVisibilityBatchRequestEntry
+	for i, e := range v.Entries {
+		if d := ds[i]; d.Fail != nil {
+			failed = append(failed, batchError(aws.ToString(e.Id), d.Fail))
+			continue
+		}
+		keep = append(keep, e)
+	}
+	if len(failed) == 0 {
+		return next.HandleInitialize(ctx, in)
+	}
+	if len(keep) == 0 {
+		return middleware.InitializeOutput{Result: &sqs.ChangeMessageVisibilityBatchOutput{Failed: failed, Successful: []types.ChangeMessageVisibilityBatchResultEntry{}}}, middleware.Metadata{}, nil
+	}
+	cp := *v
+	cp.Entries = keep
+	in.Parameters = &cp
+	out, md, err := next.HandleInitialize(ctx, in)
+	if res, ok := out.Result.(*sqs.ChangeMessageVisibilityBatchOutput); ok && err == nil && res != nil {
+		res.Failed = append(res.Failed, failed...)
+	}
+	return out, md, err
+}
+
+func (m *initializeMiddleware) receiveMessage(ctx context.Context, call Call, v *sqs.ReceiveMessageInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
+	middleware.InitializeOutput, middleware.Metadata, error,
+) {
+	p := m.s.plan
+	p.mu.Lock()
+	call.Now = p.clock.Now()
+	d := p.decide(call, func(k Kind) bool { return k == FalseEmpty || k == Reorder })
+	p.mu.Unlock()
+	if d.FalseEmpty {
+		return middleware.InitializeOutput{Result: &sqs.ReceiveMessageOutput{Messages: []types.Message{}}}, middleware.Metadata{}, nil
+	}
+	out, md, err := next.HandleInitialize(ctx, in)
+	res, ok := out.Result.(*sqs.ReceiveMessageOutput)
+	if err != nil || !ok || res == nil {
+		return out, md, err
+	}
+	msgs := make([]Message, len(res.Messages))
+	for i, msg := range res.Messages {
+		msgs[i] = Message{MessageID: aws.ToString(msg.MessageId), ReceiptHandle: aws.ToString(msg.ReceiptHandle),
+			Body: aws.ToString(msg.Body), Attributes: attributeStrings(msg.MessageAttributes)}
+	}
+	ds := m.decideMessages(call, msgs)
+	now := p.Now()
+	limit := max(int(v.MaxNumberOfMessages), 1)
+
+	m.s.mu.Lock()
+	var keep []types.Message
+	for i, msg := range res.Messages {
+		d := ds[i]
+		if d.Duplicate {
+			m.s.held = append(m.s.held, heldMessage{queueURL: call.QueueURL, due: now.Add(d.DuplicateAfter), msg: redelivered(msg)})
+		}
+		if d.ExtraDelay > 0 {
+			m.s.held = append(m.s.held, heldMessage{queueURL: call.QueueURL, due: now.Add(d.ExtraDelay), msg: msg})
+			continue
+		}
+		keep = append(keep, msg)
+	}
+	for i := 0; i < len(m.s.held) && len(keep) < limit; {
+		h := m.s.held[i]
+		if h.queueURL == call.QueueURL && !h.due.After(now) {
+			keep = append(keep, h.msg)
+			m.s.held = slices.Delete(m.s.held, i, i+1)
+			continue
+		}
+		i++
+	}
+	m.s.mu.Unlock()
+
+	if keep == nil {
+		keep = []types.Message{}
+	}
+	d.Shuffle(len(keep), func(i, j int) { keep[i], keep[j] = keep[j], keep[i] })
+	res.Messages = keep
+	return out, md, err
+}
+
+// redelivered is msg as a later delivery shows it: ApproximateReceiveCount increased if present.
+func redelivered(msg types.Message) types.Message {
+	if msg.Attributes == nil {
+		return msg
+	}
+	attrs := make(map[string]string, len(msg.Attributes))
+	for k, v := range msg.Attributes {
+		attrs[k] = v
+	}
+	if n, err := strconv.Atoi(attrs[string(types.MessageSystemAttributeNameApproximateReceiveCount)]); err == nil {
+		attrs[string(types.MessageSystemAttributeNameApproximateReceiveCount)] = strconv.Itoa(n + 1)
+	}
+	msg.Attributes = attrs
+	return msg
+}
+
+// attributeStrings flattens message attributes to strings (Binary as base64).
+func attributeStrings(attrs map[string]types.MessageAttributeValue) map[string]string {
+	if len(attrs) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(attrs))
+	for k, v := range attrs {
+		if v.StringValue != nil {
+			out[k] = *v.StringValue
+		} else if v.BinaryValue != nil {
+			out[k] = base64.StdEncoding.EncodeToString(v.BinaryValue)
+		}
+	}
+	return out
+}
+
+// queueOf returns an input's QueueUrl, or its QueueName for CreateQueue and GetQueueUrl.
+func queueOf(params any) string {
+	rv := reflect.ValueOf(params)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
+		return ""
+	}
+	for _, name := range []string{"QueueUrl", "QueueName"} {
+		f := rv.Elem().FieldByName(name)
+		if f.IsValid() && f.Type() == reflect.TypeFor[*string]() && !f.IsNil() {
+			return f.Elem().String()
+		}
+	}
+	return ""
+}

@@ -1,0 +1,397 @@
+package faults
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Kind is what a rule does when it fires.
+type Kind string
+
+// The fault kinds. Operation-level kinds act on a whole call (one attempt, for the middleware);
+// message-level kinds act on one message of it (the message of SendMessage or DeleteMessage, one
+// entry of a batch, one message a receive returns). See the package documentation for which
+// placement supports which kind.
+const (
+	// Error fails the call with the SQS error ErrorCode (e.g. "RequestThrottled", "OverLimit",
+	// "KmsThrottled", "InternalError", "ServiceUnavailable"), with the status and fault SQS uses.
+	Error Kind = "error"
+	// Throttle is a token bucket of Rate requests per second and Burst: calls above the rate fail
+	// with ErrorCode (default "RequestThrottled").
+	Throttle Kind = "throttle"
+	// Latency delays the call by Latency, optionally spread by Jitter with Distribution.
+	Latency Kind = "latency"
+	// ResetBeforeApply resets the connection before the request reaches the server: nothing is
+	// applied and the client sees a retryable connection error.
+	ResetBeforeApply Kind = "reset-before-apply"
+	// ResetAfterApply lets the server apply the request, then resets the connection before the
+	// response is read: a retrying client applies it again (a duplicate send).
+	ResetAfterApply Kind = "reset-after-apply"
+	// Timeout makes the attempt time out on the client after Latency; with Applied the server
+	// applied the request first.
+	Timeout Kind = "timeout"
+	// LostDelete makes DeleteMessage (or a DeleteMessageBatch entry) report success without
+	// deleting: the message comes back when its visibility timeout expires.
+	LostDelete Kind = "lost-delete"
+	// DuplicateDelivery delivers a received message once more to a later receive, Delay after it
+	// was first delivered.
+	DuplicateDelivery Kind = "duplicate-delivery"
+	// DelayedVisibility makes a message visible Delay later than it should be: a sent message
+	// (SendMessage, SendMessageBatch), a received message whose visibility expires
+	// (ReceiveMessage), or a visibility change (ChangeMessageVisibility[Batch], engine only).
+	DelayedVisibility Kind = "delayed-visibility"
+	// FalseEmpty makes a ReceiveMessage return no messages although some are available.
+	FalseEmpty Kind = "false-empty"
+	// Reorder shuffles the messages a ReceiveMessage returns.
+	Reorder Kind = "reorder"
+	// PartialBatchFailure fails chosen entries of a batch (EntryIDs, message predicate,
+	// Probability per entry) with ErrorCode (default "InternalError"); they are not applied.
+	PartialBatchFailure Kind = "partial-batch-failure"
+)
+
+// Kinds lists every kind.
+func Kinds() []Kind {
+	return []Kind{Error, Throttle, Latency, ResetBeforeApply, ResetAfterApply, Timeout, LostDelete,
+		DuplicateDelivery, DelayedVisibility, FalseEmpty, Reorder, PartialBatchFailure}
+}
+
+// MessageLevel reports whether the kind is decided per message (DecideMessage) rather than per
+// operation (Decide).
+func (k Kind) MessageLevel() bool {
+	switch k {
+	case LostDelete, DuplicateDelivery, DelayedVisibility, PartialBatchFailure:
+		return true
+	}
+	return false
+}
+
+// Distribution is how a Latency rule spreads its delay around Latency.
+type Distribution string
+
+// Latency distributions.
+const (
+	// Fixed always waits Latency (the default when Jitter is 0).
+	Fixed Distribution = "fixed"
+	// Uniform waits uniformly in [Latency-Jitter, Latency+Jitter] (the default when Jitter > 0).
+	Uniform Distribution = "uniform"
+	// Normal waits Latency plus a normal deviate with standard deviation Jitter, never below 0.
+	Normal Distribution = "normal"
+)
+
+// MessagePredicate restricts a rule to messages whose body or attributes match. All set fields
+// must hold.
+type MessagePredicate struct {
+	BodyContains string            `json:"bodyContains,omitempty" yaml:"bodyContains,omitempty"`
+	BodyRegexp   string            `json:"bodyRegexp,omitempty" yaml:"bodyRegexp,omitempty"`
+	Attributes   map[string]string `json:"attributes,omitempty" yaml:"attributes,omitempty"` // message attribute name → string value
+}
+
+// Rule is one fault: what it matches, when it fires, and what it does.
+//
+// A rule matches a call when the operation is in Operations (empty: the kind's usual operations,
+// see DefaultOperations), the queue matches Queue and QueueRegexp, and the message matches
+// Message. Of the matching calls it skips the first After, then fires with Probability, at most
+// Times times, and only inside the window [From, Until) measured from the plan's start.
+type Rule struct {
+	Name string // unique in a plan; recorded with each injection. Empty: "<kind>#<n>".
+	Kind Kind
+
+	Operations []string // SDK operation names, e.g. "SendMessage"
+	// Queue is a queue name or URL, exact or a glob where * matches any run of characters and ?
+	// one character. It is tried against both the URL and the name (the URL's last path segment).
+	Queue       string
+	QueueRegexp string            // a regular expression tried against both the URL and the name
+	Message     *MessagePredicate // nil: any message, and calls without one
+
+	Probability float64       // chance to fire, per match (per entry for message-level kinds); 0 means 1
+	Times       int           // fire at most this many times; 0: no limit
+	After       int           // let the first After matches pass
+	From        time.Duration // window start, from the plan's start
+	Until       time.Duration // window end, from the plan's start; 0: no end
+
+	ErrorCode    string        // Error, Throttle, PartialBatchFailure: the SQS error code or shape
+	ErrorMessage string        // optional error message; empty takes SQS's wording
+	Rate         float64       // Throttle: sustained requests per second
+	Burst        int           // Throttle: bucket size; 0 means 1
+	Latency      time.Duration // Latency: the delay; Timeout: how long the attempt hangs first
+	Jitter       time.Duration // Latency: spread around Latency
+	Distribution Distribution  // Latency: Fixed, Uniform or Normal
+	Delay        time.Duration // DuplicateDelivery, DelayedVisibility: the extra delay
+	Applied      bool          // Timeout: the server applied the request before the client gave up
+	EntryIDs     []string      // message-level kinds: only these batch entry ids
+}
+
+// The operations of SQS, as the SDK names them.
+var operations = []string{
+	"AddPermission", "CancelMessageMoveTask", "ChangeMessageVisibility", "ChangeMessageVisibilityBatch",
+	"CreateQueue", "DeleteMessage", "DeleteMessageBatch", "DeleteQueue", "GetQueueAttributes", "GetQueueUrl",
+	"ListDeadLetterSourceQueues", "ListMessageMoveTasks", "ListQueueTags", "ListQueues", "PurgeQueue",
+	"ReceiveMessage", "RemovePermission", "SendMessage", "SendMessageBatch", "SetQueueAttributes",
+	"StartMessageMoveTask", "TagQueue", "UntagQueue",
+}
+
+// DefaultOperations are the operations a rule of kind k applies to when its Operations is empty.
+// nil means every operation.
+func DefaultOperations(k Kind) []string {
+	switch k {
+	case LostDelete:
+		return []string{"DeleteMessage", "DeleteMessageBatch"}
+	case DuplicateDelivery, FalseEmpty, Reorder:
+		return []string{"ReceiveMessage"}
+	case DelayedVisibility:
+		return []string{"SendMessage", "SendMessageBatch"}
+	case PartialBatchFailure:
+		return []string{"SendMessageBatch", "DeleteMessageBatch", "ChangeMessageVisibilityBatch"}
+	}
+	return nil
+}
+
+// Placement is where a plan runs.
+type Placement string
+
+// Placements.
+const (
+	// Engine is inside sqsmock: every kind on its operations.
+	Engine Placement = "engine"
+	// Client is faults.Middleware on an *sqs.Client, against any backend.
+	Client Placement = "client"
+)
+
+// allowedOperations is the set a kind may name in a placement; nil means any operation.
+func allowedOperations(k Kind, pl Placement) []string {
+	if k == DelayedVisibility {
+		if pl == Client {
+			return []string{"SendMessage", "SendMessageBatch", "ReceiveMessage"}
+		}
+		return []string{"SendMessage", "SendMessageBatch", "ReceiveMessage", "ChangeMessageVisibility", "ChangeMessageVisibilityBatch"}
+	}
+	return DefaultOperations(k)
+}
+
+// compiled is a rule with its matchers, counters, RNG stream and bucket.
+type compiled struct {
+	Rule
+	ops     map[string]bool // nil: any
+	queueRe *regexp.Regexp  // from Queue when it is a glob
+	queueRx *regexp.Regexp
+	bodyRx  *regexp.Regexp
+	entries map[string]bool
+
+	matches, fired int
+	rng            *rand.Rand
+	tokens         float64
+	refilled       time.Time
+}
+
+// validate checks a rule for a placement (empty: placement-independent checks only).
+func (r *Rule) validate(pl Placement) error {
+	fail := func(format string, args ...any) error {
+		return fmt.Errorf("faults: rule %q (%s): %s", r.Name, r.Kind, fmt.Sprintf(format, args...))
+	}
+	if !slices.Contains(Kinds(), r.Kind) {
+		return fail("unknown kind %q", r.Kind)
+	}
+	if r.Probability < 0 || r.Probability > 1 {
+		return fail("probability %v is not in [0, 1]", r.Probability)
+	}
+	if r.Times < 0 || r.After < 0 {
+		return fail("times and after must not be negative")
+	}
+	if r.From < 0 || r.Until < 0 || (r.Until > 0 && r.Until <= r.From) {
+		return fail("window [%v, %v) is empty or negative", r.From, r.Until)
+	}
+	if r.Latency < 0 || r.Jitter < 0 || r.Delay < 0 {
+		return fail("durations must not be negative")
+	}
+	for _, op := range r.Operations {
+		if !slices.Contains(operations, op) {
+			return fail("unknown operation %q (use SDK names such as SendMessage)", op)
+		}
+	}
+	if allowed := allowedOperations(r.Kind, pl); allowed != nil {
+		for _, op := range r.Operations {
+			if !slices.Contains(allowed, op) {
+				where := ""
+				if pl != "" {
+					where = " in the " + string(pl) + " placement"
+				}
+				return fail("cannot apply to %s%s (supported: %s)", op, where, strings.Join(allowed, ", "))
+			}
+		}
+	}
+	switch r.Kind {
+	case Error:
+		if r.ErrorCode == "" {
+			return fail("needs an errorCode")
+		}
+		if _, ok := lookupError(r.ErrorCode); !ok {
+			return fail("unknown error code %q (known: %s)", r.ErrorCode, strings.Join(ErrorCodes(), ", "))
+		}
+	case Throttle:
+		if r.Rate <= 0 || r.Burst < 0 {
+			return fail("needs rate > 0 and burst >= 0")
+		}
+		if _, ok := lookupError(r.throttleCode()); !ok {
+			return fail("unknown error code %q", r.ErrorCode)
+		}
+	case Latency:
+		if r.Latency == 0 && r.Jitter == 0 {
+			return fail("needs latency or jitter")
+		}
+		switch r.Distribution {
+		case "", Fixed, Uniform, Normal:
+		default:
+			return fail("unknown distribution %q", r.Distribution)
+		}
+	}
+	if r.Queue != "" {
+		if _, err := globRegexp(r.Queue); err != nil {
+			return fail("queue pattern: %v", err)
+		}
+	}
+	if r.QueueRegexp != "" {
+		if _, err := regexp.Compile(r.QueueRegexp); err != nil {
+			return fail("queueRegexp: %v", err)
+		}
+	}
+	if m := r.Message; m != nil && m.BodyRegexp != "" {
+		if _, err := regexp.Compile(m.BodyRegexp); err != nil {
+			return fail("message bodyRegexp: %v", err)
+		}
+	}
+	if pl == Client && r.Message != nil {
+		for _, op := range r.effectiveOperations() {
+			if op != "SendMessage" && op != "SendMessageBatch" && op != "ReceiveMessage" {
+				return fail("has a message predicate but the client placement only sees message bodies and attributes on SendMessage, SendMessageBatch and ReceiveMessage; name those operations")
+			}
+		}
+	}
+	return nil
+}
+
+// effectiveOperations is Operations or the kind's defaults; nil means any (all operations).
+func (r *Rule) effectiveOperations() []string {
+	if len(r.Operations) > 0 {
+		return r.Operations
+	}
+	if d := DefaultOperations(r.Kind); d != nil {
+		return d
+	}
+	return operations
+}
+
+func (r *Rule) throttleCode() string {
+	if r.ErrorCode == "" {
+		return "RequestThrottled"
+	}
+	return r.ErrorCode
+}
+
+// compile builds the matchers of a validated rule.
+func compile(r Rule) *compiled {
+	c := &compiled{Rule: r}
+	c.Operations = slices.Clone(r.Operations)
+	c.EntryIDs = slices.Clone(r.EntryIDs)
+	if r.Message != nil {
+		m := *r.Message
+		if m.Attributes != nil {
+			attrs := make(map[string]string, len(m.Attributes))
+			for k, v := range m.Attributes {
+				attrs[k] = v
+			}
+			m.Attributes = attrs
+		}
+		c.Message = &m
+		if m.BodyRegexp != "" {
+			c.bodyRx = regexp.MustCompile(m.BodyRegexp)
+		}
+	}
+	if ops := r.Operations; len(ops) > 0 || DefaultOperations(r.Kind) != nil {
+		c.ops = map[string]bool{}
+		for _, op := range r.effectiveOperations() {
+			c.ops[op] = true
+		}
+	}
+	if r.Queue != "" {
+		c.queueRe, _ = globRegexp(r.Queue)
+	}
+	if r.QueueRegexp != "" {
+		c.queueRx = regexp.MustCompile(r.QueueRegexp)
+	}
+	if len(r.EntryIDs) > 0 {
+		c.entries = map[string]bool{}
+		for _, id := range r.EntryIDs {
+			c.entries[id] = true
+		}
+	}
+	return c
+}
+
+// globRegexp turns a glob (* any run, ? one character, everything else literal) into an
+// anchored regular expression.
+func globRegexp(glob string) (*regexp.Regexp, error) {
+	var b strings.Builder
+	b.WriteString("^")
+	for _, r := range glob {
+		switch r {
+		case '*':
+			b.WriteString(".*")
+		case '?':
+			b.WriteString(".")
+		default:
+			b.WriteString(regexp.QuoteMeta(string(r)))
+		}
+	}
+	b.WriteString("$")
+	return regexp.Compile(b.String())
+}
+
+// QueueName returns the queue name of a queue URL: its last path segment. A value without a
+// slash is returned as is.
+func QueueName(queueURL string) string {
+	s := strings.TrimRight(queueURL, "/")
+	if i := strings.LastIndexByte(s, '/'); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+func (c *compiled) matchQueue(url, name string) bool {
+	if c.queueRe != nil && !c.queueRe.MatchString(url) && !c.queueRe.MatchString(name) {
+		return false
+	}
+	if c.queueRx != nil && !c.queueRx.MatchString(url) && !c.queueRx.MatchString(name) {
+		return false
+	}
+	return true
+}
+
+func (c *compiled) matchMessage(m *Message) bool {
+	if c.entries != nil && (m == nil || !c.entries[m.EntryID]) {
+		return false
+	}
+	p := c.Message
+	if p == nil {
+		return true
+	}
+	if m == nil {
+		return false
+	}
+	if p.BodyContains != "" && !strings.Contains(m.Body, p.BodyContains) {
+		return false
+	}
+	if c.bodyRx != nil && !c.bodyRx.MatchString(m.Body) {
+		return false
+	}
+	for k, v := range p.Attributes {
+		got, ok := m.Attributes[k]
+		if !ok || got != v {
+			return false
+		}
+	}
+	return true
+}
