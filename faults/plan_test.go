@@ -1,0 +1,430 @@
+package faults_test
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"github.com/aws/smithy-go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sqsharness/sqsharness/faults"
+)
+
+const ordersURL = "https://sqs.us-east-1.amazonaws.com/000000000000/orders-eu"
+
+func sendCall(body string) faults.Call {
+	return faults.Call{Operation: "SendMessage", QueueURL: ordersURL, Message: &faults.Message{Body: body, Attributes: map[string]string{"tenant": "acme"}}}
+}
+
+func TestRuleMatching(t *testing.T) {
+	tests := []struct {
+		name string
+		rule faults.Rule
+		call faults.Call
+		want bool
+	}{
+		{"any operation", faults.Rule{}, sendCall("x"), true},
+		{"operation listed", faults.Rule{Operations: []string{"ReceiveMessage", "SendMessage"}}, sendCall("x"), true},
+		{"operation not listed", faults.Rule{Operations: []string{"ReceiveMessage"}}, sendCall("x"), false},
+		{"queue name exact", faults.Rule{Queue: "orders-eu"}, sendCall("x"), true},
+		{"queue name other", faults.Rule{Queue: "orders"}, sendCall("x"), false},
+		{"queue URL exact", faults.Rule{Queue: ordersURL}, sendCall("x"), true},
+		{"queue glob on name", faults.Rule{Queue: "orders-*"}, sendCall("x"), true},
+		{"queue glob ?", faults.Rule{Queue: "orders-e?"}, sendCall("x"), true},
+		{"queue glob on URL", faults.Rule{Queue: "https://*/orders-*"}, sendCall("x"), true},
+		{"queue glob no match", faults.Rule{Queue: "payments-*"}, sendCall("x"), false},
+		{"queue regexp", faults.Rule{QueueRegexp: `^orders-(eu|us)$`}, sendCall("x"), true},
+		{"queue regexp no match", faults.Rule{QueueRegexp: `^orders-us$`}, sendCall("x"), false},
+		{"queue name given", faults.Rule{Queue: "orders-eu"}, faults.Call{Operation: "SendMessage", QueueName: "orders-eu"}, true},
+		{"body contains", faults.Rule{Message: &faults.MessagePredicate{BodyContains: "poison"}}, sendCall("a poison pill"), true},
+		{"body contains no", faults.Rule{Message: &faults.MessagePredicate{BodyContains: "poison"}}, sendCall("fine"), false},
+		{"body regexp", faults.Rule{Message: &faults.MessagePredicate{BodyRegexp: `^\{"id":\d+`}}, sendCall(`{"id":42}`), true},
+		{"attribute equals", faults.Rule{Message: &faults.MessagePredicate{Attributes: map[string]string{"tenant": "acme"}}}, sendCall("x"), true},
+		{"attribute differs", faults.Rule{Message: &faults.MessagePredicate{Attributes: map[string]string{"tenant": "other"}}}, sendCall("x"), false},
+		{"predicate needs a message", faults.Rule{Message: &faults.MessagePredicate{BodyContains: "x"}}, faults.Call{Operation: "SendMessage", QueueURL: ordersURL}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := tt.rule
+			r.Kind, r.ErrorCode = faults.Error, "InternalError"
+			p := faults.MustPlan(1, r)
+			d := p.Decide(tt.call)
+			assert.Equal(t, tt.want, d.Error != nil)
+		})
+	}
+}
+
+func TestDefaultOperations(t *testing.T) {
+	p := faults.MustPlan(1,
+		faults.Rule{Name: "fe", Kind: faults.FalseEmpty},
+		faults.Rule{Name: "ld", Kind: faults.LostDelete},
+	)
+	assert.False(t, p.Decide(faults.Call{Operation: "SendMessage"}).FalseEmpty)
+	assert.True(t, p.Decide(faults.Call{Operation: "ReceiveMessage"}).FalseEmpty)
+	assert.False(t, p.DecideMessage(faults.Call{Operation: "ReceiveMessage"}, faults.Message{}).LostDelete)
+	assert.True(t, p.DecideMessage(faults.Call{Operation: "DeleteMessage"}, faults.Message{}).LostDelete)
+	assert.True(t, p.DecideMessage(faults.Call{Operation: "DeleteMessageBatch"}, faults.Message{EntryID: "1"}).LostDelete)
+}
+
+// fires returns, for n sends, whether the plan injected an error.
+func fires(p *faults.Plan, n int) []bool {
+	out := make([]bool, n)
+	for i := range out {
+		out[i] = p.Decide(sendCall("x")).Error != nil
+	}
+	return out
+}
+
+func TestProbabilityIsDeterministicBySeed(t *testing.T) {
+	rule := faults.Rule{Name: "flaky", Kind: faults.Error, ErrorCode: "InternalError", Probability: 0.3}
+	a := fires(faults.MustPlan(42, rule), 1000)
+	b := fires(faults.MustPlan(42, rule), 1000)
+	c := fires(faults.MustPlan(43, rule), 1000)
+	assert.Equal(t, a, b, "same seed, same faults")
+	assert.NotEqual(t, a, c, "another seed, other faults")
+	n := 0
+	for _, f := range a {
+		if f {
+			n++
+		}
+	}
+	assert.InDelta(t, 300, n, 60)
+
+	// Another rule added before it does not change its stream; Reset replays it.
+	p := faults.MustPlan(42, faults.Rule{Name: "other", Kind: faults.Latency, Latency: time.Millisecond, Probability: 0.5}, rule)
+	got := make([]bool, 1000)
+	for i := range got {
+		got[i] = p.Decide(sendCall("x")).Error != nil
+	}
+	assert.Equal(t, a, got)
+	p.Reset()
+	assert.Empty(t, p.Injections())
+	for i := range got {
+		got[i] = p.Decide(sendCall("x")).Error != nil
+	}
+	assert.Equal(t, a, got)
+}
+
+func TestTimesAndAfter(t *testing.T) {
+	p := faults.MustPlan(1, faults.Rule{Name: "r", Kind: faults.Error, ErrorCode: "InternalError", After: 2, Times: 3})
+	assert.Equal(t, []bool{false, false, true, true, true, false, false}, fires(p, 7))
+	assert.Equal(t, 3, p.Fired("r"))
+	assert.Len(t, p.Injections(), 3)
+}
+
+func TestWindowUsesThePlanClock(t *testing.T) {
+	clock := newFakeClock()
+	p := faults.MustPlan(1, faults.Rule{Name: "w", Kind: faults.Error, ErrorCode: "ServiceUnavailable", From: time.Second, Until: 3 * time.Second})
+	p.SetClock(clock)
+	var got []bool
+	for range 5 {
+		got = append(got, p.Decide(sendCall("x")).Error != nil)
+		clock.Advance(time.Second)
+	}
+	assert.Equal(t, []bool{false, true, true, false, false}, got)
+	inj := p.Injections()
+	require.Len(t, inj, 2)
+	assert.Equal(t, clock.t.Add(-4*time.Second), inj[0].Time)
+
+	// A Call's Now overrides the clock.
+	start := clock.Now().Add(-5 * time.Second)
+	assert.NotNil(t, p.Decide(faults.Call{Operation: "SendMessage", Now: start.Add(2 * time.Second)}).Error)
+}
+
+func TestThrottleTokenBucket(t *testing.T) {
+	clock := newFakeClock()
+	p := faults.MustPlan(1, faults.Rule{Name: "tb", Kind: faults.Throttle, Rate: 2, Burst: 2})
+	p.SetClock(clock)
+	throttled := func() bool {
+		d := p.Decide(faults.Call{Operation: "SendMessage"})
+		if d.Error != nil {
+			assert.Equal(t, "RequestThrottled", d.Error.Code)
+			assert.Equal(t, 403, d.Error.Status)
+		}
+		return d.Error != nil
+	}
+	assert.Equal(t, []bool{false, false, true, true}, []bool{throttled(), throttled(), throttled(), throttled()})
+	clock.Advance(500 * time.Millisecond) // one token back
+	assert.Equal(t, []bool{false, true}, []bool{throttled(), throttled()})
+	clock.Advance(10 * time.Second) // bucket full again, not more
+	assert.Equal(t, []bool{false, false, true}, []bool{throttled(), throttled(), throttled()})
+}
+
+func TestLatency(t *testing.T) {
+	tests := []struct {
+		name     string
+		rule     faults.Rule
+		min, max time.Duration
+	}{
+		{"fixed", faults.Rule{Latency: 250 * time.Millisecond}, 250 * time.Millisecond, 250 * time.Millisecond},
+		{"uniform", faults.Rule{Latency: 100 * time.Millisecond, Jitter: 50 * time.Millisecond}, 50 * time.Millisecond, 150 * time.Millisecond},
+		{"normal", faults.Rule{Latency: 10 * time.Millisecond, Jitter: 20 * time.Millisecond, Distribution: faults.Normal}, 0, time.Second},
+		{"fixed with jitter", faults.Rule{Latency: 10 * time.Millisecond, Jitter: 20 * time.Millisecond, Distribution: faults.Fixed}, 10 * time.Millisecond, 10 * time.Millisecond},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := tt.rule
+			r.Kind = faults.Latency
+			sample := func(seed uint64) []time.Duration {
+				p := faults.MustPlan(seed, r)
+				var out []time.Duration
+				for range 200 {
+					out = append(out, p.Decide(sendCall("x")).Latency)
+				}
+				return out
+			}
+			a := sample(7)
+			assert.Equal(t, a, sample(7))
+			distinct := map[time.Duration]bool{}
+			for _, d := range a {
+				assert.GreaterOrEqual(t, d, tt.min)
+				assert.LessOrEqual(t, d, tt.max)
+				distinct[d] = true
+			}
+			if tt.min != tt.max {
+				assert.Greater(t, len(distinct), 50)
+			}
+		})
+	}
+}
+
+func TestOneOutcomePerCall(t *testing.T) {
+	p := faults.MustPlan(1,
+		faults.Rule{Name: "slow", Kind: faults.Latency, Latency: time.Second},
+		faults.Rule{Name: "first", Kind: faults.Error, ErrorCode: "OverLimit"},
+		faults.Rule{Name: "second", Kind: faults.ResetBeforeApply},
+		faults.Rule{Name: "slower", Kind: faults.Latency, Latency: time.Second},
+	)
+	d := p.Decide(sendCall("x"))
+	assert.Equal(t, 2*time.Second, d.Latency)
+	assert.Equal(t, "OverLimit", d.Error.Code)
+	assert.Empty(t, d.Transport)
+	assert.Equal(t, 0, p.Fired("second"))
+	var names []string
+	for _, in := range p.Injections() {
+		names = append(names, in.Rule)
+	}
+	assert.Equal(t, []string{"slow", "first", "slower"}, names)
+}
+
+func TestTransportDecisions(t *testing.T) {
+	tests := []struct {
+		rule    faults.Rule
+		applied bool
+	}{
+		{faults.Rule{Kind: faults.ResetBeforeApply}, false},
+		{faults.Rule{Kind: faults.ResetAfterApply}, true},
+		{faults.Rule{Kind: faults.Timeout, Latency: time.Second}, false},
+		{faults.Rule{Kind: faults.Timeout, Applied: true}, true},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.rule.Kind), func(t *testing.T) {
+			d := faults.MustPlan(1, tt.rule).Decide(sendCall("x"))
+			assert.Equal(t, tt.rule.Kind, d.Transport)
+			assert.Equal(t, tt.applied, d.Applied)
+			assert.Equal(t, tt.rule.Latency, d.Latency)
+		})
+	}
+}
+
+func TestDecideMessage(t *testing.T) {
+	p := faults.MustPlan(1,
+		faults.Rule{Name: "pbf", Kind: faults.PartialBatchFailure, EntryIDs: []string{"b"}},
+		faults.Rule{Name: "late", Kind: faults.DelayedVisibility, Delay: 2 * time.Second, Message: &faults.MessagePredicate{BodyContains: "slow"}},
+		faults.Rule{Name: "dup", Kind: faults.DuplicateDelivery, Delay: time.Minute, Times: 1},
+		faults.Rule{Name: "lost", Kind: faults.LostDelete, After: 1},
+	)
+	batch := faults.Call{Operation: "SendMessageBatch", QueueURL: ordersURL}
+	assert.Zero(t, p.DecideMessage(batch, faults.Message{EntryID: "a", Body: "x"}))
+	d := p.DecideMessage(batch, faults.Message{EntryID: "b", Body: "slow"})
+	require.NotNil(t, d.Fail)
+	assert.Equal(t, "InternalError", d.Fail.Code)
+	assert.True(t, d.Fail.Server)
+	assert.Equal(t, 2*time.Second, d.ExtraDelay)
+
+	recv := faults.Call{Operation: "ReceiveMessage", QueueURL: ordersURL}
+	assert.Equal(t, faults.MessageDecision{Duplicate: true, DuplicateAfter: time.Minute}, p.DecideMessage(recv, faults.Message{MessageID: "m1"}))
+	assert.Zero(t, p.DecideMessage(recv, faults.Message{MessageID: "m2"}))
+
+	del := faults.Call{Operation: "DeleteMessage", QueueURL: ordersURL}
+	assert.False(t, p.DecideMessage(del, faults.Message{ReceiptHandle: "h1"}).LostDelete)
+	assert.True(t, p.DecideMessage(del, faults.Message{ReceiptHandle: "h2"}).LostDelete)
+
+	inj := p.Injections()
+	require.Len(t, inj, 4)
+	assert.Equal(t, faults.Injection{Rule: "pbf", Kind: faults.PartialBatchFailure, Operation: "SendMessageBatch", Queue: "orders-eu", EntryID: "b", Detail: "InternalError", Time: inj[0].Time}, inj[0])
+	assert.Equal(t, "m1", inj[2].MessageID)
+
+	// Operation-level and message-level kinds do not mix.
+	assert.Zero(t, p.Decide(recv))
+}
+
+func TestShuffleIsDeterministic(t *testing.T) {
+	order := func(seed uint64) []int {
+		d := faults.MustPlan(seed, faults.Rule{Kind: faults.Reorder}).Decide(faults.Call{Operation: "ReceiveMessage"})
+		require.True(t, d.Reorder)
+		s := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}
+		d.Shuffle(len(s), func(i, j int) { s[i], s[j] = s[j], s[i] })
+		return s
+	}
+	assert.Equal(t, order(3), order(3))
+	assert.ElementsMatch(t, []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, order(3))
+	assert.NotEqual(t, order(3), order(4))
+	s := []int{1, 2}
+	faults.Decision{}.Shuffle(2, func(i, j int) { s[i], s[j] = s[j], s[i] })
+	assert.Equal(t, []int{1, 2}, s)
+}
+
+func TestPlanEditing(t *testing.T) {
+	p := faults.MustPlan(1, faults.Rule{Kind: faults.Error, ErrorCode: "InternalError"})
+	require.Len(t, p.Rules(), 1)
+	assert.Equal(t, "error#1", p.Rules()[0].Name)
+
+	p.Pause()
+	assert.True(t, p.Paused())
+	assert.Zero(t, p.Decide(sendCall("x")))
+	p.Resume()
+	assert.NotNil(t, p.Decide(sendCall("x")).Error)
+
+	require.NoError(t, p.Add(faults.Rule{Name: "lat", Kind: faults.Latency, Latency: time.Second}))
+	assert.ErrorContains(t, p.Add(faults.Rule{Name: "lat", Kind: faults.Latency, Latency: time.Second}), `two rules named "lat"`)
+	assert.True(t, p.Remove("error#1"))
+	assert.False(t, p.Remove("error#1"))
+	d := p.Decide(sendCall("x"))
+	assert.Nil(t, d.Error)
+	assert.Equal(t, time.Second, d.Latency)
+
+	require.NoError(t, p.SetRules(faults.Rule{Name: "a", Kind: faults.FalseEmpty}))
+	assert.Equal(t, []string{"a"}, []string{p.Rules()[0].Name})
+	assert.Error(t, p.SetRules(faults.Rule{Kind: "nonsense"}))
+	assert.Len(t, p.Rules(), 1, "a failed SetRules leaves the plan unchanged")
+	p.Clear()
+	assert.Empty(t, p.Rules())
+	assert.Len(t, p.Injections(), 2, "Clear keeps the record")
+	var nilPlan *faults.Plan
+	assert.Zero(t, nilPlan.Decide(sendCall("x")))
+	assert.Zero(t, nilPlan.DecideMessage(sendCall("x"), faults.Message{}))
+}
+
+func TestValidation(t *testing.T) {
+	tests := []struct {
+		name string
+		rule faults.Rule
+		pl   faults.Placement
+		want string
+	}{
+		{"unknown kind", faults.Rule{Kind: "boom"}, "", "unknown kind"},
+		{"probability", faults.Rule{Kind: faults.Reorder, Probability: 1.5}, "", "probability"},
+		{"window", faults.Rule{Kind: faults.Reorder, From: 2 * time.Second, Until: time.Second}, "", "window"},
+		{"negative times", faults.Rule{Kind: faults.Reorder, Times: -1}, "", "negative"},
+		{"error without code", faults.Rule{Kind: faults.Error}, "", "needs an errorCode"},
+		{"unknown code", faults.Rule{Kind: faults.Error, ErrorCode: "Nope"}, "", "unknown error code"},
+		{"throttle without rate", faults.Rule{Kind: faults.Throttle}, "", "rate"},
+		{"latency without duration", faults.Rule{Kind: faults.Latency}, "", "needs latency"},
+		{"distribution", faults.Rule{Kind: faults.Latency, Latency: 1, Distribution: "zipf"}, "", "distribution"},
+		{"unknown operation", faults.Rule{Kind: faults.Latency, Latency: 1, Operations: []string{"Send"}}, "", "unknown operation"},
+		{"lost delete on send", faults.Rule{Kind: faults.LostDelete, Operations: []string{"SendMessage"}}, "", "cannot apply to SendMessage"},
+		{"false empty on send", faults.Rule{Kind: faults.FalseEmpty, Operations: []string{"SendMessage"}}, "", "cannot apply"},
+		{"bad glob", faults.Rule{Kind: faults.Reorder, QueueRegexp: "("}, "", "queueRegexp"},
+		{"delayed visibility change, engine", faults.Rule{Kind: faults.DelayedVisibility, Operations: []string{"ChangeMessageVisibility"}}, faults.Engine, ""},
+		{"delayed visibility change, client", faults.Rule{Kind: faults.DelayedVisibility, Operations: []string{"ChangeMessageVisibility"}}, faults.Client, "in the client placement"},
+		{"predicate on delete, client", faults.Rule{Kind: faults.LostDelete, Message: &faults.MessagePredicate{BodyContains: "x"}}, faults.Client, "message predicate"},
+		{"predicate on delete, engine", faults.Rule{Kind: faults.LostDelete, Message: &faults.MessagePredicate{BodyContains: "x"}}, faults.Engine, ""},
+		{"predicate on send, client", faults.Rule{Kind: faults.Error, ErrorCode: "OverLimit", Operations: []string{"SendMessage"}, Message: &faults.MessagePredicate{BodyContains: "x"}}, faults.Client, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := faults.NewPlan(1, tt.rule)
+			if err == nil && tt.pl != "" {
+				err = p.Validate(tt.pl)
+			}
+			if tt.want == "" {
+				assert.NoError(t, err)
+			} else {
+				assert.ErrorContains(t, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestConcurrentUse(t *testing.T) {
+	p := faults.MustPlan(9,
+		faults.Rule{Name: "limited", Kind: faults.Error, ErrorCode: "InternalError", Times: 100},
+		faults.Rule{Name: "sometimes", Kind: faults.Latency, Latency: time.Millisecond, Probability: 0.5},
+	)
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 200 {
+				p.Decide(sendCall("x"))
+				p.DecideMessage(faults.Call{Operation: "DeleteMessage"}, faults.Message{})
+				if i%50 == 0 {
+					_ = p.Injections()
+					_ = p.Rules()
+					_ = p.Add(faults.Rule{Name: fmt.Sprintf("g%d-%d", g, i), Kind: faults.Reorder})
+					p.Remove(fmt.Sprintf("g%d-%d", g, i))
+					p.Pause()
+					p.Resume()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	assert.Equal(t, 100, p.Fired("limited"))
+	n := 0
+	for _, in := range p.Injections() {
+		if in.Rule == "limited" {
+			n++
+		}
+	}
+	assert.Equal(t, 100, n)
+}
+
+func TestServiceErrors(t *testing.T) {
+	tests := []struct {
+		code      string
+		wantCode  string
+		status    int
+		server    bool
+		wantTyped any
+	}{
+		{"RequestThrottled", "RequestThrottled", 403, false, &types.RequestThrottled{}},
+		{"ThrottlingException", "ThrottlingException", 400, false, &smithy.GenericAPIError{}},
+		{"OverLimit", "OverLimit", 403, false, &types.OverLimit{}},
+		{"KmsThrottled", "KMS.ThrottlingException", 400, false, &types.KmsThrottled{}},
+		{"KMS.ThrottlingException", "KMS.ThrottlingException", 400, false, &types.KmsThrottled{}},
+		{"InternalError", "InternalError", 500, true, &smithy.GenericAPIError{}},
+		{"ServiceUnavailable", "ServiceUnavailable", 503, true, &smithy.GenericAPIError{}},
+		{"AWS.SimpleQueueService.NonExistentQueue", "AWS.SimpleQueueService.NonExistentQueue", 400, false, &types.QueueDoesNotExist{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.code, func(t *testing.T) {
+			e, ok := faults.NewServiceError(tt.code, "")
+			require.True(t, ok)
+			assert.Equal(t, tt.wantCode, e.Code)
+			assert.Equal(t, tt.status, e.Status)
+			assert.Equal(t, tt.server, e.Server)
+			assert.NotEmpty(t, e.Message)
+			sdk := e.SDKError()
+			assert.IsType(t, tt.wantTyped, sdk)
+			var api smithy.APIError
+			require.True(t, errors.As(sdk, &api))
+			assert.Equal(t, tt.wantCode, api.ErrorCode())
+			assert.Equal(t, e.Message, api.ErrorMessage())
+		})
+	}
+	_, ok := faults.NewServiceError("NoSuchThing", "")
+	assert.False(t, ok)
+	assert.Contains(t, faults.ErrorCodes(), "KMS.ThrottlingException")
+}
+
+func TestQueueName(t *testing.T) {
+	assert.Equal(t, "orders-eu", faults.QueueName(ordersURL))
+	assert.Equal(t, "orders-eu", faults.QueueName(ordersURL+"/"))
+	assert.Equal(t, "orders", faults.QueueName("orders"))
+}
