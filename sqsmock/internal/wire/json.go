@@ -1,0 +1,429 @@
+package wire
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"net/http"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/document"
+
+	"github.com/sqsharness/sqsharness/sqsmock/internal/sqserr"
+)
+
+const (
+	jsonContentType = "application/x-amz-json-1.0"
+	targetPrefix    = "AmazonSQS."
+)
+
+// serveJSON handles one AWS JSON 1.0 request.
+func (h *handler) serveJSON(w http.ResponseWriter, r *http.Request, target string, body []byte) {
+	if r.Method != http.MethodPost {
+		writeJSONError(w, sqserr.InvalidAction(target))
+		return
+	}
+	if mt := mediaType(r.Header.Get("Content-Type")); mt != jsonContentType && mt != "application/x-amz-json-1.1" {
+		writeJSONError(w, sqserr.InvalidAction(target))
+		return
+	}
+	name, ok := strings.CutPrefix(target, targetPrefix)
+	o := operations[name]
+	if !ok || o == nil {
+		writeJSONError(w, sqserr.InvalidAction(name))
+		return
+	}
+	in, err := decodeJSONInput(o, body)
+	if err != nil {
+		writeJSONError(w, err)
+		return
+	}
+	out, err := o.call(r.Context(), h.backend, in.Interface())
+	if err != nil {
+		writeJSONError(w, err)
+		return
+	}
+	s := &jsonSerializer{}
+	out.Serialize(s)
+	w.Header().Set("Content-Type", jsonContentType)
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(s.Bytes())
+}
+
+// decodeJSONInput decodes a JSON request body into a new input of o. It returns an *sqserr.Error
+// (SerializationException for anything that is not a JSON object of the right member types,
+// MissingParameter for required members the input type cannot leave absent).
+func decodeJSONInput(o *operation, body []byte) (reflect.Value, error) {
+	in := o.newInput()
+	if len(bytes.TrimSpace(body)) == 0 {
+		body = []byte("{}")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return in, sqserr.Serialization(jsonSyntaxMessage(err))
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return in, sqserr.Serialization("Unexpected content after the end of the JSON object")
+	}
+	obj, ok := v.(map[string]any)
+	if v != nil && !ok {
+		return in, sqserr.Serialization(fmt.Sprintf("%s can not be converted to a Structure", jsonKind(v)))
+	}
+	if err := assignJSON(in.Elem(), o.schema, obj); err != nil {
+		return in, err
+	}
+	for _, name := range requiredScalars[o.name] {
+		if _, ok := obj[name]; !ok || obj[name] == nil {
+			return in, sqserr.MissingParameter(name)
+		}
+	}
+	return in, nil
+}
+
+// jsonSyntaxMessage words a JSON parse error.
+func jsonSyntaxMessage(err error) string {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return "Unexpected end of JSON input"
+	}
+	return "Malformed JSON: " + err.Error()
+}
+
+// jsonKind names a decoded JSON value's token type as AWS's JSON deserializer does.
+func jsonKind(v any) string {
+	switch v := v.(type) {
+	case string:
+		return "STRING_VALUE"
+	case json.Number:
+		return "NUMBER_VALUE"
+	case bool:
+		if v {
+			return "TRUE_VALUE"
+		}
+		return "FALSE_VALUE"
+	case []any:
+		return "START_ARRAY"
+	case map[string]any:
+		return "START_OBJECT"
+	}
+	return "NULL_VALUE"
+}
+
+// convErr is the SerializationException for a JSON value of the wrong type.
+func convErr(v any, to string) error {
+	return sqserr.Serialization(fmt.Sprintf("%s can not be converted to %s", jsonKind(v), to))
+}
+
+var bytesType = reflect.TypeFor[[]byte]()
+
+// assignJSON stores the decoded JSON value v into dst, an SDK input value (or part of one) whose
+// schema is m. Structure members match the model's member names exactly; unknown members are
+// ignored and null means absent, as in SQS.
+func assignJSON(dst reflect.Value, m *smithy.Schema, v any) error {
+	if v == nil {
+		return nil
+	}
+	t := dst.Type()
+	switch t.Kind() {
+	case reflect.Pointer:
+		p := reflect.New(t.Elem())
+		if err := assignJSON(p.Elem(), m, v); err != nil {
+			return err
+		}
+		dst.Set(p)
+	case reflect.String:
+		s, ok := v.(string)
+		if !ok {
+			return convErr(v, "a String")
+		}
+		dst.SetString(s)
+	case reflect.Bool:
+		b, ok := v.(bool)
+		if !ok {
+			return convErr(v, "a Boolean")
+		}
+		dst.SetBool(b)
+	case reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		n, ok := v.(json.Number)
+		if !ok {
+			return convErr(v, "an Integer")
+		}
+		i, err := strconv.ParseInt(string(n), 10, t.Bits())
+		if err != nil {
+			return sqserr.Serialization(fmt.Sprintf("NUMBER_VALUE %s can not be converted to an Integer", n))
+		}
+		dst.SetInt(i)
+	case reflect.Slice:
+		if t == bytesType || t.Elem().Kind() == reflect.Uint8 {
+			s, ok := v.(string)
+			if !ok {
+				return convErr(v, "a Blob")
+			}
+			b, err := base64.StdEncoding.DecodeString(s)
+			if err != nil {
+				return sqserr.Serialization("Base64 encoded binary value is not valid: " + err.Error())
+			}
+			dst.SetBytes(b)
+			return nil
+		}
+		items, ok := v.([]any)
+		if !ok {
+			return convErr(v, "a List")
+		}
+		sl := reflect.MakeSlice(t, len(items), len(items))
+		for i, item := range items {
+			if err := assignJSON(sl.Index(i), m.ListMember(), item); err != nil {
+				return err
+			}
+		}
+		dst.Set(sl)
+	case reflect.Map:
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return convErr(v, "a Map")
+		}
+		mp := reflect.MakeMapWithSize(t, len(obj))
+		for k, item := range obj {
+			val := reflect.New(t.Elem()).Elem()
+			if err := assignJSON(val, m.MapValue(), item); err != nil {
+				return err
+			}
+			mp.SetMapIndex(reflect.ValueOf(k).Convert(t.Key()), val)
+		}
+		dst.Set(mp)
+	case reflect.Struct:
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return convErr(v, "a Structure")
+		}
+		for _, f := range fieldsOf(t) {
+			mem := memberFor(m, f.Name)
+			if mem == nil {
+				continue
+			}
+			item, ok := obj[mem.MemberName()]
+			if !ok {
+				continue
+			}
+			if err := assignJSON(dst.FieldByIndex(f.Index), mem, item); err != nil {
+				return err
+			}
+		}
+	default:
+		return sqserr.InternalError() // an SDK type this codec does not know; caught by tests
+	}
+	return nil
+}
+
+// jsonSerializer is a smithy.ShapeSerializer writing AWS JSON 1.0 bodies: member names as in the
+// model, blobs as base64, nil members omitted (the SDK's Serialize methods skip them), map entries
+// sorted by key so responses are deterministic.
+type jsonSerializer struct {
+	b      bytes.Buffer
+	frames []*jframe
+	inKey  bool // a map key was just written: the next value needs no name and no comma
+}
+
+type jframe struct {
+	kind    byte // 's' structure, 'l' list, 'm' map
+	any     bool // an element was written (the next needs a comma)
+	entries []mapEntry
+}
+
+func (s *jsonSerializer) Bytes() []byte { return s.b.Bytes() }
+
+// name starts a value: writes the separator and, inside a structure, the member name.
+func (s *jsonSerializer) name(schema *smithy.Schema) {
+	if s.inKey {
+		s.inKey = false
+		return
+	}
+	if len(s.frames) == 0 {
+		return
+	}
+	f := s.frames[len(s.frames)-1]
+	if f.any {
+		s.b.WriteByte(',')
+	}
+	f.any = true
+	if f.kind == 's' && schema != nil {
+		appendJSONString(&s.b, schema.MemberName())
+		s.b.WriteByte(':')
+	}
+}
+
+func (s *jsonSerializer) open(kind byte, c byte) {
+	s.b.WriteByte(c)
+	s.frames = append(s.frames, &jframe{kind: kind})
+}
+
+func (s *jsonSerializer) close(c byte) {
+	f := s.frames[len(s.frames)-1]
+	if f.kind == 'm' && len(f.entries) > 1 {
+		f.entries[len(f.entries)-1].end = s.b.Len()
+		sortJSONEntries(&s.b, f.entries)
+	}
+	s.b.WriteByte(c)
+	s.frames = s.frames[:len(s.frames)-1]
+}
+
+// sortJSONEntries reorders the map entries in b (separated by commas) by key.
+func sortJSONEntries(b *bytes.Buffer, entries []mapEntry) {
+	sorted := make([]mapEntry, len(entries))
+	copy(sorted, entries)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].key < sorted[j].key })
+	first, last := entries[0].start, entries[len(entries)-1].end
+	buf := b.Bytes()
+	out := make([]byte, 0, last-first)
+	for i, e := range sorted {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, buf[e.start:e.end]...)
+	}
+	copy(buf[first:last], out)
+}
+
+func (s *jsonSerializer) WriteInt8(m *smithy.Schema, v int8)   { s.WriteInt64(m, int64(v)) }
+func (s *jsonSerializer) WriteInt16(m *smithy.Schema, v int16) { s.WriteInt64(m, int64(v)) }
+func (s *jsonSerializer) WriteInt32(m *smithy.Schema, v int32) { s.WriteInt64(m, int64(v)) }
+func (s *jsonSerializer) WriteInt64(m *smithy.Schema, v int64) {
+	s.name(m)
+	s.b.WriteString(strconv.FormatInt(v, 10))
+}
+func (s *jsonSerializer) WriteFloat32(m *smithy.Schema, v float32) {
+	s.name(m)
+	s.b.WriteString(strconv.FormatFloat(float64(v), 'g', -1, 32))
+}
+func (s *jsonSerializer) WriteFloat64(m *smithy.Schema, v float64) {
+	s.name(m)
+	s.b.WriteString(strconv.FormatFloat(v, 'g', -1, 64))
+}
+func (s *jsonSerializer) WriteBool(m *smithy.Schema, v bool) {
+	s.name(m)
+	s.b.WriteString(strconv.FormatBool(v))
+}
+func (s *jsonSerializer) WriteString(m *smithy.Schema, v string) {
+	s.name(m)
+	appendJSONString(&s.b, v)
+}
+func (s *jsonSerializer) WriteBigInt(m *smithy.Schema, v *big.Int) {
+	s.name(m)
+	s.b.WriteString(v.String())
+}
+func (s *jsonSerializer) WriteBigFloat(m *smithy.Schema, v *big.Float) {
+	s.name(m)
+	s.b.WriteString(v.Text('g', -1))
+}
+func (s *jsonSerializer) WriteBlob(m *smithy.Schema, v []byte) {
+	s.name(m)
+	appendJSONString(&s.b, base64.StdEncoding.EncodeToString(v))
+}
+func (s *jsonSerializer) WriteTime(m *smithy.Schema, v time.Time) {
+	s.name(m)
+	s.b.WriteString(strconv.FormatFloat(float64(v.UnixMilli())/1000, 'f', -1, 64))
+}
+func (s *jsonSerializer) WriteUnion(schema, variant *smithy.Schema) {
+	s.WriteStruct(schema)
+	s.name(variant)
+}
+func (s *jsonSerializer) CloseUnion() { s.CloseStruct() }
+func (s *jsonSerializer) WriteDocument(m *smithy.Schema, v document.Value) {
+	s.name(m)
+	s.b.WriteString("null")
+}
+func (s *jsonSerializer) WriteNil(m *smithy.Schema) {
+	s.name(m)
+	s.b.WriteString("null")
+}
+func (s *jsonSerializer) WriteStruct(m *smithy.Schema) {
+	s.name(m)
+	s.open('s', '{')
+}
+func (s *jsonSerializer) CloseStruct() { s.close('}') }
+func (s *jsonSerializer) WriteList(m *smithy.Schema) {
+	s.name(m)
+	s.open('l', '[')
+}
+func (s *jsonSerializer) CloseList() { s.close(']') }
+func (s *jsonSerializer) WriteMap(m *smithy.Schema) {
+	s.name(m)
+	s.open('m', '{')
+}
+func (s *jsonSerializer) WriteKey(_ *smithy.Schema, k string) {
+	f := s.frames[len(s.frames)-1]
+	if n := len(f.entries); n > 0 {
+		f.entries[n-1].end = s.b.Len()
+	}
+	s.name(nil)
+	f.entries = append(f.entries, mapEntry{key: k, start: s.b.Len()})
+	appendJSONString(&s.b, k)
+	s.b.WriteByte(':')
+	s.inKey = true
+}
+func (s *jsonSerializer) CloseMap() { s.close('}') }
+
+// appendJSONString writes s as a JSON string; invalid UTF-8 becomes U+FFFD, as encoding/json does.
+func appendJSONString(b *bytes.Buffer, s string) {
+	const hex = "0123456789abcdef"
+	b.WriteByte('"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b.WriteString(s[start:i])
+			switch c {
+			case '"', '\\':
+				b.WriteByte('\\')
+				b.WriteByte(c)
+			case '\n':
+				b.WriteString(`\n`)
+			case '\r':
+				b.WriteString(`\r`)
+			case '\t':
+				b.WriteString(`\t`)
+			default:
+				b.WriteString(`\u00`)
+				b.WriteByte(hex[c>>4])
+				b.WriteByte(hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b.WriteString(s[start:i])
+			b.WriteString(`\ufffd`)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b.WriteString(s[start:i])
+			b.WriteString(`\u202`)
+			b.WriteByte(hex[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b.WriteString(s[start:])
+	b.WriteByte('"')
+}
