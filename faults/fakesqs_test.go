@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // fakeSQS is a minimal SQS over AWS JSON 1.0, enough for the SDK's SendMessage[Batch],
@@ -226,4 +227,14 @@ func (s *recordingSleeper) Sleep(ctx context.Context, d time.Duration) error {
 	defer s.mu.Unlock()
 	s.slept = append(s.slept, d)
 	return ctx.Err()
+}
+
+// inProcess is an HTTP client that serves requests with the fake's handler in the calling
+// goroutine: no network, so it works inside a testing/synctest bubble.
+func (f *fakeSQS) inProcess() smithyhttp.ClientDoFunc {
+	return func(r *http.Request) (*http.Response, error) {
+		rec := httptest.NewRecorder()
+		f.serve(rec, r)
+		return rec.Result(), nil
+	}
 }

@@ -1,0 +1,66 @@
+package faults_test
+
+import (
+	"context"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"github.com/aws/smithy-go/middleware"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sqsharness/sqsharness/faults"
+)
+
+// TestDefaultRetryerInABubble runs the SDK's default retryer, with its real backoff, in fake
+// time: RequestThrottled is retried twice after backoff waits, then surfaces.
+func TestDefaultRetryerInABubble(t *testing.T) {
+	f := newFakeSQS()
+	defer f.Close()
+	synctest.Test(t, func(t *testing.T) {
+		p := faults.MustPlan(1, faults.Rule{Name: "e", Kind: faults.Error, ErrorCode: "RequestThrottled"})
+		c := sqs.New(sqs.Options{
+			Region:       "us-east-1",
+			BaseEndpoint: aws.String(f.URL),
+			Credentials:  aws.AnonymousCredentials{},
+			HTTPClient:   f.inProcess(),
+			APIOptions:   []func(*middleware.Stack) error{faults.Middleware(p)},
+		})
+		start := time.Now()
+		_, err := c.SendMessage(context.Background(), &sqs.SendMessageInput{QueueUrl: aws.String(f.queueURL("q")), MessageBody: aws.String("x")})
+		var throttled *types.RequestThrottled
+		require.ErrorAs(t, err, &throttled)
+		assert.Equal(t, "RequestThrottled", throttled.ErrorCode())
+		assert.Equal(t, 3, p.Fired("e"))
+		assert.Positive(t, time.Since(start), "the retryer backed off (in fake time)")
+	})
+}
+
+// TestRealSleeperInABubble shows the default Sleeper waits in (fake) time and honours the context.
+func TestRealSleeperInABubble(t *testing.T) {
+	f := newFakeSQS()
+	defer f.Close()
+	synctest.Test(t, func(t *testing.T) {
+		p := faults.MustPlan(1, faults.Rule{Kind: faults.Latency, Latency: time.Hour, Operations: []string{"SendMessage"}})
+		c := f.client(faults.Middleware(p))
+		c = sqs.New(c.Options(), func(o *sqs.Options) { o.HTTPClient = f.inProcess() })
+		q := f.queueURL("q")
+
+		start := time.Now()
+		_, err := c.SendMessage(context.Background(), &sqs.SendMessageInput{QueueUrl: aws.String(q), MessageBody: aws.String("x")})
+		require.NoError(t, err)
+		assert.Equal(t, time.Hour, time.Since(start))
+
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		start = time.Now()
+		_, err = c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(q), MessageBody: aws.String("y")})
+		require.Error(t, err)
+		assert.Equal(t, time.Minute, time.Since(start))
+		assert.Equal(t, []string{"x"}, f.live(q))
+	})
+}
