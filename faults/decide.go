@@ -77,7 +77,9 @@ type MessageDecision struct {
 // applying the operation, with the operation-level kinds (Error, Throttle, Latency,
 // ResetBeforeApply, ResetAfterApply, Timeout, FalseEmpty, Reorder). Rules are tried in order;
 // latencies add up; of Error, Throttle, the resets, Timeout and FalseEmpty only the first rule
-// that fires applies. Every fired rule is recorded in Injections. A nil plan decides nothing.
+// that fires applies, and the later ones are skipped without counting a match (After, Times and
+// token buckets see only the calls they could have affected). Every fired rule is recorded in
+// Injections. A nil plan decides nothing.
 func (p *Plan) Decide(c Call) Decision {
 	if p == nil {
 		return Decision{}
