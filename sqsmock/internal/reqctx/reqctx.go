@@ -16,3 +16,31 @@ func BaseURL(ctx context.Context) (string, bool) {
 	s, ok := ctx.Value(baseURLKey{}).(string)
 	return s, ok && s != ""
 }
+
+type explicitKey struct{}
+
+// WithExplicit records request members that were present on the wire with a zero value
+// (e.g. "WaitTimeSeconds", "VisibilityTimeout", "DelaySeconds", or "Entries.<id>.DelaySeconds").
+// The SDK's Go types cannot tell 0 from absent; other clients can send an explicit 0, which SQS
+// honours (a short poll on a long-poll queue, an immediately visible message).
+func WithExplicit(ctx context.Context, members ...string) context.Context {
+	if len(members) == 0 {
+		return ctx
+	}
+	set := map[string]bool{}
+	if prev, ok := ctx.Value(explicitKey{}).(map[string]bool); ok {
+		for k := range prev {
+			set[k] = true
+		}
+	}
+	for _, m := range members {
+		set[m] = true
+	}
+	return context.WithValue(ctx, explicitKey{}, set)
+}
+
+// Explicit reports whether member was present on the wire (see WithExplicit).
+func Explicit(ctx context.Context, member string) bool {
+	set, _ := ctx.Value(explicitKey{}).(map[string]bool)
+	return set[member]
+}

@@ -1,0 +1,151 @@
+package sqsmock
+
+import (
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/sqsharness/sqsharness/sqsmock/internal/engine"
+)
+
+// MessageState is where a message stands in its queue.
+type MessageState string
+
+// The states of a message.
+const (
+	StateReady    MessageState = "ready"    // visible: the next receive may return it
+	StateInFlight MessageState = "inflight" // received, inside its visibility timeout
+	StateDelayed  MessageState = "delayed"  // sent with a delay that has not passed
+)
+
+// QueueInfo describes a queue for assertions.
+type QueueInfo struct {
+	Name, URL, ARN string
+	FIFO           bool
+	// Ready, InFlight and Delayed count messages by state (the ApproximateNumberOf* attributes, exact).
+	Ready, InFlight, Delayed int
+	Attributes               map[string]string
+	Tags                     map[string]string
+}
+
+// MessageInfo describes a stored message for assertions.
+type MessageInfo struct {
+	MessageID    string
+	Body         string
+	State        MessageState
+	ReceiveCount int
+	// GroupID, DeduplicationID and SequenceNumber are set on FIFO queues (GroupID also on fair queues).
+	GroupID, DeduplicationID, SequenceNumber string
+	SentAt                                   time.Time
+	// VisibleAt is when an in-flight or delayed message becomes visible (zero when ready).
+	VisibleAt      time.Time
+	FirstReceiveAt time.Time
+	Attributes     map[string]types.MessageAttributeValue
+	// DeadLetterSourceARN is the queue a dead-lettered message came from.
+	DeadLetterSourceARN string
+	TraceHeader         string
+}
+
+// Queues describes every queue, in name order. It does not change any state.
+func (m *Mock) Queues() []QueueInfo {
+	names := m.engine.QueueNames()
+	out := make([]QueueInfo, 0, len(names))
+	for _, n := range names {
+		if q, ok := m.Queue(n); ok {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+// Queue describes one queue, by name, URL or ARN.
+func (m *Mock) Queue(nameOrURL string) (QueueInfo, bool) {
+	v, _, ok := m.engine.Inspect(nameOrURL, false)
+	if !ok {
+		return QueueInfo{}, false
+	}
+	return m.queueInfo(v), true
+}
+
+func (m *Mock) queueInfo(v engine.QueueView) QueueInfo {
+	return QueueInfo{Name: v.Name, URL: m.QueueURL(v.Name), ARN: v.ARN, FIFO: v.FIFO, Ready: v.Ready,
+		InFlight: v.InFlight, Delayed: v.Delayed, Attributes: v.Attributes, Tags: v.Tags}
+}
+
+// QueueURL is the URL the in-process client uses for the named queue.
+func (m *Mock) QueueURL(name string) string {
+	base := m.cfg.endpoint
+	if base == "" {
+		base = "https://sqs." + m.cfg.region + ".amazonaws.com"
+	}
+	return base + "/" + m.cfg.account + "/" + name
+}
+
+// Messages lists a queue's messages (by queue name, URL or ARN) in arrival order, with their
+// state and receive count; nil if there is no such queue. It does not change any state.
+func (m *Mock) Messages(nameOrURL string) []MessageInfo {
+	_, views, ok := m.engine.Inspect(nameOrURL, true)
+	if !ok {
+		return nil
+	}
+	out := make([]MessageInfo, len(views))
+	for i, v := range views {
+		out[i] = MessageInfo{MessageID: v.ID, Body: v.Body, State: MessageState(v.State), ReceiveCount: v.ReceiveCount,
+			GroupID: v.GroupID, DeduplicationID: v.DeduplicationID, SequenceNumber: v.SequenceNumber,
+			SentAt: v.SentAt, VisibleAt: v.VisibleAt, FirstReceiveAt: v.FirstReceiveAt, Attributes: v.Attributes,
+			DeadLetterSourceARN: v.DeadLetterSourceARN, TraceHeader: v.TraceHeader}
+	}
+	return out
+}
+
+// Call is one recorded call to the in-process client.
+type Call struct {
+	Operation string // e.g. "SendMessage"
+	Input     any    // the *sqs.<Operation>Input
+	Output    any    // the *sqs.<Operation>Output, nil on error
+	Err       error  // the error as the engine reported it, before wrapping
+	At        time.Time
+}
+
+func (m *Mock) record(op string, in, out any, err error) {
+	if m.cfg.callLog <= 0 {
+		return
+	}
+	c := Call{Operation: op, Input: in, Err: err, At: m.cfg.clock.Now()}
+	if err == nil {
+		c.Output = out
+	}
+	m.callsMu.Lock()
+	if len(m.calls) >= m.cfg.callLog {
+		n := copy(m.calls, m.calls[len(m.calls)/2:])
+		clear(m.calls[n:])
+		m.calls = m.calls[:n]
+	}
+	m.calls = append(m.calls, c)
+	m.callsMu.Unlock()
+}
+
+// Calls returns the recorded calls, oldest first (the most recent WithCallLog of them).
+func (m *Mock) Calls() []Call {
+	m.callsMu.Lock()
+	defer m.callsMu.Unlock()
+	return append([]Call(nil), m.calls...)
+}
+
+// CallsTo returns the recorded calls of one operation.
+func (m *Mock) CallsTo(operation string) []Call {
+	var out []Call
+	for _, c := range m.Calls() {
+		if c.Operation == operation {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// ResetCalls forgets the recorded calls.
+func (m *Mock) ResetCalls() {
+	m.callsMu.Lock()
+	m.calls = nil
+	m.callsMu.Unlock()
+}

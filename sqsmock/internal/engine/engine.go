@@ -1,0 +1,205 @@
+// Package engine is the semantic core of the mock: queues, messages, visibility, FIFO groups,
+// deduplication, dead-letter redrive and message move tasks. It takes and returns the SDK's own
+// input and output types and reports errors as *sqserr.Error; the front doors (in-process client,
+// HTTP) only translate.
+//
+// Time is read only through Config.Now; deadlines are evaluated lazily on each operation, and
+// timers (Config.After) are used only by long polls and move tasks, so idle queues cost nothing.
+package engine
+
+import (
+	"context"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/sqsharness/sqsharness/sqsmock/internal/reqctx"
+	"github.com/sqsharness/sqsharness/sqsmock/internal/sqserr"
+)
+
+// Timer is a one-shot timer from the engine's clock.
+type Timer interface {
+	C() <-chan time.Time
+	Stop() bool
+}
+
+// Config sets up an Engine.
+type Config struct {
+	Region    string
+	AccountID string
+	// BaseURL is the scheme and host of queue URLs when the request carries none
+	// (reqctx.WithBaseURL), e.g. "https://sqs.us-east-1.amazonaws.com".
+	BaseURL string
+	// Now reads the clock; NewTimer makes a timer on the same clock.
+	Now      func() time.Time
+	NewTimer func(d time.Duration) Timer
+	// Faults, when set, is consulted on each operation (see Hook).
+	Faults Hook
+	// MaxQueues and MaxMessages bound what the engine holds (0: unlimited).
+	MaxQueues   int
+	MaxMessages int
+}
+
+// Engine is an in-memory SQS for one account in one region. It is safe for concurrent use.
+type Engine struct {
+	cfg Config
+
+	mu       sync.RWMutex
+	queues   map[string]*queue    // by name
+	deleted  map[string]time.Time // recently deleted names, for QueueDeletedRecently
+	tasks    map[string]*moveTask // message move tasks by id
+	sequence uint64               // FIFO sequence numbers, engine-wide like SQS's 20-digit numbers
+	held     atomic.Int64         // messages held, for MaxMessages
+}
+
+// New makes an engine.
+func New(cfg Config) *Engine {
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	if cfg.AccountID == "" {
+		cfg.AccountID = "000000000000"
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "https://sqs." + cfg.Region + ".amazonaws.com"
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.NewTimer == nil {
+		cfg.NewTimer = func(d time.Duration) Timer { return realTimer{time.NewTimer(d)} }
+	}
+	return &Engine{
+		cfg:     cfg,
+		queues:  map[string]*queue{},
+		deleted: map[string]time.Time{},
+		tasks:   map[string]*moveTask{},
+	}
+}
+
+type realTimer struct{ t *time.Timer }
+
+func (r realTimer) C() <-chan time.Time { return r.t.C }
+func (r realTimer) Stop() bool          { return r.t.Stop() }
+
+// Region and AccountID report the engine's identity.
+func (e *Engine) Region() string    { return e.cfg.Region }
+func (e *Engine) AccountID() string { return e.cfg.AccountID }
+
+func (e *Engine) now() time.Time { return e.cfg.Now() }
+
+// arn builds a queue ARN.
+func (e *Engine) arn(name string) string {
+	return "arn:aws:sqs:" + e.cfg.Region + ":" + e.cfg.AccountID + ":" + name
+}
+
+// queueURL builds the queue URL for the base URL of the request (or the configured one).
+func (e *Engine) queueURL(ctx context.Context, name string) string {
+	base, ok := reqctx.BaseURL(ctx)
+	if !ok {
+		base = e.cfg.BaseURL
+	}
+	return strings.TrimRight(base, "/") + "/" + e.cfg.AccountID + "/" + name
+}
+
+// lookup finds a queue by URL (any host; path /<account>/<name> or /queue/<region>/<account>/<name>),
+// by bare name, or by ARN.
+func (e *Engine) lookup(queueURL *string) (*queue, error) {
+	if queueURL == nil || *queueURL == "" {
+		return nil, sqserr.MissingParameter("QueueUrl")
+	}
+	name, ok := e.nameFromURL(*queueURL)
+	if !ok {
+		return nil, sqserr.QueueDoesNotExist()
+	}
+	e.mu.RLock()
+	q := e.queues[name]
+	e.mu.RUnlock()
+	if q == nil {
+		return nil, sqserr.QueueDoesNotExist()
+	}
+	return q, nil
+}
+
+// nameFromURL extracts the queue name, checking the account where the URL names one.
+func (e *Engine) nameFromURL(s string) (string, bool) {
+	if strings.HasPrefix(s, "arn:") {
+		parts := strings.Split(s, ":")
+		if len(parts) != 6 || parts[2] != "sqs" || parts[4] != e.cfg.AccountID {
+			return "", false
+		}
+		return parts[5], true
+	}
+	path := s
+	if strings.Contains(s, "://") {
+		u, err := url.Parse(s)
+		if err != nil {
+			return "", false
+		}
+		path = u.Path
+	}
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	switch {
+	case len(segs) == 1 && segs[0] != "":
+		return segs[0], true
+	case len(segs) >= 2:
+		account, name := segs[len(segs)-2], segs[len(segs)-1]
+		if account != e.cfg.AccountID || name == "" {
+			return "", false
+		}
+		return name, true
+	}
+	return "", false
+}
+
+// queueByARN finds a queue by its ARN.
+func (e *Engine) queueByARN(arn string) *queue {
+	if !strings.HasPrefix(arn, "arn:") {
+		return nil
+	}
+	name, ok := e.nameFromURL(arn)
+	if !ok {
+		return nil
+	}
+	if parts := strings.Split(arn, ":"); parts[3] != e.cfg.Region {
+		return nil
+	}
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.queues[name]
+}
+
+// QueueNames lists queue names in order, for inspection.
+func (e *Engine) QueueNames() []string {
+	e.mu.RLock()
+	names := make([]string, 0, len(e.queues))
+	for n := range e.queues {
+		names = append(names, n)
+	}
+	e.mu.RUnlock()
+	sort.Strings(names)
+	return names
+}
+
+// Reset deletes every queue and task, as if the engine were new.
+func (e *Engine) Reset() {
+	e.mu.Lock()
+	qs := e.queues
+	tasks := e.tasks
+	e.queues = map[string]*queue{}
+	e.deleted = map[string]time.Time{}
+	e.tasks = map[string]*moveTask{}
+	e.mu.Unlock()
+	for _, t := range tasks {
+		t.stop()
+	}
+	for _, q := range qs {
+		q.close()
+		q.mu.Lock()
+		e.addHeld(-int64(q.total()))
+		q.mu.Unlock()
+	}
+}

@@ -1,0 +1,155 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"github.com/sqsharness/sqsharness/sqsmock/internal/sqserr"
+)
+
+// shareableActions are the actions AddPermission may grant.
+var shareableActions = map[string]bool{
+	"*": true, "SendMessage": true, "ReceiveMessage": true, "DeleteMessage": true,
+	"ChangeMessageVisibility": true, "GetQueueAttributes": true, "GetQueueUrl": true,
+	"ListDeadLetterSourceQueues": true, "PurgeQueue": true, "ListQueueTags": true,
+}
+
+// policyDoc is the queue Policy document AddPermission and RemovePermission edit.
+type policyDoc struct {
+	Version   string            `json:"Version"`
+	ID        string            `json:"Id"`
+	Statement []policyStatement `json:"Statement"`
+}
+
+type policyStatement struct {
+	Sid       string         `json:"Sid"`
+	Effect    string         `json:"Effect"`
+	Principal map[string]any `json:"Principal"`
+	Action    any            `json:"Action"`
+	Resource  string         `json:"Resource"`
+}
+
+func validLabel(s string) bool {
+	if len(s) < 1 || len(s) > 80 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// readPolicy parses the queue's Policy, or starts the default one. Caller holds q.mu.
+func (q *queue) readPolicy() policyDoc {
+	var doc policyDoc
+	if q.attrs.policy != "" && json.Unmarshal([]byte(q.attrs.policy), &doc) == nil && doc.Version != "" {
+		return doc
+	}
+	return policyDoc{Version: "2008-10-17", ID: q.arn + "/SQSDefaultPolicy"}
+}
+
+// AddPermission adds a statement labelled Label to the queue's policy.
+func (e *Engine) AddPermission(ctx context.Context, in *sqs.AddPermissionInput) (*sqs.AddPermissionOutput, error) {
+	q, err := e.lookup(in.QueueUrl)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case in.Label == nil:
+		return nil, sqserr.MissingParameter("Label")
+	case len(in.AWSAccountIds) == 0:
+		return nil, sqserr.MissingParameter("AWSAccountId")
+	case len(in.Actions) == 0:
+		return nil, sqserr.MissingParameter("ActionName")
+	case !validLabel(*in.Label):
+		return nil, sqserr.InvalidParameterValueFor(*in.Label, "Label", "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length")
+	}
+	for _, a := range in.Actions {
+		if !shareableActions[a] {
+			return nil, sqserr.InvalidParameterValueFor(a, "ActionName", "Only the queue owner is allowed to invoke this action.")
+		}
+	}
+	for _, acct := range in.AWSAccountIds {
+		if len(acct) != 12 || !digits(acct) {
+			return nil, sqserr.InvalidParameterValueFor(acct, "AWSAccountId", "Invalid AWS account ID.")
+		}
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	doc := q.readPolicy()
+	for _, s := range doc.Statement {
+		if s.Sid == *in.Label {
+			return nil, sqserr.InvalidParameterValueFor(*in.Label, "Label", "Already exists.")
+		}
+	}
+	principals := make([]string, len(in.AWSAccountIds))
+	for i, acct := range in.AWSAccountIds {
+		principals[i] = "arn:aws:iam::" + acct + ":root"
+	}
+	actions := make([]string, len(in.Actions))
+	for i, a := range in.Actions {
+		actions[i] = "SQS:" + a
+	}
+	st := policyStatement{Sid: *in.Label, Effect: "Allow", Resource: q.arn,
+		Principal: map[string]any{"AWS": oneOrMany(principals)}, Action: oneOrMany(actions)}
+	doc.Statement = append(doc.Statement, st)
+	b, _ := json.Marshal(doc)
+	q.attrs.policy = string(b)
+	q.modified = e.now()
+	return &sqs.AddPermissionOutput{}, nil
+}
+
+// RemovePermission removes the statement labelled Label; the policy goes when it is empty.
+func (e *Engine) RemovePermission(ctx context.Context, in *sqs.RemovePermissionInput) (*sqs.RemovePermissionOutput, error) {
+	q, err := e.lookup(in.QueueUrl)
+	if err != nil {
+		return nil, err
+	}
+	if in.Label == nil {
+		return nil, sqserr.MissingParameter("Label")
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	doc := q.readPolicy()
+	kept := doc.Statement[:0]
+	found := false
+	for _, s := range doc.Statement {
+		if s.Sid == *in.Label {
+			found = true
+			continue
+		}
+		kept = append(kept, s)
+	}
+	if !found {
+		return nil, sqserr.InvalidParameterValueFor(*in.Label, "Label", "can't find label.")
+	}
+	if len(kept) == 0 {
+		q.attrs.policy = ""
+	} else {
+		doc.Statement = kept
+		b, _ := json.Marshal(doc)
+		q.attrs.policy = string(b)
+	}
+	q.modified = e.now()
+	return &sqs.RemovePermissionOutput{}, nil
+}
+
+func oneOrMany(v []string) any {
+	if len(v) == 1 {
+		return v[0]
+	}
+	return v
+}
+
+func digits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
+}

@@ -1,0 +1,279 @@
+package engine
+
+import (
+	"container/heap"
+	"sync"
+	"time"
+)
+
+// queue is one queue's state. Everything below mu is guarded by it.
+type queue struct {
+	e    *Engine
+	name string
+	arn  string
+	fifo bool
+
+	mu       sync.Mutex
+	attrs    queueAttrs
+	tags     map[string]string
+	created  time.Time
+	modified time.Time
+
+	byID     map[string]*message
+	ready    mheap // standard queues: visible messages by arrival
+	pending  mheap // delayed and in-flight messages by the time they become visible
+	age      mheap // all messages by retention basis
+	groups   map[string]*group
+	avail    groupHeap // FIFO groups whose head is visible
+	counts   [3]int    // messages per state
+	seq      uint64
+	nonce    uint64
+	dedup    map[string]dedupEntry
+	dedupLog []dedupRef // insertion order, for expiry
+	attempts map[string]*attempt
+	dups     []*message // fault-injected duplicate deliveries
+	purgeAt  time.Time  // last PurgeQueue
+	notify   chan struct{}
+	closed   bool
+}
+
+// dedupEntry remembers a FIFO deduplication id for the 5-minute interval.
+type dedupEntry struct {
+	expires   time.Time
+	messageID string
+	seqNumber string
+}
+
+type dedupRef struct {
+	key     string
+	expires time.Time
+}
+
+// attempt remembers a FIFO ReceiveRequestAttemptId for the 5-minute interval.
+type attempt struct {
+	expires  time.Time
+	messages []*message
+	receipts []uint64
+}
+
+const dedupInterval = 5 * time.Minute
+
+func newQueue(e *Engine, name string, fifo bool, attrs queueAttrs, now time.Time) *queue {
+	q := &queue{
+		e: e, name: name, arn: e.arn(name), fifo: fifo,
+		attrs: attrs, tags: map[string]string{}, created: now, modified: now,
+		byID:    map[string]*message{},
+		ready:   mheap{less: bySeq, index: heapIdx},
+		pending: mheap{less: byVisibleAt, index: heapIdx},
+		age:     mheap{less: byAge, index: ageIdx},
+		notify:  make(chan struct{}),
+	}
+	if fifo {
+		q.groups = map[string]*group{}
+		q.dedup = map[string]dedupEntry{}
+		q.attempts = map[string]*attempt{}
+	}
+	return q
+}
+
+// total is the number of messages held. Caller holds q.mu.
+func (q *queue) total() int { return len(q.byID) }
+
+// wake tells long polls that something changed. Caller holds q.mu.
+func (q *queue) wake() {
+	close(q.notify)
+	q.notify = make(chan struct{})
+}
+
+// close ends the queue's life: long polls return. Caller must not hold q.mu.
+func (q *queue) close() {
+	q.mu.Lock()
+	if !q.closed {
+		q.closed = true
+		q.wake()
+	}
+	q.mu.Unlock()
+}
+
+// advance applies every deadline up to now: retention expiry, delays and visibility timeouts
+// ending, and expired FIFO deduplication ids and receive attempts. Caller holds q.mu.
+// Cost is proportional to what changed, never to the queue's depth.
+func (q *queue) advance(now time.Time) {
+	retention := time.Duration(q.attrs.retention) * time.Second
+	for m := q.age.peek(); m != nil && !now.Before(m.ageBase.Add(retention)); m = q.age.peek() {
+		q.remove(m)
+	}
+	woke := false
+	for m := q.pending.peek(); m != nil && !now.Before(m.visibleAt); m = q.pending.peek() {
+		q.pending.remove(m)
+		q.setReady(m)
+		woke = true
+	}
+	if woke {
+		q.wake()
+	}
+	if q.fifo {
+		for len(q.dedupLog) > 0 && !now.Before(q.dedupLog[0].expires) {
+			ref := q.dedupLog[0]
+			if d, ok := q.dedup[ref.key]; ok && !now.Before(d.expires) {
+				delete(q.dedup, ref.key)
+			}
+			q.dedupLog[0] = dedupRef{}
+			q.dedupLog = q.dedupLog[1:]
+		}
+		if len(q.dedupLog) == 0 {
+			q.dedupLog = nil
+		}
+		for id, a := range q.attempts {
+			if !now.Before(a.expires) {
+				delete(q.attempts, id)
+			}
+		}
+	}
+}
+
+// nextDeadline is when the next delayed or in-flight message becomes visible (zero if none).
+// Caller holds q.mu.
+func (q *queue) nextDeadline() time.Time {
+	if m := q.pending.peek(); m != nil {
+		return m.visibleAt
+	}
+	return time.Time{}
+}
+
+// add stores a new message, delayed until visibleAt if that is after now. Caller holds q.mu.
+func (q *queue) add(m *message, now time.Time) {
+	q.seq++
+	m.seq = q.seq
+	m.heapIdx, m.ageIdx = -1, -1
+	q.byID[m.id] = m
+	q.age.push(m)
+	if q.fifo {
+		g := q.groups[m.groupID]
+		if g == nil {
+			g = &group{id: m.groupID, idx: -1}
+			q.groups[m.groupID] = g
+		}
+		m.group = g
+		g.append(m)
+	}
+	m.state = stateDelayed
+	q.counts[stateDelayed]++
+	if m.visibleAt.After(now) {
+		q.pending.push(m)
+		return
+	}
+	q.setReady(m)
+	q.wake()
+}
+
+// setReady makes a message visible. It is in no heap when called. Caller holds q.mu.
+func (q *queue) setReady(m *message) {
+	q.counts[m.state]--
+	m.state = stateReady
+	q.counts[stateReady]++
+	if q.fifo {
+		q.refreshGroup(m.group)
+		return
+	}
+	q.ready.push(m)
+}
+
+// setInflight takes a ready message out of the receivable set until visibleAt. Caller holds q.mu.
+func (q *queue) setInflight(m *message, visibleAt time.Time) {
+	if !q.fifo && m.state == stateReady {
+		q.ready.remove(m)
+	}
+	if m.state != stateReady {
+		q.pending.remove(m)
+	}
+	q.counts[m.state]--
+	m.state = stateInflight
+	q.counts[stateInflight]++
+	m.visibleAt = visibleAt
+	q.pending.push(m)
+}
+
+// changeVisibility moves an in-flight or ready message's deadline. Caller holds q.mu.
+func (q *queue) changeVisibility(m *message, now, visibleAt time.Time) {
+	if !visibleAt.After(now) {
+		if m.state == stateInflight {
+			q.pending.remove(m)
+			q.setReady(m)
+			q.wake()
+		}
+		return
+	}
+	if m.state == stateInflight {
+		m.visibleAt = visibleAt
+		q.pending.fix(m)
+		return
+	}
+	q.setInflight(m, visibleAt)
+}
+
+// remove deletes a message from every structure. Caller holds q.mu.
+func (q *queue) remove(m *message) {
+	if _, ok := q.byID[m.id]; !ok {
+		return
+	}
+	delete(q.byID, m.id)
+	q.age.remove(m)
+	switch {
+	case m.state == stateReady && !q.fifo:
+		q.ready.remove(m)
+	case m.state != stateReady:
+		q.pending.remove(m)
+	}
+	q.counts[m.state]--
+	q.e.addHeld(-1)
+	if q.fifo {
+		g := m.group
+		wasHead := g.head() == m
+		g.removeMsg(m)
+		if g.size() == 0 {
+			if g.inHeap {
+				heap.Remove(&q.avail, g.idx)
+				g.inHeap = false
+			}
+			delete(q.groups, g.id)
+		} else if wasHead {
+			q.refreshGroup(g)
+		}
+	}
+}
+
+// refreshGroup puts a FIFO group on the available heap when its head is visible.
+// Stale entries are dropped lazily when popped. Caller holds q.mu.
+func (q *queue) refreshGroup(g *group) {
+	h := g.head()
+	if h == nil || h.state != stateReady {
+		return
+	}
+	if g.inHeap {
+		if g.key != h.seq {
+			g.key = h.seq
+			heap.Fix(&q.avail, g.idx)
+		}
+		return
+	}
+	g.key = h.seq
+	g.inHeap = true
+	heap.Push(&q.avail, g)
+}
+
+// purge deletes every message. Caller holds q.mu.
+func (q *queue) purge() {
+	n := len(q.byID)
+	q.byID = map[string]*message{}
+	q.ready.items, q.pending.items, q.age.items = nil, nil, nil
+	q.counts = [3]int{}
+	if q.fifo {
+		q.groups = map[string]*group{}
+		q.avail = nil
+	}
+	q.e.addHeld(-int64(n))
+}
+
+// addHeld counts messages held, for MaxMessages.
+func (e *Engine) addHeld(n int64) { e.held.Add(n) }

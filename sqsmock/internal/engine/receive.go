@@ -1,0 +1,412 @@
+package engine
+
+import (
+	"container/heap"
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/sqsharness/sqsharness/sqsmock/internal/reqctx"
+	"github.com/sqsharness/sqsharness/sqsmock/internal/sqserr"
+)
+
+// systemAttributeNames are the message system attributes ReceiveMessage can return.
+var systemAttributeNames = map[string]bool{
+	"All": true, "SenderId": true, "SentTimestamp": true, "ApproximateReceiveCount": true,
+	"ApproximateFirstReceiveTimestamp": true, "SequenceNumber": true, "MessageDeduplicationId": true,
+	"MessageGroupId": true, "AWSTraceHeader": true, "DeadLetterQueueSourceArn": true,
+	// Queue attribute names are accepted in the deprecated AttributeNames list and ignored.
+	"Policy": true, "VisibilityTimeout": true, "MaximumMessageSize": true, "MessageRetentionPeriod": true,
+	"ApproximateNumberOfMessages": true, "ApproximateNumberOfMessagesNotVisible": true, "CreatedTimestamp": true,
+	"LastModifiedTimestamp": true, "QueueArn": true, "ApproximateNumberOfMessagesDelayed": true,
+	"DelaySeconds": true, "ReceiveMessageWaitTimeSeconds": true, "RedrivePolicy": true, "FifoQueue": true,
+	"ContentBasedDeduplication": true, "KmsMasterKeyId": true, "KmsDataKeyReusePeriodSeconds": true,
+	"DeduplicationScope": true, "FifoThroughputLimit": true, "RedriveAllowPolicy": true, "SqsManagedSseEnabled": true,
+}
+
+// receiveOptions are a ReceiveMessage call's validated parameters.
+type receiveOptions struct {
+	max         int
+	visibility  time.Duration
+	wait        time.Duration
+	sysNames    map[string]bool
+	allSys      bool
+	msgNames    []string
+	attemptID   string
+	hasAttempts bool
+}
+
+func (e *Engine) receiveOptions(ctx context.Context, q *queue, in *sqs.ReceiveMessageInput) (receiveOptions, error) {
+	o := receiveOptions{max: 1}
+	if in.MaxNumberOfMessages != 0 || reqctx.Explicit(ctx, "MaxNumberOfMessages") {
+		if in.MaxNumberOfMessages < 1 || in.MaxNumberOfMessages > 10 {
+			return o, sqserr.InvalidParameterValueFor(in.MaxNumberOfMessages, "MaxNumberOfMessages", "Must be between 1 and 10, if provided.")
+		}
+		o.max = int(in.MaxNumberOfMessages)
+	}
+	if in.WaitTimeSeconds < 0 || in.WaitTimeSeconds > 20 {
+		return o, sqserr.InvalidParameterValueFor(in.WaitTimeSeconds, "WaitTimeSeconds", "Must be >= 0 and <= 20, if provided.")
+	}
+	if in.VisibilityTimeout < 0 || in.VisibilityTimeout > 43200 {
+		return o, sqserr.InvalidParameterValueFor(in.VisibilityTimeout, "VisibilityTimeout", "Must be >= 0 and <= 43200, if provided.")
+	}
+	q.mu.Lock()
+	vis, wait := q.attrs.visibility, q.attrs.waitTime
+	q.mu.Unlock()
+	if in.VisibilityTimeout != 0 || reqctx.Explicit(ctx, "VisibilityTimeout") {
+		vis = int(in.VisibilityTimeout)
+	}
+	if in.WaitTimeSeconds != 0 || reqctx.Explicit(ctx, "WaitTimeSeconds") {
+		wait = int(in.WaitTimeSeconds)
+	}
+	o.visibility = time.Duration(vis) * time.Second
+	o.wait = time.Duration(wait) * time.Second
+	o.sysNames = map[string]bool{}
+	for _, n := range in.AttributeNames {
+		if !systemAttributeNames[string(n)] {
+			return o, sqserr.UnknownAttribute(string(n))
+		}
+		o.sysNames[string(n)] = true
+	}
+	for _, n := range in.MessageSystemAttributeNames {
+		if !systemAttributeNames[string(n)] {
+			return o, sqserr.UnknownAttribute(string(n))
+		}
+		o.sysNames[string(n)] = true
+	}
+	o.allSys = o.sysNames["All"]
+	o.msgNames = in.MessageAttributeNames
+	if in.ReceiveRequestAttemptId != nil {
+		id := *in.ReceiveRequestAttemptId
+		if !validFifoID(id) {
+			return o, sqserr.InvalidParameterValueFor(id, "ReceiveRequestAttemptId", "ReceiveRequestAttemptId can only include alphanumeric and punctuation characters. 1 to 128 in length.")
+		}
+		if q.fifo {
+			o.attemptID, o.hasAttempts = id, true
+		}
+	}
+	return o, nil
+}
+
+// ReceiveMessage returns up to MaxNumberOfMessages messages, waiting up to the wait time for one
+// to arrive (long polling).
+func (e *Engine) ReceiveMessage(ctx context.Context, in *sqs.ReceiveMessageInput) (*sqs.ReceiveMessageOutput, error) {
+	q, err := e.lookup(in.QueueUrl)
+	if err != nil {
+		return nil, err
+	}
+	o, err := e.receiveOptions(ctx, q, in)
+	if err != nil {
+		return nil, err
+	}
+	deadline := e.now().Add(o.wait)
+	for {
+		msgs, notify, next, closed := q.tryReceive(o)
+		if len(msgs) > 0 {
+			return &sqs.ReceiveMessageOutput{Messages: msgs}, nil
+		}
+		now := e.now()
+		if closed || !now.Before(deadline) {
+			return &sqs.ReceiveMessageOutput{}, nil
+		}
+		wake := deadline
+		if !next.IsZero() && next.Before(wake) {
+			wake = next
+		}
+		t := e.cfg.NewTimer(wake.Sub(now))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-notify:
+			t.Stop()
+		case <-t.C():
+		}
+	}
+}
+
+// tryReceive takes what is receivable now. It returns, for a long poll, the channel that closes
+// on the next change, the next deadline and whether the queue is gone.
+func (q *queue) tryReceive(o receiveOptions) (msgs []types.Message, notify <-chan struct{}, next time.Time, closed bool) {
+	e := q.e
+	now := e.now()
+	q.mu.Lock()
+	if q.closed {
+		q.mu.Unlock()
+		return nil, nil, time.Time{}, true
+	}
+	q.advance(now)
+	var moved []*message
+	var taken []*message
+	if o.hasAttempts {
+		taken = q.retryAttempt(o, now)
+	}
+	if taken == nil {
+		act := e.fault(q, "ReceiveMessage", nil, "")
+		if !act.FalseEmpty {
+			if q.fifo {
+				taken, moved = q.takeFifo(o, now)
+			} else {
+				taken, moved = q.takeStandard(o, now, act.Reorder)
+			}
+		}
+		if o.hasAttempts && len(taken) > 0 {
+			a := &attempt{expires: now.Add(dedupInterval), messages: taken, receipts: make([]uint64, len(taken))}
+			for i, m := range taken {
+				a.receipts[i] = m.receipt
+			}
+			q.attempts[o.attemptID] = a
+		}
+	}
+	msgs = make([]types.Message, 0, len(taken))
+	for _, m := range taken {
+		msgs = append(msgs, q.render(m, o))
+	}
+	notify, next = q.notify, q.nextDeadline()
+	dlqArn := q.attrs.dlqArn
+	q.mu.Unlock()
+	if len(moved) > 0 {
+		e.moveToDLQ(q, dlqArn, moved)
+	}
+	return msgs, notify, next, false
+}
+
+// deliver marks a ready message received. Caller holds q.mu.
+func (q *queue) deliver(m *message, o receiveOptions, now time.Time) {
+	m.receiveCount++
+	if m.firstReceive.IsZero() {
+		m.firstReceive = now
+	}
+	q.nonce++
+	m.receipt = q.nonce
+	m.receivedAt = now
+	vis := o.visibility
+	act := q.e.fault(q, "ReceiveMessage", m, "")
+	if vis > 0 {
+		vis += act.ExtraDelay
+	}
+	// A zero visibility timeout makes the message ready again at the next operation's advance,
+	// so one receive never returns a message twice.
+	q.setInflight(m, now.Add(vis))
+	if act.Duplicate {
+		q.e.scheduleDuplicate(q, m)
+	}
+}
+
+// dueForDLQ reports whether receiving m again would exceed the queue's maxReceiveCount.
+func (q *queue) dueForDLQ(m *message) bool {
+	return q.attrs.dlqArn != "" && m.receiveCount >= q.attrs.maxReceive
+}
+
+func (q *queue) takeStandard(o receiveOptions, now time.Time, reorder bool) (taken, moved []*message) {
+	var held *message
+	if reorder && q.ready.len() > 1 {
+		held = q.ready.pop()
+	}
+	for len(taken) < o.max {
+		m := q.ready.pop()
+		if m == nil {
+			break
+		}
+		if q.dueForDLQ(m) {
+			q.remove(m)
+			moved = append(moved, m)
+			continue
+		}
+		q.deliver(m, o, now)
+		taken = append(taken, m)
+	}
+	if held != nil {
+		q.ready.push(held)
+	}
+	taken = append(taken, q.takeDuplicates(o, now, len(taken))...)
+	return taken, moved
+}
+
+func (q *queue) takeFifo(o receiveOptions, now time.Time) (taken, moved []*message) {
+	for len(taken) < o.max && q.avail.Len() > 0 {
+		g := heap.Pop(&q.avail).(*group)
+		g.inHeap = false
+		h := g.head()
+		if h == nil || h.state != stateReady {
+			continue
+		}
+		if g.key != h.seq {
+			q.refreshGroup(g)
+			continue
+		}
+		for i := 0; i < g.size() && len(taken) < o.max; {
+			m := g.at(i)
+			if m.state != stateReady {
+				break
+			}
+			if q.dueForDLQ(m) {
+				q.remove(m)
+				moved = append(moved, m)
+				if g.size() == 0 {
+					break
+				}
+				continue
+			}
+			q.deliver(m, o, now)
+			taken = append(taken, m)
+			i++
+		}
+		if g.size() > 0 {
+			q.refreshGroup(g)
+		}
+	}
+	return taken, moved
+}
+
+// retryAttempt answers a FIFO receive retried with the same ReceiveRequestAttemptId: the same
+// messages and receipt handles, with their visibility timeout reset, while none was deleted or
+// changed. Caller holds q.mu.
+func (q *queue) retryAttempt(o receiveOptions, now time.Time) []*message {
+	a, ok := q.attempts[o.attemptID]
+	if !ok {
+		return nil
+	}
+	for i, m := range a.messages {
+		if q.byID[m.id] != m || m.state != stateInflight || m.receipt != a.receipts[i] {
+			delete(q.attempts, o.attemptID)
+			return nil
+		}
+	}
+	for _, m := range a.messages {
+		q.changeVisibility(m, now, now.Add(o.visibility))
+	}
+	return a.messages
+}
+
+// render builds the SDK message for a delivery. Caller holds q.mu.
+func (q *queue) render(m *message, o receiveOptions) types.Message {
+	out := types.Message{
+		MessageId:     aws.String(m.id),
+		ReceiptHandle: aws.String(q.receiptHandle(m)),
+		Body:          aws.String(m.body),
+		MD5OfBody:     aws.String(m.md5Body),
+	}
+	if len(o.sysNames) > 0 {
+		attrs := map[string]string{}
+		want := func(n string) bool { return o.allSys || o.sysNames[n] }
+		if want("SenderId") {
+			attrs["SenderId"] = m.senderID
+		}
+		if want("SentTimestamp") {
+			attrs["SentTimestamp"] = unixMillis(m.sentAt)
+		}
+		if want("ApproximateReceiveCount") {
+			attrs["ApproximateReceiveCount"] = strconv.Itoa(m.receiveCount)
+		}
+		if want("ApproximateFirstReceiveTimestamp") {
+			attrs["ApproximateFirstReceiveTimestamp"] = unixMillis(m.firstReceive)
+		}
+		if m.traceHeader != "" && want("AWSTraceHeader") {
+			attrs["AWSTraceHeader"] = m.traceHeader
+		}
+		if m.dlqSourceArn != "" && want("DeadLetterQueueSourceArn") {
+			attrs["DeadLetterQueueSourceArn"] = m.dlqSourceArn
+		}
+		if m.groupID != "" && want("MessageGroupId") {
+			attrs["MessageGroupId"] = m.groupID
+		}
+		if q.fifo {
+			if want("SequenceNumber") {
+				attrs["SequenceNumber"] = m.seqNumber
+			}
+			if want("MessageDeduplicationId") {
+				attrs["MessageDeduplicationId"] = m.dedupID
+			}
+		}
+		if len(attrs) > 0 {
+			out.Attributes = attrs
+		}
+	}
+	if len(o.msgNames) > 0 && len(m.attrs) > 0 {
+		sel := copyAttributes(selectAttributes(m.attrs, o.msgNames))
+		if len(sel) > 0 {
+			out.MessageAttributes = sel
+			out.MD5OfMessageAttributes = aws.String(md5OfAttributes(sel))
+		}
+	}
+	return out
+}
+
+// selectAttributes applies a MessageAttributeNames filter: "All", ".*", "prefix.*" or exact names.
+func selectAttributes(attrs map[string]types.MessageAttributeValue, names []string) map[string]types.MessageAttributeValue {
+	for _, n := range names {
+		if n == "All" || n == ".*" {
+			return attrs
+		}
+	}
+	sel := map[string]types.MessageAttributeValue{}
+	for k, v := range attrs {
+		for _, n := range names {
+			if k == n || (strings.HasSuffix(n, ".*") && strings.HasPrefix(k, strings.TrimSuffix(n, "*"))) {
+				sel[k] = v
+				break
+			}
+		}
+	}
+	return sel
+}
+
+func unixMillis(t time.Time) string { return strconv.FormatInt(t.UnixMilli(), 10) }
+
+// moveToDLQ appends messages to the dead-letter queue named by arn. They keep their id,
+// attributes and receive count and gain DeadLetterQueueSourceArn. A standard message keeps its
+// original age for retention; a FIFO message's age starts again.
+func (e *Engine) moveToDLQ(src *queue, arn string, msgs []*message) {
+	dlq := e.queueByARN(arn)
+	now := e.now()
+	if dlq == nil { // the dead-letter queue is gone: the messages stay where they were
+		dlq = src
+	}
+	dlq.mu.Lock()
+	defer dlq.mu.Unlock()
+	for _, m := range msgs {
+		m.group = nil
+		if dlq != src {
+			m.dlqSourceArn = src.arn
+			if dlq.fifo {
+				m.ageBase = now
+				m.seqNumber = e.nextSequence()
+			}
+		}
+		m.visibleAt = now
+		m.state = 0
+		e.addHeld(1)
+		dlq.add(m, now)
+	}
+}
+
+// scheduleDuplicate makes a fault plan's duplicate: m is delivered again by a later receive.
+func (e *Engine) scheduleDuplicate(q *queue, m *message) {
+	q.dups = append(q.dups, m)
+}
+
+// takeDuplicates delivers messages a fault plan duplicated: same message, new receipt handle,
+// receive count increased. Caller holds q.mu.
+func (q *queue) takeDuplicates(o receiveOptions, now time.Time, have int) []*message {
+	var out []*message
+	for len(q.dups) > 0 && have+len(out) < o.max {
+		m := q.dups[0]
+		q.dups = q.dups[1:]
+		if q.byID[m.id] != m || m.state != stateInflight {
+			continue
+		}
+		m.receiveCount++
+		q.nonce++
+		m.receipt = q.nonce
+		m.receivedAt = now
+		q.changeVisibility(m, now, now.Add(o.visibility))
+		out = append(out, m)
+	}
+	return out
+}

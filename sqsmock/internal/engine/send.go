@@ -1,0 +1,464 @@
+package engine
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math/big"
+	"math/rand/v2"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/sqsharness/sqsharness/sqsmock/internal/reqctx"
+	"github.com/sqsharness/sqsharness/sqsmock/internal/sqserr"
+)
+
+// sendRequest is one message to send, from SendMessage or one SendMessageBatch entry.
+type sendRequest struct {
+	body      *string
+	delay     *int32
+	attrs     map[string]types.MessageAttributeValue
+	sysAttrs  map[string]types.MessageSystemAttributeValue
+	groupID   *string
+	dedupID   *string
+	batch     bool
+	operation string
+}
+
+// sendResult is what a successful send reports.
+type sendResult struct {
+	id, md5Body, md5Attrs, md5Sys, seqNumber string
+}
+
+const allowedChars = "#x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF"
+
+// validChars reports the first character SQS does not allow, if any.
+func validChars(s string) (rune, bool) {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			return rune(s[i]), false
+		}
+		if !(r == 0x9 || r == 0xA || r == 0xD || (r >= 0x20 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF)) {
+			return r, false
+		}
+		i += size
+	}
+	return 0, true
+}
+
+// validFifoID reports whether a MessageGroupId or MessageDeduplicationId is 1..128 characters of
+// alphanumerics and punctuation.
+func validFifoID(s string) bool {
+	if len(s) < 1 || len(s) > 128 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c > '~' {
+			return false
+		}
+	}
+	return true
+}
+
+// validateMessageAttributes checks names, types and values, and returns their size in bytes.
+func validateMessageAttributes(attrs map[string]types.MessageAttributeValue) (int, error) {
+	if len(attrs) > 10 {
+		return 0, sqserr.InvalidParameterValue("Number of message attributes [%d] exceeds the allowed maximum [10].", len(attrs))
+	}
+	size := 0
+	for name, v := range attrs {
+		if err := validateAttributeName(name); err != nil {
+			return 0, err
+		}
+		dt := aws.ToString(v.DataType)
+		if dt == "" {
+			return 0, sqserr.InvalidParameterValue("The message attribute '%s' must contain non-empty message attribute type.", name)
+		}
+		base, _, _ := strings.Cut(dt, ".")
+		if len(dt) > 256 || (base != "String" && base != "Number" && base != "Binary") {
+			return 0, sqserr.InvalidParameterValue("The type of message (user) attribute '%s' is invalid. You must use only the following supported type prefixes: Binary, Number, String.", name)
+		}
+		size += len(name) + len(dt)
+		switch base {
+		case "Binary":
+			if len(v.BinaryValue) == 0 {
+				return 0, sqserr.InvalidParameterValue("Message (user) attribute '%s' must contain a non-empty value of type 'Binary'.", name)
+			}
+			size += len(v.BinaryValue)
+		default:
+			s := aws.ToString(v.StringValue)
+			if s == "" {
+				return 0, sqserr.InvalidParameterValue("Message (user) attribute '%s' must contain a non-empty value of type '%s'.", name, base)
+			}
+			if base == "Number" && !validNumber(s) {
+				return 0, sqserr.InvalidParameterValue("Can't cast the value of message (user) attribute '%s' to a number.", name)
+			}
+			if r, ok := validChars(s); !ok {
+				return 0, sqserr.InvalidParameterValue("Message (user) attribute '%s' contains invalid character #x%X.", name, r)
+			}
+			size += len(s)
+		}
+		if len(v.StringListValues) > 0 || len(v.BinaryListValues) > 0 {
+			return 0, sqserr.InvalidParameterValue("Message (user) attribute '%s': list values are not supported.", name)
+		}
+	}
+	return size, nil
+}
+
+func validateAttributeName(name string) error {
+	bad := func() error {
+		return sqserr.InvalidParameterValue("Message (user) attribute name '%s' is invalid. Attribute names can contain alphanumeric characters, hyphens, underscores and periods; cannot start or end with a period, cannot contain consecutive periods, cannot start with AWS. or Amazon., and can be up to 256 characters long.", name)
+	}
+	if len(name) < 1 || len(name) > 256 || strings.HasPrefix(name, ".") || strings.HasSuffix(name, ".") || strings.Contains(name, "..") {
+		return bad()
+	}
+	lower := strings.ToLower(name)
+	if strings.HasPrefix(lower, "aws.") || strings.HasPrefix(lower, "amazon.") {
+		return bad()
+	}
+	for _, c := range name {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.') {
+			return bad()
+		}
+	}
+	return nil
+}
+
+// validNumber accepts what SQS accepts for Number attributes: a decimal of up to 38 significant
+// digits between -10^128 and 10^126.
+func validNumber(s string) bool {
+	f, ok := new(big.Float).SetString(strings.TrimSpace(s))
+	if !ok || f.IsInf() {
+		return false
+	}
+	abs := new(big.Float).Abs(f)
+	return abs.Cmp(new(big.Float).SetFloat64(1e126)) <= 0
+}
+
+// prepare validates a send against the queue's settings and builds the message. It reads only
+// settings, so it runs under the queue lock with no state change.
+func (q *queue) prepare(r sendRequest, now time.Time) (*message, error) {
+	if r.body == nil || *r.body == "" {
+		return nil, sqserr.MissingParameter("MessageBody")
+	}
+	body := *r.body
+	if c, ok := validChars(body); !ok {
+		return nil, sqserr.InvalidMessageContents("Invalid binary character '#x%X' was found in the message body, the set of allowed characters is %s", c, allowedChars)
+	}
+	attrSize, err := validateMessageAttributes(r.attrs)
+	if err != nil {
+		return nil, err
+	}
+	trace := ""
+	for name, v := range r.sysAttrs {
+		if name != string(types.MessageSystemAttributeNameForSendsAWSTraceHeader) {
+			return nil, sqserr.InvalidParameterValue("Message system attribute name '%s' is invalid.", name)
+		}
+		if aws.ToString(v.DataType) != "String" || aws.ToString(v.StringValue) == "" {
+			return nil, sqserr.InvalidParameterValue("Message system attribute '%s' must contain a non-empty value of type 'String'.", name)
+		}
+		trace = aws.ToString(v.StringValue)
+	}
+	size := len(body) + attrSize
+	if size > q.attrs.maxSize {
+		verb := "are invalid"
+		if r.batch {
+			verb = "cannot be validated"
+		}
+		return nil, sqserr.InvalidParameterValue("One or more parameters %s. Reason: Message must be shorter than %d bytes.", verb, q.attrs.maxSize)
+	}
+	delay := q.attrs.delay
+	if r.delay != nil {
+		d := int(*r.delay)
+		if d < 0 || d > 900 {
+			return nil, sqserr.InvalidParameterValueFor(d, "DelaySeconds", "DelaySeconds must be >= 0 and <= 900.")
+		}
+		if q.fifo && d != 0 {
+			return nil, sqserr.InvalidParameterValueFor(d, "DelaySeconds", "The request include parameter that is not valid for this queue type.")
+		}
+		if !q.fifo {
+			delay = d
+		}
+	}
+	m := &message{
+		body: body, md5Body: md5Hex(body), attrs: copyAttributes(r.attrs), md5Attrs: md5OfAttributes(r.attrs),
+		traceHeader: trace, md5SysAttrs: md5OfTraceHeader(trace), senderID: q.e.cfg.AccountID,
+		sentAt: now, ageBase: now, size: size, visibleAt: now.Add(time.Duration(delay) * time.Second),
+	}
+	if r.groupID != nil {
+		if !validFifoID(*r.groupID) {
+			return nil, sqserr.InvalidParameterValueFor(*r.groupID, "MessageGroupId", "MessageGroupId can only include alphanumeric and punctuation characters. 1 to 128 in length.")
+		}
+		m.groupID = *r.groupID
+	}
+	if r.dedupID != nil {
+		if !validFifoID(*r.dedupID) {
+			return nil, sqserr.InvalidParameterValueFor(*r.dedupID, "MessageDeduplicationId", "MessageDeduplicationId can only include alphanumeric and punctuation characters. 1 to 128 in length.")
+		}
+		if !q.fifo {
+			return nil, sqserr.InvalidParameterValueFor(*r.dedupID, "MessageDeduplicationId", "The request includes a parameter that is not valid for this queue type.")
+		}
+		m.dedupID = *r.dedupID
+	}
+	if q.fifo {
+		if r.groupID == nil {
+			if r.batch {
+				return nil, sqserr.InvalidParameterValue("The request must contain the parameter MessageGroupId.")
+			}
+			return nil, sqserr.MissingParameter("MessageGroupId")
+		}
+		if m.dedupID == "" {
+			if !q.attrs.contentDedup {
+				return nil, sqserr.InvalidParameterValue("The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly")
+			}
+			sum := sha256.Sum256([]byte(body))
+			m.dedupID = hex.EncodeToString(sum[:])
+		}
+	}
+	return m, nil
+}
+
+// store adds a prepared message, applying FIFO deduplication. Caller holds q.mu.
+func (q *queue) store(m *message, now time.Time) (sendResult, error) {
+	res := sendResult{md5Body: m.md5Body, md5Attrs: m.md5Attrs, md5Sys: m.md5SysAttrs}
+	if q.fifo {
+		key := m.dedupID
+		if q.attrs.dedupScope == "messageGroup" {
+			key = m.groupID + "\x00" + key
+		}
+		if d, ok := q.dedup[key]; ok && now.Before(d.expires) {
+			res.id, res.seqNumber = d.messageID, d.seqNumber
+			return res, nil
+		}
+		m.id = newUUID()
+		m.seqNumber = q.e.nextSequence()
+		exp := now.Add(dedupInterval)
+		q.dedup[key] = dedupEntry{expires: exp, messageID: m.id, seqNumber: m.seqNumber}
+		q.dedupLog = append(q.dedupLog, dedupRef{key: key, expires: exp})
+	} else {
+		m.id = newUUID()
+	}
+	if max := q.e.cfg.MaxMessages; max > 0 && q.e.held.Load() >= int64(max) {
+		return res, sqserr.OverLimit("The mock holds its limit of %d messages.", max)
+	}
+	q.e.addHeld(1)
+	q.add(m, now)
+	res.id, res.seqNumber = m.id, m.seqNumber
+	return res, nil
+}
+
+// nextSequence returns a FIFO sequence number: 20 digits, increasing.
+func (e *Engine) nextSequence() string {
+	e.mu.Lock()
+	e.sequence++
+	n := e.sequence
+	e.mu.Unlock()
+	return fmt.Sprintf("%020d", 18_000_000_000_000_000_000/1_000_000+n) // large like SQS's, and ordered
+}
+
+// newUUID returns a random version 4 UUID.
+func newUUID() string {
+	var b [16]byte
+	a, c := rand.Uint64(), rand.Uint64()
+	for i := 0; i < 8; i++ {
+		b[i] = byte(a >> (8 * i))
+		b[8+i] = byte(c >> (8 * i))
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	var out [36]byte
+	hex.Encode(out[0:8], b[0:4])
+	out[8] = '-'
+	hex.Encode(out[9:13], b[4:6])
+	out[13] = '-'
+	hex.Encode(out[14:18], b[6:8])
+	out[18] = '-'
+	hex.Encode(out[19:23], b[8:10])
+	out[23] = '-'
+	hex.Encode(out[24:], b[10:])
+	return string(out[:])
+}
+
+// SendMessage sends one message.
+func (e *Engine) SendMessage(ctx context.Context, in *sqs.SendMessageInput) (*sqs.SendMessageOutput, error) {
+	q, err := e.lookup(in.QueueUrl)
+	if err != nil {
+		return nil, err
+	}
+	req := sendRequest{body: in.MessageBody, attrs: in.MessageAttributes, sysAttrs: in.MessageSystemAttributes,
+		groupID: in.MessageGroupId, dedupID: in.MessageDeduplicationId, operation: "SendMessage"}
+	if in.DelaySeconds != 0 || reqctx.Explicit(ctx, "DelaySeconds") {
+		req.delay = &in.DelaySeconds
+	}
+	res, err := q.send(req)
+	if err != nil {
+		return nil, err
+	}
+	return &sqs.SendMessageOutput{
+		MessageId: aws.String(res.id), MD5OfMessageBody: aws.String(res.md5Body),
+		MD5OfMessageAttributes: optional(res.md5Attrs), MD5OfMessageSystemAttributes: optional(res.md5Sys),
+		SequenceNumber: optional(res.seqNumber),
+	}, nil
+}
+
+// send validates and stores one message, with fault hooks applied.
+func (q *queue) send(req sendRequest) (sendResult, error) {
+	now := q.e.now()
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.advance(now)
+	m, err := q.prepare(req, now)
+	if err != nil {
+		return sendResult{}, err
+	}
+	if extra := q.e.sendDelay(q, m); extra > 0 && !q.fifo {
+		m.visibleAt = m.visibleAt.Add(extra)
+	}
+	return q.store(m, now)
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return aws.String(s)
+}
+
+// SendMessageBatch sends up to 10 messages; each entry succeeds or fails on its own.
+func (e *Engine) SendMessageBatch(ctx context.Context, in *sqs.SendMessageBatchInput) (*sqs.SendMessageBatchOutput, error) {
+	q, err := e.lookup(in.QueueUrl)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]*string, len(in.Entries))
+	total := 0
+	for i, en := range in.Entries {
+		ids[i] = en.Id
+		total += len(aws.ToString(en.MessageBody))
+		for name, v := range en.MessageAttributes {
+			total += len(name) + len(aws.ToString(v.DataType)) + len(aws.ToString(v.StringValue)) + len(v.BinaryValue)
+		}
+	}
+	if err := checkBatch("SendMessageBatchRequestEntry", ids); err != nil {
+		return nil, err
+	}
+	if total > 1048576 {
+		return nil, sqserr.BatchRequestTooLong(1048576, total)
+	}
+	out := &sqs.SendMessageBatchOutput{Successful: []types.SendMessageBatchResultEntry{}, Failed: []types.BatchResultErrorEntry{}}
+	now := e.now()
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.advance(now)
+	prepared := make([]*message, len(in.Entries))
+	for i, en := range in.Entries {
+		req := sendRequest{body: en.MessageBody, attrs: en.MessageAttributes, sysAttrs: en.MessageSystemAttributes,
+			groupID: en.MessageGroupId, dedupID: en.MessageDeduplicationId, batch: true, operation: "SendMessageBatch"}
+		if en.DelaySeconds != 0 || reqctx.Explicit(ctx, "Entries."+aws.ToString(en.Id)+".DelaySeconds") {
+			req.delay = &en.DelaySeconds
+		}
+		m, err := q.prepare(req, now)
+		if err != nil {
+			// FIFO entries missing their group or deduplication id fail the whole request.
+			if q.fifo && (en.MessageGroupId == nil || (en.MessageDeduplicationId == nil && !q.attrs.contentDedup)) {
+				return nil, err
+			}
+			out.Failed = append(out.Failed, failedEntry(en.Id, err))
+			continue
+		}
+		prepared[i] = m
+	}
+	for i, m := range prepared {
+		if m == nil {
+			continue
+		}
+		id := in.Entries[i].Id
+		if code, failed := e.batchEntryFault(q, "SendMessageBatch", aws.ToString(id)); failed {
+			out.Failed = append(out.Failed, failedEntry(id, code))
+			continue
+		}
+		if extra := e.sendDelay(q, m); extra > 0 && !q.fifo {
+			m.visibleAt = m.visibleAt.Add(extra)
+		}
+		res, err := q.store(m, now)
+		if err != nil {
+			out.Failed = append(out.Failed, failedEntry(id, err))
+			continue
+		}
+		out.Successful = append(out.Successful, types.SendMessageBatchResultEntry{
+			Id: id, MessageId: aws.String(res.id), MD5OfMessageBody: aws.String(res.md5Body),
+			MD5OfMessageAttributes: optional(res.md5Attrs), MD5OfMessageSystemAttributes: optional(res.md5Sys),
+			SequenceNumber: optional(res.seqNumber),
+		})
+	}
+	return out, nil
+}
+
+// failedEntry reports a batch entry's error as SQS does in Failed.
+func failedEntry(id *string, err error) types.BatchResultErrorEntry {
+	e, ok := err.(*sqserr.Error)
+	if !ok {
+		e = sqserr.InternalError()
+	}
+	return types.BatchResultErrorEntry{Id: id, Code: aws.String(e.Code), Message: aws.String(e.Message), SenderFault: !e.Server}
+}
+
+// checkBatch applies the request-level batch rules: 1..10 entries, valid and distinct ids.
+func checkBatch(entryName string, ids []*string) error {
+	if len(ids) == 0 {
+		return sqserr.EmptyBatchRequest(entryName)
+	}
+	if len(ids) > 10 {
+		return sqserr.TooManyEntriesInBatchRequest(len(ids))
+	}
+	seen := make(map[string]bool, len(ids))
+	for _, p := range ids {
+		id := aws.ToString(p)
+		if !validBatchID(id) {
+			return sqserr.InvalidBatchEntryID()
+		}
+		if seen[id] {
+			return sqserr.BatchEntryIdsNotDistinct(id)
+		}
+		seen[id] = true
+	}
+	return nil
+}
+
+func validBatchID(id string) bool {
+	if len(id) < 1 || len(id) > 80 {
+		return false
+	}
+	for _, c := range id {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+
+// copyAttributes deep-copies message attributes, so neither the caller's input nor a receiver's
+// output shares memory with the stored message.
+func copyAttributes(attrs map[string]types.MessageAttributeValue) map[string]types.MessageAttributeValue {
+	if len(attrs) == 0 {
+		return nil
+	}
+	out := make(map[string]types.MessageAttributeValue, len(attrs))
+	for k, v := range attrs {
+		c := types.MessageAttributeValue{DataType: v.DataType, StringValue: v.StringValue}
+		if v.BinaryValue != nil {
+			c.BinaryValue = append([]byte(nil), v.BinaryValue...)
+		}
+		out[k] = c
+	}
+	return out
+}

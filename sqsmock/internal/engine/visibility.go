@@ -1,0 +1,215 @@
+package engine
+
+import (
+	"context"
+	"encoding/base64"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/sqsharness/sqsharness/sqsmock/internal/sqserr"
+)
+
+const receiptPrefix = "AQEB"
+
+// maxVisibility is the 12-hour ceiling on a message's visibility timeout since its receive.
+const maxVisibility = 12 * time.Hour
+
+// receiptHandle encodes the queue, the message and the receive it came from. Caller holds q.mu.
+func (q *queue) receiptHandle(m *message) string {
+	raw := q.name + "\x00" + m.id + "\x00" + strconv.FormatUint(m.receipt, 10)
+	return receiptPrefix + base64.RawURLEncoding.EncodeToString([]byte(raw))
+}
+
+// parseReceipt decodes a receipt handle issued by this engine.
+func parseReceipt(h string) (queueName, messageID string, nonce uint64, ok bool) {
+	if !strings.HasPrefix(h, receiptPrefix) {
+		return "", "", 0, false
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(h[len(receiptPrefix):])
+	if err != nil {
+		return "", "", 0, false
+	}
+	parts := strings.Split(string(raw), "\x00")
+	if len(parts) != 3 {
+		return "", "", 0, false
+	}
+	n, err := strconv.ParseUint(parts[2], 10, 64)
+	if err != nil || n == 0 {
+		return "", "", 0, false
+	}
+	return parts[0], parts[1], n, true
+}
+
+// findReceipt resolves a receipt handle to its message (nil if the message is gone).
+// Caller holds q.mu.
+func (q *queue) findReceipt(h string) (*message, uint64, error) {
+	name, id, nonce, ok := parseReceipt(h)
+	if !ok || name != q.name {
+		return nil, 0, sqserr.ReceiptHandleIsInvalid(h)
+	}
+	return q.byID[id], nonce, nil
+}
+
+func expiredReceipt(h string) error {
+	return sqserr.InvalidParameterValueFor(h, "ReceiptHandle", "The receipt handle has expired.")
+}
+
+// DeleteMessage deletes the message a receipt handle refers to. Deleting a message that is
+// already gone succeeds. On a FIFO queue the handle must be the current one of an in-flight message.
+func (e *Engine) DeleteMessage(ctx context.Context, in *sqs.DeleteMessageInput) (*sqs.DeleteMessageOutput, error) {
+	q, err := e.lookup(in.QueueUrl)
+	if err != nil {
+		return nil, err
+	}
+	if in.ReceiptHandle == nil {
+		return nil, sqserr.MissingParameter("ReceiptHandle")
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if err := q.deleteReceipt(*in.ReceiptHandle, e.now(), "DeleteMessage"); err != nil {
+		return nil, err
+	}
+	return &sqs.DeleteMessageOutput{}, nil
+}
+
+// deleteReceipt is DeleteMessage's effect. Caller holds q.mu.
+func (q *queue) deleteReceipt(h string, now time.Time, op string) error {
+	q.advance(now)
+	m, nonce, err := q.findReceipt(h)
+	if err != nil || m == nil {
+		return err
+	}
+	if q.fifo && (m.state != stateInflight || m.receipt != nonce) {
+		return expiredReceipt(h)
+	}
+	if q.e.fault(q, op, m, "").LostDelete {
+		return nil
+	}
+	q.remove(m)
+	if q.fifo {
+		q.wake() // the group's next message may now be receivable
+	}
+	return nil
+}
+
+// DeleteMessageBatch deletes up to 10 messages; each entry succeeds or fails on its own.
+func (e *Engine) DeleteMessageBatch(ctx context.Context, in *sqs.DeleteMessageBatchInput) (*sqs.DeleteMessageBatchOutput, error) {
+	q, err := e.lookup(in.QueueUrl)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]*string, len(in.Entries))
+	for i, en := range in.Entries {
+		ids[i] = en.Id
+	}
+	if err := checkBatch("DeleteMessageBatchRequestEntry", ids); err != nil {
+		return nil, err
+	}
+	out := &sqs.DeleteMessageBatchOutput{Successful: []types.DeleteMessageBatchResultEntry{}, Failed: []types.BatchResultErrorEntry{}}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	now := e.now()
+	for _, en := range in.Entries {
+		var err error
+		if en.ReceiptHandle == nil {
+			err = sqserr.MissingParameter("ReceiptHandle")
+		} else if ferr, failed := e.batchEntryFault(q, "DeleteMessageBatch", aws.ToString(en.Id)); failed {
+			err = ferr
+		} else {
+			err = q.deleteReceipt(*en.ReceiptHandle, now, "DeleteMessageBatch")
+		}
+		if err != nil {
+			out.Failed = append(out.Failed, failedEntry(en.Id, err))
+			continue
+		}
+		out.Successful = append(out.Successful, types.DeleteMessageBatchResultEntry{Id: en.Id})
+	}
+	return out, nil
+}
+
+// ChangeMessageVisibility sets the remaining visibility timeout of a received message.
+func (e *Engine) ChangeMessageVisibility(ctx context.Context, in *sqs.ChangeMessageVisibilityInput) (*sqs.ChangeMessageVisibilityOutput, error) {
+	q, err := e.lookup(in.QueueUrl)
+	if err != nil {
+		return nil, err
+	}
+	if in.ReceiptHandle == nil {
+		return nil, sqserr.MissingParameter("ReceiptHandle")
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if err := q.changeReceipt(*in.ReceiptHandle, in.VisibilityTimeout, e.now(), "ChangeMessageVisibility"); err != nil {
+		return nil, err
+	}
+	return &sqs.ChangeMessageVisibilityOutput{}, nil
+}
+
+// changeReceipt is ChangeMessageVisibility's effect. Caller holds q.mu.
+func (q *queue) changeReceipt(h string, timeout int32, now time.Time, op string) error {
+	if timeout < 0 || timeout > 43200 {
+		return sqserr.InvalidParameterValueFor(timeout, "VisibilityTimeout", "VisibilityTimeout must be an integer between 0 and 43200.")
+	}
+	q.advance(now)
+	m, nonce, err := q.findReceipt(h)
+	if err != nil {
+		return err
+	}
+	if m == nil || m.state == stateDelayed || m.receipt == 0 {
+		return sqserr.MessageNotInflight()
+	}
+	if q.fifo && (m.state != stateInflight || m.receipt != nonce) {
+		return expiredReceipt(h)
+	}
+	d := time.Duration(timeout) * time.Second
+	if m.state == stateInflight && now.Add(d).Sub(m.receivedAt) > maxVisibility {
+		return sqserr.InvalidParameterValueFor(timeout, "VisibilityTimeout", "Total VisibilityTimeout for the message is beyond the limit [43200 seconds]")
+	}
+	if d > 0 {
+		d += q.e.fault(q, op, m, "").ExtraDelay
+	}
+	if m.state == stateReady {
+		m.receivedAt = now
+	}
+	q.changeVisibility(m, now, now.Add(d))
+	return nil
+}
+
+// ChangeMessageVisibilityBatch changes up to 10 visibility timeouts; each entry on its own.
+func (e *Engine) ChangeMessageVisibilityBatch(ctx context.Context, in *sqs.ChangeMessageVisibilityBatchInput) (*sqs.ChangeMessageVisibilityBatchOutput, error) {
+	q, err := e.lookup(in.QueueUrl)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]*string, len(in.Entries))
+	for i, en := range in.Entries {
+		ids[i] = en.Id
+	}
+	if err := checkBatch("ChangeMessageVisibilityBatchRequestEntry", ids); err != nil {
+		return nil, err
+	}
+	out := &sqs.ChangeMessageVisibilityBatchOutput{Successful: []types.ChangeMessageVisibilityBatchResultEntry{}, Failed: []types.BatchResultErrorEntry{}}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	now := e.now()
+	for _, en := range in.Entries {
+		var err error
+		if en.ReceiptHandle == nil {
+			err = sqserr.MissingParameter("ReceiptHandle")
+		} else if ferr, failed := e.batchEntryFault(q, "ChangeMessageVisibilityBatch", aws.ToString(en.Id)); failed {
+			err = ferr
+		} else {
+			err = q.changeReceipt(*en.ReceiptHandle, en.VisibilityTimeout, now, "ChangeMessageVisibilityBatch")
+		}
+		if err != nil {
+			out.Failed = append(out.Failed, failedEntry(en.Id, err))
+			continue
+		}
+		out.Successful = append(out.Successful, types.ChangeMessageVisibilityBatchResultEntry{Id: en.Id})
+	}
+	return out, nil
+}
