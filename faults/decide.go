@@ -11,9 +11,14 @@ import (
 type Call struct {
 	Operation string // SDK operation name, e.g. "SendMessage"
 	QueueURL  string
-	QueueName string    // empty: derived from QueueURL's last path segment
-	Message   *Message  // the message of a single-message operation (SendMessage), for message predicates; may be nil
-	Now       time.Time // zero: the plan's clock
+	QueueName string // empty: derived from QueueURL's last path segment
+	// Message is the message of a single-message operation, for rules with a message predicate:
+	// SendMessage's; the engine also passes the message a DeleteMessage or
+	// ChangeMessageVisibility names, when it exists. May be nil.
+	Message *Message
+	// Now is the time of the call; zero means the plan's clock. Windows are measured from the
+	// plan's start on the plan's clock, so an engine passing its own time calls SetClock too.
+	Now time.Time
 }
 
 // Message describes one message for a decision: the message of SendMessage or DeleteMessage,

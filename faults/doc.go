@@ -46,9 +46,12 @@
 //	PartialBatchFailure  message    SendMessageBatch, DeleteMessageBatch, the same (failed entries are not sent)
 //	                                ChangeMessageVisibilityBatch
 //
-// The client placement also rejects message predicates on operations whose requests carry no
-// message body (DeleteMessage, ChangeMessageVisibility and their batches): the client cannot see
-// the message there.
+// Message predicates: message-level kinds test each message (batch entry, received message);
+// operation-level kinds test the single message of the call, so they must name single-message
+// operations (SendMessage; in the engine also DeleteMessage and ChangeMessageVisibility, whose
+// message the engine knows). The client placement rejects predicates on operations whose
+// requests carry no message body (DeleteMessage, ChangeMessageVisibility and their batches): the
+// client cannot see the message there. entryIds apply to message-level kinds only.
 //
 // # Determinism
 //

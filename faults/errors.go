@@ -1,7 +1,6 @@
 package faults
 
 import (
-	"errors"
 	"net"
 	"net/url"
 	"os"
@@ -151,15 +150,6 @@ func ResetError(method, rawURL string) error {
 // response headers arrive. It reports Timeout() true; the SDK's retryer retries it.
 func TimeoutError(method, rawURL string) error {
 	return &url.Error{Op: opName(method), URL: rawURL, Err: timeoutError{}}
-}
-
-// IsInjected reports whether err is, or wraps, a transport error made by ResetError or
-// TimeoutError, or a ServiceError made by a plan.
-func IsInjected(err error) bool {
-	var se *ServiceError
-	var te timeoutError
-	var errno syscall.Errno
-	return errors.As(err, &se) || errors.As(err, &te) || (errors.As(err, &errno) && errno == syscall.ECONNRESET)
 }
 
 func opName(method string) string {

@@ -113,7 +113,9 @@ func (p *Plan) Seed() uint64 {
 	return p.seed
 }
 
-// SetClock makes the plan read time from c and restarts its windows at c.Now().
+// SetClock makes the plan read time from c and restarts its windows at c.Now(). An engine with
+// its own clock calls it before the first decision, so that windows and token buckets run on
+// that clock.
 func (p *Plan) SetClock(c Clock) {
 	if c == nil {
 		c = realClock{}
@@ -266,9 +268,7 @@ func (p *Plan) Rules() []Rule {
 	defer p.mu.Unlock()
 	out := make([]Rule, len(p.rules))
 	for i, r := range p.rules {
-		out[i] = r.Rule
-		out[i].Operations = slices.Clone(r.Operations)
-		out[i].EntryIDs = slices.Clone(r.EntryIDs)
+		out[i] = cloneRule(r.Rule)
 	}
 	return out
 }

@@ -52,6 +52,9 @@ func TestRuleMatching(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := tt.rule
 			r.Kind, r.ErrorCode = faults.Error, "InternalError"
+			if r.Message != nil {
+				r.Operations = []string{"SendMessage"}
+			}
 			p := faults.MustPlan(1, r)
 			d := p.Decide(tt.call)
 			assert.Equal(t, tt.want, d.Error != nil)
@@ -335,6 +338,11 @@ func TestValidation(t *testing.T) {
 		{"delayed visibility change, client", faults.Rule{Kind: faults.DelayedVisibility, Operations: []string{"ChangeMessageVisibility"}}, faults.Client, "in the client placement"},
 		{"predicate on delete, client", faults.Rule{Kind: faults.LostDelete, Message: &faults.MessagePredicate{BodyContains: "x"}}, faults.Client, "message predicate"},
 		{"predicate on delete, engine", faults.Rule{Kind: faults.LostDelete, Message: &faults.MessagePredicate{BodyContains: "x"}}, faults.Engine, ""},
+		{"entry ids on an operation-level kind", faults.Rule{Kind: faults.Error, ErrorCode: "OverLimit", EntryIDs: []string{"a"}}, "", "entryIds"},
+		{"operation-level predicate without operations", faults.Rule{Kind: faults.Error, ErrorCode: "OverLimit", Message: &faults.MessagePredicate{BodyContains: "x"}}, "", "must name its operations"},
+		{"operation-level predicate on a batch", faults.Rule{Kind: faults.Error, ErrorCode: "OverLimit", Operations: []string{"SendMessageBatch"}, Message: &faults.MessagePredicate{BodyContains: "x"}}, "", "carries no single message"},
+		{"operation-level predicate on delete, engine", faults.Rule{Kind: faults.Error, ErrorCode: "OverLimit", Operations: []string{"DeleteMessage"}, Message: &faults.MessagePredicate{BodyContains: "x"}}, faults.Engine, ""},
+		{"operation-level predicate on delete, client", faults.Rule{Kind: faults.Error, ErrorCode: "OverLimit", Operations: []string{"DeleteMessage"}, Message: &faults.MessagePredicate{BodyContains: "x"}}, faults.Client, "carries no single message"},
 		{"predicate on send, client", faults.Rule{Kind: faults.Error, ErrorCode: "OverLimit", Operations: []string{"SendMessage"}, Message: &faults.MessagePredicate{BodyContains: "x"}}, faults.Client, ""},
 	}
 	for _, tt := range tests {

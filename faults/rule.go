@@ -2,6 +2,7 @@ package faults
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"regexp"
 	"slices"
@@ -263,6 +264,24 @@ func (r *Rule) validate(pl Placement) error {
 			return fail("message bodyRegexp: %v", err)
 		}
 	}
+	if len(r.EntryIDs) > 0 && !r.Kind.MessageLevel() {
+		return fail("entryIds only apply to message-level kinds (lost-delete, duplicate-delivery, delayed-visibility, partial-batch-failure)")
+	}
+	if r.Message != nil && !r.Kind.MessageLevel() {
+		// Operation-level decisions see a message only on single-message operations.
+		single := []string{"SendMessage", "DeleteMessage", "ChangeMessageVisibility"}
+		if pl == Client {
+			single = []string{"SendMessage"}
+		}
+		if len(r.Operations) == 0 {
+			return fail("has a message predicate, so it must name its operations (%s)", strings.Join(single, ", "))
+		}
+		for _, op := range r.Operations {
+			if !slices.Contains(single, op) {
+				return fail("has a message predicate, but %s carries no single message here (use %s)", op, strings.Join(single, ", "))
+			}
+		}
+	}
 	if pl == Client && r.Message != nil {
 		for _, op := range r.effectiveOperations() {
 			if op != "SendMessage" && op != "SendMessageBatch" && op != "ReceiveMessage" {
@@ -291,24 +310,23 @@ func (r *Rule) throttleCode() string {
 	return r.ErrorCode
 }
 
-// compile builds the matchers of a validated rule.
-func compile(r Rule) *compiled {
-	c := &compiled{Rule: r}
-	c.Operations = slices.Clone(r.Operations)
-	c.EntryIDs = slices.Clone(r.EntryIDs)
+// cloneRule copies a rule deeply, so a plan and its callers never share slices or maps.
+func cloneRule(r Rule) Rule {
+	r.Operations = slices.Clone(r.Operations)
+	r.EntryIDs = slices.Clone(r.EntryIDs)
 	if r.Message != nil {
 		m := *r.Message
-		if m.Attributes != nil {
-			attrs := make(map[string]string, len(m.Attributes))
-			for k, v := range m.Attributes {
-				attrs[k] = v
-			}
-			m.Attributes = attrs
-		}
-		c.Message = &m
-		if m.BodyRegexp != "" {
-			c.bodyRx = regexp.MustCompile(m.BodyRegexp)
-		}
+		m.Attributes = maps.Clone(m.Attributes)
+		r.Message = &m
+	}
+	return r
+}
+
+// compile builds the matchers of a validated rule.
+func compile(r Rule) *compiled {
+	c := &compiled{Rule: cloneRule(r)}
+	if c.Message != nil && c.Message.BodyRegexp != "" {
+		c.bodyRx = regexp.MustCompile(c.Message.BodyRegexp)
 	}
 	if ops := r.Operations; len(ops) > 0 || DefaultOperations(r.Kind) != nil {
 		c.ops = map[string]bool{}
