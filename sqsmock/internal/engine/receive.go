@@ -3,6 +3,7 @@ package engine
 import (
 	"container/heap"
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -122,6 +123,9 @@ func (e *Engine) ReceiveMessage(ctx context.Context, in *sqs.ReceiveMessageInput
 		select {
 		case <-ctx.Done():
 			t.Stop()
+			if errors.Is(context.Cause(ctx), reqctx.ErrDraining) {
+				return &sqs.ReceiveMessageOutput{}, nil
+			}
 			return nil, ctx.Err()
 		case <-notify:
 			t.Stop()

@@ -1,7 +1,10 @@
 // Package reqctx carries per-request facts from the front doors to the engine.
 package reqctx
 
-import "context"
+import (
+	"context"
+	"errors"
+)
 
 type baseURLKey struct{}
 
@@ -44,3 +47,7 @@ func Explicit(ctx context.Context, member string) bool {
 	set, _ := ctx.Value(explicitKey{}).(map[string]bool)
 	return set[member]
 }
+
+// ErrDraining is the cancellation cause a server gives its requests when it shuts down:
+// long polls then return what they have (nothing) instead of an error, as SQS does.
+var ErrDraining = errors.New("sqsmock: server shutting down")

@@ -1,0 +1,164 @@
+package sqsmock
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"github.com/sqsharness/sqsharness/sqsmock/internal/reqctx"
+	"github.com/sqsharness/sqsharness/sqsmock/internal/wire"
+)
+
+// HandlerOption configures Handler.
+type HandlerOption func(*wire.Options)
+
+// WithMaxBodyBytes limits request bodies (default wire.DefaultMaxBodyBytes); larger requests get
+// HTTP 413 RequestEntityTooLarge.
+func WithMaxBodyBytes(n int64) HandlerOption { return func(o *wire.Options) { o.MaxBodyBytes = n } }
+
+// WithPublicURL makes queue URLs point at baseURL (e.g. "http://sqs.test:9324") instead of the
+// scheme and host each request came in on.
+func WithPublicURL(baseURL string) HandlerOption { return func(o *wire.Options) { o.BaseURL = baseURL } }
+
+// Handler serves the mock over HTTP in both SQS wire protocols: AWS JSON 1.0 (current SDKs) and
+// Query (older SDKs, the AWS CLI v1), at / and at queue URL paths. It also serves
+// GET /health and the admin endpoints GET /_sqsmock/queues (queues with message counts) and
+// POST /_sqsmock/reset (delete everything, re-create the start-up queues).
+func (m *Mock) Handler(opts ...HandlerOption) http.Handler {
+	var o wire.Options
+	for _, f := range opts {
+		f(&o)
+	}
+	api := wire.NewHandler(&Client{m: m, server: true}, o)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /health", m.serveHealth)
+	mux.HandleFunc("GET /_sqsmock/health", m.serveHealth)
+	mux.HandleFunc("GET /_sqsmock/queues", m.serveQueues)
+	mux.HandleFunc("POST /_sqsmock/reset", m.serveReset)
+	mux.Handle("/", api)
+	return mux
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func (m *Mock) serveHealth(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "region": m.cfg.region, "account": m.cfg.account})
+}
+
+// queueSummary is one row of GET /_sqsmock/queues.
+type queueSummary struct {
+	Name     string `json:"name"`
+	ARN      string `json:"arn"`
+	FIFO     bool   `json:"fifo"`
+	Ready    int    `json:"ready"`
+	InFlight int    `json:"inFlight"`
+	Delayed  int    `json:"delayed"`
+}
+
+func (m *Mock) serveQueues(w http.ResponseWriter, _ *http.Request) {
+	qs := m.Queues()
+	rows := make([]queueSummary, len(qs))
+	for i, q := range qs {
+		rows[i] = queueSummary{Name: q.Name, ARN: q.ARN, FIFO: q.FIFO, Ready: q.Ready, InFlight: q.InFlight, Delayed: q.Delayed}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"queues": rows})
+}
+
+func (m *Mock) serveReset(w http.ResponseWriter, _ *http.Request) {
+	if err := m.Reset(); err != nil {
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "reset"})
+}
+
+// Server is a Mock served over HTTP on a local address.
+type Server struct {
+	// URL is the endpoint, e.g. "http://127.0.0.1:54321", for sqs.Options.BaseEndpoint.
+	URL  string
+	mock *Mock
+	srv  *http.Server
+	ln   net.Listener
+	stop context.CancelCauseFunc
+	done chan struct{}
+}
+
+// Start serves the mock on addr ("127.0.0.1:0" picks a free port) until Shutdown or Close.
+func (m *Mock) Start(addr string, opts ...HandlerOption) (*Server, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	base, stop := context.WithCancelCause(context.Background())
+	s := &Server{URL: "http://" + ln.Addr().String(), mock: m, ln: ln, stop: stop, done: make(chan struct{})}
+	s.srv = &http.Server{
+		Handler:           m.Handler(opts...),
+		ReadHeaderTimeout: 10 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return base },
+	}
+	go func() {
+		defer close(s.done)
+		_ = s.srv.Serve(ln)
+	}()
+	return s, nil
+}
+
+// NewServer starts a new Mock (configured by opts) on 127.0.0.1 and stops it when the test ends.
+func NewServer(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	s, err := New(opts...).Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("sqsmock: starting server: %v", err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// Mock returns the mock behind the server, for inspection and clock control.
+func (s *Server) Mock() *Mock { return s.mock }
+
+// Addr is the address the server listens on.
+func (s *Server) Addr() string { return s.ln.Addr().String() }
+
+// SDKClient returns a real aws-sdk-go-v2 *sqs.Client pointed at the server, with static test
+// credentials and the mock's region. optFns customise it further (retries, middleware, faults).
+func (s *Server) SDKClient(optFns ...func(*sqs.Options)) *sqs.Client {
+	o := sqs.Options{
+		Region:       s.mock.cfg.region,
+		BaseEndpoint: aws.String(s.URL),
+		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
+	}
+	return sqs.New(o, optFns...)
+}
+
+// Shutdown stops accepting requests, makes in-flight long polls return (empty, as on a queue
+// with no messages), and waits for requests to finish or ctx to end.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.stop(reqctx.ErrDraining)
+	err := s.srv.Shutdown(ctx)
+	<-s.done
+	return err
+}
+
+// Close shuts the server down, waiting at most 5 seconds for requests to finish.
+func (s *Server) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := s.Shutdown(ctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		return s.srv.Close()
+	}
+	return err
+}
