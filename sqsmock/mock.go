@@ -68,6 +68,11 @@ func WithQueue(name string, attributes map[string]string) Option {
 	return func(c *config) { c.queues = append(c.queues, queueSpec{name: name, attrs: attributes}) }
 }
 
+// WithTaggedQueue creates a queue with tags when the mock starts.
+func WithTaggedQueue(name string, attributes, tags map[string]string) Option {
+	return func(c *config) { c.queues = append(c.queues, queueSpec{name: name, attrs: attributes, tags: tags}) }
+}
+
 // WithCallLog keeps the last n calls for Calls (default 10000; 0 keeps none).
 func WithCallLog(n int) Option { return func(c *config) { c.callLog = n } }
 

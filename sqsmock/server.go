@@ -18,33 +18,51 @@ import (
 )
 
 // HandlerOption configures Handler.
-type HandlerOption func(*wire.Options)
+type HandlerOption func(*handlerConfig)
 
-// WithMaxBodyBytes limits request bodies (default wire.DefaultMaxBodyBytes); larger requests get
+type handlerConfig struct {
+	wire wire.Options
+	wrap []func(http.Handler) http.Handler
+}
+
+// WithMaxBodyBytes limits request bodies (default 2 MiB + 64 KiB); larger requests get
 // HTTP 413 RequestEntityTooLarge.
-func WithMaxBodyBytes(n int64) HandlerOption { return func(o *wire.Options) { o.MaxBodyBytes = n } }
+func WithMaxBodyBytes(n int64) HandlerOption {
+	return func(c *handlerConfig) { c.wire.MaxBodyBytes = n }
+}
 
 // WithPublicURL makes queue URLs point at baseURL (e.g. "http://sqs.test:9324") instead of the
 // scheme and host each request came in on.
-func WithPublicURL(baseURL string) HandlerOption { return func(o *wire.Options) { o.BaseURL = baseURL } }
+func WithPublicURL(baseURL string) HandlerOption {
+	return func(c *handlerConfig) { c.wire.BaseURL = baseURL }
+}
+
+// WithHTTPMiddleware wraps the handler, e.g. to log requests. The first one given is outermost.
+func WithHTTPMiddleware(mw func(http.Handler) http.Handler) HandlerOption {
+	return func(c *handlerConfig) { c.wrap = append(c.wrap, mw) }
+}
 
 // Handler serves the mock over HTTP in both SQS wire protocols: AWS JSON 1.0 (current SDKs) and
 // Query (older SDKs, the AWS CLI v1), at / and at queue URL paths. It also serves
 // GET /health and the admin endpoints GET /_sqsmock/queues (queues with message counts) and
 // POST /_sqsmock/reset (delete everything, re-create the start-up queues).
 func (m *Mock) Handler(opts ...HandlerOption) http.Handler {
-	var o wire.Options
+	var c handlerConfig
 	for _, f := range opts {
-		f(&o)
+		f(&c)
 	}
-	api := wire.NewHandler(&Client{m: m, server: true}, o)
+	api := wire.NewHandler(&Client{m: m, server: true}, c.wire)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /health", m.serveHealth)
 	mux.HandleFunc("GET /_sqsmock/health", m.serveHealth)
 	mux.HandleFunc("GET /_sqsmock/queues", m.serveQueues)
 	mux.HandleFunc("POST /_sqsmock/reset", m.serveReset)
 	mux.Handle("/", api)
-	return mux
+	var h http.Handler = mux
+	for i := len(c.wrap) - 1; i >= 0; i-- {
+		h = c.wrap[i](h)
+	}
+	return h
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
