@@ -132,4 +132,3 @@ func TestServerShutdownReleasesLongPolls(t *testing.T) {
 	assert.Empty(t, out.Messages)
 	assert.False(t, errors.Is(ctx.Err(), context.DeadlineExceeded), "shutdown did not wait for the 20 s poll")
 }
-
