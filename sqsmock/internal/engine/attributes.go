@@ -90,11 +90,8 @@ func (e *Engine) applyAttrs(a queueAttrs, attrs map[string]string, fifo, creatin
 		}
 		if !fifo {
 			switch name {
-			case "FifoQueue":
-				if !creating || attrs[name] != "false" {
-					return a, sqserr.UnknownAttribute(name)
-				}
-			case "ContentBasedDeduplication":
+			case "FifoQueue", "ContentBasedDeduplication":
+				// SQS rejects FifoQueue on a standard queue even as "false", at creation too.
 				return a, sqserr.UnknownAttribute(name)
 			case "DeduplicationScope", "FifoThroughputLimit":
 				return a, sqserr.InvalidAttributeName("You can specify the %s only when FifoQueue is set to true.", name)
