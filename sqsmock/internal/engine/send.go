@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -125,7 +126,8 @@ func validateAttributeName(name string) error {
 		return bad()
 	}
 	for _, c := range name {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.') {
+		// "Alphanumeric" is Unicode letters and digits: SQS accepts "attr.1øßä" and rejects "§".
+		if !(unicode.IsLetter(c) || unicode.IsDigit(c) || c == '_' || c == '-' || c == '.') {
 			return bad()
 		}
 	}
@@ -444,7 +446,6 @@ func validBatchID(id string) bool {
 	}
 	return true
 }
-
 
 // copyAttributes deep-copies message attributes, so neither the caller's input nor a receiver's
 // output shares memory with the stored message.
