@@ -345,14 +345,15 @@ func (q *queue) render(m *message, o receiveOptions) types.Message {
 // selectAttributes applies a MessageAttributeNames filter: "All", ".*", "prefix.*" or exact names.
 func selectAttributes(attrs map[string]types.MessageAttributeValue, names []string) map[string]types.MessageAttributeValue {
 	for _, n := range names {
-		if n == "All" || n == ".*" {
+		if n == "All" || n == ".*" || n == "*" {
 			return attrs
 		}
 	}
 	sel := map[string]types.MessageAttributeValue{}
 	for k, v := range attrs {
 		for _, n := range names {
-			if k == n || (strings.HasSuffix(n, ".*") && strings.HasPrefix(k, strings.TrimSuffix(n, "*"))) {
+			// "prefix.*" is a wildcard on the name: AWS returns Hello and Help.Me for "Hel.*".
+			if k == n || (strings.HasSuffix(n, ".*") && strings.HasPrefix(k, strings.TrimSuffix(n, ".*"))) {
 				sel[k] = v
 				break
 			}
