@@ -77,6 +77,16 @@ start_elasticmq() {
 		-cp "$SQSH_ELASTICMQ_HOME/lib/*" org.elasticmq.server.Main
 }
 
+# stop_failed PEER: ends a peer this script launched that did not come up, so it does not hold the port.
+stop_failed() {
+	local pid
+	pid=$(sqsh_owned_pid "$1") || return 0
+	kill -TERM -- "-$pid" 2>/dev/null || true
+	sleep 2
+	kill -KILL -- "-$pid" 2>/dev/null || true
+	rm -f "$(sqsh_pidfile "$1")"
+}
+
 # installed PEER -> 0 if install.sh has put the peer in place; else prints why not.
 installed() {
 	case "$1" in
@@ -161,8 +171,9 @@ for p in "${peers[@]}"; do
 	fi
 done
 
-# 2. Wait until each launched peer answers, dies, or times out.
+# 2. Wait until each launched peer answers, dies, keeps answering with errors, or times out.
 deadline=$(($(date +%s) + SQSH_START_TIMEOUT))
+declare -A erring_since=()
 while :; do
 	waiting=0
 	for p in "${!started_at[@]}"; do
@@ -172,8 +183,14 @@ while :; do
 		elif ! sqsh_owned_pid "$p" >/dev/null; then
 			status[$p]="FAILED: exited during start-up after $(sqsh_elapsed "${started_at[$p]}")s; last lines of $(sqsh_logfile "$p"):
 $(tail -n 15 "$(sqsh_logfile "$p")" | sed 's/^/    /')"
+		elif [[ $SQSH_CODE != 000 ]] && ((${erring_since[$p]:=$(date +%s)} + 15 <= $(date +%s))); then
+			# it listens, but has answered ListQueues with an error for 15 s: it will not get better
+			status[$p]="FAILED: answers ListQueues with HTTP $SQSH_CODE: ${SQSH_BODY:0:300}; last lines of $(sqsh_logfile "$p"):
+$(tail -n 8 "$(sqsh_logfile "$p")" | sed 's/^/    /')"
+			stop_failed "$p"
 		elif (($(date +%s) >= deadline)); then
-			status[$p]="FAILED: no answer to ListQueues on $(sqsh_endpoint "$p") within ${SQSH_START_TIMEOUT}s (still running; see $(sqsh_logfile "$p"))"
+			status[$p]="FAILED: no answer to ListQueues on $(sqsh_endpoint "$p") within ${SQSH_START_TIMEOUT}s (see $(sqsh_logfile "$p"))"
+			stop_failed "$p"
 		else
 			waiting=1
 		fi
