@@ -2,7 +2,6 @@ package wire
 
 import (
 	"bytes"
-	"encoding/xml"
 	"errors"
 	"net/http"
 	"strings"
@@ -150,7 +149,7 @@ func writeQueryError(w http.ResponseWriter, reqID string, err error) {
 		msg = "The specified queue does not exist for this wsdl version."
 	}
 	var b bytes.Buffer
-	b.WriteString(xml.Header[:len(xml.Header)-1])
+	b.WriteString(xmlDecl)
 	b.WriteString(`<ErrorResponse xmlns="` + queryNamespace + `"><Error><Type>`)
 	escapeXML(&b, e.Fault())
 	b.WriteString("</Type><Code>")

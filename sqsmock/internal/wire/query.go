@@ -24,6 +24,7 @@ const (
 	queryNamespace = "http://queue.amazonaws.com/doc/2012-11-05/"
 	xmlContentType = "text/xml"
 	formType       = "application/x-www-form-urlencoded"
+	xmlDecl        = `<?xml version="1.0"?>` // as SQS writes it
 )
 
 // missingAction is AWS's common error for a Query request without an Action.
@@ -63,7 +64,7 @@ func (h *handler) serveQuery(w http.ResponseWriter, r *http.Request, reqID strin
 	s := &xmlSerializer{}
 	out.Serialize(s)
 	var b bytes.Buffer
-	b.WriteString(xml.Header[:len(xml.Header)-1])
+	b.WriteString(xmlDecl)
 	b.WriteString("<" + action + `Response xmlns="` + queryNamespace + `">`)
 	if !s.unit {
 		b.WriteString("<" + action + "Result>")
