@@ -159,7 +159,10 @@ func (q *queue) changeReceipt(h string, timeout int32, now time.Time, op string)
 	if err != nil {
 		return err
 	}
-	if m == nil || m.state == stateDelayed || m.receipt == 0 {
+	if m == nil { // deleted, expired, purged or moved: AWS answers InvalidParameterValue, not MessageNotInflight
+		return sqserr.InvalidParameterValueFor(h, "ReceiptHandle", "Message does not exist or is not available for visibility timeout change.")
+	}
+	if m.state == stateDelayed || m.receipt == 0 {
 		return sqserr.MessageNotInflight()
 	}
 	if q.fifo && (m.state != stateInflight || m.receipt != nonce) {
