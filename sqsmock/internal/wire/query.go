@@ -109,18 +109,19 @@ func queryParams(r *http.Request, body []byte) (map[string]string, error) {
 }
 
 // setQueueURLFromPath fills an absent QueueUrl from a request to a queue URL path
-// (/<account>/<queue-name>), as SQS accepts.
+// (/<account>/<queue-name>, or longer forms such as LocalStack's), as SQS accepts; the backend
+// judges whether it names a queue.
 func setQueueURLFromPath(in reflect.Value, r *http.Request) {
 	f := in.Elem().FieldByName("QueueUrl")
 	if !f.IsValid() || !f.IsNil() {
 		return
 	}
-	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
-	if len(parts) != 2 || parts[0] == "" || parts[1] == "" {
+	path := strings.Trim(r.URL.Path, "/")
+	if !strings.Contains(path, "/") {
 		return
 	}
 	base, _ := baseURLFrom(r)
-	u := base + "/" + parts[0] + "/" + parts[1]
+	u := base + "/" + path
 	f.Set(reflect.ValueOf(&u))
 }
 

@@ -314,13 +314,19 @@ func TestQueryQueueURLFromPath(t *testing.T) {
 	_, _ = postQuery(t, h, "/123456789012/orders", form("Action", "ListQueues"))
 	assert.Equal(t, &sqs.ListQueuesInput{}, rec.Calls()[2].input)
 
+	// Longer queue paths are passed on for the backend to judge; a single segment is not a queue.
+	_, _ = postQuery(t, h, "/queue/us-east-1/123456789012/orders", form("Action", "PurgeQueue"))
+	assert.Equal(t, &sqs.PurgeQueueInput{QueueUrl: aws.String("http://sqs.test:9324/queue/us-east-1/123456789012/orders")}, rec.Calls()[3].input)
+	_, _ = postQuery(t, h, "/orders", form("Action", "PurgeQueue"))
+	assert.Equal(t, &sqs.PurgeQueueInput{}, rec.Calls()[4].input)
+
 	req := httptest.NewRequest(http.MethodGet, "http://sqs.test/123456789012/orders?Action=ReceiveMessage&MaxNumberOfMessages=3&AttributeName.1=All", nil)
 	rr := httptest.NewRecorder()
 	h.ServeHTTP(rr, req)
 	require.Equal(t, http.StatusOK, rr.Code, rr.Body.String())
 	assert.Equal(t, &sqs.ReceiveMessageInput{QueueUrl: aws.String("http://sqs.test/123456789012/orders"), MaxNumberOfMessages: 3,
 		AttributeNames:              []types.QueueAttributeName{"All"},
-		MessageSystemAttributeNames: []types.MessageSystemAttributeName{"All"}}, rec.Calls()[3].input)
+		MessageSystemAttributeNames: []types.MessageSystemAttributeName{"All"}}, rec.Calls()[5].input)
 }
 
 // TestQueryListsAndMaps: list indexes are read in numeric order, gaps are skipped, map entries
