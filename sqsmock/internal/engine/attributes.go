@@ -225,7 +225,7 @@ func (e *Engine) applyRedrive(a *queueAttrs, v string, fifo bool, self string) e
 		return sqserr.InvalidParameterValueFor(v, "RedrivePolicy", "Invalid value for deadLetterTargetArn.")
 	}
 	dlq := e.queueByARN(target)
-	if dlq == nil || target == self {
+	if dlq == nil { // a queue may name itself: AWS accepts it (test_set_empty_redrive_policy)
 		return bad("Dead letter target does not exist.")
 	}
 	if dlq.fifo != fifo {

@@ -204,7 +204,7 @@ func (q *queue) deliver(m *message, o receiveOptions, now time.Time) {
 
 // dueForDLQ reports whether receiving m again would exceed the queue's maxReceiveCount.
 func (q *queue) dueForDLQ(m *message) bool {
-	return q.attrs.dlqArn != "" && m.receiveCount >= q.attrs.maxReceive
+	return q.attrs.dlqArn != "" && q.attrs.dlqArn != q.arn && m.receiveCount >= q.attrs.maxReceive
 }
 
 func (q *queue) takeStandard(o receiveOptions, now time.Time, reorder bool) (taken, moved []*message) {
