@@ -140,22 +140,49 @@ if [[ " ${targets[*]} " == *" all "* ]]; then
 	targets=(moto localstack elasticmq node)
 fi
 
-rc=0
 for t in "${targets[@]}"; do
 	case "$t" in
 	moto | localstack | elasticmq | node) ;;
 	*) sqsh_die "unknown target '$t' (want: all moto localstack elasticmq node)" ;;
 	esac
-	start=$(sqsh_now)
-	# Run in a background subshell and wait: set -e stays in force inside it (it would not in an if).
-	"install_$t" &
-	if wait "$!"; then
-		echo "$t: ok in $(sqsh_elapsed "$start")s"
-	elif [[ $t == node ]] || sqsh_is_expected "$t"; then
-		echo "$t: FAILED after $(sqsh_elapsed "$start")s" >&2
-		rc=1
-	else
-		echo "$t: FAILED after $(sqsh_elapsed "$start")s (not in SQSHARNESS_PEERS_EXPECTED='$SQSH_PEERS_EXPECTED'; ignored)" >&2
+done
+
+# The targets are independent (different Python environments, Maven, npm) and mostly wait on the
+# network: run them concurrently, each in a background subshell (where set -e stays in force, unlike
+# in an `if`), its output collected and printed in order. SQSHARNESS_INSTALL_SERIAL=1 runs one at a time.
+logdir=$(mktemp -d)
+trap 'rm -rf "$logdir"' EXIT
+declare -A pids=() st=()
+all_start=$(sqsh_now)
+for t in "${targets[@]}"; do
+	(
+		s=$(sqsh_now)
+		"install_$t"
+		echo "$t: ok in $(sqsh_elapsed "$s")s"
+	) >"$logdir/$t" 2>&1 &
+	pids[$t]=$!
+	if [[ ${SQSHARNESS_INSTALL_SERIAL:-} == 1 ]]; then
+		st[$t]=0
+		wait "${pids[$t]}" || st[$t]=$?
 	fi
 done
+
+rc=0
+for t in "${targets[@]}"; do
+	if [[ -z ${st[$t]:-} ]]; then
+		st[$t]=0
+		wait "${pids[$t]}" || st[$t]=$?
+	fi
+	if ((st[$t] == 0)); then ok=1; else ok=0; fi
+	cat "$logdir/$t"
+	if ((ok)); then
+		:
+	elif [[ $t == node ]] || sqsh_is_expected "$t"; then
+		echo "$t: FAILED" >&2
+		rc=1
+	else
+		echo "$t: FAILED (not in SQSHARNESS_PEERS_EXPECTED='$SQSH_PEERS_EXPECTED'; ignored)" >&2
+	fi
+done
+echo "install.sh: done in $(sqsh_elapsed "$all_start")s"
 exit "$rc"
