@@ -19,7 +19,7 @@ export NODE_NO_WARNINGS=1 # the SDK warns about Node < 22 for its 2027 releases
 # cli_smoke ENDPOINT: the AWS CLI v1 through create / send / receive / delete.
 cli_smoke() {
 	local ep=$1 name url out rh
-	local aws=(aws --endpoint-url "$ep" --output json sqs)
+	local aws=("$SQSH_PYTHON" -m awscli --endpoint-url "$ep" --output json sqs)
 	name=smoke-cli-$RANDOM$RANDOM
 	url=$("${aws[@]}" create-queue --queue-name "$name" --query QueueUrl --output text)
 	[[ $url == */"$name" ]] || {
@@ -103,7 +103,7 @@ for e in "${endpoints[@]}"; do
 	for client in boto3 awscli node; do
 		start=$(sqsh_now)
 		case $client in
-		boto3) cmd=(python3 "$SQSH_PEERS_DIR/smoke_boto3.py" "$ep") ;;
+		boto3) cmd=("$SQSH_PYTHON" "$SQSH_PEERS_DIR/smoke_boto3.py" "$ep") ;;
 		awscli) cmd=(cli_smoke "$ep") ;;
 		node) cmd=(node "$SQSH_NODE_CLIENT_DIR/smoke.mjs" "$ep") ;;
 		esac
