@@ -259,7 +259,10 @@ func TestFifoReceiveRequestAttemptID(t *testing.T) {
 		e.sendFifo(e.queue, "m"+strconv.Itoa(i), "g", "")
 	}
 	withAttempt := func(id string) func(*sqs.ReceiveMessageInput) {
-		return func(in *sqs.ReceiveMessageInput) { in.ReceiveRequestAttemptId = aws.String(id); in.MaxNumberOfMessages = 2 }
+		return func(in *sqs.ReceiveMessageInput) {
+			in.ReceiveRequestAttemptId = aws.String(id)
+			in.MaxNumberOfMessages = 2
+		}
 	}
 	first := e.recv(e.queue, withAttempt("attempt-1"))
 	require.Equal(t, []string{"m0", "m1"}, bodies(first))

@@ -119,7 +119,9 @@ func TestDeadLetterQueueMaxReceiveCount(t *testing.T) {
 	src := e.create("src", map[string]string{"RedrivePolicy": redrive(e.arn(dlq), 3), "VisibilityTimeout": "0"})
 	e.send(src, "m")
 	for i := 1; i <= 3; i++ {
-		msgs := e.recv(src, func(in *sqs.ReceiveMessageInput) { in.MessageSystemAttributeNames = []types.MessageSystemAttributeName{"ApproximateReceiveCount"} })
+		msgs := e.recv(src, func(in *sqs.ReceiveMessageInput) {
+			in.MessageSystemAttributeNames = []types.MessageSystemAttributeName{"ApproximateReceiveCount"}
+		})
 		require.Len(t, msgs, 1, "receive %d", i)
 		assert.Equal(t, fmt.Sprint(i), msgs[0].Attributes["ApproximateReceiveCount"])
 	}
