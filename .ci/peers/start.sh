@@ -48,7 +48,7 @@ start_moto() {
 
 start_localstack() {
 	local venv=$SQSH_LOCALSTACK_VENV fsroot=$SQSH_STATE_DIR/localstack-fs
-	mkdir -p "$fsroot"
+	mkdir -p "$fsroot/tmp"
 	# Everything LocalStack would reach outside 127.0.0.1 is switched off or pointed at a closed local port.
 	launch localstack env \
 		SERVICES=sqs \
@@ -67,6 +67,7 @@ start_localstack() {
 		API_ENDPOINT=http://127.0.0.1:9 \
 		ANALYTICS_API=http://127.0.0.1:9 \
 		FILESYSTEM_ROOT="$fsroot" \
+		TMPDIR="$fsroot/tmp" \
 		"$venv/bin/python" -m localstack.runtime.main
 }
 
