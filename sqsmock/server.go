@@ -25,7 +25,8 @@ type handlerConfig struct {
 	wrap []func(http.Handler) http.Handler
 }
 
-// WithMaxBodyBytes limits request bodies (default 2 MiB + 64 KiB); larger requests get
+// WithMaxBodyBytes limits request bodies (default 8 MiB: a 1 MiB message URL-encoded in a Query
+// request is about 3 MiB and must reach the engine to get SQS's own size error); larger requests get
 // HTTP 413 RequestEntityTooLarge.
 func WithMaxBodyBytes(n int64) HandlerOption {
 	return func(c *handlerConfig) { c.wire.MaxBodyBytes = n }

@@ -1,0 +1,208 @@
+package sqsmock_test
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"strconv"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/sqsharness/sqsharness/sqsmock"
+)
+
+// benchQueue makes a mock with one queue holding depth ready messages.
+func benchQueue(b *testing.B, fifo bool, depth int) (sqsmock.API, *string) {
+	b.Helper()
+	m := sqsmock.New(sqsmock.WithCallLog(0))
+	c := m.Client()
+	ctx := context.Background()
+	name, attrs := "bench", map[string]string{}
+	if fifo {
+		name, attrs = "bench.fifo", map[string]string{"FifoQueue": "true", "ContentBasedDeduplication": "true"}
+	}
+	q, err := c.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(name), Attributes: attrs})
+	if err != nil {
+		b.Fatal(err)
+	}
+	fill(b, c, q.QueueUrl, fifo, depth)
+	return c, q.QueueUrl
+}
+
+func fill(b *testing.B, c sqsmock.API, url *string, fifo bool, n int) {
+	b.Helper()
+	entries := make([]types.SendMessageBatchRequestEntry, 10)
+	for sent := 0; sent < n; {
+		k := min(10, n-sent)
+		for i := 0; i < k; i++ {
+			entries[i] = types.SendMessageBatchRequestEntry{Id: aws.String(strconv.Itoa(i)),
+				MessageBody: aws.String(fmt.Sprintf("payload-%09d-%s", sent+i, body100))}
+			if fifo {
+				entries[i].MessageGroupId = aws.String(strconv.Itoa((sent + i) % 64))
+			}
+		}
+		out, err := c.SendMessageBatch(context.Background(), &sqs.SendMessageBatchInput{QueueUrl: url, Entries: entries[:k]})
+		if err != nil || len(out.Failed) > 0 {
+			b.Fatal(err, out)
+		}
+		sent += k
+	}
+}
+
+const body100 = "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890"
+
+func BenchmarkSendMessage(b *testing.B) {
+	c, url := benchQueue(b, false, 0)
+	ctx := context.Background()
+	in := &sqs.SendMessageInput{QueueUrl: url, MessageBody: aws.String(body100)}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.SendMessage(ctx, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkSendMessageWithAttributes(b *testing.B) {
+	c, url := benchQueue(b, false, 0)
+	ctx := context.Background()
+	in := &sqs.SendMessageInput{QueueUrl: url, MessageBody: aws.String(body100),
+		MessageAttributes: map[string]types.MessageAttributeValue{
+			"trace": {DataType: aws.String("String"), StringValue: aws.String("abc-123")},
+			"n":     {DataType: aws.String("Number"), StringValue: aws.String("42")},
+		}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.SendMessage(ctx, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkSendMessageBatch10(b *testing.B) {
+	c, url := benchQueue(b, false, 0)
+	ctx := context.Background()
+	entries := make([]types.SendMessageBatchRequestEntry, 10)
+	for i := range entries {
+		entries[i] = types.SendMessageBatchRequestEntry{Id: aws.String(strconv.Itoa(i)), MessageBody: aws.String(body100)}
+	}
+	in := &sqs.SendMessageBatchInput{QueueUrl: url, Entries: entries}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.SendMessageBatch(ctx, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*10), "ns/msg")
+}
+
+// BenchmarkCycle sends, receives and deletes one message per iteration on a queue kept at a
+// constant depth: the cost must not grow with the depth.
+func BenchmarkCycle(b *testing.B) {
+	for _, fifo := range []bool{false, true} {
+		for _, depth := range []int{100, 100_000, 1_000_000} {
+			kind := "standard"
+			if fifo {
+				kind = "fifo"
+			}
+			b.Run(fmt.Sprintf("%s/depth=%d", kind, depth), func(b *testing.B) {
+				c, url := benchQueue(b, fifo, depth)
+				ctx := context.Background()
+				send := &sqs.SendMessageInput{QueueUrl: url, MessageBody: aws.String(body100)}
+				recv := &sqs.ReceiveMessageInput{QueueUrl: url}
+				i := 0
+				b.ReportAllocs()
+				for b.Loop() {
+					if fifo {
+						send.MessageGroupId = aws.String(strconv.Itoa(i % 64))
+						send.MessageBody = aws.String(strconv.Itoa(i) + body100)
+					}
+					i++
+					if _, err := c.SendMessage(ctx, send); err != nil {
+						b.Fatal(err)
+					}
+					out, err := c.ReceiveMessage(ctx, recv)
+					if err != nil || len(out.Messages) != 1 {
+						b.Fatal(err, out)
+					}
+					if _, err := c.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: url, ReceiptHandle: out.Messages[0].ReceiptHandle}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkReceiveDeleteBatch10 receives and deletes ten messages per iteration from a deep queue.
+func BenchmarkReceiveDeleteBatch10(b *testing.B) {
+	for _, depth := range []int{100, 100_000, 1_000_000} {
+		b.Run(fmt.Sprintf("depth=%d", depth), func(b *testing.B) {
+			c, url := benchQueue(b, false, depth)
+			ctx := context.Background()
+			recv := &sqs.ReceiveMessageInput{QueueUrl: url, MaxNumberOfMessages: 10}
+			entries := make([]types.DeleteMessageBatchRequestEntry, 10)
+			b.ReportAllocs()
+			for b.Loop() {
+				b.StopTimer()
+				fill(b, c, url, false, 10)
+				b.StartTimer()
+				out, err := c.ReceiveMessage(ctx, recv)
+				if err != nil || len(out.Messages) != 10 {
+					b.Fatal(err, out)
+				}
+				for i, m := range out.Messages {
+					entries[i] = types.DeleteMessageBatchRequestEntry{Id: aws.String(strconv.Itoa(i)), ReceiptHandle: m.ReceiptHandle}
+				}
+				if _, err := c.DeleteMessageBatch(ctx, &sqs.DeleteMessageBatchInput{QueueUrl: url, Entries: entries}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkParallelCycle runs send/receive/delete from GOMAXPROCS goroutines on one queue.
+func BenchmarkParallelCycle(b *testing.B) {
+	c, url := benchQueue(b, false, 1000)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		send := &sqs.SendMessageInput{QueueUrl: url, MessageBody: aws.String(body100)}
+		recv := &sqs.ReceiveMessageInput{QueueUrl: url}
+		for pb.Next() {
+			if _, err := c.SendMessage(ctx, send); err != nil {
+				b.Fatal(err)
+			}
+			out, err := c.ReceiveMessage(ctx, recv)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, m := range out.Messages {
+				if _, err := c.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: url, ReceiptHandle: m.ReceiptHandle}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+}
+
+// BenchmarkMemoryPerMessage reports the heap held per stored message with a 100-byte body,
+// measured once over 100k messages (b.N does not scale it).
+func BenchmarkMemoryPerMessage(b *testing.B) {
+	const n = 100_000
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	c, url := benchQueue(b, false, n)
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	runtime.KeepAlive(c)
+	runtime.KeepAlive(url)
+	for b.Loop() {
+	}
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "B/msg")
+}
