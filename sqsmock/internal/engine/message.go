@@ -34,6 +34,7 @@ type message struct {
 	size         int
 
 	seq          uint64 // arrival order in this queue
+	readySeq     uint64 // order in which it last became ready: a FIFO group's place among groups
 	state        state
 	visibleAt    time.Time // when a delayed or in-flight message becomes ready
 	receivedAt   time.Time // start of the current receive, for the 12-hour ceiling
@@ -173,7 +174,7 @@ type group struct {
 	msgs   []*message
 	start  int
 	inHeap bool
-	key    uint64 // seq of the head when pushed to the available heap
+	key    uint64 // readySeq of the head when pushed to the available heap
 	idx    int
 }
 
@@ -218,7 +219,7 @@ func (g *group) removeMsg(m *message) {
 	}
 }
 
-// groupHeap orders receivable FIFO groups by the arrival of their head message.
+// groupHeap orders receivable FIFO groups by when their head message became visible.
 type groupHeap []*group
 
 func (h groupHeap) Len() int           { return len(h) }

@@ -27,6 +27,7 @@ type queue struct {
 	avail    groupHeap // FIFO groups whose head is visible
 	counts   [3]int    // messages per state
 	seq      uint64
+	readySeq uint64 // counts messages becoming ready, for message.readySeq
 	nonce    uint64
 	dedup    map[string]dedupEntry
 	dedupLog []dedupRef // insertion order, for expiry
@@ -172,6 +173,8 @@ func (q *queue) setReady(m *message) {
 	q.counts[m.state]--
 	m.state = stateReady
 	q.counts[stateReady]++
+	q.readySeq++
+	m.readySeq = q.readySeq
 	if q.fifo {
 		q.refreshGroup(m.group)
 		return
@@ -243,21 +246,23 @@ func (q *queue) remove(m *message) {
 	}
 }
 
-// refreshGroup puts a FIFO group on the available heap when its head is visible.
-// Stale entries are dropped lazily when popped. Caller holds q.mu.
+// refreshGroup puts a FIFO group on the available heap when its head is visible. Groups are
+// served in the order their heads became visible: a group whose head comes back after a
+// visibility timeout goes behind groups that were waiting, as SQS does. Stale entries are
+// dropped lazily when popped. Caller holds q.mu.
 func (q *queue) refreshGroup(g *group) {
 	h := g.head()
 	if h == nil || h.state != stateReady {
 		return
 	}
 	if g.inHeap {
-		if g.key != h.seq {
-			g.key = h.seq
+		if g.key != h.readySeq {
+			g.key = h.readySeq
 			heap.Fix(&q.avail, g.idx)
 		}
 		return
 	}
-	g.key = h.seq
+	g.key = h.readySeq
 	g.inHeap = true
 	heap.Push(&q.avail, g)
 }

@@ -240,7 +240,7 @@ func (q *queue) takeFifo(o receiveOptions, now time.Time) (taken, moved []*messa
 		if h == nil || h.state != stateReady {
 			continue
 		}
-		if g.key != h.seq {
+		if g.key != h.readySeq {
 			q.refreshGroup(g)
 			continue
 		}
