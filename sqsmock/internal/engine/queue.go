@@ -276,6 +276,10 @@ func (q *queue) purge() {
 	if q.fifo {
 		q.groups = map[string]*group{}
 		q.avail = nil
+		// SQS forgets deduplication ids and receive attempts too (test_purge_queue_clears_fifo_deduplication_cache).
+		q.dedup = map[string]dedupEntry{}
+		q.dedupLog = nil
+		q.attempts = map[string]*attempt{}
 	}
 	q.e.addHeld(-int64(n))
 }
