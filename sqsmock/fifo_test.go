@@ -326,3 +326,144 @@ func TestFifoBatchRequiresIDs(t *testing.T) {
 	requireAPIError(t, err, "InvalidParameterValue", "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly")
 	assert.Empty(t, e.mock.Messages(e.queue))
 }
+
+// The order of groups in one receive, from AWS-validated tests: a group's place is when its head
+// message became visible, so a group whose head comes back (visibility timeout, 0, expiry) goes
+// behind groups that were waiting.
+func TestFifoGroupOrderAcrossGroups(t *testing.T) {
+	t.Parallel()
+	type step struct {
+		send    [][2]string // body, group
+		recvMax int32
+		want    []string
+		cmv0    int // index into the last receive whose visibility is set to 0, -1 for none
+		advance time.Duration
+		delete  []int // indexes into the last receive to delete
+	}
+	cases := []struct {
+		name  string
+		attrs map[string]string
+		steps []step
+	}{
+		{"test_fifo_receive_message_group_id_ordering", nil, []step{
+			{send: [][2]string{{"g1-m1", "group-1"}, {"g2-m1", "group-2"}, {"g1-m2", "group-1"}, {"g1-m3", "group-1"}},
+				recvMax: 10, want: []string{"g1-m1", "g1-m2", "g1-m3", "g2-m1"}, cmv0: -1},
+		}},
+		{"test_fifo_receive_message_visibility_timeout_shared_in_group", map[string]string{"VisibilityTimeout": "1"}, []step{
+			{send: [][2]string{{"g1-m1", "group-1"}, {"g1-m2", "group-1"}, {"g1-m3", "group-1"}, {"g1-m4", "group-1"}, {"g2-m1", "group-2"}, {"g3-m1", "group-3"}},
+				recvMax: 2, want: []string{"g1-m1", "g1-m2"}, cmv0: -1},
+			{recvMax: 1, want: []string{"g2-m1"}, cmv0: -1, advance: 2 * time.Second},
+			{recvMax: 10, want: []string{"g3-m1", "g1-m1", "g1-m2", "g1-m3", "g1-m4", "g2-m1"}, cmv0: -1},
+		}},
+		{"test_fifo_receive_message_with_zero_visibility_timeout", map[string]string{"VisibilityTimeout": "0"}, []step{
+			{send: [][2]string{{"g1-m1", "group-1"}, {"g2-m1", "group-2"}, {"g2-m2", "group-2"}, {"g3-m1", "group-3"}, {"g1-m2", "group-1"}},
+				recvMax: 3, want: []string{"g1-m1", "g1-m2", "g2-m1"}, cmv0: -1},
+			{recvMax: 10, want: []string{"g3-m1", "g1-m1", "g1-m2", "g2-m1", "g2-m2"}, cmv0: -1},
+		}},
+		{"test_fifo_message_group_visibility_after_terminate_visibility_timeout", map[string]string{"VisibilityTimeout": "30"}, []step{
+			{send: [][2]string{{"g1-m1", "group-1"}, {"g1-m2", "group-1"}, {"g2-m1", "group-2"}},
+				recvMax: 2, want: []string{"g1-m1", "g1-m2"}, cmv0: 0},
+			{recvMax: 3, want: []string{"g2-m1", "g1-m1"}, cmv0: -1},
+		}},
+		{"test_fifo_message_group_visibility_after_delete", nil, []step{
+			{send: [][2]string{{"g1-m1", "group-1"}, {"g2-m1", "group-2"}, {"g1-m2", "group-1"}, {"g2-m2", "group-2"},
+				{"g1-m2", "group-1"}, {"g1-m3", "group-1"}, {"g1-m4", "group-1"}, {"g3-m1", "group-3"}},
+				recvMax: 2, want: []string{"g1-m1", "g1-m2"}, cmv0: -1, delete: []int{0, 1}},
+			{recvMax: 10, want: []string{"g2-m1", "g2-m2", "g1-m3", "g1-m4", "g3-m1"}, cmv0: -1},
+		}},
+		{"test_fifo_message_group_visibility_after_partial_delete", nil, []step{
+			{send: [][2]string{{"g1-m1", "group-1"}, {"g2-m1", "group-2"}, {"g1-m2", "group-1"}, {"g2-m2", "group-2"},
+				{"g1-m2", "group-1"}, {"g1-m3", "group-1"}, {"g1-m4", "group-1"}, {"g3-m1", "group-3"}},
+				recvMax: 2, want: []string{"g1-m1", "g1-m2"}, cmv0: -1, delete: []int{0}},
+			{recvMax: 10, want: []string{"g2-m1", "g2-m2", "g3-m1"}, cmv0: -1},
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			attrs := map[string]string{"ContentBasedDeduplication": "true"}
+			for k, v := range tc.attrs {
+				attrs[k] = v
+			}
+			e := newEnvQueue(t, "q.fifo", attrs)
+			for i, s := range tc.steps {
+				for _, m := range s.send {
+					e.sendFifo(e.queue, m[0], m[1], "")
+				}
+				got := e.recv(e.queue, func(in *sqs.ReceiveMessageInput) { in.MaxNumberOfMessages = s.recvMax })
+				require.Equal(t, s.want, bodies(got), "step %d", i)
+				if s.cmv0 >= 0 {
+					require.NoError(t, e.cmv(e.queue, aws.ToString(got[s.cmv0].ReceiptHandle), 0))
+				}
+				for _, d := range s.delete {
+					require.NoError(t, e.del(e.queue, aws.ToString(got[d].ReceiptHandle)))
+				}
+				e.clk.Advance(s.advance)
+			}
+		})
+	}
+}
+
+func TestFifoGroupOrderAfterChangeMessageVisibility(t *testing.T) {
+	t.Parallel()
+	// test_fifo_message_group_visibility_after_change_message_visibility.
+	e := newEnvQueue(t, "q.fifo", map[string]string{"ContentBasedDeduplication": "true", "VisibilityTimeout": "30"})
+	e.sendFifo(e.queue, "g1-m1", "group-1", "")
+	e.sendFifo(e.queue, "g1-m2", "group-1", "")
+	e.sendFifo(e.queue, "g2-m1", "group-2", "")
+	got := e.recv(e.queue, func(in *sqs.ReceiveMessageInput) { in.MaxNumberOfMessages = 2 })
+	require.Equal(t, []string{"g1-m1", "g1-m2"}, bodies(got))
+	require.NoError(t, e.cmv(e.queue, aws.ToString(got[0].ReceiptHandle), 1))
+	e.clk.Advance(2 * time.Second)
+	assert.Equal(t, []string{"g2-m1", "g1-m1"}, bodies(e.recv(e.queue, func(in *sqs.ReceiveMessageInput) { in.MaxNumberOfMessages = 3 })))
+}
+
+func TestFifoApproxNumberOfMessages(t *testing.T) {
+	t.Parallel()
+	// test_fifo_approx_number_of_messages.
+	e := newEnvQueue(t, "q.fifo", map[string]string{"ContentBasedDeduplication": "true"})
+	for _, m := range [][2]string{{"g1-m1", "1"}, {"g1-m2", "1"}, {"g1-m3", "1"}, {"g2-m1", "2"}, {"g3-m1", "3"}} {
+		e.sendFifo(e.queue, m[0], m[1], "")
+	}
+	assert.Equal(t, "5", e.attr(e.queue, "ApproximateNumberOfMessages"))
+	got := e.recv(e.queue, func(in *sqs.ReceiveMessageInput) { in.MaxNumberOfMessages = 4 })
+	require.Len(t, got, 4)
+	assert.Equal(t, "1", e.attr(e.queue, "ApproximateNumberOfMessages"))
+	for _, m := range got {
+		require.NoError(t, e.del(e.queue, aws.ToString(m.ReceiptHandle)))
+	}
+	assert.Equal(t, "1", e.attr(e.queue, "ApproximateNumberOfMessages"))
+}
+
+func TestFifoLongPollersAndGroupLock(t *testing.T) {
+	t.Parallel()
+	// test_fifo_message_group_visibility: three long polls; the second message of a group
+	// reaches one of them only once the first is deleted.
+	e := newEnvQueue(t, "q.fifo", map[string]string{"ContentBasedDeduplication": "true", "VisibilityTimeout": "60"})
+	got := make(chan types.Message, 3)
+	for i := 0; i < 3; i++ {
+		go func() {
+			out, err := e.c.ReceiveMessage(e.ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(e.queue), MaxNumberOfMessages: 1, WaitTimeSeconds: 10})
+			if assert.NoError(t, err) && len(out.Messages) == 1 {
+				got <- out.Messages[0]
+			}
+		}()
+	}
+	e.clk.WaitForTimers(3)
+	e.sendFifo(e.queue, "message-1", "1", "")
+	m1 := <-got
+	assert.Equal(t, "message-1", aws.ToString(m1.Body))
+	e.clk.WaitForTimers(2)
+
+	e.sendFifo(e.queue, "message-2", "1", "")
+	e.clk.WaitForTimers(2) // woken by the send, both pollers found the group locked and wait again
+	select {
+	case m := <-got:
+		t.Fatalf("received %q while the group is locked", aws.ToString(m.Body))
+	default:
+	}
+	require.NoError(t, e.del(e.queue, aws.ToString(m1.ReceiptHandle)))
+	m2 := <-got
+	assert.Equal(t, "message-2", aws.ToString(m2.Body))
+	e.clk.Advance(10 * time.Second) // release the last poller
+}

@@ -64,3 +64,14 @@ func TestPurgeQueueInProgress(t *testing.T) {
 	_, err = e.c.PurgeQueue(e.ctx, &sqs.PurgeQueueInput{QueueUrl: aws.String(other)})
 	require.NoError(t, err)
 }
+
+func TestPurgeQueueClearsFifoDeduplication(t *testing.T) {
+	t.Parallel()
+	// test_purge_queue_clears_fifo_deduplication_cache (validated on AWS).
+	e := newEnvQueue(t, "q.fifo", nil)
+	e.sendFifo(e.queue, "message-1", "g", "d")
+	_, err := e.c.PurgeQueue(e.ctx, &sqs.PurgeQueueInput{QueueUrl: aws.String(e.queue)})
+	require.NoError(t, err)
+	e.sendFifo(e.queue, "message-2", "g", "d")
+	assert.Equal(t, []string{"message-2"}, bodies(e.recv(e.queue, nil)))
+}
