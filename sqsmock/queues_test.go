@@ -469,3 +469,35 @@ func TestPolicyAttribute(t *testing.T) {
 	require.NoError(t, e.setAttrs(e.queue, map[string]string{"Policy": ""}))
 	assert.NotContains(t, e.attrs(e.queue), "Policy")
 }
+
+func TestQueueURLForms(t *testing.T) {
+	t.Parallel()
+	e := newEnvQueue(t, "q", nil)
+	// test_posting_to_queue_via_queue_name: a bare name works where a URL is expected.
+	out, err := e.c.SendMessage(e.ctx, &sqs.SendMessageInput{QueueUrl: aws.String("q"), MessageBody: aws.String("Using name instead of URL")})
+	require.NoError(t, err)
+	assert.Equal(t, "86a83f96652a1bfad3891e7d523750cb", aws.ToString(out.MD5OfMessageBody))
+	// Any host with the account and name in the path.
+	for _, u := range []string{"http://localhost:4566/000000000000/q", "https://sqs.us-east-1.amazonaws.com/000000000000/q"} {
+		_, err := e.c.GetQueueAttributes(e.ctx, &sqs.GetQueueAttributesInput{QueueUrl: aws.String(u)})
+		require.NoError(t, err, u)
+	}
+	// Another account's URL names another queue.
+	_, err = e.c.GetQueueAttributes(e.ctx, &sqs.GetQueueAttributesInput{QueueUrl: aws.String("https://sqs.us-east-1.amazonaws.com/111111111111/q")})
+	requireAPIError(t, err, "AWS.SimpleQueueService.NonExistentQueue", "The specified queue does not exist.")
+	assert.Len(t, e.mock.Messages(e.queue), 1)
+}
+
+func TestSetQueuePolicy(t *testing.T) {
+	t.Parallel()
+	// test_set_queue_policy, test_set_empty_queue_policy.
+	e := newEnvQueue(t, "q", nil)
+	require.NoError(t, e.setAttrs(e.queue, map[string]string{"Policy": ""}))
+	assert.NotContains(t, e.attrs(e.queue), "Policy")
+	pol := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*"}]}`
+	require.NoError(t, e.setAttrs(e.queue, map[string]string{"Policy": pol}))
+	assert.JSONEq(t, pol, e.attrs(e.queue)["Policy"])
+	assert.JSONEq(t, pol, e.attr(e.queue, "Policy"))
+	require.NoError(t, e.setAttrs(e.queue, map[string]string{"Policy": ""}))
+	assert.NotContains(t, e.attrs(e.queue), "Policy")
+}

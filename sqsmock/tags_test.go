@@ -91,3 +91,13 @@ func TestTagsMissingQueue(t *testing.T) {
 	_, err = e.c.ListQueueTags(e.ctx, &sqs.ListQueueTagsInput{QueueUrl: url})
 	requireAPIError(t, err, "AWS.SimpleQueueService.NonExistentQueue", "The specified queue does not exist.")
 }
+
+func TestTagsCaseSensitive(t *testing.T) {
+	t.Parallel()
+	// test_tags_case_sensitive.
+	e := newEnvQueue(t, "q", nil)
+	tags := map[string]string{"MyTag": "value1", "mytag": "value2"}
+	_, err := e.c.TagQueue(e.ctx, &sqs.TagQueueInput{QueueUrl: aws.String(e.queue), Tags: tags})
+	require.NoError(t, err)
+	assert.Equal(t, tags, e.tags(e.queue))
+}
