@@ -32,7 +32,8 @@ var _ API = (*Client)(nil)
 
 var requestIDs atomic.Uint64
 
-// invoke runs one operation as the real client would: validate, call, record, wrap errors.
+// invoke runs one operation as the real client would: validate, apply faults, call, record,
+// wrap errors.
 func invoke[I, O any](ctx context.Context, c *Client, op string, in *I, call func(context.Context, *I) (*O, error)) (*O, error) {
 	m := c.m
 	if in == nil {
@@ -45,12 +46,11 @@ func invoke[I, O any](ctx context.Context, c *Client, op string, in *I, call fun
 		m.record(op, in, nil, err)
 		return nil, &smithy.OperationError{ServiceID: sqs.ServiceID, OperationName: op, Err: err}
 	}
-	var out *O
-	err := m.before(ctx, op, queueURLOf(in))
-	if err == nil {
-		out, err = call(ctx, in)
+	out, o, err := apply(ctx, m, op, in, call)
+	if o.transport != "" {
+		return nil, &smithy.OperationError{ServiceID: sqs.ServiceID, OperationName: op,
+			Err: &smithyhttp.RequestSendError{Err: transportError(o.transport, queueURLOf(in))}}
 	}
-	m.record(op, in, out, err)
 	if err != nil {
 		return nil, wrapError(op, err)
 	}
@@ -58,26 +58,28 @@ func invoke[I, O any](ctx context.Context, c *Client, op string, in *I, call fun
 }
 
 // serve runs an operation for the HTTP front door: engine errors come back unwrapped, as
-// *sqserr.Error, for the wire codec to encode.
+// *sqserr.Error, for the wire codec to encode; a transport fault drops the connection.
 func serve[I, O any](ctx context.Context, m *Mock, op string, in *I, call func(context.Context, *I) (*O, error)) (*O, error) {
-	var out *O
-	err := m.before(ctx, op, queueURLOf(in))
-	if err == nil {
-		out, err = call(ctx, in)
+	out, o, err := apply(ctx, m, op, in, call)
+	if o.transport != "" {
+		panic(http.ErrAbortHandler) // net/http closes the connection without a response
 	}
-	m.record(op, in, out, err)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return out, err
 }
 
-// before applies mock-level faults (errors and latency) before an operation.
-func (m *Mock) before(ctx context.Context, op, queueURL string) error {
-	if m.cfg.before == nil {
-		return nil
+// apply runs the operation under the fault plan's call-level decision and records it.
+func apply[I, O any](ctx context.Context, m *Mock, op string, in *I, call func(context.Context, *I) (*O, error)) (*O, outcome, error) {
+	o := m.decide(ctx, op, in)
+	var out *O
+	err := o.err
+	if err == nil && (o.transport == "" || o.applied) {
+		out, err = call(o.ctx, in)
 	}
-	return m.cfg.before(ctx, op, queueURL)
+	if o.transport != "" {
+		out, err = nil, fmt.Errorf("injected transport fault %s", o.transport)
+	}
+	m.record(op, in, out, err)
+	return out, o, err
 }
 
 func queueURLOf(in any) string {

@@ -12,11 +12,13 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
+	"github.com/sqsharness/sqsharness/faults"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/engine"
 )
 
@@ -26,6 +28,7 @@ type Mock struct {
 	cfg    config
 	engine *engine.Engine
 	client *Client
+	plan   atomic.Pointer[faults.Plan]
 
 	callsMu sync.Mutex
 	calls   []Call
@@ -46,8 +49,7 @@ type config struct {
 	queues                    []queueSpec
 	callLog                   int
 	maxQueues, maxMessages    int
-	hook                      engine.Hook
-	before                    func(ctx context.Context, op, queueURL string) error
+	plan                      *faults.Plan
 }
 
 // WithRegion sets the region used in queue ARNs and default URLs (default us-east-1).
@@ -82,8 +84,8 @@ func WithLimits(maxQueues, maxMessages int) Option {
 	return func(c *config) { c.maxQueues, c.maxMessages = maxQueues, maxMessages }
 }
 
-// New returns a mock. It panics if a queue given with WithQueue cannot be created, since that is
-// a mistake in the test itself.
+// New returns a mock. It panics if a queue given with WithQueue cannot be created or a fault plan
+// given with WithFaults has a rule the engine cannot honour, since those are mistakes in the test.
 func New(opts ...Option) *Mock {
 	cfg := config{region: "us-east-1", account: "000000000000", clock: RealClock{}, callLog: 10000}
 	for _, o := range opts {
@@ -93,13 +95,17 @@ func New(opts ...Option) *Mock {
 	clock := cfg.clock
 	m.engine = engine.New(engine.Config{
 		Region: cfg.region, AccountID: cfg.account, BaseURL: cfg.endpoint,
-		Now:         clock.Now,
-		NewTimer:    func(d time.Duration) engine.Timer { return clock.NewTimer(d) },
-		Faults:      cfg.hook,
-		MaxQueues:   cfg.maxQueues,
-		MaxMessages: cfg.maxMessages,
+		Now:          clock.Now,
+		NewTimer:     func(d time.Duration) engine.Timer { return clock.NewTimer(d) },
+		Faults:       m.messageFault,
+		FaultsActive: m.faultsActive,
+		MaxQueues:    cfg.maxQueues,
+		MaxMessages:  cfg.maxMessages,
 	})
 	m.client = &Client{m: m}
+	if err := m.SetFaults(cfg.plan); err != nil {
+		panic(fmt.Errorf("sqsmock: fault plan: %w", err))
+	}
 	if err := m.createQueues(); err != nil {
 		panic(err)
 	}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
+	"github.com/sqsharness/sqsharness/faults"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/reqctx"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/wire"
 )
@@ -45,8 +48,10 @@ func WithHTTPMiddleware(mw func(http.Handler) http.Handler) HandlerOption {
 
 // Handler serves the mock over HTTP in both SQS wire protocols: AWS JSON 1.0 (current SDKs) and
 // Query (older SDKs, the AWS CLI v1), at / and at queue URL paths. It also serves
-// GET /health and the admin endpoints GET /_sqsmock/queues (queues with message counts) and
-// POST /_sqsmock/reset (delete everything, re-create the start-up queues).
+// GET /health and the admin endpoints GET /_sqsmock/queues (queues with message counts),
+// POST /_sqsmock/reset (delete everything, re-create the start-up queues), and
+// GET, PUT and DELETE /_sqsmock/faults (read the fault plan with its injections, replace it with
+// a JSON or YAML plan, remove it). Transport faults drop the connection.
 func (m *Mock) Handler(opts ...HandlerOption) http.Handler {
 	var c handlerConfig
 	for _, f := range opts {
@@ -58,6 +63,9 @@ func (m *Mock) Handler(opts ...HandlerOption) http.Handler {
 	mux.HandleFunc("GET /_sqsmock/health", m.serveHealth)
 	mux.HandleFunc("GET /_sqsmock/queues", m.serveQueues)
 	mux.HandleFunc("POST /_sqsmock/reset", m.serveReset)
+	mux.HandleFunc("GET /_sqsmock/faults", m.serveFaults)
+	mux.HandleFunc("PUT /_sqsmock/faults", m.replaceFaults)
+	mux.HandleFunc("DELETE /_sqsmock/faults", m.deleteFaults)
 	mux.Handle("/", api)
 	var h http.Handler = mux
 	for i := len(c.wrap) - 1; i >= 0; i-- {
@@ -101,6 +109,45 @@ func (m *Mock) serveReset(w http.ResponseWriter, _ *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "reset"})
+}
+
+func (m *Mock) serveFaults(w http.ResponseWriter, _ *http.Request) {
+	plan := m.Faults()
+	if plan == nil {
+		writeJSON(w, http.StatusOK, map[string]any{"plan": nil, "injections": []any{}})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"plan": plan, "injections": plan.Injections()})
+}
+
+// maxPlanBytes bounds a fault plan sent to PUT /_sqsmock/faults.
+const maxPlanBytes = 1 << 20
+
+func (m *Mock) replaceFaults(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxPlanBytes+1))
+	if err != nil || len(body) > maxPlanBytes {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "plan unreadable or larger than 1 MiB"})
+		return
+	}
+	var plan *faults.Plan
+	if strings.Contains(r.Header.Get("Content-Type"), "yaml") {
+		plan, err = faults.ParseYAML(body)
+	} else {
+		plan, err = faults.ParseJSON(body)
+	}
+	if err == nil {
+		err = m.SetFaults(plan)
+	}
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"plan": plan})
+}
+
+func (m *Mock) deleteFaults(w http.ResponseWriter, _ *http.Request) {
+	_ = m.SetFaults(nil)
+	writeJSON(w, http.StatusOK, map[string]string{"status": "no faults"})
 }
 
 // Server is a Mock served over HTTP on a local address.

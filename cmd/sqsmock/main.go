@@ -20,6 +20,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/sqsharness/sqsharness/faults"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
@@ -32,9 +33,9 @@ func main() {
 
 // settings are the command's flags.
 type settings struct {
-	addr, region, account, queuesFile, publicURL, logLevel string
-	maxBody                                                int64
-	maxQueues, maxMessages                                 int
+	addr, region, account, queuesFile, faultsFile, publicURL, logLevel string
+	maxBody                                                            int64
+	maxQueues, maxMessages                                             int
 }
 
 func parse(args []string, getenv func(string) string, stderr io.Writer) (settings, error) {
@@ -51,6 +52,7 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (setting
 	fs.StringVar(&s.region, "region", env("SQSMOCK_REGION", "us-east-1"), "region in queue ARNs (env SQSMOCK_REGION)")
 	fs.StringVar(&s.account, "account", env("SQSMOCK_ACCOUNT_ID", "000000000000"), "12-digit account id (env SQSMOCK_ACCOUNT_ID)")
 	fs.StringVar(&s.queuesFile, "queues", env("SQSMOCK_QUEUES", ""), "JSON or YAML file of queues to create at start-up (env SQSMOCK_QUEUES)")
+	fs.StringVar(&s.faultsFile, "faults", env("SQSMOCK_FAULTS", ""), "JSON or YAML fault plan to apply from start-up (env SQSMOCK_FAULTS); PUT /_sqsmock/faults replaces it")
 	fs.StringVar(&s.publicURL, "public-url", env("SQSMOCK_PUBLIC_URL", ""), "base URL of queue URLs, if not the request's host (env SQSMOCK_PUBLIC_URL)")
 	fs.StringVar(&s.logLevel, "log-level", env("SQSMOCK_LOG_LEVEL", "info"), "debug, info, warn or error (env SQSMOCK_LOG_LEVEL)")
 	fs.Int64Var(&s.maxBody, "max-body", 0, "request body limit in bytes (0: default)")
@@ -86,6 +88,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		for _, q := range qs {
 			opts = append(opts, sqsmock.WithTaggedQueue(q.Name, q.Attributes, q.Tags))
 		}
+	}
+	if s.faultsFile != "" {
+		plan, err := faults.Load(s.faultsFile)
+		if err != nil {
+			return err
+		}
+		opts = append(opts, sqsmock.WithFaults(plan))
 	}
 	hopts := []sqsmock.HandlerOption{sqsmock.WithHTTPMiddleware(logRequests(log))}
 	if s.maxBody != 0 {

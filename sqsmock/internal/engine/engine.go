@@ -36,8 +36,9 @@ type Config struct {
 	// Now reads the clock; NewTimer makes a timer on the same clock.
 	Now      func() time.Time
 	NewTimer func(d time.Duration) Timer
-	// Faults, when set, is consulted on each operation (see Hook).
-	Faults Hook
+	// Faults, when set and FaultsActive reports true (or is nil), is consulted at each fault point.
+	Faults       Hook
+	FaultsActive func() bool
 	// MaxQueues and MaxMessages bound what the engine holds (0: unlimited).
 	MaxQueues   int
 	MaxMessages int

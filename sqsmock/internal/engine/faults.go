@@ -7,38 +7,59 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
-// FaultPoint is one place inside the engine where a fault plan may act.
+// FaultPoint is one message of one operation, where a fault plan may act: the message of
+// SendMessage, DeleteMessage or ChangeMessageVisibility, one batch entry, or one message a
+// receive is about to return.
 type FaultPoint struct {
-	Operation string // SDK operation name
-	Queue     string // queue name
-	QueueURL  string
-	MessageID string // the message concerned, if any
-	Body      string
-	// Attributes are the message's String and Number attributes, for message predicates.
-	Attributes map[string]string
-	EntryID    string // batch entry id, for partial batch failures
-	Now        time.Time
+	Operation     string // SDK operation name
+	Queue         string // queue name
+	QueueURL      string
+	EntryID       string // batch entry id
+	MessageID     string
+	ReceiptHandle string
+	Body          string
+	Attributes    map[string]string // String and Number message attributes, for message predicates
 }
 
 // FaultAction is what a fault plan decided for a FaultPoint. The zero value does nothing.
 type FaultAction struct {
-	Err        error         // fail this call or batch entry with this error (*sqserr.Error)
-	ExtraDelay time.Duration // a sent message, an expired visibility or a visibility change takes effect this much later
-	LostDelete bool          // DeleteMessage reports success but does nothing
-	Duplicate  bool          // deliver this message again on a later receive
-	FalseEmpty bool          // a receive returns no messages
-	Reorder    bool          // hold the oldest ready message back behind newer ones
+	Err            error         // a batch entry fails with this error (*sqserr.Error) and is not applied
+	ExtraDelay     time.Duration // a send, an expiring visibility timeout or a visibility change takes effect this much later
+	LostDelete     bool          // a delete reports success and does nothing
+	Duplicate      bool          // a received message is delivered once more to a later receive
+	DuplicateAfter time.Duration // ... no sooner than this after this delivery
 }
 
 // Hook is called by the engine at each fault point. It must be safe for concurrent use and must
 // not call back into the engine.
 type Hook func(FaultPoint) FaultAction
 
-func (e *Engine) fault(q *queue, op string, m *message, entryID string) FaultAction {
-	if e.cfg.Faults == nil {
+// CallFaults are a fault plan's decisions for a whole ReceiveMessage call.
+type CallFaults struct {
+	FalseEmpty bool                             // return no messages, change nothing
+	Reorder    bool                             // deliver out of order (standard queues)
+	Shuffle    func(n int, swap func(i, j int)) // permutes the messages returned
+}
+
+type callFaultsKey struct{}
+
+// WithCallFaults passes a plan's call-level decisions to the engine.
+func WithCallFaults(ctx context.Context, f CallFaults) context.Context {
+	return context.WithValue(ctx, callFaultsKey{}, f)
+}
+
+func callFaults(ctx context.Context) CallFaults {
+	f, _ := ctx.Value(callFaultsKey{}).(CallFaults)
+	return f
+}
+
+// fault consults the hook for one message. Caller holds q.mu.
+func (e *Engine) fault(q *queue, op string, m *message, entryID, receipt string) FaultAction {
+	if e.cfg.Faults == nil || (e.cfg.FaultsActive != nil && !e.cfg.FaultsActive()) {
 		return FaultAction{}
 	}
-	p := FaultPoint{Operation: op, Queue: q.name, QueueURL: e.queueURL(context.Background(), q.name), EntryID: entryID, Now: e.now()}
+	p := FaultPoint{Operation: op, Queue: q.name, QueueURL: e.queueURL(context.Background(), q.name),
+		EntryID: entryID, ReceiptHandle: receipt}
 	if m != nil {
 		p.MessageID, p.Body = m.id, m.body
 		if len(m.attrs) > 0 {
@@ -53,19 +74,49 @@ func (e *Engine) fault(q *queue, op string, m *message, entryID string) FaultAct
 	return e.cfg.Faults(p)
 }
 
-// sendDelay is extra delay a fault plan adds to a sent message.
-func (e *Engine) sendDelay(q *queue, m *message) time.Duration {
-	if e.cfg.Faults == nil {
-		return 0
-	}
-	return e.fault(q, "SendMessage", m, "").ExtraDelay
+// duplicate is a delivery a fault plan asked for: a copy of the message as it was delivered, so
+// it can come again even after the original was deleted.
+type duplicate struct {
+	at   time.Time
+	orig *message
+	copy message
 }
 
-// batchEntryFault reports whether a fault plan fails one batch entry, and with what.
-func (e *Engine) batchEntryFault(q *queue, op, entryID string) (error, bool) {
-	if e.cfg.Faults == nil {
-		return nil, false
+// scheduleDuplicate records a fault plan's duplicate of m for a receive at or after at.
+// Caller holds q.mu.
+func (q *queue) scheduleDuplicate(m *message, at time.Time) {
+	q.dups = append(q.dups, duplicate{at: at, orig: m, copy: *m})
+}
+
+// takeDuplicates delivers due duplicates: the same message again with a new receipt handle and
+// the receive count increased. If the original still exists it goes in flight again; if it was
+// deleted meanwhile, the copy is delivered (deleting it later succeeds). Caller holds q.mu.
+func (q *queue) takeDuplicates(o receiveOptions, now time.Time, room int) []*message {
+	var out []*message
+	kept := q.dups[:0]
+	for _, d := range q.dups {
+		if len(out) == room || now.Before(d.at) {
+			kept = append(kept, d)
+			continue
+		}
+		if q.byID[d.orig.id] == d.orig {
+			m := d.orig
+			m.receiveCount++
+			q.nonce++
+			m.receipt = q.nonce
+			m.receivedAt = now
+			q.changeVisibility(m, now, now.Add(o.visibility))
+			out = append(out, m)
+			continue
+		}
+		ghost := d.copy
+		ghost.receiveCount++
+		q.nonce++
+		ghost.receipt = q.nonce
+		ghost.group = nil
+		out = append(out, &ghost)
 	}
-	a := e.fault(q, op, nil, entryID)
-	return a.Err, a.Err != nil
+	clear(q.dups[len(kept):])
+	q.dups = kept
+	return out
 }

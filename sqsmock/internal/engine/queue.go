@@ -32,8 +32,8 @@ type queue struct {
 	dedup    map[string]dedupEntry
 	dedupLog []dedupRef // insertion order, for expiry
 	attempts map[string]*attempt
-	dups     []*message // fault-injected duplicate deliveries
-	purgeAt  time.Time  // last PurgeQueue
+	dups     []duplicate // fault-injected duplicate deliveries
+	purgeAt  time.Time   // last PurgeQueue
 	notify   chan struct{}
 	closed   bool
 }

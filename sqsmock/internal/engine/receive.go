@@ -107,7 +107,7 @@ func (e *Engine) ReceiveMessage(ctx context.Context, in *sqs.ReceiveMessageInput
 	}
 	deadline := e.now().Add(o.wait)
 	for {
-		msgs, notify, next, closed := q.tryReceive(o)
+		msgs, notify, next, closed := q.tryReceive(ctx, o)
 		if len(msgs) > 0 {
 			return &sqs.ReceiveMessageOutput{Messages: msgs}, nil
 		}
@@ -136,7 +136,7 @@ func (e *Engine) ReceiveMessage(ctx context.Context, in *sqs.ReceiveMessageInput
 
 // tryReceive takes what is receivable now. It returns, for a long poll, the channel that closes
 // on the next change, the next deadline and whether the queue is gone.
-func (q *queue) tryReceive(o receiveOptions) (msgs []types.Message, notify <-chan struct{}, next time.Time, closed bool) {
+func (q *queue) tryReceive(ctx context.Context, o receiveOptions) (msgs []types.Message, notify <-chan struct{}, next time.Time, closed bool) {
 	e := q.e
 	now := e.now()
 	q.mu.Lock()
@@ -151,12 +151,16 @@ func (q *queue) tryReceive(o receiveOptions) (msgs []types.Message, notify <-cha
 		taken = q.retryAttempt(o, now)
 	}
 	if taken == nil {
-		act := e.fault(q, "ReceiveMessage", nil, "")
+		act := callFaults(ctx)
 		if !act.FalseEmpty {
 			if q.fifo {
 				taken, moved = q.takeFifo(o, now)
 			} else {
 				taken, moved = q.takeStandard(o, now, act.Reorder)
+				taken = append(taken, q.takeDuplicates(o, now, o.max-len(taken))...)
+				if act.Reorder && act.Shuffle != nil {
+					act.Shuffle(len(taken), func(i, j int) { taken[i], taken[j] = taken[j], taken[i] })
+				}
 			}
 		}
 		if o.hasAttempts && len(taken) > 0 {
@@ -190,15 +194,15 @@ func (q *queue) deliver(m *message, o receiveOptions, now time.Time) {
 	m.receipt = q.nonce
 	m.receivedAt = now
 	vis := o.visibility
-	act := q.e.fault(q, "ReceiveMessage", m, "")
+	act := q.e.fault(q, "ReceiveMessage", m, "", "")
 	if vis > 0 {
 		vis += act.ExtraDelay
 	}
 	// A zero visibility timeout makes the message ready again at the next operation's advance,
 	// so one receive never returns a message twice.
 	q.setInflight(m, now.Add(vis))
-	if act.Duplicate {
-		q.e.scheduleDuplicate(q, m)
+	if act.Duplicate && !q.fifo { // FIFO queues deliver exactly once
+		q.scheduleDuplicate(m, now.Add(act.DuplicateAfter))
 	}
 }
 
@@ -228,7 +232,6 @@ func (q *queue) takeStandard(o receiveOptions, now time.Time, reorder bool) (tak
 	if held != nil {
 		q.ready.push(held)
 	}
-	taken = append(taken, q.takeDuplicates(o, now, len(taken))...)
 	return taken, moved
 }
 
@@ -389,29 +392,4 @@ func (e *Engine) moveToDLQ(src *queue, arn string, msgs []*message) {
 		e.addHeld(1)
 		dlq.add(m, now)
 	}
-}
-
-// scheduleDuplicate makes a fault plan's duplicate: m is delivered again by a later receive.
-func (e *Engine) scheduleDuplicate(q *queue, m *message) {
-	q.dups = append(q.dups, m)
-}
-
-// takeDuplicates delivers messages a fault plan duplicated: same message, new receipt handle,
-// receive count increased. Caller holds q.mu.
-func (q *queue) takeDuplicates(o receiveOptions, now time.Time, have int) []*message {
-	var out []*message
-	for len(q.dups) > 0 && have+len(out) < o.max {
-		m := q.dups[0]
-		q.dups = q.dups[1:]
-		if q.byID[m.id] != m || m.state != stateInflight {
-			continue
-		}
-		m.receiveCount++
-		q.nonce++
-		m.receipt = q.nonce
-		m.receivedAt = now
-		q.changeVisibility(m, now, now.Add(o.visibility))
-		out = append(out, m)
-	}
-	return out
 }

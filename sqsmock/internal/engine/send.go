@@ -321,9 +321,7 @@ func (q *queue) send(req sendRequest) (sendResult, error) {
 	if err != nil {
 		return sendResult{}, err
 	}
-	if extra := q.e.sendDelay(q, m); extra > 0 && !q.fifo {
-		m.visibleAt = m.visibleAt.Add(extra)
-	}
+	m.visibleAt = m.visibleAt.Add(q.e.fault(q, req.operation, m, "", "").ExtraDelay)
 	return q.store(m, now)
 }
 
@@ -383,13 +381,12 @@ func (e *Engine) SendMessageBatch(ctx context.Context, in *sqs.SendMessageBatchI
 			continue
 		}
 		id := in.Entries[i].Id
-		if code, failed := e.batchEntryFault(q, "SendMessageBatch", aws.ToString(id)); failed {
-			out.Failed = append(out.Failed, failedEntry(id, code))
+		act := e.fault(q, "SendMessageBatch", m, aws.ToString(id), "")
+		if act.Err != nil {
+			out.Failed = append(out.Failed, failedEntry(id, act.Err))
 			continue
 		}
-		if extra := e.sendDelay(q, m); extra > 0 && !q.fifo {
-			m.visibleAt = m.visibleAt.Add(extra)
-		}
+		m.visibleAt = m.visibleAt.Add(act.ExtraDelay)
 		res, err := q.store(m, now)
 		if err != nil {
 			out.Failed = append(out.Failed, failedEntry(id, err))

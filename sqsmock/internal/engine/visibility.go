@@ -71,14 +71,14 @@ func (e *Engine) DeleteMessage(ctx context.Context, in *sqs.DeleteMessageInput) 
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if err := q.deleteReceipt(*in.ReceiptHandle, e.now(), "DeleteMessage"); err != nil {
+	if err := q.deleteReceipt(*in.ReceiptHandle, e.now(), "DeleteMessage", ""); err != nil {
 		return nil, err
 	}
 	return &sqs.DeleteMessageOutput{}, nil
 }
 
-// deleteReceipt is DeleteMessage's effect. Caller holds q.mu.
-func (q *queue) deleteReceipt(h string, now time.Time, op string) error {
+// deleteReceipt is DeleteMessage's effect, for the whole call or one batch entry. Caller holds q.mu.
+func (q *queue) deleteReceipt(h string, now time.Time, op, entryID string) error {
 	q.advance(now)
 	m, nonce, err := q.findReceipt(h)
 	if err != nil || m == nil {
@@ -87,7 +87,11 @@ func (q *queue) deleteReceipt(h string, now time.Time, op string) error {
 	if q.fifo && (m.state != stateInflight || m.receipt != nonce) {
 		return expiredReceipt(h)
 	}
-	if q.e.fault(q, op, m, "").LostDelete {
+	act := q.e.fault(q, op, m, entryID, h)
+	if act.Err != nil {
+		return act.Err
+	}
+	if act.LostDelete {
 		return nil
 	}
 	q.remove(m)
@@ -118,10 +122,8 @@ func (e *Engine) DeleteMessageBatch(ctx context.Context, in *sqs.DeleteMessageBa
 		var err error
 		if en.ReceiptHandle == nil {
 			err = sqserr.MissingParameter("ReceiptHandle")
-		} else if ferr, failed := e.batchEntryFault(q, "DeleteMessageBatch", aws.ToString(en.Id)); failed {
-			err = ferr
 		} else {
-			err = q.deleteReceipt(*en.ReceiptHandle, now, "DeleteMessageBatch")
+			err = q.deleteReceipt(*en.ReceiptHandle, now, "DeleteMessageBatch", aws.ToString(en.Id))
 		}
 		if err != nil {
 			out.Failed = append(out.Failed, failedEntry(en.Id, err))
@@ -143,14 +145,15 @@ func (e *Engine) ChangeMessageVisibility(ctx context.Context, in *sqs.ChangeMess
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if err := q.changeReceipt(*in.ReceiptHandle, in.VisibilityTimeout, e.now(), "ChangeMessageVisibility"); err != nil {
+	if err := q.changeReceipt(*in.ReceiptHandle, in.VisibilityTimeout, e.now(), "ChangeMessageVisibility", ""); err != nil {
 		return nil, err
 	}
 	return &sqs.ChangeMessageVisibilityOutput{}, nil
 }
 
-// changeReceipt is ChangeMessageVisibility's effect. Caller holds q.mu.
-func (q *queue) changeReceipt(h string, timeout int32, now time.Time, op string) error {
+// changeReceipt is ChangeMessageVisibility's effect, for the whole call or one batch entry.
+// Caller holds q.mu.
+func (q *queue) changeReceipt(h string, timeout int32, now time.Time, op, entryID string) error {
 	if timeout < 0 || timeout > 43200 {
 		return sqserr.InvalidParameterValueFor(timeout, "VisibilityTimeout", "VisibilityTimeout must be an integer between 0 and 43200.")
 	}
@@ -172,8 +175,12 @@ func (q *queue) changeReceipt(h string, timeout int32, now time.Time, op string)
 	if m.state == stateInflight && now.Add(d).Sub(m.receivedAt) > maxVisibility {
 		return sqserr.InvalidParameterValueFor(timeout, "VisibilityTimeout", "Total VisibilityTimeout for the message is beyond the limit [43200 seconds]")
 	}
+	act := q.e.fault(q, op, m, entryID, h)
+	if act.Err != nil {
+		return act.Err
+	}
 	if d > 0 {
-		d += q.e.fault(q, op, m, "").ExtraDelay
+		d += act.ExtraDelay
 	}
 	if m.state == stateReady {
 		m.receivedAt = now
@@ -203,10 +210,8 @@ func (e *Engine) ChangeMessageVisibilityBatch(ctx context.Context, in *sqs.Chang
 		var err error
 		if en.ReceiptHandle == nil {
 			err = sqserr.MissingParameter("ReceiptHandle")
-		} else if ferr, failed := e.batchEntryFault(q, "ChangeMessageVisibilityBatch", aws.ToString(en.Id)); failed {
-			err = ferr
 		} else {
-			err = q.changeReceipt(*en.ReceiptHandle, en.VisibilityTimeout, now, "ChangeMessageVisibilityBatch")
+			err = q.changeReceipt(*en.ReceiptHandle, en.VisibilityTimeout, now, "ChangeMessageVisibilityBatch", aws.ToString(en.Id))
 		}
 		if err != nil {
 			out.Failed = append(out.Failed, failedEntry(en.Id, err))

@@ -1,0 +1,142 @@
+package sqsmock
+
+import (
+	"context"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/sqsharness/sqsharness/faults"
+	"github.com/sqsharness/sqsharness/sqsmock/internal/engine"
+	"github.com/sqsharness/sqsharness/sqsmock/internal/sqserr"
+)
+
+// WithFaults applies a fault plan inside the mock, where every fault kind is supported: errors,
+// throttling, latency (on the mock's clock), connection resets and timeouts, lost deletes,
+// duplicate delivery, delayed visibility, false-empty receives, reordering and partial batch
+// failures. The plan's windows and latencies follow the mock's clock. New panics if the plan
+// has a rule the engine cannot honour.
+func WithFaults(plan *faults.Plan) Option { return func(c *config) { c.plan = plan } }
+
+// Faults returns the mock's fault plan (nil if none), e.g. to read its Injections.
+func (m *Mock) Faults() *faults.Plan { return m.plan.Load() }
+
+// SetFaults replaces the fault plan while the mock runs; nil removes it.
+func (m *Mock) SetFaults(plan *faults.Plan) error {
+	if plan != nil {
+		if err := plan.Validate(faults.Engine); err != nil {
+			return err
+		}
+		clock := m.cfg.clock
+		plan.SetClock(clock)
+		plan.SetSleeper(faults.SleeperFunc(func(ctx context.Context, d time.Duration) error {
+			return sleep(ctx, clock, d)
+		}))
+	}
+	m.plan.Store(plan)
+	return nil
+}
+
+// sleep waits d on the clock, or until ctx ends.
+func sleep(ctx context.Context, clock Clock, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	t := clock.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C():
+		return nil
+	}
+}
+
+// outcome is what a call-level fault decision left to do.
+type outcome struct {
+	ctx       context.Context
+	err       error       // fail with this (an *sqserr.Error or the context's error)
+	transport faults.Kind // fail as this transport fault, after applying if applied
+	applied   bool
+}
+
+// decide applies a plan's call-level decision: latency first, then a transport fault, an error,
+// or receive-level effects passed to the engine through the context.
+func (m *Mock) decide(ctx context.Context, op string, in any) outcome {
+	plan := m.plan.Load()
+	if plan == nil {
+		return outcome{ctx: ctx}
+	}
+	url := queueURLOf(in)
+	call := faults.Call{Operation: op, QueueURL: url}
+	if s, ok := in.(*sqs.SendMessageInput); ok {
+		call.Message = &faults.Message{Body: aws.ToString(s.MessageBody), Attributes: stringAttributes(s.MessageAttributes)}
+	}
+	d := plan.Decide(call)
+	if d.Latency > 0 {
+		if err := sleep(ctx, m.cfg.clock, d.Latency); err != nil {
+			return outcome{ctx: ctx, err: err}
+		}
+	}
+	switch {
+	case d.Transport != "":
+		return outcome{ctx: ctx, transport: d.Transport, applied: d.Applied}
+	case d.Error != nil:
+		return outcome{ctx: ctx, err: toSQSError(d.Error)}
+	case d.FalseEmpty || d.Reorder:
+		ctx = engine.WithCallFaults(ctx, engine.CallFaults{FalseEmpty: d.FalseEmpty, Reorder: d.Reorder, Shuffle: d.Shuffle})
+	}
+	return outcome{ctx: ctx}
+}
+
+// messageFault is the engine's hook: the plan's decision for one message.
+func (m *Mock) messageFault(p engine.FaultPoint) engine.FaultAction {
+	plan := m.plan.Load()
+	if plan == nil {
+		return engine.FaultAction{}
+	}
+	d := plan.DecideMessage(faults.Call{Operation: p.Operation, QueueURL: p.QueueURL, QueueName: p.Queue},
+		faults.Message{EntryID: p.EntryID, MessageID: p.MessageID, ReceiptHandle: p.ReceiptHandle, Body: p.Body, Attributes: p.Attributes})
+	a := engine.FaultAction{ExtraDelay: d.ExtraDelay, LostDelete: d.LostDelete, Duplicate: d.Duplicate, DuplicateAfter: d.DuplicateAfter}
+	if d.Fail != nil {
+		a.Err = toSQSError(d.Fail)
+	}
+	return a
+}
+
+func (m *Mock) faultsActive() bool { return m.plan.Load() != nil }
+
+// toSQSError turns a plan's error into the engine's.
+func toSQSError(e *faults.ServiceError) *sqserr.Error {
+	if known, ok := sqserr.ByCode(e.Code, e.Message); ok {
+		return known
+	}
+	return &sqserr.Error{Shape: e.Shape, Code: e.Code, Status: e.Status, Server: e.Server, Message: e.Message}
+}
+
+func stringAttributes(attrs map[string]types.MessageAttributeValue) map[string]string {
+	if len(attrs) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(attrs))
+	for k, v := range attrs {
+		if v.StringValue != nil {
+			out[k] = *v.StringValue
+		}
+	}
+	return out
+}
+
+// transportError is what the in-process client returns for a transport fault: the error
+// net/http would give, wrapped as the SDK wraps transport errors.
+func transportError(kind faults.Kind, queueURL string) error {
+	if queueURL == "" {
+		queueURL = "https://sqs.amazonaws.com/"
+	}
+	if kind == faults.Timeout {
+		return faults.TimeoutError("POST", queueURL)
+	}
+	return faults.ResetError("POST", queueURL)
+}
