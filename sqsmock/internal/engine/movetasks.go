@@ -94,7 +94,7 @@ func (e *Engine) StartMessageMoveTask(ctx context.Context, in *sqs.StartMessageM
 	}
 	src.mu.Lock()
 	src.advance(e.now())
-	toMove := src.total()
+	toMove := src.counts[stateReady] // ApproximateNumberOfMessages: what is visible now
 	src.mu.Unlock()
 	now := e.now()
 	t := &moveTask{e: e, id: newUUID(), source: src.arn, dest: dest, rate: rate,

@@ -207,8 +207,11 @@ func (q *queue) deliver(m *message, o receiveOptions, now time.Time) {
 }
 
 // dueForDLQ reports whether receiving m again would exceed the queue's maxReceiveCount.
+// A message whose dead-letter queue no longer exists stays in its queue and is delivered.
+// Caller holds q.mu (the engine lock may be taken after a queue lock, never before).
 func (q *queue) dueForDLQ(m *message) bool {
-	return q.attrs.dlqArn != "" && q.attrs.dlqArn != q.arn && m.receiveCount >= q.attrs.maxReceive
+	return q.attrs.dlqArn != "" && q.attrs.dlqArn != q.arn && m.receiveCount >= q.attrs.maxReceive &&
+		q.e.queueByARN(q.attrs.dlqArn) != nil
 }
 
 func (q *queue) takeStandard(o receiveOptions, now time.Time, reorder bool) (taken, moved []*message) {
