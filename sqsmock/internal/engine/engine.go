@@ -52,7 +52,7 @@ type Engine struct {
 	queues   map[string]*queue    // by name
 	deleted  map[string]time.Time // recently deleted names, for QueueDeletedRecently
 	tasks    map[string]*moveTask // message move tasks by id
-	sequence uint64               // FIFO sequence numbers, engine-wide like SQS's 20-digit numbers
+	sequence atomic.Uint64        // FIFO sequence numbers, engine-wide like SQS's 20-digit numbers
 	held     atomic.Int64         // messages held, for MaxMessages
 }
 

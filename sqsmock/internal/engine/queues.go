@@ -167,15 +167,8 @@ func (e *Engine) ListQueues(ctx context.Context, in *sqs.ListQueuesInput) (*sqs.
 			continue
 		}
 		if len(out.QueueUrls) == limit {
-			if in.MaxResults != nil {
-				last := names[i-1]
-				for j := i - 1; j >= start; j-- {
-					if strings.HasPrefix(names[j], prefix) {
-						last = names[j]
-						break
-					}
-				}
-				out.NextToken = aws.String(base64.StdEncoding.EncodeToString([]byte(last)))
+			if in.MaxResults != nil { // more remain: the token is the last name returned
+				out.NextToken = aws.String(base64.StdEncoding.EncodeToString([]byte(lastName(out.QueueUrls))))
 			}
 			break
 		}

@@ -257,13 +257,9 @@ func (q *queue) store(m *message, now time.Time) (sendResult, error) {
 	return res, nil
 }
 
-// nextSequence returns a FIFO sequence number: 20 digits, increasing.
+// nextSequence returns a FIFO sequence number: 20 digits, increasing across the engine.
 func (e *Engine) nextSequence() string {
-	e.mu.Lock()
-	e.sequence++
-	n := e.sequence
-	e.mu.Unlock()
-	return fmt.Sprintf("%020d", 18_000_000_000_000_000_000/1_000_000+n) // large like SQS's, and ordered
+	return fmt.Sprintf("%020d", 18_000_000_000_000+e.sequence.Add(1))
 }
 
 // newUUID returns a random version 4 UUID.
