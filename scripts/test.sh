@@ -11,6 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 .ci/peers/install.sh all
+clients/install.sh # the Query-era botocore SQS model for clients/ (boto3 over Query)
 .ci/peers/start.sh all
 eval "$(.ci/peers/env.sh)"
 
