@@ -1,0 +1,211 @@
+package harness
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Handler processes one message. Returning nil deletes it; an error leaves it to come back after
+// its visibility timeout (and, with a RedrivePolicy, to end in the dead-letter queue).
+type Handler func(ctx context.Context, m types.Message) error
+
+// Consumer configures RunConsumer.
+type Consumer struct {
+	// Expect lists the bodies sent to the queue, in the order they were sent. Every one must be
+	// handled at least once; on a FIFO queue, first deliveries within a group must follow this order.
+	Expect []string
+	// Workers is the number of concurrent receive loops (default 1).
+	Workers int
+	// Timeout bounds the run (default: the handle's wait, 10s). On the mock it is clock time.
+	Timeout time.Duration
+	// VisibilityTimeout, when > 0, is passed with every receive.
+	VisibilityTimeout int32
+}
+
+// ConsumerReport is what RunConsumer saw.
+type ConsumerReport struct {
+	Deliveries   map[string]int // receives per body
+	Succeeded    []string       // bodies whose handler returned nil, in order
+	DeadLettered []string       // bodies found in the dead-letter queue at the end
+	Left         int            // messages still in the queue (visible, in flight or delayed)
+	TimedOut     bool
+}
+
+// RunConsumer processes the queue with handler until every message is settled (handled, or left
+// to the dead-letter queue) or the timeout passes, then asserts the invariants of an SQS consumer:
+// every expected message was handled at least once, none is left in the queue, on a FIFO queue
+// each group's messages were first delivered in send order, and the messages whose handler never
+// succeeded are exactly those in the queue's dead-letter queue (none if it has no RedrivePolicy).
+// The dead-letter queue is drained to check it.
+func (h *H) RunConsumer(url string, c Consumer, handler Handler) *ConsumerReport {
+	h.t.Helper()
+	if c.Workers <= 0 {
+		c.Workers = 1
+	}
+	if c.Timeout <= 0 {
+		c.Timeout = h.wait
+	}
+	rep := &ConsumerReport{Deliveries: map[string]int{}}
+	var (
+		mu         sync.Mutex
+		firstOrder = map[string][]string{} // group → bodies in order of first delivery
+		succeeded  = map[string]bool{}
+		stop       atomic.Bool
+		waited     atomic.Int64
+		errs       = make(chan error, c.Workers)
+	)
+	expected := map[string]bool{}
+	for _, b := range c.Expect {
+		expected[b] = true
+	}
+	allDone := func() bool {
+		if len(c.Expect) == 0 {
+			return false
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		for _, b := range c.Expect {
+			if !succeeded[b] {
+				return false
+			}
+		}
+		return true
+	}
+	ctx := h.Ctx()
+	start := time.Now()
+	empty := func() bool {
+		out, err := h.api.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: aws.String(url),
+			AttributeNames: []types.QueueAttributeName{types.QueueAttributeNameAll}})
+		if err != nil {
+			return false
+		}
+		a := out.Attributes
+		return a["ApproximateNumberOfMessages"] == "0" && a["ApproximateNumberOfMessagesNotVisible"] == "0" &&
+			a["ApproximateNumberOfMessagesDelayed"] == "0"
+	}
+	var wg sync.WaitGroup
+	for range c.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for !stop.Load() {
+				in := h.receiveInput(url, nil)
+				in.VisibilityTimeout = c.VisibilityTimeout
+				if h.clock == nil {
+					in.WaitTimeSeconds = 1
+				}
+				out, err := h.api.ReceiveMessage(ctx, in)
+				if err != nil {
+					errs <- err
+					stop.Store(true)
+					return
+				}
+				for _, m := range out.Messages {
+					body := aws.ToString(m.Body)
+					mu.Lock()
+					if rep.Deliveries[body] == 0 {
+						g := m.Attributes[string(types.MessageSystemAttributeNameMessageGroupId)]
+						firstOrder[g] = append(firstOrder[g], body)
+					}
+					rep.Deliveries[body]++
+					mu.Unlock()
+					if handler(ctx, m) != nil {
+						continue
+					}
+					if _, err := h.api.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(url), ReceiptHandle: m.ReceiptHandle}); err != nil {
+						continue // e.g. the visibility timeout passed: the message comes back
+					}
+					mu.Lock()
+					if !succeeded[body] {
+						succeeded[body] = true
+						rep.Succeeded = append(rep.Succeeded, body)
+					}
+					mu.Unlock()
+				}
+				if len(out.Messages) > 0 {
+					continue
+				}
+				if allDone() || empty() {
+					stop.Store(true)
+					return
+				}
+				if h.clock != nil {
+					if time.Duration(waited.Load()) >= c.Timeout {
+						rep.TimedOut = true
+						stop.Store(true)
+						return
+					}
+					waited.Add(int64(time.Second))
+					h.clock.Advance(time.Second)
+				} else if time.Since(start) > c.Timeout {
+					rep.TimedOut = true
+					stop.Store(true)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(h.t, err, "consumer: ReceiveMessage")
+	}
+
+	v, nv, d := h.Count(url)
+	rep.Left = v + nv + d
+	assert.False(h.t, rep.TimedOut, "consumer: not settled within %s", c.Timeout)
+	assert.Zero(h.t, rep.Left, "consumer: messages left behind (visible %d, in flight %d, delayed %d)", v, nv, d)
+	for _, b := range c.Expect {
+		assert.NotZero(h.t, rep.Deliveries[b], "consumer: message %q never handled", b)
+	}
+	if IsFIFO(url) && len(c.Expect) > 0 {
+		for g, seq := range firstOrder {
+			idx := make([]int, 0, len(seq))
+			for _, b := range seq {
+				idx = append(idx, slices.Index(c.Expect, b))
+			}
+			assert.True(h.t, slices.IsSorted(idx), "consumer: group %q first delivered out of order: %v", g, seq)
+		}
+	}
+	var poison []string
+	for b := range rep.Deliveries {
+		if !succeeded[b] {
+			poison = append(poison, b)
+		}
+	}
+	if dlq := h.deadLetterQueue(url); dlq != "" {
+		rep.DeadLettered = BodiesOf(h.Drain(dlq))
+		assert.ElementsMatch(h.t, poison, rep.DeadLettered, "consumer: dead-letter queue holds exactly the messages never handled successfully")
+	} else {
+		assert.Empty(h.t, poison, "consumer: messages never handled successfully, and the queue has no dead-letter queue")
+	}
+	return rep
+}
+
+// deadLetterQueue returns the URL of the queue's dead-letter queue, or "".
+func (h *H) deadLetterQueue(url string) string {
+	h.t.Helper()
+	rp := h.Attribute(url, "RedrivePolicy")
+	if rp == "" {
+		return ""
+	}
+	var p struct {
+		Target string `json:"deadLetterTargetArn"`
+	}
+	require.NoError(h.t, json.Unmarshal([]byte(rp), &p), "RedrivePolicy %s", rp)
+	name := p.Target[strings.LastIndex(p.Target, ":")+1:]
+	out, err := h.api.GetQueueUrl(h.Ctx(), &sqs.GetQueueUrlInput{QueueName: aws.String(name)})
+	require.NoError(h.t, err, "GetQueueUrl %s", name)
+	return aws.ToString(out.QueueUrl)
+}

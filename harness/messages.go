@@ -1,0 +1,263 @@
+package harness
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// IsFIFO reports whether a queue URL (or name) is a FIFO queue's.
+func IsFIFO(url string) bool { return strings.HasSuffix(url, ".fifo") }
+
+func randomID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// Send sends one message and requires success. On a FIFO queue with no MessageGroupId it uses
+// group "g", and with no MessageDeduplicationId a random one (so equal bodies are distinct
+// messages); edit changes the request before it is sent.
+func (h *H) Send(url, body string, edit ...func(*sqs.SendMessageInput)) *sqs.SendMessageOutput {
+	h.t.Helper()
+	in := &sqs.SendMessageInput{QueueUrl: aws.String(url), MessageBody: aws.String(body)}
+	for _, e := range edit {
+		e(in)
+	}
+	if IsFIFO(url) {
+		if in.MessageGroupId == nil {
+			in.MessageGroupId = aws.String("g")
+		}
+		if in.MessageDeduplicationId == nil {
+			in.MessageDeduplicationId = aws.String(randomID())
+		}
+	}
+	out, err := h.api.SendMessage(h.Ctx(), in)
+	require.NoError(h.t, err, "SendMessage")
+	return out
+}
+
+// Bodies returns "prefix-0" … "prefix-(n-1)".
+func Bodies(prefix string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = prefix + "-" + strconv.Itoa(i)
+	}
+	return out
+}
+
+// SendN sends n messages with bodies "msg-0" … "msg-(n-1)" in batches of 10 and returns the bodies.
+func (h *H) SendN(url string, n int) []string {
+	h.t.Helper()
+	bodies := Bodies("msg", n)
+	h.SendBodies(url, bodies, nil)
+	return bodies
+}
+
+// SendBodies sends the bodies in order, in batches of up to 10, and requires every entry to
+// succeed. edit (may be nil) changes entry i before it is sent; FIFO defaults are as in Send.
+// It returns the message ids in body order.
+func (h *H) SendBodies(url string, bodies []string, edit func(i int, e *types.SendMessageBatchRequestEntry)) []string {
+	h.t.Helper()
+	ids := make([]string, 0, len(bodies))
+	for start := 0; start < len(bodies); start += 10 {
+		end := min(start+10, len(bodies))
+		entries := make([]types.SendMessageBatchRequestEntry, 0, end-start)
+		for i := start; i < end; i++ {
+			e := types.SendMessageBatchRequestEntry{Id: aws.String("e" + strconv.Itoa(i)), MessageBody: aws.String(bodies[i])}
+			if edit != nil {
+				edit(i, &e)
+			}
+			if IsFIFO(url) {
+				if e.MessageGroupId == nil {
+					e.MessageGroupId = aws.String("g")
+				}
+				if e.MessageDeduplicationId == nil {
+					e.MessageDeduplicationId = aws.String(randomID())
+				}
+			}
+			entries = append(entries, e)
+		}
+		out, err := h.api.SendMessageBatch(h.Ctx(), &sqs.SendMessageBatchInput{QueueUrl: aws.String(url), Entries: entries})
+		require.NoError(h.t, err, "SendMessageBatch")
+		require.Empty(h.t, out.Failed, "SendMessageBatch failures")
+		byID := map[string]string{}
+		for _, s := range out.Successful {
+			byID[aws.ToString(s.Id)] = aws.ToString(s.MessageId)
+		}
+		for _, e := range entries {
+			ids = append(ids, byID[aws.ToString(e.Id)])
+		}
+	}
+	return ids
+}
+
+// ReceiveAll is the receive request the helpers make: up to 10 messages with every system and
+// message attribute.
+func (h *H) receiveInput(url string, edit []func(*sqs.ReceiveMessageInput)) *sqs.ReceiveMessageInput {
+	in := &sqs.ReceiveMessageInput{
+		QueueUrl:                    aws.String(url),
+		MaxNumberOfMessages:         10,
+		MessageSystemAttributeNames: []types.MessageSystemAttributeName{types.MessageSystemAttributeNameAll},
+		MessageAttributeNames:       []string{"All"},
+	}
+	for _, e := range edit {
+		e(in)
+	}
+	return in
+}
+
+// Receive makes one ReceiveMessage call (short poll unless edit sets WaitTimeSeconds; on the mock
+// a long poll blocks until the clock moves) and requires success.
+func (h *H) Receive(url string, edit ...func(*sqs.ReceiveMessageInput)) []types.Message {
+	h.t.Helper()
+	out, err := h.api.ReceiveMessage(h.Ctx(), h.receiveInput(url, edit))
+	require.NoError(h.t, err, "ReceiveMessage")
+	return out.Messages
+}
+
+// ReceiveN receives until it has n messages or timeout (0: the handle's default) has passed, and
+// returns what it got (possibly more than n). Real backends are long-polled a second at a time;
+// the mock is short-polled and its clock advanced a second after each empty receive, so on the
+// mock the timeout is clock time. The messages stay in flight; nothing is deleted.
+func (h *H) ReceiveN(url string, n int, timeout time.Duration, edit ...func(*sqs.ReceiveMessageInput)) []types.Message {
+	h.t.Helper()
+	if timeout <= 0 {
+		timeout = h.wait
+	}
+	var got []types.Message
+	deadline := time.Now().Add(timeout)
+	var waited time.Duration
+	for len(got) < n {
+		in := h.receiveInput(url, edit)
+		if h.clock == nil {
+			in.WaitTimeSeconds = 1
+		} else {
+			in.WaitTimeSeconds = 0
+		}
+		out, err := h.api.ReceiveMessage(h.Ctx(), in)
+		require.NoError(h.t, err, "ReceiveMessage")
+		got = append(got, out.Messages...)
+		if len(got) >= n {
+			break
+		}
+		if h.clock != nil {
+			if len(out.Messages) > 0 {
+				continue
+			}
+			if waited >= timeout {
+				break
+			}
+			h.clock.Advance(time.Second)
+			waited += time.Second
+			continue
+		}
+		if time.Now().After(deadline) {
+			break
+		}
+	}
+	return got
+}
+
+// RequireN is ReceiveN that fails the test unless exactly n messages arrived.
+func (h *H) RequireN(url string, n int, timeout time.Duration, edit ...func(*sqs.ReceiveMessageInput)) []types.Message {
+	h.t.Helper()
+	got := h.ReceiveN(url, n, timeout, edit...)
+	require.Len(h.t, got, n, "messages received: %v", BodiesOf(got))
+	return got
+}
+
+// Delete deletes the messages by receipt handle and requires success.
+func (h *H) Delete(url string, msgs ...types.Message) {
+	h.t.Helper()
+	for _, m := range msgs {
+		_, err := h.api.DeleteMessage(h.Ctx(), &sqs.DeleteMessageInput{QueueUrl: aws.String(url), ReceiptHandle: m.ReceiptHandle})
+		require.NoError(h.t, err, "DeleteMessage")
+	}
+}
+
+// Drain receives and deletes messages until a receive comes back empty, and returns them.
+// Messages in flight or delayed are not waited for.
+func (h *H) Drain(url string) []types.Message {
+	h.t.Helper()
+	var got []types.Message
+	for {
+		in := h.receiveInput(url, nil)
+		if h.clock == nil {
+			in.WaitTimeSeconds = 1
+		}
+		out, err := h.api.ReceiveMessage(h.Ctx(), in)
+		require.NoError(h.t, err, "ReceiveMessage")
+		if len(out.Messages) == 0 {
+			return got
+		}
+		h.Delete(url, out.Messages...)
+		got = append(got, out.Messages...)
+	}
+}
+
+// BodiesOf returns the bodies of msgs, in order.
+func BodiesOf(msgs []types.Message) []string {
+	out := make([]string, len(msgs))
+	for i, m := range msgs {
+		out[i] = aws.ToString(m.Body)
+	}
+	return out
+}
+
+// AssertBodies asserts that msgs have exactly the bodies want, in any order.
+func (h *H) AssertBodies(msgs []types.Message, want ...string) bool {
+	h.t.Helper()
+	return assert.ElementsMatch(h.t, want, BodiesOf(msgs), "message bodies")
+}
+
+// AssertBodiesInOrder asserts that msgs have exactly the bodies want, in that order.
+func (h *H) AssertBodiesInOrder(msgs []types.Message, want ...string) bool {
+	h.t.Helper()
+	if len(want) == 0 {
+		want = []string{}
+	}
+	return assert.Equal(h.t, want, BodiesOf(msgs), "message bodies in order")
+}
+
+// AssertMessageAttributes asserts that m carries exactly the message attributes want (compared by
+// data type and value).
+func (h *H) AssertMessageAttributes(m types.Message, want map[string]types.MessageAttributeValue) bool {
+	h.t.Helper()
+	return assert.Equal(h.t, attrStrings(want), attrStrings(m.MessageAttributes), "message attributes")
+}
+
+func attrStrings(in map[string]types.MessageAttributeValue) map[string]string {
+	out := map[string]string{}
+	for k, v := range in {
+		val := aws.ToString(v.StringValue)
+		if v.BinaryValue != nil {
+			val = fmt.Sprintf("%x", v.BinaryValue)
+		}
+		out[k] = aws.ToString(v.DataType) + ":" + val
+	}
+	return out
+}
+
+// AssertQueueAttributes asserts that the queue's attributes include want (other attributes are
+// not compared).
+func (h *H) AssertQueueAttributes(url string, want map[string]string) bool {
+	h.t.Helper()
+	got := h.Attributes(url)
+	sub := map[string]string{}
+	for k := range want {
+		if v, ok := got[k]; ok {
+			sub[k] = v
+		}
+	}
+	return assert.Equal(h.t, want, sub, "queue attributes")
+}
