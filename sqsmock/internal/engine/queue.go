@@ -2,6 +2,7 @@ package engine
 
 import (
 	"container/heap"
+	"hash/maphash"
 	"sync"
 	"time"
 )
@@ -29,7 +30,7 @@ type queue struct {
 	seq      uint64
 	readySeq uint64 // counts messages becoming ready, for message.readySeq
 	nonce    uint64
-	dedup    map[string]dedupEntry
+	dedup    map[dedupKey]dedupEntry
 	dedupLog []dedupRef // insertion order, for expiry
 	attempts map[string]*attempt
 	dups     []duplicate // fault-injected duplicate deliveries
@@ -38,16 +39,27 @@ type queue struct {
 	closed   bool
 }
 
-// dedupEntry remembers a FIFO deduplication id for the 5-minute interval.
+// dedupKey is a 128-bit digest of a deduplication id within its scope. Keys and entries hold no
+// pointers, so the garbage collector never scans the (possibly huge) deduplication map.
+type dedupKey [2]uint64
+
+var dedupSeeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
+
+func makeDedupKey(s string) dedupKey {
+	return dedupKey{maphash.String(dedupSeeds[0], s), maphash.String(dedupSeeds[1], s)}
+}
+
+// dedupEntry remembers a FIFO deduplication id for the 5-minute interval, with the message it
+// accepted: a duplicate send reports that message's id and sequence number.
 type dedupEntry struct {
-	expires   time.Time
-	messageID string
-	seqNumber string
+	expires   int64 // unix nanoseconds
+	messageID [16]byte
+	seq       uint64
 }
 
 type dedupRef struct {
-	key     string
-	expires time.Time
+	key     dedupKey
+	expires int64
 }
 
 // attempt remembers a FIFO ReceiveRequestAttemptId for the 5-minute interval.
@@ -71,7 +83,7 @@ func newQueue(e *Engine, name string, fifo bool, attrs queueAttrs, now time.Time
 	}
 	if fifo {
 		q.groups = map[string]*group{}
-		q.dedup = map[string]dedupEntry{}
+		q.dedup = map[dedupKey]dedupEntry{}
 		q.attempts = map[string]*attempt{}
 	}
 	return q
@@ -114,9 +126,10 @@ func (q *queue) advance(now time.Time) {
 		q.wake()
 	}
 	if q.fifo {
-		for len(q.dedupLog) > 0 && !now.Before(q.dedupLog[0].expires) {
+		nowNanos := now.UnixNano()
+		for len(q.dedupLog) > 0 && nowNanos >= q.dedupLog[0].expires {
 			ref := q.dedupLog[0]
-			if d, ok := q.dedup[ref.key]; ok && !now.Before(d.expires) {
+			if d, ok := q.dedup[ref.key]; ok && nowNanos >= d.expires {
 				delete(q.dedup, ref.key)
 			}
 			q.dedupLog[0] = dedupRef{}
@@ -277,7 +290,7 @@ func (q *queue) purge() {
 		q.groups = map[string]*group{}
 		q.avail = nil
 		// SQS forgets deduplication ids and receive attempts too (test_purge_queue_clears_fifo_deduplication_cache).
-		q.dedup = map[string]dedupEntry{}
+		q.dedup = map[dedupKey]dedupEntry{}
 		q.dedupLog = nil
 		q.attempts = map[string]*attempt{}
 	}

@@ -232,18 +232,21 @@ func (q *queue) prepare(r sendRequest, now time.Time) (*message, error) {
 func (q *queue) store(m *message, now time.Time) (sendResult, error) {
 	res := sendResult{md5Body: m.md5Body, md5Attrs: m.md5Attrs, md5Sys: m.md5SysAttrs}
 	if q.fifo {
-		key := m.dedupID
+		scoped := m.dedupID
 		if q.attrs.dedupScope == "messageGroup" {
-			key = m.groupID + "\x00" + key
+			scoped = m.groupID + "\x00" + scoped
 		}
-		if d, ok := q.dedup[key]; ok && now.Before(d.expires) {
-			res.id, res.seqNumber = d.messageID, d.seqNumber
+		key := makeDedupKey(scoped)
+		if d, ok := q.dedup[key]; ok && now.UnixNano() < d.expires {
+			res.id, res.seqNumber = formatUUID(d.messageID), formatSequence(d.seq)
 			return res, nil
 		}
-		m.id = newUUID()
-		m.seqNumber = q.e.nextSequence()
-		exp := now.Add(dedupInterval)
-		q.dedup[key] = dedupEntry{expires: exp, messageID: m.id, seqNumber: m.seqNumber}
+		var raw [16]byte
+		m.id, raw = newUUIDBytes()
+		seq := q.e.sequence.Add(1)
+		m.seqNumber = formatSequence(seq)
+		exp := now.Add(dedupInterval).UnixNano()
+		q.dedup[key] = dedupEntry{expires: exp, messageID: raw, seq: seq}
 		q.dedupLog = append(q.dedupLog, dedupRef{key: key, expires: exp})
 	} else {
 		m.id = newUUID()
@@ -257,13 +260,20 @@ func (q *queue) store(m *message, now time.Time) (sendResult, error) {
 	return res, nil
 }
 
-// nextSequence returns a FIFO sequence number: 20 digits, increasing across the engine.
-func (e *Engine) nextSequence() string {
-	return fmt.Sprintf("%020d", 18_000_000_000_000+e.sequence.Add(1))
-}
+// nextSequence returns a new FIFO sequence number.
+func (e *Engine) nextSequence() string { return formatSequence(e.sequence.Add(1)) }
+
+// formatSequence renders a sequence counter as SQS does: 20 digits, increasing across the engine.
+func formatSequence(n uint64) string { return fmt.Sprintf("%020d", 18_000_000_000_000+n) }
 
 // newUUID returns a random version 4 UUID.
 func newUUID() string {
+	s, _ := newUUIDBytes()
+	return s
+}
+
+// newUUIDBytes returns a random version 4 UUID as text and as its 16 bytes.
+func newUUIDBytes() (string, [16]byte) {
 	var b [16]byte
 	a, c := rand.Uint64(), rand.Uint64()
 	for i := 0; i < 8; i++ {
@@ -272,6 +282,11 @@ func newUUID() string {
 	}
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
+	return formatUUID(b), b
+}
+
+// formatUUID renders 16 bytes in the 8-4-4-4-12 form.
+func formatUUID(b [16]byte) string {
 	var out [36]byte
 	hex.Encode(out[0:8], b[0:4])
 	out[8] = '-'
