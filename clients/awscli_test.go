@@ -279,3 +279,23 @@ func TestAWSCLI(t *testing.T) {
 		assert.Equal(t, "0", str(a, "Attributes", "ApproximateNumberOfMessages"), "failed requests changed nothing")
 	})
 }
+
+// TestAWSCLISigV4 checks the CLI's signatures against a server that verifies them.
+func TestAWSCLISigV4(t *testing.T) {
+	t.Parallel()
+	srv := sigv4Server(t)
+	c := newAWSCLI(t, srv.URL)
+	c.env = append(c.env, "AWS_ACCESS_KEY_ID="+sigKey, "AWS_SECRET_ACCESS_KEY="+sigSecret)
+	name := uniqueName("cli-sig")
+	url := str(c.run("create-queue", "--queue-name", name), "QueueUrl")
+	c.run("send-message", "--queue-url", url, "--message-body", "signed by the CLI")
+	assert.Len(t, srv.Mock().Messages(name), 1)
+
+	wrong := *c
+	wrong.env = append(append([]string{}, c.env...), "AWS_SECRET_ACCESS_KEY=wrong")
+	wrong.fails("SignatureDoesNotMatch", "send-message", "--queue-url", url, "--message-body", "x")
+	unknown := *c
+	unknown.env = append(append([]string{}, c.env...), "AWS_ACCESS_KEY_ID=AKIDUNKNOWN")
+	unknown.fails("InvalidClientTokenId", "list-queues")
+	assert.Len(t, srv.Mock().Messages(name), 1, "nothing arrived unsigned")
+}

@@ -111,15 +111,42 @@ func TestBoto3JSON(t *testing.T) {
 	runProgram(t, 3*time.Minute, clientEnv(srv.URL), python(), "python/test_boto3.py", "-v")
 }
 
+// sigv4Server is a server that verifies SigV4 with sigKey:sigSecret.
+func sigv4Server(t *testing.T) *sqsmock.Server {
+	t.Helper()
+	srv, err := sqsmock.New().Start("127.0.0.1:0", sqsmock.WithCredentials(sigKey, sigSecret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	return srv
+}
+
+const sigKey, sigSecret = "AKIDCLIENTS", "clients/secret+key"
+
+// TestBoto3JSONSigV4 runs the boto3 program signed, against a server that verifies signatures,
+// with the SigV4 tests (wrong secret, unknown key, unsigned).
+func TestBoto3JSONSigV4(t *testing.T) {
+	t.Parallel()
+	needBoto3(t)
+	srv := sigv4Server(t)
+	out := runProgram(t, 3*time.Minute, clientEnv(srv.URL, "SQSMOCK_SIGV4="+sigKey+":"+sigSecret), python(), "python/test_boto3.py", "-v")
+	if strings.Contains(out, "skipped 'SQSMOCK_SIGV4") {
+		t.Fatalf("the SigV4 tests did not run:\n%s", out)
+	}
+}
+
 // TestBoto3Query runs the same program with the SQS model of botocore 1.31.0, the last one that
-// speaks the Query protocol (form-encoded requests, XML responses).
+// speaks the Query protocol (form-encoded requests, XML responses), signed, against a server that
+// verifies signatures.
 func TestBoto3Query(t *testing.T) {
 	t.Parallel()
 	needBoto3(t)
 	dir := queryModelDir(t)
-	srv := sqsmock.NewServer(t)
-	out := runProgram(t, 3*time.Minute, clientEnv(srv.URL, "SQSMOCK_BOTOCORE_DATA="+dir), python(), "python/test_boto3.py", "-v")
-	if !strings.Contains(out, "test_protocol (__main__.ProtocolTest") || !strings.Contains(out, "OK") {
+	srv := sigv4Server(t) // every Query request signed and verified, with the SigV4 tests
+	out := runProgram(t, 3*time.Minute, clientEnv(srv.URL, "SQSMOCK_BOTOCORE_DATA="+dir, "SQSMOCK_SIGV4="+sigKey+":"+sigSecret),
+		python(), "python/test_boto3.py", "-v")
+	if !strings.Contains(out, "test_protocol (__main__.ProtocolTest") || strings.Contains(out, "skipped 'SQSMOCK_SIGV4") {
 		t.Fatalf("the protocol check did not run:\n%s", out)
 	}
 }
@@ -141,4 +168,16 @@ func TestNodeSDK(t *testing.T) {
 	srv := sqsmock.NewServer(t)
 	runProgram(t, 3*time.Minute, clientEnv(srv.URL, "SQSMOCK_NODE_CLIENT_DIR="+dir),
 		"node", "--test", "--test-reporter=spec", "node/sqsmock.test.mjs")
+}
+
+// TestNodeSDKSigV4 runs the node program signed, against a server that verifies signatures.
+func TestNodeSDKSigV4(t *testing.T) {
+	t.Parallel()
+	dir := nodeModules(t)
+	srv := sigv4Server(t)
+	out := runProgram(t, 3*time.Minute, clientEnv(srv.URL, "SQSMOCK_NODE_CLIENT_DIR="+dir, "SQSMOCK_SIGV4="+sigKey+":"+sigSecret),
+		"node", "--test", "--test-reporter=spec", "node/sqsmock.test.mjs")
+	if !strings.Contains(out, "skipped 0") {
+		t.Fatalf("some tests were skipped:\n%s", out)
+	}
 }

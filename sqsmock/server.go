@@ -24,8 +24,10 @@ import (
 type HandlerOption func(*handlerConfig)
 
 type handlerConfig struct {
-	wire wire.Options
-	wrap []func(http.Handler) http.Handler
+	wire     wire.Options
+	wrap     []func(http.Handler) http.Handler
+	creds    map[string]string // WithCredentials: access key -> secret
+	firstKey string
 }
 
 // WithMaxBodyBytes limits request bodies (default 8 MiB: a 1 MiB message URL-encoded in a Query
@@ -56,6 +58,9 @@ func (m *Mock) Handler(opts ...HandlerOption) http.Handler {
 	var c handlerConfig
 	for _, f := range opts {
 		f(&c)
+	}
+	if len(c.creds) > 0 {
+		c.wire.Authenticate = newSigV4Verifier(c.creds, m.cfg.region).verify
 	}
 	api := wire.NewHandler(&Client{m: m, server: true}, c.wire)
 	mux := http.NewServeMux()
@@ -159,6 +164,8 @@ type Server struct {
 	ln   net.Listener
 	stop context.CancelCauseFunc
 	done chan struct{}
+	// creds are what SDKClient signs with: the first WithCredentials, else test/test.
+	creds aws.Credentials
 }
 
 // Start serves the mock on addr ("127.0.0.1:0" picks a free port) until Shutdown or Close.
@@ -169,6 +176,14 @@ func (m *Mock) Start(addr string, opts ...HandlerOption) (*Server, error) {
 	}
 	base, stop := context.WithCancelCause(context.Background())
 	s := &Server{URL: "http://" + ln.Addr().String(), mock: m, ln: ln, stop: stop, done: make(chan struct{})}
+	s.creds = aws.Credentials{AccessKeyID: "test", SecretAccessKey: "test"}
+	var hc handlerConfig
+	for _, f := range opts {
+		f(&hc)
+	}
+	if hc.firstKey != "" {
+		s.creds = aws.Credentials{AccessKeyID: hc.firstKey, SecretAccessKey: hc.creds[hc.firstKey]}
+	}
 	s.srv = &http.Server{
 		Handler:           m.Handler(opts...),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -199,12 +214,13 @@ func (s *Server) Mock() *Mock { return s.mock }
 func (s *Server) Addr() string { return s.ln.Addr().String() }
 
 // SDKClient returns a real aws-sdk-go-v2 *sqs.Client pointed at the server, with static test
-// credentials and the mock's region. optFns customise it further (retries, middleware, faults).
+// credentials (the first WithCredentials, if given) and the mock's region. optFns customise it
+// further (retries, middleware, faults).
 func (s *Server) SDKClient(optFns ...func(*sqs.Options)) *sqs.Client {
 	o := sqs.Options{
 		Region:       s.mock.cfg.region,
 		BaseEndpoint: aws.String(s.URL),
-		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
+		Credentials:  credentials.NewStaticCredentialsProvider(s.creds.AccessKeyID, s.creds.SecretAccessKey, ""),
 	}
 	return sqs.New(o, optFns...)
 }

@@ -39,7 +39,10 @@ const {
 
 if (!endpoint) throw new Error("SQSMOCK_ENDPOINT not set");
 
-const client = (accessKeyId = "test", secretAccessKey = "test", extra = {}) =>
+// With SQSMOCK_SIGV4="KEY:SECRET" every test signs with those credentials.
+const sigv4 = process.env.SQSMOCK_SIGV4;
+const [defaultKey, defaultSecret] = sigv4 ? sigv4.split(":") : ["test", "test"];
+const client = (accessKeyId = defaultKey, secretAccessKey = defaultSecret, extra = {}) =>
   new SQSClient({ endpoint, region: "us-east-1", credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1, ...extra });
 const sqs = client();
 
@@ -329,7 +332,6 @@ describe("errors", () => {
   });
 });
 
-const sigv4 = process.env.SQSMOCK_SIGV4;
 describe("sigv4", { skip: sigv4 ? false : "SQSMOCK_SIGV4 not set (the endpoint does not verify signatures)" }, () => {
   let key, secret;
   before(() => ([key, secret] = sigv4.split(":")));
@@ -347,5 +349,17 @@ describe("sigv4", { skip: sigv4 ? false : "SQSMOCK_SIGV4 not set (the endpoint d
   });
   test("unknown access key", async () => {
     await rejects(() => client("AKIDUNKNOWN", secret).send(new ListQueuesCommand({})), "InvalidClientTokenId", 403);
+  });
+  test("unsigned", async () => {
+    const c = client();
+    // Drop the signature after signing: the request goes out with no Authorization header.
+    c.middlewareStack.add(
+      (next) => async (args) => {
+        delete args.request.headers.authorization;
+        return next(args);
+      },
+      { step: "finalizeRequest", priority: "low", name: "dropAuthorization" },
+    );
+    await rejects(() => c.send(new ListQueuesCommand({})), "MissingAuthenticationToken", 403);
   });
 });

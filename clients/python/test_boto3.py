@@ -8,8 +8,9 @@ Environment:
                           instead of botocore's own model; with the Query-era model of botocore
                           1.31.0 (clients/install.sh) boto3 speaks the Query protocol. The tests
                           then also assert the protocol is "query".
-  SQSMOCK_SIGV4           "ACCESS_KEY:SECRET" the endpoint verifies signatures with; runs SigV4Test
-                          (right key, wrong secret, unknown key, unsigned) against it.
+  SQSMOCK_SIGV4           "ACCESS_KEY:SECRET" the endpoint verifies signatures with: every test signs
+                          with them, and SigV4Test (right key, wrong secret, unknown key, unsigned)
+                          runs too.
 
 Run by clients/clients_test.go (go test ./clients/), which starts the server.
 """
@@ -39,7 +40,10 @@ KNOWN_ATTR_MD5 = "ae7155c6026991b6d54b11589678bf9c"
 SYSATTR_PARAM = "MessageSystemAttributeNames"
 
 
-def client(access_key="test", secret="test", **config):
+DEFAULT_KEY, DEFAULT_SECRET = SIGV4.split(":", 1) if SIGV4 else ("test", "test")
+
+
+def client(access_key=DEFAULT_KEY, secret=DEFAULT_SECRET, **config):
     session = botocore.session.get_session()
     if DATA_DIR:
         session.get_component("data_loader").search_paths.insert(0, DATA_DIR)

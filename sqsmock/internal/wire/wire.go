@@ -37,6 +37,10 @@ type Options struct {
 	BaseURL string
 	// RequestID generates request ids; nil means random UUIDs.
 	RequestID func() string
+	// Authenticate, if set, checks each SQS request (its body already read within the limit)
+	// before it is decoded; an error it returns (e.g. an *sqserr.Error such as
+	// SignatureDoesNotMatch) is the response, in the request's protocol.
+	Authenticate func(r *http.Request, body []byte) error
 }
 
 // handler serves both protocols.
@@ -72,6 +76,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeJSONError(w, err)
 			return
 		}
+		if err := h.authenticate(r, body); err != nil {
+			writeJSONError(w, err)
+			return
+		}
 		h.serveJSON(w, r, target, body)
 		return
 	}
@@ -83,7 +91,19 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if err := h.authenticate(r, body); err != nil {
+		writeQueryError(w, reqID, err)
+		return
+	}
 	h.serveQuery(w, r, reqID, body)
+}
+
+// authenticate runs Options.Authenticate, if any.
+func (h *handler) authenticate(r *http.Request, body []byte) error {
+	if h.opts.Authenticate == nil {
+		return nil
+	}
+	return h.opts.Authenticate(r, body)
 }
 
 // baseURL is scheme://host of the request, or the configured override.
