@@ -36,6 +36,7 @@ type settings struct {
 	addr, region, account, queuesFile, faultsFile, publicURL, logLevel string
 	maxBody                                                            int64
 	maxQueues, maxMessages                                             int
+	sig                                                                sigv4Settings
 }
 
 func parse(args []string, getenv func(string) string, stderr io.Writer) (settings, error) {
@@ -58,7 +59,11 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (setting
 	fs.Int64Var(&s.maxBody, "max-body", 0, "request body limit in bytes (0: default)")
 	fs.IntVar(&s.maxQueues, "max-queues", 0, "most queues held (0: unlimited)")
 	fs.IntVar(&s.maxMessages, "max-messages", 0, "most messages held (0: unlimited)")
+	s.sig.register(fs, env)
 	if err := fs.Parse(args); err != nil {
+		return s, err
+	}
+	if err := s.sig.check(); err != nil {
 		return s, err
 	}
 	if fs.NArg() > 0 {
@@ -103,6 +108,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if s.publicURL != "" {
 		hopts = append(hopts, sqsmock.WithPublicURL(s.publicURL))
 	}
+	hopts = append(hopts, s.sig.options()...)
 	m, err := newMock(opts)
 	if err != nil {
 		return err

@@ -92,3 +92,29 @@ func TestRunRejectsBadQueueFile(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "bad name!")
 }
+
+func TestRunVerifiesSigV4WhenAsked(t *testing.T) {
+	_, err := parse([]string{"-verify-sigv4"}, func(string) string { return "" }, &bytes.Buffer{})
+	require.ErrorContains(t, err, "needs -access-key and -secret-key")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	urls := make(chan string, 1)
+	done := make(chan error, 1)
+	env := map[string]string{"SQSMOCK_VERIFY_SIGV4": "true", "SQSMOCK_ACCESS_KEY": "AKIDCMD", "SQSMOCK_SECRET_KEY": "cmdsecret"}
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, &safeBuffer{}, func(u string) { urls <- u })
+	}()
+	url := <-urls
+	client := func(key, secret string) *sqs.Client {
+		return sqs.New(sqs.Options{Region: "us-east-1", BaseEndpoint: aws.String(url), RetryMaxAttempts: 1,
+			Credentials: credentials.NewStaticCredentialsProvider(key, secret, "")})
+	}
+	_, err = client("AKIDCMD", "cmdsecret").ListQueues(context.Background(), &sqs.ListQueuesInput{})
+	require.NoError(t, err)
+	_, err = client("AKIDCMD", "wrong").ListQueues(context.Background(), &sqs.ListQueuesInput{})
+	require.ErrorContains(t, err, "SignatureDoesNotMatch")
+	_, err = client("AKIDOTHER", "cmdsecret").ListQueues(context.Background(), &sqs.ListQueuesInput{})
+	require.ErrorContains(t, err, "InvalidClientTokenId")
+	cancel()
+	require.NoError(t, <-done)
+}

@@ -1,0 +1,36 @@
+package main
+
+import (
+	"errors"
+	"flag"
+
+	"github.com/sqsharness/sqsharness/sqsmock"
+)
+
+// sigv4Settings are the flags of optional SigV4 verification.
+type sigv4Settings struct {
+	verify               bool
+	accessKey, secretKey string
+}
+
+func (s *sigv4Settings) register(fs *flag.FlagSet, env func(name, def string) string) {
+	on := env("SQSMOCK_VERIFY_SIGV4", "")
+	fs.BoolVar(&s.verify, "verify-sigv4", on == "true" || on == "1",
+		"verify SigV4 signatures against -access-key/-secret-key (env SQSMOCK_VERIFY_SIGV4=true); off: any signature or none is accepted")
+	fs.StringVar(&s.accessKey, "access-key", env("SQSMOCK_ACCESS_KEY", ""), "access key accepted with -verify-sigv4 (env SQSMOCK_ACCESS_KEY)")
+	fs.StringVar(&s.secretKey, "secret-key", env("SQSMOCK_SECRET_KEY", ""), "its secret access key (env SQSMOCK_SECRET_KEY)")
+}
+
+func (s *sigv4Settings) check() error {
+	if s.verify && (s.accessKey == "" || s.secretKey == "") {
+		return errors.New("-verify-sigv4 needs -access-key and -secret-key")
+	}
+	return nil
+}
+
+func (s *sigv4Settings) options() []sqsmock.HandlerOption {
+	if !s.verify {
+		return nil
+	}
+	return []sqsmock.HandlerOption{sqsmock.WithCredentials(s.accessKey, s.secretKey)}
+}
