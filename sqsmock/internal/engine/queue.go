@@ -149,10 +149,16 @@ func (q *queue) advance(now time.Time) {
 // nextDeadline is when the next delayed or in-flight message becomes visible (zero if none).
 // Caller holds q.mu.
 func (q *queue) nextDeadline() time.Time {
+	var next time.Time
 	if m := q.pending.peek(); m != nil {
-		return m.visibleAt
+		next = m.visibleAt
 	}
-	return time.Time{}
+	for _, d := range q.dups { // fault-injected duplicates wake long polls when due
+		if next.IsZero() || d.at.Before(next) {
+			next = d.at
+		}
+	}
+	return next
 }
 
 // add stores a new message, delayed until visibleAt if that is after now. Caller holds q.mu.

@@ -105,6 +105,10 @@ func (e *Engine) ReceiveMessage(ctx context.Context, in *sqs.ReceiveMessageInput
 	if err != nil {
 		return nil, err
 	}
+	if callFaults(ctx).FalseEmpty {
+		// A false-empty receive answers at once, as a short poll would, even when long polling.
+		return &sqs.ReceiveMessageOutput{}, nil
+	}
 	deadline := e.now().Add(o.wait)
 	for {
 		msgs, notify, next, closed := q.tryReceive(ctx, o)
@@ -156,8 +160,14 @@ func (q *queue) tryReceive(ctx context.Context, o receiveOptions) (msgs []types.
 			if q.fifo {
 				taken, moved = q.takeFifo(o, now)
 			} else {
-				taken, moved = q.takeStandard(o, now, act.Reorder)
-				taken = append(taken, q.takeDuplicates(o, now, o.max-len(taken))...)
+				// Duplicates scheduled by earlier receives come first; those this receive
+				// schedules wait for a later one (a duplicate never shares a response with its
+				// original).
+				dups := q.takeDuplicates(o, now, o.max)
+				rest := o
+				rest.max -= len(dups)
+				taken, moved = q.takeStandard(rest, now, act.Reorder)
+				taken = append(dups, taken...)
 				if act.Reorder && act.Shuffle != nil {
 					act.Shuffle(len(taken), func(i, j int) { taken[i], taken[j] = taken[j], taken[i] })
 				}
