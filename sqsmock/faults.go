@@ -71,8 +71,13 @@ func (m *Mock) decide(ctx context.Context, op string, in any) outcome {
 	}
 	url := queueURLOf(in)
 	call := faults.Call{Operation: op, QueueURL: url}
-	if s, ok := in.(*sqs.SendMessageInput); ok {
-		call.Message = &faults.Message{Body: aws.ToString(s.MessageBody), Attributes: stringAttributes(s.MessageAttributes)}
+	switch v := in.(type) {
+	case *sqs.SendMessageInput:
+		call.Message = &faults.Message{Body: aws.ToString(v.MessageBody), Attributes: stringAttributes(v.MessageAttributes)}
+	case *sqs.DeleteMessageInput:
+		call.Message = m.receiptMessage(url, v.ReceiptHandle)
+	case *sqs.ChangeMessageVisibilityInput:
+		call.Message = m.receiptMessage(url, v.ReceiptHandle)
 	}
 	d := plan.Decide(call)
 	if d.Latency > 0 {
@@ -89,6 +94,19 @@ func (m *Mock) decide(ctx context.Context, op string, in any) outcome {
 		ctx = engine.WithCallFaults(ctx, engine.CallFaults{FalseEmpty: d.FalseEmpty, Reorder: d.Reorder, Shuffle: d.Shuffle})
 	}
 	return outcome{ctx: ctx}
+}
+
+// receiptMessage is the message a receipt handle names, for rules with a message predicate on
+// DeleteMessage and ChangeMessageVisibility (nil if there is none).
+func (m *Mock) receiptMessage(queueURL string, handle *string) *faults.Message {
+	if handle == nil {
+		return nil
+	}
+	p, ok := m.engine.ReceiptMessage(queueURL, *handle)
+	if !ok {
+		return nil
+	}
+	return &faults.Message{MessageID: p.MessageID, ReceiptHandle: p.ReceiptHandle, Body: p.Body, Attributes: p.Attributes}
 }
 
 // messageFault is the engine's hook: the plan's decision for one message.

@@ -61,17 +61,41 @@ func (e *Engine) fault(q *queue, op string, m *message, entryID, receipt string)
 	p := FaultPoint{Operation: op, Queue: q.name, QueueURL: e.queueURL(context.Background(), q.name),
 		EntryID: entryID, ReceiptHandle: receipt}
 	if m != nil {
-		p.MessageID, p.Body = m.id, m.body
-		if len(m.attrs) > 0 {
-			p.Attributes = make(map[string]string, len(m.attrs))
-			for k, v := range m.attrs {
-				if v.StringValue != nil {
-					p.Attributes[k] = aws.ToString(v.StringValue)
-				}
-			}
-		}
+		p.MessageID, p.Body, p.Attributes = m.id, m.body, stringAttrs(m)
 	}
 	return e.cfg.Faults(p)
+}
+
+// stringAttrs returns m's String and Number message attributes, for message predicates.
+func stringAttrs(m *message) map[string]string {
+	if len(m.attrs) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(m.attrs))
+	for k, v := range m.attrs {
+		if v.StringValue != nil {
+			out[k] = aws.ToString(v.StringValue)
+		}
+	}
+	return out
+}
+
+// ReceiptMessage describes the message a receipt handle names, for operation-level fault rules
+// with a message predicate on DeleteMessage and ChangeMessageVisibility. ok is false when the
+// queue, the handle or the message does not exist. It changes nothing.
+func (e *Engine) ReceiptMessage(queueURL, handle string) (p FaultPoint, ok bool) {
+	q, err := e.lookup(&queueURL)
+	if err != nil {
+		return FaultPoint{}, false
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	m, _, err := q.findReceipt(handle)
+	if err != nil || m == nil {
+		return FaultPoint{}, false
+	}
+	return FaultPoint{Queue: q.name, QueueURL: queueURL, ReceiptHandle: handle, MessageID: m.id, Body: m.body,
+		Attributes: stringAttrs(m)}, true
 }
 
 // duplicate is a delivery a fault plan asked for: a copy of the message as it was delivered, so
