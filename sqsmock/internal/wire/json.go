@@ -48,7 +48,7 @@ func (h *handler) serveJSON(w http.ResponseWriter, r *http.Request, target strin
 		writeJSONError(w, err)
 		return
 	}
-	out, err := o.call(r.Context(), h.backend, in.Interface())
+	out, err := o.call(withExplicitJSON(r.Context(), body), h.backend, in.Interface())
 	if err != nil {
 		writeJSONError(w, err)
 		return

@@ -56,7 +56,7 @@ func (h *handler) serveQuery(w http.ResponseWriter, r *http.Request, reqID strin
 		return
 	}
 	setQueueURLFromPath(in, r)
-	out, err := o.call(r.Context(), h.backend, in.Interface())
+	out, err := o.call(withExplicitQuery(r.Context(), params), h.backend, in.Interface())
 	if err != nil {
 		writeQueryError(w, reqID, err)
 		return
