@@ -103,35 +103,49 @@ func (q *queue) deleteReceipt(h string, now time.Time, op, entryID string) error
 
 // DeleteMessageBatch deletes up to 10 messages; each entry succeeds or fails on its own.
 func (e *Engine) DeleteMessageBatch(ctx context.Context, in *sqs.DeleteMessageBatchInput) (*sqs.DeleteMessageBatchOutput, error) {
-	q, err := e.lookup(in.QueueUrl)
-	if err != nil {
-		return nil, err
-	}
+	out := &sqs.DeleteMessageBatchOutput{Successful: []types.DeleteMessageBatchResultEntry{}}
 	ids := make([]*string, len(in.Entries))
 	for i, en := range in.Entries {
 		ids[i] = en.Id
 	}
-	if err := checkBatch("DeleteMessageBatchRequestEntry", ids); err != nil {
+	failed, err := e.eachEntry(in.QueueUrl, "DeleteMessageBatchRequestEntry", ids, func(q *queue, i int, now time.Time) error {
+		en := in.Entries[i]
+		if en.ReceiptHandle == nil {
+			return sqserr.MissingParameter("ReceiptHandle")
+		}
+		if err := q.deleteReceipt(*en.ReceiptHandle, now, "DeleteMessageBatch", aws.ToString(en.Id)); err != nil {
+			return err
+		}
+		out.Successful = append(out.Successful, types.DeleteMessageBatchResultEntry{Id: en.Id})
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	out := &sqs.DeleteMessageBatchOutput{Successful: []types.DeleteMessageBatchResultEntry{}, Failed: []types.BatchResultErrorEntry{}}
+	out.Failed = failed
+	return out, nil
+}
+
+// eachEntry runs a receipt-handle batch: the request-level rules, then each entry under the
+// queue's lock. An entry whose step fails is reported in the returned Failed list.
+func (e *Engine) eachEntry(queueURL *string, entryName string, ids []*string, step func(q *queue, i int, now time.Time) error) ([]types.BatchResultErrorEntry, error) {
+	q, err := e.lookup(queueURL)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkBatch(entryName, ids); err != nil {
+		return nil, err
+	}
+	failed := []types.BatchResultErrorEntry{}
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	now := e.now()
-	for _, en := range in.Entries {
-		var err error
-		if en.ReceiptHandle == nil {
-			err = sqserr.MissingParameter("ReceiptHandle")
-		} else {
-			err = q.deleteReceipt(*en.ReceiptHandle, now, "DeleteMessageBatch", aws.ToString(en.Id))
+	for i, id := range ids {
+		if err := step(q, i, now); err != nil {
+			failed = append(failed, failedEntry(id, err))
 		}
-		if err != nil {
-			out.Failed = append(out.Failed, failedEntry(en.Id, err))
-			continue
-		}
-		out.Successful = append(out.Successful, types.DeleteMessageBatchResultEntry{Id: en.Id})
 	}
-	return out, nil
+	return failed, nil
 }
 
 // ChangeMessageVisibility sets the remaining visibility timeout of a received message.
@@ -191,33 +205,25 @@ func (q *queue) changeReceipt(h string, timeout int32, now time.Time, op, entryI
 
 // ChangeMessageVisibilityBatch changes up to 10 visibility timeouts; each entry on its own.
 func (e *Engine) ChangeMessageVisibilityBatch(ctx context.Context, in *sqs.ChangeMessageVisibilityBatchInput) (*sqs.ChangeMessageVisibilityBatchOutput, error) {
-	q, err := e.lookup(in.QueueUrl)
-	if err != nil {
-		return nil, err
-	}
+	out := &sqs.ChangeMessageVisibilityBatchOutput{Successful: []types.ChangeMessageVisibilityBatchResultEntry{}}
 	ids := make([]*string, len(in.Entries))
 	for i, en := range in.Entries {
 		ids[i] = en.Id
 	}
-	if err := checkBatch("ChangeMessageVisibilityBatchRequestEntry", ids); err != nil {
-		return nil, err
-	}
-	out := &sqs.ChangeMessageVisibilityBatchOutput{Successful: []types.ChangeMessageVisibilityBatchResultEntry{}, Failed: []types.BatchResultErrorEntry{}}
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	now := e.now()
-	for _, en := range in.Entries {
-		var err error
+	failed, err := e.eachEntry(in.QueueUrl, "ChangeMessageVisibilityBatchRequestEntry", ids, func(q *queue, i int, now time.Time) error {
+		en := in.Entries[i]
 		if en.ReceiptHandle == nil {
-			err = sqserr.MissingParameter("ReceiptHandle")
-		} else {
-			err = q.changeReceipt(*en.ReceiptHandle, en.VisibilityTimeout, now, "ChangeMessageVisibilityBatch", aws.ToString(en.Id))
+			return sqserr.MissingParameter("ReceiptHandle")
 		}
-		if err != nil {
-			out.Failed = append(out.Failed, failedEntry(en.Id, err))
-			continue
+		if err := q.changeReceipt(*en.ReceiptHandle, en.VisibilityTimeout, now, "ChangeMessageVisibilityBatch", aws.ToString(en.Id)); err != nil {
+			return err
 		}
 		out.Successful = append(out.Successful, types.ChangeMessageVisibilityBatchResultEntry{Id: en.Id})
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	out.Failed = failed
 	return out, nil
 }
