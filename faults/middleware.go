@@ -396,19 +396,23 @@ func (m *initializeMiddleware) receiveMessage(ctx context.Context, call Call, v 
 	now := p.Now()
 	limit := max(int(v.MaxNumberOfMessages), 1)
 
-	m.s.mu.Lock()
+	// Messages this receive holds back go to a later receive, never to this one: a duplicate
+	// does not share a response with its original.
 	var keep []types.Message
+	var hold []heldMessage
 	for i, msg := range res.Messages {
 		d := ds[i]
 		if d.Duplicate {
-			m.s.held = append(m.s.held, heldMessage{queueURL: call.QueueURL, due: now.Add(d.DuplicateAfter), msg: redelivered(msg)})
+			hold = append(hold, heldMessage{queueURL: call.QueueURL, due: now.Add(d.DuplicateAfter), msg: redelivered(msg)})
 		}
 		if d.ExtraDelay > 0 {
-			m.s.held = append(m.s.held, heldMessage{queueURL: call.QueueURL, due: now.Add(d.ExtraDelay), msg: msg})
+			hold = append(hold, heldMessage{queueURL: call.QueueURL, due: now.Add(d.ExtraDelay), msg: msg})
 			continue
 		}
 		keep = append(keep, msg)
 	}
+	m.s.mu.Lock()
+	defer m.s.mu.Unlock()
 	for i := 0; i < len(m.s.held) && len(keep) < limit; {
 		h := m.s.held[i]
 		if h.queueURL == call.QueueURL && !h.due.After(now) {
@@ -418,7 +422,7 @@ func (m *initializeMiddleware) receiveMessage(ctx context.Context, call Call, v 
 		}
 		i++
 	}
-	m.s.mu.Unlock()
+	m.s.held = append(m.s.held, hold...)
 
 	if keep == nil {
 		keep = []types.Message{}
