@@ -53,13 +53,17 @@ func callFaults(ctx context.Context) CallFaults {
 	return f
 }
 
-// fault consults the hook for one message. Caller holds q.mu.
-func (e *Engine) fault(q *queue, op string, m *message, entryID, receipt string) FaultAction {
+// fault consults the hook for one message. url is the queue URL as the request gave it, so that
+// message-level rules match the same URL as the call-level ones ("" for the default URL).
+// Caller holds q.mu.
+func (e *Engine) fault(q *queue, url, op string, m *message, entryID, receipt string) FaultAction {
 	if e.cfg.Faults == nil || (e.cfg.FaultsActive != nil && !e.cfg.FaultsActive()) {
 		return FaultAction{}
 	}
-	p := FaultPoint{Operation: op, Queue: q.name, QueueURL: e.queueURL(context.Background(), q.name),
-		EntryID: entryID, ReceiptHandle: receipt}
+	if url == "" {
+		url = e.queueURL(context.Background(), q.name)
+	}
+	p := FaultPoint{Operation: op, Queue: q.name, QueueURL: url, EntryID: entryID, ReceiptHandle: receipt}
 	if m != nil {
 		p.MessageID, p.Body, p.Attributes = m.id, m.body, stringAttrs(m)
 	}

@@ -40,10 +40,11 @@ type receiveOptions struct {
 	msgNames    []string
 	attemptID   string
 	hasAttempts bool
+	url         string // the queue URL as the request gave it, for fault rules
 }
 
 func (e *Engine) receiveOptions(ctx context.Context, q *queue, in *sqs.ReceiveMessageInput) (receiveOptions, error) {
-	o := receiveOptions{max: 1}
+	o := receiveOptions{max: 1, url: aws.ToString(in.QueueUrl)}
 	if in.MaxNumberOfMessages != 0 || reqctx.Explicit(ctx, "MaxNumberOfMessages") {
 		if in.MaxNumberOfMessages < 1 || in.MaxNumberOfMessages > 10 {
 			return o, sqserr.InvalidParameterValueFor(in.MaxNumberOfMessages, "MaxNumberOfMessages", "Must be between 1 and 10, if provided.")
@@ -204,7 +205,7 @@ func (q *queue) deliver(m *message, o receiveOptions, now time.Time) {
 	m.receipt = q.nonce
 	m.receivedAt = now
 	vis := o.visibility
-	act := q.e.fault(q, "ReceiveMessage", m, "", "")
+	act := q.e.fault(q, o.url, "ReceiveMessage", m, "", "")
 	if vis > 0 {
 		vis += act.ExtraDelay
 	}

@@ -30,6 +30,7 @@ type sendRequest struct {
 	dedupID   *string
 	batch     bool
 	operation string
+	url       string // the queue URL as the request gave it, for fault rules
 }
 
 // sendResult is what a successful send reports.
@@ -307,7 +308,7 @@ func (e *Engine) SendMessage(ctx context.Context, in *sqs.SendMessageInput) (*sq
 		return nil, err
 	}
 	req := sendRequest{body: in.MessageBody, attrs: in.MessageAttributes, sysAttrs: in.MessageSystemAttributes,
-		groupID: in.MessageGroupId, dedupID: in.MessageDeduplicationId, operation: "SendMessage"}
+		groupID: in.MessageGroupId, dedupID: in.MessageDeduplicationId, operation: "SendMessage", url: aws.ToString(in.QueueUrl)}
 	if in.DelaySeconds != 0 || reqctx.Explicit(ctx, "DelaySeconds") {
 		req.delay = &in.DelaySeconds
 	}
@@ -332,7 +333,7 @@ func (q *queue) send(req sendRequest) (sendResult, error) {
 	if err != nil {
 		return sendResult{}, err
 	}
-	m.visibleAt = m.visibleAt.Add(q.e.fault(q, req.operation, m, "", "").ExtraDelay)
+	m.visibleAt = m.visibleAt.Add(q.e.fault(q, req.url, req.operation, m, "", "").ExtraDelay)
 	return q.store(m, now)
 }
 
@@ -392,7 +393,7 @@ func (e *Engine) SendMessageBatch(ctx context.Context, in *sqs.SendMessageBatchI
 			continue
 		}
 		id := in.Entries[i].Id
-		act := e.fault(q, "SendMessageBatch", m, aws.ToString(id), "")
+		act := e.fault(q, aws.ToString(in.QueueUrl), "SendMessageBatch", m, aws.ToString(id), "")
 		if act.Err != nil {
 			out.Failed = append(out.Failed, failedEntry(id, act.Err))
 			continue

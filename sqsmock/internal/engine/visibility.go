@@ -71,14 +71,14 @@ func (e *Engine) DeleteMessage(ctx context.Context, in *sqs.DeleteMessageInput) 
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if err := q.deleteReceipt(*in.ReceiptHandle, e.now(), "DeleteMessage", ""); err != nil {
+	if err := q.deleteReceipt(*in.ReceiptHandle, e.now(), aws.ToString(in.QueueUrl), "DeleteMessage", ""); err != nil {
 		return nil, err
 	}
 	return &sqs.DeleteMessageOutput{}, nil
 }
 
 // deleteReceipt is DeleteMessage's effect, for the whole call or one batch entry. Caller holds q.mu.
-func (q *queue) deleteReceipt(h string, now time.Time, op, entryID string) error {
+func (q *queue) deleteReceipt(h string, now time.Time, url, op, entryID string) error {
 	q.advance(now)
 	m, nonce, err := q.findReceipt(h)
 	if err != nil || m == nil {
@@ -87,7 +87,7 @@ func (q *queue) deleteReceipt(h string, now time.Time, op, entryID string) error
 	if q.fifo && (m.state != stateInflight || m.receipt != nonce) {
 		return expiredReceipt(h)
 	}
-	act := q.e.fault(q, op, m, entryID, h)
+	act := q.e.fault(q, url, op, m, entryID, h)
 	if act.Err != nil {
 		return act.Err
 	}
@@ -113,7 +113,7 @@ func (e *Engine) DeleteMessageBatch(ctx context.Context, in *sqs.DeleteMessageBa
 		if en.ReceiptHandle == nil {
 			return sqserr.MissingParameter("ReceiptHandle")
 		}
-		if err := q.deleteReceipt(*en.ReceiptHandle, now, "DeleteMessageBatch", aws.ToString(en.Id)); err != nil {
+		if err := q.deleteReceipt(*en.ReceiptHandle, now, aws.ToString(in.QueueUrl), "DeleteMessageBatch", aws.ToString(en.Id)); err != nil {
 			return err
 		}
 		out.Successful = append(out.Successful, types.DeleteMessageBatchResultEntry{Id: en.Id})
@@ -159,7 +159,7 @@ func (e *Engine) ChangeMessageVisibility(ctx context.Context, in *sqs.ChangeMess
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if err := q.changeReceipt(*in.ReceiptHandle, in.VisibilityTimeout, e.now(), "ChangeMessageVisibility", ""); err != nil {
+	if err := q.changeReceipt(*in.ReceiptHandle, in.VisibilityTimeout, e.now(), aws.ToString(in.QueueUrl), "ChangeMessageVisibility", ""); err != nil {
 		return nil, err
 	}
 	return &sqs.ChangeMessageVisibilityOutput{}, nil
@@ -167,7 +167,7 @@ func (e *Engine) ChangeMessageVisibility(ctx context.Context, in *sqs.ChangeMess
 
 // changeReceipt is ChangeMessageVisibility's effect, for the whole call or one batch entry.
 // Caller holds q.mu.
-func (q *queue) changeReceipt(h string, timeout int32, now time.Time, op, entryID string) error {
+func (q *queue) changeReceipt(h string, timeout int32, now time.Time, url, op, entryID string) error {
 	if timeout < 0 || timeout > 43200 {
 		return sqserr.InvalidParameterValueFor(timeout, "VisibilityTimeout", "VisibilityTimeout must be an integer between 0 and 43200.")
 	}
@@ -189,7 +189,7 @@ func (q *queue) changeReceipt(h string, timeout int32, now time.Time, op, entryI
 	if m.state == stateInflight && now.Add(d).Sub(m.receivedAt) > maxVisibility {
 		return sqserr.InvalidParameterValueFor(timeout, "VisibilityTimeout", "Total VisibilityTimeout for the message is beyond the limit [43200 seconds]")
 	}
-	act := q.e.fault(q, op, m, entryID, h)
+	act := q.e.fault(q, url, op, m, entryID, h)
 	if act.Err != nil {
 		return act.Err
 	}
@@ -215,7 +215,7 @@ func (e *Engine) ChangeMessageVisibilityBatch(ctx context.Context, in *sqs.Chang
 		if en.ReceiptHandle == nil {
 			return sqserr.MissingParameter("ReceiptHandle")
 		}
-		if err := q.changeReceipt(*en.ReceiptHandle, en.VisibilityTimeout, now, "ChangeMessageVisibilityBatch", aws.ToString(en.Id)); err != nil {
+		if err := q.changeReceipt(*en.ReceiptHandle, en.VisibilityTimeout, now, aws.ToString(in.QueueUrl), "ChangeMessageVisibilityBatch", aws.ToString(en.Id)); err != nil {
 			return err
 		}
 		out.Successful = append(out.Successful, types.ChangeMessageVisibilityBatchResultEntry{Id: en.Id})
