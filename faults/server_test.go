@@ -486,6 +486,23 @@ rules:
 		assert.NotEqual(t, aws.ToString(first[0].ReceiptHandle), aws.ToString(second[0].ReceiptHandle), "with a new receipt handle")
 		assert.Equal(t, "2", second[0].Attributes["ApproximateReceiveCount"])
 	})
+	t.Run("rules naming the queue by its URL over HTTP", func(t *testing.T) {
+		e := newSrvEnv(t, nil)
+		require.NoError(t, e.srv.Mock().SetFaults(faults.MustPlan(1,
+			faults.Rule{Name: "lost", Kind: faults.LostDelete, Queue: e.q},
+			faults.Rule{Name: "dup", Kind: faults.DuplicateDelivery, Queue: e.q, Times: 1},
+			faults.Rule{Name: "slow", Kind: faults.DelayedVisibility, Queue: e.q, Delay: time.Second},
+		)))
+		_, err := e.send("job")
+		require.NoError(t, err)
+		e.clk.Advance(time.Second)
+		m := e.receive(10)
+		require.Len(t, m, 1)
+		e.delete(m[0])
+		for _, rule := range []string{"lost", "dup", "slow"} {
+			assert.Equal(t, 1, e.srv.Mock().Faults().Fired(rule), "message-level rule %s matches the URL the request used", rule)
+		}
+	})
 	t.Run("a bad plan is refused", func(t *testing.T) {
 		e := newSrvEnv(t, nil)
 		status, body := admin(t, e.srv, http.MethodPut, "application/json", `{"seed": 1, "rules": [{"kind": "error", "errorCode": "Nope"}]}`)
