@@ -434,7 +434,8 @@ func runLongPoll(ctx context.Context, c config) (*report, error) {
 					err error
 				}
 				got := make(chan recv, 1)
-				rctx, cancel := context.WithTimeout(ctx, 25*time.Second)
+				// -timeout bounds the wait for the wake-up too (a receive still waiting then is an error).
+				rctx, cancel := context.WithTimeout(ctx, c.timeout)
 				go func() {
 					out, err := client.ReceiveMessage(rctx, &sqs.ReceiveMessageInput{QueueUrl: queues[i], WaitTimeSeconds: 20, MaxNumberOfMessages: 1})
 					got <- recv{time.Now(), out, err}
