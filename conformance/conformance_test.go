@@ -27,12 +27,34 @@ func TestConformance(t *testing.T) {
 	if os.Getenv("SQSHARNESS_CONFORMANCE_AWS") == "1" {
 		backends = append(backends, harness.AWS)
 	}
+	if doc := os.Getenv("SQSHARNESS_CONFORMANCE_DOC"); doc != "" {
+		// After every backend ran (cleanups run after the parallel subtests), render the matrix.
+		t.Cleanup(func() { writeDoc(t, dir, doc) })
+	}
 	for _, b := range backends {
 		t.Run(string(b), func(t *testing.T) {
 			t.Parallel()
 			conformance.Run(t, b, conformance.WithResultsDir(dir))
 		})
 	}
+}
+
+func writeDoc(t *testing.T, dir, doc string) {
+	reports, err := conformance.ReadReports(dir)
+	if err != nil {
+		t.Errorf("reading results: %v", err)
+		return
+	}
+	devs, err := conformance.LoadDeviations()
+	require.NoError(t, err)
+	for _, r := range reports {
+		r.Apply(devs)
+	}
+	if err := conformance.WriteMarkdown(doc, reports, devs); err != nil {
+		t.Errorf("writing %s: %v", doc, err)
+		return
+	}
+	t.Logf("conformance matrix of %d backends written to %s (copy it to docs/conformance.md with `go run ./conformance/cmd/report -results %s`)", len(reports), doc, dir)
 }
 
 func TestRegistry(t *testing.T) {

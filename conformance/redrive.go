@@ -204,7 +204,7 @@ func init() {
 				assert.ElementsMatch(c, []string{"msg-0", "msg-1"}, bodies(got))
 			}},
 		Test{ID: "SQS-MOVE-003", Title: "StartMessageMoveTask from a queue that is no dead-letter queue fails with InvalidParameterValue",
-			Doc: apiDocAt("StartMessageMoveTask", "API_StartMessageMoveTask_Errors"), Run: func(c *C) {
+			Doc: apiDocAt("StartMessageMoveTask", "API_StartMessageMoveTask_Errors"), Timeout: 20 * time.Second, Run: func(c *C) {
 				q := c.Queue("plain", nil)
 				_, err := startMove(c, c.QueueARN(q))
 				c.Err(err, "InvalidParameterValue", 400, "Source queue must be configured as a Dead Letter Queue.")
