@@ -4,11 +4,9 @@ import (
 	"net"
 	"net/url"
 	"os"
-	"reflect"
 	"syscall"
 
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
-	"github.com/aws/smithy-go"
+	"github.com/sqsharness/sqsharness/internal/sqserr"
 )
 
 // ServiceError is an SQS error as the service puts it on the wire: the JSON error shape
@@ -42,100 +40,25 @@ func (e *ServiceError) TypeName() string { return "com.amazonaws.sqs#" + e.Shape
 // SDKError returns the value aws-sdk-go-v2 decodes from this error on the wire: the SDK's typed
 // error (e.g. *types.RequestThrottled) with ErrorCodeOverride set to the legacy code, or a
 // *smithy.GenericAPIError for shapes the SDK does not model (e.g. ThrottlingException).
-func (e *ServiceError) SDKError() error {
-	fault := smithy.FaultClient
-	if e.Server {
-		fault = smithy.FaultServer
-	}
-	generic := &smithy.GenericAPIError{Code: e.Code, Message: e.Message, Fault: fault}
-	entry, ok := sqs.TypeRegistry.LookupEntry(e.TypeName())
-	if !ok {
-		return generic
-	}
-	typed := entry.New()
-	rv := reflect.ValueOf(typed)
-	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Struct {
-		return generic
-	}
-	for name, value := range map[string]string{"Message": e.Message, "ErrorCodeOverride": e.Code} {
-		f := rv.Elem().FieldByName(name)
-		if f.IsValid() && f.CanSet() && f.Type() == reflect.TypeFor[*string]() {
-			f.Set(reflect.ValueOf(&value))
-		}
-	}
-	if err, ok := typed.(error); ok {
-		return err
-	}
-	return generic
-}
+func (e *ServiceError) SDKError() error { return e.sqs().APIError() }
 
-// errorKind is one row of the error table.
-type errorKind struct {
-	shape  string
-	code   string
-	status int
-	server bool
-	msg    string
-}
-
-// errorTable lists the SQS errors a plan may inject, from the SDK's service/sqs/schemas
-// (AWSQueryError and HTTPError traits). It duplicates rows of sqsmock/internal/sqserr, which
-// faults cannot import.
-var errorTable = []errorKind{
-	{"RequestThrottled", "RequestThrottled", 403, false, "Request is throttled."},
-	{"ThrottlingException", "ThrottlingException", 400, false, "Rate exceeded"},
-	{"OverLimit", "OverLimit", 403, false, "The maximum number of in flight messages has been reached."},
-	{"KmsThrottled", "KMS.ThrottlingException", 400, false, "The request was denied due to request throttling."},
-	{"InternalError", "InternalError", 500, true, "We encountered an internal error. Please try again."},
-	{"ServiceUnavailable", "ServiceUnavailable", 503, true, "Service Unavailable"},
-	{"QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue", 400, false, "The specified queue does not exist."},
-	{"ReceiptHandleIsInvalid", "ReceiptHandleIsInvalid", 404, false, "The input receipt handle is invalid."},
-	{"PurgeQueueInProgress", "AWS.SimpleQueueService.PurgeQueueInProgress", 403, false, "Only one PurgeQueue operation on the queue is allowed every 60 seconds."},
-	{"InvalidMessageContents", "InvalidMessageContents", 400, false, "Invalid characters found."},
-	{"InvalidParameterValueException", "InvalidParameterValue", 400, false, "Invalid parameter value."},
-	{"AccessDeniedException", "AccessDenied", 403, false, "Access to the resource is denied."},
-	{"InvalidSecurity", "InvalidSecurity", 403, false, "The request was not made over HTTPS or did not use SigV4 for signing."},
-	{"KmsAccessDenied", "KMS.AccessDeniedException", 400, false, "The caller doesn't have the required KMS access."},
-	{"KmsDisabled", "KMS.DisabledException", 400, false, "The KMS key is disabled."},
-	{"KmsNotFound", "KMS.NotFoundException", 400, false, "The KMS key was not found."},
-	{"KmsOptInRequired", "KMS.OptInRequired", 403, false, "The request was rejected because the KMS key requires an opt-in."},
-	{"QueueDeletedRecently", "AWS.SimpleQueueService.QueueDeletedRecently", 400, false, "You must wait 60 seconds after deleting a queue before you can create another queue with the same name."},
-	{"UnsupportedOperation", "AWS.SimpleQueueService.UnsupportedOperation", 400, false, "The operation is not supported."},
-	{"RequestEntityTooLarge", "RequestEntityTooLarge", 413, false, "Request entity too large."},
-}
-
-// lookupError finds a row by legacy code or shape name.
-func lookupError(code string) (errorKind, bool) {
-	for _, k := range errorTable {
-		if k.code == code || k.shape == code {
-			return k, true
-		}
-	}
-	return errorKind{}, false
+func (e *ServiceError) sqs() *sqserr.Error {
+	return &sqserr.Error{Shape: e.Shape, Code: e.Code, Status: e.Status, Server: e.Server, Message: e.Message}
 }
 
 // NewServiceError builds the ServiceError for an SQS error code, given as the legacy code or the
 // JSON shape name ("RequestThrottled", "KmsThrottled", "KMS.ThrottlingException", "InternalError",
-// ...). An empty message takes SQS's usual wording. ok is false for a code faults does not know.
+// ...). An empty message takes SQS's usual wording. ok is false for a code SQS does not have.
 func NewServiceError(code, message string) (e *ServiceError, ok bool) {
-	k, ok := lookupError(code)
+	se, ok := sqserr.ByCode(code, message)
 	if !ok {
 		return nil, false
 	}
-	if message == "" {
-		message = k.msg
-	}
-	return &ServiceError{Shape: k.shape, Code: k.code, Status: k.status, Server: k.server, Message: message}, true
+	return &ServiceError{Shape: se.Shape, Code: se.Code, Status: se.Status, Server: se.Server, Message: se.Message}, true
 }
 
 // ErrorCodes lists the error codes (legacy codes) a rule may name.
-func ErrorCodes() []string {
-	out := make([]string, len(errorTable))
-	for i, k := range errorTable {
-		out[i] = k.code
-	}
-	return out
-}
+func ErrorCodes() []string { return sqserr.Codes() }
 
 // ResetError returns the error net/http gives when the peer resets the connection while the
 // client waits for the response to method url: a *url.Error wrapping a *net.OpError wrapping

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/sqsharness/sqsharness/internal/sqserr"
 )
 
 // Kind is what a rule does when it fires.
@@ -229,14 +231,14 @@ func (r *Rule) validate(pl Placement) error {
 		if r.ErrorCode == "" {
 			return fail("needs an errorCode")
 		}
-		if _, ok := lookupError(r.ErrorCode); !ok {
+		if _, ok := sqserr.ByCode(r.ErrorCode, ""); !ok {
 			return fail("unknown error code %q (known: %s)", r.ErrorCode, strings.Join(ErrorCodes(), ", "))
 		}
 	case Throttle:
 		if r.Rate <= 0 || r.Burst < 0 {
 			return fail("needs rate > 0 and burst >= 0")
 		}
-		if _, ok := lookupError(r.throttleCode()); !ok {
+		if _, ok := sqserr.ByCode(r.throttleCode(), ""); !ok {
 			return fail("unknown error code %q", r.ErrorCode)
 		}
 	case Latency:

@@ -15,7 +15,7 @@ import (
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
-	"github.com/sqsharness/sqsharness/sqsmock/internal/sqserr"
+	"github.com/sqsharness/sqsharness/internal/sqserr"
 )
 
 // Client is the in-process client of a Mock. It has exactly the method set of *sqs.Client;

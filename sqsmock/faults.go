@@ -9,8 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/sqsharness/sqsharness/faults"
+	"github.com/sqsharness/sqsharness/internal/sqserr"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/engine"
-	"github.com/sqsharness/sqsharness/sqsmock/internal/sqserr"
 )
 
 // WithFaults applies a fault plan inside the mock, where every fault kind is supported: errors,
@@ -128,9 +128,6 @@ func (m *Mock) faultsActive() bool { return m.plan.Load() != nil }
 
 // toSQSError turns a plan's error into the engine's.
 func toSQSError(e *faults.ServiceError) *sqserr.Error {
-	if known, ok := sqserr.ByCode(e.Code, e.Message); ok {
-		return known
-	}
 	return &sqserr.Error{Shape: e.Shape, Code: e.Code, Status: e.Status, Server: e.Server, Message: e.Message}
 }
 

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sqsharness/sqsharness/sqsmock/internal/sqserr"
+	"github.com/sqsharness/sqsharness/internal/sqserr"
 )
 
 // queueAttrs are a queue's settable attributes, parsed.

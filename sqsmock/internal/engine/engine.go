@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/sqsharness/sqsharness/sqsmock/internal/reqctx"
-	"github.com/sqsharness/sqsharness/sqsmock/internal/sqserr"
+	"github.com/sqsharness/sqsharness/internal/sqserr"
 )
 
 // Timer is a one-shot timer from the engine's clock.

@@ -9,7 +9,7 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/traits"
 
-	"github.com/sqsharness/sqsharness/sqsmock/internal/sqserr"
+	"github.com/sqsharness/sqsharness/internal/sqserr"
 )
 
 // ToSQSError maps any error a backend returns to the SQS error it stands for:

@@ -19,7 +19,7 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/document"
 
-	"github.com/sqsharness/sqsharness/sqsmock/internal/sqserr"
+	"github.com/sqsharness/sqsharness/internal/sqserr"
 )
 
 const (

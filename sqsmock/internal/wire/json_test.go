@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/sqsharness/sqsharness/sqsmock/internal/sqserr"
+	"github.com/sqsharness/sqsharness/internal/sqserr"
 )
 
 // postJSON sends an AWS JSON 1.0 request for op with body.

@@ -17,7 +17,7 @@ import (
 	"github.com/aws/smithy-go/document"
 	"github.com/aws/smithy-go/traits"
 
-	"github.com/sqsharness/sqsharness/sqsmock/internal/sqserr"
+	"github.com/sqsharness/sqsharness/internal/sqserr"
 )
 
 const (

@@ -17,7 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/sqsharness/sqsharness/sqsmock/internal/sqserr"
+	"github.com/sqsharness/sqsharness/internal/sqserr"
 )
 
 // newSDKClient serves h on a loopback server and returns the real aws-sdk-go-v2 client for it,

@@ -18,7 +18,7 @@ import (
 
 	"github.com/sqsharness/sqsharness/sqsmock/internal/reqctx"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/sqsapi"
-	"github.com/sqsharness/sqsharness/sqsmock/internal/sqserr"
+	"github.com/sqsharness/sqsharness/internal/sqserr"
 )
 
 // DefaultMaxBodyBytes is the request body limit when Options.MaxBodyBytes is zero. SQS messages

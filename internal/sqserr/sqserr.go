@@ -84,6 +84,12 @@ var (
 	kInvalidMessageContents       = kind{"InvalidMessageContents", "InvalidMessageContents", 400, false}
 	kInvalidSecurity              = kind{"InvalidSecurity", "InvalidSecurity", 403, false}
 	kKmsThrottled                 = kind{"KmsThrottled", "KMS.ThrottlingException", 400, false}
+	kKmsAccessDenied              = kind{"KmsAccessDenied", "KMS.AccessDeniedException", 400, false}
+	kKmsDisabled                  = kind{"KmsDisabled", "KMS.DisabledException", 400, false}
+	kKmsInvalidKeyUsage           = kind{"KmsInvalidKeyUsage", "KMS.InvalidKeyUsageException", 400, false}
+	kKmsInvalidState              = kind{"KmsInvalidState", "KMS.InvalidStateException", 400, false}
+	kKmsNotFound                  = kind{"KmsNotFound", "KMS.NotFoundException", 400, false}
+	kKmsOptInRequired             = kind{"KmsOptInRequired", "KMS.OptInRequired", 403, false}
 	kMessageNotInflight           = kind{"MessageNotInflight", "AWS.SimpleQueueService.MessageNotInflight", 400, false}
 	kOverLimit                    = kind{"OverLimit", "OverLimit", 403, false}
 	kPurgeQueueInProgress         = kind{"PurgeQueueInProgress", "AWS.SimpleQueueService.PurgeQueueInProgress", 403, false}
@@ -126,24 +132,64 @@ var byCode = map[string]kind{}
 func init() {
 	for _, k := range []kind{kBatchEntryIdsNotDistinct, kBatchRequestTooLong, kEmptyBatchRequest, kInvalidAddress,
 		kInvalidAttributeName, kInvalidAttributeValue, kInvalidBatchEntryId, kInvalidIdFormat, kInvalidMessageContents,
-		kInvalidSecurity, kKmsThrottled, kMessageNotInflight, kOverLimit, kPurgeQueueInProgress, kQueueDeletedRecently,
+		kInvalidSecurity, kKmsThrottled, kKmsAccessDenied, kKmsDisabled, kKmsInvalidKeyUsage, kKmsInvalidState,
+		kKmsNotFound, kKmsOptInRequired, kMessageNotInflight, kOverLimit, kPurgeQueueInProgress, kQueueDeletedRecently,
 		kQueueDoesNotExist, kQueueNameExists, kReceiptHandleIsInvalid, kRequestThrottled, kResourceNotFound,
 		kTooManyEntriesInBatchRequest, kUnsupportedOperation, kInvalidParameterValue, kMissingParameter, kInvalidAction,
 		kSerialization, kMalformedQueryString, kAccessDenied, kThrottling, kInvalidClientTokenID, kSignatureDoesNotMatch,
 		kIncompleteSignature, kMissingAuthToken, kRequestEntityTooLarge, kInternalError, kServiceUnavailable} {
 		byCode[k.code] = k
 		byCode[k.shape] = k
+		codes = append(codes, k.code)
 	}
 }
 
+// codes lists every legacy code in the table, in table order.
+var codes []string
+
+// Codes lists the legacy code of every error in the table.
+func Codes() []string { return append([]string(nil), codes...) }
+
 // ByCode builds an error from a legacy code or a shape name ("RequestThrottled",
-// "AWS.SimpleQueueService.NonExistentQueue", "InternalError", ...). ok is false for an unknown code.
+// "AWS.SimpleQueueService.NonExistentQueue", "InternalError", ...). An empty message takes SQS's
+// usual wording. ok is false for an unknown code.
 func ByCode(code, message string) (e *Error, ok bool) {
 	k, ok := byCode[code]
 	if !ok {
 		return nil, false
 	}
+	if message == "" {
+		message = defaultMessages[k.shape]
+		if message == "" {
+			message = http.StatusText(k.status)
+		}
+	}
 	return k.err("%s", message), true
+}
+
+// defaultMessages are SQS's usual wording for errors raised without a message of their own
+// (fault plans name errors by code).
+var defaultMessages = map[string]string{
+	"RequestThrottled":               "Request is throttled.",
+	"ThrottlingException":            "Rate exceeded",
+	"OverLimit":                      "The maximum number of in flight messages has been reached.",
+	"KmsThrottled":                   "The request was denied due to request throttling.",
+	"InternalError":                  "We encountered an internal error. Please try again.",
+	"ServiceUnavailable":             "Service Unavailable",
+	"QueueDoesNotExist":              "The specified queue does not exist.",
+	"ReceiptHandleIsInvalid":         "The input receipt handle is invalid.",
+	"PurgeQueueInProgress":           "Only one PurgeQueue operation on the queue is allowed every 60 seconds.",
+	"InvalidMessageContents":         "Invalid characters found.",
+	"InvalidParameterValueException": "Invalid parameter value.",
+	"AccessDeniedException":          "Access to the resource is denied.",
+	"InvalidSecurity":                "The request was not made over HTTPS or did not use SigV4 for signing.",
+	"KmsAccessDenied":                "The caller doesn't have the required KMS access.",
+	"KmsDisabled":                    "The KMS key is disabled.",
+	"KmsNotFound":                    "The KMS key was not found.",
+	"KmsOptInRequired":               "The request was rejected because the KMS key requires an opt-in.",
+	"QueueDeletedRecently":           "You must wait 60 seconds after deleting a queue before you can create another queue with the same name.",
+	"UnsupportedOperation":           "The operation is not supported.",
+	"RequestEntityTooLarge":          "Request entity too large.",
 }
 
 // Constructors, one per SQS error, with SQS's own wording where it is fixed.
