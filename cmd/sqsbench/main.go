@@ -171,18 +171,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	} else {
 		rep, err = runLoad(ctx, c)
 	}
-	if err != nil {
+	if rep == nil {
 		return err
 	}
+	// A run in which every operation failed is still reported, then the command fails (err).
 	switch c.format {
 	case "json":
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		if eerr := enc.Encode(rep); eerr != nil {
+			return eerr
+		}
 	case "markdown":
 		rep.markdown(stdout)
 	default:
 		rep.text(stdout)
 	}
-	return nil
+	return err
 }

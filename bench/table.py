@@ -1,0 +1,47 @@
+"""Side-by-side table of a bench/run.sh results file (JSON lines from cmd/sqsbench -format json).
+
+    python3 bench/table.py bench/results/latest.jsonl
+"""
+
+import json
+import sys
+
+ORDER = ["send", "send-batch", "receive", "receive-batch", "delete", "delete-batch"]
+
+
+def main(path):
+    runs = [json.loads(line) for line in open(path) if line.strip()]
+    targets = []
+    for r in runs:
+        if r["label"] not in targets:
+            targets.append(r["label"])
+    load = {(r["label"], r["op"], r["concurrency"]): r for r in runs if r["op"] != "longpoll"}
+    ops = sorted({k[1] for k in load}, key=lambda o: ORDER.index(o) if o in ORDER else 99)
+    clients = sorted({k[2] for k in load})
+    print("| op | clients | " + " | ".join(targets) + " |")
+    print("|---|---:|" + "---:|" * len(targets))
+    for op in ops:
+        for c in clients:
+            cells = []
+            for t in targets:
+                r = load.get((t, op, c))
+                if r is None:
+                    cells.append("")
+                elif r["ops"] == 0:
+                    cells.append(f"all {r['errors']} failed")
+                else:
+                    o = r["overall"]
+                    err = f", {r['errors']} err" if r["errors"] else ""
+                    cells.append(f"{r['ops_per_s']:.0f} ({o['p50_ms']:.1f}/{o['p99_ms']:.1f}{err})")
+            print(f"| {op} | {c} | " + " | ".join(cells) + " |")
+    lp = [r for r in runs if r["op"] == "longpoll"]
+    if lp:
+        print()
+        print("| long-poll wake-up, send -> receive | " + " | ".join(r["label"] for r in lp) + " |")
+        print("|---|" + "---:|" * len(lp))
+        print("| p50 / p99 ms (rounds) | " + " | ".join(
+            f"{r['overall']['p50_ms']:.2f} / {r['overall']['p99_ms']:.2f} ({r['overall']['count']})" for r in lp) + " |")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
