@@ -4,9 +4,10 @@
 //     node --test clients/node/sqsmock.test.mjs
 //
 // The SDK is loaded from SQSMOCK_NODE_CLIENT_DIR (where .ci/peers/install.sh node puts it). The SDK
-// itself verifies MD5OfMessageBody and MD5OfMessageAttributes of sends and receives (its
-// middleware-sdk-sqs); the tests also compute them. SQSMOCK_SIGV4="KEY:SECRET" runs the signature
-// tests against an endpoint that verifies them. Run by clients/clients_test.go.
+// itself verifies the body MD5s of SendMessage, SendMessageBatch and ReceiveMessage (its
+// middleware-sdk-sqs); the tests check those and MD5OfMessageAttributes against their own digests.
+// With SQSMOCK_SIGV4="KEY:SECRET" (an endpoint that verifies signatures) every test signs with
+// those credentials and the signature tests run too. Run by clients/clients_test.go.
 import assert from "node:assert/strict";
 import { createHash, randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
