@@ -23,8 +23,9 @@ import (
 // region other than the mock's, service other than sqs) SignatureDoesNotMatch, no Authorization
 // header MissingAuthenticationToken, all HTTP 403 as from AWS; a malformed Authorization header
 // gets IncompleteSignature (400). Signatures are checked by re-signing the request with
-// aws-sdk-go-v2's signer; the request time is not checked against the clock, and presigned URLs
-// (signature in the query string) are not accepted. GET /health and the /_sqsmock/ admin
+// aws-sdk-go-v2's signer, over the SHA-256 of the body actually received (so an
+// X-Amz-Content-Sha256 of UNSIGNED-PAYLOAD does not verify); the request time is not checked
+// against the clock, and presigned URLs (signature in the query string) are not accepted. GET /health and the /_sqsmock/ admin
 // endpoints stay open. Server.SDKClient signs with the first credentials given.
 func WithCredentials(accessKey, secret string) HandlerOption {
 	return func(c *handlerConfig) {
