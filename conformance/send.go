@@ -119,7 +119,7 @@ func init() {
 				body := strings.Repeat("a", 1048576)
 				_, err := c.send(q, body)
 				c.OK(err, "SendMessage")
-				m := c.one(q, 5*time.Second)
+				m := c.one(q, 15*time.Second)
 				assert.Equal(c, len(body), len(aws.ToString(m.Body)))
 			}},
 		Test{ID: "SQS-SEND-013", Title: "A message over 1 MiB fails with InvalidParameterValue",

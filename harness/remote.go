@@ -3,12 +3,14 @@ package harness
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -104,10 +106,20 @@ func (h *H) setupRemote(cfg config, _ bool) {
 		Region:       h.region,
 		BaseEndpoint: aws.String(endpoint),
 		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
+		HTTPClient:   peerHTTPClient(),
 	}, cfg.clientOpts...)
 	if err := reachableOnce(ctx, endpoint, h.api); err != nil {
 		h.unavailable(cfg.backend, fmt.Sprintf("%s does not answer ListQueues: %v", endpoint, err))
 	}
+}
+
+// peerHTTPClient is the HTTP client for local peers: idle connections are dropped after 15s (moto's
+// server silently abandons a keep-alive connection idle for a minute, and a request sent on it then
+// hangs), and no request may take more than 60s (the longest long poll is 20s).
+func peerHTTPClient() *awshttp.BuildableClient {
+	return awshttp.NewBuildableClient().
+		WithTransportOptions(func(tr *http.Transport) { tr.IdleConnTimeout = 15 * time.Second }).
+		WithTimeout(60 * time.Second)
 }
 
 var reach sync.Map // endpoint → error of the first check

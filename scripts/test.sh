@@ -15,6 +15,13 @@ clients/install.sh # the Query-era botocore SQS model for clients/ (boto3 over Q
 .ci/peers/start.sh all
 eval "$(.ci/peers/env.sh)"
 
+# The conformance suite writes one JSON file of results per backend here, and the matrix of all of
+# them (docs/conformance.md is this file, committed from a run with every peer up).
+export SQSHARNESS_RESULTS_DIR="${SQSHARNESS_RESULTS_DIR:-${SQSHARNESS_CACHE_DIR:-$HOME/.cache/sqsharness}/conformance}"
+export SQSHARNESS_CONFORMANCE_DOC="${SQSHARNESS_CONFORMANCE_DOC:-$SQSHARNESS_RESULTS_DIR/conformance.md}"
+mkdir -p "$SQSHARNESS_RESULTS_DIR"
+rm -f "$SQSHARNESS_RESULTS_DIR"/*.json
+
 go vet ./...
 fuzztime="${SQSHARNESS_FUZZTIME:-15s}"
 go test -run '^$' -fuzz '^FuzzJSONDecode$' -fuzztime "$fuzztime" ./sqsmock/internal/wire/
