@@ -201,5 +201,15 @@ func init() {
 				_, err := c.recv(c.MissingURL(q))
 				c.Err(err, "AWS.SimpleQueueService.NonExistentQueue", 400, notExist)
 			}},
+		Test{ID: "SQS-Q-026", Title: "CreateQueue of a name deleted less than 60 seconds ago fails with QueueDeletedRecently",
+			Doc: apiDocAt("CreateQueue", "API_CreateQueue_Errors"), Run: func(c *C) {
+				name := c.UniqueName("recent", false)
+				url := c.CreateQueue(&sqs.CreateQueueInput{QueueName: aws.String(name)})
+				_, err := c.Client().DeleteQueue(c.Ctx(), &sqs.DeleteQueueInput{QueueUrl: aws.String(url)})
+				c.OK(err, "DeleteQueue")
+				err = c.createErr(&sqs.CreateQueueInput{QueueName: aws.String(name)})
+				c.Err(err, "AWS.SimpleQueueService.QueueDeletedRecently", 400, "")
+				errAs[*types.QueueDeletedRecently](c, err)
+			}},
 	)
 }
