@@ -3,6 +3,9 @@ package harness_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -163,4 +166,54 @@ func TestUnknownBackendAndMissingEndpoint(t *testing.T) {
 		t.Error("not skipped")
 	})
 	assert.True(t, ran)
+}
+
+func TestLocalStackWithoutEndpointOrDocker(t *testing.T) {
+	if os.Getenv("DOCKER_HOST") != "" {
+		t.Skip("DOCKER_HOST is set: this would start a LocalStack container")
+	}
+	if _, err := os.Stat("/var/run/docker.sock"); err == nil {
+		t.Skip("a Docker socket exists: this would start a LocalStack container")
+	}
+	t.Setenv("SQSHARNESS_LOCALSTACK_ENDPOINT", "")
+	t.Setenv("AWS_ENDPOINT_URL_SQS", "")
+	t.Setenv("CI", "")
+	var skipped bool
+	t.Run("skips", func(t *testing.T) {
+		defer func() { skipped = t.Skipped() }()
+		harness.New(t, harness.WithBackend(harness.LocalStack))
+		t.Error("not skipped")
+	})
+	assert.True(t, skipped, "skipped with instructions")
+}
+
+// capture is a testing.TB that records Fatal and Skip instead of acting on the real test.
+type capture struct {
+	testing.TB
+	fatal, skip string
+}
+
+func (c *capture) Helper()                   {}
+func (c *capture) Fatal(args ...any)         { c.fatal = fmt.Sprint(args...); runtime.Goexit() }
+func (c *capture) Skip(args ...any)          { c.skip = fmt.Sprint(args...); runtime.Goexit() }
+func (c *capture) Cleanup(func())            {}
+func (c *capture) Fatalf(f string, a ...any) { c.Fatal(fmt.Sprintf(f, a...)) }
+
+func TestMissingPeerFailsUnderCI(t *testing.T) {
+	t.Setenv("SQSHARNESS_ELASTICMQ_ENDPOINT", "")
+	t.Setenv("AWS_ENDPOINT_URL_SQS", "")
+	for _, ci := range []string{"true", ""} {
+		t.Setenv("CI", ci)
+		c := &capture{TB: t}
+		done := make(chan struct{})
+		go func() { defer close(done); harness.New(c, harness.WithBackend(harness.ElasticMQ)) }()
+		<-done
+		if ci == "true" {
+			assert.Contains(t, c.fatal, "CI=true: a missing backend is a failure")
+			assert.Empty(t, c.skip)
+		} else {
+			assert.Contains(t, c.skip, ".ci/peers/start.sh elasticmq")
+			assert.Empty(t, c.fatal)
+		}
+	}
 }
