@@ -19,26 +19,25 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 )
 
 // newClient is one *sqs.Client for all workers: no retries (an error is counted, not hidden), and
-// enough idle connections that every worker keeps its own.
-func newClient(c config) *sqs.Client {
-	hc := awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
-		t.MaxIdleConns = 2*c.concurrency + 16
-		t.MaxIdleConnsPerHost = 2*c.concurrency + 16
-	})
+// enough idle connections that every worker keeps its own. Call done when finished: it closes the
+// idle connections, so that a server shutting down gracefully need not wait for them.
+func newClient(c config) (client *sqs.Client, done func()) {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConns = 2*c.concurrency + 16
+	tr.MaxIdleConnsPerHost = 2*c.concurrency + 16
 	return sqs.New(sqs.Options{
 		Region:       c.region,
 		BaseEndpoint: aws.String(c.endpoint),
 		Credentials:  credentials.NewStaticCredentialsProvider(c.accessKey, c.secretKey, ""),
-		HTTPClient:   hc,
+		HTTPClient:   &http.Client{Transport: tr},
 		Retryer:      aws.NopRetryer{},
-	})
+	}), tr.CloseIdleConnections
 }
 
 func randomSuffix() string {
@@ -313,7 +312,8 @@ func cmpErr(a, b error) error {
 }
 
 func runLoad(ctx context.Context, c config) (*report, error) {
-	client := newClient(c)
+	client, done := newClient(c)
+	defer done()
 	body := aws.String(strings.Repeat("x", c.size))
 	suffix := randomSuffix()
 	setup, cancel := context.WithTimeout(ctx, 2*time.Minute)
@@ -398,7 +398,8 @@ func runLoad(ctx context.Context, c config) (*report, error) {
 // poll on an empty queue, then a sender sends; the latency is from just before the send to the
 // receive returning with the message.
 func runLongPoll(ctx context.Context, c config) (*report, error) {
-	client := newClient(c)
+	client, done := newClient(c)
+	defer done()
 	body := aws.String(strings.Repeat("x", c.size))
 	suffix := randomSuffix()
 	setup, cancel := context.WithTimeout(ctx, 2*time.Minute)
