@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -166,6 +167,21 @@ type Server struct {
 	done chan struct{}
 	// creds are what SDKClient signs with: the first WithCredentials, else test/test.
 	creds aws.Credentials
+
+	connsMu sync.Mutex
+	fresh   map[net.Conn]struct{} // connections that have not sent a request yet
+}
+
+// trackConn remembers connections that have sent nothing yet: net/http's graceful shutdown
+// counts them as active for 5 seconds, so Shutdown closes them itself.
+func (s *Server) trackConn(c net.Conn, state http.ConnState) {
+	s.connsMu.Lock()
+	defer s.connsMu.Unlock()
+	if state == http.StateNew {
+		s.fresh[c] = struct{}{}
+		return
+	}
+	delete(s.fresh, c)
 }
 
 // Start serves the mock on addr ("127.0.0.1:0" picks a free port) until Shutdown or Close.
@@ -175,7 +191,8 @@ func (m *Mock) Start(addr string, opts ...HandlerOption) (*Server, error) {
 		return nil, err
 	}
 	base, stop := context.WithCancelCause(context.Background())
-	s := &Server{URL: "http://" + ln.Addr().String(), mock: m, ln: ln, stop: stop, done: make(chan struct{})}
+	s := &Server{URL: "http://" + ln.Addr().String(), mock: m, ln: ln, stop: stop, done: make(chan struct{}),
+		fresh: map[net.Conn]struct{}{}}
 	s.creds = aws.Credentials{AccessKeyID: "test", SecretAccessKey: "test"}
 	var hc handlerConfig
 	for _, f := range opts {
@@ -188,6 +205,7 @@ func (m *Mock) Start(addr string, opts ...HandlerOption) (*Server, error) {
 		Handler:           m.Handler(opts...),
 		ReadHeaderTimeout: 10 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return base },
+		ConnState:         s.trackConn,
 	}
 	go func() {
 		defer close(s.done)
@@ -229,6 +247,12 @@ func (s *Server) SDKClient(optFns ...func(*sqs.Options)) *sqs.Client {
 // with no messages), and waits for requests to finish or ctx to end.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.stop(reqctx.ErrDraining)
+	s.srv.SetKeepAlivesEnabled(false)
+	s.connsMu.Lock()
+	for c := range s.fresh {
+		_ = c.Close()
+	}
+	s.connsMu.Unlock()
 	err := s.srv.Shutdown(ctx)
 	<-s.done
 	return err

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"sync"
 	"testing"
@@ -131,4 +132,17 @@ func TestServerShutdownReleasesLongPolls(t *testing.T) {
 	require.NoError(t, rerr)
 	assert.Empty(t, out.Messages)
 	assert.False(t, errors.Is(ctx.Err(), context.DeadlineExceeded), "shutdown did not wait for the 20 s poll")
+}
+
+// A connection that never sent a request does not hold up shutdown (net/http would wait 5 s).
+func TestServerCloseDoesNotWaitForUnusedConnections(t *testing.T) {
+	srv, err := sqsmock.New().Start("127.0.0.1:0")
+	require.NoError(t, err)
+	conn, err := net.Dial("tcp", srv.Addr())
+	require.NoError(t, err)
+	defer conn.Close()
+	require.Eventually(t, func() bool { return srv.Connections() == 1 }, 5*time.Second, time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	require.NoError(t, srv.Shutdown(ctx), "shutdown finished before the 2 s deadline")
 }

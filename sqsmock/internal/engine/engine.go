@@ -16,8 +16,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/sqsharness/sqsharness/sqsmock/internal/reqctx"
 	"github.com/sqsharness/sqsharness/internal/sqserr"
+	"github.com/sqsharness/sqsharness/sqsmock/internal/reqctx"
 )
 
 // Timer is a one-shot timer from the engine's clock.

@@ -12,8 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
-	"github.com/sqsharness/sqsharness/sqsmock/internal/reqctx"
 	"github.com/sqsharness/sqsharness/internal/sqserr"
+	"github.com/sqsharness/sqsharness/sqsmock/internal/reqctx"
 )
 
 // systemAttributeNames are the message system attributes ReceiveMessage can return.

@@ -16,9 +16,9 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/sqsharness/sqsharness/internal/sqserr"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/reqctx"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/sqsapi"
-	"github.com/sqsharness/sqsharness/internal/sqserr"
 )
 
 // DefaultMaxBodyBytes is the request body limit when Options.MaxBodyBytes is zero. SQS messages
