@@ -237,7 +237,11 @@ func (e *Engine) applyRedrive(a *queueAttrs, v string, fifo bool, self string) e
 	if !allow.permits(self) {
 		return bad(fmt.Sprintf("Queue %s does not allow this queue to use it as its dead-letter queue.", target))
 	}
-	a.redrive, a.dlqArn, a.maxReceive = v, target, n
+	// SQS returns the policy normalised: compact, with maxReceiveCount as a number even when it was
+	// set as a string (the reason infrastructure tools warn that "5" shows as drift against 5).
+	arn, _ := json.Marshal(target)
+	a.redrive = fmt.Sprintf(`{"deadLetterTargetArn":%s,"maxReceiveCount":%d}`, arn, n)
+	a.dlqArn, a.maxReceive = target, n
 	return nil
 }
 
