@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"sync/atomic"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/smithy-go"
@@ -43,6 +42,10 @@ func invoke[I, O any](ctx context.Context, c *Client, op string, in *I, call fun
 		return serve(ctx, m, op, in, call)
 	}
 	if err := validateInput(op, in); err != nil {
+		m.record(op, in, nil, err)
+		return nil, &smithy.OperationError{ServiceID: sqs.ServiceID, OperationName: op, Err: err}
+	}
+	if err := ctx.Err(); err != nil { // the SDK gives up before sending: the bare context error
 		m.record(op, in, nil, err)
 		return nil, &smithy.OperationError{ServiceID: sqs.ServiceID, OperationName: op, Err: err}
 	}
@@ -103,7 +106,9 @@ func wrapError(op string, err error) error {
 		}}
 		err = &awshttp.ResponseError{ResponseError: &smithyhttp.ResponseError{Response: resp, Err: se.APIError()}, RequestID: id}
 	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
-		err = &aws.RequestCanceledError{Err: err}
+		// A call cancelled while in flight: the SDK reports a response error with no response.
+		resp := &smithyhttp.Response{Response: &http.Response{Header: http.Header{}}}
+		err = &awshttp.ResponseError{ResponseError: &smithyhttp.ResponseError{Response: resp, Err: &smithy.CanceledError{Err: err}}}
 	}
 	return &smithy.OperationError{ServiceID: sqs.ServiceID, OperationName: op, Err: err}
 }

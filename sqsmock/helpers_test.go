@@ -3,6 +3,7 @@ package sqsmock_test
 import (
 	"context"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -29,13 +30,28 @@ type env struct {
 	acct  string
 	reg   string
 	queue string // URL of the queue made by newEnvQueue, if any
+	base  string // scheme and host of queue URLs: AWS's for the in-process client, the server's over HTTP
 }
+
+// overHTTP reports whether the engine tests run through the real SDK against the HTTP server
+// (SQSMOCK_TEST_TRANSPORT=http) instead of the in-process client.
+var overHTTP = os.Getenv("SQSMOCK_TEST_TRANSPORT") == "http"
 
 func newEnv(t *testing.T, opts ...sqsmock.Option) *env {
 	t.Helper()
 	clk := sqsmock.NewManualClock(epoch)
 	m := sqsmock.New(append([]sqsmock.Option{sqsmock.WithClock(clk)}, opts...)...)
-	return &env{t: t, mock: m, c: m.Client(), clk: clk, ctx: context.Background(), acct: m.AccountID(), reg: m.Region()}
+	e := &env{t: t, mock: m, c: m.Client(), clk: clk, ctx: context.Background(), acct: m.AccountID(), reg: m.Region(),
+		base: "https://sqs." + m.Region() + ".amazonaws.com"}
+	if overHTTP {
+		srv, err := m.Start("127.0.0.1:0")
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = srv.Close() })
+		// One attempt: the engine's answers reach the test as the SDK decodes them, unretried.
+		e.c = srv.SDKClient(func(o *sqs.Options) { o.RetryMaxAttempts = 1 })
+		e.base = srv.URL
+	}
+	return e
 }
 
 // newEnvQueue makes an env with one queue; a name ending in .fifo makes a FIFO queue.

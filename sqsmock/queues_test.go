@@ -19,7 +19,7 @@ func TestCreateQueueIdempotence(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	url := e.create("q", map[string]string{"ReceiveMessageWaitTimeSeconds": "1", "DelaySeconds": "1"})
-	assert.Equal(t, "https://sqs.us-east-1.amazonaws.com/000000000000/q", url)
+	assert.Equal(t, e.base+"/000000000000/q", url)
 
 	// No attributes, or a subset with equal values: the same queue.
 	assert.Equal(t, url, e.create("q", nil))
@@ -145,7 +145,7 @@ func TestGetQueueUrl(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, sqsmock.WithAccountID("123456789012"), sqsmock.WithRegion("eu-west-1"))
 	url := e.create("q", nil)
-	assert.Equal(t, "https://sqs.eu-west-1.amazonaws.com/123456789012/q", url)
+	assert.Equal(t, e.base+"/123456789012/q", url)
 
 	out, err := e.c.GetQueueUrl(e.ctx, &sqs.GetQueueUrlInput{QueueName: aws.String("q")})
 	require.NoError(t, err)
