@@ -24,8 +24,8 @@ rm -f "$SQSHARNESS_RESULTS_DIR"/*.json
 
 go vet ./...
 fuzztime="${SQSHARNESS_FUZZTIME:-15s}"
-go test -run '^$' -fuzz '^FuzzJSONDecode$' -fuzztime "$fuzztime" ./sqsmock/internal/wire/
-go test -run '^$' -fuzz '^FuzzQueryDecode$' -fuzztime "$fuzztime" ./sqsmock/internal/wire/
+go test -run '^$' -fuzz '^FuzzJSONDecode$' -fuzztime "$fuzztime" -fuzzminimizetime 2s ./sqsmock/internal/wire/
+go test -run '^$' -fuzz '^FuzzQueryDecode$' -fuzztime "$fuzztime" -fuzzminimizetime 2s ./sqsmock/internal/wire/
 # The engine's behaviour tests again, through the real aws-sdk-go-v2 client against the HTTP server.
 SQSMOCK_TEST_TRANSPORT=http go test -race -count=1 ./sqsmock/
 go test -race -count=1 -timeout 25m ./...
