@@ -282,12 +282,9 @@ func (m *initializeMiddleware) sendMessageBatch(ctx context.Context, call Call, 
 	}
 	cp := *v
 	cp.Entries = keep
-	in.Parameters = &cp
-	out, md, err := next.HandleInitialize(ctx, in)
-	if res, ok := out.Result.(*sqs.SendMessageBatchOutput); ok && err == nil && res != nil {
+	return forwardKept(ctx, in, next, &cp, func(res *sqs.SendMessageBatchOutput) {
 		res.Failed = append(res.Failed, failed...)
-	}
-	return out, md, err
+	})
 }
 
 func (m *initializeMiddleware) deleteMessage(ctx context.Context, call Call, v *sqs.DeleteMessageInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
@@ -329,13 +326,10 @@ func (m *initializeMiddleware) deleteMessageBatch(ctx context.Context, call Call
 	}
 	cp := *v
 	cp.Entries = keep
-	in.Parameters = &cp
-	out, md, err := next.HandleInitialize(ctx, in)
-	if res, ok := out.Result.(*sqs.DeleteMessageBatchOutput); ok && err == nil && res != nil {
+	return forwardKept(ctx, in, next, &cp, func(res *sqs.DeleteMessageBatchOutput) {
 		res.Failed = append(res.Failed, failed...)
 		res.Successful = append(res.Successful, lost...)
-	}
-	return out, md, err
+	})
 }
 
 func (m *initializeMiddleware) changeVisibilityBatch(ctx context.Context, call Call, v *sqs.ChangeMessageVisibilityBatchInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
@@ -363,10 +357,19 @@ func (m *initializeMiddleware) changeVisibilityBatch(ctx context.Context, call C
 	}
 	cp := *v
 	cp.Entries = keep
-	in.Parameters = &cp
-	out, md, err := next.HandleInitialize(ctx, in)
-	if res, ok := out.Result.(*sqs.ChangeMessageVisibilityBatchOutput); ok && err == nil && res != nil {
+	return forwardKept(ctx, in, next, &cp, func(res *sqs.ChangeMessageVisibilityBatchOutput) {
 		res.Failed = append(res.Failed, failed...)
+	})
+}
+
+// forwardKept sends a batch reduced to the entries the plan let through, then adds what the plan
+// decided for the others (failed, or reported deleted) to the server's answer.
+func forwardKept[In, Out any](ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler,
+	params *In, merge func(*Out)) (middleware.InitializeOutput, middleware.Metadata, error) {
+	in.Parameters = params
+	out, md, err := next.HandleInitialize(ctx, in)
+	if res, ok := out.Result.(*Out); ok && err == nil && res != nil {
+		merge(res)
 	}
 	return out, md, err
 }
