@@ -12,6 +12,8 @@ cd "$(dirname "$0")/.."
 
 .ci/peers/install.sh all
 clients/install.sh # the Query-era botocore SQS model for clients/ (boto3 over Query)
+# The wire codec's botocore test checks every operation's Query encoding against that model too.
+export SQSHARNESS_SQS_QUERY_MODEL="${SQSHARNESS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/sqsharness}/botocore-query-1.31.0/sqs/2012-11-05/service-2.json"
 .ci/peers/start.sh all
 eval "$(.ci/peers/env.sh)"
 
