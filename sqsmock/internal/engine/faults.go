@@ -132,7 +132,7 @@ func (q *queue) takeDuplicates(o receiveOptions, now time.Time, room int) []*mes
 			m.receiveCount++
 			q.nonce++
 			m.receipt = q.nonce
-			m.receivedAt = now
+			m.receivedAt = stampOf(now)
 			q.changeVisibility(m, now, now.Add(o.visibility))
 			out = append(out, m)
 			continue

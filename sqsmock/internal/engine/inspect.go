@@ -55,11 +55,11 @@ func (e *Engine) Inspect(nameOrURL string, withMessages bool) (QueueView, []Mess
 	out := make([]MessageView, len(msgs))
 	for i, m := range msgs {
 		mv := MessageView{ID: m.id, Body: m.body, State: stateNames[m.state], ReceiveCount: m.receiveCount,
-			GroupID: m.groupID, DeduplicationID: m.dedupID, SequenceNumber: m.seqNumber, SentAt: m.sentAt,
-			FirstReceiveAt: m.firstReceive, Attributes: m.attrs, DeadLetterSourceARN: m.dlqSourceArn,
+			GroupID: m.groupID, DeduplicationID: m.dedupID, SequenceNumber: m.seqNumber, SentAt: m.sentAt.time(),
+			FirstReceiveAt: m.firstReceive.time(), Attributes: m.attrs, DeadLetterSourceARN: m.dlqSourceArn,
 			TraceHeader: m.traceHeader}
 		if m.state != stateReady {
-			mv.VisibleAt = m.visibleAt
+			mv.VisibleAt = m.visibleAt.time()
 		}
 		out[i] = mv
 	}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
@@ -15,6 +16,25 @@ const (
 	stateInflight              // received, inside its visibility timeout
 )
 
+// stamp is an instant in Unix nanoseconds; 0 means unset. Unlike time.Time it holds no pointer,
+// so a million stored messages give the garbage collector less to scan.
+type stamp int64
+
+func stampOf(t time.Time) stamp { return stamp(t.UnixNano()) }
+
+// time returns the instant in UTC (the zero time for an unset stamp).
+func (s stamp) time() time.Time {
+	if s == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, int64(s)).UTC()
+}
+
+func (s stamp) add(d time.Duration) stamp { return s + stamp(d) }
+
+// millis renders the stamp as SQS's epoch-milliseconds attributes do.
+func (s stamp) millis() string { return strconv.FormatInt(int64(s)/int64(time.Millisecond), 10) }
+
 // message is one stored message. Fields after the blank line are owned by the queue's lock.
 type message struct {
 	id           string
@@ -27,18 +47,17 @@ type message struct {
 	groupID      string
 	dedupID      string
 	seqNumber    string // FIFO SequenceNumber
-	senderID     string
 	dlqSourceArn string
-	sentAt       time.Time // SentTimestamp
-	ageBase      time.Time // what retention counts from
+	sentAt       stamp // SentTimestamp
+	ageBase      stamp // what retention counts from
 	size         int
 
 	seq          uint64 // arrival order in this queue
 	readySeq     uint64 // order in which it last became ready: a FIFO group's place among groups
 	state        state
-	visibleAt    time.Time // when a delayed or in-flight message becomes ready
-	receivedAt   time.Time // start of the current receive, for the 12-hour ceiling
-	firstReceive time.Time
+	visibleAt    stamp // when a delayed or in-flight message becomes ready
+	receivedAt   stamp // start of the current receive, for the 12-hour ceiling
+	firstReceive stamp
 	receiveCount int
 	receipt      uint64 // nonce of the current receipt handle
 	heapIdx      int    // index in ready or pending heap
@@ -153,17 +172,17 @@ func ageIdx(m *message) *int  { return &m.ageIdx }
 func bySeq(a, b *message) bool { return a.seq < b.seq }
 
 func byVisibleAt(a, b *message) bool {
-	if a.visibleAt.Equal(b.visibleAt) {
+	if a.visibleAt == b.visibleAt {
 		return a.seq < b.seq
 	}
-	return a.visibleAt.Before(b.visibleAt)
+	return a.visibleAt < b.visibleAt
 }
 
 func byAge(a, b *message) bool {
-	if a.ageBase.Equal(b.ageBase) {
+	if a.ageBase == b.ageBase {
 		return a.seq < b.seq
 	}
-	return a.ageBase.Before(b.ageBase)
+	return a.ageBase < b.ageBase
 }
 
 // group is a FIFO message group: its messages in order. Only the visible prefix is receivable,

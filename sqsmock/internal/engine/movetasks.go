@@ -220,10 +220,10 @@ func (t *moveTask) moveSome(n int) (int, string) {
 		}
 		fresh := &message{id: newUUID(), body: m.body, md5Body: m.md5Body, attrs: m.attrs, md5Attrs: m.md5Attrs,
 			traceHeader: m.traceHeader, md5SysAttrs: m.md5SysAttrs, groupID: m.groupID, dedupID: m.dedupID,
-			senderID: m.senderID, sentAt: now, ageBase: now, size: m.size, visibleAt: now}
+			sentAt: stampOf(now), ageBase: stampOf(now), size: m.size, visibleAt: stampOf(now)}
 		if dst == src {
 			fresh = m
-			fresh.visibleAt = now
+			fresh.visibleAt = stampOf(now)
 		}
 		dst.mu.Lock()
 		if dst.fifo {

@@ -113,11 +113,12 @@ func (q *queue) close() {
 // Cost is proportional to what changed, never to the queue's depth.
 func (q *queue) advance(now time.Time) {
 	retention := time.Duration(q.attrs.retention) * time.Second
-	for m := q.age.peek(); m != nil && !now.Before(m.ageBase.Add(retention)); m = q.age.peek() {
+	nowS := stampOf(now)
+	for m := q.age.peek(); m != nil && nowS >= m.ageBase.add(retention); m = q.age.peek() {
 		q.remove(m)
 	}
 	woke := false
-	for m := q.pending.peek(); m != nil && !now.Before(m.visibleAt); m = q.pending.peek() {
+	for m := q.pending.peek(); m != nil && nowS >= m.visibleAt; m = q.pending.peek() {
 		q.pending.remove(m)
 		q.setReady(m)
 		woke = true
@@ -151,7 +152,7 @@ func (q *queue) advance(now time.Time) {
 func (q *queue) nextDeadline() time.Time {
 	var next time.Time
 	if m := q.pending.peek(); m != nil {
-		next = m.visibleAt
+		next = m.visibleAt.time()
 	}
 	for _, d := range q.dups { // fault-injected duplicates wake long polls when due
 		if next.IsZero() || d.at.Before(next) {
@@ -179,7 +180,7 @@ func (q *queue) add(m *message, now time.Time) {
 	}
 	m.state = stateDelayed
 	q.counts[stateDelayed]++
-	if m.visibleAt.After(now) {
+	if m.visibleAt > stampOf(now) {
 		q.pending.push(m)
 		return
 	}
@@ -212,7 +213,7 @@ func (q *queue) setInflight(m *message, visibleAt time.Time) {
 	q.counts[m.state]--
 	m.state = stateInflight
 	q.counts[stateInflight]++
-	m.visibleAt = visibleAt
+	m.visibleAt = stampOf(visibleAt)
 	q.pending.push(m)
 }
 
@@ -227,7 +228,7 @@ func (q *queue) changeVisibility(m *message, now, visibleAt time.Time) {
 		return
 	}
 	if m.state == stateInflight {
-		m.visibleAt = visibleAt
+		m.visibleAt = stampOf(visibleAt)
 		q.pending.fix(m)
 		return
 	}

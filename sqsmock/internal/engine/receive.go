@@ -198,12 +198,12 @@ func (q *queue) tryReceive(ctx context.Context, o receiveOptions) (msgs []types.
 // deliver marks a ready message received. Caller holds q.mu.
 func (q *queue) deliver(m *message, o receiveOptions, now time.Time) {
 	m.receiveCount++
-	if m.firstReceive.IsZero() {
-		m.firstReceive = now
+	if m.firstReceive == 0 {
+		m.firstReceive = stampOf(now)
 	}
 	q.nonce++
 	m.receipt = q.nonce
-	m.receivedAt = now
+	m.receivedAt = stampOf(now)
 	vis := o.visibility
 	act := q.e.fault(q, o.url, "ReceiveMessage", m, "", "")
 	if vis > 0 {
@@ -317,16 +317,16 @@ func (q *queue) render(m *message, o receiveOptions) types.Message {
 		attrs := map[string]string{}
 		want := func(n string) bool { return o.allSys || o.sysNames[n] }
 		if want("SenderId") {
-			attrs["SenderId"] = m.senderID
+			attrs["SenderId"] = q.e.cfg.AccountID // the sender is the account the mock serves
 		}
 		if want("SentTimestamp") {
-			attrs["SentTimestamp"] = unixMillis(m.sentAt)
+			attrs["SentTimestamp"] = m.sentAt.millis()
 		}
 		if want("ApproximateReceiveCount") {
 			attrs["ApproximateReceiveCount"] = strconv.Itoa(m.receiveCount)
 		}
 		if want("ApproximateFirstReceiveTimestamp") {
-			attrs["ApproximateFirstReceiveTimestamp"] = unixMillis(m.firstReceive)
+			attrs["ApproximateFirstReceiveTimestamp"] = m.firstReceive.millis()
 		}
 		if m.traceHeader != "" && want("AWSTraceHeader") {
 			attrs["AWSTraceHeader"] = m.traceHeader
@@ -379,8 +379,6 @@ func selectAttributes(attrs map[string]types.MessageAttributeValue, names []stri
 	return sel
 }
 
-func unixMillis(t time.Time) string { return strconv.FormatInt(t.UnixMilli(), 10) }
-
 // moveToDLQ appends messages to the dead-letter queue named by arn. They keep their id,
 // attributes and receive count and gain DeadLetterQueueSourceArn. A standard message keeps its
 // original age for retention; a FIFO message's age starts again.
@@ -397,11 +395,11 @@ func (e *Engine) moveToDLQ(src *queue, arn string, msgs []*message) {
 		if dlq != src {
 			m.dlqSourceArn = src.arn
 			if dlq.fifo {
-				m.ageBase = now
+				m.ageBase = stampOf(now)
 				m.seqNumber = e.nextSequence()
 			}
 		}
-		m.visibleAt = now
+		m.visibleAt = stampOf(now)
 		m.state = 0
 		e.addHeld(1)
 		dlq.add(m, now)

@@ -193,8 +193,8 @@ func (q *queue) prepare(r sendRequest, now time.Time) (*message, error) {
 	}
 	m := &message{
 		body: body, md5Body: md5Hex(body), attrs: copyAttributes(r.attrs), md5Attrs: md5OfAttributes(r.attrs),
-		traceHeader: trace, md5SysAttrs: md5OfTraceHeader(trace), senderID: q.e.cfg.AccountID,
-		sentAt: now, ageBase: now, size: size, visibleAt: now.Add(time.Duration(delay) * time.Second),
+		traceHeader: trace, md5SysAttrs: md5OfTraceHeader(trace),
+		sentAt: stampOf(now), ageBase: stampOf(now), size: size, visibleAt: stampOf(now.Add(time.Duration(delay) * time.Second)),
 	}
 	if r.groupID != nil {
 		if !validFifoID(*r.groupID) {
@@ -333,7 +333,7 @@ func (q *queue) send(req sendRequest) (sendResult, error) {
 	if err != nil {
 		return sendResult{}, err
 	}
-	m.visibleAt = m.visibleAt.Add(q.e.fault(q, req.url, req.operation, m, "", "").ExtraDelay)
+	m.visibleAt = m.visibleAt.add(q.e.fault(q, req.url, req.operation, m, "", "").ExtraDelay)
 	return q.store(m, now)
 }
 
@@ -398,7 +398,7 @@ func (e *Engine) SendMessageBatch(ctx context.Context, in *sqs.SendMessageBatchI
 			out.Failed = append(out.Failed, failedEntry(id, act.Err))
 			continue
 		}
-		m.visibleAt = m.visibleAt.Add(act.ExtraDelay)
+		m.visibleAt = m.visibleAt.add(act.ExtraDelay)
 		res, err := q.store(m, now)
 		if err != nil {
 			out.Failed = append(out.Failed, failedEntry(id, err))

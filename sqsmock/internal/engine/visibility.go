@@ -186,7 +186,7 @@ func (q *queue) changeReceipt(h string, timeout int32, now time.Time, url, op, e
 		return expiredReceipt(h)
 	}
 	d := time.Duration(timeout) * time.Second
-	if m.state == stateInflight && now.Add(d).Sub(m.receivedAt) > maxVisibility {
+	if m.state == stateInflight && time.Duration(stampOf(now.Add(d))-m.receivedAt) > maxVisibility {
 		return sqserr.InvalidParameterValueFor(timeout, "VisibilityTimeout", "Total VisibilityTimeout for the message is beyond the limit [43200 seconds]")
 	}
 	act := q.e.fault(q, url, op, m, entryID, h)
@@ -197,7 +197,7 @@ func (q *queue) changeReceipt(h string, timeout int32, now time.Time, url, op, e
 		d += act.ExtraDelay
 	}
 	if m.state == stateReady {
-		m.receivedAt = now
+		m.receivedAt = stampOf(now)
 	}
 	q.changeVisibility(m, now, now.Add(d))
 	return nil
