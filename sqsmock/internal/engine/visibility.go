@@ -103,49 +103,55 @@ func (q *queue) deleteReceipt(h string, now time.Time, url, op, entryID string) 
 
 // DeleteMessageBatch deletes up to 10 messages; each entry succeeds or fails on its own.
 func (e *Engine) DeleteMessageBatch(ctx context.Context, in *sqs.DeleteMessageBatchInput) (*sqs.DeleteMessageBatchOutput, error) {
-	out := &sqs.DeleteMessageBatchOutput{Successful: []types.DeleteMessageBatchResultEntry{}}
-	ids := make([]*string, len(in.Entries))
-	for i, en := range in.Entries {
-		ids[i] = en.Id
-	}
-	failed, err := e.eachEntry(in.QueueUrl, "DeleteMessageBatchRequestEntry", ids, func(q *queue, i int, now time.Time) error {
-		en := in.Entries[i]
-		if en.ReceiptHandle == nil {
-			return sqserr.MissingParameter("ReceiptHandle")
-		}
-		if err := q.deleteReceipt(*en.ReceiptHandle, now, aws.ToString(in.QueueUrl), "DeleteMessageBatch", aws.ToString(en.Id)); err != nil {
-			return err
-		}
-		out.Successful = append(out.Successful, types.DeleteMessageBatchResultEntry{Id: en.Id})
-		return nil
-	})
+	url := aws.ToString(in.QueueUrl)
+	ok, failed, err := eachEntry(e, in.QueueUrl, "DeleteMessageBatchRequestEntry", in.Entries,
+		func(en types.DeleteMessageBatchRequestEntry) (*string, *string) { return en.Id, en.ReceiptHandle },
+		func(q *queue, en types.DeleteMessageBatchRequestEntry, now time.Time) error {
+			return q.deleteReceipt(*en.ReceiptHandle, now, url, "DeleteMessageBatch", aws.ToString(en.Id))
+		})
 	if err != nil {
 		return nil, err
 	}
-	out.Failed = failed
+	out := &sqs.DeleteMessageBatchOutput{Successful: make([]types.DeleteMessageBatchResultEntry, len(ok)), Failed: failed}
+	for i, id := range ok {
+		out.Successful[i].Id = id
+	}
 	return out, nil
 }
 
 // eachEntry runs a receipt-handle batch: the request-level rules, then each entry under the
-// queue's lock. An entry whose step fails is reported in the returned Failed list.
-func (e *Engine) eachEntry(queueURL *string, entryName string, ids []*string, step func(q *queue, i int, now time.Time) error) ([]types.BatchResultErrorEntry, error) {
+// queue's lock (an entry without a receipt handle fails with MissingParameter). It returns the
+// ids of the entries whose step succeeded, in order, and the Failed list for the others.
+func eachEntry[E any](e *Engine, queueURL *string, entryName string, entries []E, parts func(E) (id, handle *string),
+	step func(q *queue, en E, now time.Time) error) ([]*string, []types.BatchResultErrorEntry, error) {
 	q, err := e.lookup(queueURL)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	ids := make([]*string, len(entries))
+	for i, en := range entries {
+		ids[i], _ = parts(en)
 	}
 	if err := checkBatch(entryName, ids); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	var ok []*string
 	failed := []types.BatchResultErrorEntry{}
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	now := e.now()
-	for i, id := range ids {
-		if err := step(q, i, now); err != nil {
-			failed = append(failed, failedEntry(id, err))
+	for i, en := range entries {
+		var err error = sqserr.MissingParameter("ReceiptHandle")
+		if _, handle := parts(en); handle != nil {
+			err = step(q, en, now)
 		}
+		if err != nil {
+			failed = append(failed, failedEntry(ids[i], err))
+			continue
+		}
+		ok = append(ok, ids[i])
 	}
-	return failed, nil
+	return ok, failed, nil
 }
 
 // ChangeMessageVisibility sets the remaining visibility timeout of a received message.
@@ -205,25 +211,20 @@ func (q *queue) changeReceipt(h string, timeout int32, now time.Time, url, op, e
 
 // ChangeMessageVisibilityBatch changes up to 10 visibility timeouts; each entry on its own.
 func (e *Engine) ChangeMessageVisibilityBatch(ctx context.Context, in *sqs.ChangeMessageVisibilityBatchInput) (*sqs.ChangeMessageVisibilityBatchOutput, error) {
-	out := &sqs.ChangeMessageVisibilityBatchOutput{Successful: []types.ChangeMessageVisibilityBatchResultEntry{}}
-	ids := make([]*string, len(in.Entries))
-	for i, en := range in.Entries {
-		ids[i] = en.Id
-	}
-	failed, err := e.eachEntry(in.QueueUrl, "ChangeMessageVisibilityBatchRequestEntry", ids, func(q *queue, i int, now time.Time) error {
-		en := in.Entries[i]
-		if en.ReceiptHandle == nil {
-			return sqserr.MissingParameter("ReceiptHandle")
-		}
-		if err := q.changeReceipt(*en.ReceiptHandle, en.VisibilityTimeout, now, aws.ToString(in.QueueUrl), "ChangeMessageVisibilityBatch", aws.ToString(en.Id)); err != nil {
-			return err
-		}
-		out.Successful = append(out.Successful, types.ChangeMessageVisibilityBatchResultEntry{Id: en.Id})
-		return nil
-	})
+	url := aws.ToString(in.QueueUrl)
+	ok, failed, err := eachEntry(e, in.QueueUrl, "ChangeMessageVisibilityBatchRequestEntry", in.Entries,
+		func(en types.ChangeMessageVisibilityBatchRequestEntry) (*string, *string) {
+			return en.Id, en.ReceiptHandle
+		},
+		func(q *queue, en types.ChangeMessageVisibilityBatchRequestEntry, now time.Time) error {
+			return q.changeReceipt(*en.ReceiptHandle, en.VisibilityTimeout, now, url, "ChangeMessageVisibilityBatch", aws.ToString(en.Id))
+		})
 	if err != nil {
 		return nil, err
 	}
-	out.Failed = failed
+	out := &sqs.ChangeMessageVisibilityBatchOutput{Successful: make([]types.ChangeMessageVisibilityBatchResultEntry, len(ok)), Failed: failed}
+	for i, id := range ok {
+		out.Successful[i].Id = id
+	}
 	return out, nil
 }
