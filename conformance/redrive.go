@@ -134,6 +134,16 @@ func init() {
 				assert.Equal(c, "x", aws.ToString(m.Body))
 				assert.Equal(c, "grp", m.Attributes["MessageGroupId"])
 			}},
+		Test{ID: "SQS-DLQ-015", Title: "In a FIFO dead-letter queue a message's MessageDeduplicationId is its original MessageId",
+			Doc: moveDoc, Run: func(c *C) {
+				src, dlq := dlqPair(c, true)
+				c.Send(src, "x", group("grp"), func(in *sqs.SendMessageInput) { in.MessageDeduplicationId = aws.String("shared-dedup-id") })
+				first := deadLetter(c, src)
+				assert.Equal(c, "shared-dedup-id", first.Attributes["MessageDeduplicationId"])
+				m := c.one(dlq, 5*time.Second)
+				assert.Equal(c, aws.ToString(first.MessageId), aws.ToString(m.MessageId))
+				assert.Equal(c, aws.ToString(first.MessageId), m.Attributes["MessageDeduplicationId"])
+			}},
 		Test{ID: "SQS-DLQ-014", Title: "A consumer that fails on one message leaves exactly that message in the dead-letter queue",
 			Doc: dlqDoc, Run: func(c *C) {
 				src, _ := c.QueueWithDLQ("consumer", map[string]string{"VisibilityTimeout": "1"}, 2, false)
@@ -254,6 +264,22 @@ func init() {
 				_, err = c.Client().CancelMessageMoveTask(c.Ctx(), &sqs.CancelMessageMoveTaskInput{TaskHandle: out.TaskHandle})
 				c.OK(err, "CancelMessageMoveTask")
 				waitStatus(c, c.QueueARN(dlq), "CANCELLED")
+			}},
+		Test{ID: "SQS-MOVE-010", Title: "A message moved by a move task is a new message: new MessageId, receive count and SentTimestamp start again",
+			Doc: moveDoc, Run: func(c *C) {
+				src, dlq := dlqPair(c, false)
+				c.Send(src, "x")
+				first := deadLetter(c, src)
+				c.Advance(2 * time.Second)
+				_, err := startMove(c, c.QueueARN(dlq))
+				c.OK(err, "StartMessageMoveTask")
+				waitStatus(c, c.QueueARN(dlq), "COMPLETED")
+				m := c.one(src, 5*time.Second)
+				assert.Equal(c, "x", aws.ToString(m.Body))
+				assert.NotEqual(c, aws.ToString(first.MessageId), aws.ToString(m.MessageId), "a redriven message gets a new MessageId")
+				assert.Equal(c, 1, attrInt(m, "ApproximateReceiveCount"))
+				assert.Greater(c, attrInt(m, "SentTimestamp"), attrInt(first, "SentTimestamp"), "and a new enqueue time")
+				assert.NotContains(c, m.Attributes, "DeadLetterQueueSourceArn")
 			}},
 		Test{ID: "SQS-MOVE-009", Title: "StartMessageMoveTask from a queue ARN that does not exist fails with ResourceNotFoundException",
 			Doc: apiDocAt("StartMessageMoveTask", "API_StartMessageMoveTask_Errors"), Run: func(c *C) {

@@ -148,10 +148,14 @@ func TestDeadLetterQueueFifo(t *testing.T) {
 	require.Len(t, e.recv(src, nil), 1)
 	require.Len(t, e.recv(src, nil), 1)
 	assert.Empty(t, e.recv(src, nil))
-	got := e.recv(dlq, nil)
+	got := e.recv(dlq, allAttrs)
 	require.Len(t, got, 1)
 	assert.Equal(t, id1, aws.ToString(got[0].MessageId))
 	assert.Equal(t, "foobar", aws.ToString(got[0].Body))
+	// In a FIFO DLQ the deduplication id is replaced by the message id (SQS Developer Guide,
+	// "Configure a dead-letter queue redrive").
+	assert.Equal(t, id1, got[0].Attributes["MessageDeduplicationId"])
+	assert.Equal(t, "1", got[0].Attributes["MessageGroupId"])
 	// The source's group keeps working.
 	id2 := aws.ToString(e.sendFifo(src, "foobar2", "1", "").MessageId)
 	got = e.recv(src, nil)

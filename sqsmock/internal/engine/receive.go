@@ -381,7 +381,9 @@ func selectAttributes(attrs map[string]types.MessageAttributeValue, names []stri
 
 // moveToDLQ appends messages to the dead-letter queue named by arn. They keep their id,
 // attributes and receive count and gain DeadLetterQueueSourceArn. A standard message keeps its
-// original age for retention; a FIFO message's age starts again.
+// original age for retention; a FIFO message's age starts again, and its deduplication id becomes
+// its message id, so that two messages that shared a deduplication id both land in the DLQ (SQS
+// Developer Guide, "Configure a dead-letter queue redrive").
 func (e *Engine) moveToDLQ(src *queue, arn string, msgs []*message) {
 	dlq := e.queueByARN(arn)
 	now := e.now()
@@ -397,6 +399,7 @@ func (e *Engine) moveToDLQ(src *queue, arn string, msgs []*message) {
 			if dlq.fifo {
 				m.ageBase = stampOf(now)
 				m.seqNumber = e.nextSequence()
+				m.dedupID = m.id
 			}
 		}
 		m.visibleAt = stampOf(now)
