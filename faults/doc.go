@@ -38,9 +38,10 @@
 //	ResetAfterApply      operation  any operation                         any operation; sent, then reset: retry duplicates
 //	Timeout              operation  any operation                         any operation; per attempt (Applied: sent first)
 //	FalseEmpty           operation  ReceiveMessage                        ReceiveMessage (server not called)
-//	Reorder              operation  ReceiveMessage                        ReceiveMessage (returned messages shuffled)
+//	Reorder              operation  ReceiveMessage (standard queues)      ReceiveMessage (standard queues; shuffled)
 //	LostDelete           message    DeleteMessage, DeleteMessageBatch     DeleteMessage, DeleteMessageBatch (not sent)
-//	DuplicateDelivery    message    ReceiveMessage (new receipt handle)   ReceiveMessage (same receipt handle)
+//	DuplicateDelivery    message    ReceiveMessage (new receipt handle;   ReceiveMessage (same receipt handle;
+//	                                standard queues)                      standard queues)
 //	DelayedVisibility    message    SendMessage[Batch], ReceiveMessage,   SendMessage[Batch] (DelaySeconds, whole
 //	                                ChangeMessageVisibility[Batch]        seconds), ReceiveMessage (held back)
 //	PartialBatchFailure  message    SendMessageBatch, DeleteMessageBatch, the same (failed entries are not sent)

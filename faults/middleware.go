@@ -66,9 +66,10 @@ func Middleware(p *Plan) func(*middleware.Stack) error {
 //     receive from the same queue Delay later (the server's visibility timeout keeps running).
 //   - DuplicateDelivery: a received message is returned again to a later receive from the same
 //     queue, Delay later, with the same receipt handle and ApproximateReceiveCount increased if it
-//     was requested.
+//     was requested. Standard queues only: a FIFO queue delivers exactly once.
 //   - FalseEmpty: ReceiveMessage returns no messages without calling the server.
-//   - Reorder: the messages of a ReceiveMessage are shuffled.
+//   - Reorder: the messages of a ReceiveMessage are shuffled. Standard queues only: a FIFO queue
+//     keeps the order within each message group.
 func NewMiddleware(p *Plan) (func(*middleware.Stack) error, error) {
 	if p == nil {
 		return nil, fmt.Errorf("faults: nil plan")

@@ -387,6 +387,37 @@ func TestReorder(t *testing.T) {
 	assert.NotEqual(t, []string{"1", "2", "3", "4", "5", "6", "7", "8"}, a)
 }
 
+func TestNoDuplicatesOrReorderOnFifoQueues(t *testing.T) {
+	// A FIFO queue delivers exactly once and in order within a group: the plan does not inject
+	// what SQS cannot produce there.
+	clock := newFakeClock()
+	p := faults.MustPlan(5, faults.Rule{Kind: faults.Reorder}, faults.Rule{Kind: faults.DuplicateDelivery, Delay: time.Second})
+	p.SetClock(clock)
+	f, c, _ := setup(t, p)
+	q := f.queueURL("orders.fifo")
+	want := []string{"1", "2", "3", "4", "5", "6", "7", "8"}
+	for _, b := range want {
+		_, err := send(t, c, q, b)
+		require.NoError(t, err)
+	}
+	assert.Equal(t, want, bodies(receive(t, c, q, 10)), "in order")
+	clock.Advance(time.Minute)
+	assert.Empty(t, receive(t, c, q, 10), "no duplicates")
+	assert.Empty(t, p.Injections(), "neither rule fires on a FIFO queue")
+
+	// The same plan on a standard queue does both.
+	std := f.queueURL("orders")
+	for _, b := range want {
+		_, err := send(t, c, std, b)
+		require.NoError(t, err)
+	}
+	got := bodies(receive(t, c, std, 10))
+	assert.ElementsMatch(t, want, got)
+	assert.NotEqual(t, want, got)
+	clock.Advance(time.Minute)
+	assert.Len(t, receive(t, c, std, 10), len(want), "each message is delivered again")
+}
+
 func TestMiddlewareRejectsWhatTheClientCannotHonour(t *testing.T) {
 	rule := faults.Rule{Kind: faults.DelayedVisibility, Operations: []string{"ChangeMessageVisibility"}, Delay: time.Second}
 	p := faults.MustPlan(1, rule)

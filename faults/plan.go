@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -366,6 +367,9 @@ func (p *Plan) evaluate(t target, want func(Kind) bool, fire func(r *compiled) s
 		if r.ops != nil && !r.ops[t.call.Operation] {
 			continue
 		}
+		if standardOnly(r.Kind) && strings.HasSuffix(t.call.QueueName, ".fifo") {
+			continue
+		}
 		if !r.matchQueue(t.call.QueueURL, t.call.QueueName) || !r.matchMessage(t.msg) {
 			continue
 		}
@@ -459,4 +463,11 @@ func (c *compiled) serviceError() *ServiceError {
 		msg = "Injected failure."
 	}
 	return &ServiceError{Shape: code, Code: code, Status: 400, Message: msg}
+}
+
+// standardOnly reports whether a kind models something only a standard queue does: a FIFO queue
+// delivers each message once and in order within its group, so duplicates and reordering never
+// fire on a queue whose name ends in ".fifo".
+func standardOnly(k Kind) bool {
+	return k == DuplicateDelivery || k == Reorder
 }

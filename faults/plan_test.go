@@ -267,6 +267,17 @@ func TestDecideMessage(t *testing.T) {
 	assert.Zero(t, p.Decide(recv))
 }
 
+func TestStandardOnlyKindsNeverFireOnFifoQueues(t *testing.T) {
+	p := faults.MustPlan(1, faults.Rule{Name: "r", Kind: faults.Reorder}, faults.Rule{Name: "d", Kind: faults.DuplicateDelivery, Delay: time.Second})
+	fifo := faults.Call{Operation: "ReceiveMessage", QueueURL: "http://localhost/000000000000/q.fifo"}
+	assert.False(t, p.Decide(fifo).Reorder)
+	assert.False(t, p.DecideMessage(fifo, faults.Message{MessageID: "m"}).Duplicate)
+	assert.Zero(t, p.Fired("r")+p.Fired("d"))
+	std := faults.Call{Operation: "ReceiveMessage", QueueURL: "http://localhost/000000000000/q"}
+	assert.True(t, p.Decide(std).Reorder)
+	assert.True(t, p.DecideMessage(std, faults.Message{MessageID: "m"}).Duplicate)
+}
+
 func TestShuffleIsDeterministic(t *testing.T) {
 	order := func(seed uint64) []int {
 		d := faults.MustPlan(seed, faults.Rule{Kind: faults.Reorder}).Decide(faults.Call{Operation: "ReceiveMessage"})

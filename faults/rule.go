@@ -41,7 +41,8 @@ const (
 	// deleting: the message comes back when its visibility timeout expires.
 	LostDelete Kind = "lost-delete"
 	// DuplicateDelivery delivers a received message once more to a later receive, Delay after it
-	// was first delivered.
+	// was first delivered. Standard queues only: it never fires on a FIFO queue, which delivers
+	// each message exactly once.
 	DuplicateDelivery Kind = "duplicate-delivery"
 	// DelayedVisibility makes a message visible Delay later than it should be: a sent message
 	// (SendMessage, SendMessageBatch), a received message whose visibility expires
@@ -49,7 +50,8 @@ const (
 	DelayedVisibility Kind = "delayed-visibility"
 	// FalseEmpty makes a ReceiveMessage return no messages although some are available.
 	FalseEmpty Kind = "false-empty"
-	// Reorder shuffles the messages a ReceiveMessage returns.
+	// Reorder shuffles the messages a ReceiveMessage returns. Standard queues only: it never
+	// fires on a FIFO queue, which keeps the order within each message group.
 	Reorder Kind = "reorder"
 	// PartialBatchFailure fails chosen entries of a batch (EntryIDs, message predicate,
 	// Probability per entry) with ErrorCode (default "InternalError"); they are not applied.
