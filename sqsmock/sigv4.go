@@ -21,12 +21,24 @@ import (
 // Off by default: without it any signature, or none, is accepted. A request signed with an
 // unknown access key gets InvalidClientTokenId, a wrong signature (wrong secret, changed body,
 // region other than the mock's, service other than sqs) SignatureDoesNotMatch, no Authorization
-// header MissingAuthenticationToken, all HTTP 403 as from AWS; a malformed Authorization header
-// gets IncompleteSignature (400). Signatures are checked by re-signing the request with
-// aws-sdk-go-v2's signer, over the SHA-256 of the body actually received (so an
-// X-Amz-Content-Sha256 of UNSIGNED-PAYLOAD does not verify); the request time is not checked
-// against the clock, and presigned URLs (signature in the query string) are not accepted. GET /health and the /_sqsmock/ admin
-// endpoints stay open. Server.SDKClient signs with the first credentials given.
+// header MissingAuthenticationToken, all HTTP 403 as from AWS; a malformed Authorization header,
+// or one with neither an X-Amz-Date nor a Date header, or a date not in ISO 8601 basic format
+// (20060102T150405Z), gets IncompleteSignature (400). As in AWS, the request time must be within
+// 15 minutes of the server's wall clock (time.Now, or WithWallClock; never the mock's Clock,
+// which may be manual): otherwise SignatureDoesNotMatch (403) with AWS's message, "Signature
+// expired: 20060102T150405Z is now earlier than 20060102T152405Z (20060102T153905Z - 15 min.)" or
+// "Signature not yet current: … is still later than … (… + 15 min.)". Responses carry a Date
+// header on the same clock, from which aws-sdk-go-v2 measures clock skew, as against AWS: a
+// client whose clock is more than 15 minutes off fails its first attempt with that error, then
+// retries signed at the server's time, succeeds and keeps the offset for its later calls (unless
+// its retries or DisableClockSkewCorrection are off); the AWS CLI v1 (botocore) just fails.
+//
+// Signatures are checked by re-signing the request with aws-sdk-go-v2's signer, over the SHA-256
+// of the body actually received (so an X-Amz-Content-Sha256 of UNSIGNED-PAYLOAD does not
+// verify); a request dated only by a Date header (no X-Amz-Date) has its time checked but its
+// signature does not verify, and presigned URLs (signature in the query string) are not
+// accepted. GET /health and the /_sqsmock/ admin endpoints stay open. Server.SDKClient signs with
+// the first credentials given.
 func WithCredentials(accessKey, secret string) HandlerOption {
 	return func(c *handlerConfig) {
 		if c.creds == nil {
@@ -37,6 +49,58 @@ func WithCredentials(accessKey, secret string) HandlerOption {
 			c.firstKey = accessKey
 		}
 	}
+}
+
+// WithWallClock sets the server's wall clock (default time.Now): the time WithCredentials checks
+// each request's X-Amz-Date against, and the Date header of every response (as of the request's
+// arrival), so that an SDK measuring clock skew sees the time the verifier uses. It is for tests
+// of clock skew, e.g. a server 20 minutes ahead of its clients; it is not the mock's Clock
+// (WithClock), which drives SQS semantics and may be manual, whereas signing is about real time.
+func WithWallClock(now func() time.Time) HandlerOption {
+	return func(c *handlerConfig) {
+		c.wrap = append(c.wrap, func(next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				// net/http writes its own Date only when the handler has set none.
+				w.Header().Set("Date", now().UTC().Format(http.TimeFormat))
+				next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), wallClockKey{}, now)))
+			})
+		})
+	}
+}
+
+// wallClockKey carries the WithWallClock function to the verifier in the request context.
+type wallClockKey struct{}
+
+// wallClock is the server's time for r: WithWallClock's, else time.Now.
+func wallClock(r *http.Request) time.Time {
+	if now, ok := r.Context().Value(wallClockKey{}).(func() time.Time); ok {
+		return now()
+	}
+	return time.Now()
+}
+
+// Request times, as SigV4 writes them, and how far they may be from the server's.
+const (
+	amzDateFormat = "20060102T150405Z"
+	maxClockSkew  = 15 * time.Minute
+)
+
+// checkRequestTime reports a request time more than 15 minutes from now as AWS does.
+func checkRequestTime(at, now time.Time) error {
+	now = now.UTC()
+	if earliest := now.Add(-maxClockSkew); at.Before(earliest) {
+		e := sqserr.SignatureDoesNotMatch()
+		e.Message = "Signature expired: " + at.Format(amzDateFormat) + " is now earlier than " +
+			earliest.Format(amzDateFormat) + " (" + now.Format(amzDateFormat) + " - 15 min.)"
+		return e
+	}
+	if latest := now.Add(maxClockSkew); at.After(latest) {
+		e := sqserr.SignatureDoesNotMatch()
+		e.Message = "Signature not yet current: " + at.Format(amzDateFormat) + " is still later than " +
+			latest.Format(amzDateFormat) + " (" + now.Format(amzDateFormat) + " + 15 min.)"
+		return e
+	}
+	return nil
 }
 
 // sigv4Verifier checks SigV4 Authorization headers against known credentials.
@@ -99,6 +163,22 @@ func (v *sigv4Verifier) verify(r *http.Request, body []byte) error {
 	if err != nil {
 		return err
 	}
+	// The request time: X-Amz-Date, else Date (which AWS accepts too, in the same format). AWS
+	// checks it, and the 15 minutes, before the access key and the credential scope.
+	amzDate := r.Header.Get("X-Amz-Date")
+	if amzDate == "" {
+		amzDate = r.Header.Get("Date")
+	}
+	if amzDate == "" {
+		return sqserr.IncompleteSignature("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=" + header)
+	}
+	at, err := time.Parse(amzDateFormat, amzDate)
+	if err != nil {
+		return sqserr.IncompleteSignature("Date must be in ISO-8601 'basic format'. Got '" + amzDate + "'. See http://en.wikipedia.org/wiki/ISO_8601")
+	}
+	if err := checkRequestTime(at, wallClock(r)); err != nil {
+		return err
+	}
 	secret, ok := v.creds[a.accessKey]
 	if !ok {
 		return sqserr.InvalidClientTokenID()
@@ -107,11 +187,6 @@ func (v *sigv4Verifier) verify(r *http.Request, body []byte) error {
 		e := sqserr.SignatureDoesNotMatch()
 		e.Message = "Credential should be scoped to a valid region and service ('" + v.region + "', 'sqs'), not ('" + a.region + "', '" + a.service + "')."
 		return e
-	}
-	amzDate := r.Header.Get("X-Amz-Date")
-	at, err := time.Parse("20060102T150405Z", amzDate)
-	if err != nil {
-		return sqserr.IncompleteSignature("Authorization header requires existence of a valid 'X-Amz-Date' header.")
 	}
 
 	// Rebuild the request the client signed: its method, path, query and exactly the headers it
