@@ -40,13 +40,22 @@ func (h *handler) serveQuery(w http.ResponseWriter, r *http.Request, reqID strin
 		writeQueryError(w, reqID, err)
 		return
 	}
+	onQueue := queuePath(r) != ""
 	action, ok := params["Action"]
 	if !ok || action == "" {
+		if onQueue {
+			// SQS answers a request to a queue URL without an Action with a bare 404
+			// (TestSqsQueryApi::test_get_without_query_returns_unknown_operation).
+			w.Header().Set("Content-Type", xmlContentType)
+			w.WriteHeader(http.StatusNotFound)
+			_, _ = w.Write([]byte(unknownOperation))
+			return
+		}
 		writeQueryError(w, reqID, missingAction())
 		return
 	}
 	o := operations[action]
-	if o == nil {
+	if o == nil || (onQueue && notAtQueueURL[action]) {
 		writeQueryError(w, reqID, sqserr.InvalidAction(action))
 		return
 	}
@@ -66,7 +75,13 @@ func (h *handler) serveQuery(w http.ResponseWriter, r *http.Request, reqID strin
 	var b bytes.Buffer
 	b.WriteString(xmlDecl)
 	b.WriteString("<" + action + `Response xmlns="` + queryNamespace + `">`)
-	if !s.unit {
+	switch {
+	case s.unit:
+	case len(s.Bytes()) == 0:
+		// An empty result is an empty element, as SQS writes it
+		// (TestSqsQueryApi::test_get_send_and_receive_messages).
+		b.WriteString("<" + action + "Result/>")
+	default:
 		b.WriteString("<" + action + "Result>")
 		b.Write(s.Bytes())
 		b.WriteString("</" + action + "Result>")
@@ -108,16 +123,32 @@ func queryParams(r *http.Request, body []byte) (map[string]string, error) {
 	return params, nil
 }
 
-// setQueueURLFromPath fills an absent QueueUrl from a request to a queue URL path
-// (/<account>/<queue-name>, or longer forms such as LocalStack's), as SQS accepts; the backend
-// judges whether it names a queue.
+// unknownOperation is SQS's whole answer (HTTP 404) to a request to a queue URL without an Action.
+const unknownOperation = "<UnknownOperationException/>"
+
+// notAtQueueURL are the actions SQS refuses at a queue URL (TestSqsQueryApi::test_get_create_queue_fails,
+// test_get_list_queues_fails); GetQueueUrl is accepted there (test_get_queue_url_work_for_different_queue).
+var notAtQueueURL = map[string]bool{"CreateQueue": true, "ListQueues": true}
+
+// queuePath is the path of a request to a queue URL (/<account>/<queue-name>, or longer forms
+// such as LocalStack's) without its slashes, or "" for a request to the service endpoint.
+func queuePath(r *http.Request) string {
+	path := strings.Trim(r.URL.Path, "/")
+	if !strings.Contains(path, "/") {
+		return ""
+	}
+	return path
+}
+
+// setQueueURLFromPath fills an absent QueueUrl from a request to a queue URL path, as SQS
+// accepts; the backend judges whether it names a queue.
 func setQueueURLFromPath(in reflect.Value, r *http.Request) {
 	f := in.Elem().FieldByName("QueueUrl")
 	if !f.IsValid() || !f.IsNil() {
 		return
 	}
-	path := strings.Trim(r.URL.Path, "/")
-	if !strings.Contains(path, "/") {
+	path := queuePath(r)
+	if path == "" {
 		return
 	}
 	base, _ := baseURLFrom(r)

@@ -208,9 +208,10 @@ func TestQueryResponseShape(t *testing.T) {
 	assert.Equal(t, `<?xml version="1.0"?><DeleteQueueResponse xmlns="http://queue.amazonaws.com/doc/2012-11-05/">`+
 		`<ResponseMetadata><RequestId>27daac76-34dd-47df-bd01-1f6e873584a0</RequestId></ResponseMetadata></DeleteQueueResponse>`, body)
 
-	// An empty receive has an empty result.
+	// An empty receive has an empty result element (TestSqsQueryApi::test_get_send_and_receive_messages).
 	_, body = postQuery(t, h, "/", form("Action", "ReceiveMessage", "QueueUrl", testQueueURL))
-	assert.Contains(t, body, `<ReceiveMessageResult></ReceiveMessageResult>`)
+	assert.Equal(t, `<?xml version="1.0"?><ReceiveMessageResponse xmlns="http://queue.amazonaws.com/doc/2012-11-05/">`+
+		`<ReceiveMessageResult/><ResponseMetadata><RequestId>27daac76-34dd-47df-bd01-1f6e873584a0</RequestId></ResponseMetadata></ReceiveMessageResponse>`, body)
 }
 
 // TestQueryErrors: errors as the Query protocol sends them, for each way a request can fail.
@@ -248,6 +249,11 @@ func TestQueryErrors(t *testing.T) {
 		{name: "GET without parameters", method: http.MethodGet, status: 400, code: "MissingAction",
 			message: "The request is missing an action or a required parameter."},
 		{name: "too large", body: "Action=SendMessage&MessageBody=" + strings.Repeat("a", 2000), status: 413, code: "RequestEntityTooLarge"},
+		// TestSqsQueryApi::test_get_create_queue_fails, test_get_list_queues_fails: not at a queue URL.
+		{name: "CreateQueue at a queue URL", path: "/123456789012/orders", body: "Action=CreateQueue&QueueName=other", status: 400,
+			code: "InvalidAction", message: "The action CreateQueue is not valid for this endpoint."},
+		{name: "ListQueues at a queue URL", method: http.MethodGet, path: "/123456789012/orders?Action=ListQueues", status: 400,
+			code: "InvalidAction", message: "The action ListQueues is not valid for this endpoint."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -310,9 +316,10 @@ func TestQueryQueueURLFromPath(t *testing.T) {
 	_, _ = postQuery(t, h, "/123456789012/orders", form("Action", "PurgeQueue", "QueueUrl", "http://other/1/q"))
 	assert.Equal(t, &sqs.PurgeQueueInput{QueueUrl: aws.String("http://other/1/q")}, rec.Calls()[1].input)
 
-	// Operations without a QueueUrl member ignore the path.
-	_, _ = postQuery(t, h, "/123456789012/orders", form("Action", "ListQueues"))
-	assert.Equal(t, &sqs.ListQueuesInput{}, rec.Calls()[2].input)
+	// GetQueueUrl has no QueueUrl member: it ignores the path
+	// (TestSqsQueryApi::test_get_queue_url_work_for_different_queue).
+	_, _ = postQuery(t, h, "/123456789012/orders", form("Action", "GetQueueUrl", "QueueName", "other"))
+	assert.Equal(t, &sqs.GetQueueUrlInput{QueueName: aws.String("other")}, rec.Calls()[2].input)
 
 	// Longer queue paths are passed on for the backend to judge; a single segment is not a queue.
 	_, _ = postQuery(t, h, "/queue/us-east-1/123456789012/orders", form("Action", "PurgeQueue"))
@@ -327,6 +334,30 @@ func TestQueryQueueURLFromPath(t *testing.T) {
 	assert.Equal(t, &sqs.ReceiveMessageInput{QueueUrl: aws.String("http://sqs.test/123456789012/orders"), MaxNumberOfMessages: 3,
 		AttributeNames:              []types.QueueAttributeName{"All"},
 		MessageSystemAttributeNames: []types.MessageSystemAttributeName{"All"}}, rec.Calls()[5].input)
+}
+
+// TestQueryQueueURLWithoutAction: a request to a queue URL without an Action gets a bare 404
+// <UnknownOperationException/>, in XML even when JSON is asked for
+// (TestSqsQueryApi::test_get_without_query_returns_unknown_operation,
+// test_get_without_query_json_format_returns_returns_xml); at the endpoint it is MissingAction.
+func TestQueryQueueURLWithoutAction(t *testing.T) {
+	rec := newRecorder()
+	h := NewHandler(rec, Options{})
+	for _, accept := range []string{"", "application/json"} {
+		req := httptest.NewRequest(http.MethodGet, "http://sqs.test/123456789012/orders", nil)
+		if accept != "" {
+			req.Header.Set("Accept", accept)
+		}
+		rr := httptest.NewRecorder()
+		h.ServeHTTP(rr, req)
+		assert.Equal(t, http.StatusNotFound, rr.Code)
+		assert.Equal(t, "<UnknownOperationException/>", rr.Body.String())
+		assert.Equal(t, "text/xml", rr.Header().Get("Content-Type"))
+	}
+	res, body := postQuery(t, h, "/123456789012/orders", form("QueueUrl", "x"))
+	assert.Equal(t, http.StatusNotFound, res.StatusCode)
+	assert.Equal(t, "<UnknownOperationException/>", body)
+	assert.Empty(t, rec.Calls())
 }
 
 // TestQueryListsAndMaps: list indexes are read in numeric order, gaps are skipped, map entries
