@@ -28,6 +28,7 @@ type sendRequest struct {
 	sysAttrs  map[string]types.MessageSystemAttributeValue
 	groupID   *string
 	dedupID   *string
+	trace     string // the request's X-Amzn-Trace-Id header, if any
 	batch     bool
 	operation string
 	url       string // the queue URL as the request gave it, for fault rules
@@ -170,6 +171,12 @@ func (q *queue) prepare(r sendRequest, now time.Time) (*message, error) {
 		}
 		trace = aws.ToString(v.StringValue)
 	}
+	md5Trace := md5OfTraceHeader(trace)
+	if trace == "" {
+		// The X-Amzn-Trace-Id header, overridden by the system attribute (test_aws_trace_header_propagation).
+		// The client sent no system attributes, so no MD5OfMessageSystemAttributes.
+		trace, md5Trace = r.trace, ""
+	}
 	size := len(body) + attrSize
 	if size > q.attrs.maxSize {
 		verb := "are invalid"
@@ -193,7 +200,7 @@ func (q *queue) prepare(r sendRequest, now time.Time) (*message, error) {
 	}
 	m := &message{
 		body: body, md5Body: md5Hex(body), attrs: copyAttributes(r.attrs), md5Attrs: md5OfAttributes(r.attrs),
-		traceHeader: trace, md5SysAttrs: md5OfTraceHeader(trace),
+		traceHeader: trace, md5SysAttrs: md5Trace,
 		sentAt: stampOf(now), ageBase: stampOf(now), size: size, visibleAt: stampOf(now.Add(time.Duration(delay) * time.Second)),
 	}
 	if r.groupID != nil {
@@ -308,7 +315,8 @@ func (e *Engine) SendMessage(ctx context.Context, in *sqs.SendMessageInput) (*sq
 		return nil, err
 	}
 	req := sendRequest{body: in.MessageBody, attrs: in.MessageAttributes, sysAttrs: in.MessageSystemAttributes,
-		groupID: in.MessageGroupId, dedupID: in.MessageDeduplicationId, operation: "SendMessage", url: aws.ToString(in.QueueUrl)}
+		groupID: in.MessageGroupId, dedupID: in.MessageDeduplicationId, operation: "SendMessage", url: aws.ToString(in.QueueUrl),
+		trace: reqctx.TraceHeader(ctx)}
 	if in.DelaySeconds != 0 || reqctx.Explicit(ctx, "DelaySeconds") {
 		req.delay = &in.DelaySeconds
 	}
@@ -373,7 +381,8 @@ func (e *Engine) SendMessageBatch(ctx context.Context, in *sqs.SendMessageBatchI
 	prepared := make([]*message, len(in.Entries))
 	for i, en := range in.Entries {
 		req := sendRequest{body: en.MessageBody, attrs: en.MessageAttributes, sysAttrs: en.MessageSystemAttributes,
-			groupID: en.MessageGroupId, dedupID: en.MessageDeduplicationId, batch: true, operation: "SendMessageBatch"}
+			groupID: en.MessageGroupId, dedupID: en.MessageDeduplicationId, batch: true, operation: "SendMessageBatch",
+			trace: reqctx.TraceHeader(ctx)}
 		if en.DelaySeconds != 0 || reqctx.Explicit(ctx, "Entries."+aws.ToString(en.Id)+".DelaySeconds") {
 			req.delay = &en.DelaySeconds
 		}

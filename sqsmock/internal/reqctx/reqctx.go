@@ -20,6 +20,24 @@ func BaseURL(ctx context.Context) (string, bool) {
 	return s, ok && s != ""
 }
 
+type traceKey struct{}
+
+// WithTraceHeader records the request's X-Amzn-Trace-Id HTTP header: SQS gives it to every
+// message of a SendMessage or SendMessageBatch as the AWSTraceHeader system attribute, unless
+// the message sets that attribute itself.
+func WithTraceHeader(ctx context.Context, header string) context.Context {
+	if header == "" {
+		return ctx
+	}
+	return context.WithValue(ctx, traceKey{}, header)
+}
+
+// TraceHeader returns the header set by WithTraceHeader, or "".
+func TraceHeader(ctx context.Context) string {
+	s, _ := ctx.Value(traceKey{}).(string)
+	return s
+}
+
 type explicitKey struct{}
 
 // WithExplicit records request members that were present on the wire with a zero value

@@ -68,6 +68,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := h.opts.RequestID()
 	w.Header().Set("x-amzn-RequestId", reqID)
 	ctx := reqctx.WithBaseURL(r.Context(), h.baseURL(r))
+	ctx = reqctx.WithTraceHeader(ctx, r.Header.Get("X-Amzn-Trace-Id"))
 	r = r.WithContext(ctx)
 
 	if target := r.Header.Get("X-Amz-Target"); target != "" {
