@@ -851,3 +851,48 @@ func sortedKeys(m map[string]string) []string {
 	}
 	return out
 }
+
+// TestQueryRecordedJSONTwins: where a [sqs_query] error differs from its [sqs] twin, the JSON
+// protocol answers with the error's shape name in __type and the Query code in
+// x-amzn-query-error, which botocore reports as Code and QueryErrorCode.
+func TestQueryRecordedJSONTwins(t *testing.T) {
+	c := newRQ(t)
+	q := c.createQueue("twins", "DelaySeconds", "1")
+	fifo := c.createQueue("twins.fifo", "FifoQueue", "true")
+	call := func(op, body string) (int, string, string) {
+		req, err := http.NewRequest(http.MethodPost, c.srv.URL+"/", strings.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/x-amz-json-1.0")
+		req.Header.Set("X-Amz-Target", "AmazonSQS."+op)
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b), res.Header.Get("x-amzn-query-error")
+	}
+	for _, tc := range []struct {
+		snapshot, op, body  string
+		status              int
+		shape, header, text string
+	}{
+		{"test_send_receive_max_number_of_messages[sqs]", "ReceiveMessage", `{"QueueUrl":"` + q + `","MaxNumberOfMessages":11}`, 400,
+			"InvalidParameterValueException", "InvalidParameterValue;Sender", "Must be between 1 and 10, if provided."},
+		{"test_posting_to_fifo_requires_deduplicationid_group_id[sqs] missing-parameter", "SendMessage",
+			`{"QueueUrl":"` + fifo + `","MessageBody":"m","MessageDeduplicationId":"d"}`, 400,
+			"MissingRequiredParameterException", "MissingParameter;Sender", "The request must contain the parameter MessageGroupId."},
+		{"test_create_queue_with_different_attributes_raises_exception[sqs]", "CreateQueue",
+			`{"QueueName":"twins","Attributes":{"DelaySeconds":"2"}}`, 400,
+			"QueueNameExists", "QueueAlreadyExists;Sender", "a different value for attribute DelaySeconds"},
+		{"test_too_many_entries_in_batch_request[sqs]", "DeleteMessageBatch", `{"QueueUrl":"` + q + `","Entries":[` +
+			strings.TrimSuffix(strings.Repeat(`{"Id":"a","ReceiptHandle":"r"},`, 11), ",") + `]}`, 400,
+			"TooManyEntriesInBatchRequest", "AWS.SimpleQueueService.TooManyEntriesInBatchRequest;Sender", "You have sent 11."},
+		{"test_non_existent_queue[sqs]", "GetQueueAttributes", `{"QueueUrl":"` + c.srv.URL + `/000000000000/nope"}`, 400,
+			"QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue;Sender", "The specified queue does not exist."},
+	} {
+		status, body, header := call(tc.op, tc.body)
+		assert.Equal(t, tc.status, status, "%s: %s", tc.snapshot, body)
+		assert.Contains(t, body, `"__type":"com.amazonaws.sqs#`+tc.shape+`"`, tc.snapshot)
+		assert.Equal(t, tc.header, header, tc.snapshot)
+		assert.Contains(t, body, tc.text, tc.snapshot)
+	}
+}
