@@ -164,6 +164,25 @@ func init() {
 				}
 				assert.Equal(c, a, b, "the retried receive returns the same messages")
 			}},
+		Test{ID: "SQS-FIFO-030", Title: "A receive retried with the same ReceiveRequestAttemptId after ChangeMessageVisibility does not return the same receipt handle",
+			Doc: attemptID, Run: func(c *C) {
+				q := c.FIFOQueue("attempt", map[string]string{"VisibilityTimeout": "60"})
+				c.SendN(q, 2)
+				id := func(in *sqs.ReceiveMessageInput) {
+					in.ReceiveRequestAttemptId = aws.String("attempt-1")
+					in.MaxNumberOfMessages = 1
+				}
+				first, err := c.recv(q, id)
+				c.OK(err, "receive")
+				require.Len(c, first.Messages, 1)
+				c.OK(c.cmv(q, first.Messages[0].ReceiptHandle, 120), "ChangeMessageVisibility")
+				again, err := c.recv(q, id)
+				c.OK(err, "retried receive")
+				for _, m := range again.Messages {
+					assert.NotEqual(c, aws.ToString(first.Messages[0].ReceiptHandle), aws.ToString(m.ReceiptHandle),
+						"a message whose visibility changed is not replayed by its receive attempt")
+				}
+			}},
 		Test{ID: "SQS-FIFO-013", Title: "A per-message DelaySeconds on a FIFO queue fails with InvalidParameterValue",
 			Doc: apiDocAt("SendMessage", "SQS-SendMessage-request-DelaySeconds"), Run: func(c *C) {
 				q := c.FIFOQueue("delay", nil)

@@ -117,6 +117,13 @@ func init() {
 				_, err := c.Client().ListQueueTags(c.Ctx(), &sqs.ListQueueTagsInput{QueueUrl: aws.String(c.MissingURL(q))})
 				c.Err(err, "AWS.SimpleQueueService.NonExistentQueue", 400, notExist)
 			}},
+		Test{ID: "SQS-TAG-008", Title: "Tag lengths count Unicode characters: a 128-character key and a 256-character value of two-byte characters are accepted",
+			Doc: guideDoc("quotas-queues.html"), Run: func(c *C) {
+				q := c.Queue("tags", nil)
+				tags := map[string]string{strings.Repeat("é", 128): strings.Repeat("ü", 256)}
+				c.OK(c.tag(q, tags), "TagQueue")
+				assert.Equal(c, tags, c.tags(q))
+			}},
 	)
 
 	register(
@@ -179,6 +186,15 @@ func init() {
 				s := c.policy(q).Statement
 				require.Len(c, s, 1)
 				assert.ElementsMatch(c, []any{"arn:aws:iam::668614515564:root", "arn:aws:iam::" + acct + ":root"}, s[0].Principal.AWS)
+			}},
+		Test{ID: "SQS-PERM-007", Title: "AddPermission with more than seven actions fails with OverLimit (HTTP 403)",
+			Doc: permDoc, Run: func(c *C) {
+				q := c.Queue("perm", nil)
+				_, err := c.Client().AddPermission(c.Ctx(), &sqs.AddPermissionInput{QueueUrl: aws.String(q), Label: aws.String("eight"),
+					AWSAccountIds: []string{AccountOf(c.QueueARN(q))}, Actions: []string{"ChangeMessageVisibility", "DeleteMessage",
+						"GetQueueAttributes", "GetQueueUrl", "ListDeadLetterSourceQueues", "PurgeQueue", "ReceiveMessage", "SendMessage"}})
+				c.Err(err, "OverLimit", 403, "")
+				errAs[*types.OverLimit](c, err)
 			}},
 	)
 

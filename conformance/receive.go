@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/sqsharness/sqsharness/harness"
 )
 
 var (
@@ -347,6 +349,27 @@ func init() {
 				})
 				got := c.ReceiveN(q, 2, 3*time.Second)
 				assert.Equal(c, []string{"now"}, bodies(got))
+			}},
+		Test{ID: "SQS-DELAY-006", Title: "On a FIFO queue, lowering DelaySeconds applies to messages already delayed (retroactive)",
+			Doc: delayDoc, Run: func(c *C) {
+				q := c.FIFOQueue("redelay", map[string]string{"DelaySeconds": "900"})
+				c.Send(q, "x")
+				c.WaitForCount(q, "ApproximateNumberOfMessagesDelayed", 1, 5*time.Second)
+				c.OK(c.setAttrs(q, map[string]string{"DelaySeconds": "0"}), "SetQueueAttributes")
+				wait := 5 * time.Second
+				if c.Backend() == harness.AWS {
+					wait = 65 * time.Second // attribute changes may take up to 60 seconds to propagate
+				}
+				assert.Equal(c, "x", aws.ToString(c.one(q, wait).Body))
+			}},
+		Test{ID: "SQS-DELAY-007", Title: "On a standard queue, lowering DelaySeconds leaves messages already delayed as they were",
+			Doc: delayDoc, Run: func(c *C) {
+				q := c.Queue("redelay", map[string]string{"DelaySeconds": "900"})
+				c.Send(q, "x")
+				c.WaitForCount(q, "ApproximateNumberOfMessagesDelayed", 1, 5*time.Second)
+				c.OK(c.setAttrs(q, map[string]string{"DelaySeconds": "0"}), "SetQueueAttributes")
+				c.none(q, "still delayed")
+				assert.Equal(c, "1", c.Attribute(q, "ApproximateNumberOfMessagesDelayed"))
 			}},
 	)
 

@@ -467,3 +467,99 @@ func TestFifoLongPollersAndGroupLock(t *testing.T) {
 	assert.Equal(t, "message-2", aws.ToString(m2.Body))
 	e.clk.Advance(10 * time.Second) // release the last poller
 }
+
+func TestFifoReceiveRequestAttemptIDAfterChange(t *testing.T) {
+	t.Parallel()
+	// API Reference, ReceiveMessage, ReceiveRequestAttemptId: a retry returns the same messages
+	// and receipt handles "if none of the messages have been modified (deleted or had their
+	// visibility changes)", and only "for 5 minutes after a ReceiveMessage action". Otherwise
+	// the id starts a new receive, which here finds the group locked (or, once visible again,
+	// the same message with a new receipt handle).
+	cases := []struct {
+		name    string
+		modify  func(e *env, handle string)
+		replays bool   // the retry answers the first receive's message and handle
+		want    string // otherwise: the body the new receive gets ("" for none)
+	}{
+		{"untouched", func(e *env, h string) {}, true, ""},
+		{"visibility extended", func(e *env, h string) { require.NoError(e.t, e.cmv(e.queue, h, 100)) }, false, ""},
+		{"visibility set to its current value", func(e *env, h string) { require.NoError(e.t, e.cmv(e.queue, h, 600)) }, false, ""},
+		{"visibility set to 0", func(e *env, h string) { require.NoError(e.t, e.cmv(e.queue, h, 0)) }, false, "m0"},
+		{"visibility changed in a batch", func(e *env, h string) {
+			out, err := e.c.ChangeMessageVisibilityBatch(e.ctx, &sqs.ChangeMessageVisibilityBatchInput{QueueUrl: aws.String(e.queue),
+				Entries: []types.ChangeMessageVisibilityBatchRequestEntry{{Id: aws.String("1"), ReceiptHandle: aws.String(h), VisibilityTimeout: 100}}})
+			require.NoError(e.t, err)
+			require.Empty(e.t, out.Failed)
+		}, false, ""},
+		{"deleted", func(e *env, h string) { require.NoError(e.t, e.del(e.queue, h)) }, false, "m1"},
+		{"5 minutes later", func(e *env, h string) { e.clk.Advance(5 * time.Minute) }, false, ""},
+		{"just under 5 minutes later", func(e *env, h string) { e.clk.Advance(5*time.Minute - time.Second) }, true, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnvQueue(t, "q.fifo", map[string]string{"ContentBasedDeduplication": "true"})
+			e.sendFifo(e.queue, "m0", "g", "")
+			e.sendFifo(e.queue, "m1", "g", "")
+			attempt := func(in *sqs.ReceiveMessageInput) {
+				in.ReceiveRequestAttemptId = aws.String("attempt-1")
+				in.MaxNumberOfMessages = 1
+				in.VisibilityTimeout = 600
+			}
+			first := e.recv(e.queue, attempt)
+			require.Equal(t, []string{"m0"}, bodies(first))
+			tc.modify(e, aws.ToString(first[0].ReceiptHandle))
+			retry := e.recv(e.queue, attempt)
+			if tc.replays {
+				require.Len(t, retry, 1)
+				assert.Equal(t, aws.ToString(first[0].MessageId), aws.ToString(retry[0].MessageId))
+				assert.Equal(t, aws.ToString(first[0].ReceiptHandle), aws.ToString(retry[0].ReceiptHandle))
+				return
+			}
+			if tc.want == "" {
+				assert.Empty(t, retry, "a new receive: the group is locked by m0 in flight")
+				return
+			}
+			require.Equal(t, []string{tc.want}, bodies(retry))
+			assert.NotEqual(t, aws.ToString(first[0].ReceiptHandle), aws.ToString(retry[0].ReceiptHandle))
+		})
+	}
+}
+
+func TestQueueDelayRetroactiveOnlyOnFifo(t *testing.T) {
+	t.Parallel()
+	// Developer Guide, "Amazon SQS delay queues": "For standard queues, the per-queue delay
+	// setting is not retroactive"; "For FIFO queues, the per-queue delay setting is retroactive—
+	// changing the setting affects the delay of messages already in the queue". A message sent
+	// with DelaySeconds=60 at 0s; at 10s the queue's DelaySeconds changes.
+	cases := []struct {
+		name     string
+		queue    string
+		newDelay string
+		visible  time.Duration // when the message can first be received, from its send
+	}{
+		{"FIFO, lowered to 0", "q.fifo", "0", 10 * time.Second},
+		{"FIFO, lowered to 30", "q.fifo", "30", 30 * time.Second},
+		{"FIFO, raised to 120", "q.fifo", "120", 120 * time.Second},
+		{"standard, lowered to 0", "q", "0", 60 * time.Second},
+		{"standard, raised to 120", "q", "120", 60 * time.Second},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnvQueue(t, tc.queue, map[string]string{"DelaySeconds": "60"})
+			if strings.HasSuffix(tc.queue, ".fifo") {
+				e.sendFifo(e.queue, "m", "g", "d")
+			} else {
+				e.send(e.queue, "m")
+			}
+			e.clk.Advance(10 * time.Second)
+			require.NoError(t, e.setAttrs(e.queue, map[string]string{"DelaySeconds": tc.newDelay}))
+			if tc.visible > 10*time.Second {
+				assert.Equal(t, "1", e.attr(e.queue, "ApproximateNumberOfMessagesDelayed"))
+				e.clk.Advance(tc.visible - 10*time.Second - time.Second)
+				assert.Empty(t, e.recv(e.queue, nil), "still delayed a second before")
+				e.clk.Advance(time.Second)
+			}
+			assert.Equal(t, []string{"m"}, bodies(e.recv(e.queue, nil)))
+		})
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -88,4 +89,39 @@ func TestAddPermissionValidation(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(e.attr(e.queue, "Policy")), &doc))
 	require.Len(t, doc.Statement, 1)
 	assert.Equal(t, []string{"SQS:SendMessage", "SQS:*"}, doc.Statement[0].Action)
+}
+
+func TestAddPermissionActionLimit(t *testing.T) {
+	t.Parallel()
+	// API Reference, AddPermission: "An Amazon SQS policy can have a maximum of seven actions per
+	// statement"; a limit reached is OverLimit (HTTP 403).
+	eight := []string{"ChangeMessageVisibility", "DeleteMessage", "GetQueueAttributes", "GetQueueUrl",
+		"ListDeadLetterSourceQueues", "PurgeQueue", "ReceiveMessage", "SendMessage"}
+	cases := []struct {
+		name    string
+		actions []string
+		code    string
+		msg     string
+	}{
+		{"seven actions", eight[:7], "", ""},
+		{"eight actions", eight, "OverLimit", "8 Actions were found, maximum allowed is 7."},
+		{"seven with the wildcard", append([]string{"*"}, eight[:6]...), "", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnvQueue(t, "q", nil)
+			_, err := e.c.AddPermission(e.ctx, &sqs.AddPermissionInput{QueueUrl: aws.String(e.queue), Label: aws.String("l"),
+				AWSAccountIds: []string{"111111111111"}, Actions: tc.actions})
+			if tc.code == "" {
+				require.NoError(t, err)
+				assert.Contains(t, e.attrs(e.queue), "Policy")
+				return
+			}
+			requireAPIError(t, err, tc.code, tc.msg)
+			var re *awshttp.ResponseError
+			require.ErrorAs(t, err, &re)
+			assert.Equal(t, 403, re.HTTPStatusCode())
+			assert.NotContains(t, e.attrs(e.queue), "Policy", "a rejected AddPermission changes nothing")
+		})
+	}
 }

@@ -101,3 +101,37 @@ func TestTagsCaseSensitive(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, tags, e.tags(e.queue))
 }
+
+func TestTagLengthsInCharacters(t *testing.T) {
+	t.Parallel()
+	// Developer Guide, "Quotas related to queues": "The maximum tag Key length is 128 Unicode
+	// characters in UTF-8"; "The maximum tag Value length is 256 Unicode characters in UTF-8".
+	// Characters, not bytes: "é" is two bytes.
+	cases := []struct {
+		name string
+		tags map[string]string
+		ok   bool
+	}{
+		{"128-character multibyte key", map[string]string{strings.Repeat("é", 128): "v"}, true},
+		{"129-character multibyte key", map[string]string{strings.Repeat("é", 129): "v"}, false},
+		{"256-character multibyte value", map[string]string{"k": strings.Repeat("ü", 256)}, true},
+		{"257-character multibyte value", map[string]string{"k": strings.Repeat("ü", 257)}, false},
+		{"128 four-byte characters", map[string]string{strings.Repeat("𝄞", 128): strings.Repeat("𝄞", 256)}, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnvQueue(t, "q", nil)
+			_, err := e.c.TagQueue(e.ctx, &sqs.TagQueueInput{QueueUrl: aws.String(e.queue), Tags: tc.tags})
+			_, cerr := e.c.CreateQueue(e.ctx, &sqs.CreateQueueInput{QueueName: aws.String("created"), Tags: tc.tags})
+			if tc.ok {
+				require.NoError(t, err)
+				require.NoError(t, cerr, "CreateQueue applies the same limits")
+				assert.Equal(t, tc.tags, e.tags(e.queue))
+				return
+			}
+			requireAPIError(t, err, "InvalidParameterValue", "")
+			requireAPIError(t, cerr, "InvalidParameterValue", "")
+			assert.Nil(t, e.tags(e.queue))
+		})
+	}
+}

@@ -55,6 +55,7 @@ type message struct {
 	seq          uint64 // arrival order in this queue
 	readySeq     uint64 // order in which it last became ready: a FIFO group's place among groups
 	state        state
+	visChanged   bool  // ChangeMessageVisibility was called since the current receive (ends a FIFO receive attempt's replay)
 	visibleAt    stamp // when a delayed or in-flight message becomes ready
 	receivedAt   stamp // start of the current receive, for the 12-hour ceiling
 	firstReceive stamp

@@ -16,6 +16,10 @@ var shareableActions = map[string]bool{
 	"ListDeadLetterSourceQueues": true, "PurgeQueue": true, "ListQueueTags": true,
 }
 
+// maxPolicyActions is how many actions one policy statement may name (AddPermission, API Reference:
+// "An Amazon SQS policy can have a maximum of seven actions per statement"); more is OverLimit.
+const maxPolicyActions = 7
+
 // policyDoc is the queue Policy document AddPermission and RemovePermission edit.
 type policyDoc struct {
 	Version   string            `json:"Version"`
@@ -67,6 +71,9 @@ func (e *Engine) AddPermission(ctx context.Context, in *sqs.AddPermissionInput) 
 		return nil, sqserr.MissingParameter("ActionName")
 	case !validLabel(*in.Label):
 		return nil, sqserr.InvalidParameterValueFor(*in.Label, "Label", "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length")
+	}
+	if len(in.Actions) > maxPolicyActions {
+		return nil, sqserr.OverLimit("%d Actions were found, maximum allowed is %d.", len(in.Actions), maxPolicyActions)
 	}
 	for _, a := range in.Actions {
 		if !shareableActions[a] {

@@ -235,6 +235,26 @@ func (q *queue) changeVisibility(m *message, now, visibleAt time.Time) {
 	q.setInflight(m, visibleAt)
 }
 
+// redelay applies a changed DelaySeconds to the FIFO messages still waiting out their delay:
+// "For FIFO queues, the per-queue delay setting is retroactive—changing the setting affects the
+// delay of messages already in the queue" (Developer Guide, "Amazon SQS delay queues"). Each now
+// becomes visible its new delay after it was sent. Messages already visible stay visible.
+// Caller holds q.mu.
+func (q *queue) redelay(now time.Time) {
+	d := time.Duration(q.attrs.delay) * time.Second
+	var delayed []*message
+	for _, m := range q.pending.items {
+		if m.state == stateDelayed {
+			delayed = append(delayed, m)
+		}
+	}
+	for _, m := range delayed {
+		m.visibleAt = m.sentAt.add(d)
+		q.pending.fix(m)
+	}
+	q.advance(now)
+}
+
 // remove deletes a message from every structure. Caller holds q.mu.
 func (q *queue) remove(m *message) {
 	if _, ok := q.byID[m.id]; !ok {

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -228,9 +229,14 @@ func (e *Engine) SetQueueAttributes(ctx context.Context, in *sqs.SetQueueAttribu
 		return nil, err
 	}
 	q.mu.Lock()
-	q.advance(e.now())
+	now := e.now()
+	q.advance(now)
+	redelay := q.fifo && q.attrs.delay != next.delay
 	q.attrs = next
-	q.modified = e.now()
+	q.modified = now
+	if redelay {
+		q.redelay(now)
+	}
 	q.mu.Unlock()
 	return &sqs.SetQueueAttributesOutput{}, nil
 }
@@ -304,16 +310,17 @@ func lastName(urls []string) string {
 	return u[strings.LastIndex(u, "/")+1:]
 }
 
-// validateTags checks tag counts and lengths as SQS does.
+// validateTags checks tag counts and lengths as SQS does. Lengths are in Unicode characters
+// (Developer Guide, "Quotas related to queues": 128 for a key, 256 for a value), not bytes.
 func validateTags(tags map[string]string) error {
 	if len(tags) > 50 {
 		return sqserr.InvalidParameterValue("Too many tags added for queue. Maximum number of tags per queue is 50.")
 	}
 	for k, v := range tags {
-		if len(k) < 1 || len(k) > 128 {
+		if n := utf8.RuneCountInString(k); n < 1 || n > 128 {
 			return sqserr.InvalidParameterValue("Tag keys must be between 1 and 128 characters in length.")
 		}
-		if len(v) > 256 {
+		if utf8.RuneCountInString(v) > 256 {
 			return sqserr.InvalidParameterValue("Tag values must be between 0 and 256 characters in length.")
 		}
 		if strings.HasPrefix(strings.ToLower(k), "aws:") {

@@ -204,6 +204,7 @@ func (q *queue) deliver(m *message, o receiveOptions, now time.Time) {
 	q.nonce++
 	m.receipt = q.nonce
 	m.receivedAt = stampOf(now)
+	m.visChanged = false
 	vis := o.visibility
 	act := q.e.fault(q, o.url, "ReceiveMessage", m, "", "")
 	if vis > 0 {
@@ -286,15 +287,18 @@ func (q *queue) takeFifo(o receiveOptions, now time.Time) (taken, moved []*messa
 }
 
 // retryAttempt answers a FIFO receive retried with the same ReceiveRequestAttemptId: the same
-// messages and receipt handles, with their visibility timeout reset, while none was deleted or
-// changed. Caller holds q.mu.
+// messages and receipt handles, with their visibility timeout reset, while none was deleted or had
+// its visibility changed (API Reference, ReceiveMessage: "It is possible to retry the
+// ReceiveMessage action with the same ReceiveRequestAttemptId if none of the messages have been
+// modified (deleted or had their visibility changes)"); after that the id starts a new receive.
+// Caller holds q.mu.
 func (q *queue) retryAttempt(o receiveOptions, now time.Time) []*message {
 	a, ok := q.attempts[o.attemptID]
 	if !ok {
 		return nil
 	}
 	for i, m := range a.messages {
-		if q.byID[m.id] != m || m.state != stateInflight || m.receipt != a.receipts[i] {
+		if q.byID[m.id] != m || m.state != stateInflight || m.receipt != a.receipts[i] || m.visChanged {
 			delete(q.attempts, o.attemptID)
 			return nil
 		}

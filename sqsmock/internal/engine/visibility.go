@@ -205,6 +205,7 @@ func (q *queue) changeReceipt(h string, timeout int32, now time.Time, url, op, e
 	if m.state == stateReady {
 		m.receivedAt = stampOf(now)
 	}
+	m.visChanged = true
 	q.changeVisibility(m, now, now.Add(d))
 	return nil
 }
