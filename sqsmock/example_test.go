@@ -136,3 +136,32 @@ func ExampleMock_Messages() {
 	// a inflight 1
 	// b delayed 0
 }
+
+// Serving the mock over HTTP for code that builds its own *sqs.Client (or another SDK, or the
+// AWS CLI): point BaseEndpoint (or --endpoint-url) at the server's URL.
+func ExampleMock_Start() {
+	m := sqsmock.New(sqsmock.WithQueue("jobs", nil))
+	srv, err := m.Start("127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+
+	client := sqs.New(sqs.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(srv.URL),
+		Credentials:  aws.AnonymousCredentials{},
+	})
+	ctx := context.Background()
+	q, err := client.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String("jobs")})
+	if err != nil {
+		panic(err)
+	}
+	if _, err := client.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: q.QueueUrl, MessageBody: aws.String("over HTTP")}); err != nil {
+		panic(err)
+	}
+	for _, msg := range m.Messages(aws.ToString(q.QueueUrl)) {
+		fmt.Println(msg.Body, msg.State)
+	}
+	// Output: over HTTP ready
+}
