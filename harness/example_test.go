@@ -22,7 +22,7 @@ func ExampleNew() {
 
 	h := harness.New(t)
 	q := h.Queue("jobs", map[string]string{"VisibilityTimeout": "30"})
-	h.SendN(q, 3)                            // bodies msg-0, msg-1, msg-2
+	h.SendN(q, 3)                           // bodies msg-0, msg-1, msg-2
 	msgs := h.ReceiveN(q, 3, 5*time.Second) // waits on the mock's clock, real time elsewhere
 	h.AssertBodies(msgs, "msg-0", "msg-1", "msg-2")
 	h.Delete(q, msgs...)
