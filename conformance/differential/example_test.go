@@ -1,0 +1,43 @@
+package differential_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"github.com/sqsharness/sqsharness/conformance/differential"
+	"github.com/sqsharness/sqsharness/harness"
+	"github.com/sqsharness/sqsharness/sqsmock"
+)
+
+// Send, receive and delete on LocalStack and on the mock, comparing every reply; a second
+// purge is LocalStack-compatible here, but on moto it is a reviewed deviation.
+func Example() {
+	var t *testing.T // the *testing.T of the test function
+
+	d := differential.New(t, harness.LocalStack) // skips (fails under CI=true) when LocalStack is down
+	d.Queue("orders", map[string]string{"VisibilityTimeout": "30"})
+
+	d.Do(func(ctx context.Context, c sqsmock.API, s *differential.Side) (any, error) {
+		return c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(s.URL("orders")), MessageBody: aws.String("hello")})
+	}).Exact() // same MD5OfMessageBody; MessageId only checked for shape
+
+	recv := d.Do(func(ctx context.Context, c sqsmock.API, s *differential.Side) (any, error) {
+		return c.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(s.URL("orders"))})
+	})
+	recv.Exact()
+
+	d.Do(func(ctx context.Context, c sqsmock.API, s *differential.Side) (any, error) {
+		handle := differential.Output[*sqs.ReceiveMessageOutput](s, recv).Messages[0].ReceiptHandle
+		return c.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(s.URL("orders")), ReceiptHandle: handle})
+	}).Exact()
+
+	d.Do(func(ctx context.Context, c sqsmock.API, s *differential.Side) (any, error) {
+		return c.PurgeQueue(ctx, &sqs.PurgeQueueInput{QueueUrl: aws.String(s.URL("orders"))})
+	}).Exact()
+	d.Do(func(ctx context.Context, c sqsmock.API, s *differential.Side) (any, error) {
+		return c.PurgeQueue(ctx, &sqs.PurgeQueueInput{QueueUrl: aws.String(s.URL("orders"))})
+	}).Known(harness.Moto, "SQS-PURGE-002", "allows a second purge at once").Error() // PurgeQueueInProgress, 403
+}
