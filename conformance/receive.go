@@ -223,14 +223,15 @@ func init() {
 			Doc: apiDocAt("ChangeMessageVisibility", "API_ChangeMessageVisibility_Errors"), Run: func(c *C) {
 				q := c.Queue("vis", nil)
 				err := c.cmv(q, aws.String("INVALID"), 10)
-				c.Err(err, "ReceiptHandleIsInvalid", 0, "")
+				// HTTP 404: the status of ReceiptHandleIsInvalid in AWS's Smithy model of SQS.
+				c.Err(err, "ReceiptHandleIsInvalid", 404, "")
 				errAs[*types.ReceiptHandleIsInvalid](c, err)
 			}},
 		Test{ID: "SQS-VIS-008", Title: "DeleteMessage with a malformed receipt handle fails with ReceiptHandleIsInvalid",
 			Doc: apiDocAt("DeleteMessage", "API_DeleteMessage_Errors"), Run: func(c *C) {
 				q := c.Queue("vis", nil)
 				err := c.del(q, aws.String("INVALID"))
-				c.Err(err, "ReceiptHandleIsInvalid", 0, `The input receipt handle "INVALID" is not a valid receipt handle.`)
+				c.Err(err, "ReceiptHandleIsInvalid", 404, `The input receipt handle "INVALID" is not a valid receipt handle.`)
 				errAs[*types.ReceiptHandleIsInvalid](c, err)
 			}},
 		Test{ID: "SQS-VIS-009", Title: "ChangeMessageVisibility after the timeout expired (message visible again) succeeds on a standard queue",
