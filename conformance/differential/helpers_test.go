@@ -69,25 +69,30 @@ func recv(alias string, want int32, edit ...func(*sqs.ReceiveMessageInput)) op {
 	}
 }
 
-// handles are the receipt handles of a receive step's messages on side s.
-func handles(s *differential.Side, step *differential.Step) []*string {
+// handles are the receipt handles of a receive step's messages on side s, of which a later step
+// needs at least n: with fewer (the receive already differed) the test stops here with an error
+// instead of an index panic, which would abort every other test of the binary.
+func handles(s *differential.Side, step *differential.Step, n int) []*string {
 	var out []*string
 	for _, m := range differential.Output[*sqs.ReceiveMessageOutput](s, step).Messages {
 		out = append(out, m.ReceiptHandle)
+	}
+	if len(out) < n {
+		s.Harness().T().Fatalf("differential: a later step needs %d receipt handle(s) from the receive on the %s, which returned %d message(s)", n, s, len(out))
 	}
 	return out
 }
 
 func deleteMsg(alias string, step *differential.Step, i int) op {
 	return func(ctx context.Context, c sqsmock.API, s *differential.Side) (any, error) {
-		return c.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: u(s, alias), ReceiptHandle: handles(s, step)[i]})
+		return c.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: u(s, alias), ReceiptHandle: handles(s, step, i+1)[i]})
 	}
 }
 
 func changeVis(alias string, step *differential.Step, i int, seconds int32) op {
 	return func(ctx context.Context, c sqsmock.API, s *differential.Side) (any, error) {
 		return c.ChangeMessageVisibility(ctx, &sqs.ChangeMessageVisibilityInput{QueueUrl: u(s, alias),
-			ReceiptHandle: handles(s, step)[i], VisibilityTimeout: seconds})
+			ReceiptHandle: handles(s, step, i+1)[i], VisibilityTimeout: seconds})
 	}
 }
 

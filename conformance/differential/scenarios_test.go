@@ -336,7 +336,7 @@ var scenarios = []scenario{
 		r := d.Do(recv("bd", 2))
 		r.Unordered()
 		d.Do(func(ctx context.Context, c sqsmock.API, s *differential.Side) (any, error) {
-			h := handles(s, r)
+			h := handles(s, r, 2)
 			return c.DeleteMessageBatch(ctx, &sqs.DeleteMessageBatchInput{QueueUrl: u(s, "bd"), Entries: []types.DeleteMessageBatchRequestEntry{
 				{Id: aws.String("ok1"), ReceiptHandle: h[0]}, {Id: aws.String("ok2"), ReceiptHandle: h[1]},
 				{Id: aws.String("bad"), ReceiptHandle: aws.String("garbage")},
@@ -351,7 +351,7 @@ var scenarios = []scenario{
 		r.Exact()
 		d.Do(func(ctx context.Context, c sqsmock.API, s *differential.Side) (any, error) {
 			return c.ChangeMessageVisibilityBatch(ctx, &sqs.ChangeMessageVisibilityBatchInput{QueueUrl: u(s, "bv"), Entries: []types.ChangeMessageVisibilityBatchRequestEntry{
-				{Id: aws.String("ok"), ReceiptHandle: handles(s, r)[0], VisibilityTimeout: 0},
+				{Id: aws.String("ok"), ReceiptHandle: handles(s, r, 1)[0], VisibilityTimeout: 0},
 				{Id: aws.String("bad"), ReceiptHandle: aws.String("garbage"), VisibilityTimeout: 0},
 			}})
 		}).Known(ls, "SQS-VIS-013", "LocalStack reports the invalid handle with SenderFault=false").Unordered()
