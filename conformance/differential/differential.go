@@ -36,6 +36,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"regexp"
 	"sort"
@@ -46,6 +47,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"github.com/aws/smithy-go"
 	"github.com/stretchr/testify/require"
 
 	"github.com/sqsharness/sqsharness/conformance"
@@ -62,6 +64,7 @@ type config struct {
 	candOpts  []harness.Option
 	devs      *conformance.Deviations
 	namespace string
+	transport func(error)
 }
 
 // WithReferenceOptions passes options to harness.New for the reference (e.g. an endpoint).
@@ -79,15 +82,25 @@ func WithCandidate(b harness.Backend, opts ...harness.Option) Option {
 // against.
 func WithDeviations(d *conformance.Deviations) Option { return func(c *config) { c.devs = d } }
 
+// OnTransportError makes a step whose operation failed below the API — the request or its
+// answer was lost on the way (a connection closed or reset, a body cut short), so whether the
+// backend applied it is unknown — call handle with that error and skip the rest of the test,
+// instead of reporting a difference. Steps then make a single attempt (the SDK's retry would
+// apply a lost request twice and turn the glitch into a false difference), and the caller is
+// expected to run the scenario again on fresh queues (see the example). API errors,
+// whatever their code, are compared as usual.
+func OnTransportError(handle func(error)) Option { return func(c *config) { c.transport = handle } }
+
 // D runs one differential scenario: every step on the reference, then on the candidate. It is
 // not safe for concurrent use; run scenarios in parallel with one D each.
 type D struct {
-	t       testing.TB
-	ref     *Side
-	cand    *Side
-	devs    *conformance.Deviations
-	testIDs map[string]bool
-	n       struct{ steps, agree, known, differ int }
+	t         testing.TB
+	ref       *Side
+	cand      *Side
+	devs      *conformance.Deviations
+	transport func(error)
+	testIDs   map[string]bool
+	n         struct{ steps, agree, known, differ int }
 }
 
 // New returns a differential run of reference against the candidate (the in-process mock unless
@@ -107,7 +120,7 @@ func New(t testing.TB, reference harness.Backend, opts ...Option) *D {
 	ref := harness.New(t, append([]harness.Option{harness.WithBackend(reference)}, cfg.refOpts...)...)
 	candOpts := append([]harness.Option{harness.WithBackend(cfg.cand), harness.WithRegion(ref.Region())}, cfg.candOpts...)
 	cand := harness.New(t, candOpts...)
-	d := &D{t: t, devs: cfg.devs, testIDs: map[string]bool{}}
+	d := &D{t: t, devs: cfg.devs, transport: cfg.transport, testIDs: map[string]bool{}}
 	for _, x := range conformance.Tests() {
 		d.testIDs[x.ID] = true
 	}
@@ -186,14 +199,32 @@ type Side struct {
 	base    string          // URL up to the queue name
 	outs    map[*Step]result
 	re      *regexp.Regexp // names, rebuilt when one is added
+	steps   sqsmock.API    // the client steps use
 }
 
 func newSide(d *D, role string, h *harness.H) *Side {
 	var b [4]byte
 	_, _ = rand.Read(b[:])
-	return &Side{d: d, role: role, h: h, prefix: "sqshd-" + hex.EncodeToString(b[:]) + "-",
+	s := &Side{d: d, role: role, h: h, prefix: "sqshd-" + hex.EncodeToString(b[:]) + "-",
 		names: map[string]string{}, urls: map[string]string{}, arns: map[string]string{},
-		created: map[string]bool{}, outs: map[*Step]result{}}
+		created: map[string]bool{}, outs: map[*Step]result{}, steps: h.Client()}
+	if c, ok := s.steps.(*sqs.Client); ok && d.transport != nil {
+		s.steps = sqs.New(c.Options(), func(o *sqs.Options) { o.RetryMaxAttempts = 1 })
+	}
+	return s
+}
+
+// isTransportError reports whether err says the request or its answer was lost below the API: no
+// API error in its chain, and not the test's own context ending.
+func isTransportError(err error) bool {
+	var ae smithy.APIError
+	var ce *smithy.CanceledError
+	if err == nil || errors.As(err, &ae) || errors.As(err, &ce) ||
+		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var oe *smithy.OperationError
+	return errors.As(err, &oe) // an SDK call that failed without an answer
 }
 
 // Backend is the side's backend.

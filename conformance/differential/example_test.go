@@ -2,6 +2,7 @@ package differential_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -40,4 +41,27 @@ func Example() {
 	d.Do(func(ctx context.Context, c sqsmock.API, s *differential.Side) (any, error) {
 		return c.PurgeQueue(ctx, &sqs.PurgeQueueInput{QueueUrl: aws.String(s.URL("orders"))})
 	}).Known(harness.Moto, "SQS-PURGE-002", "allows a second purge at once").Error() // PurgeQueueInProgress, 403
+}
+
+// A peer's HTTP server may now and then lose a request or its answer; a scenario run with
+// OnTransportError is skipped at that step instead of reporting a false difference, and runs
+// again on fresh queues.
+func ExampleOnTransportError() {
+	var t *testing.T
+
+	scenario := func(d *differential.D) {
+		d.Queue("jobs", nil)
+		d.Do(func(ctx context.Context, c sqsmock.API, s *differential.Side) (any, error) {
+			return c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(s.URL("jobs")), MessageBody: aws.String("x")})
+		}).Exact()
+	}
+	for try := 1; try <= 3; try++ {
+		var lost error
+		t.Run(fmt.Sprint("try", try), func(t *testing.T) {
+			scenario(differential.New(t, harness.LocalStack, differential.OnTransportError(func(err error) { lost = err })))
+		})
+		if lost == nil {
+			break
+		}
+	}
 }

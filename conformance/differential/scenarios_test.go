@@ -2,6 +2,7 @@ package differential_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -379,9 +380,10 @@ var scenarios = []scenario{
 		d.Do(recv("ve", 1)).Exact() // in flight: nothing
 		d.Advance(2100 * time.Millisecond)
 		// Peers make an expired message visible again a little late: wait for it (read-only
-		// step, retried), then receive it.
+		// step, retried), then receive it (again a moment later if the peer's count ran ahead
+		// of its receive).
 		d.Do(counts("ve")).Eventually(10 * time.Second).Approx(0)
-		d.Do(recv("ve", 1, allAttributes)).Exact()
+		d.Do(recvArriving("ve", 1, allAttributes)).Exact()
 	}},
 	{"visibility/errors", func(d *differential.D) {
 		d.Queue("vx", nil)
@@ -399,7 +401,7 @@ var scenarios = []scenario{
 		d.Do(counts("dl")).Approx(0)
 		d.Advance(2100 * time.Millisecond)
 		d.Do(counts("dl")).Eventually(10 * time.Second).Approx(0)
-		d.Do(recv("dl", 1)).Exact()
+		d.Do(recvArriving("dl", 1)).Exact()
 	}},
 
 	// ---- FIFO ----
@@ -518,11 +520,30 @@ func TestDifferential(t *testing.T) {
 			for _, sc := range scenarios {
 				t.Run(sc.name, func(t *testing.T) {
 					t.Parallel()
-					sc.run(differential.New(t, ref))
+					runTries(t, sc, ref)
 				})
 			}
 		})
 	}
+}
+
+// runTries runs a scenario against ref until one try gets through without a transport error (a
+// request or its answer lost on the way, e.g. a connection a peer's HTTP server closed under a
+// response, about once in a few hundred requests to LocalStack on a loaded machine): such a try
+// is skipped, not compared, and the scenario starts again on fresh queues, at most three times.
+// A difference in any try fails the test.
+func runTries(t *testing.T, sc scenario, ref harness.Backend) {
+	for try := 1; try <= 3; try++ {
+		var lost error
+		t.Run(fmt.Sprintf("try%d", try), func(t *testing.T) {
+			sc.run(differential.New(t, ref, differential.OnTransportError(func(err error) { lost = err })))
+		})
+		if lost == nil {
+			return
+		}
+		t.Logf("try %d lost a request on the way (%v): running the scenario again on fresh queues", try, lost)
+	}
+	t.Errorf("every try of the scenario lost a request on the way to %s", ref)
 }
 
 // TestDifferentialServer runs every scenario with the mock over HTTP (the real *sqs.Client and
@@ -532,7 +553,7 @@ func TestDifferentialServer(t *testing.T) {
 	for _, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {
 			t.Parallel()
-			sc.run(differential.New(t, harness.Server))
+			runTries(t, sc, harness.Server)
 		})
 	}
 }

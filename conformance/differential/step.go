@@ -43,7 +43,12 @@ type known struct {
 func (st *Step) run() {
 	st.d.t.Helper()
 	for _, s := range []*Side{st.d.ref, st.d.cand} {
-		out, err := st.fn(s.h.Ctx(), s.h.Client(), s)
+		out, err := st.fn(s.h.Ctx(), s.steps, s)
+		if st.d.transport != nil && isTransportError(err) {
+			st.d.t.Logf("differential: step %d on the %s: transport error, not an answer: %v", st.index, s, err)
+			st.d.transport(err)
+			st.d.t.SkipNow()
+		}
 		r := result{out: out, err: err}
 		if err != nil {
 			r.out = nil
