@@ -191,10 +191,10 @@ func init() {
 			}},
 		Test{ID: "SQS-FIFO-014", Title: "The queue's DelaySeconds delays FIFO messages",
 			Doc: delayDoc, Run: func(c *C) {
-				q := c.FIFOQueue("qdelay", map[string]string{"DelaySeconds": "2"})
+				q := c.FIFOQueue("qdelay", map[string]string{"DelaySeconds": "4"})
 				c.Send(q, "x")
 				c.none(q, "delayed")
-				c.Advance(2500 * time.Millisecond)
+				c.Advance(4500 * time.Millisecond)
 				c.one(q, 5*time.Second)
 			}},
 		Test{ID: "SQS-FIFO-015", Title: "ContentBasedDeduplication can be enabled on an existing FIFO queue",

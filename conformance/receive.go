@@ -206,10 +206,10 @@ func init() {
 				q := c.Queue("vis", map[string]string{"VisibilityTimeout": "1"})
 				c.Send(q, "x")
 				m := c.one(q, 5*time.Second)
-				c.OK(c.cmv(q, m.ReceiptHandle, 4), "ChangeMessageVisibility 4")
+				c.OK(c.cmv(q, m.ReceiptHandle, 6), "ChangeMessageVisibility 6")
 				c.Advance(1500 * time.Millisecond)
 				c.none(q, "still in flight after the original timeout")
-				c.Advance(3 * time.Second)
+				c.Advance(5 * time.Second)
 				c.one(q, 5*time.Second)
 			}},
 		Test{ID: "SQS-VIS-006", Title: "ChangeMessageVisibility above 43200 seconds fails with InvalidParameterValue",
@@ -313,17 +313,17 @@ func init() {
 		Test{ID: "SQS-DELAY-001", Title: "A per-message DelaySeconds hides the message until it passes",
 			Doc: timerDoc, Run: func(c *C) {
 				q := c.Queue("delay", nil)
-				c.Send(q, "x", func(in *sqs.SendMessageInput) { in.DelaySeconds = 2 })
+				c.Send(q, "x", func(in *sqs.SendMessageInput) { in.DelaySeconds = 4 }) // seconds of margin for a loaded peer
 				c.none(q, "delayed")
-				c.Advance(2500 * time.Millisecond)
+				c.Advance(4500 * time.Millisecond)
 				c.one(q, 5*time.Second)
 			}},
 		Test{ID: "SQS-DELAY-002", Title: "The queue's DelaySeconds delays every message",
 			Doc: delayDoc, Run: func(c *C) {
-				q := c.Queue("delay", map[string]string{"DelaySeconds": "2"})
+				q := c.Queue("delay", map[string]string{"DelaySeconds": "4"})
 				c.Send(q, "x")
 				c.none(q, "delayed")
-				c.Advance(2500 * time.Millisecond)
+				c.Advance(4500 * time.Millisecond)
 				c.one(q, 5*time.Second)
 			}},
 		Test{ID: "SQS-DELAY-003", Title: "ApproximateNumberOfMessagesDelayed counts delayed messages",

@@ -374,11 +374,11 @@ var scenarios = []scenario{
 		d.Do(counts("v")).Eventually(10 * time.Second).Approx(0)
 	}},
 	{"visibility/timeout-expires", func(d *differential.D) {
-		d.Queue("ve", map[string]string{"VisibilityTimeout": "2"})
+		d.Queue("ve", map[string]string{"VisibilityTimeout": "4"}) // seconds of margin for a loaded peer
 		d.Do(send("ve", "x")).Exact()
 		d.Do(recv("ve", 1)).Exact()
 		d.Do(recv("ve", 1)).Exact() // in flight: nothing
-		d.Advance(2100 * time.Millisecond)
+		d.Advance(4100 * time.Millisecond)
 		// Peers make an expired message visible again a little late: wait for it (read-only
 		// step, retried), then receive it (again a moment later if the peer's count ran ahead
 		// of its receive).
@@ -396,10 +396,10 @@ var scenarios = []scenario{
 	// ---- delay ----
 	{"delay/per-message", func(d *differential.D) {
 		d.Queue("dl", nil)
-		d.Do(send("dl", "later", func(in *sqs.SendMessageInput) { in.DelaySeconds = 2 })).Exact()
+		d.Do(send("dl", "later", func(in *sqs.SendMessageInput) { in.DelaySeconds = 4 })).Exact()
 		d.Do(recv("dl", 1)).Exact()
 		d.Do(counts("dl")).Approx(0)
-		d.Advance(2100 * time.Millisecond)
+		d.Advance(4100 * time.Millisecond)
 		d.Do(counts("dl")).Eventually(10 * time.Second).Approx(0)
 		d.Do(recvArriving("dl", 1)).Exact()
 	}},
