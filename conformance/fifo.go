@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -191,11 +192,8 @@ func init() {
 			}},
 		Test{ID: "SQS-FIFO-014", Title: "The queue's DelaySeconds delays FIFO messages",
 			Doc: delayDoc, Run: func(c *C) {
-				q := c.FIFOQueue("qdelay", map[string]string{"DelaySeconds": "4"})
-				c.Send(q, "x")
-				c.none(q, "delayed")
-				c.Advance(4500 * time.Millisecond)
-				c.one(q, 5*time.Second)
+				q := c.FIFOQueue("qdelay", map[string]string{"DelaySeconds": strconv.Itoa(testDelaySeconds)})
+				delayedThenDelivered(c, q)
 			}},
 		Test{ID: "SQS-FIFO-015", Title: "ContentBasedDeduplication can be enabled on an existing FIFO queue",
 			Doc: setAttrsDoc, Run: func(c *C) {

@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -313,18 +314,12 @@ func init() {
 		Test{ID: "SQS-DELAY-001", Title: "A per-message DelaySeconds hides the message until it passes",
 			Doc: timerDoc, Run: func(c *C) {
 				q := c.Queue("delay", nil)
-				c.Send(q, "x", func(in *sqs.SendMessageInput) { in.DelaySeconds = 4 }) // seconds of margin for a loaded peer
-				c.none(q, "delayed")
-				c.Advance(4500 * time.Millisecond)
-				c.one(q, 5*time.Second)
+				delayedThenDelivered(c, q, func(in *sqs.SendMessageInput) { in.DelaySeconds = testDelaySeconds })
 			}},
 		Test{ID: "SQS-DELAY-002", Title: "The queue's DelaySeconds delays every message",
 			Doc: delayDoc, Run: func(c *C) {
-				q := c.Queue("delay", map[string]string{"DelaySeconds": "4"})
-				c.Send(q, "x")
-				c.none(q, "delayed")
-				c.Advance(4500 * time.Millisecond)
-				c.one(q, 5*time.Second)
+				q := c.Queue("delay", map[string]string{"DelaySeconds": strconv.Itoa(testDelaySeconds)})
+				delayedThenDelivered(c, q)
 			}},
 		Test{ID: "SQS-DELAY-003", Title: "ApproximateNumberOfMessagesDelayed counts delayed messages",
 			Doc: delayDoc, Run: func(c *C) {
@@ -388,13 +383,7 @@ func init() {
 					done <- out.Messages
 				}()
 				c.WaitForPollers(1)
-				c.Send(q, "wake")
-				select {
-				case msgs := <-done:
-					assert.Equal(c, []string{"wake"}, bodies(msgs))
-				case <-time.After(15 * time.Second):
-					c.Fatalf("long poll did not return after a send")
-				}
+				wakeWithSend(c, q, done)
 			}},
 		Test{ID: "SQS-POLL-002", Title: "A long poll on an empty queue waits WaitTimeSeconds and returns no messages",
 			Doc: pollDoc, Run: func(c *C) {
@@ -446,13 +435,7 @@ func init() {
 					c.Fatalf("receive returned at once: not a long poll")
 				case <-time.After(200 * time.Millisecond):
 				}
-				c.Send(q, "wake")
-				select {
-				case msgs := <-done:
-					assert.Equal(c, []string{"wake"}, bodies(msgs))
-				case <-time.After(15 * time.Second):
-					c.Fatalf("long poll did not return after a send")
-				}
+				wakeWithSend(c, q, done)
 			}},
 		Test{ID: "SQS-POLL-004", Title: "A long poll returns messages already in the queue at once",
 			Doc: pollDoc, Run: func(c *C) {
@@ -495,4 +478,28 @@ func init() {
 				}
 			}},
 	)
+}
+
+// testDelaySeconds is the delay of the tests that check a delayed message stays hidden: long
+// enough that a loaded peer, whose clock is real, is still within it when the test looks.
+const testDelaySeconds = 4
+
+// delayedThenDelivered sends "x" to q, delayed testDelaySeconds (by the queue or by edit), and
+// checks that it is hidden at first and delivered once the delay has passed.
+func delayedThenDelivered(c *C, q string, edit ...func(*sqs.SendMessageInput)) {
+	c.Send(q, "x", edit...)
+	c.none(q, "delayed")
+	c.Advance(testDelaySeconds*time.Second + 500*time.Millisecond)
+	c.one(q, 5*time.Second)
+}
+
+// wakeWithSend sends "wake" to q and checks that the long poll waiting on done returns it.
+func wakeWithSend(c *C, q string, done <-chan []types.Message) {
+	c.Send(q, "wake")
+	select {
+	case msgs := <-done:
+		assert.Equal(c, []string{"wake"}, bodies(msgs))
+	case <-time.After(15 * time.Second):
+		c.Fatalf("long poll did not return after a send")
+	}
 }
