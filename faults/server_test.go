@@ -45,6 +45,14 @@ type srvEnv struct {
 
 // newSrvEnv starts the server; a non-nil plan is put on the client as middleware, on the
 // server's clock (windows, buckets, held messages) and sleeping on it (latency).
+// blockUntil waits, for at most 10 s, until n timers are pending on the manual clock.
+func (e *srvEnv) blockUntil(n int) {
+	e.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	require.NoError(e.t, e.clk.BlockUntil(ctx, n), "waiting for %d pending timers", n)
+}
+
 func newSrvEnv(t *testing.T, p *faults.Plan) *srvEnv {
 	t.Helper()
 	clk := sqsmock.NewManualClock(srvEpoch)
@@ -208,7 +216,7 @@ func TestClientLatencyAgainstTheMockServer(t *testing.T) {
 		_, err := e.send("late")
 		done <- err
 	}()
-	e.clk.WaitForTimers(1)
+	e.blockUntil(1)
 	e.clk.Advance(2 * time.Second)
 	select {
 	case err := <-done:

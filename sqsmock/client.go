@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"sync/atomic"
 
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/smithy-go"
@@ -17,24 +18,49 @@ import (
 	"github.com/sqsharness/sqsharness/internal/sqserr"
 )
 
-// Client is the in-process client of a Mock. It has exactly the method set of *sqs.Client;
-// optFns are accepted for compatibility and ignored (there is no transport to configure).
-// Client-side validation and error values are the SDK's own.
+// Client is the in-process client of a Mock. It has exactly the method set of *sqs.Client and
+// keeps its contract: the SDK's client-side validation, its error values, and its retries. By
+// default it retries as *sqs.Client does (the standard retryer: 3 attempts, the same retryable
+// codes and status classes, the same retry quota); the Retryer, RetryMode and RetryMaxAttempts
+// given to Mock.Client or to a single call are honoured as the SDK honours them, and
+// RetryMaxAttempts = 1 turns retries off. Backoff waits on the mock's clock: real time with the
+// real clock (so the bubble's fake time inside testing/synctest), none with a ManualClock, which
+// moves only when the test moves it.
+//
+// Other sqs.Options (endpoint, HTTP client, APIOptions middleware such as faults.WithPlan) have
+// nothing to act on in process and are ignored; Mock.SDKClient gives a real *sqs.Client on the
+// mock, without a socket, for code that needs them.
 type Client struct {
 	m *Mock
 	// server is set for the client behind the HTTP front door: requests there were validated by
 	// the sender's SDK, if at all, and the engine reports what is missing as SQS does.
 	server bool
+	// options are the client's sqs.Options as sqs.New resolves them (Retryer set).
+	options sqs.Options
+	// attempt is the SDK's own retry loop over options.Retryer, backing off on the mock's clock.
+	attempt *retry.Attempt
+	// custom: the client was given options, so every call runs the SDK's retry loop.
+	custom bool
+	// looped: a call ran the retry loop once, so its retry quota may be short of full and every
+	// later call runs the loop too (a success refunds the quota).
+	looped atomic.Bool
 }
 
 var _ API = (*Client)(nil)
 
+// newClient returns an in-process client with options resolved as sqs.New resolves them.
+func newClient(m *Mock, optFns []func(*sqs.Options)) *Client {
+	o := sqs.New(sqs.Options{Region: m.cfg.region}, optFns...).Options()
+	return &Client{m: m, options: o, attempt: m.newAttempt(o.Retryer), custom: len(optFns) > 0}
+}
+
 var requestIDs atomic.Uint64
 
-// invoke runs one operation as the real client would: validate, apply faults, call, record,
-// wrap errors.
-func invoke[I, O any](ctx context.Context, c *Client, op string, in *I, call func(context.Context, *I) (*O, error)) (*O, error) {
+// invoke runs one operation as the real client would: validate, then attempt under the SDK's
+// retry loop, each attempt facing the fault plan and the engine, and wrap the final error.
+func invoke[I, O any](ctx context.Context, c *Client, op string, in *I, optFns []func(*sqs.Options), call func(context.Context, *I) (*O, error)) (*O, error) {
 	m := c.m
+	m.checkBubble()
 	if in == nil {
 		in = new(I)
 	}
@@ -49,13 +75,30 @@ func invoke[I, O any](ctx context.Context, c *Client, op string, in *I, call fun
 		m.record(op, in, nil, err)
 		return nil, &smithy.OperationError{ServiceID: sqs.ServiceID, OperationName: op, Err: err}
 	}
-	out, o, err := apply(ctx, m, op, in, call)
-	if o.transport != "" {
-		return nil, &smithy.OperationError{ServiceID: sqs.ServiceID, OperationName: op,
-			Err: &smithyhttp.RequestSendError{Err: transportError(o.transport, queueURLOf(in))}}
+	var (
+		out *O
+		err error
+	)
+	if attempt := c.attemptFor(optFns); attempt == nil {
+		out, err = attemptOnce(ctx, m, op, in, call)
+	} else {
+		out, err = retried(ctx, attempt, func(ctx context.Context) (*O, error) { return attemptOnce(ctx, m, op, in, call) })
 	}
 	if err != nil {
-		return nil, wrapError(op, err)
+		return nil, &smithy.OperationError{ServiceID: sqs.ServiceID, OperationName: op, Err: err}
+	}
+	return out, nil
+}
+
+// attemptOnce is one attempt: the request meets the fault plan and the engine, and fails as the
+// SDK reports a failed attempt (a transport error, or the API error in its HTTP response).
+func attemptOnce[I, O any](ctx context.Context, m *Mock, op string, in *I, call func(context.Context, *I) (*O, error)) (*O, error) {
+	out, o, err := apply(ctx, m, op, in, call)
+	if o.transport != "" {
+		return nil, &smithyhttp.RequestSendError{Err: transportError(o.transport, queueURLOf(in))}
+	}
+	if err != nil {
+		return nil, responseError(err)
 	}
 	return out, nil
 }
@@ -65,6 +108,7 @@ func invoke[I, O any](ctx context.Context, c *Client, op string, in *I, call fun
 func serve[I, O any](ctx context.Context, m *Mock, op string, in *I, call func(context.Context, *I) (*O, error)) (*O, error) {
 	out, o, err := apply(ctx, m, op, in, call)
 	if o.transport != "" {
+		noteTransportFault(ctx, o.transport)
 		panic(http.ErrAbortHandler) // net/http closes the connection without a response
 	}
 	return out, err
@@ -93,9 +137,10 @@ func queueURLOf(in any) string {
 	return ""
 }
 
-// wrapError wraps an engine error exactly as the SDK wraps a service error: the API error inside
-// an *awshttp.ResponseError (with the HTTP status and a request id) inside a *smithy.OperationError.
-func wrapError(op string, err error) error {
+// responseError wraps an engine error as the SDK's deserializers wrap a service error: the API
+// error inside an *awshttp.ResponseError with the HTTP status and a request id. A call cancelled
+// in flight is a response error with no response around a *smithy.CanceledError.
+func responseError(err error) error {
 	var se *sqserr.Error
 	switch {
 	case errors.As(err, &se):
@@ -104,126 +149,125 @@ func wrapError(op string, err error) error {
 			StatusCode: se.Status, Status: strconv.Itoa(se.Status) + " " + http.StatusText(se.Status),
 			Header: http.Header{"X-Amzn-Requestid": {id}, "X-Amzn-Query-Error": {se.QueryErrorHeader()}},
 		}}
-		err = &awshttp.ResponseError{ResponseError: &smithyhttp.ResponseError{Response: resp, Err: se.APIError()}, RequestID: id}
+		return &awshttp.ResponseError{ResponseError: &smithyhttp.ResponseError{Response: resp, Err: se.APIError()}, RequestID: id}
 	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
-		// A call cancelled while in flight: the SDK reports a response error with no response.
 		resp := &smithyhttp.Response{Response: &http.Response{Header: http.Header{}}}
-		err = &awshttp.ResponseError{ResponseError: &smithyhttp.ResponseError{Response: resp, Err: &smithy.CanceledError{Err: err}}}
+		return &awshttp.ResponseError{ResponseError: &smithyhttp.ResponseError{Response: resp, Err: &smithy.CanceledError{Err: err}}}
 	}
-	return &smithy.OperationError{ServiceID: sqs.ServiceID, OperationName: op, Err: err}
+	return err
 }
 
 // AddPermission adds a permission statement to the queue's policy.
-func (c *Client) AddPermission(ctx context.Context, in *sqs.AddPermissionInput, _ ...func(*sqs.Options)) (*sqs.AddPermissionOutput, error) {
-	return invoke(ctx, c, "AddPermission", in, c.m.engine.AddPermission)
+func (c *Client) AddPermission(ctx context.Context, in *sqs.AddPermissionInput, optFns ...func(*sqs.Options)) (*sqs.AddPermissionOutput, error) {
+	return invoke(ctx, c, "AddPermission", in, optFns, c.m.engine.AddPermission)
 }
 
 // CancelMessageMoveTask cancels a running message move task.
-func (c *Client) CancelMessageMoveTask(ctx context.Context, in *sqs.CancelMessageMoveTaskInput, _ ...func(*sqs.Options)) (*sqs.CancelMessageMoveTaskOutput, error) {
-	return invoke(ctx, c, "CancelMessageMoveTask", in, c.m.engine.CancelMessageMoveTask)
+func (c *Client) CancelMessageMoveTask(ctx context.Context, in *sqs.CancelMessageMoveTaskInput, optFns ...func(*sqs.Options)) (*sqs.CancelMessageMoveTaskOutput, error) {
+	return invoke(ctx, c, "CancelMessageMoveTask", in, optFns, c.m.engine.CancelMessageMoveTask)
 }
 
 // ChangeMessageVisibility changes the visibility timeout of a received message.
-func (c *Client) ChangeMessageVisibility(ctx context.Context, in *sqs.ChangeMessageVisibilityInput, _ ...func(*sqs.Options)) (*sqs.ChangeMessageVisibilityOutput, error) {
-	return invoke(ctx, c, "ChangeMessageVisibility", in, c.m.engine.ChangeMessageVisibility)
+func (c *Client) ChangeMessageVisibility(ctx context.Context, in *sqs.ChangeMessageVisibilityInput, optFns ...func(*sqs.Options)) (*sqs.ChangeMessageVisibilityOutput, error) {
+	return invoke(ctx, c, "ChangeMessageVisibility", in, optFns, c.m.engine.ChangeMessageVisibility)
 }
 
 // ChangeMessageVisibilityBatch changes up to 10 visibility timeouts.
-func (c *Client) ChangeMessageVisibilityBatch(ctx context.Context, in *sqs.ChangeMessageVisibilityBatchInput, _ ...func(*sqs.Options)) (*sqs.ChangeMessageVisibilityBatchOutput, error) {
-	return invoke(ctx, c, "ChangeMessageVisibilityBatch", in, c.m.engine.ChangeMessageVisibilityBatch)
+func (c *Client) ChangeMessageVisibilityBatch(ctx context.Context, in *sqs.ChangeMessageVisibilityBatchInput, optFns ...func(*sqs.Options)) (*sqs.ChangeMessageVisibilityBatchOutput, error) {
+	return invoke(ctx, c, "ChangeMessageVisibilityBatch", in, optFns, c.m.engine.ChangeMessageVisibilityBatch)
 }
 
 // CreateQueue creates a queue (idempotent for equal attributes).
-func (c *Client) CreateQueue(ctx context.Context, in *sqs.CreateQueueInput, _ ...func(*sqs.Options)) (*sqs.CreateQueueOutput, error) {
-	return invoke(ctx, c, "CreateQueue", in, c.m.engine.CreateQueue)
+func (c *Client) CreateQueue(ctx context.Context, in *sqs.CreateQueueInput, optFns ...func(*sqs.Options)) (*sqs.CreateQueueOutput, error) {
+	return invoke(ctx, c, "CreateQueue", in, optFns, c.m.engine.CreateQueue)
 }
 
 // DeleteMessage deletes a received message.
-func (c *Client) DeleteMessage(ctx context.Context, in *sqs.DeleteMessageInput, _ ...func(*sqs.Options)) (*sqs.DeleteMessageOutput, error) {
-	return invoke(ctx, c, "DeleteMessage", in, c.m.engine.DeleteMessage)
+func (c *Client) DeleteMessage(ctx context.Context, in *sqs.DeleteMessageInput, optFns ...func(*sqs.Options)) (*sqs.DeleteMessageOutput, error) {
+	return invoke(ctx, c, "DeleteMessage", in, optFns, c.m.engine.DeleteMessage)
 }
 
 // DeleteMessageBatch deletes up to 10 received messages.
-func (c *Client) DeleteMessageBatch(ctx context.Context, in *sqs.DeleteMessageBatchInput, _ ...func(*sqs.Options)) (*sqs.DeleteMessageBatchOutput, error) {
-	return invoke(ctx, c, "DeleteMessageBatch", in, c.m.engine.DeleteMessageBatch)
+func (c *Client) DeleteMessageBatch(ctx context.Context, in *sqs.DeleteMessageBatchInput, optFns ...func(*sqs.Options)) (*sqs.DeleteMessageBatchOutput, error) {
+	return invoke(ctx, c, "DeleteMessageBatch", in, optFns, c.m.engine.DeleteMessageBatch)
 }
 
 // DeleteQueue deletes a queue and its messages.
-func (c *Client) DeleteQueue(ctx context.Context, in *sqs.DeleteQueueInput, _ ...func(*sqs.Options)) (*sqs.DeleteQueueOutput, error) {
-	return invoke(ctx, c, "DeleteQueue", in, c.m.engine.DeleteQueue)
+func (c *Client) DeleteQueue(ctx context.Context, in *sqs.DeleteQueueInput, optFns ...func(*sqs.Options)) (*sqs.DeleteQueueOutput, error) {
+	return invoke(ctx, c, "DeleteQueue", in, optFns, c.m.engine.DeleteQueue)
 }
 
 // GetQueueAttributes reports queue attributes.
-func (c *Client) GetQueueAttributes(ctx context.Context, in *sqs.GetQueueAttributesInput, _ ...func(*sqs.Options)) (*sqs.GetQueueAttributesOutput, error) {
-	return invoke(ctx, c, "GetQueueAttributes", in, c.m.engine.GetQueueAttributes)
+func (c *Client) GetQueueAttributes(ctx context.Context, in *sqs.GetQueueAttributesInput, optFns ...func(*sqs.Options)) (*sqs.GetQueueAttributesOutput, error) {
+	return invoke(ctx, c, "GetQueueAttributes", in, optFns, c.m.engine.GetQueueAttributes)
 }
 
 // GetQueueUrl returns a queue's URL by name.
-func (c *Client) GetQueueUrl(ctx context.Context, in *sqs.GetQueueUrlInput, _ ...func(*sqs.Options)) (*sqs.GetQueueUrlOutput, error) {
-	return invoke(ctx, c, "GetQueueUrl", in, c.m.engine.GetQueueUrl)
+func (c *Client) GetQueueUrl(ctx context.Context, in *sqs.GetQueueUrlInput, optFns ...func(*sqs.Options)) (*sqs.GetQueueUrlOutput, error) {
+	return invoke(ctx, c, "GetQueueUrl", in, optFns, c.m.engine.GetQueueUrl)
 }
 
 // ListDeadLetterSourceQueues lists the queues that use a queue as their dead-letter queue.
-func (c *Client) ListDeadLetterSourceQueues(ctx context.Context, in *sqs.ListDeadLetterSourceQueuesInput, _ ...func(*sqs.Options)) (*sqs.ListDeadLetterSourceQueuesOutput, error) {
-	return invoke(ctx, c, "ListDeadLetterSourceQueues", in, c.m.engine.ListDeadLetterSourceQueues)
+func (c *Client) ListDeadLetterSourceQueues(ctx context.Context, in *sqs.ListDeadLetterSourceQueuesInput, optFns ...func(*sqs.Options)) (*sqs.ListDeadLetterSourceQueuesOutput, error) {
+	return invoke(ctx, c, "ListDeadLetterSourceQueues", in, optFns, c.m.engine.ListDeadLetterSourceQueues)
 }
 
 // ListMessageMoveTasks lists a source queue's recent message move tasks.
-func (c *Client) ListMessageMoveTasks(ctx context.Context, in *sqs.ListMessageMoveTasksInput, _ ...func(*sqs.Options)) (*sqs.ListMessageMoveTasksOutput, error) {
-	return invoke(ctx, c, "ListMessageMoveTasks", in, c.m.engine.ListMessageMoveTasks)
+func (c *Client) ListMessageMoveTasks(ctx context.Context, in *sqs.ListMessageMoveTasksInput, optFns ...func(*sqs.Options)) (*sqs.ListMessageMoveTasksOutput, error) {
+	return invoke(ctx, c, "ListMessageMoveTasks", in, optFns, c.m.engine.ListMessageMoveTasks)
 }
 
 // ListQueueTags lists a queue's tags.
-func (c *Client) ListQueueTags(ctx context.Context, in *sqs.ListQueueTagsInput, _ ...func(*sqs.Options)) (*sqs.ListQueueTagsOutput, error) {
-	return invoke(ctx, c, "ListQueueTags", in, c.m.engine.ListQueueTags)
+func (c *Client) ListQueueTags(ctx context.Context, in *sqs.ListQueueTagsInput, optFns ...func(*sqs.Options)) (*sqs.ListQueueTagsOutput, error) {
+	return invoke(ctx, c, "ListQueueTags", in, optFns, c.m.engine.ListQueueTags)
 }
 
 // ListQueues lists queue URLs.
-func (c *Client) ListQueues(ctx context.Context, in *sqs.ListQueuesInput, _ ...func(*sqs.Options)) (*sqs.ListQueuesOutput, error) {
-	return invoke(ctx, c, "ListQueues", in, c.m.engine.ListQueues)
+func (c *Client) ListQueues(ctx context.Context, in *sqs.ListQueuesInput, optFns ...func(*sqs.Options)) (*sqs.ListQueuesOutput, error) {
+	return invoke(ctx, c, "ListQueues", in, optFns, c.m.engine.ListQueues)
 }
 
 // PurgeQueue deletes every message in a queue.
-func (c *Client) PurgeQueue(ctx context.Context, in *sqs.PurgeQueueInput, _ ...func(*sqs.Options)) (*sqs.PurgeQueueOutput, error) {
-	return invoke(ctx, c, "PurgeQueue", in, c.m.engine.PurgeQueue)
+func (c *Client) PurgeQueue(ctx context.Context, in *sqs.PurgeQueueInput, optFns ...func(*sqs.Options)) (*sqs.PurgeQueueOutput, error) {
+	return invoke(ctx, c, "PurgeQueue", in, optFns, c.m.engine.PurgeQueue)
 }
 
 // ReceiveMessage receives up to 10 messages, long polling when asked to.
-func (c *Client) ReceiveMessage(ctx context.Context, in *sqs.ReceiveMessageInput, _ ...func(*sqs.Options)) (*sqs.ReceiveMessageOutput, error) {
-	return invoke(ctx, c, "ReceiveMessage", in, c.m.engine.ReceiveMessage)
+func (c *Client) ReceiveMessage(ctx context.Context, in *sqs.ReceiveMessageInput, optFns ...func(*sqs.Options)) (*sqs.ReceiveMessageOutput, error) {
+	return invoke(ctx, c, "ReceiveMessage", in, optFns, c.m.engine.ReceiveMessage)
 }
 
 // RemovePermission removes a permission statement from the queue's policy.
-func (c *Client) RemovePermission(ctx context.Context, in *sqs.RemovePermissionInput, _ ...func(*sqs.Options)) (*sqs.RemovePermissionOutput, error) {
-	return invoke(ctx, c, "RemovePermission", in, c.m.engine.RemovePermission)
+func (c *Client) RemovePermission(ctx context.Context, in *sqs.RemovePermissionInput, optFns ...func(*sqs.Options)) (*sqs.RemovePermissionOutput, error) {
+	return invoke(ctx, c, "RemovePermission", in, optFns, c.m.engine.RemovePermission)
 }
 
 // SendMessage sends a message.
-func (c *Client) SendMessage(ctx context.Context, in *sqs.SendMessageInput, _ ...func(*sqs.Options)) (*sqs.SendMessageOutput, error) {
-	return invoke(ctx, c, "SendMessage", in, c.m.engine.SendMessage)
+func (c *Client) SendMessage(ctx context.Context, in *sqs.SendMessageInput, optFns ...func(*sqs.Options)) (*sqs.SendMessageOutput, error) {
+	return invoke(ctx, c, "SendMessage", in, optFns, c.m.engine.SendMessage)
 }
 
 // SendMessageBatch sends up to 10 messages.
-func (c *Client) SendMessageBatch(ctx context.Context, in *sqs.SendMessageBatchInput, _ ...func(*sqs.Options)) (*sqs.SendMessageBatchOutput, error) {
-	return invoke(ctx, c, "SendMessageBatch", in, c.m.engine.SendMessageBatch)
+func (c *Client) SendMessageBatch(ctx context.Context, in *sqs.SendMessageBatchInput, optFns ...func(*sqs.Options)) (*sqs.SendMessageBatchOutput, error) {
+	return invoke(ctx, c, "SendMessageBatch", in, optFns, c.m.engine.SendMessageBatch)
 }
 
 // SetQueueAttributes changes queue attributes.
-func (c *Client) SetQueueAttributes(ctx context.Context, in *sqs.SetQueueAttributesInput, _ ...func(*sqs.Options)) (*sqs.SetQueueAttributesOutput, error) {
-	return invoke(ctx, c, "SetQueueAttributes", in, c.m.engine.SetQueueAttributes)
+func (c *Client) SetQueueAttributes(ctx context.Context, in *sqs.SetQueueAttributesInput, optFns ...func(*sqs.Options)) (*sqs.SetQueueAttributesOutput, error) {
+	return invoke(ctx, c, "SetQueueAttributes", in, optFns, c.m.engine.SetQueueAttributes)
 }
 
 // StartMessageMoveTask starts moving messages out of a dead-letter queue.
-func (c *Client) StartMessageMoveTask(ctx context.Context, in *sqs.StartMessageMoveTaskInput, _ ...func(*sqs.Options)) (*sqs.StartMessageMoveTaskOutput, error) {
-	return invoke(ctx, c, "StartMessageMoveTask", in, c.m.engine.StartMessageMoveTask)
+func (c *Client) StartMessageMoveTask(ctx context.Context, in *sqs.StartMessageMoveTaskInput, optFns ...func(*sqs.Options)) (*sqs.StartMessageMoveTaskOutput, error) {
+	return invoke(ctx, c, "StartMessageMoveTask", in, optFns, c.m.engine.StartMessageMoveTask)
 }
 
 // TagQueue adds tags to a queue.
-func (c *Client) TagQueue(ctx context.Context, in *sqs.TagQueueInput, _ ...func(*sqs.Options)) (*sqs.TagQueueOutput, error) {
-	return invoke(ctx, c, "TagQueue", in, c.m.engine.TagQueue)
+func (c *Client) TagQueue(ctx context.Context, in *sqs.TagQueueInput, optFns ...func(*sqs.Options)) (*sqs.TagQueueOutput, error) {
+	return invoke(ctx, c, "TagQueue", in, optFns, c.m.engine.TagQueue)
 }
 
 // UntagQueue removes tags from a queue.
-func (c *Client) UntagQueue(ctx context.Context, in *sqs.UntagQueueInput, _ ...func(*sqs.Options)) (*sqs.UntagQueueOutput, error) {
-	return invoke(ctx, c, "UntagQueue", in, c.m.engine.UntagQueue)
+func (c *Client) UntagQueue(ctx context.Context, in *sqs.UntagQueueInput, optFns ...func(*sqs.Options)) (*sqs.UntagQueueOutput, error) {
+	return invoke(ctx, c, "UntagQueue", in, optFns, c.m.engine.UntagQueue)
 }

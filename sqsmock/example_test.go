@@ -101,7 +101,7 @@ func ExampleNewManualClock() {
 }
 
 // A long poll blocked in ReceiveMessage returns when the manual clock passes its deadline.
-func ExampleManualClock_WaitForTimers() {
+func ExampleManualClock_BlockUntil() {
 	ctx := context.Background()
 	clk := sqsmock.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	m := sqsmock.New(sqsmock.WithClock(clk), sqsmock.WithQueue("q", nil))
@@ -112,7 +112,11 @@ func ExampleManualClock_WaitForTimers() {
 		out, _ := c.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(m.QueueURL("q")), WaitTimeSeconds: 20})
 		done <- len(out.Messages)
 	}()
-	clk.WaitForTimers(1) // the long poll is waiting
+	wait, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := clk.BlockUntil(wait, 1); err != nil { // the long poll is waiting
+		panic(err)
+	}
 	clk.Advance(20 * time.Second)
 	fmt.Println("messages:", <-done)
 	// Output:

@@ -153,7 +153,7 @@ func TestFaultLatency(t *testing.T) {
 			_, err := e.trySend("late")
 			done <- err
 		}()
-		e.clk.WaitForTimers(1)
+		e.blockUntil(1)
 		e.clk.Advance(4 * time.Second)
 		assert.Equal(t, 1, e.clk.Timers(), "still waiting after 4s")
 		assert.Empty(t, e.stored(), "not applied while waiting")
@@ -181,7 +181,7 @@ func TestFaultLatency(t *testing.T) {
 			_, err := e.c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(e.queue), MessageBody: aws.String("x")})
 			done <- err
 		}()
-		e.clk.WaitForTimers(1)
+		e.blockUntil(1)
 		cancel()
 		err := <-done
 		require.ErrorIs(t, err, context.Canceled)
@@ -198,7 +198,7 @@ func TestFaultLatency(t *testing.T) {
 					_, err := e.c.GetQueueAttributes(e.ctx, &sqs.GetQueueAttributesInput{QueueUrl: aws.String(e.queue)})
 					done <- err
 				}()
-				e.clk.WaitForTimers(1)
+				e.blockUntil(1)
 				e.clk.Advance(2 * time.Second)
 				require.NoError(t, <-done)
 			}
@@ -249,7 +249,7 @@ func TestFaultTransport(t *testing.T) {
 				done <- err
 			}()
 			if tt.wait > 0 {
-				e.clk.WaitForTimers(1)
+				e.blockUntil(1)
 				e.clk.Advance(tt.wait - time.Millisecond)
 				select {
 				case err := <-done:
@@ -398,7 +398,7 @@ func TestFaultDuplicateDelivery(t *testing.T) {
 			assert.NoError(t, err)
 			got <- out.Messages
 		}()
-		e.clk.WaitForTimers(1)
+		e.blockUntil(1)
 		e.clk.Advance(5 * time.Second)
 		msgs := <-got
 		require.Len(t, msgs, 1, "before the poll's 20s deadline")
@@ -711,7 +711,7 @@ func TestFaultInjectionsRecorded(t *testing.T) {
 		_, err := e.c.GetQueueUrl(e.ctx, &sqs.GetQueueUrlInput{QueueName: aws.String("jobs")})
 		assert.NoError(t, err)
 	}()
-	e.clk.WaitForTimers(1)
+	e.blockUntil(1)
 	e.clk.Advance(time.Second)
 	<-done
 

@@ -449,14 +449,14 @@ func TestFifoLongPollersAndGroupLock(t *testing.T) {
 			}
 		}()
 	}
-	e.clk.WaitForTimers(3)
+	e.blockUntil(3)
 	e.sendFifo(e.queue, "message-1", "1", "")
 	m1 := <-got
 	assert.Equal(t, "message-1", aws.ToString(m1.Body))
-	e.clk.WaitForTimers(2)
+	e.blockUntil(2)
 
 	e.sendFifo(e.queue, "message-2", "1", "")
-	e.clk.WaitForTimers(2) // woken by the send, both pollers found the group locked and wait again
+	e.blockUntil(2) // woken by the send, both pollers found the group locked and wait again
 	select {
 	case m := <-got:
 		t.Fatalf("received %q while the group is locked", aws.ToString(m.Body))

@@ -41,18 +41,30 @@ func newEnv(t *testing.T, opts ...sqsmock.Option) *env {
 	t.Helper()
 	clk := sqsmock.NewManualClock(epoch)
 	m := sqsmock.New(append([]sqsmock.Option{sqsmock.WithClock(clk)}, opts...)...)
-	e := &env{t: t, mock: m, c: m.Client(), clk: clk, ctx: context.Background(), acct: m.AccountID(), reg: m.Region(),
+	// One attempt, in process as over HTTP: the engine's answers reach the test unretried
+	// (retry_test.go tests the client's retries).
+	e := &env{t: t, mock: m, c: m.Client(noRetries), clk: clk, ctx: context.Background(), acct: m.AccountID(), reg: m.Region(),
 		base: "https://sqs." + m.Region() + ".amazonaws.com"}
 	if overHTTP {
 		srv, err := m.Start("127.0.0.1:0")
 		require.NoError(t, err)
 		t.Cleanup(func() { _ = srv.Close() })
-		// One attempt: the engine's answers reach the test as the SDK decodes them, unretried.
-		e.c = srv.SDKClient(func(o *sqs.Options) { o.RetryMaxAttempts = 1 })
+		e.c = srv.SDKClient(noRetries)
 		e.base = srv.URL
 	}
 	return e
 }
+
+// blockUntil waits, for at most 10 s, until n timers are pending on the manual clock.
+func (e *env) blockUntil(n int) {
+	e.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	require.NoError(e.t, e.clk.BlockUntil(ctx, n), "waiting for %d pending timers", n)
+}
+
+// noRetries makes a client make one attempt per call.
+func noRetries(o *sqs.Options) { o.RetryMaxAttempts = 1 }
 
 // newEnvQueue makes an env with one queue; a name ending in .fifo makes a FIFO queue.
 func newEnvQueue(t *testing.T, name string, attrs map[string]string) *env {

@@ -5,12 +5,23 @@
 // (*Mock).Client returns an in-process client with exactly the method set of aws-sdk-go-v2's
 // *sqs.Client (the API interface), so code written against API runs unchanged on the mock and on
 // real SQS. Errors are the SDK's own typed errors, wrapped as the real client wraps them.
-// A ManualClock lets a test jump over timeouts without sleeping.
+//
+// Time: concurrent code (consumers, heartbeats, pollers) is tested inside a testing/synctest
+// bubble with the default real clock: the bubble's fake time drives visibility timeouts, delays,
+// long polls, fault latency and retry backoff, and synctest.Wait knows when every goroutine is
+// blocked, so minutes of SQS time pass in milliseconds without a sleep. A Mock belongs to the
+// bubble it was made in: using it from outside that bubble panics at once with an explanation
+// (the bubble could not wait on it, and the test would hang). A ManualClock suits
+// single-goroutine, step-by-step tests and non-Go clients of the HTTP server.
 package sqsmock
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -19,6 +30,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/sqsharness/sqsharness/faults"
+	"github.com/sqsharness/sqsharness/internal/bubble"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/engine"
 )
 
@@ -29,6 +41,8 @@ type Mock struct {
 	engine *engine.Engine
 	client *Client
 	plan   atomic.Pointer[faults.Plan]
+	// bubbled: the mock was made inside a testing/synctest bubble.
+	bubbled bool
 
 	callsMu sync.Mutex
 	calls   []Call
@@ -43,10 +57,17 @@ type queueSpec struct {
 	tags  map[string]string
 }
 
+// redriveSpec is one WithDeadLetterQueue.
+type redriveSpec struct {
+	source, dlq     string
+	maxReceiveCount int
+}
+
 type config struct {
 	region, account, endpoint string
 	clock                     Clock
 	queues                    []queueSpec
+	redrives                  []redriveSpec
 	callLog                   int
 	maxQueues, maxMessages    int
 	plan                      *faults.Plan
@@ -70,6 +91,17 @@ func WithQueue(name string, attributes map[string]string) Option {
 	return func(c *config) { c.queues = append(c.queues, queueSpec{name: name, attrs: attributes}) }
 }
 
+// WithDeadLetterQueue makes dlq the dead-letter queue of source when the mock starts: source
+// gets a RedrivePolicy naming dlq's ARN (in the mock's region and account, so nothing is
+// hard-coded) with maxReceiveCount. A queue not also given with WithQueue is created without
+// attributes (FIFO when its name ends in .fifo). Queue options may come in any order: a
+// dead-letter queue is always created before the queues that redrive to it.
+func WithDeadLetterQueue(source, dlq string, maxReceiveCount int) Option {
+	return func(c *config) {
+		c.redrives = append(c.redrives, redriveSpec{source: source, dlq: dlq, maxReceiveCount: maxReceiveCount})
+	}
+}
+
 // WithTaggedQueue creates a queue with tags when the mock starts.
 func WithTaggedQueue(name string, attributes, tags map[string]string) Option {
 	return func(c *config) { c.queues = append(c.queues, queueSpec{name: name, attrs: attributes, tags: tags}) }
@@ -91,7 +123,7 @@ func New(opts ...Option) *Mock {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	m := &Mock{cfg: cfg}
+	m := &Mock{cfg: cfg, bubbled: bubble.Inside()}
 	clock := cfg.clock
 	m.engine = engine.New(engine.Config{
 		Region: cfg.region, AccountID: cfg.account, BaseURL: cfg.endpoint,
@@ -102,7 +134,7 @@ func New(opts ...Option) *Mock {
 		MaxQueues:    cfg.maxQueues,
 		MaxMessages:  cfg.maxMessages,
 	})
-	m.client = &Client{m: m}
+	m.client = newClient(m, nil)
 	if err := m.SetFaults(cfg.plan); err != nil {
 		panic(fmt.Errorf("sqsmock: fault plan: %w", err))
 	}
@@ -112,19 +144,106 @@ func New(opts ...Option) *Mock {
 	return m
 }
 
+// createQueues creates the start-up queues, each dead-letter queue before its sources.
 func (m *Mock) createQueues() error {
-	for _, q := range m.cfg.queues {
-		_, err := m.engine.CreateQueue(context.Background(), &sqs.CreateQueueInput{
-			QueueName: aws.String(q.name), Attributes: q.attrs, Tags: q.tags})
-		if err != nil {
-			return fmt.Errorf("sqsmock: creating queue %q: %w", q.name, err)
+	specs := m.startupQueues()
+	created := map[string]bool{}
+	for len(specs) > 0 {
+		next := specs[:0:0]
+		for _, q := range specs {
+			if dlq := dlqName(q.attrs["RedrivePolicy"]); dlq != "" && !created[dlq] && hasQueue(specs, dlq) {
+				next = append(next, q) // its dead-letter queue comes first
+				continue
+			}
+			_, err := m.engine.CreateQueue(context.Background(), &sqs.CreateQueueInput{
+				QueueName: aws.String(q.name), Attributes: q.attrs, Tags: q.tags})
+			if err != nil {
+				return fmt.Errorf("sqsmock: creating queue %q: %w", q.name, err)
+			}
+			created[q.name] = true
 		}
+		if len(next) == len(specs) { // dead-letter queues that redrive to each other
+			return fmt.Errorf("sqsmock: queues %v redrive to each other", names(next))
+		}
+		specs = next
 	}
 	return nil
 }
 
-// Client returns the in-process client: every operation of *sqs.Client, no network.
-func (m *Mock) Client() API { return m.client }
+// startupQueues is WithQueue's queues with WithDeadLetterQueue's policies and queues added.
+func (m *Mock) startupQueues() []queueSpec {
+	specs := slices.Clone(m.cfg.queues)
+	index := func(name string) int {
+		if i := slices.IndexFunc(specs, func(q queueSpec) bool { return q.name == name }); i >= 0 {
+			return i
+		}
+		var attrs map[string]string
+		if strings.HasSuffix(name, ".fifo") {
+			attrs = map[string]string{"FifoQueue": "true"}
+		}
+		specs = append(specs, queueSpec{name: name, attrs: attrs})
+		return len(specs) - 1
+	}
+	for _, r := range m.cfg.redrives {
+		index(r.dlq)
+		i := index(r.source)
+		attrs := maps.Clone(specs[i].attrs)
+		if attrs == nil {
+			attrs = map[string]string{}
+		}
+		policy, _ := json.Marshal(map[string]any{"deadLetterTargetArn": m.engine.ARN(r.dlq), "maxReceiveCount": r.maxReceiveCount})
+		attrs["RedrivePolicy"] = string(policy)
+		specs[i].attrs = attrs
+	}
+	return specs
+}
+
+// dlqName is the queue name a RedrivePolicy's deadLetterTargetArn ends in ("" if none).
+func dlqName(policy string) string {
+	var p struct {
+		Target string `json:"deadLetterTargetArn"`
+	}
+	if policy == "" || json.Unmarshal([]byte(policy), &p) != nil || p.Target == "" {
+		return ""
+	}
+	return p.Target[strings.LastIndexByte(p.Target, ':')+1:]
+}
+
+func hasQueue(specs []queueSpec, name string) bool {
+	return slices.ContainsFunc(specs, func(q queueSpec) bool { return q.name == name })
+}
+
+func names(specs []queueSpec) []string {
+	out := make([]string, len(specs))
+	for i, q := range specs {
+		out[i] = q.name
+	}
+	return out
+}
+
+// Client returns the in-process client: every operation of *sqs.Client, no network, retries as
+// the SDK makes them. optFns set the client's retry options (Retryer, RetryMode,
+// RetryMaxAttempts) as they would for sqs.New; with none, it returns the mock's shared client.
+func (m *Mock) Client(optFns ...func(*sqs.Options)) API {
+	if len(optFns) == 0 {
+		return m.client
+	}
+	return newClient(m, optFns)
+}
+
+// checkBubble panics when the mock is used from outside the testing/synctest bubble it was made
+// in (or made outside one and used inside): the bubble cannot wait on what it does not own, so
+// the call would hang until the test binary times out.
+func (m *Mock) checkBubble() {
+	if in := bubble.Inside(); in != m.bubbled {
+		where := "outside a testing/synctest bubble and used inside one"
+		if m.bubbled {
+			where = "inside a testing/synctest bubble and used outside it"
+		}
+		panic("sqsmock: this Mock was made " + where + "; a Mock belongs to the bubble it was made in, " +
+			"so make it inside the function given to synctest.Test (a bubble cannot wait on a mock it does not own, and the call would hang)")
+	}
+}
 
 // Region returns the mock's region.
 func (m *Mock) Region() string { return m.cfg.region }

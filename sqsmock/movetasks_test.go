@@ -77,7 +77,7 @@ func TestMoveTaskBasicWorkflow(t *testing.T) {
 	assert.Equal(t, "RUNNING", aws.ToString(running.Status))
 	assert.Equal(t, handle, aws.ToString(running.TaskHandle))
 
-	e.clk.WaitForTimers(1)
+	e.blockUntil(1)
 	e.clk.Advance(time.Second)
 	r := e.waitStatus(dlq, "COMPLETED")
 	assert.Equal(t, int64(2), r.ApproximateNumberOfMessagesMoved)
@@ -109,7 +109,7 @@ func TestMoveTaskDefaultDestination(t *testing.T) {
 	require.Len(t, e.mock.Messages(dlq), 4)
 
 	e.startTask(dlq, "", 0)
-	e.clk.WaitForTimers(1)
+	e.blockUntil(1)
 	e.clk.Advance(time.Second)
 	r := e.waitStatus(dlq, "COMPLETED")
 	assert.Equal(t, int64(4), r.ApproximateNumberOfMessagesMoved)
@@ -137,9 +137,9 @@ func TestMoveTaskRate(t *testing.T) {
 	dest := e.create("dest", nil)
 	handle := e.startTask(dlq, dest, 1)
 
-	e.clk.WaitForTimers(1)
+	e.blockUntil(1)
 	e.clk.Advance(2 * time.Second)
-	e.clk.WaitForTimers(1) // the task waits for its next slot: it has moved what was due
+	e.blockUntil(1) // the task waits for its next slot: it has moved what was due
 	r := e.lastTask(dlq)
 	assert.Equal(t, "RUNNING", aws.ToString(r.Status))
 	assert.Equal(t, int64(2), r.ApproximateNumberOfMessagesMoved)
@@ -149,7 +149,7 @@ func TestMoveTaskRate(t *testing.T) {
 	assert.Len(t, e.mock.Messages(dest), 2)
 
 	e.clk.Advance(3 * time.Second)
-	e.clk.WaitForTimers(1)
+	e.blockUntil(1)
 	assert.Equal(t, int64(5), e.lastTask(dlq).ApproximateNumberOfMessagesMoved)
 
 	out, err := e.c.CancelMessageMoveTask(e.ctx, &sqs.CancelMessageMoveTaskInput{TaskHandle: aws.String(handle)})
@@ -177,9 +177,9 @@ func TestMoveTaskDestinationDeleted(t *testing.T) {
 	dest := e.create("dest", nil)
 	destArn := e.arn(dest)
 	e.startTask(dlq, dest, 1)
-	e.clk.WaitForTimers(1)
+	e.blockUntil(1)
 	e.clk.Advance(3 * time.Second)
-	e.clk.WaitForTimers(1)
+	e.blockUntil(1)
 	_, err := e.c.DeleteQueue(e.ctx, &sqs.DeleteQueueInput{QueueUrl: aws.String(dest)})
 	require.NoError(t, err)
 	e.clk.Advance(time.Second)
@@ -269,7 +269,7 @@ func TestListMessageMoveTasks(t *testing.T) {
 	assert.Empty(t, out.Results)
 
 	first := e.startTask(dlq, dest, 0)
-	e.clk.WaitForTimers(1)
+	e.blockUntil(1)
 	e.clk.Advance(time.Second)
 	e.waitStatus(dlq, "COMPLETED")
 	e.clk.Advance(time.Second)

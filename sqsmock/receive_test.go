@@ -242,7 +242,7 @@ func TestLongPollWakesOnSend(t *testing.T) {
 		assert.NoError(t, err)
 		done <- out.Messages
 	}()
-	e.clk.WaitForTimers(1)
+	e.blockUntil(1)
 	e.send(e.queue, "wake")
 	msgs := <-done
 	require.Len(t, msgs, 1)
@@ -260,14 +260,14 @@ func TestLongPollReturnsAtDeadline(t *testing.T) {
 		assert.NoError(t, err)
 		done <- out.Messages
 	}()
-	e.clk.WaitForTimers(1)
+	e.blockUntil(1)
 	e.clk.Advance(9 * time.Second)
 	select {
 	case <-done:
 		t.Fatal("returned before its deadline")
 	default:
 	}
-	e.clk.WaitForTimers(1)
+	e.blockUntil(1)
 	e.clk.Advance(time.Second)
 	assert.Empty(t, <-done)
 }
@@ -283,7 +283,7 @@ func TestLongPollWakesWhenDelayedMessageBecomesVisible(t *testing.T) {
 		assert.NoError(t, err)
 		done <- out.Messages
 	}()
-	e.clk.WaitForTimers(1)
+	e.blockUntil(1)
 	e.clk.Advance(5 * time.Second)
 	msgs := <-done
 	require.Len(t, msgs, 1)
@@ -299,7 +299,7 @@ func TestLongPollContextCancel(t *testing.T) {
 		_, err := e.c.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(e.queue), WaitTimeSeconds: 20})
 		done <- err
 	}()
-	e.clk.WaitForTimers(1)
+	e.blockUntil(1)
 	cancel()
 	err := <-done
 	require.Error(t, err)
@@ -323,7 +323,7 @@ func TestLongPollEndsWhenQueueDeleted(t *testing.T) {
 		_, err := e.c.ReceiveMessage(e.ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(e.queue), WaitTimeSeconds: 20})
 		done <- err
 	}()
-	e.clk.WaitForTimers(1)
+	e.blockUntil(1)
 	_, err := e.c.DeleteQueue(e.ctx, &sqs.DeleteQueueInput{QueueUrl: aws.String(e.queue)})
 	require.NoError(t, err)
 	select {

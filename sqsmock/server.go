@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/sqsharness/sqsharness/faults"
+	"github.com/sqsharness/sqsharness/internal/bubble"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/reqctx"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/wire"
 )
@@ -185,7 +186,13 @@ func (s *Server) trackConn(c net.Conn, state http.ConnState) {
 }
 
 // Start serves the mock on addr ("127.0.0.1:0" picks a free port) until Shutdown or Close.
+// It refuses inside a testing/synctest bubble, which cannot wait on sockets: there,
+// (*Mock).SDKClient gives a real *sqs.Client on the mock's HTTP handler without one.
 func (m *Mock) Start(addr string, opts ...HandlerOption) (*Server, error) {
+	if m.bubbled || bubble.Inside() {
+		return nil, errors.New("sqsmock: Start called inside a testing/synctest bubble, which cannot wait on a socket " +
+			"(time would stop); use (*Mock).SDKClient for a real *sqs.Client on the mock without one")
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err

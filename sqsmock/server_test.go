@@ -124,9 +124,9 @@ func TestServerShutdownReleasesLongPolls(t *testing.T) {
 		out, rerr = c.ReceiveMessage(context.Background(), &sqs.ReceiveMessageInput{
 			QueueUrl: aws.String(srv.URL + "/000000000000/q"), WaitTimeSeconds: 20})
 	}()
-	clk.WaitForTimers(1) // the long poll is now blocked in the engine
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	require.NoError(t, clk.BlockUntil(ctx, 1)) // the long poll is now blocked in the engine
 	require.NoError(t, srv.Shutdown(ctx))
 	wg.Wait()
 	require.NoError(t, rerr)

@@ -92,10 +92,16 @@ func (e *Engine) AccountID() string { return e.cfg.AccountID }
 
 func (e *Engine) now() time.Time { return e.cfg.Now() }
 
+// ARN is the ARN a queue of that name has (or would have) in this engine's region and account.
+func (e *Engine) ARN(name string) string { return e.arn(name) }
+
 // arn builds a queue ARN.
 func (e *Engine) arn(name string) string {
 	return "arn:aws:sqs:" + e.cfg.Region + ":" + e.cfg.AccountID + ":" + name
 }
+
+// BaseURL is the scheme and host of queue URLs for requests that carry none.
+func (e *Engine) BaseURL() string { return strings.TrimRight(e.cfg.BaseURL, "/") }
 
 // queueURL builds the queue URL for the base URL of the request (or the configured one).
 func (e *Engine) queueURL(ctx context.Context, name string) string {

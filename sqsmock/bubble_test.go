@@ -1,0 +1,118 @@
+package sqsmock_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"github.com/aws/smithy-go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sqsharness/sqsharness/faults"
+	"github.com/sqsharness/sqsharness/sqsmock"
+)
+
+// A Mock made outside a bubble and used inside one would hang (the bubble cannot wait on its
+// queues); it panics at once instead, saying why.
+func TestMockMadeOutsideABubblePanicsInside(t *testing.T) {
+	m := sqsmock.New(sqsmock.WithQueue("jobs", nil))
+	synctest.Test(t, func(t *testing.T) {
+		defer func() {
+			r := recover()
+			require.NotNil(t, r, "using the mock in the bubble did not panic")
+			assert.Contains(t, r, "made outside a testing/synctest bubble and used inside one")
+			assert.Contains(t, r, "synctest.Test")
+		}()
+		_, _ = m.Client().ReceiveMessage(t.Context(), &sqs.ReceiveMessageInput{QueueUrl: aws.String(m.QueueURL("jobs")), WaitTimeSeconds: 20})
+	})
+}
+
+func TestMockMadeInABubblePanicsOutside(t *testing.T) {
+	var m *sqsmock.Mock
+	synctest.Test(t, func(t *testing.T) { m = sqsmock.New() })
+	assert.PanicsWithValue(t, "sqsmock: this Mock was made inside a testing/synctest bubble and used outside it; "+
+		"a Mock belongs to the bubble it was made in, so make it inside the function given to synctest.Test "+
+		"(a bubble cannot wait on a mock it does not own, and the call would hang)",
+		func() { _, _ = m.Client().ListQueues(context.Background(), &sqs.ListQueuesInput{}) })
+}
+
+// A bubble cannot wait on a socket, so Start refuses inside one and points at SDKClient.
+func TestStartRefusesInsideABubble(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		_, err := sqsmock.New().Start("127.0.0.1:0")
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "SDKClient")
+	})
+}
+
+// The real SDK client on the mock's handler works in a bubble: a 20 s long poll, a visibility
+// timeout, a retried connection reset and a plan's latency all take fake time only.
+func TestSDKClientInsideABubble(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		plan := faults.MustPlan(1,
+			faults.Rule{Name: "reset", Kind: faults.ResetBeforeApply, Operations: []string{"SendMessage"}, Probability: 1, Times: 1},
+			faults.Rule{Name: "slow", Kind: faults.Latency, Latency: 3 * time.Second, Operations: []string{"DeleteMessage"}, Probability: 1})
+		m := sqsmock.New(sqsmock.WithQueue("jobs", map[string]string{"VisibilityTimeout": "30"}), sqsmock.WithFaults(plan))
+		c := m.SDKClient()
+		ctx := t.Context()
+		url := aws.String(m.QueueURL("jobs"))
+
+		start := time.Now()
+		out, err := c.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: url, WaitTimeSeconds: 20})
+		require.NoError(t, err)
+		assert.Empty(t, out.Messages)
+		assert.Equal(t, 20*time.Second, time.Since(start))
+
+		_, err = c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: url, MessageBody: aws.String("hi")})
+		require.NoError(t, err, "the SDK retries the reset connection")
+		assert.Equal(t, 1, plan.Fired("reset"))
+
+		got, err := c.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: url})
+		require.NoError(t, err)
+		require.Len(t, got.Messages, 1)
+
+		// Hidden for its visibility timeout; a long poll gets it back 30 s later.
+		start = time.Now()
+		again, err := c.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: url, WaitTimeSeconds: 20,
+			MessageSystemAttributeNames: []types.MessageSystemAttributeName{"ApproximateReceiveCount"}})
+		require.NoError(t, err)
+		assert.Empty(t, again.Messages, "still hidden after a 20 s long poll")
+		again, err = c.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: url, WaitTimeSeconds: 20,
+			MessageSystemAttributeNames: []types.MessageSystemAttributeName{"ApproximateReceiveCount"}})
+		require.NoError(t, err)
+		require.Len(t, again.Messages, 1)
+		assert.Equal(t, 30*time.Second, time.Since(start))
+		assert.Equal(t, "2", again.Messages[0].Attributes["ApproximateReceiveCount"])
+
+		start = time.Now()
+		_, err = c.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: url, ReceiptHandle: again.Messages[0].ReceiptHandle})
+		require.NoError(t, err)
+		assert.Equal(t, 3*time.Second, time.Since(start), "the plan's latency, in fake time")
+		assert.Empty(t, m.Messages("jobs"))
+
+		// Queue URLs are the in-process client's.
+		q, err := c.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String("jobs")})
+		require.NoError(t, err)
+		assert.Equal(t, m.QueueURL("jobs"), aws.ToString(q.QueueUrl))
+	})
+}
+
+// A call cancelled while it long-polls fails as the SDK reports it over a socket.
+func TestSDKClientCancelledLongPoll(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m := sqsmock.New(sqsmock.WithQueue("jobs", nil))
+		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+		defer cancel()
+		_, err := m.SDKClient().ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(m.QueueURL("jobs")), WaitTimeSeconds: 20})
+		require.Error(t, err)
+		assert.True(t, errors.Is(err, context.DeadlineExceeded), "%v", err)
+		var ce *smithy.CanceledError
+		assert.ErrorAs(t, err, &ce)
+	})
+}
