@@ -16,21 +16,24 @@ import (
 )
 
 // backends are the two ways to reach the mock: its in-process client, and a real *sqs.Client
-// over HTTP to sqsmock's server. The fault plan runs inside the mock in both.
+// over HTTP to sqsmock's server. The fault plan runs inside the mock in both. The worker retries
+// throttling itself, so both clients are told not to (the SDK's retryer, which the in-process
+// client follows, would otherwise retry first).
 var backends = []struct {
 	name string
 	new  func(t *testing.T, clk *sqsmock.ManualClock, plan *faults.Plan) (sqsmock.API, *sqsmock.Mock)
 }{
 	{"in-process", func(t *testing.T, clk *sqsmock.ManualClock, plan *faults.Plan) (sqsmock.API, *sqsmock.Mock) {
 		m := sqsmock.New(sqsmock.WithClock(clk), sqsmock.WithFaults(plan))
-		return m.Client(), m
+		return m.Client(noSDKRetries), m
 	}},
 	{"over HTTP", func(t *testing.T, clk *sqsmock.ManualClock, plan *faults.Plan) (sqsmock.API, *sqsmock.Mock) {
 		srv := sqsmock.NewServer(t, sqsmock.WithClock(clk), sqsmock.WithFaults(plan))
-		// The worker retries throttling itself; the SDK's retryer would sleep in real time.
-		return srv.SDKClient(func(o *sqs.Options) { o.Retryer = aws.NopRetryer{} }), srv.Mock()
+		return srv.SDKClient(noSDKRetries), srv.Mock()
 	}},
 }
+
+func noSDKRetries(o *sqs.Options) { o.Retryer = aws.NopRetryer{} }
 
 // TestWorkerWithDLQ: on both backends, under the same seeded throttling, good messages are
 // handled exactly once and poison messages end in the DLQ after maxReceiveCount (3) receives,
