@@ -386,7 +386,7 @@ func (p *Plan) evaluate(t target, want func(Kind) bool, fire func(r *compiled) s
 		if r.Kind == Throttle && r.take(t.now) {
 			continue
 		}
-		if r.Probability > 0 && r.Probability < 1 && r.rng.Float64() >= r.Probability {
+		if r.Probability < 1 && r.rng.Float64() >= r.Probability {
 			continue
 		}
 		r.fired++
