@@ -221,3 +221,26 @@ func TestLoad(t *testing.T) {
 	_, err := faults.Load(filepath.Join(dir, "missing.json"))
 	assert.Error(t, err)
 }
+
+func TestInjectionEncoding(t *testing.T) {
+	at := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+	full := faults.Injection{Rule: "r", Kind: faults.LostDelete, Operation: "DeleteMessageBatch", Queue: "q",
+		MessageID: "m-1", EntryID: "e-1", Detail: "lost", Time: at}
+	j, err := json.Marshal(full)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"rule":"r","kind":"lost-delete","operation":"DeleteMessageBatch","queue":"q","messageId":"m-1",
+		"entryId":"e-1","detail":"lost","time":"2025-01-02T03:04:05Z"}`, string(j))
+	var back faults.Injection
+	require.NoError(t, json.Unmarshal(j, &back))
+	assert.Equal(t, full, back)
+
+	j, err = json.Marshal(faults.Injection{Rule: "r", Kind: faults.Error, Operation: "ListQueues", Time: at})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"rule":"r","kind":"error","operation":"ListQueues","time":"2025-01-02T03:04:05Z"}`, string(j),
+		"empty optional fields are omitted")
+
+	y, err := yaml.Marshal(full)
+	require.NoError(t, err)
+	assert.Contains(t, string(y), "messageId: m-1\n")
+	assert.Contains(t, string(y), "entryId: e-1\n")
+}

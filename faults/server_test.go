@@ -424,7 +424,7 @@ func TestServerPlacementOverTheAdminEndpoint(t *testing.T) {
 			require.Equal(t, http.StatusOK, status)
 			inj, _ := body["injections"].([]any)
 			require.Len(t, inj, tt.reached-1, "every attempt but the last was faulted: %v", body)
-			assert.Equal(t, "thr", inj[0].(map[string]any)["Rule"])
+			assert.Equal(t, "thr", inj[0].(map[string]any)["rule"])
 
 			status, _ = admin(t, e.srv, http.MethodDelete, "", "")
 			require.Equal(t, http.StatusOK, status)
