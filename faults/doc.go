@@ -6,6 +6,11 @@
 // optionally a message (body substring or regular expression, attribute values); it fires with
 // a probability, at most Times times, after the first After matches, inside a window measured
 // on the plan's Clock. Its Kind says what happens. Every firing is recorded as an Injection.
+//
+// A probability is in (0, 1]. A Go Rule states it (Probability: 1 fires on every match); a rule
+// with Probability 0, the zero value, is rejected rather than read as "always" or "never". In a
+// plan file an omitted probability means 1 and an explicit 0 is the same error.
+//
 // Plans are Go values, or JSON/YAML files (ParseJSON, ParseYAML, Load):
 //
 //	seed: 42
@@ -16,7 +21,7 @@
 //	    operations: [SendMessage]
 //	    queue: "orders-*"
 //	    probability: 0.2
-//	  - kind: latency
+//	  - kind: latency # no probability: every match
 //	    latency: 250ms
 //	    jitter: 50ms
 //

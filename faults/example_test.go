@@ -16,13 +16,14 @@ import (
 // A plan as Go values: the second and third sends to queues named orders-* are throttled.
 func ExamplePlan() {
 	plan := faults.MustPlan(42, faults.Rule{
-		Name:       "throttle-orders",
-		Kind:       faults.Error,
-		ErrorCode:  "RequestThrottled",
-		Operations: []string{"SendMessage"},
-		Queue:      "orders-*",
-		After:      1,
-		Times:      2,
+		Name:        "throttle-orders",
+		Kind:        faults.Error,
+		ErrorCode:   "RequestThrottled",
+		Operations:  []string{"SendMessage"},
+		Queue:       "orders-*",
+		After:       1,
+		Times:       2,
+		Probability: 1,
 	})
 	call := faults.Call{Operation: "SendMessage", QueueURL: "https://sqs.eu-west-1.amazonaws.com/123456789012/orders-eu"}
 	for i := 1; i <= 4; i++ {
@@ -49,7 +50,7 @@ rules:
   - name: slow-receives
     kind: latency
     operations: [ReceiveMessage]
-    latency: 250ms
+    latency: 250ms # no probability: every match
   - name: lose-deletes
     kind: lost-delete
     probability: 0.1
@@ -63,7 +64,7 @@ rules:
 	}
 	fmt.Println(plan.Decide(faults.Call{Operation: "ReceiveMessage", QueueURL: "q"}).Latency)
 	// Output:
-	// slow-receives latency [ReceiveMessage] 250ms 0
+	// slow-receives latency [ReceiveMessage] 250ms 1
 	// lose-deletes lost-delete [] 0s 0.1
 	// 250ms
 }
@@ -71,8 +72,8 @@ rules:
 // The engine hook: the mock asks once per operation and once per message.
 func ExamplePlan_DecideMessage() {
 	plan := faults.MustPlan(1,
-		faults.Rule{Kind: faults.PartialBatchFailure, EntryIDs: []string{"2"}, ErrorCode: "InternalError"},
-		faults.Rule{Kind: faults.DuplicateDelivery, Delay: 30 * time.Second},
+		faults.Rule{Kind: faults.PartialBatchFailure, EntryIDs: []string{"2"}, ErrorCode: "InternalError", Probability: 1},
+		faults.Rule{Kind: faults.DuplicateDelivery, Delay: 30 * time.Second, Probability: 1},
 	)
 	batch := faults.Call{Operation: "SendMessageBatch", QueueName: "jobs"}
 	for _, id := range []string{"1", "2"} {
@@ -95,8 +96,8 @@ func ExampleNewMiddleware() {
 	queue := server.queueURL("orders")
 
 	plan := faults.MustPlan(1,
-		faults.Rule{Name: "throttled", Kind: faults.Error, ErrorCode: "RequestThrottled", Times: 1}, // attempt 1
-		faults.Rule{Name: "reset", Kind: faults.ResetAfterApply, Times: 1},                          // attempt 2
+		faults.Rule{Name: "throttled", Kind: faults.Error, ErrorCode: "RequestThrottled", Times: 1, Probability: 1}, // attempt 1
+		faults.Rule{Name: "reset", Kind: faults.ResetAfterApply, Times: 1, Probability: 1},                          // attempt 2
 	)
 	mw, err := faults.NewMiddleware(plan)
 	if err != nil {
@@ -120,7 +121,7 @@ func ExampleNewMiddleware() {
 
 // A rule the client placement cannot honour is an error, not silently ignored.
 func ExampleMiddleware() {
-	plan := faults.MustPlan(1, faults.Rule{Kind: faults.DelayedVisibility, Operations: []string{"ChangeMessageVisibility"}, Delay: time.Second})
+	plan := faults.MustPlan(1, faults.Rule{Kind: faults.DelayedVisibility, Operations: []string{"ChangeMessageVisibility"}, Delay: time.Second, Probability: 1})
 	_, err := faults.NewMiddleware(plan)
 	fmt.Println(err)
 
@@ -138,7 +139,7 @@ func ExampleMiddleware() {
 func ExampleWithPlan() {
 	server := newFakeSQS()
 	defer server.Close()
-	plan := faults.MustPlan(1, faults.Rule{Kind: faults.Error, ErrorCode: "KmsThrottled"})
+	plan := faults.MustPlan(1, faults.Rule{Kind: faults.Error, ErrorCode: "KmsThrottled", Probability: 1})
 	client := sqs.New(server.client().Options(), faults.WithPlan(plan))
 
 	_, err := client.SendMessage(context.Background(), &sqs.SendMessageInput{QueueUrl: aws.String(server.queueURL("q")), MessageBody: aws.String("x")})

@@ -12,7 +12,9 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// ruleDoc is the file form of a Rule: durations are strings such as "250ms" or "1m30s".
+// ruleDoc is the file form of a Rule: durations are strings such as "250ms" or "1m30s". An
+// omitted probability means 1 (as toxiproxy's toxicity); an explicit 0 is kept, and rejected
+// when the rule joins a plan. Rules are always written with their probability.
 type ruleDoc struct {
 	Name         string            `json:"name,omitempty" yaml:"name,omitempty"`
 	Kind         Kind              `json:"kind" yaml:"kind"`
@@ -20,7 +22,7 @@ type ruleDoc struct {
 	Queue        string            `json:"queue,omitempty" yaml:"queue,omitempty"`
 	QueueRegexp  string            `json:"queueRegexp,omitempty" yaml:"queueRegexp,omitempty"`
 	Message      *MessagePredicate `json:"message,omitempty" yaml:"message,omitempty"`
-	Probability  float64           `json:"probability,omitempty" yaml:"probability,omitempty"`
+	Probability  *float64          `json:"probability,omitempty" yaml:"probability,omitempty"` // nil: omitted
 	Times        int               `json:"times,omitempty" yaml:"times,omitempty"`
 	After        int               `json:"after,omitempty" yaml:"after,omitempty"`
 	From         string            `json:"from,omitempty" yaml:"from,omitempty"`
@@ -51,9 +53,10 @@ func durString(d time.Duration) string {
 }
 
 func (r Rule) doc() ruleDoc {
+	prob := r.Probability
 	return ruleDoc{
 		Name: r.Name, Kind: r.Kind, Operations: r.Operations, Queue: r.Queue, QueueRegexp: r.QueueRegexp,
-		Message: r.Message, Probability: r.Probability, Times: r.Times, After: r.After,
+		Message: r.Message, Probability: &prob, Times: r.Times, After: r.After,
 		From: durString(r.From), Until: durString(r.Until), ErrorCode: r.ErrorCode, ErrorMessage: r.ErrorMessage,
 		Rate: r.Rate, Burst: r.Burst, Latency: durString(r.Latency), Jitter: durString(r.Jitter),
 		Distribution: r.Distribution, Delay: durString(r.Delay), Applied: r.Applied, EntryIDs: r.EntryIDs,
@@ -63,9 +66,12 @@ func (r Rule) doc() ruleDoc {
 func (d ruleDoc) rule() (Rule, error) {
 	r := Rule{
 		Name: d.Name, Kind: d.Kind, Operations: d.Operations, Queue: d.Queue, QueueRegexp: d.QueueRegexp,
-		Message: d.Message, Probability: d.Probability, Times: d.Times, After: d.After,
+		Message: d.Message, Probability: 1, Times: d.Times, After: d.After,
 		ErrorCode: d.ErrorCode, ErrorMessage: d.ErrorMessage, Rate: d.Rate, Burst: d.Burst,
 		Distribution: d.Distribution, Applied: d.Applied, EntryIDs: d.EntryIDs,
+	}
+	if d.Probability != nil {
+		r.Probability = *d.Probability
 	}
 	for _, f := range []struct {
 		name string
@@ -133,7 +139,8 @@ func decodeYAMLStrict(n *yaml.Node, v any) error {
 }
 
 // ParseJSON reads a plan: {"seed": 42, "rules": [{"kind": "error", "errorCode": "RequestThrottled",
-// "operations": ["SendMessage"], "probability": 0.5}]}. Durations are strings ("250ms").
+// "operations": ["SendMessage"], "probability": 0.5}]}. Durations are strings ("250ms"). A rule
+// without a probability fires on every match (probability 1); a probability must be in (0, 1].
 // Unknown fields and invalid rules are errors.
 func ParseJSON(data []byte) (*Plan, error) {
 	var d planDoc

@@ -71,12 +71,12 @@ rules:
 var wantRules = []faults.Rule{
 	{Name: "throttle-sends", Kind: faults.Error, ErrorCode: "RequestThrottled", Operations: []string{"SendMessage"},
 		Queue: "orders-*", Probability: 0.2, Times: 5, After: 1, From: time.Second, Until: 90 * time.Second},
-	{Name: "slow", Kind: faults.Latency, Latency: 250 * time.Millisecond, Jitter: 50 * time.Millisecond, Distribution: faults.Normal},
+	{Name: "slow", Kind: faults.Latency, Latency: 250 * time.Millisecond, Jitter: 50 * time.Millisecond, Distribution: faults.Normal, Probability: 1},
 	{Name: "poison", Kind: faults.PartialBatchFailure, ErrorCode: "InvalidParameterValue",
-		Message: &faults.MessagePredicate{BodyContains: "poison", Attributes: map[string]string{"tenant": "acme"}}, EntryIDs: []string{"a", "b"}},
-	{Name: "late", Kind: faults.DelayedVisibility, Delay: 2 * time.Second, QueueRegexp: "^orders"},
-	{Name: "bucket", Kind: faults.Throttle, Rate: 10, Burst: 5},
-	{Name: "hang", Kind: faults.Timeout, Latency: 5 * time.Second, Applied: true},
+		Message: &faults.MessagePredicate{BodyContains: "poison", Attributes: map[string]string{"tenant": "acme"}}, EntryIDs: []string{"a", "b"}, Probability: 1},
+	{Name: "late", Kind: faults.DelayedVisibility, Delay: 2 * time.Second, QueueRegexp: "^orders", Probability: 1},
+	{Name: "bucket", Kind: faults.Throttle, Rate: 10, Burst: 5, Probability: 1},
+	{Name: "hang", Kind: faults.Timeout, Latency: 5 * time.Second, Applied: true, Probability: 1},
 }
 
 func TestParse(t *testing.T) {
@@ -137,6 +137,78 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
+// TestProbabilityInFiles: an omitted probability means 1, an explicit 0 is the error a Go rule
+// with Probability 0 gets, a probability outside (0, 1] is refused, and a marshalled plan always
+// writes its probabilities.
+func TestProbabilityInFiles(t *testing.T) {
+	const zeroErr = `faults: rule "r" (reorder): probability 0 never fires; give a probability in (0, 1] (1: every match)`
+	tests := []struct {
+		name  string
+		parse func([]byte) (*faults.Plan, error)
+		data  string
+		want  float64 // the parsed probability, when err is empty
+		err   string
+	}{
+		{"json omitted", faults.ParseJSON, `{"rules":[{"name":"r","kind":"reorder"}]}`, 1, ""},
+		{"json half", faults.ParseJSON, `{"rules":[{"name":"r","kind":"reorder","probability":0.5}]}`, 0.5, ""},
+		{"json one", faults.ParseJSON, `{"rules":[{"name":"r","kind":"reorder","probability":1}]}`, 1, ""},
+		{"json zero", faults.ParseJSON, `{"rules":[{"name":"r","kind":"reorder","probability":0}]}`, 0, zeroErr},
+		{"json zero float", faults.ParseJSON, `{"rules":[{"name":"r","kind":"reorder","probability":0.0}]}`, 0, zeroErr},
+		{"json above one", faults.ParseJSON, `{"rules":[{"name":"r","kind":"reorder","probability":1.5}]}`, 0, "probability 1.5 is not in (0, 1]"},
+		{"json negative", faults.ParseJSON, `{"rules":[{"name":"r","kind":"reorder","probability":-0.5}]}`, 0, "probability -0.5 is not in (0, 1]"},
+		{"json null", faults.ParseJSON, `{"rules":[{"name":"r","kind":"reorder","probability":null}]}`, 1, ""},
+		{"yaml omitted", faults.ParseYAML, "rules:\n  - name: r\n    kind: reorder\n", 1, ""},
+		{"yaml half", faults.ParseYAML, "rules:\n  - name: r\n    kind: reorder\n    probability: 0.5\n", 0.5, ""},
+		{"yaml zero", faults.ParseYAML, "rules:\n  - name: r\n    kind: reorder\n    probability: 0\n", 0, zeroErr},
+		{"yaml above one", faults.ParseYAML, "rules:\n  - name: r\n    kind: reorder\n    probability: 2\n", 0, "probability 2 is not in (0, 1]"},
+		{"yaml negative", faults.ParseYAML, "rules:\n  - name: r\n    kind: reorder\n    probability: -1\n", 0, "probability -1 is not in (0, 1]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := tt.parse([]byte(tt.data))
+			if tt.err != "" {
+				assert.ErrorContains(t, err, tt.err)
+				return
+			}
+			require.NoError(t, err)
+			require.Len(t, p.Rules(), 1)
+			assert.Equal(t, tt.want, p.Rules()[0].Probability)
+		})
+	}
+
+	t.Run("a single rule", func(t *testing.T) {
+		var j, y faults.Rule
+		require.NoError(t, json.Unmarshal([]byte(`{"kind":"reorder"}`), &j))
+		require.NoError(t, yaml.Unmarshal([]byte("kind: reorder\n"), &y))
+		assert.Equal(t, 1.0, j.Probability)
+		assert.Equal(t, 1.0, y.Probability)
+	})
+
+	t.Run("marshalled plans write the probability", func(t *testing.T) {
+		p := faults.MustPlan(3, faults.Rule{Name: "always", Kind: faults.Reorder, Probability: 1},
+			faults.Rule{Name: "half", Kind: faults.Reorder, Probability: 0.5})
+		j, err := json.Marshal(p)
+		require.NoError(t, err)
+		var doc struct {
+			Rules []map[string]any `json:"rules"`
+		}
+		require.NoError(t, json.Unmarshal(j, &doc))
+		require.Len(t, doc.Rules, 2)
+		assert.Equal(t, 1.0, doc.Rules[0]["probability"], string(j))
+		assert.Equal(t, 0.5, doc.Rules[1]["probability"], string(j))
+
+		y, err := yaml.Marshal(p)
+		require.NoError(t, err)
+		var ydoc struct {
+			Rules []map[string]any `yaml:"rules"`
+		}
+		require.NoError(t, yaml.Unmarshal(y, &ydoc))
+		require.Len(t, ydoc.Rules, 2)
+		assert.EqualValues(t, 1, ydoc.Rules[0]["probability"], string(y))
+		assert.Equal(t, 0.5, ydoc.Rules[1]["probability"], string(y))
+	})
+}
+
 func TestLoad(t *testing.T) {
 	dir := t.TempDir()
 	for name, data := range map[string]string{"plan.json": planJSON, "plan.yaml": planYAML, "plan.yml": planYAML} {
@@ -148,4 +220,27 @@ func TestLoad(t *testing.T) {
 	}
 	_, err := faults.Load(filepath.Join(dir, "missing.json"))
 	assert.Error(t, err)
+}
+
+func TestInjectionEncoding(t *testing.T) {
+	at := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+	full := faults.Injection{Rule: "r", Kind: faults.LostDelete, Operation: "DeleteMessageBatch", Queue: "q",
+		MessageID: "m-1", EntryID: "e-1", Detail: "lost", Time: at}
+	j, err := json.Marshal(full)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"rule":"r","kind":"lost-delete","operation":"DeleteMessageBatch","queue":"q","messageId":"m-1",
+		"entryId":"e-1","detail":"lost","time":"2025-01-02T03:04:05Z"}`, string(j))
+	var back faults.Injection
+	require.NoError(t, json.Unmarshal(j, &back))
+	assert.Equal(t, full, back)
+
+	j, err = json.Marshal(faults.Injection{Rule: "r", Kind: faults.Error, Operation: "ListQueues", Time: at})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"rule":"r","kind":"error","operation":"ListQueues","time":"2025-01-02T03:04:05Z"}`, string(j),
+		"empty optional fields are omitted")
+
+	y, err := yaml.Marshal(full)
+	require.NoError(t, err)
+	assert.Contains(t, string(y), "messageId: m-1\n")
+	assert.Contains(t, string(y), "entryId: e-1\n")
 }

@@ -51,16 +51,17 @@ func (realSleeper) Sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// Injection records one fault a plan injected.
+// Injection records one fault a plan injected. In JSON and YAML its keys are camelCase (rule,
+// kind, operation, queue, messageId, entryId, detail, time); empty optional ones are omitted.
 type Injection struct {
-	Rule      string    // the rule's name
-	Kind      Kind      // the rule's kind
-	Operation string    // SDK operation name
-	Queue     string    // queue name
-	MessageID string    // for message-level faults, when known
-	EntryID   string    // for batch entries
-	Detail    string    // e.g. the error code, the latency, the delay
-	Time      time.Time // the plan's clock (or the Call's Now) when it fired
+	Rule      string    `json:"rule" yaml:"rule"`                               // the rule's name
+	Kind      Kind      `json:"kind" yaml:"kind"`                               // the rule's kind
+	Operation string    `json:"operation" yaml:"operation"`                     // SDK operation name
+	Queue     string    `json:"queue,omitempty" yaml:"queue,omitempty"`         // queue name
+	MessageID string    `json:"messageId,omitempty" yaml:"messageId,omitempty"` // for message-level faults, when known
+	EntryID   string    `json:"entryId,omitempty" yaml:"entryId,omitempty"`     // for batch entries
+	Detail    string    `json:"detail,omitempty" yaml:"detail,omitempty"`       // e.g. the error code, the latency, the delay
+	Time      time.Time `json:"time" yaml:"time"`                               // the plan's clock (or the Call's Now) when it fired
 }
 
 // Plan is a set of fault rules with a seeded random source and a record of what it injected.
@@ -386,7 +387,7 @@ func (p *Plan) evaluate(t target, want func(Kind) bool, fire func(r *compiled) s
 		if r.Kind == Throttle && r.take(t.now) {
 			continue
 		}
-		if r.Probability > 0 && r.Probability < 1 && r.rng.Float64() >= r.Probability {
+		if r.Probability < 1 && r.rng.Float64() >= r.Probability {
 			continue
 		}
 		r.fired++

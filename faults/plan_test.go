@@ -3,6 +3,7 @@ package faults_test
 import (
 	"errors"
 	"fmt"
+	"math"
 	"sync"
 	"testing"
 	"time"
@@ -28,25 +29,25 @@ func TestRuleMatching(t *testing.T) {
 		call faults.Call
 		want bool
 	}{
-		{"any operation", faults.Rule{}, sendCall("x"), true},
-		{"operation listed", faults.Rule{Operations: []string{"ReceiveMessage", "SendMessage"}}, sendCall("x"), true},
-		{"operation not listed", faults.Rule{Operations: []string{"ReceiveMessage"}}, sendCall("x"), false},
-		{"queue name exact", faults.Rule{Queue: "orders-eu"}, sendCall("x"), true},
-		{"queue name other", faults.Rule{Queue: "orders"}, sendCall("x"), false},
-		{"queue URL exact", faults.Rule{Queue: ordersURL}, sendCall("x"), true},
-		{"queue glob on name", faults.Rule{Queue: "orders-*"}, sendCall("x"), true},
-		{"queue glob ?", faults.Rule{Queue: "orders-e?"}, sendCall("x"), true},
-		{"queue glob on URL", faults.Rule{Queue: "https://*/orders-*"}, sendCall("x"), true},
-		{"queue glob no match", faults.Rule{Queue: "payments-*"}, sendCall("x"), false},
-		{"queue regexp", faults.Rule{QueueRegexp: `^orders-(eu|us)$`}, sendCall("x"), true},
-		{"queue regexp no match", faults.Rule{QueueRegexp: `^orders-us$`}, sendCall("x"), false},
-		{"queue name given", faults.Rule{Queue: "orders-eu"}, faults.Call{Operation: "SendMessage", QueueName: "orders-eu"}, true},
-		{"body contains", faults.Rule{Message: &faults.MessagePredicate{BodyContains: "poison"}}, sendCall("a poison pill"), true},
-		{"body contains no", faults.Rule{Message: &faults.MessagePredicate{BodyContains: "poison"}}, sendCall("fine"), false},
-		{"body regexp", faults.Rule{Message: &faults.MessagePredicate{BodyRegexp: `^\{"id":\d+`}}, sendCall(`{"id":42}`), true},
-		{"attribute equals", faults.Rule{Message: &faults.MessagePredicate{Attributes: map[string]string{"tenant": "acme"}}}, sendCall("x"), true},
-		{"attribute differs", faults.Rule{Message: &faults.MessagePredicate{Attributes: map[string]string{"tenant": "other"}}}, sendCall("x"), false},
-		{"predicate needs a message", faults.Rule{Message: &faults.MessagePredicate{BodyContains: "x"}}, faults.Call{Operation: "SendMessage", QueueURL: ordersURL}, false},
+		{"any operation", faults.Rule{Probability: 1}, sendCall("x"), true},
+		{"operation listed", faults.Rule{Operations: []string{"ReceiveMessage", "SendMessage"}, Probability: 1}, sendCall("x"), true},
+		{"operation not listed", faults.Rule{Operations: []string{"ReceiveMessage"}, Probability: 1}, sendCall("x"), false},
+		{"queue name exact", faults.Rule{Queue: "orders-eu", Probability: 1}, sendCall("x"), true},
+		{"queue name other", faults.Rule{Queue: "orders", Probability: 1}, sendCall("x"), false},
+		{"queue URL exact", faults.Rule{Queue: ordersURL, Probability: 1}, sendCall("x"), true},
+		{"queue glob on name", faults.Rule{Queue: "orders-*", Probability: 1}, sendCall("x"), true},
+		{"queue glob ?", faults.Rule{Queue: "orders-e?", Probability: 1}, sendCall("x"), true},
+		{"queue glob on URL", faults.Rule{Queue: "https://*/orders-*", Probability: 1}, sendCall("x"), true},
+		{"queue glob no match", faults.Rule{Queue: "payments-*", Probability: 1}, sendCall("x"), false},
+		{"queue regexp", faults.Rule{QueueRegexp: `^orders-(eu|us)$`, Probability: 1}, sendCall("x"), true},
+		{"queue regexp no match", faults.Rule{QueueRegexp: `^orders-us$`, Probability: 1}, sendCall("x"), false},
+		{"queue name given", faults.Rule{Queue: "orders-eu", Probability: 1}, faults.Call{Operation: "SendMessage", QueueName: "orders-eu"}, true},
+		{"body contains", faults.Rule{Message: &faults.MessagePredicate{BodyContains: "poison"}, Probability: 1}, sendCall("a poison pill"), true},
+		{"body contains no", faults.Rule{Message: &faults.MessagePredicate{BodyContains: "poison"}, Probability: 1}, sendCall("fine"), false},
+		{"body regexp", faults.Rule{Message: &faults.MessagePredicate{BodyRegexp: `^\{"id":\d+`}, Probability: 1}, sendCall(`{"id":42}`), true},
+		{"attribute equals", faults.Rule{Message: &faults.MessagePredicate{Attributes: map[string]string{"tenant": "acme"}}, Probability: 1}, sendCall("x"), true},
+		{"attribute differs", faults.Rule{Message: &faults.MessagePredicate{Attributes: map[string]string{"tenant": "other"}}, Probability: 1}, sendCall("x"), false},
+		{"predicate needs a message", faults.Rule{Message: &faults.MessagePredicate{BodyContains: "x"}, Probability: 1}, faults.Call{Operation: "SendMessage", QueueURL: ordersURL}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -64,8 +65,8 @@ func TestRuleMatching(t *testing.T) {
 
 func TestDefaultOperations(t *testing.T) {
 	p := faults.MustPlan(1,
-		faults.Rule{Name: "fe", Kind: faults.FalseEmpty},
-		faults.Rule{Name: "ld", Kind: faults.LostDelete},
+		faults.Rule{Name: "fe", Kind: faults.FalseEmpty, Probability: 1},
+		faults.Rule{Name: "ld", Kind: faults.LostDelete, Probability: 1},
 	)
 	assert.False(t, p.Decide(faults.Call{Operation: "SendMessage"}).FalseEmpty)
 	assert.True(t, p.Decide(faults.Call{Operation: "ReceiveMessage"}).FalseEmpty)
@@ -114,7 +115,7 @@ func TestProbabilityIsDeterministicBySeed(t *testing.T) {
 }
 
 func TestTimesAndAfter(t *testing.T) {
-	p := faults.MustPlan(1, faults.Rule{Name: "r", Kind: faults.Error, ErrorCode: "InternalError", After: 2, Times: 3})
+	p := faults.MustPlan(1, faults.Rule{Name: "r", Kind: faults.Error, ErrorCode: "InternalError", After: 2, Times: 3, Probability: 1})
 	assert.Equal(t, []bool{false, false, true, true, true, false, false}, fires(p, 7))
 	assert.Equal(t, 3, p.Fired("r"))
 	assert.Len(t, p.Injections(), 3)
@@ -122,7 +123,7 @@ func TestTimesAndAfter(t *testing.T) {
 
 func TestWindowUsesThePlanClock(t *testing.T) {
 	clock := newFakeClock()
-	p := faults.MustPlan(1, faults.Rule{Name: "w", Kind: faults.Error, ErrorCode: "ServiceUnavailable", From: time.Second, Until: 3 * time.Second})
+	p := faults.MustPlan(1, faults.Rule{Name: "w", Kind: faults.Error, ErrorCode: "ServiceUnavailable", From: time.Second, Until: 3 * time.Second, Probability: 1})
 	p.SetClock(clock)
 	var got []bool
 	for range 5 {
@@ -141,7 +142,7 @@ func TestWindowUsesThePlanClock(t *testing.T) {
 
 func TestThrottleTokenBucket(t *testing.T) {
 	clock := newFakeClock()
-	p := faults.MustPlan(1, faults.Rule{Name: "tb", Kind: faults.Throttle, Rate: 2, Burst: 2})
+	p := faults.MustPlan(1, faults.Rule{Name: "tb", Kind: faults.Throttle, Rate: 2, Burst: 2, Probability: 1})
 	p.SetClock(clock)
 	throttled := func() bool {
 		d := p.Decide(faults.Call{Operation: "SendMessage"})
@@ -164,10 +165,10 @@ func TestLatency(t *testing.T) {
 		rule     faults.Rule
 		min, max time.Duration
 	}{
-		{"fixed", faults.Rule{Latency: 250 * time.Millisecond}, 250 * time.Millisecond, 250 * time.Millisecond},
-		{"uniform", faults.Rule{Latency: 100 * time.Millisecond, Jitter: 50 * time.Millisecond}, 50 * time.Millisecond, 150 * time.Millisecond},
-		{"normal", faults.Rule{Latency: 10 * time.Millisecond, Jitter: 20 * time.Millisecond, Distribution: faults.Normal}, 0, time.Second},
-		{"fixed with jitter", faults.Rule{Latency: 10 * time.Millisecond, Jitter: 20 * time.Millisecond, Distribution: faults.Fixed}, 10 * time.Millisecond, 10 * time.Millisecond},
+		{"fixed", faults.Rule{Latency: 250 * time.Millisecond, Probability: 1}, 250 * time.Millisecond, 250 * time.Millisecond},
+		{"uniform", faults.Rule{Latency: 100 * time.Millisecond, Jitter: 50 * time.Millisecond, Probability: 1}, 50 * time.Millisecond, 150 * time.Millisecond},
+		{"normal", faults.Rule{Latency: 10 * time.Millisecond, Jitter: 20 * time.Millisecond, Distribution: faults.Normal, Probability: 1}, 0, time.Second},
+		{"fixed with jitter", faults.Rule{Latency: 10 * time.Millisecond, Jitter: 20 * time.Millisecond, Distribution: faults.Fixed, Probability: 1}, 10 * time.Millisecond, 10 * time.Millisecond},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -198,10 +199,10 @@ func TestLatency(t *testing.T) {
 
 func TestOneOutcomePerCall(t *testing.T) {
 	p := faults.MustPlan(1,
-		faults.Rule{Name: "slow", Kind: faults.Latency, Latency: time.Second},
-		faults.Rule{Name: "first", Kind: faults.Error, ErrorCode: "OverLimit"},
-		faults.Rule{Name: "second", Kind: faults.ResetBeforeApply},
-		faults.Rule{Name: "slower", Kind: faults.Latency, Latency: time.Second},
+		faults.Rule{Name: "slow", Kind: faults.Latency, Latency: time.Second, Probability: 1},
+		faults.Rule{Name: "first", Kind: faults.Error, ErrorCode: "OverLimit", Probability: 1},
+		faults.Rule{Name: "second", Kind: faults.ResetBeforeApply, Probability: 1},
+		faults.Rule{Name: "slower", Kind: faults.Latency, Latency: time.Second, Probability: 1},
 	)
 	d := p.Decide(sendCall("x"))
 	assert.Equal(t, 2*time.Second, d.Latency)
@@ -220,10 +221,10 @@ func TestTransportDecisions(t *testing.T) {
 		rule    faults.Rule
 		applied bool
 	}{
-		{faults.Rule{Kind: faults.ResetBeforeApply}, false},
-		{faults.Rule{Kind: faults.ResetAfterApply}, true},
-		{faults.Rule{Kind: faults.Timeout, Latency: time.Second}, false},
-		{faults.Rule{Kind: faults.Timeout, Applied: true}, true},
+		{faults.Rule{Kind: faults.ResetBeforeApply, Probability: 1}, false},
+		{faults.Rule{Kind: faults.ResetAfterApply, Probability: 1}, true},
+		{faults.Rule{Kind: faults.Timeout, Latency: time.Second, Probability: 1}, false},
+		{faults.Rule{Kind: faults.Timeout, Applied: true, Probability: 1}, true},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.rule.Kind), func(t *testing.T) {
@@ -237,10 +238,10 @@ func TestTransportDecisions(t *testing.T) {
 
 func TestDecideMessage(t *testing.T) {
 	p := faults.MustPlan(1,
-		faults.Rule{Name: "pbf", Kind: faults.PartialBatchFailure, EntryIDs: []string{"b"}},
-		faults.Rule{Name: "late", Kind: faults.DelayedVisibility, Delay: 2 * time.Second, Message: &faults.MessagePredicate{BodyContains: "slow"}},
-		faults.Rule{Name: "dup", Kind: faults.DuplicateDelivery, Delay: time.Minute, Times: 1},
-		faults.Rule{Name: "lost", Kind: faults.LostDelete, After: 1},
+		faults.Rule{Name: "pbf", Kind: faults.PartialBatchFailure, EntryIDs: []string{"b"}, Probability: 1},
+		faults.Rule{Name: "late", Kind: faults.DelayedVisibility, Delay: 2 * time.Second, Message: &faults.MessagePredicate{BodyContains: "slow"}, Probability: 1},
+		faults.Rule{Name: "dup", Kind: faults.DuplicateDelivery, Delay: time.Minute, Times: 1, Probability: 1},
+		faults.Rule{Name: "lost", Kind: faults.LostDelete, After: 1, Probability: 1},
 	)
 	batch := faults.Call{Operation: "SendMessageBatch", QueueURL: ordersURL}
 	assert.Zero(t, p.DecideMessage(batch, faults.Message{EntryID: "a", Body: "x"}))
@@ -268,7 +269,7 @@ func TestDecideMessage(t *testing.T) {
 }
 
 func TestStandardOnlyKindsNeverFireOnFifoQueues(t *testing.T) {
-	p := faults.MustPlan(1, faults.Rule{Name: "r", Kind: faults.Reorder}, faults.Rule{Name: "d", Kind: faults.DuplicateDelivery, Delay: time.Second})
+	p := faults.MustPlan(1, faults.Rule{Name: "r", Kind: faults.Reorder, Probability: 1}, faults.Rule{Name: "d", Kind: faults.DuplicateDelivery, Delay: time.Second, Probability: 1})
 	fifo := faults.Call{Operation: "ReceiveMessage", QueueURL: "http://localhost/000000000000/q.fifo"}
 	assert.False(t, p.Decide(fifo).Reorder)
 	assert.False(t, p.DecideMessage(fifo, faults.Message{MessageID: "m"}).Duplicate)
@@ -280,7 +281,7 @@ func TestStandardOnlyKindsNeverFireOnFifoQueues(t *testing.T) {
 
 func TestShuffleIsDeterministic(t *testing.T) {
 	order := func(seed uint64) []int {
-		d := faults.MustPlan(seed, faults.Rule{Kind: faults.Reorder}).Decide(faults.Call{Operation: "ReceiveMessage"})
+		d := faults.MustPlan(seed, faults.Rule{Kind: faults.Reorder, Probability: 1}).Decide(faults.Call{Operation: "ReceiveMessage"})
 		require.True(t, d.Reorder)
 		s := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}
 		d.Shuffle(len(s), func(i, j int) { s[i], s[j] = s[j], s[i] })
@@ -295,7 +296,7 @@ func TestShuffleIsDeterministic(t *testing.T) {
 }
 
 func TestPlanEditing(t *testing.T) {
-	p := faults.MustPlan(1, faults.Rule{Kind: faults.Error, ErrorCode: "InternalError"})
+	p := faults.MustPlan(1, faults.Rule{Kind: faults.Error, ErrorCode: "InternalError", Probability: 1})
 	require.Len(t, p.Rules(), 1)
 	assert.Equal(t, "error#1", p.Rules()[0].Name)
 
@@ -305,17 +306,17 @@ func TestPlanEditing(t *testing.T) {
 	p.Resume()
 	assert.NotNil(t, p.Decide(sendCall("x")).Error)
 
-	require.NoError(t, p.Add(faults.Rule{Name: "lat", Kind: faults.Latency, Latency: time.Second}))
-	assert.ErrorContains(t, p.Add(faults.Rule{Name: "lat", Kind: faults.Latency, Latency: time.Second}), `two rules named "lat"`)
+	require.NoError(t, p.Add(faults.Rule{Name: "lat", Kind: faults.Latency, Latency: time.Second, Probability: 1}))
+	assert.ErrorContains(t, p.Add(faults.Rule{Name: "lat", Kind: faults.Latency, Latency: time.Second, Probability: 1}), `two rules named "lat"`)
 	assert.True(t, p.Remove("error#1"))
 	assert.False(t, p.Remove("error#1"))
 	d := p.Decide(sendCall("x"))
 	assert.Nil(t, d.Error)
 	assert.Equal(t, time.Second, d.Latency)
 
-	require.NoError(t, p.SetRules(faults.Rule{Name: "a", Kind: faults.FalseEmpty}))
+	require.NoError(t, p.SetRules(faults.Rule{Name: "a", Kind: faults.FalseEmpty, Probability: 1}))
 	assert.Equal(t, []string{"a"}, []string{p.Rules()[0].Name})
-	assert.Error(t, p.SetRules(faults.Rule{Kind: "nonsense"}))
+	assert.Error(t, p.SetRules(faults.Rule{Kind: "nonsense", Probability: 1}))
 	assert.Len(t, p.Rules(), 1, "a failed SetRules leaves the plan unchanged")
 	p.Clear()
 	assert.Empty(t, p.Rules())
@@ -332,29 +333,33 @@ func TestValidation(t *testing.T) {
 		pl   faults.Placement
 		want string
 	}{
-		{"unknown kind", faults.Rule{Kind: "boom"}, "", "unknown kind"},
-		{"probability", faults.Rule{Kind: faults.Reorder, Probability: 1.5}, "", "probability"},
-		{"window", faults.Rule{Kind: faults.Reorder, From: 2 * time.Second, Until: time.Second}, "", "window"},
-		{"negative times", faults.Rule{Kind: faults.Reorder, Times: -1}, "", "negative"},
-		{"error without code", faults.Rule{Kind: faults.Error}, "", "needs an errorCode"},
-		{"unknown code", faults.Rule{Kind: faults.Error, ErrorCode: "Nope"}, "", "unknown error code"},
-		{"throttle without rate", faults.Rule{Kind: faults.Throttle}, "", "rate"},
-		{"latency without duration", faults.Rule{Kind: faults.Latency}, "", "needs latency"},
-		{"distribution", faults.Rule{Kind: faults.Latency, Latency: 1, Distribution: "zipf"}, "", "distribution"},
-		{"unknown operation", faults.Rule{Kind: faults.Latency, Latency: 1, Operations: []string{"Send"}}, "", "unknown operation"},
-		{"lost delete on send", faults.Rule{Kind: faults.LostDelete, Operations: []string{"SendMessage"}}, "", "cannot apply to SendMessage"},
-		{"false empty on send", faults.Rule{Kind: faults.FalseEmpty, Operations: []string{"SendMessage"}}, "", "cannot apply"},
-		{"bad glob", faults.Rule{Kind: faults.Reorder, QueueRegexp: "("}, "", "queueRegexp"},
-		{"delayed visibility change, engine", faults.Rule{Kind: faults.DelayedVisibility, Operations: []string{"ChangeMessageVisibility"}}, faults.Engine, ""},
-		{"delayed visibility change, client", faults.Rule{Kind: faults.DelayedVisibility, Operations: []string{"ChangeMessageVisibility"}}, faults.Client, "in the client placement"},
-		{"predicate on delete, client", faults.Rule{Kind: faults.LostDelete, Message: &faults.MessagePredicate{BodyContains: "x"}}, faults.Client, "message predicate"},
-		{"predicate on delete, engine", faults.Rule{Kind: faults.LostDelete, Message: &faults.MessagePredicate{BodyContains: "x"}}, faults.Engine, ""},
-		{"entry ids on an operation-level kind", faults.Rule{Kind: faults.Error, ErrorCode: "OverLimit", EntryIDs: []string{"a"}}, "", "entryIds"},
-		{"operation-level predicate without operations", faults.Rule{Kind: faults.Error, ErrorCode: "OverLimit", Message: &faults.MessagePredicate{BodyContains: "x"}}, "", "must name its operations"},
-		{"operation-level predicate on a batch", faults.Rule{Kind: faults.Error, ErrorCode: "OverLimit", Operations: []string{"SendMessageBatch"}, Message: &faults.MessagePredicate{BodyContains: "x"}}, "", "carries no single message"},
-		{"operation-level predicate on delete, engine", faults.Rule{Kind: faults.Error, ErrorCode: "OverLimit", Operations: []string{"DeleteMessage"}, Message: &faults.MessagePredicate{BodyContains: "x"}}, faults.Engine, ""},
-		{"operation-level predicate on delete, client", faults.Rule{Kind: faults.Error, ErrorCode: "OverLimit", Operations: []string{"DeleteMessage"}, Message: &faults.MessagePredicate{BodyContains: "x"}}, faults.Client, "carries no single message"},
-		{"predicate on send, client", faults.Rule{Kind: faults.Error, ErrorCode: "OverLimit", Operations: []string{"SendMessage"}, Message: &faults.MessagePredicate{BodyContains: "x"}}, faults.Client, ""},
+		{"unknown kind", faults.Rule{Kind: "boom", Probability: 1}, "", "unknown kind"},
+		{"probability", faults.Rule{Kind: faults.Reorder, Probability: 1.5}, "", "probability 1.5 is not in (0, 1]"},
+		{"negative probability", faults.Rule{Kind: faults.Reorder, Probability: -0.1}, "", "probability -0.1 is not in (0, 1]"},
+		{"NaN probability", faults.Rule{Kind: faults.Reorder, Probability: math.NaN()}, "", "probability NaN is not in (0, 1]"},
+		{"zero probability", faults.Rule{Kind: faults.Reorder}, "", "probability 0 never fires"},
+		{"tiny probability", faults.Rule{Kind: faults.Reorder, Probability: 1e-9}, "", ""},
+		{"window", faults.Rule{Kind: faults.Reorder, From: 2 * time.Second, Until: time.Second, Probability: 1}, "", "window"},
+		{"negative times", faults.Rule{Kind: faults.Reorder, Times: -1, Probability: 1}, "", "negative"},
+		{"error without code", faults.Rule{Kind: faults.Error, Probability: 1}, "", "needs an errorCode"},
+		{"unknown code", faults.Rule{Kind: faults.Error, ErrorCode: "Nope", Probability: 1}, "", "unknown error code"},
+		{"throttle without rate", faults.Rule{Kind: faults.Throttle, Probability: 1}, "", "rate"},
+		{"latency without duration", faults.Rule{Kind: faults.Latency, Probability: 1}, "", "needs latency"},
+		{"distribution", faults.Rule{Kind: faults.Latency, Latency: 1, Distribution: "zipf", Probability: 1}, "", "distribution"},
+		{"unknown operation", faults.Rule{Kind: faults.Latency, Latency: 1, Operations: []string{"Send"}, Probability: 1}, "", "unknown operation"},
+		{"lost delete on send", faults.Rule{Kind: faults.LostDelete, Operations: []string{"SendMessage"}, Probability: 1}, "", "cannot apply to SendMessage"},
+		{"false empty on send", faults.Rule{Kind: faults.FalseEmpty, Operations: []string{"SendMessage"}, Probability: 1}, "", "cannot apply"},
+		{"bad glob", faults.Rule{Kind: faults.Reorder, QueueRegexp: "(", Probability: 1}, "", "queueRegexp"},
+		{"delayed visibility change, engine", faults.Rule{Kind: faults.DelayedVisibility, Operations: []string{"ChangeMessageVisibility"}, Probability: 1}, faults.Engine, ""},
+		{"delayed visibility change, client", faults.Rule{Kind: faults.DelayedVisibility, Operations: []string{"ChangeMessageVisibility"}, Probability: 1}, faults.Client, "in the client placement"},
+		{"predicate on delete, client", faults.Rule{Kind: faults.LostDelete, Message: &faults.MessagePredicate{BodyContains: "x"}, Probability: 1}, faults.Client, "message predicate"},
+		{"predicate on delete, engine", faults.Rule{Kind: faults.LostDelete, Message: &faults.MessagePredicate{BodyContains: "x"}, Probability: 1}, faults.Engine, ""},
+		{"entry ids on an operation-level kind", faults.Rule{Kind: faults.Error, ErrorCode: "OverLimit", EntryIDs: []string{"a"}, Probability: 1}, "", "entryIds"},
+		{"operation-level predicate without operations", faults.Rule{Kind: faults.Error, ErrorCode: "OverLimit", Message: &faults.MessagePredicate{BodyContains: "x"}, Probability: 1}, "", "must name its operations"},
+		{"operation-level predicate on a batch", faults.Rule{Kind: faults.Error, ErrorCode: "OverLimit", Operations: []string{"SendMessageBatch"}, Message: &faults.MessagePredicate{BodyContains: "x"}, Probability: 1}, "", "carries no single message"},
+		{"operation-level predicate on delete, engine", faults.Rule{Kind: faults.Error, ErrorCode: "OverLimit", Operations: []string{"DeleteMessage"}, Message: &faults.MessagePredicate{BodyContains: "x"}, Probability: 1}, faults.Engine, ""},
+		{"operation-level predicate on delete, client", faults.Rule{Kind: faults.Error, ErrorCode: "OverLimit", Operations: []string{"DeleteMessage"}, Message: &faults.MessagePredicate{BodyContains: "x"}, Probability: 1}, faults.Client, "carries no single message"},
+		{"predicate on send, client", faults.Rule{Kind: faults.Error, ErrorCode: "OverLimit", Operations: []string{"SendMessage"}, Message: &faults.MessagePredicate{BodyContains: "x"}, Probability: 1}, faults.Client, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -371,9 +376,33 @@ func TestValidation(t *testing.T) {
 	}
 }
 
+// TestZeroProbabilityIsRejected: the zero value of Probability would fire never (or, as it once
+// did, always); every way a rule enters a plan refuses it, naming the rule, and leaves the plan
+// unchanged.
+func TestZeroProbabilityIsRejected(t *testing.T) {
+	zero := faults.Rule{Name: "no-throttling", Kind: faults.Error, ErrorCode: "RequestThrottled"}
+	const want = `faults: rule "no-throttling" (error): probability 0 never fires; give a probability in (0, 1] (1: every match)`
+
+	_, err := faults.NewPlan(1, zero)
+	assert.EqualError(t, err, want)
+	assert.PanicsWithError(t, want, func() { faults.MustPlan(1, zero) })
+
+	always := faults.Rule{Name: "always", Kind: faults.Error, ErrorCode: "InternalError", Probability: 1}
+	p := faults.MustPlan(1, always)
+	assert.EqualError(t, p.SetRules(zero), want)
+	assert.EqualError(t, p.Add(zero), want)
+	assert.Equal(t, []faults.Rule{always}, p.Rules(), "the plan is unchanged")
+
+	unnamed := zero
+	unnamed.Name = ""
+	assert.ErrorContains(t, p.Add(unnamed), `rule "error#`)
+
+	assert.NotNil(t, p.Decide(sendCall("x")).Error, "probability 1 fires on every match")
+}
+
 func TestConcurrentUse(t *testing.T) {
 	p := faults.MustPlan(9,
-		faults.Rule{Name: "limited", Kind: faults.Error, ErrorCode: "InternalError", Times: 100},
+		faults.Rule{Name: "limited", Kind: faults.Error, ErrorCode: "InternalError", Times: 100, Probability: 1},
 		faults.Rule{Name: "sometimes", Kind: faults.Latency, Latency: time.Millisecond, Probability: 0.5},
 	)
 	var wg sync.WaitGroup
@@ -385,7 +414,7 @@ func TestConcurrentUse(t *testing.T) {
 				if i%50 == 0 {
 					_ = p.Injections()
 					_ = p.Rules()
-					_ = p.Add(faults.Rule{Name: fmt.Sprintf("g%d-%d", g, i), Kind: faults.Reorder})
+					_ = p.Add(faults.Rule{Name: fmt.Sprintf("g%d-%d", g, i), Kind: faults.Reorder, Probability: 1})
 					p.Remove(fmt.Sprintf("g%d-%d", g, i))
 					p.Pause()
 					p.Resume()

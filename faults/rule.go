@@ -101,6 +101,11 @@ type MessagePredicate struct {
 // see DefaultOperations), the queue matches Queue and QueueRegexp, and the message matches
 // Message. Of the matching calls it skips the first After, then fires with Probability, at most
 // Times times, and only inside the window [From, Until) measured from the plan's start.
+//
+// Probability has no default in Go: a rule that should fire on every match says Probability: 1,
+// and a rule with Probability 0 (the zero value) is rejected by NewPlan, SetRules and Add rather
+// than silently firing always or never. Plan files (ParseJSON, ParseYAML) default an omitted
+// probability to 1.
 type Rule struct {
 	Name string // unique in a plan; recorded with each injection. Empty: "<kind>#<n>".
 	Kind Kind
@@ -112,7 +117,7 @@ type Rule struct {
 	QueueRegexp string            // a regular expression tried against both the URL and the name
 	Message     *MessagePredicate // nil: any message, and calls without one
 
-	Probability float64       // chance to fire, per match (per entry for message-level kinds); 0 means 1
+	Probability float64       // chance to fire, per match (per entry for message-level kinds), in (0, 1]; 1: every match
 	Times       int           // fire at most this many times; 0: no limit
 	After       int           // let the first After matches pass
 	From        time.Duration // window start, from the plan's start
@@ -200,8 +205,11 @@ func (r *Rule) validate(pl Placement) error {
 	if !slices.Contains(Kinds(), r.Kind) {
 		return fail("unknown kind %q", r.Kind)
 	}
-	if r.Probability < 0 || r.Probability > 1 {
-		return fail("probability %v is not in [0, 1]", r.Probability)
+	if r.Probability == 0 {
+		return fail("probability 0 never fires; give a probability in (0, 1] (1: every match)")
+	}
+	if !(r.Probability > 0 && r.Probability <= 1) { // also rejects NaN
+		return fail("probability %v is not in (0, 1] (1: every match)", r.Probability)
 	}
 	if r.Times < 0 || r.After < 0 {
 		return fail("times and after must not be negative")

@@ -85,7 +85,7 @@ func TestFaultErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.code, func(t *testing.T) {
-			e, p := faultEnv(t, faults.Rule{Name: "err", Kind: faults.Error, ErrorCode: tt.code, Operations: []string{"SendMessage"}, Times: 1})
+			e, p := faultEnv(t, faults.Rule{Name: "err", Kind: faults.Error, ErrorCode: tt.code, Operations: []string{"SendMessage"}, Times: 1, Probability: 1})
 			_, err := e.trySend("hello")
 			require.Error(t, err)
 
@@ -117,7 +117,7 @@ func TestFaultErrors(t *testing.T) {
 // TestFaultThrottleTokenBucket: above Rate requests per second (after a Burst) calls fail with
 // RequestThrottled; the bucket refills on the mock's manual clock.
 func TestFaultThrottleTokenBucket(t *testing.T) {
-	e, p := faultEnv(t, faults.Rule{Name: "tb", Kind: faults.Throttle, Rate: 2, Burst: 2, Operations: []string{"SendMessage"}})
+	e, p := faultEnv(t, faults.Rule{Name: "tb", Kind: faults.Throttle, Rate: 2, Burst: 2, Operations: []string{"SendMessage"}, Probability: 1})
 	outcome := func() string {
 		_, err := e.trySend("m")
 		if err == nil {
@@ -147,7 +147,7 @@ func TestFaultThrottleTokenBucket(t *testing.T) {
 // advances the clock past it, and a cancelled context ends the wait.
 func TestFaultLatency(t *testing.T) {
 	t.Run("blocks until Advance", func(t *testing.T) {
-		e, p := faultEnv(t, faults.Rule{Name: "slow", Kind: faults.Latency, Latency: 5 * time.Second, Operations: []string{"SendMessage"}})
+		e, p := faultEnv(t, faults.Rule{Name: "slow", Kind: faults.Latency, Latency: 5 * time.Second, Operations: []string{"SendMessage"}, Probability: 1})
 		done := make(chan error, 1)
 		go func() {
 			_, err := e.trySend("late")
@@ -174,7 +174,7 @@ func TestFaultLatency(t *testing.T) {
 		assert.Equal(t, epoch.Add(5*time.Second), calls[0].At, "answered 5s later on the mock clock")
 	})
 	t.Run("context cancelled while waiting", func(t *testing.T) {
-		e, _ := faultEnv(t, faults.Rule{Kind: faults.Latency, Latency: time.Minute, Operations: []string{"SendMessage"}})
+		e, _ := faultEnv(t, faults.Rule{Kind: faults.Latency, Latency: time.Minute, Operations: []string{"SendMessage"}, Probability: 1})
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
 		go func() {
@@ -191,7 +191,7 @@ func TestFaultLatency(t *testing.T) {
 	})
 	t.Run("jitter is drawn from the seeded stream", func(t *testing.T) {
 		details := func(seed uint64) []string {
-			e, p := faultEnvSeed(t, seed, faults.Rule{Name: "j", Kind: faults.Latency, Latency: time.Second, Jitter: 500 * time.Millisecond, Operations: []string{"GetQueueAttributes"}})
+			e, p := faultEnvSeed(t, seed, faults.Rule{Name: "j", Kind: faults.Latency, Latency: time.Second, Jitter: 500 * time.Millisecond, Operations: []string{"GetQueueAttributes"}, Probability: 1})
 			for range 5 {
 				done := make(chan error, 1)
 				go func() {
@@ -233,10 +233,10 @@ func TestFaultTransport(t *testing.T) {
 		timeout bool
 		applied bool
 	}{
-		{"reset before apply", faults.Rule{Kind: faults.ResetBeforeApply}, 0, false, false},
-		{"reset after apply", faults.Rule{Kind: faults.ResetAfterApply}, 0, false, true},
-		{"timeout", faults.Rule{Kind: faults.Timeout, Latency: 10 * time.Second}, 10 * time.Second, true, false},
-		{"timeout after apply", faults.Rule{Kind: faults.Timeout, Latency: 10 * time.Second, Applied: true}, 10 * time.Second, true, true},
+		{"reset before apply", faults.Rule{Kind: faults.ResetBeforeApply, Probability: 1}, 0, false, false},
+		{"reset after apply", faults.Rule{Kind: faults.ResetAfterApply, Probability: 1}, 0, false, true},
+		{"timeout", faults.Rule{Kind: faults.Timeout, Latency: 10 * time.Second, Probability: 1}, 10 * time.Second, true, false},
+		{"timeout after apply", faults.Rule{Kind: faults.Timeout, Latency: 10 * time.Second, Applied: true, Probability: 1}, 10 * time.Second, true, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -298,7 +298,7 @@ func TestFaultTransport(t *testing.T) {
 // back when its visibility timeout expires; in a batch only the chosen entries are lost.
 func TestFaultLostDelete(t *testing.T) {
 	t.Run("DeleteMessage", func(t *testing.T) {
-		e, p := faultEnv(t, faults.Rule{Name: "lost", Kind: faults.LostDelete, Times: 1})
+		e, p := faultEnv(t, faults.Rule{Name: "lost", Kind: faults.LostDelete, Times: 1, Probability: 1})
 		sent := e.send(e.queue, "job")
 		m := e.recvOne(e.queue)
 		require.NoError(t, e.del(e.queue, aws.ToString(m.ReceiptHandle)), "success reported")
@@ -322,7 +322,7 @@ func TestFaultLostDelete(t *testing.T) {
 			MessageID: aws.ToString(sent.MessageId), Time: epoch}, inj[0])
 	})
 	t.Run("DeleteMessageBatch", func(t *testing.T) {
-		e, _ := faultEnv(t, faults.Rule{Kind: faults.LostDelete, EntryIDs: []string{"a"}})
+		e, _ := faultEnv(t, faults.Rule{Kind: faults.LostDelete, EntryIDs: []string{"a"}, Probability: 1})
 		e.send(e.queue, "A")
 		e.send(e.queue, "B")
 		msgs := e.recv(e.queue, nil)
@@ -349,7 +349,7 @@ func TestFaultLostDelete(t *testing.T) {
 // not (they deliver exactly once).
 func TestFaultDuplicateDelivery(t *testing.T) {
 	t.Run("after delete", func(t *testing.T) {
-		e, p := faultEnv(t, faults.Rule{Name: "dup", Kind: faults.DuplicateDelivery, Times: 1})
+		e, p := faultEnv(t, faults.Rule{Name: "dup", Kind: faults.DuplicateDelivery, Times: 1, Probability: 1})
 		sent := e.send(e.queue, "pay-42")
 		first := e.recv(e.queue, allAttrs)
 		require.Len(t, first, 1)
@@ -373,7 +373,7 @@ func TestFaultDuplicateDelivery(t *testing.T) {
 		assert.Equal(t, aws.ToString(sent.MessageId), inj[0].MessageID)
 	})
 	t.Run("while in flight, after a delay", func(t *testing.T) {
-		e, _ := faultEnv(t, faults.Rule{Kind: faults.DuplicateDelivery, Delay: 10 * time.Second, Times: 1})
+		e, _ := faultEnv(t, faults.Rule{Kind: faults.DuplicateDelivery, Delay: 10 * time.Second, Times: 1, Probability: 1})
 		e.send(e.queue, "job")
 		first := e.recvOne(e.queue)
 		e.clk.Advance(9 * time.Second)
@@ -388,7 +388,7 @@ func TestFaultDuplicateDelivery(t *testing.T) {
 		assert.Empty(t, e.stored())
 	})
 	t.Run("wakes a long poll when due", func(t *testing.T) {
-		e, _ := faultEnv(t, faults.Rule{Kind: faults.DuplicateDelivery, Delay: 5 * time.Second, Times: 1})
+		e, _ := faultEnv(t, faults.Rule{Kind: faults.DuplicateDelivery, Delay: 5 * time.Second, Times: 1, Probability: 1})
 		e.send(e.queue, "job")
 		first := e.recvOne(e.queue)
 		require.NoError(t, e.del(e.queue, aws.ToString(first.ReceiptHandle)))
@@ -405,7 +405,7 @@ func TestFaultDuplicateDelivery(t *testing.T) {
 		assert.Equal(t, aws.ToString(first.MessageId), aws.ToString(msgs[0].MessageId))
 	})
 	t.Run("not on FIFO queues", func(t *testing.T) {
-		e, p := faultEnv(t, faults.Rule{Kind: faults.DuplicateDelivery})
+		e, p := faultEnv(t, faults.Rule{Kind: faults.DuplicateDelivery, Probability: 1})
 		q := e.create("jobs.fifo", map[string]string{"ContentBasedDeduplication": "true"})
 		e.sendFifo(q, "once", "g", "")
 		m := e.recv(q, nil)
@@ -420,7 +420,7 @@ func TestFaultDuplicateDelivery(t *testing.T) {
 // visibility change each take effect Delay later.
 func TestFaultDelayedVisibility(t *testing.T) {
 	t.Run("send", func(t *testing.T) {
-		e, _ := faultEnv(t, faults.Rule{Kind: faults.DelayedVisibility, Delay: 10 * time.Second})
+		e, _ := faultEnv(t, faults.Rule{Kind: faults.DelayedVisibility, Delay: 10 * time.Second, Probability: 1})
 		e.send(e.queue, "late")
 		assert.Equal(t, sqsmock.StateDelayed, e.mock.Messages(e.queue)[0].State)
 		assert.Empty(t, e.recv(e.queue, nil))
@@ -430,7 +430,7 @@ func TestFaultDelayedVisibility(t *testing.T) {
 		assert.Equal(t, []string{"late"}, bodies(e.recv(e.queue, nil)))
 	})
 	t.Run("SendMessageBatch entry", func(t *testing.T) {
-		e, _ := faultEnv(t, faults.Rule{Kind: faults.DelayedVisibility, Delay: 5 * time.Second, EntryIDs: []string{"slow"}})
+		e, _ := faultEnv(t, faults.Rule{Kind: faults.DelayedVisibility, Delay: 5 * time.Second, EntryIDs: []string{"slow"}, Probability: 1})
 		_, err := e.c.SendMessageBatch(e.ctx, &sqs.SendMessageBatchInput{QueueUrl: aws.String(e.queue), Entries: []types.SendMessageBatchRequestEntry{
 			{Id: aws.String("slow"), MessageBody: aws.String("slow")}, {Id: aws.String("fast"), MessageBody: aws.String("fast")}}})
 		require.NoError(t, err)
@@ -439,7 +439,7 @@ func TestFaultDelayedVisibility(t *testing.T) {
 		assert.Equal(t, []string{"slow"}, bodies(e.recv(e.queue, nil)))
 	})
 	t.Run("visibility expiry", func(t *testing.T) {
-		e, _ := faultEnv(t, faults.Rule{Kind: faults.DelayedVisibility, Operations: []string{"ReceiveMessage"}, Delay: 5 * time.Second, Times: 1})
+		e, _ := faultEnv(t, faults.Rule{Kind: faults.DelayedVisibility, Operations: []string{"ReceiveMessage"}, Delay: 5 * time.Second, Times: 1, Probability: 1})
 		e.send(e.queue, "m")
 		e.recvOne(e.queue)
 		e.clk.Advance(30 * time.Second)
@@ -448,7 +448,7 @@ func TestFaultDelayedVisibility(t *testing.T) {
 		assert.Equal(t, []string{"m"}, bodies(e.recv(e.queue, nil)))
 	})
 	t.Run("ChangeMessageVisibility", func(t *testing.T) {
-		e, _ := faultEnv(t, faults.Rule{Kind: faults.DelayedVisibility, Operations: []string{"ChangeMessageVisibility"}, Delay: 5 * time.Second})
+		e, _ := faultEnv(t, faults.Rule{Kind: faults.DelayedVisibility, Operations: []string{"ChangeMessageVisibility"}, Delay: 5 * time.Second, Probability: 1})
 		e.send(e.queue, "m")
 		m := e.recvOne(e.queue)
 		require.NoError(t, e.cmv(e.queue, aws.ToString(m.ReceiptHandle), 10))
@@ -458,7 +458,7 @@ func TestFaultDelayedVisibility(t *testing.T) {
 		assert.Equal(t, []string{"m"}, bodies(e.recv(e.queue, nil)))
 	})
 	t.Run("ChangeMessageVisibilityBatch", func(t *testing.T) {
-		e, _ := faultEnv(t, faults.Rule{Kind: faults.DelayedVisibility, Operations: []string{"ChangeMessageVisibilityBatch"}, Delay: 5 * time.Second})
+		e, _ := faultEnv(t, faults.Rule{Kind: faults.DelayedVisibility, Operations: []string{"ChangeMessageVisibilityBatch"}, Delay: 5 * time.Second, Probability: 1})
 		e.send(e.queue, "m")
 		m := e.recvOne(e.queue)
 		out, err := e.c.ChangeMessageVisibilityBatch(e.ctx, &sqs.ChangeMessageVisibilityBatchInput{QueueUrl: aws.String(e.queue),
@@ -475,7 +475,7 @@ func TestFaultDelayedVisibility(t *testing.T) {
 // TestFaultFalseEmpty: a receive returns nothing although a message is ready, changes nothing,
 // and returns at once even when long polling.
 func TestFaultFalseEmpty(t *testing.T) {
-	e, p := faultEnv(t, faults.Rule{Name: "fe", Kind: faults.FalseEmpty, Times: 2})
+	e, p := faultEnv(t, faults.Rule{Name: "fe", Kind: faults.FalseEmpty, Times: 2, Probability: 1})
 	e.send(e.queue, "there")
 	assert.Empty(t, e.recv(e.queue, nil))
 	assert.Empty(t, e.recv(e.queue, func(in *sqs.ReceiveMessageInput) { in.WaitTimeSeconds = 20 }), "a long poll returns at once, empty")
@@ -494,7 +494,7 @@ func TestFaultFalseEmpty(t *testing.T) {
 // queue keeps its order.
 func TestFaultReorder(t *testing.T) {
 	order := func(seed uint64) [][]string {
-		e, _ := faultEnvSeed(t, seed, faults.Rule{Kind: faults.Reorder, Times: 1})
+		e, _ := faultEnvSeed(t, seed, faults.Rule{Kind: faults.Reorder, Times: 1, Probability: 1})
 		for _, b := range []string{"a", "b", "c", "d", "e"} {
 			e.send(e.queue, b)
 		}
@@ -507,7 +507,7 @@ func TestFaultReorder(t *testing.T) {
 	assert.Equal(t, []string{"a"}, got[1])
 	assert.Equal(t, got, order(3), "same seed, same order")
 
-	e, _ := faultEnv(t, faults.Rule{Kind: faults.Reorder})
+	e, _ := faultEnv(t, faults.Rule{Kind: faults.Reorder, Probability: 1})
 	q := e.create("jobs.fifo", map[string]string{"ContentBasedDeduplication": "true"})
 	for _, b := range []string{"a", "b", "c"} {
 		e.sendFifo(q, b, "g", "")
@@ -519,7 +519,7 @@ func TestFaultReorder(t *testing.T) {
 // are not applied; the other entries are.
 func TestFaultPartialBatchFailure(t *testing.T) {
 	t.Run("SendMessageBatch", func(t *testing.T) {
-		e, p := faultEnv(t, faults.Rule{Name: "pbf", Kind: faults.PartialBatchFailure, EntryIDs: []string{"2"}})
+		e, p := faultEnv(t, faults.Rule{Name: "pbf", Kind: faults.PartialBatchFailure, EntryIDs: []string{"2"}, Probability: 1})
 		out, err := e.c.SendMessageBatch(e.ctx, &sqs.SendMessageBatchInput{QueueUrl: aws.String(e.queue), Entries: []types.SendMessageBatchRequestEntry{
 			{Id: aws.String("1"), MessageBody: aws.String("one")},
 			{Id: aws.String("2"), MessageBody: aws.String("two")},
@@ -536,7 +536,7 @@ func TestFaultPartialBatchFailure(t *testing.T) {
 		assert.Equal(t, "InternalError", p.Injections()[0].Detail)
 	})
 	t.Run("DeleteMessageBatch", func(t *testing.T) {
-		e, _ := faultEnv(t, faults.Rule{Kind: faults.PartialBatchFailure, ErrorCode: "RequestThrottled", EntryIDs: []string{"b"}})
+		e, _ := faultEnv(t, faults.Rule{Kind: faults.PartialBatchFailure, ErrorCode: "RequestThrottled", EntryIDs: []string{"b"}, Probability: 1})
 		e.send(e.queue, "A")
 		e.send(e.queue, "B")
 		msgs := e.recv(e.queue, nil)
@@ -551,7 +551,7 @@ func TestFaultPartialBatchFailure(t *testing.T) {
 		assert.Equal(t, []string{aws.ToString(msgs[1].Body)}, e.stored(), "the failed entry was not deleted")
 	})
 	t.Run("ChangeMessageVisibilityBatch", func(t *testing.T) {
-		e, _ := faultEnv(t, faults.Rule{Kind: faults.PartialBatchFailure, ErrorCode: "ServiceUnavailable", EntryIDs: []string{"a"}})
+		e, _ := faultEnv(t, faults.Rule{Kind: faults.PartialBatchFailure, ErrorCode: "ServiceUnavailable", EntryIDs: []string{"a"}, Probability: 1})
 		e.send(e.queue, "A")
 		m := e.recvOne(e.queue)
 		out, err := e.c.ChangeMessageVisibilityBatch(e.ctx, &sqs.ChangeMessageVisibilityBatchInput{QueueUrl: aws.String(e.queue),
@@ -570,7 +570,7 @@ func TestFaultPartialBatchFailure(t *testing.T) {
 func TestFaultMessagePredicates(t *testing.T) {
 	t.Run("error on SendMessage by body", func(t *testing.T) {
 		e, _ := faultEnv(t, faults.Rule{Kind: faults.Error, ErrorCode: "InternalError", Operations: []string{"SendMessage"},
-			Message: &faults.MessagePredicate{BodyContains: "poison"}})
+			Message: &faults.MessagePredicate{BodyContains: "poison"}, Probability: 1})
 		_, err := e.trySend("fine")
 		require.NoError(t, err)
 		_, err = e.trySend("a poison pill")
@@ -578,7 +578,7 @@ func TestFaultMessagePredicates(t *testing.T) {
 		assert.Equal(t, []string{"fine"}, e.stored())
 	})
 	t.Run("batch failure by attribute", func(t *testing.T) {
-		e, _ := faultEnv(t, faults.Rule{Kind: faults.PartialBatchFailure, Message: &faults.MessagePredicate{Attributes: map[string]string{"tenant": "b"}}})
+		e, _ := faultEnv(t, faults.Rule{Kind: faults.PartialBatchFailure, Message: &faults.MessagePredicate{Attributes: map[string]string{"tenant": "b"}}, Probability: 1})
 		out, err := e.c.SendMessageBatch(e.ctx, &sqs.SendMessageBatchInput{QueueUrl: aws.String(e.queue), Entries: []types.SendMessageBatchRequestEntry{
 			{Id: aws.String("1"), MessageBody: aws.String("x"), MessageAttributes: map[string]types.MessageAttributeValue{"tenant": strAttr("a")}},
 			{Id: aws.String("2"), MessageBody: aws.String("y"), MessageAttributes: map[string]types.MessageAttributeValue{"tenant": strAttr("b")}},
@@ -589,7 +589,7 @@ func TestFaultMessagePredicates(t *testing.T) {
 		assert.Equal(t, []string{"x"}, e.stored())
 	})
 	t.Run("lost delete by body regexp", func(t *testing.T) {
-		e, _ := faultEnv(t, faults.Rule{Kind: faults.LostDelete, Message: &faults.MessagePredicate{BodyRegexp: `^keep-\d+$`}})
+		e, _ := faultEnv(t, faults.Rule{Kind: faults.LostDelete, Message: &faults.MessagePredicate{BodyRegexp: `^keep-\d+$`}, Probability: 1})
 		e.send(e.queue, "keep-1")
 		e.send(e.queue, "drop-1")
 		for _, m := range e.recv(e.queue, nil) {
@@ -598,7 +598,7 @@ func TestFaultMessagePredicates(t *testing.T) {
 		assert.Equal(t, []string{"keep-1"}, e.stored())
 	})
 	t.Run("duplicate delivery by body", func(t *testing.T) {
-		e, _ := faultEnv(t, faults.Rule{Kind: faults.DuplicateDelivery, Times: 1, Message: &faults.MessagePredicate{BodyContains: "twice"}})
+		e, _ := faultEnv(t, faults.Rule{Kind: faults.DuplicateDelivery, Times: 1, Message: &faults.MessagePredicate{BodyContains: "twice"}, Probability: 1})
 		e.send(e.queue, "once")
 		e.send(e.queue, "twice")
 		for _, m := range e.recv(e.queue, nil) {
@@ -609,7 +609,7 @@ func TestFaultMessagePredicates(t *testing.T) {
 	for _, op := range []string{"DeleteMessage", "ChangeMessageVisibility"} {
 		t.Run("error on "+op+" by body", func(t *testing.T) {
 			e, p := faultEnv(t, faults.Rule{Name: "r", Kind: faults.Error, ErrorCode: "ServiceUnavailable", Operations: []string{op},
-				Message: &faults.MessagePredicate{BodyContains: "stuck"}})
+				Message: &faults.MessagePredicate{BodyContains: "stuck"}, Probability: 1})
 			e.send(e.queue, "stuck")
 			e.send(e.queue, "free")
 			msgs := e.recv(e.queue, nil)
@@ -632,7 +632,7 @@ func TestFaultMessagePredicates(t *testing.T) {
 		})
 	}
 	t.Run("queue pattern", func(t *testing.T) {
-		e, _ := faultEnv(t, faults.Rule{Kind: faults.Error, ErrorCode: "OverLimit", Queue: "orders-*"})
+		e, _ := faultEnv(t, faults.Rule{Kind: faults.Error, ErrorCode: "OverLimit", Queue: "orders-*", Probability: 1})
 		other := e.create("orders-eu", nil)
 		_, err := e.trySend("jobs is not orders-*")
 		require.NoError(t, err)
@@ -671,10 +671,10 @@ func TestFaultDeterminism(t *testing.T) {
 		rule faults.Rule
 		want string
 	}{
-		{"times", faults.Rule{Times: 2}, "xx......"},
-		{"after", faults.Rule{After: 3}, "...xxxxx"},
-		{"after and times", faults.Rule{After: 1, Times: 2}, ".xx....."},
-		{"window", faults.Rule{From: 3 * time.Second, Until: 5 * time.Second}, "...xx..."},
+		{"times", faults.Rule{Times: 2, Probability: 1}, "xx......"},
+		{"after", faults.Rule{After: 3, Probability: 1}, "...xxxxx"},
+		{"after and times", faults.Rule{After: 1, Times: 2, Probability: 1}, ".xx....."},
+		{"window", faults.Rule{From: 3 * time.Second, Until: 5 * time.Second, Probability: 1}, "...xx..."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -695,9 +695,9 @@ func TestFaultDeterminism(t *testing.T) {
 // queue, message, entry, detail and the mock clock's time.
 func TestFaultInjectionsRecorded(t *testing.T) {
 	e, p := faultEnv(t,
-		faults.Rule{Name: "slow", Kind: faults.Latency, Latency: time.Second, Operations: []string{"GetQueueUrl"}},
-		faults.Rule{Name: "throttled", Kind: faults.Error, ErrorCode: "RequestThrottled", Operations: []string{"SendMessage"}, Times: 1},
-		faults.Rule{Name: "pbf", Kind: faults.PartialBatchFailure, ErrorCode: "InternalError", EntryIDs: []string{"e2"}},
+		faults.Rule{Name: "slow", Kind: faults.Latency, Latency: time.Second, Operations: []string{"GetQueueUrl"}, Probability: 1},
+		faults.Rule{Name: "throttled", Kind: faults.Error, ErrorCode: "RequestThrottled", Operations: []string{"SendMessage"}, Times: 1, Probability: 1},
+		faults.Rule{Name: "pbf", Kind: faults.PartialBatchFailure, ErrorCode: "InternalError", EntryIDs: []string{"e2"}, Probability: 1},
 	)
 	e.clk.Advance(3 * time.Second)
 	_, err := e.trySend("x")
@@ -740,7 +740,7 @@ func TestFaultPlanAtRunTime(t *testing.T) {
 		return err != nil
 	}
 	assert.False(t, fails(), "an empty plan")
-	require.NoError(t, p.Add(faults.Rule{Name: "e", Kind: faults.Error, ErrorCode: "InternalError", Operations: []string{"SendMessage"}}))
+	require.NoError(t, p.Add(faults.Rule{Name: "e", Kind: faults.Error, ErrorCode: "InternalError", Operations: []string{"SendMessage"}, Probability: 1}))
 	assert.True(t, fails(), "a rule added at run time")
 	p.Pause()
 	assert.False(t, fails(), "paused")
@@ -748,7 +748,7 @@ func TestFaultPlanAtRunTime(t *testing.T) {
 	assert.True(t, fails(), "resumed")
 	p.Clear()
 	assert.False(t, fails(), "cleared")
-	require.NoError(t, p.SetRules(faults.Rule{Kind: faults.Error, ErrorCode: "OverLimit", Operations: []string{"SendMessage"}}))
+	require.NoError(t, p.SetRules(faults.Rule{Kind: faults.Error, ErrorCode: "OverLimit", Operations: []string{"SendMessage"}, Probability: 1}))
 	assert.True(t, fails())
 	require.NoError(t, e.mock.SetFaults(nil))
 	assert.Nil(t, e.mock.Faults())
@@ -796,7 +796,7 @@ func TestFaultPlanAtRunTime(t *testing.T) {
 func TestFaultPlanValidation(t *testing.T) {
 	for _, k := range faults.Kinds() {
 		t.Run(string(k), func(t *testing.T) {
-			r := faults.Rule{Kind: k, ErrorCode: "InternalError", Rate: 1, Latency: time.Second}
+			r := faults.Rule{Kind: k, ErrorCode: "InternalError", Rate: 1, Latency: time.Second, Probability: 1}
 			if !k.MessageLevel() && k != faults.Throttle && k != faults.Error {
 				r.ErrorCode = ""
 			}
@@ -808,8 +808,8 @@ func TestFaultPlanValidation(t *testing.T) {
 			assert.NotPanics(t, func() { sqsmock.New(sqsmock.WithFaults(p)) })
 		})
 	}
-	_, err := faults.NewPlan(1, faults.Rule{Kind: faults.LostDelete, Operations: []string{"SendMessage"}})
+	_, err := faults.NewPlan(1, faults.Rule{Kind: faults.LostDelete, Operations: []string{"SendMessage"}, Probability: 1})
 	require.Error(t, err, "a rule no placement can honour never makes a plan")
-	_, err = faults.NewPlan(1, faults.Rule{Kind: faults.Error, ErrorCode: "NoSuchCode"})
+	_, err = faults.NewPlan(1, faults.Rule{Kind: faults.Error, ErrorCode: "NoSuchCode", Probability: 1})
 	require.Error(t, err)
 }

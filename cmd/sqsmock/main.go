@@ -17,6 +17,8 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -39,28 +41,95 @@ type settings struct {
 	sig                                                                sigv4Settings
 }
 
-func parse(args []string, getenv func(string) string, stderr io.Writer) (settings, error) {
-	env := func(name, def string) string {
-		if v := getenv(name); v != "" {
-			return v
-		}
+// environment gives flags their defaults from environment variables, and remembers the values
+// that do not parse: they are errors unless the flag itself is given.
+type environment struct {
+	getenv func(string) string
+	bad    map[string]error // flag name → what was wrong with its variable
+}
+
+// str returns the variable, or def when it is unset or empty.
+func (e *environment) str(name, def string) string {
+	if v := e.getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// int64 returns the variable as an integer, or def when it is unset or empty.
+func (e *environment) int64(flagName, name string, def int64) int64 {
+	v := e.getenv(name)
+	if v == "" {
 		return def
 	}
-	var s settings
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil {
+		e.bad[flagName] = fmt.Errorf("%s=%q: not an integer (for -%s)", name, v, flagName)
+		return def
+	}
+	return n
+}
+
+// int returns the variable as an int, or def when it is unset or empty.
+func (e *environment) int(flagName, name string, def int) int {
+	n := e.int64(flagName, name, int64(def))
+	if n != int64(int(n)) {
+		e.bad[flagName] = fmt.Errorf("%s=%d: out of range (for -%s)", name, n, flagName)
+		return def
+	}
+	return int(n)
+}
+
+// bool returns the variable as a boolean (1, t, true, 0, f, false, …), or false when it is unset
+// or empty.
+func (e *environment) bool(flagName, name string) bool {
+	v := e.getenv(name)
+	if v == "" {
+		return false
+	}
+	b, err := strconv.ParseBool(strings.TrimSpace(v))
+	if err != nil {
+		e.bad[flagName] = fmt.Errorf("%s=%q: not true or false (for -%s)", name, v, flagName)
+		return false
+	}
+	return b
+}
+
+// flags defines the command's flags on a new FlagSet, storing into s, with defaults from env.
+// Every flag's usage names its environment variable as "(env SQSMOCK_…)".
+func flags(s *settings, env *environment, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("sqsmock", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&s.addr, "addr", env("SQSMOCK_ADDR", "127.0.0.1:9324"), "listen address (env SQSMOCK_ADDR)")
-	fs.StringVar(&s.region, "region", env("SQSMOCK_REGION", "us-east-1"), "region in queue ARNs (env SQSMOCK_REGION)")
-	fs.StringVar(&s.account, "account", env("SQSMOCK_ACCOUNT_ID", "000000000000"), "12-digit account id (env SQSMOCK_ACCOUNT_ID)")
-	fs.StringVar(&s.queuesFile, "queues", env("SQSMOCK_QUEUES", ""), "JSON or YAML file of queues to create at start-up (env SQSMOCK_QUEUES)")
-	fs.StringVar(&s.faultsFile, "faults", env("SQSMOCK_FAULTS", ""), "JSON or YAML fault plan to apply from start-up (env SQSMOCK_FAULTS); PUT /_sqsmock/faults replaces it")
-	fs.StringVar(&s.publicURL, "public-url", env("SQSMOCK_PUBLIC_URL", ""), "base URL of queue URLs, if not the request's host (env SQSMOCK_PUBLIC_URL)")
-	fs.StringVar(&s.logLevel, "log-level", env("SQSMOCK_LOG_LEVEL", "info"), "debug, info, warn or error (env SQSMOCK_LOG_LEVEL)")
-	fs.Int64Var(&s.maxBody, "max-body", 0, "request body limit in bytes (0: default)")
-	fs.IntVar(&s.maxQueues, "max-queues", 0, "most queues held (0: unlimited)")
-	fs.IntVar(&s.maxMessages, "max-messages", 0, "most messages held (0: unlimited)")
+	fs.StringVar(&s.addr, "addr", env.str("SQSMOCK_ADDR", "127.0.0.1:9324"), "listen address (env SQSMOCK_ADDR)")
+	fs.StringVar(&s.region, "region", env.str("SQSMOCK_REGION", "us-east-1"), "region in queue ARNs (env SQSMOCK_REGION)")
+	fs.StringVar(&s.account, "account", env.str("SQSMOCK_ACCOUNT_ID", "000000000000"), "12-digit account id (env SQSMOCK_ACCOUNT_ID)")
+	fs.StringVar(&s.queuesFile, "queues", env.str("SQSMOCK_QUEUES", ""), "JSON or YAML file of queues to create at start-up (env SQSMOCK_QUEUES)")
+	fs.StringVar(&s.faultsFile, "faults", env.str("SQSMOCK_FAULTS", ""), "JSON or YAML fault plan to apply from start-up (env SQSMOCK_FAULTS); PUT /_sqsmock/faults replaces it")
+	fs.StringVar(&s.publicURL, "public-url", env.str("SQSMOCK_PUBLIC_URL", ""), "base URL of queue URLs, if not the request's host (env SQSMOCK_PUBLIC_URL)")
+	fs.StringVar(&s.logLevel, "log-level", env.str("SQSMOCK_LOG_LEVEL", "info"), "debug, info, warn or error (env SQSMOCK_LOG_LEVEL)")
+	fs.Int64Var(&s.maxBody, "max-body", env.int64("max-body", "SQSMOCK_MAX_BODY", 0), "request body limit in bytes (env SQSMOCK_MAX_BODY; 0: default)")
+	fs.IntVar(&s.maxQueues, "max-queues", env.int("max-queues", "SQSMOCK_MAX_QUEUES", 0), "most queues held (env SQSMOCK_MAX_QUEUES; 0: unlimited)")
+	fs.IntVar(&s.maxMessages, "max-messages", env.int("max-messages", "SQSMOCK_MAX_MESSAGES", 0), "most messages held (env SQSMOCK_MAX_MESSAGES; 0: unlimited)")
 	s.sig.register(fs, env)
+	return fs
+}
+
+func parse(args []string, getenv func(string) string, stderr io.Writer) (settings, error) {
+	var s settings
+	env := &environment{getenv: getenv, bad: map[string]error{}}
+	fs := flags(&s, env, stderr)
 	if err := fs.Parse(args); err != nil {
+		return s, err
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var errs []error
+	fs.VisitAll(func(f *flag.Flag) {
+		if err := env.bad[f.Name]; err != nil && !given[f.Name] {
+			errs = append(errs, err)
+		}
+	})
+	if err := errors.Join(errs...); err != nil {
 		return s, err
 	}
 	if err := s.sig.check(); err != nil {

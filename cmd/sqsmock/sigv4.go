@@ -13,12 +13,11 @@ type sigv4Settings struct {
 	accessKey, secretKey string
 }
 
-func (s *sigv4Settings) register(fs *flag.FlagSet, env func(name, def string) string) {
-	on := env("SQSMOCK_VERIFY_SIGV4", "")
-	fs.BoolVar(&s.verify, "verify-sigv4", on == "true" || on == "1",
+func (s *sigv4Settings) register(fs *flag.FlagSet, env *environment) {
+	fs.BoolVar(&s.verify, "verify-sigv4", env.bool("verify-sigv4", "SQSMOCK_VERIFY_SIGV4"),
 		"verify SigV4 signatures against -access-key/-secret-key (env SQSMOCK_VERIFY_SIGV4=true); off: any signature or none is accepted")
-	fs.StringVar(&s.accessKey, "access-key", env("SQSMOCK_ACCESS_KEY", ""), "access key accepted with -verify-sigv4 (env SQSMOCK_ACCESS_KEY)")
-	fs.StringVar(&s.secretKey, "secret-key", env("SQSMOCK_SECRET_KEY", ""), "its secret access key (env SQSMOCK_SECRET_KEY)")
+	fs.StringVar(&s.accessKey, "access-key", env.str("SQSMOCK_ACCESS_KEY", ""), "access key accepted with -verify-sigv4 (env SQSMOCK_ACCESS_KEY)")
+	fs.StringVar(&s.secretKey, "secret-key", env.str("SQSMOCK_SECRET_KEY", ""), "its secret access key (env SQSMOCK_SECRET_KEY)")
 }
 
 func (s *sigv4Settings) check() error {

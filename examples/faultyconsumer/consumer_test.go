@@ -95,11 +95,11 @@ func TestEachFaultAloneBreaksTheNaiveWorker(t *testing.T) {
 		rule   faults.Rule
 		breaks bool
 	}{
-		{"duplicate delivery", faults.Rule{Kind: faults.DuplicateDelivery, Times: 1}, true},
-		{"lost delete", faults.Rule{Kind: faults.LostDelete, Times: 1}, true},
-		{"reset after send applied", faults.Rule{Kind: faults.ResetAfterApply, Operations: []string{"SendMessage"}, Times: 1}, true},
+		{"duplicate delivery", faults.Rule{Kind: faults.DuplicateDelivery, Times: 1, Probability: 1}, true},
+		{"lost delete", faults.Rule{Kind: faults.LostDelete, Times: 1, Probability: 1}, true},
+		{"reset after send applied", faults.Rule{Kind: faults.ResetAfterApply, Operations: []string{"SendMessage"}, Times: 1, Probability: 1}, true},
 		{"throttling", faults.Rule{Kind: faults.Error, ErrorCode: "RequestThrottled", Operations: []string{"ReceiveMessage", "DeleteMessage"}, Probability: 0.5}, false},
-		{"token bucket", faults.Rule{Kind: faults.Throttle, Rate: 2, Burst: 1, Operations: []string{"ReceiveMessage", "DeleteMessage"}}, false},
+		{"token bucket", faults.Rule{Kind: faults.Throttle, Rate: 2, Burst: 1, Operations: []string{"ReceiveMessage", "DeleteMessage"}, Probability: 1}, false},
 	}
 	for _, tt := range tests {
 		for _, idempotent := range []bool{false, true} {
@@ -131,7 +131,7 @@ func TestEachFaultAloneBreaksTheNaiveWorker(t *testing.T) {
 // TestWorkerGivesUpOnPermanentErrors: errors that are not transient are returned, not retried.
 func TestWorkerGivesUpOnPermanentErrors(t *testing.T) {
 	clk := sqsmock.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	plan := faults.MustPlan(1, faults.Rule{Kind: faults.Error, ErrorCode: "QueueDoesNotExist", Operations: []string{"DeleteMessage"}})
+	plan := faults.MustPlan(1, faults.Rule{Kind: faults.Error, ErrorCode: "QueueDoesNotExist", Operations: []string{"DeleteMessage"}, Probability: 1})
 	m := sqsmock.New(sqsmock.WithClock(clk), sqsmock.WithFaults(plan), sqsmock.WithQueue("orders", nil))
 	url := m.QueueURL("orders")
 	_, err := m.Client().SendMessage(context.Background(), &sqs.SendMessageInput{QueueUrl: aws.String(url), MessageBody: aws.String(`{"id":"o-1","amount":1}`)})

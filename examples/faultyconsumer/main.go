@@ -25,7 +25,7 @@ func Plan(seed uint64) *faults.Plan {
 			Operations: []string{"ReceiveMessage", "DeleteMessage"}, Probability: 0.2},
 		faults.Rule{Name: "unavailable", Kind: faults.Error, ErrorCode: "ServiceUnavailable",
 			Operations: []string{"ReceiveMessage", "DeleteMessage"}, Probability: 0.05},
-		faults.Rule{Name: "rate", Kind: faults.Throttle, Rate: 20, Burst: 10, Operations: []string{"ReceiveMessage", "DeleteMessage"}},
+		faults.Rule{Name: "rate", Kind: faults.Throttle, Rate: 20, Burst: 10, Operations: []string{"ReceiveMessage", "DeleteMessage"}, Probability: 1},
 		// SQS standard queues deliver at least once: some messages come twice.
 		faults.Rule{Name: "duplicate", Kind: faults.DuplicateDelivery, Probability: 0.3},
 		// Some deletes report success and do nothing: the message returns after its visibility timeout.
