@@ -21,6 +21,8 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/sqsharness/sqsharness/internal/faultsmw"
 )
 
 // WithPlan is an sqs.Options function that adds Middleware(p) to the client's APIOptions:
@@ -188,7 +190,7 @@ func (s *clientState) errorResponse(e *ServiceError) *http.Response {
 // initializeMiddleware applies per-call faults to inputs and outputs, outside the retry loop.
 type initializeMiddleware struct{ s *clientState }
 
-func (*initializeMiddleware) ID() string { return "faults.Call" }
+func (*initializeMiddleware) ID() string { return faultsmw.CallID }
 
 func (m *initializeMiddleware) HandleInitialize(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,

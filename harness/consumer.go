@@ -33,13 +33,17 @@ type Consumer struct {
 	VisibilityTimeout int32
 }
 
-// ConsumerReport is what RunConsumer saw.
+// ConsumerReport is what RunConsumer or CheckConsumer saw.
 type ConsumerReport struct {
-	Deliveries   map[string]int // receives per body
-	Succeeded    []string       // bodies whose handler returned nil, in order
+	Deliveries map[string]int // receives per body
+	// Succeeded lists bodies in order: for RunConsumer those whose handler returned nil, for
+	// CheckConsumer those the consumer deleted (first successful delete of each).
+	Succeeded    []string
 	DeadLettered []string       // bodies found in the dead-letter queue at the end
 	Left         int            // messages still in the queue (visible, in flight or delayed)
-	TimedOut     bool
+	TimedOut     bool           // the run did not settle within its timeout
+	Err          error          // CheckConsumer: what the consumer's run returned
+	Calls        map[string]int // CheckConsumer: the consumer's calls per operation
 }
 
 // RunConsumer processes the queue with handler until every message is settled (handled, or left
@@ -63,6 +67,7 @@ func (h *H) RunConsumer(url string, c Consumer, handler Handler) *ConsumerReport
 		succeeded  = map[string]bool{}
 		stop       atomic.Bool
 		waited     atomic.Int64
+		idle       atomic.Int32 // workers that found the queue empty and wait for time to move
 		errs       = make(chan error, c.Workers)
 	)
 	expected := map[string]bool{}
@@ -85,7 +90,7 @@ func (h *H) RunConsumer(url string, c Consumer, handler Handler) *ConsumerReport
 	ctx := h.Ctx()
 	start := time.Now()
 	empty := func() bool {
-		out, err := h.api.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: aws.String(url),
+		out, err := h.own.GetQueueAttributes(h.ownCtx(), &sqs.GetQueueAttributesInput{QueueUrl: aws.String(url),
 			AttributeNames: []types.QueueAttributeName{types.QueueAttributeNameAll}})
 		if err != nil {
 			return false
@@ -146,8 +151,15 @@ func (h *H) RunConsumer(url string, c Consumer, handler Handler) *ConsumerReport
 						stop.Store(true)
 						return
 					}
-					waited.Add(int64(time.Second))
-					h.clock.Advance(time.Second)
+					// Time moves only when every worker found the queue empty: a worker still
+					// handling a message keeps its visibility timeout from running out under it.
+					if idle.Add(1) == int32(c.Workers) {
+						waited.Add(int64(time.Second))
+						h.clock.Advance(time.Second)
+					} else {
+						time.Sleep(100 * time.Microsecond)
+					}
+					idle.Add(-1)
 				} else if time.Since(start) > c.Timeout {
 					rep.TimedOut = true
 					stop.Store(true)
@@ -162,35 +174,49 @@ func (h *H) RunConsumer(url string, c Consumer, handler Handler) *ConsumerReport
 		require.NoError(h.t, err, "consumer: ReceiveMessage")
 	}
 
-	v, nv, d := h.Count(url)
-	rep.Left = v + nv + d
+	rep.DeadLettered, rep.Left = h.assertDelivered(url, c.Expect, nil, rep.Deliveries, firstOrder, succeeded)
 	assert.False(h.t, rep.TimedOut, "consumer: not settled within %s", c.Timeout)
-	assert.Zero(h.t, rep.Left, "consumer: messages left behind (visible %d, in flight %d, delayed %d)", v, nv, d)
-	for _, b := range c.Expect {
-		assert.NotZero(h.t, rep.Deliveries[b], "consumer: message %q never handled", b)
+	return rep
+}
+
+// assertDelivered checks the invariants of an SQS consumer's run once it has settled: none of the
+// queue's messages is left (visible, in flight or delayed), every expected body was delivered,
+// on a FIFO queue each group's bodies were first delivered in send order, and the queue's
+// dead-letter queue (drained to look) holds exactly the delivered bodies that never succeeded,
+// or wantDLQ if it is not nil. It returns the dead-letter queue's bodies and how many were left.
+func (h *H) assertDelivered(url string, expect, wantDLQ []string, deliveries map[string]int, firstOrder map[string][]string, succeeded map[string]bool) (deadLettered []string, left int) {
+	h.t.Helper()
+	v, nv, d := h.Count(url)
+	left = v + nv + d
+	assert.Zero(h.t, left, "consumer: messages left behind (visible %d, in flight %d, delayed %d)", v, nv, d)
+	for _, b := range expect {
+		assert.NotZero(h.t, deliveries[b], "consumer: message %q never delivered", b)
 	}
-	if IsFIFO(url) && len(c.Expect) > 0 {
+	if IsFIFO(url) && len(expect) > 0 {
 		for g, seq := range firstOrder {
 			idx := make([]int, 0, len(seq))
 			for _, b := range seq {
-				idx = append(idx, slices.Index(c.Expect, b))
+				idx = append(idx, slices.Index(expect, b))
 			}
 			assert.True(h.t, slices.IsSorted(idx), "consumer: group %q first delivered out of order: %v", g, seq)
 		}
 	}
-	var poison []string
-	for b := range rep.Deliveries {
+	var never []string
+	for b := range deliveries {
 		if !succeeded[b] {
-			poison = append(poison, b)
+			never = append(never, b)
 		}
 	}
 	if dlq := h.deadLetterQueue(url); dlq != "" {
-		rep.DeadLettered = BodiesOf(h.Drain(dlq))
-		assert.ElementsMatch(h.t, poison, rep.DeadLettered, "consumer: dead-letter queue holds exactly the messages never handled successfully")
+		deadLettered = BodiesOf(h.Drain(dlq))
+		assert.ElementsMatch(h.t, never, deadLettered, "consumer: the dead-letter queue holds exactly the messages never handled successfully")
+		if wantDLQ != nil {
+			assert.ElementsMatch(h.t, wantDLQ, deadLettered, "consumer: dead-letter queue")
+		}
 	} else {
-		assert.Empty(h.t, poison, "consumer: messages never handled successfully, and the queue has no dead-letter queue")
+		assert.Empty(h.t, never, "consumer: messages never handled successfully, and the queue has no dead-letter queue")
 	}
-	return rep
+	return deadLettered, left
 }
 
 // deadLetterQueue returns the URL of the queue's dead-letter queue, or "".
@@ -205,7 +231,7 @@ func (h *H) deadLetterQueue(url string) string {
 	}
 	require.NoError(h.t, json.Unmarshal([]byte(rp), &p), "RedrivePolicy %s", rp)
 	name := p.Target[strings.LastIndex(p.Target, ":")+1:]
-	out, err := h.api.GetQueueUrl(h.Ctx(), &sqs.GetQueueUrlInput{QueueName: aws.String(name)})
+	out, err := h.own.GetQueueUrl(h.ownCtx(), &sqs.GetQueueUrlInput{QueueName: aws.String(name)})
 	require.NoError(h.t, err, "GetQueueUrl %s", name)
 	return aws.ToString(out.QueueUrl)
 }

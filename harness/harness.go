@@ -9,9 +9,15 @@
 //	h.SendN(q, 3)
 //	msgs := h.ReceiveN(q, 3, 5*time.Second)
 //
-// Time: on the mock (both ways) the harness drives a manual clock, so Advance and the waits inside
-// ReceiveN, WaitForCount and RunConsumer jump instead of sleeping; on the other backends they take
-// real time. Tests written with h.Advance run unchanged on every backend.
+// Time: Test runs a test body inside a testing/synctest bubble on the mock and the server, and
+// as is on the other backends, so one body tests concurrent code (the user's own consumer,
+// heartbeats, backoff) in milliseconds on the mock and in real time against LocalStack or AWS.
+// Outside a bubble the mock runs on a manual clock that Advance and the waits inside ReceiveN,
+// WaitForCount, RunConsumer and CheckConsumer move instead of sleeping. Tests written with
+// h.Advance run unchanged on every backend.
+//
+// Faults: WithFaults applies one faults.Plan on every backend, where it belongs (inside the mock
+// on the mock and the server, as SDK middleware elsewhere), and never twice.
 package harness
 
 import (
@@ -20,10 +26,17 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/sqsharness/sqsharness/faults"
+	"github.com/sqsharness/sqsharness/internal/bubble"
+	"github.com/sqsharness/sqsharness/internal/exempt"
+	"github.com/sqsharness/sqsharness/internal/faultsmw"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
@@ -32,8 +45,8 @@ type Backend string
 
 // The backends.
 const (
-	Mock       Backend = "mock"       // sqsmock in process, manual clock (default)
-	Server     Backend = "server"     // sqsmock over HTTP through the real *sqs.Client, manual clock
+	Mock       Backend = "mock"       // sqsmock in process (default)
+	Server     Backend = "server"     // sqsmock through the real *sqs.Client over HTTP (in a bubble: in memory)
 	LocalStack Backend = "localstack" // LocalStack at an endpoint, or started with testcontainers-go
 	Moto       Backend = "moto"       // moto's server at an endpoint
 	ElasticMQ  Backend = "elasticmq"  // ElasticMQ at an endpoint
@@ -54,7 +67,8 @@ func EndpointEnv(b Backend) string {
 // Capabilities say how a backend lets a test wait. They change how waits are done, never what is
 // asserted.
 type Capabilities struct {
-	// FastForward: the backend runs on a clock the harness controls (the mock), so waits jump.
+	// FastForward: the backend runs on a clock the test controls (the mock's manual clock, or a
+	// synctest bubble's fake time), so waits jump.
 	FastForward bool
 	// Inspect: Mock() gives the sqsmock.Mock behind the client.
 	Inspect bool
@@ -71,6 +85,7 @@ type config struct {
 	clockStart  time.Time
 	wait        time.Duration
 	clientOpts  []func(*sqs.Options)
+	plan        *faults.Plan
 	queuePrefix string
 }
 
@@ -85,7 +100,8 @@ func WithEndpoint(url string) Option { return func(c *config) { c.endpoint = url
 // WithRegion sets the region (default: AWS_REGION for aws, us-east-1 otherwise).
 func WithRegion(region string) Option { return func(c *config) { c.region = region } }
 
-// WithMockOptions passes options to sqsmock.New for the mock and server backends.
+// WithMockOptions passes options to sqsmock.New for the mock and server backends. For a fault
+// plan use WithFaults, which applies it on every backend.
 func WithMockOptions(opts ...sqsmock.Option) Option {
 	return func(c *config) { c.mockOpts = append(c.mockOpts, opts...) }
 }
@@ -97,34 +113,83 @@ func WithClockStart(t time.Time) Option { return func(c *config) { c.clockStart 
 // the mock it is clock time and costs nothing).
 func WithWait(d time.Duration) Option { return func(c *config) { c.wait = d } }
 
-// WithClientOptions customises the *sqs.Client of the HTTP backends (e.g. faults.WithPlan(plan)).
+// WithClientOptions customises the client: the *sqs.Client of every HTTP backend, and the retry
+// options (Retryer, RetryMode, RetryMaxAttempts) of the in-process mock client. An option the
+// backend's client cannot apply (middleware, an HTTP client or an endpoint, on the in-process
+// mock) fails the test instead of being ignored. For a fault plan use WithFaults.
 func WithClientOptions(fns ...func(*sqs.Options)) Option {
 	return func(c *config) { c.clientOpts = append(c.clientOpts, fns...) }
 }
 
+// WithFaults applies plan on whichever backend the test runs: inside the mock (every fault kind,
+// on the mock's clock) for the mock and the server, and as the client's SDK middleware
+// (faults.WithPlan) for LocalStack, moto, ElasticMQ and AWS. It is applied once: a second plan
+// given through WithMockOptions or WithClientOptions fails the test.
+func WithFaults(plan *faults.Plan) Option { return func(c *config) { c.plan = plan } }
+
 // WithQueuePrefix sets the prefix of queue names made by Queue and FIFOQueue (default "sqsh").
 func WithQueuePrefix(p string) Option { return func(c *config) { c.queuePrefix = p } }
+
+// Test runs f with a handle on the backend the options (or SQSHARNESS_BACKEND) select. On the
+// mock and the server it runs f inside a testing/synctest bubble, so every wait in f and in the
+// code it tests (long polls, visibility timeouts, tickers, sleeps, backoff) takes fake time: a
+// concurrent consumer's minutes run in milliseconds. On LocalStack, moto, ElasticMQ and AWS,
+// which a bubble cannot wait on, f runs as is, in real time. The same f runs on every backend.
+//
+// Inside the bubble the rules of testing/synctest apply to f: t.Run, t.Parallel and t.Deadline
+// must not be called, and goroutines f starts must end before it returns.
+func Test(t *testing.T, f func(t *testing.T, h *H), opts ...Option) {
+	t.Helper()
+	switch b := selectedBackend(opts); b {
+	case Mock, Server:
+		synctest.Test(t, func(t *testing.T) { f(t, New(t, opts...)) })
+	default:
+		f(t, New(t, opts...))
+	}
+}
+
+// selectedBackend is the backend New would use with opts.
+func selectedBackend(opts []Option) Backend {
+	var cfg config
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.backend == "" {
+		cfg.backend = Backend(strings.ToLower(strings.TrimSpace(os.Getenv(EnvBackend))))
+	}
+	if cfg.backend == "" {
+		return Mock
+	}
+	return cfg.backend
+}
 
 // H is one test's handle on a backend. Its helpers fail the test (through testify's require) when
 // a call they make fails.
 type H struct {
 	t        testing.TB
-	api      sqsmock.API
+	api      sqsmock.API // the client for the test's code: under the fault plan
+	own      sqsmock.API // the client for the harness's own setup and checks: exempt from it
 	backend  Backend
 	endpoint string
 	region   string
 	caps     Capabilities
 	mock     *sqsmock.Mock
-	clock    *sqsmock.ManualClock
+	clock    *sqsmock.ManualClock // nil in a synctest bubble, whose fake time needs no driving
+	bubbled  bool                 // New ran inside a testing/synctest bubble
+	plan     *faults.Plan         // WithFaults
 	server   *sqsmock.Server
 	wait     time.Duration
 	prefix   string
 }
 
 // New returns a handle on the backend chosen by WithBackend, else SQSHARNESS_BACKEND, else the
-// in-process mock. A third-party backend with no endpoint skips the test with instructions (and
-// fails it when CI=true); LocalStack with no endpoint is started with testcontainers-go when Docker
-// is available.
+// in-process mock. A third-party backend that cannot be reached skips the test with instructions
+// (and fails it when CI=true).
+//
+// Inside a testing/synctest bubble (see Test) the mock runs on the real clock, which is the
+// bubble's fake time, and the server backend serves the real *sqs.Client through the mock's HTTP
+// handler in memory, since a bubble cannot wait on a socket. A third-party backend inside a
+// bubble fails the test: use Test, which runs those outside one.
 func New(t testing.TB, opts ...Option) *H {
 	t.Helper()
 	cfg := config{wait: 10 * time.Second, queuePrefix: "sqsh"}
@@ -139,12 +204,22 @@ func New(t testing.TB, opts ...Option) *H {
 	if cfg.backend == "" {
 		cfg.backend = Mock
 	}
-	h := &H{t: t, backend: cfg.backend, wait: cfg.wait, prefix: cfg.queuePrefix}
+	h := &H{t: t, backend: cfg.backend, wait: cfg.wait, prefix: cfg.queuePrefix, bubbled: bubble.Inside(), plan: cfg.plan}
+	if n := faultsMiddlewares(cfg.clientOpts); n > 1 || (n == 1 && cfg.plan != nil) {
+		t.Fatalf("harness: a fault plan is given %d times (WithFaults and faults.WithPlan in WithClientOptions); it would fire twice. Give it once, with WithFaults", n+btoi(cfg.plan != nil))
+	}
 	switch cfg.backend {
 	case Mock, Server:
 		h.setupMock(cfg)
 	case LocalStack, Moto, ElasticMQ, AWS:
+		if h.bubbled {
+			t.Fatalf("harness: backend %s cannot run inside a testing/synctest bubble: the bubble's time stops while a call waits on the network. Use harness.Test, which runs real backends outside a bubble", cfg.backend)
+		}
 		h.setupRemote(cfg, fromEnv)
+		h.own = h.api
+		if c, ok := h.api.(*sqs.Client); ok && cfg.plan != nil {
+			h.api = sqs.New(c.Options(), faults.WithPlan(cfg.plan))
+		}
 	default:
 		t.Fatalf("harness: unknown backend %q (want one of %v)", cfg.backend, Backends)
 	}
@@ -152,32 +227,117 @@ func New(t testing.TB, opts ...Option) *H {
 }
 
 func (h *H) setupMock(cfg config) {
-	start := cfg.clockStart
-	if start.IsZero() {
-		start = time.Now().Truncate(time.Second)
-	}
-	h.clock = sqsmock.NewManualClock(start)
+	h.t.Helper()
 	h.region = cfg.region
 	if h.region == "" {
 		h.region = "us-east-1"
 	}
-	mopts := append([]sqsmock.Option{sqsmock.WithClock(h.clock), sqsmock.WithRegion(h.region)}, cfg.mockOpts...)
-	h.caps = Capabilities{FastForward: true, Inspect: true}
-	if h.backend == Mock {
-		h.mock = sqsmock.New(mopts...)
-		h.api = h.mock.Client()
-		return
+	mopts := []sqsmock.Option{sqsmock.WithRegion(h.region)}
+	if !h.bubbled { // in a bubble the real clock is the bubble's fake time
+		start := cfg.clockStart
+		if start.IsZero() {
+			start = time.Now().Truncate(time.Second)
+		}
+		h.clock = sqsmock.NewManualClock(start)
+		mopts = append(mopts, sqsmock.WithClock(h.clock))
 	}
-	h.server = sqsmock.NewServer(h.t, mopts...)
-	h.mock = h.server.Mock()
-	h.endpoint = h.server.URL
-	h.api = h.server.SDKClient(cfg.clientOpts...)
+	mopts = append(mopts, cfg.mockOpts...)
+	h.caps = Capabilities{FastForward: true, Inspect: true}
+	h.mock = sqsmock.New(mopts...)
+	if cfg.plan != nil {
+		if h.mock.Faults() != nil {
+			h.t.Fatal("harness: a fault plan is given twice (WithFaults and sqsmock.WithFaults in WithMockOptions); it would fire twice. Give it once, with WithFaults")
+		}
+		if err := h.mock.SetFaults(cfg.plan); err != nil {
+			h.t.Fatalf("harness: WithFaults: %v", err)
+		}
+	}
+	if faultsMiddlewares(cfg.clientOpts) > 0 && h.mock.Faults() != nil {
+		h.t.Fatal("harness: a fault plan is given twice (in the mock and as faults.WithPlan in WithClientOptions); it would fire twice. Give it once, with WithFaults")
+	}
+	switch {
+	case h.backend == Mock:
+		if what := inProcessCannotApply(cfg.clientOpts); what != "" {
+			h.t.Fatalf("harness: WithClientOptions sets %s, which the in-process mock client cannot apply (it honours Retryer, RetryMode and RetryMaxAttempts). Use WithFaults for a fault plan, or WithBackend(harness.Server) for a real *sqs.Client on the mock", what)
+		}
+		h.api = h.mock.Client(cfg.clientOpts...)
+		h.own = h.mock.Client()
+	case h.bubbled: // a bubble cannot wait on a socket: the same handler, in memory
+		h.api = h.mock.SDKClient(cfg.clientOpts...)
+		h.own = h.mock.SDKClient(append(cfg.clientOpts, exemptHeader)...)
+	default:
+		srv, err := h.mock.Start("127.0.0.1:0")
+		if err != nil {
+			h.t.Fatalf("harness: starting the mock's server: %v", err)
+		}
+		h.t.Cleanup(func() { _ = srv.Close() })
+		h.server = srv
+		h.endpoint = srv.URL
+		h.api = srv.SDKClient(cfg.clientOpts...)
+		h.own = srv.SDKClient(append(cfg.clientOpts, exemptHeader)...)
+	}
+}
+
+// exemptHeader marks the harness's own requests to the mock's server, which its fault plan
+// leaves alone.
+func exemptHeader(o *sqs.Options) {
+	o.APIOptions = append(o.APIOptions, smithyhttp.AddHeaderValue(exempt.Header, "true"))
+}
+
+// ownCtx is the context of the harness's own calls: the test's, exempt from the mock's fault plan.
+func (h *H) ownCtx() context.Context { return exempt.With(h.Ctx()) }
+
+// inProcessCannotApply names what client options set that the in-process client cannot apply.
+func inProcessCannotApply(fns []func(*sqs.Options)) string {
+	var o sqs.Options
+	for _, fn := range fns {
+		fn(&o)
+	}
+	switch {
+	case len(o.APIOptions) > 0:
+		return "APIOptions (middleware)"
+	case o.HTTPClient != nil:
+		return "HTTPClient"
+	case o.BaseEndpoint != nil:
+		return "BaseEndpoint"
+	case o.Interceptors.BeforeExecution != nil || o.Interceptors.BeforeAttempt != nil || o.Interceptors.AfterAttempt != nil:
+		return "Interceptors"
+	}
+	return ""
+}
+
+// faultsMiddlewares counts the fault plans that client options add as SDK middleware.
+func faultsMiddlewares(fns []func(*sqs.Options)) int {
+	var o sqs.Options
+	for _, fn := range fns {
+		fn(&o)
+	}
+	n := 0
+	for _, api := range o.APIOptions {
+		stack := middleware.NewStack("probe", smithyhttp.NewStackRequest)
+		if api(stack) == nil {
+			if _, ok := stack.Initialize.Get(faultsmw.CallID); ok {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // T is the test the handle belongs to.
 func (h *H) T() testing.TB { return h.t }
 
-// Client is the SQS client: *sqsmock.Client for the mock, *sqs.Client for every other backend.
+// Client is the SQS client for the code under test, under the fault plan of WithFaults:
+// *sqsmock.Client for the mock, *sqs.Client for every other backend. The harness's own helpers
+// (Queue, Send, ReceiveN, Drain, Count, the checks of RunConsumer and CheckConsumer) use a client
+// of their own that the plan leaves alone, so they see the queues as they are.
 func (h *H) Client() sqsmock.API { return h.api }
 
 // Backend is the backend in use.
@@ -189,13 +349,18 @@ func (h *H) Endpoint() string { return h.endpoint }
 // Region is the region in use.
 func (h *H) Region() string { return h.region }
 
+// Faults is the plan given with WithFaults (nil if none), e.g. to read its Injections or change
+// its rules while the test runs.
+func (h *H) Faults() *faults.Plan { return h.plan }
+
 // Caps describes what the backend can do.
 func (h *H) Caps() Capabilities { return h.caps }
 
 // Mock is the mock behind the client (nil unless Caps().Inspect).
 func (h *H) Mock() *sqsmock.Mock { return h.mock }
 
-// Clock is the mock's manual clock (nil unless Caps().FastForward).
+// Clock is the mock's manual clock: nil on the other backends and inside a synctest bubble,
+// where the mock runs on the bubble's fake time.
 func (h *H) Clock() *sqsmock.ManualClock { return h.clock }
 
 // Ctx is the context for calls: the test's own, cancelled when it ends.
@@ -206,8 +371,8 @@ func (h *H) Ctx() context.Context {
 	return context.Background()
 }
 
-// Advance lets d pass: on the mock it moves the clock (firing long-poll deadlines); elsewhere it
-// sleeps.
+// Advance lets d pass: on the mock's manual clock it moves the clock (firing long-poll
+// deadlines); elsewhere it sleeps, which in a synctest bubble takes fake time only.
 func (h *H) Advance(d time.Duration) {
 	if h.clock != nil {
 		h.clock.Advance(d)
@@ -216,20 +381,23 @@ func (h *H) Advance(d time.Duration) {
 	time.Sleep(d)
 }
 
-// WaitForPollers returns once n long polls are blocked in ReceiveMessage: exactly on the mock (its
-// clock's timers); elsewhere after a short real pause that lets the requests arrive.
+// WaitForPollers returns once n long polls are blocked in ReceiveMessage: in a synctest bubble
+// once every other goroutine of the test is blocked (synctest.Wait); on the manual clock once n
+// timers are pending (failing the test after 10 s of real time); elsewhere after a short real
+// pause that lets the requests arrive.
 func (h *H) WaitForPollers(n int) {
 	h.t.Helper()
-	if h.clock == nil {
+	switch {
+	case h.bubbled:
+		synctest.Wait()
+	case h.clock != nil:
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := h.clock.BlockUntil(ctx, n); err != nil {
+			h.t.Fatalf("harness: %d long polls did not start within 10s", n)
+		}
+	default:
 		time.Sleep(500 * time.Millisecond)
-		return
-	}
-	done := make(chan struct{})
-	go func() { h.clock.WaitForTimers(n); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		h.t.Fatalf("harness: %d long polls did not start within 10s", n)
 	}
 }
 

@@ -41,7 +41,7 @@ func (h *H) Send(url, body string, edit ...func(*sqs.SendMessageInput)) *sqs.Sen
 			in.MessageDeduplicationId = aws.String(randomID())
 		}
 	}
-	out, err := h.api.SendMessage(h.Ctx(), in)
+	out, err := h.own.SendMessage(h.ownCtx(), in)
 	require.NoError(h.t, err, "SendMessage")
 	return out
 }
@@ -87,7 +87,7 @@ func (h *H) SendBodies(url string, bodies []string, edit func(i int, e *types.Se
 			}
 			entries = append(entries, e)
 		}
-		out, err := h.api.SendMessageBatch(h.Ctx(), &sqs.SendMessageBatchInput{QueueUrl: aws.String(url), Entries: entries})
+		out, err := h.own.SendMessageBatch(h.ownCtx(), &sqs.SendMessageBatchInput{QueueUrl: aws.String(url), Entries: entries})
 		require.NoError(h.t, err, "SendMessageBatch")
 		require.Empty(h.t, out.Failed, "SendMessageBatch failures")
 		byID := map[string]string{}
@@ -120,7 +120,7 @@ func (h *H) receiveInput(url string, edit []func(*sqs.ReceiveMessageInput)) *sqs
 // a long poll blocks until the clock moves) and requires success.
 func (h *H) Receive(url string, edit ...func(*sqs.ReceiveMessageInput)) []types.Message {
 	h.t.Helper()
-	out, err := h.api.ReceiveMessage(h.Ctx(), h.receiveInput(url, edit))
+	out, err := h.own.ReceiveMessage(h.ownCtx(), h.receiveInput(url, edit))
 	require.NoError(h.t, err, "ReceiveMessage")
 	return out.Messages
 }
@@ -144,7 +144,7 @@ func (h *H) ReceiveN(url string, n int, timeout time.Duration, edit ...func(*sqs
 		} else {
 			in.WaitTimeSeconds = 0
 		}
-		out, err := h.api.ReceiveMessage(h.Ctx(), in)
+		out, err := h.own.ReceiveMessage(h.ownCtx(), in)
 		require.NoError(h.t, err, "ReceiveMessage")
 		got = append(got, out.Messages...)
 		if len(got) >= n {
@@ -180,7 +180,7 @@ func (h *H) RequireN(url string, n int, timeout time.Duration, edit ...func(*sqs
 func (h *H) Delete(url string, msgs ...types.Message) {
 	h.t.Helper()
 	for _, m := range msgs {
-		_, err := h.api.DeleteMessage(h.Ctx(), &sqs.DeleteMessageInput{QueueUrl: aws.String(url), ReceiptHandle: m.ReceiptHandle})
+		_, err := h.own.DeleteMessage(h.ownCtx(), &sqs.DeleteMessageInput{QueueUrl: aws.String(url), ReceiptHandle: m.ReceiptHandle})
 		require.NoError(h.t, err, "DeleteMessage")
 	}
 }
@@ -195,7 +195,7 @@ func (h *H) Drain(url string) []types.Message {
 		if h.clock == nil {
 			in.WaitTimeSeconds = 1
 		}
-		out, err := h.api.ReceiveMessage(h.Ctx(), in)
+		out, err := h.own.ReceiveMessage(h.ownCtx(), in)
 		require.NoError(h.t, err, "ReceiveMessage")
 		if len(out.Messages) == 0 {
 			return got

@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/stretchr/testify/require"
+
+	"github.com/sqsharness/sqsharness/internal/exempt"
 )
 
 var nameUnsafe = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
@@ -60,7 +62,7 @@ func (h *H) FIFOQueue(name string, attrs map[string]string) string {
 // CreateQueue calls CreateQueue, requires success and deletes the queue when the test ends.
 func (h *H) CreateQueue(in *sqs.CreateQueueInput) string {
 	h.t.Helper()
-	out, err := h.api.CreateQueue(h.Ctx(), in)
+	out, err := h.own.CreateQueue(h.ownCtx(), in)
 	require.NoError(h.t, err, "CreateQueue %s", aws.ToString(in.QueueName))
 	url := aws.ToString(out.QueueUrl)
 	h.DeleteOnCleanup(url)
@@ -72,14 +74,14 @@ func (h *H) DeleteOnCleanup(url string) {
 	h.t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		_, _ = h.api.DeleteQueue(ctx, &sqs.DeleteQueueInput{QueueUrl: aws.String(url)})
+		_, _ = h.own.DeleteQueue(exempt.With(ctx), &sqs.DeleteQueueInput{QueueUrl: aws.String(url)})
 	})
 }
 
 // Attributes returns every attribute of the queue (AttributeNames=All).
 func (h *H) Attributes(url string) map[string]string {
 	h.t.Helper()
-	out, err := h.api.GetQueueAttributes(h.Ctx(), &sqs.GetQueueAttributesInput{QueueUrl: aws.String(url),
+	out, err := h.own.GetQueueAttributes(h.ownCtx(), &sqs.GetQueueAttributesInput{QueueUrl: aws.String(url),
 		AttributeNames: []types.QueueAttributeName{types.QueueAttributeNameAll}})
 	require.NoError(h.t, err, "GetQueueAttributes")
 	return out.Attributes
@@ -88,7 +90,7 @@ func (h *H) Attributes(url string) map[string]string {
 // Attribute returns one attribute of the queue.
 func (h *H) Attribute(url, name string) string {
 	h.t.Helper()
-	out, err := h.api.GetQueueAttributes(h.Ctx(), &sqs.GetQueueAttributesInput{QueueUrl: aws.String(url),
+	out, err := h.own.GetQueueAttributes(h.ownCtx(), &sqs.GetQueueAttributesInput{QueueUrl: aws.String(url),
 		AttributeNames: []types.QueueAttributeName{types.QueueAttributeName(name)}})
 	require.NoError(h.t, err, "GetQueueAttributes %s", name)
 	return out.Attributes[name]
@@ -97,7 +99,7 @@ func (h *H) Attribute(url, name string) string {
 // SetAttributes calls SetQueueAttributes and requires success.
 func (h *H) SetAttributes(url string, attrs map[string]string) {
 	h.t.Helper()
-	_, err := h.api.SetQueueAttributes(h.Ctx(), &sqs.SetQueueAttributesInput{QueueUrl: aws.String(url), Attributes: attrs})
+	_, err := h.own.SetQueueAttributes(h.ownCtx(), &sqs.SetQueueAttributesInput{QueueUrl: aws.String(url), Attributes: attrs})
 	require.NoError(h.t, err, "SetQueueAttributes %v", attrs)
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/sqsharness/sqsharness/faults"
+	"github.com/sqsharness/sqsharness/internal/exempt"
 	"github.com/sqsharness/sqsharness/internal/sqserr"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/engine"
 )
@@ -68,6 +69,9 @@ func (m *Mock) decide(ctx context.Context, op string, in any) outcome {
 	plan := m.plan.Load()
 	if plan == nil {
 		return outcome{ctx: ctx}
+	}
+	if exempt.From(ctx) {
+		return outcome{ctx: engine.WithCallFaults(ctx, engine.CallFaults{Off: true})}
 	}
 	url := queueURLOf(in)
 	call := faults.Call{Operation: op, QueueURL: url}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/sqsharness/sqsharness/faults"
 	"github.com/sqsharness/sqsharness/internal/bubble"
+	"github.com/sqsharness/sqsharness/internal/exempt"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/reqctx"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/wire"
 )
@@ -73,12 +74,22 @@ func (m *Mock) Handler(opts ...HandlerOption) http.Handler {
 	mux.HandleFunc("GET /_sqsmock/faults", m.serveFaults)
 	mux.HandleFunc("PUT /_sqsmock/faults", m.replaceFaults)
 	mux.HandleFunc("DELETE /_sqsmock/faults", m.deleteFaults)
-	mux.Handle("/", api)
+	mux.Handle("/", exemptable(api))
 	var h http.Handler = mux
 	for i := len(c.wrap) - 1; i >= 0; i-- {
 		h = c.wrap[i](h)
 	}
 	return h
+}
+
+// exemptable exempts requests carrying the exempt header from the fault plan.
+func exemptable(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get(exempt.Header) != "" {
+			r = r.WithContext(exempt.With(r.Context()))
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

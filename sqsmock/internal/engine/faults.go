@@ -36,6 +36,7 @@ type Hook func(FaultPoint) FaultAction
 
 // CallFaults are a fault plan's decisions for a whole ReceiveMessage call.
 type CallFaults struct {
+	Off        bool                             // the call is exempt from the plan: no fault at all
 	FalseEmpty bool                             // return no messages, change nothing
 	Reorder    bool                             // deliver out of order (standard queues)
 	Shuffle    func(n int, swap func(i, j int)) // permutes the messages returned
@@ -54,10 +55,10 @@ func callFaults(ctx context.Context) CallFaults {
 }
 
 // fault consults the hook for one message. url is the queue URL as the request gave it, so that
-// message-level rules match the same URL as the call-level ones ("" for the default URL).
-// Caller holds q.mu.
-func (e *Engine) fault(q *queue, url, op string, m *message, entryID, receipt string) FaultAction {
-	if e.cfg.Faults == nil || (e.cfg.FaultsActive != nil && !e.cfg.FaultsActive()) {
+// message-level rules match the same URL as the call-level ones ("" for the default URL);
+// off: the call is exempt (CallFaults.Off). Caller holds q.mu.
+func (e *Engine) fault(off bool, q *queue, url, op string, m *message, entryID, receipt string) FaultAction {
+	if off || e.cfg.Faults == nil || (e.cfg.FaultsActive != nil && !e.cfg.FaultsActive()) {
 		return FaultAction{}
 	}
 	if url == "" {

@@ -41,10 +41,11 @@ type receiveOptions struct {
 	attemptID   string
 	hasAttempts bool
 	url         string // the queue URL as the request gave it, for fault rules
+	faultsOff   bool   // the call is exempt from the fault plan
 }
 
 func (e *Engine) receiveOptions(ctx context.Context, q *queue, in *sqs.ReceiveMessageInput) (receiveOptions, error) {
-	o := receiveOptions{max: 1, url: aws.ToString(in.QueueUrl)}
+	o := receiveOptions{max: 1, url: aws.ToString(in.QueueUrl), faultsOff: callFaults(ctx).Off}
 	if in.MaxNumberOfMessages != 0 || reqctx.Explicit(ctx, "MaxNumberOfMessages") {
 		if in.MaxNumberOfMessages < 1 || in.MaxNumberOfMessages > 10 {
 			return o, sqserr.InvalidParameterValueFor(in.MaxNumberOfMessages, "MaxNumberOfMessages", "Must be between 1 and 10, if provided.")
@@ -206,7 +207,7 @@ func (q *queue) deliver(m *message, o receiveOptions, now time.Time) {
 	m.receivedAt = stampOf(now)
 	m.visChanged = false
 	vis := o.visibility
-	act := q.e.fault(q, o.url, "ReceiveMessage", m, "", "")
+	act := q.e.fault(o.faultsOff, q, o.url, "ReceiveMessage", m, "", "")
 	if vis > 0 {
 		vis += act.ExtraDelay
 	}

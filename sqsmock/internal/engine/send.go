@@ -32,6 +32,7 @@ type sendRequest struct {
 	batch     bool
 	operation string
 	url       string // the queue URL as the request gave it, for fault rules
+	faultsOff bool   // the call is exempt from the fault plan
 }
 
 // sendResult is what a successful send reports.
@@ -316,7 +317,7 @@ func (e *Engine) SendMessage(ctx context.Context, in *sqs.SendMessageInput) (*sq
 	}
 	req := sendRequest{body: in.MessageBody, attrs: in.MessageAttributes, sysAttrs: in.MessageSystemAttributes,
 		groupID: in.MessageGroupId, dedupID: in.MessageDeduplicationId, operation: "SendMessage", url: aws.ToString(in.QueueUrl),
-		trace: reqctx.TraceHeader(ctx)}
+		trace: reqctx.TraceHeader(ctx), faultsOff: callFaults(ctx).Off}
 	if in.DelaySeconds != 0 || reqctx.Explicit(ctx, "DelaySeconds") {
 		req.delay = &in.DelaySeconds
 	}
@@ -341,7 +342,7 @@ func (q *queue) send(req sendRequest) (sendResult, error) {
 	if err != nil {
 		return sendResult{}, err
 	}
-	m.visibleAt = m.visibleAt.add(q.e.fault(q, req.url, req.operation, m, "", "").ExtraDelay)
+	m.visibleAt = m.visibleAt.add(q.e.fault(req.faultsOff, q, req.url, req.operation, m, "", "").ExtraDelay)
 	return q.store(m, now)
 }
 
@@ -382,7 +383,7 @@ func (e *Engine) SendMessageBatch(ctx context.Context, in *sqs.SendMessageBatchI
 	for i, en := range in.Entries {
 		req := sendRequest{body: en.MessageBody, attrs: en.MessageAttributes, sysAttrs: en.MessageSystemAttributes,
 			groupID: en.MessageGroupId, dedupID: en.MessageDeduplicationId, batch: true, operation: "SendMessageBatch",
-			trace: reqctx.TraceHeader(ctx)}
+			trace: reqctx.TraceHeader(ctx), faultsOff: callFaults(ctx).Off}
 		if en.DelaySeconds != 0 || reqctx.Explicit(ctx, "Entries."+aws.ToString(en.Id)+".DelaySeconds") {
 			req.delay = &en.DelaySeconds
 		}
@@ -402,7 +403,7 @@ func (e *Engine) SendMessageBatch(ctx context.Context, in *sqs.SendMessageBatchI
 			continue
 		}
 		id := in.Entries[i].Id
-		act := e.fault(q, aws.ToString(in.QueueUrl), "SendMessageBatch", m, aws.ToString(id), "")
+		act := e.fault(callFaults(ctx).Off, q, aws.ToString(in.QueueUrl), "SendMessageBatch", m, aws.ToString(id), "")
 		if act.Err != nil {
 			out.Failed = append(out.Failed, failedEntry(id, act.Err))
 			continue

@@ -71,14 +71,14 @@ func (e *Engine) DeleteMessage(ctx context.Context, in *sqs.DeleteMessageInput) 
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if err := q.deleteReceipt(*in.ReceiptHandle, e.now(), aws.ToString(in.QueueUrl), "DeleteMessage", ""); err != nil {
+	if err := q.deleteReceipt(*in.ReceiptHandle, e.now(), callFaults(ctx).Off, aws.ToString(in.QueueUrl), "DeleteMessage", ""); err != nil {
 		return nil, err
 	}
 	return &sqs.DeleteMessageOutput{}, nil
 }
 
 // deleteReceipt is DeleteMessage's effect, for the whole call or one batch entry. Caller holds q.mu.
-func (q *queue) deleteReceipt(h string, now time.Time, url, op, entryID string) error {
+func (q *queue) deleteReceipt(h string, now time.Time, off bool, url, op, entryID string) error {
 	q.advance(now)
 	m, nonce, err := q.findReceipt(h)
 	if err != nil || m == nil {
@@ -87,7 +87,7 @@ func (q *queue) deleteReceipt(h string, now time.Time, url, op, entryID string) 
 	if q.fifo && (m.state != stateInflight || m.receipt != nonce) {
 		return expiredReceipt(h)
 	}
-	act := q.e.fault(q, url, op, m, entryID, h)
+	act := q.e.fault(off, q, url, op, m, entryID, h)
 	if act.Err != nil {
 		return act.Err
 	}
@@ -107,7 +107,7 @@ func (e *Engine) DeleteMessageBatch(ctx context.Context, in *sqs.DeleteMessageBa
 	ok, failed, err := eachEntry(e, in.QueueUrl, "DeleteMessageBatchRequestEntry", in.Entries,
 		func(en types.DeleteMessageBatchRequestEntry) (*string, *string) { return en.Id, en.ReceiptHandle },
 		func(q *queue, en types.DeleteMessageBatchRequestEntry, now time.Time) error {
-			return q.deleteReceipt(*en.ReceiptHandle, now, url, "DeleteMessageBatch", aws.ToString(en.Id))
+			return q.deleteReceipt(*en.ReceiptHandle, now, callFaults(ctx).Off, url, "DeleteMessageBatch", aws.ToString(en.Id))
 		})
 	if err != nil {
 		return nil, err
@@ -165,7 +165,7 @@ func (e *Engine) ChangeMessageVisibility(ctx context.Context, in *sqs.ChangeMess
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if err := q.changeReceipt(*in.ReceiptHandle, in.VisibilityTimeout, e.now(), aws.ToString(in.QueueUrl), "ChangeMessageVisibility", ""); err != nil {
+	if err := q.changeReceipt(*in.ReceiptHandle, in.VisibilityTimeout, e.now(), callFaults(ctx).Off, aws.ToString(in.QueueUrl), "ChangeMessageVisibility", ""); err != nil {
 		return nil, err
 	}
 	return &sqs.ChangeMessageVisibilityOutput{}, nil
@@ -173,7 +173,7 @@ func (e *Engine) ChangeMessageVisibility(ctx context.Context, in *sqs.ChangeMess
 
 // changeReceipt is ChangeMessageVisibility's effect, for the whole call or one batch entry.
 // Caller holds q.mu.
-func (q *queue) changeReceipt(h string, timeout int32, now time.Time, url, op, entryID string) error {
+func (q *queue) changeReceipt(h string, timeout int32, now time.Time, off bool, url, op, entryID string) error {
 	if timeout < 0 || timeout > 43200 {
 		return sqserr.InvalidParameterValueFor(timeout, "VisibilityTimeout", "VisibilityTimeout must be an integer between 0 and 43200.")
 	}
@@ -195,7 +195,7 @@ func (q *queue) changeReceipt(h string, timeout int32, now time.Time, url, op, e
 	if m.state == stateInflight && time.Duration(stampOf(now.Add(d))-m.receivedAt) > maxVisibility {
 		return sqserr.InvalidParameterValueFor(timeout, "VisibilityTimeout", "Total VisibilityTimeout for the message is beyond the limit [43200 seconds]")
 	}
-	act := q.e.fault(q, url, op, m, entryID, h)
+	act := q.e.fault(off, q, url, op, m, entryID, h)
 	if act.Err != nil {
 		return act.Err
 	}
@@ -218,7 +218,7 @@ func (e *Engine) ChangeMessageVisibilityBatch(ctx context.Context, in *sqs.Chang
 			return en.Id, en.ReceiptHandle
 		},
 		func(q *queue, en types.ChangeMessageVisibilityBatchRequestEntry, now time.Time) error {
-			return q.changeReceipt(*en.ReceiptHandle, en.VisibilityTimeout, now, url, "ChangeMessageVisibilityBatch", aws.ToString(en.Id))
+			return q.changeReceipt(*en.ReceiptHandle, en.VisibilityTimeout, now, callFaults(ctx).Off, url, "ChangeMessageVisibilityBatch", aws.ToString(en.Id))
 		})
 	if err != nil {
 		return nil, err

@@ -1,0 +1,280 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sqsharness/sqsharness/faults"
+	"github.com/sqsharness/sqsharness/harness"
+	"github.com/sqsharness/sqsharness/sqsmock"
+)
+
+// Every test runs on each backend: the mock in process and the mock's HTTP server (inside a
+// testing/synctest bubble, so the consumer's 20 s long polls, 30 s visibility timeouts and
+// 95 s jobs take no real time), and LocalStack and ElasticMQ (real time, shorter timeouts; each
+// skips with instructions when it is not running, and fails under CI=true).
+// SQSHARNESS_BACKEND=<name> runs one backend only.
+func eachBackend(t *testing.T, f func(t *testing.T, h *harness.H), opts ...harness.Option) {
+	forBackends(t, func(t *testing.T, b harness.Backend) {
+		harness.Test(t, f, append(opts, harness.WithBackend(b))...)
+	})
+}
+
+func forBackends(t *testing.T, run func(t *testing.T, b harness.Backend)) {
+	backends := []harness.Backend{harness.Mock, harness.Server, harness.LocalStack, harness.ElasticMQ}
+	if b := os.Getenv(harness.EnvBackend); b != "" {
+		backends = []harness.Backend{harness.Backend(b)}
+	}
+	for _, b := range backends {
+		t.Run(string(b), func(t *testing.T) {
+			if b != harness.Mock && b != harness.Server {
+				t.Parallel() // real time: let the peers' runs overlap
+			}
+			run(t, b)
+		})
+	}
+}
+
+// timing is the consumer's configuration for a backend: production values on the mock, where the
+// bubble's time is free, and short ones on real backends, where every second is real.
+type timing struct {
+	visibility, heartbeat, wait, slowJob time.Duration
+}
+
+func timingFor(h *harness.H) timing {
+	if h.Caps().FastForward {
+		return timing{visibility: 30 * time.Second, heartbeat: 10 * time.Second, wait: 20 * time.Second, slowJob: 95 * time.Second}
+	}
+	return timing{visibility: 4 * time.Second, heartbeat: time.Second, wait: time.Second, slowJob: 10 * time.Second}
+}
+
+// newConsumer is the consumer as production builds it, on the client the harness gives.
+func newConsumer(api sqsmock.API, h *harness.H, url string, svc *Service) *Consumer {
+	tm := timingFor(h)
+	return &Consumer{Client: api, QueueURL: url, Handle: svc.Handle, Workers: 2,
+		WaitTime: tm.wait, VisibilityTimeout: tm.visibility, Heartbeat: tm.heartbeat, MaxBackoff: 2 * time.Second,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+}
+
+// sendOrders sends n orders spread over customers and returns them and their bodies in send
+// order. On a FIFO queue each customer is a message group.
+func sendOrders(h *harness.H, url string, n, customers int) ([]Order, []string) {
+	orders := make([]Order, n)
+	bodies := make([]string, n)
+	for i := range orders {
+		orders[i] = Order{ID: fmt.Sprintf("o-%02d", i), Customer: fmt.Sprintf("c-%d", i%customers), Amount: 100 + i}
+		bodies[i] = OrderBody(orders[i])
+	}
+	h.SendBodies(url, bodies, func(i int, e *types.SendMessageBatchRequestEntry) {
+		if harness.IsFIFO(url) {
+			e.MessageGroupId = aws.String(orders[i].Customer)
+			e.MessageDeduplicationId = aws.String(orders[i].ID)
+		}
+	})
+	return orders, bodies
+}
+
+func queueWithDLQ(h *harness.H, fifo bool) (src, dlq string) {
+	vis := fmt.Sprint(int(timingFor(h).visibility / time.Second))
+	return h.QueueWithDLQ("orders", map[string]string{"VisibilityTimeout": vis}, 3, fifo)
+}
+
+// Two workers charge every order exactly once, each delivered once, and nothing is left.
+func TestEveryOrderChargedOnce(t *testing.T) {
+	eachBackend(t, func(t *testing.T, h *harness.H) {
+		src, _ := queueWithDLQ(h, false)
+		orders, bodies := sendOrders(h, src, 30, 3)
+		ledger := NewLedger()
+		rep := h.CheckConsumer(src, harness.Expect{Bodies: bodies, DeadLettered: []string{}}, func(ctx context.Context, api sqsmock.API) error {
+			return newConsumer(api, h, src, &Service{Ledger: ledger}).Run(ctx)
+		})
+		assert.Equal(t, len(orders), ledger.Count())
+		assert.Zero(t, ledger.Duplicates())
+		for _, b := range bodies {
+			assert.Equal(t, 1, rep.Deliveries[b], "delivered once: %s", b)
+		}
+	})
+}
+
+// A job that runs three times as long as the visibility timeout is not redelivered while it runs:
+// the heartbeat keeps it invisible. Without heartbeats the same test sees it delivered again.
+func TestHeartbeatKeepsASlowOrderInvisible(t *testing.T) {
+	for _, heartbeats := range []bool{true, false} {
+		t.Run(fmt.Sprintf("heartbeats=%v", heartbeats), func(t *testing.T) {
+			eachBackend(t, func(t *testing.T, h *harness.H) {
+				tm := timingFor(h)
+				src, _ := queueWithDLQ(h, false)
+				orders, bodies := sendOrders(h, src, 4, 2)
+				slow := orders[0].ID
+				ledger := NewLedger()
+				var runs sync.Map // order ID → times Work ran
+				svc := &Service{Ledger: ledger, Work: func(ctx context.Context, o Order) error {
+					n, _ := runs.LoadOrStore(o.ID, new(int))
+					*n.(*int)++
+					if o.ID == slow {
+						sleep(ctx, tm.slowJob)
+					}
+					return nil
+				}}
+				start := time.Now()
+				rep := h.CheckConsumer(src, harness.Expect{Bodies: bodies, DeadLettered: []string{}}, func(ctx context.Context, api sqsmock.API) error {
+					c := newConsumer(api, h, src, svc)
+					c.Workers = 2
+					if !heartbeats {
+						c.Heartbeat = -1
+					}
+					return c.Run(ctx)
+				})
+				assert.Equal(t, len(orders), ledger.Count(), "every order charged once")
+				assert.GreaterOrEqual(t, time.Since(start), tm.slowJob, "the job ran its full length")
+				if heartbeats {
+					assert.Equal(t, 1, rep.Deliveries[bodies[0]], "the slow order was delivered once")
+					assert.Zero(t, ledger.Duplicates())
+				} else {
+					assert.GreaterOrEqual(t, rep.Deliveries[bodies[0]], 2, "without heartbeats the slow order comes back while it runs")
+				}
+			})
+		})
+	}
+}
+
+// Messages that are not orders fail every time and end in the dead-letter queue after
+// maxReceiveCount (3) receives; the orders around them are charged.
+func TestBadMessagesEndInTheDeadLetterQueue(t *testing.T) {
+	eachBackend(t, func(t *testing.T, h *harness.H) {
+		src, _ := queueWithDLQ(h, false)
+		orders, bodies := sendOrders(h, src, 10, 2)
+		bad := []string{"not an order", `{"customer":"c-1"}`}
+		h.SendBodies(src, bad, nil)
+		ledger := NewLedger()
+		rep := h.CheckConsumer(src, harness.Expect{Bodies: append(bodies, bad...), DeadLettered: bad}, func(ctx context.Context, api sqsmock.API) error {
+			return newConsumer(api, h, src, &Service{Ledger: ledger}).Run(ctx)
+		})
+		assert.Equal(t, len(orders), ledger.Count())
+		for _, b := range bad {
+			assert.Equal(t, 3, rep.Deliveries[b], "received maxReceiveCount times before the move: %s", b)
+		}
+	})
+}
+
+// On a FIFO queue each customer's orders are charged in the order they were sent, even when an
+// order fails once and has to wait out its visibility timeout: the consumer holds back the rest
+// of that customer's batch instead of charging past it.
+func TestFIFOChargesEachCustomerInOrder(t *testing.T) {
+	eachBackend(t, func(t *testing.T, h *harness.H) {
+		src, _ := queueWithDLQ(h, true)
+		orders, bodies := sendOrders(h, src, 24, 4)
+		ledger := NewLedger()
+		var mu sync.Mutex
+		failedOnce := map[string]bool{}
+		svc := &Service{Ledger: ledger, Work: func(_ context.Context, o Order) error {
+			mu.Lock()
+			defer mu.Unlock()
+			if strings.HasSuffix(o.ID, "5") && !failedOnce[o.ID] { // o-05 and o-15: payment provider down once
+				failedOnce[o.ID] = true
+				return errors.New("payment provider unavailable")
+			}
+			return nil
+		}}
+		h.CheckConsumer(src, harness.Expect{Bodies: bodies, DeadLettered: []string{}}, func(ctx context.Context, api sqsmock.API) error {
+			return newConsumer(api, h, src, svc).Run(ctx)
+		})
+		want := map[string][]string{}
+		for _, o := range orders {
+			want[o.Customer] = append(want[o.Customer], o.ID)
+		}
+		for customer, ids := range want {
+			assert.Equal(t, ids, ledger.History(customer), "customer %s charged in send order", customer)
+		}
+		assert.Len(t, failedOnce, 2, "both failures happened")
+	})
+}
+
+// faultPlan is what SQS and the network can do to the consumer: throttling and server errors
+// (the SDK's retryer and then the consumer's backoff absorb them), slow calls, connection resets
+// after a delete was applied, deletes that are lost, and messages delivered twice.
+func faultPlan() *faults.Plan {
+	return faults.MustPlan(42,
+		faults.Rule{Name: "throttled", Kind: faults.Error, ErrorCode: "RequestThrottled", Operations: []string{"ReceiveMessage"}, Probability: 0.3},
+		faults.Rule{Name: "unavailable", Kind: faults.Error, ErrorCode: "ServiceUnavailable", Operations: []string{"ReceiveMessage", "DeleteMessage"}, Probability: 0.1},
+		faults.Rule{Name: "slow", Kind: faults.Latency, Latency: 300 * time.Millisecond, Operations: []string{"ReceiveMessage", "DeleteMessage"}, Probability: 0.2},
+		faults.Rule{Name: "reset", Kind: faults.ResetAfterApply, Operations: []string{"DeleteMessage"}, Probability: 0.1},
+		faults.Rule{Name: "lost-delete", Kind: faults.LostDelete, Probability: 0.1},
+		faults.Rule{Name: "duplicate", Kind: faults.DuplicateDelivery, Probability: 0.2},
+	)
+}
+
+// Under the fault plan, on every backend (inside the mock there, as SDK middleware on the
+// peers), every order is still charged exactly once and nothing is lost or left behind.
+func TestChargedOnceUnderFaults(t *testing.T) {
+	forBackends(t, func(t *testing.T, b harness.Backend) {
+		harness.Test(t, chargedOnceUnderFaults, harness.WithBackend(b), harness.WithFaults(faultPlan()))
+	})
+}
+
+func chargedOnceUnderFaults(t *testing.T, h *harness.H) {
+	plan := h.Faults()
+	src, _ := queueWithDLQ(h, false)
+	orders, bodies := sendOrders(h, src, 30, 3)
+	ledger := NewLedger()
+	rep := h.CheckConsumer(src, harness.Expect{Bodies: bodies, DeadLettered: []string{}}, func(ctx context.Context, api sqsmock.API) error {
+		return newConsumer(api, h, src, &Service{Ledger: ledger}).Run(ctx)
+	})
+	assert.Equal(t, len(orders), ledger.Count(), "every order charged")
+	fired := map[string]int{}
+	for _, in := range plan.Injections() {
+		fired[in.Rule]++
+	}
+	t.Logf("faults injected: %v; deliveries beyond the first: %d; duplicate charges refused: %d",
+		fired, deliveriesBeyondFirst(rep), ledger.Duplicates())
+	assert.NotZero(t, fired["throttled"]+fired["unavailable"], "errors were injected")
+	assert.NotZero(t, fired["duplicate"]+fired["lost-delete"]+fired["reset"], "redeliveries were caused")
+}
+
+func deliveriesBeyondFirst(rep *harness.ConsumerReport) int {
+	n := 0
+	for _, d := range rep.Deliveries {
+		n += d - 1
+	}
+	return n
+}
+
+// The consumer stops when its context ends and lets the messages it holds go back at once.
+func TestShutdownReleasesHeldMessages(t *testing.T) {
+	eachBackend(t, func(t *testing.T, h *harness.H) {
+		tm := timingFor(h)
+		src, _ := queueWithDLQ(h, false)
+		_, bodies := sendOrders(h, src, 3, 1)
+		started := make(chan struct{})
+		var once sync.Once
+		svc := &Service{Ledger: NewLedger(), Work: func(ctx context.Context, _ Order) error {
+			once.Do(func() { close(started) })
+			<-ctx.Done()
+			return ctx.Err()
+		}}
+		c := newConsumer(h.Client(), h, src, svc)
+		c.Workers = 1
+		ctx, cancel := context.WithCancel(h.Ctx())
+		done := make(chan error)
+		go func() { done <- c.Run(ctx) }()
+		<-started
+		cancel()
+		require.NoError(t, <-done)
+		// Released: all three are visible again well before their visibility timeout would end.
+		msgs := h.ReceiveN(src, 3, tm.visibility/2)
+		h.AssertBodies(msgs, bodies...)
+	})
+}
