@@ -34,7 +34,7 @@ type Backend string
 const (
 	Mock       Backend = "mock"       // sqsmock in process, manual clock (default)
 	Server     Backend = "server"     // sqsmock over HTTP through the real *sqs.Client, manual clock
-	LocalStack Backend = "localstack" // LocalStack at an endpoint, or started with testcontainers-go
+	LocalStack Backend = "localstack" // LocalStack at an endpoint (package localstackcontainer starts one in Docker)
 	Moto       Backend = "moto"       // moto's server at an endpoint
 	ElasticMQ  Backend = "elasticmq"  // ElasticMQ at an endpoint
 	AWS        Backend = "aws"        // real Amazon SQS, default credential chain; only when asked for
@@ -123,8 +123,7 @@ type H struct {
 
 // New returns a handle on the backend chosen by WithBackend, else SQSHARNESS_BACKEND, else the
 // in-process mock. A third-party backend with no endpoint skips the test with instructions (and
-// fails it when CI=true); LocalStack with no endpoint is started with testcontainers-go when Docker
-// is available.
+// fails it when CI=true).
 func New(t testing.TB, opts ...Option) *H {
 	t.Helper()
 	cfg := config{wait: 10 * time.Second, queuePrefix: "sqsh"}

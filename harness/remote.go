@@ -14,12 +14,11 @@ import (
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
-	"github.com/testcontainers/testcontainers-go"
-	tclocalstack "github.com/testcontainers/testcontainers-go/modules/localstack"
 )
 
-// LocalStackImage is the image started by testcontainers-go when the localstack backend has no
-// endpoint: the same LocalStack release the peers scripts install (4.14).
+// LocalStackImage is the LocalStack image the skip message suggests and package
+// github.com/sqsharness/sqsharness/harness/localstackcontainer starts: the release the peers
+// scripts install (4.14), pinned.
 const LocalStackImage = "localstack/localstack:4.14"
 
 // InCI reports whether CI=true, where a backend that cannot be reached fails the test instead of
@@ -41,7 +40,7 @@ func EndpointFor(b Backend) string {
 func howTo(b Backend) string {
 	switch b {
 	case LocalStack:
-		return "start one with `.ci/peers/start.sh localstack && eval \"$(.ci/peers/env.sh)\"` (sets SQSHARNESS_LOCALSTACK_ENDPOINT), or run Docker so testcontainers-go can start " + LocalStackImage
+		return "start one with `.ci/peers/start.sh localstack && eval \"$(.ci/peers/env.sh)\"` (sets SQSHARNESS_LOCALSTACK_ENDPOINT), or start " + LocalStackImage + " in Docker with harness.WithEndpoint(localstackcontainer.Start(t)) (package github.com/sqsharness/sqsharness/harness/localstackcontainer)"
 	case AWS:
 		return "set AWS credentials for the default chain (AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and AWS_REGION"
 	default:
@@ -86,13 +85,6 @@ func (h *H) setupRemote(cfg config, _ bool) {
 		h.api = sqs.NewFromConfig(awsCfg, fns...)
 		h.region, h.endpoint = awsCfg.Region, endpoint
 		return
-	}
-	if endpoint == "" && cfg.backend == LocalStack {
-		ep, err := localStackContainer(ctx)
-		if err != nil {
-			h.unavailable(LocalStack, "no endpoint given and "+err.Error())
-		}
-		endpoint = ep
 	}
 	if endpoint == "" {
 		h.unavailable(cfg.backend, "no endpoint ("+EndpointEnv(cfg.backend)+" is not set)")
@@ -149,47 +141,4 @@ func reachable(ctx context.Context, api interface {
 	defer cancel()
 	_, err := api.ListQueues(ctx, &sqs.ListQueuesInput{MaxResults: aws.Int32(1)}, func(o *sqs.Options) { o.RetryMaxAttempts = 1 })
 	return err
-}
-
-var (
-	lsOnce     sync.Once
-	lsEndpoint string
-	lsErr      error
-)
-
-// localStackContainer starts one LocalStack container per test binary (reaped by testcontainers'
-// Ryuk when the binary exits) when a Docker engine answers.
-func localStackContainer(ctx context.Context) (string, error) {
-	lsOnce.Do(func() {
-		p, err := testcontainers.NewDockerProvider()
-		if err != nil {
-			lsErr = fmt.Errorf("Docker is not available (%v)", err)
-			return
-		}
-		defer p.Close()
-		hctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		defer cancel()
-		if err := p.Health(hctx); err != nil {
-			lsErr = fmt.Errorf("Docker is not available (%v)", err)
-			return
-		}
-		c, err := tclocalstack.Run(ctx, LocalStackImage, testcontainers.WithEnv(map[string]string{
-			"SERVICES":                            "sqs",
-			"SQS_ENDPOINT_STRATEGY":               "path",
-			"SQS_DELAY_PURGE_RETRY":               "1",
-			"SQS_DELAY_RECENTLY_DELETED":          "1",
-			"SQS_ENABLE_MESSAGE_RETENTION_PERIOD": "1",
-		}))
-		if err != nil {
-			lsErr = fmt.Errorf("starting %s failed: %v", LocalStackImage, err)
-			return
-		}
-		ep, err := c.PortEndpoint(ctx, "4566/tcp", "http")
-		if err != nil {
-			lsErr = fmt.Errorf("reading the LocalStack port: %v", err)
-			return
-		}
-		lsEndpoint = ep
-	})
-	return lsEndpoint, lsErr
 }
