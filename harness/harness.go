@@ -122,8 +122,9 @@ type H struct {
 }
 
 // New returns a handle on the backend chosen by WithBackend, else SQSHARNESS_BACKEND, else the
-// in-process mock. A third-party backend with no endpoint skips the test with instructions (and
-// fails it when CI=true).
+// in-process mock. A third-party backend with no endpoint configured is tried on its usual local
+// port (DefaultEndpoint); one that does not answer skips the test with instructions (and fails it
+// when CI=true).
 func New(t testing.TB, opts ...Option) *H {
 	t.Helper()
 	cfg := config{wait: 10 * time.Second, queuePrefix: "sqsh"}

@@ -5,7 +5,7 @@
 //
 // It is a package of its own so that only the tests importing it build testcontainers-go, the
 // Docker client and OpenTelemetry: package harness does not import it, and without it the
-// localstack backend uses SQSHARNESS_LOCALSTACK_ENDPOINT.
+// localstack backend uses SQSHARNESS_LOCALSTACK_ENDPOINT, else http://127.0.0.1:4566.
 //
 // One container per test binary is started, on first use, from the pinned image
 // harness.LocalStackImage (localstack/localstack:4.14, never latest) with SQS only and AWS-like
@@ -105,7 +105,7 @@ func Start(t testing.TB) string {
 	}
 	msg := fmt.Sprintf("localstackcontainer: cannot start %s: %v; start Docker (or set DOCKER_HOST), "+
 		"or run LocalStack yourself and use the localstack backend without this package "+
-		"(set %s)",
+		"(it uses %s, else http://127.0.0.1:4566)",
 		harness.LocalStackImage, err, harness.EndpointEnv(harness.LocalStack))
 	if harness.InCI() {
 		t.Fatal(msg + " (CI=true: a missing backend is a failure)")

@@ -66,7 +66,7 @@ func TestStartWithoutDockerSkipsOrFailsUnderCI(t *testing.T) {
 		msg := c.skip + c.fatal
 		assert.Contains(t, msg, "localstackcontainer: cannot start localstack/localstack:4.14")
 		assert.Contains(t, msg, "start Docker (or set DOCKER_HOST)")
-		assert.Contains(t, msg, "(set SQSHARNESS_LOCALSTACK_ENDPOINT)")
+		assert.Contains(t, msg, "SQSHARNESS_LOCALSTACK_ENDPOINT, else http://127.0.0.1:4566")
 		if ci == "true" {
 			assert.Empty(t, c.skip)
 			assert.Contains(t, c.fatal, "CI=true: a missing backend is a failure")
