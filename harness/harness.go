@@ -47,7 +47,7 @@ type Backend string
 const (
 	Mock       Backend = "mock"       // sqsmock in process (default)
 	Server     Backend = "server"     // sqsmock through the real *sqs.Client over HTTP (in a bubble: in memory)
-	LocalStack Backend = "localstack" // LocalStack at an endpoint, or started with testcontainers-go
+	LocalStack Backend = "localstack" // LocalStack at an endpoint (package localstackcontainer starts one in Docker)
 	Moto       Backend = "moto"       // moto's server at an endpoint
 	ElasticMQ  Backend = "elasticmq"  // ElasticMQ at an endpoint
 	AWS        Backend = "aws"        // real Amazon SQS, default credential chain; only when asked for
@@ -183,8 +183,9 @@ type H struct {
 }
 
 // New returns a handle on the backend chosen by WithBackend, else SQSHARNESS_BACKEND, else the
-// in-process mock. A third-party backend that cannot be reached skips the test with instructions
-// (and fails it when CI=true).
+// in-process mock. A third-party backend with no endpoint configured is tried on its usual local
+// port (DefaultEndpoint); one that does not answer skips the test with instructions (and fails it
+// when CI=true).
 //
 // Inside a testing/synctest bubble (see Test) the mock runs on the real clock, which is the
 // bubble's fake time, and the server backend serves the real *sqs.Client through the mock's HTTP

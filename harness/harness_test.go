@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"strings"
 	"sync"
@@ -18,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sqsharness/sqsharness/harness"
+	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
 // backends are those the harness tests run on: both mocks always, the peers whose endpoints are set
@@ -156,35 +159,140 @@ func TestRunConsumerFIFOOrder(t *testing.T) {
 	})
 }
 
+// noEndpoint clears every endpoint setting for b and points its default at a closed local port,
+// so New takes the no-endpoint path even while the peer listens on its usual port. The test must
+// not be parallel.
+func noEndpoint(t *testing.T, b harness.Backend) string {
+	t.Setenv(harness.EndpointEnv(b), "")
+	t.Setenv("AWS_ENDPOINT_URL_SQS", "")
+	t.Setenv(harness.EnvBackend, "")
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	closed := "http://" + l.Addr().String()
+	require.NoError(t, l.Close())
+	harness.SetDefaultEndpoint(t, b, closed)
+	return closed
+}
+
+// newCaptured runs harness.New on a capture and returns how it ended.
+func newCaptured(t *testing.T, opts ...harness.Option) *capture {
+	c := &capture{TB: t}
+	done := make(chan struct{})
+	go func() { defer close(done); harness.New(c, opts...) }()
+	<-done
+	return c
+}
+
 func TestUnknownBackendAndMissingEndpoint(t *testing.T) {
-	t.Setenv("SQSHARNESS_MOTO_ENDPOINT", "")
+	closed := noEndpoint(t, harness.Moto)
 	t.Setenv("CI", "")
 	ran := false
 	t.Run("skips", func(t *testing.T) {
-		defer func() { ran = true }()
+		defer func() { ran = t.Skipped() }()
 		harness.New(t, harness.WithBackend(harness.Moto))
 		t.Error("not skipped")
 	})
-	assert.True(t, ran)
+	assert.True(t, ran, "skipped")
+
+	c := newCaptured(t, harness.WithBackend(harness.Moto))
+	assert.Empty(t, c.fatal)
+	for _, want := range []string{
+		"no endpoint configured", "the default, " + closed + ", does not answer ListQueues",
+		"pip install 'moto[server]' && moto_server -H 127.0.0.1 -p 5000", "motoserver/moto",
+		"SQSHARNESS_MOTO_ENDPOINT=<url>", "harness.WithEndpoint(url)",
+	} {
+		assert.Contains(t, c.skip, want)
+	}
 }
 
-func TestLocalStackWithoutEndpointOrDocker(t *testing.T) {
-	if os.Getenv("DOCKER_HOST") != "" {
-		t.Skip("DOCKER_HOST is set: this would start a LocalStack container")
-	}
-	if _, err := os.Stat("/var/run/docker.sock"); err == nil {
-		t.Skip("a Docker socket exists: this would start a LocalStack container")
-	}
-	t.Setenv("SQSHARNESS_LOCALSTACK_ENDPOINT", "")
-	t.Setenv("AWS_ENDPOINT_URL_SQS", "")
+func TestLocalStackWithoutEndpoint(t *testing.T) {
+	closed := noEndpoint(t, harness.LocalStack)
 	t.Setenv("CI", "")
-	var skipped bool
-	t.Run("skips", func(t *testing.T) {
-		defer func() { skipped = t.Skipped() }()
-		harness.New(t, harness.WithBackend(harness.LocalStack))
-		t.Error("not skipped")
-	})
-	assert.True(t, skipped, "skipped with instructions")
+	c := newCaptured(t, harness.WithBackend(harness.LocalStack))
+	assert.Empty(t, c.fatal)
+	for _, want := range []string{
+		"backend localstack unavailable", "the default, " + closed + ", does not answer ListQueues",
+		"docker run --rm -p 127.0.0.1:4566:4566 -e SERVICES=sqs localstack/localstack:4.14",
+		"pip install 'localstack-core[runtime]==4.14.0'", "GATEWAY_LISTEN=127.0.0.1:4566 python -m localstack.runtime.main",
+		"harness.WithEndpoint(localstackcontainer.Start(t))", "github.com/sqsharness/sqsharness/harness/localstackcontainer",
+		"SQSHARNESS_LOCALSTACK_ENDPOINT=<url>",
+	} {
+		assert.Contains(t, c.skip, want)
+	}
+	assert.NotContains(t, c.skip, "testcontainers", "harness itself starts no container")
+}
+
+func TestMissingPeerFailsUnderCI(t *testing.T) {
+	noEndpoint(t, harness.ElasticMQ)
+	for _, ci := range []string{"true", ""} {
+		t.Setenv("CI", ci)
+		c := newCaptured(t, harness.WithBackend(harness.ElasticMQ))
+		if ci == "true" {
+			assert.Contains(t, c.fatal, "CI=true: a missing backend is a failure")
+			assert.Contains(t, c.fatal, "softwaremill/elasticmq-native")
+			assert.Empty(t, c.skip)
+		} else {
+			assert.Contains(t, c.skip, "docker run --rm -p 127.0.0.1:9324:9324 softwaremill/elasticmq-native")
+			assert.Contains(t, c.skip, "java -jar elasticmq-server-")
+			assert.Contains(t, c.skip, "SQSHARNESS_ELASTICMQ_ENDPOINT=<url>")
+			assert.Contains(t, c.skip, ".ci/peers/start.sh elasticmq", "contributors still get the repo's script")
+			assert.NotContains(t, c.skip, "CI=true")
+			assert.Empty(t, c.fatal)
+		}
+	}
+}
+
+func TestConfiguredEndpointThatDoesNotAnswer(t *testing.T) {
+	closed := noEndpoint(t, harness.Moto)
+	t.Setenv("CI", "")
+	t.Setenv("SQSHARNESS_MOTO_ENDPOINT", closed+"/configured")
+	c := newCaptured(t, harness.WithBackend(harness.Moto))
+	assert.Contains(t, c.skip, closed+"/configured (from SQSHARNESS_MOTO_ENDPOINT) does not answer ListQueues")
+	assert.NotContains(t, c.skip, "no endpoint configured")
+}
+
+// A peer on its default port is used without any configuration.
+func TestDefaultEndpointIsTried(t *testing.T) {
+	noEndpoint(t, harness.Moto)
+	t.Setenv("CI", "true") // a failure to use it fails the test
+	// a stand-in peer: SQS over HTTP without sqsmock's own endpoints
+	api := sqsmock.New().Handler()
+	peer := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/_sqsmock/") {
+			http.NotFound(w, r)
+			return
+		}
+		api.ServeHTTP(w, r)
+	}))
+	t.Cleanup(peer.Close)
+	harness.SetDefaultEndpoint(t, harness.Moto, peer.URL)
+	h := harness.New(t, harness.WithBackend(harness.Moto))
+	assert.Equal(t, peer.URL, h.Endpoint())
+	q := h.Queue("default", nil)
+	h.Send(q, "via the default endpoint")
+	h.AssertBodies(h.RequireN(q, 1, 5*time.Second), "via the default endpoint")
+}
+
+// The sqsmock server on 9324 (ElasticMQ's port too) is not taken for ElasticMQ.
+func TestSQSMockServerIsNotElasticMQ(t *testing.T) {
+	noEndpoint(t, harness.ElasticMQ)
+	srv := sqsmock.NewServer(t)
+	harness.SetDefaultEndpoint(t, harness.ElasticMQ, srv.URL)
+	for _, ci := range []string{"", "true"} {
+		t.Setenv("CI", ci)
+		c := newCaptured(t, harness.WithBackend(harness.ElasticMQ))
+		msg := c.skip + c.fatal
+		assert.Contains(t, msg, srv.URL+", the default, is the sqsmock server (it answers GET /_sqsmock/health), not elasticmq")
+		assert.Contains(t, msg, "harness.WithBackend(harness.Server)")
+		if ci == "true" {
+			assert.Empty(t, c.skip)
+		} else {
+			assert.Empty(t, c.fatal)
+		}
+	}
+	// configured explicitly, the same server is used as asked
+	h := harness.New(t, harness.WithBackend(harness.ElasticMQ), harness.WithEndpoint(srv.URL))
+	assert.Equal(t, srv.URL, h.Endpoint())
 }
 
 // capture is a testing.TB that records Fatal and Skip instead of acting on the real test.
@@ -198,22 +306,3 @@ func (c *capture) Fatal(args ...any)         { c.fatal = fmt.Sprint(args...); ru
 func (c *capture) Skip(args ...any)          { c.skip = fmt.Sprint(args...); runtime.Goexit() }
 func (c *capture) Cleanup(func())            {}
 func (c *capture) Fatalf(f string, a ...any) { c.Fatal(fmt.Sprintf(f, a...)) }
-
-func TestMissingPeerFailsUnderCI(t *testing.T) {
-	t.Setenv("SQSHARNESS_ELASTICMQ_ENDPOINT", "")
-	t.Setenv("AWS_ENDPOINT_URL_SQS", "")
-	for _, ci := range []string{"true", ""} {
-		t.Setenv("CI", ci)
-		c := &capture{TB: t}
-		done := make(chan struct{})
-		go func() { defer close(done); harness.New(c, harness.WithBackend(harness.ElasticMQ)) }()
-		<-done
-		if ci == "true" {
-			assert.Contains(t, c.fatal, "CI=true: a missing backend is a failure")
-			assert.Empty(t, c.skip)
-		} else {
-			assert.Contains(t, c.skip, ".ci/peers/start.sh elasticmq")
-			assert.Empty(t, c.fatal)
-		}
-	}
-}

@@ -2,7 +2,10 @@ package harness
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"strings"
@@ -14,47 +17,92 @@ import (
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
-	"github.com/testcontainers/testcontainers-go"
-	tclocalstack "github.com/testcontainers/testcontainers-go/modules/localstack"
 )
 
-// LocalStackImage is the image started by testcontainers-go when the localstack backend has no
-// endpoint: the same LocalStack release the peers scripts install (4.14).
+// LocalStackImage is the LocalStack image the skip message suggests and package
+// github.com/sqsharness/sqsharness/harness/localstackcontainer starts: the release the peers
+// scripts install (4.14), pinned.
 const LocalStackImage = "localstack/localstack:4.14"
 
 // InCI reports whether CI=true, where a backend that cannot be reached fails the test instead of
 // skipping it.
 func InCI() bool { return strings.EqualFold(os.Getenv("CI"), "true") }
 
-// EndpointFor is the endpoint New would use for b given only the environment: SQSHARNESS_<B>_ENDPOINT,
-// else AWS_ENDPOINT_URL_SQS when b is the backend selected by SQSHARNESS_BACKEND.
+// EndpointFor is the endpoint configured for b by the environment alone: SQSHARNESS_<B>_ENDPOINT,
+// else AWS_ENDPOINT_URL_SQS when b is the backend selected by SQSHARNESS_BACKEND; "" when neither.
+// With no endpoint from WithEndpoint or the environment, New tries DefaultEndpoint(b).
 func EndpointFor(b Backend) string {
-	if v := os.Getenv(EndpointEnv(b)); v != "" {
-		return v
-	}
-	if Backend(strings.ToLower(os.Getenv(EnvBackend))) == b {
-		return os.Getenv("AWS_ENDPOINT_URL_SQS")
-	}
-	return ""
+	ep, _ := endpointFromEnv(b)
+	return ep
 }
 
+// endpointFromEnv is EndpointFor and the variable it came from.
+func endpointFromEnv(b Backend) (endpoint, source string) {
+	if v := os.Getenv(EndpointEnv(b)); v != "" {
+		return v, EndpointEnv(b)
+	}
+	if Backend(strings.ToLower(os.Getenv(EnvBackend))) == b {
+		if v := os.Getenv("AWS_ENDPOINT_URL_SQS"); v != "" {
+			return v, "AWS_ENDPOINT_URL_SQS"
+		}
+	}
+	return "", ""
+}
+
+// defaultEndpoints are the addresses each peer listens on unless told otherwise.
+var defaultEndpoints = map[Backend]string{
+	LocalStack: "http://127.0.0.1:4566",
+	Moto:       "http://127.0.0.1:5000",
+	ElasticMQ:  "http://127.0.0.1:9324",
+}
+
+// DefaultEndpoint is the endpoint New tries for a third-party backend when none is configured (no
+// WithEndpoint, no SQSHARNESS_<B>_ENDPOINT, no AWS_ENDPOINT_URL_SQS): the peer's usual local
+// port, http://127.0.0.1:4566 for LocalStack, :5000 for moto, :9324 for ElasticMQ; "" for the
+// other backends. 9324 is also the default port of the sqsmock server (go run ./cmd/sqsmock):
+// New recognises it there (it answers GET /_sqsmock/health) and does not take it for ElasticMQ.
+func DefaultEndpoint(b Backend) string { return defaultEndpoints[b] }
+
+const (
+	localStackContainerPkg = "github.com/sqsharness/sqsharness/harness/localstackcontainer"
+	sqsmockHealthPath      = "/_sqsmock/health"
+)
+
+// howTo tells a library user how to make backend b available.
 func howTo(b Backend) string {
+	if b == AWS {
+		return "Set AWS credentials for the default chain (AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and AWS_REGION."
+	}
+	var run string
 	switch b {
 	case LocalStack:
-		return "start one with `.ci/peers/start.sh localstack && eval \"$(.ci/peers/env.sh)\"` (sets SQSHARNESS_LOCALSTACK_ENDPOINT), or run Docker so testcontainers-go can start " + LocalStackImage
-	case AWS:
-		return "set AWS credentials for the default chain (AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and AWS_REGION"
-	default:
-		return fmt.Sprintf("start one with `.ci/peers/start.sh %s && eval \"$(.ci/peers/env.sh)\"` (sets %s), or set AWS_ENDPOINT_URL_SQS with %s=%s", b, EndpointEnv(b), EnvBackend, b)
+		run = "To run LocalStack 4.14 on 127.0.0.1:4566:\n" +
+			"  docker run --rm -p 127.0.0.1:4566:4566 -e SERVICES=sqs " + LocalStackImage + "\n" +
+			"  or, with Python >= 3.13: pip install 'localstack-core[runtime]==4.14.0' cbor2==5.9.0 pyOpenSSL==26.0.0 && " +
+			"SERVICES=sqs GATEWAY_LISTEN=127.0.0.1:4566 python -m localstack.runtime.main\n" +
+			"  or, from the test: harness.WithEndpoint(localstackcontainer.Start(t)) with package " + localStackContainerPkg +
+			" (starts " + LocalStackImage + " in Docker once per test binary)\n"
+	case Moto:
+		run = "To run moto on 127.0.0.1:5000:\n" +
+			"  pip install 'moto[server]' && moto_server -H 127.0.0.1 -p 5000\n" +
+			"  or: docker run --rm -p 127.0.0.1:5000:5000 motoserver/moto\n"
+	case ElasticMQ:
+		run = "To run ElasticMQ on 127.0.0.1:9324:\n" +
+			"  docker run --rm -p 127.0.0.1:9324:9324 softwaremill/elasticmq-native\n" +
+			"  or, with Java: java -jar elasticmq-server-<version>.jar (the standalone jar from github.com/softwaremill/elasticmq)\n" +
+			"  9324 is also the sqsmock server's default port: if it is taken, run ElasticMQ on another port and set the variable below.\n"
 	}
+	return fmt.Sprintf("%sOn any other address, set %s=<url> (or AWS_ENDPOINT_URL_SQS with %s=%s), or pass harness.WithEndpoint(url). "+
+		"Contributors to sqsharness: .ci/peers/start.sh %s && eval \"$(.ci/peers/env.sh)\"",
+		run, EndpointEnv(b), EnvBackend, b, b)
 }
 
 // unavailable skips the test (fails it under CI=true) because backend b cannot be used.
 func (h *H) unavailable(b Backend, why string) {
 	h.t.Helper()
-	msg := fmt.Sprintf("harness: backend %s unavailable: %s; %s", b, why, howTo(b))
+	msg := fmt.Sprintf("harness: backend %s unavailable: %s.\n%s", b, why, howTo(b))
 	if InCI() {
-		h.t.Fatal(msg + " (CI=true: a missing backend is a failure)")
+		h.t.Fatal(msg + "\n(CI=true: a missing backend is a failure)")
 	}
 	h.t.Skip(msg)
 }
@@ -62,9 +110,9 @@ func (h *H) unavailable(b Backend, why string) {
 func (h *H) setupRemote(cfg config, _ bool) {
 	h.t.Helper()
 	h.caps = Capabilities{}
-	endpoint := cfg.endpoint
+	endpoint, source := cfg.endpoint, "harness.WithEndpoint"
 	if endpoint == "" {
-		endpoint = EndpointFor(cfg.backend)
+		endpoint, source = endpointFromEnv(cfg.backend)
 	}
 	ctx := context.Background()
 	if cfg.backend == AWS {
@@ -87,12 +135,9 @@ func (h *H) setupRemote(cfg config, _ bool) {
 		h.region, h.endpoint = awsCfg.Region, endpoint
 		return
 	}
-	if endpoint == "" && cfg.backend == LocalStack {
-		ep, err := localStackContainer(ctx)
-		if err != nil {
-			h.unavailable(LocalStack, "no endpoint given and "+err.Error())
-		}
-		endpoint = ep
+	defaulted := endpoint == ""
+	if defaulted {
+		endpoint = DefaultEndpoint(cfg.backend)
 	}
 	if endpoint == "" {
 		h.unavailable(cfg.backend, "no endpoint ("+EndpointEnv(cfg.backend)+" is not set)")
@@ -108,8 +153,19 @@ func (h *H) setupRemote(cfg config, _ bool) {
 		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
 		HTTPClient:   peerHTTPClient(),
 	}, cfg.clientOpts...)
-	if err := reachableOnce(ctx, endpoint, h.api); err != nil {
-		h.unavailable(cfg.backend, fmt.Sprintf("%s does not answer ListQueues: %v", endpoint, err))
+	err := checkOnce(ctx, endpoint, defaulted, h.api)
+	switch {
+	case err == nil:
+	case errors.Is(err, errSQSMock):
+		h.unavailable(cfg.backend, fmt.Sprintf("no endpoint configured (harness.WithEndpoint, %s, AWS_ENDPOINT_URL_SQS), "+
+			"and %s, the default, is the sqsmock server (it answers GET %s), not %s "+
+			"(for sqsmock over HTTP, use harness.WithBackend(harness.Server))",
+			EndpointEnv(cfg.backend), endpoint, sqsmockHealthPath, cfg.backend))
+	case defaulted:
+		h.unavailable(cfg.backend, fmt.Sprintf("no endpoint configured (harness.WithEndpoint, %s, AWS_ENDPOINT_URL_SQS), "+
+			"and the default, %s, does not answer ListQueues: %v", EndpointEnv(cfg.backend), endpoint, err))
+	default:
+		h.unavailable(cfg.backend, fmt.Sprintf("%s (from %s) does not answer ListQueues: %v", endpoint, source, err))
 	}
 }
 
@@ -122,74 +178,63 @@ func peerHTTPClient() *awshttp.BuildableClient {
 		WithTimeout(60 * time.Second)
 }
 
-var reach sync.Map // endpoint → error of the first check
+// errSQSMock: a default endpoint is served by the sqsmock server, not by the peer.
+var errSQSMock = errors.New("the sqsmock server answers there")
 
-func reachableOnce(ctx context.Context, endpoint string, api interface {
-	ListQueues(context.Context, *sqs.ListQueuesInput, ...func(*sqs.Options)) (*sqs.ListQueuesOutput, error)
-}) error {
-	if v, ok := reach.Load(endpoint); ok {
-		if v == nil {
-			return nil
-		}
-		return v.(error)
-	}
-	err := reachable(ctx, api)
-	if err != nil {
-		reach.Store(endpoint, err)
-	} else {
-		reach.Store(endpoint, nil)
-	}
-	return err
+type checkKey struct {
+	endpoint  string
+	defaulted bool // a default endpoint: also make sure it is not the sqsmock server
 }
 
-func reachable(ctx context.Context, api interface {
+type checkResult struct{ err error }
+
+var checks sync.Map // checkKey → checkResult of the first check
+
+// checkOnce checks once per endpoint (per test binary) that it answers ListQueues (one attempt,
+// at most 10s) and, for a default endpoint, that it is not the sqsmock server.
+func checkOnce(ctx context.Context, endpoint string, defaulted bool, api lister) error {
+	key := checkKey{endpoint, defaulted}
+	if v, ok := checks.Load(key); ok {
+		return v.(checkResult).err
+	}
+	var err error
+	if defaulted && isSQSMock(ctx, endpoint) {
+		err = errSQSMock
+	} else {
+		err = reachable(ctx, api)
+	}
+	v, _ := checks.LoadOrStore(key, checkResult{err})
+	return v.(checkResult).err
+}
+
+type lister interface {
 	ListQueues(context.Context, *sqs.ListQueuesInput, ...func(*sqs.Options)) (*sqs.ListQueuesOutput, error)
-}) error {
+}
+
+func reachable(ctx context.Context, api lister) error {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	_, err := api.ListQueues(ctx, &sqs.ListQueuesInput{MaxResults: aws.Int32(1)}, func(o *sqs.Options) { o.RetryMaxAttempts = 1 })
 	return err
 }
 
-var (
-	lsOnce     sync.Once
-	lsEndpoint string
-	lsErr      error
-)
-
-// localStackContainer starts one LocalStack container per test binary (reaped by testcontainers'
-// Ryuk when the binary exits) when a Docker engine answers.
-func localStackContainer(ctx context.Context) (string, error) {
-	lsOnce.Do(func() {
-		p, err := testcontainers.NewDockerProvider()
-		if err != nil {
-			lsErr = fmt.Errorf("Docker is not available (%v)", err)
-			return
-		}
-		defer p.Close()
-		hctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		defer cancel()
-		if err := p.Health(hctx); err != nil {
-			lsErr = fmt.Errorf("Docker is not available (%v)", err)
-			return
-		}
-		c, err := tclocalstack.Run(ctx, LocalStackImage, testcontainers.WithEnv(map[string]string{
-			"SERVICES":                            "sqs",
-			"SQS_ENDPOINT_STRATEGY":               "path",
-			"SQS_DELAY_PURGE_RETRY":               "1",
-			"SQS_DELAY_RECENTLY_DELETED":          "1",
-			"SQS_ENABLE_MESSAGE_RETENTION_PERIOD": "1",
-		}))
-		if err != nil {
-			lsErr = fmt.Errorf("starting %s failed: %v", LocalStackImage, err)
-			return
-		}
-		ep, err := c.PortEndpoint(ctx, "4566/tcp", "http")
-		if err != nil {
-			lsErr = fmt.Errorf("reading the LocalStack port: %v", err)
-			return
-		}
-		lsEndpoint = ep
-	})
-	return lsEndpoint, lsErr
+// isSQSMock reports whether endpoint is the sqsmock server: GET /_sqsmock/health answers 200 with
+// {"status":"ok",...}. ElasticMQ, LocalStack and moto answer that path with an error.
+func isSQSMock(ctx context.Context, endpoint string) bool {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(endpoint, "/")+sqsmockHealthPath, nil)
+	if err != nil {
+		return false
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return false
+	}
+	defer func() { _ = resp.Body.Close() }()
+	var health struct {
+		Status string `json:"status"`
+	}
+	return resp.StatusCode == http.StatusOK &&
+		json.NewDecoder(io.LimitReader(resp.Body, 4096)).Decode(&health) == nil && health.Status == "ok"
 }
