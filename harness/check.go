@@ -25,13 +25,20 @@ type Expect struct {
 }
 
 // CheckConsumer tests your own consumer, not a handler: it starts run in a goroutine with a
-// client on the backend, lets it work until every expected message has been deleted through that
-// client or has reached the queue's dead-letter queue and the queue is empty (or the timeout
-// passes), cancels run's context, waits for run to return, and then asserts the invariants of
-// an SQS consumer, as RunConsumer does: every message delivered at least once, none left in the
-// queue, FIFO order of first deliveries per group, and a dead-letter queue holding exactly the
-// messages never deleted. run must return when its context is cancelled; it may return nil or
-// the context's error, and any other error fails the test.
+// client on the backend, lets it work until the queue is empty and every expected message was
+// delivered and either deleted by the consumer or moved to the queue's dead-letter queue (or the
+// timeout passes), cancels run's context, waits for run to return, and then asserts the
+// invariants of an SQS consumer:
+//
+//   - every expected message was delivered at least once, and none is left in the queue;
+//   - on a FIFO queue, each group's messages were first delivered in send order;
+//   - nothing was lost: every message the consumer did not delete is in the dead-letter queue
+//     (drained to look), and none it deleted successfully is there;
+//   - the dead-letter queue holds exactly Expect.DeadLettered, when that is not nil.
+//
+// run must return when its context is cancelled; it may return nil or the context's error, and
+// any other error fails the test. What the consumer did with each message beyond that (charged
+// an order once, say) is for the test to assert on its own state.
 //
 // The client given to run forwards to h.Client() and watches the queue's receives and deletes;
 // pass it to your consumer in place of the *sqs.Client it takes in production.
@@ -56,7 +63,7 @@ func (h *H) CheckConsumer(url string, want Expect, run func(ctx context.Context,
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, obs) }()
 
-	dlq := h.deadLetterQueue(url)
+	dlq := h.deadLetterQueue(url) // "" if none
 	expected := map[string]bool{}
 	for _, b := range want.Bodies {
 		expected[b] = true
@@ -67,18 +74,22 @@ func (h *H) CheckConsumer(url string, want Expect, run func(ctx context.Context,
 			return false
 		}
 		obs.mu.Lock()
-		undeleted := 0
+		unacked := 0
 		for b := range expected {
-			if !obs.deleted[b] {
-				undeleted++
+			if obs.deliveries[b] == 0 {
+				obs.mu.Unlock()
+				return false
+			}
+			if !obs.acked[b] {
+				unacked++
 			}
 		}
 		obs.mu.Unlock()
 		if dlq == "" {
-			return undeleted == 0
+			return unacked == 0
 		}
 		v, nv, d = h.Count(dlq)
-		return undeleted <= v+nv+d
+		return unacked <= v+nv+d
 	}
 
 	rep := &ConsumerReport{}
@@ -127,11 +138,23 @@ wait:
 
 	obs.mu.Lock()
 	rep.Deliveries, rep.Succeeded, rep.Calls = obs.deliveries, obs.deletes, obs.calls
-	firstOrder, deleted := obs.firstOrder, obs.deleted
+	firstOrder, acked, deleted := obs.firstOrder, obs.acked, obs.deleted
 	obs.mu.Unlock()
 	for b := range rep.Deliveries {
 		assert.True(h.t, len(expected) == 0 || expected[b], "consumer: received %q, which the test did not send", b)
 	}
-	rep.DeadLettered, rep.Left = h.assertDelivered(url, want.Bodies, want.DeadLettered, rep.Deliveries, firstOrder, deleted)
+	rep.Left = h.assertDelivered(url, want.Bodies, rep.Deliveries, firstOrder)
+	rep.DeadLettered, _ = h.deadLettered(url)
+	inDLQ := map[string]bool{}
+	for _, b := range rep.DeadLettered {
+		inDLQ[b] = true
+		assert.False(h.t, deleted[b], "consumer: %q is in the dead-letter queue although the consumer deleted it", b)
+	}
+	for b := range rep.Deliveries {
+		assert.True(h.t, acked[b] || inDLQ[b], "consumer: %q was lost: the consumer never deleted it and it is not in the dead-letter queue", b)
+	}
+	if want.DeadLettered != nil {
+		assert.ElementsMatch(h.t, want.DeadLettered, rep.DeadLettered, "consumer: dead-letter queue")
+	}
 	return rep
 }

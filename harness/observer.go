@@ -23,6 +23,7 @@ type observer struct {
 	inFlight   int                 // calls not finished
 	deliveries map[string]int      // body → receives from the queue
 	handles    map[string]string   // receipt handle → body
+	acked      map[string]bool     // bodies the consumer sent a delete for (whatever the answer)
 	deleted    map[string]bool     // bodies with a successful delete
 	deletes    []string            // bodies in the order of their first successful delete
 	firstOrder map[string][]string // message group → bodies in order of first delivery
@@ -31,7 +32,7 @@ type observer struct {
 
 func newObserver(api sqsmock.API, queueURL string) *observer {
 	return &observer{API: api, queue: queueURL, deliveries: map[string]int{}, handles: map[string]string{},
-		deleted: map[string]bool{}, firstOrder: map[string][]string{}, calls: map[string]int{}}
+		acked: map[string]bool{}, deleted: map[string]bool{}, firstOrder: map[string][]string{}, calls: map[string]int{}}
 }
 
 // begin notes a call starting; the function it returns notes it finishing.
@@ -73,6 +74,18 @@ func (o *observer) received(url string, msgs []types.Message) {
 	}
 }
 
+// deleting notes a delete sent for a receipt handle, and deleted notes its success.
+func (o *observer) deleting(url, handle string) {
+	if url != o.queue {
+		return
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if body, ok := o.handles[handle]; ok {
+		o.acked[body] = true
+	}
+}
+
 func (o *observer) deletedHandle(url, handle string) {
 	if url != o.queue {
 		return
@@ -97,6 +110,7 @@ func (o *observer) ReceiveMessage(ctx context.Context, in *sqs.ReceiveMessageInp
 
 func (o *observer) DeleteMessage(ctx context.Context, in *sqs.DeleteMessageInput, optFns ...func(*sqs.Options)) (*sqs.DeleteMessageOutput, error) {
 	defer o.begin("DeleteMessage")()
+	o.deleting(aws.ToString(in.QueueUrl), aws.ToString(in.ReceiptHandle))
 	out, err := o.API.DeleteMessage(ctx, in, optFns...)
 	if err == nil {
 		o.deletedHandle(aws.ToString(in.QueueUrl), aws.ToString(in.ReceiptHandle))
@@ -106,6 +120,9 @@ func (o *observer) DeleteMessage(ctx context.Context, in *sqs.DeleteMessageInput
 
 func (o *observer) DeleteMessageBatch(ctx context.Context, in *sqs.DeleteMessageBatchInput, optFns ...func(*sqs.Options)) (*sqs.DeleteMessageBatchOutput, error) {
 	defer o.begin("DeleteMessageBatch")()
+	for _, e := range in.Entries {
+		o.deleting(aws.ToString(in.QueueUrl), aws.ToString(e.ReceiptHandle))
+	}
 	out, err := o.API.DeleteMessageBatch(ctx, in, optFns...)
 	if err == nil {
 		handles := map[string]string{}
