@@ -9,9 +9,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
+	"github.com/sqsharness/sqsharness/faults"
 	"github.com/sqsharness/sqsharness/harness"
+	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
 // A test body with the harness. In a test, t is the test's *testing.T; the backend comes from
@@ -58,4 +61,54 @@ func ExampleH_RunConsumer() {
 		return nil
 	})
 	fmt.Println(rep.DeadLettered) // [msg-3]
+}
+
+// A concurrent consumer under test: Test runs the body in a synctest bubble on the mock (fake
+// time: the 20 s long polls and 30 s visibility timeouts cost nothing) and in real time on
+// LocalStack, moto, ElasticMQ or AWS. CheckConsumer runs the consumer's own loop and asserts the
+// delivery invariants once the queue has settled.
+func ExampleTest() {
+	var t *testing.T // the *testing.T of the test function
+
+	harness.Test(t, func(t *testing.T, h *harness.H) {
+		src, _ := h.QueueWithDLQ("orders", map[string]string{"VisibilityTimeout": "30"}, 3, false)
+		sent := h.SendN(src, 20)
+		h.CheckConsumer(src, harness.Expect{Bodies: sent, DeadLettered: []string{}},
+			func(ctx context.Context, api sqsmock.API) error {
+				return runMyConsumer(ctx, api, src) // your production consumer, on the harness's client
+			})
+	})
+}
+
+// runMyConsumer stands for a user's consumer: it long-polls until ctx ends.
+func runMyConsumer(ctx context.Context, api sqsmock.API, url string) error {
+	for ctx.Err() == nil {
+		out, err := api.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: &url, WaitTimeSeconds: 20, MaxNumberOfMessages: 10})
+		if err != nil {
+			continue
+		}
+		for _, m := range out.Messages {
+			_, _ = api.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: &url, ReceiptHandle: m.ReceiptHandle})
+		}
+	}
+	return nil
+}
+
+// One fault plan on every backend: inside the mock for mock and server, SDK middleware for the
+// peers and AWS. The harness's own helpers are not subject to it.
+func ExampleWithFaults() {
+	var t *testing.T
+
+	plan := faults.MustPlan(42,
+		faults.Rule{Kind: faults.Error, ErrorCode: "RequestThrottled", Operations: []string{"ReceiveMessage"}, Probability: 0.3},
+		faults.Rule{Kind: faults.DuplicateDelivery, Probability: 0.2},
+		faults.Rule{Kind: faults.LostDelete, Probability: 1, Times: 2})
+	harness.Test(t, func(t *testing.T, h *harness.H) {
+		src := h.Queue("jobs", map[string]string{"VisibilityTimeout": "30"})
+		sent := h.SendN(src, 50)
+		h.CheckConsumer(src, harness.Expect{Bodies: sent}, func(ctx context.Context, api sqsmock.API) error {
+			return runMyConsumer(ctx, api, src)
+		})
+		fmt.Println(len(h.Faults().Injections()) > 0)
+	}, harness.WithFaults(plan))
 }

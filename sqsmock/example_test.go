@@ -169,3 +169,32 @@ func ExampleMock_Start() {
 	}
 	// Output: over HTTP ready
 }
+
+// A real *sqs.Client on the mock, without a socket: the SDK's whole stack runs (serialization,
+// retries, APIOptions middleware), so it also works inside a testing/synctest bubble.
+func ExampleMock_SDKClient() {
+	ctx := context.Background()
+	m := sqsmock.New(sqsmock.WithQueue("jobs", nil))
+	var c *sqs.Client = m.SDKClient()
+	url := aws.String(m.QueueURL("jobs"))
+	_, _ = c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: url, MessageBody: aws.String("hello")})
+	out, _ := c.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: url})
+	fmt.Println(aws.ToString(out.Messages[0].Body))
+	// Output:
+	// hello
+}
+
+// A dead-letter queue without a hard-coded ARN; the options may come in any order.
+func ExampleWithDeadLetterQueue() {
+	ctx := context.Background()
+	m := sqsmock.New(sqsmock.WithQueue("jobs", map[string]string{"VisibilityTimeout": "0"}),
+		sqsmock.WithDeadLetterQueue("jobs", "jobs-dlq", 2))
+	c, url := m.Client(), aws.String(m.QueueURL("jobs"))
+	_, _ = c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: url, MessageBody: aws.String("poison")})
+	for range 3 {
+		_, _ = c.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: url})
+	}
+	fmt.Println(len(m.Messages("jobs-dlq")), m.Messages("jobs-dlq")[0].Body)
+	// Output:
+	// 1 poison
+}
