@@ -154,13 +154,20 @@ func selectedBackend(opts []Option) Backend {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	if cfg.backend == "" {
-		cfg.backend = Backend(strings.ToLower(strings.TrimSpace(os.Getenv(EnvBackend))))
-	}
-	if cfg.backend == "" {
-		return Mock
-	}
+	cfg.resolveBackend()
 	return cfg.backend
+}
+
+// resolveBackend fills in the backend: WithBackend, else SQSHARNESS_BACKEND, else the mock.
+func (c *config) resolveBackend() (fromEnv bool) {
+	if c.backend == "" {
+		c.backend = Backend(strings.ToLower(strings.TrimSpace(os.Getenv(EnvBackend))))
+		fromEnv = c.backend != ""
+	}
+	if c.backend == "" {
+		c.backend = Mock
+	}
+	return fromEnv
 }
 
 // H is one test's handle on a backend. Its helpers fail the test (through testify's require) when
@@ -197,18 +204,9 @@ func New(t testing.TB, opts ...Option) *H {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	fromEnv := false
-	if cfg.backend == "" {
-		cfg.backend = Backend(strings.ToLower(strings.TrimSpace(os.Getenv(EnvBackend))))
-		fromEnv = cfg.backend != ""
-	}
-	if cfg.backend == "" {
-		cfg.backend = Mock
-	}
+	fromEnv := cfg.resolveBackend()
 	h := &H{t: t, backend: cfg.backend, wait: cfg.wait, prefix: cfg.queuePrefix, bubbled: bubble.Inside(), plan: cfg.plan}
-	if n := faultsMiddlewares(cfg.clientOpts); n > 1 || (n == 1 && cfg.plan != nil) {
-		t.Fatalf("harness: a fault plan is given %d times (WithFaults and faults.WithPlan in WithClientOptions); it would fire twice. Give it once, with WithFaults", n+btoi(cfg.plan != nil))
-	}
+	h.onePlan(faultsMiddlewares(cfg.clientOpts) + btoi(cfg.plan != nil))
 	switch cfg.backend {
 	case Mock, Server:
 		h.setupMock(cfg)
@@ -245,16 +243,11 @@ func (h *H) setupMock(cfg config) {
 	mopts = append(mopts, cfg.mockOpts...)
 	h.caps = Capabilities{FastForward: true, Inspect: true}
 	h.mock = sqsmock.New(mopts...)
+	h.onePlan(faultsMiddlewares(cfg.clientOpts) + btoi(cfg.plan != nil) + btoi(h.mock.Faults() != nil))
 	if cfg.plan != nil {
-		if h.mock.Faults() != nil {
-			h.t.Fatal("harness: a fault plan is given twice (WithFaults and sqsmock.WithFaults in WithMockOptions); it would fire twice. Give it once, with WithFaults")
-		}
 		if err := h.mock.SetFaults(cfg.plan); err != nil {
 			h.t.Fatalf("harness: WithFaults: %v", err)
 		}
-	}
-	if faultsMiddlewares(cfg.clientOpts) > 0 && h.mock.Faults() != nil {
-		h.t.Fatal("harness: a fault plan is given twice (in the mock and as faults.WithPlan in WithClientOptions); it would fire twice. Give it once, with WithFaults")
 	}
 	switch {
 	case h.backend == Mock:
@@ -276,6 +269,15 @@ func (h *H) setupMock(cfg config) {
 		h.endpoint = srv.URL
 		h.api = srv.SDKClient(cfg.clientOpts...)
 		h.own = srv.SDKClient(append(cfg.clientOpts, exemptHeader)...)
+	}
+}
+
+// onePlan fails the test when more than one fault plan is given: each would act on the same calls.
+func (h *H) onePlan(plans int) {
+	h.t.Helper()
+	if plans > 1 {
+		h.t.Fatalf("harness: %d fault plans are given (WithFaults, sqsmock.WithFaults in WithMockOptions, faults.WithPlan in WithClientOptions); "+
+			"each would act on the same calls. Give one, with WithFaults", plans)
 	}
 }
 
