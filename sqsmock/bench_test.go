@@ -207,3 +207,33 @@ func BenchmarkMemoryPerMessage(b *testing.B) {
 	}
 	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "B/msg")
 }
+
+// BenchmarkSendMessageClients: one SendMessage through each client the mock offers: the default
+// in-process client (no fault plan: one plain attempt), an in-process client with retry options
+// (every call through the SDK's retry loop), and the real *sqs.Client on the in-memory transport
+// (the SDK's whole stack and the wire codec).
+func BenchmarkSendMessageClients(b *testing.B) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name   string
+		client func(m *sqsmock.Mock) sqsmock.API
+	}{
+		{"in-process", func(m *sqsmock.Mock) sqsmock.API { return m.Client() }},
+		{"in-process+retry-loop", func(m *sqsmock.Mock) sqsmock.API {
+			return m.Client(func(o *sqs.Options) { o.RetryMaxAttempts = 3 })
+		}},
+		{"sdk-in-memory", func(m *sqsmock.Mock) sqsmock.API { return m.SDKClient() }},
+	} {
+		b.Run(tt.name, func(b *testing.B) {
+			m := sqsmock.New(sqsmock.WithCallLog(0), sqsmock.WithQueue("bench", nil))
+			c := tt.client(m)
+			in := &sqs.SendMessageInput{QueueUrl: aws.String(m.QueueURL("bench")), MessageBody: aws.String(body100)}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.SendMessage(ctx, in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

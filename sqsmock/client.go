@@ -16,6 +16,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/sqsharness/sqsharness/internal/sqserr"
+	"github.com/sqsharness/sqsharness/sqsmock/internal/engine"
 )
 
 // Client is the in-process client of a Mock. It has exactly the method set of *sqs.Client and
@@ -58,7 +59,7 @@ var requestIDs atomic.Uint64
 
 // invoke runs one operation as the real client would: validate, then attempt under the SDK's
 // retry loop, each attempt facing the fault plan and the engine, and wrap the final error.
-func invoke[I, O any](ctx context.Context, c *Client, op string, in *I, optFns []func(*sqs.Options), call func(context.Context, *I) (*O, error)) (*O, error) {
+func invoke[I, O any](ctx context.Context, c *Client, op string, in *I, optFns []func(*sqs.Options), call func(*engine.Engine, context.Context, *I) (*O, error)) (*O, error) {
 	m := c.m
 	m.checkBubble()
 	if in == nil {
@@ -82,7 +83,7 @@ func invoke[I, O any](ctx context.Context, c *Client, op string, in *I, optFns [
 	if attempt := c.attemptFor(optFns); attempt == nil {
 		out, err = attemptOnce(ctx, m, op, in, call)
 	} else {
-		out, err = retried(ctx, attempt, func(ctx context.Context) (*O, error) { return attemptOnce(ctx, m, op, in, call) })
+		out, err = retried(ctx, attempt, m, op, in, call)
 	}
 	if err != nil {
 		return nil, &smithy.OperationError{ServiceID: sqs.ServiceID, OperationName: op, Err: err}
@@ -92,7 +93,7 @@ func invoke[I, O any](ctx context.Context, c *Client, op string, in *I, optFns [
 
 // attemptOnce is one attempt: the request meets the fault plan and the engine, and fails as the
 // SDK reports a failed attempt (a transport error, or the API error in its HTTP response).
-func attemptOnce[I, O any](ctx context.Context, m *Mock, op string, in *I, call func(context.Context, *I) (*O, error)) (*O, error) {
+func attemptOnce[I, O any](ctx context.Context, m *Mock, op string, in *I, call func(*engine.Engine, context.Context, *I) (*O, error)) (*O, error) {
 	out, o, err := apply(ctx, m, op, in, call)
 	if o.transport != "" {
 		return nil, &smithyhttp.RequestSendError{Err: transportError(o.transport, queueURLOf(in))}
@@ -105,7 +106,7 @@ func attemptOnce[I, O any](ctx context.Context, m *Mock, op string, in *I, call 
 
 // serve runs an operation for the HTTP front door: engine errors come back unwrapped, as
 // *sqserr.Error, for the wire codec to encode; a transport fault drops the connection.
-func serve[I, O any](ctx context.Context, m *Mock, op string, in *I, call func(context.Context, *I) (*O, error)) (*O, error) {
+func serve[I, O any](ctx context.Context, m *Mock, op string, in *I, call func(*engine.Engine, context.Context, *I) (*O, error)) (*O, error) {
 	out, o, err := apply(ctx, m, op, in, call)
 	if o.transport != "" {
 		noteTransportFault(ctx, o.transport)
@@ -115,12 +116,12 @@ func serve[I, O any](ctx context.Context, m *Mock, op string, in *I, call func(c
 }
 
 // apply runs the operation under the fault plan's call-level decision and records it.
-func apply[I, O any](ctx context.Context, m *Mock, op string, in *I, call func(context.Context, *I) (*O, error)) (*O, outcome, error) {
+func apply[I, O any](ctx context.Context, m *Mock, op string, in *I, call func(*engine.Engine, context.Context, *I) (*O, error)) (*O, outcome, error) {
 	o := m.decide(ctx, op, in)
 	var out *O
 	err := o.err
 	if err == nil && (o.transport == "" || o.applied) {
-		out, err = call(o.ctx, in)
+		out, err = call(m.engine, o.ctx, in)
 	}
 	if o.transport != "" {
 		out, err = nil, fmt.Errorf("injected transport fault %s", o.transport)
@@ -159,115 +160,115 @@ func responseError(err error) error {
 
 // AddPermission adds a permission statement to the queue's policy.
 func (c *Client) AddPermission(ctx context.Context, in *sqs.AddPermissionInput, optFns ...func(*sqs.Options)) (*sqs.AddPermissionOutput, error) {
-	return invoke(ctx, c, "AddPermission", in, optFns, c.m.engine.AddPermission)
+	return invoke(ctx, c, "AddPermission", in, optFns, (*engine.Engine).AddPermission)
 }
 
 // CancelMessageMoveTask cancels a running message move task.
 func (c *Client) CancelMessageMoveTask(ctx context.Context, in *sqs.CancelMessageMoveTaskInput, optFns ...func(*sqs.Options)) (*sqs.CancelMessageMoveTaskOutput, error) {
-	return invoke(ctx, c, "CancelMessageMoveTask", in, optFns, c.m.engine.CancelMessageMoveTask)
+	return invoke(ctx, c, "CancelMessageMoveTask", in, optFns, (*engine.Engine).CancelMessageMoveTask)
 }
 
 // ChangeMessageVisibility changes the visibility timeout of a received message.
 func (c *Client) ChangeMessageVisibility(ctx context.Context, in *sqs.ChangeMessageVisibilityInput, optFns ...func(*sqs.Options)) (*sqs.ChangeMessageVisibilityOutput, error) {
-	return invoke(ctx, c, "ChangeMessageVisibility", in, optFns, c.m.engine.ChangeMessageVisibility)
+	return invoke(ctx, c, "ChangeMessageVisibility", in, optFns, (*engine.Engine).ChangeMessageVisibility)
 }
 
 // ChangeMessageVisibilityBatch changes up to 10 visibility timeouts.
 func (c *Client) ChangeMessageVisibilityBatch(ctx context.Context, in *sqs.ChangeMessageVisibilityBatchInput, optFns ...func(*sqs.Options)) (*sqs.ChangeMessageVisibilityBatchOutput, error) {
-	return invoke(ctx, c, "ChangeMessageVisibilityBatch", in, optFns, c.m.engine.ChangeMessageVisibilityBatch)
+	return invoke(ctx, c, "ChangeMessageVisibilityBatch", in, optFns, (*engine.Engine).ChangeMessageVisibilityBatch)
 }
 
 // CreateQueue creates a queue (idempotent for equal attributes).
 func (c *Client) CreateQueue(ctx context.Context, in *sqs.CreateQueueInput, optFns ...func(*sqs.Options)) (*sqs.CreateQueueOutput, error) {
-	return invoke(ctx, c, "CreateQueue", in, optFns, c.m.engine.CreateQueue)
+	return invoke(ctx, c, "CreateQueue", in, optFns, (*engine.Engine).CreateQueue)
 }
 
 // DeleteMessage deletes a received message.
 func (c *Client) DeleteMessage(ctx context.Context, in *sqs.DeleteMessageInput, optFns ...func(*sqs.Options)) (*sqs.DeleteMessageOutput, error) {
-	return invoke(ctx, c, "DeleteMessage", in, optFns, c.m.engine.DeleteMessage)
+	return invoke(ctx, c, "DeleteMessage", in, optFns, (*engine.Engine).DeleteMessage)
 }
 
 // DeleteMessageBatch deletes up to 10 received messages.
 func (c *Client) DeleteMessageBatch(ctx context.Context, in *sqs.DeleteMessageBatchInput, optFns ...func(*sqs.Options)) (*sqs.DeleteMessageBatchOutput, error) {
-	return invoke(ctx, c, "DeleteMessageBatch", in, optFns, c.m.engine.DeleteMessageBatch)
+	return invoke(ctx, c, "DeleteMessageBatch", in, optFns, (*engine.Engine).DeleteMessageBatch)
 }
 
 // DeleteQueue deletes a queue and its messages.
 func (c *Client) DeleteQueue(ctx context.Context, in *sqs.DeleteQueueInput, optFns ...func(*sqs.Options)) (*sqs.DeleteQueueOutput, error) {
-	return invoke(ctx, c, "DeleteQueue", in, optFns, c.m.engine.DeleteQueue)
+	return invoke(ctx, c, "DeleteQueue", in, optFns, (*engine.Engine).DeleteQueue)
 }
 
 // GetQueueAttributes reports queue attributes.
 func (c *Client) GetQueueAttributes(ctx context.Context, in *sqs.GetQueueAttributesInput, optFns ...func(*sqs.Options)) (*sqs.GetQueueAttributesOutput, error) {
-	return invoke(ctx, c, "GetQueueAttributes", in, optFns, c.m.engine.GetQueueAttributes)
+	return invoke(ctx, c, "GetQueueAttributes", in, optFns, (*engine.Engine).GetQueueAttributes)
 }
 
 // GetQueueUrl returns a queue's URL by name.
 func (c *Client) GetQueueUrl(ctx context.Context, in *sqs.GetQueueUrlInput, optFns ...func(*sqs.Options)) (*sqs.GetQueueUrlOutput, error) {
-	return invoke(ctx, c, "GetQueueUrl", in, optFns, c.m.engine.GetQueueUrl)
+	return invoke(ctx, c, "GetQueueUrl", in, optFns, (*engine.Engine).GetQueueUrl)
 }
 
 // ListDeadLetterSourceQueues lists the queues that use a queue as their dead-letter queue.
 func (c *Client) ListDeadLetterSourceQueues(ctx context.Context, in *sqs.ListDeadLetterSourceQueuesInput, optFns ...func(*sqs.Options)) (*sqs.ListDeadLetterSourceQueuesOutput, error) {
-	return invoke(ctx, c, "ListDeadLetterSourceQueues", in, optFns, c.m.engine.ListDeadLetterSourceQueues)
+	return invoke(ctx, c, "ListDeadLetterSourceQueues", in, optFns, (*engine.Engine).ListDeadLetterSourceQueues)
 }
 
 // ListMessageMoveTasks lists a source queue's recent message move tasks.
 func (c *Client) ListMessageMoveTasks(ctx context.Context, in *sqs.ListMessageMoveTasksInput, optFns ...func(*sqs.Options)) (*sqs.ListMessageMoveTasksOutput, error) {
-	return invoke(ctx, c, "ListMessageMoveTasks", in, optFns, c.m.engine.ListMessageMoveTasks)
+	return invoke(ctx, c, "ListMessageMoveTasks", in, optFns, (*engine.Engine).ListMessageMoveTasks)
 }
 
 // ListQueueTags lists a queue's tags.
 func (c *Client) ListQueueTags(ctx context.Context, in *sqs.ListQueueTagsInput, optFns ...func(*sqs.Options)) (*sqs.ListQueueTagsOutput, error) {
-	return invoke(ctx, c, "ListQueueTags", in, optFns, c.m.engine.ListQueueTags)
+	return invoke(ctx, c, "ListQueueTags", in, optFns, (*engine.Engine).ListQueueTags)
 }
 
 // ListQueues lists queue URLs.
 func (c *Client) ListQueues(ctx context.Context, in *sqs.ListQueuesInput, optFns ...func(*sqs.Options)) (*sqs.ListQueuesOutput, error) {
-	return invoke(ctx, c, "ListQueues", in, optFns, c.m.engine.ListQueues)
+	return invoke(ctx, c, "ListQueues", in, optFns, (*engine.Engine).ListQueues)
 }
 
 // PurgeQueue deletes every message in a queue.
 func (c *Client) PurgeQueue(ctx context.Context, in *sqs.PurgeQueueInput, optFns ...func(*sqs.Options)) (*sqs.PurgeQueueOutput, error) {
-	return invoke(ctx, c, "PurgeQueue", in, optFns, c.m.engine.PurgeQueue)
+	return invoke(ctx, c, "PurgeQueue", in, optFns, (*engine.Engine).PurgeQueue)
 }
 
 // ReceiveMessage receives up to 10 messages, long polling when asked to.
 func (c *Client) ReceiveMessage(ctx context.Context, in *sqs.ReceiveMessageInput, optFns ...func(*sqs.Options)) (*sqs.ReceiveMessageOutput, error) {
-	return invoke(ctx, c, "ReceiveMessage", in, optFns, c.m.engine.ReceiveMessage)
+	return invoke(ctx, c, "ReceiveMessage", in, optFns, (*engine.Engine).ReceiveMessage)
 }
 
 // RemovePermission removes a permission statement from the queue's policy.
 func (c *Client) RemovePermission(ctx context.Context, in *sqs.RemovePermissionInput, optFns ...func(*sqs.Options)) (*sqs.RemovePermissionOutput, error) {
-	return invoke(ctx, c, "RemovePermission", in, optFns, c.m.engine.RemovePermission)
+	return invoke(ctx, c, "RemovePermission", in, optFns, (*engine.Engine).RemovePermission)
 }
 
 // SendMessage sends a message.
 func (c *Client) SendMessage(ctx context.Context, in *sqs.SendMessageInput, optFns ...func(*sqs.Options)) (*sqs.SendMessageOutput, error) {
-	return invoke(ctx, c, "SendMessage", in, optFns, c.m.engine.SendMessage)
+	return invoke(ctx, c, "SendMessage", in, optFns, (*engine.Engine).SendMessage)
 }
 
 // SendMessageBatch sends up to 10 messages.
 func (c *Client) SendMessageBatch(ctx context.Context, in *sqs.SendMessageBatchInput, optFns ...func(*sqs.Options)) (*sqs.SendMessageBatchOutput, error) {
-	return invoke(ctx, c, "SendMessageBatch", in, optFns, c.m.engine.SendMessageBatch)
+	return invoke(ctx, c, "SendMessageBatch", in, optFns, (*engine.Engine).SendMessageBatch)
 }
 
 // SetQueueAttributes changes queue attributes.
 func (c *Client) SetQueueAttributes(ctx context.Context, in *sqs.SetQueueAttributesInput, optFns ...func(*sqs.Options)) (*sqs.SetQueueAttributesOutput, error) {
-	return invoke(ctx, c, "SetQueueAttributes", in, optFns, c.m.engine.SetQueueAttributes)
+	return invoke(ctx, c, "SetQueueAttributes", in, optFns, (*engine.Engine).SetQueueAttributes)
 }
 
 // StartMessageMoveTask starts moving messages out of a dead-letter queue.
 func (c *Client) StartMessageMoveTask(ctx context.Context, in *sqs.StartMessageMoveTaskInput, optFns ...func(*sqs.Options)) (*sqs.StartMessageMoveTaskOutput, error) {
-	return invoke(ctx, c, "StartMessageMoveTask", in, optFns, c.m.engine.StartMessageMoveTask)
+	return invoke(ctx, c, "StartMessageMoveTask", in, optFns, (*engine.Engine).StartMessageMoveTask)
 }
 
 // TagQueue adds tags to a queue.
 func (c *Client) TagQueue(ctx context.Context, in *sqs.TagQueueInput, optFns ...func(*sqs.Options)) (*sqs.TagQueueOutput, error) {
-	return invoke(ctx, c, "TagQueue", in, optFns, c.m.engine.TagQueue)
+	return invoke(ctx, c, "TagQueue", in, optFns, (*engine.Engine).TagQueue)
 }
 
 // UntagQueue removes tags from a queue.
 func (c *Client) UntagQueue(ctx context.Context, in *sqs.UntagQueueInput, optFns ...func(*sqs.Options)) (*sqs.UntagQueueOutput, error) {
-	return invoke(ctx, c, "UntagQueue", in, optFns, c.m.engine.UntagQueue)
+	return invoke(ctx, c, "UntagQueue", in, optFns, (*engine.Engine).UntagQueue)
 }

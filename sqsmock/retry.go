@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/smithy-go/middleware"
+
+	"github.com/sqsharness/sqsharness/sqsmock/internal/engine"
 )
 
 // newAttempt is the SDK's retry middleware over retryer, with the backoff moved onto the mock's
@@ -46,12 +48,12 @@ func (c *Client) attemptFor(optFns []func(*sqs.Options)) *retry.Attempt {
 	return c.m.newAttempt(o.Retryer)
 }
 
-// retried runs attempt until it succeeds or the retryer gives up, with the SDK's own loop: the
-// same retryable classes, attempt limit, retry quota and MaxAttemptsError.
-func retried[O any](ctx context.Context, attempt *retry.Attempt, once func(context.Context) (*O, error)) (*O, error) {
+// retried makes attempts until one succeeds or the retryer gives up, with the SDK's own loop:
+// the same retryable classes, attempt limit, retry quota and MaxAttemptsError.
+func retried[I, O any](ctx context.Context, attempt *retry.Attempt, m *Mock, op string, in *I, call func(*engine.Engine, context.Context, *I) (*O, error)) (*O, error) {
 	res, _, err := attempt.HandleFinalize(ctx, middleware.FinalizeInput{}, middleware.FinalizeHandlerFunc(
 		func(ctx context.Context, _ middleware.FinalizeInput) (middleware.FinalizeOutput, middleware.Metadata, error) {
-			out, err := once(ctx)
+			out, err := attemptOnce(ctx, m, op, in, call)
 			return middleware.FinalizeOutput{Result: out}, middleware.Metadata{}, err
 		}))
 	if err != nil {
