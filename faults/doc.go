@@ -27,8 +27,12 @@
 //
 // # Placements
 //
+// In a harness test, harness.WithFaults(plan) picks the placement for the backend (the engine
+// for the mock and its server, the client elsewhere) and applies the plan once.
+//
 // The engine placement is sqsmock.WithFaults(plan): the engine calls Plan.Decide once per
-// operation and Plan.DecideMessage once per message and applies the Decision. The client
+// operation (once per attempt: the mock's in-process client retries as *sqs.Client does) and
+// Plan.DecideMessage once per message and applies the Decision. The client
 // placement is Middleware(plan) (or WithPlan) in sqs.Options.APIOptions of any *sqs.Client,
 // against AWS, LocalStack, ElasticMQ or the mock server. A rule a placement cannot honour is
 // rejected with an error by NewMiddleware, by Plan.Validate, and by Add/SetRules once the plan is

@@ -163,9 +163,9 @@ func (w *Worker) retry(ctx context.Context, call func() error) error {
 }
 
 // Retryable reports whether an SQS error is transient: throttling (including KMS throttling,
-// which the SDK's retryer does not retry) or a server-side failure. The in-process mock client
-// does not retry for you, and the real client's retryer gives up after 3 attempts, so the
-// worker retries itself, with a larger budget.
+// which the SDK's retryer does not retry) or a server-side failure. The SDK's retryer (which
+// the mock's in-process client follows too) gives up after 3 attempts, so the worker retries
+// itself, with a larger budget.
 func Retryable(err error) bool {
 	var api smithy.APIError
 	if !errors.As(err, &api) {
