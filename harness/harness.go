@@ -106,7 +106,8 @@ func WithMockOptions(opts ...sqsmock.Option) Option {
 	return func(c *config) { c.mockOpts = append(c.mockOpts, opts...) }
 }
 
-// WithClockStart sets where the mock's manual clock starts (default: now, to the second).
+// WithClockStart sets where the mock's manual clock starts (default: now, to the second). In a
+// synctest bubble there is no manual clock: time starts where the bubble's does.
 func WithClockStart(t time.Time) Option { return func(c *config) { c.clockStart = t } }
 
 // WithWait sets the default timeout of ReceiveN, WaitForCount and RunConsumer (default 10s; on
