@@ -430,6 +430,35 @@ func TestQueryRecordedTags(t *testing.T) {
 	assert.Empty(t, tags()) // get-tag-after-untag: no Tags
 }
 
+// TestQueryMemberNameAliases: flattened lists and maps by member name, as SQS accepts them.
+func TestQueryMemberNameAliases(t *testing.T) {
+	c := newRQ(t)
+	q := c.createQueue("aliases")
+	tags := func() map[string]string {
+		out := map[string]string{}
+		for _, tg := range c.ok(c.post("Action", "ListQueueTags", "QueueUrl", q)).Tags {
+			out[tg.Key] = tg.Value
+		}
+		return out
+	}
+	// TagQueue as the AWS SDK for Java v1 (to 1.12.583) and the Query-era v2 send it
+	// (aws-sdk-java-v2#2524; the request body of localstack#2690).
+	c.ok(c.post("Action", "TagQueue", "Version", "2012-11-05", "QueueUrl", q,
+		"Tags.1.Key", "returnly:env", "Tags.1.Value", "local", "Tags.2.Key", "returnly:creator", "Tags.2.Value", "rma-api-svc"))
+	assert.Equal(t, map[string]string{"returnly:env": "local", "returnly:creator": "rma-api-svc"}, tags())
+	c.fails(c.post("Action", "TagQueue", "QueueUrl", q), 400, "MissingParameter", "The request must contain the parameter Tags.")
+
+	// SendMessage with MessageAttributes.N (AWS-validated: LocalStack's
+	// test_sqs_aws_integration_with_message_attribute[MessageAttributes], an API Gateway template).
+	c.sendBody(q, `{"foo": "bar"}`, "MessageAttributes.1.Name", "user-agent",
+		"MessageAttributes.1.Value.DataType", "String", "MessageAttributes.1.Value.StringValue", "BAR-Header")
+	msgs := c.receive(q, "MessageAttributeNames.1", "All", "AttributeNames.1", "SenderId")
+	require.Len(t, msgs, 1)
+	assert.Equal(t, []string{"user-agent"}, msgs[0].messageAttrNames())
+	assert.Equal(t, "BAR-Header", msgs[0].MessageAttributes[0].Value.StringValue)
+	assert.Equal(t, []string{"SenderId"}, sortedKeys(msgs[0].attrs()))
+}
+
 // TestQueryRecordedQueueAttributes: attributes set and read over the Query protocol.
 func TestQueryRecordedQueueAttributes(t *testing.T) {
 	c := newRQ(t)

@@ -217,7 +217,8 @@ func (n *qnode) indexes() []string {
 
 // decodeQueryInput decodes Query parameters into a new input of o, naming members, lists and maps
 // as the service model does (xmlName and xmlFlattened traits: AttributeName.1,
-// Attribute.1.Name/Value, MessageAttribute.1.Value.StringValue, Tag.1.Key, ...).
+// Attribute.1.Name/Value, MessageAttribute.1.Value.StringValue, Tag.1.Key, ...); a flattened list
+// or map may also go by its member name (Tags.1.Key, Attributes.1.Name, AttributeNames.1, ...).
 func decodeQueryInput(o *operation, params map[string]string) (reflect.Value, error) {
 	in := o.newInput()
 	root := buildTree(params)
@@ -269,7 +270,9 @@ func assignQueryStruct(dst reflect.Value, schema *smithy.Schema, node *qnode, pa
 		name := queryName(m, f.Name)
 		child := node.kid(name)
 		if child == nil {
-			continue
+			if name, child = memberAlias(m, node); child == nil {
+				continue
+			}
 		}
 		ok, err := assignQuery(dst.FieldByIndex(f.Index), m, child, joinParam(param, name))
 		if err != nil {
@@ -278,6 +281,22 @@ func assignQueryStruct(dst reflect.Value, schema *smithy.Schema, node *qnode, pa
 		set = set || ok
 	}
 	return set, nil
+}
+
+// memberAlias finds a flattened list or map under its member name when its Query name (xmlName)
+// is absent: SQS accepts both, e.g. TagQueue's Tags.1.Key for Tag.1.Key (as the AWS SDK for Java
+// v1 and the Query-era v2 send it, aws-sdk-java-v2#2524) and SendMessage's MessageAttributes.1.Name
+// for MessageAttribute.1.Name (AWS-validated in LocalStack's
+// test_sqs_aws_integration_with_message_attribute). It returns the name found and its node.
+func memberAlias(m *smithy.Schema, node *qnode) (string, *qnode) {
+	if !flattened(m) || (m.ListMember() == nil && m.MapValue() == nil) {
+		return "", nil
+	}
+	name := m.MemberName()
+	if name == "" {
+		return "", nil
+	}
+	return name, node.kid(name)
 }
 
 // assignQuery stores node into dst, whose member schema is m; param names it in errors.
