@@ -9,6 +9,7 @@ package sqsmock_test
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -854,6 +855,75 @@ func TestQueryAPIJSONOnQueueURL(t *testing.T) {
 	assert.Equal(t, http.StatusOK, res.StatusCode, string(b))
 	assert.Equal(t, "application/x-amz-json-1.0", res.Header.Get("Content-Type")) // receive-json-on-queue-url
 	assert.JSONEq(t, `{}`, string(b))
+}
+
+// TestQueryAPIJSONFormat: Query requests whose Accept header asks for application/json get SQS's
+// JSON form of the answer (TestSqsQueryApi, AWS-validated where noted).
+func TestQueryAPIJSONFormat(t *testing.T) {
+	c := newRQ(t)
+	q := c.createQueue("jsonfmt")
+	asJSON := http.Header{"Accept": {"application/json"}}
+	decode := func(r rqResp) map[string]any {
+		t.Helper()
+		assert.Equal(t, "application/json", r.header.Get("Content-Type"), r.body)
+		var doc map[string]any
+		require.NoError(t, json.Unmarshal([]byte(r.body), &doc), r.body)
+		return doc
+	}
+	path := func(doc map[string]any, keys ...string) any {
+		var v any = doc
+		for _, k := range keys {
+			m, _ := v.(map[string]any)
+			v = m[k]
+		}
+		return v
+	}
+
+	// test_get_list_queues_with_query_auth (validated): JSON on request, XML by default.
+	r := c.send(http.MethodGet, "/", rqForm("Action", "ListQueues", "Version", "2012-11-05"), asJSON)
+	require.Equal(t, http.StatusOK, r.status, r.body)
+	doc := decode(r)
+	assert.Contains(t, doc, "ListQueuesResponse")
+	assert.Equal(t, []any{q}, path(doc, "ListQueuesResponse", "ListQueuesResult", "queueUrls"))
+	assert.Equal(t, r.header.Get("x-amzn-RequestId"), path(doc, "ListQueuesResponse", "ResponseMetadata", "RequestId"))
+	r = c.send(http.MethodPost, "/", rqForm("Action", "ListQueues", "QueueNamePrefix", "nothing"), asJSON)
+	assert.Nil(t, path(decode(r), "ListQueuesResponse", "ListQueuesResult", "queueUrls"), r.body)
+	assert.Contains(t, c.get("/", "Action", "ListQueues", "Version", "2012-11-05").body, "<ListQueuesResponse")
+
+	// test_marker_serialization_json_protocol (validated): a body with \r and quotes comes back whole
+	// under ReceiveMessageResult.messages[0].Body.
+	for _, body := range []string{"{\"foo\": \"ba\rr\", \"foo2\": \"ba&quot;r&quot;\"}", "\"{\\\"foo\\\": \\\"ba\\rr\\\"}\""} {
+		c.sendBody(q, body)
+		r = c.send(http.MethodGet, "/", rqForm("Action", "ReceiveMessage", "QueueUrl", q, "Version", "2012-11-05", "VisibilityTimeout", "0"), asJSON)
+		require.Equal(t, http.StatusOK, r.status, r.body)
+		msgs, _ := path(decode(r), "ReceiveMessageResponse", "ReceiveMessageResult", "messages").([]any)
+		require.Len(t, msgs, 1, r.body)
+		assert.Equal(t, body, msgs[0].(map[string]any)["Body"])
+		c.ok(c.post("Action", "PurgeQueue", "QueueUrl", q))
+		c.clk.Advance(61 * time.Second)
+	}
+
+	// test_get_queue_attributes_json_format: Attributes are Name/Value objects.
+	r = c.send(http.MethodGet, q, rqForm("Action", "GetQueueAttributes", "AttributeName.1", "All"), asJSON)
+	require.Equal(t, http.StatusOK, r.status, r.body)
+	attrs, _ := path(decode(r), "GetQueueAttributesResponse", "GetQueueAttributesResult", "Attributes").([]any)
+	found := false
+	for _, a := range attrs {
+		if a := a.(map[string]any); a["Name"] == "QueueArn" {
+			found = true
+			assert.Equal(t, "arn:aws:sqs:us-east-1:000000000000:jsonfmt", a["Value"])
+		}
+	}
+	assert.True(t, found, r.body)
+
+	// test_get_list_queues_fails_json_format: the error is JSON too.
+	r = c.send(http.MethodGet, q, rqForm("Action", "ListQueues"), asJSON)
+	assert.Equal(t, http.StatusBadRequest, r.status, r.body)
+	doc = decode(r)
+	assert.Equal(t, "InvalidAction", path(doc, "Error", "Code"))
+	assert.Equal(t, "The action ListQueues is not valid for this endpoint.", path(doc, "Error", "Message"))
+	assert.Equal(t, "Sender", path(doc, "Error", "Type"))
+	assert.Equal(t, r.header.Get("x-amzn-RequestId"), doc["RequestId"])
 }
 
 func requireWellFormed(t *testing.T, s string) {

@@ -37,7 +37,7 @@ func missingAction() *sqserr.Error {
 func (h *handler) serveQuery(w http.ResponseWriter, r *http.Request, reqID string, body []byte) {
 	params, err := queryParams(r, body)
 	if err != nil {
-		writeQueryError(w, reqID, err)
+		writeQueryError(w, r, reqID, err)
 		return
 	}
 	onQueue := queuePath(r) != ""
@@ -51,23 +51,27 @@ func (h *handler) serveQuery(w http.ResponseWriter, r *http.Request, reqID strin
 			_, _ = w.Write([]byte(unknownOperation))
 			return
 		}
-		writeQueryError(w, reqID, missingAction())
+		writeQueryError(w, r, reqID, missingAction())
 		return
 	}
 	o := operations[action]
 	if o == nil || (onQueue && notAtQueueURL[action]) {
-		writeQueryError(w, reqID, sqserr.InvalidAction(action))
+		writeQueryError(w, r, reqID, sqserr.InvalidAction(action))
 		return
 	}
 	in, err := decodeQueryInput(o, params)
 	if err != nil {
-		writeQueryError(w, reqID, err)
+		writeQueryError(w, r, reqID, err)
 		return
 	}
 	setQueueURLFromPath(in, r)
 	out, err := o.call(withExplicitQuery(r.Context(), params), h.backend, in.Interface())
 	if err != nil {
-		writeQueryError(w, reqID, err)
+		writeQueryError(w, r, reqID, err)
+		return
+	}
+	if wantsJSON(r) {
+		writeQueryJSON(w, action, reqID, out)
 		return
 	}
 	s := &xmlSerializer{}
