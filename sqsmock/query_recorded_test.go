@@ -431,6 +431,32 @@ func TestQueryRecordedTags(t *testing.T) {
 	assert.Empty(t, tags()) // get-tag-after-untag: no Tags
 }
 
+// TestQueryRecordedEmptyResults: an empty list or map has no element at all over the Query
+// protocol (the [sqs_query] recordings have no key for one), so a result with nothing else in it
+// is the empty <OpResult/> (TestSqsQueryApi::test_get_send_and_receive_messages).
+func TestQueryRecordedEmptyResults(t *testing.T) {
+	c := newRQ(t)
+	q := c.createQueue("empty-results")
+	for _, tt := range []struct {
+		want  string
+		pairs []string
+	}{
+		{"<ReceiveMessageResult/>", []string{"Action", "ReceiveMessage", "QueueUrl", q}},
+		{"<GetQueueAttributesResult/>", []string{"Action", "GetQueueAttributes", "QueueUrl", q, "AttributeName.1", "Policy"}}, // get-queue-policy-attribute-after-removal
+		{"<ListQueueTagsResult/>", []string{"Action", "ListQueueTags", "QueueUrl", q}},                                        // get-tag-after-untag
+		{"<ListQueuesResult/>", []string{"Action", "ListQueues", "QueueNamePrefix", "nothing-here"}},
+		{"<ListDeadLetterSourceQueuesResult/>", []string{"Action", "ListDeadLetterSourceQueues", "QueueUrl", q}},
+	} {
+		r := c.post(tt.pairs...)
+		c.ok(r)
+		assert.Contains(t, r.body, tt.want)
+	}
+	r := c.post(append([]string{"Action", "SendMessageBatch", "QueueUrl", q},
+		batchEntries("SendMessageBatchRequestEntry", 2, "Id", "e%d", "MessageBody", "b%d")...)...)
+	assert.Len(t, c.ok(r).BatchOK, 2)
+	assert.NotContains(t, r.body, "BatchResultErrorEntry")
+}
+
 // TestQueryMemberNameAliases: flattened lists and maps by member name, as SQS accepts them.
 func TestQueryMemberNameAliases(t *testing.T) {
 	c := newRQ(t)
