@@ -47,6 +47,8 @@ var recorded = map[string]string{
 	"SQS-PERM-001": "test_sqs_permission_lifecycle", "SQS-PERM-002": "test_sqs_permission_lifecycle", "SQS-PERM-003": "test_sqs_permission_lifecycle",
 	"SQS-PERM-004": "test_sqs_permission_lifecycle", "SQS-PERM-005": "test_sqs_permission_lifecycle", "SQS-PERM-006": "test_sqs_permission_lifecycle",
 	"SQS-PURGE-002": "test_successive_purge_calls_fail",
+	"SQS-WIRE-001":  "test_receive_empty_queue", "SQS-WIRE-002": "test_send_message_batch_with_oversized_contents_with_updated_maximum_message_size",
+	"SQS-WIRE-004": "test_sqs_permission_lifecycle", "SQS-WIRE-005": "test_tag_untag_queue",
 }
 
 // Recorded returns the AWS-recorded snapshot a test's expectation comes from, or "" when it comes

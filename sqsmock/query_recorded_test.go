@@ -9,6 +9,7 @@ package sqsmock_test
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -430,6 +431,61 @@ func TestQueryRecordedTags(t *testing.T) {
 	assert.Empty(t, tags()) // get-tag-after-untag: no Tags
 }
 
+// TestQueryRecordedEmptyResults: an empty list or map has no element at all over the Query
+// protocol (the [sqs_query] recordings have no key for one), so a result with nothing else in it
+// is the empty <OpResult/> (TestSqsQueryApi::test_get_send_and_receive_messages).
+func TestQueryRecordedEmptyResults(t *testing.T) {
+	c := newRQ(t)
+	q := c.createQueue("empty-results")
+	for _, tt := range []struct {
+		want  string
+		pairs []string
+	}{
+		{"<ReceiveMessageResult/>", []string{"Action", "ReceiveMessage", "QueueUrl", q}},
+		{"<GetQueueAttributesResult/>", []string{"Action", "GetQueueAttributes", "QueueUrl", q, "AttributeName.1", "Policy"}}, // get-queue-policy-attribute-after-removal
+		{"<ListQueueTagsResult/>", []string{"Action", "ListQueueTags", "QueueUrl", q}},                                        // get-tag-after-untag
+		{"<ListQueuesResult/>", []string{"Action", "ListQueues", "QueueNamePrefix", "nothing-here"}},
+		{"<ListDeadLetterSourceQueuesResult/>", []string{"Action", "ListDeadLetterSourceQueues", "QueueUrl", q}},
+	} {
+		r := c.post(tt.pairs...)
+		c.ok(r)
+		assert.Contains(t, r.body, tt.want)
+	}
+	r := c.post(append([]string{"Action", "SendMessageBatch", "QueueUrl", q},
+		batchEntries("SendMessageBatchRequestEntry", 2, "Id", "e%d", "MessageBody", "b%d")...)...)
+	assert.Len(t, c.ok(r).BatchOK, 2)
+	assert.NotContains(t, r.body, "BatchResultErrorEntry")
+}
+
+// TestQueryMemberNameAliases: flattened lists and maps by member name, as SQS accepts them.
+func TestQueryMemberNameAliases(t *testing.T) {
+	c := newRQ(t)
+	q := c.createQueue("aliases")
+	tags := func() map[string]string {
+		out := map[string]string{}
+		for _, tg := range c.ok(c.post("Action", "ListQueueTags", "QueueUrl", q)).Tags {
+			out[tg.Key] = tg.Value
+		}
+		return out
+	}
+	// TagQueue as the AWS SDK for Java v1 (to 1.12.583) and the Query-era v2 send it
+	// (aws-sdk-java-v2#2524; the request body of localstack#2690).
+	c.ok(c.post("Action", "TagQueue", "Version", "2012-11-05", "QueueUrl", q,
+		"Tags.1.Key", "returnly:env", "Tags.1.Value", "local", "Tags.2.Key", "returnly:creator", "Tags.2.Value", "rma-api-svc"))
+	assert.Equal(t, map[string]string{"returnly:env": "local", "returnly:creator": "rma-api-svc"}, tags())
+	c.fails(c.post("Action", "TagQueue", "QueueUrl", q), 400, "MissingParameter", "The request must contain the parameter Tags.")
+
+	// SendMessage with MessageAttributes.N (AWS-validated: LocalStack's
+	// test_sqs_aws_integration_with_message_attribute[MessageAttributes], an API Gateway template).
+	c.sendBody(q, `{"foo": "bar"}`, "MessageAttributes.1.Name", "user-agent",
+		"MessageAttributes.1.Value.DataType", "String", "MessageAttributes.1.Value.StringValue", "BAR-Header")
+	msgs := c.receive(q, "MessageAttributeNames.1", "All", "AttributeNames.1", "SenderId")
+	require.Len(t, msgs, 1)
+	assert.Equal(t, []string{"user-agent"}, msgs[0].messageAttrNames())
+	assert.Equal(t, "BAR-Header", msgs[0].MessageAttributes[0].Value.StringValue)
+	assert.Equal(t, []string{"SenderId"}, sortedKeys(msgs[0].attrs()))
+}
+
 // TestQueryRecordedQueueAttributes: attributes set and read over the Query protocol.
 func TestQueryRecordedQueueAttributes(t *testing.T) {
 	c := newRQ(t)
@@ -825,6 +881,75 @@ func TestQueryAPIJSONOnQueueURL(t *testing.T) {
 	assert.Equal(t, http.StatusOK, res.StatusCode, string(b))
 	assert.Equal(t, "application/x-amz-json-1.0", res.Header.Get("Content-Type")) // receive-json-on-queue-url
 	assert.JSONEq(t, `{}`, string(b))
+}
+
+// TestQueryAPIJSONFormat: Query requests whose Accept header asks for application/json get SQS's
+// JSON form of the answer (TestSqsQueryApi, AWS-validated where noted).
+func TestQueryAPIJSONFormat(t *testing.T) {
+	c := newRQ(t)
+	q := c.createQueue("jsonfmt")
+	asJSON := http.Header{"Accept": {"application/json"}}
+	decode := func(r rqResp) map[string]any {
+		t.Helper()
+		assert.Equal(t, "application/json", r.header.Get("Content-Type"), r.body)
+		var doc map[string]any
+		require.NoError(t, json.Unmarshal([]byte(r.body), &doc), r.body)
+		return doc
+	}
+	path := func(doc map[string]any, keys ...string) any {
+		var v any = doc
+		for _, k := range keys {
+			m, _ := v.(map[string]any)
+			v = m[k]
+		}
+		return v
+	}
+
+	// test_get_list_queues_with_query_auth (validated): JSON on request, XML by default.
+	r := c.send(http.MethodGet, "/", rqForm("Action", "ListQueues", "Version", "2012-11-05"), asJSON)
+	require.Equal(t, http.StatusOK, r.status, r.body)
+	doc := decode(r)
+	assert.Contains(t, doc, "ListQueuesResponse")
+	assert.Equal(t, []any{q}, path(doc, "ListQueuesResponse", "ListQueuesResult", "queueUrls"))
+	assert.Equal(t, r.header.Get("x-amzn-RequestId"), path(doc, "ListQueuesResponse", "ResponseMetadata", "RequestId"))
+	r = c.send(http.MethodPost, "/", rqForm("Action", "ListQueues", "QueueNamePrefix", "nothing"), asJSON)
+	assert.Nil(t, path(decode(r), "ListQueuesResponse", "ListQueuesResult", "queueUrls"), r.body)
+	assert.Contains(t, c.get("/", "Action", "ListQueues", "Version", "2012-11-05").body, "<ListQueuesResponse")
+
+	// test_marker_serialization_json_protocol (validated): a body with \r and quotes comes back whole
+	// under ReceiveMessageResult.messages[0].Body.
+	for _, body := range []string{"{\"foo\": \"ba\rr\", \"foo2\": \"ba&quot;r&quot;\"}", "\"{\\\"foo\\\": \\\"ba\\rr\\\"}\""} {
+		c.sendBody(q, body)
+		r = c.send(http.MethodGet, "/", rqForm("Action", "ReceiveMessage", "QueueUrl", q, "Version", "2012-11-05", "VisibilityTimeout", "0"), asJSON)
+		require.Equal(t, http.StatusOK, r.status, r.body)
+		msgs, _ := path(decode(r), "ReceiveMessageResponse", "ReceiveMessageResult", "messages").([]any)
+		require.Len(t, msgs, 1, r.body)
+		assert.Equal(t, body, msgs[0].(map[string]any)["Body"])
+		c.ok(c.post("Action", "PurgeQueue", "QueueUrl", q))
+		c.clk.Advance(61 * time.Second)
+	}
+
+	// test_get_queue_attributes_json_format: Attributes are Name/Value objects.
+	r = c.send(http.MethodGet, q, rqForm("Action", "GetQueueAttributes", "AttributeName.1", "All"), asJSON)
+	require.Equal(t, http.StatusOK, r.status, r.body)
+	attrs, _ := path(decode(r), "GetQueueAttributesResponse", "GetQueueAttributesResult", "Attributes").([]any)
+	found := false
+	for _, a := range attrs {
+		if a := a.(map[string]any); a["Name"] == "QueueArn" {
+			found = true
+			assert.Equal(t, "arn:aws:sqs:us-east-1:000000000000:jsonfmt", a["Value"])
+		}
+	}
+	assert.True(t, found, r.body)
+
+	// test_get_list_queues_fails_json_format: the error is JSON too.
+	r = c.send(http.MethodGet, q, rqForm("Action", "ListQueues"), asJSON)
+	assert.Equal(t, http.StatusBadRequest, r.status, r.body)
+	doc = decode(r)
+	assert.Equal(t, "InvalidAction", path(doc, "Error", "Code"))
+	assert.Equal(t, "The action ListQueues is not valid for this endpoint.", path(doc, "Error", "Message"))
+	assert.Equal(t, "Sender", path(doc, "Error", "Type"))
+	assert.Equal(t, r.header.Get("x-amzn-RequestId"), doc["RequestId"])
 }
 
 func requireWellFormed(t *testing.T, s string) {

@@ -140,13 +140,18 @@ func writeJSONError(w http.ResponseWriter, err error) {
 	_, _ = w.Write(b.Bytes())
 }
 
-// writeQueryError writes an error as the Query protocol of SQS does: an XML ErrorResponse.
-func writeQueryError(w http.ResponseWriter, reqID string, err error) {
+// writeQueryError writes an error as the Query protocol of SQS does: an XML ErrorResponse, or its
+// JSON form when the request asks for JSON.
+func writeQueryError(w http.ResponseWriter, r *http.Request, reqID string, err error) {
 	e := ToSQSError(err)
 	msg := e.Message
 	if e.Code == sqserr.QueueDoesNotExist().Code && msg == sqserr.QueueDoesNotExist().Message {
 		// The Query API words this one differently (recorded against AWS).
 		msg = "The specified queue does not exist for this wsdl version."
+	}
+	if wantsJSON(r) {
+		writeQueryJSONError(w, e.Status, reqID, e.Fault(), e.Code, msg)
+		return
 	}
 	var b bytes.Buffer
 	b.WriteString(xmlDecl)

@@ -15,7 +15,8 @@ import (
 // 0 from absent, so the wire layer records which ones were sent (reqctx.WithExplicit).
 var zeroable = []string{"WaitTimeSeconds", "VisibilityTimeout", "DelaySeconds", "MaxNumberOfMessages"}
 
-const entryPrefix = "SendMessageBatchRequestEntry."
+// entryPrefixes are SendMessageBatch's entries: by Query name and by member name.
+var entryPrefixes = []string{"SendMessageBatchRequestEntry.", "Entries."}
 
 // withExplicitJSON marks the zeroable members present in a JSON request body.
 func withExplicitJSON(ctx context.Context, body []byte) context.Context {
@@ -53,13 +54,15 @@ func withExplicitQuery(ctx context.Context, params map[string]string) context.Co
 		}
 	}
 	for k := range params {
-		rest, ok := strings.CutPrefix(k, entryPrefix)
-		if !ok {
-			continue
-		}
-		if idx, ok := strings.CutSuffix(rest, ".DelaySeconds"); ok {
-			if id := params[entryPrefix+idx+".Id"]; id != "" {
-				names = append(names, "Entries."+id+".DelaySeconds")
+		for _, prefix := range entryPrefixes {
+			rest, ok := strings.CutPrefix(k, prefix)
+			if !ok {
+				continue
+			}
+			if idx, ok := strings.CutSuffix(rest, ".DelaySeconds"); ok {
+				if id := params[prefix+idx+".Id"]; id != "" {
+					names = append(names, "Entries."+id+".DelaySeconds")
+				}
 			}
 		}
 	}

@@ -227,8 +227,9 @@ func assignJSON(dst reflect.Value, m *smithy.Schema, v any) error {
 }
 
 // jsonSerializer is a smithy.ShapeSerializer writing AWS JSON 1.0 bodies: member names as in the
-// model, blobs as base64, nil members omitted (the SDK's Serialize methods skip them), map entries
-// sorted by key so responses are deterministic.
+// model, blobs as base64, nil members omitted (the SDK's Serialize methods skip them), empty list
+// and map members omitted too (SQS never sends `[]` or `{}`: an all-successful batch has no
+// "Failed"), map entries sorted by key so responses are deterministic.
 type jsonSerializer struct {
 	b      bytes.Buffer
 	frames []*jframe
@@ -239,6 +240,11 @@ type jframe struct {
 	kind    byte // 's' structure, 'l' list, 'm' map
 	any     bool // an element was written (the next needs a comma)
 	entries []mapEntry
+	// omitEmpty: a list or map member of a structure, dropped if it closes empty: the output is
+	// cut back to start and the structure's any restored to parentAny.
+	omitEmpty bool
+	start     int
+	parentAny bool
 }
 
 func (s *jsonSerializer) Bytes() []byte { return s.b.Bytes() }
@@ -266,6 +272,34 @@ func (s *jsonSerializer) name(schema *smithy.Schema) {
 func (s *jsonSerializer) open(kind byte, c byte) {
 	s.b.WriteByte(c)
 	s.frames = append(s.frames, &jframe{kind: kind})
+}
+
+// openCollection starts a list or map value; a member of a structure is omitted if it stays empty.
+func (s *jsonSerializer) openCollection(m *smithy.Schema, kind byte, c byte) {
+	var parent *jframe
+	if n := len(s.frames); n > 0 && !s.inKey {
+		parent = s.frames[n-1]
+	}
+	start := s.b.Len()
+	parentAny := parent != nil && parent.any
+	s.name(m)
+	s.open(kind, c)
+	if parent != nil && parent.kind == 's' {
+		f := s.frames[len(s.frames)-1]
+		f.omitEmpty, f.start, f.parentAny = true, start, parentAny
+	}
+}
+
+// closeCollection ends a list or map value, dropping it if it is an empty member.
+func (s *jsonSerializer) closeCollection(c byte) {
+	f := s.frames[len(s.frames)-1]
+	if f.omitEmpty && !f.any {
+		s.b.Truncate(f.start)
+		s.frames = s.frames[:len(s.frames)-1]
+		s.frames[len(s.frames)-1].any = f.parentAny
+		return
+	}
+	s.close(c)
 }
 
 func (s *jsonSerializer) close(c byte) {
@@ -351,16 +385,10 @@ func (s *jsonSerializer) WriteStruct(m *smithy.Schema) {
 	s.name(m)
 	s.open('s', '{')
 }
-func (s *jsonSerializer) CloseStruct() { s.close('}') }
-func (s *jsonSerializer) WriteList(m *smithy.Schema) {
-	s.name(m)
-	s.open('l', '[')
-}
-func (s *jsonSerializer) CloseList() { s.close(']') }
-func (s *jsonSerializer) WriteMap(m *smithy.Schema) {
-	s.name(m)
-	s.open('m', '{')
-}
+func (s *jsonSerializer) CloseStruct()               { s.close('}') }
+func (s *jsonSerializer) WriteList(m *smithy.Schema) { s.openCollection(m, 'l', '[') }
+func (s *jsonSerializer) CloseList()                 { s.closeCollection(']') }
+func (s *jsonSerializer) WriteMap(m *smithy.Schema)  { s.openCollection(m, 'm', '{') }
 func (s *jsonSerializer) WriteKey(_ *smithy.Schema, k string) {
 	f := s.frames[len(s.frames)-1]
 	if n := len(f.entries); n > 0 {
@@ -372,7 +400,7 @@ func (s *jsonSerializer) WriteKey(_ *smithy.Schema, k string) {
 	s.b.WriteByte(':')
 	s.inKey = true
 }
-func (s *jsonSerializer) CloseMap() { s.close('}') }
+func (s *jsonSerializer) CloseMap() { s.closeCollection('}') }
 
 // appendJSONString writes s as a JSON string; invalid UTF-8 becomes U+FFFD, as encoding/json does.
 func appendJSONString(b *bytes.Buffer, s string) {

@@ -37,7 +37,7 @@ func missingAction() *sqserr.Error {
 func (h *handler) serveQuery(w http.ResponseWriter, r *http.Request, reqID string, body []byte) {
 	params, err := queryParams(r, body)
 	if err != nil {
-		writeQueryError(w, reqID, err)
+		writeQueryError(w, r, reqID, err)
 		return
 	}
 	onQueue := queuePath(r) != ""
@@ -51,23 +51,27 @@ func (h *handler) serveQuery(w http.ResponseWriter, r *http.Request, reqID strin
 			_, _ = w.Write([]byte(unknownOperation))
 			return
 		}
-		writeQueryError(w, reqID, missingAction())
+		writeQueryError(w, r, reqID, missingAction())
 		return
 	}
 	o := operations[action]
 	if o == nil || (onQueue && notAtQueueURL[action]) {
-		writeQueryError(w, reqID, sqserr.InvalidAction(action))
+		writeQueryError(w, r, reqID, sqserr.InvalidAction(action))
 		return
 	}
 	in, err := decodeQueryInput(o, params)
 	if err != nil {
-		writeQueryError(w, reqID, err)
+		writeQueryError(w, r, reqID, err)
 		return
 	}
 	setQueueURLFromPath(in, r)
 	out, err := o.call(withExplicitQuery(r.Context(), params), h.backend, in.Interface())
 	if err != nil {
-		writeQueryError(w, reqID, err)
+		writeQueryError(w, r, reqID, err)
+		return
+	}
+	if wantsJSON(r) {
+		writeQueryJSON(w, action, reqID, out)
 		return
 	}
 	s := &xmlSerializer{}
@@ -217,7 +221,8 @@ func (n *qnode) indexes() []string {
 
 // decodeQueryInput decodes Query parameters into a new input of o, naming members, lists and maps
 // as the service model does (xmlName and xmlFlattened traits: AttributeName.1,
-// Attribute.1.Name/Value, MessageAttribute.1.Value.StringValue, Tag.1.Key, ...).
+// Attribute.1.Name/Value, MessageAttribute.1.Value.StringValue, Tag.1.Key, ...); a flattened list
+// or map may also go by its member name (Tags.1.Key, Attributes.1.Name, AttributeNames.1, ...).
 func decodeQueryInput(o *operation, params map[string]string) (reflect.Value, error) {
 	in := o.newInput()
 	root := buildTree(params)
@@ -269,7 +274,9 @@ func assignQueryStruct(dst reflect.Value, schema *smithy.Schema, node *qnode, pa
 		name := queryName(m, f.Name)
 		child := node.kid(name)
 		if child == nil {
-			continue
+			if name, child = memberAlias(m, node); child == nil {
+				continue
+			}
 		}
 		ok, err := assignQuery(dst.FieldByIndex(f.Index), m, child, joinParam(param, name))
 		if err != nil {
@@ -278,6 +285,22 @@ func assignQueryStruct(dst reflect.Value, schema *smithy.Schema, node *qnode, pa
 		set = set || ok
 	}
 	return set, nil
+}
+
+// memberAlias finds a flattened list or map under its member name when its Query name (xmlName)
+// is absent: SQS accepts both, e.g. TagQueue's Tags.1.Key for Tag.1.Key (as the AWS SDK for Java
+// v1 and the Query-era v2 send it, aws-sdk-java-v2#2524) and SendMessage's MessageAttributes.1.Name
+// for MessageAttribute.1.Name (AWS-validated in LocalStack's
+// test_sqs_aws_integration_with_message_attribute). It returns the name found and its node.
+func memberAlias(m *smithy.Schema, node *qnode) (string, *qnode) {
+	if !flattened(m) || (m.ListMember() == nil && m.MapValue() == nil) {
+		return "", nil
+	}
+	name := m.MemberName()
+	if name == "" {
+		return "", nil
+	}
+	return name, node.kid(name)
 }
 
 // assignQuery stores node into dst, whose member schema is m; param names it in errors.

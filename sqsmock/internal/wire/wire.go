@@ -1,5 +1,6 @@
 // Package wire is the HTTP front door of the mock: it speaks both SQS wire protocols (AWS JSON 1.0
-// and the Query protocol with XML responses) and only translates. Every request is decoded into the
+// and the Query protocol with XML responses, or JSON ones when the request's Accept header asks
+// for them) and only translates. Every request is decoded into the
 // aws-sdk-go-v2 input type of its operation, handed to a backend implementing sqsapi.API, and the
 // output or error is encoded back as SQS does. No SQS behaviour lives here.
 //
@@ -88,12 +89,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		var err error
 		if body, err = h.readBody(w, r); err != nil {
-			writeQueryError(w, reqID, err)
+			writeQueryError(w, r, reqID, err)
 			return
 		}
 	}
 	if err := h.authenticate(r, body); err != nil {
-		writeQueryError(w, reqID, err)
+		writeQueryError(w, r, reqID, err)
 		return
 	}
 	h.serveQuery(w, r, reqID, body)
