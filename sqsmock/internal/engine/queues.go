@@ -44,13 +44,11 @@ func (e *Engine) CreateQueue(ctx context.Context, in *sqs.CreateQueueInput) (*sq
 	name := *in.QueueName
 	fifo := false
 	if v, ok := in.Attributes["FifoQueue"]; ok {
-		switch strings.ToLower(v) {
-		case "true":
-			fifo = true
-		case "false":
-		default:
+		b, valid := parseBoolAttr(v)
+		if !valid {
 			return nil, sqserr.InvalidAttributeValue("FifoQueue", "")
 		}
+		fifo = b
 	}
 	if !validQueueName(name, fifo) {
 		if fifo {
