@@ -230,6 +230,9 @@ func (e *Engine) SetQueueAttributes(ctx context.Context, in *sqs.SetQueueAttribu
 	now := e.now()
 	q.advance(now)
 	redelay := q.fifo && q.attrs.delay != next.delay
+	if q.fifo && next.dedupScope != q.attrs.dedupScope {
+		q.scheduleScope(next.dedupScope, now)
+	}
 	q.attrs = next
 	q.modified = now
 	if redelay {
