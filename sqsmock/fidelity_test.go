@@ -2,9 +2,11 @@ package sqsmock_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -48,4 +50,67 @@ func TestBooleanAttributesIgnoreCase(t *testing.T) {
 			requireAPIError(t, err, "InvalidAttributeValue", "Invalid value for the parameter FifoQueue.")
 		}
 	}
+}
+
+func TestChangeMessageVisibilityBatchDeletedMessage(t *testing.T) {
+	t.Parallel()
+	// Recorded on AWS (us-east-2, 2026) by Go CDK's pubsub conformance test TestDoubleAck
+	// (google/go-cloud, pubsub/awssnssqs/testdata/TestConformanceSQSTopic/TestDoubleAck.replay):
+	// deleting the same messages twice in a batch succeeds both times; a later
+	// ChangeMessageVisibilityBatch fails their entries with ReceiptHandleIsInvalid, where the single
+	// ChangeMessageVisibility answers InvalidParameterValue (TestChangeMessageVisibilityDeletedMessage).
+	e := newEnvQueue(t, "q", nil)
+	for _, b := range []string{"0", "1", "2"} {
+		e.send(e.queue, b)
+	}
+	msgs := e.recv(e.queue, nil)
+	require.Len(t, msgs, 3)
+	for range 2 {
+		out, err := e.c.DeleteMessageBatch(e.ctx, &sqs.DeleteMessageBatchInput{QueueUrl: aws.String(e.queue), Entries: []types.DeleteMessageBatchRequestEntry{
+			{Id: aws.String("0"), ReceiptHandle: msgs[0].ReceiptHandle},
+			{Id: aws.String("1"), ReceiptHandle: msgs[1].ReceiptHandle},
+		}})
+		require.NoError(t, err)
+		assert.Equal(t, []types.DeleteMessageBatchResultEntry{{Id: aws.String("0")}, {Id: aws.String("1")}}, out.Successful)
+		assert.Empty(t, out.Failed)
+	}
+	out, err := e.c.ChangeMessageVisibilityBatch(e.ctx, &sqs.ChangeMessageVisibilityBatchInput{QueueUrl: aws.String(e.queue), Entries: []types.ChangeMessageVisibilityBatchRequestEntry{
+		{Id: aws.String("0"), ReceiptHandle: msgs[0].ReceiptHandle, VisibilityTimeout: 1},
+		{Id: aws.String("1"), ReceiptHandle: msgs[1].ReceiptHandle, VisibilityTimeout: 1},
+		{Id: aws.String("2"), ReceiptHandle: msgs[2].ReceiptHandle, VisibilityTimeout: 1},
+	}})
+	require.NoError(t, err)
+	gone := "Message does not exist or is not available for visibility timeout change"
+	assert.Equal(t, []types.BatchResultErrorEntry{
+		{Id: aws.String("0"), Code: aws.String("ReceiptHandleIsInvalid"), Message: aws.String(gone), SenderFault: true},
+		{Id: aws.String("1"), Code: aws.String("ReceiptHandleIsInvalid"), Message: aws.String(gone), SenderFault: true},
+	}, out.Failed)
+	assert.Equal(t, []types.ChangeMessageVisibilityBatchResultEntry{{Id: aws.String("2")}}, out.Successful)
+	e.clk.Advance(time.Second)
+	assert.Equal(t, []string{aws.ToString(msgs[2].Body)}, bodies(e.recv(e.queue, nil)), "the third message was released")
+}
+
+func TestFifoBatchEntryExpiredHandle(t *testing.T) {
+	t.Parallel()
+	// A FIFO receipt handle whose visibility timeout passed: the single calls answer
+	// InvalidParameterValue "Value <handle> for parameter ReceiptHandle is invalid. Reason: The
+	// receipt handle has expired." (test_fifo_delete_after_visibility_timeout); a batch entry
+	// answers ReceiptHandleIsInvalid with the reason alone, as AWS did for a DeleteMessageBatch
+	// reported in smaskalik/sqsmover#54 and as in the recorded ChangeMessageVisibilityBatch above.
+	e := newEnvQueue(t, "q.fifo", map[string]string{"VisibilityTimeout": "1", "ContentBasedDeduplication": "true"})
+	e.sendFifo(e.queue, "m", "g", "")
+	h := e.recvOne(e.queue).ReceiptHandle
+	e.clk.Advance(time.Second)
+	want := []types.BatchResultErrorEntry{{Id: aws.String("a"), Code: aws.String("ReceiptHandleIsInvalid"),
+		Message: aws.String("The receipt handle has expired"), SenderFault: true}}
+	del, err := e.c.DeleteMessageBatch(e.ctx, &sqs.DeleteMessageBatchInput{QueueUrl: aws.String(e.queue),
+		Entries: []types.DeleteMessageBatchRequestEntry{{Id: aws.String("a"), ReceiptHandle: h}}})
+	require.NoError(t, err)
+	assert.Equal(t, want, del.Failed)
+	vis, err := e.c.ChangeMessageVisibilityBatch(e.ctx, &sqs.ChangeMessageVisibilityBatchInput{QueueUrl: aws.String(e.queue),
+		Entries: []types.ChangeMessageVisibilityBatchRequestEntry{{Id: aws.String("a"), ReceiptHandle: h, VisibilityTimeout: 5}}})
+	require.NoError(t, err)
+	assert.Equal(t, want, vis.Failed)
+	requireAPIError(t, e.del(e.queue, aws.ToString(h)), "InvalidParameterValue",
+		"Value "+aws.ToString(h)+" for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.")
 }
