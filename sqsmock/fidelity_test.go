@@ -114,3 +114,24 @@ func TestFifoBatchEntryExpiredHandle(t *testing.T) {
 	requireAPIError(t, e.del(e.queue, aws.ToString(h)), "InvalidParameterValue",
 		"Value "+aws.ToString(h)+" for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.")
 }
+
+func TestReceiptHandleOfAnotherQueue(t *testing.T) {
+	t.Parallel()
+	// A receipt handle SQS issued for another queue: ReceiptHandleIsInvalid with "The receipt handle
+	// "<h>" is not valid for this queue." (AWS answers reported in spulec/PyQS#24 for DeleteMessage
+	// and in aws/aws-sdk-java-v2#3101 for DeleteMessageBatch entries). A handle SQS never issued
+	// keeps "The input receipt handle "<h>" is not a valid receipt handle." (SQS-VIS-007).
+	e := newEnvQueue(t, "a", nil)
+	other := e.create("b", nil)
+	e.send(e.queue, "x")
+	h := aws.ToString(e.recvOne(e.queue).ReceiptHandle)
+	msg := `The receipt handle "` + h + `" is not valid for this queue.`
+	requireAPIError(t, e.del(other, h), "ReceiptHandleIsInvalid", msg)
+	requireAPIError(t, e.cmv(other, h, 10), "ReceiptHandleIsInvalid", msg)
+	out, err := e.c.DeleteMessageBatch(e.ctx, &sqs.DeleteMessageBatchInput{QueueUrl: aws.String(other),
+		Entries: []types.DeleteMessageBatchRequestEntry{{Id: aws.String("a"), ReceiptHandle: aws.String(h)}}})
+	require.NoError(t, err)
+	assert.Equal(t, []types.BatchResultErrorEntry{{Id: aws.String("a"), Code: aws.String("ReceiptHandleIsInvalid"),
+		Message: aws.String(msg), SenderFault: true}}, out.Failed)
+	require.NoError(t, e.del(e.queue, h), "the handle still works on its own queue")
+}

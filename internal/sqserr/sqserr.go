@@ -252,6 +252,11 @@ func ReceiptHandleIsInvalid(handle string) *Error {
 	return kReceiptHandleIsInvalid.err("The input receipt handle \"%s\" is not a valid receipt handle.", handle)
 }
 
+// ReceiptHandleOfOtherQueue reports a receipt handle SQS issued for another queue.
+func ReceiptHandleOfOtherQueue(handle string) *Error {
+	return kReceiptHandleIsInvalid.err("The receipt handle \"%s\" is not valid for this queue.", handle)
+}
+
 // ReceiptHandleIsInvalidMsg is ReceiptHandleIsInvalid with a whole message: SQS's answer for a
 // batch entry whose receipt handle no longer applies, where a single call answers
 // InvalidParameterValue.

@@ -49,8 +49,11 @@ func parseReceipt(h string) (queueName, messageID string, nonce uint64, ok bool)
 // Caller holds q.mu.
 func (q *queue) findReceipt(h string) (*message, uint64, error) {
 	name, id, nonce, ok := parseReceipt(h)
-	if !ok || name != q.name {
+	if !ok {
 		return nil, 0, sqserr.ReceiptHandleIsInvalid(h)
+	}
+	if name != q.name {
+		return nil, 0, sqserr.ReceiptHandleOfOtherQueue(h)
 	}
 	return q.byID[id], nonce, nil
 }
