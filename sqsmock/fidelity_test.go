@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
 func TestBooleanAttributesIgnoreCase(t *testing.T) {
@@ -134,4 +136,35 @@ func TestReceiptHandleOfAnotherQueue(t *testing.T) {
 	assert.Equal(t, []types.BatchResultErrorEntry{{Id: aws.String("a"), Code: aws.String("ReceiptHandleIsInvalid"),
 		Message: aws.String(msg), SenderFault: true}}, out.Failed)
 	require.NoError(t, e.del(e.queue, h), "the handle still works on its own queue")
+}
+
+func TestAddPermissionKeepsAPolicySetByTheUser(t *testing.T) {
+	t.Parallel()
+	// AddPermission and RemovePermission edit the queue's policy: a statement the user set with
+	// SetQueueAttributes keeps every element (here a Condition, as SNS subscriptions need), and the
+	// document keeps its Version and Id. Only AddPermission's own documents start as Version
+	// 2008-10-17 with Id <arn>/SQSDefaultPolicy (test_sqs_permission_lifecycle).
+	e := newEnv(t, sqsmock.WithAccountID("111111111111"))
+	url := e.create("q", nil)
+	arn := e.arn(url)
+	own := `{"Sid":"own","Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"` + arn +
+		`","Condition":{"ArnEquals":{"aws:SourceArn":"arn:aws:sns:us-east-1:111111111111:topic"}}}`
+	require.NoError(t, e.setAttrs(url, map[string]string{"Policy": `{"Version":"2012-10-17","Id":"custom","Statement":[` + own + `]}`}))
+	_, err := e.c.AddPermission(e.ctx, &sqs.AddPermissionInput{QueueUrl: aws.String(url), Label: aws.String("l"),
+		AWSAccountIds: []string{"111111111111"}, Actions: []string{"ReceiveMessage"}})
+	require.NoError(t, err)
+	added := `{"Sid":"l","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"SQS:ReceiveMessage","Resource":"` + arn + `"}`
+	assert.JSONEq(t, `{"Version":"2012-10-17","Id":"custom","Statement":[`+own+`,`+added+`]}`, e.attr(url, "Policy"))
+	_, err = e.c.RemovePermission(e.ctx, &sqs.RemovePermissionInput{QueueUrl: aws.String(url), Label: aws.String("l")})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"Version":"2012-10-17","Id":"custom","Statement":[`+own+`]}`, e.attr(url, "Policy"))
+
+	// A policy whose Statement is one object, as IAM allows.
+	require.NoError(t, e.setAttrs(url, map[string]string{"Policy": `{"Version":"2012-10-17","Statement":` + own + `}`}))
+	_, err = e.c.AddPermission(e.ctx, &sqs.AddPermissionInput{QueueUrl: aws.String(url), Label: aws.String("own"),
+		AWSAccountIds: []string{"111111111111"}, Actions: []string{"ReceiveMessage"}})
+	requireAPIError(t, err, "InvalidParameterValue", "Value own for parameter Label is invalid. Reason: Already exists.")
+	_, err = e.c.RemovePermission(e.ctx, &sqs.RemovePermissionInput{QueueUrl: aws.String(url), Label: aws.String("own")})
+	require.NoError(t, err)
+	assert.NotContains(t, e.attrs(url), "Policy", "the last statement removed, the policy goes")
 }
