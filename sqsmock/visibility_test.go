@@ -34,9 +34,12 @@ func TestDeleteMessageInvalidHandle(t *testing.T) {
 	other := e.create("other", nil)
 	e.send(other, "x")
 	otherHandle := aws.ToString(e.recvOne(other).ReceiptHandle)
-	for _, h := range []string{"garbage", otherHandle} {
+	for h, msg := range map[string]string{
+		"garbage":   `The input receipt handle "garbage" is not a valid receipt handle.`,
+		otherHandle: `The receipt handle "` + otherHandle + `" is not valid for this queue.`, // TestReceiptHandleOfAnotherQueue
+	} {
 		err := e.del(e.queue, h)
-		requireAPIError(t, err, "ReceiptHandleIsInvalid", `The input receipt handle "`+h+`" is not a valid receipt handle.`)
+		requireAPIError(t, err, "ReceiptHandleIsInvalid", msg)
 		var rhi *types.ReceiptHandleIsInvalid
 		require.ErrorAs(t, err, &rhi)
 	}

@@ -252,6 +252,18 @@ func ReceiptHandleIsInvalid(handle string) *Error {
 	return kReceiptHandleIsInvalid.err("The input receipt handle \"%s\" is not a valid receipt handle.", handle)
 }
 
+// ReceiptHandleOfOtherQueue reports a receipt handle SQS issued for another queue.
+func ReceiptHandleOfOtherQueue(handle string) *Error {
+	return kReceiptHandleIsInvalid.err("The receipt handle \"%s\" is not valid for this queue.", handle)
+}
+
+// ReceiptHandleIsInvalidMsg is ReceiptHandleIsInvalid with a whole message: SQS's answer for a
+// batch entry whose receipt handle no longer applies, where a single call answers
+// InvalidParameterValue.
+func ReceiptHandleIsInvalidMsg(msg string) *Error {
+	return kReceiptHandleIsInvalid.err("%s", msg)
+}
+
 // MessageNotInflight reports ChangeMessageVisibility on a message that is not in flight.
 func MessageNotInflight() *Error {
 	return kMessageNotInflight.err("Value for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.")

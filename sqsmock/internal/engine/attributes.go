@@ -123,7 +123,7 @@ func (e *Engine) applyAttrs(a queueAttrs, attrs map[string]string, fifo, creatin
 		}
 		switch name {
 		case "FifoQueue":
-			if fifo && v != "true" {
+			if b, ok := parseBoolAttr(v); fifo && (!ok || !b) {
 				if creating {
 					return a, sqserr.InvalidAttributeValue(name, "")
 				}
@@ -148,8 +148,8 @@ func (e *Engine) applyAttrs(a queueAttrs, attrs map[string]string, fifo, creatin
 				a.sqsSSE = false
 			}
 		case "SqsManagedSseEnabled":
-			b, err := strconv.ParseBool(v)
-			if err != nil {
+			b, ok := parseBoolAttr(v)
+			if !ok {
 				return a, sqserr.InvalidAttributeValue(name, "")
 			}
 			if b && (a.kmsKey != "" && attrs["KmsMasterKeyId"] != "") {
@@ -160,8 +160,8 @@ func (e *Engine) applyAttrs(a queueAttrs, attrs map[string]string, fifo, creatin
 				a.kmsKey = ""
 			}
 		case "ContentBasedDeduplication":
-			b, err := strconv.ParseBool(v)
-			if err != nil {
+			b, ok := parseBoolAttr(v)
+			if !ok {
 				return a, sqserr.InvalidAttributeValue(name, "")
 			}
 			a.contentDedup = b
@@ -181,6 +181,21 @@ func (e *Engine) applyAttrs(a queueAttrs, attrs map[string]string, fifo, creatin
 		return a, sqserr.InvalidAttributeValueMsg("The perMessageGroupId value is allowed only when the value for DeduplicationScope is messageGroup")
 	}
 	return a, nil
+}
+
+// parseBoolAttr reads a boolean queue attribute (FifoQueue, ContentBasedDeduplication,
+// SqsManagedSseEnabled). The API Reference gives the valid values as true and false; SQS takes them
+// in any case ("True" in LocalStack's AWS-validated tests, e.g.
+// test_fifo_change_to_high_throughput_after_creation) and GetQueueAttributes reports them as "true"
+// and "false". Other spellings Go would take ("1", "t") are not SQS's.
+func parseBoolAttr(v string) (value, ok bool) {
+	switch {
+	case strings.EqualFold(v, "true"):
+		return true, true
+	case strings.EqualFold(v, "false"):
+		return false, true
+	}
+	return false, false
 }
 
 // applyRedrive validates and sets a RedrivePolicy ("" removes it).
@@ -375,9 +390,9 @@ func sameAttr(name, a, b string) bool {
 	}
 	switch name {
 	case "ContentBasedDeduplication", "SqsManagedSseEnabled", "FifoQueue":
-		x, e1 := strconv.ParseBool(a)
-		y, e2 := strconv.ParseBool(b)
-		return e1 == nil && e2 == nil && x == y
+		x, ok1 := parseBoolAttr(a)
+		y, ok2 := parseBoolAttr(b)
+		return ok1 && ok2 && x == y
 	case "Policy", "RedrivePolicy", "RedriveAllowPolicy":
 		var x, y any
 		return json.Unmarshal([]byte(a), &x) == nil && json.Unmarshal([]byte(b), &y) == nil && fmt.Sprint(x) == fmt.Sprint(y)

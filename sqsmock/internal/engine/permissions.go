@@ -1,8 +1,10 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
@@ -20,11 +22,12 @@ var shareableActions = map[string]bool{
 // "An Amazon SQS policy can have a maximum of seven actions per statement"); more is OverLimit.
 const maxPolicyActions = 7
 
-// policyDoc is the queue Policy document AddPermission and RemovePermission edit.
+// policyDoc is the queue Policy document AddPermission and RemovePermission edit. Statements are
+// kept as they were set, every element included (a Condition, a NotPrincipal, ...).
 type policyDoc struct {
-	Version   string            `json:"Version"`
-	ID        string            `json:"Id"`
-	Statement []policyStatement `json:"Statement"`
+	Version   string            `json:"Version,omitempty"`
+	ID        string            `json:"Id,omitempty"`
+	Statement []json.RawMessage `json:"Statement"`
 }
 
 type policyStatement struct {
@@ -33,6 +36,13 @@ type policyStatement struct {
 	Principal map[string]any `json:"Principal"`
 	Action    any            `json:"Action"`
 	Resource  string         `json:"Resource"`
+}
+
+// sid is a statement's Sid ("" if it has none).
+func sid(st json.RawMessage) string {
+	var s struct{ Sid string }
+	_ = json.Unmarshal(st, &s)
+	return s.Sid
 }
 
 func validLabel(s string) bool {
@@ -47,13 +57,37 @@ func validLabel(s string) bool {
 	return true
 }
 
-// readPolicy parses the queue's Policy, or starts the default one. Caller holds q.mu.
+// readPolicy parses the queue's Policy (its Statement a list or one statement, as IAM allows), or
+// starts the document AddPermission makes on a queue without one: Version 2008-10-17, Id
+// <arn>/SQSDefaultPolicy (test_sqs_permission_lifecycle). Caller holds q.mu.
 func (q *queue) readPolicy() policyDoc {
-	var doc policyDoc
-	if q.attrs.policy != "" && json.Unmarshal([]byte(q.attrs.policy), &doc) == nil && doc.Version != "" {
-		return doc
+	var doc struct {
+		Version   string          `json:"Version"`
+		ID        string          `json:"Id"`
+		Statement json.RawMessage `json:"Statement"`
 	}
-	return policyDoc{Version: "2008-10-17", ID: q.arn + "/SQSDefaultPolicy"}
+	if q.attrs.policy == "" || json.Unmarshal([]byte(q.attrs.policy), &doc) != nil {
+		return policyDoc{Version: "2008-10-17", ID: q.arn + "/SQSDefaultPolicy"}
+	}
+	out := policyDoc{Version: doc.Version, ID: doc.ID}
+	if json.Unmarshal(doc.Statement, &out.Statement) != nil && len(doc.Statement) > 0 && doc.Statement[0] == '{' {
+		out.Statement = []json.RawMessage{doc.Statement}
+	}
+	return out
+}
+
+// writePolicy stores doc as the queue's Policy, or removes the Policy when no statement is left.
+// Caller holds q.mu.
+func (q *queue) writePolicy(doc policyDoc) {
+	if len(doc.Statement) == 0 {
+		q.attrs.policy = ""
+		return
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(doc)
+	q.attrs.policy = strings.TrimSuffix(b.String(), "\n")
 }
 
 // AddPermission adds a statement labelled Label to the queue's policy.
@@ -88,8 +122,8 @@ func (e *Engine) AddPermission(ctx context.Context, in *sqs.AddPermissionInput) 
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	doc := q.readPolicy()
-	for _, s := range doc.Statement {
-		if s.Sid == *in.Label {
+	for _, st := range doc.Statement {
+		if sid(st) == *in.Label {
 			return nil, sqserr.InvalidParameterValueFor(*in.Label, "Label", "Already exists.")
 		}
 	}
@@ -103,9 +137,9 @@ func (e *Engine) AddPermission(ctx context.Context, in *sqs.AddPermissionInput) 
 	}
 	st := policyStatement{Sid: *in.Label, Effect: "Allow", Resource: q.arn,
 		Principal: map[string]any{"AWS": oneOrMany(principals)}, Action: oneOrMany(actions)}
-	doc.Statement = append(doc.Statement, st)
-	b, _ := json.Marshal(doc)
-	q.attrs.policy = string(b)
+	raw, _ := json.Marshal(st)
+	doc.Statement = append(doc.Statement, raw)
+	q.writePolicy(doc)
 	q.modified = e.now()
 	return &sqs.AddPermissionOutput{}, nil
 }
@@ -124,23 +158,18 @@ func (e *Engine) RemovePermission(ctx context.Context, in *sqs.RemovePermissionI
 	doc := q.readPolicy()
 	kept := doc.Statement[:0]
 	found := false
-	for _, s := range doc.Statement {
-		if s.Sid == *in.Label {
+	for _, st := range doc.Statement {
+		if sid(st) == *in.Label {
 			found = true
 			continue
 		}
-		kept = append(kept, s)
+		kept = append(kept, st)
 	}
 	if !found {
 		return nil, sqserr.InvalidParameterValueFor(*in.Label, "Label", "can't find label.")
 	}
-	if len(kept) == 0 {
-		q.attrs.policy = ""
-	} else {
-		doc.Statement = kept
-		b, _ := json.Marshal(doc)
-		q.attrs.policy = string(b)
-	}
+	doc.Statement = kept
+	q.writePolicy(doc)
 	q.modified = e.now()
 	return &sqs.RemovePermissionOutput{}, nil
 }

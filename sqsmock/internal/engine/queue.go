@@ -37,6 +37,12 @@ type queue struct {
 	purgeAt  time.Time   // last PurgeQueue
 	notify   chan struct{}
 	closed   bool
+
+	// The DeduplicationScope deduplication applies now, and one set by SetQueueAttributes that
+	// takes effect at scopeAt (see scheduleScope).
+	dedupScope string
+	scopeNext  string
+	scopeAt    time.Time
 }
 
 // dedupKey is a 128-bit digest of a deduplication id within its scope. Keys and entries hold no
@@ -49,12 +55,72 @@ func makeDedupKey(s string) dedupKey {
 	return dedupKey{maphash.String(dedupSeeds[0], s), maphash.String(dedupSeeds[1], s)}
 }
 
+func (k dedupKey) xor(g dedupKey) dedupKey { return dedupKey{k[0] ^ g[0], k[1] ^ g[1]} }
+
 // dedupEntry remembers a FIFO deduplication id for the 5-minute interval, with the message it
-// accepted: a duplicate send reports that message's id and sequence number.
+// accepted: a duplicate send reports that message's id and sequence number. group is the digest of
+// the message's group: an entry's key in one scope, xor group, is its key in the other.
 type dedupEntry struct {
 	expires   int64 // unix nanoseconds
 	messageID [16]byte
 	seq       uint64
+	group     dedupKey
+}
+
+// dedupKeyOf returns the deduplication key of id sent in group, in the scope in effect, and the
+// group's digest. In queue scope the key is the id's digest; in messageGroup scope it is mixed with
+// the group's. Caller holds q.mu.
+func (q *queue) dedupKeyOf(id, group string) (key, g dedupKey) {
+	key, g = makeDedupKey(id), makeDedupKey(group)
+	if q.dedupScope == "messageGroup" {
+		key = key.xor(g)
+	}
+	return key, g
+}
+
+// scopePropagation is how long a new DeduplicationScope takes to apply. SQS reports the new value
+// at once, but for a while keeps deduplicating as before: recorded on AWS
+// (test_fifo_change_to_high_throughput_after_creation and ..._to_regular_throughput_...), right
+// after a switch from queue to messageGroup scope the same id sent in a new group is still a
+// duplicate, also for ids first sent after the switch, and right after a switch back it is not.
+// The API Reference (SetQueueAttributes) says "When you change a queue's attributes, the change
+// can take up to 60 seconds for most of the attributes to propagate throughout the Amazon SQS
+// system"; the mock takes the 60 seconds, on its clock, so tests of it are deterministic.
+const scopePropagation = 60 * time.Second
+
+// scheduleScope records a DeduplicationScope set by SetQueueAttributes: it takes effect
+// scopePropagation later, or never if it is set back first. Caller holds q.mu.
+func (q *queue) scheduleScope(scope string, now time.Time) {
+	switch {
+	case scope == q.dedupScope:
+		q.scopeNext = ""
+	case scope != q.scopeNext:
+		q.scopeNext, q.scopeAt = scope, now.Add(scopePropagation)
+	}
+}
+
+// rescope puts the pending DeduplicationScope into effect. Every id remembered keeps
+// deduplicating for the rest of its 5-minute interval, now in the new scope: its key changes
+// scope. Entries of one id in several groups merge, going to queue scope, into the one that lasts
+// longest. Caller holds q.mu.
+func (q *queue) rescope() {
+	toQueue := q.scopeNext == "queue"
+	next := make(map[dedupKey]dedupEntry, len(q.dedup))
+	for k, d := range q.dedup {
+		nk := k.xor(d.group)
+		if kept, ok := next[nk]; ok && toQueue && (kept.expires > d.expires || kept.expires == d.expires && kept.seq > d.seq) {
+			continue
+		}
+		next[nk] = d
+	}
+	log := q.dedupLog[:0]
+	for _, ref := range q.dedupLog {
+		if d, ok := q.dedup[ref.key]; ok {
+			log = append(log, dedupRef{key: ref.key.xor(d.group), expires: ref.expires})
+		}
+	}
+	q.dedup, q.dedupLog = next, log
+	q.dedupScope, q.scopeNext = q.scopeNext, ""
 }
 
 type dedupRef struct {
@@ -85,6 +151,7 @@ func newQueue(e *Engine, name string, fifo bool, attrs queueAttrs, now time.Time
 		q.groups = map[string]*group{}
 		q.dedup = map[dedupKey]dedupEntry{}
 		q.attempts = map[string]*attempt{}
+		q.dedupScope = attrs.dedupScope
 	}
 	return q
 }
@@ -138,6 +205,9 @@ func (q *queue) advance(now time.Time) {
 		}
 		if len(q.dedupLog) == 0 {
 			q.dedupLog = nil
+		}
+		if q.scopeNext != "" && !now.Before(q.scopeAt) {
+			q.rescope()
 		}
 		for id, a := range q.attempts {
 			if !now.Before(a.expires) {

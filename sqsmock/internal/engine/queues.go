@@ -44,13 +44,11 @@ func (e *Engine) CreateQueue(ctx context.Context, in *sqs.CreateQueueInput) (*sq
 	name := *in.QueueName
 	fifo := false
 	if v, ok := in.Attributes["FifoQueue"]; ok {
-		switch strings.ToLower(v) {
-		case "true":
-			fifo = true
-		case "false":
-		default:
+		b, valid := parseBoolAttr(v)
+		if !valid {
 			return nil, sqserr.InvalidAttributeValue("FifoQueue", "")
 		}
+		fifo = b
 	}
 	if !validQueueName(name, fifo) {
 		if fifo {
@@ -232,6 +230,9 @@ func (e *Engine) SetQueueAttributes(ctx context.Context, in *sqs.SetQueueAttribu
 	now := e.now()
 	q.advance(now)
 	redelay := q.fifo && q.attrs.delay != next.delay
+	if q.fifo && next.dedupScope != q.attrs.dedupScope {
+		q.scheduleScope(next.dedupScope, now)
+	}
 	q.attrs = next
 	q.modified = now
 	if redelay {

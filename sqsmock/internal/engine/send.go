@@ -241,11 +241,7 @@ func (q *queue) prepare(r sendRequest, now time.Time) (*message, error) {
 func (q *queue) store(m *message, now time.Time) (sendResult, error) {
 	res := sendResult{md5Body: m.md5Body, md5Attrs: m.md5Attrs, md5Sys: m.md5SysAttrs}
 	if q.fifo {
-		scoped := m.dedupID
-		if q.attrs.dedupScope == "messageGroup" {
-			scoped = m.groupID + "\x00" + scoped
-		}
-		key := makeDedupKey(scoped)
+		key, grp := q.dedupKeyOf(m.dedupID, m.groupID)
 		if d, ok := q.dedup[key]; ok && now.UnixNano() < d.expires {
 			res.id, res.seqNumber = formatUUID(d.messageID), formatSequence(d.seq)
 			return res, nil
@@ -255,7 +251,7 @@ func (q *queue) store(m *message, now time.Time) (sendResult, error) {
 		seq := q.e.sequence.Add(1)
 		m.seqNumber = formatSequence(seq)
 		exp := now.Add(dedupInterval).UnixNano()
-		q.dedup[key] = dedupEntry{expires: exp, messageID: raw, seq: seq}
+		q.dedup[key] = dedupEntry{expires: exp, messageID: raw, seq: seq, group: grp}
 		q.dedupLog = append(q.dedupLog, dedupRef{key: key, expires: exp})
 	} else {
 		m.id = newUUID()

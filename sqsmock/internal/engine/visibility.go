@@ -49,14 +49,34 @@ func parseReceipt(h string) (queueName, messageID string, nonce uint64, ok bool)
 // Caller holds q.mu.
 func (q *queue) findReceipt(h string) (*message, uint64, error) {
 	name, id, nonce, ok := parseReceipt(h)
-	if !ok || name != q.name {
+	if !ok {
 		return nil, 0, sqserr.ReceiptHandleIsInvalid(h)
+	}
+	if name != q.name {
+		return nil, 0, sqserr.ReceiptHandleOfOtherQueue(h)
 	}
 	return q.byID[id], nonce, nil
 }
 
-func expiredReceipt(h string) error {
-	return sqserr.InvalidParameterValueFor(h, "ReceiptHandle", "The receipt handle has expired.")
+// Why a receipt handle SQS issued no longer applies, in SQS's words.
+const (
+	reasonExpired = "The receipt handle has expired"
+	reasonGone    = "Message does not exist or is not available for visibility timeout change"
+)
+
+// staleReceipt is the error for receipt handle h, which SQS issued but which no longer applies.
+// A single call answers InvalidParameterValue, "Value <h> for parameter ReceiptHandle is invalid.
+// Reason: <reason>." (test_fifo_delete_after_visibility_timeout,
+// test_change_visibility_on_deleted_message_raises_invalid_parameter_value); a batch entry answers
+// ReceiptHandleIsInvalid with the reason alone, without the period: recorded on AWS (us-east-2,
+// 2026) for ChangeMessageVisibilityBatch entries of deleted messages by Go CDK's pubsub conformance
+// test TestDoubleAck, and reported for DeleteMessageBatch entries with expired FIFO handles
+// (github.com/smaskalik/sqsmover issue 54).
+func staleReceipt(h, reason string, batch bool) error {
+	if batch {
+		return sqserr.ReceiptHandleIsInvalidMsg(reason)
+	}
+	return sqserr.InvalidParameterValueFor(h, "ReceiptHandle", reason+".")
 }
 
 // DeleteMessage deletes the message a receipt handle refers to. Deleting a message that is
@@ -77,7 +97,8 @@ func (e *Engine) DeleteMessage(ctx context.Context, in *sqs.DeleteMessageInput) 
 	return &sqs.DeleteMessageOutput{}, nil
 }
 
-// deleteReceipt is DeleteMessage's effect, for the whole call or one batch entry. Caller holds q.mu.
+// deleteReceipt is DeleteMessage's effect, for the whole call or one batch entry (entryID is ""
+// for the call; batch entry ids are never empty). Caller holds q.mu.
 func (q *queue) deleteReceipt(h string, now time.Time, off bool, url, op, entryID string) error {
 	q.advance(now)
 	m, nonce, err := q.findReceipt(h)
@@ -85,7 +106,7 @@ func (q *queue) deleteReceipt(h string, now time.Time, off bool, url, op, entryI
 		return err
 	}
 	if q.fifo && (m.state != stateInflight || m.receipt != nonce) {
-		return expiredReceipt(h)
+		return staleReceipt(h, reasonExpired, entryID != "")
 	}
 	act := q.e.fault(off, q, url, op, m, entryID, h)
 	if act.Err != nil {
@@ -171,8 +192,8 @@ func (e *Engine) ChangeMessageVisibility(ctx context.Context, in *sqs.ChangeMess
 	return &sqs.ChangeMessageVisibilityOutput{}, nil
 }
 
-// changeReceipt is ChangeMessageVisibility's effect, for the whole call or one batch entry.
-// Caller holds q.mu.
+// changeReceipt is ChangeMessageVisibility's effect, for the whole call or one batch entry
+// (entryID is "" for the call; batch entry ids are never empty). Caller holds q.mu.
 func (q *queue) changeReceipt(h string, timeout int32, now time.Time, off bool, url, op, entryID string) error {
 	if timeout < 0 || timeout > 43200 {
 		return sqserr.InvalidParameterValueFor(timeout, "VisibilityTimeout", "VisibilityTimeout must be an integer between 0 and 43200.")
@@ -182,14 +203,15 @@ func (q *queue) changeReceipt(h string, timeout int32, now time.Time, off bool, 
 	if err != nil {
 		return err
 	}
-	if m == nil { // deleted, expired, purged or moved: AWS answers InvalidParameterValue, not MessageNotInflight
-		return sqserr.InvalidParameterValueFor(h, "ReceiptHandle", "Message does not exist or is not available for visibility timeout change.")
+	batch := entryID != ""
+	if m == nil { // deleted, expired, purged or moved: not MessageNotInflight
+		return staleReceipt(h, reasonGone, batch)
 	}
 	if m.state == stateDelayed || m.receipt == 0 {
 		return sqserr.MessageNotInflight()
 	}
 	if q.fifo && (m.state != stateInflight || m.receipt != nonce) {
-		return expiredReceipt(h)
+		return staleReceipt(h, reasonExpired, batch)
 	}
 	d := time.Duration(timeout) * time.Second
 	if m.state == stateInflight && time.Duration(stampOf(now.Add(d))-m.receivedAt) > maxVisibility {
