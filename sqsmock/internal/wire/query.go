@@ -67,7 +67,9 @@ func (h *handler) serveQuery(w http.ResponseWriter, r *http.Request, reqID strin
 	setQueueURLFromPath(in, r)
 	out, err := o.call(withExplicitQuery(r.Context(), params), h.backend, in.Interface())
 	if err != nil {
-		writeQueryError(w, reqID, err)
+		if !cancelled(w, r, err, func(e error) { writeQueryError(w, reqID, e) }) {
+			writeQueryError(w, reqID, err)
+		}
 		return
 	}
 	s := &xmlSerializer{}
