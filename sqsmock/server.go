@@ -252,49 +252,51 @@ type Server struct {
 
 // connInfo is what the server knows of one open connection.
 type connInfo struct {
-	state http.ConnState
-	over  bool // accepted past maxConns: its first request is refused and it is closed
+	state http.ConnState // guarded by connsMu
+	over  bool           // accepted past maxConns: its first request is refused and it is closed
 }
 
-// connKey carries a request's net.Conn in its context.
+// connKey carries a request's *connInfo in its context.
 type connKey struct{}
+
+// admit registers a connection just accepted, before it is served, marking it to be refused if
+// it is past maxConns; its context carries what admit decided.
+func (s *Server) admit(ctx context.Context, c net.Conn) context.Context {
+	s.connsMu.Lock()
+	defer s.connsMu.Unlock()
+	info := &connInfo{state: http.StateNew}
+	if s.maxConns > 0 && s.admitted >= s.maxConns {
+		info.over = true
+	} else {
+		s.admitted++
+	}
+	s.conns[c] = info
+	return context.WithValue(ctx, connKey{}, info)
+}
 
 // trackConn follows the connections' states: Shutdown closes those that have not sent a request
 // yet (net/http's graceful shutdown counts them as active for 5 seconds) and stops waiting for
-// the bodies of active ones; a new connection past maxConns is marked to be refused.
+// the bodies of active ones.
 func (s *Server) trackConn(c net.Conn, state http.ConnState) {
 	s.connsMu.Lock()
 	defer s.connsMu.Unlock()
-	switch state {
-	case http.StateNew:
-		info := &connInfo{state: state}
-		if s.maxConns > 0 && s.admitted >= s.maxConns {
-			info.over = true
-		} else {
-			s.admitted++
+	info, ok := s.conns[c]
+	if !ok {
+		return
+	}
+	info.state = state
+	if state == http.StateClosed || state == http.StateHijacked {
+		if !info.over {
+			s.admitted--
 		}
-		s.conns[c] = info
-	case http.StateClosed, http.StateHijacked:
-		if info, ok := s.conns[c]; ok {
-			if !info.over {
-				s.admitted--
-			}
-			delete(s.conns, c)
-		}
-	default:
-		if info, ok := s.conns[c]; ok {
-			info.state = state
-		}
+		delete(s.conns, c)
 	}
 }
 
 // overBound reports whether r came on a connection accepted past maxConns.
-func (s *Server) overBound(r *http.Request) bool {
-	c, _ := r.Context().Value(connKey{}).(net.Conn)
-	s.connsMu.Lock()
-	defer s.connsMu.Unlock()
-	info, ok := s.conns[c]
-	return ok && info.over
+func overBound(r *http.Request) bool {
+	info, _ := r.Context().Value(connKey{}).(*connInfo)
+	return info != nil && info.over
 }
 
 // refuse answers a request on a connection past maxConns, and closes the connection.
@@ -315,7 +317,7 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request) {
 // body is in, so it never cuts a long poll short.)
 func (s *Server) serveConn(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.maxConns > 0 && s.overBound(r) {
+		if overBound(r) {
 			s.refuse(w, r)
 			return
 		}
@@ -364,7 +366,7 @@ func (m *Mock) Start(addr string, opts ...HandlerOption) (*Server, error) {
 		WriteTimeout:      orDefault(hc.writeTimeout, DefaultWriteTimeout),
 		IdleTimeout:       orDefault(hc.idleTimeout, DefaultIdleTimeout),
 		BaseContext:       func(net.Listener) context.Context { return base },
-		ConnContext:       func(ctx context.Context, c net.Conn) context.Context { return context.WithValue(ctx, connKey{}, c) },
+		ConnContext:       s.admit,
 		ConnState:         s.trackConn,
 	}
 	go func() {
