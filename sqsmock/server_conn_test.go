@@ -250,3 +250,44 @@ func TestServerShutdownDoesNotWaitForTricklers(t *testing.T) {
 	body.requireReleased(t)
 	headers.requireReleased(t)
 }
+
+// A long poll the SDK client gives up on (as consumers do when they stop) is answered 499 for
+// the log, not InternalError (500), and a request cut short by Shutdown is not a 500 either.
+func TestServerCancelledLongPollIsNotAServerError(t *testing.T) {
+	clk := sqsmock.NewManualClock(time.Unix(1_700_000_000, 0))
+	statuses := make(chan int, 1)
+	record := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+			next.ServeHTTP(rec, r)
+			statuses <- rec.status
+		})
+	}
+	srv, err := sqsmock.New(sqsmock.WithQueue("q", nil), sqsmock.WithClock(clk)).Start("127.0.0.1:0", sqsmock.WithHTTPMiddleware(record))
+	require.NoError(t, err)
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := srv.SDKClient().ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
+			QueueUrl: aws.String(srv.URL + "/000000000000/q"), WaitTimeSeconds: 20})
+		done <- err
+	}()
+	wait, stop := context.WithTimeout(context.Background(), 10*time.Second)
+	defer stop()
+	require.NoError(t, clk.BlockUntil(wait, 1)) // the long poll is waiting in the engine
+	cancel()
+	require.ErrorIs(t, <-done, context.Canceled)
+	assert.Equal(t, 499, <-statuses)
+}
+
+// statusRecorder remembers the status a handler wrote.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
