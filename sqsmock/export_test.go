@@ -1,8 +1,29 @@
 package sqsmock
 
+import "net/http"
+
 // Connections reports how many accepted connections have not sent a request yet (for tests).
 func (s *Server) Connections() int {
 	s.connsMu.Lock()
 	defer s.connsMu.Unlock()
-	return len(s.fresh)
+	n := 0
+	for _, info := range s.conns {
+		if info.state == http.StateNew {
+			n++
+		}
+	}
+	return n
+}
+
+// ActiveConnections reports how many connections are serving a request (for tests).
+func (s *Server) ActiveConnections() int {
+	s.connsMu.Lock()
+	defer s.connsMu.Unlock()
+	n := 0
+	for _, info := range s.conns {
+		if info.state == http.StateActive {
+			n++
+		}
+	}
+	return n
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -19,6 +20,7 @@ import (
 	"github.com/sqsharness/sqsharness/faults"
 	"github.com/sqsharness/sqsharness/internal/bubble"
 	"github.com/sqsharness/sqsharness/internal/exempt"
+	"github.com/sqsharness/sqsharness/internal/sqserr"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/reqctx"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/wire"
 )
@@ -27,10 +29,62 @@ import (
 type HandlerOption func(*handlerConfig)
 
 type handlerConfig struct {
-	wire     wire.Options
-	wrap     []func(http.Handler) http.Handler
-	creds    map[string]string // WithCredentials: access key -> secret
-	firstKey string
+	wire       wire.Options
+	wrap       []func(http.Handler) http.Handler
+	creds      map[string]string // WithCredentials: access key -> secret
+	firstKey   string
+	adminHosts []string // WithAdminHosts
+	adminToken string   // WithAdminToken
+
+	// Start's server only.
+	readTimeout, writeTimeout, idleTimeout time.Duration
+	maxConns                               int
+}
+
+// Defaults of Start's server, each changed by its option (WithReadTimeout, WithWriteTimeout,
+// WithIdleTimeout, WithMaxConnections).
+const (
+	DefaultReadTimeout    = 30 * time.Second
+	DefaultWriteTimeout   = 60 * time.Second
+	DefaultIdleTimeout    = 120 * time.Second
+	DefaultMaxConnections = 1024
+)
+
+// WithReadTimeout bounds how long Start's server waits for a whole request, headers and body,
+// from the moment the connection is ready for it (default DefaultReadTimeout; negative: no
+// limit). A client that trickles its headers has its connection closed; one that trickles its
+// body, or sends less than its Content-Length says, gets SerializationException (400) when d
+// runs out, and its connection is closed. Once the body is in, d no longer applies, so it never
+// cuts a long poll short. The Handler alone ignores it.
+func WithReadTimeout(d time.Duration) HandlerOption {
+	return func(c *handlerConfig) { c.readTimeout = d }
+}
+
+// WithWriteTimeout bounds each request on Start's server from the end of its headers to the end
+// of its answer (default DefaultWriteTimeout; negative: no limit): it covers reading the body,
+// the operation (a long poll waits up to 20 s, plus any Latency a fault plan adds) and writing
+// the answer to a client that may read it slowly. It must exceed the slowest of those with
+// margin: an answer not written in time is lost, and the client sees its connection close. The
+// Handler alone ignores it.
+func WithWriteTimeout(d time.Duration) HandlerOption {
+	return func(c *handlerConfig) { c.writeTimeout = d }
+}
+
+// WithIdleTimeout closes keep-alive connections of Start's server that wait longer than d for
+// their next request (default DefaultIdleTimeout, more than the 90 s after which aws-sdk-go-v2
+// and net/http clients drop idle connections themselves; negative: never). The Handler alone
+// ignores it.
+func WithIdleTimeout(d time.Duration) HandlerOption {
+	return func(c *handlerConfig) { c.idleTimeout = d }
+}
+
+// WithMaxConnections bounds the connections Start's server holds at once (default
+// DefaultMaxConnections; negative: no bound). A connection past the bound is accepted, answers
+// its first request with ServiceUnavailable (HTTP 503, in the request's protocol, which SDKs
+// retry; a JSON error on /health and /_sqsmock/ paths) and is closed, so a client learns why
+// instead of hanging in the listen queue. The Handler alone ignores it.
+func WithMaxConnections(n int) HandlerOption {
+	return func(c *handlerConfig) { c.maxConns = n }
 }
 
 // WithMaxBodyBytes limits request bodies (default 8 MiB: a 1 MiB message URL-encoded in a Query
@@ -57,6 +111,15 @@ func WithHTTPMiddleware(mw func(http.Handler) http.Handler) HandlerOption {
 // POST /_sqsmock/reset (delete everything, re-create the start-up queues), and
 // GET, PUT and DELETE /_sqsmock/faults (read the fault plan with its injections, replace it with
 // a JSON or YAML plan, remove it). Transport faults drop the connection.
+//
+// The admin endpoints refuse (HTTP 403, JSON error) requests a web page could make: a Host header
+// that is not this server (DNS rebinding: localhost, loopback addresses, Start's listening
+// address, WithPublicURL's host and WithAdminHosts are allowed, on any port) and cross-origin
+// browser requests (a Sec-Fetch-Site header other than same-origin or none, or an Origin other
+// than the server's own). With WithAdminToken they also need "Authorization: Bearer <token>"
+// (HTTP 401 otherwise). GET /health and GET /_sqsmock/health stay open; the SQS API answers
+// under any Host (SDKs send the endpoint's host, queue URLs may carry the public URL's), and
+// WithCredentials, not these checks, guards it.
 func (m *Mock) Handler(opts ...HandlerOption) http.Handler {
 	var c handlerConfig
 	for _, f := range opts {
@@ -66,14 +129,15 @@ func (m *Mock) Handler(opts ...HandlerOption) http.Handler {
 		c.wire.Authenticate = newSigV4Verifier(c.creds, m.cfg.region).verify
 	}
 	api := wire.NewHandler(&Client{m: m, server: true}, c.wire)
+	admin := newAdminGuard(&c)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /health", m.serveHealth)
 	mux.HandleFunc("GET /_sqsmock/health", m.serveHealth)
-	mux.HandleFunc("GET /_sqsmock/queues", m.serveQueues)
-	mux.HandleFunc("POST /_sqsmock/reset", m.serveReset)
-	mux.HandleFunc("GET /_sqsmock/faults", m.serveFaults)
-	mux.HandleFunc("PUT /_sqsmock/faults", m.replaceFaults)
-	mux.HandleFunc("DELETE /_sqsmock/faults", m.deleteFaults)
+	mux.Handle("GET /_sqsmock/queues", admin.wrap(m.serveQueues))
+	mux.Handle("POST /_sqsmock/reset", admin.wrap(m.serveReset))
+	mux.Handle("GET /_sqsmock/faults", admin.wrap(m.serveFaults))
+	mux.Handle("PUT /_sqsmock/faults", admin.wrap(m.replaceFaults))
+	mux.Handle("DELETE /_sqsmock/faults", admin.wrap(m.deleteFaults))
 	mux.Handle("/", exemptable(api))
 	var h http.Handler = mux
 	for i := len(c.wrap) - 1; i >= 0; i-- {
@@ -180,25 +244,96 @@ type Server struct {
 	// creds are what SDKClient signs with: the first WithCredentials, else test/test.
 	creds aws.Credentials
 
-	connsMu sync.Mutex
-	fresh   map[net.Conn]struct{} // connections that have not sent a request yet
+	maxConns int // WithMaxConnections; 0: no bound
+	connsMu  sync.Mutex
+	conns    map[net.Conn]*connInfo // open connections
+	admitted int                    // open connections within maxConns
 }
 
-// trackConn remembers connections that have sent nothing yet: net/http's graceful shutdown
-// counts them as active for 5 seconds, so Shutdown closes them itself.
+// connInfo is what the server knows of one open connection.
+type connInfo struct {
+	state http.ConnState // guarded by connsMu
+	over  bool           // accepted past maxConns: its first request is refused and it is closed
+}
+
+// connKey carries a request's *connInfo in its context.
+type connKey struct{}
+
+// admit registers a connection just accepted, before it is served, marking it to be refused if
+// it is past maxConns; its context carries what admit decided.
+func (s *Server) admit(ctx context.Context, c net.Conn) context.Context {
+	s.connsMu.Lock()
+	defer s.connsMu.Unlock()
+	info := &connInfo{state: http.StateNew}
+	if s.maxConns > 0 && s.admitted >= s.maxConns {
+		info.over = true
+	} else {
+		s.admitted++
+	}
+	s.conns[c] = info
+	return context.WithValue(ctx, connKey{}, info)
+}
+
+// trackConn follows the connections' states: Shutdown closes those that have not sent a request
+// yet (net/http's graceful shutdown counts them as active for 5 seconds) and stops waiting for
+// the bodies of active ones.
 func (s *Server) trackConn(c net.Conn, state http.ConnState) {
 	s.connsMu.Lock()
 	defer s.connsMu.Unlock()
-	if state == http.StateNew {
-		s.fresh[c] = struct{}{}
+	info, ok := s.conns[c]
+	if !ok {
 		return
 	}
-	delete(s.fresh, c)
+	info.state = state
+	if state == http.StateClosed || state == http.StateHijacked {
+		if !info.over {
+			s.admitted--
+		}
+		delete(s.conns, c)
+	}
+}
+
+// overBound reports whether r came on a connection accepted past maxConns.
+func overBound(r *http.Request) bool {
+	info, _ := r.Context().Value(connKey{}).(*connInfo)
+	return info != nil && info.over
+}
+
+// refuse answers a request on a connection past maxConns, and closes the connection.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Connection", "close")
+	msg := fmt.Sprintf("sqsmock: more than %d connections open (WithMaxConnections, -max-conns); retry later", s.maxConns)
+	if r.URL.Path == "/health" || strings.HasPrefix(r.URL.Path, "/_sqsmock/") {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": msg})
+		return
+	}
+	e := sqserr.ServiceUnavailable()
+	e.Message = msg
+	wire.WriteError(w, r, e)
+}
+
+// serveConn is the server's outermost handler: it refuses requests on connections past the
+// bound. (The read timeout needs no help here: net/http lifts the read deadline once a request's
+// body is in, so it never cuts a long poll short.)
+func (s *Server) serveConn(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if overBound(r) {
+			s.refuse(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // Start serves the mock on addr ("127.0.0.1:0" picks a free port) until Shutdown or Close.
 // It refuses inside a testing/synctest bubble, which cannot wait on sockets: there,
 // (*Mock).SDKClient gives a real *sqs.Client on the mock's HTTP handler without one.
+//
+// No client can hold the server: a request must arrive within the read timeout
+// (WithReadTimeout), be answered within the write timeout (WithWriteTimeout), and a keep-alive
+// connection may idle for the idle timeout (WithIdleTimeout); at most WithMaxConnections
+// connections are served at once. The admin endpoints also answer under the listening address
+// as Host (see Handler).
 func (m *Mock) Start(addr string, opts ...HandlerOption) (*Server, error) {
 	if m.bubbled || bubble.Inside() {
 		return nil, errors.New("sqsmock: Start called inside a testing/synctest bubble, which cannot wait on a socket " +
@@ -210,7 +345,7 @@ func (m *Mock) Start(addr string, opts ...HandlerOption) (*Server, error) {
 	}
 	base, stop := context.WithCancelCause(context.Background())
 	s := &Server{URL: "http://" + ln.Addr().String(), mock: m, ln: ln, stop: stop, done: make(chan struct{}),
-		fresh: map[net.Conn]struct{}{}}
+		conns: map[net.Conn]*connInfo{}}
 	s.creds = aws.Credentials{AccessKeyID: "test", SecretAccessKey: "test"}
 	var hc handlerConfig
 	for _, f := range opts {
@@ -219,10 +354,19 @@ func (m *Mock) Start(addr string, opts ...HandlerOption) (*Server, error) {
 	if hc.firstKey != "" {
 		s.creds = aws.Credentials{AccessKeyID: hc.firstKey, SecretAccessKey: hc.creds[hc.firstKey]}
 	}
+	s.maxConns = orDefault(hc.maxConns, DefaultMaxConnections)
+	if ip := ln.Addr().(*net.TCPAddr).IP; !ip.IsUnspecified() {
+		opts = append(opts[:len(opts):len(opts)], WithAdminHosts(ip.String()))
+	}
+	read := orDefault(hc.readTimeout, DefaultReadTimeout)
 	s.srv = &http.Server{
-		Handler:           m.Handler(opts...),
-		ReadHeaderTimeout: 10 * time.Second,
+		Handler:           s.serveConn(m.Handler(opts...)),
+		ReadHeaderTimeout: read,
+		ReadTimeout:       read,
+		WriteTimeout:      orDefault(hc.writeTimeout, DefaultWriteTimeout),
+		IdleTimeout:       orDefault(hc.idleTimeout, DefaultIdleTimeout),
 		BaseContext:       func(net.Listener) context.Context { return base },
+		ConnContext:       s.admit,
 		ConnState:         s.trackConn,
 	}
 	go func() {
@@ -261,14 +405,32 @@ func (s *Server) SDKClient(optFns ...func(*sqs.Options)) *sqs.Client {
 	return sqs.New(o, optFns...)
 }
 
+// orDefault is v, or def when v is zero, or zero (none) when v is negative.
+func orDefault[T int | time.Duration](v, def T) T {
+	switch {
+	case v == 0:
+		return def
+	case v < 0:
+		return 0
+	}
+	return v
+}
+
 // Shutdown stops accepting requests, makes in-flight long polls return (empty, as on a queue
-// with no messages), and waits for requests to finish or ctx to end.
+// with no messages), and waits for requests to finish or ctx to end. It does not wait for
+// clients still sending: connections that have not sent a whole request header are closed, and
+// a request whose body is still arriving fails at once.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.stop(reqctx.ErrDraining)
 	s.srv.SetKeepAlivesEnabled(false)
 	s.connsMu.Lock()
-	for c := range s.fresh {
-		_ = c.Close()
+	for c, info := range s.conns {
+		switch info.state {
+		case http.StateNew:
+			_ = c.Close()
+		case http.StateActive:
+			_ = c.SetReadDeadline(time.Now()) // a body still arriving fails; long polls were stopped above
+		}
 	}
 	s.connsMu.Unlock()
 	err := s.srv.Shutdown(ctx)

@@ -37,8 +37,8 @@ import (
 // of the body actually received (so an X-Amz-Content-Sha256 of UNSIGNED-PAYLOAD does not
 // verify); a request dated only by a Date header (no X-Amz-Date) has its time checked but its
 // signature does not verify, and presigned URLs (signature in the query string) are not
-// accepted. GET /health and the /_sqsmock/ admin endpoints stay open. Server.SDKClient signs with
-// the first credentials given.
+// accepted. GET /health and the /_sqsmock/ admin endpoints are not verified (WithAdminToken
+// guards the admin endpoints). Server.SDKClient signs with the first credentials given.
 func WithCredentials(accessKey, secret string) HandlerOption {
 	return func(c *handlerConfig) {
 		if c.creds == nil {

@@ -83,7 +83,16 @@ func (r *statusRecorder) WriteHeader(code int) {
 	r.ResponseWriter.WriteHeader(code)
 }
 
-// logRequests logs each request at debug level: operation, status and duration.
+// Unwrap gives http.ResponseController the underlying writer.
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// statusClientClosedRequest is the status the server gives a request whose client went away
+// before its answer (e.g. a long poll the client cancelled); the client never sees it.
+const statusClientClosedRequest = 499
+
+// logRequests logs each request at debug level: operation, status and duration. A request whose
+// client went away is logged as "client closed request" with status 499, so 5xx in the log are
+// the server's own errors (and injected ones).
 func logRequests(log *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -98,7 +107,11 @@ func logRequests(log *slog.Logger) func(http.Handler) http.Handler {
 			if op == "" {
 				op = r.URL.Query().Get("Action")
 			}
-			log.Debug("request", "method", r.Method, "path", r.URL.Path, "op", op, "status", rec.status, "duration", time.Since(start))
+			msg := "request"
+			if rec.status == statusClientClosedRequest {
+				msg = "client closed request"
+			}
+			log.Debug(msg, "method", r.Method, "path", r.URL.Path, "op", op, "status", rec.status, "duration", time.Since(start))
 		})
 	}
 }

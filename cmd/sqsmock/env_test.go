@@ -6,6 +6,7 @@ import (
 	"maps"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -41,6 +42,9 @@ func TestEveryFlagHasAnEnvironmentVariable(t *testing.T) {
 				require.Equal(t, "false", f.DefValue)
 				envValue, flagValue = "true", "false"
 			}
+			if _, ok := f.Value.(flag.Getter).Get().(time.Duration); ok {
+				envValue, flagValue = "12345s", "54321s"
+			}
 			require.NotEqual(t, envValue, f.DefValue)
 
 			base := maps.Clone(needs[name])
@@ -55,7 +59,7 @@ func TestEveryFlagHasAnEnvironmentVariable(t *testing.T) {
 			assert.Equal(t, parseWith(t, args, base), parseWith(t, args, withVar), "-%s wins over %s", f.Name, name)
 		})
 	})
-	assert.GreaterOrEqual(t, n, 13, "every flag was visited")
+	assert.GreaterOrEqual(t, n, 19, "every flag was visited")
 }
 
 func TestBadEnvironmentValues(t *testing.T) {
@@ -68,6 +72,8 @@ func TestBadEnvironmentValues(t *testing.T) {
 		{map[string]string{"SQSMOCK_MAX_QUEUES": "many"}, nil, `SQSMOCK_MAX_QUEUES="many": not an integer (for -max-queues)`},
 		{map[string]string{"SQSMOCK_MAX_MESSAGES": "1e6"}, nil, `SQSMOCK_MAX_MESSAGES="1e6": not an integer (for -max-messages)`},
 		{map[string]string{"SQSMOCK_VERIFY_SIGV4": "yes"}, nil, `SQSMOCK_VERIFY_SIGV4="yes": not true or false (for -verify-sigv4)`},
+		{map[string]string{"SQSMOCK_READ_TIMEOUT": "30"}, nil, `SQSMOCK_READ_TIMEOUT="30": not a duration such as 30s (for -read-timeout)`},
+		{map[string]string{"SQSMOCK_MAX_CONNS": "lots"}, nil, `SQSMOCK_MAX_CONNS="lots": not an integer (for -max-conns)`},
 		{map[string]string{"SQSMOCK_MAX_BODY": "8MiB", "SQSMOCK_MAX_QUEUES": "x"}, nil, "SQSMOCK_MAX_QUEUES"},
 		{map[string]string{"SQSMOCK_MAX_BODY": "8MiB"}, []string{"-max-body", "100"}, ""}, // the flag wins
 	}

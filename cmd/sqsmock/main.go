@@ -6,6 +6,9 @@
 //
 // Every flag has an environment variable; the flag wins. It binds to loopback unless -addr says
 // otherwise, and shuts down gracefully on SIGINT or SIGTERM (long polls in flight return empty).
+// Read, write and idle timeouts and a connection bound keep slow or idle clients from holding
+// it; the /_sqsmock/ admin endpoints refuse foreign Host headers and cross-origin browser
+// requests, and with -admin-token need a bearer token (see -h).
 package main
 
 import (
@@ -28,6 +31,9 @@ import (
 
 func main() {
 	if err := run(context.Background(), os.Args[1:], os.Getenv, os.Stderr, nil); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return
+		}
 		fmt.Fprintln(os.Stderr, "sqsmock:", err)
 		os.Exit(1)
 	}
@@ -39,6 +45,7 @@ type settings struct {
 	maxBody                                                            int64
 	maxQueues, maxMessages                                             int
 	sig                                                                sigv4Settings
+	server                                                             serverSettings
 }
 
 // environment gives flags their defaults from environment variables, and remembers the values
@@ -80,6 +87,20 @@ func (e *environment) int(flagName, name string, def int) int {
 	return int(n)
 }
 
+// duration returns the variable as a duration ("30s", "2m"), or def when it is unset or empty.
+func (e *environment) duration(flagName, name string, def time.Duration) time.Duration {
+	v := e.getenv(name)
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(strings.TrimSpace(v))
+	if err != nil {
+		e.bad[flagName] = fmt.Errorf("%s=%q: not a duration such as 30s (for -%s)", name, v, flagName)
+		return def
+	}
+	return d
+}
+
 // bool returns the variable as a boolean (1, t, true, 0, f, false, …), or false when it is unset
 // or empty.
 func (e *environment) bool(flagName, name string) bool {
@@ -111,6 +132,8 @@ func flags(s *settings, env *environment, stderr io.Writer) *flag.FlagSet {
 	fs.IntVar(&s.maxQueues, "max-queues", env.int("max-queues", "SQSMOCK_MAX_QUEUES", 0), "most queues held (env SQSMOCK_MAX_QUEUES; 0: unlimited)")
 	fs.IntVar(&s.maxMessages, "max-messages", env.int("max-messages", "SQSMOCK_MAX_MESSAGES", 0), "most messages held (env SQSMOCK_MAX_MESSAGES; 0: unlimited)")
 	s.sig.register(fs, env)
+	s.server.register(fs, env)
+	fs.Usage = usage(fs, stderr)
 	return fs
 }
 
@@ -132,7 +155,7 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (setting
 	if err := errors.Join(errs...); err != nil {
 		return s, err
 	}
-	if err := s.sig.check(); err != nil {
+	if err := errors.Join(s.sig.check(), s.server.check()); err != nil {
 		return s, err
 	}
 	if fs.NArg() > 0 {
@@ -178,6 +201,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		hopts = append(hopts, sqsmock.WithPublicURL(s.publicURL))
 	}
 	hopts = append(hopts, s.sig.options()...)
+	hopts = append(hopts, s.server.options()...)
 	m, err := newMock(opts)
 	if err != nil {
 		return err

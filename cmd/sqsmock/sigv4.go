@@ -15,7 +15,7 @@ type sigv4Settings struct {
 
 func (s *sigv4Settings) register(fs *flag.FlagSet, env *environment) {
 	fs.BoolVar(&s.verify, "verify-sigv4", env.bool("verify-sigv4", "SQSMOCK_VERIFY_SIGV4"),
-		"verify SigV4 signatures against -access-key/-secret-key (env SQSMOCK_VERIFY_SIGV4=true); off: any signature or none is accepted")
+		"verify SigV4 signatures of SQS requests against -access-key/-secret-key (env SQSMOCK_VERIFY_SIGV4=true); off: any signature or none is accepted; the admin endpoints are not covered, see -admin-token")
 	fs.StringVar(&s.accessKey, "access-key", env.str("SQSMOCK_ACCESS_KEY", ""), "access key accepted with -verify-sigv4 (env SQSMOCK_ACCESS_KEY)")
 	fs.StringVar(&s.secretKey, "secret-key", env.str("SQSMOCK_SECRET_KEY", ""), "its secret access key (env SQSMOCK_SECRET_KEY)")
 }

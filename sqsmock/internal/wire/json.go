@@ -50,7 +50,9 @@ func (h *handler) serveJSON(w http.ResponseWriter, r *http.Request, target strin
 	}
 	out, err := o.call(withExplicitJSON(r.Context(), body), h.backend, in.Interface())
 	if err != nil {
-		writeJSONError(w, err)
+		if !cancelled(w, r, err, func(e error) { writeJSONError(w, e) }) {
+			writeJSONError(w, err)
+		}
 		return
 	}
 	s := &jsonSerializer{}

@@ -67,7 +67,9 @@ func (h *handler) serveQuery(w http.ResponseWriter, r *http.Request, reqID strin
 	setQueueURLFromPath(in, r)
 	out, err := o.call(withExplicitQuery(r.Context(), params), h.backend, in.Interface())
 	if err != nil {
-		writeQueryError(w, r, reqID, err)
+		if !cancelled(w, r, err, func(e error) { writeQueryError(w, r, reqID, e) }) {
+			writeQueryError(w, r, reqID, err)
+		}
 		return
 	}
 	if wantsJSON(r) {

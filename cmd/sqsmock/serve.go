@@ -1,0 +1,112 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/sqsharness/sqsharness/sqsmock"
+)
+
+// longestLongPoll is the longest ReceiveMessage wait SQS allows; the write timeout must exceed it.
+const longestLongPoll = 20 * time.Second
+
+// serverSettings are the flags of the HTTP server's limits and of the admin endpoints' guard.
+type serverSettings struct {
+	readTimeout, writeTimeout, idleTimeout time.Duration
+	maxConns                               int
+	adminToken, adminHosts                 string
+}
+
+func (s *serverSettings) register(fs *flag.FlagSet, env *environment) {
+	fs.DurationVar(&s.readTimeout, "read-timeout", env.duration("read-timeout", "SQSMOCK_READ_TIMEOUT", sqsmock.DefaultReadTimeout),
+		"time a client has to send a whole request, headers and body (env SQSMOCK_READ_TIMEOUT; 0: none); a trickling or short body gets a 400 and the connection is closed")
+	fs.DurationVar(&s.writeTimeout, "write-timeout", env.duration("write-timeout", "SQSMOCK_WRITE_TIMEOUT", sqsmock.DefaultWriteTimeout),
+		"time from a request's headers to the end of its answer (env SQSMOCK_WRITE_TIMEOUT; 0: none); must exceed the 20s longest long poll, plus any fault-plan latency")
+	fs.DurationVar(&s.idleTimeout, "idle-timeout", env.duration("idle-timeout", "SQSMOCK_IDLE_TIMEOUT", sqsmock.DefaultIdleTimeout),
+		"time a keep-alive connection may wait for its next request (env SQSMOCK_IDLE_TIMEOUT; 0: none)")
+	fs.IntVar(&s.maxConns, "max-conns", env.int("max-conns", "SQSMOCK_MAX_CONNS", sqsmock.DefaultMaxConnections),
+		"most connections served at once (env SQSMOCK_MAX_CONNS; 0: unlimited); past it a request gets ServiceUnavailable (503) and its connection is closed")
+	fs.StringVar(&s.adminToken, "admin-token", env.str("SQSMOCK_ADMIN_TOKEN", ""),
+		"require \"Authorization: Bearer <token>\" on the /_sqsmock/ admin endpoints, except /_sqsmock/health (env SQSMOCK_ADMIN_TOKEN, which keeps it out of ps)")
+	fs.StringVar(&s.adminHosts, "admin-hosts", env.str("SQSMOCK_ADMIN_HOSTS", ""),
+		"comma-separated extra Host names the admin endpoints answer to, e.g. sqsmock or sqsmock:9324 (env SQSMOCK_ADMIN_HOSTS)")
+}
+
+func (s *serverSettings) check() error {
+	var errs []error
+	if s.writeTimeout > 0 && s.writeTimeout <= longestLongPoll {
+		errs = append(errs, fmt.Errorf("-write-timeout %v must exceed %v, the longest long poll (0: none)", s.writeTimeout, longestLongPoll))
+	}
+	for name, d := range map[string]time.Duration{"read-timeout": s.readTimeout, "write-timeout": s.writeTimeout, "idle-timeout": s.idleTimeout} {
+		if d < 0 {
+			errs = append(errs, fmt.Errorf("-%s %v is negative (0: none)", name, d))
+		}
+	}
+	if s.maxConns < 0 {
+		errs = append(errs, fmt.Errorf("-max-conns %d is negative (0: unlimited)", s.maxConns))
+	}
+	return errors.Join(errs...)
+}
+
+// options turns the settings into the server's options; 0 in a flag (none) is negative there.
+func (s *serverSettings) options() []sqsmock.HandlerOption {
+	none := func(d time.Duration) time.Duration {
+		if d == 0 {
+			return -1
+		}
+		return d
+	}
+	maxConns := s.maxConns
+	if maxConns == 0 {
+		maxConns = -1
+	}
+	opts := []sqsmock.HandlerOption{
+		sqsmock.WithReadTimeout(none(s.readTimeout)),
+		sqsmock.WithWriteTimeout(none(s.writeTimeout)),
+		sqsmock.WithIdleTimeout(none(s.idleTimeout)),
+		sqsmock.WithMaxConnections(maxConns),
+	}
+	if s.adminToken != "" {
+		opts = append(opts, sqsmock.WithAdminToken(s.adminToken))
+	}
+	var hosts []string
+	for h := range strings.SplitSeq(s.adminHosts, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			hosts = append(hosts, h)
+		}
+	}
+	if len(hosts) > 0 {
+		opts = append(opts, sqsmock.WithAdminHosts(hosts...))
+	}
+	return opts
+}
+
+// usage is the -h text: what the server serves, how the admin endpoints are guarded, then the flags.
+func usage(fs *flag.FlagSet, w io.Writer) func() {
+	return func() {
+		fmt.Fprint(w, `Usage: sqsmock [flags]
+
+Serves an in-memory Amazon SQS over HTTP, in both SQS protocols (AWS JSON 1.0 and Query), for
+any SDK or the AWS CLI. It also serves GET /health and GET /_sqsmock/health (always open), and
+the admin endpoints GET /_sqsmock/queues, POST /_sqsmock/reset and GET, PUT, DELETE
+/_sqsmock/faults.
+
+The admin endpoints answer only under a Host header that names this server: localhost, a
+loopback address or the listening address (any port), the -public-url host, or an -admin-hosts
+name; other Hosts get 403 (DNS rebinding). They refuse cross-origin browser requests (403): an
+Origin other than the server's own, or a Sec-Fetch-Site other than same-origin or none. With
+-admin-token every admin request needs "Authorization: Bearer <token>" (401 otherwise).
+-verify-sigv4 guards the SQS API only, never the admin endpoints. The SQS API answers under any
+Host.
+
+Every flag has an environment variable, named in its help; the flag wins.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+}
