@@ -139,11 +139,8 @@ func validateMessageAttributes(attrs map[string]types.MessageAttributeValue) (in
 			if s == "" {
 				return 0, sqserr.InvalidParameterValue("Message (user) attribute '%s' must contain a non-empty value of type '%s'.", name, base)
 			}
-			if base == "Number" && !validNumber(s) {
-				return 0, sqserr.InvalidParameterValue("Can't cast the value of message (user) attribute '%s' to a number.", name)
-			}
-			if r, ok := validChars(s); !ok {
-				return 0, sqserr.InvalidParameterValue("Message (user) attribute '%s' contains invalid character #x%X.", name, r)
+			if err := validateStringValue(name, base, s); err != nil {
+				return 0, err
 			}
 			size += len(s)
 		}
@@ -152,6 +149,20 @@ func validateMessageAttributes(attrs map[string]types.MessageAttributeValue) (in
 		}
 	}
 	return size, nil
+}
+
+// validateStringValue checks the non-empty value of a String or Number attribute.
+func validateStringValue(name, base, s string) error {
+	if base == "Number" {
+		if !validNumber(s) { // a number is ASCII: no character check
+			return sqserr.InvalidParameterValue("Can't cast the value of message (user) attribute '%s' to a number.", name)
+		}
+		return nil
+	}
+	if r, ok := validChars(s); !ok {
+		return sqserr.InvalidParameterValue("Message (user) attribute '%s' contains invalid character #x%X.", name, r)
+	}
+	return nil
 }
 
 func validateAttributeName(name string) error {
@@ -206,17 +217,22 @@ func validNumber(s string) bool {
 	digits, intLen, first, last := 0, -1, -1, -1
 	var lead byte
 	for ; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= '0' && c <= '9':
-			if c != '0' {
-				if first < 0 {
-					first, lead = digits, c
-				}
-				last = digits
-				if last-first+1 > numberMaxDigits {
-					return false
-				}
+		switch c := s[i]; {
+		case c == '0': // a run of zeros, in a tight loop: padding costs little
+			j := i + 1
+			for j < len(s) && s[j] == '0' {
+				j++
+			}
+			digits += j - i
+			i = j - 1
+			continue
+		case c >= '1' && c <= '9':
+			if first < 0 {
+				first, lead = digits, c
+			}
+			last = digits
+			if last-first+1 > numberMaxDigits {
+				return false
 			}
 			digits++
 			continue
