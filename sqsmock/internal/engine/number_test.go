@@ -78,13 +78,15 @@ func FuzzValidNumber(f *testing.F) {
 	})
 }
 
-// BenchmarkValidNumber: the scan costs a few nanoseconds for an ordinary value and stops at the
-// 39th significant digit of a long one.
+// BenchmarkValidNumber: the scan costs nanoseconds for an ordinary value, stops at the 39th
+// significant digit of a long one, and reads at most 1 MiB (of zeros, the worst case).
 func BenchmarkValidNumber(b *testing.B) {
 	for _, bc := range []struct{ name, value string }{
 		{"timestamp", "1493147359900"},
 		{"decimal", "-1234.5678e-12"},
-		{"2M digits", strings.Repeat("7", 2_000_000)},
+		{"2M digits, over 1 MiB", strings.Repeat("7", 2_000_000)},
+		{"1M digits", strings.Repeat("7", 1_000_000)},
+		{"1MiB of zeros", strings.Repeat("0", 1<<20)},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			for b.Loop() {

@@ -208,14 +208,45 @@ func validNumber(s string) bool {
 	if len(s) == 0 || len(s) > numberMaxLen {
 		return false
 	}
-	i := 0
 	if s[0] == '+' || s[0] == '-' {
-		i++
+		s = s[1:]
 	}
-	// Mantissa digits are numbered from 0 in order; first and last are the first and last
-	// non-zero ones, intLen the number before the decimal point.
-	digits, intLen, first, last := 0, -1, -1, -1
-	var lead byte
+	m, rest, ok := scanMantissa(s)
+	if !ok {
+		return false
+	}
+	exp, ok := parseExponent(rest)
+	if !ok {
+		return false
+	}
+	if m.first < 0 {
+		return true // zero
+	}
+	// The value is lead.ddd × 10^adj.
+	adj := int64(m.intLen-1-m.first) + exp
+	switch {
+	case adj > numberMaxExp || adj < numberMinExp:
+		return false
+	case adj == numberMaxExp:
+		return m.lead == '1' && m.first == m.last // exactly 10^126
+	}
+	return true
+}
+
+// mantissa describes the digits of a Number before its exponent. They are numbered from 0;
+// first and last are the first and last non-zero ones (-1: none, the value is zero), lead the
+// first non-zero digit, intLen how many come before the decimal point.
+type mantissa struct {
+	digits, intLen, first, last int
+	lead                        byte
+}
+
+// scanMantissa reads digits with at most one decimal point from the start of s, and returns
+// what follows. ok is false without a digit, or at the 39th significant digit (without reading
+// further: nothing after can make the value valid).
+func scanMantissa(s string) (m mantissa, rest string, ok bool) {
+	m.intLen, m.first, m.last = -1, -1, -1
+	i := 0
 	for ; i < len(s); i++ {
 		switch c := s[i]; {
 		case c == '0': // a run of zeros, in a tight loop: padding costs little
@@ -223,47 +254,29 @@ func validNumber(s string) bool {
 			for j < len(s) && s[j] == '0' {
 				j++
 			}
-			digits += j - i
+			m.digits += j - i
 			i = j - 1
 			continue
 		case c >= '1' && c <= '9':
-			if first < 0 {
-				first, lead = digits, c
+			if m.first < 0 {
+				m.first, m.lead = m.digits, c
 			}
-			last = digits
-			if last-first+1 > numberMaxDigits {
-				return false
+			m.last = m.digits
+			if m.last-m.first+1 > numberMaxDigits {
+				return m, "", false
 			}
-			digits++
+			m.digits++
 			continue
-		case c == '.' && intLen < 0:
-			intLen = digits
+		case c == '.' && m.intLen < 0:
+			m.intLen = m.digits
 			continue
 		}
 		break
 	}
-	if digits == 0 {
-		return false
+	if m.intLen < 0 {
+		m.intLen = m.digits
 	}
-	if intLen < 0 {
-		intLen = digits
-	}
-	exp, ok := parseExponent(s[i:])
-	if !ok {
-		return false
-	}
-	if first < 0 {
-		return true // zero
-	}
-	// The value is lead.ddd × 10^adj.
-	adj := int64(intLen-1-first) + exp
-	switch {
-	case adj > numberMaxExp || adj < numberMinExp:
-		return false
-	case adj == numberMaxExp:
-		return lead == '1' && first == last // exactly 10^126
-	}
-	return true
+	return m, s[i:], m.digits > 0
 }
 
 // parseExponent reads what follows a Number's mantissa: nothing, or e/E, an optional sign and at
