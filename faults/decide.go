@@ -28,7 +28,7 @@ type Message struct {
 	MessageID     string            // when known (not for sends)
 	ReceiptHandle string            // for deletes and visibility changes
 	Body          string            // when known (sends, receives)
-	Attributes    map[string]string // message attributes by name, string values (Binary as base64)
+	Attributes    map[string]string // message attributes by name, as MessagePredicate.Attributes matches them (Binary as standard base64)
 }
 
 // Decision is what the plan wants done with one operation. Its zero value means "proceed".

@@ -61,7 +61,9 @@
 // operations (SendMessage; in the engine also DeleteMessage and ChangeMessageVisibility, whose
 // message the engine knows). The client placement rejects predicates on operations whose
 // requests carry no message body (DeleteMessage, ChangeMessageVisibility and their batches): the
-// client cannot see the message there. entryIds apply to message-level kinds only.
+// client cannot see the message there. entryIds apply to message-level kinds only. Attribute
+// predicates compare strings, a Binary attribute as the standard base64 of its bytes, the same in
+// every placement (see MessagePredicate).
 //
 // # Determinism
 //

@@ -3,7 +3,6 @@ package faults
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -23,6 +22,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/sqsharness/sqsharness/internal/faultsmw"
+	"github.com/sqsharness/sqsharness/internal/msgattr"
 )
 
 // WithPlan is an sqs.Options function that adds Middleware(p) to the client's APIOptions:
@@ -198,7 +198,7 @@ func (m *initializeMiddleware) HandleInitialize(ctx context.Context, in middlewa
 	call := Call{Operation: middleware.GetOperationName(ctx), QueueURL: queueOf(in.Parameters)}
 	call.QueueName = QueueName(call.QueueURL)
 	if v, ok := in.Parameters.(*sqs.SendMessageInput); ok && v != nil {
-		call.Message = &Message{Body: aws.ToString(v.MessageBody), Attributes: attributeStrings(v.MessageAttributes)}
+		call.Message = &Message{Body: aws.ToString(v.MessageBody), Attributes: msgattr.Strings(v.MessageAttributes)}
 	}
 	ctx = middleware.WithStackValue(ctx, callKey{}, call)
 
@@ -258,7 +258,7 @@ func (m *initializeMiddleware) sendMessageBatch(ctx context.Context, call Call, 
 ) {
 	msgs := make([]Message, len(v.Entries))
 	for i, e := range v.Entries {
-		msgs[i] = Message{EntryID: aws.ToString(e.Id), Body: aws.ToString(e.MessageBody), Attributes: attributeStrings(e.MessageAttributes)}
+		msgs[i] = Message{EntryID: aws.ToString(e.Id), Body: aws.ToString(e.MessageBody), Attributes: msgattr.Strings(e.MessageAttributes)}
 	}
 	ds := m.decideMessages(call, msgs)
 	var failed []types.BatchResultErrorEntry
@@ -396,7 +396,7 @@ func (m *initializeMiddleware) receiveMessage(ctx context.Context, call Call, v 
 	msgs := make([]Message, len(res.Messages))
 	for i, msg := range res.Messages {
 		msgs[i] = Message{MessageID: aws.ToString(msg.MessageId), ReceiptHandle: aws.ToString(msg.ReceiptHandle),
-			Body: aws.ToString(msg.Body), Attributes: attributeStrings(msg.MessageAttributes)}
+			Body: aws.ToString(msg.Body), Attributes: msgattr.Strings(msg.MessageAttributes)}
 	}
 	ds := m.decideMessages(call, msgs)
 	now := p.Now()
@@ -452,22 +452,6 @@ func redelivered(msg types.Message) types.Message {
 	}
 	msg.Attributes = attrs
 	return msg
-}
-
-// attributeStrings flattens message attributes to strings (Binary as base64).
-func attributeStrings(attrs map[string]types.MessageAttributeValue) map[string]string {
-	if len(attrs) == 0 {
-		return nil
-	}
-	out := make(map[string]string, len(attrs))
-	for k, v := range attrs {
-		if v.StringValue != nil {
-			out[k] = *v.StringValue
-		} else if v.BinaryValue != nil {
-			out[k] = base64.StdEncoding.EncodeToString(v.BinaryValue)
-		}
-	}
-	return out
 }
 
 // queueOf returns an input's QueueUrl, or its QueueName for CreateQueue and GetQueueUrl.

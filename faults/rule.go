@@ -89,10 +89,17 @@ const (
 
 // MessagePredicate restricts a rule to messages whose body or attributes match. All set fields
 // must hold.
+//
+// Attributes maps a message attribute's name to the value it must have, compared exactly as a
+// string: a String or Number attribute by its StringValue as sent (so "1.50" does not match
+// "1.5"), a Binary attribute by the standard base64 encoding, with padding, of its BinaryValue
+// (what the AWS JSON protocol and the AWS CLI show; e.g. "AP8=" for the bytes 00 FF). Every
+// placement presents attributes the same way, so a rule fires in the engine as in the
+// middleware.
 type MessagePredicate struct {
 	BodyContains string            `json:"bodyContains,omitempty" yaml:"bodyContains,omitempty"`
 	BodyRegexp   string            `json:"bodyRegexp,omitempty" yaml:"bodyRegexp,omitempty"`
-	Attributes   map[string]string `json:"attributes,omitempty" yaml:"attributes,omitempty"` // message attribute name → string value
+	Attributes   map[string]string `json:"attributes,omitempty" yaml:"attributes,omitempty"` // message attribute name → value (Binary as base64)
 }
 
 // Rule is one fault: what it matches, when it fires, and what it does.

@@ -6,10 +6,10 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
-	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/sqsharness/sqsharness/faults"
 	"github.com/sqsharness/sqsharness/internal/exempt"
+	"github.com/sqsharness/sqsharness/internal/msgattr"
 	"github.com/sqsharness/sqsharness/internal/sqserr"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/engine"
 )
@@ -77,7 +77,7 @@ func (m *Mock) decide(ctx context.Context, op string, in any) outcome {
 	call := faults.Call{Operation: op, QueueURL: url}
 	switch v := in.(type) {
 	case *sqs.SendMessageInput:
-		call.Message = &faults.Message{Body: aws.ToString(v.MessageBody), Attributes: stringAttributes(v.MessageAttributes)}
+		call.Message = &faults.Message{Body: aws.ToString(v.MessageBody), Attributes: msgattr.Strings(v.MessageAttributes)}
 	case *sqs.DeleteMessageInput:
 		call.Message = m.receiptMessage(url, v.ReceiptHandle)
 	case *sqs.ChangeMessageVisibilityInput:
@@ -133,19 +133,6 @@ func (m *Mock) faultsActive() bool { return m.plan.Load() != nil }
 // toSQSError turns a plan's error into the engine's.
 func toSQSError(e *faults.ServiceError) *sqserr.Error {
 	return &sqserr.Error{Shape: e.Shape, Code: e.Code, Status: e.Status, Server: e.Server, Message: e.Message}
-}
-
-func stringAttributes(attrs map[string]types.MessageAttributeValue) map[string]string {
-	if len(attrs) == 0 {
-		return nil
-	}
-	out := make(map[string]string, len(attrs))
-	for k, v := range attrs {
-		if v.StringValue != nil {
-			out[k] = *v.StringValue
-		}
-	}
-	return out
 }
 
 // transportError is what the in-process client returns for a transport fault: the error

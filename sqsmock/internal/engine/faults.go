@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/sqsharness/sqsharness/internal/msgattr"
 )
 
 // FaultPoint is one message of one operation, where a fault plan may act: the message of
@@ -18,7 +18,7 @@ type FaultPoint struct {
 	MessageID     string
 	ReceiptHandle string
 	Body          string
-	Attributes    map[string]string // String and Number message attributes, for message predicates
+	Attributes    map[string]string // message attributes for message predicates, flattened by msgattr.Strings
 }
 
 // FaultAction is what a fault plan decided for a FaultPoint. The zero value does nothing.
@@ -66,23 +66,9 @@ func (e *Engine) fault(off bool, q *queue, url, op string, m *message, entryID, 
 	}
 	p := FaultPoint{Operation: op, Queue: q.name, QueueURL: url, EntryID: entryID, ReceiptHandle: receipt}
 	if m != nil {
-		p.MessageID, p.Body, p.Attributes = m.id, m.body, stringAttrs(m)
+		p.MessageID, p.Body, p.Attributes = m.id, m.body, msgattr.Strings(m.attrs)
 	}
 	return e.cfg.Faults(p)
-}
-
-// stringAttrs returns m's String and Number message attributes, for message predicates.
-func stringAttrs(m *message) map[string]string {
-	if len(m.attrs) == 0 {
-		return nil
-	}
-	out := make(map[string]string, len(m.attrs))
-	for k, v := range m.attrs {
-		if v.StringValue != nil {
-			out[k] = aws.ToString(v.StringValue)
-		}
-	}
-	return out
 }
 
 // ReceiptMessage describes the message a receipt handle names, for operation-level fault rules
@@ -100,7 +86,7 @@ func (e *Engine) ReceiptMessage(queueURL, handle string) (p FaultPoint, ok bool)
 		return FaultPoint{}, false
 	}
 	return FaultPoint{Queue: q.name, QueueURL: queueURL, ReceiptHandle: handle, MessageID: m.id, Body: m.body,
-		Attributes: stringAttrs(m)}, true
+		Attributes: msgattr.Strings(m.attrs)}, true
 }
 
 // duplicate is a delivery a fault plan asked for: a copy of the message as it was delivered, so

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"math/big"
 	"math/rand/v2"
 	"strings"
 	"time"
@@ -33,6 +32,28 @@ type sendRequest struct {
 	operation string
 	url       string // the queue URL as the request gave it, for fault rules
 	faultsOff bool   // the call is exempt from the fault plan
+	content   content
+}
+
+// content is what checkContent found for a send's body and message attributes.
+type content struct {
+	checked  bool  // checkContent ran; if not, prepare runs it
+	attrSize int   // the message attributes' size in bytes
+	err      error // the first validation error
+}
+
+// checkContent validates what a send carries regardless of the queue: a body of allowed
+// characters and valid message attributes. The work is proportional to the request's size, so
+// callers run it before taking the queue lock.
+func checkContent(body *string, attrs map[string]types.MessageAttributeValue) content {
+	if body == nil || *body == "" {
+		return content{checked: true, err: sqserr.MissingParameter("MessageBody")}
+	}
+	if c, ok := validChars(*body); !ok {
+		return content{checked: true, err: sqserr.InvalidMessageContents("Invalid binary character '#x%X' was found in the message body, the set of allowed characters is %s", c, allowedChars)}
+	}
+	size, err := validateMessageAttributes(attrs)
+	return content{checked: true, attrSize: size, err: err}
 }
 
 // sendResult is what a successful send reports.
@@ -42,11 +63,18 @@ type sendResult struct {
 
 const allowedChars = "#x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF"
 
-// validChars reports the first character SQS does not allow, if any.
+// validChars reports the first character SQS does not allow, if any. Bytes that are not UTF-8
+// are reported by their value, except a UTF-16 surrogate encoded like a character (the JSON
+// decoder keeps an unpaired "\ud800" escape so, as do the three bytes ED A0 80 in a Query
+// request), which is reported as the surrogate it encodes: SQS reads a lone surrogate as the
+// character #xD800, outside the allowed set.
 func validChars(s string) (rune, bool) {
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {
+			if sur, ok := surrogateAt(s[i:]); ok {
+				return sur, false
+			}
 			return rune(s[i]), false
 		}
 		if !(r == 0x9 || r == 0xA || r == 0xD || (r >= 0x20 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF)) {
@@ -55,6 +83,15 @@ func validChars(s string) (rune, bool) {
 		i += size
 	}
 	return 0, true
+}
+
+// surrogateAt decodes a UTF-16 surrogate (U+D800 to U+DFFF) written as three UTF-8-style bytes at
+// the start of s, which UTF-8 forbids.
+func surrogateAt(s string) (rune, bool) {
+	if len(s) < 3 || s[0] != 0xED || s[1] < 0xA0 || s[1] > 0xBF || s[2] < 0x80 || s[2] > 0xBF {
+		return 0, false
+	}
+	return 0xD000 | rune(s[1]&0x3F)<<6 | rune(s[2]&0x3F), true
 }
 
 // validFifoID reports whether a MessageGroupId or MessageDeduplicationId is 1..128 characters of
@@ -102,11 +139,8 @@ func validateMessageAttributes(attrs map[string]types.MessageAttributeValue) (in
 			if s == "" {
 				return 0, sqserr.InvalidParameterValue("Message (user) attribute '%s' must contain a non-empty value of type '%s'.", name, base)
 			}
-			if base == "Number" && !validNumber(s) {
-				return 0, sqserr.InvalidParameterValue("Can't cast the value of message (user) attribute '%s' to a number.", name)
-			}
-			if r, ok := validChars(s); !ok {
-				return 0, sqserr.InvalidParameterValue("Message (user) attribute '%s' contains invalid character #x%X.", name, r)
+			if err := validateStringValue(name, base, s); err != nil {
+				return 0, err
 			}
 			size += len(s)
 		}
@@ -115,6 +149,20 @@ func validateMessageAttributes(attrs map[string]types.MessageAttributeValue) (in
 		}
 	}
 	return size, nil
+}
+
+// validateStringValue checks the non-empty value of a String or Number attribute.
+func validateStringValue(name, base, s string) error {
+	if base == "Number" {
+		if !validNumber(s) { // a number is ASCII: no character check
+			return sqserr.InvalidParameterValue("Can't cast the value of message (user) attribute '%s' to a number.", name)
+		}
+		return nil
+	}
+	if r, ok := validChars(s); !ok {
+		return sqserr.InvalidParameterValue("Message (user) attribute '%s' contains invalid character #x%X.", name, r)
+	}
+	return nil
 }
 
 func validateAttributeName(name string) error {
@@ -137,31 +185,145 @@ func validateAttributeName(name string) error {
 	return nil
 }
 
-// validNumber accepts what SQS accepts for Number attributes: a decimal of up to 38 significant
-// digits between -10^128 and 10^126.
+// The limits of a Number message attribute, from the developer guide ("Message attribute
+// components and data types"): "A number can have up to 38 digits of precision, and it can be
+// between 10^-128 and 10^+126. Leading and trailing zeroes are trimmed."
+const (
+	numberMaxDigits = 38
+	numberMinExp    = -128
+	numberMaxExp    = 126
+	// numberMaxLen bounds a value before it is scanned. No message over 1 MiB (the largest
+	// MaximumMessageSize) is ever accepted, so no longer Number value can be either.
+	numberMaxLen = 1 << 20
+)
+
+// validNumber accepts what SQS accepts for a Number attribute: a decimal numeral (an optional
+// sign, digits with at most one decimal point, an optional exponent e or E with an optional sign
+// and digits: the syntax of Java's BigDecimal, with ASCII digits only), of at most 38 significant
+// digits once leading and trailing zeros are trimmed, and zero or of magnitude between 10^-128
+// and 10^126. Everything else (hexadecimal, digit separators, surrounding spaces, Infinity, NaN)
+// is not a number. It scans s once, without allocating, and rejects a value longer than
+// numberMaxLen without reading it: its cost is bounded whatever the client sends.
 func validNumber(s string) bool {
-	f, ok := new(big.Float).SetString(strings.TrimSpace(s))
-	if !ok || f.IsInf() {
+	if len(s) == 0 || len(s) > numberMaxLen {
 		return false
 	}
-	abs := new(big.Float).Abs(f)
-	return abs.Cmp(new(big.Float).SetFloat64(1e126)) <= 0
+	if s[0] == '+' || s[0] == '-' {
+		s = s[1:]
+	}
+	m, rest, ok := scanMantissa(s)
+	if !ok {
+		return false
+	}
+	exp, ok := parseExponent(rest)
+	if !ok {
+		return false
+	}
+	if m.first < 0 {
+		return true // zero
+	}
+	// The value is lead.ddd × 10^adj.
+	adj := int64(m.intLen-1-m.first) + exp
+	switch {
+	case adj > numberMaxExp || adj < numberMinExp:
+		return false
+	case adj == numberMaxExp:
+		return m.lead == '1' && m.first == m.last // exactly 10^126
+	}
+	return true
+}
+
+// mantissa describes the digits of a Number before its exponent. They are numbered from 0;
+// first and last are the first and last non-zero ones (-1: none, the value is zero), lead the
+// first non-zero digit, intLen how many come before the decimal point.
+type mantissa struct {
+	digits, intLen, first, last int
+	lead                        byte
+}
+
+// scanMantissa reads digits with at most one decimal point from the start of s, and returns
+// what follows. ok is false without a digit, or at the 39th significant digit (without reading
+// further: nothing after can make the value valid).
+func scanMantissa(s string) (m mantissa, rest string, ok bool) {
+	m.intLen, m.first, m.last = -1, -1, -1
+	i := 0
+	for ; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '0': // a run of zeros, in a tight loop: padding costs little
+			j := i + 1
+			for j < len(s) && s[j] == '0' {
+				j++
+			}
+			m.digits += j - i
+			i = j - 1
+			continue
+		case c >= '1' && c <= '9':
+			if m.first < 0 {
+				m.first, m.lead = m.digits, c
+			}
+			m.last = m.digits
+			if m.last-m.first+1 > numberMaxDigits {
+				return m, "", false
+			}
+			m.digits++
+			continue
+		case c == '.' && m.intLen < 0:
+			m.intLen = m.digits
+			continue
+		}
+		break
+	}
+	if m.intLen < 0 {
+		m.intLen = m.digits
+	}
+	return m, s[i:], m.digits > 0
+}
+
+// parseExponent reads what follows a Number's mantissa: nothing, or e/E, an optional sign and at
+// least one digit. Exponents beyond ±10^12 saturate: the range check rejects them anyway.
+func parseExponent(s string) (int64, bool) {
+	if s == "" {
+		return 0, true
+	}
+	if s[0] != 'e' && s[0] != 'E' {
+		return 0, false
+	}
+	s = s[1:]
+	neg := false
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		neg = s[0] == '-'
+		s = s[1:]
+	}
+	if s == "" {
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		if n < 1e12 {
+			n = n*10 + int64(c-'0')
+		}
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
 }
 
 // prepare validates a send against the queue's settings and builds the message. It reads only
-// settings, so it runs under the queue lock with no state change.
+// settings, so it runs under the queue lock with no state change. The body and attributes were
+// checked before the lock (r.content).
 func (q *queue) prepare(r sendRequest, now time.Time) (*message, error) {
-	if r.body == nil || *r.body == "" {
-		return nil, sqserr.MissingParameter("MessageBody")
+	if !r.content.checked {
+		r.content = checkContent(r.body, r.attrs)
 	}
-	body := *r.body
-	if c, ok := validChars(body); !ok {
-		return nil, sqserr.InvalidMessageContents("Invalid binary character '#x%X' was found in the message body, the set of allowed characters is %s", c, allowedChars)
+	if r.content.err != nil {
+		return nil, r.content.err
 	}
-	attrSize, err := validateMessageAttributes(r.attrs)
-	if err != nil {
-		return nil, err
-	}
+	body, attrSize := *r.body, r.content.attrSize
 	trace := ""
 	for name, v := range r.sysAttrs {
 		if name != string(types.MessageSystemAttributeNameForSendsAWSTraceHeader) {
@@ -317,6 +479,7 @@ func (e *Engine) SendMessage(ctx context.Context, in *sqs.SendMessageInput) (*sq
 	if in.DelaySeconds != 0 || reqctx.Explicit(ctx, "DelaySeconds") {
 		req.delay = &in.DelaySeconds
 	}
+	req.content = checkContent(req.body, req.attrs) // before the queue lock
 	res, err := q.send(req)
 	if err != nil {
 		return nil, err
@@ -370,6 +533,10 @@ func (e *Engine) SendMessageBatch(ctx context.Context, in *sqs.SendMessageBatchI
 	if total > 1048576 {
 		return nil, sqserr.BatchRequestTooLong(1048576, total)
 	}
+	contents := make([]content, len(in.Entries)) // checked before the queue lock
+	for i, en := range in.Entries {
+		contents[i] = checkContent(en.MessageBody, en.MessageAttributes)
+	}
 	out := &sqs.SendMessageBatchOutput{Successful: []types.SendMessageBatchResultEntry{}, Failed: []types.BatchResultErrorEntry{}}
 	now := e.now()
 	q.mu.Lock()
@@ -379,7 +546,7 @@ func (e *Engine) SendMessageBatch(ctx context.Context, in *sqs.SendMessageBatchI
 	for i, en := range in.Entries {
 		req := sendRequest{body: en.MessageBody, attrs: en.MessageAttributes, sysAttrs: en.MessageSystemAttributes,
 			groupID: en.MessageGroupId, dedupID: en.MessageDeduplicationId, batch: true, operation: "SendMessageBatch",
-			trace: reqctx.TraceHeader(ctx), faultsOff: callFaults(ctx).Off}
+			trace: reqctx.TraceHeader(ctx), faultsOff: callFaults(ctx).Off, content: contents[i]}
 		if en.DelaySeconds != 0 || reqctx.Explicit(ctx, "Entries."+aws.ToString(en.Id)+".DelaySeconds") {
 			req.delay = &en.DelaySeconds
 		}

@@ -73,7 +73,11 @@ func FuzzJSONDecode(f *testing.F) {
 			if len(trimmed) > 0 && !json.Valid(trimmed) {
 				t.Fatalf("invalid JSON %q was accepted", body)
 			}
-			checkRoundTrip(t, o, in.Interface())
+			if !needsRawStrings(body) {
+				// Strings that are not UTF-8 reach the backend as sent; a response would
+				// carry them as U+FFFD, so only the others round-trip.
+				checkRoundTrip(t, o, in.Interface())
+			}
 		}
 
 		rec := newRecorder()

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/aws/smithy-go"
@@ -79,6 +80,15 @@ func decodeJSONInput(o *operation, body []byte) (reflect.Value, error) {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return in, sqserr.Serialization("Unexpected content after the end of the JSON object")
 	}
+	if needsRawStrings(body) {
+		// encoding/json rewrote invalid UTF-8 and unpaired surrogate escapes as U+FFFD: decode
+		// the strings again keeping what the client sent, so the engine rejects it as SQS does.
+		raw, err := keepRawStrings(bytes.TrimSpace(body))
+		if err != nil {
+			return in, sqserr.Serialization(jsonSyntaxMessage(err))
+		}
+		v = raw
+	}
 	obj, ok := v.(map[string]any)
 	if v != nil && !ok {
 		return in, sqserr.Serialization(fmt.Sprintf("%s can not be converted to a Structure", jsonKind(v)))
@@ -92,6 +102,160 @@ func decodeJSONInput(o *operation, body []byte) (reflect.Value, error) {
 		}
 	}
 	return in, nil
+}
+
+// needsRawStrings reports whether body may hold a JSON string that encoding/json does not decode
+// as sent: one with bytes that are not UTF-8, or with a \uD800 to \uDFFF escape that is not half
+// of a surrogate pair. False positives (an escaped backslash before "ud800") only cost time.
+func needsRawStrings(body []byte) bool {
+	if !utf8.Valid(body) {
+		return true
+	}
+	for i := 0; ; {
+		j := bytes.Index(body[i:], []byte(`\u`))
+		if j < 0 {
+			return false
+		}
+		i += j + 2
+		r, ok := hex4(body[i:])
+		if !ok || !utf16.IsSurrogate(r) {
+			continue
+		}
+		if r >= 0xDC00 {
+			return true // a low surrogate first
+		}
+		if len(body) < i+10 || body[i+4] != '\\' || body[i+5] != 'u' {
+			return true
+		}
+		if lo, ok := hex4(body[i+6:]); !ok || lo < 0xDC00 || lo > 0xDFFF {
+			return true
+		}
+		i += 10
+	}
+}
+
+// hex4 reads the four hexadecimal digits of a \u escape.
+func hex4(b []byte) (rune, bool) {
+	if len(b) < 4 {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[:4] {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c -= 'a' - 10
+		case c >= 'A' && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
+}
+
+// keepRawStrings decodes a JSON value that encoding/json has already accepted into the same
+// values, except that strings keep bytes that are not UTF-8 as they are and encode an unpaired
+// surrogate escape as the three bytes UTF-8 would give it (ED A0 80 for \ud800), which the
+// engine reports as that character. Object keys are decoded by encoding/json.
+func keepRawStrings(raw []byte) (any, error) {
+	if len(raw) == 0 {
+		return nil, io.ErrUnexpectedEOF
+	}
+	switch raw[0] {
+	case '{':
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &m); err != nil {
+			return nil, err
+		}
+		out := make(map[string]any, len(m))
+		for k, item := range m {
+			v, err := keepRawStrings(item)
+			if err != nil {
+				return nil, err
+			}
+			out[k] = v
+		}
+		return out, nil
+	case '[':
+		var l []json.RawMessage
+		if err := json.Unmarshal(raw, &l); err != nil {
+			return nil, err
+		}
+		out := make([]any, len(l))
+		for i, item := range l {
+			v, err := keepRawStrings(item)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = v
+		}
+		return out, nil
+	case '"':
+		return unquoteRaw(raw), nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	err := dec.Decode(&v)
+	return v, err
+}
+
+// unquoteRaw decodes a JSON string literal that encoding/json has accepted (so its escapes are
+// well formed), keeping what encoding/json would replace with U+FFFD (see keepRawStrings).
+func unquoteRaw(lit []byte) string {
+	s := lit[1 : len(lit)-1]
+	if bytes.IndexByte(s, '\\') < 0 {
+		return string(s)
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c != '\\' || i+1 >= len(s) {
+			b = append(b, c)
+			i++
+			continue
+		}
+		switch e := s[i+1]; e {
+		case 'b':
+			b = append(b, '\b')
+		case 'f':
+			b = append(b, '\f')
+		case 'n':
+			b = append(b, '\n')
+		case 'r':
+			b = append(b, '\r')
+		case 't':
+			b = append(b, '\t')
+		case 'u':
+			r, ok := hex4(s[i+2:])
+			if !ok {
+				b = append(b, c, e)
+				i += 2
+				continue
+			}
+			i += 6
+			if utf16.IsSurrogate(r) && r < 0xDC00 && i+1 < len(s) && s[i] == '\\' && s[i+1] == 'u' {
+				if lo, ok := hex4(s[i+2:]); ok && lo >= 0xDC00 && lo <= 0xDFFF {
+					b = utf8.AppendRune(b, utf16.DecodeRune(r, lo))
+					i += 6
+					continue
+				}
+			}
+			if utf16.IsSurrogate(r) {
+				b = append(b, 0xE0|byte(r>>12), 0x80|byte(r>>6)&0x3F, 0x80|byte(r)&0x3F)
+			} else {
+				b = utf8.AppendRune(b, r)
+			}
+			continue
+		default: // '"', '\\', '/'
+			b = append(b, e)
+		}
+		i += 2
+	}
+	return string(b)
 }
 
 // jsonSyntaxMessage words a JSON parse error.
