@@ -326,3 +326,23 @@ func (q *queue) purge() {
 
 // addHeld counts messages held, for MaxMessages.
 func (e *Engine) addHeld(n int64) { e.held.Add(n) }
+
+// reserveHeld counts one more message held, unless the engine already holds MaxMessages. The check
+// and the count are one atomic step, so concurrent sends to different queues (each under its own
+// queue lock) cannot together pass the limit.
+func (e *Engine) reserveHeld() bool {
+	limit := int64(e.cfg.MaxMessages)
+	if limit <= 0 {
+		e.held.Add(1)
+		return true
+	}
+	for {
+		n := e.held.Load()
+		if n >= limit {
+			return false
+		}
+		if e.held.CompareAndSwap(n, n+1) {
+			return true
+		}
+	}
+}
