@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -103,7 +104,11 @@ func (c sendFailure) broken(queue string) (sendSpec, string) {
 // requireUnchanged asserts that the engine's state is before's, and checks its invariants.
 func (f *fixture) requireUnchanged(before Snapshot) {
 	f.t.Helper()
-	require.Equal(f.t, before, f.snapshot(), "a failed request changed the engine's state")
+	after := f.snapshot()
+	if !reflect.DeepEqual(before, after) {
+		require.Equal(f.t, render(f.t, before), render(f.t, after), "a failed request changed the engine's state")
+		require.Fail(f.t, "a failed request changed the engine's state", "%#v\n%#v", before, after)
+	}
 }
 
 // requireStoredAsNew sends the valid form of the failed send and asserts it is stored as a new

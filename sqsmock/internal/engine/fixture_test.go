@@ -32,7 +32,7 @@ func (stuckTimer) Stop() bool          { return true }
 // fixture is an engine holding a little of everything a request can change: standard and FIFO
 // queues with dead-letter queues, messages ready, delayed and in flight, deduplication ids, a
 // receive attempt, tags, a permission, a recently deleted queue, a purged queue, a running and a
-// cancelled move task. Its fault hook fails every fault point whose message body or batch entry
+// completed move task. Its fault hook fails every fault point whose message body or batch entry
 // id starts with "fault".
 type fixture struct {
 	t        *testing.T
@@ -43,7 +43,8 @@ type fixture struct {
 	receipts map[string]string // in-flight messages by body: their receipt handles
 	ids      map[string]string // messages by body: their ids
 	running  string            // handle of the running move task
-	stopped  string            // handle of the cancelled move task
+	finished string            // handle of the completed move task
+	timers   atomic.Int64      // timers made
 }
 
 // The fixture's queues.
@@ -51,7 +52,7 @@ const (
 	fxStd   = "std"      // standard, MaximumMessageSize 1024, dead-letter queue fxDLQ
 	fxDLQ   = "dlq"      // standard, a running move task
 	fxFifo  = "q.fifo"   // FIFO, explicit deduplication ids, dead-letter queue fxFDLQ
-	fxFDLQ  = "dlq.fifo" // FIFO, a cancelled move task
+	fxFDLQ  = "dlq.fifo" // FIFO, a completed move task
 	fxCBD   = "cbd.fifo" // FIFO, content-based deduplication
 	fxGroup = "grp.fifo" // FIFO, deduplication per message group
 	fxPurge = "purged"   // standard, purged a moment ago
@@ -64,8 +65,11 @@ func newFixture(t *testing.T, room int) *fixture {
 	f := &fixture{t: t, ctx: context.Background(), receipts: map[string]string{}, ids: map[string]string{}}
 	f.clock.Store(fixtureStart.UnixNano())
 	f.e = New(Config{AccountID: "123456789012",
-		Now:      func() time.Time { return time.Unix(0, f.clock.Load()).UTC() },
-		NewTimer: func(time.Duration) Timer { return stuckTimer{} },
+		Now: func() time.Time { return time.Unix(0, f.clock.Load()).UTC() },
+		NewTimer: func(time.Duration) Timer {
+			f.timers.Add(1)
+			return stuckTimer{}
+		},
 		Faults: func(p FaultPoint) FaultAction {
 			if strings.HasPrefix(p.Body, "fault") || strings.HasPrefix(p.EntryID, "fault") {
 				return FaultAction{Err: sqserr.InternalError()}
@@ -99,7 +103,6 @@ func newFixture(t *testing.T, room int) *fixture {
 	f.sendOK(&sqs.SendMessageInput{MessageBody: aws.String("c1"), MessageGroupId: aws.String("g")}, fxCBD)
 	f.sendOK(fifoSend("p1", "g", "d-p1"), fxGroup)
 	f.sendOK(&sqs.SendMessageInput{MessageBody: aws.String("x1")}, fxDLQ)
-	f.sendOK(fifoSend("x2", "g", "d-x2"), fxFDLQ)
 
 	tags := map[string]string{}
 	for i := range 45 {
@@ -114,10 +117,13 @@ func newFixture(t *testing.T, room int) *fixture {
 	require.NoError(t, err)
 	_, err = f.e.DeleteQueue(f.ctx, &sqs.DeleteQueueInput{QueueUrl: aws.String(fxGone)})
 	require.NoError(t, err)
+	// A task on an empty queue completes at once; one with a message to move waits on its timer,
+	// which never fires. Either way its goroutine then changes nothing more.
+	f.finished = f.startTask(fxFDLQ)
+	f.waitFor(func() bool { return f.e.Snapshot().Tasks[0].Status == "COMPLETED" })
+	f.sendOK(fifoSend("x2", "g", "d-x2"), fxFDLQ)
 	f.running = f.startTask(fxDLQ)
-	f.stopped = f.startTask(fxFDLQ)
-	_, err = f.e.CancelMessageMoveTask(f.ctx, &sqs.CancelMessageMoveTaskInput{TaskHandle: aws.String(f.stopped)})
-	require.NoError(t, err)
+	f.waitFor(func() bool { return f.timers.Load() == 1 })
 
 	f.e.cfg.MaxQueues = 20
 	f.e.cfg.MaxMessages = int(f.e.held.Load()) + room
@@ -167,6 +173,18 @@ func (f *fixture) startTask(queue string) string {
 	return aws.ToString(out.TaskHandle)
 }
 
+// waitFor waits, for at most 10 s, until cond holds.
+func (f *fixture) waitFor(cond func() bool) {
+	f.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			f.t.Fatal("the fixture did not settle")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // handle forges a receipt handle of this engine's format for a message of a queue.
 func (f *fixture) handle(queue, body string, nonce uint64) string {
 	raw := queue + "\x00" + f.ids[body] + "\x00" + strconv.FormatUint(nonce, 10)
@@ -189,14 +207,20 @@ func (f *fixture) snapshot() Snapshot {
 
 var uuidPattern = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}`)
 
-// canonical renders a snapshot with its random ids (messages, tasks) replaced by their order of
+// render is a snapshot as indented JSON, for readable differences.
+func render(t *testing.T, s Snapshot) string {
+	t.Helper()
+	b, err := json.MarshalIndent(s, "", " ")
+	require.NoError(t, err)
+	return string(b)
+}
+
+// canonical renders a snapshot (map keys sorted: a fixed order) with its random ids (messages, tasks) replaced by their order of
 // first appearance, so that two engines that went through the same steps compare equal.
 func canonical(t *testing.T, s Snapshot) string {
 	t.Helper()
-	b, err := json.MarshalIndent(s, "", " ") // map keys sorted: a fixed order
-	require.NoError(t, err)
 	seen := map[string]string{}
-	return uuidPattern.ReplaceAllStringFunc(string(b), func(id string) string {
+	return uuidPattern.ReplaceAllStringFunc(render(t, s), func(id string) string {
 		if n, ok := seen[id]; ok {
 			return n
 		}
