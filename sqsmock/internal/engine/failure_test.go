@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"reflect"
 	"strings"
 	"testing"
 
@@ -104,11 +103,7 @@ func (c sendFailure) broken(queue string) (sendSpec, string) {
 // requireUnchanged asserts that the engine's state is before's, and checks its invariants.
 func (f *fixture) requireUnchanged(before Snapshot) {
 	f.t.Helper()
-	after := f.snapshot()
-	if !reflect.DeepEqual(before, after) {
-		require.Equal(f.t, render(f.t, before), render(f.t, after), "a failed request changed the engine's state")
-		require.Fail(f.t, "a failed request changed the engine's state", "%#v\n%#v", before, after)
-	}
+	requireSameState(f.t, before, f.snapshot(), "a failed request changed the engine's state")
 }
 
 // requireStoredAsNew sends the valid form of the failed send and asserts it is stored as a new
@@ -215,7 +210,7 @@ func TestBatchWithFailedEntryEqualsBatchWithout(t *testing.T) {
 				b := newFixture(t, room)
 				_, err = b.e.SendMessageBatch(b.ctx, &sqs.SendMessageBatchInput{QueueUrl: aws.String(queue), Entries: without})
 				require.NoError(t, err)
-				require.Equal(t, canonical(t, b.snapshot()), canonical(t, a.snapshot()))
+				requireSameState(t, canonical(b.snapshot()), canonical(a.snapshot()), "the failed entry left state behind")
 			})
 		}
 	}

@@ -4,7 +4,8 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"regexp"
+	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -205,9 +206,59 @@ func (f *fixture) snapshot() Snapshot {
 	return f.e.Snapshot()
 }
 
-var uuidPattern = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}`)
+// canonical is a snapshot with its random ids (messages, tasks) replaced by their order of first
+// appearance, so that two engines that went through the same steps compare equal.
+func canonical(s Snapshot) Snapshot {
+	seen := map[string]string{}
+	rename := func(id *string) {
+		if *id == "" {
+			return
+		}
+		if n, ok := seen[*id]; ok {
+			*id = n
+			return
+		}
+		seen[*id] = "id-" + strconv.Itoa(len(seen))
+		*id = seen[*id]
+	}
+	for i := range s.Queues {
+		q := &s.Queues[i]
+		for j := range q.Messages {
+			rename(&q.Messages[j].ID)
+		}
+		for j := range q.Dedup {
+			rename(&q.Dedup[j].MessageID)
+		}
+		for _, g := range sortedKeys(q.Groups) {
+			for j := range q.Groups[g] {
+				rename(&q.Groups[g][j])
+			}
+		}
+		for _, a := range sortedKeys(q.Attempts) {
+			for j := range q.Attempts[a].MessageIDs {
+				rename(&q.Attempts[a].MessageIDs[j])
+			}
+		}
+		for j := range q.Duplicates {
+			rename(&q.Duplicates[j].MessageID)
+		}
+	}
+	for i := range s.Tasks {
+		rename(&s.Tasks[i].ID)
+	}
+	return s
+}
 
-// render is a snapshot as indented JSON, for readable differences.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// render is a snapshot as indented JSON (map keys sorted), for readable differences.
 func render(t *testing.T, s Snapshot) string {
 	t.Helper()
 	b, err := json.MarshalIndent(s, "", " ")
@@ -215,18 +266,13 @@ func render(t *testing.T, s Snapshot) string {
 	return string(b)
 }
 
-// canonical renders a snapshot (map keys sorted: a fixed order) with its random ids (messages, tasks) replaced by their order of
-// first appearance, so that two engines that went through the same steps compare equal.
-func canonical(t *testing.T, s Snapshot) string {
+// requireSameState asserts two snapshots are equal, showing the difference as JSON if not.
+func requireSameState(t *testing.T, want, got Snapshot, msg string) {
 	t.Helper()
-	seen := map[string]string{}
-	return uuidPattern.ReplaceAllStringFunc(render(t, s), func(id string) string {
-		if n, ok := seen[id]; ok {
-			return n
-		}
-		seen[id] = "id-" + strconv.Itoa(len(seen))
-		return seen[id]
-	})
+	if !reflect.DeepEqual(want, got) {
+		require.Equal(t, render(t, want), render(t, got), msg)
+		require.Fail(t, msg, "%#v\n%#v", want, got)
+	}
 }
 
 // sendSpec is one message to send, as SendMessage or as a batch entry.
