@@ -105,8 +105,9 @@ func (e *Engine) AddPermission(ctx context.Context, in *sqs.AddPermissionInput) 
 		Principal: map[string]any{"AWS": oneOrMany(principals)}, Action: oneOrMany(actions)}
 	doc.Statement = append(doc.Statement, st)
 	b, _ := json.Marshal(doc)
-	q.attrs.policy = string(b)
-	q.modified = e.now()
+	next := q.attrs
+	next.policy = string(b)
+	q.setAttrs(next, e.now())
 	return &sqs.AddPermissionOutput{}, nil
 }
 
@@ -134,14 +135,14 @@ func (e *Engine) RemovePermission(ctx context.Context, in *sqs.RemovePermissionI
 	if !found {
 		return nil, sqserr.InvalidParameterValueFor(*in.Label, "Label", "can't find label.")
 	}
-	if len(kept) == 0 {
-		q.attrs.policy = ""
-	} else {
+	next := q.attrs
+	next.policy = ""
+	if len(kept) > 0 {
 		doc.Statement = kept
 		b, _ := json.Marshal(doc)
-		q.attrs.policy = string(b)
+		next.policy = string(b)
 	}
-	q.modified = e.now()
+	q.setAttrs(next, e.now())
 	return &sqs.RemovePermissionOutput{}, nil
 }
 

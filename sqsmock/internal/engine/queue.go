@@ -14,11 +14,12 @@ type queue struct {
 	arn  string
 	fifo bool
 
-	mu       sync.Mutex
-	attrs    queueAttrs
-	tags     map[string]string
-	created  time.Time
-	modified time.Time
+	mu           sync.Mutex
+	attrs        queueAttrs
+	attrsVersion uint64 // counts changes to attrs (setAttrs)
+	tags         map[string]string
+	created      time.Time
+	modified     time.Time
 
 	byID     map[string]*message
 	ready    mheap // standard queues: visible messages by arrival
@@ -87,6 +88,13 @@ func newQueue(e *Engine, name string, fifo bool, attrs queueAttrs, now time.Time
 		q.attempts = map[string]*attempt{}
 	}
 	return q
+}
+
+// setAttrs replaces the queue's attributes, as changed at now. Caller holds q.mu.
+func (q *queue) setAttrs(a queueAttrs, now time.Time) {
+	q.attrs = a
+	q.attrsVersion++
+	q.modified = now
 }
 
 // total is the number of messages held. Caller holds q.mu.
