@@ -34,8 +34,8 @@ for target in FuzzJSONDecode FuzzQueryDecode; do
   go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" -fuzzminimizetime 2000x -timeout 10m ./sqsmock/internal/wire/
 done
 # The engine targets run each input (a script of requests) through the whole mock, so an execution
-# costs more: 15000 take about 8 s each here.
-enginefuzztime="${SQSHARNESS_ENGINE_FUZZTIME:-15000x}"
+# costs more: 10000 take about 8 s each here (with the build), keeping all four near a minute.
+enginefuzztime="${SQSHARNESS_ENGINE_FUZZTIME:-10000x}"
 for target in FuzzEngineJSON FuzzEngineQuery; do
   go test -run '^$' -fuzz "^${target}\$" -fuzztime "$enginefuzztime" -fuzzminimizetime 500x -timeout 10m ./sqsmock/
 done

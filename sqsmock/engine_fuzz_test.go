@@ -39,6 +39,7 @@ import (
 //     number for each new FIFO message: a failed batch entry leaves nothing behind;
 //   - each id a send answers that no earlier send answered is stored, with the body, and the MD5
 //     of body, attributes and system attributes, that the send answered;
+//   - a receive returns only messages that were stored, with the MD5s of what it returns;
 //   - the engine's structures agree with each other (Mock.CheckEngine).
 //
 // An input is a script of up to fuzzMaxSteps steps separated by zero bytes. A step's first byte
@@ -96,6 +97,7 @@ type engineFuzz struct {
 	receipts []string        // most recent last
 	task     string          // last move task handle
 	answered map[string]bool // message ids sends have answered
+	known    map[string]bool // message ids seen stored
 	calls    int             // calls recorded so far
 }
 
@@ -105,7 +107,7 @@ func newEngineFuzz(t *testing.T, jsonWire bool) *engineFuzz {
 		sqsmock.WithQueue("dlq", nil), sqsmock.WithQueue("orders", nil), sqsmock.WithDeadLetterQueue("orders", "dlq", 2),
 		sqsmock.WithQueue("dlq.fifo", map[string]string{"FifoQueue": "true"}), sqsmock.WithQueue("orders.fifo", map[string]string{"FifoQueue": "true"}), sqsmock.WithDeadLetterQueue("orders.fifo", "dlq.fifo", 2),
 		sqsmock.WithQueue("cbd.fifo", map[string]string{"FifoQueue": "true", "ContentBasedDeduplication": "true"}))
-	f := &engineFuzz{t: t, m: m, h: m.Handler(), jsonWire: jsonWire, answered: map[string]bool{}}
+	f := &engineFuzz{t: t, m: m, h: m.Handler(), jsonWire: jsonWire, answered: map[string]bool{}, known: map[string]bool{}}
 	c := m.Client()
 	for _, in := range []*sqs.SendMessageInput{
 		{QueueUrl: aws.String(m.QueueURL("orders")), MessageBody: aws.String("first")},
@@ -295,9 +297,36 @@ func (f *engineFuzz) checkCall(c sqsmock.Call, before, after anySnapshot) {
 		}
 	case *sqs.StartMessageMoveTaskOutput:
 		f.task = aws.ToString(out.TaskHandle)
+	case *sqs.ReceiveMessageOutput:
+		f.checkReceived(out.Messages, before, after)
 	}
 	if c.Operation == "SendMessage" || c.Operation == "SendMessageBatch" {
 		f.checkSends(msgs, before, after)
+	}
+}
+
+// checkReceived asserts that a receive returned stored messages (or fault-injected duplicates of
+// messages that were stored), with the MD5s of what it returned.
+func (f *engineFuzz) checkReceived(msgs []types.Message, before, after anySnapshot) {
+	t := f.t
+	for _, s := range []anySnapshot{before, after} {
+		for _, q := range s.Queues {
+			for _, m := range q.Messages {
+				f.known[m.ID] = true
+			}
+		}
+	}
+	for _, m := range msgs {
+		id := aws.ToString(m.MessageId)
+		if !f.known[id] {
+			t.Fatalf("received message %s, which was never stored", id)
+		}
+		if want := md5Of(aws.ToString(m.Body)); aws.ToString(m.MD5OfBody) != want {
+			t.Fatalf("received MD5OfBody %s, want %s", aws.ToString(m.MD5OfBody), want)
+		}
+		if want := md5OfAttrs(m.MessageAttributes); aws.ToString(m.MD5OfMessageAttributes) != want {
+			t.Fatalf("received MD5OfMessageAttributes %s, want %s", aws.ToString(m.MD5OfMessageAttributes), want)
+		}
 	}
 }
 
