@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The one test command. It installs and starts the third-party SQS peers (moto, LocalStack,
 # ElasticMQ) on 127.0.0.1, idempotently, then vets the code, runs short fuzz runs of the two wire
-# decoders, and runs every Go test with the race detector: the engine, the HTTP server through
-# the real aws-sdk-go-v2 client, boto3, the AWS CLI and the JavaScript SDK against the server,
-# fault injection, and the conformance suite on every backend that is up.
+# decoders and of the engine behind them, and runs every Go test with the race detector: the
+# engine, the HTTP server through the real aws-sdk-go-v2 client, boto3, the AWS CLI and the
+# JavaScript SDK against the server, fault injection, and the conformance suite on every backend
+# that is up.
 #
 # Under CI=true a peer that is missing is a failure; run by hand, tests that need one skip and
 # say how to get it.
@@ -31,6 +32,12 @@ go vet ./...
 fuzztime="${SQSHARNESS_FUZZTIME:-150000x}"
 for target in FuzzJSONDecode FuzzQueryDecode; do
   go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" -fuzzminimizetime 2000x -timeout 10m ./sqsmock/internal/wire/
+done
+# The engine targets run each input (a script of requests) through the whole mock, so an execution
+# costs more: 10000 take about 8 s each here (with the build), keeping all four near a minute.
+enginefuzztime="${SQSHARNESS_ENGINE_FUZZTIME:-10000x}"
+for target in FuzzEngineJSON FuzzEngineQuery; do
+  go test -run '^$' -fuzz "^${target}\$" -fuzztime "$enginefuzztime" -fuzzminimizetime 500x -timeout 10m ./sqsmock/
 done
 # The engine's behaviour tests again, through the real aws-sdk-go-v2 client against the HTTP server.
 SQSMOCK_TEST_TRANSPORT=http go test -race -count=1 ./sqsmock/

@@ -1,6 +1,10 @@
 package sqsmock
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/sqsharness/sqsharness/sqsmock/internal/engine"
+)
 
 // Connections reports how many accepted connections have not sent a request yet (for tests).
 func (s *Server) Connections() int {
@@ -27,3 +31,10 @@ func (s *Server) ActiveConnections() int {
 	}
 	return n
 }
+
+// EngineSnapshot is the engine's whole state (for tests that check a failed request changed
+// nothing).
+func (m *Mock) EngineSnapshot() engine.Snapshot { return m.engine.Snapshot() }
+
+// CheckEngine reports the first inconsistency among the engine's structures (for tests).
+func (m *Mock) CheckEngine() error { return m.engine.CheckInvariants() }

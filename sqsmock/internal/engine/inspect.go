@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"sort"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
@@ -47,11 +46,7 @@ func (e *Engine) Inspect(nameOrURL string, withMessages bool) (QueueView, []Mess
 	if !withMessages {
 		return v, nil, true
 	}
-	msgs := make([]*message, 0, len(q.byID))
-	for _, m := range q.byID {
-		msgs = append(msgs, m)
-	}
-	sort.Slice(msgs, func(i, j int) bool { return msgs[i].seq < msgs[j].seq })
+	msgs := q.byArrival()
 	out := make([]MessageView, len(msgs))
 	for i, m := range msgs {
 		mv := MessageView{ID: m.id, Body: m.body, State: stateNames[m.state], ReceiveCount: m.receiveCount,

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
@@ -78,16 +79,17 @@ func (q *queue) readPolicy() policyDoc {
 
 // writePolicy stores doc as the queue's Policy, or removes the Policy when no statement is left.
 // Caller holds q.mu.
-func (q *queue) writePolicy(doc policyDoc) {
-	if len(doc.Statement) == 0 {
-		q.attrs.policy = ""
-		return
+func (q *queue) writePolicy(doc policyDoc, now time.Time) {
+	next := q.attrs
+	next.policy = ""
+	if len(doc.Statement) > 0 {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(doc)
+		next.policy = strings.TrimSuffix(b.String(), "\n")
 	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(doc)
-	q.attrs.policy = strings.TrimSuffix(b.String(), "\n")
+	q.setAttrs(next, now)
 }
 
 // AddPermission adds a statement labelled Label to the queue's policy.
@@ -139,8 +141,7 @@ func (e *Engine) AddPermission(ctx context.Context, in *sqs.AddPermissionInput) 
 		Principal: map[string]any{"AWS": oneOrMany(principals)}, Action: oneOrMany(actions)}
 	raw, _ := json.Marshal(st)
 	doc.Statement = append(doc.Statement, raw)
-	q.writePolicy(doc)
-	q.modified = e.now()
+	q.writePolicy(doc, e.now())
 	return &sqs.AddPermissionOutput{}, nil
 }
 
@@ -169,8 +170,7 @@ func (e *Engine) RemovePermission(ctx context.Context, in *sqs.RemovePermissionI
 		return nil, sqserr.InvalidParameterValueFor(*in.Label, "Label", "can't find label.")
 	}
 	doc.Statement = kept
-	q.writePolicy(doc)
-	q.modified = e.now()
+	q.writePolicy(doc, e.now())
 	return &sqs.RemovePermissionOutput{}, nil
 }
 

@@ -14,11 +14,12 @@ type queue struct {
 	arn  string
 	fifo bool
 
-	mu       sync.Mutex
-	attrs    queueAttrs
-	tags     map[string]string
-	created  time.Time
-	modified time.Time
+	mu           sync.Mutex
+	attrs        queueAttrs
+	attrsVersion uint64 // counts changes to attrs (setAttrs)
+	tags         map[string]string
+	created      time.Time
+	modified     time.Time
 
 	byID     map[string]*message
 	ready    mheap // standard queues: visible messages by arrival
@@ -154,6 +155,13 @@ func newQueue(e *Engine, name string, fifo bool, attrs queueAttrs, now time.Time
 		q.dedupScope = attrs.dedupScope
 	}
 	return q
+}
+
+// setAttrs replaces the queue's attributes, as changed at now. Caller holds q.mu.
+func (q *queue) setAttrs(a queueAttrs, now time.Time) {
+	q.attrs = a
+	q.attrsVersion++
+	q.modified = now
 }
 
 // total is the number of messages held. Caller holds q.mu.
@@ -396,3 +404,23 @@ func (q *queue) purge() {
 
 // addHeld counts messages held, for MaxMessages.
 func (e *Engine) addHeld(n int64) { e.held.Add(n) }
+
+// reserveHeld counts one more message held, unless the engine already holds MaxMessages. The check
+// and the count are one atomic step, so concurrent sends to different queues (each under its own
+// queue lock) cannot together pass the limit.
+func (e *Engine) reserveHeld() bool {
+	limit := int64(e.cfg.MaxMessages)
+	if limit <= 0 {
+		e.held.Add(1)
+		return true
+	}
+	for {
+		n := e.held.Load()
+		if n >= limit {
+			return false
+		}
+		if e.held.CompareAndSwap(n, n+1) {
+			return true
+		}
+	}
+}

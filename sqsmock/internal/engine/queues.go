@@ -219,27 +219,35 @@ func (e *Engine) SetQueueAttributes(ctx context.Context, in *sqs.SetQueueAttribu
 	if in.Attributes == nil {
 		return nil, sqserr.MissingParameter("Attributes")
 	}
-	q.mu.Lock()
-	cur := q.attrs
-	q.mu.Unlock()
-	next, err := e.applyAttrs(cur, in.Attributes, q.fifo, false, q.arn)
-	if err != nil {
-		return nil, err
+	// The new attributes are worked out without the queue's lock (a redrive policy may name the
+	// queue itself, whose lock resolving it takes) and applied only if no other change came in
+	// between; otherwise they are worked out again, so no concurrent change is lost.
+	for {
+		q.mu.Lock()
+		cur, version := q.attrs, q.attrsVersion
+		q.mu.Unlock()
+		next, err := e.applyAttrs(cur, in.Attributes, q.fifo, false, q.arn)
+		if err != nil {
+			return nil, err
+		}
+		q.mu.Lock()
+		if q.attrsVersion != version {
+			q.mu.Unlock()
+			continue
+		}
+		now := e.now()
+		q.advance(now)
+		redelay := q.fifo && q.attrs.delay != next.delay
+		if q.fifo && next.dedupScope != q.attrs.dedupScope {
+			q.scheduleScope(next.dedupScope, now)
+		}
+		q.setAttrs(next, now)
+		if redelay {
+			q.redelay(now)
+		}
+		q.mu.Unlock()
+		return &sqs.SetQueueAttributesOutput{}, nil
 	}
-	q.mu.Lock()
-	now := e.now()
-	q.advance(now)
-	redelay := q.fifo && q.attrs.delay != next.delay
-	if q.fifo && next.dedupScope != q.attrs.dedupScope {
-		q.scheduleScope(next.dedupScope, now)
-	}
-	q.attrs = next
-	q.modified = now
-	if redelay {
-		q.redelay(now)
-	}
-	q.mu.Unlock()
-	return &sqs.SetQueueAttributesOutput{}, nil
 }
 
 // PurgeQueue deletes every message; a second purge within 60 seconds fails.

@@ -399,15 +399,25 @@ func (q *queue) prepare(r sendRequest, now time.Time) (*message, error) {
 	return m, nil
 }
 
-// store adds a prepared message, applying FIFO deduplication. Caller holds q.mu.
+// store adds a prepared message, applying FIFO deduplication. Everything that can refuse the
+// message (the mock's message limit) is checked and reserved before anything changes, so a refused
+// send leaves no deduplication id, sequence number or count behind: a retry once there is room is
+// stored as a new message. Caller holds q.mu.
 func (q *queue) store(m *message, now time.Time) (sendResult, error) {
 	res := sendResult{md5Body: m.md5Body, md5Attrs: m.md5Attrs, md5Sys: m.md5SysAttrs}
+	var key, grp dedupKey
 	if q.fifo {
-		key, grp := q.dedupKeyOf(m.dedupID, m.groupID)
+		key, grp = q.dedupKeyOf(m.dedupID, m.groupID)
 		if d, ok := q.dedup[key]; ok && now.UnixNano() < d.expires {
 			res.id, res.seqNumber = formatUUID(d.messageID), formatSequence(d.seq)
 			return res, nil
 		}
+	}
+	if !q.e.reserveHeld() {
+		return res, sqserr.OverLimit("The mock holds its limit of %d messages.", q.e.cfg.MaxMessages)
+	}
+	// Committed: nothing below fails.
+	if q.fifo {
 		var raw [16]byte
 		m.id, raw = newUUIDBytes()
 		seq := q.e.sequence.Add(1)
@@ -418,10 +428,6 @@ func (q *queue) store(m *message, now time.Time) (sendResult, error) {
 	} else {
 		m.id = newUUID()
 	}
-	if max := q.e.cfg.MaxMessages; max > 0 && q.e.held.Load() >= int64(max) {
-		return res, sqserr.OverLimit("The mock holds its limit of %d messages.", max)
-	}
-	q.e.addHeld(1)
 	q.add(m, now)
 	res.id, res.seqNumber = m.id, m.seqNumber
 	return res, nil
