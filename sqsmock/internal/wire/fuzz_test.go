@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,7 +29,9 @@ func jsonBodyOf(in any) []byte {
 	return append([]byte(nil), s.Bytes()...)
 }
 
-// checkRoundTrip: an input the decoder produced survives encoding and decoding unchanged.
+// checkRoundTrip: an input the decoder produced survives encoding and decoding unchanged, up
+// to what the encoder does not write: SQS's JSON never carries an empty list or map, so an empty
+// one (`"Entries": []`) encodes as an absent one and decodes as nil.
 func checkRoundTrip(t *testing.T, o *operation, in any) {
 	t.Helper()
 	body := jsonBodyOf(in)
@@ -36,7 +39,10 @@ func checkRoundTrip(t *testing.T, o *operation, in any) {
 	if err != nil {
 		t.Fatalf("%s: re-decoding %s: %v", o.name, body, err)
 	}
-	require.Equal(t, in, again.Interface(), "%s: round trip of %s", o.name, body)
+	if reflect.DeepEqual(in, again.Interface()) {
+		return
+	}
+	require.Equal(t, string(body), string(jsonBodyOf(again.Interface())), "%s: round trip of %s", o.name, body)
 }
 
 // checkRejection: a decode error is an SQS client error, never a server error.
