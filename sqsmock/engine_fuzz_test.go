@@ -453,10 +453,17 @@ func wireSeeds(f *testing.F, target string) [][]string {
 		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n")[1:] {
 			open, close := strings.IndexByte(line, '('), strings.LastIndexByte(line, ')')
 			v := line[open+1 : close]
-			if strings.HasPrefix(v, `"`) {
+			switch {
+			case strings.HasPrefix(v, `"`):
 				if v, err = strconv.Unquote(v); err != nil {
 					f.Fatalf("%s: %v", name, err)
 				}
+			case strings.HasPrefix(v, "'"): // a byte the fuzzer wrote as a character: byte('\x03')
+				r, _, _, err := strconv.UnquoteChar(strings.Trim(v, "'"), '\'')
+				if err != nil {
+					f.Fatalf("%s: %v", name, err)
+				}
+				v = strconv.Itoa(int(r))
 			}
 			values = append(values, v)
 		}
