@@ -49,7 +49,7 @@ type Mock struct {
 	// queueCount and held count queues and messages in every namespace, for WithLimits.
 	queueCount, held atomic.Int64
 
-	plan   atomic.Pointer[faults.Plan]
+	plan atomic.Pointer[faults.Plan]
 	// bubbled: the mock was made inside a testing/synctest bubble.
 	bubbled bool
 
