@@ -29,9 +29,10 @@ import (
 // real clock (so the bubble's fake time inside testing/synctest), none with a ManualClock, which
 // moves only when the test moves it.
 //
-// Other sqs.Options (endpoint, HTTP client, APIOptions middleware such as faults.WithPlan) have
-// nothing to act on in process and are ignored; Mock.SDKClient gives a real *sqs.Client on the
-// mock, without a socket, for code that needs them.
+// Region and Credentials choose the client's region and account (see Mock.Client). Other
+// sqs.Options (endpoint, HTTP client, APIOptions middleware such as faults.WithPlan) have nothing
+// to act on in process and are ignored; Mock.SDKClient gives a real *sqs.Client on the mock,
+// without a socket, for code that needs them.
 type Client struct {
 	m *Mock
 	// server is set for the client behind the HTTP front door: requests there were validated by
