@@ -128,6 +128,11 @@ func WithHTTPMiddleware(mw func(http.Handler) http.Handler) HandlerOption {
 // GET, PUT and DELETE /_sqsmock/faults (read the fault plan with its injections, replace it with
 // a JSON or YAML plan, remove it). Transport faults drop the connection.
 //
+// Each request is served in its caller's region and account: the region its SigV4 credential
+// scope names and the account of a 12-digit access key id, else the mock's own (see the README's
+// "Many regions and accounts"); GET /_sqsmock/queues lists every region and account, or those its
+// query parameters region and account name.
+//
 // The admin endpoints refuse (HTTP 403, JSON error) requests a web page could make: a Host header
 // that is not this server (DNS rebinding: localhost, loopback addresses, Start's listening
 // address, WithPublicURL's host and WithAdminHosts are allowed, on any port) and cross-origin
