@@ -72,9 +72,6 @@ func (c *Client) callerWith(optFns []func(*sqs.Options)) caller {
 	for _, fn := range optFns {
 		fn(&o)
 	}
-	if o.Region == c.options.Region && o.Credentials == c.options.Credentials {
-		return c.who
-	}
 	return c.m.clientCaller(o)
 }
 
