@@ -23,9 +23,10 @@ var (
 	namesDoc = guideDoc("sqs-queue-message-identifiers.html")
 	arnDoc   = guideDoc("sqs-overview-of-managing-access.html")
 	crossDoc = guideDoc("troubleshooting-access-denied.html")
-	// "A dead letter queue must ... be created using the same AWS account and AWS Region as the
-	// source queue" (the SDK developer guides; the SQS guide now calls it a best practice).
-	sameDLQDoc = "https://docs.aws.amazon.com/sdk-for-cpp/v1/developer-guide/examples-sqs-dead-letter-queues.html"
+	// The SQS guide calls one account and Region a best practice; the SDK developer guides (for
+	// C++, Java 1.x) state the rule: "A dead letter queue must ... be created using the same AWS
+	// account and AWS Region as the source queue".
+	sameDLQDoc = dlqDoc
 )
 
 const (
