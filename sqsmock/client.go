@@ -147,12 +147,18 @@ func serve[I, O any](ctx context.Context, c *Client, op string, in *I, call func
 // call-level decision, and records it.
 func apply[I, O any](ctx context.Context, c *Client, who caller, op string, in *I, call func(*engine.Engine, context.Context, *I) (*O, error)) (*O, outcome, error) {
 	m := c.m
-	eng, denied := m.route(ctx, who, op, in)
-	o := m.decide(ctx, eng, op, in)
+	eng, denied := m.route(who, op, in)
+	seen := eng // what the fault plan's message predicates may look into
+	if denied {
+		seen = nil
+	}
+	o := m.decide(ctx, seen, op, in)
 	var out *O
 	err := o.err
 	if err == nil && (o.transport == "" || o.applied) {
-		if err = denied; err == nil {
+		if denied {
+			err = accessDenied(c.deniedBase(o.ctx, eng), eng)
+		} else {
 			out, err = call(eng, c.baseFor(o.ctx, eng), in)
 		}
 	}
@@ -172,6 +178,15 @@ func (c *Client) baseFor(ctx context.Context, e *engine.Engine) context.Context 
 		base, _ := reqctx.BaseURL(ctx)
 		return reqctx.WithBaseURL(ctx, regionalBase(base, c.hosts, e.Region()))
 	case c.engineURLs && e != c.m.engine:
+		return reqctx.WithBaseURL(ctx, e.BaseURL())
+	}
+	return ctx
+}
+
+// deniedBase is the context AccessDenied names the request's URL from: the request's own base,
+// or behind SDKClient, where URLs are the in-process client's, that of the caller's region.
+func (c *Client) deniedBase(ctx context.Context, e *engine.Engine) context.Context {
+	if c.engineURLs && e != c.m.engine {
 		return reqctx.WithBaseURL(ctx, e.BaseURL())
 	}
 	return ctx

@@ -173,14 +173,14 @@ func targetOf(in any) (how addressing, addr, owner string) {
 	return byNone, "", ""
 }
 
-// route picks the engine an operation acts on, and refuses a request for another account's queue
-// that the queue's policy does not let the caller make (AccessDenied, HTTP 403, as SQS).
-func (m *Mock) route(ctx context.Context, who caller, op string, in any) (*engine.Engine, error) {
+// route picks the engine an operation acts on, and reports whether SQS would refuse the request:
+// one for another account's queue that the queue's policy does not let the caller make.
+func (m *Mock) route(who caller, op string, in any) (e *engine.Engine, denied bool) {
 	how, addr, owner := targetOf(in)
 	ns := who.namespace
 	switch how {
 	case byNone:
-		return m.engineFor(ns, op == "CreateQueue"), nil
+		return m.engineFor(ns, op == "CreateQueue"), false
 	case byName:
 		if owner != "" {
 			ns.account = owner
@@ -197,13 +197,12 @@ func (m *Mock) route(ctx context.Context, who caller, op string, in any) (*engin
 			ns.region = region
 		}
 	}
-	e := m.engineFor(ns, false)
+	e = m.engineFor(ns, false)
 	if ns.account != who.account {
-		if exists, granted := e.Grants(addr, grantable[op], who.account); exists && !granted {
-			return nil, accessDenied(ctx, e)
-		}
+		exists, granted := e.Grants(addr, grantable[op], who.account)
+		return e, exists && !granted
 	}
-	return e, nil
+	return e, false
 }
 
 // grantable maps an operation to the action a queue policy grants another account for it. The

@@ -253,6 +253,18 @@ func TestCrossAccountOverHTTP(t *testing.T) {
 	assert.Len(t, srv.Mock().Messages("shared"), 2)
 }
 
+// Behind SDKClient, whose URLs are the in-process client's, AccessDenied names the caller's
+// Region's endpoint.
+func TestCrossAccountSDKClient(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	m := sqsmock.New()
+	q, err := m.Client(as("eu-west-1", "")).CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("q")})
+	require.NoError(t, err)
+	_, err = m.SDKClient(as("eu-west-1", "111111111111")).SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: q.QueueUrl, MessageBody: aws.String("x")})
+	requireStatusError(t, err, "AccessDenied", 403, "Access to the resource https://sqs.eu-west-1.amazonaws.com/ is denied.")
+}
+
 func TestDeadLetterQueueMustShareRegionAndAccount(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
