@@ -17,10 +17,10 @@ var areaNames = map[string]string{
 	"VIS": "Visibility timeout", "DELAY": "Delay", "POLL": "Long polling", "FIFO": "FIFO queues",
 	"DLQ": "Dead-letter queues", "MOVE": "Message move tasks", "BATCH": "Batches", "TAG": "Tags",
 	"PERM": "Permissions", "PURGE": "Purge", "RET": "Retention", "ERR": "Errors", "CONS": "Consumers",
-	"WIRE": "Wire format",
+	"WIRE": "Wire format", "NS": "Regions and accounts",
 }
 
-var areaOrder = []string{"Q", "ATTR", "SEND", "RECV", "VIS", "DELAY", "POLL", "FIFO", "DLQ", "MOVE", "BATCH", "TAG", "PERM", "PURGE", "RET", "ERR", "CONS", "WIRE"}
+var areaOrder = []string{"Q", "ATTR", "SEND", "RECV", "VIS", "DELAY", "POLL", "FIFO", "DLQ", "MOVE", "BATCH", "TAG", "PERM", "PURGE", "NS", "RET", "ERR", "CONS", "WIRE"}
 
 // ReadReports reads every <backend>.json in dir, in BackendOrder.
 func ReadReports(dir string) ([]*Report, error) {

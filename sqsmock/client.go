@@ -17,6 +17,7 @@ import (
 
 	"github.com/sqsharness/sqsharness/internal/sqserr"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/engine"
+	"github.com/sqsharness/sqsharness/sqsmock/internal/reqctx"
 )
 
 // Client is the in-process client of a Mock. It has exactly the method set of *sqs.Client and
@@ -28,9 +29,10 @@ import (
 // real clock (so the bubble's fake time inside testing/synctest), none with a ManualClock, which
 // moves only when the test moves it.
 //
-// Other sqs.Options (endpoint, HTTP client, APIOptions middleware such as faults.WithPlan) have
-// nothing to act on in process and are ignored; Mock.SDKClient gives a real *sqs.Client on the
-// mock, without a socket, for code that needs them.
+// Region and Credentials choose the client's region and account (see Mock.Client). Other
+// sqs.Options (endpoint, HTTP client, APIOptions middleware such as faults.WithPlan) have nothing
+// to act on in process and are ignored; Mock.SDKClient gives a real *sqs.Client on the mock,
+// without a socket, for code that needs them.
 type Client struct {
 	m *Mock
 	// server is set for the client behind the HTTP front door: requests there were validated by
@@ -45,6 +47,14 @@ type Client struct {
 	// looped: a call ran the retry loop once, so its retry quota may be short of full and every
 	// later call runs the loop too (a success refunds the quota).
 	looped atomic.Bool
+	// who is the in-process client's caller: its options' region and account.
+	who caller
+	// hosts, behind the HTTP front door, is WithRegionHosts' domain: queue URLs name their region
+	// in their host.
+	hosts string
+	// engineURLs, behind SDKClient's in-memory transport, gives each namespace's queues the URLs
+	// the in-process client gives them.
+	engineURLs bool
 }
 
 var _ API = (*Client)(nil)
@@ -52,7 +62,17 @@ var _ API = (*Client)(nil)
 // newClient returns an in-process client with options resolved as sqs.New resolves them.
 func newClient(m *Mock, optFns []func(*sqs.Options)) *Client {
 	o := sqs.New(sqs.Options{Region: m.cfg.region}, optFns...).Options()
-	return &Client{m: m, options: o, attempt: m.newAttempt(o.Retryer), custom: len(optFns) > 0}
+	return &Client{m: m, options: o, attempt: m.newAttempt(o.Retryer), custom: len(optFns) > 0, who: m.clientCaller(o)}
+}
+
+// callerWith is the caller of one call given per-call options: they may change the region or the
+// credentials, as they would for *sqs.Client.
+func (c *Client) callerWith(optFns []func(*sqs.Options)) caller {
+	o := c.options.Copy()
+	for _, fn := range optFns {
+		fn(&o)
+	}
+	return c.m.clientCaller(o)
 }
 
 var requestIDs atomic.Uint64
@@ -66,7 +86,7 @@ func invoke[I, O any](ctx context.Context, c *Client, op string, in *I, optFns [
 		in = new(I)
 	}
 	if c.server {
-		return serve(ctx, m, op, in, call)
+		return serve(ctx, c, op, in, call)
 	}
 	if err := validateInput(op, in); err != nil {
 		m.record(op, in, nil, err)
@@ -80,10 +100,14 @@ func invoke[I, O any](ctx context.Context, c *Client, op string, in *I, optFns [
 		out *O
 		err error
 	)
+	who := c.who
+	if len(optFns) > 0 {
+		who = c.callerWith(optFns)
+	}
 	if attempt := c.attemptFor(optFns); attempt == nil {
-		out, err = attemptOnce(ctx, m, op, in, call)
+		out, err = attemptOnce(ctx, c, who, op, in, call)
 	} else {
-		out, err = retried(ctx, attempt, m, op, in, call)
+		out, err = retried(ctx, attempt, c, who, op, in, call)
 	}
 	if err != nil {
 		return nil, &smithy.OperationError{ServiceID: sqs.ServiceID, OperationName: op, Err: err}
@@ -93,8 +117,8 @@ func invoke[I, O any](ctx context.Context, c *Client, op string, in *I, optFns [
 
 // attemptOnce is one attempt: the request meets the fault plan and the engine, and fails as the
 // SDK reports a failed attempt (a transport error, or the API error in its HTTP response).
-func attemptOnce[I, O any](ctx context.Context, m *Mock, op string, in *I, call func(*engine.Engine, context.Context, *I) (*O, error)) (*O, error) {
-	out, o, err := apply(ctx, m, op, in, call)
+func attemptOnce[I, O any](ctx context.Context, c *Client, who caller, op string, in *I, call func(*engine.Engine, context.Context, *I) (*O, error)) (*O, error) {
+	out, o, err := apply(ctx, c, who, op, in, call)
 	if o.transport != "" {
 		return nil, &smithyhttp.RequestSendError{Err: transportError(o.transport, queueURLOf(in))}
 	}
@@ -106,8 +130,12 @@ func attemptOnce[I, O any](ctx context.Context, m *Mock, op string, in *I, call 
 
 // serve runs an operation for the HTTP front door: engine errors come back unwrapped, as
 // *sqserr.Error, for the wire codec to encode; a transport fault drops the connection.
-func serve[I, O any](ctx context.Context, m *Mock, op string, in *I, call func(*engine.Engine, context.Context, *I) (*O, error)) (*O, error) {
-	out, o, err := apply(ctx, m, op, in, call)
+func serve[I, O any](ctx context.Context, c *Client, op string, in *I, call func(*engine.Engine, context.Context, *I) (*O, error)) (*O, error) {
+	who := caller{namespace: c.m.home}
+	if info := requestInfoFrom(ctx); info != nil {
+		who = info.who
+	}
+	out, o, err := apply(ctx, c, who, op, in, call)
 	if o.transport != "" {
 		noteTransportFault(ctx, o.transport)
 		panic(http.ErrAbortHandler) // net/http closes the connection without a response
@@ -115,19 +143,53 @@ func serve[I, O any](ctx context.Context, m *Mock, op string, in *I, call func(*
 	return out, err
 }
 
-// apply runs the operation under the fault plan's call-level decision and records it.
-func apply[I, O any](ctx context.Context, m *Mock, op string, in *I, call func(*engine.Engine, context.Context, *I) (*O, error)) (*O, outcome, error) {
-	o := m.decide(ctx, op, in)
+// apply routes the operation to its namespace's engine and runs it there under the fault plan's
+// call-level decision, and records it.
+func apply[I, O any](ctx context.Context, c *Client, who caller, op string, in *I, call func(*engine.Engine, context.Context, *I) (*O, error)) (*O, outcome, error) {
+	m := c.m
+	eng, denied := m.route(who, op, in)
+	seen := eng // what the fault plan's message predicates may look into
+	if denied {
+		seen = nil
+	}
+	o := m.decide(ctx, seen, op, in)
 	var out *O
 	err := o.err
 	if err == nil && (o.transport == "" || o.applied) {
-		out, err = call(m.engine, o.ctx, in)
+		if denied {
+			err = accessDenied(c.deniedBase(o.ctx, eng), eng)
+		} else {
+			out, err = call(eng, c.baseFor(o.ctx, eng), in)
+		}
 	}
 	if o.transport != "" {
 		out, err = nil, fmt.Errorf("injected transport fault %s", o.transport)
 	}
 	m.record(op, in, out, err)
 	return out, o, err
+}
+
+// baseFor is the context an operation runs in on engine e: behind the HTTP front door, with the
+// base of the namespace's queue URLs when they name their region in their host (WithRegionHosts)
+// or are the in-process client's (SDKClient).
+func (c *Client) baseFor(ctx context.Context, e *engine.Engine) context.Context {
+	switch {
+	case c.hosts != "":
+		base, _ := reqctx.BaseURL(ctx)
+		return reqctx.WithBaseURL(ctx, regionalBase(base, c.hosts, e.Region()))
+	case c.engineURLs && e != c.m.engine:
+		return reqctx.WithBaseURL(ctx, e.BaseURL())
+	}
+	return ctx
+}
+
+// deniedBase is the context AccessDenied names the request's URL from: the request's own base,
+// or behind SDKClient, where URLs are the in-process client's, that of the caller's region.
+func (c *Client) deniedBase(ctx context.Context, e *engine.Engine) context.Context {
+	if c.engineURLs && e != c.m.engine {
+		return reqctx.WithBaseURL(ctx, e.BaseURL())
+	}
+	return ctx
 }
 
 func queueURLOf(in any) string {

@@ -65,7 +65,7 @@ type outcome struct {
 
 // decide applies a plan's call-level decision: latency first, then a transport fault, an error,
 // or receive-level effects passed to the engine through the context.
-func (m *Mock) decide(ctx context.Context, op string, in any) outcome {
+func (m *Mock) decide(ctx context.Context, e *engine.Engine, op string, in any) outcome {
 	plan := m.plan.Load()
 	if plan == nil {
 		return outcome{ctx: ctx}
@@ -79,9 +79,9 @@ func (m *Mock) decide(ctx context.Context, op string, in any) outcome {
 	case *sqs.SendMessageInput:
 		call.Message = &faults.Message{Body: aws.ToString(v.MessageBody), Attributes: msgattr.Strings(v.MessageAttributes)}
 	case *sqs.DeleteMessageInput:
-		call.Message = m.receiptMessage(url, v.ReceiptHandle)
+		call.Message = receiptMessage(e, url, v.ReceiptHandle)
 	case *sqs.ChangeMessageVisibilityInput:
-		call.Message = m.receiptMessage(url, v.ReceiptHandle)
+		call.Message = receiptMessage(e, url, v.ReceiptHandle)
 	}
 	d := plan.Decide(call)
 	if d.Latency > 0 {
@@ -101,12 +101,13 @@ func (m *Mock) decide(ctx context.Context, op string, in any) outcome {
 }
 
 // receiptMessage is the message a receipt handle names, for rules with a message predicate on
-// DeleteMessage and ChangeMessageVisibility (nil if there is none).
-func (m *Mock) receiptMessage(queueURL string, handle *string) *faults.Message {
-	if handle == nil {
+// DeleteMessage and ChangeMessageVisibility (nil if there is none), in the engine the call was
+// routed to (nil when it was refused).
+func receiptMessage(e *engine.Engine, queueURL string, handle *string) *faults.Message {
+	if handle == nil || e == nil {
 		return nil
 	}
-	p, ok := m.engine.ReceiptMessage(queueURL, *handle)
+	p, ok := e.ReceiptMessage(queueURL, *handle)
 	if !ok {
 		return nil
 	}

@@ -1,6 +1,7 @@
 package sqsmock
 
 import (
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
@@ -21,7 +22,9 @@ const (
 // QueueInfo describes a queue for assertions.
 type QueueInfo struct {
 	Name, URL, ARN string
-	FIFO           bool
+	// Account and Region are the namespace the queue lives in.
+	Account, Region string
+	FIFO            bool
 	// Ready, InFlight and Delayed count messages by state (the ApproximateNumberOf* attributes, exact).
 	Ready, InFlight, Delayed int
 	Attributes               map[string]string
@@ -46,33 +49,66 @@ type MessageInfo struct {
 	TraceHeader         string
 }
 
-// Queues describes every queue, in name order. It does not change any state.
+// Queues describes every queue: those of the mock's own region and account in name order, then
+// those of other namespaces by account, region and name. It does not change any state.
 func (m *Mock) Queues() []QueueInfo {
-	names := m.engine.QueueNames()
-	out := make([]QueueInfo, 0, len(names))
-	for _, n := range names {
-		if q, ok := m.Queue(n); ok {
-			out = append(out, q)
+	var out []QueueInfo
+	for _, e := range m.allEngines() {
+		for _, n := range e.QueueNames() {
+			if v, _, ok := e.Inspect(n, false); ok {
+				out = append(out, m.queueInfo(e, v))
+			}
 		}
+	}
+	if out == nil {
+		out = []QueueInfo{}
 	}
 	return out
 }
 
-// Queue describes one queue, by name, URL or ARN.
+// Queue describes one queue: by name in the mock's own region and account, or by URL or ARN in
+// any. A URL that names no region (http://127.0.0.1:9324/ACCOUNT/NAME) finds the queue in the
+// mock's region, else in the first other region of that account that has it.
 func (m *Mock) Queue(nameOrURL string) (QueueInfo, bool) {
-	v, _, ok := m.engine.Inspect(nameOrURL, false)
+	e, v, _, ok := m.inspect(nameOrURL, false)
 	if !ok {
 		return QueueInfo{}, false
 	}
-	return m.queueInfo(v), true
+	return m.queueInfo(e, v), true
 }
 
-func (m *Mock) queueInfo(v engine.QueueView) QueueInfo {
-	return QueueInfo{Name: v.Name, URL: m.QueueURL(v.Name), ARN: v.ARN, FIFO: v.FIFO, Ready: v.Ready,
-		InFlight: v.InFlight, Delayed: v.Delayed, Attributes: v.Attributes, Tags: v.Tags}
+// inspect finds a queue for inspection (see Queue) and reports it, with its messages if asked.
+func (m *Mock) inspect(nameOrURL string, withMessages bool) (*engine.Engine, engine.QueueView, []engine.MessageView, bool) {
+	account, region := queueAddress(nameOrURL)
+	if account == "" {
+		account = m.home.account
+	}
+	if !strings.ContainsAny(nameOrURL, "/:") { // a bare name: the mock's own namespace
+		v, msgs, ok := m.engine.Inspect(nameOrURL, withMessages)
+		return m.engine, v, msgs, ok
+	}
+	for _, e := range m.allEngines() {
+		if e.AccountID() != account || region != "" && e.Region() != region {
+			continue
+		}
+		if v, msgs, ok := e.Inspect(nameOrURL, withMessages); ok {
+			return e, v, msgs, true
+		}
+	}
+	return nil, engine.QueueView{}, nil, false
 }
 
-// QueueURL is the URL the in-process client uses for the named queue.
+func (m *Mock) queueInfo(e *engine.Engine, v engine.QueueView) QueueInfo {
+	url := m.QueueURL(v.Name)
+	if e != m.engine {
+		url = e.BaseURL() + "/" + e.AccountID() + "/" + v.Name
+	}
+	return QueueInfo{Name: v.Name, URL: url, ARN: v.ARN, Account: e.AccountID(), Region: e.Region(), FIFO: v.FIFO,
+		Ready: v.Ready, InFlight: v.InFlight, Delayed: v.Delayed, Attributes: v.Attributes, Tags: v.Tags}
+}
+
+// QueueURL is the URL the in-process client uses for the named queue of the mock's own region and
+// account (QueueInfo.URL has any queue's).
 func (m *Mock) QueueURL(name string) string {
 	base := m.cfg.endpoint
 	if base == "" {
@@ -81,10 +117,11 @@ func (m *Mock) QueueURL(name string) string {
 	return base + "/" + m.cfg.account + "/" + name
 }
 
-// Messages lists a queue's messages (by queue name, URL or ARN) in arrival order, with their
-// state and receive count; nil if there is no such queue. It does not change any state.
+// Messages lists a queue's messages (by queue name, URL or ARN, found as Queue finds it) in
+// arrival order, with their state and receive count; nil if there is no such queue. It does not
+// change any state.
 func (m *Mock) Messages(nameOrURL string) []MessageInfo {
-	_, views, ok := m.engine.Inspect(nameOrURL, true)
+	_, _, views, ok := m.inspect(nameOrURL, true)
 	if !ok {
 		return nil
 	}

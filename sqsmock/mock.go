@@ -24,7 +24,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -34,13 +33,23 @@ import (
 	"github.com/sqsharness/sqsharness/sqsmock/internal/engine"
 )
 
-// Mock is one in-memory SQS: one account in one region. Every Mock is independent, so tests
-// using separate mocks can run in parallel.
+// Mock is one in-memory SQS for many regions and accounts, as one endpoint of LocalStack is: its
+// own (WithRegion, WithAccountID) by default, and any other a client is configured with (see the
+// README's "Many regions and accounts"). Every Mock is independent, so tests using separate mocks
+// can run in parallel.
 type Mock struct {
 	cfg    config
-	engine *engine.Engine
+	engine *engine.Engine // the mock's own region and account
 	client *Client
-	plan   atomic.Pointer[faults.Plan]
+	home   namespace
+
+	// engines of the other namespaces, made by their first CreateQueue.
+	nsMu    sync.RWMutex
+	engines map[namespace]*engine.Engine
+	// queueCount and held count queues and messages in every namespace, for WithLimits.
+	queueCount, held atomic.Int64
+
+	plan atomic.Pointer[faults.Plan]
 	// bubbled: the mock was made inside a testing/synctest bubble.
 	bubbled bool
 
@@ -123,17 +132,9 @@ func New(opts ...Option) *Mock {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	m := &Mock{cfg: cfg, bubbled: bubble.Inside()}
-	clock := cfg.clock
-	m.engine = engine.New(engine.Config{
-		Region: cfg.region, AccountID: cfg.account, BaseURL: cfg.endpoint,
-		Now:          clock.Now,
-		NewTimer:     func(d time.Duration) engine.Timer { return clock.NewTimer(d) },
-		Faults:       m.messageFault,
-		FaultsActive: m.faultsActive,
-		MaxQueues:    cfg.maxQueues,
-		MaxMessages:  cfg.maxMessages,
-	})
+	m := &Mock{cfg: cfg, bubbled: bubble.Inside(), home: namespace{account: cfg.account, region: cfg.region},
+		engines: map[namespace]*engine.Engine{}}
+	m.engine = m.newEngine(m.home)
 	m.client = newClient(m, nil)
 	if err := m.SetFaults(cfg.plan); err != nil {
 		panic(fmt.Errorf("sqsmock: fault plan: %w", err))
@@ -224,6 +225,14 @@ func names(specs []queueSpec) []string {
 // Client returns the in-process client: every operation of *sqs.Client, no network, retries as
 // the SDK makes them. optFns set the client's retry options (Retryer, RetryMode,
 // RetryMaxAttempts) as they would for sqs.New; with none, it returns the mock's shared client.
+// They also choose the client's region and account, as for a real endpoint: o.Region (the mock's
+// by default) and the access key id of o.Credentials when it has 12 digits (read once, here;
+// otherwise the mock's account), e.g.
+//
+//	eu := m.Client(func(o *sqs.Options) {
+//		o.Region = "eu-west-1"
+//		o.Credentials = credentials.NewStaticCredentialsProvider("111111111111", "x", "")
+//	})
 func (m *Mock) Client(optFns ...func(*sqs.Options)) API {
 	if len(optFns) == 0 {
 		return m.client
@@ -245,10 +254,10 @@ func (m *Mock) checkBubble() {
 	}
 }
 
-// Region returns the mock's region.
+// Region returns the mock's own region, its clients' default.
 func (m *Mock) Region() string { return m.cfg.region }
 
-// AccountID returns the mock's account id.
+// AccountID returns the mock's own account id, its clients' default.
 func (m *Mock) AccountID() string { return m.cfg.account }
 
 // Clock returns the mock's clock.
@@ -257,6 +266,13 @@ func (m *Mock) Clock() Clock { return m.cfg.clock }
 // Reset deletes every queue, message and move task and forgets recorded calls, then creates
 // the queues given with WithQueue again.
 func (m *Mock) Reset() error {
+	m.nsMu.Lock()
+	others := m.engines
+	m.engines = map[namespace]*engine.Engine{}
+	m.nsMu.Unlock()
+	for _, e := range others {
+		e.Reset()
+	}
 	m.engine.Reset()
 	m.ResetCalls()
 	return m.createQueues()

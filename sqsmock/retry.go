@@ -50,10 +50,10 @@ func (c *Client) attemptFor(optFns []func(*sqs.Options)) *retry.Attempt {
 
 // retried makes attempts until one succeeds or the retryer gives up, with the SDK's own loop:
 // the same retryable classes, attempt limit, retry quota and MaxAttemptsError.
-func retried[I, O any](ctx context.Context, attempt *retry.Attempt, m *Mock, op string, in *I, call func(*engine.Engine, context.Context, *I) (*O, error)) (*O, error) {
+func retried[I, O any](ctx context.Context, attempt *retry.Attempt, c *Client, who caller, op string, in *I, call func(*engine.Engine, context.Context, *I) (*O, error)) (*O, error) {
 	res, _, err := attempt.HandleFinalize(ctx, middleware.FinalizeInput{}, middleware.FinalizeHandlerFunc(
 		func(ctx context.Context, _ middleware.FinalizeInput) (middleware.FinalizeOutput, middleware.Metadata, error) {
-			out, err := attemptOnce(ctx, m, op, in, call)
+			out, err := attemptOnce(ctx, c, who, op, in, call)
 			return middleware.FinalizeOutput{Result: out}, middleware.Metadata{}, err
 		}))
 	if err != nil {

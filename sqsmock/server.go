@@ -35,6 +35,10 @@ type handlerConfig struct {
 	firstKey   string
 	adminHosts []string // WithAdminHosts
 	adminToken string   // WithAdminToken
+	// regionHosts is WithRegionHosts' domain; engineURLs gives queues the in-process client's URLs
+	// (SDKClient's in-memory handler).
+	regionHosts string
+	engineURLs  bool
 
 	// Start's server only.
 	readTimeout, writeTimeout, idleTimeout time.Duration
@@ -100,6 +104,18 @@ func WithPublicURL(baseURL string) HandlerOption {
 	return func(c *handlerConfig) { c.wire.BaseURL = baseURL }
 }
 
+// WithRegionHosts makes queue URLs name their region in their host, as LocalStack's do:
+// http://sqs.<region>.<domain>:<port>/<account>/<name>, with the scheme and port of the request
+// (or of WithPublicURL) unless domain has a port of its own. With domain
+// "localhost.localstack.cloud", whose names resolve to 127.0.0.1, clients that find the region in
+// a queue URL's host, or that use such a host as their endpoint, reach the mock in that region.
+// The host of a queue URL given back decides nothing but the region, and that only for a request
+// that is not signed (a signed one is in the region it is signed for). Default: the request's
+// own scheme and host, http://127.0.0.1:9324/<account>/<name>.
+func WithRegionHosts(domain string) HandlerOption {
+	return func(c *handlerConfig) { c.regionHosts = strings.Trim(domain, ".") }
+}
+
 // WithHTTPMiddleware wraps the handler, e.g. to log requests. The first one given is outermost.
 func WithHTTPMiddleware(mw func(http.Handler) http.Handler) HandlerOption {
 	return func(c *handlerConfig) { c.wrap = append(c.wrap, mw) }
@@ -111,6 +127,11 @@ func WithHTTPMiddleware(mw func(http.Handler) http.Handler) HandlerOption {
 // POST /_sqsmock/reset (delete everything, re-create the start-up queues), and
 // GET, PUT and DELETE /_sqsmock/faults (read the fault plan with its injections, replace it with
 // a JSON or YAML plan, remove it). Transport faults drop the connection.
+//
+// Each request is served in its caller's region and account: the region its SigV4 credential
+// scope names and the account of a 12-digit access key id, else the mock's own (see the README's
+// "Many regions and accounts"); GET /_sqsmock/queues lists every region and account, or those its
+// query parameters region and account name.
 //
 // The admin endpoints refuse (HTTP 403, JSON error) requests a web page could make: a Host header
 // that is not this server (DNS rebinding: localhost, loopback addresses, Start's listening
@@ -128,7 +149,7 @@ func (m *Mock) Handler(opts ...HandlerOption) http.Handler {
 	if len(c.creds) > 0 {
 		c.wire.Authenticate = newSigV4Verifier(c.creds, m.cfg.region).verify
 	}
-	api := wire.NewHandler(&Client{m: m, server: true}, c.wire)
+	api := m.identify(wire.NewHandler(&Client{m: m, server: true, hosts: c.regionHosts, engineURLs: c.engineURLs}, c.wire))
 	admin := newAdminGuard(&c)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /health", m.serveHealth)
@@ -169,6 +190,8 @@ func (m *Mock) serveHealth(w http.ResponseWriter, _ *http.Request) {
 // queueSummary is one row of GET /_sqsmock/queues.
 type queueSummary struct {
 	Name     string `json:"name"`
+	Account  string `json:"account"`
+	Region   string `json:"region"`
 	ARN      string `json:"arn"`
 	FIFO     bool   `json:"fifo"`
 	Ready    int    `json:"ready"`
@@ -176,11 +199,17 @@ type queueSummary struct {
 	Delayed  int    `json:"delayed"`
 }
 
-func (m *Mock) serveQueues(w http.ResponseWriter, _ *http.Request) {
-	qs := m.Queues()
-	rows := make([]queueSummary, len(qs))
-	for i, q := range qs {
-		rows[i] = queueSummary{Name: q.Name, ARN: q.ARN, FIFO: q.FIFO, Ready: q.Ready, InFlight: q.InFlight, Delayed: q.Delayed}
+// serveQueues lists the queues of every region and account, or of those the query parameters
+// account and region name.
+func (m *Mock) serveQueues(w http.ResponseWriter, r *http.Request) {
+	account, region := r.URL.Query().Get("account"), r.URL.Query().Get("region")
+	rows := []queueSummary{}
+	for _, q := range m.Queues() {
+		if account != "" && q.Account != account || region != "" && q.Region != region {
+			continue
+		}
+		rows = append(rows, queueSummary{Name: q.Name, Account: q.Account, Region: q.Region, ARN: q.ARN, FIFO: q.FIFO,
+			Ready: q.Ready, InFlight: q.InFlight, Delayed: q.Delayed})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"queues": rows})
 }

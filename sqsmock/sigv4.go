@@ -20,7 +20,7 @@ import (
 // both protocols, against these credentials; give it more than once to accept several access keys.
 // Off by default: without it any signature, or none, is accepted. A request signed with an
 // unknown access key gets InvalidClientTokenId, a wrong signature (wrong secret, changed body,
-// region other than the mock's, service other than sqs) SignatureDoesNotMatch, no Authorization
+// region other than the endpoint's, service other than sqs) SignatureDoesNotMatch, no Authorization
 // header MissingAuthenticationToken, all HTTP 403 as from AWS; a malformed Authorization header,
 // or one with neither an X-Amz-Date nor a Date header, or a date not in ISO 8601 basic format
 // (20060102T150405Z), gets IncompleteSignature (400). As in AWS, the request time must be within
@@ -39,6 +39,11 @@ import (
 // signature does not verify, and presigned URLs (signature in the query string) are not
 // accepted. GET /health and the /_sqsmock/ admin endpoints are not verified (WithAdminToken
 // guards the admin endpoints). Server.SDKClient signs with the first credentials given.
+//
+// As at AWS, where each region has its endpoint, the region a request is signed for must be the
+// endpoint's: the one its Host names in the style sqs.REGION.… (WithRegionHosts), else the
+// mock's. So with verification on, clients reach other regions through such hosts; an access key
+// of 12 digits still chooses the account.
 func WithCredentials(accessKey, secret string) HandlerOption {
 	return func(c *handlerConfig) {
 		if c.creds == nil {
@@ -183,9 +188,13 @@ func (v *sigv4Verifier) verify(r *http.Request, body []byte) error {
 	if !ok {
 		return sqserr.InvalidClientTokenID()
 	}
-	if a.service != "sqs" || a.region != v.region {
+	region := v.region // the endpoint's: the one its host names (sqs.REGION.…), else the mock's
+	if hr := hostRegion(r.Host); hr != "" {
+		region = hr
+	}
+	if a.service != "sqs" || a.region != region {
 		e := sqserr.SignatureDoesNotMatch()
-		e.Message = "Credential should be scoped to a valid region and service ('" + v.region + "', 'sqs'), not ('" + a.region + "', '" + a.service + "')."
+		e.Message = "Credential should be scoped to a valid region and service ('" + region + "', 'sqs'), not ('" + a.region + "', '" + a.service + "')."
 		return e
 	}
 

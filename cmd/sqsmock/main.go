@@ -42,6 +42,7 @@ func main() {
 // settings are the command's flags.
 type settings struct {
 	addr, region, account, queuesFile, faultsFile, publicURL, logLevel string
+	regionHosts                                                        string
 	maxBody                                                            int64
 	maxQueues, maxMessages                                             int
 	sig                                                                sigv4Settings
@@ -122,11 +123,13 @@ func flags(s *settings, env *environment, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("sqsmock", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&s.addr, "addr", env.str("SQSMOCK_ADDR", "127.0.0.1:9324"), "listen address (env SQSMOCK_ADDR)")
-	fs.StringVar(&s.region, "region", env.str("SQSMOCK_REGION", "us-east-1"), "region in queue ARNs (env SQSMOCK_REGION)")
-	fs.StringVar(&s.account, "account", env.str("SQSMOCK_ACCOUNT_ID", "000000000000"), "12-digit account id (env SQSMOCK_ACCOUNT_ID)")
+	fs.StringVar(&s.region, "region", env.str("SQSMOCK_REGION", "us-east-1"), "default region: of requests signed for none, and of start-up queues (env SQSMOCK_REGION)")
+	fs.StringVar(&s.account, "account", env.str("SQSMOCK_ACCOUNT_ID", "000000000000"), "default 12-digit account id: of requests whose access key id is not 12 digits, and of start-up queues (env SQSMOCK_ACCOUNT_ID)")
 	fs.StringVar(&s.queuesFile, "queues", env.str("SQSMOCK_QUEUES", ""), "JSON or YAML file of queues to create at start-up (env SQSMOCK_QUEUES)")
 	fs.StringVar(&s.faultsFile, "faults", env.str("SQSMOCK_FAULTS", ""), "JSON or YAML fault plan to apply from start-up (env SQSMOCK_FAULTS); PUT /_sqsmock/faults replaces it")
 	fs.StringVar(&s.publicURL, "public-url", env.str("SQSMOCK_PUBLIC_URL", ""), "base URL of queue URLs, if not the request's host (env SQSMOCK_PUBLIC_URL)")
+	fs.StringVar(&s.regionHosts, "region-hosts", env.str("SQSMOCK_REGION_HOSTS", ""),
+		"give queue URLs the host sqs.<region>.<domain> (port and scheme of the request or -public-url), e.g. localhost.localstack.cloud (env SQSMOCK_REGION_HOSTS; empty: the request's host)")
 	fs.StringVar(&s.logLevel, "log-level", env.str("SQSMOCK_LOG_LEVEL", "info"), "debug, info, warn or error (env SQSMOCK_LOG_LEVEL)")
 	fs.Int64Var(&s.maxBody, "max-body", env.int64("max-body", "SQSMOCK_MAX_BODY", 0), "request body limit in bytes (env SQSMOCK_MAX_BODY; 0: default)")
 	fs.IntVar(&s.maxQueues, "max-queues", env.int("max-queues", "SQSMOCK_MAX_QUEUES", 0), "most queues held (env SQSMOCK_MAX_QUEUES; 0: unlimited)")
@@ -199,6 +202,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	if s.publicURL != "" {
 		hopts = append(hopts, sqsmock.WithPublicURL(s.publicURL))
+	}
+	if s.regionHosts != "" {
+		hopts = append(hopts, sqsmock.WithRegionHosts(s.regionHosts))
 	}
 	hopts = append(hopts, s.sig.options()...)
 	hopts = append(hopts, s.server.options()...)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -115,6 +116,32 @@ func TestRunVerifiesSigV4WhenAsked(t *testing.T) {
 	require.ErrorContains(t, err, "SignatureDoesNotMatch")
 	_, err = client("AKIDOTHER", "cmdsecret").ListQueues(context.Background(), &sqs.ListQueuesInput{})
 	require.ErrorContains(t, err, "InvalidClientTokenId")
+	cancel()
+	require.NoError(t, <-done)
+}
+
+// TestRunRegionsAndRegionHosts: the command's server keeps regions apart by the signing region,
+// and SQSMOCK_REGION_HOSTS (or -region-hosts) names the region in queue URLs' hosts.
+func TestRunRegionsAndRegionHosts(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	urls := make(chan string, 1)
+	done := make(chan error, 1)
+	env := map[string]string{"SQSMOCK_REGION_HOSTS": "localhost.localstack.cloud"}
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, &safeBuffer{}, func(u string) { urls <- u })
+	}()
+	url := <-urls
+	client := func(region string) *sqs.Client {
+		return sqs.New(sqs.Options{Region: region, BaseEndpoint: aws.String(url), RetryMaxAttempts: 1,
+			Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")})
+	}
+	q, err := client("us-west-1").CreateQueue(context.Background(), &sqs.CreateQueueInput{QueueName: aws.String("q")})
+	require.NoError(t, err)
+	port := url[strings.LastIndexByte(url, ':'):]
+	assert.Equal(t, "http://sqs.us-west-1.localhost.localstack.cloud"+port+"/000000000000/q", *q.QueueUrl)
+	list, err := client("eu-north-1").ListQueues(context.Background(), &sqs.ListQueuesInput{})
+	require.NoError(t, err)
+	assert.Empty(t, list.QueueUrls, "another region's queues")
 	cancel()
 	require.NoError(t, <-done)
 }

@@ -103,6 +103,18 @@ Origin other than the server's own, or a Sec-Fetch-Site other than same-origin o
 -verify-sigv4 guards the SQS API only, never the admin endpoints. The SQS API answers under any
 Host.
 
+One server holds many regions and accounts, as LocalStack does: a request is in the region its
+SigV4 credential scope names (Credential=KEY/DATE/REGION/sqs/aws4_request, or X-Amz-Credential)
+and in the account of its access key id when that is 12 digits (111111111111), else in -region
+and -account; an unsigned request is in the region its queue URL's host names
+(sqs.REGION.localhost.localstack.cloud), else -region. Queues, ARNs, queue URLs, ListQueues,
+dead-letter queues and move tasks are per region and account; a queue of another account is
+reached by its URL only where its policy (AddPermission) allows the caller's account, else
+AccessDenied (403), as in SQS. -region-hosts localhost.localstack.cloud gives queue URLs their
+region in their host. With -verify-sigv4 a request must be signed for the region its Host names
+(sqs.REGION.…), else for -region. GET /_sqsmock/queues lists every region and account
+(?region=…&account=… filter it).
+
 Every flag has an environment variable, named in its help; the flag wins.
 
 Flags:

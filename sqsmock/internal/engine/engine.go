@@ -42,6 +42,10 @@ type Config struct {
 	// MaxQueues and MaxMessages bound what the engine holds (0: unlimited).
 	MaxQueues   int
 	MaxMessages int
+	// Queues and Held, when set, count the queues and the messages held against MaxQueues and
+	// MaxMessages; engines given the same counters share the bounds (one mock, many regions and
+	// accounts). Nil: the engine counts alone.
+	Queues, Held *atomic.Int64
 }
 
 // Engine is an in-memory SQS for one account in one region. It is safe for concurrent use.
@@ -53,7 +57,8 @@ type Engine struct {
 	deleted  map[string]time.Time // recently deleted names, for QueueDeletedRecently
 	tasks    map[string]*moveTask // message move tasks by id
 	sequence atomic.Uint64        // FIFO sequence numbers, engine-wide like SQS's 20-digit numbers
-	held     atomic.Int64         // messages held, for MaxMessages
+	held     *atomic.Int64        // messages held, for MaxMessages (Config.Held)
+	count    *atomic.Int64        // queues held, for MaxQueues (Config.Queues)
 }
 
 // New makes an engine.
@@ -73,11 +78,32 @@ func New(cfg Config) *Engine {
 	if cfg.NewTimer == nil {
 		cfg.NewTimer = func(d time.Duration) Timer { return realTimer{time.NewTimer(d)} }
 	}
+	if cfg.Held == nil {
+		cfg.Held = new(atomic.Int64)
+	}
+	if cfg.Queues == nil {
+		cfg.Queues = new(atomic.Int64)
+	}
 	return &Engine{
 		cfg:     cfg,
 		queues:  map[string]*queue{},
 		deleted: map[string]time.Time{},
 		tasks:   map[string]*moveTask{},
+		held:    cfg.Held,
+		count:   cfg.Queues,
+	}
+}
+
+// reserveQueue counts one more queue unless MaxQueues is reached.
+func (e *Engine) reserveQueue() bool {
+	for {
+		n := e.count.Load()
+		if e.cfg.MaxQueues > 0 && n >= int64(e.cfg.MaxQueues) {
+			return false
+		}
+		if e.count.CompareAndSwap(n, n+1) {
+			return true
+		}
 	}
 }
 
@@ -199,6 +225,7 @@ func (e *Engine) Reset() {
 	e.queues = map[string]*queue{}
 	e.deleted = map[string]time.Time{}
 	e.tasks = map[string]*moveTask{}
+	e.count.Add(-int64(len(qs)))
 	e.mu.Unlock()
 	for _, t := range tasks {
 		t.stop()

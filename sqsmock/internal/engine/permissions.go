@@ -189,3 +189,153 @@ func digits(s string) bool {
 	}
 	return s != ""
 }
+
+// Grants reports whether the queue (by URL, ARN or name) exists, and whether its Policy lets
+// account make action, as SQS judges a request from another account: an Allow statement must
+// name the account (its root or any principal in it, or "*"), the action (SQS:SendMessage,
+// sqs:*, * and wildcards, in any case) and the queue (or "*"), and no such Deny statement may. A
+// statement with a Condition, NotPrincipal, NotAction or NotResource is one the mock cannot
+// evaluate and is left out. An empty action is one only the owner may make: never granted.
+func (e *Engine) Grants(queue, action, account string) (exists, granted bool) {
+	q, err := e.lookup(&queue)
+	if err != nil {
+		return false, false
+	}
+	if action == "" {
+		return true, false
+	}
+	q.mu.Lock()
+	policy := q.attrs.policy
+	q.mu.Unlock()
+	return true, policyGrants(policy, q.arn, action, account)
+}
+
+// grantStatement is what Grants reads of a policy statement.
+type grantStatement struct {
+	Effect       string
+	Principal    any
+	Action       any
+	Resource     any
+	Condition    any
+	NotPrincipal any
+	NotAction    any
+	NotResource  any
+}
+
+// policyGrants evaluates a queue Policy for one account and action (see Grants).
+func policyGrants(policy, arn, action, account string) bool {
+	if policy == "" {
+		return false
+	}
+	var doc struct{ Statement json.RawMessage }
+	if json.Unmarshal([]byte(policy), &doc) != nil {
+		return false
+	}
+	var sts []grantStatement
+	if json.Unmarshal(doc.Statement, &sts) != nil {
+		var one grantStatement
+		if json.Unmarshal(doc.Statement, &one) != nil {
+			return false
+		}
+		sts = []grantStatement{one}
+	}
+	allowed := false
+	for _, st := range sts {
+		if st.Condition != nil || st.NotPrincipal != nil || st.NotAction != nil || st.NotResource != nil {
+			continue
+		}
+		if !principalNames(st.Principal, account) || !anyMatch(st.Action, "sqs:"+action, true) ||
+			(st.Resource != nil && !anyMatch(st.Resource, arn, false)) {
+			continue
+		}
+		switch st.Effect {
+		case "Deny":
+			return false
+		case "Allow":
+			allowed = true
+		}
+	}
+	return allowed
+}
+
+// principalNames reports whether a statement's Principal covers a caller of account: "*", or an
+// AWS principal that is "*", the account id, or an IAM ARN in the account.
+func principalNames(p any, account string) bool {
+	if s, ok := p.(string); ok {
+		return s == "*"
+	}
+	m, ok := p.(map[string]any)
+	if !ok {
+		return false
+	}
+	for _, v := range stringList(m["AWS"]) {
+		if v == "*" || v == account {
+			return true
+		}
+		parts := strings.SplitN(v, ":", 6)
+		if len(parts) == 6 && parts[0] == "arn" && parts[2] == "iam" && parts[4] == account {
+			return true
+		}
+	}
+	return false
+}
+
+// anyMatch reports whether one of the patterns (a string or a list of them) matches s, with *
+// and ? wildcards, ignoring case when fold.
+func anyMatch(patterns any, s string, fold bool) bool {
+	if fold {
+		s = strings.ToLower(s)
+	}
+	for _, p := range stringList(patterns) {
+		if fold {
+			p = strings.ToLower(p)
+		}
+		if p == "*" || wildcard(p, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// stringList is a JSON string or list of strings as a slice.
+func stringList(v any) []string {
+	switch x := v.(type) {
+	case string:
+		return []string{x}
+	case []any:
+		out := make([]string, 0, len(x))
+		for _, e := range x {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// wildcard matches s against a pattern where * is any run of characters and ? any one.
+func wildcard(p, s string) bool {
+	star, mark := -1, 0
+	i, j := 0, 0
+	for j < len(s) {
+		switch {
+		case i < len(p) && (p[i] == '?' || p[i] == s[j]):
+			i++
+			j++
+		case i < len(p) && p[i] == '*':
+			star, mark = i, j
+			i++
+		case star >= 0:
+			i = star + 1
+			mark++
+			j = mark
+		default:
+			return false
+		}
+	}
+	for i < len(p) && p[i] == '*' {
+		i++
+	}
+	return i == len(p)
+}

@@ -88,7 +88,7 @@ func (e *Engine) CreateQueue(ctx context.Context, in *sqs.CreateQueueInput) (*sq
 	if existing := e.queues[name]; existing != nil { // lost a race with an identical create
 		return &sqs.CreateQueueOutput{QueueUrl: aws.String(e.queueURL(ctx, name))}, nil
 	}
-	if e.cfg.MaxQueues > 0 && len(e.queues) >= e.cfg.MaxQueues {
+	if !e.reserveQueue() {
 		return nil, sqserr.OverLimit("You have reached the limit of %d queues for this mock.", e.cfg.MaxQueues)
 	}
 	e.queues[name] = q
@@ -113,6 +113,7 @@ func (e *Engine) DeleteQueue(ctx context.Context, in *sqs.DeleteQueueInput) (*sq
 		return nil, sqserr.QueueDoesNotExist()
 	}
 	delete(e.queues, q.name)
+	e.count.Add(-1)
 	e.deleted[q.name] = e.now()
 	for name, at := range e.deleted {
 		if e.now().Sub(at) >= deletedRecently {

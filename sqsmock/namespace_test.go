@@ -1,0 +1,90 @@
+package sqsmock
+
+import (
+	"context"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestQueueAddress(t *testing.T) {
+	tests := []struct{ in, account, region string }{
+		{"q", "", ""},
+		{"", "", ""},
+		{"/000000000000/q", "000000000000", ""},
+		{"http://127.0.0.1:9324/111111111111/q", "111111111111", ""},
+		{"https://sqs.eu-west-1.amazonaws.com/111111111111/q", "111111111111", "eu-west-1"},
+		{"http://sqs.us-gov-west-1.localhost.localstack.cloud:4566/222222222222/q.fifo", "222222222222", "us-gov-west-1"},
+		{"https://ap-south-1.queue.amazonaws.com/333333333333/q", "333333333333", "ap-south-1"},
+		{"http://localhost:4566/queue/eu-central-1/444444444444/q", "444444444444", "eu-central-1"},
+		{"http://localhost:4566/queue/notaregion/444444444444/q", "444444444444", ""},
+		{"http://sqs.local:9324/000000000000/q", "000000000000", ""},
+		{"http://sqs.mycompany.internal/000000000000/q?x=1", "000000000000", ""},
+		{"http://[::1]:9324/000000000000/q", "000000000000", ""},
+		{"arn:aws:sqs:eu-north-1:555555555555:q", "555555555555", "eu-north-1"},
+		{"arn:aws:sqs:local:555555555555:q", "555555555555", "local"},
+		{"arn:aws:sns:eu-north-1:555555555555:q", "", ""},
+		{"arn:aws", "", ""},
+	}
+	for _, tt := range tests {
+		account, region := queueAddress(tt.in)
+		assert.Equal(t, tt.account, account, "account of %q", tt.in)
+		assert.Equal(t, tt.region, region, "region of %q", tt.in)
+	}
+}
+
+func TestIsRegion(t *testing.T) {
+	for _, s := range []string{"us-east-1", "eu-central-2", "us-gov-west-1", "cn-north-1", "us-isob-east-1", "ap-southeast-5"} {
+		assert.True(t, isRegion(s), s)
+	}
+	for _, s := range []string{"", "local", "us-east", "us--east-1", "-us-east-1", "us-east-1-", "US-EAST-1", "u-east-1", "us-east-x", "us-ea5t-1", "localhost"} {
+		assert.False(t, isRegion(s), s)
+	}
+}
+
+func TestCallerOfHTTPRequest(t *testing.T) {
+	m := New()
+	req := httptest.NewRequest("POST", "http://127.0.0.1:9324/", nil)
+	assert.Equal(t, caller{namespace: m.home}, m.callerOf(req), "unsigned, no region in the host")
+	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=111111111111/20260301/eu-west-1/sqs/aws4_request, SignedHeaders=host, Signature=x")
+	assert.Equal(t, caller{namespace: namespace{"111111111111", "eu-west-1"}, signed: true}, m.callerOf(req))
+	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260301/ap-south-1/sqs/aws4_request,SignedHeaders=host,Signature=x")
+	assert.Equal(t, caller{namespace: namespace{m.home.account, "ap-south-1"}, signed: true}, m.callerOf(req))
+	req = httptest.NewRequest("GET", "http://sqs.eu-north-1.localhost.localstack.cloud:9324/?Action=ListQueues", nil)
+	assert.Equal(t, caller{namespace: namespace{m.home.account, "eu-north-1"}}, m.callerOf(req), "unsigned: the Host's region")
+	req = httptest.NewRequest("GET", "http://127.0.0.1/?Action=ListQueues&X-Amz-Credential=222222222222%2F20260301%2Fus-west-2%2Fsqs%2Faws4_request", nil)
+	assert.Equal(t, caller{namespace: namespace{"222222222222", "us-west-2"}, signed: true}, m.callerOf(req), "presigned")
+}
+
+// The default client's routing allocates nothing: its hot path stays as it was.
+func TestRouteDefaultClientAllocatesNothing(t *testing.T) {
+	m := New(WithQueue("q", nil))
+	in := &sqs.SendMessageInput{QueueUrl: aws.String(m.QueueURL("q")), MessageBody: aws.String("x")}
+	allocs := testing.AllocsPerRun(100, func() {
+		if _, denied := m.route(m.client.who, "SendMessage", in); denied {
+			t.Fatal("denied")
+		}
+	})
+	assert.Zero(t, allocs)
+}
+
+// Reads and failures in a namespace that has no queues keep nothing.
+func TestEmptyNamespaceKeepsNothing(t *testing.T) {
+	m := New()
+	ctx := context.Background()
+	c := m.Client(func(o *sqs.Options) { o.Region = "eu-west-1"; o.RetryMaxAttempts = 1 })
+	_, err := c.ListQueues(ctx, &sqs.ListQueuesInput{})
+	require.NoError(t, err)
+	_, err = c.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String("q")})
+	require.Error(t, err)
+	_, err = c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String("https://sqs.eu-west-1.amazonaws.com/000000000000/q"), MessageBody: aws.String("x")})
+	require.Error(t, err)
+	assert.Empty(t, m.engines, "no engine kept for a namespace without queues")
+	_, err = c.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("q")})
+	require.NoError(t, err)
+	assert.Len(t, m.engines, 1)
+}
