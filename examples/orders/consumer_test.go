@@ -26,7 +26,8 @@ import (
 // testing/synctest bubble, so the consumer's 20 s long polls, 30 s visibility timeouts and
 // 95 s jobs take no real time), and LocalStack and ElasticMQ (real time, shorter timeouts; each
 // skips with instructions when it is not running, and fails under CI=true).
-// SQSHARNESS_BACKEND=<name> runs one backend only.
+// SQSHARNESS_BACKEND=<name> runs one backend only. The tests run in parallel, so the peers' real
+// time overlaps.
 func eachBackend(t *testing.T, f func(t *testing.T, h *harness.H), opts ...harness.Option) {
 	forBackends(t, func(t *testing.T, b harness.Backend) {
 		harness.Test(t, f, append(opts, harness.WithBackend(b))...)
@@ -94,6 +95,7 @@ func queueWithDLQ(h *harness.H, fifo bool) (src, dlq string) {
 
 // Two workers charge every order exactly once, each delivered once, and nothing is left.
 func TestEveryOrderChargedOnce(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness.H) {
 		src, _ := queueWithDLQ(h, false)
 		orders, bodies := sendOrders(h, src, 30, 3)
@@ -117,6 +119,7 @@ func TestEveryOrderChargedOnce(t *testing.T) {
 // A job that runs three times as long as the visibility timeout is not redelivered while it runs:
 // the heartbeat keeps it invisible. Without heartbeats the same test sees it delivered again.
 func TestHeartbeatKeepsASlowOrderInvisible(t *testing.T) {
+	t.Parallel()
 	for _, heartbeats := range []bool{true, false} {
 		t.Run(fmt.Sprintf("heartbeats=%v", heartbeats), func(t *testing.T) {
 			eachBackend(t, func(t *testing.T, h *harness.H) {
@@ -156,6 +159,7 @@ func TestHeartbeatKeepsASlowOrderInvisible(t *testing.T) {
 // Messages that are not orders fail every time and end in the dead-letter queue after
 // maxReceiveCount (3) receives; the orders around them are charged.
 func TestBadMessagesEndInTheDeadLetterQueue(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness.H) {
 		src, _ := queueWithDLQ(h, false)
 		orders, bodies := sendOrders(h, src, 10, 2)
@@ -176,6 +180,7 @@ func TestBadMessagesEndInTheDeadLetterQueue(t *testing.T) {
 // order fails once and has to wait out its visibility timeout: the consumer holds back the rest
 // of that customer's batch instead of charging past it.
 func TestFIFOChargesEachCustomerInOrder(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness.H) {
 		src, _ := queueWithDLQ(h, true)
 		orders, bodies := sendOrders(h, src, 24, 4)
@@ -222,6 +227,7 @@ func faultPlan() *faults.Plan {
 // Under the fault plan, on every backend (inside the mock there, as SDK middleware on the
 // peers), every order is still charged exactly once and nothing is lost or left behind.
 func TestChargedOnceUnderFaults(t *testing.T) {
+	t.Parallel()
 	forBackends(t, func(t *testing.T, b harness.Backend) {
 		harness.Test(t, chargedOnceUnderFaults, harness.WithBackend(b), harness.WithFaults(faultPlan()))
 	})
@@ -256,6 +262,7 @@ func deliveriesBeyondFirst(rep *harness.ConsumerReport) int {
 
 // The consumer stops when its context ends and lets the messages it holds go back at once.
 func TestShutdownReleasesHeldMessages(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness.H) {
 		tm := timingFor(h)
 		src, _ := queueWithDLQ(h, false)
