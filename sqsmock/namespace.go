@@ -1,10 +1,12 @@
 package sqsmock
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -80,7 +82,7 @@ func (m *Mock) newEngine(ns namespace) *engine.Engine {
 	})
 }
 
-// engines lists the kept engines: the mock's own first, then by account and region.
+// allEngines lists the kept engines: the mock's own first, then by account and region.
 func (m *Mock) allEngines() []*engine.Engine {
 	m.nsMu.RLock()
 	out := make([]*engine.Engine, 0, len(m.engines)+1)
@@ -88,23 +90,10 @@ func (m *Mock) allEngines() []*engine.Engine {
 		out = append(out, e)
 	}
 	m.nsMu.RUnlock()
-	sortEngines(out)
+	slices.SortFunc(out, func(a, b *engine.Engine) int {
+		return cmp.Or(cmp.Compare(a.AccountID(), b.AccountID()), cmp.Compare(a.Region(), b.Region()))
+	})
 	return append([]*engine.Engine{m.engine}, out...)
-}
-
-func sortEngines(es []*engine.Engine) {
-	for i := 1; i < len(es); i++ {
-		for j := i; j > 0 && lessEngine(es[j], es[j-1]); j-- {
-			es[j], es[j-1] = es[j-1], es[j]
-		}
-	}
-}
-
-func lessEngine(a, b *engine.Engine) bool {
-	if a.AccountID() != b.AccountID() {
-		return a.AccountID() < b.AccountID()
-	}
-	return a.Region() < b.Region()
 }
 
 // addressing says what a request names its queue by.
