@@ -64,57 +64,43 @@ func (e *environment) str(name, def string) string {
 	return def
 }
 
-// int64 returns the variable as an integer, or def when it is unset or empty.
-func (e *environment) int64(flagName, name string, def int64) int64 {
+// parsed returns the variable parsed by parse, or def when it is unset or empty; a value that
+// does not parse is remembered as the flag's error (what says what was expected) and gives def.
+func parsed[T any](e *environment, flagName, name string, def T, what string, parse func(string) (T, error)) T {
 	v := e.getenv(name)
 	if v == "" {
 		return def
 	}
-	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	x, err := parse(strings.TrimSpace(v))
 	if err != nil {
-		e.bad[flagName] = fmt.Errorf("%s=%q: not an integer (for -%s)", name, v, flagName)
+		e.bad[flagName] = fmt.Errorf("%s=%q: %s (for -%s)", name, v, what, flagName)
 		return def
 	}
-	return n
+	return x
+}
+
+// int64 returns the variable as an integer, or def when it is unset or empty.
+func (e *environment) int64(flagName, name string, def int64) int64 {
+	return parsed(e, flagName, name, def, "not an integer", func(v string) (int64, error) { return strconv.ParseInt(v, 10, 64) })
 }
 
 // int returns the variable as an int, or def when it is unset or empty.
 func (e *environment) int(flagName, name string, def int) int {
-	n := e.int64(flagName, name, int64(def))
-	if n != int64(int(n)) {
-		e.bad[flagName] = fmt.Errorf("%s=%d: out of range (for -%s)", name, n, flagName)
-		return def
-	}
-	return int(n)
+	return parsed(e, flagName, name, def, "not an integer", func(v string) (int, error) {
+		n, err := strconv.ParseInt(v, 10, 0)
+		return int(n), err
+	})
 }
 
 // duration returns the variable as a duration ("30s", "2m"), or def when it is unset or empty.
 func (e *environment) duration(flagName, name string, def time.Duration) time.Duration {
-	v := e.getenv(name)
-	if v == "" {
-		return def
-	}
-	d, err := time.ParseDuration(strings.TrimSpace(v))
-	if err != nil {
-		e.bad[flagName] = fmt.Errorf("%s=%q: not a duration such as 30s (for -%s)", name, v, flagName)
-		return def
-	}
-	return d
+	return parsed(e, flagName, name, def, "not a duration such as 30s", time.ParseDuration)
 }
 
 // bool returns the variable as a boolean (1, t, true, 0, f, false, …), or false when it is unset
 // or empty.
 func (e *environment) bool(flagName, name string) bool {
-	v := e.getenv(name)
-	if v == "" {
-		return false
-	}
-	b, err := strconv.ParseBool(strings.TrimSpace(v))
-	if err != nil {
-		e.bad[flagName] = fmt.Errorf("%s=%q: not true or false (for -%s)", name, v, flagName)
-		return false
-	}
-	return b
+	return parsed(e, flagName, name, false, "not true or false", strconv.ParseBool)
 }
 
 // flags defines the command's flags on a new FlagSet, storing into s, with defaults from env.
