@@ -26,8 +26,8 @@ type wireAnswer struct {
 	md5           string               // MD5OfMessageBody of a successful SendMessage
 }
 
-// callJSON posts an AWS JSON 1.0 request.
-func callJSON(t *testing.T, base, op, body string) wireAnswer {
+// postJSON posts a raw AWS JSON 1.0 request for op to base and returns the answer.
+func postJSON(t *testing.T, base, op, body string) (*http.Response, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, base+"/", strings.NewReader(body))
 	require.NoError(t, err)
@@ -38,6 +38,13 @@ func callJSON(t *testing.T, base, op, body string) wireAnswer {
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	require.NoError(t, err)
+	return res, b
+}
+
+// callJSON posts an AWS JSON 1.0 request.
+func callJSON(t *testing.T, base, op, body string) wireAnswer {
+	t.Helper()
+	res, b := postJSON(t, base, op, body)
 	var out struct {
 		Message, MD5OfMessageBody string
 		Successful                []struct{ Id string }

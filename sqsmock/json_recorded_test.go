@@ -6,9 +6,7 @@ package sqsmock_test
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -22,15 +20,7 @@ func jsonCall(t *testing.T, srv *sqsmock.Server, op string, in any) string {
 	t.Helper()
 	b, err := json.Marshal(in)
 	require.NoError(t, err)
-	req, err := http.NewRequest(http.MethodPost, srv.URL+"/", strings.NewReader(string(b)))
-	require.NoError(t, err)
-	req.Header.Set("Content-Type", "application/x-amz-json-1.0")
-	req.Header.Set("X-Amz-Target", "AmazonSQS."+op)
-	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	require.NoError(t, err)
+	res, body := postJSON(t, srv.URL, op, string(b))
 	require.Equal(t, http.StatusOK, res.StatusCode, "%s: %s", op, body)
 	return string(body)
 }
