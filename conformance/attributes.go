@@ -15,8 +15,8 @@ import (
 
 var setAttrsDoc = apiDocAt("SetQueueAttributes", "API_SetQueueAttributes_RequestParameters")
 
-func init() {
-	register(
+func attributeTests() (tests []Test) {
+	tests = append(tests,
 		Test{ID: "SQS-ATTR-001", Title: "A new standard queue has SQS's default attribute values",
 			Doc: setAttrsDoc, Run: func(c *C) {
 				q := c.Queue("defaults", nil)
@@ -149,7 +149,7 @@ func init() {
 	n := 20
 	for _, r := range ranges {
 		r := r
-		register(Test{ID: fmt.Sprintf("SQS-ATTR-%03d", n), Title: fmt.Sprintf("%s accepts %d and %d", r.attr, r.min, r.max),
+		tests = append(tests, Test{ID: fmt.Sprintf("SQS-ATTR-%03d", n), Title: fmt.Sprintf("%s accepts %d and %d", r.attr, r.min, r.max),
 			Doc: setAttrsDoc, Run: func(c *C) {
 				q := c.Queue("range", nil)
 				for _, v := range []int{r.min, r.max} {
@@ -159,7 +159,7 @@ func init() {
 			}})
 		n++
 		for _, bad := range []int{r.min - 1, r.max + 1} {
-			register(Test{ID: fmt.Sprintf("SQS-ATTR-%03d", n), Title: fmt.Sprintf("SetQueueAttributes %s=%d fails with InvalidAttributeValue", r.attr, bad),
+			tests = append(tests, Test{ID: fmt.Sprintf("SQS-ATTR-%03d", n), Title: fmt.Sprintf("SetQueueAttributes %s=%d fails with InvalidAttributeValue", r.attr, bad),
 				Doc: setAttrsDoc, Run: func(c *C) {
 					q := c.Queue("range", nil)
 					c.Err(c.setAttrs(q, map[string]string{r.attr: strconv.Itoa(bad)}), "InvalidAttributeValue", 400, "")
@@ -168,7 +168,7 @@ func init() {
 			n++
 		}
 	}
-	register(
+	tests = append(tests,
 		Test{ID: "SQS-ATTR-040", Title: "CreateQueue with an out-of-range attribute (VisibilityTimeout=43201) fails with InvalidAttributeValue",
 			Doc: apiDocAt("CreateQueue", "API_CreateQueue_Errors"), Run: func(c *C) {
 				err := c.createErr(&sqs.CreateQueueInput{QueueName: aws.String(c.UniqueName("range", false)), Attributes: map[string]string{"VisibilityTimeout": "43201"}})
@@ -180,4 +180,5 @@ func init() {
 				c.Err(c.setAttrs(q, map[string]string{"DelaySeconds": "abc"}), "InvalidAttributeValue", 400, "")
 			}},
 	)
+	return
 }

@@ -12,14 +12,13 @@
 package conformance
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
-	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -47,25 +46,20 @@ func (t Test) Area() string {
 	return parts[1]
 }
 
-var (
-	regMu    sync.Mutex
-	registry []Test
-)
+// tests is every behaviour test, in ID order: one list per area file.
+var tests = byID(slices.Concat(
+	queueTests(), attributeTests(), sendTests(), receiveTests(), visibilityTests(), fifoTests(),
+	batchTests(), redriveTests(), moveTaskTests(), managementTests(), inputTests(), fidelityTests(),
+	namespaceTests(), wireTests(),
+))
 
-func register(tests ...Test) {
-	regMu.Lock()
-	defer regMu.Unlock()
-	registry = append(registry, tests...)
+func byID(list []Test) []Test {
+	slices.SortFunc(list, func(a, b Test) int { return strings.Compare(a.ID, b.ID) })
+	return list
 }
 
 // Tests returns every behaviour test, in ID order.
-func Tests() []Test {
-	regMu.Lock()
-	defer regMu.Unlock()
-	out := slices.Clone(registry)
-	slices.SortFunc(out, func(a, b Test) int { return strings.Compare(a.ID, b.ID) })
-	return out
-}
+func Tests() []Test { return slices.Clone(tests) }
 
 // Status is the outcome of one test on one backend.
 type Status string
@@ -114,8 +108,6 @@ type Option func(*runConfig)
 type runConfig struct {
 	harness    []harness.Option
 	resultsDir string
-	filter     *regexp.Regexp
-	parallel   int
 	devs       *Deviations
 }
 
@@ -124,33 +116,34 @@ func WithHarnessOptions(opts ...harness.Option) Option {
 	return func(c *runConfig) { c.harness = append(c.harness, opts...) }
 }
 
-// WithResultsDir writes the report to dir/<backend>.json (default: $SQSHARNESS_RESULTS_DIR; none
-// when empty).
+// WithResultsDir writes the report to dir/<backend>.json when the run ends (default:
+// $SQSHARNESS_RESULTS_DIR; none when empty).
 func WithResultsDir(dir string) Option { return func(c *runConfig) { c.resultsDir = dir } }
-
-// WithFilter runs only the tests whose ID matches re (default: $SQSHARNESS_CONFORMANCE_RUN).
-func WithFilter(re *regexp.Regexp) Option { return func(c *runConfig) { c.filter = re } }
-
-// WithParallel runs up to n tests at once (default: $SQSHARNESS_CONFORMANCE_PARALLEL, else 4×CPUs
-// on the mock and 24 elsewhere: real backends spend most of a test waiting).
-func WithParallel(n int) Option { return func(c *runConfig) { c.parallel = n } }
 
 // WithDeviations replaces the embedded deviations.yaml.
 func WithDeviations(d *Deviations) Option { return func(c *runConfig) { c.devs = d } }
 
-// Run runs every behaviour test on backend, one subtest per test ID, and returns the report. A
-// backend that cannot be reached skips t with instructions (fails it under CI=true), as harness.New
-// does. Tests run concurrently (each makes its own queues); their outcomes are then reported in ID
-// order as subtests: a failure fails its subtest, a known deviation is logged.
-func Run(t *testing.T, backend harness.Backend, opts ...Option) *Report {
+// cleanupGrace is what a test keeps of the `go test -timeout` deadline for its cleanups: its
+// context ends that long before the deadline, so its calls fail, it ends, and its cleanups delete
+// its queues before the test binary is stopped.
+const cleanupGrace = 20 * time.Second
+
+// Run runs every behaviour test on backend, each as a parallel subtest of t named by its ID
+// (t.Run(id) with t.Parallel()), so `go test -run 'TestConformance/mock/SQS-VIS-003'` runs one
+// behaviour, and -failfast, -parallel, -shuffle and -timeout work as for any test. Real backends
+// spend most of a test waiting: give them `-parallel 24` or so.
+//
+// A test listed in deviations.yaml for the backend runs with its failures absorbed: it passes as a
+// known deviation when it fails, and fails when it passes (the entry is stale). Each test has a
+// context (C.Ctx) that ends at its Timeout, or early enough before the `go test -timeout` deadline
+// for its cleanups to delete its queues.
+//
+// A backend that cannot be reached skips t with instructions (fails it under CI=true), as
+// harness.New does. When every subtest has ended, the report is logged and written to the results
+// directory (WithResultsDir).
+func Run(t *testing.T, backend harness.Backend, opts ...Option) {
 	t.Helper()
 	cfg := runConfig{resultsDir: os.Getenv("SQSHARNESS_RESULTS_DIR")}
-	if v := os.Getenv("SQSHARNESS_CONFORMANCE_RUN"); v != "" {
-		cfg.filter = regexp.MustCompile(v)
-	}
-	if v, err := strconv.Atoi(os.Getenv("SQSHARNESS_CONFORMANCE_PARALLEL")); err == nil {
-		cfg.parallel = v
-	}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -163,58 +156,36 @@ func Run(t *testing.T, backend harness.Backend, opts ...Option) *Report {
 	}
 	hopts := append([]harness.Option{harness.WithBackend(backend)}, cfg.harness...)
 	probe := harness.New(t, hopts...) // skips or fails t when the backend is unavailable
-	if cfg.parallel <= 0 {
-		cfg.parallel = 24
-		if probe.Caps().FastForward {
-			cfg.parallel = 4 * runtime.GOMAXPROCS(0)
-		}
+	runTests(t, backend, probe.Endpoint(), tests, hopts, &cfg)
+}
+
+func runTests(t *testing.T, backend harness.Backend, endpoint string, list []Test, hopts []harness.Option, cfg *runConfig) {
+	rep := &Report{Backend: string(backend), Endpoint: endpoint, Started: time.Now().UTC()}
+	var mu sync.Mutex
+	add := func(r Result) {
+		mu.Lock()
+		rep.Results = append(rep.Results, r)
+		mu.Unlock()
 	}
-	var tests []Test
-	for _, x := range Tests() {
-		if cfg.filter == nil || cfg.filter.MatchString(x.ID) {
-			tests = append(tests, x)
-		}
-	}
-	rep := &Report{Backend: string(backend), Endpoint: probe.Endpoint(), Started: time.Now().UTC()}
-	rep.Results = make([]Result, len(tests))
-	sem := make(chan struct{}, cfg.parallel)
-	var wg sync.WaitGroup
-	for i, x := range tests {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			rep.Results[i] = runOne(t, x, backend, hopts, cfg.devs)
-		}()
-	}
-	wg.Wait()
-	rep.Seconds = time.Since(rep.Started).Seconds()
-	for _, r := range rep.Results {
-		t.Run(r.ID, func(t *testing.T) {
-			switch r.Status {
-			case Fail:
-				t.Errorf("%s — %s\n%s\n(%s)", r.ID, r.Title, r.Detail, r.Doc)
-			case KnownDeviation:
-				t.Logf("known deviation of %s: %s\nobserved: %s", backend, r.Known, r.Detail)
-			case Skip:
-				t.Skip(r.Detail)
-			default:
-				if r.Unlisted {
-					t.Logf("passes, but deviations.yaml lists it for %s: remove the entry", backend)
-				}
+	// The parent's cleanups run once its parallel subtests have all ended.
+	t.Cleanup(func() {
+		rep.Seconds = time.Since(rep.Started).Seconds()
+		slices.SortFunc(rep.Results, func(a, b Result) int { return strings.Compare(a.ID, b.ID) })
+		c := rep.Counts()
+		t.Logf("conformance on %s: %d tests, %d pass, %d known deviations, %d fail, %d skipped, %.1fs",
+			backend, len(rep.Results), c[Pass], c[KnownDeviation], c[Fail], c[Skip], rep.Seconds)
+		if cfg.resultsDir != "" && len(rep.Results) > 0 {
+			if err := rep.Write(cfg.resultsDir); err != nil {
+				t.Errorf("conformance: writing results: %v", err)
 			}
+		}
+	})
+	for _, x := range list {
+		t.Run(x.ID, func(t *testing.T) {
+			t.Parallel()
+			runOne(t, x, backend, hopts, cfg.devs, add)
 		})
 	}
-	c := rep.Counts()
-	t.Logf("conformance on %s: %d tests, %d pass, %d known deviations, %d fail, %d skipped, %.1fs",
-		backend, len(rep.Results), c[Pass], c[KnownDeviation], c[Fail], c[Skip], rep.Seconds)
-	if cfg.resultsDir != "" {
-		if err := rep.Write(cfg.resultsDir); err != nil {
-			t.Errorf("conformance: writing results: %v", err)
-		}
-	}
-	return rep
 }
 
 // Write stores the report as dir/<backend>.json.
@@ -242,50 +213,69 @@ func ReadReport(path string) (*Report, error) {
 	return &r, nil
 }
 
-func runOne(parent *testing.T, x Test, backend harness.Backend, hopts []harness.Option, devs *Deviations) Result {
-	res := Result{ID: x.ID, Title: x.Title, Doc: x.Doc}
-	rec := newRecorder(parent, x.ID)
+// runOne runs one behaviour test in its subtest t and hands its result to add once the test and
+// all its cleanups have ended.
+func runOne(t *testing.T, x Test, backend harness.Backend, hopts []harness.Option, devs *Deviations, add func(Result)) {
+	dev, listed := devs.Lookup(string(backend), x.ID)
 	timeout := x.Timeout
 	if timeout <= 0 {
 		timeout = 60 * time.Second
 	}
+	ctx, cancel := context.WithDeadline(t.Context(), testDeadline(t, timeout))
+	rec := &recorder{T: t, ctx: ctx, absorb: listed}
 	start := time.Now()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
+	// Registered first, so it runs last: after the cleanups of the harness deleted the queues.
+	t.Cleanup(func() {
+		res := Result{ID: x.ID, Title: x.Title, Doc: x.Doc, Detail: rec.detail(),
+			Seconds: time.Since(start).Round(time.Millisecond).Seconds()}
+		switch failed, skipped := rec.Failed() || (!listed && t.Failed()), rec.Skipped(); {
+		case skipped && !failed:
+			res.Status = Skip
+		case failed && listed:
+			res.Status, res.Known = KnownDeviation, dev.Instead
+		case failed:
+			res.Status = Fail
+		case listed:
+			res.Status, res.Unlisted = Fail, true
+			res.Detail = "passes, but deviations.yaml lists it for " + string(backend)
+		default:
+			res.Status, res.Detail = Pass, ""
+		}
+		add(res)
+	})
+	body := func() {
+		defer cancel()
 		defer func() {
-			if p := recover(); p != nil {
-				rec.Errorf("panic: %v", p)
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				rec.Errorf("%s ran out of time: its context ended after %s (its Timeout, or %s before the go test -timeout deadline)",
+					x.ID, time.Since(start).Round(time.Millisecond), cleanupGrace)
 			}
 		}()
-		h := harness.New(rec, hopts...)
-		x.Run(&C{H: h, t: rec})
-	}()
-	timedOut := false
-	select {
-	case <-done:
-	case <-time.After(timeout):
-		timedOut = true
-		rec.Errorf("timed out after %s", timeout)
+		x.Run(&C{H: harness.New(rec, hopts...), t: rec})
 	}
-	if !timedOut {
-		rec.runCleanups()
+	if !listed {
+		defer rec.recoverPanic()
+		body()
+		return
 	}
-	res.Seconds = time.Since(start).Round(time.Millisecond).Seconds()
-	failed, skipped, detail := rec.outcome()
-	res.Detail = detail
-	dev, listed := devs.Lookup(string(backend), x.ID)
+	rec.runAbsorbed(body)
 	switch {
-	case skipped && !failed:
-		res.Status = Skip
-	case failed && listed:
-		res.Status, res.Known = KnownDeviation, dev.Instead
-	case failed:
-		res.Status = Fail
+	case rec.Failed():
+		t.Logf("known deviation of %s: %s\nobserved: %s", backend, dev.Instead, rec.detail())
+	case rec.Skipped():
+		t.Skip(rec.detail())
 	default:
-		res.Status = Pass
-		res.Unlisted = listed
-		res.Detail = ""
+		t.Errorf("%s passes on %s, but deviations.yaml lists it as a known deviation (%q): remove the entry",
+			x.ID, backend, dev.Instead)
 	}
-	return res
+}
+
+// testDeadline is when a test's context ends: after timeout, and at the latest cleanupGrace before
+// the deadline of `go test -timeout`.
+func testDeadline(t *testing.T, timeout time.Duration) time.Time {
+	d := time.Now().Add(timeout)
+	if end, ok := t.Deadline(); ok && end.Add(-cleanupGrace).Before(d) {
+		d = end.Add(-cleanupGrace)
+	}
+	return d
 }

@@ -41,9 +41,9 @@ func (c *C) acceptsNumbers(q string, values ...string) {
 	}
 }
 
-func init() {
+func inputTests() (tests []Test) {
 	digits38 := "12345678901234567890123456789012345678"
-	register(
+	tests = append(tests,
 		Test{ID: "SQS-SEND-101", Title: "A Number attribute in another number syntax (hexadecimal, digit separators, surrounding spaces) fails with InvalidParameterValue",
 			Doc: numberDoc, Run: func(c *C) {
 				q := c.Queue("numsyntax", nil)
@@ -76,4 +76,5 @@ func init() {
 				c.Err(err, "InvalidParameterValue", 400, "")
 			}},
 	)
+	return
 }

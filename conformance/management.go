@@ -73,8 +73,8 @@ func (c *C) purge(url string) error {
 	return err
 }
 
-func init() {
-	register(
+func managementTests() (tests []Test) {
+	tests = append(tests,
 		Test{ID: "SQS-TAG-001", Title: "TagQueue adds tags that ListQueueTags returns",
 			Doc: apiDoc("TagQueue"), Run: func(c *C) {
 				q := c.Queue("tags", nil)
@@ -126,7 +126,7 @@ func init() {
 			}},
 	)
 
-	register(
+	tests = append(tests,
 		Test{ID: "SQS-PERM-001", Title: "AddPermission writes a policy statement: Sid=label, Allow, the accounts' root principals, SQS:<action>, the queue ARN",
 			Doc: permDoc, Run: func(c *C) {
 				q := c.Queue("perm", nil)
@@ -198,7 +198,7 @@ func init() {
 			}},
 	)
 
-	register(
+	tests = append(tests,
 		Test{ID: "SQS-PURGE-001", Title: "PurgeQueue deletes the queue's messages",
 			Doc: purgeDoc, Run: func(c *C) {
 				q := c.Queue("purge", nil)
@@ -238,7 +238,7 @@ func init() {
 			}},
 	)
 
-	register(
+	tests = append(tests,
 		Test{ID: "SQS-RET-001", Title: "A message older than MessageRetentionPeriod is deleted",
 			Doc: apiDocAt("SetQueueAttributes", "API_SetQueueAttributes_RequestParameters"), Timeout: 100 * time.Second, Run: func(c *C) {
 				q := c.Queue("retention", map[string]string{"MessageRetentionPeriod": "60"})
@@ -249,7 +249,7 @@ func init() {
 			}},
 	)
 
-	register(
+	tests = append(tests,
 		Test{ID: "SQS-ERR-001", Title: "Errors are wrapped in a *smithy.OperationError naming the service and operation",
 			Doc: guideDoc("sqs-api-responses.html"), Run: func(c *C) {
 				_, err := c.Client().GetQueueUrl(c.Ctx(), &sqs.GetQueueUrlInput{QueueName: aws.String(c.UniqueName("missing", false))})
@@ -279,7 +279,7 @@ func init() {
 			}},
 	)
 
-	register(
+	tests = append(tests,
 		Test{ID: "SQS-CONS-001", Title: "A consumer handles every message of a standard queue at least once and leaves none behind",
 			Doc: guideDoc("standard-queues.html"), Run: func(c *C) {
 				q := c.Queue("consumer", map[string]string{"VisibilityTimeout": "2"})
@@ -319,4 +319,5 @@ func init() {
 				assert.Equal(c, []string{"m-1"}, rep.DeadLettered)
 			}},
 	)
+	return
 }

@@ -109,8 +109,8 @@ func grantSend(c *C) (string, sqsmock.API) {
 	return q, c.clientAs(c.Region(), otherAccount)
 }
 
-func init() {
-	register(
+func namespaceTests() (tests []Test) {
+	tests = append(tests,
 		Test{ID: "SQS-NS-001", Title: "A queue is in the Region it was created in: a client of another Region neither finds it by name nor lists it",
 			Doc: namesDoc, Run: func(c *C) {
 				q := c.Queue("region", nil)
@@ -209,4 +209,5 @@ func init() {
 				assert.Empty(c, c.Attribute(q, "RedrivePolicy"), "no policy was set")
 			}},
 	)
+	return
 }

@@ -15,8 +15,8 @@ import (
 
 const notExist = "The specified queue does not exist."
 
-func init() {
-	register(
+func queueTests() (tests []Test) {
+	tests = append(tests,
 		Test{ID: "SQS-Q-001", Title: "CreateQueue returns a URL ending in /<account>/<name> and GetQueueUrl returns the same URL",
 			Doc: apiDoc("CreateQueue"), Run: func(c *C) {
 				name := c.UniqueName("url", false)
@@ -212,4 +212,5 @@ func init() {
 				errAs[*types.QueueDeletedRecently](c, err)
 			}},
 	)
+	return
 }

@@ -33,7 +33,7 @@ func attrFilterQueue(c *C) string {
 	return q
 }
 
-func init() {
+func receiveTests() (tests []Test) {
 	filters := []struct {
 		id, title string
 		names     []string
@@ -47,7 +47,7 @@ func init() {
 		{"SQS-RECV-015", "MessageAttributeNames naming some attributes returns those, with an MD5 over just them", []string{"Hello", "General"}, []string{"Hello", "General"}},
 	}
 	for _, f := range filters {
-		register(Test{ID: f.id, Title: f.title, Doc: apiDocAt("ReceiveMessage", "SQS-ReceiveMessage-request-MessageAttributeNames"), Run: func(c *C) {
+		tests = append(tests, Test{ID: f.id, Title: f.title, Doc: apiDocAt("ReceiveMessage", "SQS-ReceiveMessage-request-MessageAttributeNames"), Run: func(c *C) {
 			q := attrFilterQueue(c)
 			m := c.one(q, 5*time.Second, func(in *sqs.ReceiveMessageInput) { in.MessageAttributeNames = f.names })
 			var got []string
@@ -63,7 +63,7 @@ func init() {
 		}})
 	}
 
-	register(
+	tests = append(tests,
 		Test{ID: "SQS-RECV-001", Title: "A short poll of an empty queue returns no messages and no error",
 			Doc: pollDoc, Run: func(c *C) {
 				q := c.Queue("empty", nil)
@@ -164,10 +164,11 @@ func init() {
 				assert.Subset(c, sent, bodies(got))
 			}},
 	)
+	return
 }
 
-func init() {
-	register(
+func visibilityTests() (tests []Test) {
+	tests = append(tests,
 		Test{ID: "SQS-VIS-001", Title: "A received message is invisible to other receives during its visibility timeout",
 			Doc: visDoc, Run: func(c *C) {
 				q := c.Queue("vis", map[string]string{"VisibilityTimeout": "30"})
@@ -310,7 +311,7 @@ func init() {
 			}},
 	)
 
-	register(
+	tests = append(tests,
 		Test{ID: "SQS-DELAY-001", Title: "A per-message DelaySeconds hides the message until it passes",
 			Doc: timerDoc, Run: func(c *C) {
 				q := c.Queue("delay", nil)
@@ -369,7 +370,7 @@ func init() {
 			}},
 	)
 
-	register(
+	tests = append(tests,
 		Test{ID: "SQS-POLL-001", Title: "A long poll on an empty queue returns as soon as a message is sent",
 			Doc: pollDoc, Run: func(c *C) {
 				q := c.Queue("poll", nil)
@@ -478,6 +479,7 @@ func init() {
 				}
 			}},
 	)
+	return
 }
 
 // testDelaySeconds is the delay of the tests that check a delayed message stays hidden: long

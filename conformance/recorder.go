@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"strings"
@@ -10,12 +11,16 @@ import (
 	"github.com/sqsharness/sqsharness/harness"
 )
 
-// recorder is the testing.TB a behaviour test runs with: failures, skips and logs are collected
-// (so a known deviation does not fail the Go test) and cleanups run when the test body ends. Other
-// methods (Context, TempDir, …) are the parent test's.
+// recorder is the testing.TB a behaviour test runs with, inside its own subtest. It keeps the text
+// of every failure for the JSON report. Normally it passes everything on to the subtest's
+// *testing.T. On a test its backend is known to fail (deviations.yaml) it absorbs instead:
+// failures and skips are only recorded (the body then runs in a goroutine of its own, so that
+// FailNow can end it there) and cleanups run when the body ends. Context is the test's context,
+// bounded by its Timeout and by the deadline of `go test -timeout`.
 type recorder struct {
-	testing.TB
-	name string
+	*testing.T
+	ctx    context.Context
+	absorb bool
 
 	mu       sync.Mutex
 	failed   bool
@@ -25,17 +30,23 @@ type recorder struct {
 	cleanups []func()
 }
 
-func newRecorder(parent testing.TB, id string) *recorder {
-	return &recorder{TB: parent, name: parent.Name() + "/" + id}
-}
+func (r *recorder) Context() context.Context { return r.ctx }
+func (r *recorder) Helper()                  {}
 
-func (r *recorder) Name() string { return r.name }
-func (r *recorder) Helper()      {}
+func (r *recorder) record(msg string) {
+	r.mu.Lock()
+	r.failed = true
+	r.errs = append(r.errs, condense(msg))
+	r.mu.Unlock()
+}
 
 func (r *recorder) Fail() {
 	r.mu.Lock()
 	r.failed = true
 	r.mu.Unlock()
+	if !r.absorb {
+		r.T.Fail()
+	}
 }
 
 func (r *recorder) Failed() bool {
@@ -45,42 +56,59 @@ func (r *recorder) Failed() bool {
 }
 
 func (r *recorder) Errorf(format string, args ...any) {
-	r.mu.Lock()
-	r.failed = true
-	r.errs = append(r.errs, condense(fmt.Sprintf(format, args...)))
-	r.mu.Unlock()
+	msg := fmt.Sprintf(format, args...)
+	r.record(msg)
+	if !r.absorb {
+		r.T.Error(msg)
+	}
 }
 
 func (r *recorder) Error(args ...any) { r.Errorf("%s", fmt.Sprint(args...)) }
 
 func (r *recorder) FailNow() {
 	r.Fail()
-	runtime.Goexit()
+	r.exit()
 }
 
 func (r *recorder) Fatal(args ...any) {
 	r.Error(args...)
-	runtime.Goexit()
+	r.exit()
 }
 
 func (r *recorder) Fatalf(format string, args ...any) {
 	r.Errorf(format, args...)
-	runtime.Goexit()
+	r.exit()
+}
+
+// exit ends the body: through the subtest's FailNow (which also marks it failed, as it should
+// be by now), or, when absorbing, by ending the body's own goroutine.
+func (r *recorder) exit() {
+	if r.absorb {
+		runtime.Goexit()
+	}
+	r.T.FailNow()
 }
 
 func (r *recorder) Log(args ...any) { r.Logf("%s", fmt.Sprint(args...)) }
 
 func (r *recorder) Logf(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
 	r.mu.Lock()
-	r.logs = append(r.logs, fmt.Sprintf(format, args...))
+	r.logs = append(r.logs, msg)
 	r.mu.Unlock()
+	if !r.absorb {
+		r.T.Log(msg)
+	}
 }
 
 func (r *recorder) SkipNow() {
 	r.mu.Lock()
 	r.skipped = true
 	r.mu.Unlock()
-	runtime.Goexit()
+	if r.absorb {
+		runtime.Goexit()
+	}
+	r.T.SkipNow()
 }
 
 func (r *recorder) Skip(args ...any) {
@@ -100,14 +128,25 @@ func (r *recorder) Skipped() bool {
 }
 
 func (r *recorder) Cleanup(f func()) {
+	if !r.absorb {
+		r.T.Cleanup(f)
+		return
+	}
 	r.mu.Lock()
 	r.cleanups = append(r.cleanups, f)
 	r.mu.Unlock()
 }
 
-// runCleanups runs the cleanups, last registered first, each in its own goroutine so that a
-// FailNow inside one ends only that one.
-func (r *recorder) runCleanups() {
+// runAbsorbed runs body in a goroutine of its own, then the cleanups it registered, last first,
+// each in its own goroutine so that a FailNow inside one ends only that one. A panic is a failure.
+func (r *recorder) runAbsorbed(body func()) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer r.recoverPanic()
+		body()
+	}()
+	<-done
 	r.mu.Lock()
 	fs := r.cleanups
 	r.cleanups = nil
@@ -116,20 +155,34 @@ func (r *recorder) runCleanups() {
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
+			defer r.recoverPanic()
 			fs[i]()
 		}()
 		<-done
 	}
 }
 
-func (r *recorder) outcome() (failed, skipped bool, detail string) {
+// recoverPanic turns a panic of the body into a failure of its test, so that one broken behaviour
+// test does not end the whole run (and every other test's cleanups with it).
+func (r *recorder) recoverPanic() {
+	if p := recover(); p != nil {
+		buf := make([]byte, 8<<10)
+		buf = buf[:runtime.Stack(buf, false)]
+		r.record(fmt.Sprintf("panic: %v", p))
+		if !r.absorb {
+			r.T.Errorf("panic: %v\n%s", p, buf)
+		}
+	}
+}
+
+// detail is what the report says of a failed or skipped test.
+func (r *recorder) detail() string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	d := strings.Join(r.errs, "\n")
 	if r.skipped && !r.failed {
-		d = strings.Join(r.logs, "\n")
+		return strings.Join(r.logs, "\n")
 	}
-	return r.failed, r.skipped, d
+	return strings.Join(r.errs, "\n")
 }
 
 // condense turns testify's multi-line report into its substance: the error and the message,

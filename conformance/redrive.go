@@ -33,8 +33,8 @@ func deadLetter(c *C, src string) types.Message {
 	return first
 }
 
-func init() {
-	register(
+func redriveTests() (tests []Test) {
+	tests = append(tests,
 		Test{ID: "SQS-DLQ-001", Title: "A message received maxReceiveCount times moves to the dead-letter queue on the next receive",
 			Doc: dlqDoc, Run: func(c *C) {
 				src, dlq := dlqPair(c, false)
@@ -152,9 +152,10 @@ func init() {
 				assert.Equal(c, []string{"msg-2"}, rep.DeadLettered)
 			}},
 	)
+	return
 }
 
-func init() {
+func moveTaskTests() (tests []Test) {
 	startMove := func(c *C, src string, edit ...func(*sqs.StartMessageMoveTaskInput)) (*sqs.StartMessageMoveTaskOutput, error) {
 		in := &sqs.StartMessageMoveTaskInput{SourceArn: aws.String(src)}
 		for _, e := range edit {
@@ -192,7 +193,7 @@ func init() {
 		c.Fatalf("move task status %q, want %q", aws.ToString(last.Status), want)
 		return last
 	}
-	register(
+	tests = append(tests,
 		Test{ID: "SQS-MOVE-001", Title: "StartMessageMoveTask without a destination moves dead-letter messages back to their source queue",
 			Doc: moveDoc, Run: func(c *C) {
 				src, dlq := filledDLQ(c, 2)
@@ -290,4 +291,5 @@ func init() {
 				c.Err(err, "ResourceNotFoundException", 404, "")
 			}},
 	)
+	return
 }

@@ -22,7 +22,7 @@ var (
 // traceBin is the binary attribute value of AWS's recorded binary-attribute answer.
 var traceBin = []byte("traceparent\x1e00-774062d6c37081a5a0b9b5b88e30627c-2d2482211f6489da-01")
 
-func init() {
+func sendTests() (tests []Test) {
 	// MD5OfMessageAttributes known answers recorded from AWS.
 	md5s := []struct {
 		id, title string
@@ -35,7 +35,7 @@ func init() {
 		{"SQS-SEND-005", "three String attributes (sorted by name)", map[string]types.MessageAttributeValue{"Help.Me": str("Me"), "Hello": str("There"), "General": str("Kenobi")}, "4c360f3fdafd970e05fae2f149d997f5"},
 	}
 	for _, m := range md5s {
-		register(Test{ID: m.id, Title: "MD5OfMessageAttributes is SQS's digest for " + m.title + ", on send and on receive",
+		tests = append(tests, Test{ID: m.id, Title: "MD5OfMessageAttributes is SQS's digest for " + m.title + ", on send and on receive",
 			Doc: md5Doc, Run: func(c *C) {
 				q := c.Queue("md5", nil)
 				out, err := c.send(q, "test", func(in *sqs.SendMessageInput) { in.MessageAttributes = m.attrs })
@@ -47,7 +47,7 @@ func init() {
 			}})
 	}
 
-	register(
+	tests = append(tests,
 		Test{ID: "SQS-SEND-001", Title: "SendMessage returns a MessageId and MD5OfMessageBody, the MD5 of the body",
 			Doc: sendDoc, Run: func(c *C) {
 				q := c.Queue("send", nil)
@@ -222,11 +222,12 @@ func init() {
 		{"SQS-SEND-025", "with spaces", "group 123"},
 	}
 	for _, g := range groupIDs {
-		register(Test{ID: g.id, Title: "A MessageGroupId " + g.name + " on a standard queue fails with InvalidParameterValue",
+		tests = append(tests, Test{ID: g.id, Title: "A MessageGroupId " + g.name + " on a standard queue fails with InvalidParameterValue",
 			Doc: apiDocAt("SendMessage", "SQS-SendMessage-request-MessageGroupId"), Run: func(c *C) {
 				q := c.Queue("group", nil)
 				_, err := c.send(q, "x", func(in *sqs.SendMessageInput) { in.MessageGroupId = aws.String(g.value) })
 				c.Err(err, "InvalidParameterValue", 400, "Value "+g.value+" for parameter MessageGroupId is invalid. Reason: MessageGroupId can only include alphanumeric and punctuation characters. 1 to 128 in length.")
 			}})
 	}
+	return
 }

@@ -130,8 +130,8 @@ func (c *C) queryOK(params url.Values) string {
 	return r.body
 }
 
-func init() {
-	register(
+func wireTests() (tests []Test) {
+	tests = append(tests,
 		Test{ID: "SQS-WIRE-001", Title: "A JSON ReceiveMessage answer with no messages is {}: no empty Messages list",
 			Doc: apiDoc("ReceiveMessage"), Run: func(c *C) {
 				q := c.Queue("wire-empty", nil)
@@ -242,4 +242,5 @@ func init() {
 				c.AssertMessageAttributes(m, map[string]types.MessageAttributeValue{"user-agent": str("BAR-Header")})
 			}},
 	)
+	return
 }
