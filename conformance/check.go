@@ -144,11 +144,6 @@ func attrInt(m types.Message, name string) int {
 	return v
 }
 
-func queueAttrInt(c *C, url, name string) int {
-	v, _ := strconv.Atoi(c.Attribute(url, name))
-	return v
-}
-
 // createErr calls CreateQueue expecting an error and deletes the queue if it was created anyway.
 func (c *C) createErr(in *sqs.CreateQueueInput) error {
 	out, err := c.Client().CreateQueue(c.Ctx(), in)

@@ -14,8 +14,6 @@ import (
 )
 
 var (
-	recvDoc    = apiDoc("ReceiveMessage")
-	recvErrDoc = apiDocAt("ReceiveMessage", "API_ReceiveMessage_Errors")
 	recvParams = apiDocAt("ReceiveMessage", "API_ReceiveMessage_RequestParameters")
 	visDoc     = guideDoc("sqs-visibility-timeout.html")
 	delayDoc   = guideDoc("sqs-delay-queues.html")
@@ -138,7 +136,8 @@ func receiveTests() (tests []Test) {
 				c.Send(q, "x")
 				m := c.one(q, 5*time.Second, func(in *sqs.ReceiveMessageInput) {
 					in.MessageSystemAttributeNames = nil
-					in.AttributeNames = []types.QueueAttributeName{types.QueueAttributeNameAll} //nolint:staticcheck // the deprecated member is what is checked
+					//lint:ignore SA1019 the deprecated member is what is checked
+					in.AttributeNames = []types.QueueAttributeName{types.QueueAttributeNameAll}
 				})
 				for _, k := range []string{"SenderId", "SentTimestamp", "ApproximateReceiveCount", "ApproximateFirstReceiveTimestamp"} {
 					assert.Contains(c, m.Attributes, k)

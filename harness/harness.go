@@ -376,13 +376,19 @@ func (h *H) Ctx() context.Context {
 }
 
 // Advance lets d pass: on the mock's manual clock it moves the clock (firing long-poll
-// deadlines); elsewhere it sleeps, which in a synctest bubble takes fake time only.
+// deadlines); elsewhere it sleeps, which in a synctest bubble takes fake time only. A sleep
+// returns early when the test's context (Ctx) ends first: the calls that follow then fail.
 func (h *H) Advance(d time.Duration) {
 	if h.clock != nil {
 		h.clock.Advance(d)
 		return
 	}
-	time.Sleep(d)
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+	case <-h.Ctx().Done():
+	}
 }
 
 // WaitForPollers returns once n long polls are blocked in ReceiveMessage: in a synctest bubble
