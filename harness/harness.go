@@ -188,6 +188,7 @@ type H struct {
 	server   *sqsmock.Server
 	wait     time.Duration
 	prefix   string
+	ctx      context.Context // nil: the test's own context
 }
 
 // New returns a handle on the backend chosen by WithBackend, else SQSHARNESS_BACKEND, else the
@@ -215,6 +216,7 @@ func New(t testing.TB, opts ...Option) *H {
 		if h.bubbled {
 			t.Fatalf("harness: backend %s cannot run inside a testing/synctest bubble: the bubble's time stops while a call waits on the network. Use harness.Test, which runs real backends outside a bubble", cfg.backend)
 		}
+		h.ctx = deadlineContext(t)
 		h.setupRemote(cfg, fromEnv)
 		h.own = h.api
 		if c, ok := h.api.(*sqs.Client); ok && cfg.plan != nil {
@@ -367,12 +369,39 @@ func (h *H) Mock() *sqsmock.Mock { return h.mock }
 // where the mock runs on the bubble's fake time.
 func (h *H) Clock() *sqsmock.ManualClock { return h.clock }
 
-// Ctx is the context for calls: the test's own, cancelled when it ends.
+// Ctx is the context for calls: the test's own, cancelled when it ends. On a real backend it
+// also ends shortly before the `go test -timeout` deadline (20 s, or a quarter of the time left
+// when the test started, whichever is less), so that a test that hangs fails with its calls and
+// its cleanups still delete its queues, instead of the test binary being stopped with them.
 func (h *H) Ctx() context.Context {
-	if c, ok := h.t.(interface{ Context() context.Context }); ok {
+	if h.ctx != nil {
+		return h.ctx
+	}
+	return testContext(h.t)
+}
+
+func testContext(t testing.TB) context.Context {
+	if c, ok := t.(interface{ Context() context.Context }); ok {
 		return c.Context()
 	}
 	return context.Background()
+}
+
+// deadlineContext is the test's context, ending before the deadline of `go test -timeout`.
+func deadlineContext(t testing.TB) context.Context {
+	ctx := testContext(t)
+	d, ok := t.(interface{ Deadline() (time.Time, bool) })
+	if !ok {
+		return ctx
+	}
+	end, ok := d.Deadline()
+	if !ok {
+		return ctx
+	}
+	grace := min(20*time.Second, time.Until(end)/4)
+	ctx, cancel := context.WithDeadline(ctx, end.Add(-grace))
+	t.Cleanup(cancel)
+	return ctx
 }
 
 // Advance lets d pass: on the mock's manual clock it moves the clock (firing long-poll
