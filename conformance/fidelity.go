@@ -14,13 +14,6 @@ import (
 // of receipt handles that no longer apply.
 
 func init() {
-	for id, snapshot := range map[string]string{
-		"SQS-ATTR-050": "test_fifo_change_to_high_throughput_after_creation",
-		"SQS-FIFO-050": "test_fifo_change_to_high_throughput_after_creation",
-		"SQS-FIFO-051": "test_fifo_change_to_regular_throughput_after_creation",
-	} {
-		recorded[id] = snapshot
-	}
 	register(
 		// LocalStack's AWS-validated tests create FIFO queues with "True" and "False"; the snapshot
 		// holds AWS's GetQueueAttributes answer, "true" and "false".
