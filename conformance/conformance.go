@@ -13,7 +13,6 @@ package conformance
 
 import (
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -227,19 +226,6 @@ func (r *Report) Write(dir string) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(dir, r.Backend+".json"), append(b, '\n'), 0o644)
-}
-
-// ReadReport reads a report written by Write.
-func ReadReport(path string) (*Report, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var r Report
-	if err := json.Unmarshal(b, &r); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return &r, nil
 }
 
 func runOne(parent *testing.T, x Test, backend harness.Backend, hopts []harness.Option, devs *Deviations) Result {

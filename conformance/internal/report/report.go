@@ -1,16 +1,22 @@
-package conformance
+// Package report renders the JSON results of the conformance suite as docs/conformance.md: a
+// summary per backend, the matrix of behaviours by backend with the evidence of each behaviour,
+// the citations, and every third-party deviation.
+package report
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/sqsharness/sqsharness/conformance"
 )
 
-// BackendOrder is the column order of the matrix.
-var BackendOrder = []string{"mock", "server", "localstack", "moto", "elasticmq", "aws"}
+// backendOrder is the column order of the matrix.
+var backendOrder = []string{"mock", "server", "localstack", "moto", "elasticmq", "aws"}
 
 var areaNames = map[string]string{
 	"Q": "Queues", "ATTR": "Queue attributes", "SEND": "Sending and message attributes", "RECV": "Receiving",
@@ -22,30 +28,43 @@ var areaNames = map[string]string{
 
 var areaOrder = []string{"Q", "ATTR", "SEND", "RECV", "VIS", "DELAY", "POLL", "FIFO", "DLQ", "MOVE", "BATCH", "TAG", "PERM", "PURGE", "NS", "RET", "ERR", "CONS", "WIRE"}
 
-// ReadReports reads every <backend>.json in dir, in BackendOrder.
-func ReadReports(dir string) ([]*Report, error) {
+// ReadDir reads every <backend>.json in dir, in the matrix's column order.
+func ReadDir(dir string) ([]*conformance.Report, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
 	if err != nil {
 		return nil, err
 	}
-	var out []*Report
+	var out []*conformance.Report
 	for _, f := range files {
-		r, err := ReadReport(f)
+		r, err := read(f)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, r)
 	}
-	slices.SortFunc(out, func(a, b *Report) int {
-		return slices.Index(BackendOrder, a.Backend) - slices.Index(BackendOrder, b.Backend)
+	slices.SortFunc(out, func(a, b *conformance.Report) int {
+		return slices.Index(backendOrder, a.Backend) - slices.Index(backendOrder, b.Backend)
 	})
 	return out, nil
+}
+
+// read reads a report written by (*conformance.Report).Write.
+func read(path string) (*conformance.Report, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var r conformance.Report
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &r, nil
 }
 
 // WriteMarkdown renders reports as docs/conformance.md: a summary per backend, the matrix of
 // behaviours by backend, and every third-party deviation with what the backend does instead and the
 // evidence.
-func WriteMarkdown(path string, reports []*Report, devs *Deviations) error {
+func WriteMarkdown(path string, reports []*conformance.Report, devs *conformance.Deviations) error {
 	return os.WriteFile(path, []byte(Markdown(reports, devs)), 0o644)
 }
 
@@ -57,7 +76,7 @@ func cell(s string) string {
 }
 
 // Markdown renders the reports (see WriteMarkdown).
-func Markdown(reports []*Report, devs *Deviations) string {
+func Markdown(reports []*conformance.Report, devs *conformance.Deviations) string {
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	p("# SQS conformance matrix\n\n")
@@ -70,8 +89,8 @@ func Markdown(reports []*Report, devs *Deviations) string {
 	p("Legend: ✅ pass · ⚠️ known deviation · ❌ fail · ⏭ skipped · blank: not run.\n\n")
 
 	p("## Summary\n\n| backend | endpoint | run at (UTC) | seconds | tests | pass | known deviation | fail | skip |\n|---|---|---|---|---|---|---|---|---|\n")
-	byBackend := map[string]map[string]Result{}
-	all := map[string]Result{}
+	byBackend := map[string]map[string]conformance.Result{}
+	all := map[string]conformance.Result{}
 	for _, r := range reports {
 		c := r.Counts()
 		ep := r.Endpoint
@@ -79,17 +98,17 @@ func Markdown(reports []*Report, devs *Deviations) string {
 			ep = "in process"
 		}
 		p("| %s | %s | %s | %.0f | %d | %d | %d | %d | %d |\n", r.Backend, ep, r.Started.Format("2006-01-02 15:04"), r.Seconds,
-			len(r.Results), c[Pass], c[KnownDeviation], c[Fail], c[Skip])
-		m := map[string]Result{}
+			len(r.Results), c[conformance.Pass], c[conformance.KnownDeviation], c[conformance.Fail], c[conformance.Skip])
+		m := map[string]conformance.Result{}
 		for _, x := range r.Results {
 			m[x.ID] = x
 			all[x.ID] = x
 		}
 		byBackend[r.Backend] = m
 	}
-	for _, t := range Tests() {
+	for _, t := range conformance.Tests() {
 		if _, ok := all[t.ID]; !ok {
-			all[t.ID] = Result{ID: t.ID, Title: t.Title, Doc: t.Doc}
+			all[t.ID] = conformance.Result{ID: t.ID, Title: t.Title, Doc: t.Doc}
 		}
 	}
 	ids := make([]string, 0, len(all))
@@ -133,11 +152,11 @@ func Markdown(reports []*Report, devs *Deviations) string {
 				switch {
 				case !ok:
 					p("  |")
-				case res.Status == Pass:
+				case res.Status == conformance.Pass:
 					p(" ✅ |")
-				case res.Status == KnownDeviation:
+				case res.Status == conformance.KnownDeviation:
 					p(" [⚠️](#%s) |", anchor(r.Backend, id))
-				case res.Status == Fail:
+				case res.Status == conformance.Fail:
 					p(" ❌ |")
 				default:
 					p(" ⏭ |")
@@ -153,7 +172,7 @@ func Markdown(reports []*Report, devs *Deviations) string {
 	for _, r := range reports {
 		var rows []string
 		for _, x := range r.Results {
-			if x.Status != KnownDeviation {
+			if x.Status != conformance.KnownDeviation {
 				continue
 			}
 			d, _ := devs.Lookup(r.Backend, x.ID)
@@ -170,7 +189,7 @@ func Markdown(reports []*Report, devs *Deviations) string {
 	var fails []string
 	for _, r := range reports {
 		for _, x := range r.Results {
-			if x.Status == Fail {
+			if x.Status == conformance.Fail {
 				fails = append(fails, fmt.Sprintf("| %s | %s | %s |\n", r.Backend, x.ID, cell(x.Detail)))
 			}
 		}
@@ -188,15 +207,15 @@ func anchor(backend, id string) string { return strings.ToLower(backend + "-" + 
 
 // Apply re-evaluates the report against devs: a failure listed for its backend becomes a known
 // deviation, a known deviation no longer listed becomes a failure.
-func (r *Report) Apply(devs *Deviations) {
+func Apply(r *conformance.Report, devs *conformance.Deviations) {
 	for i, x := range r.Results {
-		if x.Status != Fail && x.Status != KnownDeviation {
+		if x.Status != conformance.Fail && x.Status != conformance.KnownDeviation {
 			continue
 		}
 		if d, ok := devs.Lookup(r.Backend, x.ID); ok {
-			r.Results[i].Status, r.Results[i].Known = KnownDeviation, d.Instead
+			r.Results[i].Status, r.Results[i].Known = conformance.KnownDeviation, d.Instead
 		} else {
-			r.Results[i].Status, r.Results[i].Known = Fail, ""
+			r.Results[i].Status, r.Results[i].Known = conformance.Fail, ""
 		}
 	}
 }
