@@ -86,7 +86,10 @@ func Markdown(reports []*conformance.Report, devs *conformance.Deviations) strin
 	p("recorded against real AWS. A third-party backend's failure that is listed in ")
 	p("[conformance/deviations.yaml](../conformance/deviations.yaml) is shown as a known deviation (⚠️), explained ")
 	p("below; any other failure is ❌. The mock has no deviations.\n\n")
-	p("Legend: ✅ pass · ⚠️ known deviation · ❌ fail · ⏭ skipped · blank: not run.\n\n")
+	p("Legend: ✅ pass · ⚠️ known deviation · ❌ fail · ⏭ skipped · blank: not run. The evidence column says how ")
+	p("strongly AWS's behaviour is known: **recorded** (an answer of real AWS is on record), **documented** (AWS ")
+	p("documentation states it) or **inferred** (part of the assertion, usually the exact error code, HTTP status or ")
+	p("message, is neither); each links to its [citation](#evidence).\n\n")
 
 	p("## Summary\n\n| backend | endpoint | run at (UTC) | seconds | tests | pass | known deviation | fail | skip |\n|---|---|---|---|---|---|---|---|---|\n")
 	byBackend := map[string]map[string]conformance.Result{}
@@ -128,9 +131,12 @@ func Markdown(reports []*conformance.Report, devs *conformance.Deviations) strin
 		}
 	}
 
+	evidence := evidenceByID()
+	p("\n%s\n", evidenceSummary(evidence))
+
 	p("\n## Matrix\n")
-	head := "\n| ID | behaviour |"
-	sep := "|---|---|"
+	head := "\n| ID | behaviour | evidence |"
+	sep := "|---|---|---|"
 	for _, r := range reports {
 		head += " " + r.Backend + " |"
 		sep += ":-:|"
@@ -146,7 +152,7 @@ func Markdown(reports []*conformance.Report, devs *conformance.Deviations) strin
 		p("\n### %s\n%s\n%s\n", name, head, sep)
 		for _, id := range byArea[a] {
 			x := all[id]
-			p("| %s | [%s](%s) |", id, cell(x.Title), x.Doc)
+			p("| %s | [%s](%s) | %s |", id, cell(x.Title), x.Doc, evidenceCell(id, evidence))
 			for _, r := range reports {
 				res, ok := byBackend[r.Backend][id]
 				switch {
@@ -165,6 +171,8 @@ func Markdown(reports []*conformance.Report, devs *conformance.Deviations) strin
 			p("\n")
 		}
 	}
+
+	p("%s", citations(ids, evidence))
 
 	p("\n## Known deviations of third-party backends\n\n")
 	p("From [conformance/deviations.yaml](../conformance/deviations.yaml): what the backend does instead of what AWS does, ")
@@ -218,4 +226,76 @@ func Apply(r *conformance.Report, devs *conformance.Deviations) {
 			r.Results[i].Status, r.Results[i].Known = conformance.Fail, ""
 		}
 	}
+}
+
+// evidenceByID returns the evidence of every behaviour test.
+func evidenceByID() map[string]conformance.Evidence {
+	out := map[string]conformance.Evidence{}
+	for _, t := range conformance.Tests() {
+		out[t.ID] = t.Evidence()
+	}
+	return out
+}
+
+var levels = []conformance.EvidenceLevel{conformance.Recorded, conformance.Documented, conformance.Inferred}
+
+// evidenceSummary counts the behaviours of each evidence level.
+func evidenceSummary(evidence map[string]conformance.Evidence) string {
+	n := map[conformance.EvidenceLevel]int{}
+	for _, e := range evidence {
+		n[e.Level]++
+	}
+	return fmt.Sprintf("Evidence for the %d behaviours: **%d recorded**, **%d documented**, **%d inferred** (see [Evidence](#evidence)).",
+		len(evidence), n[conformance.Recorded], n[conformance.Documented], n[conformance.Inferred])
+}
+
+func evidenceAnchor(id string) string { return "ev-" + strings.ToLower(id) }
+
+// evidenceCell is the matrix cell: the level, linked to the citation.
+func evidenceCell(id string, evidence map[string]conformance.Evidence) string {
+	e, ok := evidence[id]
+	if !ok || e.Level == "" {
+		return "—"
+	}
+	return fmt.Sprintf("[%s](#%s)", e.Level, evidenceAnchor(id))
+}
+
+// citations lists, for every behaviour, its evidence: the recording or the quoted sentence, and
+// what is inferred.
+func citations(ids []string, evidence map[string]conformance.Evidence) string {
+	var b strings.Builder
+	b.WriteString("\n## Evidence\n\n")
+	b.WriteString("Recorded: `<snapshot test>#<key>` names an answer of real AWS in the snapshots of LocalStack's AWS-validated ")
+	b.WriteString("suite (tests/aws/services/sqs/*.snapshot.json), and the quoted fragments are in that answer. Documented: the ")
+	b.WriteString("sentence is quoted from the linked AWS page. Inferred: the note says which part is inferred and from what.\n\n")
+	for _, id := range ids {
+		e, ok := evidence[id]
+		if !ok || e.Level == "" {
+			continue
+		}
+		fmt.Fprintf(&b, "- <a id=\"%s\"></a>**%s** %s", evidenceAnchor(id), id, e.Level)
+		var parts []string
+		switch {
+		case strings.HasPrefix(e.Source, "https://"):
+			src := "source"
+			if e.Quote != "" {
+				src = "“" + cell(e.Quote) + "”"
+			}
+			parts = append(parts, fmt.Sprintf("[%s](%s)", src, e.Source))
+		case e.Source != "":
+			src := "`" + e.Source + "`"
+			if e.Quote != "" {
+				src += ": " + cell(strings.ReplaceAll(e.Quote, " | ", " · "))
+			}
+			parts = append(parts, src)
+		}
+		if e.Note != "" {
+			parts = append(parts, cell(e.Note))
+		}
+		if len(parts) > 0 {
+			b.WriteString(": " + strings.Join(parts, "; "))
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
 }
