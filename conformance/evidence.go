@@ -219,7 +219,7 @@ var evidence = map[string]Evidence{
 	"SQS-RECV-011": rec("test_receive_message_message_attribute_names_filters#all_name", "Kenobi | There | Me | 4c360f3fdafd970e05fae2f149d997f5", ""),
 	"SQS-RECV-012": rec("test_receive_message_message_attribute_names_filters#all_wildcard", "Kenobi | There | Me", ""),
 	"SQS-RECV-013": doc(apiDocAt("ReceiveMessage", "SQS-ReceiveMessage-request-MessageAttributeNames"), "You can also use all message attributes starting with a prefix, for example bar.*.",
-		"the recorded prefix_filter (test_receive_message_message_attribute_names_filters) used another prefix than Help.*, so it is not cited"),
+		"the recorded prefix_filter answer (Hello and Help.Me, test_receive_message_message_attribute_names_filters) comes from a filter the recording does not show (it cannot be Help.*), so it is not cited"),
 	"SQS-RECV-014": rec("test_receive_message_message_attribute_names_filters#only_non_existing_names", "msg", "the recorded message has no MessageAttributes"),
 	"SQS-RECV-015": rec("test_receive_message_message_attribute_names_filters#only_existing", "Kenobi | There | fca026605781cb4126a1e9044df24232", ""),
 	"SQS-RECV-016": rec("test_receive_message_message_attribute_names_filters#empty_filter", "6e2baaf3b97dbeef01c0043275f9a0e7", "the recorded message has no Attributes"),
