@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sqsharness/sqsharness/conformance"
+	"github.com/sqsharness/sqsharness/conformance/internal/report"
 	"github.com/sqsharness/sqsharness/harness"
 )
 
@@ -40,7 +41,7 @@ func TestConformance(t *testing.T) {
 }
 
 func writeDoc(t *testing.T, dir, doc string) {
-	reports, err := conformance.ReadReports(dir)
+	reports, err := report.ReadDir(dir)
 	if err != nil {
 		t.Errorf("reading results: %v", err)
 		return
@@ -48,9 +49,9 @@ func writeDoc(t *testing.T, dir, doc string) {
 	devs, err := conformance.LoadDeviations()
 	require.NoError(t, err)
 	for _, r := range reports {
-		r.Apply(devs)
+		report.Apply(r, devs)
 	}
-	if err := conformance.WriteMarkdown(doc, reports, devs); err != nil {
+	if err := report.WriteMarkdown(doc, reports, devs); err != nil {
 		t.Errorf("writing %s: %v", doc, err)
 		return
 	}

@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/sqsharness/sqsharness/conformance"
+	"github.com/sqsharness/sqsharness/conformance/internal/report"
 )
 
 func main() {
@@ -27,7 +28,7 @@ func main() {
 	if *results == "" {
 		log.Fatal("report: -results (or SQSHARNESS_RESULTS_DIR) is required")
 	}
-	reports, err := conformance.ReadReports(*results)
+	reports, err := report.ReadDir(*results)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -39,13 +40,13 @@ func main() {
 		log.Fatal(err)
 	}
 	for _, r := range reports {
-		r.Apply(devs)
+		report.Apply(r, devs)
 	}
 	if *draft {
 		printDraft(reports)
 		return
 	}
-	if err := conformance.WriteMarkdown(*out, reports, devs); err != nil {
+	if err := report.WriteMarkdown(*out, reports, devs); err != nil {
 		log.Fatal(err)
 	}
 	for _, r := range reports {
@@ -89,6 +90,10 @@ func summarize(detail string) string {
 }
 
 func printDraft(reports []*conformance.Report) {
+	tests := map[string]conformance.Test{}
+	for _, t := range conformance.Tests() {
+		tests[t.ID] = t
+	}
 	for _, r := range reports {
 		if r.Backend == "mock" || r.Backend == "server" || r.Backend == "aws" {
 			continue
@@ -98,7 +103,7 @@ func printDraft(reports []*conformance.Report) {
 				continue
 			}
 			fmt.Printf("- backend: %s\n  test: %s\n  instead: %q\n  evidence: %q\n", r.Backend, x.ID, summarize(x.Detail),
-				evidence(x, r))
+				evidence(x, r, tests))
 		}
 	}
 }
@@ -111,10 +116,12 @@ func oneLine(s string, n int) string {
 	return s
 }
 
-func evidence(x conformance.Result, r *conformance.Report) string {
+// evidence drafts a deviation's evidence: the behaviour's own evidence (see conformance/evidence.go)
+// and what the backend was seen doing.
+func evidence(x conformance.Result, r *conformance.Report, tests map[string]conformance.Test) string {
 	e := "AWS documentation: " + x.Doc
-	if rec := conformance.Recorded(x.ID); rec != "" {
-		e = "AWS answer recorded in LocalStack's AWS-validated snapshot " + rec + "; " + e
+	if ev := tests[x.ID].Evidence(); ev.Level == conformance.Recorded {
+		e = "AWS answer recorded in LocalStack's AWS-validated snapshot " + ev.Source + "; " + e
 	}
 	return fmt.Sprintf("%s. Observed on %s (%s), %s: %s", e, r.Backend, r.Endpoint, r.Started.Format("2006-01-02"), oneLine(x.Detail, 300))
 }
