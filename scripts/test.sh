@@ -16,6 +16,11 @@ clients/install.sh # the Query-era botocore SQS model for clients/ (boto3 over Q
 # The wire codec's botocore test checks every operation's Query encoding against that model too.
 export SQSHARNESS_SQS_QUERY_MODEL="${SQSHARNESS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/sqsharness}/botocore-query-1.31.0/sqs/2012-11-05/service-2.json"
 .ci/peers/start.sh all
+# The conformance evidence test checks every quote of the SQS API reference against the SQS
+# service model of the botocore installed with LocalStack (the reference is generated from it).
+venv="${SQSHARNESS_LOCALSTACK_VENV:-${SQSHARNESS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/sqsharness}/localstack-venv}"
+SQSHARNESS_SQS_MODEL="$(ls "$venv"/lib/python3*/site-packages/botocore/data/sqs/2012-11-05/service-2.json.gz | head -n 1)"
+export SQSHARNESS_SQS_MODEL
 eval "$(.ci/peers/env.sh)"
 
 # The conformance suite writes one JSON file of results per backend here, and the matrix of all of
