@@ -1,0 +1,28 @@
+// Package shorttest decides what the quick loop, go test -short ./..., leaves out: the work that
+// takes real time (peers such as LocalStack, moto and ElasticMQ answer on the wall clock) or
+// starts other programs. The full test command (go test ./..., scripts/test.sh) runs without
+// -short and so runs everything.
+package shorttest
+
+import (
+	"testing"
+
+	"github.com/sqsharness/sqsharness/harness"
+)
+
+// SkipRealBackend skips the test under -short when b is not the mock (in process or over HTTP),
+// since every other backend waits in real time.
+func SkipRealBackend(t testing.TB, b harness.Backend) {
+	t.Helper()
+	if testing.Short() && b != harness.Mock && b != harness.Server {
+		t.Skipf("-short: %s answers in real time; go test without -short (or scripts/test.sh) runs it", b)
+	}
+}
+
+// Skip skips the test under -short, saying what it does and which command runs it.
+func Skip(t testing.TB, what string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skipf("-short: %s; go test without -short (or scripts/test.sh) runs it", what)
+	}
+}
