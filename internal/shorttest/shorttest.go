@@ -2,19 +2,17 @@
 // takes real time (peers such as LocalStack, moto and ElasticMQ answer on the wall clock) or
 // starts other programs. The full test command (go test ./..., scripts/test.sh) runs without
 // -short and so runs everything.
+//
+// It imports nothing of the module, so the tests of any package can use it.
 package shorttest
 
-import (
-	"testing"
+import "testing"
 
-	"github.com/sqsharness/sqsharness/harness"
-)
-
-// SkipRealBackend skips the test under -short when b is not the mock (in process or over HTTP),
-// since every other backend waits in real time.
-func SkipRealBackend(t testing.TB, b harness.Backend) {
+// SkipRealBackend skips the test under -short when b, a harness.Backend, is not the mock (in
+// process, "mock", or over HTTP, "server"): every other backend waits in real time.
+func SkipRealBackend[B ~string](t testing.TB, b B) {
 	t.Helper()
-	if testing.Short() && b != harness.Mock && b != harness.Server {
+	if testing.Short() && b != "mock" && b != "server" {
 		t.Skipf("-short: %s answers in real time; go test without -short (or scripts/test.sh) runs it", b)
 	}
 }
