@@ -134,6 +134,7 @@ func uniqueName(prefix string) string {
 // TestAWSCLI drives the AWS CLI v1 through the mock, command by command, and checks each result.
 // The groups run in parallel (each CLI start costs about a second of Python).
 func TestAWSCLI(t *testing.T) {
+	skipShort(t)
 	t.Parallel()
 	srv := sqsmock.NewServer(t)
 	cli := newAWSCLI(t, srv.URL)
@@ -282,6 +283,7 @@ func TestAWSCLI(t *testing.T) {
 
 // TestAWSCLISigV4 checks the CLI's signatures against a server that verifies them.
 func TestAWSCLISigV4(t *testing.T) {
+	skipShort(t)
 	t.Parallel()
 	srv := sigv4Server(t)
 	c := newAWSCLI(t, srv.URL)

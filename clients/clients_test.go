@@ -11,8 +11,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sqsharness/sqsharness/internal/shorttest"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
+
+// skipShort skips a client test under go test -short: the tests start Python, Node.js and AWS CLI
+// processes, and the package takes over a minute.
+func skipShort(t *testing.T) {
+	t.Helper()
+	shorttest.Skip(t, "the clients tests start boto3, AWS CLI and Node.js processes (over a minute)")
+}
 
 // inCI reports whether a missing client is a failure (CI=true) rather than a skip.
 func inCI() bool {
@@ -105,6 +113,7 @@ func queryModelDir(t *testing.T) string {
 }
 
 func TestBoto3JSON(t *testing.T) {
+	skipShort(t)
 	t.Parallel()
 	needBoto3(t)
 	srv := sqsmock.NewServer(t)
@@ -127,6 +136,7 @@ const sigKey, sigSecret = "AKIDCLIENTS", "clients/secret+key"
 // TestBoto3JSONSigV4 runs the boto3 program signed, against a server that verifies signatures,
 // with the SigV4 tests (wrong secret, unknown key, unsigned).
 func TestBoto3JSONSigV4(t *testing.T) {
+	skipShort(t)
 	t.Parallel()
 	needBoto3(t)
 	srv := sigv4Server(t)
@@ -140,6 +150,7 @@ func TestBoto3JSONSigV4(t *testing.T) {
 // speaks the Query protocol (form-encoded requests, XML responses), signed, against a server that
 // verifies signatures.
 func TestBoto3Query(t *testing.T) {
+	skipShort(t)
 	t.Parallel()
 	needBoto3(t)
 	dir := queryModelDir(t)
@@ -163,6 +174,7 @@ func nodeModules(t *testing.T) string {
 }
 
 func TestNodeSDK(t *testing.T) {
+	skipShort(t)
 	t.Parallel()
 	dir := nodeModules(t)
 	srv := sqsmock.NewServer(t)
@@ -172,6 +184,7 @@ func TestNodeSDK(t *testing.T) {
 
 // TestNodeSDKSigV4 runs the node program signed, against a server that verifies signatures.
 func TestNodeSDKSigV4(t *testing.T) {
+	skipShort(t)
 	t.Parallel()
 	dir := nodeModules(t)
 	srv := sigv4Server(t)

@@ -70,6 +70,7 @@ func startCmdSqsmock(t *testing.T, args ...string) string {
 // TestClientsAgainstCmdSqsmock runs the boto3 and JavaScript programs against the built server
 // program itself rather than sqsmock.NewServer.
 func TestClientsAgainstCmdSqsmock(t *testing.T) {
+	skipShort(t)
 	t.Parallel()
 	needBoto3(t)
 	dir := nodeModules(t)

@@ -17,6 +17,7 @@ import (
 // ahead of a server that verifies signatures: it gets SQS's SignatureDoesNotMatch with AWS's
 // message, as from AWS (botocore does not correct clock skew).
 func TestAWSCLISigV4ClockSkew(t *testing.T) {
+	skipShort(t)
 	t.Parallel()
 	for _, tc := range []struct {
 		name       string

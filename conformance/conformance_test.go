@@ -12,6 +12,7 @@ import (
 	"github.com/sqsharness/sqsharness/conformance"
 	"github.com/sqsharness/sqsharness/conformance/internal/report"
 	"github.com/sqsharness/sqsharness/harness"
+	"github.com/sqsharness/sqsharness/internal/shorttest"
 )
 
 // TestConformance runs the behaviour suite on the mock in process and over HTTP, always, and on
@@ -34,6 +35,7 @@ func TestConformance(t *testing.T) {
 	}
 	for _, b := range backends {
 		t.Run(string(b), func(t *testing.T) {
+			shorttest.SkipRealBackend(t, b)
 			t.Parallel()
 			conformance.Run(t, b, conformance.WithResultsDir(dir))
 		})

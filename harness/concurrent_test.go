@@ -20,6 +20,7 @@ import (
 
 	"github.com/sqsharness/sqsharness/faults"
 	"github.com/sqsharness/sqsharness/harness"
+	"github.com/sqsharness/sqsharness/internal/shorttest"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
@@ -64,6 +65,7 @@ func TestTestRunsTheMockInABubble(t *testing.T) {
 func TestWithFaultsAppliesThePlanOnceOnEveryBackend(t *testing.T) {
 	for _, b := range backends {
 		t.Run(string(b), func(t *testing.T) {
+			shorttest.SkipRealBackend(t, b)
 			t.Parallel()
 			plan := faults.MustPlan(1, faults.Rule{Name: "over", Kind: faults.Error, ErrorCode: "OverLimit",
 				Operations: []string{"SendMessage"}, Probability: 1, Times: 1})
@@ -87,6 +89,7 @@ func TestWithFaultsAppliesThePlanOnceOnEveryBackend(t *testing.T) {
 func TestHelpersAreExemptFromThePlan(t *testing.T) {
 	for _, b := range backends {
 		t.Run(string(b), func(t *testing.T) {
+			shorttest.SkipRealBackend(t, b)
 			t.Parallel()
 			plan := faults.MustPlan(1,
 				faults.Rule{Name: "down", Kind: faults.Error, ErrorCode: "InternalError",
@@ -200,6 +203,7 @@ func simpleConsumer(url string, handle func(body string) error) func(ctx context
 func TestCheckConsumer(t *testing.T) {
 	for _, b := range backends {
 		t.Run(string(b), func(t *testing.T) {
+			shorttest.SkipRealBackend(t, b)
 			if b != harness.Mock && b != harness.Server {
 				t.Parallel()
 			}

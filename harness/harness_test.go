@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sqsharness/sqsharness/harness"
+	"github.com/sqsharness/sqsharness/internal/shorttest"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
@@ -30,6 +31,7 @@ var backends = []harness.Backend{harness.Mock, harness.Server, harness.Moto, har
 func each(t *testing.T, f func(t *testing.T, h *harness.H)) {
 	for _, b := range backends {
 		t.Run(string(b), func(t *testing.T) {
+			shorttest.SkipRealBackend(t, b)
 			t.Parallel()
 			f(t, harness.New(t, harness.WithBackend(b)))
 		})

@@ -19,6 +19,7 @@ import (
 
 	"github.com/sqsharness/sqsharness/faults"
 	"github.com/sqsharness/sqsharness/harness"
+	"github.com/sqsharness/sqsharness/internal/shorttest"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
@@ -41,6 +42,7 @@ func forBackends(t *testing.T, run func(t *testing.T, b harness.Backend)) {
 	}
 	for _, b := range backends {
 		t.Run(string(b), func(t *testing.T) {
+			shorttest.SkipRealBackend(t, b)
 			if b != harness.Mock && b != harness.Server {
 				t.Parallel() // real time: let the peers' runs overlap
 			}

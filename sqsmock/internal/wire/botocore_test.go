@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sqsharness/sqsharness/internal/shorttest"
 	"github.com/sqsharness/sqsharness/internal/sqserr"
 )
 
@@ -26,9 +27,7 @@ import (
 // speaks JSON to SQS; the Query run needs SQS's last Query model (botocore 1.31.x's
 // data/sqs/2012-11-05/service-2.json) named by SQSHARNESS_SQS_QUERY_MODEL, else it is skipped.
 func TestBotocoreClients(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs python")
-	}
+	shorttest.Skip(t, "drives botocore in python3 processes")
 	if err := exec.Command("python3", "-c", "import botocore").Run(); err != nil {
 		t.Skip("python3 with botocore not available")
 	}
