@@ -8,8 +8,9 @@ import (
 	"time"
 )
 
-// healthTimeout bounds one -healthcheck probe; a container engine's own timeout may be shorter.
-const healthTimeout = 5 * time.Second
+// healthTimeout bounds one -healthcheck probe: under the image's HEALTHCHECK --timeout (3s), so a
+// slow server is reported by the probe itself.
+const healthTimeout = 2 * time.Second
 
 // healthURL is the GET /health URL of a server listening on addr. A wildcard or empty host
 // (0.0.0.0, ::) is probed on loopback, as a container's HEALTHCHECK runs beside its server.
