@@ -22,7 +22,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -355,13 +355,22 @@ func waitHealthy(t *testing.T, healthcheck func() error, server *entrypoint) {
 	}
 }
 
-// probeSQS creates a queue, sends a message and receives it through aws-sdk-go-v2.
+// probeSQS creates a queue, sends a message and receives it through aws-sdk-go-v2, configured as
+// README's docker-compose app is: by AWS_ENDPOINT_URL_SQS and dummy credentials, no code.
 func probeSQS(t *testing.T, endpoint string) {
 	t.Helper()
+	for k, v := range map[string]string{
+		"AWS_ENDPOINT_URL_SQS": endpoint, "AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "test",
+		"AWS_SECRET_ACCESS_KEY": "test", "AWS_SESSION_TOKEN": "", "AWS_PROFILE": "", "AWS_ENDPOINT_URL": "",
+		"AWS_CONFIG_FILE": os.DevNull, "AWS_SHARED_CREDENTIALS_FILE": os.DevNull,
+	} {
+		t.Setenv(k, v)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	c := sqs.New(sqs.Options{Region: "us-east-1", BaseEndpoint: aws.String(endpoint),
-		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")})
+	cfg, err := config.LoadDefaultConfig(ctx)
+	require.NoError(t, err)
+	c := sqs.NewFromConfig(cfg)
 	q, err := c.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("from-the-image")})
 	require.NoError(t, err)
 	_, err = c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: q.QueueUrl, MessageBody: aws.String("hello from docker-compose")})
