@@ -15,6 +15,19 @@ cd "$(dirname "$0")/.."
 clients/install.sh # the Query-era botocore SQS model for clients/ (boto3 over Query)
 # The wire codec's botocore test checks every operation's Query encoding against that model too.
 export SQSHARNESS_SQS_QUERY_MODEL="${SQSHARNESS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/sqsharness}/botocore-query-1.31.0/sqs/2012-11-05/service-2.json"
+# podman, from Debian's packages, builds the Dockerfile offline for cmd/sqsmock's container image
+# test. Where it cannot be installed (no root, no sudo, no apt-get) that test skips, or fails
+# under CI=true.
+if ! command -v podman >/dev/null 2>&1; then
+  sudo=()
+  [ "$(id -u)" = 0 ] || sudo=(sudo -n)
+  echo "podman: installing from Debian's packages"
+  if ! apt_log=$({ "${sudo[@]}" apt-get update -qq &&
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends podman; } 2>&1); then
+    printf '%s\n' "$apt_log" | tail -n 5 >&2
+    echo "podman: not installed; the container image test will skip (or fail under CI=true)" >&2
+  fi
+fi
 .ci/peers/start.sh all
 # The conformance evidence test checks every quote of the SQS API reference against the SQS
 # service model of the botocore installed with LocalStack (the reference is generated from it).

@@ -43,6 +43,7 @@ func main() {
 type settings struct {
 	addr, region, account, queuesFile, faultsFile, publicURL, logLevel string
 	regionHosts                                                        string
+	healthcheck                                                        bool
 	maxBody                                                            int64
 	maxQueues, maxMessages                                             int
 	sig                                                                sigv4Settings
@@ -120,6 +121,8 @@ func flags(s *settings, env *environment, stderr io.Writer) *flag.FlagSet {
 	fs.Int64Var(&s.maxBody, "max-body", env.int64("max-body", "SQSMOCK_MAX_BODY", 0), "request body limit in bytes (env SQSMOCK_MAX_BODY; 0: default)")
 	fs.IntVar(&s.maxQueues, "max-queues", env.int("max-queues", "SQSMOCK_MAX_QUEUES", 0), "most queues held (env SQSMOCK_MAX_QUEUES; 0: unlimited)")
 	fs.IntVar(&s.maxMessages, "max-messages", env.int("max-messages", "SQSMOCK_MAX_MESSAGES", 0), "most messages held (env SQSMOCK_MAX_MESSAGES; 0: unlimited)")
+	fs.BoolVar(&s.healthcheck, "healthcheck", env.bool("healthcheck", "SQSMOCK_HEALTHCHECK"),
+		"do not serve: probe GET /health of the server listening on -addr (on loopback for a wildcard host such as 0.0.0.0) and exit 0 if it answers 200, else 1; the container image's HEALTHCHECK (env SQSMOCK_HEALTHCHECK=true)")
 	s.sig.register(fs, env)
 	s.server.register(fs, env)
 	fs.Usage = usage(fs, stderr)
@@ -158,6 +161,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	s, err := parse(args, getenv, stderr)
 	if err != nil {
 		return err
+	}
+	if s.healthcheck {
+		return probeHealth(ctx, s.addr)
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(s.logLevel)); err != nil {
