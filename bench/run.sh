@@ -17,8 +17,8 @@
 # BENCH_OPS (send send-batch receive receive-batch delete delete-batch), BENCH_CONCURRENCY (1 16 256),
 # BENCH_DURATION (3s, at most 60s per run), BENCH_TIMEOUT (5s per request: a run ends within
 # BENCH_DURATION + BENCH_TIMEOUT), BENCH_SIZE (100 bytes), BENCH_LONGPOLL_ROUNDS (20, within 5 s; 0
-# skips the long-poll test), BENCH_IDLE (2s: how long each run first watches the server without load,
-# to show CPU it spends on other clients), BENCH_JVM_TARGETS (elasticmq) and BENCH_JVM_WARMUP (60s;
+# skips the long-poll test), BENCH_IDLE (2s: how long each run watches the server without load before
+# and after, to show CPU it spends on other clients), BENCH_JVM_TARGETS (elasticmq) and BENCH_JVM_WARMUP (60s;
 # 0s for none), BENCH_OUT (a JSON-lines file with every report; default bench/results/latest.jsonl).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -142,13 +142,13 @@ row() {
 import json, sys
 r = json.load(open(sys.argv[1]))
 s = r.get("server") or {}
-cpu = f"{s['cpu_us_per_request']:.1f} | {s['idle_cpu_pct']:.1f}" if s else " | "
+cpu = f"{s['cpu_us_per_request']:.1f} | {s['idle_cpu_pct']:.1f} / {s['idle_after_cpu_pct']:.1f}" if s else " | "
 print(f"| {r['label']} | {r['op']} | {r['concurrency']} | {r['ops_per_s']:.0f} | {r['messages_per_s']:.0f} | "
       f"{r['overall']['p50_ms']:.2f} | {r['overall']['p99_ms']:.2f} | {r['errors']} | {r['answered']} | {cpu} |")
 PY
 }
 
-echo "| target | op | clients | ops/s | msgs/s | p50 ms | p99 ms | errors | answered | server CPU µs/req | idle CPU % |"
+echo "| target | op | clients | ops/s | msgs/s | p50 ms | p99 ms | errors | answered | server CPU µs/req | idle CPU % before / after |"
 echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for op in $ops; do
 	for c in $concurrency; do

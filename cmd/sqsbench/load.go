@@ -120,8 +120,8 @@ func (r *report) text(w io.Writer) {
 		fmt.Fprintf(w, "  after %.0fs of unmeasured warm-up load\n", r.WarmupS)
 	}
 	if s := r.Server; s != nil {
-		fmt.Fprintf(w, "  server pid=%d (%s, %d processes): cpu=%.2fs answered=%d cpu/request=%.1fµs; idle before: %.1f%% of a core over %.1fs\n",
-			s.PID, s.Command, s.Procs, s.CPUSeconds, r.Answered, s.UsPerRequest, s.IdleCPUPct, s.IdleS)
+		fmt.Fprintf(w, "  server pid=%d (%s, %d processes): cpu=%.2fs answered=%d cpu/request=%.1fµs; without load (%.1fs before, after): %.1f%%, %.1f%% of a core\n",
+			s.PID, s.Command, s.Procs, s.CPUSeconds, r.Answered, s.UsPerRequest, s.IdleS, s.IdleCPUPct, s.IdleAfterCPUPct)
 	}
 }
 

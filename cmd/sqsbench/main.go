@@ -27,7 +27,8 @@
 // their reaped children used (cutime+cstime), from /proc before and after the measured phase, and
 // divides it by the requests the server answered: microseconds of server CPU per request. Unlike
 // throughput, that figure holds when the load generator and other work share the cores. Before
-// that it watches the server for -idle with no load, to show CPU the server spends on others.
+// and after that it watches the server for -idle with no load, to show CPU the server spends on
+// other clients or in the background, which the figure would include.
 // -warmup runs the same load unmeasured first (on its own queue): give a JVM server 60s for its JIT.
 //
 // Floor: -floor ADDR serves the least an SQS server can do for SendMessage (decode the JSON 1.0
@@ -107,7 +108,7 @@ func parse(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "per-request timeout")
 	fs.StringVar(&c.format, "format", "text", "report format: text, json or markdown (one table row)")
 	fs.StringVar(&c.serverPIDArg, "server-pid", "", "report the CPU time of this server process (and its children) per request; auto: the process listening on the endpoint's port")
-	fs.DurationVar(&c.idle, "idle", 2*time.Second, "with -server-pid: watch the server this long without load first (0: not at all)")
+	fs.DurationVar(&c.idle, "idle", 2*time.Second, "with -server-pid: watch the server this long without load before and after the run (0: not at all)")
 	fs.DurationVar(&c.warmup, "warmup", 0, "run the load unmeasured this long first (JIT warm-up; at most 10m)")
 	fs.StringVar(&c.floor, "floor", "", "serve the floor server on this address (e.g. 127.0.0.1:0) instead of loading an endpoint")
 	if err := fs.Parse(args); err != nil {

@@ -20,10 +20,12 @@ type serverCPU struct {
 	CPUSeconds float64 `json:"cpu_s"`
 	// UsPerRequest is CPUSeconds over the requests the server answered, in microseconds.
 	UsPerRequest float64 `json:"cpu_us_per_request"`
-	// IdleS and IdleCPUPct are the length of the quiet window just before the measured phase and
-	// the server's CPU in it, in percent of one core: work for other clients, or background work.
-	IdleS      float64 `json:"idle_s"`
-	IdleCPUPct float64 `json:"idle_cpu_pct"`
+	// IdleS is the length of the quiet windows just before and just after the measured phase;
+	// IdleCPUPct and IdleAfterCPUPct are the server's CPU in them, in percent of one core: work
+	// for other clients of a shared server, or its background work.
+	IdleS           float64 `json:"idle_s"`
+	IdleCPUPct      float64 `json:"idle_cpu_pct"`
+	IdleAfterCPUPct float64 `json:"idle_after_cpu_pct"`
 }
 
 // meter samples the server's CPU time before and after the measured phase.
@@ -32,6 +34,8 @@ type meter struct {
 	pid      int
 	before   cpuSample
 	idle     serverCPU
+	ctx      context.Context
+	idleFor  time.Duration
 }
 
 // startMeter returns nil when no server PID is given. Otherwise it first watches the server for
@@ -40,34 +44,42 @@ func startMeter(ctx context.Context, c config) (*meter, error) {
 	if c.serverPID == 0 {
 		return nil, nil
 	}
-	m := &meter{procRoot: "/proc", pid: c.serverPID}
-	if c.idle > 0 {
-		a, err := treeCPU(m.procRoot, m.pid)
-		if err != nil {
-			return nil, fmt.Errorf("-server-pid: %w", err)
-		}
-		t0 := time.Now()
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(c.idle):
-		}
-		b, err := treeCPU(m.procRoot, m.pid)
-		if err != nil {
-			return nil, fmt.Errorf("-server-pid: %w", err)
-		}
-		secs := time.Since(t0).Seconds()
-		m.idle.IdleS = round3(secs)
-		m.idle.IdleCPUPct = math.Round(ticksToDuration(b.ticks-a.ticks).Seconds()/secs*1000) / 10
-	}
+	m := &meter{procRoot: "/proc", pid: c.serverPID, ctx: ctx, idleFor: c.idle}
 	var err error
+	if m.idle.IdleCPUPct, err = m.watchIdle(); err != nil {
+		return nil, fmt.Errorf("-server-pid: %w", err)
+	}
+	m.idle.IdleS = round3(c.idle.Seconds())
 	if m.before, err = treeCPU(m.procRoot, m.pid); err != nil {
 		return nil, fmt.Errorf("-server-pid: %w", err)
 	}
 	return m, nil
 }
 
-// stop takes the closing sample and divides by the requests the server answered.
+// watchIdle returns the server's CPU over the quiet window, in percent of one core.
+func (m *meter) watchIdle() (float64, error) {
+	if m.idleFor <= 0 {
+		return 0, nil
+	}
+	a, err := treeCPU(m.procRoot, m.pid)
+	if err != nil {
+		return 0, err
+	}
+	t0 := time.Now()
+	select {
+	case <-m.ctx.Done():
+		return 0, m.ctx.Err()
+	case <-time.After(m.idleFor):
+	}
+	b, err := treeCPU(m.procRoot, m.pid)
+	if err != nil {
+		return 0, err
+	}
+	return math.Round(ticksToDuration(b.ticks-a.ticks).Seconds()/time.Since(t0).Seconds()*1000) / 10, nil
+}
+
+// stop takes the closing sample, divides by the requests the server answered, then watches the
+// server for a second quiet window.
 func (m *meter) stop(answered int64) (*serverCPU, error) {
 	if m == nil {
 		return nil, nil
@@ -82,6 +94,9 @@ func (m *meter) stop(answered int64) (*serverCPU, error) {
 	s.CPUSeconds = round3(cpu.Seconds())
 	if answered > 0 {
 		s.UsPerRequest = math.Round(float64(cpu.Microseconds())/float64(answered)*10) / 10
+	}
+	if s.IdleAfterCPUPct, err = m.watchIdle(); err != nil && m.ctx.Err() == nil {
+		return nil, fmt.Errorf("server process %d: %w", m.pid, err)
 	}
 	return &s, nil
 }
