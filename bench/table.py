@@ -1,4 +1,5 @@
-"""Side-by-side table of a bench/run.sh results file (JSON lines from cmd/sqsbench -format json).
+"""Side-by-side table of a bench/run.sh results file (JSON lines from cmd/sqsbench -format json),
+then, for the runs that measured the server's CPU (-server-pid), one row per run with it.
 
     python3 bench/table.py bench/results/latest.jsonl
 """
@@ -41,6 +42,40 @@ def main(path):
         print("|---|" + "---:|" * len(lp))
         print("| p50 / p99 ms (rounds) | " + " | ".join(
             f"{r['overall']['p50_ms']:.2f} / {r['overall']['p99_ms']:.2f} ({r['overall']['count']})" for r in lp) + " |")
+
+    cpu_table(runs)
+
+
+def cpu_table(runs):
+    """One row per run that read the server's CPU: server CPU time over the requests it answered."""
+    rows = [r for r in runs if r.get("server")]
+    if not rows:
+        return
+    print()
+    print("| target | op | clients | requests answered | req/s | p50 / p90 / p99 ms | server CPU s | "
+          "server CPU µs/request | idle before / after, % of a core | µs/request less the idle rate |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        o, s = r["overall"], r["server"]
+        print(f"| {r['label']} | {r['op']} | {r['concurrency']} | {r['answered']} | {r['requests_per_s']:.0f} | "
+              f"{o['p50_ms']:.2f} / {o['p90_ms']:.2f} / {o['p99_ms']:.2f} | {s['cpu_s']:.2f} | "
+              f"{s['cpu_us_per_request']:.0f} | {s['idle_cpu_pct']:.1f} / {s.get('idle_after_cpu_pct', 0):.1f} | "
+              f"{net_us(r):.0f}{' (busy)' if busy(s) else ''} |")
+
+
+def net_us(r):
+    """Server CPU per request less what the server was burning without our load (other clients of
+    a shared peer, background threads), assumed to go on during the run at the mean rate of the
+    windows before and after it."""
+    s = r["server"]
+    idle_s = (s["idle_cpu_pct"] + s.get("idle_after_cpu_pct", 0)) / 200 * r["elapsed_s"]
+    return max(0.0, s["cpu_s"] - idle_s) * 1e6 / r["answered"] if r["answered"] else 0.0
+
+
+def busy(s):
+    """A server that used over 5% of a core without our load was serving someone else too: its
+    figures are an upper bound, and the subtraction a guess."""
+    return max(s["idle_cpu_pct"], s.get("idle_after_cpu_pct", 0)) > 5
 
 
 if __name__ == "__main__":

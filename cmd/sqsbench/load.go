@@ -88,6 +88,7 @@ type report struct {
 	Ops         int64              `json:"ops"`
 	Messages    int64              `json:"messages"`
 	Requests    int64              `json:"requests"`
+	Answered    int64              `json:"answered"` // requests that got an HTTP response
 	Errors      int64              `json:"errors"`
 	OpsPerSec   float64            `json:"ops_per_s"`
 	MsgsPerSec  float64            `json:"messages_per_s"`
@@ -95,6 +96,8 @@ type report struct {
 	Overall     opStats            `json:"overall"`
 	PerOp       map[string]opStats `json:"per_op"`
 	FirstError  string             `json:"first_error,omitempty"`
+	WarmupS     float64            `json:"warmup_s,omitempty"` // unmeasured load before the run
+	Server      *serverCPU         `json:"server,omitempty"`   // with -server-pid
 }
 
 func (r *report) text(w io.Writer) {
@@ -113,28 +116,48 @@ func (r *report) text(w io.Writer) {
 	if r.FirstError != "" {
 		fmt.Fprintf(w, "  first error: %s\n", r.FirstError)
 	}
+	if r.WarmupS > 0 {
+		fmt.Fprintf(w, "  after %.0fs of unmeasured warm-up load\n", r.WarmupS)
+	}
+	if s := r.Server; s != nil {
+		fmt.Fprintf(w, "  server pid=%d (%s, %d processes): cpu=%.2fs answered=%d cpu/request=%.1fµs; without load (%.1fs before, after): %.1f%%, %.1f%% of a core\n",
+			s.PID, s.Command, s.Procs, s.CPUSeconds, r.Answered, s.UsPerRequest, s.IdleS, s.IdleCPUPct, s.IdleAfterCPUPct)
+	}
 }
 
-// markdown writes one row: | label | op | c | ops/s | msgs/s | p50 | p99 | errors |
+// markdown writes one row: | label | op | c | ops/s | msgs/s | p50 | p99 | errors | server µs/req |
 func (r *report) markdown(w io.Writer) {
-	fmt.Fprintf(w, "| %s | %s | %d | %.0f | %.0f | %.2f | %.2f | %d |\n",
-		r.Label, r.Op, r.Concurrency, r.OpsPerSec, r.MsgsPerSec, r.Overall.P50Ms, r.Overall.P99Ms, r.Errors)
+	cpu := ""
+	if r.Server != nil {
+		cpu = fmt.Sprintf("%.1f", r.Server.UsPerRequest)
+	}
+	fmt.Fprintf(w, "| %s | %s | %d | %.0f | %.0f | %.2f | %.2f | %d | %s |\n",
+		r.Label, r.Op, r.Concurrency, r.OpsPerSec, r.MsgsPerSec, r.Overall.P50Ms, r.Overall.P99Ms, r.Errors, cpu)
 }
 
 // worker state for one goroutine.
 type worker struct {
-	c       config
-	client  *sqs.Client
-	workQ   *string // sends go here; deletes take their handles from here
-	recvQ   *string // prefilled, visibility timeout 0
-	body    *string
-	rng     *mrand.Rand
-	handles []string
-	lat     map[string][]time.Duration
-	errs    map[string]int64
-	msgs    int64
-	reqs    int64
-	first   error
+	c        config
+	client   *sqs.Client
+	workQ    *string // sends go here; deletes take their handles from here
+	recvQ    *string // prefilled, visibility timeout 0
+	body     *string
+	rng      *mrand.Rand
+	handles  []string
+	lat      map[string][]time.Duration
+	errs     map[string]int64
+	msgs     int64
+	reqs     int64
+	answered int64
+	first    error
+}
+
+// sent counts one request, and whether the server answered it.
+func (w *worker) sent(err error) {
+	w.reqs++
+	if wasAnswered(err) {
+		w.answered++
+	}
 }
 
 func (w *worker) fail(op string, err error) {
@@ -155,12 +178,12 @@ func batchEntries(body *string) []types.SendMessageBatchRequestEntry {
 // refill gets receipt handles for deletes with untimed calls: a batch of 10 sent, then received.
 func (w *worker) refill(ctx context.Context, need int) error {
 	for len(w.handles) < need {
-		w.reqs += 2
-		if _, err := w.client.SendMessageBatch(ctx, &sqs.SendMessageBatchInput{QueueUrl: w.workQ, Entries: batchEntries(w.body)}); err != nil {
+		_, err := w.client.SendMessageBatch(ctx, &sqs.SendMessageBatchInput{QueueUrl: w.workQ, Entries: batchEntries(w.body)})
+		if w.sent(err); err != nil {
 			return err
 		}
 		out, err := w.client.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: w.workQ, MaxNumberOfMessages: 10})
-		if err != nil {
+		if w.sent(err); err != nil {
 			return err
 		}
 		for _, m := range out.Messages {
@@ -185,7 +208,7 @@ func (w *worker) do(ctx context.Context, op string) {
 			return
 		}
 	}
-	var err error
+	var err, partial error // partial: entries of a batch that failed in an answer
 	var moved int
 	start := time.Now()
 	switch op {
@@ -197,7 +220,7 @@ func (w *worker) do(ctx context.Context, op string) {
 		if out, err = w.client.SendMessageBatch(ctx, &sqs.SendMessageBatchInput{QueueUrl: w.workQ, Entries: batchEntries(w.body)}); err == nil {
 			moved = len(out.Successful)
 			if len(out.Failed) > 0 {
-				err = fmt.Errorf("%d entries failed: %s", len(out.Failed), aws.ToString(out.Failed[0].Code))
+				partial = fmt.Errorf("%d entries failed: %s", len(out.Failed), aws.ToString(out.Failed[0].Code))
 			}
 		}
 	case "receive", "receive-batch":
@@ -224,13 +247,13 @@ func (w *worker) do(ctx context.Context, op string) {
 		if out, err = w.client.DeleteMessageBatch(ctx, &sqs.DeleteMessageBatchInput{QueueUrl: w.workQ, Entries: entries}); err == nil {
 			moved = len(out.Successful)
 			if len(out.Failed) > 0 {
-				err = fmt.Errorf("%d entries failed: %s", len(out.Failed), aws.ToString(out.Failed[0].Code))
+				partial = fmt.Errorf("%d entries failed: %s", len(out.Failed), aws.ToString(out.Failed[0].Code))
 			}
 		}
 	}
 	d := time.Since(start)
-	w.reqs++
-	if err != nil {
+	w.sent(err)
+	if err = cmpErr(err, partial); err != nil {
 		w.fail(op, err)
 		return
 	}
@@ -334,28 +357,22 @@ func runLoad(ctx context.Context, c config) (*report, error) {
 			}
 		}
 	}
-
-	workers := make([]*worker, c.concurrency)
-	var issued atomic.Int64
-	start := time.Now()
-	end := start.Add(c.duration)
-	var wg sync.WaitGroup
-	for i := range workers {
-		w := &worker{c: c, client: client, workQ: workQ, recvQ: recvQ, body: body,
-			rng: mrand.New(mrand.NewPCG(uint64(i), uint64(start.UnixNano()))),
-			lat: map[string][]time.Duration{}, errs: map[string]int64{}}
-		workers[i] = w
-		wg.Go(func() {
-			for ctx.Err() == nil && time.Now().Before(end) && (c.count == 0 || issued.Add(1) <= c.count) {
-				w.do(ctx, w.pick())
-			}
-		})
+	if c.warmup > 0 {
+		if err := warmUp(ctx, c, client, recvQ, body, "sqsbench-warm-"+suffix); err != nil {
+			return nil, err
+		}
 	}
-	wg.Wait()
+	m, err := startMeter(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+
+	start := time.Now()
+	workers := drive(ctx, c, client, workQ, recvQ, body, c.duration, c.count)
 	elapsed := time.Since(start)
 
 	rep := &report{Label: c.label, Endpoint: c.endpoint, Op: mixName(c.mix), Concurrency: c.concurrency, Size: c.size,
-		ElapsedS: math.Round(elapsed.Seconds()*1000) / 1000, PerOp: map[string]opStats{}}
+		ElapsedS: math.Round(elapsed.Seconds()*1000) / 1000, PerOp: map[string]opStats{}, WarmupS: c.warmup.Seconds()}
 	lat := map[string][]time.Duration{}
 	errs := map[string]int64{}
 	var all []time.Duration
@@ -370,6 +387,7 @@ func runLoad(ctx context.Context, c config) (*report, error) {
 		}
 		rep.Messages += w.msgs
 		rep.Requests += w.reqs
+		rep.Answered += w.answered
 		if w.first != nil && rep.FirstError == "" {
 			rep.FirstError = w.first.Error()
 		}
@@ -388,10 +406,61 @@ func runLoad(ctx context.Context, c config) (*report, error) {
 	rep.OpsPerSec = math.Round(float64(rep.Ops) / secs)
 	rep.MsgsPerSec = math.Round(float64(rep.Messages) / secs)
 	rep.ReqPerSec = math.Round(float64(rep.Requests) / secs)
+	if rep.Server, err = m.stop(rep.Answered); err != nil {
+		return rep, err
+	}
 	if rep.Ops == 0 && rep.Errors > 0 {
 		return rep, fmt.Errorf("every operation failed; first error: %s", rep.FirstError)
 	}
 	return rep, nil
+}
+
+// drive runs c.concurrency workers on the operation mix until the duration has passed or count
+// operations (if not 0) have been issued, and returns them with their figures.
+func drive(ctx context.Context, c config, client *sqs.Client, workQ, recvQ, body *string, d time.Duration, count int64) []*worker {
+	workers := make([]*worker, c.concurrency)
+	var issued atomic.Int64
+	start := time.Now()
+	end := start.Add(d)
+	var wg sync.WaitGroup
+	for i := range workers {
+		w := &worker{c: c, client: client, workQ: workQ, recvQ: recvQ, body: body,
+			rng: mrand.New(mrand.NewPCG(uint64(i), uint64(start.UnixNano()))),
+			lat: map[string][]time.Duration{}, errs: map[string]int64{}}
+		workers[i] = w
+		wg.Go(func() {
+			for ctx.Err() == nil && time.Now().Before(end) && (count == 0 || issued.Add(1) <= count) {
+				w.do(ctx, w.pick())
+			}
+		})
+	}
+	wg.Wait()
+	return workers
+}
+
+// warmUp runs the load unmeasured for c.warmup, sending to a queue of its own that it deletes
+// afterwards, so that the measured run starts on an empty work queue. A warm-up in which every
+// operation failed fails the run.
+func warmUp(ctx context.Context, c config, client *sqs.Client, recvQ, body *string, name string) error {
+	setup, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	warmQ, err := createQueue(setup, client, name, map[string]string{"VisibilityTimeout": "300"})
+	if err != nil {
+		return err
+	}
+	defer deleteQueues(client, warmQ)
+	var ok int64
+	var first error
+	for _, w := range drive(ctx, c, client, warmQ, recvQ, body, c.warmup, 0) {
+		for _, l := range w.lat {
+			ok += int64(len(l))
+		}
+		first = cmpErr(first, w.first)
+	}
+	if ok == 0 && first != nil {
+		return fmt.Errorf("warm-up: every operation failed; first error: %w", first)
+	}
+	return ctx.Err()
 }
 
 // runLongPoll measures wake-up latency: per client pair, a receiver blocks in a 20-second long
@@ -413,17 +482,27 @@ func runLongPoll(ctx context.Context, c config) (*report, error) {
 		}
 	}
 	type result struct {
-		wake, send []time.Duration
-		errs, reqs int64
-		first      error
+		wake, send           []time.Duration
+		errs, reqs, answered int64
+		first                error
 	}
 	results := make([]result, c.concurrency)
+	m, err := startMeter(ctx, c)
+	if err != nil {
+		return nil, err
+	}
 	start := time.Now()
 	end := start.Add(c.duration)
 	var wg sync.WaitGroup
 	for i := range queues {
 		wg.Go(func() {
 			r := &results[i]
+			count := func(err error) {
+				r.reqs++
+				if wasAnswered(err) {
+					r.answered++
+				}
+			}
 			fail := func(err error) {
 				r.errs++
 				r.first = cmpErr(r.first, err)
@@ -447,7 +526,8 @@ func runLongPoll(ctx context.Context, c config) (*report, error) {
 				sent := time.Since(t0)
 				rv := <-got
 				cancel()
-				r.reqs += 2
+				count(err)
+				count(rv.err)
 				switch {
 				case err != nil:
 					fail(fmt.Errorf("send: %w", err))
@@ -462,9 +542,9 @@ func runLongPoll(ctx context.Context, c config) (*report, error) {
 				r.wake = append(r.wake, rv.at.Sub(t0))
 				r.send = append(r.send, sent)
 				dctx, dcancel := context.WithTimeout(ctx, c.timeout)
-				_, _ = client.DeleteMessage(dctx, &sqs.DeleteMessageInput{QueueUrl: queues[i], ReceiptHandle: rv.out.Messages[0].ReceiptHandle})
+				_, err = client.DeleteMessage(dctx, &sqs.DeleteMessageInput{QueueUrl: queues[i], ReceiptHandle: rv.out.Messages[0].ReceiptHandle})
 				dcancel()
-				r.reqs++
+				count(err)
 			}
 		})
 	}
@@ -478,6 +558,7 @@ func runLongPoll(ctx context.Context, c config) (*report, error) {
 		send = append(send, r.send...)
 		rep.Errors += r.errs
 		rep.Requests += r.reqs
+		rep.Answered += r.answered
 		if r.first != nil && rep.FirstError == "" {
 			rep.FirstError = r.first.Error()
 		}
@@ -491,6 +572,9 @@ func runLongPoll(ctx context.Context, c config) (*report, error) {
 	rep.OpsPerSec = math.Round(float64(rep.Ops) / secs)
 	rep.MsgsPerSec = rep.OpsPerSec
 	rep.ReqPerSec = math.Round(float64(rep.Requests) / secs)
+	if rep.Server, err = m.stop(rep.Answered); err != nil {
+		return rep, err
+	}
 	if rep.Ops == 0 && rep.Errors > 0 {
 		return rep, fmt.Errorf("every round failed; first error: %s", rep.FirstError)
 	}

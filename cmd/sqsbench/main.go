@@ -5,6 +5,8 @@
 //	go run ./cmd/sqsbench -endpoint http://127.0.0.1:9324 -op send -c 16 -duration 3s
 //	go run ./cmd/sqsbench -op send:1,receive:1,delete:1 -c 4 -count 10000
 //	go run ./cmd/sqsbench -op longpoll -rounds 50
+//	go run ./cmd/sqsbench -endpoint http://127.0.0.1:9325 -server-pid auto -warmup 60s -op send -c 16 -duration 20s
+//	go run ./cmd/sqsbench -floor 127.0.0.1:9400   # the floor server, for -server-pid
 //
 // Operations (-op, a comma-separated mix with optional weights, name:weight):
 //
@@ -19,6 +21,19 @@
 //
 // Runs are bounded: -duration (at most 10 minutes) and, if set, -count operations, whichever ends
 // first. Only loopback endpoints are accepted unless -allow-remote is given.
+//
+// Server CPU: with -server-pid (a PID, or auto for the process listening on the endpoint's port),
+// sqsbench reads the CPU time (utime+stime) of that process and its live descendants, plus what
+// their reaped children used (cutime+cstime), from /proc before and after the measured phase, and
+// divides it by the requests the server answered: microseconds of server CPU per request. Unlike
+// throughput, that figure holds when the load generator and other work share the cores. Before
+// and after that it watches the server for -idle with no load, to show CPU the server spends on
+// other clients or in the background, which the figure would include.
+// -warmup runs the same load unmeasured first (on its own queue): give a JVM server 60s for its JIT.
+//
+// Floor: -floor ADDR serves the least an SQS server can do for SendMessage (decode the JSON 1.0
+// request, MD5 of the body, reply with MessageId and MD5OfMessageBody) until interrupted, as the
+// floor against which servers' CPU per request compares.
 package main
 
 import (
@@ -34,11 +49,12 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "sqsbench:", err)
@@ -56,6 +72,9 @@ type config struct {
 	mix                                           []weighted
 	size, prefill, rounds                         int
 	format                                        string
+	serverPIDArg, floor                           string
+	serverPID                                     int // resolved from serverPIDArg by run
+	warmup, idle                                  time.Duration
 }
 
 type weighted struct {
@@ -88,6 +107,10 @@ func parse(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.rounds, "rounds", 20, "longpoll: rounds per client")
 	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "per-request timeout")
 	fs.StringVar(&c.format, "format", "text", "report format: text, json or markdown (one table row)")
+	fs.StringVar(&c.serverPIDArg, "server-pid", "", "report the CPU time of this server process (and its children) per request; auto: the process listening on the endpoint's port")
+	fs.DurationVar(&c.idle, "idle", 2*time.Second, "with -server-pid: watch the server this long without load before and after the run (0: not at all)")
+	fs.DurationVar(&c.warmup, "warmup", 0, "run the load unmeasured this long first (JIT warm-up; at most 10m)")
+	fs.StringVar(&c.floor, "floor", "", "serve the floor server on this address (e.g. 127.0.0.1:0) instead of loading an endpoint")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -99,6 +122,11 @@ func parse(args []string, stderr io.Writer) (config, error) {
 	}
 	if err := checkEndpoint(c.endpoint, c.allowRemote); err != nil {
 		return c, err
+	}
+	if c.floor != "" {
+		if err := checkEndpoint("http://"+c.floor, c.allowRemote); err != nil {
+			return c, fmt.Errorf("-floor: %w", err)
+		}
 	}
 	switch {
 	case c.concurrency < 1 || c.concurrency > 4096:
@@ -113,6 +141,10 @@ func parse(args []string, stderr io.Writer) (config, error) {
 		return c, errors.New("-rounds must be 1 to 100000")
 	case c.prefill < 0 || c.prefill > 1000000:
 		return c, errors.New("-prefill must be 0 to 1000000")
+	case c.warmup < 0 || c.warmup > maxDuration:
+		return c, fmt.Errorf("-warmup must be 0 to %v", maxDuration)
+	case c.idle < 0 || c.idle > time.Minute:
+		return c, errors.New("-idle must be 0 to 1m")
 	case c.format != "text" && c.format != "json" && c.format != "markdown":
 		return c, errors.New("-format must be text, json or markdown")
 	}
@@ -130,6 +162,9 @@ func parse(args []string, stderr io.Writer) (config, error) {
 			weight = n
 		}
 		c.mix = append(c.mix, weighted{name, weight})
+	}
+	if c.mix[0].op == "longpoll" && c.warmup > 0 {
+		return c, errors.New("-warmup does not apply to longpoll")
 	}
 	if len(c.mix) > 1 {
 		for _, w := range c.mix {
@@ -163,6 +198,12 @@ func checkEndpoint(endpoint string, allowRemote bool) error {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	c, err := parse(args, stderr)
 	if err != nil {
+		return err
+	}
+	if c.floor != "" {
+		return serveFloor(ctx, c.floor, stdout)
+	}
+	if c.serverPID, err = resolveServerPID(c.serverPIDArg, c.endpoint); err != nil {
 		return err
 	}
 	var rep *report
