@@ -70,10 +70,6 @@ func (h *H) RunConsumer(url string, c Consumer, handler Handler) *ConsumerReport
 		idle       atomic.Int32 // workers that found the queue empty and wait for time to move
 		errs       = make(chan error, c.Workers)
 	)
-	expected := map[string]bool{}
-	for _, b := range c.Expect {
-		expected[b] = true
-	}
 	allDone := func() bool {
 		if len(c.Expect) == 0 {
 			return false

@@ -63,7 +63,6 @@ type config struct {
 	cand      harness.Backend
 	candOpts  []harness.Option
 	devs      *conformance.Deviations
-	namespace string
 	transport func(error)
 }
 
