@@ -23,6 +23,7 @@ import (
 
 	"github.com/sqsharness/sqsharness/internal/faultsmw"
 	"github.com/sqsharness/sqsharness/internal/msgattr"
+	"github.com/sqsharness/sqsharness/internal/queueurl"
 )
 
 // WithPlan is an sqs.Options function that adds Middleware(p) to the client's APIOptions:
@@ -196,7 +197,7 @@ func (m *initializeMiddleware) HandleInitialize(ctx context.Context, in middlewa
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
 	call := Call{Operation: middleware.GetOperationName(ctx), QueueURL: queueOf(in.Parameters)}
-	call.QueueName = QueueName(call.QueueURL)
+	call.QueueName = queueurl.Name(call.QueueURL)
 	if v, ok := in.Parameters.(*sqs.SendMessageInput); ok && v != nil {
 		call.Message = &Message{Body: aws.ToString(v.MessageBody), Attributes: msgattr.Strings(v.MessageAttributes)}
 	}

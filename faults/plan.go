@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/sqsharness/sqsharness/internal/queueurl"
 )
 
 // Clock tells a plan the time: rule windows, token buckets and injection records use it. The
@@ -353,7 +355,7 @@ func (p *Plan) evaluate(t target, want func(Kind) bool, fire func(r *compiled) s
 		return
 	}
 	if t.call.QueueName == "" {
-		t.call.QueueName = QueueName(t.call.QueueURL)
+		t.call.QueueName = queueurl.Name(t.call.QueueURL)
 	}
 	elapsed := t.now.Sub(p.start)
 	done := map[int]bool{}

@@ -470,9 +470,3 @@ func TestServiceErrors(t *testing.T) {
 	assert.False(t, ok)
 	assert.Contains(t, faults.ErrorCodes(), "KMS.ThrottlingException")
 }
-
-func TestQueueName(t *testing.T) {
-	assert.Equal(t, "orders-eu", faults.QueueName(ordersURL))
-	assert.Equal(t, "orders-eu", faults.QueueName(ordersURL+"/"))
-	assert.Equal(t, "orders", faults.QueueName("orders"))
-}

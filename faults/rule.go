@@ -387,16 +387,6 @@ func globRegexp(glob string) (*regexp.Regexp, error) {
 	return regexp.Compile(b.String())
 }
 
-// QueueName returns the queue name of a queue URL: its last path segment. A value without a
-// slash is returned as is.
-func QueueName(queueURL string) string {
-	s := strings.TrimRight(queueURL, "/")
-	if i := strings.LastIndexByte(s, '/'); i >= 0 {
-		return s[i+1:]
-	}
-	return s
-}
-
 func (c *compiled) matchQueue(url, name string) bool {
 	if c.queueRe != nil && !c.queueRe.MatchString(url) && !c.queueRe.MatchString(name) {
 		return false

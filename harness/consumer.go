@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -14,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/sqsharness/sqsharness/internal/queueurl"
 )
 
 // Handler processes one message. Returning nil deletes it; an error leaves it to come back after
@@ -232,7 +233,7 @@ func (h *H) deadLetterQueue(url string) string {
 		Target string `json:"deadLetterTargetArn"`
 	}
 	require.NoError(h.t, json.Unmarshal([]byte(rp), &p), "RedrivePolicy %s", rp)
-	name := p.Target[strings.LastIndex(p.Target, ":")+1:]
+	name := queueurl.Name(p.Target)
 	out, err := h.own.GetQueueUrl(h.ownCtx(), &sqs.GetQueueUrlInput{QueueName: aws.String(name)})
 	require.NoError(h.t, err, "GetQueueUrl %s", name)
 	return aws.ToString(out.QueueUrl)

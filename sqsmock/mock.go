@@ -30,6 +30,7 @@ import (
 
 	"github.com/sqsharness/sqsharness/faults"
 	"github.com/sqsharness/sqsharness/internal/bubble"
+	"github.com/sqsharness/sqsharness/internal/queueurl"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/engine"
 )
 
@@ -207,7 +208,7 @@ func dlqName(policy string) string {
 	if policy == "" || json.Unmarshal([]byte(policy), &p) != nil || p.Target == "" {
 		return ""
 	}
-	return p.Target[strings.LastIndexByte(p.Target, ':')+1:]
+	return queueurl.Name(p.Target)
 }
 
 func hasQueue(specs []queueSpec, name string) bool {
