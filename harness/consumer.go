@@ -58,16 +58,13 @@ func (h *H) RunConsumer(url string, c Consumer, handler Handler) *ConsumerReport
 	if c.Workers <= 0 {
 		c.Workers = 1
 	}
-	if c.Timeout <= 0 {
-		c.Timeout = h.wait
-	}
 	rep := &ConsumerReport{Deliveries: map[string]int{}}
 	var (
 		mu         sync.Mutex
 		firstOrder = map[string][]string{} // group → bodies in order of first delivery
 		succeeded  = map[string]bool{}
 		stop       atomic.Bool
-		waited     atomic.Int64
+		w          = h.newWaiter(c.Timeout)
 		idle       atomic.Int32 // workers that found the queue empty and wait for time to move
 		errs       = make(chan error, c.Workers)
 	)
@@ -85,7 +82,6 @@ func (h *H) RunConsumer(url string, c Consumer, handler Handler) *ConsumerReport
 		return true
 	}
 	ctx := h.Ctx()
-	start := time.Now()
 	empty := func() bool {
 		out, err := h.own.GetQueueAttributes(h.ownCtx(), &sqs.GetQueueAttributesInput{QueueUrl: aws.String(url),
 			AttributeNames: []types.QueueAttributeName{types.QueueAttributeNameAll}})
@@ -142,25 +138,20 @@ func (h *H) RunConsumer(url string, c Consumer, handler Handler) *ConsumerReport
 					stop.Store(true)
 					return
 				}
+				if w.over() {
+					rep.TimedOut = true
+					stop.Store(true)
+					return
+				}
 				if h.clock != nil {
-					if time.Duration(waited.Load()) >= c.Timeout {
-						rep.TimedOut = true
-						stop.Store(true)
-						return
-					}
 					// Time moves only when every worker found the queue empty: a worker still
 					// handling a message keeps its visibility timeout from running out under it.
 					if idle.Add(1) == int32(c.Workers) {
-						waited.Add(int64(time.Second))
-						h.clock.Advance(time.Second)
+						w.advance()
 					} else {
 						time.Sleep(100 * time.Microsecond)
 					}
 					idle.Add(-1)
-				} else if time.Since(start) > c.Timeout {
-					rep.TimedOut = true
-					stop.Store(true)
-					return
 				}
 			}
 		}()
@@ -184,7 +175,7 @@ func (h *H) RunConsumer(url string, c Consumer, handler Handler) *ConsumerReport
 	} else {
 		assert.Empty(h.t, never, "consumer: messages never handled successfully, and the queue has no dead-letter queue")
 	}
-	assert.False(h.t, rep.TimedOut, "consumer: not settled within %s", c.Timeout)
+	assert.False(h.t, rep.TimedOut, "consumer: not settled within %s", w.timeout)
 	return rep
 }
 

@@ -131,12 +131,8 @@ func (h *H) Receive(url string, edit ...func(*sqs.ReceiveMessageInput)) []types.
 // mock the timeout is clock time. The messages stay in flight; nothing is deleted.
 func (h *H) ReceiveN(url string, n int, timeout time.Duration, edit ...func(*sqs.ReceiveMessageInput)) []types.Message {
 	h.t.Helper()
-	if timeout <= 0 {
-		timeout = h.wait
-	}
+	w := h.newWaiter(timeout)
 	var got []types.Message
-	deadline := time.Now().Add(timeout)
-	var waited time.Duration
 	for len(got) < n {
 		in := h.receiveInput(url, edit)
 		if h.clock == nil {
@@ -150,18 +146,10 @@ func (h *H) ReceiveN(url string, n int, timeout time.Duration, edit ...func(*sqs
 		if len(got) >= n {
 			break
 		}
-		if h.clock != nil {
-			if len(out.Messages) > 0 {
-				continue
-			}
-			if waited >= timeout {
-				break
-			}
-			h.clock.Advance(time.Second)
-			waited += time.Second
-			continue
+		if h.clock != nil && len(out.Messages) > 0 {
+			continue // more may be visible at the same clock time
 		}
-		if time.Now().After(deadline) {
+		if !w.next(0) { // real time: the long poll took it
 			break
 		}
 	}
