@@ -281,13 +281,11 @@ func (m *initializeMiddleware) sendMessageBatch(ctx context.Context, call Call, 
 	if !changed {
 		return next.HandleInitialize(ctx, in)
 	}
-	if len(keep) == 0 && len(v.Entries) > 0 {
-		return middleware.InitializeOutput{Result: &sqs.SendMessageBatchOutput{Failed: failed, Successful: []types.SendMessageBatchResultEntry{}}}, middleware.Metadata{}, nil
-	}
 	cp := *v
 	cp.Entries = keep
-	return forwardKept(ctx, in, next, &cp, func(res *sqs.SendMessageBatchOutput) {
-		res.Failed = append(res.Failed, failed...)
+	planned := &sqs.SendMessageBatchOutput{Failed: failed, Successful: []types.SendMessageBatchResultEntry{}}
+	return forwardKept(ctx, in, next, &cp, len(keep), planned, func(res, planned *sqs.SendMessageBatchOutput) {
+		res.Failed = append(res.Failed, planned.Failed...)
 	})
 }
 
@@ -304,76 +302,81 @@ func (m *initializeMiddleware) deleteMessage(ctx context.Context, call Call, v *
 func (m *initializeMiddleware) deleteMessageBatch(ctx context.Context, call Call, v *sqs.DeleteMessageBatchInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	msgs := make([]Message, len(v.Entries))
-	for i, e := range v.Entries {
-		msgs[i] = Message{EntryID: aws.ToString(e.Id), ReceiptHandle: aws.ToString(e.ReceiptHandle)}
-	}
-	ds := m.decideMessages(call, msgs)
-	var failed []types.BatchResultErrorEntry
-	var lost []types.DeleteMessageBatchResultEntry
-	var keep []types.DeleteMessageBatchRequestEntry
-	for i, e := range v.Entries {
-		switch d := ds[i]; {
-		case d.Fail != nil:
-			failed = append(failed, batchError(aws.ToString(e.Id), d.Fail))
-		case d.LostDelete:
-			lost = append(lost, types.DeleteMessageBatchResultEntry{Id: e.Id})
-		default:
-			keep = append(keep, e)
-		}
-	}
+	failed, lost, keep := splitReceiptBatch(m, call, v.Entries, func(e types.DeleteMessageBatchRequestEntry) (id, handle *string) {
+		return e.Id, e.ReceiptHandle
+	})
 	if len(keep) == len(v.Entries) {
 		return next.HandleInitialize(ctx, in)
 	}
-	if len(keep) == 0 {
-		return middleware.InitializeOutput{Result: &sqs.DeleteMessageBatchOutput{Failed: failed, Successful: lost}}, middleware.Metadata{}, nil
+	planned := &sqs.DeleteMessageBatchOutput{Failed: failed, Successful: make([]types.DeleteMessageBatchResultEntry, len(lost))}
+	for i, id := range lost {
+		planned.Successful[i] = types.DeleteMessageBatchResultEntry{Id: id}
 	}
 	cp := *v
 	cp.Entries = keep
-	return forwardKept(ctx, in, next, &cp, func(res *sqs.DeleteMessageBatchOutput) {
-		res.Failed = append(res.Failed, failed...)
-		res.Successful = append(res.Successful, lost...)
+	return forwardKept(ctx, in, next, &cp, len(keep), planned, func(res, planned *sqs.DeleteMessageBatchOutput) {
+		res.Failed = append(res.Failed, planned.Failed...)
+		res.Successful = append(res.Successful, planned.Successful...)
 	})
 }
 
 func (m *initializeMiddleware) changeVisibilityBatch(ctx context.Context, call Call, v *sqs.ChangeMessageVisibilityBatchInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	msgs := make([]Message, len(v.Entries))
-	for i, e := range v.Entries {
-		msgs[i] = Message{EntryID: aws.ToString(e.Id), ReceiptHandle: aws.ToString(e.ReceiptHandle)}
-	}
-	ds := m.decideMessages(call, msgs)
-	var failed []types.BatchResultErrorEntry
-	var keep []types.ChangeMessageVisibilityBatchRequestEntry
-	for i, e := range v.Entries {
-		if d := ds[i]; d.Fail != nil {
-			failed = append(failed, batchError(aws.ToString(e.Id), d.Fail))
-			continue
-		}
-		keep = append(keep, e)
-	}
-	if len(failed) == 0 {
+	// No lost entries: LostDelete rules cannot apply to ChangeMessageVisibilityBatch.
+	failed, _, keep := splitReceiptBatch(m, call, v.Entries, func(e types.ChangeMessageVisibilityBatchRequestEntry) (id, handle *string) {
+		return e.Id, e.ReceiptHandle
+	})
+	if len(keep) == len(v.Entries) {
 		return next.HandleInitialize(ctx, in)
-	}
-	if len(keep) == 0 {
-		return middleware.InitializeOutput{Result: &sqs.ChangeMessageVisibilityBatchOutput{Failed: failed, Successful: []types.ChangeMessageVisibilityBatchResultEntry{}}}, middleware.Metadata{}, nil
 	}
 	cp := *v
 	cp.Entries = keep
-	return forwardKept(ctx, in, next, &cp, func(res *sqs.ChangeMessageVisibilityBatchOutput) {
-		res.Failed = append(res.Failed, failed...)
+	planned := &sqs.ChangeMessageVisibilityBatchOutput{Failed: failed, Successful: []types.ChangeMessageVisibilityBatchResultEntry{}}
+	return forwardKept(ctx, in, next, &cp, len(keep), planned, func(res, planned *sqs.ChangeMessageVisibilityBatchOutput) {
+		res.Failed = append(res.Failed, planned.Failed...)
 	})
 }
 
-// forwardKept sends a batch reduced to the entries the plan let through, then adds what the plan
-// decided for the others (failed, or reported deleted) to the server's answer.
+// splitReceiptBatch asks the plan about each entry of a batch addressed by receipt handles
+// (DeleteMessageBatch, ChangeMessageVisibilityBatch; ids gives an entry's Id and ReceiptHandle)
+// and splits the entries by its decisions: those it fails, the ids of those whose delete it loses
+// (answered as deleted, never sent) and those to send on.
+func splitReceiptBatch[E any](m *initializeMiddleware, call Call, entries []E, ids func(E) (id, handle *string)) (
+	failed []types.BatchResultErrorEntry, lost []*string, keep []E,
+) {
+	msgs := make([]Message, len(entries))
+	for i, e := range entries {
+		id, handle := ids(e)
+		msgs[i] = Message{EntryID: aws.ToString(id), ReceiptHandle: aws.ToString(handle)}
+	}
+	for i, d := range m.decideMessages(call, msgs) {
+		switch {
+		case d.Fail != nil:
+			failed = append(failed, batchError(msgs[i].EntryID, d.Fail))
+		case d.LostDelete:
+			id, _ := ids(entries[i])
+			lost = append(lost, id)
+		default:
+			keep = append(keep, entries[i])
+		}
+	}
+	return failed, lost, keep
+}
+
+// forwardKept answers a batch the plan changed. planned is the plan's part of the answer (the
+// entries it failed, or reported deleted without sending them). With kept entries left, the batch
+// reduced to them (params) goes to the server and merge adds planned to the server's answer; with
+// none, planned is the whole answer and the server is not called.
 func forwardKept[In, Out any](ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler,
-	params *In, merge func(*Out)) (middleware.InitializeOutput, middleware.Metadata, error) {
+	params *In, kept int, planned *Out, merge func(res, planned *Out)) (middleware.InitializeOutput, middleware.Metadata, error) {
+	if kept == 0 {
+		return middleware.InitializeOutput{Result: planned}, middleware.Metadata{}, nil
+	}
 	in.Parameters = params
 	out, md, err := next.HandleInitialize(ctx, in)
 	if res, ok := out.Result.(*Out); ok && err == nil && res != nil {
-		merge(res)
+		merge(res, planned)
 	}
 	return out, md, err
 }
