@@ -190,7 +190,7 @@ func (h *H) assertDelivered(url string, expect []string, deliveries map[string]i
 	for _, b := range expect {
 		assert.NotZero(h.t, deliveries[b], "consumer: message %q never delivered", b)
 	}
-	if IsFIFO(url) && len(expect) > 0 {
+	if isFIFO(url) && len(expect) > 0 {
 		for g, seq := range firstOrder {
 			idx := make([]int, 0, len(seq))
 			for _, b := range seq {
@@ -210,7 +210,7 @@ func (h *H) deadLettered(url string) (bodies []string, hasDLQ bool) {
 	if dlq == "" {
 		return nil, false
 	}
-	return BodiesOf(h.Drain(dlq)), true
+	return bodiesOf(h.Drain(dlq)), true
 }
 
 // deadLetterQueue returns the URL of the queue's dead-letter queue, or "".
