@@ -21,9 +21,11 @@ import (
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/sqsharness/sqsharness/internal/faulthook"
 	"github.com/sqsharness/sqsharness/internal/faultsmw"
 	"github.com/sqsharness/sqsharness/internal/msgattr"
 	"github.com/sqsharness/sqsharness/internal/queueurl"
+	"github.com/sqsharness/sqsharness/internal/sqserr"
 )
 
 // WithPlan is an sqs.Options function that adds Middleware(p) to the client's APIOptions:
@@ -122,7 +124,7 @@ func (*attemptMiddleware) ID() string { return "faults.Attempt" }
 func (m *attemptMiddleware) HandleDeserialize(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (
 	middleware.DeserializeOutput, middleware.Metadata, error,
 ) {
-	call, _ := middleware.GetStackValue(ctx, callKey{}).(Call)
+	call, _ := middleware.GetStackValue(ctx, callKey{}).(faulthook.Call)
 	if call.Operation == "" {
 		call.Operation = middleware.GetOperationName(ctx)
 	}
@@ -142,12 +144,7 @@ func (m *attemptMiddleware) HandleDeserialize(ctx context.Context, in middleware
 			return empty, middleware.Metadata{}, &smithy.CanceledError{Err: err}
 		}
 	}
-	transportErr := func() error {
-		if d.Transport == Timeout {
-			return &smithyhttp.RequestSendError{Err: TimeoutError(method, url)}
-		}
-		return &smithyhttp.RequestSendError{Err: ResetError(method, url)}
-	}
+	transportErr := func() error { return &smithyhttp.RequestSendError{Err: d.Transport.Err(method, url)} }
 	switch {
 	case d.Transport != "" && d.Applied:
 		out, md, err := next.HandleDeserialize(ctx, in)
@@ -168,7 +165,7 @@ func (m *attemptMiddleware) HandleDeserialize(ctx context.Context, in middleware
 }
 
 // errorResponse is the HTTP response SQS sends for e over AWS JSON 1.0.
-func (s *clientState) errorResponse(e *ServiceError) *http.Response {
+func (s *clientState) errorResponse(e *sqserr.Error) *http.Response {
 	body, _ := json.Marshal(map[string]string{"__type": e.TypeName(), "message": e.Message})
 	n := s.ids.Add(1)
 	h := http.Header{}
@@ -196,10 +193,10 @@ func (*initializeMiddleware) ID() string { return faultsmw.CallID }
 func (m *initializeMiddleware) HandleInitialize(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	call := Call{Operation: middleware.GetOperationName(ctx), QueueURL: queueOf(in.Parameters)}
+	call := faulthook.Call{Operation: middleware.GetOperationName(ctx), QueueURL: queueOf(in.Parameters)}
 	call.QueueName = queueurl.Name(call.QueueURL)
 	if v, ok := in.Parameters.(*sqs.SendMessageInput); ok && v != nil {
-		call.Message = &Message{Body: aws.ToString(v.MessageBody), Attributes: msgattr.Strings(v.MessageAttributes)}
+		call.Message = &faulthook.Message{Body: aws.ToString(v.MessageBody), Attributes: msgattr.Strings(v.MessageAttributes)}
 	}
 	ctx = middleware.WithStackValue(ctx, callKey{}, call)
 
@@ -220,13 +217,13 @@ func (m *initializeMiddleware) HandleInitialize(ctx context.Context, in middlewa
 	return next.HandleInitialize(ctx, in)
 }
 
-// decideMessages runs DecideMessage for each message under one lock.
-func (m *initializeMiddleware) decideMessages(call Call, msgs []Message) []MessageDecision {
+// decideMessages decides for each message under one lock.
+func (m *initializeMiddleware) decideMessages(call faulthook.Call, msgs []faulthook.Message) []faulthook.MessageDecision {
 	p := m.s.plan
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	call.Now = p.clock.Now()
-	out := make([]MessageDecision, len(msgs))
+	out := make([]faulthook.MessageDecision, len(msgs))
 	for i, msg := range msgs {
 		out[i] = p.decideMessage(call, msg)
 	}
@@ -238,14 +235,14 @@ func delaySeconds(base int32, extra time.Duration) int32 {
 	return int32(min(s, 900))
 }
 
-func batchError(id string, e *ServiceError) types.BatchResultErrorEntry {
+func batchError(id string, e *sqserr.Error) types.BatchResultErrorEntry {
 	return types.BatchResultErrorEntry{Id: aws.String(id), Code: aws.String(e.Code), Message: aws.String(e.Message), SenderFault: !e.Server}
 }
 
-func (m *initializeMiddleware) sendMessage(ctx context.Context, call Call, v *sqs.SendMessageInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
+func (m *initializeMiddleware) sendMessage(ctx context.Context, call faulthook.Call, v *sqs.SendMessageInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	d := m.decideMessages(call, []Message{*call.Message})[0]
+	d := m.decideMessages(call, []faulthook.Message{*call.Message})[0]
 	if d.ExtraDelay > 0 {
 		cp := *v
 		cp.DelaySeconds = delaySeconds(v.DelaySeconds, d.ExtraDelay)
@@ -254,12 +251,12 @@ func (m *initializeMiddleware) sendMessage(ctx context.Context, call Call, v *sq
 	return next.HandleInitialize(ctx, in)
 }
 
-func (m *initializeMiddleware) sendMessageBatch(ctx context.Context, call Call, v *sqs.SendMessageBatchInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
+func (m *initializeMiddleware) sendMessageBatch(ctx context.Context, call faulthook.Call, v *sqs.SendMessageBatchInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	msgs := make([]Message, len(v.Entries))
+	msgs := make([]faulthook.Message, len(v.Entries))
 	for i, e := range v.Entries {
-		msgs[i] = Message{EntryID: aws.ToString(e.Id), Body: aws.ToString(e.MessageBody), Attributes: msgattr.Strings(e.MessageAttributes)}
+		msgs[i] = faulthook.Message{EntryID: aws.ToString(e.Id), Body: aws.ToString(e.MessageBody), Attributes: msgattr.Strings(e.MessageAttributes)}
 	}
 	ds := m.decideMessages(call, msgs)
 	var failed []types.BatchResultErrorEntry
@@ -289,17 +286,17 @@ func (m *initializeMiddleware) sendMessageBatch(ctx context.Context, call Call, 
 	})
 }
 
-func (m *initializeMiddleware) deleteMessage(ctx context.Context, call Call, v *sqs.DeleteMessageInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
+func (m *initializeMiddleware) deleteMessage(ctx context.Context, call faulthook.Call, v *sqs.DeleteMessageInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	d := m.decideMessages(call, []Message{{ReceiptHandle: aws.ToString(v.ReceiptHandle)}})[0]
+	d := m.decideMessages(call, []faulthook.Message{{ReceiptHandle: aws.ToString(v.ReceiptHandle)}})[0]
 	if d.LostDelete {
 		return middleware.InitializeOutput{Result: &sqs.DeleteMessageOutput{}}, middleware.Metadata{}, nil
 	}
 	return next.HandleInitialize(ctx, in)
 }
 
-func (m *initializeMiddleware) deleteMessageBatch(ctx context.Context, call Call, v *sqs.DeleteMessageBatchInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
+func (m *initializeMiddleware) deleteMessageBatch(ctx context.Context, call faulthook.Call, v *sqs.DeleteMessageBatchInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
 	failed, lost, keep := splitReceiptBatch(m, call, v.Entries, func(e types.DeleteMessageBatchRequestEntry) (id, handle *string) {
@@ -320,7 +317,7 @@ func (m *initializeMiddleware) deleteMessageBatch(ctx context.Context, call Call
 	})
 }
 
-func (m *initializeMiddleware) changeVisibilityBatch(ctx context.Context, call Call, v *sqs.ChangeMessageVisibilityBatchInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
+func (m *initializeMiddleware) changeVisibilityBatch(ctx context.Context, call faulthook.Call, v *sqs.ChangeMessageVisibilityBatchInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
 	// No lost entries: LostDelete rules cannot apply to ChangeMessageVisibilityBatch.
@@ -342,13 +339,13 @@ func (m *initializeMiddleware) changeVisibilityBatch(ctx context.Context, call C
 // (DeleteMessageBatch, ChangeMessageVisibilityBatch; ids gives an entry's Id and ReceiptHandle)
 // and splits the entries by its decisions: those it fails, the ids of those whose delete it loses
 // (answered as deleted, never sent) and those to send on.
-func splitReceiptBatch[E any](m *initializeMiddleware, call Call, entries []E, ids func(E) (id, handle *string)) (
+func splitReceiptBatch[E any](m *initializeMiddleware, call faulthook.Call, entries []E, ids func(E) (id, handle *string)) (
 	failed []types.BatchResultErrorEntry, lost []*string, keep []E,
 ) {
-	msgs := make([]Message, len(entries))
+	msgs := make([]faulthook.Message, len(entries))
 	for i, e := range entries {
 		id, handle := ids(e)
-		msgs[i] = Message{EntryID: aws.ToString(id), ReceiptHandle: aws.ToString(handle)}
+		msgs[i] = faulthook.Message{EntryID: aws.ToString(id), ReceiptHandle: aws.ToString(handle)}
 	}
 	for i, d := range m.decideMessages(call, msgs) {
 		switch {
@@ -381,7 +378,7 @@ func forwardKept[In, Out any](ctx context.Context, in middleware.InitializeInput
 	return out, md, err
 }
 
-func (m *initializeMiddleware) receiveMessage(ctx context.Context, call Call, v *sqs.ReceiveMessageInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
+func (m *initializeMiddleware) receiveMessage(ctx context.Context, call faulthook.Call, v *sqs.ReceiveMessageInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
 	p := m.s.plan
@@ -397,9 +394,9 @@ func (m *initializeMiddleware) receiveMessage(ctx context.Context, call Call, v 
 	if err != nil || !ok || res == nil {
 		return out, md, err
 	}
-	msgs := make([]Message, len(res.Messages))
+	msgs := make([]faulthook.Message, len(res.Messages))
 	for i, msg := range res.Messages {
-		msgs[i] = Message{MessageID: aws.ToString(msg.MessageId), ReceiptHandle: aws.ToString(msg.ReceiptHandle),
+		msgs[i] = faulthook.Message{MessageID: aws.ToString(msg.MessageId), ReceiptHandle: aws.ToString(msg.ReceiptHandle),
 			Body: aws.ToString(msg.Body), Attributes: msgattr.Strings(msg.MessageAttributes)}
 	}
 	ds := m.decideMessages(call, msgs)

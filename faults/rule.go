@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sqsharness/sqsharness/internal/faulthook"
 	"github.com/sqsharness/sqsharness/internal/sqserr"
 )
 
@@ -64,8 +65,8 @@ func Kinds() []Kind {
 		DuplicateDelivery, DelayedVisibility, FalseEmpty, Reorder, PartialBatchFailure}
 }
 
-// MessageLevel reports whether the kind is decided per message (DecideMessage) rather than per
-// operation (Decide).
+// MessageLevel reports whether the kind is decided per message (each message of an operation,
+// each entry of a batch) rather than once per operation.
 func (k Kind) MessageLevel() bool {
 	switch k {
 	case LostDelete, DuplicateDelivery, DelayedVisibility, PartialBatchFailure:
@@ -397,7 +398,7 @@ func (c *compiled) matchQueue(url, name string) bool {
 	return true
 }
 
-func (c *compiled) matchMessage(m *Message) bool {
+func (c *compiled) matchMessage(m *faulthook.Message) bool {
 	if c.entries != nil && (m == nil || !c.entries[m.EntryID]) {
 		return false
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
-	"github.com/sqsharness/sqsharness/faults"
+	"github.com/sqsharness/sqsharness/internal/faulthook"
 )
 
 // SDKClient returns a real aws-sdk-go-v2 *sqs.Client wired to the mock through an in-memory
@@ -43,7 +43,7 @@ type memTransport struct{ h http.Handler }
 // Do serves one request and returns the handler's response, or the error net/http gives when
 // the server drops the connection or the caller cancels.
 func (t memTransport) Do(req *http.Request) (*http.Response, error) {
-	fault := new(faults.Kind)
+	fault := new(faulthook.Transport)
 	req = req.WithContext(context.WithValue(req.Context(), transportFaultKey{}, fault))
 	if req.Host == "" {
 		req.Host = req.URL.Host
@@ -54,10 +54,7 @@ func (t memTransport) Do(req *http.Request) (*http.Response, error) {
 	}
 	w := &memResponse{header: http.Header{}, status: http.StatusOK}
 	if aborted := serveOrAbort(t.h, w, req); aborted {
-		if *fault == faults.Timeout {
-			return nil, faults.TimeoutError(req.Method, req.URL.String())
-		}
-		return nil, faults.ResetError(req.Method, req.URL.String())
+		return nil, fault.Err(req.Method, req.URL.String())
 	}
 	if err := req.Context().Err(); err != nil {
 		return nil, &url.Error{Op: opName(req.Method), URL: req.URL.String(), Err: err}
@@ -98,8 +95,8 @@ func opName(method string) string {
 type transportFaultKey struct{}
 
 // noteTransportFault tells the in-memory transport which transport fault ends the request.
-func noteTransportFault(ctx context.Context, kind faults.Kind) {
-	if p, ok := ctx.Value(transportFaultKey{}).(*faults.Kind); ok {
+func noteTransportFault(ctx context.Context, kind faulthook.Transport) {
+	if p, ok := ctx.Value(transportFaultKey{}).(*faulthook.Transport); ok {
 		*p = kind
 	}
 }
