@@ -19,7 +19,7 @@ import (
 // duplicate delivery, delayed visibility, false-empty receives, reordering and partial batch
 // failures. The plan's windows and latencies follow the mock's clock. New panics if the plan
 // has a rule the engine cannot honour.
-func WithFaults(plan *faults.Plan) Option { return func(c *config) { c.plan = plan } }
+func WithFaults(plan *faults.Plan) Option { return mockOption(func(c *config) { c.plan = plan }) }
 
 // Faults returns the mock's fault plan (nil if none), e.g. to read its Injections.
 func (m *Mock) Faults() *faults.Plan { return m.plan.Load() }

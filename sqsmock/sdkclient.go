@@ -19,23 +19,26 @@ import (
 // transport: every call goes through the SDK's whole stack (validation, serialization, signing,
 // retries, APIOptions middleware such as faults.WithPlan, interceptors) and the mock's HTTP
 // handler, with no socket, so it also works inside a testing/synctest bubble. It has static test
-// credentials, the mock's region, and the in-process client's queue URLs; optFns customise it
-// as they would sqs.New, the region and credentials choosing the namespace as over HTTP (o.Region,
-// and an access key id of 12 digits for the account). A transport fault drops the "connection": the SDK sees the error a
-// reset connection gives (a timeout, for Timeout rules) and retries as it would.
+// credentials (the first WithCredentials given to New, if any), the mock's region, and the
+// in-process client's queue URLs; optFns customise it as they would sqs.New, the region and
+// credentials choosing the namespace as over HTTP (o.Region, and an access key id of 12 digits
+// for the account). A transport fault drops the "connection": the SDK sees the error a reset
+// connection gives (a timeout, for Timeout rules) and retries as it would.
 func (m *Mock) SDKClient(optFns ...func(*sqs.Options)) *sqs.Client {
 	base := m.engine.BaseURL()
+	front := []Option{WithPublicURL(base), inProcessURLs}
+	creds := m.serverConfig(front).signingCredentials()
 	o := sqs.Options{
 		Region:       m.cfg.region,
 		BaseEndpoint: aws.String(base),
-		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
-		HTTPClient:   memTransport{h: m.Handler(WithPublicURL(base), inProcessURLs)},
+		Credentials:  credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, ""),
+		HTTPClient:   memTransport{h: m.Handler(front...)},
 	}
 	return sqs.New(o, optFns...)
 }
 
 // inProcessURLs gives every namespace's queues the URLs the in-process client gives them.
-func inProcessURLs(c *handlerConfig) { c.engineURLs = true }
+var inProcessURLs = serverOption(func(c *handlerConfig) { c.engineURLs = true })
 
 // memTransport serves requests with an http.Handler in the caller's goroutine.
 type memTransport struct{ h http.Handler }
