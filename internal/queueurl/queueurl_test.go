@@ -4,7 +4,7 @@ import "testing"
 
 func TestName(t *testing.T) {
 	t.Parallel()
-	for in, want := range map[string]string{
+	expect(t, "Name", Name, map[string]string{
 		"https://sqs.us-east-1.amazonaws.com/123456789012/orders":          "orders",
 		"http://127.0.0.1:9324/000000000000/orders.fifo":                   "orders.fifo",
 		"http://localhost:4566/queue/us-east-1/000000000000/orders":        "orders",
@@ -20,16 +20,12 @@ func TestName(t *testing.T) {
 		"orders/": "orders",
 		"":        "",
 		"/":       "",
-	} {
-		if got := Name(in); got != want {
-			t.Errorf("Name(%q) = %q, want %q", in, got, want)
-		}
-	}
+	})
 }
 
 func TestAccount(t *testing.T) {
 	t.Parallel()
-	for in, want := range map[string]string{
+	expect(t, "Account", Account, map[string]string{
 		"arn:aws:sqs:us-east-1:123456789012:orders":               "123456789012",
 		"arn:aws-us-gov:sqs:us-gov-west-1:000000000000:q.fifo":    "000000000000",
 		"arn:aws:sqs:us-east-1:123456789012":                      "",
@@ -37,9 +33,15 @@ func TestAccount(t *testing.T) {
 		"https://sqs.us-east-1.amazonaws.com/123456789012/orders": "",
 		"a:b:c:d:e:f": "",
 		"":            "",
-	} {
-		if got := Account(in); got != want {
-			t.Errorf("Account(%q) = %q, want %q", in, got, want)
+	})
+}
+
+// expect checks f (named name) on each input of cases against its expected result.
+func expect(t *testing.T, name string, f func(string) string, cases map[string]string) {
+	t.Helper()
+	for in, want := range cases {
+		if got := f(in); got != want {
+			t.Errorf("%s(%q) = %q, want %q", name, in, got, want)
 		}
 	}
 }
