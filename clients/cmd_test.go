@@ -6,7 +6,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"syscall"
 	"testing"
 	"time"
@@ -17,11 +16,8 @@ import (
 func startCmdSqsmock(t *testing.T, args ...string) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "sqsmock")
-	gobin, err := exec.LookPath("go")
-	if err != nil {
-		gobin = filepath.Join(runtime.GOROOT(), "bin", "go") //nolint:staticcheck // the toolchain running this test
-	}
-	if out, err := exec.Command(gobin, "build", "-o", bin, "../cmd/sqsmock").CombinedOutput(); err != nil {
+	// go test puts the bin directory of the toolchain running this test first on PATH.
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/sqsmock").CombinedOutput(); err != nil {
 		t.Fatalf("go build ./cmd/sqsmock: %v\n%s", err, out)
 	}
 	cmd := exec.Command(bin, append([]string{"-addr", "127.0.0.1:0"}, args...)...)

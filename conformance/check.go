@@ -64,18 +64,6 @@ func (c *C) MissingURL(url string) string {
 	return url[:strings.LastIndex(url, "/")+1] + c.UniqueName("missing", false)
 }
 
-// NameOf returns the queue name at the end of a URL.
-func NameOf(url string) string { return url[strings.LastIndex(url, "/")+1:] }
-
-// AccountOf returns the account id in a queue ARN.
-func AccountOf(arn string) string {
-	p := strings.Split(arn, ":")
-	if len(p) < 6 {
-		return ""
-	}
-	return p[4]
-}
-
 func md5Hex(s string) string {
 	sum := md5.Sum([]byte(s))
 	return hex.EncodeToString(sum[:])

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sqsharness/sqsharness/harness"
+	"github.com/sqsharness/sqsharness/internal/queueurl"
 )
 
 var (
@@ -131,7 +132,7 @@ func managementTests() (tests []Test) {
 			Doc: permDoc, Run: func(c *C) {
 				q := c.Queue("perm", nil)
 				arn := c.QueueARN(q)
-				acct := AccountOf(arn)
+				acct := queueurl.Account(arn)
 				c.OK(c.addPermission(q, "crossaccountpermission", acct), "AddPermission")
 				p := c.policy(q)
 				assert.Equal(c, "2008-10-17", p.Version)
@@ -147,7 +148,7 @@ func managementTests() (tests []Test) {
 		Test{ID: "SQS-PERM-002", Title: "AddPermission with a label already in use fails with InvalidParameterValue",
 			Doc: apiDocAt("AddPermission", "API_AddPermission_Errors"), Run: func(c *C) {
 				q := c.Queue("perm", nil)
-				acct := AccountOf(c.QueueARN(q))
+				acct := queueurl.Account(c.QueueARN(q))
 				c.OK(c.addPermission(q, "crossaccountpermission", acct), "AddPermission")
 				c.Err(c.addPermission(q, "crossaccountpermission", acct), "InvalidParameterValue", 400,
 					"Value crossaccountpermission for parameter Label is invalid. Reason: Already exists.")
@@ -155,21 +156,21 @@ func managementTests() (tests []Test) {
 		Test{ID: "SQS-PERM-003", Title: "RemovePermission of the last statement removes the Policy attribute",
 			Doc: apiDoc("RemovePermission"), Run: func(c *C) {
 				q := c.Queue("perm", nil)
-				c.OK(c.addPermission(q, "crossaccountpermission", AccountOf(c.QueueARN(q))), "AddPermission")
+				c.OK(c.addPermission(q, "crossaccountpermission", queueurl.Account(c.QueueARN(q))), "AddPermission")
 				c.OK(c.removePermission(q, "crossaccountpermission"), "RemovePermission")
 				assert.Empty(c, c.Attribute(q, "Policy"))
 			}},
 		Test{ID: "SQS-PERM-004", Title: "RemovePermission of an unknown label fails with InvalidParameterValue",
 			Doc: apiDocAt("RemovePermission", "API_RemovePermission_Errors"), Run: func(c *C) {
 				q := c.Queue("perm", nil)
-				c.OK(c.addPermission(q, "crossaccountpermission", AccountOf(c.QueueARN(q))), "AddPermission")
+				c.OK(c.addPermission(q, "crossaccountpermission", queueurl.Account(c.QueueARN(q))), "AddPermission")
 				c.Err(c.removePermission(q, "crossaccountpermission2"), "InvalidParameterValue", 400,
 					"Value crossaccountpermission2 for parameter Label is invalid. Reason: can't find label.")
 			}},
 		Test{ID: "SQS-PERM-005", Title: "Two labels give two statements; removing one keeps the other",
 			Doc: permDoc, Run: func(c *C) {
 				q := c.Queue("perm", nil)
-				acct := AccountOf(c.QueueARN(q))
+				acct := queueurl.Account(c.QueueARN(q))
 				c.OK(c.addPermission(q, "one", acct), "AddPermission one")
 				c.OK(c.addPermission(q, "two", acct), "AddPermission two")
 				require.Len(c, c.policy(q).Statement, 2)
@@ -181,7 +182,7 @@ func managementTests() (tests []Test) {
 		Test{ID: "SQS-PERM-006", Title: "AddPermission with several accounts lists each root principal",
 			Doc: permDoc, Run: func(c *C) {
 				q := c.Queue("perm", nil)
-				acct := AccountOf(c.QueueARN(q))
+				acct := queueurl.Account(c.QueueARN(q))
 				c.OK(c.addPermission(q, "multi", "668614515564", acct), "AddPermission")
 				s := c.policy(q).Statement
 				require.Len(c, s, 1)
@@ -191,7 +192,7 @@ func managementTests() (tests []Test) {
 			Doc: permDoc, Run: func(c *C) {
 				q := c.Queue("perm", nil)
 				_, err := c.Client().AddPermission(c.Ctx(), &sqs.AddPermissionInput{QueueUrl: aws.String(q), Label: aws.String("eight"),
-					AWSAccountIds: []string{AccountOf(c.QueueARN(q))}, Actions: []string{"ChangeMessageVisibility", "DeleteMessage",
+					AWSAccountIds: []string{queueurl.Account(c.QueueARN(q))}, Actions: []string{"ChangeMessageVisibility", "DeleteMessage",
 						"GetQueueAttributes", "GetQueueUrl", "ListDeadLetterSourceQueues", "PurgeQueue", "ReceiveMessage", "SendMessage"}})
 				c.Err(err, "OverLimit", 403, "")
 				errAs[*types.OverLimit](c, err)
@@ -212,7 +213,7 @@ func managementTests() (tests []Test) {
 				q := c.Queue("purge", nil)
 				c.OK(c.purge(q), "PurgeQueue")
 				err := c.purge(q)
-				c.Err(err, "AWS.SimpleQueueService.PurgeQueueInProgress", 403, "Only one PurgeQueue operation on "+NameOf(q)+" is allowed every 60 seconds.")
+				c.Err(err, "AWS.SimpleQueueService.PurgeQueueInProgress", 403, "Only one PurgeQueue operation on "+queueurl.Name(q)+" is allowed every 60 seconds.")
 				errAs[*types.PurgeQueueInProgress](c, err)
 			}},
 		Test{ID: "SQS-PURGE-003", Title: "PurgeQueue of a missing queue fails with NonExistentQueue",

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sqsharness/sqsharness/harness"
+	"github.com/sqsharness/sqsharness/internal/queueurl"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
@@ -89,10 +90,10 @@ func (c *C) arnWith(client sqsmock.API, url string) string {
 
 // listed reports whether client's ListQueues with the queue's name as prefix returns url.
 func (c *C) listed(client sqsmock.API, url string) bool {
-	out, err := client.ListQueues(c.Ctx(), &sqs.ListQueuesInput{QueueNamePrefix: aws.String(NameOf(url))})
+	out, err := client.ListQueues(c.Ctx(), &sqs.ListQueuesInput{QueueNamePrefix: aws.String(queueurl.Name(url))})
 	c.OK(err, "ListQueues")
 	for _, u := range out.QueueUrls {
-		if NameOf(u) == NameOf(url) {
+		if queueurl.Name(u) == queueurl.Name(url) {
 			return true
 		}
 	}
@@ -115,7 +116,7 @@ func namespaceTests() (tests []Test) {
 			Doc: namesDoc, Run: func(c *C) {
 				q := c.Queue("region", nil)
 				other := c.clientAs(otherRegion, "")
-				_, err := other.GetQueueUrl(c.Ctx(), &sqs.GetQueueUrlInput{QueueName: aws.String(NameOf(q))})
+				_, err := other.GetQueueUrl(c.Ctx(), &sqs.GetQueueUrlInput{QueueName: aws.String(queueurl.Name(q))})
 				c.Err(err, "AWS.SimpleQueueService.NonExistentQueue", 400, notExist)
 				assert.False(c, c.listed(other, q), "ListQueues of %s lists a queue of %s", otherRegion, c.Region())
 				assert.True(c, c.listed(c.Client(), q), "ListQueues of its own Region lists it")
@@ -141,8 +142,8 @@ func namespaceTests() (tests []Test) {
 					_, _ = other.DeleteQueue(context.Background(), &sqs.DeleteQueueInput{QueueUrl: aws.String(there)})
 				})
 				hereARN, thereARN := c.QueueARN(here), c.arnWith(other, there)
-				assert.Equal(c, "arn:aws:sqs:"+c.Region()+":"+AccountOf(hereARN)+":"+name, hereARN)
-				assert.Equal(c, "arn:aws:sqs:"+otherRegion+":"+AccountOf(hereARN)+":"+name, thereARN)
+				assert.Equal(c, "arn:aws:sqs:"+c.Region()+":"+queueurl.Account(hereARN)+":"+name, hereARN)
+				assert.Equal(c, "arn:aws:sqs:"+otherRegion+":"+queueurl.Account(hereARN)+":"+name, thereARN)
 				c.Send(here, "here")
 				wait := int32(1) // a short poll where the clock is the test's (see none)
 				if c.Caps().FastForward {
@@ -165,15 +166,15 @@ func namespaceTests() (tests []Test) {
 				q := c.Queue("acct", nil)
 				other := c.clientAs(c.Region(), otherAccount)
 				assert.False(c, c.listed(other, q), "ListQueues of account %s lists another account's queue", otherAccount)
-				out, err := other.CreateQueue(c.Ctx(), &sqs.CreateQueueInput{QueueName: aws.String(NameOf(q))})
+				out, err := other.CreateQueue(c.Ctx(), &sqs.CreateQueueInput{QueueName: aws.String(queueurl.Name(q))})
 				c.OK(err, "CreateQueue in account "+otherAccount)
 				there := aws.ToString(out.QueueUrl)
 				c.T().Cleanup(func() {
 					_, _ = other.DeleteQueue(context.Background(), &sqs.DeleteQueueInput{QueueUrl: aws.String(there)})
 				})
 				assert.NotEqual(c, q, there)
-				assert.Equal(c, "arn:aws:sqs:"+c.Region()+":"+otherAccount+":"+NameOf(q), c.arnWith(other, there))
-				assert.NotEqual(c, otherAccount, AccountOf(c.QueueARN(q)))
+				assert.Equal(c, "arn:aws:sqs:"+c.Region()+":"+otherAccount+":"+queueurl.Name(q), c.arnWith(other, there))
+				assert.NotEqual(c, otherAccount, queueurl.Account(c.QueueARN(q)))
 			}},
 		Test{ID: "SQS-NS-006", Title: "SendMessage by URL to another account's queue its policy does not open fails with AccessDenied (HTTP 403) and sends nothing",
 			Doc: crossDoc, Run: func(c *C) {

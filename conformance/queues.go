@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/sqsharness/sqsharness/internal/queueurl"
 )
 
 const notExist = "The specified queue does not exist."
@@ -22,7 +24,7 @@ func queueTests() (tests []Test) {
 				name := c.UniqueName("url", false)
 				url := c.CreateQueue(&sqs.CreateQueueInput{QueueName: aws.String(name)})
 				arn := c.QueueARN(url)
-				assert.True(c, strings.HasSuffix(url, "/"+AccountOf(arn)+"/"+name), "URL %s, ARN %s", url, arn)
+				assert.True(c, strings.HasSuffix(url, "/"+queueurl.Account(arn)+"/"+name), "URL %s, ARN %s", url, arn)
 				out, err := c.Client().GetQueueUrl(c.Ctx(), &sqs.GetQueueUrlInput{QueueName: aws.String(name)})
 				c.OK(err, "GetQueueUrl")
 				assert.Equal(c, url, aws.ToString(out.QueueUrl))
@@ -83,7 +85,7 @@ func queueTests() (tests []Test) {
 				c.OK(err, "DeleteQueue")
 				deadline := time.Now().Add(60 * time.Second)
 				for {
-					_, err = c.Client().GetQueueUrl(c.Ctx(), &sqs.GetQueueUrlInput{QueueName: aws.String(NameOf(url))})
+					_, err = c.Client().GetQueueUrl(c.Ctx(), &sqs.GetQueueUrlInput{QueueName: aws.String(queueurl.Name(url))})
 					if err != nil || time.Now().After(deadline) {
 						break
 					}
@@ -148,8 +150,8 @@ func queueTests() (tests []Test) {
 		Test{ID: "SQS-Q-017", Title: "GetQueueUrl with QueueOwnerAWSAccountId of the owner finds the queue",
 			Doc: apiDoc("GetQueueUrl"), Run: func(c *C) {
 				url := c.Queue("owner", nil)
-				out, err := c.Client().GetQueueUrl(c.Ctx(), &sqs.GetQueueUrlInput{QueueName: aws.String(NameOf(url)),
-					QueueOwnerAWSAccountId: aws.String(AccountOf(c.QueueARN(url)))})
+				out, err := c.Client().GetQueueUrl(c.Ctx(), &sqs.GetQueueUrlInput{QueueName: aws.String(queueurl.Name(url)),
+					QueueOwnerAWSAccountId: aws.String(queueurl.Account(c.QueueARN(url)))})
 				c.OK(err, "GetQueueUrl")
 				assert.Equal(c, url, aws.ToString(out.QueueUrl))
 			}},
@@ -161,7 +163,7 @@ func queueTests() (tests []Test) {
 				require.Len(c, p, 6, arn)
 				assert.Equal(c, []string{"arn", "aws", "sqs", c.Region()}, p[:4])
 				assert.Regexp(c, `^[0-9]{12}$`, p[4])
-				assert.Equal(c, NameOf(url), p[5])
+				assert.Equal(c, queueurl.Name(url), p[5])
 			}},
 		Test{ID: "SQS-Q-019", Title: "CreateQueue with an unknown attribute fails with InvalidAttributeName",
 			Doc: apiDocAt("CreateQueue", "API_CreateQueue_Errors"), Run: func(c *C) {

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sqsharness/sqsharness/harness"
+	"github.com/sqsharness/sqsharness/internal/queueurl"
 )
 
 var (
@@ -224,7 +225,7 @@ func moveTaskTests() (tests []Test) {
 			Doc: apiDocAt("StartMessageMoveTask", "API_StartMessageMoveTask_Errors"), Run: func(c *C) {
 				_, dlq := dlqPair(c, false)
 				arn := c.QueueARN(dlq)
-				missing := arn[:len(arn)-len(NameOf(dlq))] + c.UniqueName("missing", false)
+				missing := arn[:len(arn)-len(queueurl.Name(dlq))] + c.UniqueName("missing", false)
 				_, err := startMove(c, arn, func(in *sqs.StartMessageMoveTaskInput) { in.DestinationArn = aws.String(missing) })
 				c.Err(err, "ResourceNotFoundException", 404, "The resource that you specified for the DestinationArn parameter doesn't exist.")
 				errAs[*types.ResourceNotFoundException](c, err)
@@ -286,7 +287,7 @@ func moveTaskTests() (tests []Test) {
 			Doc: apiDocAt("StartMessageMoveTask", "API_StartMessageMoveTask_Errors"), Run: func(c *C) {
 				q := c.Queue("exists", nil)
 				arn := c.QueueARN(q)
-				missing := arn[:len(arn)-len(NameOf(q))] + c.UniqueName("missing", false)
+				missing := arn[:len(arn)-len(queueurl.Name(q))] + c.UniqueName("missing", false)
 				_, err := startMove(c, missing)
 				c.Err(err, "ResourceNotFoundException", 404, "")
 			}},

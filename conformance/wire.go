@@ -17,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/sqsharness/sqsharness/internal/queueurl"
 )
 
 // Wire-level behaviours: what the answers look like on the wire, and the request spellings SQS
@@ -181,7 +183,7 @@ func wireTests() (tests []Test) {
 		Test{ID: "SQS-WIRE-010", Title: "A Query ListQueues request with Accept: application/json is answered in JSON, ListQueuesResponse/ListQueuesResult/queueUrls",
 			Doc: queryDoc, Run: func(c *C) {
 				q := c.Queue("wire-json-list", nil)
-				prefix := NameOf(q)
+				prefix := queueurl.Name(q)
 				r, doc := c.queryJSON(http.MethodGet, "/", url.Values{"Action": {"ListQueues"}, "Version": {"2012-11-05"}, "QueueNamePrefix": {prefix}})
 				require.Equal(c, http.StatusOK, r.status, r.body)
 				assert.Contains(c, doc, "ListQueuesResponse", r.body)

@@ -1,13 +1,6 @@
 package faults
 
-import (
-	"net"
-	"net/url"
-	"os"
-	"syscall"
-
-	"github.com/sqsharness/sqsharness/internal/sqserr"
-)
+import "github.com/sqsharness/sqsharness/internal/sqserr"
 
 // ServiceError is an SQS error as the service puts it on the wire: the JSON error shape
 // (`__type`), the legacy Query code (the x-amzn-query-error header, reported by the SDK's
@@ -59,43 +52,3 @@ func NewServiceError(code, message string) (e *ServiceError, ok bool) {
 
 // ErrorCodes lists the error codes (legacy codes) a rule may name.
 func ErrorCodes() []string { return sqserr.Codes() }
-
-// ResetError returns the error net/http gives when the peer resets the connection while the
-// client waits for the response to method url: a *url.Error wrapping a *net.OpError wrapping
-// syscall.ECONNRESET. The SDK's retryer treats it as a retryable connection error.
-func ResetError(method, rawURL string) error {
-	return &url.Error{Op: opName(method), URL: rawURL, Err: &net.OpError{
-		Op: "read", Net: "tcp", Err: os.NewSyscallError("read", syscall.ECONNRESET),
-	}}
-}
-
-// TimeoutError returns the error net/http gives when the client's timeout expires before the
-// response headers arrive. It reports Timeout() true; the SDK's retryer retries it.
-func TimeoutError(method, rawURL string) error {
-	return &url.Error{Op: opName(method), URL: rawURL, Err: timeoutError{}}
-}
-
-func opName(method string) string {
-	if method == "" {
-		return "Post"
-	}
-	return string(method[0]) + toLower(method[1:])
-}
-
-func toLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
-}
-
-type timeoutError struct{}
-
-func (timeoutError) Error() string {
-	return "net/http: request canceled (Client.Timeout exceeded while awaiting headers)"
-}
-func (timeoutError) Timeout() bool   { return true }
-func (timeoutError) Temporary() bool { return true }

@@ -25,18 +25,27 @@ func ExamplePlan() {
 		Times:       2,
 		Probability: 1,
 	})
-	call := faults.Call{Operation: "SendMessage", QueueURL: "https://sqs.eu-west-1.amazonaws.com/123456789012/orders-eu"}
+	server := newFakeSQS() // any SQS endpoint: AWS, LocalStack, the sqsmock server
+	defer server.Close()
+	noRetries := func(o *sqs.Options) { o.Retryer = aws.NopRetryer{} } // one attempt per call
+	client := sqs.New(server.client().Options(), noRetries, faults.WithPlan(plan))
+	queue := aws.String(server.queueURL("orders-eu"))
 	for i := 1; i <= 4; i++ {
-		d := plan.Decide(call)
-		fmt.Println(i, d.Error)
+		_, err := client.SendMessage(context.Background(), &sqs.SendMessageInput{QueueUrl: queue, MessageBody: aws.String("x")})
+		var api smithy.APIError
+		if errors.As(err, &api) {
+			fmt.Println(i, api.ErrorCode())
+		} else {
+			fmt.Println(i, err)
+		}
 	}
 	for _, in := range plan.Injections() {
 		fmt.Println(in.Rule, in.Kind, in.Operation, in.Queue, in.Detail)
 	}
 	// Output:
 	// 1 <nil>
-	// 2 RequestThrottled: Request is throttled.
-	// 3 RequestThrottled: Request is throttled.
+	// 2 RequestThrottled
+	// 3 RequestThrottled
 	// 4 <nil>
 	// throttle-orders error SendMessage orders-eu RequestThrottled
 	// throttle-orders error SendMessage orders-eu RequestThrottled
@@ -62,30 +71,9 @@ rules:
 	for _, r := range plan.Rules() {
 		fmt.Println(r.Name, r.Kind, r.Operations, r.Latency, r.Probability)
 	}
-	fmt.Println(plan.Decide(faults.Call{Operation: "ReceiveMessage", QueueURL: "q"}).Latency)
 	// Output:
 	// slow-receives latency [ReceiveMessage] 250ms 1
 	// lose-deletes lost-delete [] 0s 0.1
-	// 250ms
-}
-
-// The engine hook: the mock asks once per operation and once per message.
-func ExamplePlan_DecideMessage() {
-	plan := faults.MustPlan(1,
-		faults.Rule{Kind: faults.PartialBatchFailure, EntryIDs: []string{"2"}, ErrorCode: "InternalError", Probability: 1},
-		faults.Rule{Kind: faults.DuplicateDelivery, Delay: 30 * time.Second, Probability: 1},
-	)
-	batch := faults.Call{Operation: "SendMessageBatch", QueueName: "jobs"}
-	for _, id := range []string{"1", "2"} {
-		d := plan.DecideMessage(batch, faults.Message{EntryID: id, Body: "job " + id})
-		fmt.Println("entry", id, "fails:", d.Fail != nil)
-	}
-	d := plan.DecideMessage(faults.Call{Operation: "ReceiveMessage", QueueName: "jobs"}, faults.Message{MessageID: "m-1"})
-	fmt.Println("duplicate:", d.Duplicate, "after", d.DuplicateAfter)
-	// Output:
-	// entry 1 fails: false
-	// entry 2 fails: true
-	// duplicate: true after 30s
 }
 
 // The client placement on a real *sqs.Client: the SDK retries RequestThrottled like the same

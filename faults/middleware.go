@@ -21,8 +21,11 @@ import (
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/sqsharness/sqsharness/internal/faulthook"
 	"github.com/sqsharness/sqsharness/internal/faultsmw"
 	"github.com/sqsharness/sqsharness/internal/msgattr"
+	"github.com/sqsharness/sqsharness/internal/queueurl"
+	"github.com/sqsharness/sqsharness/internal/sqserr"
 )
 
 // WithPlan is an sqs.Options function that adds Middleware(p) to the client's APIOptions:
@@ -121,7 +124,7 @@ func (*attemptMiddleware) ID() string { return "faults.Attempt" }
 func (m *attemptMiddleware) HandleDeserialize(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (
 	middleware.DeserializeOutput, middleware.Metadata, error,
 ) {
-	call, _ := middleware.GetStackValue(ctx, callKey{}).(Call)
+	call, _ := middleware.GetStackValue(ctx, callKey{}).(faulthook.Call)
 	if call.Operation == "" {
 		call.Operation = middleware.GetOperationName(ctx)
 	}
@@ -141,12 +144,7 @@ func (m *attemptMiddleware) HandleDeserialize(ctx context.Context, in middleware
 			return empty, middleware.Metadata{}, &smithy.CanceledError{Err: err}
 		}
 	}
-	transportErr := func() error {
-		if d.Transport == Timeout {
-			return &smithyhttp.RequestSendError{Err: TimeoutError(method, url)}
-		}
-		return &smithyhttp.RequestSendError{Err: ResetError(method, url)}
-	}
+	transportErr := func() error { return &smithyhttp.RequestSendError{Err: d.Transport.Err(method, url)} }
 	switch {
 	case d.Transport != "" && d.Applied:
 		out, md, err := next.HandleDeserialize(ctx, in)
@@ -167,7 +165,7 @@ func (m *attemptMiddleware) HandleDeserialize(ctx context.Context, in middleware
 }
 
 // errorResponse is the HTTP response SQS sends for e over AWS JSON 1.0.
-func (s *clientState) errorResponse(e *ServiceError) *http.Response {
+func (s *clientState) errorResponse(e *sqserr.Error) *http.Response {
 	body, _ := json.Marshal(map[string]string{"__type": e.TypeName(), "message": e.Message})
 	n := s.ids.Add(1)
 	h := http.Header{}
@@ -195,10 +193,10 @@ func (*initializeMiddleware) ID() string { return faultsmw.CallID }
 func (m *initializeMiddleware) HandleInitialize(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	call := Call{Operation: middleware.GetOperationName(ctx), QueueURL: queueOf(in.Parameters)}
-	call.QueueName = QueueName(call.QueueURL)
+	call := faulthook.Call{Operation: middleware.GetOperationName(ctx), QueueURL: queueOf(in.Parameters)}
+	call.QueueName = queueurl.Name(call.QueueURL)
 	if v, ok := in.Parameters.(*sqs.SendMessageInput); ok && v != nil {
-		call.Message = &Message{Body: aws.ToString(v.MessageBody), Attributes: msgattr.Strings(v.MessageAttributes)}
+		call.Message = &faulthook.Message{Body: aws.ToString(v.MessageBody), Attributes: msgattr.Strings(v.MessageAttributes)}
 	}
 	ctx = middleware.WithStackValue(ctx, callKey{}, call)
 
@@ -219,13 +217,13 @@ func (m *initializeMiddleware) HandleInitialize(ctx context.Context, in middlewa
 	return next.HandleInitialize(ctx, in)
 }
 
-// decideMessages runs DecideMessage for each message under one lock.
-func (m *initializeMiddleware) decideMessages(call Call, msgs []Message) []MessageDecision {
+// decideMessages decides for each message under one lock.
+func (m *initializeMiddleware) decideMessages(call faulthook.Call, msgs []faulthook.Message) []faulthook.MessageDecision {
 	p := m.s.plan
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	call.Now = p.clock.Now()
-	out := make([]MessageDecision, len(msgs))
+	out := make([]faulthook.MessageDecision, len(msgs))
 	for i, msg := range msgs {
 		out[i] = p.decideMessage(call, msg)
 	}
@@ -237,14 +235,14 @@ func delaySeconds(base int32, extra time.Duration) int32 {
 	return int32(min(s, 900))
 }
 
-func batchError(id string, e *ServiceError) types.BatchResultErrorEntry {
+func batchError(id string, e *sqserr.Error) types.BatchResultErrorEntry {
 	return types.BatchResultErrorEntry{Id: aws.String(id), Code: aws.String(e.Code), Message: aws.String(e.Message), SenderFault: !e.Server}
 }
 
-func (m *initializeMiddleware) sendMessage(ctx context.Context, call Call, v *sqs.SendMessageInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
+func (m *initializeMiddleware) sendMessage(ctx context.Context, call faulthook.Call, v *sqs.SendMessageInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	d := m.decideMessages(call, []Message{*call.Message})[0]
+	d := m.decideMessages(call, []faulthook.Message{*call.Message})[0]
 	if d.ExtraDelay > 0 {
 		cp := *v
 		cp.DelaySeconds = delaySeconds(v.DelaySeconds, d.ExtraDelay)
@@ -253,12 +251,12 @@ func (m *initializeMiddleware) sendMessage(ctx context.Context, call Call, v *sq
 	return next.HandleInitialize(ctx, in)
 }
 
-func (m *initializeMiddleware) sendMessageBatch(ctx context.Context, call Call, v *sqs.SendMessageBatchInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
+func (m *initializeMiddleware) sendMessageBatch(ctx context.Context, call faulthook.Call, v *sqs.SendMessageBatchInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	msgs := make([]Message, len(v.Entries))
+	msgs := make([]faulthook.Message, len(v.Entries))
 	for i, e := range v.Entries {
-		msgs[i] = Message{EntryID: aws.ToString(e.Id), Body: aws.ToString(e.MessageBody), Attributes: msgattr.Strings(e.MessageAttributes)}
+		msgs[i] = faulthook.Message{EntryID: aws.ToString(e.Id), Body: aws.ToString(e.MessageBody), Attributes: msgattr.Strings(e.MessageAttributes)}
 	}
 	ds := m.decideMessages(call, msgs)
 	var failed []types.BatchResultErrorEntry
@@ -280,104 +278,107 @@ func (m *initializeMiddleware) sendMessageBatch(ctx context.Context, call Call, 
 	if !changed {
 		return next.HandleInitialize(ctx, in)
 	}
-	if len(keep) == 0 && len(v.Entries) > 0 {
-		return middleware.InitializeOutput{Result: &sqs.SendMessageBatchOutput{Failed: failed, Successful: []types.SendMessageBatchResultEntry{}}}, middleware.Metadata{}, nil
-	}
 	cp := *v
 	cp.Entries = keep
-	return forwardKept(ctx, in, next, &cp, func(res *sqs.SendMessageBatchOutput) {
-		res.Failed = append(res.Failed, failed...)
+	planned := &sqs.SendMessageBatchOutput{Failed: failed, Successful: []types.SendMessageBatchResultEntry{}}
+	return forwardKept(ctx, in, next, &cp, len(keep), planned, func(res, planned *sqs.SendMessageBatchOutput) {
+		res.Failed = append(res.Failed, planned.Failed...)
 	})
 }
 
-func (m *initializeMiddleware) deleteMessage(ctx context.Context, call Call, v *sqs.DeleteMessageInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
+func (m *initializeMiddleware) deleteMessage(ctx context.Context, call faulthook.Call, v *sqs.DeleteMessageInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	d := m.decideMessages(call, []Message{{ReceiptHandle: aws.ToString(v.ReceiptHandle)}})[0]
+	d := m.decideMessages(call, []faulthook.Message{{ReceiptHandle: aws.ToString(v.ReceiptHandle)}})[0]
 	if d.LostDelete {
 		return middleware.InitializeOutput{Result: &sqs.DeleteMessageOutput{}}, middleware.Metadata{}, nil
 	}
 	return next.HandleInitialize(ctx, in)
 }
 
-func (m *initializeMiddleware) deleteMessageBatch(ctx context.Context, call Call, v *sqs.DeleteMessageBatchInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
+func (m *initializeMiddleware) deleteMessageBatch(ctx context.Context, call faulthook.Call, v *sqs.DeleteMessageBatchInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	msgs := make([]Message, len(v.Entries))
-	for i, e := range v.Entries {
-		msgs[i] = Message{EntryID: aws.ToString(e.Id), ReceiptHandle: aws.ToString(e.ReceiptHandle)}
-	}
-	ds := m.decideMessages(call, msgs)
-	var failed []types.BatchResultErrorEntry
-	var lost []types.DeleteMessageBatchResultEntry
-	var keep []types.DeleteMessageBatchRequestEntry
-	for i, e := range v.Entries {
-		switch d := ds[i]; {
-		case d.Fail != nil:
-			failed = append(failed, batchError(aws.ToString(e.Id), d.Fail))
-		case d.LostDelete:
-			lost = append(lost, types.DeleteMessageBatchResultEntry{Id: e.Id})
-		default:
-			keep = append(keep, e)
-		}
-	}
+	failed, lost, keep := splitReceiptBatch(m, call, v.Entries, func(e types.DeleteMessageBatchRequestEntry) (id, handle *string) {
+		return e.Id, e.ReceiptHandle
+	})
 	if len(keep) == len(v.Entries) {
 		return next.HandleInitialize(ctx, in)
 	}
-	if len(keep) == 0 {
-		return middleware.InitializeOutput{Result: &sqs.DeleteMessageBatchOutput{Failed: failed, Successful: lost}}, middleware.Metadata{}, nil
+	planned := &sqs.DeleteMessageBatchOutput{Failed: failed, Successful: make([]types.DeleteMessageBatchResultEntry, len(lost))}
+	for i, id := range lost {
+		planned.Successful[i] = types.DeleteMessageBatchResultEntry{Id: id}
 	}
 	cp := *v
 	cp.Entries = keep
-	return forwardKept(ctx, in, next, &cp, func(res *sqs.DeleteMessageBatchOutput) {
-		res.Failed = append(res.Failed, failed...)
-		res.Successful = append(res.Successful, lost...)
+	return forwardKept(ctx, in, next, &cp, len(keep), planned, func(res, planned *sqs.DeleteMessageBatchOutput) {
+		res.Failed = append(res.Failed, planned.Failed...)
+		res.Successful = append(res.Successful, planned.Successful...)
 	})
 }
 
-func (m *initializeMiddleware) changeVisibilityBatch(ctx context.Context, call Call, v *sqs.ChangeMessageVisibilityBatchInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
+func (m *initializeMiddleware) changeVisibilityBatch(ctx context.Context, call faulthook.Call, v *sqs.ChangeMessageVisibilityBatchInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	msgs := make([]Message, len(v.Entries))
-	for i, e := range v.Entries {
-		msgs[i] = Message{EntryID: aws.ToString(e.Id), ReceiptHandle: aws.ToString(e.ReceiptHandle)}
-	}
-	ds := m.decideMessages(call, msgs)
-	var failed []types.BatchResultErrorEntry
-	var keep []types.ChangeMessageVisibilityBatchRequestEntry
-	for i, e := range v.Entries {
-		if d := ds[i]; d.Fail != nil {
-			failed = append(failed, batchError(aws.ToString(e.Id), d.Fail))
-			continue
-		}
-		keep = append(keep, e)
-	}
-	if len(failed) == 0 {
+	// No lost entries: LostDelete rules cannot apply to ChangeMessageVisibilityBatch.
+	failed, _, keep := splitReceiptBatch(m, call, v.Entries, func(e types.ChangeMessageVisibilityBatchRequestEntry) (id, handle *string) {
+		return e.Id, e.ReceiptHandle
+	})
+	if len(keep) == len(v.Entries) {
 		return next.HandleInitialize(ctx, in)
-	}
-	if len(keep) == 0 {
-		return middleware.InitializeOutput{Result: &sqs.ChangeMessageVisibilityBatchOutput{Failed: failed, Successful: []types.ChangeMessageVisibilityBatchResultEntry{}}}, middleware.Metadata{}, nil
 	}
 	cp := *v
 	cp.Entries = keep
-	return forwardKept(ctx, in, next, &cp, func(res *sqs.ChangeMessageVisibilityBatchOutput) {
-		res.Failed = append(res.Failed, failed...)
+	planned := &sqs.ChangeMessageVisibilityBatchOutput{Failed: failed, Successful: []types.ChangeMessageVisibilityBatchResultEntry{}}
+	return forwardKept(ctx, in, next, &cp, len(keep), planned, func(res, planned *sqs.ChangeMessageVisibilityBatchOutput) {
+		res.Failed = append(res.Failed, planned.Failed...)
 	})
 }
 
-// forwardKept sends a batch reduced to the entries the plan let through, then adds what the plan
-// decided for the others (failed, or reported deleted) to the server's answer.
+// splitReceiptBatch asks the plan about each entry of a batch addressed by receipt handles
+// (DeleteMessageBatch, ChangeMessageVisibilityBatch; ids gives an entry's Id and ReceiptHandle)
+// and splits the entries by its decisions: those it fails, the ids of those whose delete it loses
+// (answered as deleted, never sent) and those to send on.
+func splitReceiptBatch[E any](m *initializeMiddleware, call faulthook.Call, entries []E, ids func(E) (id, handle *string)) (
+	failed []types.BatchResultErrorEntry, lost []*string, keep []E,
+) {
+	msgs := make([]faulthook.Message, len(entries))
+	for i, e := range entries {
+		id, handle := ids(e)
+		msgs[i] = faulthook.Message{EntryID: aws.ToString(id), ReceiptHandle: aws.ToString(handle)}
+	}
+	for i, d := range m.decideMessages(call, msgs) {
+		switch {
+		case d.Fail != nil:
+			failed = append(failed, batchError(msgs[i].EntryID, d.Fail))
+		case d.LostDelete:
+			id, _ := ids(entries[i])
+			lost = append(lost, id)
+		default:
+			keep = append(keep, entries[i])
+		}
+	}
+	return failed, lost, keep
+}
+
+// forwardKept answers a batch the plan changed. planned is the plan's part of the answer (the
+// entries it failed, or reported deleted without sending them). With kept entries left, the batch
+// reduced to them (params) goes to the server and merge adds planned to the server's answer; with
+// none, planned is the whole answer and the server is not called.
 func forwardKept[In, Out any](ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler,
-	params *In, merge func(*Out)) (middleware.InitializeOutput, middleware.Metadata, error) {
+	params *In, kept int, planned *Out, merge func(res, planned *Out)) (middleware.InitializeOutput, middleware.Metadata, error) {
+	if kept == 0 {
+		return middleware.InitializeOutput{Result: planned}, middleware.Metadata{}, nil
+	}
 	in.Parameters = params
 	out, md, err := next.HandleInitialize(ctx, in)
 	if res, ok := out.Result.(*Out); ok && err == nil && res != nil {
-		merge(res)
+		merge(res, planned)
 	}
 	return out, md, err
 }
 
-func (m *initializeMiddleware) receiveMessage(ctx context.Context, call Call, v *sqs.ReceiveMessageInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
+func (m *initializeMiddleware) receiveMessage(ctx context.Context, call faulthook.Call, v *sqs.ReceiveMessageInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
 	p := m.s.plan
@@ -393,9 +394,9 @@ func (m *initializeMiddleware) receiveMessage(ctx context.Context, call Call, v 
 	if err != nil || !ok || res == nil {
 		return out, md, err
 	}
-	msgs := make([]Message, len(res.Messages))
+	msgs := make([]faulthook.Message, len(res.Messages))
 	for i, msg := range res.Messages {
-		msgs[i] = Message{MessageID: aws.ToString(msg.MessageId), ReceiptHandle: aws.ToString(msg.ReceiptHandle),
+		msgs[i] = faulthook.Message{MessageID: aws.ToString(msg.MessageId), ReceiptHandle: aws.ToString(msg.ReceiptHandle),
 			Body: aws.ToString(msg.Body), Attributes: msgattr.Strings(msg.MessageAttributes)}
 	}
 	ds := m.decideMessages(call, msgs)

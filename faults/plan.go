@@ -10,6 +10,10 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/sqsharness/sqsharness/internal/faulthook"
+	"github.com/sqsharness/sqsharness/internal/queueurl"
+	"github.com/sqsharness/sqsharness/internal/sqserr"
 )
 
 // Clock tells a plan the time: rule windows, token buckets and injection records use it. The
@@ -70,8 +74,8 @@ type Injection struct {
 //
 // Determinism: every rule draws from its own PCG stream seeded by the plan's seed and the rule's
 // name, and all decisions are made under the plan's lock. For a given seed and the same sequence
-// of decisions (Decide and DecideMessage calls, or SDK calls through the middleware, in the same
-// order and at the same clock times) a plan injects the same faults, with the same parameters, in
+// of decisions (operations and messages through the engine, or SDK calls through the middleware,
+// in the same order and at the same clock times) a plan injects the same faults, with the same parameters, in
 // the same order. Calls made concurrently reach the plan in scheduler order, so a test that needs
 // exact replay makes its calls sequentially. Adding or removing a rule does not change the
 // stream of another rule.
@@ -340,8 +344,8 @@ func (c *compiled) burst() int {
 
 // target is what a decision is about.
 type target struct {
-	call Call
-	msg  *Message // nil for an operation-level decision without a message
+	call faulthook.Call
+	msg  *faulthook.Message // nil for an operation-level decision without a message
 	now  time.Time
 }
 
@@ -353,7 +357,7 @@ func (p *Plan) evaluate(t target, want func(Kind) bool, fire func(r *compiled) s
 		return
 	}
 	if t.call.QueueName == "" {
-		t.call.QueueName = QueueName(t.call.QueueURL)
+		t.call.QueueName = queueurl.Name(t.call.QueueURL)
 	}
 	elapsed := t.now.Sub(p.start)
 	done := map[int]bool{}
@@ -446,7 +450,7 @@ func (c *compiled) latency() time.Duration {
 }
 
 // serviceError is the error a rule injects.
-func (c *compiled) serviceError() *ServiceError {
+func (c *compiled) serviceError() *sqserr.Error {
 	code := c.ErrorCode
 	switch c.Kind {
 	case Throttle:
@@ -456,14 +460,14 @@ func (c *compiled) serviceError() *ServiceError {
 			code = "InternalError"
 		}
 	}
-	if e, ok := NewServiceError(code, c.ErrorMessage); ok {
+	if e, ok := sqserr.ByCode(code, c.ErrorMessage); ok {
 		return e
 	}
 	msg := c.ErrorMessage
 	if msg == "" {
 		msg = "Injected failure."
 	}
-	return &ServiceError{Shape: code, Code: code, Status: 400, Message: msg}
+	return &sqserr.Error{Shape: code, Code: code, Status: 400, Message: msg}
 }
 
 // standardOnly reports whether a kind models something only a standard queue does: a FIFO queue

@@ -14,19 +14,20 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sqsharness/sqsharness/faults"
+	"github.com/sqsharness/sqsharness/internal/faulthook"
 )
 
 const ordersURL = "https://sqs.us-east-1.amazonaws.com/000000000000/orders-eu"
 
-func sendCall(body string) faults.Call {
-	return faults.Call{Operation: "SendMessage", QueueURL: ordersURL, Message: &faults.Message{Body: body, Attributes: map[string]string{"tenant": "acme"}}}
+func sendCall(body string) faulthook.Call {
+	return faulthook.Call{Operation: "SendMessage", QueueURL: ordersURL, Message: &faulthook.Message{Body: body, Attributes: map[string]string{"tenant": "acme"}}}
 }
 
 func TestRuleMatching(t *testing.T) {
 	tests := []struct {
 		name string
 		rule faults.Rule
-		call faults.Call
+		call faulthook.Call
 		want bool
 	}{
 		{"any operation", faults.Rule{Probability: 1}, sendCall("x"), true},
@@ -41,13 +42,13 @@ func TestRuleMatching(t *testing.T) {
 		{"queue glob no match", faults.Rule{Queue: "payments-*", Probability: 1}, sendCall("x"), false},
 		{"queue regexp", faults.Rule{QueueRegexp: `^orders-(eu|us)$`, Probability: 1}, sendCall("x"), true},
 		{"queue regexp no match", faults.Rule{QueueRegexp: `^orders-us$`, Probability: 1}, sendCall("x"), false},
-		{"queue name given", faults.Rule{Queue: "orders-eu", Probability: 1}, faults.Call{Operation: "SendMessage", QueueName: "orders-eu"}, true},
+		{"queue name given", faults.Rule{Queue: "orders-eu", Probability: 1}, faulthook.Call{Operation: "SendMessage", QueueName: "orders-eu"}, true},
 		{"body contains", faults.Rule{Message: &faults.MessagePredicate{BodyContains: "poison"}, Probability: 1}, sendCall("a poison pill"), true},
 		{"body contains no", faults.Rule{Message: &faults.MessagePredicate{BodyContains: "poison"}, Probability: 1}, sendCall("fine"), false},
 		{"body regexp", faults.Rule{Message: &faults.MessagePredicate{BodyRegexp: `^\{"id":\d+`}, Probability: 1}, sendCall(`{"id":42}`), true},
 		{"attribute equals", faults.Rule{Message: &faults.MessagePredicate{Attributes: map[string]string{"tenant": "acme"}}, Probability: 1}, sendCall("x"), true},
 		{"attribute differs", faults.Rule{Message: &faults.MessagePredicate{Attributes: map[string]string{"tenant": "other"}}, Probability: 1}, sendCall("x"), false},
-		{"predicate needs a message", faults.Rule{Message: &faults.MessagePredicate{BodyContains: "x"}, Probability: 1}, faults.Call{Operation: "SendMessage", QueueURL: ordersURL}, false},
+		{"predicate needs a message", faults.Rule{Message: &faults.MessagePredicate{BodyContains: "x"}, Probability: 1}, faulthook.Call{Operation: "SendMessage", QueueURL: ordersURL}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -57,7 +58,7 @@ func TestRuleMatching(t *testing.T) {
 				r.Operations = []string{"SendMessage"}
 			}
 			p := faults.MustPlan(1, r)
-			d := p.Decide(tt.call)
+			d := faulthook.Of(p).Decide(tt.call)
 			assert.Equal(t, tt.want, d.Error != nil)
 		})
 	}
@@ -68,18 +69,18 @@ func TestDefaultOperations(t *testing.T) {
 		faults.Rule{Name: "fe", Kind: faults.FalseEmpty, Probability: 1},
 		faults.Rule{Name: "ld", Kind: faults.LostDelete, Probability: 1},
 	)
-	assert.False(t, p.Decide(faults.Call{Operation: "SendMessage"}).FalseEmpty)
-	assert.True(t, p.Decide(faults.Call{Operation: "ReceiveMessage"}).FalseEmpty)
-	assert.False(t, p.DecideMessage(faults.Call{Operation: "ReceiveMessage"}, faults.Message{}).LostDelete)
-	assert.True(t, p.DecideMessage(faults.Call{Operation: "DeleteMessage"}, faults.Message{}).LostDelete)
-	assert.True(t, p.DecideMessage(faults.Call{Operation: "DeleteMessageBatch"}, faults.Message{EntryID: "1"}).LostDelete)
+	assert.False(t, faulthook.Of(p).Decide(faulthook.Call{Operation: "SendMessage"}).FalseEmpty)
+	assert.True(t, faulthook.Of(p).Decide(faulthook.Call{Operation: "ReceiveMessage"}).FalseEmpty)
+	assert.False(t, faulthook.Of(p).DecideMessage(faulthook.Call{Operation: "ReceiveMessage"}, faulthook.Message{}).LostDelete)
+	assert.True(t, faulthook.Of(p).DecideMessage(faulthook.Call{Operation: "DeleteMessage"}, faulthook.Message{}).LostDelete)
+	assert.True(t, faulthook.Of(p).DecideMessage(faulthook.Call{Operation: "DeleteMessageBatch"}, faulthook.Message{EntryID: "1"}).LostDelete)
 }
 
 // fires returns, for n sends, whether the plan injected an error.
 func fires(p *faults.Plan, n int) []bool {
 	out := make([]bool, n)
 	for i := range out {
-		out[i] = p.Decide(sendCall("x")).Error != nil
+		out[i] = faulthook.Of(p).Decide(sendCall("x")).Error != nil
 	}
 	return out
 }
@@ -103,13 +104,13 @@ func TestProbabilityIsDeterministicBySeed(t *testing.T) {
 	p := faults.MustPlan(42, faults.Rule{Name: "other", Kind: faults.Latency, Latency: time.Millisecond, Probability: 0.5}, rule)
 	got := make([]bool, 1000)
 	for i := range got {
-		got[i] = p.Decide(sendCall("x")).Error != nil
+		got[i] = faulthook.Of(p).Decide(sendCall("x")).Error != nil
 	}
 	assert.Equal(t, a, got)
 	p.Reset()
 	assert.Empty(t, p.Injections())
 	for i := range got {
-		got[i] = p.Decide(sendCall("x")).Error != nil
+		got[i] = faulthook.Of(p).Decide(sendCall("x")).Error != nil
 	}
 	assert.Equal(t, a, got)
 }
@@ -127,7 +128,7 @@ func TestWindowUsesThePlanClock(t *testing.T) {
 	p.SetClock(clock)
 	var got []bool
 	for range 5 {
-		got = append(got, p.Decide(sendCall("x")).Error != nil)
+		got = append(got, faulthook.Of(p).Decide(sendCall("x")).Error != nil)
 		clock.Advance(time.Second)
 	}
 	assert.Equal(t, []bool{false, true, true, false, false}, got)
@@ -137,7 +138,7 @@ func TestWindowUsesThePlanClock(t *testing.T) {
 
 	// A Call's Now overrides the clock.
 	start := clock.Now().Add(-5 * time.Second)
-	assert.NotNil(t, p.Decide(faults.Call{Operation: "SendMessage", Now: start.Add(2 * time.Second)}).Error)
+	assert.NotNil(t, faulthook.Of(p).Decide(faulthook.Call{Operation: "SendMessage", Now: start.Add(2 * time.Second)}).Error)
 }
 
 func TestThrottleTokenBucket(t *testing.T) {
@@ -145,7 +146,7 @@ func TestThrottleTokenBucket(t *testing.T) {
 	p := faults.MustPlan(1, faults.Rule{Name: "tb", Kind: faults.Throttle, Rate: 2, Burst: 2, Probability: 1})
 	p.SetClock(clock)
 	throttled := func() bool {
-		d := p.Decide(faults.Call{Operation: "SendMessage"})
+		d := faulthook.Of(p).Decide(faulthook.Call{Operation: "SendMessage"})
 		if d.Error != nil {
 			assert.Equal(t, "RequestThrottled", d.Error.Code)
 			assert.Equal(t, 403, d.Error.Status)
@@ -178,7 +179,7 @@ func TestLatency(t *testing.T) {
 				p := faults.MustPlan(seed, r)
 				var out []time.Duration
 				for range 200 {
-					out = append(out, p.Decide(sendCall("x")).Latency)
+					out = append(out, faulthook.Of(p).Decide(sendCall("x")).Latency)
 				}
 				return out
 			}
@@ -204,7 +205,7 @@ func TestOneOutcomePerCall(t *testing.T) {
 		faults.Rule{Name: "second", Kind: faults.ResetBeforeApply, Probability: 1},
 		faults.Rule{Name: "slower", Kind: faults.Latency, Latency: time.Second, Probability: 1},
 	)
-	d := p.Decide(sendCall("x"))
+	d := faulthook.Of(p).Decide(sendCall("x"))
 	assert.Equal(t, 2*time.Second, d.Latency)
 	assert.Equal(t, "OverLimit", d.Error.Code)
 	assert.Empty(t, d.Transport)
@@ -228,8 +229,8 @@ func TestTransportDecisions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.rule.Kind), func(t *testing.T) {
-			d := faults.MustPlan(1, tt.rule).Decide(sendCall("x"))
-			assert.Equal(t, tt.rule.Kind, d.Transport)
+			d := faulthook.Of(faults.MustPlan(1, tt.rule)).Decide(sendCall("x"))
+			assert.Equal(t, faulthook.Transport(tt.rule.Kind), d.Transport)
 			assert.Equal(t, tt.applied, d.Applied)
 			assert.Equal(t, tt.rule.Latency, d.Latency)
 		})
@@ -243,21 +244,21 @@ func TestDecideMessage(t *testing.T) {
 		faults.Rule{Name: "dup", Kind: faults.DuplicateDelivery, Delay: time.Minute, Times: 1, Probability: 1},
 		faults.Rule{Name: "lost", Kind: faults.LostDelete, After: 1, Probability: 1},
 	)
-	batch := faults.Call{Operation: "SendMessageBatch", QueueURL: ordersURL}
-	assert.Zero(t, p.DecideMessage(batch, faults.Message{EntryID: "a", Body: "x"}))
-	d := p.DecideMessage(batch, faults.Message{EntryID: "b", Body: "slow"})
+	batch := faulthook.Call{Operation: "SendMessageBatch", QueueURL: ordersURL}
+	assert.Zero(t, faulthook.Of(p).DecideMessage(batch, faulthook.Message{EntryID: "a", Body: "x"}))
+	d := faulthook.Of(p).DecideMessage(batch, faulthook.Message{EntryID: "b", Body: "slow"})
 	require.NotNil(t, d.Fail)
 	assert.Equal(t, "InternalError", d.Fail.Code)
 	assert.True(t, d.Fail.Server)
 	assert.Equal(t, 2*time.Second, d.ExtraDelay)
 
-	recv := faults.Call{Operation: "ReceiveMessage", QueueURL: ordersURL}
-	assert.Equal(t, faults.MessageDecision{Duplicate: true, DuplicateAfter: time.Minute}, p.DecideMessage(recv, faults.Message{MessageID: "m1"}))
-	assert.Zero(t, p.DecideMessage(recv, faults.Message{MessageID: "m2"}))
+	recv := faulthook.Call{Operation: "ReceiveMessage", QueueURL: ordersURL}
+	assert.Equal(t, faulthook.MessageDecision{Duplicate: true, DuplicateAfter: time.Minute}, faulthook.Of(p).DecideMessage(recv, faulthook.Message{MessageID: "m1"}))
+	assert.Zero(t, faulthook.Of(p).DecideMessage(recv, faulthook.Message{MessageID: "m2"}))
 
-	del := faults.Call{Operation: "DeleteMessage", QueueURL: ordersURL}
-	assert.False(t, p.DecideMessage(del, faults.Message{ReceiptHandle: "h1"}).LostDelete)
-	assert.True(t, p.DecideMessage(del, faults.Message{ReceiptHandle: "h2"}).LostDelete)
+	del := faulthook.Call{Operation: "DeleteMessage", QueueURL: ordersURL}
+	assert.False(t, faulthook.Of(p).DecideMessage(del, faulthook.Message{ReceiptHandle: "h1"}).LostDelete)
+	assert.True(t, faulthook.Of(p).DecideMessage(del, faulthook.Message{ReceiptHandle: "h2"}).LostDelete)
 
 	inj := p.Injections()
 	require.Len(t, inj, 4)
@@ -265,23 +266,23 @@ func TestDecideMessage(t *testing.T) {
 	assert.Equal(t, "m1", inj[2].MessageID)
 
 	// Operation-level and message-level kinds do not mix.
-	assert.Zero(t, p.Decide(recv))
+	assert.Zero(t, faulthook.Of(p).Decide(recv))
 }
 
 func TestStandardOnlyKindsNeverFireOnFifoQueues(t *testing.T) {
 	p := faults.MustPlan(1, faults.Rule{Name: "r", Kind: faults.Reorder, Probability: 1}, faults.Rule{Name: "d", Kind: faults.DuplicateDelivery, Delay: time.Second, Probability: 1})
-	fifo := faults.Call{Operation: "ReceiveMessage", QueueURL: "http://localhost/000000000000/q.fifo"}
-	assert.False(t, p.Decide(fifo).Reorder)
-	assert.False(t, p.DecideMessage(fifo, faults.Message{MessageID: "m"}).Duplicate)
+	fifo := faulthook.Call{Operation: "ReceiveMessage", QueueURL: "http://localhost/000000000000/q.fifo"}
+	assert.False(t, faulthook.Of(p).Decide(fifo).Reorder)
+	assert.False(t, faulthook.Of(p).DecideMessage(fifo, faulthook.Message{MessageID: "m"}).Duplicate)
 	assert.Zero(t, p.Fired("r")+p.Fired("d"))
-	std := faults.Call{Operation: "ReceiveMessage", QueueURL: "http://localhost/000000000000/q"}
-	assert.True(t, p.Decide(std).Reorder)
-	assert.True(t, p.DecideMessage(std, faults.Message{MessageID: "m"}).Duplicate)
+	std := faulthook.Call{Operation: "ReceiveMessage", QueueURL: "http://localhost/000000000000/q"}
+	assert.True(t, faulthook.Of(p).Decide(std).Reorder)
+	assert.True(t, faulthook.Of(p).DecideMessage(std, faulthook.Message{MessageID: "m"}).Duplicate)
 }
 
 func TestShuffleIsDeterministic(t *testing.T) {
 	order := func(seed uint64) []int {
-		d := faults.MustPlan(seed, faults.Rule{Kind: faults.Reorder, Probability: 1}).Decide(faults.Call{Operation: "ReceiveMessage"})
+		d := faulthook.Of(faults.MustPlan(seed, faults.Rule{Kind: faults.Reorder, Probability: 1})).Decide(faulthook.Call{Operation: "ReceiveMessage"})
 		require.True(t, d.Reorder)
 		s := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}
 		d.Shuffle(len(s), func(i, j int) { s[i], s[j] = s[j], s[i] })
@@ -291,7 +292,7 @@ func TestShuffleIsDeterministic(t *testing.T) {
 	assert.ElementsMatch(t, []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, order(3))
 	assert.NotEqual(t, order(3), order(4))
 	s := []int{1, 2}
-	faults.Decision{}.Shuffle(2, func(i, j int) { s[i], s[j] = s[j], s[i] })
+	faulthook.Decision{}.Shuffle(2, func(i, j int) { s[i], s[j] = s[j], s[i] })
 	assert.Equal(t, []int{1, 2}, s)
 }
 
@@ -302,15 +303,15 @@ func TestPlanEditing(t *testing.T) {
 
 	p.Pause()
 	assert.True(t, p.Paused())
-	assert.Zero(t, p.Decide(sendCall("x")))
+	assert.Zero(t, faulthook.Of(p).Decide(sendCall("x")))
 	p.Resume()
-	assert.NotNil(t, p.Decide(sendCall("x")).Error)
+	assert.NotNil(t, faulthook.Of(p).Decide(sendCall("x")).Error)
 
 	require.NoError(t, p.Add(faults.Rule{Name: "lat", Kind: faults.Latency, Latency: time.Second, Probability: 1}))
 	assert.ErrorContains(t, p.Add(faults.Rule{Name: "lat", Kind: faults.Latency, Latency: time.Second, Probability: 1}), `two rules named "lat"`)
 	assert.True(t, p.Remove("error#1"))
 	assert.False(t, p.Remove("error#1"))
-	d := p.Decide(sendCall("x"))
+	d := faulthook.Of(p).Decide(sendCall("x"))
 	assert.Nil(t, d.Error)
 	assert.Equal(t, time.Second, d.Latency)
 
@@ -322,8 +323,8 @@ func TestPlanEditing(t *testing.T) {
 	assert.Empty(t, p.Rules())
 	assert.Len(t, p.Injections(), 2, "Clear keeps the record")
 	var nilPlan *faults.Plan
-	assert.Zero(t, nilPlan.Decide(sendCall("x")))
-	assert.Zero(t, nilPlan.DecideMessage(sendCall("x"), faults.Message{}))
+	assert.Zero(t, faulthook.Of(nilPlan).Decide(sendCall("x")))
+	assert.Zero(t, faulthook.Of(nilPlan).DecideMessage(sendCall("x"), faulthook.Message{}))
 }
 
 func TestValidation(t *testing.T) {
@@ -397,7 +398,7 @@ func TestZeroProbabilityIsRejected(t *testing.T) {
 	unnamed.Name = ""
 	assert.ErrorContains(t, p.Add(unnamed), `rule "error#`)
 
-	assert.NotNil(t, p.Decide(sendCall("x")).Error, "probability 1 fires on every match")
+	assert.NotNil(t, faulthook.Of(p).Decide(sendCall("x")).Error, "probability 1 fires on every match")
 }
 
 func TestConcurrentUse(t *testing.T) {
@@ -409,8 +410,8 @@ func TestConcurrentUse(t *testing.T) {
 	for g := range 8 {
 		wg.Go(func() {
 			for i := range 200 {
-				p.Decide(sendCall("x"))
-				p.DecideMessage(faults.Call{Operation: "DeleteMessage"}, faults.Message{})
+				faulthook.Of(p).Decide(sendCall("x"))
+				faulthook.Of(p).DecideMessage(faulthook.Call{Operation: "DeleteMessage"}, faulthook.Message{})
 				if i%50 == 0 {
 					_ = p.Injections()
 					_ = p.Rules()
@@ -469,10 +470,4 @@ func TestServiceErrors(t *testing.T) {
 	_, ok := faults.NewServiceError("NoSuchThing", "")
 	assert.False(t, ok)
 	assert.Contains(t, faults.ErrorCodes(), "KMS.ThrottlingException")
-}
-
-func TestQueueName(t *testing.T) {
-	assert.Equal(t, "orders-eu", faults.QueueName(ordersURL))
-	assert.Equal(t, "orders-eu", faults.QueueName(ordersURL+"/"))
-	assert.Equal(t, "orders", faults.QueueName("orders"))
 }

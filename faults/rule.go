@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sqsharness/sqsharness/internal/faulthook"
 	"github.com/sqsharness/sqsharness/internal/sqserr"
 )
 
@@ -64,8 +65,8 @@ func Kinds() []Kind {
 		DuplicateDelivery, DelayedVisibility, FalseEmpty, Reorder, PartialBatchFailure}
 }
 
-// MessageLevel reports whether the kind is decided per message (DecideMessage) rather than per
-// operation (Decide).
+// MessageLevel reports whether the kind is decided per message (each message of an operation,
+// each entry of a batch) rather than once per operation.
 func (k Kind) MessageLevel() bool {
 	switch k {
 	case LostDelete, DuplicateDelivery, DelayedVisibility, PartialBatchFailure:
@@ -387,16 +388,6 @@ func globRegexp(glob string) (*regexp.Regexp, error) {
 	return regexp.Compile(b.String())
 }
 
-// QueueName returns the queue name of a queue URL: its last path segment. A value without a
-// slash is returned as is.
-func QueueName(queueURL string) string {
-	s := strings.TrimRight(queueURL, "/")
-	if i := strings.LastIndexByte(s, '/'); i >= 0 {
-		return s[i+1:]
-	}
-	return s
-}
-
 func (c *compiled) matchQueue(url, name string) bool {
 	if c.queueRe != nil && !c.queueRe.MatchString(url) && !c.queueRe.MatchString(name) {
 		return false
@@ -407,7 +398,7 @@ func (c *compiled) matchQueue(url, name string) bool {
 	return true
 }
 
-func (c *compiled) matchMessage(m *Message) bool {
+func (c *compiled) matchMessage(m *faulthook.Message) bool {
 	if c.entries != nil && (m == nil || !c.entries[m.EntryID]) {
 		return false
 	}

@@ -96,12 +96,11 @@ func (h *H) CheckConsumer(url string, want Expect, run func(ctx context.Context,
 	var (
 		runErr   error
 		returned bool
-		start    = time.Now()
-		waited   time.Duration // on the manual clock
+		w        = h.newWaiter(want.Timeout)
 	)
 wait:
 	for !settled() {
-		if h.clock == nil && time.Since(start) >= want.Timeout || h.clock != nil && waited >= want.Timeout {
+		if w.over() {
 			rep.TimedOut = true
 			break
 		}
@@ -118,8 +117,7 @@ wait:
 		before, _ := obs.activity()
 		time.Sleep(2 * time.Millisecond) // real time for the consumer to make progress
 		if after, _ := obs.activity(); after == before {
-			h.clock.Advance(time.Second)
-			waited += time.Second
+			w.advance()
 		}
 	}
 	cancel()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -14,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/sqsharness/sqsharness/internal/queueurl"
 )
 
 // Handler processes one message. Returning nil deletes it; an error leaves it to come back after
@@ -57,23 +58,16 @@ func (h *H) RunConsumer(url string, c Consumer, handler Handler) *ConsumerReport
 	if c.Workers <= 0 {
 		c.Workers = 1
 	}
-	if c.Timeout <= 0 {
-		c.Timeout = h.wait
-	}
 	rep := &ConsumerReport{Deliveries: map[string]int{}}
 	var (
 		mu         sync.Mutex
 		firstOrder = map[string][]string{} // group → bodies in order of first delivery
 		succeeded  = map[string]bool{}
 		stop       atomic.Bool
-		waited     atomic.Int64
+		w          = h.newWaiter(c.Timeout)
 		idle       atomic.Int32 // workers that found the queue empty and wait for time to move
 		errs       = make(chan error, c.Workers)
 	)
-	expected := map[string]bool{}
-	for _, b := range c.Expect {
-		expected[b] = true
-	}
 	allDone := func() bool {
 		if len(c.Expect) == 0 {
 			return false
@@ -88,7 +82,6 @@ func (h *H) RunConsumer(url string, c Consumer, handler Handler) *ConsumerReport
 		return true
 	}
 	ctx := h.Ctx()
-	start := time.Now()
 	empty := func() bool {
 		out, err := h.own.GetQueueAttributes(h.ownCtx(), &sqs.GetQueueAttributesInput{QueueUrl: aws.String(url),
 			AttributeNames: []types.QueueAttributeName{types.QueueAttributeNameAll}})
@@ -145,25 +138,20 @@ func (h *H) RunConsumer(url string, c Consumer, handler Handler) *ConsumerReport
 					stop.Store(true)
 					return
 				}
+				if w.over() {
+					rep.TimedOut = true
+					stop.Store(true)
+					return
+				}
 				if h.clock != nil {
-					if time.Duration(waited.Load()) >= c.Timeout {
-						rep.TimedOut = true
-						stop.Store(true)
-						return
-					}
 					// Time moves only when every worker found the queue empty: a worker still
 					// handling a message keeps its visibility timeout from running out under it.
 					if idle.Add(1) == int32(c.Workers) {
-						waited.Add(int64(time.Second))
-						h.clock.Advance(time.Second)
+						w.advance()
 					} else {
 						time.Sleep(100 * time.Microsecond)
 					}
 					idle.Add(-1)
-				} else if time.Since(start) > c.Timeout {
-					rep.TimedOut = true
-					stop.Store(true)
-					return
 				}
 			}
 		}()
@@ -187,7 +175,7 @@ func (h *H) RunConsumer(url string, c Consumer, handler Handler) *ConsumerReport
 	} else {
 		assert.Empty(h.t, never, "consumer: messages never handled successfully, and the queue has no dead-letter queue")
 	}
-	assert.False(h.t, rep.TimedOut, "consumer: not settled within %s", c.Timeout)
+	assert.False(h.t, rep.TimedOut, "consumer: not settled within %s", w.timeout)
 	return rep
 }
 
@@ -202,7 +190,7 @@ func (h *H) assertDelivered(url string, expect []string, deliveries map[string]i
 	for _, b := range expect {
 		assert.NotZero(h.t, deliveries[b], "consumer: message %q never delivered", b)
 	}
-	if IsFIFO(url) && len(expect) > 0 {
+	if isFIFO(url) && len(expect) > 0 {
 		for g, seq := range firstOrder {
 			idx := make([]int, 0, len(seq))
 			for _, b := range seq {
@@ -222,7 +210,7 @@ func (h *H) deadLettered(url string) (bodies []string, hasDLQ bool) {
 	if dlq == "" {
 		return nil, false
 	}
-	return BodiesOf(h.Drain(dlq)), true
+	return bodiesOf(h.Drain(dlq)), true
 }
 
 // deadLetterQueue returns the URL of the queue's dead-letter queue, or "".
@@ -236,7 +224,7 @@ func (h *H) deadLetterQueue(url string) string {
 		Target string `json:"deadLetterTargetArn"`
 	}
 	require.NoError(h.t, json.Unmarshal([]byte(rp), &p), "RedrivePolicy %s", rp)
-	name := p.Target[strings.LastIndex(p.Target, ":")+1:]
+	name := queueurl.Name(p.Target)
 	out, err := h.own.GetQueueUrl(h.ownCtx(), &sqs.GetQueueUrlInput{QueueName: aws.String(name)})
 	require.NoError(h.t, err, "GetQueueUrl %s", name)
 	return aws.ToString(out.QueueUrl)

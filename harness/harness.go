@@ -37,6 +37,7 @@ import (
 	"github.com/sqsharness/sqsharness/internal/bubble"
 	"github.com/sqsharness/sqsharness/internal/exempt"
 	"github.com/sqsharness/sqsharness/internal/faultsmw"
+	"github.com/sqsharness/sqsharness/internal/peerenv"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
@@ -59,10 +60,8 @@ var Backends = []Backend{Mock, Server, LocalStack, Moto, ElasticMQ, AWS}
 // EnvBackend selects the backend when no WithBackend option is given.
 const EnvBackend = "SQSHARNESS_BACKEND"
 
-// EndpointEnv is the variable holding a peer's endpoint, e.g. SQSHARNESS_MOTO_ENDPOINT.
-func EndpointEnv(b Backend) string {
-	return "SQSHARNESS_" + strings.ToUpper(string(b)) + "_ENDPOINT"
-}
+// endpointEnv is the variable holding a peer's endpoint, e.g. SQSHARNESS_MOTO_ENDPOINT.
+func endpointEnv(b Backend) string { return peerenv.EndpointVar(string(b)) }
 
 // Capabilities say how a backend lets a test wait. They change how waits are done, never what is
 // asserted.

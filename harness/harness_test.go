@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sqsharness/sqsharness/harness"
+	"github.com/sqsharness/sqsharness/internal/peerenv"
 	"github.com/sqsharness/sqsharness/internal/shorttest"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
@@ -165,7 +166,7 @@ func TestRunConsumerFIFOOrder(t *testing.T) {
 // so New takes the no-endpoint path even while the peer listens on its usual port. The test must
 // not be parallel.
 func noEndpoint(t *testing.T, b harness.Backend) string {
-	t.Setenv(harness.EndpointEnv(b), "")
+	t.Setenv(peerenv.EndpointVar(string(b)), "")
 	t.Setenv("AWS_ENDPOINT_URL_SQS", "")
 	t.Setenv(harness.EnvBackend, "")
 	l, err := net.Listen("tcp", "127.0.0.1:0")

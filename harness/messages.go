@@ -15,8 +15,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// IsFIFO reports whether a queue URL (or name) is a FIFO queue's.
-func IsFIFO(url string) bool { return strings.HasSuffix(url, ".fifo") }
+// isFIFO reports whether a queue URL (or name) is a FIFO queue's.
+func isFIFO(url string) bool { return strings.HasSuffix(url, ".fifo") }
 
 func randomID() string {
 	var b [8]byte
@@ -33,7 +33,7 @@ func (h *H) Send(url, body string, edit ...func(*sqs.SendMessageInput)) *sqs.Sen
 	for _, e := range edit {
 		e(in)
 	}
-	if IsFIFO(url) {
+	if isFIFO(url) {
 		if in.MessageGroupId == nil {
 			in.MessageGroupId = aws.String("g")
 		}
@@ -77,7 +77,7 @@ func (h *H) SendBodies(url string, bodies []string, edit func(i int, e *types.Se
 			if edit != nil {
 				edit(i, &e)
 			}
-			if IsFIFO(url) {
+			if isFIFO(url) {
 				if e.MessageGroupId == nil {
 					e.MessageGroupId = aws.String("g")
 				}
@@ -131,12 +131,8 @@ func (h *H) Receive(url string, edit ...func(*sqs.ReceiveMessageInput)) []types.
 // mock the timeout is clock time. The messages stay in flight; nothing is deleted.
 func (h *H) ReceiveN(url string, n int, timeout time.Duration, edit ...func(*sqs.ReceiveMessageInput)) []types.Message {
 	h.t.Helper()
-	if timeout <= 0 {
-		timeout = h.wait
-	}
+	w := h.newWaiter(timeout)
 	var got []types.Message
-	deadline := time.Now().Add(timeout)
-	var waited time.Duration
 	for len(got) < n {
 		in := h.receiveInput(url, edit)
 		if h.clock == nil {
@@ -150,18 +146,10 @@ func (h *H) ReceiveN(url string, n int, timeout time.Duration, edit ...func(*sqs
 		if len(got) >= n {
 			break
 		}
-		if h.clock != nil {
-			if len(out.Messages) > 0 {
-				continue
-			}
-			if waited >= timeout {
-				break
-			}
-			h.clock.Advance(time.Second)
-			waited += time.Second
-			continue
+		if h.clock != nil && len(out.Messages) > 0 {
+			continue // more may be visible at the same clock time
 		}
-		if time.Now().After(deadline) {
+		if !w.next(0) { // real time: the long poll took it
 			break
 		}
 	}
@@ -172,7 +160,7 @@ func (h *H) ReceiveN(url string, n int, timeout time.Duration, edit ...func(*sqs
 func (h *H) RequireN(url string, n int, timeout time.Duration, edit ...func(*sqs.ReceiveMessageInput)) []types.Message {
 	h.t.Helper()
 	got := h.ReceiveN(url, n, timeout, edit...)
-	require.Len(h.t, got, n, "messages received: %v", BodiesOf(got))
+	require.Len(h.t, got, n, "messages received: %v", bodiesOf(got))
 	return got
 }
 
@@ -205,8 +193,8 @@ func (h *H) Drain(url string) []types.Message {
 	}
 }
 
-// BodiesOf returns the bodies of msgs, in order.
-func BodiesOf(msgs []types.Message) []string {
+// bodiesOf returns the bodies of msgs, in order.
+func bodiesOf(msgs []types.Message) []string {
 	out := make([]string, len(msgs))
 	for i, m := range msgs {
 		out[i] = aws.ToString(m.Body)
@@ -217,7 +205,7 @@ func BodiesOf(msgs []types.Message) []string {
 // AssertBodies asserts that msgs have exactly the bodies want, in any order.
 func (h *H) AssertBodies(msgs []types.Message, want ...string) bool {
 	h.t.Helper()
-	return assert.ElementsMatch(h.t, want, BodiesOf(msgs), "message bodies")
+	return assert.ElementsMatch(h.t, want, bodiesOf(msgs), "message bodies")
 }
 
 // AssertBodiesInOrder asserts that msgs have exactly the bodies want, in that order.
@@ -226,7 +214,7 @@ func (h *H) AssertBodiesInOrder(msgs []types.Message, want ...string) bool {
 	if len(want) == 0 {
 		want = []string{}
 	}
-	return assert.Equal(h.t, want, BodiesOf(msgs), "message bodies in order")
+	return assert.Equal(h.t, want, bodiesOf(msgs), "message bodies in order")
 }
 
 // AssertMessageAttributes asserts that m carries exactly the message attributes want (compared by

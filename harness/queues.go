@@ -147,29 +147,16 @@ func (h *H) Count(url string) (visible, notVisible, delayed int) {
 // clock by a second at a time. It fails the test if the count is never reached.
 func (h *H) WaitForCount(url, attribute string, want int, timeout time.Duration) {
 	h.t.Helper()
-	if timeout <= 0 {
-		timeout = h.wait
-	}
-	deadline := time.Now().Add(timeout)
-	var waited time.Duration
+	w := h.newWaiter(timeout)
 	last := ""
 	for {
 		last = h.Attribute(url, attribute)
 		if last == strconv.Itoa(want) {
 			return
 		}
-		if h.clock != nil {
-			if waited >= timeout {
-				break
-			}
-			h.clock.Advance(time.Second)
-			waited += time.Second
-			continue
-		}
-		if time.Now().After(deadline) {
+		if !w.next(200 * time.Millisecond) {
 			break
 		}
-		time.Sleep(200 * time.Millisecond)
 	}
-	require.Failf(h.t, "queue count not reached", "%s = %s, want %d after %s", attribute, last, want, timeout)
+	require.Failf(h.t, "queue count not reached", "%s = %s, want %d after %s", attribute, last, want, w.timeout)
 }

@@ -17,6 +17,8 @@ import (
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"github.com/sqsharness/sqsharness/internal/peerenv"
 )
 
 // LocalStackImage is the LocalStack image the skip message suggests and package
@@ -24,22 +26,13 @@ import (
 // scripts install (4.14), pinned.
 const LocalStackImage = "localstack/localstack:4.14"
 
-// InCI reports whether CI=true, where a backend that cannot be reached fails the test instead of
-// skipping it.
-func InCI() bool { return strings.EqualFold(os.Getenv("CI"), "true") }
-
-// EndpointFor is the endpoint configured for b by the environment alone: SQSHARNESS_<B>_ENDPOINT,
-// else AWS_ENDPOINT_URL_SQS when b is the backend selected by SQSHARNESS_BACKEND; "" when neither.
-// With no endpoint from WithEndpoint or the environment, New tries DefaultEndpoint(b).
-func EndpointFor(b Backend) string {
-	ep, _ := endpointFromEnv(b)
-	return ep
-}
-
-// endpointFromEnv is EndpointFor and the variable it came from.
+// endpointFromEnv is the endpoint configured for b by the environment alone, and the variable it
+// came from: SQSHARNESS_<B>_ENDPOINT, else AWS_ENDPOINT_URL_SQS when b is the backend selected by
+// SQSHARNESS_BACKEND; "" when neither. With no endpoint from WithEndpoint or the environment, New
+// tries DefaultEndpoint(b).
 func endpointFromEnv(b Backend) (endpoint, source string) {
-	if v := os.Getenv(EndpointEnv(b)); v != "" {
-		return v, EndpointEnv(b)
+	if v := os.Getenv(endpointEnv(b)); v != "" {
+		return v, endpointEnv(b)
 	}
 	if Backend(strings.ToLower(os.Getenv(EnvBackend))) == b {
 		if v := os.Getenv("AWS_ENDPOINT_URL_SQS"); v != "" {
@@ -94,14 +87,14 @@ func howTo(b Backend) string {
 	}
 	return fmt.Sprintf("%sOn any other address, set %s=<url> (or AWS_ENDPOINT_URL_SQS with %s=%s), or pass harness.WithEndpoint(url). "+
 		"Contributors to sqsharness: .ci/peers/start.sh %s && eval \"$(.ci/peers/env.sh)\"",
-		run, EndpointEnv(b), EnvBackend, b, b)
+		run, endpointEnv(b), EnvBackend, b, b)
 }
 
 // unavailable skips the test (fails it under CI=true) because backend b cannot be used.
 func (h *H) unavailable(b Backend, why string) {
 	h.t.Helper()
 	msg := fmt.Sprintf("harness: backend %s unavailable: %s.\n%s", b, why, howTo(b))
-	if InCI() {
+	if peerenv.InCI() {
 		h.t.Fatal(msg + "\n(CI=true: a missing backend is a failure)")
 	}
 	h.t.Skip(msg)
@@ -140,7 +133,7 @@ func (h *H) setupRemote(cfg config, _ bool) {
 		endpoint = DefaultEndpoint(cfg.backend)
 	}
 	if endpoint == "" {
-		h.unavailable(cfg.backend, "no endpoint ("+EndpointEnv(cfg.backend)+" is not set)")
+		h.unavailable(cfg.backend, "no endpoint ("+endpointEnv(cfg.backend)+" is not set)")
 	}
 	h.region = cfg.region
 	if h.region == "" {
@@ -160,10 +153,10 @@ func (h *H) setupRemote(cfg config, _ bool) {
 		h.unavailable(cfg.backend, fmt.Sprintf("no endpoint configured (harness.WithEndpoint, %s, AWS_ENDPOINT_URL_SQS), "+
 			"and %s, the default, is the sqsmock server (it answers GET %s), not %s "+
 			"(for sqsmock over HTTP, use harness.WithBackend(harness.Server))",
-			EndpointEnv(cfg.backend), endpoint, sqsmockHealthPath, cfg.backend))
+			endpointEnv(cfg.backend), endpoint, sqsmockHealthPath, cfg.backend))
 	case defaulted:
 		h.unavailable(cfg.backend, fmt.Sprintf("no endpoint configured (harness.WithEndpoint, %s, AWS_ENDPOINT_URL_SQS), "+
-			"and the default, %s, does not answer ListQueues: %v", EndpointEnv(cfg.backend), endpoint, err))
+			"and the default, %s, does not answer ListQueues: %v", endpointEnv(cfg.backend), endpoint, err))
 	default:
 		h.unavailable(cfg.backend, fmt.Sprintf("%s (from %s) does not answer ListQueues: %v", endpoint, source, err))
 	}

@@ -44,6 +44,13 @@ mkdir -p "$SQSHARNESS_RESULTS_DIR"
 rm -f "$SQSHARNESS_RESULTS_DIR"/*.json
 
 go vet ./...
+# The lint and tidy gate. staticcheck runs with the checks staticcheck.conf selects (dead code,
+# capitalised error strings, deprecated APIs, doc comments, ...). `go run pkg@version` pins the
+# version without a require or tool line in go.mod: users of this library never download a linter
+# with it, and the build is cached after the first run. v0.8.2 (2026.2.2) is the newest the Go proxy
+# serves and supports Go 1.26; bump it deliberately.
+go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+go mod tidy -diff
 # Fuzz budgets are execution counts, not durations: Go 1.26's fuzz coordinator can report a bare
 # "context deadline exceeded" failure when a -fuzztime duration runs out (golang/go#75804, fixed in
 # Go 1.27). A count has no deadline to race. 150000 executions take about 15 s each here.

@@ -15,16 +15,16 @@ import (
 // Always allowed: localhost, loopback addresses (127.0.0.0/8, [::1]) and the address Start
 // listens on, on any port (a port mapping changes the port, never the name), and the host of
 // WithPublicURL. See Handler for why.
-func WithAdminHosts(hosts ...string) HandlerOption {
-	return func(c *handlerConfig) { c.adminHosts = append(c.adminHosts, hosts...) }
+func WithAdminHosts(hosts ...string) Option {
+	return serverOption(func(c *handlerConfig) { c.adminHosts = append(c.adminHosts, hosts...) })
 }
 
 // WithAdminToken makes every request to the admin endpoints (/_sqsmock/queues, /_sqsmock/reset,
 // /_sqsmock/faults) carry the header "Authorization: Bearer <token>"; without it, or with another
 // token, they get HTTP 401. GET /health and GET /_sqsmock/health stay open. An empty token
 // requires none (the default). The SQS API is not affected: use WithCredentials for it.
-func WithAdminToken(token string) HandlerOption {
-	return func(c *handlerConfig) { c.adminToken = token }
+func WithAdminToken(token string) Option {
+	return serverOption(func(c *handlerConfig) { c.adminToken = token })
 }
 
 // hostPattern is one allowed admin Host: a lower-cased name or address, and a port ("" = any).

@@ -259,7 +259,6 @@ type sent struct {
 	in                      types.SendMessageBatchRequestEntry
 	id, md5Body, md5Attrs   string
 	md5Sys, sequence, entry string
-	fifo                    bool
 }
 
 // checkCall checks a successful call's output against the state it left.

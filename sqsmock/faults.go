@@ -9,8 +9,8 @@ import (
 
 	"github.com/sqsharness/sqsharness/faults"
 	"github.com/sqsharness/sqsharness/internal/exempt"
+	"github.com/sqsharness/sqsharness/internal/faulthook"
 	"github.com/sqsharness/sqsharness/internal/msgattr"
-	"github.com/sqsharness/sqsharness/internal/sqserr"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/engine"
 )
 
@@ -19,7 +19,7 @@ import (
 // duplicate delivery, delayed visibility, false-empty receives, reordering and partial batch
 // failures. The plan's windows and latencies follow the mock's clock. New panics if the plan
 // has a rule the engine cannot honour.
-func WithFaults(plan *faults.Plan) Option { return func(c *config) { c.plan = plan } }
+func WithFaults(plan *faults.Plan) Option { return mockOption(func(c *config) { c.plan = plan }) }
 
 // Faults returns the mock's fault plan (nil if none), e.g. to read its Injections.
 func (m *Mock) Faults() *faults.Plan { return m.plan.Load() }
@@ -58,8 +58,8 @@ func sleep(ctx context.Context, clock Clock, d time.Duration) error {
 // outcome is what a call-level fault decision left to do.
 type outcome struct {
 	ctx       context.Context
-	err       error       // fail with this (an *sqserr.Error or the context's error)
-	transport faults.Kind // fail as this transport fault, after applying if applied
+	err       error               // fail with this (an *sqserr.Error or the context's error)
+	transport faulthook.Transport // fail as this transport fault, after applying if applied
 	applied   bool
 }
 
@@ -74,16 +74,16 @@ func (m *Mock) decide(ctx context.Context, e *engine.Engine, op string, in any) 
 		return outcome{ctx: engine.WithCallFaults(ctx, engine.CallFaults{Off: true})}
 	}
 	url := queueURLOf(in)
-	call := faults.Call{Operation: op, QueueURL: url}
+	call := faulthook.Call{Operation: op, QueueURL: url}
 	switch v := in.(type) {
 	case *sqs.SendMessageInput:
-		call.Message = &faults.Message{Body: aws.ToString(v.MessageBody), Attributes: msgattr.Strings(v.MessageAttributes)}
+		call.Message = &faulthook.Message{Body: aws.ToString(v.MessageBody), Attributes: msgattr.Strings(v.MessageAttributes)}
 	case *sqs.DeleteMessageInput:
 		call.Message = receiptMessage(e, url, v.ReceiptHandle)
 	case *sqs.ChangeMessageVisibilityInput:
 		call.Message = receiptMessage(e, url, v.ReceiptHandle)
 	}
-	d := plan.Decide(call)
+	d := faulthook.Of(plan).Decide(call)
 	if d.Latency > 0 {
 		if err := sleep(ctx, m.cfg.clock, d.Latency); err != nil {
 			return outcome{ctx: ctx, err: err}
@@ -93,7 +93,7 @@ func (m *Mock) decide(ctx context.Context, e *engine.Engine, op string, in any) 
 	case d.Transport != "":
 		return outcome{ctx: ctx, transport: d.Transport, applied: d.Applied}
 	case d.Error != nil:
-		return outcome{ctx: ctx, err: toSQSError(d.Error)}
+		return outcome{ctx: ctx, err: d.Error}
 	case d.FalseEmpty || d.Reorder:
 		ctx = engine.WithCallFaults(ctx, engine.CallFaults{FalseEmpty: d.FalseEmpty, Reorder: d.Reorder, Shuffle: d.Shuffle})
 	}
@@ -103,7 +103,7 @@ func (m *Mock) decide(ctx context.Context, e *engine.Engine, op string, in any) 
 // receiptMessage is the message a receipt handle names, for rules with a message predicate on
 // DeleteMessage and ChangeMessageVisibility (nil if there is none), in the engine the call was
 // routed to (nil when it was refused).
-func receiptMessage(e *engine.Engine, queueURL string, handle *string) *faults.Message {
+func receiptMessage(e *engine.Engine, queueURL string, handle *string) *faulthook.Message {
 	if handle == nil || e == nil {
 		return nil
 	}
@@ -111,7 +111,7 @@ func receiptMessage(e *engine.Engine, queueURL string, handle *string) *faults.M
 	if !ok {
 		return nil
 	}
-	return &faults.Message{MessageID: p.MessageID, ReceiptHandle: p.ReceiptHandle, Body: p.Body, Attributes: p.Attributes}
+	return &faulthook.Message{MessageID: p.MessageID, ReceiptHandle: p.ReceiptHandle, Body: p.Body, Attributes: p.Attributes}
 }
 
 // messageFault is the engine's hook: the plan's decision for one message.
@@ -120,30 +120,22 @@ func (m *Mock) messageFault(p engine.FaultPoint) engine.FaultAction {
 	if plan == nil {
 		return engine.FaultAction{}
 	}
-	d := plan.DecideMessage(faults.Call{Operation: p.Operation, QueueURL: p.QueueURL, QueueName: p.Queue},
-		faults.Message{EntryID: p.EntryID, MessageID: p.MessageID, ReceiptHandle: p.ReceiptHandle, Body: p.Body, Attributes: p.Attributes})
+	d := faulthook.Of(plan).DecideMessage(faulthook.Call{Operation: p.Operation, QueueURL: p.QueueURL, QueueName: p.Queue},
+		faulthook.Message{EntryID: p.EntryID, MessageID: p.MessageID, ReceiptHandle: p.ReceiptHandle, Body: p.Body, Attributes: p.Attributes})
 	a := engine.FaultAction{ExtraDelay: d.ExtraDelay, LostDelete: d.LostDelete, Duplicate: d.Duplicate, DuplicateAfter: d.DuplicateAfter}
 	if d.Fail != nil {
-		a.Err = toSQSError(d.Fail)
+		a.Err = d.Fail
 	}
 	return a
 }
 
 func (m *Mock) faultsActive() bool { return m.plan.Load() != nil }
 
-// toSQSError turns a plan's error into the engine's.
-func toSQSError(e *faults.ServiceError) *sqserr.Error {
-	return &sqserr.Error{Shape: e.Shape, Code: e.Code, Status: e.Status, Server: e.Server, Message: e.Message}
-}
-
 // transportError is what the in-process client returns for a transport fault: the error
 // net/http would give, wrapped as the SDK wraps transport errors.
-func transportError(kind faults.Kind, queueURL string) error {
+func transportError(kind faulthook.Transport, queueURL string) error {
 	if queueURL == "" {
 		queueURL = "https://sqs.amazonaws.com/"
 	}
-	if kind == faults.Timeout {
-		return faults.TimeoutError("POST", queueURL)
-	}
-	return faults.ResetError("POST", queueURL)
+	return kind.Err("POST", queueURL)
 }

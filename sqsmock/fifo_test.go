@@ -242,6 +242,7 @@ func TestFifoMessageAttributes(t *testing.T) {
 	sent := e.sendFifo(e.queue, "message-body-1", "group-1", "dedup-1")
 	assert.Equal(t, "19c9e282d65f9733bc6b35d50062c7ee", aws.ToString(sent.MD5OfMessageBody))
 	for i := 1; i <= 2; i++ {
+		//lint:ignore SA1019 the deprecated member, which still selects system attributes
 		msgs := e.recv(e.queue, func(in *sqs.ReceiveMessageInput) { in.AttributeNames = []types.QueueAttributeName{"All"} })
 		require.Len(t, msgs, 1)
 		assert.Equal(t, map[string]string{

@@ -30,6 +30,7 @@ import (
 
 	"github.com/sqsharness/sqsharness/faults"
 	"github.com/sqsharness/sqsharness/internal/bubble"
+	"github.com/sqsharness/sqsharness/internal/queueurl"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/engine"
 )
 
@@ -57,8 +58,21 @@ type Mock struct {
 	calls   []Call
 }
 
-// Option configures a Mock.
-type Option func(*config)
+// Option configures a mock (New) or its HTTP front door (Handler, Start); NewServer takes both.
+// Options of the front door (WithCredentials, WithPublicURL, WithReadTimeout, ...) given to New
+// are the defaults of the mock's Handler, Start and SDKClient, to which their own options add.
+// Options of the mock itself (WithQueue, WithClock, WithFaults, ...) belong to New: Start refuses
+// them and Handler ignores them.
+type Option struct {
+	mock   func(*config)
+	server func(*handlerConfig)
+}
+
+// mockOption is an Option of the mock itself.
+func mockOption(f func(*config)) Option { return Option{mock: f} }
+
+// serverOption is an Option of the mock's HTTP front door.
+func serverOption(f func(*handlerConfig)) Option { return Option{server: f} }
 
 type queueSpec struct {
 	name  string
@@ -80,24 +94,25 @@ type config struct {
 	callLog                   int
 	maxQueues, maxMessages    int
 	plan                      *faults.Plan
+	server                    []func(*handlerConfig) // options of the HTTP front door, applied afresh to each
 }
 
 // WithRegion sets the region used in queue ARNs and default URLs (default us-east-1).
-func WithRegion(region string) Option { return func(c *config) { c.region = region } }
+func WithRegion(region string) Option { return mockOption(func(c *config) { c.region = region }) }
 
 // WithAccountID sets the 12-digit account id used in queue URLs and ARNs (default 000000000000).
-func WithAccountID(id string) Option { return func(c *config) { c.account = id } }
+func WithAccountID(id string) Option { return mockOption(func(c *config) { c.account = id }) }
 
 // WithClock sets the clock (default RealClock). Use NewManualClock to control time.
-func WithClock(clock Clock) Option { return func(c *config) { c.clock = clock } }
+func WithClock(clock Clock) Option { return mockOption(func(c *config) { c.clock = clock }) }
 
 // WithEndpoint sets the scheme and host of queue URLs handed out by the in-process client
 // (default https://sqs.<region>.amazonaws.com). The HTTP server uses the request's host instead.
-func WithEndpoint(baseURL string) Option { return func(c *config) { c.endpoint = baseURL } }
+func WithEndpoint(baseURL string) Option { return mockOption(func(c *config) { c.endpoint = baseURL }) }
 
 // WithQueue creates a queue when the mock starts; attributes as in CreateQueue.
 func WithQueue(name string, attributes map[string]string) Option {
-	return func(c *config) { c.queues = append(c.queues, queueSpec{name: name, attrs: attributes}) }
+	return mockOption(func(c *config) { c.queues = append(c.queues, queueSpec{name: name, attrs: attributes}) })
 }
 
 // WithDeadLetterQueue makes dlq the dead-letter queue of source when the mock starts: source
@@ -106,23 +121,23 @@ func WithQueue(name string, attributes map[string]string) Option {
 // attributes (FIFO when its name ends in .fifo). Queue options may come in any order: a
 // dead-letter queue is always created before the queues that redrive to it.
 func WithDeadLetterQueue(source, dlq string, maxReceiveCount int) Option {
-	return func(c *config) {
+	return mockOption(func(c *config) {
 		c.redrives = append(c.redrives, redriveSpec{source: source, dlq: dlq, maxReceiveCount: maxReceiveCount})
-	}
+	})
 }
 
 // WithTaggedQueue creates a queue with tags when the mock starts.
 func WithTaggedQueue(name string, attributes, tags map[string]string) Option {
-	return func(c *config) { c.queues = append(c.queues, queueSpec{name: name, attrs: attributes, tags: tags}) }
+	return mockOption(func(c *config) { c.queues = append(c.queues, queueSpec{name: name, attrs: attributes, tags: tags}) })
 }
 
 // WithCallLog keeps the last n calls for Calls (default 10000; 0 keeps none).
-func WithCallLog(n int) Option { return func(c *config) { c.callLog = n } }
+func WithCallLog(n int) Option { return mockOption(func(c *config) { c.callLog = n }) }
 
 // WithLimits bounds the queues and the messages the mock holds (0: unlimited). Past a limit,
 // CreateQueue and sends fail with OverLimit.
 func WithLimits(maxQueues, maxMessages int) Option {
-	return func(c *config) { c.maxQueues, c.maxMessages = maxQueues, maxMessages }
+	return mockOption(func(c *config) { c.maxQueues, c.maxMessages = maxQueues, maxMessages })
 }
 
 // New returns a mock. It panics if a queue given with WithQueue cannot be created or a fault plan
@@ -130,7 +145,12 @@ func WithLimits(maxQueues, maxMessages int) Option {
 func New(opts ...Option) *Mock {
 	cfg := config{region: "us-east-1", account: "000000000000", clock: RealClock{}, callLog: 10000}
 	for _, o := range opts {
-		o(&cfg)
+		if o.mock != nil {
+			o.mock(&cfg)
+		}
+		if o.server != nil {
+			cfg.server = append(cfg.server, o.server)
+		}
 	}
 	m := &Mock{cfg: cfg, bubbled: bubble.Inside(), home: namespace{account: cfg.account, region: cfg.region},
 		engines: map[namespace]*engine.Engine{}}
@@ -207,7 +227,7 @@ func dlqName(policy string) string {
 	if policy == "" || json.Unmarshal([]byte(policy), &p) != nil || p.Target == "" {
 		return ""
 	}
-	return p.Target[strings.LastIndexByte(p.Target, ':')+1:]
+	return queueurl.Name(p.Target)
 }
 
 func hasQueue(specs []queueSpec, name string) bool {

@@ -220,6 +220,7 @@ func TestReceiveSystemAttributeFilters(t *testing.T) {
 			e := newEnvQueue(t, "q", nil)
 			e.send(e.queue, "msg")
 			msgs := e.recv(e.queue, func(in *sqs.ReceiveMessageInput) {
+				//lint:ignore SA1019 the deprecated member is one of the two this test checks
 				in.AttributeNames = tc.attributeNms
 				in.MessageSystemAttributeNames = tc.systemNms
 			})

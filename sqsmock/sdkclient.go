@@ -12,30 +12,33 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
-	"github.com/sqsharness/sqsharness/faults"
+	"github.com/sqsharness/sqsharness/internal/faulthook"
 )
 
 // SDKClient returns a real aws-sdk-go-v2 *sqs.Client wired to the mock through an in-memory
 // transport: every call goes through the SDK's whole stack (validation, serialization, signing,
 // retries, APIOptions middleware such as faults.WithPlan, interceptors) and the mock's HTTP
 // handler, with no socket, so it also works inside a testing/synctest bubble. It has static test
-// credentials, the mock's region, and the in-process client's queue URLs; optFns customise it
-// as they would sqs.New, the region and credentials choosing the namespace as over HTTP (o.Region,
-// and an access key id of 12 digits for the account). A transport fault drops the "connection": the SDK sees the error a
-// reset connection gives (a timeout, for Timeout rules) and retries as it would.
+// credentials (the first WithCredentials given to New, if any), the mock's region, and the
+// in-process client's queue URLs; optFns customise it as they would sqs.New, the region and
+// credentials choosing the namespace as over HTTP (o.Region, and an access key id of 12 digits
+// for the account). A transport fault drops the "connection": the SDK sees the error a reset
+// connection gives (a timeout, for Timeout rules) and retries as it would.
 func (m *Mock) SDKClient(optFns ...func(*sqs.Options)) *sqs.Client {
 	base := m.engine.BaseURL()
+	front := []Option{WithPublicURL(base), inProcessURLs}
+	creds := m.serverConfig(front).signingCredentials()
 	o := sqs.Options{
 		Region:       m.cfg.region,
 		BaseEndpoint: aws.String(base),
-		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
-		HTTPClient:   memTransport{h: m.Handler(WithPublicURL(base), inProcessURLs)},
+		Credentials:  credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, ""),
+		HTTPClient:   memTransport{h: m.Handler(front...)},
 	}
 	return sqs.New(o, optFns...)
 }
 
 // inProcessURLs gives every namespace's queues the URLs the in-process client gives them.
-func inProcessURLs(c *handlerConfig) { c.engineURLs = true }
+var inProcessURLs = serverOption(func(c *handlerConfig) { c.engineURLs = true })
 
 // memTransport serves requests with an http.Handler in the caller's goroutine.
 type memTransport struct{ h http.Handler }
@@ -43,7 +46,7 @@ type memTransport struct{ h http.Handler }
 // Do serves one request and returns the handler's response, or the error net/http gives when
 // the server drops the connection or the caller cancels.
 func (t memTransport) Do(req *http.Request) (*http.Response, error) {
-	fault := new(faults.Kind)
+	fault := new(faulthook.Transport)
 	req = req.WithContext(context.WithValue(req.Context(), transportFaultKey{}, fault))
 	if req.Host == "" {
 		req.Host = req.URL.Host
@@ -54,10 +57,7 @@ func (t memTransport) Do(req *http.Request) (*http.Response, error) {
 	}
 	w := &memResponse{header: http.Header{}, status: http.StatusOK}
 	if aborted := serveOrAbort(t.h, w, req); aborted {
-		if *fault == faults.Timeout {
-			return nil, faults.TimeoutError(req.Method, req.URL.String())
-		}
-		return nil, faults.ResetError(req.Method, req.URL.String())
+		return nil, fault.Err(req.Method, req.URL.String())
 	}
 	if err := req.Context().Err(); err != nil {
 		return nil, &url.Error{Op: opName(req.Method), URL: req.URL.String(), Err: err}
@@ -98,8 +98,8 @@ func opName(method string) string {
 type transportFaultKey struct{}
 
 // noteTransportFault tells the in-memory transport which transport fault ends the request.
-func noteTransportFault(ctx context.Context, kind faults.Kind) {
-	if p, ok := ctx.Value(transportFaultKey{}).(*faults.Kind); ok {
+func noteTransportFault(ctx context.Context, kind faulthook.Transport) {
+	if p, ok := ctx.Value(transportFaultKey{}).(*faulthook.Transport); ok {
 		*p = kind
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -25,8 +26,29 @@ import (
 	"github.com/sqsharness/sqsharness/sqsmock/internal/wire"
 )
 
-// HandlerOption configures Handler.
-type HandlerOption func(*handlerConfig)
+// serverConfig is the configuration of one HTTP front door of the mock (Handler, Start).
+// The server options given to New apply first, then the front door's own.
+func (m *Mock) serverConfig(opts []Option) handlerConfig {
+	var c handlerConfig
+	for _, f := range m.cfg.server {
+		f(&c)
+	}
+	for _, o := range opts {
+		if o.server != nil {
+			o.server(&c)
+		}
+	}
+	return c
+}
+
+// signingCredentials are the credentials a client of this front door signs with: the first
+// WithCredentials, else test/test.
+func (c handlerConfig) signingCredentials() aws.Credentials {
+	if c.firstKey == "" {
+		return aws.Credentials{AccessKeyID: "test", SecretAccessKey: "test"}
+	}
+	return aws.Credentials{AccessKeyID: c.firstKey, SecretAccessKey: c.creds[c.firstKey]}
+}
 
 type handlerConfig struct {
 	wire       wire.Options
@@ -60,8 +82,8 @@ const (
 // body, or sends less than its Content-Length says, gets SerializationException (400) when d
 // runs out, and its connection is closed. Once the body is in, d no longer applies, so it never
 // cuts a long poll short. The Handler alone ignores it.
-func WithReadTimeout(d time.Duration) HandlerOption {
-	return func(c *handlerConfig) { c.readTimeout = d }
+func WithReadTimeout(d time.Duration) Option {
+	return serverOption(func(c *handlerConfig) { c.readTimeout = d })
 }
 
 // WithWriteTimeout bounds each request on Start's server from the end of its headers to the end
@@ -70,16 +92,16 @@ func WithReadTimeout(d time.Duration) HandlerOption {
 // the answer to a client that may read it slowly. It must exceed the slowest of those with
 // margin: an answer not written in time is lost, and the client sees its connection close. The
 // Handler alone ignores it.
-func WithWriteTimeout(d time.Duration) HandlerOption {
-	return func(c *handlerConfig) { c.writeTimeout = d }
+func WithWriteTimeout(d time.Duration) Option {
+	return serverOption(func(c *handlerConfig) { c.writeTimeout = d })
 }
 
 // WithIdleTimeout closes keep-alive connections of Start's server that wait longer than d for
 // their next request (default DefaultIdleTimeout, more than the 90 s after which aws-sdk-go-v2
 // and net/http clients drop idle connections themselves; negative: never). The Handler alone
 // ignores it.
-func WithIdleTimeout(d time.Duration) HandlerOption {
-	return func(c *handlerConfig) { c.idleTimeout = d }
+func WithIdleTimeout(d time.Duration) Option {
+	return serverOption(func(c *handlerConfig) { c.idleTimeout = d })
 }
 
 // WithMaxConnections bounds the connections Start's server holds at once (default
@@ -87,21 +109,21 @@ func WithIdleTimeout(d time.Duration) HandlerOption {
 // its first request with ServiceUnavailable (HTTP 503, in the request's protocol, which SDKs
 // retry; a JSON error on /health and /_sqsmock/ paths) and is closed, so a client learns why
 // instead of hanging in the listen queue. The Handler alone ignores it.
-func WithMaxConnections(n int) HandlerOption {
-	return func(c *handlerConfig) { c.maxConns = n }
+func WithMaxConnections(n int) Option {
+	return serverOption(func(c *handlerConfig) { c.maxConns = n })
 }
 
 // WithMaxBodyBytes limits request bodies (default 8 MiB: a 1 MiB message URL-encoded in a Query
 // request is about 3 MiB and must reach the engine to get SQS's own size error); larger requests get
 // HTTP 413 RequestEntityTooLarge.
-func WithMaxBodyBytes(n int64) HandlerOption {
-	return func(c *handlerConfig) { c.wire.MaxBodyBytes = n }
+func WithMaxBodyBytes(n int64) Option {
+	return serverOption(func(c *handlerConfig) { c.wire.MaxBodyBytes = n })
 }
 
 // WithPublicURL makes queue URLs point at baseURL (e.g. "http://sqs.test:9324") instead of the
 // scheme and host each request came in on.
-func WithPublicURL(baseURL string) HandlerOption {
-	return func(c *handlerConfig) { c.wire.BaseURL = baseURL }
+func WithPublicURL(baseURL string) Option {
+	return serverOption(func(c *handlerConfig) { c.wire.BaseURL = baseURL })
 }
 
 // WithRegionHosts makes queue URLs name their region in their host, as LocalStack's do:
@@ -112,13 +134,13 @@ func WithPublicURL(baseURL string) HandlerOption {
 // The host of a queue URL given back decides nothing but the region, and that only for a request
 // that is not signed (a signed one is in the region it is signed for). Default: the request's
 // own scheme and host, http://127.0.0.1:9324/<account>/<name>.
-func WithRegionHosts(domain string) HandlerOption {
-	return func(c *handlerConfig) { c.regionHosts = strings.Trim(domain, ".") }
+func WithRegionHosts(domain string) Option {
+	return serverOption(func(c *handlerConfig) { c.regionHosts = strings.Trim(domain, ".") })
 }
 
 // WithHTTPMiddleware wraps the handler, e.g. to log requests. The first one given is outermost.
-func WithHTTPMiddleware(mw func(http.Handler) http.Handler) HandlerOption {
-	return func(c *handlerConfig) { c.wrap = append(c.wrap, mw) }
+func WithHTTPMiddleware(mw func(http.Handler) http.Handler) Option {
+	return serverOption(func(c *handlerConfig) { c.wrap = append(c.wrap, mw) })
 }
 
 // Handler serves the mock over HTTP in both SQS wire protocols: AWS JSON 1.0 (current SDKs) and
@@ -141,11 +163,8 @@ func WithHTTPMiddleware(mw func(http.Handler) http.Handler) HandlerOption {
 // (HTTP 401 otherwise). GET /health and GET /_sqsmock/health stay open; the SQS API answers
 // under any Host (SDKs send the endpoint's host, queue URLs may carry the public URL's), and
 // WithCredentials, not these checks, guards it.
-func (m *Mock) Handler(opts ...HandlerOption) http.Handler {
-	var c handlerConfig
-	for _, f := range opts {
-		f(&c)
-	}
+func (m *Mock) Handler(opts ...Option) http.Handler {
+	c := m.serverConfig(opts)
 	if len(c.creds) > 0 {
 		c.wire.Authenticate = newSigV4Verifier(c.creds, m.cfg.region).verify
 	}
@@ -363,10 +382,14 @@ func (s *Server) serveConn(next http.Handler) http.Handler {
 // connection may idle for the idle timeout (WithIdleTimeout); at most WithMaxConnections
 // connections are served at once. The admin endpoints also answer under the listening address
 // as Host (see Handler).
-func (m *Mock) Start(addr string, opts ...HandlerOption) (*Server, error) {
+func (m *Mock) Start(addr string, opts ...Option) (*Server, error) {
 	if m.bubbled || bubble.Inside() {
 		return nil, errors.New("sqsmock: Start called inside a testing/synctest bubble, which cannot wait on a socket " +
 			"(time would stop); use (*Mock).SDKClient for a real *sqs.Client on the mock without one")
+	}
+	if slices.ContainsFunc(opts, func(o Option) bool { return o.mock != nil }) {
+		return nil, errors.New("sqsmock: Start given an option of the mock itself (such as WithQueue or WithClock); " +
+			"give it to New, or use NewServer, which takes both kinds")
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -375,14 +398,8 @@ func (m *Mock) Start(addr string, opts ...HandlerOption) (*Server, error) {
 	base, stop := context.WithCancelCause(context.Background())
 	s := &Server{URL: "http://" + ln.Addr().String(), mock: m, ln: ln, stop: stop, done: make(chan struct{}),
 		conns: map[net.Conn]*connInfo{}}
-	s.creds = aws.Credentials{AccessKeyID: "test", SecretAccessKey: "test"}
-	var hc handlerConfig
-	for _, f := range opts {
-		f(&hc)
-	}
-	if hc.firstKey != "" {
-		s.creds = aws.Credentials{AccessKeyID: hc.firstKey, SecretAccessKey: hc.creds[hc.firstKey]}
-	}
+	hc := m.serverConfig(opts)
+	s.creds = hc.signingCredentials()
 	s.maxConns = orDefault(hc.maxConns, DefaultMaxConnections)
 	if ip := ln.Addr().(*net.TCPAddr).IP; !ip.IsUnspecified() {
 		opts = append(opts[:len(opts):len(opts)], WithAdminHosts(ip.String()))
@@ -405,7 +422,8 @@ func (m *Mock) Start(addr string, opts ...HandlerOption) (*Server, error) {
 	return s, nil
 }
 
-// NewServer starts a new Mock (configured by opts) on 127.0.0.1 and stops it when the test ends.
+// NewServer starts a new Mock on 127.0.0.1 and stops it when the test ends. opts configure the
+// mock (WithQueue, WithClock, ...) and its server (WithCredentials, WithReadTimeout, ...) alike.
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	s, err := New(opts...).Start("127.0.0.1:0")

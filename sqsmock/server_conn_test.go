@@ -25,14 +25,14 @@ import (
 
 // shortTimeouts keep the connection tests quick; the tests wait for the server to let go, they
 // never time it.
-var shortTimeouts = []sqsmock.HandlerOption{
+var shortTimeouts = []sqsmock.Option{
 	sqsmock.WithReadTimeout(200 * time.Millisecond),
 	sqsmock.WithIdleTimeout(200 * time.Millisecond),
 	sqsmock.WithWriteTimeout(30 * time.Second),
 }
 
 // startServer starts a mock with a queue "q" and stops it when the test ends.
-func startServer(t *testing.T, opts ...sqsmock.HandlerOption) *sqsmock.Server {
+func startServer(t *testing.T, opts ...sqsmock.Option) *sqsmock.Server {
 	t.Helper()
 	srv, err := sqsmock.New(sqsmock.WithQueue("q", nil)).Start("127.0.0.1:0", opts...)
 	require.NoError(t, err)

@@ -44,8 +44,8 @@ import (
 // endpoint's: the one its Host names in the style sqs.REGION.… (WithRegionHosts), else the
 // mock's. So with verification on, clients reach other regions through such hosts; an access key
 // of 12 digits still chooses the account.
-func WithCredentials(accessKey, secret string) HandlerOption {
-	return func(c *handlerConfig) {
+func WithCredentials(accessKey, secret string) Option {
+	return serverOption(func(c *handlerConfig) {
 		if c.creds == nil {
 			c.creds = map[string]string{}
 		}
@@ -53,7 +53,7 @@ func WithCredentials(accessKey, secret string) HandlerOption {
 		if c.firstKey == "" {
 			c.firstKey = accessKey
 		}
-	}
+	})
 }
 
 // WithWallClock sets the server's wall clock (default time.Now): the time WithCredentials checks
@@ -61,8 +61,8 @@ func WithCredentials(accessKey, secret string) HandlerOption {
 // arrival), so that an SDK measuring clock skew sees the time the verifier uses. It is for tests
 // of clock skew, e.g. a server 20 minutes ahead of its clients; it is not the mock's Clock
 // (WithClock), which drives SQS semantics and may be manual, whereas signing is about real time.
-func WithWallClock(now func() time.Time) HandlerOption {
-	return func(c *handlerConfig) {
+func WithWallClock(now func() time.Time) Option {
+	return serverOption(func(c *handlerConfig) {
 		c.wrap = append(c.wrap, func(next http.Handler) http.Handler {
 			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				// net/http writes its own Date only when the handler has set none.
@@ -70,7 +70,7 @@ func WithWallClock(now func() time.Time) HandlerOption {
 				next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), wallClockKey{}, now)))
 			})
 		})
-	}
+	})
 }
 
 // wallClockKey carries the WithWallClock function to the verifier in the request context.

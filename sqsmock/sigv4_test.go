@@ -508,3 +508,26 @@ func TestSigV4DateHeader(t *testing.T) {
 		})
 	}
 }
+
+// TestOneOptionType: NewServer takes the mock's options and its server's alike; server options
+// given to New are the defaults of Start, Handler and SDKClient; Start refuses the mock's own.
+func TestOneOptionType(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := sqsmock.NewServer(t, sqsmock.WithQueue("boot", nil), sqsmock.WithCredentials(sigKey, sigSecret))
+	q := aws.String(srv.Mock().QueueURL("boot"))
+	_, err := srv.SDKClient().SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: q, MessageBody: aws.String("signed")})
+	require.NoError(t, err, "the server's client signs with the credentials given to NewServer")
+	_, err = sdkWith(srv, "AKIDUNKNOWN", sigSecret).SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: q, MessageBody: aws.String("x")})
+	requireAuthError(t, err, "InvalidClientTokenId", 403)
+
+	m := sqsmock.New(sqsmock.WithQueue("boot", nil), sqsmock.WithCredentials(sigKey, sigSecret))
+	_, err = m.SDKClient().SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(m.QueueURL("boot")), MessageBody: aws.String("x")})
+	require.NoError(t, err, "SDKClient signs with the credentials given to New")
+	anonymous := m.SDKClient(func(o *sqs.Options) { o.Credentials = aws.AnonymousCredentials{}; o.RetryMaxAttempts = 1 })
+	_, err = anonymous.ListQueues(ctx, &sqs.ListQueuesInput{})
+	requireAuthError(t, err, "MissingAuthenticationToken", 403)
+
+	_, err = sqsmock.New().Start("127.0.0.1:0", sqsmock.WithQueue("late", nil))
+	require.ErrorContains(t, err, "give it to New")
+}

@@ -188,7 +188,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		}
 		opts = append(opts, sqsmock.WithFaults(plan))
 	}
-	hopts := []sqsmock.HandlerOption{sqsmock.WithHTTPMiddleware(logRequests(log))}
+	hopts := []sqsmock.Option{sqsmock.WithHTTPMiddleware(logRequests(log))}
 	if s.maxBody != 0 {
 		hopts = append(hopts, sqsmock.WithMaxBodyBytes(s.maxBody))
 	}

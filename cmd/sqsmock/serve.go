@@ -53,7 +53,7 @@ func (s *serverSettings) check() error {
 }
 
 // options turns the settings into the server's options; 0 in a flag (none) is negative there.
-func (s *serverSettings) options() []sqsmock.HandlerOption {
+func (s *serverSettings) options() []sqsmock.Option {
 	none := func(d time.Duration) time.Duration {
 		if d == 0 {
 			return -1
@@ -64,7 +64,7 @@ func (s *serverSettings) options() []sqsmock.HandlerOption {
 	if maxConns == 0 {
 		maxConns = -1
 	}
-	opts := []sqsmock.HandlerOption{
+	opts := []sqsmock.Option{
 		sqsmock.WithReadTimeout(none(s.readTimeout)),
 		sqsmock.WithWriteTimeout(none(s.writeTimeout)),
 		sqsmock.WithIdleTimeout(none(s.idleTimeout)),

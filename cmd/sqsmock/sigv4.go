@@ -27,9 +27,9 @@ func (s *sigv4Settings) check() error {
 	return nil
 }
 
-func (s *sigv4Settings) options() []sqsmock.HandlerOption {
+func (s *sigv4Settings) options() []sqsmock.Option {
 	if !s.verify {
 		return nil
 	}
-	return []sqsmock.HandlerOption{sqsmock.WithCredentials(s.accessKey, s.secretKey)}
+	return []sqsmock.Option{sqsmock.WithCredentials(s.accessKey, s.secretKey)}
 }

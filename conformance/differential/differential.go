@@ -52,6 +52,7 @@ import (
 
 	"github.com/sqsharness/sqsharness/conformance"
 	"github.com/sqsharness/sqsharness/harness"
+	"github.com/sqsharness/sqsharness/internal/queueurl"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
@@ -63,7 +64,6 @@ type config struct {
 	cand      harness.Backend
 	candOpts  []harness.Option
 	devs      *conformance.Deviations
-	namespace string
 	transport func(error)
 }
 
@@ -162,7 +162,7 @@ func (d *D) Queue(alias string, attrs map[string]string) {
 		s.urls[alias] = url
 		s.created[alias] = true
 		if s.base == "" {
-			s.base = url[:strings.LastIndex(url, "/")+1]
+			s.base = strings.TrimSuffix(url, queueurl.Name(url))
 		}
 	}
 }
@@ -292,7 +292,7 @@ func (s *Side) ARN(alias string) string {
 		return s.arns[alias]
 	}
 	for _, a := range s.arns {
-		return a[:strings.LastIndex(a, ":")+1] + s.Name(alias)
+		return strings.TrimSuffix(a, queueurl.Name(a)) + s.Name(alias)
 	}
 	s.d.t.Fatalf("differential: %s: no ARN for %q (%v)", s.role, alias, err)
 	return ""

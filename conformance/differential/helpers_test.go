@@ -12,6 +12,7 @@ import (
 
 	"github.com/sqsharness/sqsharness/conformance/differential"
 	"github.com/sqsharness/sqsharness/harness"
+	"github.com/sqsharness/sqsharness/internal/peerenv"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
@@ -174,6 +175,6 @@ func entries(n int, body func(i int) string) []types.SendMessageBatchRequestEntr
 }
 
 // awsWanted: mock-vs-AWS runs only when asked for (never in CI).
-func awsWanted() bool { return os.Getenv("SQSHARNESS_CONFORMANCE_AWS") == "1" && !harness.InCI() }
+func awsWanted() bool { return os.Getenv("SQSHARNESS_CONFORMANCE_AWS") == "1" && !peerenv.InCI() }
 
 func repeat(s string, n int) string { return strings.Repeat(s, n) }

@@ -82,7 +82,7 @@ func sendOrders(h *harness.H, url string, n, customers int) ([]Order, []string) 
 		bodies[i] = OrderBody(orders[i])
 	}
 	h.SendBodies(url, bodies, func(i int, e *types.SendMessageBatchRequestEntry) {
-		if harness.IsFIFO(url) {
+		if strings.HasSuffix(url, ".fifo") {
 			e.MessageGroupId = aws.String(orders[i].Customer)
 			e.MessageDeduplicationId = aws.String(orders[i].ID)
 		}

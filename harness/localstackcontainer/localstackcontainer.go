@@ -26,6 +26,7 @@ import (
 	tclocalstack "github.com/testcontainers/testcontainers-go/modules/localstack"
 
 	"github.com/sqsharness/sqsharness/harness"
+	"github.com/sqsharness/sqsharness/internal/peerenv"
 )
 
 // ErrNoDocker is wrapped by the error of Endpoint when no Docker engine answers.
@@ -106,8 +107,8 @@ func Start(t testing.TB) string {
 	msg := fmt.Sprintf("localstackcontainer: cannot start %s: %v; start Docker (or set DOCKER_HOST), "+
 		"or run LocalStack yourself and use the localstack backend without this package "+
 		"(it uses %s, else http://127.0.0.1:4566)",
-		harness.LocalStackImage, err, harness.EndpointEnv(harness.LocalStack))
-	if harness.InCI() {
+		harness.LocalStackImage, err, peerenv.EndpointVar(string(harness.LocalStack)))
+	if peerenv.InCI() {
 		t.Fatal(msg + " (CI=true: a missing backend is a failure)")
 	}
 	t.Skip(msg)

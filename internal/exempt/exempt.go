@@ -4,7 +4,8 @@ package exempt
 
 import "context"
 
-// Header, sent with any value on a request to the mock's HTTP handler, exempts the request.
+// Header is the HTTP header that, sent with any value on a request to the mock's HTTP handler,
+// exempts the request.
 const Header = "X-Sqsmock-Fault-Exempt"
 
 type key struct{}

@@ -59,15 +59,6 @@ var intAttrs = map[string]intRange{
 	"KmsDataKeyReusePeriodSeconds":  {60, 86400},
 }
 
-// readOnlyAttrs are reported by GetQueueAttributes but cannot be set.
-var readOnlyAttrs = map[string]bool{
-	"ApproximateNumberOfMessages": true, "ApproximateNumberOfMessagesNotVisible": true,
-	"ApproximateNumberOfMessagesDelayed": true, "CreatedTimestamp": true, "LastModifiedTimestamp": true,
-	"QueueArn": true,
-}
-
-var fifoOnlyAttrs = map[string]bool{"ContentBasedDeduplication": true, "DeduplicationScope": true, "FifoThroughputLimit": true}
-
 var settableAttrs = map[string]bool{
 	"DelaySeconds": true, "MaximumMessageSize": true, "MessageRetentionPeriod": true, "Policy": true,
 	"ReceiveMessageWaitTimeSeconds": true, "VisibilityTimeout": true, "RedrivePolicy": true,

@@ -4,7 +4,7 @@
 // HTTP) only translate.
 //
 // Time is read only through Config.Now; deadlines are evaluated lazily on each operation, and
-// timers (Config.After) are used only by long polls and move tasks, so idle queues cost nothing.
+// timers (Config.NewTimer) are used only by long polls and move tasks, so idle queues cost nothing.
 package engine
 
 import (

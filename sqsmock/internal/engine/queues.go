@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
+	"github.com/sqsharness/sqsharness/internal/queueurl"
 	"github.com/sqsharness/sqsharness/internal/sqserr"
 )
 
@@ -315,10 +316,8 @@ func (e *Engine) ListDeadLetterSourceQueues(ctx context.Context, in *sqs.ListDea
 	return out, nil
 }
 
-func lastName(urls []string) string {
-	u := urls[len(urls)-1]
-	return u[strings.LastIndex(u, "/")+1:]
-}
+// lastName is the name of the last queue in urls, where a page of ListQueues ends.
+func lastName(urls []string) string { return queueurl.Name(urls[len(urls)-1]) }
 
 // validateTags checks tag counts and lengths as SQS does. Lengths are in Unicode characters
 // (Developer Guide, "Quotas related to queues": 128 for a key, 256 for a value), not bytes.

@@ -70,6 +70,7 @@ func (e *Engine) receiveOptions(ctx context.Context, q *queue, in *sqs.ReceiveMe
 	o.visibility = time.Duration(vis) * time.Second
 	o.wait = time.Duration(wait) * time.Second
 	o.sysNames = map[string]bool{}
+	//lint:ignore SA1019 clients still send the deprecated AttributeName.N, and SQS honours it
 	for _, n := range in.AttributeNames {
 		if !systemAttributeNames[string(n)] {
 			return o, sqserr.UnknownAttribute(string(n))

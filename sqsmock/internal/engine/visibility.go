@@ -82,19 +82,29 @@ func staleReceipt(h, reason string, batch bool) error {
 // DeleteMessage deletes the message a receipt handle refers to. Deleting a message that is
 // already gone succeeds. On a FIFO queue the handle must be the current one of an in-flight message.
 func (e *Engine) DeleteMessage(ctx context.Context, in *sqs.DeleteMessageInput) (*sqs.DeleteMessageOutput, error) {
-	q, err := e.lookup(in.QueueUrl)
+	url := aws.ToString(in.QueueUrl)
+	err := e.withReceipt(in.QueueUrl, in.ReceiptHandle, func(q *queue, h string, now time.Time) error {
+		return q.deleteReceipt(h, now, callFaults(ctx).Off, url, "DeleteMessage", "")
+	})
 	if err != nil {
 		return nil, err
 	}
-	if in.ReceiptHandle == nil {
-		return nil, sqserr.MissingParameter("ReceiptHandle")
+	return &sqs.DeleteMessageOutput{}, nil
+}
+
+// withReceipt runs a call on one receipt handle (DeleteMessage, ChangeMessageVisibility): it finds
+// the queue, requires the handle and runs step under the queue's lock.
+func (e *Engine) withReceipt(queueURL, handle *string, step func(q *queue, h string, now time.Time) error) error {
+	q, err := e.lookup(queueURL)
+	if err != nil {
+		return err
+	}
+	if handle == nil {
+		return sqserr.MissingParameter("ReceiptHandle")
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if err := q.deleteReceipt(*in.ReceiptHandle, e.now(), callFaults(ctx).Off, aws.ToString(in.QueueUrl), "DeleteMessage", ""); err != nil {
-		return nil, err
-	}
-	return &sqs.DeleteMessageOutput{}, nil
+	return step(q, *handle, e.now())
 }
 
 // deleteReceipt is DeleteMessage's effect, for the whole call or one batch entry (entryID is ""
@@ -177,16 +187,11 @@ func eachEntry[E any](e *Engine, queueURL *string, entryName string, entries []E
 
 // ChangeMessageVisibility sets the remaining visibility timeout of a received message.
 func (e *Engine) ChangeMessageVisibility(ctx context.Context, in *sqs.ChangeMessageVisibilityInput) (*sqs.ChangeMessageVisibilityOutput, error) {
-	q, err := e.lookup(in.QueueUrl)
+	url := aws.ToString(in.QueueUrl)
+	err := e.withReceipt(in.QueueUrl, in.ReceiptHandle, func(q *queue, h string, now time.Time) error {
+		return q.changeReceipt(h, in.VisibilityTimeout, now, callFaults(ctx).Off, url, "ChangeMessageVisibility", "")
+	})
 	if err != nil {
-		return nil, err
-	}
-	if in.ReceiptHandle == nil {
-		return nil, sqserr.MissingParameter("ReceiptHandle")
-	}
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	if err := q.changeReceipt(*in.ReceiptHandle, in.VisibilityTimeout, e.now(), callFaults(ctx).Off, aws.ToString(in.QueueUrl), "ChangeMessageVisibility", ""); err != nil {
 		return nil, err
 	}
 	return &sqs.ChangeMessageVisibilityOutput{}, nil

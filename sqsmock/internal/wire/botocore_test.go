@@ -121,9 +121,8 @@ func decodeOutput(t *testing.T, like any, raw json.RawMessage) any {
 // failOn fails one call of op with err, then behaves like the recorder.
 type failOn struct {
 	*recorder
-	op   string
-	err  error
-	done bool
+	op  string
+	err error
 }
 
 func (f *failOn) GetQueueUrl(ctx context.Context, in *sqs.GetQueueUrlInput, o ...func(*sqs.Options)) (*sqs.GetQueueUrlOutput, error) {

@@ -121,6 +121,7 @@ func allCases() []opCase {
 			&sqs.PurgeQueueInput{QueueUrl: aws.String(testQueueURL)},
 			&sqs.PurgeQueueOutput{}},
 		{"ReceiveMessage",
+			//lint:ignore SA1019 the codecs carry the deprecated AttributeName.N that clients still send
 			&sqs.ReceiveMessageInput{QueueUrl: aws.String(testQueueURL), AttributeNames: []types.QueueAttributeName{"All"},
 				MaxNumberOfMessages: 10, MessageAttributeNames: []string{"All", "Foo.*"},
 				MessageSystemAttributeNames: []types.MessageSystemAttributeName{"All"},

@@ -1,0 +1,18 @@
+// Package peerenv reads the environment that decides how the module's tests treat the
+// third-party SQS peers (LocalStack, moto, ElasticMQ), for the packages that share it: harness,
+// harness/localstackcontainer and the conformance tests.
+package peerenv
+
+import (
+	"os"
+	"strings"
+)
+
+// EndpointVar is the variable holding a backend's endpoint: SQSHARNESS_MOTO_ENDPOINT for "moto".
+func EndpointVar(backend string) string {
+	return "SQSHARNESS_" + strings.ToUpper(backend) + "_ENDPOINT"
+}
+
+// InCI reports whether CI=true, where a backend that cannot be reached fails the test instead of
+// skipping it.
+func InCI() bool { return strings.EqualFold(os.Getenv("CI"), "true") }
