@@ -1,0 +1,58 @@
+package sqsmock
+
+import "time"
+
+// TraceKind is what a trace event records.
+type TraceKind string
+
+// The kinds of trace events. Message events carry MessageID; queue events only Queue.
+const (
+	TraceQueueCreated    TraceKind = "queue.created"
+	TraceQueueDeleted    TraceKind = "queue.deleted"
+	TraceQueuePurged     TraceKind = "queue.purged"
+	TraceQueueAttributes TraceKind = "queue.attributes" // SetQueueAttributes changed attributes (Detail: which)
+
+	TraceSent         TraceKind = "message.sent"         // stored; VisibleAt is set when it was sent with a delay
+	TraceDeduplicated TraceKind = "message.deduplicated" // a FIFO send accepted but not stored: MessageID is the stored original's
+	TraceReceived     TraceKind = "message.received"     // returned by a receive: ReceiptHandle, ReceiveCount, VisibleAt (end of its visibility timeout)
+	TraceVisibility   TraceKind = "message.visibility"   // ChangeMessageVisibility(Batch): VisibleAt is the new deadline
+	TraceVisible      TraceKind = "message.visible"      // its visibility timeout (or delay) ended: receivable again; Time is when that happened on the mock's clock
+	TraceDeleted      TraceKind = "message.deleted"      // removed by DeleteMessage(Batch) (ReceiptHandle: the one used)
+	TraceExpired      TraceKind = "message.expired"      // removed by the queue's retention period
+	TraceDeadLettered TraceKind = "message.deadlettered" // moved to the dead-letter queue by its redrive policy (Target: the DLQ's name)
+	TraceMoved        TraceKind = "message.moved"        // moved by a message move task (Target: the destination queue's name)
+	TracePurged       TraceKind = "message.purged"       // removed by PurgeQueue
+
+	TraceFault TraceKind = "fault" // a fault injected by the mock's plan: Rule, Fault, Operation; MessageID when it hit one message
+)
+
+// TraceEvent is one entry of the mock's trace: what happened to a queue or a message, when on the
+// mock's clock, and which call caused it.
+type TraceEvent struct {
+	Seq  uint64    `json:"seq"`  // 1, 2, 3, … in the order the events happened
+	Time time.Time `json:"time"` // the mock's clock
+	Kind TraceKind `json:"kind"`
+	// Queue is the queue's name; Region and Account its namespace.
+	Queue   string `json:"queue,omitempty"`
+	Region  string `json:"region,omitempty"`
+	Account string `json:"account,omitempty"`
+	// Operation is the API operation of the call that caused the event ("" for events of the
+	// clock: visible, expired) and CallID the call's number, shared by the events of one call and
+	// by the entry of Mock.Calls it made.
+	Operation string `json:"operation,omitempty"`
+	CallID    uint64 `json:"callId,omitempty"`
+
+	MessageID     string    `json:"messageId,omitempty"`
+	Body          string    `json:"body,omitempty"` // the first 256 bytes, on message.sent
+	GroupID       string    `json:"groupId,omitempty"`
+	ReceiptHandle string    `json:"receiptHandle,omitempty"`
+	ReceiveCount  int       `json:"receiveCount,omitempty"`
+	VisibleAt     time.Time `json:"visibleAt,omitzero"`
+	Target        string    `json:"target,omitempty"` // the queue a message was moved to
+
+	// Rule and Fault name the fault plan's rule and the fault injected (on kind fault).
+	Rule  string `json:"rule,omitempty"`
+	Fault string `json:"fault,omitempty"`
+	// Detail says more in words (the attributes changed, an error returned, …).
+	Detail string `json:"detail,omitempty"`
+}
