@@ -8,8 +8,10 @@ import (
 
 // heavy are the package path fragments a user must not build just by importing the mock, the
 // faults, the harness or the conformance suite: Docker through testcontainers-go, and what it
-// brings (moby, the Docker client, OpenTelemetry). Only harness/localstackcontainer may import them.
-var heavy = []string{"testcontainers", "docker", "moby", "go.opentelemetry.io"}
+// brings (moby, the Docker client, OpenTelemetry), and the browser driver chromedp (with its
+// protocol package cdproto). Only harness/localstackcontainer may import the first; only _test.go
+// files (through internal/browsertest) may import chromedp.
+var heavy = []string{"testcontainers", "docker", "moby", "go.opentelemetry.io", "chromedp"}
 
 func goListDeps(t *testing.T, patterns ...string) []string {
 	t.Helper()

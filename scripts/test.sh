@@ -28,6 +28,19 @@ if ! command -v podman >/dev/null 2>&1; then
     echo "podman: not installed; the container image test will skip (or fail under CI=true)" >&2
   fi
 fi
+# chromium, from Debian's packages, is the headless browser of the browser tests (the trace viewer's
+# pages, the server's console; internal/browsertest drives it with chromedp, which needs no
+# chromium-driver). Where it cannot be installed those tests skip, or fail under CI=true.
+if [ -z "${SQSHARNESS_CHROMIUM:-}" ] && ! [ -x /usr/bin/chromium ]; then
+  sudo=()
+  [ "$(id -u)" = 0 ] || sudo=(sudo -n)
+  echo "chromium: installing from Debian's packages"
+  if ! apt_log=$({ "${sudo[@]}" apt-get update -qq &&
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; } 2>&1); then
+    printf '%s\n' "$apt_log" | tail -n 5 >&2
+    echo "chromium: not installed; the browser tests will skip (or fail under CI=true)" >&2
+  fi
+fi
 .ci/peers/start.sh all
 # The conformance evidence test checks every quote of the SQS API reference against the SQS
 # service model of the botocore installed with LocalStack (the reference is generated from it).
