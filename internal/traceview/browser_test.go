@@ -1,0 +1,69 @@
+package traceview
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sqsharness/sqsharness/internal/browsertest"
+)
+
+// TestPageInChromium opens a rendered trace from a file (file://: the page needs no server and no
+// network) and checks what a person sees: the duplicate's lane with its two receives, the fault
+// markers with their rule names, the call-level lane, the depth chart, and a message's history
+// in the table after clicking its lane.
+func TestPageInChromium(t *testing.T) {
+	ctx := browsertest.New(t)
+	path := filepath.Join(t.TempDir(), "story.html")
+	require.NoError(t, WriteFile(path, Page{Title: "TestStory", Source: "fixture", Events: story()}))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate("file://"+path), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`))))
+
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`Array.from(document.querySelectorAll(`+jsString(sel)+`)).map(e => e.textContent).join(" | ")`))
+		require.NoError(t, err)
+		return s
+	}
+	count := func(sel string) int {
+		t.Helper()
+		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll(`+jsString(sel)+`).length`))
+		require.NoError(t, err)
+		return n
+	}
+
+	assert.Contains(t, text("#view-kind"), "The mock's full trace")
+	assert.Contains(t, text("#findings"), "DUPLICATE")
+	assert.Contains(t, text("#findings"), "LOST DELETE")
+	// Problems first: the duplicate's and the lost delete's lanes lead, each labelled.
+	labels := text(".lbl")
+	assert.Regexp(t, `^calls \(no single message\)1 \| m-dupreceived 2×duplicate`, labels)
+	assert.Contains(t, labels, "m-lostreceived 2×lost-delete")
+	assert.Equal(t, 2, count(`.lane[data-id="m-dup"] .mk[data-kind="message.received"]`), "two receives on the duplicate's lane")
+	assert.Equal(t, 1, count(`.lane[data-id="m-dup"] .mk.hot[data-kind="message.received"]`), "the second one stands out")
+	assert.Equal(t, 1, count(`.lane[data-id="m-lost"] .mk[data-rule="lost-delete"]`), "the lost delete's fault marker on its lane")
+	assert.Contains(t, text(`.lane[data-id="m-lost"] .rule-label`), "lost-delete", "its rule named beside it")
+	assert.Contains(t, text(`.calls-lane .rule-label`), "throttled")
+	assert.Equal(t, 1, count(`.depth-chart[data-queue="orders"] path.a-v`))
+	browsertest.Screenshot(t, ctx, "story")
+
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.lbl[data-lane] .id`)), chromedp.Sleep(50*time.Millisecond)))
+	rows := text(`#table-rows .row .c-kind`)
+	assert.Equal(t, "message.sent | message.received | fault | message.deleted | ⚠ message.received | message.deleted", rows, "m-dup's history")
+	assert.Contains(t, text("#table-title"), "History of message m-dup")
+
+	// Filters: by kind, then by rule.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.ID("f-clear")), chromedp.SetValue(chromedp.ID("f-rule"), "lost-delete")))
+	_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("f-rule").dispatchEvent(new Event("change"))`))
+	require.NoError(t, err)
+	assert.Equal(t, "1 of 17 events", text("#f-count"))
+	browsertest.ScreenshotOf(t, ctx, "#table-sec", "table-filtered")
+}
+
+func jsString(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}

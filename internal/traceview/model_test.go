@@ -1,0 +1,139 @@
+package traceview
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sqsharness/sqsharness/sqsmock"
+)
+
+// story is a small trace with each thing the page must make obvious: a duplicate delivery (m-dup
+// received again after a duplicate-delivery fault, after it was deleted), a lost delete (m-lost:
+// the delete's fault, visible again, received again), a call-level fault that hit no message,
+// and a message handled once (m-ok).
+func story() []sqsmock.TraceEvent {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var evs []sqsmock.TraceEvent
+	add := func(d time.Duration, e sqsmock.TraceEvent) {
+		e.Seq = uint64(len(evs) + 1)
+		e.Time = t0.Add(d)
+		if e.Queue == "" && e.Kind != sqsmock.TraceFault {
+			e.Queue = "orders"
+		}
+		evs = append(evs, e)
+	}
+	add(0, sqsmock.TraceEvent{Kind: sqsmock.TraceQueueCreated, Operation: "CreateQueue", CallID: 1})
+	for i, id := range []string{"m-dup", "m-lost", "m-ok"} {
+		add(0, sqsmock.TraceEvent{Kind: sqsmock.TraceSent, MessageID: id, Operation: "SendMessage", CallID: uint64(2 + i), Body: fmt.Sprintf(`{"id":"o-%d"}`, i)})
+	}
+	vis := t0.Add(30 * time.Second)
+	add(time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceFault, Queue: "orders", Operation: "ReceiveMessage", CallID: 5, Rule: "throttled", Fault: "error", Detail: "RequestThrottled"})
+	add(2*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceReceived, MessageID: "m-dup", Operation: "ReceiveMessage", CallID: 6, ReceiptHandle: "r1", ReceiveCount: 1, VisibleAt: vis})
+	add(2*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceFault, Queue: "orders", MessageID: "m-dup", Operation: "ReceiveMessage", CallID: 6, Rule: "duplicate", Fault: "duplicate-delivery"})
+	add(2*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceReceived, MessageID: "m-lost", Operation: "ReceiveMessage", CallID: 6, ReceiptHandle: "r2", ReceiveCount: 1, VisibleAt: vis})
+	add(2*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceReceived, MessageID: "m-ok", Operation: "ReceiveMessage", CallID: 6, ReceiptHandle: "r3", ReceiveCount: 1, VisibleAt: vis})
+	add(3*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceDeleted, MessageID: "m-dup", Operation: "DeleteMessage", CallID: 7, ReceiptHandle: "r1"})
+	add(3*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceFault, Queue: "orders", MessageID: "m-lost", Operation: "DeleteMessage", CallID: 8, Rule: "lost-delete", Fault: "lost-delete"})
+	add(3*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceDeleted, MessageID: "m-ok", Operation: "DeleteMessage", CallID: 9, ReceiptHandle: "r3"})
+	add(4*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceReceived, MessageID: "m-dup", Operation: "ReceiveMessage", CallID: 10, ReceiptHandle: "r4", ReceiveCount: 2, VisibleAt: t0.Add(34 * time.Second)})
+	add(5*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceDeleted, MessageID: "m-dup", Operation: "DeleteMessage", CallID: 11, ReceiptHandle: "r4"})
+	add(30*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceVisible, MessageID: "m-lost"})
+	add(31*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceReceived, MessageID: "m-lost", Operation: "ReceiveMessage", CallID: 12, ReceiptHandle: "r5", ReceiveCount: 2, VisibleAt: t0.Add(61 * time.Second)})
+	add(32*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceDeleted, MessageID: "m-lost", Operation: "DeleteMessage", CallID: 13, ReceiptHandle: "r5"})
+	return evs
+}
+
+func TestAnalyseFindsTheDuplicateAndTheLostDelete(t *testing.T) {
+	m := analyse(Page{Title: "TestStory", Events: story()})
+	require.Len(t, m.Lanes, 3)
+	lanes := map[string]lane{}
+	for _, l := range m.Lanes {
+		lanes[l.ID] = l
+	}
+	assert.Equal(t, 2, lanes["m-dup"].Receives)
+	assert.Contains(t, lanes["m-dup"].Flags, "duplicate")
+	assert.Contains(t, lanes["m-lost"].Flags, "lost-delete")
+	assert.False(t, lanes["m-ok"].Problem, "m-ok was handled once")
+	assert.Equal(t, "deleted", lanes["m-ok"].End)
+
+	require.Len(t, m.Findings, 2, "%+v", m.Findings)
+	dup, lost := m.Findings[0], m.Findings[1]
+	assert.Equal(t, "duplicate", dup.Kind)
+	assert.Equal(t, "duplicate", dup.Rule)
+	assert.Contains(t, dup.Text, "after it was deleted")
+	assert.Contains(t, dup.Text, "after fault duplicate (duplicate-delivery)")
+	assert.Equal(t, "lost-delete", lost.Kind)
+	assert.Equal(t, "lost-delete", lost.Rule)
+	assert.Contains(t, lost.Text, "visible again")
+	assert.Equal(t, sqsmock.TraceReceived, m.Events[lost.Event].Kind, "the finding points at the second receive")
+
+	assert.Equal(t, []int{4}, m.CallLane, "the throttled receive hit no message")
+	assert.Equal(t, 3, m.Counts.Faults)
+
+	// m-lost's lane: visible, in flight, visible again, in flight again.
+	var states []string
+	for _, s := range lanes["m-lost"].Segs {
+		states = append(states, s[2].(string))
+	}
+	assert.Equal(t, []string{stVisible, stInFlight, stVisible, stInFlight}, states)
+
+	// The depth ends at zero; at its peak three messages were visible.
+	require.Len(t, m.Queues, 1)
+	pts := m.Queues[0].Points
+	assert.Equal(t, [4]int{len(m.Events) - 1, 0, 0, 0}, pts[len(pts)-1])
+	assert.Equal(t, 3, pts[2][1])
+}
+
+func TestAnalyseClientViewLostDelete(t *testing.T) {
+	// A client-side view has no fault or visible events: a delete that succeeded, then the same
+	// message received again after its visibility deadline, is a delete that did not stick.
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	evs := []sqsmock.TraceEvent{
+		{Seq: 1, Time: t0, Kind: sqsmock.TraceSent, Queue: "q", MessageID: "a"},
+		{Seq: 2, Time: t0, Kind: sqsmock.TraceReceived, Queue: "q", MessageID: "a", VisibleAt: t0.Add(time.Second)},
+		{Seq: 3, Time: t0, Kind: sqsmock.TraceDeleted, Queue: "q", MessageID: "a", Operation: "DeleteMessage"},
+		{Seq: 4, Time: t0.Add(2 * time.Second), Kind: sqsmock.TraceReceived, Queue: "q", MessageID: "a"},
+		{Seq: 5, Time: t0.Add(2 * time.Second), Kind: KindCallFailed, Queue: "q", Operation: "DeleteMessage", Detail: "throttled"},
+	}
+	m := analyse(Page{Events: evs, ClientView: true})
+	require.Len(t, m.Findings, 1)
+	assert.Equal(t, "duplicate", m.Findings[0].Kind, "received after the client deleted it")
+	assert.Equal(t, []int{4}, m.CallLane)
+}
+
+func TestWriteIsOneSelfContainedFile(t *testing.T) {
+	evs := story()
+	evs[1].Body = `</script><script>alert(1)</script>`
+	var buf bytes.Buffer
+	require.NoError(t, Write(&buf, Page{Title: "Test<Story>/seed 1", Events: evs, Dropped: 7}))
+	page := buf.String()
+	assert.Contains(t, page, "<title>Test&lt;Story&gt;/seed 1</title>")
+	assert.NotContains(t, page, "alert(1)</script>", "event data cannot close the script element")
+	assert.Equal(t, 2, strings.Count(page, "</script>"), "the data and the viewer's script, nothing else")
+	for _, ref := range regexp.MustCompile(`(?i)(src|href)\s*=\s*["']?[a-z]+:`).FindAllString(page, -1) {
+		t.Errorf("the page refers to something outside itself: %s", ref)
+	}
+	// The only address is SVG's XML namespace, a name, never fetched.
+	assert.NotRegexp(t, `https?://(?:[a-z0-9-]+\.)+[a-z]{2,}/`, strings.ReplaceAll(page, "http://www.w3.org/2000/svg", ""), "no network")
+	// The embedded data is the model, as JSON.
+	start := strings.Index(page, `id="trace-data">`) + len(`id="trace-data">`)
+	end := strings.Index(page[start:], "</script>")
+	var got model
+	require.NoError(t, json.Unmarshal([]byte(page[start:start+end]), &got))
+	assert.Equal(t, uint64(7), got.Dropped)
+	assert.Len(t, got.Events, len(evs))
+}
+
+func TestFileName(t *testing.T) {
+	assert.Equal(t, "TestNonIdempotent_seed_42.html", FileName("TestNonIdempotent/seed 42"))
+	assert.Equal(t, "TestA_b_.._c.html", FileName("TestA/b/../c"), "no / left: one file in the directory")
+	assert.Equal(t, "trace.html", FileName("/"))
+}
