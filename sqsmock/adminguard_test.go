@@ -48,6 +48,7 @@ var adminPaths = []adminCall{
 	{method: "GET", path: "/_sqsmock/faults"},
 	{method: "PUT", path: "/_sqsmock/faults", body: `{"seed":1,"rules":[]}`},
 	{method: "DELETE", path: "/_sqsmock/faults"},
+	{method: "GET", path: "/_sqsmock/trace?since=0"},
 }
 
 // extraQueue creates a queue that a reset would remove, so a refused reset shows it did nothing.
