@@ -86,6 +86,7 @@ type config struct {
 	clientOpts  []func(*sqs.Options)
 	plan        *faults.Plan
 	queuePrefix string
+	traceDir    string
 }
 
 // WithBackend selects the backend ("mock", "server", "localstack", "moto", "elasticmq", "aws"),
@@ -188,6 +189,8 @@ type H struct {
 	wait     time.Duration
 	prefix   string
 	ctx      context.Context // nil: the test's own context
+	traceDir string          // WithTrace, SQSHARNESS_TRACE_DIR: where the trace page goes
+	calls    *callRecorder   // a remote backend's calls, for the trace page
 }
 
 // New returns a handle on the backend chosen by WithBackend, else SQSHARNESS_BACKEND, else the
@@ -208,6 +211,7 @@ func New(t testing.TB, opts ...Option) *H {
 	fromEnv := cfg.resolveBackend()
 	h := &H{t: t, backend: cfg.backend, wait: cfg.wait, prefix: cfg.queuePrefix, bubbled: bubble.Inside(), plan: cfg.plan}
 	h.onePlan(faultsMiddlewares(cfg.clientOpts) + btoi(cfg.plan != nil))
+	h.setupTrace(&cfg)
 	switch cfg.backend {
 	case Mock, Server:
 		h.setupMock(cfg)
@@ -221,6 +225,7 @@ func New(t testing.TB, opts ...Option) *H {
 		if c, ok := h.api.(*sqs.Client); ok && cfg.plan != nil {
 			h.api = sqs.New(c.Options(), faults.WithPlan(cfg.plan))
 		}
+		h.api, h.own = h.calls.wrap(h.api, false), h.calls.wrap(h.own, true)
 	default:
 		t.Fatalf("harness: unknown backend %q (want one of %v)", cfg.backend, Backends)
 	}

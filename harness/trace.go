@@ -1,0 +1,312 @@
+package harness
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/smithy-go/middleware"
+
+	"github.com/sqsharness/sqsharness/faults"
+	"github.com/sqsharness/sqsharness/internal/queueurl"
+	"github.com/sqsharness/sqsharness/internal/traceview"
+	"github.com/sqsharness/sqsharness/sqsmock"
+)
+
+// The environment of traces: SQSHARNESS_TRACE_DIR=dir writes a failing test's trace page to dir
+// (as WithTrace(dir) does); SQSHARNESS_TRACE=always writes it when the test passes too.
+const (
+	EnvTraceDir = "SQSHARNESS_TRACE_DIR"
+	EnvTrace    = "SQSHARNESS_TRACE"
+)
+
+// traceSize is how many events the mock's trace keeps for the page (older ones are dropped and
+// the page says how many).
+const traceSize = 100_000
+
+// WithTrace writes the test's trace to dir/<test name>.html when the test fails (also when it
+// passes with SQSHARNESS_TRACE=always) and logs the file's path; SQSHARNESS_TRACE_DIR does the
+// same without the option. The page is one self-contained HTML file: a lane per message (sent,
+// received, in flight, visible again, deleted or dead-lettered), the faults that hit each, the
+// queues' depth over time, duplicate deliveries and lost deletes called out, and a searchable
+// event table. On the mock and the server it is the mock's own trace (sqsmock.WithTrace); on
+// LocalStack, moto, ElasticMQ and AWS it is what the harness's clients saw (their calls and
+// answers, and the injections of WithFaults' plan), and the page says so.
+func WithTrace(dir string) Option { return func(c *config) { c.traceDir = dir } }
+
+// setupTrace turns tracing on for the handle when a directory is given, and writes the page
+// when the test ends. Called before the backend is set up; on a remote backend wrap() records
+// the clients' calls.
+func (h *H) setupTrace(cfg *config) {
+	dir := cfg.traceDir
+	if dir == "" {
+		dir = os.Getenv(EnvTraceDir)
+	}
+	if dir == "" {
+		return
+	}
+	h.traceDir = dir
+	switch cfg.backend {
+	case Mock, Server:
+		cfg.mockOpts = append([]sqsmock.Option{sqsmock.WithTrace(traceSize)}, cfg.mockOpts...)
+	default:
+		h.calls = &callRecorder{plan: cfg.plan, receipts: map[string]string{}}
+	}
+	h.t.Cleanup(h.writeTrace)
+}
+
+// writeTrace writes the page if the test failed (or always with SQSHARNESS_TRACE=always).
+func (h *H) writeTrace() {
+	if !h.t.Failed() && !strings.EqualFold(os.Getenv(EnvTrace), "always") {
+		return
+	}
+	p := traceview.Page{Title: h.t.Name()}
+	switch {
+	case h.mock != nil:
+		p.Events, p.Dropped = h.mock.Trace(), h.mock.TraceDropped()
+		p.Source = "sqsmock, in process"
+		if h.backend == Server {
+			p.Source = "sqsmock server " + h.endpoint
+			if h.endpoint == "" {
+				p.Source = "sqsmock server (in memory)"
+			}
+		}
+	case h.calls != nil:
+		p.Events, p.ClientView = h.calls.snapshot(), true
+		p.Source = string(h.backend)
+		if h.endpoint != "" {
+			p.Source += " at " + h.endpoint
+		}
+	default:
+		return
+	}
+	path := filepath.Join(h.traceDir, traceview.FileName(h.t.Name()))
+	if err := traceview.WriteFile(path, p); err != nil {
+		h.t.Errorf("harness: writing the trace: %v", err)
+		return
+	}
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	h.t.Logf("harness: trace of %s (%d events): %s", h.t.Name(), len(p.Events), path)
+}
+
+// callRecorder turns the calls of the harness's clients on a real backend into trace events:
+// what the client saw, which is all a remote backend lets a test see.
+type callRecorder struct {
+	plan *faults.Plan
+
+	mu        sync.Mutex
+	events    []sqsmock.TraceEvent
+	calls     uint64
+	receipts  map[string]string // receipt handle → message id, from receives
+	injection int               // plan injections already recorded
+}
+
+// wrap returns api recording its calls, when api is an *sqs.Client (every remote backend's).
+func (r *callRecorder) wrap(api sqsmock.API, harness bool) sqsmock.API {
+	c, ok := api.(*sqs.Client)
+	if r == nil || !ok {
+		return api
+	}
+	return sqs.New(c.Options(), func(o *sqs.Options) {
+		o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
+			return s.Initialize.Add(middleware.InitializeMiddlewareFunc("sqsharness/trace", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				out, md, err := next.HandleInitialize(ctx, in)
+				r.record(awsmiddleware.GetOperationName(ctx), harness, in.Parameters, out.Result, err)
+				return out, md, err
+			}), middleware.Before)
+		})
+	})
+}
+
+func (r *callRecorder) snapshot() []sqsmock.TraceEvent {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]sqsmock.TraceEvent(nil), r.events...)
+}
+
+// record adds the events of one call: the plan's injections since the last call, then what the
+// answer says happened.
+func (r *callRecorder) record(op string, harness bool, input, result any, callErr error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	now := time.Now()
+	r.calls++
+	call := r.calls
+	if harness {
+		op += " (harness)"
+	}
+	add := func(e sqsmock.TraceEvent) {
+		e.Seq = uint64(len(r.events) + 1)
+		e.Time = now
+		if e.Operation == "" {
+			e.Operation = op
+		}
+		e.CallID = call
+		r.events = append(r.events, e)
+	}
+	if r.plan != nil {
+		inj := r.plan.Injections()
+		for _, in := range inj[min(r.injection, len(inj)):] {
+			add(sqsmock.TraceEvent{Kind: sqsmock.TraceFault, Queue: in.Queue, MessageID: in.MessageID, Operation: in.Operation,
+				Rule: in.Rule, Fault: string(in.Kind), Detail: in.Detail})
+		}
+		r.injection = len(inj)
+	}
+	after := func(d *int32) time.Time {
+		if d == nil {
+			return time.Time{}
+		}
+		return now.Add(time.Duration(*d) * time.Second)
+	}
+	if callErr != nil {
+		e := sqsmock.TraceEvent{Kind: traceview.KindCallFailed, Detail: clip(callErr.Error(), 300)}
+		switch in := input.(type) {
+		case *sqs.DeleteMessageInput:
+			e.Queue, e.MessageID, e.ReceiptHandle = queueurl.Name(str(in.QueueUrl)), r.receipts[str(in.ReceiptHandle)], str(in.ReceiptHandle)
+		case *sqs.ChangeMessageVisibilityInput:
+			e.Queue, e.MessageID, e.ReceiptHandle = queueurl.Name(str(in.QueueUrl)), r.receipts[str(in.ReceiptHandle)], str(in.ReceiptHandle)
+		default:
+			e.Queue = queueOf(input)
+		}
+		add(e)
+		return
+	}
+	switch in := input.(type) {
+	case *sqs.CreateQueueInput:
+		add(sqsmock.TraceEvent{Kind: sqsmock.TraceQueueCreated, Queue: str(in.QueueName)})
+	case *sqs.DeleteQueueInput:
+		add(sqsmock.TraceEvent{Kind: sqsmock.TraceQueueDeleted, Queue: queueurl.Name(str(in.QueueUrl))})
+	case *sqs.PurgeQueueInput:
+		add(sqsmock.TraceEvent{Kind: sqsmock.TraceQueuePurged, Queue: queueurl.Name(str(in.QueueUrl))})
+	case *sqs.SetQueueAttributesInput:
+		add(sqsmock.TraceEvent{Kind: sqsmock.TraceQueueAttributes, Queue: queueurl.Name(str(in.QueueUrl)), Detail: strings.Join(sortedKeys(in.Attributes), ", ")})
+	case *sqs.SendMessageInput:
+		if out, ok := result.(*sqs.SendMessageOutput); ok {
+			add(sqsmock.TraceEvent{Kind: sqsmock.TraceSent, Queue: queueurl.Name(str(in.QueueUrl)), MessageID: str(out.MessageId), Body: clip(str(in.MessageBody), 256),
+				GroupID: str(in.MessageGroupId), VisibleAt: after(&in.DelaySeconds)})
+		}
+	case *sqs.SendMessageBatchInput:
+		out, ok := result.(*sqs.SendMessageBatchOutput)
+		if !ok {
+			return
+		}
+		for _, s := range out.Successful {
+			e := sqsmock.TraceEvent{Kind: sqsmock.TraceSent, Queue: queueurl.Name(str(in.QueueUrl)), MessageID: str(s.MessageId)}
+			for _, x := range in.Entries {
+				if str(x.Id) == str(s.Id) {
+					e.Body, e.GroupID, e.VisibleAt = clip(str(x.MessageBody), 256), str(x.MessageGroupId), after(&x.DelaySeconds)
+				}
+			}
+			add(e)
+		}
+		r.failedEntries(add, in.QueueUrl, len(out.Failed), "SendMessageBatch")
+	case *sqs.ReceiveMessageInput:
+		out, ok := result.(*sqs.ReceiveMessageOutput)
+		if !ok {
+			return
+		}
+		var visibleAt time.Time
+		if in.VisibilityTimeout > 0 {
+			visibleAt = after(&in.VisibilityTimeout)
+		}
+		for _, m := range out.Messages {
+			n, _ := strconv.Atoi(m.Attributes["ApproximateReceiveCount"])
+			r.receipts[str(m.ReceiptHandle)] = str(m.MessageId)
+			add(sqsmock.TraceEvent{Kind: sqsmock.TraceReceived, Queue: queueurl.Name(str(in.QueueUrl)), MessageID: str(m.MessageId),
+				ReceiptHandle: str(m.ReceiptHandle), ReceiveCount: n, VisibleAt: visibleAt, GroupID: m.Attributes["MessageGroupId"]})
+		}
+	case *sqs.DeleteMessageInput:
+		add(sqsmock.TraceEvent{Kind: sqsmock.TraceDeleted, Queue: queueurl.Name(str(in.QueueUrl)), MessageID: r.receipts[str(in.ReceiptHandle)], ReceiptHandle: str(in.ReceiptHandle)})
+	case *sqs.DeleteMessageBatchInput:
+		out, ok := result.(*sqs.DeleteMessageBatchOutput)
+		if !ok {
+			return
+		}
+		for _, s := range out.Successful {
+			for _, x := range in.Entries {
+				if str(x.Id) == str(s.Id) {
+					add(sqsmock.TraceEvent{Kind: sqsmock.TraceDeleted, Queue: queueurl.Name(str(in.QueueUrl)), MessageID: r.receipts[str(x.ReceiptHandle)], ReceiptHandle: str(x.ReceiptHandle)})
+				}
+			}
+		}
+		r.failedEntries(add, in.QueueUrl, len(out.Failed), "DeleteMessageBatch")
+	case *sqs.ChangeMessageVisibilityInput:
+		add(sqsmock.TraceEvent{Kind: sqsmock.TraceVisibility, Queue: queueurl.Name(str(in.QueueUrl)), MessageID: r.receipts[str(in.ReceiptHandle)],
+			ReceiptHandle: str(in.ReceiptHandle), VisibleAt: after(&in.VisibilityTimeout)})
+	case *sqs.ChangeMessageVisibilityBatchInput:
+		out, ok := result.(*sqs.ChangeMessageVisibilityBatchOutput)
+		if !ok {
+			return
+		}
+		for _, s := range out.Successful {
+			for _, x := range in.Entries {
+				if str(x.Id) == str(s.Id) {
+					add(sqsmock.TraceEvent{Kind: sqsmock.TraceVisibility, Queue: queueurl.Name(str(in.QueueUrl)), MessageID: r.receipts[str(x.ReceiptHandle)],
+						ReceiptHandle: str(x.ReceiptHandle), VisibleAt: after(&x.VisibilityTimeout)})
+				}
+			}
+		}
+		r.failedEntries(add, in.QueueUrl, len(out.Failed), "ChangeMessageVisibilityBatch")
+	}
+}
+
+// failedEntries records the failed entries of a batch as one failed call.
+func (r *callRecorder) failedEntries(add func(sqsmock.TraceEvent), url *string, n int, op string) {
+	if n > 0 {
+		add(sqsmock.TraceEvent{Kind: traceview.KindCallFailed, Queue: queueurl.Name(str(url)), Detail: fmt.Sprintf("%d entries of %s failed", n, op)})
+	}
+}
+
+// queueOf is the queue a call's input names, if any.
+func queueOf(input any) string {
+	switch in := input.(type) {
+	case *sqs.SendMessageInput:
+		return queueurl.Name(str(in.QueueUrl))
+	case *sqs.SendMessageBatchInput:
+		return queueurl.Name(str(in.QueueUrl))
+	case *sqs.ReceiveMessageInput:
+		return queueurl.Name(str(in.QueueUrl))
+	case *sqs.DeleteMessageBatchInput:
+		return queueurl.Name(str(in.QueueUrl))
+	case *sqs.ChangeMessageVisibilityBatchInput:
+		return queueurl.Name(str(in.QueueUrl))
+	case *sqs.PurgeQueueInput:
+		return queueurl.Name(str(in.QueueUrl))
+	case *sqs.CreateQueueInput:
+		return str(in.QueueName)
+	}
+	return ""
+}
+
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+func clip(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

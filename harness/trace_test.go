@@ -1,0 +1,147 @@
+package harness_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sqsharness/sqsharness/faults"
+	"github.com/sqsharness/sqsharness/harness"
+	"github.com/sqsharness/sqsharness/sqsmock"
+)
+
+// failingTB is a test that has failed: the harness writes its trace at cleanup, which the test
+// runs by hand.
+type failingTB struct {
+	testing.TB
+	name     string
+	cleanups []func()
+}
+
+func (f *failingTB) Failed() bool      { return true }
+func (f *failingTB) Name() string      { return f.name }
+func (f *failingTB) Cleanup(fn func()) { f.cleanups = append(f.cleanups, fn) }
+func (f *failingTB) runCleanups() {
+	for i := len(f.cleanups) - 1; i >= 0; i-- {
+		f.cleanups[i]()
+	}
+}
+
+// pageData is the model a trace page embeds.
+func pageData(t *testing.T, path string) map[string]any {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	page := string(b)
+	start := strings.Index(page, `id="trace-data">`) + len(`id="trace-data">`)
+	end := strings.Index(page[start:], "</script>")
+	var m map[string]any
+	require.NoError(t, json.Unmarshal([]byte(page[start:start+end]), &m))
+	return m
+}
+
+func kinds(m map[string]any) []string {
+	var out []string
+	for _, e := range m["events"].([]any) {
+		out = append(out, e.(map[string]any)["kind"].(string))
+	}
+	return out
+}
+
+// TestTraceWrittenWhenTheTestFails: a failing test on the mock leaves dir/<name>.html with the
+// mock's trace; SQSHARNESS_TRACE_DIR is the same as WithTrace.
+func TestTraceWrittenWhenTheTestFails(t *testing.T) {
+	for _, b := range []harness.Backend{harness.Mock, harness.Server} {
+		t.Run(string(b), func(t *testing.T) {
+			dir := t.TempDir()
+			t.Setenv(harness.EnvTraceDir, dir)
+			t.Setenv(harness.EnvTrace, "")
+			ft := &failingTB{TB: t, name: "TestConsumer/seed 1"}
+			h := harness.New(ft, harness.WithBackend(b))
+			q := h.Queue("jobs", map[string]string{"VisibilityTimeout": "5"})
+			h.SendN(q, 2)
+			h.ReceiveN(q, 2, time.Second)
+			ft.runCleanups()
+			m := pageData(t, filepath.Join(dir, "TestConsumer_seed_1.html"))
+			assert.Equal(t, "TestConsumer/seed 1", m["title"])
+			assert.Equal(t, false, m["client"], "the mock's own trace")
+			assert.Contains(t, m["source"], "sqsmock")
+			k := kinds(m)
+			assert.Contains(t, k, string(sqsmock.TraceQueueCreated))
+			assert.Contains(t, k, string(sqsmock.TraceSent))
+			assert.Contains(t, k, string(sqsmock.TraceReceived))
+			assert.Len(t, m["lanes"], 2)
+		})
+	}
+}
+
+// TestTraceNotWrittenWhenTheTestPasses, unless SQSHARNESS_TRACE=always.
+func TestTraceNotWrittenWhenTheTestPasses(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv(harness.EnvTrace, "")
+	t.Run("passes", func(t *testing.T) {
+		h := harness.New(t, harness.WithTrace(dir))
+		h.SendN(h.Queue("jobs", nil), 1)
+	})
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Empty(t, entries)
+
+	t.Setenv(harness.EnvTrace, "always")
+	t.Run("passes always", func(t *testing.T) {
+		harness.Test(t, func(t *testing.T, h *harness.H) { h.SendN(h.Queue("jobs", nil), 1) }, harness.WithTrace(dir))
+	})
+	assert.FileExists(t, filepath.Join(dir, "TestTraceNotWrittenWhenTheTestPasses_passes_always.html"))
+}
+
+// TestTraceClientViewOnARemoteBackend: on a backend the harness cannot look inside (here the
+// mock's server taken for ElasticMQ at an explicit endpoint), the page is the client's view: its
+// calls and answers, with the client-placed plan's injections. A lost delete shows as a delete
+// that succeeded, its fault, and the message received again.
+func TestTraceClientViewOnARemoteBackend(t *testing.T) {
+	srv := sqsmock.NewServer(t)
+	dir := t.TempDir()
+	t.Setenv(harness.EnvTrace, "")
+	ft := &failingTB{TB: t, name: "TestRemote"}
+	plan := faults.MustPlan(1, faults.Rule{Name: "lose-it", Kind: faults.LostDelete, Times: 1, Probability: 1})
+	h := harness.New(ft, harness.WithBackend(harness.ElasticMQ), harness.WithEndpoint(srv.URL), harness.WithTrace(dir), harness.WithFaults(plan))
+	q := h.Queue("jobs", map[string]string{"VisibilityTimeout": "1"})
+	h.SendN(q, 1)
+	api := h.Client()
+	out, err := api.ReceiveMessage(h.Ctx(), receiveInput(q))
+	require.NoError(t, err)
+	require.Len(t, out.Messages, 1)
+	_, err = api.DeleteMessage(h.Ctx(), deleteInput(q, out.Messages[0].ReceiptHandle))
+	require.NoError(t, err, "a lost delete reports success")
+	time.Sleep(1100 * time.Millisecond)
+	out, err = api.ReceiveMessage(h.Ctx(), receiveInput(q))
+	require.NoError(t, err)
+	require.Len(t, out.Messages, 1, "the message came back")
+	ft.runCleanups()
+
+	m := pageData(t, filepath.Join(dir, "TestRemote.html"))
+	assert.Equal(t, true, m["client"])
+	assert.Contains(t, m["source"], "elasticmq at "+srv.URL)
+	k := strings.Join(kinds(m), " ")
+	assert.Contains(t, k, "message.sent message.received fault message.deleted message.received")
+	findings := m["findings"].([]any)
+	require.NotEmpty(t, findings)
+	assert.Contains(t, findings[0].(map[string]any)["text"], "received again")
+}
+
+func receiveInput(q string) *sqs.ReceiveMessageInput {
+	return &sqs.ReceiveMessageInput{QueueUrl: aws.String(q), MaxNumberOfMessages: 10, MessageSystemAttributeNames: []types.MessageSystemAttributeName{"All"}}
+}
+
+func deleteInput(q string, rh *string) *sqs.DeleteMessageInput {
+	return &sqs.DeleteMessageInput{QueueUrl: aws.String(q), ReceiptHandle: rh}
+}
