@@ -254,7 +254,11 @@ func analyse(p Page) *model {
 			}
 			ms.lastRecv, ms.lostAt, ms.deletedAt = i, -1, -1
 			ms.visibleAt = e.VisibleAt
-			setState(ms, i, stInFlight, e.Queue)
+			// A copy of a message already deleted (a duplicate delivery) is drawn as its receive
+			// only: the queue holds nothing more, and deleting the copy changes nothing.
+			if ms.state != stGone || prev < 0 {
+				setState(ms, i, stInFlight, e.Queue)
+			}
 		case sqsmock.TraceVisibility:
 			ms.visibleAt = e.VisibleAt
 			if ms.state == stInFlight && !e.VisibleAt.IsZero() && !e.VisibleAt.After(e.Time) {
@@ -342,7 +346,22 @@ func analyse(p Page) *model {
 		}
 	}
 	m.Counts.Messages = len(m.Lanes)
+	// The first finding of each kind leads (a duplicate, a lost delete, a body sent twice), so each
+	// kind is on screen at once; the rest follow in the order they happened.
 	sort.SliceStable(m.Findings, func(i, j int) bool { return m.Findings[i].Event < m.Findings[j].Event })
+	var lead, rest []finding
+	seen := map[string]bool{}
+	for _, f := range m.Findings {
+		if !seen[f.Kind] {
+			seen[f.Kind] = true
+			lead = append(lead, f)
+		} else {
+			rest = append(rest, f)
+		}
+	}
+	rank := map[string]int{"duplicate": 0, "lost-delete": 1, "sent-twice": 2}
+	sort.SliceStable(lead, func(i, j int) bool { return rank[lead[i].Kind] < rank[lead[j].Kind] })
+	m.Findings = append(lead, rest...)
 	return m
 }
 

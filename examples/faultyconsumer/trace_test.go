@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sqsharness/sqsharness/harness"
+	"github.com/sqsharness/sqsharness/internal/browsertest"
+	"github.com/sqsharness/sqsharness/sqsmock"
+)
+
+// traceSeed is the seed of the traced run (the one the README's screenshot shows).
+const traceSeed = 42
+
+// runTraced runs the non-idempotent variant under Plan(seed) through the harness, with its trace
+// written to dir: the way a user of the harness gets the page (SQSHARNESS_TRACE_DIR, or
+// harness.WithTrace; SQSHARNESS_TRACE=always because here the run is expected to go wrong and the
+// test itself passes). It returns the problems the checker found.
+func runTraced(t *testing.T, dir string, seed uint64) []string {
+	t.Helper()
+	var problems []string
+	t.Run("naive worker", func(t *testing.T) {
+		t.Setenv(harness.EnvTrace, "always")
+		h := harness.New(t, harness.WithFaults(Plan(seed)), harness.WithTrace(dir),
+			harness.WithClockStart(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)),
+			harness.WithMockOptions(sqsmock.WithQueue("orders", map[string]string{"VisibilityTimeout": "30"})))
+		ctx := context.Background()
+		clk := h.Clock()
+		sleep := func(ctx context.Context, d time.Duration) error { clk.Advance(d); return ctx.Err() }
+		url := h.Mock().QueueURL("orders")
+		ids, err := Produce(ctx, h.Client(), url, orders, sleep)
+		require.NoError(t, err)
+		s := &Scenario{Clock: clk, Mock: h.Mock(), Plan: h.Faults(), Orders: ids,
+			Worker: &Worker{SQS: h.Client(), QueueURL: url, Ledger: NewLedger(), Sleep: sleep}}
+		require.NoError(t, s.Drain(ctx, 5000))
+		requireFaults(t, s)
+		problems = Check(s.Worker.Ledger, s.Orders)
+	})
+	return problems
+}
+
+// TestTraceShowsWhyTheNaiveWorkerFailed: the trace of TestNonIdempotentWorkerFailsTheCheck's run,
+// opened in headless Chromium, shows at a glance what broke it: a message received twice (a
+// duplicate delivery, its lane flagged, its second receive marked), a lost delete (the fault's
+// marker with its rule name on the message's lane, the message visible again and received
+// again), and the message's whole history in the event table. Screenshots are saved under the
+// test's artifact directory (go test -artifacts, or $SQSHARNESS_ARTIFACTS).
+func TestTraceShowsWhyTheNaiveWorkerFailed(t *testing.T) {
+	ctx := browsertest.New(t)
+	dir := browsertest.Dir(t)
+	problems := runTraced(t, dir, traceSeed)
+	require.NotEmpty(t, problems, "the naive worker double-charges under this plan")
+	path := filepath.Join(dir, "TestTraceShowsWhyTheNaiveWorkerFailed_naive_worker.html")
+	require.FileExists(t, path)
+
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate("file://"+path), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`))))
+	eval := func(js string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
+		require.NoError(t, err, js)
+		return s
+	}
+	text := func(sel string) string {
+		return eval(`Array.from(document.querySelectorAll("` + sel + `")).map(e => e.textContent).join(" | ")`)
+	}
+
+	// The header and the findings name both problems.
+	assert.Contains(t, text("#view-kind"), "The mock's full trace")
+	findings := text("#findings li")
+	assert.Contains(t, findings, "DUPLICATE")
+	assert.Contains(t, findings, "LOST DELETE")
+	assert.Regexp(t, `after fault duplicate \(duplicate-delivery\)`, findings)
+	assert.Regexp(t, `fault lost-delete \(lost-delete\) kept the message; it became visible again and was received again`, findings)
+
+	// The first message lane (problems first) is a message received twice, flagged, with its
+	// second receive marked and the fault that caused it on the lane.
+	dup := eval(`(() => { const b = document.querySelector(".lbl .badge.duplicate"); if (!b) return ""; const l = b.closest(".lbl"); return document.querySelector('.lane[data-lane="' + l.dataset.lane + '"]').dataset.id; })()`)
+	require.NotEmpty(t, dup, "a lane flagged duplicate is in view")
+	lane := `.lane[data-id=\"` + dup + `\"]`
+	assert.GreaterOrEqual(t, countOf(t, ctx, lane+` .mk[data-kind=\"message.received\"]`), 2, "received twice")
+	assert.GreaterOrEqual(t, countOf(t, ctx, lane+` .mk.hot[data-kind=\"message.received\"]`), 1, "the duplicate receive stands out")
+	assert.GreaterOrEqual(t, countOf(t, ctx, lane+` .mk[data-rule=\"duplicate\"]`), 1, "the duplicate-delivery fault on its lane")
+
+	// A lost delete: its fault marker, named, on a message's lane.
+	assert.GreaterOrEqual(t, countOf(t, ctx, `.lane[data-id] .mk[data-rule=\"lost-delete\"]`), 1)
+	assert.Contains(t, text(".lane[data-id] .rule-label"), "lost-delete")
+	browsertest.Screenshot(t, ctx, "trace")
+	browsertest.ScreenshotOf(t, ctx, "#timeline-sec", "timeline")
+
+	// Click the lost delete's finding: the table becomes that message's history, and it reads
+	// received, the lost delete's fault, visible again, received again.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#findings li.lost-delete`)), chromedp.Sleep(50*time.Millisecond)))
+	assert.Contains(t, text("#table-title"), "History of message")
+	history := text("#table-rows .row .c-kind")
+	assert.Regexp(t, `message\.received \| fault \| (.* \| )?message\.visible \| (.* \| )?(⚠ )?message\.received`, history)
+	browsertest.ScreenshotOf(t, ctx, "#table-sec", "history")
+
+	t.Logf("non-idempotent worker: %s", strings.Join(problems, "; "))
+}
+
+func countOf(t *testing.T, ctx context.Context, sel string) int {
+	t.Helper()
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("`+sel+`").length`))
+	require.NoError(t, err)
+	return n
+}
