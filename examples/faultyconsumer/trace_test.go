@@ -60,7 +60,7 @@ func TestTraceShowsWhyTheNaiveWorkerFailed(t *testing.T) {
 	path := filepath.Join(dir, "TestTraceShowsWhyTheNaiveWorkerFailed_naive_worker.html")
 	require.FileExists(t, path)
 
-	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate("file://"+path), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`))))
+	browsertest.Open(t, ctx, "file://"+path, `body[data-ready="true"]`)
 	eval := func(js string) string {
 		t.Helper()
 		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))

@@ -198,3 +198,15 @@ func save(t testing.TB, name string, png []byte) string {
 	t.Logf("screenshot: %s", path)
 	return path
 }
+
+// Open navigates ctx's tab to url and waits until the CSS selector ready matches a visible
+// element (a page's script marks itself loaded, say body[data-ready]): at most 30 s, so a page
+// whose script failed fails the test instead of hanging it.
+func Open(t testing.TB, ctx context.Context, url, ready string) {
+	t.Helper()
+	wait, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(wait, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(ready))); err != nil {
+		t.Fatalf("opening %s (waiting for %s): %v", url, ready, err)
+	}
+}

@@ -1,6 +1,8 @@
 package traceview
 
 import (
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sqsharness/sqsharness/internal/browsertest"
+	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
 // TestPageInChromium opens a rendered trace from a file (file://: the page needs no server and no
@@ -21,7 +24,7 @@ func TestPageInChromium(t *testing.T) {
 	ctx := browsertest.New(t)
 	path := filepath.Join(t.TempDir(), "story.html")
 	require.NoError(t, WriteFile(path, Page{Title: "TestStory", Source: "fixture", Events: story()}))
-	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate("file://"+path), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`))))
+	browsertest.Open(t, ctx, "file://"+path, `body[data-ready="true"]`)
 
 	text := func(sel string) string {
 		t.Helper()
@@ -66,4 +69,30 @@ func TestPageInChromium(t *testing.T) {
 
 func jsString(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
+
+// TestLargeTraceStaysSmallInTheDOM: 10,000 events (2,500 messages) render in well under the
+// timeout, with only the lanes and table rows in view in the DOM.
+func TestLargeTraceStaysSmallInTheDOM(t *testing.T) {
+	ctx := browsertest.New(t)
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var evs []sqsmock.TraceEvent
+	for i := 0; len(evs) < 10000; i++ {
+		id := fmt.Sprintf("m-%04d", i)
+		for _, k := range []sqsmock.TraceKind{sqsmock.TraceSent, sqsmock.TraceReceived, sqsmock.TraceDeleted} {
+			evs = append(evs, sqsmock.TraceEvent{Seq: uint64(len(evs) + 1), Time: t0.Add(time.Duration(len(evs)) * time.Millisecond), Kind: k, Queue: "q", MessageID: id})
+		}
+		evs = append(evs, sqsmock.TraceEvent{Seq: uint64(len(evs) + 1), Time: t0.Add(time.Duration(len(evs)) * time.Millisecond), Kind: sqsmock.TraceFault, Queue: "q", Rule: "throttled", Fault: "error"})
+	}
+	path := filepath.Join(t.TempDir(), "large.html")
+	require.NoError(t, WriteFile(path, Page{Title: "large", Events: evs}))
+	fi, err := os.Stat(path)
+	require.NoError(t, err)
+	start := time.Now()
+	browsertest.Open(t, ctx, "file://"+path, `body[data-ready="true"]`)
+	t.Logf("%d events: %d KB page, ready in %v", len(evs), fi.Size()/1024, time.Since(start).Round(time.Millisecond))
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll(".lane").length + document.querySelectorAll("#table-rows .row").length`))
+	require.NoError(t, err)
+	assert.Less(t, n, 200, "lanes and rows are virtualised")
+	browsertest.Screenshot(t, ctx, "large")
 }

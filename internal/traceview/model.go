@@ -361,7 +361,7 @@ func analyse(p Page) *model {
 	}
 	rank := map[string]int{"duplicate": 0, "lost-delete": 1, "sent-twice": 2}
 	sort.SliceStable(lead, func(i, j int) bool { return rank[lead[i].Kind] < rank[lead[j].Kind] })
-	m.Findings = append(lead, rest...)
+	m.Findings = append(append([]finding{}, lead...), rest...)
 	return m
 }
 

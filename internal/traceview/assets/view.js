@@ -4,6 +4,7 @@
 (function () {
   "use strict";
   var D = JSON.parse(document.getElementById("trace-data").textContent);
+  ["events", "lanes", "findings", "queues", "callLane"].forEach(function (k) { D[k] = D[k] || []; });
   var E = D.events, L = D.lanes;
   var LANE_H = 22, PAD = 14, MAX_W = 32000, MAX_CHARTS = 12;
   var SVGNS = "http://www.w3.org/2000/svg";
