@@ -89,11 +89,11 @@ func invoke[I, O any](ctx context.Context, c *Client, op string, in *I, optFns [
 		return serve(ctx, c, op, in, call)
 	}
 	if err := validateInput(op, in); err != nil {
-		m.record(m.callIDs.Add(1), op, in, nil, err)
+		m.record(m.callID(), op, in, nil, err)
 		return nil, &smithy.OperationError{ServiceID: sqs.ServiceID, OperationName: op, Err: err}
 	}
 	if err := ctx.Err(); err != nil { // the SDK gives up before sending: the bare context error
-		m.record(m.callIDs.Add(1), op, in, nil, err)
+		m.record(m.callID(), op, in, nil, err)
 		return nil, &smithy.OperationError{ServiceID: sqs.ServiceID, OperationName: op, Err: err}
 	}
 	var (
@@ -147,7 +147,7 @@ func serve[I, O any](ctx context.Context, c *Client, op string, in *I, call func
 // call-level decision, and records it.
 func apply[I, O any](ctx context.Context, c *Client, who caller, op string, in *I, call func(*engine.Engine, context.Context, *I) (*O, error)) (*O, outcome, error) {
 	m := c.m
-	id := m.callIDs.Add(1)
+	id := m.callID()
 	eng, denied := m.route(who, op, in)
 	seen := eng // what the fault plan's message predicates may look into
 	if denied {

@@ -147,6 +147,14 @@ type Call struct {
 	At        time.Time
 }
 
+// callID numbers a call, when something records it (0 otherwise: no call log, no trace).
+func (m *Mock) callID() uint64 {
+	if m.cfg.callLog <= 0 && m.trace == nil {
+		return 0
+	}
+	return m.callIDs.Add(1)
+}
+
 func (m *Mock) record(id uint64, op string, in, out any, err error) {
 	if m.cfg.callLog <= 0 {
 		return

@@ -9,7 +9,7 @@ type TraceKind string
 const (
 	TraceQueueCreated    TraceKind = "queue.created"
 	TraceQueueDeleted    TraceKind = "queue.deleted"
-	TraceQueuePurged     TraceKind = "queue.purged"
+	TraceQueuePurged     TraceKind = "queue.purged"     // PurgeQueue: Count messages removed (no message.purged for each)
 	TraceQueueAttributes TraceKind = "queue.attributes" // SetQueueAttributes changed attributes (Detail: which)
 
 	TraceSent         TraceKind = "message.sent"         // stored; VisibleAt is set when it was sent with a delay
@@ -21,7 +21,7 @@ const (
 	TraceExpired      TraceKind = "message.expired"      // removed by the queue's retention period
 	TraceDeadLettered TraceKind = "message.deadlettered" // moved to the dead-letter queue by its redrive policy (Target: the DLQ's name)
 	TraceMoved        TraceKind = "message.moved"        // moved by a message move task (Target: the destination queue's name)
-	TracePurged       TraceKind = "message.purged"       // removed by PurgeQueue
+	TracePurged       TraceKind = "message.purged"       // reserved: PurgeQueue records one queue.purged with Count, so a large purge does not flush the ring
 
 	TraceFault TraceKind = "fault" // a fault injected by the mock's plan: Rule, Fault, Operation; MessageID when it hit one message
 )
@@ -29,7 +29,11 @@ const (
 // TraceEvent is one entry of the mock's trace: what happened to a queue or a message, when on the
 // mock's clock, and which call caused it.
 type TraceEvent struct {
-	Seq  uint64    `json:"seq"`  // 1, 2, 3, … in the order the events happened
+	// Seq numbers the events 1, 2, 3, … in the order they were recorded, without gaps. The
+	// clock's events (message.visible, message.expired) are recorded when the engine notices
+	// them, at the next operation on their queue (or inspection), but their Time is when they
+	// happened: Time may go back from one event to the next. Replay in Seq order; plot by Time.
+	Seq  uint64    `json:"seq"`
 	Time time.Time `json:"time"` // the mock's clock
 	Kind TraceKind `json:"kind"`
 	// Queue is the queue's name; Region and Account its namespace.

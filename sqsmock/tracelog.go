@@ -20,14 +20,19 @@ import (
 // with the call that caused it, and every fault the plan injected. Older events are dropped and
 // counted (TraceDropped). 0, the default, records nothing.
 //
-// Cost, measured by BenchmarkTrace in sqsmock (in-process client, 2-core amd64, go1.26, -benchmem):
+// Cost, measured by BenchmarkTraceSendMessage and BenchmarkTraceReceiveDelete (in-process
+// client, no call log, 2 shared cores, amd64, go1.26, benchstat medians of 8 interleaved runs;
+// time varied ±30-60% on that machine, so only the allocations are exact):
 //
-//	                          off                        on (size 10000)
-//	SendMessage               TODO
-//	Receive+DeleteMessage     TODO
+//	                                off                          on (size 10000)
+//	SendMessage                     6.4 µs, 1034 B, 11 allocs    7.4 µs, 1182 B, 12 allocs
+//	ReceiveMessage + DeleteMessage  13.7 µs, 1893 B, 36 allocs   12.8 µs, 1992 B, 38 allocs
 //
-// Off, the engine checks one nil hook per event and nothing else is built; on, an event is one
-// copy into the ring, plus the first 256 bytes of a longer body copied on message.sent.
+// Off is the same as without the trace (no measurable difference from the code before it, with
+// p=0.96 and 0.57, and the same bytes and allocations): one nil check per event, nothing built.
+// On, each call carries its number in one small allocation, and an event is a copy into the ring
+// (which grows to its size, then reuses its slots), plus a copy of the first 256 bytes of a
+// longer body on message.sent.
 func WithTrace(size int) Option {
 	return mockOption(func(c *config) { c.trace = max(size, 0) })
 }

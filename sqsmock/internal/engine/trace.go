@@ -55,18 +55,31 @@ type Call struct {
 
 type callKey struct{}
 
-// WithCall tells the engine, for its trace, which call the operation in ctx runs for.
-func WithCall(ctx context.Context, c Call) context.Context {
-	return context.WithValue(ctx, callKey{}, c)
+// callCtx is a context carrying a Call: one allocation, where context.WithValue would take two.
+type callCtx struct {
+	context.Context
+	call Call
 }
+
+func (c *callCtx) Value(key any) any {
+	if key == (callKey{}) {
+		return c
+	}
+	return c.Context.Value(key)
+}
+
+// WithCall tells the engine, for its trace, which call the operation in ctx runs for.
+func WithCall(ctx context.Context, c Call) context.Context { return &callCtx{Context: ctx, call: c} }
 
 // callOf is the call ctx runs for (zero if none was given, or the engine does not trace).
 func (e *Engine) callOf(ctx context.Context) Call {
 	if e.cfg.Trace == nil {
 		return Call{}
 	}
-	c, _ := ctx.Value(callKey{}).(Call)
-	return c
+	if c, ok := ctx.Value(callKey{}).(*callCtx); ok {
+		return c.call
+	}
+	return Call{}
 }
 
 // TraceHook receives the engine's events. The engine calls it synchronously, in the order the
