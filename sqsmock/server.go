@@ -168,7 +168,8 @@ func (m *Mock) Handler(opts ...Option) http.Handler {
 	if len(c.creds) > 0 {
 		c.wire.Authenticate = newSigV4Verifier(c.creds, m.cfg.region).verify
 	}
-	api := m.identify(wire.NewHandler(&Client{m: m, server: true, hosts: c.regionHosts, engineURLs: c.engineURLs}, c.wire))
+	front := &Client{m: m, server: true, hosts: c.regionHosts, engineURLs: c.engineURLs}
+	api := m.identify(wire.NewHandler(front, c.wire))
 	admin := newAdminGuard(&c)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /health", m.serveHealth)
@@ -178,6 +179,7 @@ func (m *Mock) Handler(opts ...Option) http.Handler {
 	mux.Handle("GET /_sqsmock/faults", admin.wrap(m.serveFaults))
 	mux.Handle("PUT /_sqsmock/faults", admin.wrap(m.replaceFaults))
 	mux.Handle("DELETE /_sqsmock/faults", admin.wrap(m.deleteFaults))
+	m.consoleRoutes(mux, admin, front)
 	mux.Handle("/", exemptable(api))
 	var h http.Handler = mux
 	for i := len(c.wrap) - 1; i >= 0; i-- {
@@ -244,10 +246,10 @@ func (m *Mock) serveReset(w http.ResponseWriter, _ *http.Request) {
 func (m *Mock) serveFaults(w http.ResponseWriter, _ *http.Request) {
 	plan := m.Faults()
 	if plan == nil {
-		writeJSON(w, http.StatusOK, map[string]any{"plan": nil, "injections": []any{}})
+		writeJSON(w, http.StatusOK, map[string]any{"plan": nil, "injections": []any{}, "paused": m.faultsPaused.Load()})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"plan": plan, "injections": plan.Injections()})
+	writeJSON(w, http.StatusOK, map[string]any{"plan": plan, "injections": plan.Injections(), "paused": m.faultsPaused.Load()})
 }
 
 // maxPlanBytes bounds a fault plan sent to PUT /_sqsmock/faults.
