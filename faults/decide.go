@@ -47,7 +47,7 @@ func (p *Plan) decide(c faulthook.Call, want func(Kind) bool) faulthook.Decision
 	if now.IsZero() {
 		now = p.clock.Now()
 	}
-	p.evaluate(target{call: c, msg: c.Message, now: now}, want, func(r *compiled) string {
+	p.evaluate(target{call: c, msg: c.Message, now: now}, want, fired(&d.Fired, func(r *compiled) string {
 		switch r.Kind {
 		case Latency:
 			l := r.latency()
@@ -70,7 +70,7 @@ func (p *Plan) decide(c faulthook.Call, want func(Kind) bool) faulthook.Decision
 			d.Reorder, d.Seed = true, r.rng.Uint64()
 		}
 		return ""
-	})
+	}))
 	return d
 }
 
@@ -82,7 +82,7 @@ func (p *Plan) decideMessage(c faulthook.Call, m faulthook.Message) faulthook.Me
 	if now.IsZero() {
 		now = p.clock.Now()
 	}
-	p.evaluate(target{call: c, msg: &m, now: now}, Kind.MessageLevel, func(r *compiled) string {
+	p.evaluate(target{call: c, msg: &m, now: now}, Kind.MessageLevel, fired(&d.Fired, func(r *compiled) string {
 		switch r.Kind {
 		case PartialBatchFailure:
 			d.Fail = r.serviceError()
@@ -97,6 +97,15 @@ func (p *Plan) decideMessage(c faulthook.Call, m faulthook.Message) faulthook.Me
 			return "+" + r.Delay.String()
 		}
 		return ""
-	})
+	}))
 	return d
+}
+
+// fired wraps a decision's fire function to list each rule that fired in out.
+func fired(out *[]faulthook.Fired, fire func(r *compiled) string) func(r *compiled) string {
+	return func(r *compiled) string {
+		detail := fire(r)
+		*out = append(*out, faulthook.Fired{Rule: r.Name, Kind: string(r.Kind), Detail: detail})
+		return detail
+	}
 }

@@ -253,7 +253,8 @@ func TestDecideMessage(t *testing.T) {
 	assert.Equal(t, 2*time.Second, d.ExtraDelay)
 
 	recv := faulthook.Call{Operation: "ReceiveMessage", QueueURL: ordersURL}
-	assert.Equal(t, faulthook.MessageDecision{Duplicate: true, DuplicateAfter: time.Minute}, faulthook.Of(p).DecideMessage(recv, faulthook.Message{MessageID: "m1"}))
+	assert.Equal(t, faulthook.MessageDecision{Duplicate: true, DuplicateAfter: time.Minute,
+		Fired: []faulthook.Fired{{Rule: "dup", Kind: "duplicate-delivery", Detail: "after 1m0s"}}}, faulthook.Of(p).DecideMessage(recv, faulthook.Message{MessageID: "m1"}))
 	assert.Zero(t, faulthook.Of(p).DecideMessage(recv, faulthook.Message{MessageID: "m2"}))
 
 	del := faulthook.Call{Operation: "DeleteMessage", QueueURL: ordersURL}

@@ -48,6 +48,7 @@ var adminPaths = []adminCall{
 	{method: "GET", path: "/_sqsmock/faults"},
 	{method: "PUT", path: "/_sqsmock/faults", body: `{"seed":1,"rules":[]}`},
 	{method: "DELETE", path: "/_sqsmock/faults"},
+	{method: "GET", path: "/_sqsmock/trace?since=0"},
 	// The live console's (console_test.go has the writes that cannot repeat: purge, delete).
 	{method: "GET", path: "/_sqsmock/queues/q"},
 	{method: "GET", path: "/_sqsmock/queues/q/messages"},

@@ -89,11 +89,11 @@ func invoke[I, O any](ctx context.Context, c *Client, op string, in *I, optFns [
 		return serve(ctx, c, op, in, call)
 	}
 	if err := validateInput(op, in); err != nil {
-		m.record(op, in, nil, err)
+		m.record(m.callIDs.Add(1), op, in, nil, err)
 		return nil, &smithy.OperationError{ServiceID: sqs.ServiceID, OperationName: op, Err: err}
 	}
 	if err := ctx.Err(); err != nil { // the SDK gives up before sending: the bare context error
-		m.record(op, in, nil, err)
+		m.record(m.callIDs.Add(1), op, in, nil, err)
 		return nil, &smithy.OperationError{ServiceID: sqs.ServiceID, OperationName: op, Err: err}
 	}
 	var (
@@ -147,12 +147,18 @@ func serve[I, O any](ctx context.Context, c *Client, op string, in *I, call func
 // call-level decision, and records it.
 func apply[I, O any](ctx context.Context, c *Client, who caller, op string, in *I, call func(*engine.Engine, context.Context, *I) (*O, error)) (*O, outcome, error) {
 	m := c.m
+	id := m.callIDs.Add(1)
 	eng, denied := m.route(who, op, in)
 	seen := eng // what the fault plan's message predicates may look into
 	if denied {
 		seen = nil
 	}
 	o := m.decide(ctx, seen, op, in)
+	if m.trace != nil {
+		tc := engine.Call{ID: id, Operation: op}
+		m.traceCallFaults(eng, tc, queueURLOf(in), o.fired, o.firedAt)
+		o.ctx = engine.WithCall(o.ctx, tc)
+	}
 	var out *O
 	err := o.err
 	if err == nil && (o.transport == "" || o.applied) {
@@ -165,7 +171,7 @@ func apply[I, O any](ctx context.Context, c *Client, who caller, op string, in *
 	if o.transport != "" {
 		out, err = nil, fmt.Errorf("injected transport fault %s", o.transport)
 	}
-	m.record(op, in, out, err)
+	m.record(id, op, in, out, err)
 	return out, o, err
 }
 

@@ -75,6 +75,8 @@ type outcome struct {
 	err       error               // fail with this (an *sqserr.Error or the context's error)
 	transport faulthook.Transport // fail as this transport fault, after applying if applied
 	applied   bool
+	fired     []faulthook.Fired // the plan's rules that fired, for the trace
+	firedAt   time.Time         // when they fired, on the mock's clock
 }
 
 // decide applies a plan's call-level decision: latency first, then a transport fault, an error,
@@ -98,20 +100,24 @@ func (m *Mock) decide(ctx context.Context, e *engine.Engine, op string, in any) 
 		call.Message = receiptMessage(e, url, v.ReceiptHandle)
 	}
 	d := faulthook.Of(plan).Decide(call)
+	var at time.Time
+	if len(d.Fired) > 0 {
+		at = m.cfg.clock.Now()
+	}
 	if d.Latency > 0 {
 		if err := sleep(ctx, m.cfg.clock, d.Latency); err != nil {
-			return outcome{ctx: ctx, err: err}
+			return outcome{ctx: ctx, err: err, fired: d.Fired, firedAt: at}
 		}
 	}
 	switch {
 	case d.Transport != "":
-		return outcome{ctx: ctx, transport: d.Transport, applied: d.Applied}
+		return outcome{ctx: ctx, transport: d.Transport, applied: d.Applied, fired: d.Fired, firedAt: at}
 	case d.Error != nil:
-		return outcome{ctx: ctx, err: d.Error}
+		return outcome{ctx: ctx, err: d.Error, fired: d.Fired, firedAt: at}
 	case d.FalseEmpty || d.Reorder:
 		ctx = engine.WithCallFaults(ctx, engine.CallFaults{FalseEmpty: d.FalseEmpty, Reorder: d.Reorder, Shuffle: d.Shuffle})
 	}
-	return outcome{ctx: ctx}
+	return outcome{ctx: ctx, fired: d.Fired, firedAt: at}
 }
 
 // receiptMessage is the message a receipt handle names, for rules with a message predicate on
@@ -139,6 +145,12 @@ func (m *Mock) messageFault(p engine.FaultPoint) engine.FaultAction {
 	a := engine.FaultAction{ExtraDelay: d.ExtraDelay, LostDelete: d.LostDelete, Duplicate: d.Duplicate, DuplicateAfter: d.DuplicateAfter}
 	if d.Fail != nil {
 		a.Err = d.Fail
+	}
+	if len(d.Fired) > 0 && m.trace != nil {
+		a.Fired = make([]engine.FiredRule, len(d.Fired))
+		for i, f := range d.Fired {
+			a.Fired[i] = engine.FiredRule{Rule: f.Rule, Kind: f.Kind, Detail: f.Detail}
+		}
 	}
 	return a
 }

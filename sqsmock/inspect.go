@@ -137,6 +137,9 @@ func (m *Mock) Messages(nameOrURL string) []MessageInfo {
 
 // Call is one recorded call to the in-process client.
 type Call struct {
+	// ID numbers the call (1, 2, 3, … per mock, in the order calls start; each attempt of a
+	// retried call is a call). The trace's events the call caused carry it as CallID.
+	ID        uint64
 	Operation string // e.g. "SendMessage"
 	Input     any    // the *sqs.<Operation>Input
 	Output    any    // the *sqs.<Operation>Output, nil on error
@@ -144,11 +147,11 @@ type Call struct {
 	At        time.Time
 }
 
-func (m *Mock) record(op string, in, out any, err error) {
+func (m *Mock) record(id uint64, op string, in, out any, err error) {
 	if m.cfg.callLog <= 0 {
 		return
 	}
-	c := Call{Operation: op, Input: in, Err: err, At: m.cfg.clock.Now()}
+	c := Call{ID: id, Operation: op, Input: in, Err: err, At: m.cfg.clock.Now()}
 	if err == nil {
 		c.Output = out
 	}

@@ -57,6 +57,10 @@ type Mock struct {
 
 	callsMu sync.Mutex
 	calls   []Call
+	// callIDs numbers calls (Call.ID, TraceEvent.CallID).
+	callIDs atomic.Uint64
+	// trace is the ring of WithTrace, nil when tracing is off.
+	trace *traceRing
 }
 
 // Option configures a mock (New) or its HTTP front door (Handler, Start); NewServer takes both.
@@ -93,6 +97,7 @@ type config struct {
 	queues                    []queueSpec
 	redrives                  []redriveSpec
 	callLog                   int
+	trace                     int
 	maxQueues, maxMessages    int
 	plan                      *faults.Plan
 	server                    []func(*handlerConfig) // options of the HTTP front door, applied afresh to each
@@ -154,7 +159,7 @@ func New(opts ...Option) *Mock {
 		}
 	}
 	m := &Mock{cfg: cfg, bubbled: bubble.Inside(), home: namespace{account: cfg.account, region: cfg.region},
-		engines: map[namespace]*engine.Engine{}}
+		engines: map[namespace]*engine.Engine{}, trace: newTraceRing(cfg.trace)}
 	m.engine = m.newEngine(m.home)
 	m.client = newClient(m, nil)
 	if err := m.SetFaults(cfg.plan); err != nil {
@@ -285,7 +290,7 @@ func (m *Mock) AccountID() string { return m.cfg.account }
 func (m *Mock) Clock() Clock { return m.cfg.clock }
 
 // Reset deletes every queue, message and move task and forgets recorded calls, then creates
-// the queues given with WithQueue again.
+// the queues given with WithQueue again. It keeps the trace, whose Seq numbers go on.
 func (m *Mock) Reset() error {
 	m.nsMu.Lock()
 	others := m.engines

@@ -75,6 +75,7 @@ func (m *Mock) newEngine(ns namespace) *engine.Engine {
 		NewTimer:     func(d time.Duration) engine.Timer { return clock.NewTimer(d) },
 		Faults:       m.messageFault,
 		FaultsActive: m.faultsActive,
+		Trace:        m.traceHook(ns),
 		MaxQueues:    m.cfg.maxQueues,
 		MaxMessages:  m.cfg.maxMessages,
 		Queues:       &m.queueCount,

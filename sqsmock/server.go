@@ -148,7 +148,9 @@ func WithHTTPMiddleware(mw func(http.Handler) http.Handler) Option {
 // GET /health and the admin endpoints GET /_sqsmock/queues (queues with message counts),
 // POST /_sqsmock/reset (delete everything, re-create the start-up queues), and
 // GET, PUT and DELETE /_sqsmock/faults (read the fault plan with its injections, replace it with
-// a JSON or YAML plan, remove it). Transport faults drop the connection.
+// a JSON or YAML plan, remove it), GET /_sqsmock/trace?since=N (the trace's events after Seq N,
+// at most 5000 an answer, with "dropped", "last" and "size"; see WithTrace). Transport faults
+// drop the connection.
 //
 // Each request is served in its caller's region and account: the region its SigV4 credential
 // scope names and the account of a 12-digit access key id, else the mock's own (see the README's
@@ -179,6 +181,7 @@ func (m *Mock) Handler(opts ...Option) http.Handler {
 	mux.Handle("GET /_sqsmock/faults", admin.wrap(m.serveFaults))
 	mux.Handle("PUT /_sqsmock/faults", admin.wrap(m.replaceFaults))
 	mux.Handle("DELETE /_sqsmock/faults", admin.wrap(m.deleteFaults))
+	mux.Handle("GET /_sqsmock/trace", admin.wrap(m.serveTrace))
 	m.consoleRoutes(mux, admin, front)
 	mux.Handle("/", exemptable(api))
 	var h http.Handler = mux

@@ -49,6 +49,11 @@ type TraceEvent struct {
 	ReceiveCount  int       `json:"receiveCount,omitempty"`
 	VisibleAt     time.Time `json:"visibleAt,omitzero"`
 	Target        string    `json:"target,omitempty"` // the queue a message was moved to
+	// TargetMessageID is the message's id in Target when it got a new one there (message.moved:
+	// a move task sends a new message).
+	TargetMessageID string `json:"targetMessageId,omitempty"`
+	// Count is how many messages went with the queue (queue.purged, queue.deleted).
+	Count int `json:"count,omitempty"`
 
 	// Rule and Fault name the fault plan's rule and the fault injected (on kind fault).
 	Rule  string `json:"rule,omitempty"`

@@ -71,6 +71,8 @@ func TestBadEnvironmentValues(t *testing.T) {
 		{map[string]string{"SQSMOCK_MAX_BODY": "8MiB"}, nil, `SQSMOCK_MAX_BODY="8MiB": not an integer (for -max-body)`},
 		{map[string]string{"SQSMOCK_MAX_QUEUES": "many"}, nil, `SQSMOCK_MAX_QUEUES="many": not an integer (for -max-queues)`},
 		{map[string]string{"SQSMOCK_MAX_MESSAGES": "1e6"}, nil, `SQSMOCK_MAX_MESSAGES="1e6": not an integer (for -max-messages)`},
+		{map[string]string{"SQSMOCK_TRACE": "lots"}, nil, `SQSMOCK_TRACE="lots": not an integer (for -trace)`},
+		{map[string]string{"SQSMOCK_TRACE": "-1"}, nil, `-trace -1: must be 0 (no trace) or more`},
 		{map[string]string{"SQSMOCK_VERIFY_SIGV4": "yes"}, nil, `SQSMOCK_VERIFY_SIGV4="yes": not true or false (for -verify-sigv4)`},
 		{map[string]string{"SQSMOCK_READ_TIMEOUT": "30"}, nil, `SQSMOCK_READ_TIMEOUT="30": not a duration such as 30s (for -read-timeout)`},
 		{map[string]string{"SQSMOCK_MAX_CONNS": "lots"}, nil, `SQSMOCK_MAX_CONNS="lots": not an integer (for -max-conns)`},

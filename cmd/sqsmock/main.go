@@ -46,6 +46,7 @@ type settings struct {
 	healthcheck                                                        bool
 	maxBody                                                            int64
 	maxQueues, maxMessages                                             int
+	trace                                                              int
 	sig                                                                sigv4Settings
 	server                                                             serverSettings
 }
@@ -121,6 +122,8 @@ func flags(s *settings, env *environment, stderr io.Writer) *flag.FlagSet {
 	fs.Int64Var(&s.maxBody, "max-body", env.int64("max-body", "SQSMOCK_MAX_BODY", 0), "request body limit in bytes (env SQSMOCK_MAX_BODY; 0: default)")
 	fs.IntVar(&s.maxQueues, "max-queues", env.int("max-queues", "SQSMOCK_MAX_QUEUES", 0), "most queues held (env SQSMOCK_MAX_QUEUES; 0: unlimited)")
 	fs.IntVar(&s.maxMessages, "max-messages", env.int("max-messages", "SQSMOCK_MAX_MESSAGES", 0), "most messages held (env SQSMOCK_MAX_MESSAGES; 0: unlimited)")
+	fs.IntVar(&s.trace, "trace", env.int("trace", "SQSMOCK_TRACE", 10000),
+		"keep the last N events of the trace for GET /_sqsmock/trace and the console (env SQSMOCK_TRACE; 0: no trace)")
 	fs.BoolVar(&s.healthcheck, "healthcheck", env.bool("healthcheck", "SQSMOCK_HEALTHCHECK"),
 		"do not serve: probe GET /health of the server listening on -addr (on loopback for a wildcard host such as 0.0.0.0) and exit 0 if it answers 200, else 1; the container image's HEALTHCHECK (env SQSMOCK_HEALTHCHECK=true)")
 	s.sig.register(fs, env)
@@ -150,6 +153,9 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (setting
 	if err := errors.Join(s.sig.check(), s.server.check()); err != nil {
 		return s, err
 	}
+	if s.trace < 0 {
+		return s, fmt.Errorf("-trace %d: must be 0 (no trace) or more", s.trace)
+	}
 	if fs.NArg() > 0 {
 		return s, fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
@@ -171,7 +177,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	opts := []sqsmock.Option{sqsmock.WithRegion(s.region), sqsmock.WithAccountID(s.account),
-		sqsmock.WithLimits(s.maxQueues, s.maxMessages), sqsmock.WithCallLog(0)}
+		sqsmock.WithLimits(s.maxQueues, s.maxMessages), sqsmock.WithCallLog(0), sqsmock.WithTrace(s.trace)}
 	if s.queuesFile != "" {
 		qs, err := loadQueues(s.queuesFile)
 		if err != nil {

@@ -78,7 +78,11 @@ type Decision struct {
 	FalseEmpty bool          // ReceiveMessage: return no messages, change nothing
 	Reorder    bool          // ReceiveMessage: shuffle the returned messages with Shuffle
 	Seed       uint64        // seeds Shuffle, drawn from the rule's stream
+	Fired      []Fired       // the rules that fired, in order, as recorded in the plan's Injections
 }
+
+// Fired is one rule that fired in a decision: its name, its kind and the injection's detail.
+type Fired struct{ Rule, Kind, Detail string }
 
 // Shuffle permutes n items with swap when Reorder is set (deterministically, from Seed), and does
 // nothing otherwise.
@@ -106,6 +110,8 @@ type MessageDecision struct {
 	// for a received message, it reappears this much later after its visibility timeout expires;
 	// for a visibility change (engine only), the change takes effect this much later.
 	ExtraDelay time.Duration
+	// Fired lists the rules that fired, in order, as recorded in the plan's Injections.
+	Fired []Fired
 }
 
 // Transport is a fault that ends a call without an SQS answer; its values are the names of the

@@ -39,6 +39,8 @@ type Config struct {
 	// Faults, when set and FaultsActive reports true (or is nil), is consulted at each fault point.
 	Faults       Hook
 	FaultsActive func() bool
+	// Trace, when set, receives every event of the engine's trace (trace.go).
+	Trace TraceHook
 	// MaxQueues and MaxMessages bound what the engine holds (0: unlimited).
 	MaxQueues   int
 	MaxMessages int

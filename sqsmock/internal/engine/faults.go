@@ -28,7 +28,11 @@ type FaultAction struct {
 	LostDelete     bool          // a delete reports success and does nothing
 	Duplicate      bool          // a received message is delivered once more to a later receive
 	DuplicateAfter time.Duration // ... no sooner than this after this delivery
+	Fired          []FiredRule   // the plan's rules that fired, for the trace
 }
+
+// FiredRule is one rule of a fault plan that fired: its name, its kind and what it did.
+type FiredRule struct{ Rule, Kind, Detail string }
 
 // Hook is called by the engine at each fault point. It must be safe for concurrent use and must
 // not call back into the engine.
