@@ -24,6 +24,10 @@ func (e *Engine) DeleteByID(queueURL, messageID string) (bool, error) {
 		return false, nil
 	}
 	q.remove(m)
+	if e.tracing() {
+		e.emit(Event{Kind: EventDeleted, Time: e.now(), Queue: q.name, MessageID: m.id, GroupID: m.groupID,
+			ReceiveCount: m.receiveCount, Detail: "deleted by id from the live console"})
+	}
 	if q.fifo {
 		q.wake() // the group's next message may now be receivable
 	}
