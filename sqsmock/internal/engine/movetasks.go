@@ -28,6 +28,7 @@ type moveTask struct {
 	rate     int
 	rateSet  bool
 	started  time.Time
+	call     Call // StartMessageMoveTask's, for the trace
 	stopOnce sync.Once
 	done     chan struct{}
 
@@ -98,7 +99,7 @@ func (e *Engine) StartMessageMoveTask(ctx context.Context, in *sqs.StartMessageM
 	src.mu.Unlock()
 	now := e.now()
 	t := &moveTask{e: e, id: newUUID(), source: src.arn, dest: dest, rate: rate,
-		rateSet: in.MaxNumberOfMessagesPerSecond != nil, started: now, done: make(chan struct{}),
+		rateSet: in.MaxNumberOfMessagesPerSecond != nil, started: now, call: e.callOf(ctx), done: make(chan struct{}),
 		status: "RUNNING", toMove: toMove}
 	b, _ := json.Marshal(taskHandle{TaskID: t.id, SourceArn: src.arn})
 	t.handle = base64.StdEncoding.EncodeToString(b)
@@ -231,6 +232,10 @@ func (t *moveTask) moveSome(n int) (int, string) {
 		}
 		e.addHeld(1)
 		dst.add(fresh, now)
+		if dst != src && e.tracing() {
+			e.emit(Event{Kind: EventMoved, Time: now, Queue: src.name, Call: t.call, MessageID: m.id, GroupID: m.groupID,
+				ReceiveCount: m.receiveCount, Target: dst.name, TargetMessageID: fresh.id})
+		}
 		dst.mu.Unlock()
 		if dst != src {
 			moved++

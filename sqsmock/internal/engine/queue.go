@@ -189,14 +189,28 @@ func (q *queue) close() {
 func (q *queue) advance(now time.Time) {
 	retention := time.Duration(q.attrs.retention) * time.Second
 	nowS := stampOf(now)
+	tracing := q.e.tracing()
 	for m := q.age.peek(); m != nil && nowS >= m.ageBase.add(retention); m = q.age.peek() {
 		q.remove(m)
+		if tracing {
+			q.e.emit(Event{Kind: EventExpired, Time: m.ageBase.add(retention).time(), Queue: q.name, MessageID: m.id,
+				GroupID: m.groupID, ReceiveCount: m.receiveCount})
+		}
 	}
 	woke := false
 	for m := q.pending.peek(); m != nil && nowS >= m.visibleAt; m = q.pending.peek() {
 		q.pending.remove(m)
+		was := m.state
 		q.setReady(m)
 		woke = true
+		if tracing {
+			detail := "visibility timeout ended"
+			if was == stateDelayed {
+				detail = "delay ended"
+			}
+			q.e.emit(Event{Kind: EventVisible, Time: m.visibleAt.time(), Queue: q.name, MessageID: m.id,
+				GroupID: m.groupID, ReceiveCount: m.receiveCount, Detail: detail})
+		}
 	}
 	if woke {
 		q.wake()
@@ -385,8 +399,8 @@ func (q *queue) refreshGroup(g *group) {
 	heap.Push(&q.avail, g)
 }
 
-// purge deletes every message. Caller holds q.mu.
-func (q *queue) purge() {
+// purge deletes every message and reports how many. Caller holds q.mu.
+func (q *queue) purge() int {
 	n := len(q.byID)
 	q.byID = map[string]*message{}
 	q.ready.items, q.pending.items, q.age.items = nil, nil, nil
@@ -400,6 +414,7 @@ func (q *queue) purge() {
 		q.attempts = map[string]*attempt{}
 	}
 	q.e.addHeld(-int64(n))
+	return n
 }
 
 // addHeld counts messages held, for MaxMessages.

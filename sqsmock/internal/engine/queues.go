@@ -93,6 +93,9 @@ func (e *Engine) CreateQueue(ctx context.Context, in *sqs.CreateQueueInput) (*sq
 		return nil, sqserr.OverLimit("You have reached the limit of %d queues for this mock.", e.cfg.MaxQueues)
 	}
 	e.queues[name] = q
+	if e.tracing() {
+		e.emit(Event{Kind: EventQueueCreated, Time: now, Queue: name, Call: e.callOf(ctx)})
+	}
 	return &sqs.CreateQueueOutput{QueueUrl: aws.String(e.queueURL(ctx, name))}, nil
 }
 
@@ -124,7 +127,10 @@ func (e *Engine) DeleteQueue(ctx context.Context, in *sqs.DeleteQueueInput) (*sq
 	e.mu.Unlock()
 	q.close()
 	q.mu.Lock()
-	q.purge()
+	n := q.purge()
+	if e.tracing() {
+		e.emit(Event{Kind: EventQueueDeleted, Time: e.now(), Queue: q.name, Call: e.callOf(ctx), Count: n})
+	}
 	q.mu.Unlock()
 	return &sqs.DeleteQueueOutput{}, nil
 }
@@ -244,6 +250,9 @@ func (e *Engine) SetQueueAttributes(ctx context.Context, in *sqs.SetQueueAttribu
 			q.scheduleScope(next.dedupScope, now)
 		}
 		q.setAttrs(next, now)
+		if e.tracing() {
+			e.emit(Event{Kind: EventQueueAttributes, Time: now, Queue: q.name, Call: e.callOf(ctx), Detail: attrNames(in.Attributes)})
+		}
 		if redelay {
 			q.redelay(now)
 		}
@@ -265,7 +274,10 @@ func (e *Engine) PurgeQueue(ctx context.Context, in *sqs.PurgeQueueInput) (*sqs.
 		return nil, sqserr.PurgeQueueInProgress(q.name)
 	}
 	q.purgeAt = now
-	q.purge()
+	n := q.purge()
+	if e.tracing() {
+		e.emit(Event{Kind: EventQueuePurged, Time: now, Queue: q.name, Call: e.callOf(ctx), Count: n})
+	}
 	return &sqs.PurgeQueueOutput{}, nil
 }
 
@@ -401,4 +413,14 @@ func (e *Engine) ListQueueTags(ctx context.Context, in *sqs.ListQueueTagsInput) 
 		}
 	}
 	return out, nil
+}
+
+// attrNames lists the names of the attributes given, sorted, for the trace.
+func attrNames(attrs map[string]string) string {
+	names := make([]string, 0, len(attrs))
+	for n := range attrs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ",")
 }

@@ -42,10 +42,11 @@ type receiveOptions struct {
 	hasAttempts bool
 	url         string // the queue URL as the request gave it, for fault rules
 	faultsOff   bool   // the call is exempt from the fault plan
+	call        Call   // for the trace
 }
 
 func (e *Engine) receiveOptions(ctx context.Context, q *queue, in *sqs.ReceiveMessageInput) (receiveOptions, error) {
-	o := receiveOptions{max: 1, url: aws.ToString(in.QueueUrl), faultsOff: callFaults(ctx).Off}
+	o := receiveOptions{max: 1, url: aws.ToString(in.QueueUrl), faultsOff: callFaults(ctx).Off, call: e.callOf(ctx)}
 	if in.MaxNumberOfMessages != 0 || reqctx.Explicit(ctx, "MaxNumberOfMessages") {
 		if in.MaxNumberOfMessages < 1 || in.MaxNumberOfMessages > 10 {
 			return o, sqserr.InvalidParameterValueFor(in.MaxNumberOfMessages, "MaxNumberOfMessages", "Must be between 1 and 10, if provided.")
@@ -188,11 +189,17 @@ func (q *queue) tryReceive(ctx context.Context, o receiveOptions) (msgs []types.
 	for _, m := range taken {
 		msgs = append(msgs, q.render(m, o))
 	}
+	if e.tracing() {
+		for i, m := range taken {
+			e.emit(Event{Kind: EventReceived, Time: now, Queue: q.name, Call: o.call, MessageID: m.id, GroupID: m.groupID,
+				ReceiptHandle: *msgs[i].ReceiptHandle, ReceiveCount: m.receiveCount, VisibleAt: m.visibleAt.time()})
+		}
+	}
 	notify, next = q.notify, q.nextDeadline()
 	dlqArn := q.attrs.dlqArn
 	q.mu.Unlock()
 	if len(moved) > 0 {
-		e.moveToDLQ(q, dlqArn, moved)
+		e.moveToDLQ(q, dlqArn, moved, o.call)
 	}
 	return msgs, notify, next, false
 }
@@ -209,6 +216,9 @@ func (q *queue) deliver(m *message, o receiveOptions, now time.Time) {
 	m.visChanged = false
 	vis := o.visibility
 	act := q.e.fault(o.faultsOff, q, o.url, "ReceiveMessage", m, "", "")
+	if len(act.Fired) > 0 && q.e.tracing() {
+		q.e.emitFaults(q, o.call, act, now, m.id, "", "")
+	}
 	if vis > 0 {
 		vis += act.ExtraDelay
 	}
@@ -390,7 +400,7 @@ func selectAttributes(attrs map[string]types.MessageAttributeValue, names []stri
 // original age for retention; a FIFO message's age starts again, and its deduplication id becomes
 // its message id, so that two messages that shared a deduplication id both land in the DLQ (SQS
 // Developer Guide, "Configure a dead-letter queue redrive").
-func (e *Engine) moveToDLQ(src *queue, arn string, msgs []*message) {
+func (e *Engine) moveToDLQ(src *queue, arn string, msgs []*message, c Call) {
 	dlq := e.queueByARN(arn)
 	now := e.now()
 	if dlq == nil { // the dead-letter queue is gone: the messages stay where they were
@@ -412,5 +422,9 @@ func (e *Engine) moveToDLQ(src *queue, arn string, msgs []*message) {
 		m.state = 0
 		e.addHeld(1)
 		dlq.add(m, now)
+		if dlq != src && e.tracing() {
+			e.emit(Event{Kind: EventDeadLettered, Time: now, Queue: src.name, Call: c, MessageID: m.id, GroupID: m.groupID,
+				ReceiveCount: m.receiveCount, Target: dlq.name})
+		}
 	}
 }

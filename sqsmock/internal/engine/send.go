@@ -33,6 +33,7 @@ type sendRequest struct {
 	url       string // the queue URL as the request gave it, for fault rules
 	faultsOff bool   // the call is exempt from the fault plan
 	content   content
+	call      Call // for the trace
 }
 
 // content is what checkContent found for a send's body and message attributes.
@@ -481,7 +482,7 @@ func (e *Engine) SendMessage(ctx context.Context, in *sqs.SendMessageInput) (*sq
 	}
 	req := sendRequest{body: in.MessageBody, attrs: in.MessageAttributes, sysAttrs: in.MessageSystemAttributes,
 		groupID: in.MessageGroupId, dedupID: in.MessageDeduplicationId, operation: "SendMessage", url: aws.ToString(in.QueueUrl),
-		trace: reqctx.TraceHeader(ctx), faultsOff: callFaults(ctx).Off}
+		trace: reqctx.TraceHeader(ctx), faultsOff: callFaults(ctx).Off, call: e.callOf(ctx)}
 	if in.DelaySeconds != 0 || reqctx.Explicit(ctx, "DelaySeconds") {
 		req.delay = &in.DelaySeconds
 	}
@@ -507,8 +508,29 @@ func (q *queue) send(req sendRequest) (sendResult, error) {
 	if err != nil {
 		return sendResult{}, err
 	}
-	m.visibleAt = m.visibleAt.add(q.e.fault(req.faultsOff, q, req.url, req.operation, m, "", "").ExtraDelay)
-	return q.store(m, now)
+	act := q.e.fault(req.faultsOff, q, req.url, req.operation, m, "", "")
+	m.visibleAt = m.visibleAt.add(act.ExtraDelay)
+	res, err := q.store(m, now)
+	if err == nil && q.e.tracing() {
+		q.traceSend(req.call, m, res, act, now, "")
+	}
+	return res, err
+}
+
+// traceSend records a stored or deduplicated send and the faults that shaped it. Caller holds q.mu.
+func (q *queue) traceSend(c Call, m *message, res sendResult, act FaultAction, now time.Time, entryID string) {
+	e := q.e
+	e.emitFaults(q, c, act, now, res.id, "", entryID)
+	if m.id != res.id { // not stored: a duplicate of res.id
+		e.emit(Event{Kind: EventDeduplicated, Time: now, Queue: q.name, Call: c, MessageID: res.id, GroupID: m.groupID,
+			Detail: "MessageDeduplicationId " + m.dedupID})
+		return
+	}
+	ev := Event{Kind: EventSent, Time: now, Queue: q.name, Call: c, MessageID: m.id, Body: m.body, GroupID: m.groupID}
+	if m.state == stateDelayed {
+		ev.VisibleAt = m.visibleAt.time()
+	}
+	e.emit(ev)
 }
 
 func optional(s string) *string {
@@ -545,6 +567,7 @@ func (e *Engine) SendMessageBatch(ctx context.Context, in *sqs.SendMessageBatchI
 	}
 	out := &sqs.SendMessageBatchOutput{Successful: []types.SendMessageBatchResultEntry{}, Failed: []types.BatchResultErrorEntry{}}
 	now := e.now()
+	call := e.callOf(ctx)
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.advance(now)
@@ -574,6 +597,9 @@ func (e *Engine) SendMessageBatch(ctx context.Context, in *sqs.SendMessageBatchI
 		id := in.Entries[i].Id
 		act := e.fault(callFaults(ctx).Off, q, aws.ToString(in.QueueUrl), "SendMessageBatch", m, aws.ToString(id), "")
 		if act.Err != nil {
+			if e.tracing() { // the fault failed the entry: the fault is the event
+				e.emitFaults(q, call, act, now, "", "", aws.ToString(id))
+			}
 			out.Failed = append(out.Failed, failedEntry(id, act.Err))
 			continue
 		}
@@ -582,6 +608,9 @@ func (e *Engine) SendMessageBatch(ctx context.Context, in *sqs.SendMessageBatchI
 		if err != nil {
 			out.Failed = append(out.Failed, failedEntry(id, err))
 			continue
+		}
+		if e.tracing() {
+			q.traceSend(call, m, res, act, now, aws.ToString(id))
 		}
 		out.Successful = append(out.Successful, types.SendMessageBatchResultEntry{
 			Id: id, MessageId: aws.String(res.id), MD5OfMessageBody: aws.String(res.md5Body),

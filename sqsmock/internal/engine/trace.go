@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -80,10 +81,15 @@ func (e *Engine) tracing() bool { return e.cfg.Trace != nil }
 // when the engine does not trace.
 func (e *Engine) emit(ev Event) { e.cfg.Trace(ev) }
 
-// emitFaults records the message-level faults a fault action applied, on message m.
-func (e *Engine) emitFaults(q *queue, c Call, act FaultAction, now time.Time, messageID, receipt string) {
+// emitFaults records the message-level faults a fault action applied to one message (or batch
+// entry: entryID, then named in Detail).
+func (e *Engine) emitFaults(q *queue, c Call, act FaultAction, now time.Time, messageID, receipt, entryID string) {
 	for _, f := range act.Fired {
+		detail := f.Detail
+		if entryID != "" {
+			detail = strings.TrimSpace(detail + " (entry " + entryID + ")")
+		}
 		e.emit(Event{Kind: EventFault, Time: now, Queue: q.name, Call: c, MessageID: messageID,
-			ReceiptHandle: receipt, Rule: f.Rule, Fault: f.Kind, Detail: f.Detail})
+			ReceiptHandle: receipt, Rule: f.Rule, Fault: f.Kind, Detail: detail})
 	}
 }

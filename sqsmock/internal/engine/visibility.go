@@ -84,7 +84,7 @@ func staleReceipt(h, reason string, batch bool) error {
 func (e *Engine) DeleteMessage(ctx context.Context, in *sqs.DeleteMessageInput) (*sqs.DeleteMessageOutput, error) {
 	url := aws.ToString(in.QueueUrl)
 	err := e.withReceipt(in.QueueUrl, in.ReceiptHandle, func(q *queue, h string, now time.Time) error {
-		return q.deleteReceipt(h, now, callFaults(ctx).Off, url, "DeleteMessage", "")
+		return q.deleteReceipt(h, now, callFaults(ctx).Off, e.callOf(ctx), url, "")
 	})
 	if err != nil {
 		return nil, err
@@ -109,7 +109,11 @@ func (e *Engine) withReceipt(queueURL, handle *string, step func(q *queue, h str
 
 // deleteReceipt is DeleteMessage's effect, for the whole call or one batch entry (entryID is ""
 // for the call; batch entry ids are never empty). Caller holds q.mu.
-func (q *queue) deleteReceipt(h string, now time.Time, off bool, url, op, entryID string) error {
+func (q *queue) deleteReceipt(h string, now time.Time, off bool, c Call, url, entryID string) error {
+	op := "DeleteMessage"
+	if entryID != "" {
+		op = "DeleteMessageBatch"
+	}
 	q.advance(now)
 	m, nonce, err := q.findReceipt(h)
 	if err != nil || m == nil {
@@ -119,6 +123,10 @@ func (q *queue) deleteReceipt(h string, now time.Time, off bool, url, op, entryI
 		return staleReceipt(h, reasonExpired, entryID != "")
 	}
 	act := q.e.fault(off, q, url, op, m, entryID, h)
+	tracing := q.e.tracing()
+	if tracing {
+		q.e.emitFaults(q, c, act, now, m.id, h, entryID)
+	}
 	if act.Err != nil {
 		return act.Err
 	}
@@ -126,6 +134,10 @@ func (q *queue) deleteReceipt(h string, now time.Time, off bool, url, op, entryI
 		return nil
 	}
 	q.remove(m)
+	if tracing {
+		q.e.emit(Event{Kind: EventDeleted, Time: now, Queue: q.name, Call: c, MessageID: m.id, GroupID: m.groupID,
+			ReceiptHandle: h, ReceiveCount: m.receiveCount})
+	}
 	if q.fifo {
 		q.wake() // the group's next message may now be receivable
 	}
@@ -134,11 +146,11 @@ func (q *queue) deleteReceipt(h string, now time.Time, off bool, url, op, entryI
 
 // DeleteMessageBatch deletes up to 10 messages; each entry succeeds or fails on its own.
 func (e *Engine) DeleteMessageBatch(ctx context.Context, in *sqs.DeleteMessageBatchInput) (*sqs.DeleteMessageBatchOutput, error) {
-	url := aws.ToString(in.QueueUrl)
+	url, call := aws.ToString(in.QueueUrl), e.callOf(ctx)
 	ok, failed, err := eachEntry(e, in.QueueUrl, "DeleteMessageBatchRequestEntry", in.Entries,
 		func(en types.DeleteMessageBatchRequestEntry) (*string, *string) { return en.Id, en.ReceiptHandle },
 		func(q *queue, en types.DeleteMessageBatchRequestEntry, now time.Time) error {
-			return q.deleteReceipt(*en.ReceiptHandle, now, callFaults(ctx).Off, url, "DeleteMessageBatch", aws.ToString(en.Id))
+			return q.deleteReceipt(*en.ReceiptHandle, now, callFaults(ctx).Off, call, url, aws.ToString(en.Id))
 		})
 	if err != nil {
 		return nil, err
@@ -189,7 +201,7 @@ func eachEntry[E any](e *Engine, queueURL *string, entryName string, entries []E
 func (e *Engine) ChangeMessageVisibility(ctx context.Context, in *sqs.ChangeMessageVisibilityInput) (*sqs.ChangeMessageVisibilityOutput, error) {
 	url := aws.ToString(in.QueueUrl)
 	err := e.withReceipt(in.QueueUrl, in.ReceiptHandle, func(q *queue, h string, now time.Time) error {
-		return q.changeReceipt(h, in.VisibilityTimeout, now, callFaults(ctx).Off, url, "ChangeMessageVisibility", "")
+		return q.changeReceipt(h, in.VisibilityTimeout, now, callFaults(ctx).Off, e.callOf(ctx), url, "")
 	})
 	if err != nil {
 		return nil, err
@@ -199,7 +211,11 @@ func (e *Engine) ChangeMessageVisibility(ctx context.Context, in *sqs.ChangeMess
 
 // changeReceipt is ChangeMessageVisibility's effect, for the whole call or one batch entry
 // (entryID is "" for the call; batch entry ids are never empty). Caller holds q.mu.
-func (q *queue) changeReceipt(h string, timeout int32, now time.Time, off bool, url, op, entryID string) error {
+func (q *queue) changeReceipt(h string, timeout int32, now time.Time, off bool, c Call, url, entryID string) error {
+	op := "ChangeMessageVisibility"
+	if entryID != "" {
+		op = "ChangeMessageVisibilityBatch"
+	}
 	if timeout < 0 || timeout > 43200 {
 		return sqserr.InvalidParameterValueFor(timeout, "VisibilityTimeout", "VisibilityTimeout must be an integer between 0 and 43200.")
 	}
@@ -223,6 +239,10 @@ func (q *queue) changeReceipt(h string, timeout int32, now time.Time, off bool, 
 		return sqserr.InvalidParameterValueFor(timeout, "VisibilityTimeout", "Total VisibilityTimeout for the message is beyond the limit [43200 seconds]")
 	}
 	act := q.e.fault(off, q, url, op, m, entryID, h)
+	tracing := q.e.tracing()
+	if tracing {
+		q.e.emitFaults(q, c, act, now, m.id, h, entryID)
+	}
 	if act.Err != nil {
 		return act.Err
 	}
@@ -233,19 +253,28 @@ func (q *queue) changeReceipt(h string, timeout int32, now time.Time, off bool, 
 		m.receivedAt = stampOf(now)
 	}
 	m.visChanged = true
+	wasInflight := m.state == stateInflight
 	q.changeVisibility(m, now, now.Add(d))
+	if tracing {
+		q.e.emit(Event{Kind: EventVisibility, Time: now, Queue: q.name, Call: c, MessageID: m.id, GroupID: m.groupID,
+			ReceiptHandle: h, ReceiveCount: m.receiveCount, VisibleAt: now.Add(d)})
+		if d <= 0 && wasInflight { // visible again at once
+			q.e.emit(Event{Kind: EventVisible, Time: now, Queue: q.name, Call: c, MessageID: m.id, GroupID: m.groupID,
+				ReceiveCount: m.receiveCount, Detail: "visibility timeout set to 0"})
+		}
+	}
 	return nil
 }
 
 // ChangeMessageVisibilityBatch changes up to 10 visibility timeouts; each entry on its own.
 func (e *Engine) ChangeMessageVisibilityBatch(ctx context.Context, in *sqs.ChangeMessageVisibilityBatchInput) (*sqs.ChangeMessageVisibilityBatchOutput, error) {
-	url := aws.ToString(in.QueueUrl)
+	url, call := aws.ToString(in.QueueUrl), e.callOf(ctx)
 	ok, failed, err := eachEntry(e, in.QueueUrl, "ChangeMessageVisibilityBatchRequestEntry", in.Entries,
 		func(en types.ChangeMessageVisibilityBatchRequestEntry) (*string, *string) {
 			return en.Id, en.ReceiptHandle
 		},
 		func(q *queue, en types.ChangeMessageVisibilityBatchRequestEntry, now time.Time) error {
-			return q.changeReceipt(*en.ReceiptHandle, en.VisibilityTimeout, now, callFaults(ctx).Off, url, "ChangeMessageVisibilityBatch", aws.ToString(en.Id))
+			return q.changeReceipt(*en.ReceiptHandle, en.VisibilityTimeout, now, callFaults(ctx).Off, call, url, aws.ToString(en.Id))
 		})
 	if err != nil {
 		return nil, err
