@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -223,7 +224,7 @@ func TestConsoleMoveTasks(t *testing.T) {
 	_, v = consoleDo(t, srv, "GET", "/_sqsmock/queues/dlq/movetasks", "")
 	assert.Contains(t, []any{"CANCELLING", "CANCELLED"}, v["tasks"].([]any)[0].(map[string]any)["status"])
 
-	for _, body := range []string{`{"TaskHandle":"bm9wZQ=="}`, `{}`, `{"TaskHandle":"`+handle+`"}`, `[]`} {
+	for _, body := range []string{`{"TaskHandle":"bm9wZQ=="}`, `{}`, `{"TaskHandle":"` + handle + `"}`, `[]`} {
 		status, v = consoleDo(t, srv, "POST", "/_sqsmock/movetasks/cancel", body)
 		assert.Equal(t, http.StatusBadRequest, status, body)
 		assert.NotEmpty(t, v["error"], body)
@@ -327,4 +328,53 @@ func TestConsoleWritesRefused(t *testing.T) {
 	assert.Equal(t, "keep", msgs[0].Body)
 	_, body, _ := adminCall{method: "GET", path: "/_sqsmock/faults", header: ok}.do(t, srv.URL)
 	assert.Contains(t, body, `"paused":false`)
+}
+
+// A message's history is its trace events: a redelivery shows both receives; the fault feed is
+// the trace's fault events after a given Seq.
+func TestConsoleHistoryAndInjections(t *testing.T) {
+	clock := sqsmock.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	plan := faults.MustPlan(1, faults.Rule{Name: "no-sends", Kind: faults.Error, Operations: []string{"SendMessage"},
+		Probability: 1, Times: 1, ErrorCode: "InvalidParameterValue"})
+	srv := sqsmock.NewServer(t, sqsmock.WithQueue("q", nil), sqsmock.WithClock(clock), sqsmock.WithTrace(1000), sqsmock.WithFaults(plan))
+	status, v := consoleDo(t, srv, "POST", "/_sqsmock/queues/q/messages", `{"MessageBody":"hello"}`)
+	require.Equal(t, http.StatusOK, status, v)
+	id := v["messageId"].(string)
+	url := aws.String(srv.URL + "/000000000000/q")
+	for range 2 {
+		out, err := srv.SDKClient().ReceiveMessage(context.Background(), &sqs.ReceiveMessageInput{QueueUrl: url, VisibilityTimeout: 1})
+		require.NoError(t, err)
+		require.Len(t, out.Messages, 1)
+		clock.Advance(2 * time.Second)
+	}
+	_, v = consoleDo(t, srv, "GET", "/_sqsmock/queues/q/messages/"+id, "")
+	var kinds []string
+	for _, ev := range v["history"].([]any) {
+		kinds = append(kinds, ev.(map[string]any)["kind"].(string))
+	}
+	assert.Equal(t, []string{"message.sent", "message.received", "message.visible", "message.received", "message.visible"}, kinds)
+	assert.EqualValues(t, 2, v["message"].(map[string]any)["receiveCount"])
+
+	status, v = consoleDo(t, srv, "DELETE", "/_sqsmock/queues/q/messages/"+id, "")
+	require.Equal(t, http.StatusOK, status, v)
+	status, v = consoleDo(t, srv, "GET", "/_sqsmock/queues/q/messages/"+id, "")
+	require.Equal(t, http.StatusOK, status, "a deleted message keeps its history")
+	assert.Nil(t, v["message"])
+	h := v["history"].([]any)
+	assert.Equal(t, "message.deleted", h[len(h)-1].(map[string]any)["kind"])
+
+	_, v = consoleDo(t, srv, "GET", "/_sqsmock/faults/injections", "")
+	assert.Empty(t, v["events"])
+	_, err := srv.SDKClient(noRetries).SendMessage(context.Background(), &sqs.SendMessageInput{QueueUrl: url, MessageBody: aws.String("x")})
+	require.Error(t, err)
+	_, v = consoleDo(t, srv, "GET", "/_sqsmock/faults/injections?since=0", "")
+	evs := v["events"].([]any)
+	require.Len(t, evs, 1)
+	assert.Equal(t, "no-sends", evs[0].(map[string]any)["rule"])
+	last := v["last"].(float64)
+	_, v = consoleDo(t, srv, "GET", "/_sqsmock/faults/injections?since="+strconv.FormatFloat(last, 'f', 0, 64), "")
+	assert.Empty(t, v["events"])
+	status, v = consoleDo(t, srv, "GET", "/_sqsmock/faults/injections?since=-1", "")
+	assert.Equal(t, http.StatusBadRequest, status)
+	assert.Contains(t, v["error"], "since")
 }
