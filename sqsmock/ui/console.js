@@ -125,6 +125,7 @@ async function tick() {
   state.busy = true;
   try {
     const r = await api("GET", "/_sqsmock/queues");
+    state.queuesError = r.ok ? "" : errorText(r);
     if (r.ok) {
       state.queues = r.data.queues;
       const now = Date.now();
@@ -162,9 +163,11 @@ async function pollFaultEvents() {
 // chart draws series [{label, color, values: [{t, v}]}] over the last HISTORY seconds.
 function chart(id, series) {
   const W = 800, H = 180, L = 40, B = 18, T = 8;
-  const now = Date.now(), span = HISTORY * 1000;
-  let max = 1;
-  for (const s of series) for (const p of s.values) max = Math.max(max, p.v);
+  const now = Date.now();
+  let max = 1, first = now;
+  for (const s of series) for (const p of s.values) { max = Math.max(max, p.v); first = Math.min(first, p.t); }
+  // The window grows with the page's age from one minute to HISTORY seconds.
+  const span = Math.min(HISTORY * 1000, Math.max(60 * 1000, now - first));
   const x = t => L + (W - L - 4) * (1 - (now - t) / span);
   const y = v => T + (H - T - B) * (1 - v / max);
   const svg = h("svg", { viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: "none", id });
@@ -172,7 +175,7 @@ function chart(id, series) {
   svg.append(h("line", { class: "axis", x1: L, y1: T, x2: L, y2: H - B }));
   svg.append(h("text", { x: 2, y: T + 8 }, String(max)));
   svg.append(h("text", { x: 2, y: H - B }, "0"));
-  svg.append(h("text", { x: L, y: H - 4 }, "−" + HISTORY / 60 + " min"));
+  svg.append(h("text", { x: L, y: H - 4 }, "−" + Math.round(span / 1000) + " s"));
   svg.append(h("text", { x: W - 30, y: H - 4 }, "now"));
   let points = 0;
   for (const s of series) {
@@ -200,7 +203,9 @@ function queuesView() {
 function renderQueues() {
   const box = document.getElementById("queues-box");
   if (!box) return;
-  if (state.queues.length === 0) {
+  if (state.queuesError) {
+    box.replaceChildren(h("p", { class: "err", id: "queues-error" }, state.queuesError));
+  } else if (state.queues.length === 0) {
     box.replaceChildren(h("p", { class: "muted" }, "No queues yet. Create one with an SDK or the AWS CLI (aws --endpoint-url " + location.origin + " sqs create-queue --queue-name q)."));
   } else {
     const rows = state.queues.map(q => h("tr", { "data-queue": q.name },
@@ -426,7 +431,7 @@ function faultsView() {
       h("div", { class: "row" }, h("div", {},
         h("label", { for: "plan-format" }, "Format "),
         h("select", { id: "plan-format" }, h("option", { value: "json" }, "JSON"), h("option", { value: "yaml" }, "YAML")))),
-      h("textarea", { id: "plan-text", class: "code", rows: 14, placeholder: '{"seed": 1, "rules": [{"name": "flaky-send", "kind": "error", "operations": ["SendMessage"], "probability": 0.1}]}' }),
+      h("textarea", { id: "plan-text", class: "code tall", rows: 14, placeholder: '{"seed": 1, "rules": [{"name": "flaky-send", "kind": "error", "operations": ["SendMessage"], "probability": 0.1}]}' }),
       h("div", { class: "actions" },
         h("button", { id: "plan-save", onclick: async () => {
           const yaml = document.getElementById("plan-format").value === "yaml";
