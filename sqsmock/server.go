@@ -152,6 +152,12 @@ func WithHTTPMiddleware(mw func(http.Handler) http.Handler) Option {
 // at most 5000 an answer, with "dropped", "last" and "size"; see WithTrace). Transport faults
 // drop the connection.
 //
+// The live console, at /_sqsmock/ui/, shows the queues, their messages and history, and the
+// fault plan, and acts through admin endpoints of its own (console.go): GET /_sqsmock/queues/{name},
+// GET and POST /_sqsmock/queues/{name}/messages, GET and DELETE …/messages/{id}, POST …/purge,
+// GET and POST …/movetasks, POST /_sqsmock/movetasks/cancel, GET /_sqsmock/faults/injections and
+// POST /_sqsmock/faults/pause and /_sqsmock/faults/resume.
+//
 // Each request is served in its caller's region and account: the region its SigV4 credential
 // scope names and the account of a 12-digit access key id, else the mock's own (see the README's
 // "Many regions and accounts"); GET /_sqsmock/queues lists every region and account, or those its
