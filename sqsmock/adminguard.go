@@ -119,9 +119,7 @@ func (g *adminGuard) tokenOK(r *http.Request) bool {
 func (g *adminGuard) wrap(h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !g.hostAllowed(r.Host) {
-			writeJSON(w, http.StatusForbidden, map[string]string{"error": "sqsmock admin: Host " + strconv.Quote(r.Host) +
-				" is not this server; allowed: localhost, loopback addresses, the listening address, the public URL's host " +
-				"and WithAdminHosts (-admin-hosts)"})
+			refuseHost(w, r)
 			return
 		}
 		if why := crossOrigin(r); why != "" {
@@ -136,4 +134,30 @@ func (g *adminGuard) wrap(h http.HandlerFunc) http.Handler {
 		}
 		h(w, r)
 	})
+}
+
+// page serves the live console's files (static: no state, no token needed) under the Host check
+// alone, so a page on a rebound name cannot load them, with headers that keep them from running
+// anything but their own scripts or from being framed by another site.
+func (g *adminGuard) page(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !g.hostAllowed(r.Host) {
+			refuseHost(w, r)
+			return
+		}
+		hd := w.Header()
+		hd.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+		hd.Set("X-Frame-Options", "DENY")
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Referrer-Policy", "no-referrer")
+		hd.Set("Cache-Control", "no-cache")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// refuseHost answers a request whose Host is not this server.
+func refuseHost(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusForbidden, map[string]string{"error": "sqsmock admin: Host " + strconv.Quote(r.Host) +
+		" is not this server; allowed: localhost, loopback addresses, the listening address, the public URL's host " +
+		"and WithAdminHosts (-admin-hosts)"})
 }

@@ -49,6 +49,14 @@ var adminPaths = []adminCall{
 	{method: "PUT", path: "/_sqsmock/faults", body: `{"seed":1,"rules":[]}`},
 	{method: "DELETE", path: "/_sqsmock/faults"},
 	{method: "GET", path: "/_sqsmock/trace?since=0"},
+	// The live console's (console_test.go has the writes that cannot repeat: purge, delete).
+	{method: "GET", path: "/_sqsmock/queues/q"},
+	{method: "GET", path: "/_sqsmock/queues/q/messages"},
+	{method: "POST", path: "/_sqsmock/queues/q/messages", body: `{"MessageBody":"x"}`},
+	{method: "GET", path: "/_sqsmock/queues/q/movetasks"},
+	{method: "GET", path: "/_sqsmock/faults/injections"},
+	{method: "POST", path: "/_sqsmock/faults/pause"},
+	{method: "POST", path: "/_sqsmock/faults/resume"},
 }
 
 // extraQueue creates a queue that a reset would remove, so a refused reset shows it did nothing.

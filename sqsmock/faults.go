@@ -40,6 +40,20 @@ func (m *Mock) SetFaults(plan *faults.Plan) error {
 	return nil
 }
 
+// PauseFaults pauses the fault plan (true) or resumes it (false): a paused plan injects nothing and
+// is kept, with its record of injections, until resumed. The switch belongs to the mock, not to a
+// plan: it outlives SetFaults. The console's Pause button and POST /_sqsmock/faults/pause and
+// /_sqsmock/faults/resume set it.
+func (m *Mock) PauseFaults(paused bool) { m.faultsPaused.Store(paused) }
+
+// activePlan is the fault plan to apply now: nil when there is none or it is paused.
+func (m *Mock) activePlan() *faults.Plan {
+	if m.faultsPaused.Load() {
+		return nil
+	}
+	return m.plan.Load()
+}
+
 // sleep waits d on the clock, or until ctx ends.
 func sleep(ctx context.Context, clock Clock, d time.Duration) error {
 	if d <= 0 {
@@ -68,7 +82,7 @@ type outcome struct {
 // decide applies a plan's call-level decision: latency first, then a transport fault, an error,
 // or receive-level effects passed to the engine through the context.
 func (m *Mock) decide(ctx context.Context, e *engine.Engine, op string, in any) outcome {
-	plan := m.plan.Load()
+	plan := m.activePlan()
 	if plan == nil {
 		return outcome{ctx: ctx}
 	}
@@ -122,7 +136,7 @@ func receiptMessage(e *engine.Engine, queueURL string, handle *string) *faulthoo
 
 // messageFault is the engine's hook: the plan's decision for one message.
 func (m *Mock) messageFault(p engine.FaultPoint) engine.FaultAction {
-	plan := m.plan.Load()
+	plan := m.activePlan()
 	if plan == nil {
 		return engine.FaultAction{}
 	}
@@ -141,7 +155,7 @@ func (m *Mock) messageFault(p engine.FaultPoint) engine.FaultAction {
 	return a
 }
 
-func (m *Mock) faultsActive() bool { return m.plan.Load() != nil }
+func (m *Mock) faultsActive() bool { return m.activePlan() != nil }
 
 // transportError is what the in-process client returns for a transport fault: the error
 // net/http would give, wrapped as the SDK wraps transport errors.

@@ -50,7 +50,8 @@ type Mock struct {
 	// queueCount and held count queues and messages in every namespace, for WithLimits.
 	queueCount, held atomic.Int64
 
-	plan atomic.Pointer[faults.Plan]
+	plan         atomic.Pointer[faults.Plan]
+	faultsPaused atomic.Bool // PauseFaults
 	// bubbled: the mock was made inside a testing/synctest bubble.
 	bubbled bool
 

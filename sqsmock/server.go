@@ -152,6 +152,12 @@ func WithHTTPMiddleware(mw func(http.Handler) http.Handler) Option {
 // at most 5000 an answer, with "dropped", "last" and "size"; see WithTrace). Transport faults
 // drop the connection.
 //
+// The live console, at /_sqsmock/ui/, shows the queues, their messages and history, and the
+// fault plan, and acts through admin endpoints of its own (console.go): GET /_sqsmock/queues/{name},
+// GET and POST /_sqsmock/queues/{name}/messages, GET and DELETE …/messages/{id}, POST …/purge,
+// GET and POST …/movetasks, POST /_sqsmock/movetasks/cancel, GET /_sqsmock/faults/injections and
+// POST /_sqsmock/faults/pause and /_sqsmock/faults/resume.
+//
 // Each request is served in its caller's region and account: the region its SigV4 credential
 // scope names and the account of a 12-digit access key id, else the mock's own (see the README's
 // "Many regions and accounts"); GET /_sqsmock/queues lists every region and account, or those its
@@ -170,7 +176,8 @@ func (m *Mock) Handler(opts ...Option) http.Handler {
 	if len(c.creds) > 0 {
 		c.wire.Authenticate = newSigV4Verifier(c.creds, m.cfg.region).verify
 	}
-	api := m.identify(wire.NewHandler(&Client{m: m, server: true, hosts: c.regionHosts, engineURLs: c.engineURLs}, c.wire))
+	front := &Client{m: m, server: true, hosts: c.regionHosts, engineURLs: c.engineURLs}
+	api := m.identify(wire.NewHandler(front, c.wire))
 	admin := newAdminGuard(&c)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /health", m.serveHealth)
@@ -181,6 +188,7 @@ func (m *Mock) Handler(opts ...Option) http.Handler {
 	mux.Handle("PUT /_sqsmock/faults", admin.wrap(m.replaceFaults))
 	mux.Handle("DELETE /_sqsmock/faults", admin.wrap(m.deleteFaults))
 	mux.Handle("GET /_sqsmock/trace", admin.wrap(m.serveTrace))
+	m.consoleRoutes(mux, admin, front)
 	mux.Handle("/", exemptable(api))
 	var h http.Handler = mux
 	for i := len(c.wrap) - 1; i >= 0; i-- {
@@ -247,10 +255,10 @@ func (m *Mock) serveReset(w http.ResponseWriter, _ *http.Request) {
 func (m *Mock) serveFaults(w http.ResponseWriter, _ *http.Request) {
 	plan := m.Faults()
 	if plan == nil {
-		writeJSON(w, http.StatusOK, map[string]any{"plan": nil, "injections": []any{}})
+		writeJSON(w, http.StatusOK, map[string]any{"plan": nil, "injections": []any{}, "paused": m.faultsPaused.Load()})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"plan": plan, "injections": plan.Injections()})
+	writeJSON(w, http.StatusOK, map[string]any{"plan": plan, "injections": plan.Injections(), "paused": m.faultsPaused.Load()})
 }
 
 // maxPlanBytes bounds a fault plan sent to PUT /_sqsmock/faults.

@@ -1,0 +1,141 @@
+package sqsmock_test
+
+import (
+	"context"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sqsharness/sqsharness/internal/browsertest"
+	"github.com/sqsharness/sqsharness/sqsmock"
+)
+
+// waitFor waits until the JavaScript expression is truthy in the page (at most 15 s).
+func waitFor(t *testing.T, ctx context.Context, what, expr string) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
+		page, _ := chromedp.Run(ctx, chromedp.Evaluate[string]("document.getElementById('main').innerText"))
+		t.Fatalf("waiting for %s (%s): %v\nthe page shows:\n%s", what, expr, err, page)
+	}
+}
+
+// eval evaluates a JavaScript expression in the page.
+func eval[T any](t *testing.T, ctx context.Context, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	require.NoError(t, err, expr)
+	return v
+}
+
+// The console in a real browser, as a person uses it: the queues with their counts, a send from
+// the console that an SDK receives, a message's history after a redelivery, the depth chart
+// growing while an SDK sends, and a purge that empties the queue.
+func TestConsoleInBrowser(t *testing.T) {
+	ctx := browsertest.New(t)
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	clock := sqsmock.NewManualClock(time.Now())
+	srv := sqsmock.NewServer(t, sqsmock.WithQueue("orders", nil), sqsmock.WithQueue("audit", nil),
+		sqsmock.WithDeadLetterQueue("orders", "orders-dlq", 3), sqsmock.WithClock(clock), sqsmock.WithTrace(10000))
+	sdk := srv.SDKClient()
+	orders := aws.String(srv.URL + "/000000000000/orders")
+	for i := range 2 {
+		_, err := sdk.SendMessage(context.Background(), &sqs.SendMessageInput{QueueUrl: orders, MessageBody: aws.String("order " + strconv.Itoa(i))})
+		require.NoError(t, err)
+	}
+
+	// The queues and their counts.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/_sqsmock/ui/")))
+	waitFor(t, ctx, "the queue list", `document.querySelector('#queues tr[data-queue="orders"] td.ready')?.textContent === "2"`)
+	names := eval[[]string](t, ctx, `[...document.querySelectorAll('#queues tbody tr')].map(tr => tr.dataset.queue)`)
+	assert.ElementsMatch(t, []string{"audit", "orders", "orders-dlq"}, names)
+	browsertest.Screenshot(t, ctx, "1-queues")
+
+	// A send from the console arrives in the queue.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#queues tr[data-queue="orders"] a`))))
+	waitFor(t, ctx, "the queue's page", `document.getElementById('count-ready')?.textContent === "2"`)
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.ID("send-body"), "sent from the console"),
+		chromedp.SetValue(chromedp.ID("send-attrs"), `{"origin": {"DataType": "String", "StringValue": "console"}}`),
+		chromedp.Click(chromedp.ID("send-btn"))))
+	waitFor(t, ctx, "the send's answer", `document.getElementById('send-result').textContent.startsWith("sent ")`)
+	sentID := eval[string](t, ctx, `document.getElementById('send-result').textContent.slice(5)`)
+	var got *sqs.ReceiveMessageOutput
+	for range 3 { // the two earlier messages may come first
+		out, err := sdk.ReceiveMessage(context.Background(), &sqs.ReceiveMessageInput{QueueUrl: orders, MaxNumberOfMessages: 10,
+			VisibilityTimeout: 1, MessageAttributeNames: []string{"All"}})
+		require.NoError(t, err)
+		for _, m := range out.Messages {
+			if aws.ToString(m.MessageId) == sentID {
+				got = out
+				assert.Equal(t, "sent from the console", aws.ToString(m.Body))
+				assert.Equal(t, "console", aws.ToString(m.MessageAttributes["origin"].StringValue))
+			}
+		}
+		if got != nil {
+			break
+		}
+	}
+	require.NotNil(t, got, "the SDK received the console's message %s", sentID)
+
+	// Its history after a redelivery: visibility expires on the mock's clock, the SDK receives it again.
+	clock.Advance(2 * time.Second)
+	out, err := sdk.ReceiveMessage(context.Background(), &sqs.ReceiveMessageInput{QueueUrl: orders, MaxNumberOfMessages: 10})
+	require.NoError(t, err)
+	require.Len(t, out.Messages, 3, "every message is visible again")
+	waitFor(t, ctx, "the message in the list", `document.querySelector('#messages tr[data-id="`+sentID+`"] td.receives')?.textContent === "2"`)
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#messages tr[data-id="`+sentID+`"] .msg-link`))))
+	waitFor(t, ctx, "both receives in its history", `document.querySelectorAll('#history tr[data-kind="message.received"]').length === 2`)
+	kinds := eval[[]string](t, ctx, `[...document.querySelectorAll('#history tr.ev')].map(tr => tr.dataset.kind)`)
+	assert.Equal(t, []string{"message.sent", "message.received", "message.visible", "message.received"}, kinds)
+	browsertest.Screenshot(t, ctx, "2-history")
+
+	// The depth chart gains points while the SDK sends.
+	before := eval[int](t, ctx, `Number(document.getElementById('queue-chart').dataset.points)`)
+	ctxSend, stop := context.WithCancel(ctx)
+	sent := make(chan int)
+	go func() {
+		n := 0
+		defer func() { sent <- n }()
+		for ctxSend.Err() == nil {
+			if _, err := sdk.SendMessage(ctxSend, &sqs.SendMessageInput{QueueUrl: orders, MessageBody: aws.String("load")}); err == nil {
+				n++
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}()
+	waitFor(t, ctx, "three more chart points", `Number(document.getElementById('queue-chart').dataset.points) >= `+strconv.Itoa(before+3))
+	waitFor(t, ctx, "the load on the chart", `Number(document.getElementById('count-ready').textContent) + Number(document.getElementById('count-inflight').textContent) > 10`)
+	stop()
+	t.Logf("the SDK sent %d messages while the chart grew", <-sent)
+	visible := eval[string](t, ctx, `document.querySelector('#queue-chart polyline[data-series="visible"]').getAttribute('points')`)
+	assert.NotEmpty(t, visible)
+	browsertest.Screenshot(t, ctx, "3-depth")
+
+	// A purge from the console empties the queue.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.ID("purge-btn"))))
+	waitFor(t, ctx, "the purge's answer", `document.getElementById('purge-result').textContent === "purged"`)
+	waitFor(t, ctx, "an empty queue", `document.getElementById('no-messages') !== null && document.getElementById('count-ready').textContent === "0"`)
+	assert.Empty(t, srv.Mock().Messages("orders"))
+	browsertest.Screenshot(t, ctx, "4-purged")
+}
+
+// With an admin token, the console asks for it, keeps it for the tab, and then works.
+func TestConsoleInBrowserWithToken(t *testing.T) {
+	ctx := browsertest.New(t)
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	srv := sqsmock.NewServer(t, sqsmock.WithQueue("orders", nil), sqsmock.WithAdminToken("s3cret"))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/_sqsmock/ui/")))
+	waitFor(t, ctx, "the request for a token", `!document.getElementById('notice').hidden && document.getElementById('notice').textContent.includes("admin token")`)
+	waitFor(t, ctx, "the refusal in place of the queues", `document.getElementById('queues-error')?.textContent.includes("missing or wrong token")`)
+	require.NoError(t, chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("token"), "s3cret"), chromedp.Click(chromedp.CSS("#token-form button"))))
+	waitFor(t, ctx, "the queue list", `document.querySelector('#queues tr[data-queue="orders"]') !== null`)
+	assert.Equal(t, "s3cret", eval[string](t, ctx, `sessionStorage.getItem("sqsmock-admin-token")`))
+}

@@ -1,0 +1,502 @@
+// sqsmock live console: plain JavaScript, no dependencies. It polls the admin endpoints under
+// /_sqsmock/ once a second and acts through them (same origin, so the admin guard lets it in;
+// the admin token, if any, is kept in sessionStorage and sent as "Authorization: Bearer").
+"use strict";
+
+const TOKEN_KEY = "sqsmock-admin-token";
+const HISTORY = 300; // points kept per queue: five minutes at one a second
+const COLORS = ["#2563eb", "#16a34a", "#d97706", "#7c3aed", "#dc2626", "#0891b2", "#db2777", "#65a30d"];
+
+const state = {
+  queues: [],            // the last GET /_sqsmock/queues
+  depth: new Map(),      // queue key -> [{t, ready, inFlight, delayed}]
+  route: { view: "queues" },
+  selected: null,        // message id whose history is open
+  faultSince: 0,         // last trace seq of fault events seen
+  injections: [],        // fault events, newest first
+  busy: false,
+};
+
+// h builds an element: h("td", {class: "num"}, "3").
+function h(tag, attrs, ...children) {
+  const svg = ["svg", "polyline", "line", "text", "g", "rect"].includes(tag);
+  const el = svg ? document.createElementNS("http://www.w3.org/2000/svg", tag) : document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+    else if (k === "value") el.value = v;
+    else el.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+function qkey(q) { return q.account + "/" + q.region + "/" + q.name; }
+
+function qparams(q) {
+  return "account=" + encodeURIComponent(q.account) + "&region=" + encodeURIComponent(q.region);
+}
+
+// api calls an admin endpoint and returns {ok, status, data}.
+async function api(method, path, body, contentType) {
+  const headers = {};
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (token) headers["Authorization"] = "Bearer " + token;
+  let payload;
+  if (body !== undefined) {
+    headers["Content-Type"] = contentType || "application/json";
+    payload = typeof body === "string" ? body : JSON.stringify(body);
+  }
+  let res;
+  try {
+    res = await fetch(path, { method, headers, body: payload, credentials: "same-origin", cache: "no-store" });
+  } catch (e) {
+    setStatus("server unreachable: " + e.message, true);
+    return { ok: false, status: 0, data: { error: "server unreachable: " + e.message } };
+  }
+  let data = null;
+  try { data = await res.json(); } catch (e) { data = { error: "HTTP " + res.status }; }
+  if (res.status === 401) {
+    notice("The server wants an admin token (-admin-token, WithAdminToken): enter it at the top right.");
+  }
+  return { ok: res.ok, status: res.status, data };
+}
+
+function errorText(r) {
+  const d = r.data || {};
+  if (d.code) return d.code + ": " + d.message;
+  return d.error || ("HTTP " + r.status);
+}
+
+function setStatus(text, bad) {
+  const s = document.getElementById("status");
+  s.textContent = text;
+  s.className = "status" + (bad ? " bad" : "");
+}
+
+function notice(text) {
+  const n = document.getElementById("notice");
+  n.textContent = text;
+  n.hidden = !text;
+}
+
+function fmtTime(s) {
+  if (!s) return "";
+  const d = new Date(s);
+  if (isNaN(d)) return s;
+  return d.toISOString().slice(11, 23);
+}
+
+// ---- routing ----
+
+function parseRoute() {
+  const hash = location.hash.replace(/^#/, "");
+  if (hash === "faults") return { view: "faults" };
+  if (hash.startsWith("queue/")) {
+    const [path, query] = hash.slice(6).split("?");
+    const p = new URLSearchParams(query || "");
+    return { view: "queue", name: decodeURIComponent(path), account: p.get("account") || "", region: p.get("region") || "" };
+  }
+  return { view: "queues" };
+}
+
+function queueHref(q) { return "#queue/" + encodeURIComponent(q.name) + "?" + qparams(q); }
+
+function route() {
+  state.route = parseRoute();
+  state.selected = null;
+  document.getElementById("nav-queues").classList.toggle("active", state.route.view !== "faults");
+  document.getElementById("nav-faults").classList.toggle("active", state.route.view === "faults");
+  const main = document.getElementById("main");
+  main.replaceChildren();
+  if (state.route.view === "queues") main.append(queuesView());
+  else if (state.route.view === "queue") main.append(queueView());
+  else main.append(faultsView());
+  tick();
+}
+
+// ---- polling ----
+
+async function tick() {
+  if (state.busy) return;
+  state.busy = true;
+  try {
+    const r = await api("GET", "/_sqsmock/queues");
+    state.queuesError = r.ok ? "" : errorText(r);
+    if (r.ok) {
+      state.queues = r.data.queues;
+      const now = Date.now();
+      for (const q of state.queues) {
+        const k = qkey(q);
+        if (!state.depth.has(k)) state.depth.set(k, []);
+        const pts = state.depth.get(k);
+        pts.push({ t: now, ready: q.ready, inFlight: q.inFlight, delayed: q.delayed });
+        if (pts.length > HISTORY) pts.splice(0, pts.length - HISTORY);
+      }
+      setStatus("live · " + new Date(now).toLocaleTimeString());
+      if (r.status === 200) notice("");
+    } else {
+      setStatus(errorText(r), true);
+    }
+    await pollFaultEvents();
+    if (state.route.view === "queues") renderQueues();
+    else if (state.route.view === "queue") await refreshQueue();
+    else await refreshFaults();
+  } finally {
+    state.busy = false;
+  }
+}
+
+async function pollFaultEvents() {
+  const r = await api("GET", "/_sqsmock/faults/injections?since=" + state.faultSince);
+  if (!r.ok) return;
+  for (const ev of r.data.events) state.injections.unshift(ev);
+  if (state.injections.length > 500) state.injections.length = 500;
+  state.faultSince = r.data.last;
+}
+
+// ---- charts ----
+
+// chart draws series [{label, color, values: [{t, v}]}] over the last HISTORY seconds.
+function chart(id, series) {
+  const W = 800, H = 180, L = 40, B = 18, T = 8;
+  const now = Date.now();
+  let max = 1, first = now;
+  for (const s of series) for (const p of s.values) { max = Math.max(max, p.v); first = Math.min(first, p.t); }
+  // The window grows with the page's age from one minute to HISTORY seconds.
+  const span = Math.min(HISTORY * 1000, Math.max(60 * 1000, now - first));
+  const x = t => L + (W - L - 4) * (1 - (now - t) / span);
+  const y = v => T + (H - T - B) * (1 - v / max);
+  const svg = h("svg", { viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: "none", id });
+  svg.append(h("line", { class: "axis", x1: L, y1: H - B, x2: W, y2: H - B }));
+  svg.append(h("line", { class: "axis", x1: L, y1: T, x2: L, y2: H - B }));
+  svg.append(h("text", { x: 2, y: T + 8 }, String(max)));
+  svg.append(h("text", { x: 2, y: H - B }, "0"));
+  svg.append(h("text", { x: L, y: H - 4 }, "−" + Math.round(span / 1000) + " s"));
+  svg.append(h("text", { x: W - 30, y: H - 4 }, "now"));
+  let points = 0;
+  for (const s of series) {
+    const pts = s.values.filter(p => now - p.t <= span);
+    points = Math.max(points, pts.length);
+    svg.append(h("polyline", { fill: "none", stroke: s.color, "stroke-width": 2, "data-series": s.label,
+      "data-points": pts.length, points: pts.map(p => x(p.t).toFixed(1) + "," + y(p.v).toFixed(1)).join(" ") }));
+  }
+  svg.setAttribute("data-points", points);
+  const legend = h("div", { class: "legend" }, series.map(s => h("span", {}, h("i", { class: "swatch" }), s.label)));
+  legend.querySelectorAll("i").forEach((el, i) => { el.style.background = series[i].color; });
+  return h("div", { class: "chart" }, svg, legend);
+}
+
+// ---- queues ----
+
+function queuesView() {
+  return h("div", {},
+    h("h1", {}, "Queues"),
+    h("section", { class: "card" }, h("div", { id: "queues-box" }, h("p", { class: "muted" }, "loading…"))),
+    h("section", { class: "card" }, h("h2", {}, "Depth (visible + in flight + delayed)"), h("div", { id: "depth-box" })),
+    h("section", { class: "card" }, h("h2", {}, "Fault injections, live"), h("div", { id: "inj-box" })));
+}
+
+function renderQueues() {
+  const box = document.getElementById("queues-box");
+  if (!box) return;
+  if (state.queuesError) {
+    box.replaceChildren(h("p", { class: "err", id: "queues-error" }, state.queuesError));
+  } else if (state.queues.length === 0) {
+    box.replaceChildren(h("p", { class: "muted" }, "No queues yet. Create one with an SDK or the AWS CLI (aws --endpoint-url " + location.origin + " sqs create-queue --queue-name q)."));
+  } else {
+    const rows = state.queues.map(q => h("tr", { "data-queue": q.name },
+      h("td", {}, h("a", { href: queueHref(q) }, q.name)),
+      h("td", { class: "muted" }, q.account + " · " + q.region),
+      h("td", {}, q.fifo ? "FIFO" : "standard"),
+      h("td", { class: "num ready" }, q.ready),
+      h("td", { class: "num inflight" }, q.inFlight),
+      h("td", { class: "num delayed" }, q.delayed)));
+    box.replaceChildren(h("table", { id: "queues" },
+      h("thead", {}, h("tr", {}, h("th", {}, "Queue"), h("th", {}, "Account · region"), h("th", {}, "Type"),
+        h("th", { class: "num" }, "Visible"), h("th", { class: "num" }, "In flight"), h("th", { class: "num" }, "Delayed"))),
+      h("tbody", {}, rows)));
+  }
+  const series = state.queues.slice(0, COLORS.length).map((q, i) => ({
+    label: q.name, color: COLORS[i],
+    values: (state.depth.get(qkey(q)) || []).map(p => ({ t: p.t, v: p.ready + p.inFlight + p.delayed })),
+  }));
+  document.getElementById("depth-box").replaceChildren(chart("depth-chart", series));
+  document.getElementById("inj-box").replaceChildren(injectionTable(state.injections.slice(0, 20)));
+}
+
+// ---- one queue ----
+
+function currentQueue() {
+  const r = state.route;
+  return state.queues.find(q => q.name === r.name && (!r.account || q.account === r.account) && (!r.region || q.region === r.region));
+}
+
+function routeParams() {
+  const r = state.route, p = [];
+  if (r.account) p.push("account=" + encodeURIComponent(r.account));
+  if (r.region) p.push("region=" + encodeURIComponent(r.region));
+  return p.length ? "?" + p.join("&") : "";
+}
+
+function queuePath(suffix) { return "/_sqsmock/queues/" + encodeURIComponent(state.route.name) + (suffix || "") + routeParams(); }
+
+function result(id, r, okText) {
+  const el = document.getElementById(id);
+  if (!el) return;
+  el.className = r.ok ? "ok" : "err";
+  el.textContent = r.ok ? okText : errorText(r);
+}
+
+function queueView() {
+  const name = state.route.name;
+  const send = h("form", { class: "stack", id: "send-form", onsubmit: async ev => {
+    ev.preventDefault();
+    const body = { MessageBody: document.getElementById("send-body").value };
+    const delay = document.getElementById("send-delay").value;
+    if (delay !== "") body.DelaySeconds = Number(delay);
+    const group = document.getElementById("send-group").value;
+    if (group) body.MessageGroupId = group;
+    const dedup = document.getElementById("send-dedup").value;
+    if (dedup) body.MessageDeduplicationId = dedup;
+    const attrs = document.getElementById("send-attrs").value.trim();
+    if (attrs) {
+      try { body.MessageAttributes = JSON.parse(attrs); } catch (e) {
+        result("send-result", { ok: false, data: { error: "attributes: " + e.message } }); return;
+      }
+    }
+    const r = await api("POST", queuePath("/messages"), body);
+    result("send-result", r, r.ok ? "sent " + r.data.messageId : "");
+    tick();
+  } },
+  h("label", { for: "send-body" }, "Body"), h("textarea", { id: "send-body", rows: 3 }),
+  h("div", { class: "row" },
+    h("div", {}, h("label", { for: "send-delay" }, "Delay seconds"), h("input", { id: "send-delay", type: "number", min: 0, max: 900 })),
+    h("div", {}, h("label", { for: "send-group" }, "Message group id"), h("input", { id: "send-group", type: "text" })),
+    h("div", {}, h("label", { for: "send-dedup" }, "Deduplication id"), h("input", { id: "send-dedup", type: "text" }))),
+  h("label", { for: "send-attrs" }, "Message attributes (JSON, as SendMessage takes them)"),
+  h("textarea", { id: "send-attrs", rows: 2, class: "code", placeholder: '{"color": {"DataType": "String", "StringValue": "blue"}}' }),
+  h("div", { class: "actions" }, h("button", { id: "send-btn", type: "submit" }, "Send"), h("span", { id: "send-result" })));
+
+  const purge = h("div", { class: "actions" },
+    h("button", { id: "purge-btn", class: "danger", onclick: async () => {
+      const r = await api("POST", queuePath("/purge"));
+      result("purge-result", r, "purged");
+      tick();
+    } }, "Purge queue"), h("span", { id: "purge-result" }));
+
+  const redrive = h("form", { class: "stack", id: "redrive-form", onsubmit: async ev => {
+    ev.preventDefault();
+    const body = {};
+    const dest = document.getElementById("redrive-dest").value.trim();
+    if (dest) body.DestinationArn = dest;
+    const rate = document.getElementById("redrive-rate").value;
+    if (rate) body.MaxNumberOfMessagesPerSecond = Number(rate);
+    const r = await api("POST", queuePath("/movetasks"), body);
+    result("redrive-result", r, r.ok ? "started" : "");
+    tick();
+  } },
+  h("p", { class: "muted" }, "Start a message move task from this queue (a dead-letter queue): without a destination, messages go back to the queues they came from."),
+  h("div", { class: "row" },
+    h("div", {}, h("label", { for: "redrive-dest" }, "Destination ARN (optional)"), h("input", { id: "redrive-dest", type: "text" })),
+    h("div", {}, h("label", { for: "redrive-rate" }, "Messages per second (optional)"), h("input", { id: "redrive-rate", type: "number", min: 1, max: 500 }))),
+  h("div", { class: "actions" }, h("button", { id: "redrive-btn", type: "submit" }, "Start move task"), h("span", { id: "redrive-result" })),
+  h("div", { id: "tasks-box" }));
+
+  return h("div", {},
+    h("h1", {}, h("a", { href: "#" }, "Queues"), " / ", name),
+    h("section", { class: "card" }, h("div", { id: "counts-box" }), h("div", { id: "qdepth-box" })),
+    h("div", { class: "row" },
+      h("section", { class: "card" }, h("h2", {}, "Send a message"), send, h("h2", {}, "Purge"), purge),
+      h("section", { class: "card" }, h("h2", {}, "Redrive"), redrive)),
+    h("section", { class: "card" }, h("h2", {}, "Messages ", h("span", { id: "msg-total", class: "muted" })), h("div", { id: "messages-box" })),
+    h("section", { class: "card", id: "history-card", hidden: true }, h("h2", {}, "History of ", h("code", { id: "history-id" })), h("div", { id: "history-box" })),
+    h("section", { class: "card" }, h("details", {}, h("summary", {}, "Attributes and tags"), h("div", { id: "attrs-box" }))));
+}
+
+async function refreshQueue() {
+  const q = currentQueue();
+  const counts = document.getElementById("counts-box");
+  if (!counts) return;
+  if (q) {
+    counts.replaceChildren(h("p", {},
+      h("span", { class: "ready", id: "count-ready" }, q.ready), " visible · ",
+      h("span", { class: "inflight", id: "count-inflight" }, q.inFlight), " in flight · ",
+      h("span", { class: "delayed", id: "count-delayed" }, q.delayed), " delayed · ",
+      h("span", { class: "muted" }, q.fifo ? "FIFO" : "standard", " · ", q.arn)));
+    const pts = state.depth.get(qkey(q)) || [];
+    document.getElementById("qdepth-box").replaceChildren(chart("queue-chart", [
+      { label: "visible", color: "#16a34a", values: pts.map(p => ({ t: p.t, v: p.ready })) },
+      { label: "in flight", color: "#d97706", values: pts.map(p => ({ t: p.t, v: p.inFlight })) },
+      { label: "delayed", color: "#7c3aed", values: pts.map(p => ({ t: p.t, v: p.delayed })) },
+    ]));
+  } else {
+    counts.replaceChildren(h("p", { class: "err" }, "No queue " + state.route.name + " (deleted?)."));
+  }
+  const [info, msgs, tasks] = await Promise.all([
+    api("GET", queuePath("")), api("GET", queuePath("/messages")), api("GET", queuePath("/movetasks"))]);
+  if (info.ok) {
+    const rows = Object.entries(info.data.attributes || {}).sort().map(([k, v]) => h("tr", {}, h("td", {}, k), h("td", { class: "mono" }, v)));
+    const tags = Object.entries(info.data.tags || {}).sort().map(([k, v]) => h("tr", {}, h("td", {}, "tag " + k), h("td", { class: "mono" }, v)));
+    const box = document.getElementById("attrs-box");
+    if (box) box.replaceChildren(h("table", { id: "attributes" }, h("tbody", {}, rows, tags)));
+  }
+  if (msgs.ok) renderMessages(msgs.data);
+  const tbox = document.getElementById("tasks-box");
+  if (tbox) {
+    if (tasks.ok && tasks.data.tasks.length) {
+      tbox.replaceChildren(h("table", { id: "tasks" },
+        h("thead", {}, h("tr", {}, h("th", {}, "Status"), h("th", {}, "Destination"), h("th", { class: "num" }, "Moved"), h("th", { class: "num" }, "To move"), h("th", {}))),
+        h("tbody", {}, tasks.data.tasks.map(t => h("tr", {},
+          h("td", {}, t.status, t.failureReason ? " (" + t.failureReason + ")" : ""),
+          h("td", { class: "mono" }, t.destinationArn || "(sources)"),
+          h("td", { class: "num" }, t.approximateNumberOfMessagesMoved),
+          h("td", { class: "num" }, t.approximateNumberOfMessagesToMove || ""),
+          h("td", {}, t.status === "RUNNING" && t.taskHandle ? h("button", { class: "small secondary", onclick: async () => {
+            const r = await api("POST", "/_sqsmock/movetasks/cancel", { TaskHandle: t.taskHandle });
+            result("redrive-result", r, "cancelling");
+            tick();
+          } }, "Cancel") : ""))))));
+    } else {
+      tbox.replaceChildren(h("p", { class: "muted" }, tasks.ok ? "No move tasks." : errorText(tasks)));
+    }
+  }
+  if (state.selected) await showHistory(state.selected);
+}
+
+function renderMessages(data) {
+  const box = document.getElementById("messages-box");
+  if (!box) return;
+  document.getElementById("msg-total").textContent = "(" + data.total + (data.total > data.messages.length ? ", first " + data.messages.length + " shown" : "") + ")";
+  if (data.messages.length === 0) { box.replaceChildren(h("p", { class: "muted", id: "no-messages" }, "The queue is empty.")); return; }
+  box.replaceChildren(h("table", { id: "messages" },
+    h("thead", {}, h("tr", {}, h("th", {}, "Message id"), h("th", {}, "State"), h("th", { class: "num" }, "Receives"),
+      h("th", {}, "Sent"), h("th", {}, "Visible at"), h("th", {}, "Body"), h("th", {}, "Attributes"), h("th", {}))),
+    h("tbody", {}, data.messages.map(m => h("tr", { "data-id": m.id, class: m.id === state.selected ? "selected" : "" },
+      h("td", {}, h("button", { type: "button", class: "link mono msg-link", onclick: () => showHistory(m.id) }, m.id)),
+      h("td", {}, h("span", { class: "state " + m.state }, m.state)),
+      h("td", { class: "num receives" }, m.receiveCount),
+      h("td", { class: "mono" }, fmtTime(m.sentAt)),
+      h("td", { class: "mono" }, fmtTime(m.visibleAt)),
+      h("td", { class: "body mono", title: m.body }, m.body),
+      h("td", { class: "mono" }, Object.entries(m.attributes || {}).map(([k, a]) => k + "=" + (a.value || (a.binary ? "(binary)" : ""))).join(", "),
+        m.groupId ? " group=" + m.groupId : ""),
+      h("td", {}, h("button", { class: "small secondary delete-btn", onclick: async () => {
+        const r = await api("DELETE", queuePath("/messages/" + encodeURIComponent(m.id)));
+        if (!r.ok) alertBox(errorText(r));
+        tick();
+      } }, "Delete")))))));
+}
+
+function alertBox(text) { notice(text); }
+
+async function showHistory(id) {
+  state.selected = id;
+  document.querySelectorAll("#messages tr").forEach(tr => tr.classList.toggle("selected", tr.dataset.id === id));
+  const card = document.getElementById("history-card");
+  if (!card) return;
+  card.hidden = false;
+  document.getElementById("history-id").textContent = id;
+  const r = await api("GET", queuePath("/messages/" + encodeURIComponent(id)));
+  const box = document.getElementById("history-box");
+  if (!r.ok) { box.replaceChildren(h("p", { class: "err" }, errorText(r))); return; }
+  const m = r.data.message;
+  box.replaceChildren(
+    m ? h("p", {}, h("span", { class: "state " + m.state }, m.state), " · received ", m.receiveCount, " times · body ", h("code", {}, m.body))
+      : h("p", { class: "muted" }, "No longer in the queue."),
+    eventTable(r.data.history, "history"));
+}
+
+function eventTable(events, id) {
+  if (!events || events.length === 0) return h("p", { class: "muted" }, "No trace events (is the trace on? cmd/sqsmock -trace N, sqsmock.WithTrace).");
+  return h("table", { id },
+    h("thead", {}, h("tr", {}, h("th", { class: "num" }, "#"), h("th", {}, "Time"), h("th", {}, "Event"), h("th", {}, "Call"),
+      h("th", { class: "num" }, "Receive"), h("th", {}, "Visible at"), h("th", {}, "Detail"))),
+    h("tbody", {}, events.map(e => h("tr", { class: "ev kind-" + e.kind.replace(/\W/g, "-"), "data-kind": e.kind },
+      h("td", { class: "num" }, e.seq), h("td", { class: "mono" }, fmtTime(e.time)), h("td", {}, e.kind),
+      h("td", {}, e.operation || ""), h("td", { class: "num" }, e.receiveCount || ""), h("td", { class: "mono" }, fmtTime(e.visibleAt)),
+      h("td", {}, [e.target ? "→ " + e.target : "", e.rule ? "rule " + e.rule : "", e.fault || "", e.detail || ""].filter(Boolean).join(" · "))))));
+}
+
+// ---- faults ----
+
+function faultsView() {
+  return h("div", {},
+    h("h1", {}, "Fault plan"),
+    h("section", { class: "card" },
+      h("p", { id: "plan-state" }, "…"),
+      h("div", { class: "row" }, h("div", {},
+        h("label", { for: "plan-format" }, "Format "),
+        h("select", { id: "plan-format" }, h("option", { value: "json" }, "JSON"), h("option", { value: "yaml" }, "YAML")))),
+      h("textarea", { id: "plan-text", class: "code tall", rows: 14, placeholder: '{"seed": 1, "rules": [{"name": "flaky-send", "kind": "error", "operations": ["SendMessage"], "probability": 0.1}]}' }),
+      h("div", { class: "actions" },
+        h("button", { id: "plan-save", onclick: async () => {
+          const yaml = document.getElementById("plan-format").value === "yaml";
+          const r = await api("PUT", "/_sqsmock/faults", document.getElementById("plan-text").value, yaml ? "application/yaml" : "application/json");
+          result("plan-result", r, "plan replaced");
+          state.planLoaded = false;
+          tick();
+        } }, "Save plan"),
+        h("button", { id: "plan-pause", class: "secondary", onclick: async () => {
+          const r = await api("POST", state.paused ? "/_sqsmock/faults/resume" : "/_sqsmock/faults/pause");
+          result("plan-result", r, r.ok && r.data.paused ? "paused" : "resumed");
+          tick();
+        } }, "Pause"),
+        h("button", { id: "plan-reload", class: "secondary", onclick: () => { state.planLoaded = false; tick(); } }, "Reload"),
+        h("button", { id: "plan-clear", class: "danger", onclick: async () => {
+          const r = await api("DELETE", "/_sqsmock/faults");
+          result("plan-result", r, "plan removed");
+          state.planLoaded = false;
+          tick();
+        } }, "Clear"),
+        h("span", { id: "plan-result" }))),
+    h("section", { class: "card" }, h("h2", {}, "Injections as they happen ", h("span", { class: "muted", id: "inj-count" })), h("div", { id: "inj-box", class: "feed" })));
+}
+
+async function refreshFaults() {
+  const r = await api("GET", "/_sqsmock/faults");
+  if (!r.ok || !document.getElementById("plan-state")) return;
+  state.paused = r.data.paused;
+  const p = r.data.plan;
+  document.getElementById("plan-state").replaceChildren(
+    p ? h("span", {}, h("b", { id: "plan-status" }, r.data.paused ? "paused" : "active"), " · ", (p.rules || []).length, " rules · seed ", p.seed,
+      " · ", (r.data.injections || []).length, " injections recorded by the plan")
+      : h("span", {}, h("b", { id: "plan-status" }, r.data.paused ? "no plan (paused)" : "no plan"), " · paste one below and save"));
+  document.getElementById("plan-pause").textContent = r.data.paused ? "Resume" : "Pause";
+  const ta = document.getElementById("plan-text");
+  if (!state.planLoaded && document.activeElement !== ta) {
+    document.getElementById("plan-format").value = "json";
+    ta.value = p ? JSON.stringify(p, null, 2) : "";
+    state.planLoaded = true;
+  }
+  document.getElementById("inj-count").textContent = "(" + state.injections.length + " seen by this page)";
+  document.getElementById("inj-box").replaceChildren(injectionTable(state.injections));
+}
+
+function injectionTable(events) {
+  if (events.length === 0) return h("p", { class: "muted" }, "No injections seen since this page opened.");
+  return h("table", { id: "injections" },
+    h("thead", {}, h("tr", {}, h("th", { class: "num" }, "#"), h("th", {}, "Time"), h("th", {}, "Rule"), h("th", {}, "Fault"),
+      h("th", {}, "Call"), h("th", {}, "Queue"), h("th", {}, "Message"), h("th", {}, "Detail"))),
+    h("tbody", {}, events.map(e => h("tr", { class: "ev", "data-kind": e.kind },
+      h("td", { class: "num" }, e.seq), h("td", { class: "mono" }, fmtTime(e.time)), h("td", {}, e.rule || ""), h("td", {}, e.fault || ""),
+      h("td", {}, e.operation || ""), h("td", {}, e.queue || ""), h("td", { class: "mono" }, e.messageId || ""), h("td", {}, e.detail || "")))));
+}
+
+// ---- start ----
+
+document.getElementById("token").value = sessionStorage.getItem(TOKEN_KEY) || "";
+document.getElementById("token-form").addEventListener("submit", ev => {
+  ev.preventDefault();
+  const v = document.getElementById("token").value.trim();
+  if (v) sessionStorage.setItem(TOKEN_KEY, v); else sessionStorage.removeItem(TOKEN_KEY);
+  notice("");
+  state.planLoaded = false;
+  tick();
+});
+window.addEventListener("hashchange", route);
+route();
+setInterval(tick, 1000);
