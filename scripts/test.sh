@@ -15,32 +15,24 @@ cd "$(dirname "$0")/.."
 clients/install.sh # the Query-era botocore SQS model for clients/ (boto3 over Query)
 # The wire codec's botocore test checks every operation's Query encoding against that model too.
 export SQSHARNESS_SQS_QUERY_MODEL="${SQSHARNESS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/sqsharness}/botocore-query-1.31.0/sqs/2012-11-05/service-2.json"
-# podman, from Debian's packages, builds the Dockerfile offline for cmd/sqsmock's container image
-# test. Where it cannot be installed (no root, no sudo, no apt-get) that test skips, or fails
-# under CI=true.
-if ! command -v podman >/dev/null 2>&1; then
-  sudo=()
+# debian_install PKG WHAT installs a Debian package (as root, or with sudo -n) when it is missing.
+# Where it cannot be installed (no root, no sudo, no apt-get), the tests that need it skip, or
+# fail under CI=true.
+debian_install() {
+  local sudo=()
   [ "$(id -u)" = 0 ] || sudo=(sudo -n)
-  echo "podman: installing from Debian's packages"
+  echo "$1: installing from Debian's packages"
   if ! apt_log=$({ "${sudo[@]}" apt-get update -qq &&
-    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends podman; } 2>&1); then
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$1"; } 2>&1); then
     printf '%s\n' "$apt_log" | tail -n 5 >&2
-    echo "podman: not installed; the container image test will skip (or fail under CI=true)" >&2
+    echo "$1: not installed; $2 will skip (or fail under CI=true)" >&2
   fi
-fi
-# chromium, from Debian's packages, is the headless browser of the browser tests (the trace viewer's
-# pages, the server's console; internal/browsertest drives it with chromedp, which needs no
-# chromium-driver). Where it cannot be installed those tests skip, or fail under CI=true.
-if [ -z "${SQSHARNESS_CHROMIUM:-}" ] && ! [ -x /usr/bin/chromium ]; then
-  sudo=()
-  [ "$(id -u)" = 0 ] || sudo=(sudo -n)
-  echo "chromium: installing from Debian's packages"
-  if ! apt_log=$({ "${sudo[@]}" apt-get update -qq &&
-    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; } 2>&1); then
-    printf '%s\n' "$apt_log" | tail -n 5 >&2
-    echo "chromium: not installed; the browser tests will skip (or fail under CI=true)" >&2
-  fi
-fi
+}
+# podman builds the Dockerfile offline for cmd/sqsmock's container image test.
+command -v podman >/dev/null 2>&1 || debian_install podman "the container image test"
+# chromium is the headless browser of the browser tests (the trace viewer's pages, the server's
+# console; internal/browsertest drives it with chromedp, which needs no chromium-driver).
+[ -n "${SQSHARNESS_CHROMIUM:-}" ] || [ -x /usr/bin/chromium ] || debian_install chromium "the browser tests"
 .ci/peers/start.sh all
 # The conformance evidence test checks every quote of the SQS API reference against the SQS
 # service model of the botocore installed with LocalStack (the reference is generated from it).
