@@ -52,7 +52,21 @@ func TestPageInChromium(t *testing.T) {
 	assert.Contains(t, text(`.lane[data-id="m-lost"] .rule-label`), "lost-delete", "its rule named beside it")
 	assert.Contains(t, text(`.calls-lane .rule-label`), "throttled")
 	assert.Equal(t, 1, count(`.depth-chart[data-queue="orders"] path.a-v`))
+	// The time axis: event numbers in event order (the default), the mock's clock in time.
+	assert.Regexp(t, `^#1 \| #3 \| #5 .*#17$`, text("#axis-svg .tick text"))
+	assert.Contains(t, text("#axis-title"), "event number")
+	assert.GreaterOrEqual(t, count(".depth-chart .tick"), 3, "the depth chart has the same ticks")
 	browsertest.Screenshot(t, ctx, "story")
+	setAxis := func(v string) {
+		t.Helper()
+		_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const s = document.getElementById("axis"); s.value = '`+v+`'; return s.dispatchEvent(new Event("change")); })()`))
+		require.NoError(t, err)
+	}
+	setAxis("time")
+	assert.Regexp(t, `^0 \| 5 s \| 10 s \| .* \| 30 s$`, text("#axis-svg .tick text"))
+	assert.Contains(t, text("#axis-title"), "mock clock, 0 = 00:00:00 UTC")
+	browsertest.ScreenshotOf(t, ctx, "#timeline-sec", "timeline-clock")
+	setAxis("order")
 
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.lbl[data-lane] .id`)), chromedp.Sleep(50*time.Millisecond)))
 	rows := text(`#table-rows .row .c-kind`)

@@ -83,6 +83,58 @@
     return function (i) { return PAD + (i < 0 ? n : i) / n * inner; };
   }
 
+  // ---- axis ticks: at "nice" steps of the mock's clock (time since the first event) or of the
+  // event order (labelled by event number), at least MIN_TICK pixels apart.
+  var MIN_TICK = 90;
+  var TIME_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 15e3, 3e4, 6e4, 12e4, 3e5, 6e5, 9e5, 18e5, 36e5, 72e5, 108e5, 216e5, 432e5, 864e5];
+  function fmtSpan(ms) {
+    if (ms === 0) return "0";
+    if (ms < 1000) return ms + " ms";
+    if (ms < 60000) return (ms / 1000) + " s";
+    var h = Math.floor(ms / 36e5), m = Math.floor(ms % 36e5 / 6e4), sec = Math.round(ms % 6e4 / 1000);
+    return (h ? h + " h " : "") + (m || (h && sec) ? m + " min" : "") + (sec ? " " + sec + " s" : "");
+  }
+  function ticks(axis, width) {
+    var inner = Math.max(1, width - 2 * PAD), want = Math.max(1, Math.floor(inner / MIN_TICK)), out = [], step, v;
+    if (axis === "time" && maxT > 0) {
+      step = TIME_STEPS[TIME_STEPS.length - 1];
+      for (var k = 0; k < TIME_STEPS.length; k++) if (maxT / TIME_STEPS[k] <= want) { step = TIME_STEPS[k]; break; }
+      for (v = 0; v <= maxT + 1e-9; v += step) out.push({ x: PAD + v / maxT * inner, label: fmtSpan(v) });
+      return out;
+    }
+    var n = Math.max(1, E.length - 1);
+    step = 1;
+    for (var p = 1; ; p *= 10) {
+      if (n / p <= want) { step = p; break; }
+      if (n / (2 * p) <= want) { step = 2 * p; break; }
+      if (n / (5 * p) <= want) { step = 5 * p; break; }
+    }
+    for (v = 0; v < E.length; v += step) out.push({ x: PAD + v / n * inner, label: "#" + E[v].seq });
+    return out;
+  }
+  function anchor(j, x, width) { return j === 0 ? "start" : x > width - 40 ? "end" : "middle"; }
+  function clockStart() {
+    if (!D.start || D.start.indexOf("0001-") === 0) return "";
+    return D.start.replace("T", " ").replace(/Z$/, " UTC").replace(/(\.\d{3})\d+/, "$1");
+  }
+  function drawAxis() {
+    var a = $("axis-svg"), axis = $("axis").value, H = 24;
+    while (a.firstChild) a.removeChild(a.firstChild);
+    a.setAttribute("width", width);
+    a.setAttribute("height", H);
+    ticks(axis, width).forEach(function (tk, j) {
+      var g = el("g", { "class": "tick" + (j === 0 ? " first" : ""), transform: "translate(" + tk.x.toFixed(1) + ",0)" });
+      g.appendChild(el("line", { y1: H - 6, y2: H }));
+      g.appendChild(el("text", { y: H - 9, "text-anchor": anchor(j, tk.x, width) }, tk.label));
+      a.appendChild(g);
+    });
+    var start = clockStart();
+    var tod = start.replace(/^\S+ /, "");
+    $("axis-title").textContent = axis === "time" && maxT > 0 ? (D.client ? "client's clock" : "mock clock") + ", 0 = " + (tod || "the first event") : "event number (x: event order)";
+    $("axis-title").title = start ? "first event at " + start : "";
+    $("axis-scroll").scrollLeft = scroller.scrollLeft;
+  }
+
   // ---- glyphs
   function glyph(g, kind, n) {
     var shape;
@@ -143,6 +195,7 @@
     spacer.style.height = h + "px";
     spacer.style.width = width + "px";
     labelsInner.style.height = h + "px";
+    drawAxis();
     drawLanes();
   }
   function drawLanes() {
@@ -154,6 +207,8 @@
     svg.style.top = first * LANE_H + "px";
     while (svg.firstChild) svg.removeChild(svg.firstChild);
     while (labelsInner.firstChild) labelsInner.removeChild(labelsInner.firstChild);
+    var gh = (last - first) * LANE_H;
+    ticks($("axis").value, width).forEach(function (tk) { svg.appendChild(el("line", { "class": "grid", x1: tk.x, x2: tk.x, y1: 0, y2: gh })); });
     for (var r = first; r < last; r++) drawRow(r, (r - first) * LANE_H);
   }
   function drawRow(r, y) {
@@ -201,6 +256,7 @@
   }
   var pending = false;
   scroller.addEventListener("scroll", function () {
+    $("axis-scroll").scrollLeft = scroller.scrollLeft;
     if (pending) return;
     pending = true;
     requestAnimationFrame(function () { pending = false; drawLanes(); });
@@ -263,9 +319,12 @@
         s.appendChild(el("path", { "class": layer[2], d: up + "L" + down.reverse().join("L") + "Z" }));
       });
       s.appendChild(el("line", { "class": "axis", x1: PAD, x2: w - PAD, y1: h, y2: h }));
-      var lastEv = E.length - 1;
-      s.appendChild(el("text", { x: PAD, y: h + 11 }, axis === "time" ? "0 ms" : "event #" + (E.length ? E[0].seq : 0)));
-      s.appendChild(el("text", { x: w - PAD, y: h + 11, "text-anchor": "end" }, axis === "time" ? Math.round(maxT) + " ms" : "event #" + (E.length ? E[lastEv].seq : 0)));
+      ticks(axis, w).forEach(function (tk, j) {
+        var g = el("g", { "class": "tick", transform: "translate(" + tk.x.toFixed(1) + ",0)" });
+        g.appendChild(el("line", { y1: h, y2: h + 3 }));
+        g.appendChild(el("text", { y: h + 12, "text-anchor": anchor(j, tk.x, w) }, tk.label));
+        s.appendChild(g);
+      });
       s.appendChild(el("text", { x: 2, y: 10 }, String(max)));
       var cur = el("line", { "class": "cursor", y1: 0, y2: h, x1: -10, x2: -10 });
       s.appendChild(cur);
