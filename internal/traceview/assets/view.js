@@ -69,7 +69,7 @@
     var s = el("span"); var sv = el("svg", { width: 22, height: 10 }); sv.appendChild(el("rect", { "class": x[0], width: 22, height: 10, rx: 2 })); s.appendChild(sv); s.appendChild(document.createTextNode(" " + x[1])); lg.appendChild(s);
   });
   [["message.sent", "sent"], ["message.received", "received (n: receive count, red: a duplicate)"], ["message.visible", "visible again"], ["message.deleted", "deleted"],
-    ["message.deadlettered", "dead-lettered / moved"], ["message.expired", "expired / purged"], ["fault", "fault (rule name beside it)"]].forEach(function (x) {
+    ["message.deadlettered", "dead-lettered / moved"], ["message.expired", "expired / purged"], ["fault", "fault (its rule named beside it where the lane has room)"]].forEach(function (x) {
     var s = el("span"); var sv = el("svg", { width: 14, height: 14 }); var g = el("g", { "class": "mk " + kindClass(x[0]), transform: "translate(7,7)" }); glyph(g, x[0]); sv.appendChild(g); s.appendChild(sv); s.appendChild(document.createTextNode(" " + x[1])); lg.appendChild(s);
   });
 
@@ -237,10 +237,30 @@
     svg.appendChild(g);
     labelsInner.appendChild(lbl);
   }
+  // A fault's rule name goes beside its marker where the lane has room for it: to the right, up
+  // to the next marker; else to the left, back to the previous marker or label; else cut short
+  // (with the whole name as its tooltip) when a few characters fit; else not at all (the marker's
+  // own tooltip names the rule). Labels never cover a marker or each other.
+  var LABEL_FONT = "600 10px system-ui, sans-serif", MARK_HALF = 9, LABEL_GAP = 10, widths = {}, measurer;
+  function textW(s) {
+    if (widths[s] == null) {
+      if (measurer === undefined) {
+        measurer = document.createElement("canvas").getContext("2d");
+        if (measurer) measurer.font = LABEL_FONT;
+      }
+      widths[s] = measurer ? measurer.measureText(s).width : s.length * 6;
+    }
+    return widths[s];
+  }
+  function fitLabel(s, room) {
+    if (textW(s) <= room) return s;
+    var n = Math.floor((room - textW("…")) / (textW(s) / s.length));
+    return n >= 3 ? s.slice(0, n) + "…" : "";
+  }
   function drawMarks(g, marks) {
-    var lastLabel = -1e9, nRecv = 0;
-    marks.forEach(function (i) {
-      var e = E[i], cx = x(i);
+    var nRecv = 0, xs = marks.map(function (i) { return x(i); }), labelEnd = -1e9;
+    marks.forEach(function (i, j) {
+      var e = E[i], cx = xs[j];
       var m = el("g", { "class": "mk " + kindClass(e.kind) + (hot[i] ? " hot" : "") + (i === selEvent ? " cur" : ""), "data-ev": i, "data-kind": e.kind, transform: "translate(" + cx.toFixed(1) + "," + LANE_H / 2 + ")" });
       if (e.rule) m.setAttribute("data-rule", e.rule);
       m.appendChild(el("title", {}, describe(e, i)));
@@ -248,10 +268,17 @@
       glyph(m, e.kind, e.kind === "message.received" ? (e.receiveCount || nRecv) : 0);
       m.addEventListener("click", function (ev) { ev.stopPropagation(); selectLane(e.lane >= 0 ? e.lane : null, i, true); });
       g.appendChild(m);
-      if ((e.kind === "fault" || e.kind === "call.failed") && e.rule && cx - lastLabel > 70) {
-        g.appendChild(el("text", { "class": "rule-label", x: cx + 8, y: LANE_H / 2 - 2 }, e.rule));
-        lastLabel = cx;
-      }
+      if ((e.kind !== "fault" && e.kind !== "call.failed") || !e.rule) return;
+      var next = j + 1 < xs.length ? xs[j + 1] - MARK_HALF : width;
+      var prev = Math.max(j > 0 ? xs[j - 1] + MARK_HALF : 0, labelEnd);
+      var right = next - (cx + LABEL_GAP) - 2, left = (cx - LABEL_GAP) - prev - 2;
+      var toLeft = textW(e.rule) > right && (textW(e.rule) <= left || left > right);
+      var label = fitLabel(e.rule, toLeft ? left : right);
+      if (!label) return;
+      var t = el("text", { "class": "rule-label" + (label !== e.rule ? " cut" : ""), "data-rule": e.rule, x: toLeft ? cx - LABEL_GAP : cx + LABEL_GAP, y: LANE_H / 2 - 2, "text-anchor": toLeft ? "end" : "start" }, label);
+      if (label !== e.rule) t.appendChild(el("title", {}, e.rule + " (" + (e.fault || "") + ")"));
+      g.appendChild(t);
+      labelEnd = toLeft ? cx - MARK_HALF : cx + LABEL_GAP + textW(label) + 3;
     });
   }
   var pending = false;
