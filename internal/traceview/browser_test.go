@@ -81,6 +81,36 @@ func TestPageInChromium(t *testing.T) {
 	browsertest.ScreenshotOf(t, ctx, "#table-sec", "table-filtered")
 }
 
+// TestUnknownKindsInChromium: kinds the page does not know (a newer mock's) are in the event
+// table and its kind filter, and one on a message is a neutral marker on that message's lane;
+// the page still draws everything else.
+func TestUnknownKindsInChromium(t *testing.T) {
+	ctx := browsertest.New(t)
+	path := filepath.Join(t.TempDir(), "unknown.html")
+	require.NoError(t, WriteFile(path, Page{Title: "TestUnknown", Events: withUnknownKinds()}))
+	browsertest.Open(t, ctx, "file://"+path, `body[data-ready="true"]`)
+	eval := func(js string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
+		require.NoError(t, err, js)
+		return s
+	}
+	text := func(sel string) string {
+		return eval(`Array.from(document.querySelectorAll(` + jsString(sel) + `)).map(e => e.textContent).join(" | ")`)
+	}
+	assert.Equal(t, "20 of 20 events", text("#f-count"))
+	kinds := text("#table-rows .row .c-kind")
+	for _, k := range []string{"queue.tagged", "message.annotated", "mock.reset"} {
+		assert.Contains(t, kinds, k, "listed in the table")
+		assert.Contains(t, text("#f-kind option"), k, "and in the kind filter")
+	}
+	assert.Equal(t, "k-other", eval(`document.querySelector('.lane[data-id="m-ok"] .mk[data-kind="message.annotated"]')?.classList[1] ?? ""`), "a neutral marker on m-ok's lane")
+	assert.Contains(t, eval(`document.querySelector('.lane[data-id="m-ok"] .mk[data-kind="message.annotated"] title').textContent`), "a future kind")
+	assert.Contains(t, text("#legend"), "other event")
+	assert.Contains(t, text("#findings"), "DUPLICATE", "the rest of the page is drawn")
+	browsertest.Screenshot(t, ctx, "unknown")
+}
+
 func jsString(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
 }

@@ -20,7 +20,13 @@
   }
   function short(id) { return id && id.length > 13 && id.split("-").length >= 5 ? id.slice(0, 8) : (id || ""); }
   function kindName(k) { return (k || "").replace(/^message\./, ""); }
-  function kindClass(k) { return "k-" + (k === "call.failed" ? "failed" : kindName(k).replace(/^queue\..*/, "queue")); }
+  // The kinds the page draws in their own way; any other (a kind newer than this page) is listed
+  // in the table and, when it names a message, drawn on its lane as a neutral marker.
+  var KNOWN = {};
+  ["sent", "deduplicated", "received", "visibility", "visible", "deleted", "expired", "deadlettered", "moved", "purged"].forEach(function (k) { KNOWN["message." + k] = "k-" + k; });
+  KNOWN["fault"] = "k-fault";
+  KNOWN["call.failed"] = "k-failed";
+  function kindClass(k) { return KNOWN[k] || (/^queue\./.test(k || "") ? "k-queue" : "k-other"); }
   function fmtTime(ev) {
     if (!ev.time || ev.time.indexOf("0001-") === 0) return "";
     var t = ev.time.replace(/^.*T/, "").replace(/Z$/, "");
@@ -69,7 +75,8 @@
     var s = el("span"); var sv = el("svg", { width: 22, height: 10 }); sv.appendChild(el("rect", { "class": x[0], width: 22, height: 10, rx: 2 })); s.appendChild(sv); s.appendChild(document.createTextNode(" " + x[1])); lg.appendChild(s);
   });
   [["message.sent", "sent"], ["message.received", "received (n: receive count, red: a duplicate)"], ["message.visible", "visible again"], ["message.deleted", "deleted"],
-    ["message.deadlettered", "dead-lettered / moved"], ["message.expired", "expired / purged"], ["fault", "fault (its rule named beside it where the lane has room)"]].forEach(function (x) {
+    ["message.deadlettered", "dead-lettered / moved"], ["message.expired", "expired / purged"], ["fault", "fault (its rule named beside it where the lane has room)"]]
+    .concat(L.some(function (l) { return l.marks.some(function (i) { return kindClass(E[i].kind) === "k-other"; }); }) ? [["", "other event (see the table)"]] : []).forEach(function (x) {
     var s = el("span"); var sv = el("svg", { width: 14, height: 14 }); var g = el("g", { "class": "mk " + kindClass(x[0]), transform: "translate(7,7)" }); glyph(g, x[0]); sv.appendChild(g); s.appendChild(sv); s.appendChild(document.createTextNode(" " + x[1])); lg.appendChild(s);
   });
 
