@@ -179,6 +179,12 @@ func TestWriteIsOneSelfContainedFile(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(page[start:start+end]), &got))
 	assert.Equal(t, uint64(7), got.Dropped)
 	assert.Len(t, got.Events, len(evs))
+	assert.True(t, strings.Contains(page, `<div id="view-kind">The mock&#39;s full trace · every event`), "the page says what it shows")
+
+	// A client-side view says so in the page itself, without its script.
+	buf.Reset()
+	require.NoError(t, Write(&buf, Page{Title: "TestRemote", Source: "elasticmq at http://127.0.0.1:9325/?a&b", Events: evs, ClientView: true}))
+	assert.True(t, strings.Contains(buf.String(), `<div id="view-kind" class="client">Client-side view: only what the client saw (its calls and their answers) on elasticmq at http://127.0.0.1:9325/?a&amp;b.`), "the page says it is a client's view")
 }
 
 func TestFileName(t *testing.T) {

@@ -40,14 +40,7 @@
 
   // ---- header
   $("title").textContent = D.title;
-  var vk = $("view-kind");
-  if (D.client) {
-    vk.className = "client";
-    vk.textContent = "Client-side view: only what the client saw (its calls and their answers)" + (D.source ? " on " + D.source : "") +
-      ". The backend's own history (visibility timeouts ending, redrives, retention) is not visible from here.";
-  } else {
-    vk.textContent = "The mock's full trace" + (D.source ? " · " + D.source : "") + " · every event of every message, stamped with the mock's clock";
-  }
+  // #view-kind (the mock's full trace, or a client-side view) is written into the page by Go.
   var st = $("stats");
   function stat(label, n, cls) { var s = el("span", cls ? { "class": cls } : {}); s.appendChild(el("b", {}, String(n))); s.appendChild(document.createTextNode(" " + label)); st.appendChild(s); return s; }
   stat("events", E.length);
