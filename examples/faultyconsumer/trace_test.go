@@ -64,7 +64,10 @@ func runTraced(t *testing.T, dir string, seed uint64) []string {
 // test's artifact directory (go test -artifacts, or $SQSHARNESS_ARTIFACTS).
 func TestTraceShowsWhyTheNaiveWorkerFailed(t *testing.T) {
 	ctx := browsertest.New(t)
-	dir := browsertest.Dir(t)
+	dir := os.Getenv(harness.EnvTraceDir) // where to keep the page to look at; else with the screenshots
+	if dir == "" {
+		dir = browsertest.Dir(t)
+	}
 	problems := runTraced(t, dir, traceSeed)
 	require.NotEmpty(t, problems, "the naive worker double-charges under this plan")
 	path := filepath.Join(dir, "TestTraceShowsWhyTheNaiveWorkerFailed_naive_worker.html")
