@@ -128,6 +128,12 @@ func TestTraceShowsWhyTheNaiveWorkerFailed(t *testing.T) {
 		t.Logf("wrote %s", docsImage)
 	}
 	browsertest.ScreenshotOf(t, ctx, "#timeline-sec", "timeline")
+	// On the mock's clock: the run spans minutes (the lost deletes' messages come back after
+	// their 30 s visibility timeout), and the axis says so.
+	eval(`(() => { const s = document.getElementById("axis"); s.value = "time"; s.dispatchEvent(new Event("change")); return ""; })()`)
+	assert.Regexp(t, `^0 \| .*\b1 min\b`, text("#axis-svg .tick text"))
+	browsertest.ScreenshotOf(t, ctx, "#timeline-sec", "timeline-clock")
+	eval(`(() => { const s = document.getElementById("axis"); s.value = "order"; s.dispatchEvent(new Event("change")); return ""; })()`)
 
 	// Click the lost delete's finding: the table becomes that message's history, and it reads
 	// received, the lost delete's fault, visible again, received again.

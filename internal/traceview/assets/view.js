@@ -92,7 +92,7 @@
     if (ms < 1000) return ms + " ms";
     if (ms < 60000) return (ms / 1000) + " s";
     var h = Math.floor(ms / 36e5), m = Math.floor(ms % 36e5 / 6e4), sec = Math.round(ms % 6e4 / 1000);
-    return (h ? h + " h " : "") + (m || (h && sec) ? m + " min" : "") + (sec ? " " + sec + " s" : "");
+    return ((h ? h + " h " : "") + (m || (h && sec) ? m + " min" : "") + (sec ? " " + sec + " s" : "")).trim();
   }
   function ticks(axis, width) {
     var inner = Math.max(1, width - 2 * PAD), want = Math.max(1, Math.floor(inner / MIN_TICK)), out = [], step, v;
@@ -258,7 +258,7 @@
     return n >= 3 ? s.slice(0, n) + "…" : "";
   }
   function drawMarks(g, marks) {
-    var nRecv = 0, xs = marks.map(function (i) { return x(i); }), labelEnd = -1e9;
+    var nRecv = 0, xs = marks.map(function (i) { return x(i); }), labelEnd = -1e9, labelled = null;
     marks.forEach(function (i, j) {
       var e = E[i], cx = xs[j];
       var m = el("g", { "class": "mk " + kindClass(e.kind) + (hot[i] ? " hot" : "") + (i === selEvent ? " cur" : ""), "data-ev": i, "data-kind": e.kind, transform: "translate(" + cx.toFixed(1) + "," + LANE_H / 2 + ")" });
@@ -269,6 +269,8 @@
       m.addEventListener("click", function (ev) { ev.stopPropagation(); selectLane(e.lane >= 0 ? e.lane : null, i, true); });
       g.appendChild(m);
       if ((e.kind !== "fault" && e.kind !== "call.failed") || !e.rule) return;
+      // Markers stacked at one x (one instant on the clock axis) share their rule's name.
+      if (labelled && labelled.rule === e.rule && Math.abs(labelled.x - cx) < 2) return;
       var next = j + 1 < xs.length ? xs[j + 1] - MARK_HALF : width;
       var prev = Math.max(j > 0 ? xs[j - 1] + MARK_HALF : 0, labelEnd);
       var right = next - (cx + LABEL_GAP) - 2, left = (cx - LABEL_GAP) - prev - 2;
@@ -279,6 +281,7 @@
       if (label !== e.rule) t.appendChild(el("title", {}, e.rule + " (" + (e.fault || "") + ")"));
       g.appendChild(t);
       labelEnd = toLeft ? cx - MARK_HALF : cx + LABEL_GAP + textW(label) + 3;
+      labelled = { rule: e.rule, x: cx };
     });
   }
   var pending = false;
