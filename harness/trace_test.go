@@ -3,6 +3,7 @@ package harness_test
 import (
 	"encoding/json"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/sqsharness/sqsharness/faults"
 	"github.com/sqsharness/sqsharness/harness"
+	"github.com/sqsharness/sqsharness/internal/shorttest"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
@@ -136,6 +138,79 @@ func TestTraceClientViewOnARemoteBackend(t *testing.T) {
 	findings := m["findings"].([]any)
 	require.NotEmpty(t, findings)
 	assert.Contains(t, findings[0].(map[string]any)["text"], "received again")
+}
+
+// TestTraceClientViewOnThePeers: on LocalStack, ElasticMQ and moto themselves, a passing test with
+// SQSHARNESS_TRACE=always writes the client-side page: the client's send, receive and delete,
+// the duplicate delivery that the plan's client placement injected (its fault event with the
+// rule's name, on the message), the copy received after the delete, found as a duplicate, and
+// the page saying it is a client-side view.
+func TestTraceClientViewOnThePeers(t *testing.T) {
+	t.Setenv(harness.EnvTrace, "always")
+	for _, b := range []harness.Backend{harness.LocalStack, harness.ElasticMQ, harness.Moto} {
+		dir := t.TempDir()
+		var id, queue string
+		t.Run(string(b), func(t *testing.T) {
+			shorttest.SkipRealBackend(t, b)
+			plan := faults.MustPlan(1, faults.Rule{Name: "dup-once", Kind: faults.DuplicateDelivery, Operations: []string{"ReceiveMessage"},
+				Queue: "*trace-peer*", Probability: 1, Times: 1})
+			h := harness.New(t, harness.WithBackend(b), harness.WithTrace(dir), harness.WithFaults(plan))
+			q := h.Queue("trace-peer", map[string]string{"VisibilityTimeout": "30"})
+			api := h.Client()
+			sent, err := api.SendMessage(h.Ctx(), &sqs.SendMessageInput{QueueUrl: aws.String(q), MessageBody: aws.String(`{"order":"o-1"}`)})
+			require.NoError(t, err)
+			out, err := api.ReceiveMessage(h.Ctx(), receiveInput(q))
+			require.NoError(t, err)
+			require.Len(t, out.Messages, 1)
+			_, err = api.DeleteMessage(h.Ctx(), deleteInput(q, out.Messages[0].ReceiptHandle))
+			require.NoError(t, err)
+			again, err := api.ReceiveMessage(h.Ctx(), receiveInput(q))
+			require.NoError(t, err)
+			require.Len(t, again.Messages, 1, "the duplicate copy comes to the next receive")
+			assert.Equal(t, aws.ToString(sent.MessageId), aws.ToString(again.Messages[0].MessageId))
+			require.Len(t, plan.Injections(), 1)
+			id, queue = aws.ToString(sent.MessageId), path.Base(q)
+		})
+		if id == "" {
+			continue // skipped, or failed before the page could say anything
+		}
+		t.Run(string(b)+" page", func(t *testing.T) {
+			file := filepath.Join(dir, "TestTraceClientViewOnThePeers_"+string(b)+".html")
+			raw, err := os.ReadFile(file)
+			require.NoError(t, err)
+			assert.True(t, strings.Contains(string(raw), `<div id="view-kind" class="client">Client-side view: only what the client saw`), "the page says it is the client's view")
+			m := pageData(t, file)
+			assert.Equal(t, true, m["client"])
+			assert.Contains(t, m["source"], string(b)+" at http")
+			var mine []string // the events of the message, as kind/operation/rule
+			for _, e := range m["events"].([]any) {
+				ev := e.(map[string]any)
+				if ev["messageId"] != id {
+					continue
+				}
+				assert.Equal(t, queue, ev["queue"])
+				k := ev["kind"].(string)
+				if r, _ := ev["rule"].(string); r != "" {
+					k += "(" + r + ")"
+				}
+				mine = append(mine, k)
+			}
+			assert.Equal(t, []string{"message.sent", "fault(dup-once)", "message.received", "message.deleted", "message.received"}, mine,
+				"the client's send, the injection, its receive, its delete and the copy received after it")
+			lanes := m["lanes"].([]any)
+			require.Len(t, lanes, 1)
+			lane := lanes[0].(map[string]any)
+			assert.Equal(t, id, lane["id"])
+			assert.Contains(t, lane["flags"], "duplicate")
+			assert.Contains(t, lane["flags"], "fault")
+			findings := m["findings"].([]any)
+			require.NotEmpty(t, findings)
+			f := findings[0].(map[string]any)
+			assert.Equal(t, "duplicate", f["kind"])
+			assert.Equal(t, "dup-once", f["rule"])
+			assert.Contains(t, f["text"], "after it was deleted, after fault dup-once (duplicate-delivery)")
+		})
+	}
 }
 
 func receiveInput(q string) *sqs.ReceiveMessageInput {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,6 +19,15 @@ import (
 
 // traceSeed is the seed of the traced run (the one the README's screenshot shows).
 const traceSeed = 42
+
+// SQSHARNESS_UPDATE_DOCS=1 makes TestTraceShowsWhyTheNaiveWorkerFailed write its page's
+// screenshot over the README's, docsImage:
+//
+//	SQSHARNESS_UPDATE_DOCS=1 go test ./examples/faultyconsumer/ -run TestTraceShows
+const (
+	envUpdateDocs = "SQSHARNESS_UPDATE_DOCS"
+	docsImage     = "../../docs/images/trace-faultyconsumer.png"
+)
 
 // runTraced runs the non-idempotent variant under Plan(seed) through the harness, with its trace
 // written to dir: the way a user of the harness gets the page (SQSHARNESS_TRACE_DIR, or
@@ -54,7 +64,10 @@ func runTraced(t *testing.T, dir string, seed uint64) []string {
 // test's artifact directory (go test -artifacts, or $SQSHARNESS_ARTIFACTS).
 func TestTraceShowsWhyTheNaiveWorkerFailed(t *testing.T) {
 	ctx := browsertest.New(t)
-	dir := browsertest.Dir(t)
+	dir := os.Getenv(harness.EnvTraceDir) // where to keep the page to look at; else with the screenshots
+	if dir == "" {
+		dir = browsertest.Dir(t)
+	}
 	problems := runTraced(t, dir, traceSeed)
 	require.NotEmpty(t, problems, "the naive worker double-charges under this plan")
 	path := filepath.Join(dir, "TestTraceShowsWhyTheNaiveWorkerFailed_naive_worker.html")
@@ -91,8 +104,36 @@ func TestTraceShowsWhyTheNaiveWorkerFailed(t *testing.T) {
 	// A lost delete: its fault marker, named, on a message's lane.
 	assert.GreaterOrEqual(t, countOf(t, ctx, `.lane[data-id] .mk[data-rule=\"lost-delete\"]`), 1)
 	assert.Contains(t, text(".lane[data-id] .rule-label"), "lost-delete")
-	browsertest.Screenshot(t, ctx, "trace")
+	// Rule names sit where their lane has room: none covers a marker or another name.
+	overlaps := eval(`(() => {
+		const out = [];
+		for (const lane of document.querySelectorAll(".lane")) {
+			const labels = Array.from(lane.querySelectorAll(".rule-label")).map(e => [e.textContent, e.getBoundingClientRect()]);
+			const marks = Array.from(lane.querySelectorAll(".mk .g")).map(e => ["marker", e.getBoundingClientRect()]);
+			labels.forEach(([name, r], i) => {
+				for (const [other, o] of labels.slice(i + 1).concat(marks)) {
+					if (r.left < o.right - 0.5 && o.left < r.right - 0.5 && r.top < o.bottom - 0.5 && o.top < r.bottom - 0.5) out.push(name + " on " + other);
+				}
+			});
+		}
+		return out.join(", ");
+	})()`)
+	assert.Empty(t, overlaps, "rule names overlapping")
+	assert.Contains(t, text(".calls-lane .rule-label"), "reset", "the busy calls lane still names some rules")
+	shot := browsertest.Screenshot(t, ctx, "trace")
+	if os.Getenv(envUpdateDocs) != "" {
+		png, err := os.ReadFile(shot)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(docsImage, png, 0o644))
+		t.Logf("wrote %s", docsImage)
+	}
 	browsertest.ScreenshotOf(t, ctx, "#timeline-sec", "timeline")
+	// On the mock's clock: the run spans minutes (the lost deletes' messages come back after
+	// their 30 s visibility timeout), and the axis says so.
+	eval(`(() => { const s = document.getElementById("axis"); s.value = "time"; s.dispatchEvent(new Event("change")); return ""; })()`)
+	assert.Regexp(t, `^0 \| .*\b1 min\b`, text("#axis-svg .tick text"))
+	browsertest.ScreenshotOf(t, ctx, "#timeline-sec", "timeline-clock")
+	eval(`(() => { const s = document.getElementById("axis"); s.value = "order"; s.dispatchEvent(new Event("change")); return ""; })()`)
 
 	// Click the lost delete's finding: the table becomes that message's history, and it reads
 	// received, the lost delete's fault, visible again, received again.

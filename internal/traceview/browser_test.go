@@ -52,7 +52,21 @@ func TestPageInChromium(t *testing.T) {
 	assert.Contains(t, text(`.lane[data-id="m-lost"] .rule-label`), "lost-delete", "its rule named beside it")
 	assert.Contains(t, text(`.calls-lane .rule-label`), "throttled")
 	assert.Equal(t, 1, count(`.depth-chart[data-queue="orders"] path.a-v`))
+	// The time axis: event numbers in event order (the default), the mock's clock in time.
+	assert.Regexp(t, `^#1 \| #3 \| #5 .*#17$`, text("#axis-svg .tick text"))
+	assert.Contains(t, text("#axis-title"), "event number")
+	assert.GreaterOrEqual(t, count(".depth-chart .tick"), 3, "the depth chart has the same ticks")
 	browsertest.Screenshot(t, ctx, "story")
+	setAxis := func(v string) {
+		t.Helper()
+		_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const s = document.getElementById("axis"); s.value = '`+v+`'; return s.dispatchEvent(new Event("change")); })()`))
+		require.NoError(t, err)
+	}
+	setAxis("time")
+	assert.Regexp(t, `^0 \| 5 s \| 10 s \| .* \| 30 s$`, text("#axis-svg .tick text"))
+	assert.Contains(t, text("#axis-title"), "mock clock, 0 = 00:00:00 UTC")
+	browsertest.ScreenshotOf(t, ctx, "#timeline-sec", "timeline-clock")
+	setAxis("order")
 
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.lbl[data-lane] .id`)), chromedp.Sleep(50*time.Millisecond)))
 	rows := text(`#table-rows .row .c-kind`)
@@ -65,6 +79,36 @@ func TestPageInChromium(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "1 of 17 events", text("#f-count"))
 	browsertest.ScreenshotOf(t, ctx, "#table-sec", "table-filtered")
+}
+
+// TestUnknownKindsInChromium: kinds the page does not know (a newer mock's) are in the event
+// table and its kind filter, and one on a message is a neutral marker on that message's lane;
+// the page still draws everything else.
+func TestUnknownKindsInChromium(t *testing.T) {
+	ctx := browsertest.New(t)
+	path := filepath.Join(t.TempDir(), "unknown.html")
+	require.NoError(t, WriteFile(path, Page{Title: "TestUnknown", Events: withUnknownKinds()}))
+	browsertest.Open(t, ctx, "file://"+path, `body[data-ready="true"]`)
+	eval := func(js string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
+		require.NoError(t, err, js)
+		return s
+	}
+	text := func(sel string) string {
+		return eval(`Array.from(document.querySelectorAll(` + jsString(sel) + `)).map(e => e.textContent).join(" | ")`)
+	}
+	assert.Equal(t, "20 of 20 events", text("#f-count"))
+	kinds := text("#table-rows .row .c-kind")
+	for _, k := range []string{"queue.tagged", "message.annotated", "mock.reset"} {
+		assert.Contains(t, kinds, k, "listed in the table")
+		assert.Contains(t, text("#f-kind option"), k, "and in the kind filter")
+	}
+	assert.Equal(t, "k-other", eval(`document.querySelector('.lane[data-id="m-ok"] .mk[data-kind="message.annotated"]')?.classList[1] ?? ""`), "a neutral marker on m-ok's lane")
+	assert.Contains(t, eval(`document.querySelector('.lane[data-id="m-ok"] .mk[data-kind="message.annotated"] title').textContent`), "a future kind")
+	assert.Contains(t, text("#legend"), "other event")
+	assert.Contains(t, text("#findings"), "DUPLICATE", "the rest of the page is drawn")
+	browsertest.Screenshot(t, ctx, "unknown")
 }
 
 func jsString(s string) string {

@@ -92,6 +92,55 @@ func TestAnalyseFindsTheDuplicateAndTheLostDelete(t *testing.T) {
 	assert.Equal(t, 3, pts[2][1])
 }
 
+// withUnknownKinds is story with events of kinds the viewer does not know (kinds a newer mock
+// may record): a queue's, one on m-ok in the middle of its history, and one of the whole mock.
+func withUnknownKinds() []sqsmock.TraceEvent {
+	evs := story()
+	t0 := evs[4].Time
+	extra := []sqsmock.TraceEvent{
+		{Time: t0, Kind: "queue.tagged", Queue: "orders", Operation: "TagQueue", Detail: "team=payments"},
+		{Time: t0, Kind: "message.annotated", Queue: "orders", MessageID: "m-ok", Detail: "a future kind"},
+	}
+	evs = append(evs[:5], append(extra, evs[5:]...)...)
+	evs = append(evs, sqsmock.TraceEvent{Time: evs[len(evs)-1].Time, Kind: "mock.reset"})
+	for i := range evs {
+		evs[i].Seq = uint64(i + 1)
+	}
+	return evs
+}
+
+// TestAnalyseKeepsUnknownKinds: an event of a kind the viewer does not know is kept (the table
+// lists every event); on a message it is one of its lane's marks and changes nothing else.
+func TestAnalyseKeepsUnknownKinds(t *testing.T) {
+	plain := analyse(Page{Events: story()})
+	m := analyse(Page{Events: withUnknownKinds()})
+	require.Len(t, m.Events, len(plain.Events)+3)
+	byKind := map[sqsmock.TraceKind]event{}
+	for _, e := range m.Events {
+		byKind[e.Kind] = e
+	}
+	require.Contains(t, byKind, sqsmock.TraceKind("queue.tagged"))
+	require.Contains(t, byKind, sqsmock.TraceKind("mock.reset"))
+	assert.Equal(t, -1, byKind["queue.tagged"].Lane, "a queue's event is on no lane")
+	assert.Equal(t, -1, byKind["mock.reset"].Lane)
+	assert.Equal(t, plain.CallLane, m.CallLane, "nor on the calls lane")
+
+	require.Len(t, m.Lanes, 3)
+	ann := byKind["message.annotated"]
+	ok := m.Lanes[ann.Lane]
+	assert.Equal(t, "m-ok", ok.ID, "on its message's lane")
+	assert.Contains(t, ok.Marks, 6, "as one of its marks")
+	assert.Equal(t, "a future kind", ann.Detail)
+	assert.False(t, ok.Problem)
+	assert.Equal(t, "deleted", ok.End)
+	assert.Len(t, ok.Segs, len(plain.Lanes[2].Segs), "its states are those without the unknown event")
+	require.Len(t, m.Findings, len(plain.Findings), "the same findings")
+	for i, f := range m.Findings {
+		assert.Equal(t, plain.Findings[i].Kind, f.Kind)
+		assert.Equal(t, plain.Findings[i].Lane, f.Lane)
+	}
+}
+
 func TestAnalyseClientViewLostDelete(t *testing.T) {
 	// A client-side view has no fault or visible events: a delete that succeeded, then the same
 	// message received again after its visibility deadline, is a delete that did not stick.
@@ -130,6 +179,12 @@ func TestWriteIsOneSelfContainedFile(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(page[start:start+end]), &got))
 	assert.Equal(t, uint64(7), got.Dropped)
 	assert.Len(t, got.Events, len(evs))
+	assert.True(t, strings.Contains(page, `<div id="view-kind">The mock&#39;s full trace · every event`), "the page says what it shows")
+
+	// A client-side view says so in the page itself, without its script.
+	buf.Reset()
+	require.NoError(t, Write(&buf, Page{Title: "TestRemote", Source: "elasticmq at http://127.0.0.1:9325/?a&b", Events: evs, ClientView: true}))
+	assert.True(t, strings.Contains(buf.String(), `<div id="view-kind" class="client">Client-side view: only what the client saw (its calls and their answers) on elasticmq at http://127.0.0.1:9325/?a&amp;b.`), "the page says it is a client's view")
 }
 
 func TestFileName(t *testing.T) {

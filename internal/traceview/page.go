@@ -60,12 +60,31 @@ func Write(w io.Writer, p Page) error {
 	}
 	r := strings.NewReplacer(
 		"{{TITLE}}", html.EscapeString(title),
+		"{{VIEWCLASS}}", map[bool]string{true: ` class="client"`}[p.ClientView],
+		"{{VIEWKIND}}", html.EscapeString(viewKind(p)),
 		"{{CSS}}", css,
 		"{{SCRIPT}}", strings.ReplaceAll(script, "</script", `<\/script`),
 		"{{DATA}}", string(data),
 	)
 	_, err = io.WriteString(w, r.Replace(shell))
 	return err
+}
+
+// viewKind says, under the title, what the events are: the mock's own trace, or only what a
+// client saw.
+func viewKind(p Page) string {
+	if p.ClientView {
+		s := "Client-side view: only what the client saw (its calls and their answers)"
+		if p.Source != "" {
+			s += " on " + p.Source
+		}
+		return s + ". The backend's own history (visibility timeouts ending, redrives, retention) is not visible from here."
+	}
+	s := "The mock's full trace"
+	if p.Source != "" {
+		s += " · " + p.Source
+	}
+	return s + " · every event of every message, stamped with the mock's clock"
 }
 
 // WriteFile renders p into path, making its directory.

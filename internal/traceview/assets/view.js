@@ -20,7 +20,13 @@
   }
   function short(id) { return id && id.length > 13 && id.split("-").length >= 5 ? id.slice(0, 8) : (id || ""); }
   function kindName(k) { return (k || "").replace(/^message\./, ""); }
-  function kindClass(k) { return "k-" + (k === "call.failed" ? "failed" : kindName(k).replace(/^queue\..*/, "queue")); }
+  // The kinds the page draws in their own way; any other (a kind newer than this page) is listed
+  // in the table and, when it names a message, drawn on its lane as a neutral marker.
+  var KNOWN = {};
+  ["sent", "deduplicated", "received", "visibility", "visible", "deleted", "expired", "deadlettered", "moved", "purged"].forEach(function (k) { KNOWN["message." + k] = "k-" + k; });
+  KNOWN["fault"] = "k-fault";
+  KNOWN["call.failed"] = "k-failed";
+  function kindClass(k) { return KNOWN[k] || (/^queue\./.test(k || "") ? "k-queue" : "k-other"); }
   function fmtTime(ev) {
     if (!ev.time || ev.time.indexOf("0001-") === 0) return "";
     var t = ev.time.replace(/^.*T/, "").replace(/Z$/, "");
@@ -34,14 +40,7 @@
 
   // ---- header
   $("title").textContent = D.title;
-  var vk = $("view-kind");
-  if (D.client) {
-    vk.className = "client";
-    vk.textContent = "Client-side view: only what the client saw (its calls and their answers)" + (D.source ? " on " + D.source : "") +
-      ". The backend's own history (visibility timeouts ending, redrives, retention) is not visible from here.";
-  } else {
-    vk.textContent = "The mock's full trace" + (D.source ? " · " + D.source : "") + " · every event of every message, stamped with the mock's clock";
-  }
+  // #view-kind (the mock's full trace, or a client-side view) is written into the page by Go.
   var st = $("stats");
   function stat(label, n, cls) { var s = el("span", cls ? { "class": cls } : {}); s.appendChild(el("b", {}, String(n))); s.appendChild(document.createTextNode(" " + label)); st.appendChild(s); return s; }
   stat("events", E.length);
@@ -69,7 +68,8 @@
     var s = el("span"); var sv = el("svg", { width: 22, height: 10 }); sv.appendChild(el("rect", { "class": x[0], width: 22, height: 10, rx: 2 })); s.appendChild(sv); s.appendChild(document.createTextNode(" " + x[1])); lg.appendChild(s);
   });
   [["message.sent", "sent"], ["message.received", "received (n: receive count, red: a duplicate)"], ["message.visible", "visible again"], ["message.deleted", "deleted"],
-    ["message.deadlettered", "dead-lettered / moved"], ["message.expired", "expired / purged"], ["fault", "fault (rule name beside it)"]].forEach(function (x) {
+    ["message.deadlettered", "dead-lettered / moved"], ["message.expired", "expired / purged"], ["fault", "fault (its rule named beside it where the lane has room)"]]
+    .concat(L.some(function (l) { return l.marks.some(function (i) { return kindClass(E[i].kind) === "k-other"; }); }) ? [["", "other event (see the table)"]] : []).forEach(function (x) {
     var s = el("span"); var sv = el("svg", { width: 14, height: 14 }); var g = el("g", { "class": "mk " + kindClass(x[0]), transform: "translate(7,7)" }); glyph(g, x[0]); sv.appendChild(g); s.appendChild(sv); s.appendChild(document.createTextNode(" " + x[1])); lg.appendChild(s);
   });
 
@@ -81,6 +81,58 @@
     if (axis === "time" && maxT > 0) return function (i) { return PAD + (i < 0 ? maxT : E[i].t) / maxT * inner; };
     var n = Math.max(1, E.length - 1);
     return function (i) { return PAD + (i < 0 ? n : i) / n * inner; };
+  }
+
+  // ---- axis ticks: at "nice" steps of the mock's clock (time since the first event) or of the
+  // event order (labelled by event number), at least MIN_TICK pixels apart.
+  var MIN_TICK = 90;
+  var TIME_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 15e3, 3e4, 6e4, 12e4, 3e5, 6e5, 9e5, 18e5, 36e5, 72e5, 108e5, 216e5, 432e5, 864e5];
+  function fmtSpan(ms) {
+    if (ms === 0) return "0";
+    if (ms < 1000) return ms + " ms";
+    if (ms < 60000) return (ms / 1000) + " s";
+    var h = Math.floor(ms / 36e5), m = Math.floor(ms % 36e5 / 6e4), sec = Math.round(ms % 6e4 / 1000);
+    return ((h ? h + " h " : "") + (m || (h && sec) ? m + " min" : "") + (sec ? " " + sec + " s" : "")).trim();
+  }
+  function ticks(axis, width) {
+    var inner = Math.max(1, width - 2 * PAD), want = Math.max(1, Math.floor(inner / MIN_TICK)), out = [], step, v;
+    if (axis === "time" && maxT > 0) {
+      step = TIME_STEPS[TIME_STEPS.length - 1];
+      for (var k = 0; k < TIME_STEPS.length; k++) if (maxT / TIME_STEPS[k] <= want) { step = TIME_STEPS[k]; break; }
+      for (v = 0; v <= maxT + 1e-9; v += step) out.push({ x: PAD + v / maxT * inner, label: fmtSpan(v) });
+      return out;
+    }
+    var n = Math.max(1, E.length - 1);
+    step = 1;
+    for (var p = 1; ; p *= 10) {
+      if (n / p <= want) { step = p; break; }
+      if (n / (2 * p) <= want) { step = 2 * p; break; }
+      if (n / (5 * p) <= want) { step = 5 * p; break; }
+    }
+    for (v = 0; v < E.length; v += step) out.push({ x: PAD + v / n * inner, label: "#" + E[v].seq });
+    return out;
+  }
+  function anchor(j, x, width) { return j === 0 ? "start" : x > width - 40 ? "end" : "middle"; }
+  function clockStart() {
+    if (!D.start || D.start.indexOf("0001-") === 0) return "";
+    return D.start.replace("T", " ").replace(/Z$/, " UTC").replace(/(\.\d{3})\d+/, "$1");
+  }
+  function drawAxis() {
+    var a = $("axis-svg"), axis = $("axis").value, H = 24;
+    while (a.firstChild) a.removeChild(a.firstChild);
+    a.setAttribute("width", width);
+    a.setAttribute("height", H);
+    ticks(axis, width).forEach(function (tk, j) {
+      var g = el("g", { "class": "tick" + (j === 0 ? " first" : ""), transform: "translate(" + tk.x.toFixed(1) + ",0)" });
+      g.appendChild(el("line", { y1: H - 6, y2: H }));
+      g.appendChild(el("text", { y: H - 9, "text-anchor": anchor(j, tk.x, width) }, tk.label));
+      a.appendChild(g);
+    });
+    var start = clockStart();
+    var tod = start.replace(/^\S+ /, "");
+    $("axis-title").textContent = axis === "time" && maxT > 0 ? (D.client ? "client's clock" : "mock clock") + ", 0 = " + (tod || "the first event") : "event number (x: event order)";
+    $("axis-title").title = start ? "first event at " + start : "";
+    $("axis-scroll").scrollLeft = scroller.scrollLeft;
   }
 
   // ---- glyphs
@@ -143,6 +195,7 @@
     spacer.style.height = h + "px";
     spacer.style.width = width + "px";
     labelsInner.style.height = h + "px";
+    drawAxis();
     drawLanes();
   }
   function drawLanes() {
@@ -154,6 +207,8 @@
     svg.style.top = first * LANE_H + "px";
     while (svg.firstChild) svg.removeChild(svg.firstChild);
     while (labelsInner.firstChild) labelsInner.removeChild(labelsInner.firstChild);
+    var gh = (last - first) * LANE_H;
+    ticks($("axis").value, width).forEach(function (tk) { svg.appendChild(el("line", { "class": "grid", x1: tk.x, x2: tk.x, y1: 0, y2: gh })); });
     for (var r = first; r < last; r++) drawRow(r, (r - first) * LANE_H);
   }
   function drawRow(r, y) {
@@ -182,10 +237,30 @@
     svg.appendChild(g);
     labelsInner.appendChild(lbl);
   }
+  // A fault's rule name goes beside its marker where the lane has room for it: to the right, up
+  // to the next marker; else to the left, back to the previous marker or label; else cut short
+  // (with the whole name as its tooltip) when a few characters fit; else not at all (the marker's
+  // own tooltip names the rule). Labels never cover a marker or each other.
+  var LABEL_FONT = "600 10px system-ui, sans-serif", MARK_HALF = 9, LABEL_GAP = 10, widths = {}, measurer;
+  function textW(s) {
+    if (widths[s] == null) {
+      if (measurer === undefined) {
+        measurer = document.createElement("canvas").getContext("2d");
+        if (measurer) measurer.font = LABEL_FONT;
+      }
+      widths[s] = measurer ? measurer.measureText(s).width : s.length * 6;
+    }
+    return widths[s];
+  }
+  function fitLabel(s, room) {
+    if (textW(s) <= room) return s;
+    var n = Math.floor((room - textW("…")) / (textW(s) / s.length));
+    return n >= 3 ? s.slice(0, n) + "…" : "";
+  }
   function drawMarks(g, marks) {
-    var lastLabel = -1e9, nRecv = 0;
-    marks.forEach(function (i) {
-      var e = E[i], cx = x(i);
+    var nRecv = 0, xs = marks.map(function (i) { return x(i); }), labelEnd = -1e9, labelled = null;
+    marks.forEach(function (i, j) {
+      var e = E[i], cx = xs[j];
       var m = el("g", { "class": "mk " + kindClass(e.kind) + (hot[i] ? " hot" : "") + (i === selEvent ? " cur" : ""), "data-ev": i, "data-kind": e.kind, transform: "translate(" + cx.toFixed(1) + "," + LANE_H / 2 + ")" });
       if (e.rule) m.setAttribute("data-rule", e.rule);
       m.appendChild(el("title", {}, describe(e, i)));
@@ -193,14 +268,25 @@
       glyph(m, e.kind, e.kind === "message.received" ? (e.receiveCount || nRecv) : 0);
       m.addEventListener("click", function (ev) { ev.stopPropagation(); selectLane(e.lane >= 0 ? e.lane : null, i, true); });
       g.appendChild(m);
-      if ((e.kind === "fault" || e.kind === "call.failed") && e.rule && cx - lastLabel > 70) {
-        g.appendChild(el("text", { "class": "rule-label", x: cx + 8, y: LANE_H / 2 - 2 }, e.rule));
-        lastLabel = cx;
-      }
+      if ((e.kind !== "fault" && e.kind !== "call.failed") || !e.rule) return;
+      // Markers stacked at one x (one instant on the clock axis) share their rule's name.
+      if (labelled && labelled.rule === e.rule && Math.abs(labelled.x - cx) < 2) return;
+      var next = j + 1 < xs.length ? xs[j + 1] - MARK_HALF : width;
+      var prev = Math.max(j > 0 ? xs[j - 1] + MARK_HALF : 0, labelEnd);
+      var right = next - (cx + LABEL_GAP) - 2, left = (cx - LABEL_GAP) - prev - 2;
+      var toLeft = textW(e.rule) > right && (textW(e.rule) <= left || left > right);
+      var label = fitLabel(e.rule, toLeft ? left : right);
+      if (!label) return;
+      var t = el("text", { "class": "rule-label" + (label !== e.rule ? " cut" : ""), "data-rule": e.rule, x: toLeft ? cx - LABEL_GAP : cx + LABEL_GAP, y: LANE_H / 2 - 2, "text-anchor": toLeft ? "end" : "start" }, label);
+      if (label !== e.rule) t.appendChild(el("title", {}, e.rule + " (" + (e.fault || "") + ")"));
+      g.appendChild(t);
+      labelEnd = toLeft ? cx - MARK_HALF : cx + LABEL_GAP + textW(label) + 3;
+      labelled = { rule: e.rule, x: cx };
     });
   }
   var pending = false;
   scroller.addEventListener("scroll", function () {
+    $("axis-scroll").scrollLeft = scroller.scrollLeft;
     if (pending) return;
     pending = true;
     requestAnimationFrame(function () { pending = false; drawLanes(); });
@@ -263,9 +349,12 @@
         s.appendChild(el("path", { "class": layer[2], d: up + "L" + down.reverse().join("L") + "Z" }));
       });
       s.appendChild(el("line", { "class": "axis", x1: PAD, x2: w - PAD, y1: h, y2: h }));
-      var lastEv = E.length - 1;
-      s.appendChild(el("text", { x: PAD, y: h + 11 }, axis === "time" ? "0 ms" : "event #" + (E.length ? E[0].seq : 0)));
-      s.appendChild(el("text", { x: w - PAD, y: h + 11, "text-anchor": "end" }, axis === "time" ? Math.round(maxT) + " ms" : "event #" + (E.length ? E[lastEv].seq : 0)));
+      ticks(axis, w).forEach(function (tk, j) {
+        var g = el("g", { "class": "tick", transform: "translate(" + tk.x.toFixed(1) + ",0)" });
+        g.appendChild(el("line", { y1: h, y2: h + 3 }));
+        g.appendChild(el("text", { y: h + 12, "text-anchor": anchor(j, tk.x, w) }, tk.label));
+        s.appendChild(g);
+      });
       s.appendChild(el("text", { x: 2, y: 10 }, String(max)));
       var cur = el("line", { "class": "cursor", y1: 0, y2: h, x1: -10, x2: -10 });
       s.appendChild(cur);
