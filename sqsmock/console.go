@@ -190,8 +190,11 @@ func viewOf(v MessageInfo) messageView {
 // defaultMessageLimit and maxMessageLimit bound GET /_sqsmock/queues/{name}/messages.
 const defaultMessageLimit, maxMessageLimit = 100, 10000
 
-// messages lists a queue's messages in arrival order: the first limit of them (query parameter
-// limit, default 100), and how many there are.
+// messages lists a queue's messages in arrival order: at most limit of them (query parameter
+// limit, default 100), those after the cursor after (the next member of the previous page: the
+// first page without it), how many there are (total) and, when more follow, the cursor of the
+// next page (next). The engine copies only the page (engine.InspectPage): a console polling a
+// queue of many messages costs one walk of them per poll, not a copy.
 func (c *console) messages(w http.ResponseWriter, r *http.Request) {
 	q, ok := c.ref(w, r)
 	if !ok {
@@ -206,18 +209,32 @@ func (c *console) messages(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = n
 	}
-	msgs := c.m.Messages(q.arn())
-	if msgs == nil {
-		if _, exists := c.m.Queue(q.arn()); !exists {
-			writeError(w, sqserr.QueueDoesNotExist())
+	var after uint64
+	if s := r.URL.Query().Get("after"); s != "" {
+		n, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "after: not a cursor: " + strconv.Quote(s)})
 			return
 		}
+		after = n
 	}
-	out := make([]messageView, 0, min(limit, len(msgs)))
-	for _, v := range msgs[:min(limit, len(msgs))] {
-		out = append(out, viewOf(v))
+	var page engine.Page
+	if c.m.findQueue(q.arn(), func(e *engine.Engine) (ok bool) {
+		_, page, ok = e.InspectPage(q.arn(), after, limit)
+		return ok
+	}) == nil {
+		writeError(w, sqserr.QueueDoesNotExist())
+		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"messages": out, "total": len(msgs)})
+	out := make([]messageView, len(page.Messages))
+	for i, v := range page.Messages {
+		out[i] = viewOf(messageInfo(v))
+	}
+	answer := map[string]any{"messages": out, "total": page.Total}
+	if page.More && len(page.Messages) > 0 {
+		answer["next"] = strconv.FormatUint(page.Messages[len(page.Messages)-1].Arrival, 10)
+	}
+	writeJSON(w, http.StatusOK, answer)
 }
 
 // message is one message, if still in its queue, with its history: the trace events that name it.
@@ -228,13 +245,14 @@ func (c *console) message(w http.ResponseWriter, r *http.Request) {
 	}
 	id := r.PathValue("id")
 	var found *messageView
-	for _, v := range c.m.Messages(q.arn()) {
-		if v.MessageID == id {
-			mv := viewOf(v)
+	c.m.findQueue(q.arn(), func(e *engine.Engine) bool {
+		v, ok := e.InspectMessage(q.arn(), id)
+		if ok {
+			mv := viewOf(messageInfo(v))
 			found = &mv
-			break
 		}
-	}
+		return ok
+	})
 	history := c.m.messageHistory(q, id)
 	if found == nil && len(history) == 0 {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no message " + strconv.Quote(id) + " in queue " + strconv.Quote(q.name) +

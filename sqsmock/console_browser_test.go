@@ -139,3 +139,126 @@ func TestConsoleInBrowserWithToken(t *testing.T) {
 	waitFor(t, ctx, "the queue list", `document.querySelector('#queues tr[data-queue="orders"]') !== null`)
 	assert.Equal(t, "s3cret", eval[string](t, ctx, `sessionStorage.getItem("sqsmock-admin-token")`))
 }
+
+// faultRows is how many injections the fault page shows.
+func faultRows(t *testing.T, ctx context.Context) int {
+	t.Helper()
+	return eval[int](t, ctx, `document.querySelectorAll('#injections tbody tr').length`)
+}
+
+// The fault page as a person uses it: load a plan, see its injections arrive while an SDK sends,
+// pause it and see them stop, resume, clear.
+func TestConsoleFaultsInBrowser(t *testing.T) {
+	ctx := browsertest.New(t)
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	srv := sqsmock.NewServer(t, sqsmock.WithQueue("orders", nil), sqsmock.WithTrace(10000))
+	sdk := srv.SDKClient(noRetries)
+	orders := aws.String(srv.URL + "/000000000000/orders")
+	send := func(n int) (failed int) {
+		for i := range n {
+			if _, err := sdk.SendMessage(context.Background(), &sqs.SendMessageInput{QueueUrl: orders, MessageBody: aws.String("m" + strconv.Itoa(i))}); err != nil {
+				failed++
+			}
+		}
+		return failed
+	}
+	// seen waits until the page has polled every trace event recorded so far.
+	seen := func(what string) {
+		t.Helper()
+		evs := srv.Mock().Trace()
+		waitFor(t, ctx, what, `state.faultSince >= `+strconv.FormatUint(evs[len(evs)-1].Seq, 10))
+	}
+
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/_sqsmock/ui/#faults")))
+	waitFor(t, ctx, "the empty plan", `document.getElementById('plan-status')?.textContent === "no plan"`)
+
+	// Load a plan: every SendMessage fails.
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.SetValue(chromedp.ID("plan-text"), `{"seed": 7, "rules": [{"name": "send-fails", "kind": "error", "errorCode": "InternalError", "operations": ["SendMessage"], "probability": 1}]}`),
+		chromedp.Click(chromedp.ID("plan-save"))))
+	waitFor(t, ctx, "the plan loaded", `document.getElementById('plan-result').textContent === "plan replaced" && document.getElementById('plan-status')?.textContent === "active"`)
+	assert.Equal(t, 3, send(3), "every send fails under the plan")
+	waitFor(t, ctx, "three injections", `document.querySelectorAll('#injections tbody tr').length === 3`)
+	rules := eval[[]string](t, ctx, `[...document.querySelectorAll('#injections tbody tr')].map(tr => tr.children[2].textContent + " " + tr.children[4].textContent)`)
+	assert.Equal(t, []string{"send-fails SendMessage", "send-fails SendMessage", "send-fails SendMessage"}, rules)
+	browsertest.Screenshot(t, ctx, "1-injections")
+
+	// Pause: sends go through, no injection appears.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.ID("plan-pause"))))
+	waitFor(t, ctx, "the plan paused", `document.getElementById('plan-status')?.textContent === "paused" && document.getElementById('plan-pause').textContent === "Resume"`)
+	assert.Equal(t, 0, send(4), "no send fails while the plan is paused")
+	seen("the paused sends polled")
+	assert.Equal(t, 3, faultRows(t, ctx), "no injection while paused")
+	browsertest.Screenshot(t, ctx, "2-paused")
+
+	// Resume: injections again.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.ID("plan-pause"))))
+	waitFor(t, ctx, "the plan active again", `document.getElementById('plan-status')?.textContent === "active" && document.getElementById('plan-pause').textContent === "Pause"`)
+	assert.Equal(t, 2, send(2))
+	waitFor(t, ctx, "five injections", `document.querySelectorAll('#injections tbody tr').length === 5`)
+
+	// Clear: no plan, sends go through.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.ID("plan-clear"))))
+	waitFor(t, ctx, "the plan cleared", `document.getElementById('plan-result').textContent === "plan removed" && document.getElementById('plan-status')?.textContent === "no plan"`)
+	assert.Nil(t, srv.Mock().Faults())
+	assert.Equal(t, 0, send(2))
+	seen("the sends after the clear polled")
+	assert.Equal(t, 5, faultRows(t, ctx))
+	browsertest.Screenshot(t, ctx, "3-cleared")
+}
+
+// Redrive from the console: messages dead-lettered by their receive count, moved back to their
+// source by a move task started with the Redrive form, the task listed.
+func TestConsoleRedriveInBrowser(t *testing.T) {
+	ctx := browsertest.New(t)
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	srv := sqsmock.NewServer(t, sqsmock.WithQueue("orders", nil), sqsmock.WithDeadLetterQueue("orders", "orders-dlq", 1),
+		sqsmock.WithTrace(10000))
+	sdk := srv.SDKClient()
+	bg := context.Background()
+	orders := aws.String(srv.URL + "/000000000000/orders")
+	const n = 3
+	for i := range n {
+		_, err := sdk.SendMessage(bg, &sqs.SendMessageInput{QueueUrl: orders, MessageBody: aws.String("order " + strconv.Itoa(i))})
+		require.NoError(t, err)
+	}
+	// One receive each, back to visible at once; the next receive dead-letters them.
+	for received := 0; received < n; {
+		out, err := sdk.ReceiveMessage(bg, &sqs.ReceiveMessageInput{QueueUrl: orders, MaxNumberOfMessages: 10})
+		require.NoError(t, err)
+		for _, m := range out.Messages {
+			_, err := sdk.ChangeMessageVisibility(bg, &sqs.ChangeMessageVisibilityInput{QueueUrl: orders, ReceiptHandle: m.ReceiptHandle})
+			require.NoError(t, err)
+			received++
+		}
+	}
+	out, err := sdk.ReceiveMessage(bg, &sqs.ReceiveMessageInput{QueueUrl: orders, MaxNumberOfMessages: 10})
+	require.NoError(t, err)
+	require.Empty(t, out.Messages)
+	dlq, ok := srv.Mock().Queue("orders-dlq")
+	require.True(t, ok)
+	require.Equal(t, n, dlq.Ready, "every message dead-lettered")
+
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/_sqsmock/ui/#queue/orders-dlq")))
+	waitFor(t, ctx, "the dead-letter queue's page", `document.getElementById('count-ready')?.textContent === "3" && document.querySelectorAll('#messages tbody tr').length === 3`)
+	waitFor(t, ctx, "no move task yet", `document.getElementById('tasks-box')?.textContent === "No move tasks."`)
+	browsertest.Screenshot(t, ctx, "1-dead-lettered")
+
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.ID("redrive-btn"))))
+	waitFor(t, ctx, "the task started", `document.getElementById('redrive-result').textContent === "started"`)
+	waitFor(t, ctx, "the task listed, done", `[...document.querySelectorAll('#tasks tbody tr')].some(tr => tr.children[0].textContent === "COMPLETED" && tr.children[1].textContent === "(sources)" && tr.children[2].textContent === "3")`)
+	waitFor(t, ctx, "an empty dead-letter queue", `document.getElementById('no-messages') !== null && document.getElementById('count-ready').textContent === "0"`)
+	browsertest.Screenshot(t, ctx, "2-redriven")
+
+	back := srv.Mock().Messages("orders")
+	require.Len(t, back, n, "the messages are back in their source")
+	for _, m := range back {
+		assert.Contains(t, m.Body, "order ")
+	}
+	// The source's page shows them.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`h1 a`))))
+	waitFor(t, ctx, "the queue list", `document.querySelector('#queues tr[data-queue="orders"] td.ready')?.textContent === "3"`)
+	browsertest.Screenshot(t, ctx, "3-back-in-source")
+}

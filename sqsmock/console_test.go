@@ -137,6 +137,8 @@ func TestConsoleQueueAndMessages(t *testing.T) {
 	}{
 		{"/_sqsmock/queues/q/messages?limit=0", http.StatusBadRequest, "limit must be 1 to 10000"},
 		{"/_sqsmock/queues/q/messages?limit=x", http.StatusBadRequest, "limit must be"},
+		{"/_sqsmock/queues/q/messages?limit=10001", http.StatusBadRequest, "limit must be"},
+		{"/_sqsmock/queues/q/messages?after=-1", http.StatusBadRequest, "after: not a cursor"},
 		{"/_sqsmock/queues/nope/messages", http.StatusBadRequest, "does not exist"},
 		{"/_sqsmock/queues/nope", http.StatusBadRequest, "does not exist"},
 		{"/_sqsmock/queues/q/messages/no-such-id", http.StatusNotFound, `no message "no-such-id"`},
@@ -146,6 +148,55 @@ func TestConsoleQueueAndMessages(t *testing.T) {
 		assert.Equal(t, c.status, status, c.path)
 		assert.Contains(t, v["error"], c.want, c.path)
 	}
+}
+
+// The messages endpoint answers at most limit messages in arrival order, and a cursor (next) to
+// page through the rest; deleted messages leave no hole in the pages.
+func TestConsoleMessagesLimit(t *testing.T) {
+	srv := startServer(t)
+	c := srv.Mock().Client()
+	url := srv.Mock().QueueURL("q")
+	const n = 250
+	for i := range n {
+		_, err := c.SendMessage(context.Background(), &sqs.SendMessageInput{QueueUrl: &url, MessageBody: aws.String(strconv.Itoa(i))})
+		require.NoError(t, err)
+	}
+	status, v := consoleDo(t, srv, "GET", "/_sqsmock/queues/q/messages", "")
+	require.Equal(t, http.StatusOK, status)
+	require.Len(t, v["messages"], 100, "the default limit")
+	assert.EqualValues(t, n, v["total"])
+
+	// Delete one message the second page would show: the pages skip it.
+	_, first := consoleDo(t, srv, "GET", "/_sqsmock/queues/q/messages?limit=1&after="+v["next"].(string), "")
+	gone := first["messages"].([]any)[0].(map[string]any)["id"].(string)
+	status, _ = consoleDo(t, srv, "DELETE", "/_sqsmock/queues/q/messages/"+gone, "")
+	require.Equal(t, http.StatusOK, status)
+
+	var bodies []string
+	path := "/_sqsmock/queues/q/messages?limit=70"
+	for pages := 0; ; pages++ {
+		require.Less(t, pages, 4, "249 messages in pages of 70")
+		status, v := consoleDo(t, srv, "GET", path, "")
+		require.Equal(t, http.StatusOK, status, v)
+		msgs := v["messages"].([]any)
+		assert.LessOrEqual(t, len(msgs), 70)
+		assert.EqualValues(t, n-1, v["total"])
+		for _, m := range msgs {
+			bodies = append(bodies, m.(map[string]any)["body"].(string))
+		}
+		next, more := v["next"].(string)
+		if !more {
+			break
+		}
+		path = "/_sqsmock/queues/q/messages?limit=70&after=" + next
+	}
+	var want []string
+	for i := range n {
+		if i != 100 {
+			want = append(want, strconv.Itoa(i))
+		}
+	}
+	assert.Equal(t, want, bodies, "every message once, in arrival order, without the deleted 101st")
 }
 
 // Delete removes one message by id, whatever its state; purge is PurgeQueue, with its 60 s rule.

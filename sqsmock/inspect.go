@@ -79,23 +79,42 @@ func (m *Mock) Queue(nameOrURL string) (QueueInfo, bool) {
 
 // inspect finds a queue for inspection (see Queue) and reports it, with its messages if asked.
 func (m *Mock) inspect(nameOrURL string, withMessages bool) (*engine.Engine, engine.QueueView, []engine.MessageView, bool) {
+	var (
+		v    engine.QueueView
+		msgs []engine.MessageView
+	)
+	e := m.findQueue(nameOrURL, func(e *engine.Engine) (ok bool) {
+		v, msgs, ok = e.Inspect(nameOrURL, withMessages)
+		return ok
+	})
+	if e == nil {
+		return nil, engine.QueueView{}, nil, false
+	}
+	return e, v, msgs, true
+}
+
+// findQueue calls try with the engines that may hold the queue nameOrURL names (see Queue), in
+// order, until it reports that it found the queue, and returns that engine (nil if none did).
+func (m *Mock) findQueue(nameOrURL string, try func(*engine.Engine) bool) *engine.Engine {
 	account, region := queueAddress(nameOrURL)
 	if account == "" {
 		account = m.home.account
 	}
 	if !strings.ContainsAny(nameOrURL, "/:") { // a bare name: the mock's own namespace
-		v, msgs, ok := m.engine.Inspect(nameOrURL, withMessages)
-		return m.engine, v, msgs, ok
+		if try(m.engine) {
+			return m.engine
+		}
+		return nil
 	}
 	for _, e := range m.allEngines() {
 		if e.AccountID() != account || region != "" && e.Region() != region {
 			continue
 		}
-		if v, msgs, ok := e.Inspect(nameOrURL, withMessages); ok {
-			return e, v, msgs, true
+		if try(e) {
+			return e
 		}
 	}
-	return nil, engine.QueueView{}, nil, false
+	return nil
 }
 
 func (m *Mock) queueInfo(e *engine.Engine, v engine.QueueView) QueueInfo {
@@ -127,12 +146,16 @@ func (m *Mock) Messages(nameOrURL string) []MessageInfo {
 	}
 	out := make([]MessageInfo, len(views))
 	for i, v := range views {
-		out[i] = MessageInfo{MessageID: v.ID, Body: v.Body, State: MessageState(v.State), ReceiveCount: v.ReceiveCount,
-			GroupID: v.GroupID, DeduplicationID: v.DeduplicationID, SequenceNumber: v.SequenceNumber,
-			SentAt: v.SentAt, VisibleAt: v.VisibleAt, FirstReceiveAt: v.FirstReceiveAt, Attributes: v.Attributes,
-			DeadLetterSourceARN: v.DeadLetterSourceARN, TraceHeader: v.TraceHeader}
+		out[i] = messageInfo(v)
 	}
 	return out
+}
+
+func messageInfo(v engine.MessageView) MessageInfo {
+	return MessageInfo{MessageID: v.ID, Body: v.Body, State: MessageState(v.State), ReceiveCount: v.ReceiveCount,
+		GroupID: v.GroupID, DeduplicationID: v.DeduplicationID, SequenceNumber: v.SequenceNumber,
+		SentAt: v.SentAt, VisibleAt: v.VisibleAt, FirstReceiveAt: v.FirstReceiveAt, Attributes: v.Attributes,
+		DeadLetterSourceARN: v.DeadLetterSourceARN, TraceHeader: v.TraceHeader}
 }
 
 // Call is one recorded call to the in-process client.

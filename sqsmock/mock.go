@@ -290,7 +290,11 @@ func (m *Mock) AccountID() string { return m.cfg.account }
 func (m *Mock) Clock() Clock { return m.cfg.clock }
 
 // Reset deletes every queue, message and move task and forgets recorded calls, then creates
-// the queues given with WithQueue again. It keeps the trace, whose Seq numbers go on.
+// the queues given with WithQueue again. It keeps the trace and records a mock.reset event in it
+// (then queue.created for the WithQueue queues): the trace is a record of what happened, not
+// state, so a reader polling it by Seq (the console, GET /_sqsmock/trace?since=N) goes on without
+// missing or re-reading events, and a failure after a Reset can still be traced to what came
+// before it; mock.reset marks where the queues were emptied.
 func (m *Mock) Reset() error {
 	m.nsMu.Lock()
 	others := m.engines
@@ -301,5 +305,9 @@ func (m *Mock) Reset() error {
 	}
 	m.engine.Reset()
 	m.ResetCalls()
+	if m.trace != nil {
+		m.trace.add(&TraceEvent{Time: m.cfg.clock.Now(), Kind: TraceReset,
+			Detail: "every queue, message and move task deleted; the WithQueue queues made again"})
+	}
 	return m.createQueues()
 }

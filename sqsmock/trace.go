@@ -5,12 +5,15 @@ import "time"
 // TraceKind is what a trace event records.
 type TraceKind string
 
-// The kinds of trace events. Message events carry MessageID; queue events only Queue.
+// The kinds of trace events. Message events carry MessageID; queue events only Queue. Readers
+// should show a kind they do not know as it is: later versions may add kinds.
 const (
 	TraceQueueCreated    TraceKind = "queue.created"
 	TraceQueueDeleted    TraceKind = "queue.deleted"
 	TraceQueuePurged     TraceKind = "queue.purged"     // PurgeQueue: Count messages removed (no message.purged for each)
 	TraceQueueAttributes TraceKind = "queue.attributes" // SetQueueAttributes changed attributes (Detail: which)
+	TraceQueueTagged     TraceKind = "queue.tagged"     // TagQueue (Detail: the keys given, sorted, comma-separated)
+	TraceQueueUntagged   TraceKind = "queue.untagged"   // UntagQueue (Detail: the keys given, sorted, comma-separated)
 
 	TraceSent         TraceKind = "message.sent"         // stored; VisibleAt is set when it was sent with a delay
 	TraceDeduplicated TraceKind = "message.deduplicated" // a FIFO send accepted but not stored: MessageID is the stored original's
@@ -24,6 +27,8 @@ const (
 	TracePurged       TraceKind = "message.purged"       // reserved: PurgeQueue records one queue.purged with Count, so a large purge does not flush the ring
 
 	TraceFault TraceKind = "fault" // a fault injected by the mock's plan: Rule, Fault, Operation; MessageID when it hit one message
+
+	TraceReset TraceKind = "mock.reset" // Mock.Reset deleted every queue, message and move task (no Queue, Region or Account)
 )
 
 // TraceEvent is one entry of the mock's trace: what happened to a queue or a message, when on the

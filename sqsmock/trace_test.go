@@ -15,6 +15,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -480,4 +481,111 @@ func TestTraceFaults(t *testing.T) {
 	boom.Rule, boom.Fault, boom.Detail = "boom", "error", "InternalError"
 	assert.Equal(t, []sqsmock.TraceEvent{boom}, e.traceSince(m))
 	assert.Error(t, e.mock.CallsTo("GetQueueAttributes")[0].Err)
+}
+
+// TagQueue and UntagQueue record queue.tagged and queue.untagged with the keys given.
+func TestTraceTags(t *testing.T) {
+	e := newTraceEnv(t)
+	url := e.create("jobs", nil)
+	m := e.mark()
+	_, err := e.c.TagQueue(e.ctx, &sqs.TagQueueInput{QueueUrl: aws.String(url), Tags: map[string]string{"team": "a", "env": "test"}})
+	require.NoError(t, err)
+	tagged := e.ev(sqsmock.TraceQueueTagged, "jobs", "TagQueue", epoch)
+	tagged.Detail = "env,team"
+	_, err = e.c.UntagQueue(e.ctx, &sqs.UntagQueueInput{QueueUrl: aws.String(url), TagKeys: []string{"team", "nope", "team"}})
+	require.NoError(t, err)
+	untagged := e.ev(sqsmock.TraceQueueUntagged, "jobs", "UntagQueue", epoch)
+	untagged.Detail = "nope,team"
+	assert.Equal(t, []sqsmock.TraceEvent{tagged, untagged}, e.traceSince(m))
+
+	// A refused call records nothing.
+	m = e.mark()
+	_, err = e.c.TagQueue(e.ctx, &sqs.TagQueueInput{QueueUrl: aws.String(url), Tags: map[string]string{"": "x"}})
+	require.Error(t, err)
+	assert.Empty(t, e.traceSince(m))
+}
+
+// Reset keeps the trace, records mock.reset, then the WithQueue queues' creation; Seq goes on.
+func TestTraceReset(t *testing.T) {
+	e := newTraceEnv(t, sqsmock.WithQueue("kept", nil))
+	url := e.create("jobs", nil)
+	e.send(url, "a")
+	before := e.mock.Trace()
+	require.NoError(t, e.mock.Reset())
+	after := e.mock.Trace()
+	require.Len(t, after, len(before)+2)
+	assert.Equal(t, before, after[:len(before)], "the events before the Reset are kept")
+	reset, created := after[len(before)], after[len(before)+1]
+	assert.Equal(t, sqsmock.TraceReset, reset.Kind)
+	assert.Equal(t, before[len(before)-1].Seq+1, reset.Seq)
+	assert.Equal(t, epoch, reset.Time.UTC())
+	assert.Empty(t, reset.Queue)
+	assert.Equal(t, sqsmock.TraceQueueCreated, created.Kind)
+	assert.Equal(t, "kept", created.Queue)
+}
+
+// The batch calls record one event per entry that succeeded, each with the call's id.
+func TestTraceBatches(t *testing.T) {
+	e := newTraceEnv(t)
+	url := e.create("jobs", map[string]string{"VisibilityTimeout": "30"})
+	e.send(url, "a")
+	e.send(url, "b")
+	out, err := e.c.ReceiveMessage(e.ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(url), MaxNumberOfMessages: 10})
+	require.NoError(t, err)
+	require.Len(t, out.Messages, 2)
+	a, b := out.Messages[0], out.Messages[1]
+
+	m := e.mark()
+	cv, err := e.c.ChangeMessageVisibilityBatch(e.ctx, &sqs.ChangeMessageVisibilityBatchInput{QueueUrl: aws.String(url),
+		Entries: []types.ChangeMessageVisibilityBatchRequestEntry{
+			{Id: aws.String("1"), ReceiptHandle: a.ReceiptHandle, VisibilityTimeout: 100},
+			{Id: aws.String("2"), ReceiptHandle: aws.String("not-a-handle"), VisibilityTimeout: 100},
+			{Id: aws.String("3"), ReceiptHandle: b.ReceiptHandle, VisibilityTimeout: 200},
+		}})
+	require.NoError(t, err)
+	require.Len(t, cv.Failed, 1)
+	va := e.ev(sqsmock.TraceVisibility, "jobs", "ChangeMessageVisibilityBatch", epoch)
+	va.MessageID, va.ReceiptHandle, va.ReceiveCount, va.VisibleAt = aws.ToString(a.MessageId), aws.ToString(a.ReceiptHandle), 1, epoch.Add(100*time.Second)
+	vb := e.ev(sqsmock.TraceVisibility, "jobs", "ChangeMessageVisibilityBatch", epoch)
+	vb.MessageID, vb.ReceiptHandle, vb.ReceiveCount, vb.VisibleAt = aws.ToString(b.MessageId), aws.ToString(b.ReceiptHandle), 1, epoch.Add(200*time.Second)
+	assert.Equal(t, []sqsmock.TraceEvent{va, vb}, e.traceSince(m))
+
+	m = e.mark()
+	del, err := e.c.DeleteMessageBatch(e.ctx, &sqs.DeleteMessageBatchInput{QueueUrl: aws.String(url),
+		Entries: []types.DeleteMessageBatchRequestEntry{
+			{Id: aws.String("1"), ReceiptHandle: b.ReceiptHandle},
+			{Id: aws.String("2"), ReceiptHandle: aws.String("not-a-handle")},
+			{Id: aws.String("3"), ReceiptHandle: a.ReceiptHandle},
+		}})
+	require.NoError(t, err)
+	require.Len(t, del.Failed, 1)
+	db := e.ev(sqsmock.TraceDeleted, "jobs", "DeleteMessageBatch", epoch)
+	db.MessageID, db.ReceiptHandle, db.ReceiveCount = aws.ToString(b.MessageId), aws.ToString(b.ReceiptHandle), 1
+	da := e.ev(sqsmock.TraceDeleted, "jobs", "DeleteMessageBatch", epoch)
+	da.MessageID, da.ReceiptHandle, da.ReceiveCount = aws.ToString(a.MessageId), aws.ToString(a.ReceiptHandle), 1
+	assert.Equal(t, []sqsmock.TraceEvent{db, da}, e.traceSince(m))
+
+	// A FIFO batch whose second entry repeats the first's deduplication id, and whose third
+	// repeats one sent before: one message.sent, two message.deduplicated naming the originals.
+	fifo := e.create("jobs.fifo", nil)
+	first := aws.ToString(e.sendFifo(fifo, "earlier", "g", "d0").MessageId)
+	m = e.mark()
+	sb, err := e.c.SendMessageBatch(e.ctx, &sqs.SendMessageBatchInput{QueueUrl: aws.String(fifo),
+		Entries: []types.SendMessageBatchRequestEntry{
+			{Id: aws.String("1"), MessageBody: aws.String("one"), MessageGroupId: aws.String("g"), MessageDeduplicationId: aws.String("d1")},
+			{Id: aws.String("2"), MessageBody: aws.String("one again"), MessageGroupId: aws.String("g"), MessageDeduplicationId: aws.String("d1")},
+			{Id: aws.String("3"), MessageBody: aws.String("earlier again"), MessageGroupId: aws.String("h"), MessageDeduplicationId: aws.String("d0")},
+		}})
+	require.NoError(t, err)
+	require.Len(t, sb.Successful, 3)
+	orig := aws.ToString(sb.Successful[0].MessageId)
+	assert.Equal(t, orig, aws.ToString(sb.Successful[1].MessageId), "the duplicate answers the original's id")
+	assert.Equal(t, first, aws.ToString(sb.Successful[2].MessageId))
+	sent := e.ev(sqsmock.TraceSent, "jobs.fifo", "SendMessageBatch", epoch)
+	sent.MessageID, sent.Body, sent.GroupID = orig, "one", "g"
+	dup := e.ev(sqsmock.TraceDeduplicated, "jobs.fifo", "SendMessageBatch", epoch)
+	dup.MessageID, dup.GroupID, dup.Detail = orig, "g", "MessageDeduplicationId d1"
+	dup0 := e.ev(sqsmock.TraceDeduplicated, "jobs.fifo", "SendMessageBatch", epoch)
+	dup0.MessageID, dup0.GroupID, dup0.Detail = first, "h", "MessageDeduplicationId d0"
+	assert.Equal(t, []sqsmock.TraceEvent{sent, dup, dup0}, e.traceSince(m))
 }

@@ -38,7 +38,8 @@ func WithTrace(size int) Option {
 }
 
 // Trace returns the events the trace holds, oldest first (nil when tracing is off; see WithTrace).
-// Seq numbers them in the order they were recorded, without gaps. Reset does not clear the trace.
+// Seq numbers them in the order they were recorded, without gaps. Reset does not clear the trace
+// (see Reset).
 func (m *Mock) Trace() []TraceEvent {
 	if m.trace == nil {
 		return nil
@@ -136,7 +137,7 @@ var traceKinds = [...]TraceKind{
 	engine.EventSent: TraceSent, engine.EventDeduplicated: TraceDeduplicated, engine.EventReceived: TraceReceived,
 	engine.EventVisibility: TraceVisibility, engine.EventVisible: TraceVisible, engine.EventDeleted: TraceDeleted,
 	engine.EventExpired: TraceExpired, engine.EventDeadLettered: TraceDeadLettered, engine.EventMoved: TraceMoved,
-	engine.EventFault: TraceFault,
+	engine.EventFault: TraceFault, engine.EventQueueTagged: TraceQueueTagged, engine.EventQueueUntagged: TraceQueueUntagged,
 }
 
 // traceHook is the trace hook of a namespace's engine (nil when tracing is off).

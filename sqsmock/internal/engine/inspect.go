@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"cmp"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
@@ -23,6 +25,9 @@ type MessageView struct {
 	SentAt, VisibleAt, FirstReceiveAt        time.Time
 	Attributes                               map[string]types.MessageAttributeValue
 	DeadLetterSourceARN, TraceHeader         string
+	// Arrival numbers the queue's messages in arrival order (1, 2, 3, …, never reused): the
+	// cursor of InspectPage.
+	Arrival uint64
 }
 
 var stateNames = [...]string{stateDelayed: "delayed", stateReady: "ready", stateInflight: "inflight"}
@@ -49,14 +54,120 @@ func (e *Engine) Inspect(nameOrURL string, withMessages bool) (QueueView, []Mess
 	msgs := q.byArrival()
 	out := make([]MessageView, len(msgs))
 	for i, m := range msgs {
-		mv := MessageView{ID: m.id, Body: m.body, State: stateNames[m.state], ReceiveCount: m.receiveCount,
-			GroupID: m.groupID, DeduplicationID: m.dedupID, SequenceNumber: m.seqNumber, SentAt: m.sentAt.time(),
-			FirstReceiveAt: m.firstReceive.time(), Attributes: m.attrs, DeadLetterSourceARN: m.dlqSourceArn,
-			TraceHeader: m.traceHeader}
-		if m.state != stateReady {
-			mv.VisibleAt = m.visibleAt.time()
-		}
-		out[i] = mv
+		out[i] = m.view()
 	}
 	return v, out, true
+}
+
+// view is the message as inspection sees it. Caller holds its queue's lock.
+func (m *message) view() MessageView {
+	mv := MessageView{ID: m.id, Body: m.body, State: stateNames[m.state], ReceiveCount: m.receiveCount,
+		GroupID: m.groupID, DeduplicationID: m.dedupID, SequenceNumber: m.seqNumber, SentAt: m.sentAt.time(),
+		FirstReceiveAt: m.firstReceive.time(), Attributes: m.attrs, DeadLetterSourceARN: m.dlqSourceArn,
+		TraceHeader: m.traceHeader, Arrival: m.seq}
+	if m.state != stateReady {
+		mv.VisibleAt = m.visibleAt.time()
+	}
+	return mv
+}
+
+// Page is one page of a queue's messages in arrival order (InspectPage).
+type Page struct {
+	Messages []MessageView
+	// Total is how many messages the queue holds.
+	Total int
+	// More reports whether messages arrived after the page's last (ask again with its Arrival).
+	More bool
+}
+
+// InspectPage reports a queue (as Inspect) and at most limit of its messages in arrival order,
+// those that arrived after the message whose MessageView.Arrival is after (0: from the first).
+// It copies only the page: it walks the queue's messages once, keeping the limit earliest in a
+// bounded heap, so a poll of a large queue costs a walk, not a copy and a sort of every message.
+func (e *Engine) InspectPage(nameOrURL string, after uint64, limit int) (QueueView, Page, bool) {
+	q, err := e.lookup(&nameOrURL)
+	if err != nil {
+		return QueueView{}, Page{}, false
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.advance(e.now())
+	v := QueueView{Name: q.name, ARN: q.arn, FIFO: q.fifo, Ready: q.counts[stateReady],
+		InFlight: q.counts[stateInflight], Delayed: q.counts[stateDelayed], Attributes: q.attrMap(),
+		Tags: make(map[string]string, len(q.tags))}
+	for k, t := range q.tags {
+		v.Tags[k] = t
+	}
+	p := Page{Total: len(q.byID), Messages: []MessageView{}}
+	if limit <= 0 {
+		return v, p, true
+	}
+	// top is a max-heap on seq of the earliest limit messages seen so far.
+	top := make([]*message, 0, min(limit, len(q.byID)))
+	for _, m := range q.byID {
+		switch {
+		case m.seq <= after:
+			continue
+		case len(top) < limit:
+			top = append(top, m)
+			siftUp(top, len(top)-1)
+		case m.seq < top[0].seq:
+			p.More = true
+			top[0] = m
+			siftDown(top, 0)
+		default:
+			p.More = true
+		}
+	}
+	slices.SortFunc(top, func(a, b *message) int { return cmp.Compare(a.seq, b.seq) })
+	p.Messages = make([]MessageView, len(top))
+	for i, m := range top {
+		p.Messages[i] = m.view()
+	}
+	return v, p, true
+}
+
+// InspectMessage reports one message of a queue by its id, without looking at the others.
+func (e *Engine) InspectMessage(nameOrURL, id string) (MessageView, bool) {
+	q, err := e.lookup(&nameOrURL)
+	if err != nil {
+		return MessageView{}, false
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.advance(e.now())
+	m := q.byID[id]
+	if m == nil {
+		return MessageView{}, false
+	}
+	return m.view(), true
+}
+
+// siftUp and siftDown keep h a max-heap on seq.
+func siftUp(h []*message, i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if h[p].seq >= h[i].seq {
+			return
+		}
+		h[p], h[i] = h[i], h[p]
+		i = p
+	}
+}
+
+func siftDown(h []*message, i int) {
+	for {
+		l, big := 2*i+1, i
+		if l < len(h) && h[l].seq > h[big].seq {
+			big = l
+		}
+		if r := l + 1; r < len(h) && h[r].seq > h[big].seq {
+			big = r
+		}
+		if big == i {
+			return
+		}
+		h[i], h[big] = h[big], h[i]
+		i = big
+	}
 }

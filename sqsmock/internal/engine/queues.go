@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"encoding/base64"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -377,6 +378,9 @@ func (e *Engine) TagQueue(ctx context.Context, in *sqs.TagQueueInput) (*sqs.TagQ
 	for k, v := range in.Tags {
 		q.tags[k] = v
 	}
+	if e.tracing() {
+		e.emit(Event{Kind: EventQueueTagged, Time: e.now(), Queue: q.name, Call: e.callOf(ctx), Detail: attrNames(in.Tags)})
+	}
 	return &sqs.TagQueueOutput{}, nil
 }
 
@@ -392,6 +396,12 @@ func (e *Engine) UntagQueue(ctx context.Context, in *sqs.UntagQueueInput) (*sqs.
 	q.mu.Lock()
 	for _, k := range in.TagKeys {
 		delete(q.tags, k)
+	}
+	if e.tracing() {
+		keys := slices.Clone(in.TagKeys)
+		slices.Sort(keys)
+		e.emit(Event{Kind: EventQueueUntagged, Time: e.now(), Queue: q.name, Call: e.callOf(ctx),
+			Detail: strings.Join(slices.Compact(keys), ",")})
 	}
 	q.mu.Unlock()
 	return &sqs.UntagQueueOutput{}, nil
@@ -415,7 +425,7 @@ func (e *Engine) ListQueueTags(ctx context.Context, in *sqs.ListQueueTagsInput) 
 	return out, nil
 }
 
-// attrNames lists the names of the attributes given, sorted, for the trace.
+// attrNames lists the names of the attributes (or the keys of the tags) given, sorted, for the trace.
 func attrNames(attrs map[string]string) string {
 	names := make([]string, 0, len(attrs))
 	for n := range attrs {

@@ -25,6 +25,8 @@ const (
 	EventDeadLettered                         // moved to the dead-letter queue Target
 	EventMoved                                // moved by a message move task to Target, as TargetMessageID
 	EventFault                                // a fault plan's message-level fault: Rule, Fault, Detail
+	EventQueueTagged                          // TagQueue: Detail is the keys given, sorted, comma-separated
+	EventQueueUntagged                        // UntagQueue: Detail is the keys given, sorted, comma-separated
 )
 
 // Event is one thing that happened in the engine, for the mock's trace.
