@@ -10,7 +10,7 @@ type TraceKind string
 const (
 	TraceQueueCreated    TraceKind = "queue.created"
 	TraceQueueDeleted    TraceKind = "queue.deleted"
-	TraceQueuePurged     TraceKind = "queue.purged"     // PurgeQueue: Count messages removed (no message.purged for each)
+	TraceQueuePurged     TraceKind = "queue.purged"     // PurgeQueue: Count messages removed (one event, not one per message, so a large purge does not flush the ring)
 	TraceQueueAttributes TraceKind = "queue.attributes" // SetQueueAttributes changed attributes (Detail: which)
 	TraceQueueTagged     TraceKind = "queue.tagged"     // TagQueue (Detail: the keys given, sorted, comma-separated)
 	TraceQueueUntagged   TraceKind = "queue.untagged"   // UntagQueue (Detail: the keys given, sorted, comma-separated)
@@ -24,7 +24,6 @@ const (
 	TraceExpired      TraceKind = "message.expired"      // removed by the queue's retention period
 	TraceDeadLettered TraceKind = "message.deadlettered" // moved to the dead-letter queue by its redrive policy (Target: the DLQ's name)
 	TraceMoved        TraceKind = "message.moved"        // moved by a message move task (Target: the destination queue's name)
-	TracePurged       TraceKind = "message.purged"       // reserved: PurgeQueue records one queue.purged with Count, so a large purge does not flush the ring
 
 	TraceFault TraceKind = "fault" // a fault injected by the mock's plan: Rule, Fault, Operation; MessageID when it hit one message
 

@@ -174,10 +174,21 @@ func analyse(p Page) *model {
 			if e.Kind == sqsmock.TraceFault || e.Kind == KindCallFailed {
 				m.CallLane = append(m.CallLane, i)
 			}
-			if e.Kind == sqsmock.TraceQueuePurged {
+			// A purge, a deleted queue or a reset of the mock ends the lanes of the messages it
+			// removed.
+			end := map[sqsmock.TraceKind]string{sqsmock.TraceQueuePurged: "purged", sqsmock.TraceQueueDeleted: "queue deleted", sqsmock.TraceReset: "reset"}[e.Kind]
+			if end != "" {
 				for _, ms := range msgs {
-					if ms.queue == e.Queue && ms.state != stGone {
+					if ms.state != stGone && (e.Kind == sqsmock.TraceReset || ms.queue == e.Queue) {
 						setState(ms, i, stGone, "")
+						m.Lanes[ms.lane].End = end
+					}
+				}
+				for qi := range m.Queues {
+					q := &m.Queues[qi]
+					c := depth[q.Name]
+					if n := len(q.Points); n == 0 || [3]int(q.Points[n-1][1:]) != *c {
+						q.Points = append(q.Points, [4]int{i, c[0], c[1], c[2]})
 					}
 				}
 			}
@@ -274,11 +285,11 @@ func analyse(p Page) *model {
 				setState(ms, i, stGone, "")
 			}
 			l.End = "deleted"
-		case sqsmock.TraceExpired, sqsmock.TracePurged:
+		case sqsmock.TraceExpired:
 			if ms.state != stGone {
 				setState(ms, i, stGone, "")
 			}
-			l.End = strings.TrimPrefix(string(e.Kind), "message.")
+			l.End = "expired"
 		case sqsmock.TraceDeadLettered, sqsmock.TraceMoved:
 			if e.Kind == sqsmock.TraceDeadLettered {
 				flag(l, "dlq")

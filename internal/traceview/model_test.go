@@ -192,3 +192,31 @@ func TestFileName(t *testing.T) {
 	assert.Equal(t, "TestA_b_.._c.html", FileName("TestA/b/../c"), "no / left: one file in the directory")
 	assert.Equal(t, "trace.html", FileName("/"))
 }
+
+// A purge, a deleted queue and a reset of the mock end the lanes of the messages they removed,
+// and the depth drops to zero.
+func TestAnalyseEndsLanesOnPurgeDeleteAndReset(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var evs []sqsmock.TraceEvent
+	add := func(e sqsmock.TraceEvent) {
+		e.Seq, e.Time = uint64(len(evs)+1), t0
+		evs = append(evs, e)
+	}
+	for _, q := range []string{"a", "b", "c"} {
+		add(sqsmock.TraceEvent{Kind: sqsmock.TraceQueueCreated, Queue: q})
+		add(sqsmock.TraceEvent{Kind: sqsmock.TraceSent, Queue: q, MessageID: "m-" + q})
+	}
+	add(sqsmock.TraceEvent{Kind: sqsmock.TraceQueuePurged, Queue: "a", Count: 1})
+	add(sqsmock.TraceEvent{Kind: sqsmock.TraceQueueDeleted, Queue: "b", Count: 1})
+	add(sqsmock.TraceEvent{Kind: sqsmock.TraceReset})
+	m := analyse(Page{Title: "TestEnds", Events: evs})
+	ends := map[string]string{}
+	for _, l := range m.Lanes {
+		ends[l.ID] = l.End
+	}
+	assert.Equal(t, map[string]string{"m-a": "purged", "m-b": "queue deleted", "m-c": "reset"}, ends)
+	for _, q := range m.Queues {
+		last := q.Points[len(q.Points)-1]
+		assert.Equal(t, [3]int{0, 0, 0}, [3]int{last[1], last[2], last[3]}, "depth of %s at the end", q.Name)
+	}
+}
