@@ -3,7 +3,6 @@ package sqsmock
 import (
 	"net/http"
 	"slices"
-	"strconv"
 )
 
 // maxFaultEvents bounds one answer of GET /_sqsmock/faults/injections.
@@ -13,14 +12,9 @@ const maxFaultEvents = 200
 // (the newest 200 of them, oldest first) and last, the Seq of the trace's newest event, to ask
 // from next time. Without a trace (WithTrace, -trace) events is empty and off is true.
 func (c *console) faultEvents(w http.ResponseWriter, r *http.Request) {
-	var since uint64
-	if v := r.URL.Query().Get("since"); v != "" {
-		n, err := strconv.ParseUint(v, 10, 64)
-		if err != nil {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "since: not a non-negative integer: " + strconv.Quote(v)})
-			return
-		}
-		since = n
+	since, ok := sinceParam(w, r)
+	if !ok {
+		return
 	}
 	ring := c.m.trace
 	if ring == nil {

@@ -192,6 +192,21 @@ func (m *Mock) traceCallFaults(e *engine.Engine, call engine.Call, queueURL stri
 // maxTracePage is the most events one answer of GET /_sqsmock/trace carries.
 const maxTracePage = 5000
 
+// sinceParam reads the query parameter since (absent: 0) of the trace endpoints; a value that is
+// not a non-negative integer is answered with 400 and ok false.
+func sinceParam(w http.ResponseWriter, r *http.Request) (since uint64, ok bool) {
+	v := r.URL.Query().Get("since")
+	if v == "" {
+		return 0, true
+	}
+	n, err := strconv.ParseUint(v, 10, 64)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "since: not a non-negative integer: " + strconv.Quote(v)})
+		return 0, false
+	}
+	return n, true
+}
+
 // traceAnswer is the JSON of GET /_sqsmock/trace.
 type traceAnswer struct {
 	Events  []TraceEvent `json:"events"`
@@ -205,14 +220,9 @@ type traceAnswer struct {
 // below last), the count of dropped events, the Seq of the newest event and the ring's size
 // (0: tracing is off).
 func (m *Mock) serveTrace(w http.ResponseWriter, r *http.Request) {
-	var since uint64
-	if v := r.URL.Query().Get("since"); v != "" {
-		n, err := strconv.ParseUint(v, 10, 64)
-		if err != nil {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "since: not a non-negative integer: " + strconv.Quote(v)})
-			return
-		}
-		since = n
+	since, ok := sinceParam(w, r)
+	if !ok {
+		return
 	}
 	a := traceAnswer{Events: []TraceEvent{}}
 	if m.trace != nil {
