@@ -158,6 +158,18 @@ func analyse(p Page) *model {
 		}
 		l.Flags = append(l.Flags, f)
 	}
+	// duplicate records the finding of a message received twice at event i, naming the fault
+	// that came before it, if any.
+	duplicate := func(ms *msgState, l *lane, i int, text string) {
+		rule := ""
+		if ms.faultSince >= 0 {
+			rule = evs[ms.faultSince].Rule
+			text += fmt.Sprintf(", after fault %s (%s)", rule, evs[ms.faultSince].Fault)
+		}
+		m.Findings = append(m.Findings, finding{Kind: "duplicate", Lane: ms.lane, Event: i, Rule: rule, Text: text})
+		flag(l, "duplicate")
+		m.Counts.Duplicates++
+	}
 	for i, e := range evs {
 		m.Events[i] = event{TraceEvent: e, Lane: -1}
 		if !e.Time.IsZero() && !m.Start.IsZero() {
@@ -223,25 +235,9 @@ func analyse(p Page) *model {
 			expired := ms.state == stInFlight && !ms.visibleAt.IsZero() && !e.Time.Before(ms.visibleAt)
 			switch {
 			case ms.state == stInFlight && !expired:
-				text := fmt.Sprintf("%s received again (receive %d) while its delivery at event #%d was still in flight", short(e.MessageID), l.Receives, evs[prev].Seq)
-				rule := ""
-				if ms.faultSince >= 0 {
-					rule = evs[ms.faultSince].Rule
-					text += fmt.Sprintf(", after fault %s (%s)", rule, evs[ms.faultSince].Fault)
-				}
-				m.Findings = append(m.Findings, finding{Kind: "duplicate", Lane: ms.lane, Event: i, Rule: rule, Text: text})
-				flag(l, "duplicate")
-				m.Counts.Duplicates++
+				duplicate(ms, l, i, fmt.Sprintf("%s received again (receive %d) while its delivery at event #%d was still in flight", short(e.MessageID), l.Receives, evs[prev].Seq))
 			case ms.state == stGone && prev >= 0:
-				text := fmt.Sprintf("%s received again (receive %d) after it was deleted", short(e.MessageID), l.Receives)
-				rule := ""
-				if ms.faultSince >= 0 {
-					rule = evs[ms.faultSince].Rule
-					text += fmt.Sprintf(", after fault %s (%s)", rule, evs[ms.faultSince].Fault)
-				}
-				m.Findings = append(m.Findings, finding{Kind: "duplicate", Lane: ms.lane, Event: i, Rule: rule, Text: text})
-				flag(l, "duplicate")
-				m.Counts.Duplicates++
+				duplicate(ms, l, i, fmt.Sprintf("%s received again (receive %d) after it was deleted", short(e.MessageID), l.Receives))
 			case prev >= 0 && ms.lostAt >= 0:
 				lost := evs[ms.lostAt]
 				m.Findings = append(m.Findings, finding{Kind: "lost-delete", Lane: ms.lane, Event: i, Rule: lost.Rule,
