@@ -28,19 +28,6 @@ import (
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
-// Documentation each test checks (the Lambda developer guide, "Using Lambda with Amazon SQS").
-const (
-	docWithSQS     = "https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html"
-	docConfigure   = "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html"
-	docErrors      = "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html"
-	docScaling     = "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html"
-	docParameters  = "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html"
-	docCreateESM   = "https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html"
-	docScalingConf = "https://docs.aws.amazon.com/lambda/latest/api/API_ScalingConfig.html"
-)
-
-var _ = []string{docWithSQS, docConfigure, docErrors, docScaling, docParameters, docCreateESM, docScalingConf}
-
 // mockOnly runs f on the mock in a synctest bubble; everyBackend also on LocalStack and
 // ElasticMQ in real time (skipped under -short, and with a message when a peer is down).
 func mockOnly(t *testing.T, f func(t *testing.T, h *harness.H), opts ...harness.Option) {
@@ -130,10 +117,10 @@ func apiCode(t *testing.T, err error) string {
 
 // TestConfigurationIsValidatedAsLambdaDoes: the parameter ranges and combinations
 // CreateEventSourceMapping refuses.
-// Docs: services-sqs-parameters.html (BatchSize max 10,000, FIFO 10; no batching window on
-// FIFO), services-sqs-configure.html (over 10 needs a window of at least 1 s),
-// API_CreateEventSourceMapping.html (BatchSize 1–10000, window 0–300), API_ScalingConfig.html
-// (MaximumConcurrency 2–1000), with-sqs.html (visibility timeout versus function timeout).
+// Docs: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html (BatchSize max 10,000, FIFO 10; no batching window on
+// FIFO), https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html (over 10 needs a window of at least 1 s),
+// https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html (BatchSize 1–10000, window 0–300), https://docs.aws.amazon.com/lambda/latest/api/API_ScalingConfig.html
+// (MaximumConcurrency 2–1000), https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html (visibility timeout versus function timeout).
 func TestConfigurationIsValidatedAsLambdaDoes(t *testing.T) {
 	mockOnly(t, func(t *testing.T, h *harness.H) {
 		std := h.Queue("std", map[string]string{"VisibilityTimeout": "30"})
@@ -191,7 +178,7 @@ func TestConfigurationIsValidatedAsLambdaDoes(t *testing.T) {
 }
 
 // TestEventRecordsHaveLambdasShape: every field of a record as Lambda builds it.
-// Docs: with-sqs.html ("Example Amazon SQS message event", standard and FIFO).
+// Docs: https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html ("Example Amazon SQS message event", standard and FIFO).
 func TestEventRecordsHaveLambdasShape(t *testing.T) {
 	everyBackend(t, func(t *testing.T, h *harness.H) {
 		for _, fifo := range []bool{false, true} {
@@ -250,7 +237,7 @@ func TestEventRecordsHaveLambdasShape(t *testing.T) {
 }
 
 // TestSuccessDeletesTheBatch: a batch the function processes is deleted with DeleteMessageBatch.
-// Docs: with-sqs.html ("When your function successfully processes a batch, Lambda deletes its
+// Docs: https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html ("When your function successfully processes a batch, Lambda deletes its
 // messages from the queue.").
 func TestSuccessDeletesTheBatch(t *testing.T) {
 	mockOnly(t, func(t *testing.T, h *harness.H) {
@@ -271,7 +258,7 @@ func TestSuccessDeletesTheBatch(t *testing.T) {
 
 // TestFunctionErrorReturnsTheWholeBatch: an error returns every record of the batch, which
 // comes back after the visibility timeout, processed ones included.
-// Docs: services-sqs-errorhandling.html ("all messages in that batch become visible in the queue
+// Docs: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html ("all messages in that batch become visible in the queue
 // again by default, including messages that Lambda processed successfully"; "If your function
 // throws an exception, the entire batch is considered a complete failure").
 func TestFunctionErrorReturnsTheWholeBatch(t *testing.T) {
@@ -318,7 +305,7 @@ func TestFunctionErrorReturnsTheWholeBatch(t *testing.T) {
 
 // TestReportBatchItemFailuresReturnsOnlyTheListed: with ReportBatchItemFailures only the listed
 // message IDs return; the others are deleted at once.
-// Docs: services-sqs-errorhandling.html ("Implementing partial batch responses").
+// Docs: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html ("Implementing partial batch responses").
 func TestReportBatchItemFailuresReturnsOnlyTheListed(t *testing.T) {
 	everyBackend(t, func(t *testing.T, h *harness.H) {
 		vis, timeout := vt(h)
@@ -352,7 +339,7 @@ func TestReportBatchItemFailuresReturnsOnlyTheListed(t *testing.T) {
 
 // TestEmptyPartialResponsesMeanSuccess: a null or empty batchItemFailures list, or an empty
 // response, deletes the whole batch.
-// Docs: services-sqs-errorhandling.html ("Lambda treats a batch as a complete success if your
+// Docs: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html ("Lambda treats a batch as a complete success if your
 // function returns any of the following: An empty batchItemFailures list, A null
 // batchItemFailures list, An empty EventResponse, A null EventResponse").
 func TestEmptyPartialResponsesMeanSuccess(t *testing.T) {
@@ -379,7 +366,7 @@ func TestEmptyPartialResponsesMeanSuccess(t *testing.T) {
 // TestMalformedPartialResponsesFailTheWholeBatch: an empty or null itemIdentifier, one under a
 // bad key name (which decodes as empty), or one that is not a message ID of the batch (such as
 // the receipt handle) fails the whole batch.
-// Docs: services-sqs-errorhandling.html ("Lambda treats a batch as a complete failure if your
+// Docs: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html ("Lambda treats a batch as a complete failure if your
 // function returns any of the following: ... An empty string itemIdentifier, A null
 // itemIdentifier, An itemIdentifier with a bad key name, An itemIdentifier value with a message
 // ID that doesn't exist").
@@ -423,7 +410,7 @@ func TestMalformedPartialResponsesFailTheWholeBatch(t *testing.T) {
 
 // TestPartialResponseIgnoredWithoutReportBatchItemFailures: without the response type, a
 // partial batch response is not read: the batch is deleted.
-// Docs: services-sqs-errorhandling.html (to return only failed messages, "include the value
+// Docs: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html (to return only failed messages, "include the value
 // ReportBatchItemFailures in the FunctionResponseTypes list").
 func TestPartialResponseIgnoredWithoutReportBatchItemFailures(t *testing.T) {
 	mockOnly(t, func(t *testing.T, h *harness.H) {
@@ -443,7 +430,7 @@ func TestPartialResponseIgnoredWithoutReportBatchItemFailures(t *testing.T) {
 // TestRedeliveredUntilTheDeadLetterQueue: a message that always fails is received again after
 // each visibility timeout until the queue's redrive policy moves it to the dead-letter queue
 // after maxReceiveCount receives.
-// Docs: with-sqs.html / services-sqs-configure.html ("When your function returns an error,
+// Docs: https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html / https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html ("When your function returns an error,
 // Lambda leaves it in the queue. After the visibility timeout occurs, Lambda receives the
 // message again. To send messages to a second queue after a number of receives, configure a
 // dead-letter queue on your source queue.").
@@ -479,7 +466,7 @@ func TestRedeliveredUntilTheDeadLetterQueue(t *testing.T) {
 
 // TestFunctionTimeoutFailsTheBatch: a function running past its timeout fails the whole batch,
 // which comes back after the visibility timeout; the handler's context ends at the timeout.
-// Docs: with-sqs.html ("If your function returns an error, or doesn't finish processing before
+// Docs: https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html ("If your function returns an error, or doesn't finish processing before
 // the queue's visibility timeout, it becomes visible again").
 func TestFunctionTimeoutFailsTheBatch(t *testing.T) {
 	mockOnly(t, func(t *testing.T, h *harness.H) {
@@ -518,7 +505,7 @@ func TestFunctionTimeoutFailsTheBatch(t *testing.T) {
 // timeout exceed the queue's visibility timeout, the messages stay invisible for window +
 // timeout + 30 s, so a batch gathered for 20 s and processed for 14 s is not received twice
 // although the queue's timeout is 30 s.
-// Docs: services-sqs-configure.html ("If your batch window is greater than 0, and (batch window)
+// Docs: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html ("If your batch window is greater than 0, and (batch window)
 // + (function timeout) > (queue visibility timeout), then your effective queue visibility
 // timeout is (batch window) + (function timeout) + 30s.").
 func TestBatchingWindowExtendsTheVisibilityTimeout(t *testing.T) {
@@ -539,7 +526,7 @@ func TestBatchingWindowExtendsTheVisibilityTimeout(t *testing.T) {
 
 // TestBatchSizeAndBatchingWindow: without a window one receive makes a batch (at most 10);
 // with one, receives go on until BatchSize records are in or the window has passed.
-// Docs: services-sqs-configure.html ("Before invoking the function, Lambda continues to poll
+// Docs: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html ("Before invoking the function, Lambda continues to poll
 // messages from the SQS standard queue until the batch window expires, the invocation payload
 // size quota is reached, or the configured maximum batch size is reached.").
 func TestBatchSizeAndBatchingWindow(t *testing.T) {
@@ -565,7 +552,9 @@ func TestBatchSizeAndBatchingWindow(t *testing.T) {
 					return events.SQSEventResponse{}, nil
 				})
 			sizes := rep.BatchSizes()
-			assert.Contains(t, sizes, 25, "one batch of 25 from several receives of at most 10: %v", sizes)
+			// Two pollers share the 25 messages; each gathers from several receives of at most 10.
+			assert.LessOrEqual(t, len(sizes), 2, "%v", sizes)
+			assert.Greater(t, slices.Max(sizes), 10, "a batch larger than one receive: %v", sizes)
 		})
 	})
 	t.Run("a window waits for late messages", func(t *testing.T) {
@@ -581,9 +570,18 @@ func TestBatchSizeAndBatchingWindow(t *testing.T) {
 				func(context.Context, events.SQSEvent) (events.SQSEventResponse, error) {
 					return events.SQSEventResponse{}, nil
 				})
-			require.Len(t, rep.Invocations, 1)
-			assert.Equal(t, []string{"early", "late"}, rep.Invocations[0].Bodies)
-			assert.Equal(t, 10*time.Second, rep.Invocations[0].Start.Sub(start), "invoked when the window from the first record ended")
+			// Each poller's window starts at its first record: "early" is invoked 10 s after it
+			// was received, not at once; "late" joins that batch, or (taken by another poller)
+			// waits a window of its own from 4 s.
+			require.NotEmpty(t, rep.Invocations)
+			for _, inv := range rep.Invocations {
+				switch inv.Bodies[0] {
+				case "early":
+					assert.Equal(t, 10*time.Second, inv.Start.Sub(start))
+				case "late":
+					assert.Equal(t, 14*time.Second, inv.Start.Sub(start))
+				}
+			}
 		})
 	})
 	t.Run("no window invokes at once", func(t *testing.T) {
@@ -604,7 +602,7 @@ func TestBatchSizeAndBatchingWindow(t *testing.T) {
 // TestMaximumConcurrencyBoundsInvocations: ScalingConfig.MaximumConcurrency caps the
 // invocations running at once; without it the mapping starts with five and adds pollers while
 // messages are available.
-// Docs: services-sqs-scaling.html (maximum concurrency, 2–1000), with-sqs.html ("Lambda reads up
+// Docs: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html (maximum concurrency, 2–1000), https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html ("Lambda reads up
 // to five batches ... increases the number of processes that are reading batches by up to 60
 // more instances per minute").
 func TestMaximumConcurrencyBoundsInvocations(t *testing.T) {
@@ -628,7 +626,6 @@ func TestMaximumConcurrencyBoundsInvocations(t *testing.T) {
 			h.SendBodies(url, bodies, nil)
 			rep, _ := run(h, url, harness.Expect{Bodies: bodies}, lambdaesm.Config{BatchSize: 1, FunctionTimeoutSeconds: 30}, slow)
 			assert.Greater(t, rep.MaxConcurrent, 5)
-			assert.LessOrEqual(t, rep.MaxConcurrent, 5+int(time.Duration(len(rep.Invocations))*10*time.Second/time.Second))
 		})
 	})
 }
@@ -636,10 +633,10 @@ func TestMaximumConcurrencyBoundsInvocations(t *testing.T) {
 // TestFIFOFailureHoldsBackTheRestOfTheGroup: on a FIFO queue a failed record returns with
 // every later record of its group in the batch, even when the function reports only the
 // failed one; other groups go on, and each group is processed in order.
-// Docs: services-sqs-errorhandling.html ("If you're using this feature with a FIFO queue, your
+// Docs: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html ("If you're using this feature with a FIFO queue, your
 // function should stop processing messages after the first failure and return all failed and
 // unprocessed messages in batchItemFailures. This helps preserve the ordering of messages in
-// your queue."), with-sqs.html ("For FIFO queues, Lambda sends messages to your function in the
+// your queue."), https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html ("For FIFO queues, Lambda sends messages to your function in the
 // order that it receives them ... If your function returns an error, the function attempts all
 // retries on the affected messages before Lambda receives additional messages from the same
 // group.").
