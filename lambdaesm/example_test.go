@@ -1,0 +1,57 @@
+package lambdaesm_test
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"github.com/sqsharness/sqsharness/lambdaesm"
+	"github.com/sqsharness/sqsharness/sqsmock"
+)
+
+// A handler run as Lambda's event source mapping runs it, on an in-process mock: records it
+// reports by message ID come back after the visibility timeout; the others are deleted.
+func Example() {
+	ctx := context.Background()
+	m := sqsmock.New(sqsmock.WithQueue("jobs", map[string]string{"VisibilityTimeout": "1"}))
+	c := m.Client()
+	url := m.QueueURL("jobs")
+	for _, body := range []string{"ok", "retry-once"} {
+		_, _ = c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(url), MessageBody: aws.String(body)})
+	}
+	var retried atomic.Bool
+	handler := func(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
+		var resp events.SQSEventResponse
+		for _, r := range ev.Records {
+			if r.Body == "retry-once" && retried.CompareAndSwap(false, true) {
+				resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: r.MessageId})
+			}
+		}
+		return resp, nil
+	}
+	esm, err := lambdaesm.New(ctx, c, lambdaesm.Config{QueueURL: url, BatchSize: 2,
+		ReportBatchItemFailures: true, MaximumConcurrency: 2, FunctionTimeoutSeconds: 1}, handler)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- esm.Run(runCtx) }()
+	for len(esm.Report().Deleted) < 2 {
+		time.Sleep(10 * time.Millisecond) // real time here; in a synctest bubble, none
+	}
+	stop()
+	<-done
+	rep := esm.Report()
+	fmt.Println("batch sizes:", rep.BatchSizes())
+	fmt.Println("deleted:", len(rep.Deleted))
+	// Output:
+	// batch sizes: [2 1]
+	// deleted: 2
+}

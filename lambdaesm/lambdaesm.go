@@ -1,0 +1,608 @@
+// Package lambdaesm runs a Lambda SQS handler, func(context.Context, events.SQSEvent)
+// (events.SQSEventResponse, error) from github.com/aws/aws-lambda-go/events, against a queue the
+// way Lambda's SQS event source mapping does: it validates the mapping's configuration as
+// CreateEventSourceMapping would, long-polls the queue, gathers batches (BatchSize,
+// MaximumBatchingWindowInSeconds), invokes the handler with the event Lambda builds, at most
+// ScalingConfig.MaximumConcurrency invocations at once, within the function's timeout, deletes
+// what succeeded with DeleteMessageBatch, and leaves the rest to come back after the queue's
+// visibility timeout, and so, after the redrive policy's maxReceiveCount, to the dead-letter
+// queue. With ReportBatchItemFailures it reads the handler's partial batch response exactly as
+// documented, including the malformed cases that fail the whole batch.
+//
+//	m, err := lambdaesm.New(ctx, client, lambdaesm.Config{QueueURL: url, BatchSize: 10,
+//		ReportBatchItemFailures: true, FunctionTimeoutSeconds: 30}, handler)
+//	go m.Run(ctx)        // until ctx ends
+//	rep := m.Report()    // invocations, batch sizes, receives per message, deletions
+//
+// It uses only the queue's SQS API (any *sqs.Client, or sqsmock.API), so it runs on the mock in
+// process and on every harness backend, under a fault plan as any consumer does, and inside
+// h.CheckConsumer, which then checks the delivery invariants (nothing lost, the dead-letter
+// queue's contents, FIFO order) for it. Time is the Go clock: inside harness.Test on the mock (a
+// testing/synctest bubble) minutes of Lambda time (long polls, batching windows, function
+// timeouts, visibility timeouts) take milliseconds.
+//
+// The behaviour follows the Lambda developer guide, "Using Lambda with Amazon SQS":
+// https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html and its pages
+// services-sqs-configure.html, services-sqs-errorhandling.html, services-sqs-scaling.html and
+// services-sqs-parameters.html. Not modelled: the 6 MB invocation payload quota, throttling of
+// the function (reserved concurrency), filter criteria, and scaling down.
+package lambdaesm
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"github.com/aws/smithy-go"
+)
+
+// Handler is a Lambda function for SQS events, as aws-lambda-go's lambda.Start takes it.
+type Handler func(ctx context.Context, event events.SQSEvent) (events.SQSEventResponse, error)
+
+// Client is the part of the SQS API the event source mapping uses; *sqs.Client and
+// sqsmock.API satisfy it. The mapping needs sqs:ReceiveMessage, sqs:DeleteMessage and
+// sqs:GetQueueAttributes, as Lambda's execution role does, and ChangeMessageVisibility for the
+// batching window's extended visibility.
+type Client interface {
+	ReceiveMessage(ctx context.Context, in *sqs.ReceiveMessageInput, optFns ...func(*sqs.Options)) (*sqs.ReceiveMessageOutput, error)
+	DeleteMessageBatch(ctx context.Context, in *sqs.DeleteMessageBatchInput, optFns ...func(*sqs.Options)) (*sqs.DeleteMessageBatchOutput, error)
+	ChangeMessageVisibilityBatch(ctx context.Context, in *sqs.ChangeMessageVisibilityBatchInput, optFns ...func(*sqs.Options)) (*sqs.ChangeMessageVisibilityBatchOutput, error)
+	GetQueueAttributes(ctx context.Context, in *sqs.GetQueueAttributesInput, optFns ...func(*sqs.Options)) (*sqs.GetQueueAttributesOutput, error)
+}
+
+// Config is an event source mapping's configuration: the SQS parameters of
+// CreateEventSourceMapping, and the function's timeout. A zero field means the parameter is
+// omitted, and takes Lambda's default.
+type Config struct {
+	// QueueURL is the queue to poll (the mapping's EventSourceArn is read from it). Required.
+	QueueURL string
+	// BatchSize is the most records in one event: 1 to 10,000 on a standard queue, 1 to 10 on a
+	// FIFO queue; over 10 needs MaximumBatchingWindowInSeconds of at least 1. Default 10.
+	BatchSize int32
+	// MaximumBatchingWindowInSeconds is how long to gather records before invoking, 0 to 300;
+	// standard queues only. Default 0: invoke with what one receive returns.
+	MaximumBatchingWindowInSeconds int32
+	// ReportBatchItemFailures is FunctionResponseTypes: ["ReportBatchItemFailures"]: the
+	// handler's batchItemFailures return only those messages to the queue.
+	ReportBatchItemFailures bool
+	// MaximumConcurrency is ScalingConfig.MaximumConcurrency, 2 to 1000: the most invocations at
+	// once. Default: no limit but the mapping's own (five batches at first, up to 1,000).
+	MaximumConcurrency int32
+	// FunctionTimeoutSeconds is the function's timeout, 1 to 900; it must not exceed the
+	// queue's visibility timeout. Default 3, Lambda's.
+	FunctionTimeoutSeconds int32
+}
+
+// Errors that fail a whole batch, as Invocation.Err wraps them.
+var (
+	// ErrTimeout: the function ran past its timeout ("Task timed out after N seconds").
+	ErrTimeout = errors.New("lambdaesm: task timed out")
+	// ErrBadResponse: with ReportBatchItemFailures, a batchItemFailures entry whose
+	// itemIdentifier is empty, null, under another key, or not a message ID of the batch.
+	ErrBadResponse = errors.New("lambdaesm: invalid partial batch response")
+)
+
+// Invocation is one call of the function.
+type Invocation struct {
+	Start      time.Time
+	Duration   time.Duration
+	MessageIDs []string // the event's records, in order
+	Bodies     []string
+	Deleted    []string // message IDs deleted after it
+	Returned   []string // message IDs left in the queue, visible again after the visibility timeout
+	// Err is why every record was returned: the handler's error (or panic), ErrTimeout, or
+	// ErrBadResponse; nil when the invocation succeeded, wholly or in part.
+	Err error
+}
+
+// Report is what a mapping did so far.
+type Report struct {
+	Invocations   []Invocation   // in the order they finished
+	Receives      map[string]int // message ID → times given to the function
+	Deleted       []string       // message IDs deleted, in order
+	MaxConcurrent int            // the most invocations running at once
+	ReceiveErrors int            // ReceiveMessage calls that failed (retried after a second)
+	DeleteErrors  int            // messages whose delete failed (they come back)
+}
+
+// BatchSizes is the number of records in each invocation, in order.
+func (r Report) BatchSizes() []int {
+	out := make([]int, len(r.Invocations))
+	for i, inv := range r.Invocations {
+		out[i] = len(inv.MessageIDs)
+	}
+	return out
+}
+
+// Mapping is one event source mapping: a queue, a function and a configuration.
+type Mapping struct {
+	api     Client
+	cfg     Config
+	fn      Handler
+	arn     string
+	region  string
+	fifo    bool
+	extend  int32 // > 0: the visibility timeout set on receipt (batching window + timeout + 30s)
+	maxConc int
+	started atomic.Bool
+
+	mu       sync.Mutex
+	rep      Report
+	running  int
+	pollers  int
+	received atomic.Bool // a receive returned messages since the scaler last looked
+}
+
+// The polling Lambda does: "Lambda uses long polling to poll a queue until it becomes active.
+// When messages are available, Lambda reads up to five batches and sends them to your function.
+// If messages are still available, Lambda increases the number of processes that are reading
+// batches by up to 60 more instances per minute. The maximum number of batches that an event
+// source mapping can process simultaneously is 1,000." (with-sqs.html, Scaling and processing)
+const (
+	longPoll        = 20
+	initialPollers  = 5
+	maxPollers      = 1000
+	scaleUpInterval = time.Minute / 60
+	fifoMaxBatch    = 10
+)
+
+// New validates cfg as CreateEventSourceMapping does, reading the queue's ARN and attributes,
+// and returns the mapping, not yet polling. A configuration Lambda would refuse is refused with
+// the error Lambda's API answers: a smithy.APIError whose ErrorCode is ValidationException (a
+// value out of its range) or InvalidParameterValueException (values that do not fit together,
+// such as a function timeout longer than the queue's visibility timeout).
+func New(ctx context.Context, api Client, cfg Config, fn Handler) (*Mapping, error) {
+	if cfg.QueueURL == "" {
+		return nil, invalid("EventSourceArn is required: set Config.QueueURL")
+	}
+	if fn == nil {
+		return nil, invalid("FunctionName is required: pass a Handler")
+	}
+	// https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html:
+	// BatchSize "Valid Range: Minimum value of 1. Maximum value of 10000.",
+	// MaximumBatchingWindowInSeconds "Minimum value of 0. Maximum value of 300.";
+	// https://docs.aws.amazon.com/lambda/latest/api/API_ScalingConfig.html: MaximumConcurrency
+	// "Minimum value of 2. Maximum value of 1000."; a function's Timeout is 1 to 900 seconds.
+	if cfg.BatchSize == 0 {
+		cfg.BatchSize = 10
+	}
+	if cfg.FunctionTimeoutSeconds == 0 {
+		cfg.FunctionTimeoutSeconds = 3
+	}
+	for _, r := range []struct {
+		name     string
+		v        int32
+		min, max int32
+		set      bool
+	}{
+		{"batchSize", cfg.BatchSize, 1, 10000, true},
+		{"maximumBatchingWindowInSeconds", cfg.MaximumBatchingWindowInSeconds, 0, 300, true},
+		{"scalingConfig.maximumConcurrency", cfg.MaximumConcurrency, 2, 1000, cfg.MaximumConcurrency != 0},
+		{"timeout", cfg.FunctionTimeoutSeconds, 1, 900, true},
+	} {
+		if !r.set {
+			continue
+		}
+		if r.v < r.min {
+			return nil, outOfRange(r.name, r.v, "greater than or equal to", r.min)
+		}
+		if r.v > r.max {
+			return nil, outOfRange(r.name, r.v, "less than or equal to", r.max)
+		}
+	}
+	out, err := api.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: aws.String(cfg.QueueURL),
+		AttributeNames: []types.QueueAttributeName{types.QueueAttributeNameQueueArn, types.QueueAttributeNameVisibilityTimeout, types.QueueAttributeNameFifoQueue}})
+	if err != nil {
+		return nil, fmt.Errorf("lambdaesm: reading the queue's attributes: %w", err)
+	}
+	m := &Mapping{api: api, cfg: cfg, fn: fn, arn: out.Attributes["QueueArn"],
+		fifo: out.Attributes["FifoQueue"] == "true" || strings.HasSuffix(cfg.QueueURL, ".fifo")}
+	m.region = regionOf(m.arn)
+	visibility, _ := strconv.Atoi(out.Attributes["VisibilityTimeout"])
+	// services-sqs-parameters.html: BatchSize "For standard queues, the maximum is 10,000. For
+	// FIFO queues, the maximum is 10."; MaximumBatchingWindowInSeconds "Batching window is not
+	// supported for FIFO queues". services-sqs-configure.html: "For a batch size over 10, you
+	// must also set the MaximumBatchingWindowInSeconds parameter to at least 1 second."
+	switch {
+	case m.fifo && cfg.BatchSize > fifoMaxBatch:
+		return nil, invalid(fmt.Sprintf("Batch size for FIFO queues must be between 1 and 10 (given %d)", cfg.BatchSize))
+	case m.fifo && cfg.MaximumBatchingWindowInSeconds > 0:
+		return nil, invalid("Batching window is not supported for FIFO queues")
+	case cfg.BatchSize > 10 && cfg.MaximumBatchingWindowInSeconds == 0:
+		// The message Lambda answers, as users have recorded it.
+		return nil, invalid("Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10")
+	case int32(visibility) < cfg.FunctionTimeoutSeconds:
+		// The message Lambda answers, as users have recorded it (with-sqs.html: "set the
+		// source queue's visibility timeout to at least six times the timeout that you
+		// configure on your function"; less than the timeout itself is refused).
+		return nil, invalid(fmt.Sprintf("Queue visibility timeout: %d seconds is less than Function timeout: %d seconds", visibility, cfg.FunctionTimeoutSeconds))
+	}
+	// services-sqs-configure.html: "If your batch window is greater than 0, and (batch window)
+	// + (function timeout) > (queue visibility timeout), then your effective queue visibility
+	// timeout is (batch window) + (function timeout) + 30s."
+	if w := cfg.MaximumBatchingWindowInSeconds; w > 0 && w+cfg.FunctionTimeoutSeconds > int32(visibility) {
+		m.extend = w + cfg.FunctionTimeoutSeconds + 30
+	}
+	m.maxConc = maxPollers
+	if cfg.MaximumConcurrency > 0 {
+		m.maxConc = int(cfg.MaximumConcurrency)
+	}
+	m.rep.Receives = map[string]int{}
+	return m, nil
+}
+
+func invalid(msg string) error {
+	return &smithy.GenericAPIError{Code: "InvalidParameterValueException", Message: msg, Fault: smithy.FaultClient}
+}
+
+func outOfRange(member string, v int32, rel string, bound int32) error {
+	return &smithy.GenericAPIError{Code: "ValidationException", Fault: smithy.FaultClient,
+		Message: fmt.Sprintf("1 validation error detected: Value '%d' at '%s' failed to satisfy constraint: Member must have value %s %d", v, member, rel, bound)}
+}
+
+// regionOf is the region of an ARN, arn:aws:sqs:REGION:ACCOUNT:NAME.
+func regionOf(arn string) string {
+	parts := strings.Split(arn, ":")
+	if len(parts) < 6 {
+		return ""
+	}
+	return parts[3]
+}
+
+// Run polls the queue and invokes the function until ctx ends, then waits for the invocations
+// in flight (an invocation is not cut short by ctx: it ends, at the latest, at the function's
+// timeout) and returns ctx's error. A Mapping runs once.
+func (m *Mapping) Run(ctx context.Context) error {
+	if !m.started.CompareAndSwap(false, true) {
+		return errors.New("lambdaesm: the mapping is already running")
+	}
+	var wg sync.WaitGroup
+	start := func() {
+		m.mu.Lock()
+		m.pollers++
+		m.mu.Unlock()
+		wg.Go(func() { m.poll(ctx) })
+	}
+	for range min(initialPollers, m.maxConc) {
+		start()
+	}
+	// "If messages are still available, Lambda increases the number of processes that are
+	// reading batches by up to 60 more instances per minute."
+	tick := time.NewTicker(scaleUpInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			wg.Wait()
+			return ctx.Err()
+		case <-tick.C:
+			m.mu.Lock()
+			more := m.pollers < m.maxConc
+			m.mu.Unlock()
+			if more && m.received.Swap(false) {
+				start()
+			}
+		}
+	}
+}
+
+// Report is a copy of what the mapping did so far.
+func (m *Mapping) Report() Report {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r := m.rep
+	r.Invocations = append([]Invocation(nil), m.rep.Invocations...)
+	r.Deleted = append([]string(nil), m.rep.Deleted...)
+	r.Receives = make(map[string]int, len(m.rep.Receives))
+	for k, v := range m.rep.Receives {
+		r.Receives[k] = v
+	}
+	return r
+}
+
+func (m *Mapping) poll(ctx context.Context) {
+	for ctx.Err() == nil {
+		batch := m.gather(ctx)
+		if len(batch) > 0 {
+			m.invoke(ctx, batch)
+		}
+	}
+}
+
+// gather receives one batch: one receive without a batching window; with one, receives until
+// BatchSize records are in or the window, from the first record, has passed. services-sqs-
+// configure.html: "Before invoking the function, Lambda continues to poll messages from the SQS
+// standard queue until the batch window expires, the invocation payload size quota is reached,
+// or the configured maximum batch size is reached."
+func (m *Mapping) gather(ctx context.Context) []types.Message {
+	var (
+		batch []types.Message
+		end   time.Time
+	)
+	window := time.Duration(m.cfg.MaximumBatchingWindowInSeconds) * time.Second
+	for len(batch) < int(m.cfg.BatchSize) {
+		wait := int32(longPoll)
+		if len(batch) > 0 {
+			left := time.Until(end)
+			if window == 0 || left <= 0 {
+				break
+			}
+			wait = min(longPoll, int32((left+time.Second-1)/time.Second))
+		}
+		out, err := m.api.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
+			QueueUrl:                    aws.String(m.cfg.QueueURL),
+			MaxNumberOfMessages:         min(10, m.cfg.BatchSize-int32(len(batch))),
+			WaitTimeSeconds:             wait,
+			MessageSystemAttributeNames: []types.MessageSystemAttributeName{types.MessageSystemAttributeNameAll},
+			MessageAttributeNames:       []string{"All"},
+		})
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil // what was gathered comes back after the visibility timeout
+			}
+			m.mu.Lock()
+			m.rep.ReceiveErrors++
+			m.mu.Unlock()
+			sleep(ctx, time.Second)
+			if len(batch) > 0 && (window == 0 || !time.Now().Before(end)) {
+				break
+			}
+			continue
+		}
+		if len(out.Messages) == 0 {
+			continue
+		}
+		m.received.Store(true)
+		if len(batch) == 0 {
+			end = time.Now().Add(window)
+		}
+		m.extendVisibility(ctx, out.Messages)
+		batch = append(batch, out.Messages...)
+	}
+	return batch
+}
+
+// extendVisibility sets the effective visibility timeout of a batching window that, with the
+// function's timeout, outlasts the queue's.
+func (m *Mapping) extendVisibility(ctx context.Context, msgs []types.Message) {
+	if m.extend == 0 {
+		return
+	}
+	entries := make([]types.ChangeMessageVisibilityBatchRequestEntry, len(msgs))
+	for i, msg := range msgs {
+		entries[i] = types.ChangeMessageVisibilityBatchRequestEntry{Id: aws.String(strconv.Itoa(i)),
+			ReceiptHandle: msg.ReceiptHandle, VisibilityTimeout: m.extend}
+	}
+	_, _ = m.api.ChangeMessageVisibilityBatch(ctx, &sqs.ChangeMessageVisibilityBatchInput{QueueUrl: aws.String(m.cfg.QueueURL), Entries: entries})
+}
+
+// invoke calls the function with the batch and deletes what succeeded.
+func (m *Mapping) invoke(ctx context.Context, batch []types.Message) {
+	event := m.event(batch)
+	inv := Invocation{Start: time.Now()}
+	for _, r := range event.Records {
+		inv.MessageIDs = append(inv.MessageIDs, r.MessageId)
+		inv.Bodies = append(inv.Bodies, r.Body)
+	}
+	m.mu.Lock()
+	m.running++
+	m.rep.MaxConcurrent = max(m.rep.MaxConcurrent, m.running)
+	for _, id := range inv.MessageIDs {
+		m.rep.Receives[id]++
+	}
+	m.mu.Unlock()
+
+	resp, err := m.call(ctx, event)
+	inv.Duration = time.Since(inv.Start)
+	failed := m.failures(event, resp, err, &inv)
+
+	var del []types.Message
+	for i, msg := range batch {
+		id := aws.ToString(msg.MessageId)
+		if failed[id] {
+			inv.Returned = append(inv.Returned, id)
+			continue
+		}
+		del = append(del, batch[i])
+	}
+	inv.Deleted = m.delete(context.WithoutCancel(ctx), del)
+	m.mu.Lock()
+	m.running--
+	m.rep.Invocations = append(m.rep.Invocations, inv)
+	m.rep.Deleted = append(m.rep.Deleted, inv.Deleted...)
+	m.mu.Unlock()
+}
+
+// call runs the handler within the function's timeout. The event is a copy decoded from JSON,
+// as the Lambda runtime hands it over, so the handler cannot change the mapping's records. An
+// invocation runs to its end even when Run's context is cancelled.
+func (m *Mapping) call(ctx context.Context, event events.SQSEvent) (events.SQSEventResponse, error) {
+	timeout := time.Duration(m.cfg.FunctionTimeoutSeconds) * time.Second
+	ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+	defer cancel()
+	raw, err := json.Marshal(event)
+	if err != nil {
+		return events.SQSEventResponse{}, err
+	}
+	var copied events.SQSEvent
+	if err := json.Unmarshal(raw, &copied); err != nil {
+		return events.SQSEventResponse{}, err
+	}
+	type result struct {
+		resp events.SQSEventResponse
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		var r result
+		defer func() {
+			if p := recover(); p != nil {
+				r.err = fmt.Errorf("lambdaesm: the function panicked: %v", p)
+			}
+			done <- r
+		}()
+		r.resp, r.err = m.fn(ictx, copied)
+	}()
+	// Go cannot stop a handler that ignores its context: its concurrency slot is held until it
+	// returns, as a frozen execution environment's is, and its result is discarded.
+	r := <-done
+	if ictx.Err() != nil {
+		return events.SQSEventResponse{}, fmt.Errorf("%w after %d.00 seconds", ErrTimeout, m.cfg.FunctionTimeoutSeconds)
+	}
+	return r.resp, r.err
+}
+
+// failures are the message IDs the invocation returns to the queue (services-sqs-
+// errorhandling.html), and sets inv.Err when that is the whole batch.
+func (m *Mapping) failures(event events.SQSEvent, resp events.SQSEventResponse, err error, inv *Invocation) map[string]bool {
+	all := func(why error) map[string]bool {
+		inv.Err = why
+		f := map[string]bool{}
+		for _, r := range event.Records {
+			f[r.MessageId] = true
+		}
+		return f
+	}
+	// "By default, if your function encounters an error while processing a batch, all
+	// messages in that batch become visible in the queue again." "If your function throws an
+	// exception, the entire batch is considered a complete failure."
+	if err != nil {
+		return all(err)
+	}
+	failed := map[string]bool{}
+	// "Even when your function code returns partial batch failure responses, these responses
+	// will not be processed by Lambda unless the ReportBatchItemFailures feature is explicitly
+	// turned on for your event source mapping."
+	if !m.cfg.ReportBatchItemFailures {
+		return failed
+	}
+	// "Lambda treats a batch as a complete success if your function returns any of the
+	// following: An empty batchItemFailures list; A null batchItemFailures list; An empty
+	// EventResponse; A null EventResponse. Lambda treats a batch as a complete failure if your
+	// function returns any of the following: An invalid JSON response; An empty string
+	// itemIdentifier; A null itemIdentifier; An itemIdentifier with a bad key name; An
+	// itemIdentifier value with a message ID that doesn't exist." A null identifier or one
+	// under another key decodes to "" in events.SQSBatchItemFailure.
+	ids := map[string]bool{}
+	for _, r := range event.Records {
+		ids[r.MessageId] = true
+	}
+	for _, f := range resp.BatchItemFailures {
+		switch {
+		case f.ItemIdentifier == "":
+			return all(fmt.Errorf("%w: an empty or null itemIdentifier", ErrBadResponse))
+		case !ids[f.ItemIdentifier]:
+			return all(fmt.Errorf("%w: itemIdentifier %q is not a message ID of the batch", ErrBadResponse, f.ItemIdentifier))
+		}
+		failed[f.ItemIdentifier] = true
+	}
+	// FIFO: "your function should stop processing messages after the first failure and return
+	// all failed and unprocessed messages in batchItemFailures. This helps preserve the
+	// ordering of messages in your queue." The mapping holds the order itself as well: after a
+	// group's first failed record, the group's later records in the batch are returned too, so
+	// none is deleted ahead of a message that comes back.
+	if m.fifo && len(failed) > 0 {
+		blocked := map[string]bool{}
+		for _, r := range event.Records {
+			g := r.Attributes[string(types.MessageSystemAttributeNameMessageGroupId)]
+			if blocked[g] {
+				failed[r.MessageId] = true
+			} else if failed[r.MessageId] {
+				blocked[g] = true
+			}
+		}
+	}
+	return failed
+}
+
+// delete deletes the messages with DeleteMessageBatch, ten at a time, and returns the IDs
+// deleted. "When your function successfully processes a batch, Lambda deletes its messages from
+// the queue." A message whose delete fails comes back after its visibility timeout.
+func (m *Mapping) delete(ctx context.Context, msgs []types.Message) []string {
+	var deleted []string
+	for i := 0; i < len(msgs); i += 10 {
+		chunk := msgs[i:min(i+10, len(msgs))]
+		entries := make([]types.DeleteMessageBatchRequestEntry, len(chunk))
+		for j, msg := range chunk {
+			entries[j] = types.DeleteMessageBatchRequestEntry{Id: aws.String(strconv.Itoa(j)), ReceiptHandle: msg.ReceiptHandle}
+		}
+		out, err := m.api.DeleteMessageBatch(ctx, &sqs.DeleteMessageBatchInput{QueueUrl: aws.String(m.cfg.QueueURL), Entries: entries})
+		if err != nil {
+			m.mu.Lock()
+			m.rep.DeleteErrors += len(chunk)
+			m.mu.Unlock()
+			continue
+		}
+		for _, ok := range out.Successful {
+			if j, err := strconv.Atoi(aws.ToString(ok.Id)); err == nil && j < len(chunk) {
+				deleted = append(deleted, aws.ToString(chunk[j].MessageId))
+			}
+		}
+		m.mu.Lock()
+		m.rep.DeleteErrors += len(out.Failed)
+		m.mu.Unlock()
+	}
+	return deleted
+}
+
+// event is the SQS event Lambda builds from received messages (with-sqs.html, "Example Amazon
+// SQS message event"): messageId, receiptHandle, body, attributes (ApproximateReceiveCount,
+// SentTimestamp, SenderId, ApproximateFirstReceiveTimestamp and, on FIFO queues,
+// SequenceNumber, MessageGroupId, MessageDeduplicationId), messageAttributes with
+// stringValue/binaryValue/dataType, md5OfBody, eventSource "aws:sqs", eventSourceARN and
+// awsRegion.
+func (m *Mapping) event(batch []types.Message) events.SQSEvent {
+	ev := events.SQSEvent{Records: make([]events.SQSMessage, len(batch))}
+	for i, msg := range batch {
+		attrs := make(map[string]string, len(msg.Attributes))
+		for k, v := range msg.Attributes {
+			attrs[k] = v
+		}
+		mattrs := make(map[string]events.SQSMessageAttribute, len(msg.MessageAttributes))
+		for k, v := range msg.MessageAttributes {
+			mattrs[k] = events.SQSMessageAttribute{StringValue: v.StringValue, BinaryValue: v.BinaryValue,
+				StringListValues: nonNil(v.StringListValues), BinaryListValues: nonNil(v.BinaryListValues), DataType: aws.ToString(v.DataType)}
+		}
+		ev.Records[i] = events.SQSMessage{
+			MessageId:              aws.ToString(msg.MessageId),
+			ReceiptHandle:          aws.ToString(msg.ReceiptHandle),
+			Body:                   aws.ToString(msg.Body),
+			Md5OfBody:              aws.ToString(msg.MD5OfBody),
+			Md5OfMessageAttributes: aws.ToString(msg.MD5OfMessageAttributes),
+			Attributes:             attrs,
+			MessageAttributes:      mattrs,
+			EventSourceARN:         m.arn,
+			EventSource:            "aws:sqs",
+			AWSRegion:              m.region,
+		}
+	}
+	return ev
+}
+
+// nonNil is s, or an empty slice: Lambda's events carry "stringListValues": [] and
+// "binaryListValues": [].
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
