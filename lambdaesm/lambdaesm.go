@@ -111,8 +111,12 @@ type Report struct {
 	Receives      map[string]int // message ID → times given to the function
 	Deleted       []string       // message IDs deleted, in order
 	MaxConcurrent int            // the most invocations running at once
-	ReceiveErrors int            // ReceiveMessage calls that failed (retried after a second)
-	DeleteErrors  int            // messages whose delete failed (they come back)
+	// DeadLettered are the message IDs returned to the queue on their last allowed receive (their
+	// ApproximateReceiveCount reached the redrive policy's maxReceiveCount): SQS moves each to the
+	// dead-letter queue when a receive next finds it. Empty without a redrive policy.
+	DeadLettered  []string
+	ReceiveErrors int // ReceiveMessage calls that failed (retried after a second)
+	DeleteErrors  int // messages whose delete failed (they come back)
 }
 
 // BatchSizes is the number of records in each invocation, in order.
@@ -133,6 +137,7 @@ type Mapping struct {
 	region  string
 	fifo    bool
 	extend  int32 // > 0: the visibility timeout set on receipt (batching window + timeout + 30s)
+	maxRecv int   // the redrive policy's maxReceiveCount; 0: no dead-letter queue
 	maxConc int
 	started atomic.Bool
 
@@ -201,13 +206,15 @@ func New(ctx context.Context, api Client, cfg Config, fn Handler) (*Mapping, err
 		}
 	}
 	out, err := api.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: aws.String(cfg.QueueURL),
-		AttributeNames: []types.QueueAttributeName{types.QueueAttributeNameQueueArn, types.QueueAttributeNameVisibilityTimeout, types.QueueAttributeNameFifoQueue}})
+		AttributeNames: []types.QueueAttributeName{types.QueueAttributeNameQueueArn, types.QueueAttributeNameVisibilityTimeout,
+			types.QueueAttributeNameFifoQueue, types.QueueAttributeNameRedrivePolicy}})
 	if err != nil {
 		return nil, fmt.Errorf("lambdaesm: reading the queue's attributes: %w", err)
 	}
 	m := &Mapping{api: api, cfg: cfg, fn: fn, arn: out.Attributes["QueueArn"],
 		fifo: out.Attributes["FifoQueue"] == "true" || strings.HasSuffix(cfg.QueueURL, ".fifo")}
 	m.region = regionOf(m.arn)
+	m.maxRecv = maxReceiveCount(out.Attributes["RedrivePolicy"])
 	visibility, _ := strconv.Atoi(out.Attributes["VisibilityTimeout"])
 	// services-sqs-parameters.html: BatchSize "For standard queues, the maximum is 10,000. For
 	// FIFO queues, the maximum is 10."; MaximumBatchingWindowInSeconds "Batching window is not
@@ -303,6 +310,7 @@ func (m *Mapping) Report() Report {
 	r := m.rep
 	r.Invocations = append([]Invocation(nil), m.rep.Invocations...)
 	r.Deleted = append([]string(nil), m.rep.Deleted...)
+	r.DeadLettered = append([]string(nil), m.rep.DeadLettered...)
 	r.Receives = make(map[string]int, len(m.rep.Receives))
 	for k, v := range m.rep.Receives {
 		r.Receives[k] = v
@@ -407,10 +415,14 @@ func (m *Mapping) invoke(ctx context.Context, batch []types.Message) {
 	failed := m.failures(event, resp, err, &inv)
 
 	var del []types.Message
+	var deadLettered []string
 	for i, msg := range batch {
 		id := aws.ToString(msg.MessageId)
 		if failed[id] {
 			inv.Returned = append(inv.Returned, id)
+			if n, _ := strconv.Atoi(msg.Attributes[string(types.MessageSystemAttributeNameApproximateReceiveCount)]); m.maxRecv > 0 && n >= m.maxRecv {
+				deadLettered = append(deadLettered, id)
+			}
 			continue
 		}
 		del = append(del, batch[i])
@@ -420,7 +432,21 @@ func (m *Mapping) invoke(ctx context.Context, batch []types.Message) {
 	m.running--
 	m.rep.Invocations = append(m.rep.Invocations, inv)
 	m.rep.Deleted = append(m.rep.Deleted, inv.Deleted...)
+	m.rep.DeadLettered = append(m.rep.DeadLettered, deadLettered...)
 	m.mu.Unlock()
+}
+
+// maxReceiveCount reads maxReceiveCount from a queue's RedrivePolicy (a JSON document in which
+// SQS gives it as a number, and accepts a string): 0 when there is none.
+func maxReceiveCount(policy string) int {
+	var p struct {
+		MaxReceiveCount json.RawMessage `json:"maxReceiveCount"`
+	}
+	if policy == "" || json.Unmarshal([]byte(policy), &p) != nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(strings.Trim(string(p.MaxReceiveCount), `"`))
+	return n
 }
 
 // call runs the handler within the function's timeout. The event is a copy decoded from JSON,

@@ -461,6 +461,8 @@ func TestRedeliveredUntilTheDeadLetterQueue(t *testing.T) {
 			}
 		}
 		assert.Equal(t, []string{"1", "2", "3"}, counts)
+		require.Len(t, rep.DeadLettered, 1, "the poison message's last allowed receive is reported")
+		assert.Equal(t, 3, rep.Receives[rep.DeadLettered[0]])
 	})
 }
 
