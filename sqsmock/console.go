@@ -91,6 +91,14 @@ func (c *console) ref(w http.ResponseWriter, r *http.Request) (queueRef, bool) {
 	return q, true
 }
 
+// refAndBody reads the queue a request names and its JSON body, or answers 400 and reports false.
+func refAndBody[T any](c *console, w http.ResponseWriter, r *http.Request) (q queueRef, body T, ok bool) {
+	if q, ok = c.ref(w, r); ok {
+		ok = decodeBody(w, r, &body)
+	}
+	return q, body, ok
+}
+
 // call runs one SQS operation for the console as the HTTP front door runs it, as a caller of the
 // queue's own namespace, exempt from the fault plan.
 func call[I, O any](ctx context.Context, c *console, q queueRef, op string, in *I, fn func(*engine.Engine, context.Context, *I) (*O, error)) (*O, error) {
@@ -274,12 +282,8 @@ type sendRequest struct {
 }
 
 func (c *console) send(w http.ResponseWriter, r *http.Request) {
-	q, ok := c.ref(w, r)
+	q, req, ok := refAndBody[sendRequest](c, w, r)
 	if !ok {
-		return
-	}
-	var req sendRequest
-	if !decodeBody(w, r, &req) {
 		return
 	}
 	out, err := call(r.Context(), c, q, "SendMessage", &sqs.SendMessageInput{QueueUrl: aws.String(q.url()),
@@ -372,12 +376,8 @@ type startMoveTaskRequest struct {
 }
 
 func (c *console) startMoveTask(w http.ResponseWriter, r *http.Request) {
-	q, ok := c.ref(w, r)
+	q, req, ok := refAndBody[startMoveTaskRequest](c, w, r)
 	if !ok {
-		return
-	}
-	var req startMoveTaskRequest
-	if !decodeBody(w, r, &req) {
 		return
 	}
 	if req.DestinationArn != nil && *req.DestinationArn == "" {
