@@ -3,6 +3,7 @@ package harness
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/smithy-go/middleware"
@@ -172,9 +174,9 @@ func (r *callRecorder) record(op string, harness bool, input, result any, callEr
 		e := sqsmock.TraceEvent{Kind: traceview.KindCallFailed, Detail: clip(callErr.Error(), 300)}
 		switch in := input.(type) {
 		case *sqs.DeleteMessageInput:
-			e.Queue, e.MessageID, e.ReceiptHandle = queueurl.Name(str(in.QueueUrl)), r.receipts[str(in.ReceiptHandle)], str(in.ReceiptHandle)
+			e.Queue, e.MessageID, e.ReceiptHandle = queueurl.Name(aws.ToString(in.QueueUrl)), r.receipts[aws.ToString(in.ReceiptHandle)], aws.ToString(in.ReceiptHandle)
 		case *sqs.ChangeMessageVisibilityInput:
-			e.Queue, e.MessageID, e.ReceiptHandle = queueurl.Name(str(in.QueueUrl)), r.receipts[str(in.ReceiptHandle)], str(in.ReceiptHandle)
+			e.Queue, e.MessageID, e.ReceiptHandle = queueurl.Name(aws.ToString(in.QueueUrl)), r.receipts[aws.ToString(in.ReceiptHandle)], aws.ToString(in.ReceiptHandle)
 		default:
 			e.Queue = queueOf(input)
 		}
@@ -183,17 +185,17 @@ func (r *callRecorder) record(op string, harness bool, input, result any, callEr
 	}
 	switch in := input.(type) {
 	case *sqs.CreateQueueInput:
-		add(sqsmock.TraceEvent{Kind: sqsmock.TraceQueueCreated, Queue: str(in.QueueName)})
+		add(sqsmock.TraceEvent{Kind: sqsmock.TraceQueueCreated, Queue: aws.ToString(in.QueueName)})
 	case *sqs.DeleteQueueInput:
-		add(sqsmock.TraceEvent{Kind: sqsmock.TraceQueueDeleted, Queue: queueurl.Name(str(in.QueueUrl))})
+		add(sqsmock.TraceEvent{Kind: sqsmock.TraceQueueDeleted, Queue: queueurl.Name(aws.ToString(in.QueueUrl))})
 	case *sqs.PurgeQueueInput:
-		add(sqsmock.TraceEvent{Kind: sqsmock.TraceQueuePurged, Queue: queueurl.Name(str(in.QueueUrl))})
+		add(sqsmock.TraceEvent{Kind: sqsmock.TraceQueuePurged, Queue: queueurl.Name(aws.ToString(in.QueueUrl))})
 	case *sqs.SetQueueAttributesInput:
-		add(sqsmock.TraceEvent{Kind: sqsmock.TraceQueueAttributes, Queue: queueurl.Name(str(in.QueueUrl)), Detail: strings.Join(sortedKeys(in.Attributes), ", ")})
+		add(sqsmock.TraceEvent{Kind: sqsmock.TraceQueueAttributes, Queue: queueurl.Name(aws.ToString(in.QueueUrl)), Detail: strings.Join(slices.Sorted(maps.Keys(in.Attributes)), ", ")})
 	case *sqs.SendMessageInput:
 		if out, ok := result.(*sqs.SendMessageOutput); ok {
-			add(sqsmock.TraceEvent{Kind: sqsmock.TraceSent, Queue: queueurl.Name(str(in.QueueUrl)), MessageID: str(out.MessageId), Body: clip(str(in.MessageBody), 256),
-				GroupID: str(in.MessageGroupId), VisibleAt: after(&in.DelaySeconds)})
+			add(sqsmock.TraceEvent{Kind: sqsmock.TraceSent, Queue: queueurl.Name(aws.ToString(in.QueueUrl)), MessageID: aws.ToString(out.MessageId), Body: clip(aws.ToString(in.MessageBody), 256),
+				GroupID: aws.ToString(in.MessageGroupId), VisibleAt: after(&in.DelaySeconds)})
 		}
 	case *sqs.SendMessageBatchInput:
 		out, ok := result.(*sqs.SendMessageBatchOutput)
@@ -201,10 +203,10 @@ func (r *callRecorder) record(op string, harness bool, input, result any, callEr
 			return
 		}
 		for _, s := range out.Successful {
-			e := sqsmock.TraceEvent{Kind: sqsmock.TraceSent, Queue: queueurl.Name(str(in.QueueUrl)), MessageID: str(s.MessageId)}
+			e := sqsmock.TraceEvent{Kind: sqsmock.TraceSent, Queue: queueurl.Name(aws.ToString(in.QueueUrl)), MessageID: aws.ToString(s.MessageId)}
 			for _, x := range in.Entries {
-				if str(x.Id) == str(s.Id) {
-					e.Body, e.GroupID, e.VisibleAt = clip(str(x.MessageBody), 256), str(x.MessageGroupId), after(&x.DelaySeconds)
+				if aws.ToString(x.Id) == aws.ToString(s.Id) {
+					e.Body, e.GroupID, e.VisibleAt = clip(aws.ToString(x.MessageBody), 256), aws.ToString(x.MessageGroupId), after(&x.DelaySeconds)
 				}
 			}
 			add(e)
@@ -221,12 +223,12 @@ func (r *callRecorder) record(op string, harness bool, input, result any, callEr
 		}
 		for _, m := range out.Messages {
 			n, _ := strconv.Atoi(m.Attributes["ApproximateReceiveCount"])
-			r.receipts[str(m.ReceiptHandle)] = str(m.MessageId)
-			add(sqsmock.TraceEvent{Kind: sqsmock.TraceReceived, Queue: queueurl.Name(str(in.QueueUrl)), MessageID: str(m.MessageId),
-				ReceiptHandle: str(m.ReceiptHandle), ReceiveCount: n, VisibleAt: visibleAt, GroupID: m.Attributes["MessageGroupId"]})
+			r.receipts[aws.ToString(m.ReceiptHandle)] = aws.ToString(m.MessageId)
+			add(sqsmock.TraceEvent{Kind: sqsmock.TraceReceived, Queue: queueurl.Name(aws.ToString(in.QueueUrl)), MessageID: aws.ToString(m.MessageId),
+				ReceiptHandle: aws.ToString(m.ReceiptHandle), ReceiveCount: n, VisibleAt: visibleAt, GroupID: m.Attributes["MessageGroupId"]})
 		}
 	case *sqs.DeleteMessageInput:
-		add(sqsmock.TraceEvent{Kind: sqsmock.TraceDeleted, Queue: queueurl.Name(str(in.QueueUrl)), MessageID: r.receipts[str(in.ReceiptHandle)], ReceiptHandle: str(in.ReceiptHandle)})
+		add(sqsmock.TraceEvent{Kind: sqsmock.TraceDeleted, Queue: queueurl.Name(aws.ToString(in.QueueUrl)), MessageID: r.receipts[aws.ToString(in.ReceiptHandle)], ReceiptHandle: aws.ToString(in.ReceiptHandle)})
 	case *sqs.DeleteMessageBatchInput:
 		out, ok := result.(*sqs.DeleteMessageBatchOutput)
 		if !ok {
@@ -234,15 +236,15 @@ func (r *callRecorder) record(op string, harness bool, input, result any, callEr
 		}
 		for _, s := range out.Successful {
 			for _, x := range in.Entries {
-				if str(x.Id) == str(s.Id) {
-					add(sqsmock.TraceEvent{Kind: sqsmock.TraceDeleted, Queue: queueurl.Name(str(in.QueueUrl)), MessageID: r.receipts[str(x.ReceiptHandle)], ReceiptHandle: str(x.ReceiptHandle)})
+				if aws.ToString(x.Id) == aws.ToString(s.Id) {
+					add(sqsmock.TraceEvent{Kind: sqsmock.TraceDeleted, Queue: queueurl.Name(aws.ToString(in.QueueUrl)), MessageID: r.receipts[aws.ToString(x.ReceiptHandle)], ReceiptHandle: aws.ToString(x.ReceiptHandle)})
 				}
 			}
 		}
 		r.failedEntries(add, in.QueueUrl, len(out.Failed), "DeleteMessageBatch")
 	case *sqs.ChangeMessageVisibilityInput:
-		add(sqsmock.TraceEvent{Kind: sqsmock.TraceVisibility, Queue: queueurl.Name(str(in.QueueUrl)), MessageID: r.receipts[str(in.ReceiptHandle)],
-			ReceiptHandle: str(in.ReceiptHandle), VisibleAt: after(&in.VisibilityTimeout)})
+		add(sqsmock.TraceEvent{Kind: sqsmock.TraceVisibility, Queue: queueurl.Name(aws.ToString(in.QueueUrl)), MessageID: r.receipts[aws.ToString(in.ReceiptHandle)],
+			ReceiptHandle: aws.ToString(in.ReceiptHandle), VisibleAt: after(&in.VisibilityTimeout)})
 	case *sqs.ChangeMessageVisibilityBatchInput:
 		out, ok := result.(*sqs.ChangeMessageVisibilityBatchOutput)
 		if !ok {
@@ -250,9 +252,9 @@ func (r *callRecorder) record(op string, harness bool, input, result any, callEr
 		}
 		for _, s := range out.Successful {
 			for _, x := range in.Entries {
-				if str(x.Id) == str(s.Id) {
-					add(sqsmock.TraceEvent{Kind: sqsmock.TraceVisibility, Queue: queueurl.Name(str(in.QueueUrl)), MessageID: r.receipts[str(x.ReceiptHandle)],
-						ReceiptHandle: str(x.ReceiptHandle), VisibleAt: after(&x.VisibilityTimeout)})
+				if aws.ToString(x.Id) == aws.ToString(s.Id) {
+					add(sqsmock.TraceEvent{Kind: sqsmock.TraceVisibility, Queue: queueurl.Name(aws.ToString(in.QueueUrl)), MessageID: r.receipts[aws.ToString(x.ReceiptHandle)],
+						ReceiptHandle: aws.ToString(x.ReceiptHandle), VisibleAt: after(&x.VisibilityTimeout)})
 				}
 			}
 		}
@@ -263,7 +265,7 @@ func (r *callRecorder) record(op string, harness bool, input, result any, callEr
 // failedEntries records the failed entries of a batch as one failed call.
 func (r *callRecorder) failedEntries(add func(sqsmock.TraceEvent), url *string, n int, op string) {
 	if n > 0 {
-		add(sqsmock.TraceEvent{Kind: traceview.KindCallFailed, Queue: queueurl.Name(str(url)), Detail: fmt.Sprintf("%d entries of %s failed", n, op)})
+		add(sqsmock.TraceEvent{Kind: traceview.KindCallFailed, Queue: queueurl.Name(aws.ToString(url)), Detail: fmt.Sprintf("%d entries of %s failed", n, op)})
 	}
 }
 
@@ -271,28 +273,21 @@ func (r *callRecorder) failedEntries(add func(sqsmock.TraceEvent), url *string, 
 func queueOf(input any) string {
 	switch in := input.(type) {
 	case *sqs.SendMessageInput:
-		return queueurl.Name(str(in.QueueUrl))
+		return queueurl.Name(aws.ToString(in.QueueUrl))
 	case *sqs.SendMessageBatchInput:
-		return queueurl.Name(str(in.QueueUrl))
+		return queueurl.Name(aws.ToString(in.QueueUrl))
 	case *sqs.ReceiveMessageInput:
-		return queueurl.Name(str(in.QueueUrl))
+		return queueurl.Name(aws.ToString(in.QueueUrl))
 	case *sqs.DeleteMessageBatchInput:
-		return queueurl.Name(str(in.QueueUrl))
+		return queueurl.Name(aws.ToString(in.QueueUrl))
 	case *sqs.ChangeMessageVisibilityBatchInput:
-		return queueurl.Name(str(in.QueueUrl))
+		return queueurl.Name(aws.ToString(in.QueueUrl))
 	case *sqs.PurgeQueueInput:
-		return queueurl.Name(str(in.QueueUrl))
+		return queueurl.Name(aws.ToString(in.QueueUrl))
 	case *sqs.CreateQueueInput:
-		return str(in.QueueName)
+		return aws.ToString(in.QueueName)
 	}
 	return ""
-}
-
-func str(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
 }
 
 func clip(s string, n int) string {
@@ -300,13 +295,4 @@ func clip(s string, n int) string {
 		return s[:n]
 	}
 	return s
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
