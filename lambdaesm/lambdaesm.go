@@ -44,6 +44,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/sqsharness/sqsharness/internal/queueurl"
 )
 
 // Handler is a Lambda function for SQS events, as aws-lambda-go's lambda.Start takes it.
@@ -213,7 +215,7 @@ func New(ctx context.Context, api Client, cfg Config, fn Handler) (*Mapping, err
 	}
 	m := &Mapping{api: api, cfg: cfg, fn: fn, arn: out.Attributes["QueueArn"],
 		fifo: out.Attributes["FifoQueue"] == "true" || strings.HasSuffix(cfg.QueueURL, ".fifo")}
-	m.region = regionOf(m.arn)
+	m.region = queueurl.Region(m.arn)
 	m.maxRecv = maxReceiveCount(out.Attributes["RedrivePolicy"])
 	visibility, _ := strconv.Atoi(out.Attributes["VisibilityTimeout"])
 	// services-sqs-parameters.html: BatchSize "For standard queues, the maximum is 10,000. For
@@ -255,15 +257,6 @@ func invalid(msg string) error {
 func outOfRange(member string, v int32, rel string, bound int32) error {
 	return &smithy.GenericAPIError{Code: "ValidationException", Fault: smithy.FaultClient,
 		Message: fmt.Sprintf("1 validation error detected: Value '%d' at '%s' failed to satisfy constraint: Member must have value %s %d", v, member, rel, bound)}
-}
-
-// regionOf is the region of an ARN, arn:aws:sqs:REGION:ACCOUNT:NAME.
-func regionOf(arn string) string {
-	parts := strings.Split(arn, ":")
-	if len(parts) < 6 {
-		return ""
-	}
-	return parts[3]
 }
 
 // Run polls the queue and invokes the function until ctx ends, then waits for the invocations

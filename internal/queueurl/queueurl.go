@@ -22,12 +22,17 @@ func Name(s string) string {
 
 // Account returns the account id of a queue ARN (arn:PARTITION:sqs:REGION:ACCOUNT:NAME), or ""
 // when arn is not an ARN of six fields.
-func Account(arn string) string {
+func Account(arn string) string { return arnField(arn, 4) }
+
+// Region returns the region of a queue ARN, or "" when arn is not an ARN of six fields.
+func Region(arn string) string { return arnField(arn, 3) }
+
+func arnField(arn string, i int) string {
 	p := strings.Split(arn, ":")
 	if len(p) != 6 || p[0] != "arn" {
 		return ""
 	}
-	return p[4]
+	return p[i]
 }
 
 func isARN(s string) bool { return strings.HasPrefix(s, "arn:") }

@@ -36,6 +36,17 @@ func TestAccount(t *testing.T) {
 	})
 }
 
+func TestRegion(t *testing.T) {
+	t.Parallel()
+	expect(t, "Region", Region, map[string]string{
+		"arn:aws:sqs:us-east-1:123456789012:orders":               "us-east-1",
+		"arn:aws-us-gov:sqs:us-gov-west-1:000000000000:q.fifo":    "us-gov-west-1",
+		"arn:aws:sqs:us-east-1:123456789012":                      "",
+		"https://sqs.us-east-1.amazonaws.com/123456789012/orders": "",
+		"": "",
+	})
+}
+
 // expect checks f (named name) on each input of cases against its expected result.
 func expect(t *testing.T, name string, f func(string) string, cases map[string]string) {
 	t.Helper()
