@@ -87,6 +87,7 @@ type config struct {
 	plan        *faults.Plan
 	queuePrefix string
 	traceDir    string
+	explore     exploreConfig // Explore's options
 }
 
 // WithBackend selects the backend ("mock", "server", "localstack", "moto", "elasticmq", "aws"),
