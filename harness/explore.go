@@ -198,6 +198,9 @@ func (p planSpec) json() json.RawMessage {
 	return b
 }
 
+// plan is the faults.Plan of the spec.
+func (p planSpec) plan() (*faults.Plan, error) { return faults.NewPlan(p.Seed, p.Rules...) }
+
 // clone copies a plan deeply enough to change its rules.
 func (p planSpec) clone() planSpec {
 	q := planSpec{Seed: p.Seed, Rules: make([]faults.Rule, len(p.Rules))}
@@ -340,7 +343,7 @@ func replayPlan(t *testing.T, file string, body func(t *testing.T, h *H), opts [
 	if err != nil {
 		t.Fatalf("harness: %s: %v", EnvExplorePlan, err)
 	}
-	plan, err := faults.NewPlan(spec.Seed, spec.Rules...)
+	plan, err := spec.plan()
 	if err != nil {
 		t.Fatalf("harness: %s=%s: %v", EnvExplorePlan, file, err)
 	}
@@ -369,7 +372,7 @@ func exploreRemote(t *testing.T, body func(t *testing.T, h *H), opts []Option, e
 			t.Errorf("harness: Explore: %v", err)
 			continue
 		}
-		plan, err := faults.NewPlan(spec.Seed, spec.Rules...)
+		plan, err := spec.plan()
 		if err == nil {
 			err = plan.Validate(faults.Client)
 		}

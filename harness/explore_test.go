@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -111,4 +112,45 @@ func TestExploreFindsTheBug(t *testing.T) {
 	assert.Contains(t, s, "Shrunk in")
 	assert.Contains(t, s, "SQSHARNESS_EXPLORE_PLAN="+dir)
 	assert.Regexp(t, `(?m)^\s+rules:\n\s+- name: \S+\n\s+kind: \S+`, s, "the plan, as YAML")
+}
+
+func FuzzChargeWorker(f *testing.F) {
+	harness.Fuzz(f, chargeBody(true))
+}
+
+const fuzzChildEnv = "SQSHARNESS_TEST_FUZZ_CHILD"
+
+// FuzzBuggyChild is a fuzz test that must find a failure no seed input shows: a body that fails
+// under any plan of two rules or more. Run by TestFuzzFindsTheBug.
+func FuzzBuggyChild(f *testing.F) {
+	if os.Getenv(fuzzChildEnv) == "" {
+		f.Skip("run by TestFuzzFindsTheBug in a child process")
+	}
+	harness.Fuzz(f, func(t *testing.T, h *harness.H) {
+		chargeBody(true)(t, h)
+		if rules := h.Faults().Rules(); len(rules) >= 2 {
+			t.Errorf("planted failure: a plan of %d rules", len(rules))
+		}
+	})
+}
+
+func TestFuzzFindsTheBug(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the test binary again; skipped under -short")
+	}
+	dir := t.TempDir()
+	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^$", "-test.fuzz=^FuzzBuggyChild$", "-test.fuzztime=2000x",
+		"-test.fuzzcachedir="+filepath.Join(dir, "cache"), "-test.parallel=1", "-test.timeout=5m")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), fuzzChildEnv+"=1")
+	out, err := cmd.CombinedOutput()
+	t.Logf("child output:\n%s", out)
+	require.Error(t, err, "the fuzz test fails")
+	assert.Contains(t, string(out), "planted failure: a plan of 2 rules", "minimised to two rules")
+	assert.Contains(t, string(out), "harness: Fuzz: the fault plan of this input:")
+	inputs, _ := filepath.Glob(filepath.Join(dir, "testdata", "fuzz", "FuzzBuggyChild", "*"))
+	require.Len(t, inputs, 1, "go test -fuzz saved the failing input")
+	saved, err := os.ReadFile(inputs[0])
+	require.NoError(t, err)
+	assert.Regexp(t, `^go test fuzz v1\n\[\]byte\(".{8,32}"\)\n$`, string(saved), "eight bytes: two rules")
 }
