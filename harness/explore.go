@@ -161,9 +161,6 @@ func resolveExplore(t *testing.T, c exploreConfig) exploreConfig {
 	if c.corpus == "" {
 		c.corpus = defaultCorpus(t.Name())
 	}
-	if c.runLimit <= 0 {
-		c.runLimit = time.Minute
-	}
 	return c
 }
 
@@ -235,6 +232,19 @@ type explorer struct {
 	fakeTime time.Duration       // fake time of all runs
 	traceTmp string              // where workers write traces
 	traceN   int
+	slowest  time.Duration // the longest real time a passing run took
+}
+
+// runLimit is how long a run may take in real time before it is stopped as hung: WithRunLimit's,
+// else thirty times the slowest passing run so far, between 10 s and a minute.
+func (e *explorer) runLimit() time.Duration {
+	if e.cfg.runLimit > 0 {
+		return e.cfg.runLimit
+	}
+	if e.slowest == 0 {
+		return time.Minute
+	}
+	return min(max(30*e.slowest, 10*time.Second), time.Minute)
 }
 
 func (e *explorer) close() {
@@ -261,9 +271,12 @@ func (e *explorer) try(spec planSpec, trace string) runResult {
 	}
 	e.nextID++
 	e.runs++
-	res := e.w.run(e.ctx, runRequest{ID: e.nextID, Plan: spec.json(), Trace: trace}, e.cfg.runLimit)
+	res := e.w.run(e.ctx, runRequest{ID: e.nextID, Plan: spec.json(), Trace: trace}, e.runLimit())
 	if res.Crash != "" {
 		res.Failed = true
+	}
+	if !res.Failed {
+		e.slowest = max(e.slowest, res.Real)
 	}
 	e.fakeTime += res.Elapsed
 	return res
@@ -321,7 +334,9 @@ func (e *explorer) explore() {
 // count adds a passing run's injections to the tally.
 func (e *explorer) count(spec planSpec, res runResult) {
 	for _, r := range spec.Rules {
-		e.injected[r.Kind] += res.Fired[r.Name]
+		if n := res.Fired[r.Name]; n > 0 {
+			e.injected[r.Kind] += n
+		}
 	}
 }
 

@@ -153,36 +153,69 @@ func raceReport(out []string) string {
 func crashDetail(out []string) string {
 	for i, line := range out {
 		if strings.HasPrefix(line, "panic: ") || strings.HasPrefix(line, "fatal error: ") {
-			end := i + 1
-			for end < len(out) && end-i < 40 && !(out[end] == "" && end > i+2 && strings.HasPrefix(lineAt(out, end+1), "goroutine ") && end-i > 12) {
-				end++
+			var b strings.Builder
+			b.WriteString(line + "\n")
+			if g := slices.IndexFunc(out[i:], func(l string) bool { return strings.HasPrefix(l, "goroutine ") }); g >= 0 {
+				b.WriteString(goroutineBlock(out, i+g))
 			}
-			return strings.Join(out[i:end], "\n")
+			return b.String()
 		}
 	}
 	if slices.Contains(out, "SIGQUIT: quit") {
 		var b strings.Builder
 		shown := 0
 		for i := 0; i < len(out) && shown < 3; i++ {
-			if !strings.HasPrefix(out[i], "goroutine ") || !(strings.Contains(out[i], "[running") || strings.Contains(out[i], "[runnable")) {
-				continue
+			if strings.HasPrefix(out[i], "goroutine ") && (strings.Contains(out[i], "[running") || strings.Contains(out[i], "[runnable")) {
+				b.WriteString(goroutineBlock(out, i))
+				shown++
 			}
-			end := i + 1
-			for end < len(out) && out[end] != "" && end-i < 24 {
-				end++
-			}
-			block := strings.Join(out[i:end], "\n")
-			if strings.Contains(block, "testing.tRunner") && !strings.Contains(block, "_test.go") && shown > 0 {
-				continue
-			}
-			b.WriteString(block + "\n")
-			shown++
 		}
 		if shown > 0 {
 			return "The goroutines that were running when it was stopped (a loop that never waits — polling without a wait time, retrying without a backoff — keeps a bubble's fake time from moving):\n" + b.String()
 		}
 	}
 	return tail(out, 30)
+}
+
+// libraryFrames are the packages whose frames a stack in a report leaves out, after the first:
+// what runs inside them is rarely the bug.
+var libraryFrames = []string{"runtime.", "internal/", "testing.", "net/", "sync.", "reflect.", "context.",
+	"github.com/aws/", "github.com/sqsharness/sqsharness/sqsmock", "github.com/sqsharness/sqsharness/faults",
+	"github.com/sqsharness/sqsharness/harness.", "github.com/sqsharness/sqsharness/internal/"}
+
+var frameSuffix = regexp.MustCompile(`( \+0x[0-9a-f]+)?( fp=0x[0-9a-f]+ sp=0x[0-9a-f]+ pc=0x[0-9a-f]+)?$`)
+
+// goroutineBlock is the goroutine whose header is out[i], with its first frame and then only the
+// frames of the code under test.
+func goroutineBlock(out []string, i int) string {
+	header := out[i]
+	if j := strings.Index(header, " gp=0x"); j >= 0 { // goroutine 25 gp=… m=nil [runnable, …]:
+		if k := strings.Index(header, " ["); k > j {
+			header = header[:j] + header[k:]
+		}
+	}
+	var b strings.Builder
+	b.WriteString(header + "\n")
+	frames, skipped := 0, 0
+	for j := i + 1; j+1 < len(out) && out[j] != "" && frames < 16; j += 2 {
+		fn, file := out[j], strings.TrimSpace(frameSuffix.ReplaceAllString(out[j+1], ""))
+		if strings.HasPrefix(fn, "created by ") {
+			b.WriteString(fn + "\n\t" + file + "\n")
+			break
+		}
+		lib := slices.ContainsFunc(libraryFrames, func(p string) bool { return strings.HasPrefix(fn, p) })
+		if lib && j > i+1 && !strings.Contains(file, "_test.go") {
+			skipped++
+			continue
+		}
+		if skipped > 0 {
+			fmt.Fprintf(&b, "\t… %d library frames\n", skipped)
+			skipped = 0
+		}
+		b.WriteString(frameSuffix.ReplaceAllString(fn, "") + "\n\t" + file + "\n")
+		frames++
+	}
+	return b.String()
 }
 
 func lineAt(out []string, i int) string {

@@ -2,6 +2,7 @@ package harness
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/sqsharness/sqsharness/faults"
@@ -166,7 +167,11 @@ func sameRule(a, b faults.Rule) bool {
 // SQSHARNESS_TRACE_DIR set it keeps the trace of a failing run.
 func (e *explorer) confirm(f *found) {
 	traced := false
-	for range confirmRuns {
+	runs := confirmRuns
+	if strings.Contains(f.res.Crash, "did not finish") {
+		runs = 2 // each costs the whole run limit
+	}
+	for range runs {
 		if e.outOfTime() {
 			break
 		}
