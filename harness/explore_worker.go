@@ -44,12 +44,12 @@ type runRequest struct {
 
 // runResult is what a run did.
 type runResult struct {
-	ID       int                      `json:"id"`
-	Failed   bool                     `json:"failed"`
-	Fired    map[string]int           `json:"fired,omitempty"`    // rule name → times it fired
-	FiredOps map[string][]string      `json:"firedOps,omitempty"` // rule name → operations it fired on
-	Problems []string                 `json:"problems,omitempty"` // what the harness's checks reported
-	Elapsed  time.Duration            `json:"elapsed"`            // the bubble's fake time from start to end
+	ID       int                 `json:"id"`
+	Failed   bool                `json:"failed"`
+	Fired    map[string]int      `json:"fired,omitempty"`    // rule name → times it fired
+	FiredOps map[string][]string `json:"firedOps,omitempty"` // rule name → operations it fired on
+	Problems []string            `json:"problems,omitempty"` // what the harness's checks reported
+	Elapsed  time.Duration       `json:"elapsed"`            // the bubble's fake time from start to end
 
 	Output []string      `json:"-"` // the worker's output during the run (go test -v lines)
 	Crash  string        `json:"-"` // the worker ended or was stopped during the run: why
