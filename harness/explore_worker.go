@@ -58,17 +58,22 @@ type runResult struct {
 
 // exploreKey names one Explore call of a test: the test's name and the call's number in it.
 func exploreKey(t *testing.T) string {
-	n, _ := exploreCalls.LoadOrStore(t.Name(), new(int))
-	p := n.(*int)
 	exploreMu.Lock()
 	defer exploreMu.Unlock()
-	*p++
-	return fmt.Sprintf("%d:%s", *p, t.Name())
+	if _, ok := exploreCalls[t]; !ok {
+		t.Cleanup(func() {
+			exploreMu.Lock()
+			defer exploreMu.Unlock()
+			delete(exploreCalls, t)
+		})
+	}
+	exploreCalls[t]++
+	return fmt.Sprintf("%d:%s", exploreCalls[t], t.Name())
 }
 
 var (
-	exploreCalls sync.Map // test name → *int, Explore calls so far
 	exploreMu    sync.Mutex
+	exploreCalls = map[*testing.T]int{} // Explore calls so far, per running test
 )
 
 // runPattern is the -test.run pattern that selects exactly the test named name.

@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/exec"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -289,3 +291,53 @@ func TestShutdownReleasesHeldMessages(t *testing.T) {
 		h.AssertBodies(msgs, bodies...)
 	})
 }
+
+// exploreOrders is the body harness.Explore runs: twenty orders from four customers, three
+// workers as production builds them, and what must hold whatever SQS does: every order charged,
+// nothing lost or left behind.
+func exploreOrders(t *testing.T, h *harness.H) {
+	src, _ := h.QueueWithDLQ("orders", map[string]string{"VisibilityTimeout": "30"}, 5, false)
+	orders, bodies := sendOrders(h, src, 20, 4)
+	ledger := NewLedger()
+	h.CheckConsumer(src, harness.Expect{Bodies: bodies}, func(ctx context.Context, api sqsmock.API) error {
+		c := newConsumer(api, h, src, &Service{Ledger: ledger})
+		c.Workers = 3
+		return c.Run(ctx)
+	})
+	for _, o := range orders {
+		assert.True(t, ledger.Charged(o.ID), "order %s charged", o.ID)
+	}
+}
+
+// The consumer survives everything Explore's fault space throws at it: no failing plan.
+func TestOrdersUnderExplore(t *testing.T) {
+	harness.Explore(t, exploreOrders)
+}
+
+// BenchmarkExplore measures exploration throughput: runs per second of TestOrdersUnderExplore's
+// search (each run a fresh mock, queues, twenty orders, three workers and the checks, under a
+// plan of the space), read from the search's own log so the worker's start is not counted.
+func BenchmarkExplore(b *testing.B) {
+	const runs = 200
+	var total time.Duration
+	for b.Loop() {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestOrdersUnderExplore$", "-test.v", "-test.count=1")
+		cmd.Env = append(os.Environ(), harness.EnvExploreRuns+"="+fmt.Sprint(runs))
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			b.Fatalf("%v\n%s", err, out)
+		}
+		m := exploredIn.FindSubmatch(out)
+		if m == nil {
+			b.Fatalf("no summary in:\n%s", out)
+		}
+		d, err := time.ParseDuration(string(m[2]))
+		if err != nil {
+			b.Fatal(err)
+		}
+		total += d
+	}
+	b.ReportMetric(float64(b.N*(runs+1))/total.Seconds(), "runs/s")
+}
+
+var exploredIn = regexp.MustCompile(`Explore: (\d+) runs, no failure, in (\S+) `)
