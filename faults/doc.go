@@ -55,6 +55,8 @@
 //	                                ChangeMessageVisibility[Batch]        seconds), ReceiveMessage (held back)
 //	PartialBatchFailure  message    SendMessageBatch, DeleteMessageBatch, the same (failed entries are not sent)
 //	                                ChangeMessageVisibilityBatch
+//	StaleHandleDelete    message    DeleteMessage, DeleteMessageBatch     DeleteMessage, DeleteMessageBatch (not sent;
+//	                                (standard queues)                     handles its own client received)
 //
 // Message predicates: message-level kinds test each message (batch entry, received message);
 // operation-level kinds test the single message of the call, so they must name single-message

@@ -412,7 +412,7 @@ func exclusiveGroup(k Kind) int {
 	switch k {
 	case Error, Throttle, ResetBeforeApply, ResetAfterApply, Timeout, FalseEmpty:
 		return 1 // the call's outcome
-	case LostDelete, PartialBatchFailure:
+	case LostDelete, PartialBatchFailure, StaleHandleDelete:
 		return 2 // the message's outcome
 	}
 	return 0
@@ -471,8 +471,9 @@ func (c *compiled) serviceError() *sqserr.Error {
 }
 
 // standardOnly reports whether a kind models something only a standard queue does: a FIFO queue
-// delivers each message once and in order within its group, so duplicates and reordering never
-// fire on a queue whose name ends in ".fifo".
+// delivers each message once and in order within its group and rejects a stale receipt handle,
+// so duplicates, reordering and stale-handle deletes never fire on a queue whose name ends in
+// ".fifo".
 func standardOnly(k Kind) bool {
-	return k == DuplicateDelivery || k == Reorder
+	return k == DuplicateDelivery || k == Reorder || k == StaleHandleDelete
 }

@@ -76,6 +76,32 @@ func TestDefaultOperations(t *testing.T) {
 	assert.True(t, faulthook.Of(p).DecideMessage(faulthook.Call{Operation: "DeleteMessageBatch"}, faulthook.Message{EntryID: "1"}).LostDelete)
 }
 
+// TestStaleHandleDeleteMatchesOnlyStaleHandles: the rule fires on deletes whose handle is stale,
+// never on SendMessage, ChangeMessageVisibility or a FIFO queue; a delete with the latest handle
+// is not counted as a match (After and Times see only stale deletes).
+func TestStaleHandleDeleteMatchesOnlyStaleHandles(t *testing.T) {
+	p := faults.MustPlan(1, faults.Rule{Name: "s", Kind: faults.StaleHandleDelete, After: 1, Times: 1, Probability: 1})
+	v := faulthook.Of(p)
+	del := faulthook.Call{Operation: "DeleteMessage", QueueURL: ordersURL}
+	assert.False(t, v.DecideMessage(del, faulthook.Message{MessageID: "m"}).LostDelete, "latest handle")
+	assert.False(t, v.DecideMessage(del, faulthook.Message{MessageID: "m", Stale: true}).LostDelete, "first stale delete: After")
+	for range 3 {
+		assert.False(t, v.DecideMessage(del, faulthook.Message{MessageID: "m"}).LostDelete, "latest handles are not matches")
+	}
+	d := v.DecideMessage(faulthook.Call{Operation: "DeleteMessageBatch", QueueURL: ordersURL}, faulthook.Message{EntryID: "1", MessageID: "m", Stale: true})
+	assert.True(t, d.LostDelete, "second stale delete fires")
+	assert.Equal(t, []faulthook.Fired{{Rule: "s", Kind: "stale-handle-delete", Detail: "stale receipt handle"}}, d.Fired)
+	assert.False(t, v.DecideMessage(del, faulthook.Message{MessageID: "m", Stale: true}).LostDelete, "Times: 1")
+
+	q := faults.MustPlan(1, faults.Rule{Kind: faults.StaleHandleDelete, Probability: 1})
+	fifo := faulthook.Call{Operation: "DeleteMessage", QueueURL: "https://sqs.us-east-1.amazonaws.com/000000000000/orders.fifo"}
+	assert.False(t, faulthook.Of(q).DecideMessage(fifo, faulthook.Message{Stale: true}).LostDelete, "FIFO queues reject stale handles")
+	_, err := faults.NewPlan(1, faults.Rule{Kind: faults.StaleHandleDelete, Operations: []string{"ChangeMessageVisibility"}, Probability: 1})
+	assert.ErrorContains(t, err, "cannot apply to ChangeMessageVisibility")
+	assert.True(t, faults.StaleHandleDelete.MessageLevel())
+	assert.Contains(t, faults.Kinds(), faults.StaleHandleDelete)
+}
+
 // fires returns, for n sends, whether the plan injected an error.
 func fires(p *faults.Plan, n int) []bool {
 	out := make([]bool, n)

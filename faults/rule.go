@@ -57,19 +57,25 @@ const (
 	// PartialBatchFailure fails chosen entries of a batch (EntryIDs, message predicate,
 	// Probability per entry) with ErrorCode (default "InternalError"); they are not applied.
 	PartialBatchFailure Kind = "partial-batch-failure"
+	// StaleHandleDelete makes a DeleteMessage (or a DeleteMessageBatch entry) whose receipt
+	// handle is not the latest one issued for its message report success without deleting, as
+	// AWS documents it may: the message comes back when its visibility timeout expires. A delete
+	// with the latest handle is never affected, nor counted as a match, so a correct consumer
+	// never notices the rule. Standard queues only: a FIFO queue rejects a stale handle.
+	StaleHandleDelete Kind = "stale-handle-delete"
 )
 
 // Kinds lists every kind.
 func Kinds() []Kind {
 	return []Kind{Error, Throttle, Latency, ResetBeforeApply, ResetAfterApply, Timeout, LostDelete,
-		DuplicateDelivery, DelayedVisibility, FalseEmpty, Reorder, PartialBatchFailure}
+		DuplicateDelivery, DelayedVisibility, FalseEmpty, Reorder, PartialBatchFailure, StaleHandleDelete}
 }
 
 // MessageLevel reports whether the kind is decided per message (each message of an operation,
 // each entry of a batch) rather than once per operation.
 func (k Kind) MessageLevel() bool {
 	switch k {
-	case LostDelete, DuplicateDelivery, DelayedVisibility, PartialBatchFailure:
+	case LostDelete, DuplicateDelivery, DelayedVisibility, PartialBatchFailure, StaleHandleDelete:
 		return true
 	}
 	return false
@@ -156,7 +162,7 @@ var operations = []string{
 // nil means every operation.
 func DefaultOperations(k Kind) []string {
 	switch k {
-	case LostDelete:
+	case LostDelete, StaleHandleDelete:
 		return []string{"DeleteMessage", "DeleteMessageBatch"}
 	case DuplicateDelivery, FalseEmpty, Reorder:
 		return []string{"ReceiveMessage"}
@@ -285,7 +291,7 @@ func (r *Rule) validate(pl Placement) error {
 		}
 	}
 	if len(r.EntryIDs) > 0 && !r.Kind.MessageLevel() {
-		return fail("entryIds only apply to message-level kinds (lost-delete, duplicate-delivery, delayed-visibility, partial-batch-failure)")
+		return fail("entryIds only apply to message-level kinds (lost-delete, duplicate-delivery, delayed-visibility, partial-batch-failure, stale-handle-delete)")
 	}
 	if r.Message != nil && !r.Kind.MessageLevel() {
 		// Operation-level decisions see a message only on single-message operations.
@@ -399,6 +405,9 @@ func (c *compiled) matchQueue(url, name string) bool {
 }
 
 func (c *compiled) matchMessage(m *faulthook.Message) bool {
+	if c.Kind == StaleHandleDelete && (m == nil || !m.Stale) {
+		return false // a delete with the latest receipt handle is not a match
+	}
 	if c.entries != nil && (m == nil || !c.entries[m.EntryID]) {
 		return false
 	}

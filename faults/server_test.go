@@ -289,6 +289,72 @@ func TestClientMessageFaultsAgainstTheMockServer(t *testing.T) {
 		e.delete(again[0])
 		assert.Empty(t, e.stored())
 	})
+	t.Run("stale handle delete", func(t *testing.T) {
+		p := faults.MustPlan(1, faults.Rule{Name: "stale", Kind: faults.StaleHandleDelete, Probability: 1})
+		e := newSrvEnv(t, p)
+		sent, err := e.send("job")
+		require.NoError(t, err)
+		first := e.receive(1)
+		require.Len(t, first, 1)
+		e.clk.Advance(30 * time.Second)
+		second := e.receive(1)
+		require.Len(t, second, 1, "redelivered with a newer handle")
+		e.delete(first[0]) // the first of two handles
+		assert.Zero(t, e.calls("DeleteMessage"), "the stale delete never reached the server")
+		assert.Equal(t, []string{"job"}, e.stored(), "not deleted")
+		assert.Equal(t, []faults.Injection{{Rule: "stale", Kind: faults.StaleHandleDelete, Operation: "DeleteMessage", Queue: "jobs",
+			MessageID: aws.ToString(sent.MessageId), Detail: "stale receipt handle", Time: srvEpoch.Add(30 * time.Second)}}, p.Injections())
+
+		e.clk.Advance(30 * time.Second)
+		third := e.receive(1)
+		require.Len(t, third, 1, "back after its visibility timeout")
+		assert.Equal(t, "3", third[0].Attributes["ApproximateReceiveCount"])
+		e.delete(third[0]) // the latest handle
+		assert.Equal(t, 1, e.calls("DeleteMessage"))
+		assert.Empty(t, e.stored(), "deleted")
+		assert.Len(t, p.Injections(), 1, "the latest handle is never a match")
+
+		// In a batch only the stale entry is kept back; the other is sent and deleted.
+		for _, b := range []string{"A", "B"} {
+			_, err := e.send(b)
+			require.NoError(t, err)
+		}
+		old := map[string]*string{}
+		for _, m := range e.receive(10) {
+			old[aws.ToString(m.Body)] = m.ReceiptHandle
+		}
+		e.clk.Advance(30 * time.Second)
+		latest := map[string]*string{}
+		for _, m := range e.receive(10) {
+			latest[aws.ToString(m.Body)] = m.ReceiptHandle
+		}
+		require.Len(t, latest, 2)
+		out, err := e.c.DeleteMessageBatch(e.ctx, &sqs.DeleteMessageBatchInput{QueueUrl: aws.String(e.q), Entries: []types.DeleteMessageBatchRequestEntry{
+			{Id: aws.String("a"), ReceiptHandle: old["A"]}, {Id: aws.String("b"), ReceiptHandle: latest["B"]}}})
+		require.NoError(t, err)
+		assert.Len(t, out.Successful, 2, "both reported deleted")
+		assert.Equal(t, []string{"A"}, e.stored())
+		inj := p.Injections()
+		require.Len(t, inj, 2)
+		assert.Equal(t, "a", inj[1].EntryID)
+		assert.NotEmpty(t, inj[1].MessageID)
+	})
+	t.Run("stale handle delete sees only its own client's receives", func(t *testing.T) {
+		p := faults.MustPlan(1, faults.Rule{Kind: faults.StaleHandleDelete, Probability: 1})
+		e := newSrvEnv(t, p)
+		_, err := e.send("job")
+		require.NoError(t, err)
+		first := e.receive(1)
+		require.Len(t, first, 1)
+		e.clk.Advance(30 * time.Second)
+		plain := e.srv.SDKClient() // another client, without the middleware, receives it again
+		out, err := plain.ReceiveMessage(e.ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(e.q)})
+		require.NoError(t, err)
+		require.Len(t, out.Messages, 1)
+		e.delete(first[0])
+		assert.Empty(t, e.stored(), "this client saw no newer handle: the delete was sent")
+		assert.Empty(t, p.Injections())
+	})
 	t.Run("duplicate delivery", func(t *testing.T) {
 		p := faults.MustPlan(1, faults.Rule{Kind: faults.DuplicateDelivery, Times: 1, Probability: 1})
 		e := newSrvEnv(t, p)

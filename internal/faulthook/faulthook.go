@@ -28,7 +28,7 @@ type Plan interface {
 	// Decide let the operation proceed, for the message of SendMessage, DeleteMessage and
 	// ChangeMessageVisibility, for each entry of a batch, and for each message a ReceiveMessage
 	// is about to return, with the message-level kinds (lost-delete, duplicate-delivery,
-	// delayed-visibility, partial-batch-failure).
+	// delayed-visibility, partial-batch-failure, stale-handle-delete).
 	DecideMessage(c Call, m Message) MessageDecision
 }
 
@@ -58,6 +58,7 @@ type Message struct {
 	EntryID       string            // batch entry id
 	MessageID     string            // when known (not for sends)
 	ReceiptHandle string            // for deletes and visibility changes
+	Stale         bool              // for deletes: ReceiptHandle is not the latest one issued for the message
 	Body          string            // when known (sends, receives)
 	Attributes    map[string]string // message attributes by name, as a rule's message predicate matches them (Binary as standard base64)
 }
@@ -99,7 +100,8 @@ type MessageDecision struct {
 	// Fail, for a batch entry: report the entry in Failed with this error's code, message and
 	// fault (SenderFault = !Server) and do not apply it.
 	Fail *sqserr.Error
-	// LostDelete, for DeleteMessage or a DeleteMessageBatch entry: report success, do not delete.
+	// LostDelete, for DeleteMessage or a DeleteMessageBatch entry: report success, do not delete
+	// (a lost-delete or a stale-handle-delete rule fired).
 	LostDelete bool
 	// Duplicate, for a received message: deliver it once more to a later receive, DuplicateAfter
 	// after this delivery (new receipt handle, receive count increased), even if it is deleted

@@ -215,7 +215,7 @@ func (q *queue) deliver(m *message, o receiveOptions, now time.Time) {
 	m.receivedAt = stampOf(now)
 	m.visChanged = false
 	vis := o.visibility
-	act := q.e.fault(o.faultsOff, q, o.url, "ReceiveMessage", m, "", "")
+	act := q.e.fault(o.faultsOff, q, o.url, "ReceiveMessage", m, "", "", false)
 	if len(act.Fired) > 0 && q.e.tracing() {
 		q.e.emitFaults(q, o.call, act, now, m.id, "", "")
 	}
