@@ -7,9 +7,10 @@
 // a probability, at most Times times, after the first After matches, inside a window measured
 // on the plan's Clock. Its Kind says what happens. Every firing is recorded as an Injection.
 //
-// A probability is in (0, 1]. A Go Rule states it (Probability: 1 fires on every match); a rule
-// with Probability 0, the zero value, is rejected rather than read as "always" or "never". In a
-// plan file an omitted probability means 1 and an explicit 0 is the same error.
+// A probability is in (0, 1]. A Go Rule states it (Probability: 1 fires on every match), unless
+// Times or a token bucket (Throttle) bounds the rule: then Probability 0, the zero value, means 1.
+// Any other rule with Probability 0 is rejected rather than read as "always" or "never". In a
+// plan file an omitted probability means 1 and an explicit 0 is read as in Go.
 //
 // Plans are Go values, or JSON/YAML files (ParseJSON, ParseYAML, Load):
 //

@@ -156,6 +156,8 @@ func TestProbabilityInFiles(t *testing.T) {
 		{"json zero float", faults.ParseJSON, `{"rules":[{"name":"r","kind":"reorder","probability":0.0}]}`, 0, zeroErr},
 		{"json above one", faults.ParseJSON, `{"rules":[{"name":"r","kind":"reorder","probability":1.5}]}`, 0, "probability 1.5 is not in (0, 1]"},
 		{"json negative", faults.ParseJSON, `{"rules":[{"name":"r","kind":"reorder","probability":-0.5}]}`, 0, "probability -0.5 is not in (0, 1]"},
+		{"json zero with times", faults.ParseJSON, `{"rules":[{"name":"r","kind":"reorder","probability":0,"times":1}]}`, 1, ""},
+		{"yaml zero throttle", faults.ParseYAML, "rules:\n  - name: r\n    kind: throttle\n    rate: 1\n    probability: 0\n", 1, ""},
 		{"json null", faults.ParseJSON, `{"rules":[{"name":"r","kind":"reorder","probability":null}]}`, 1, ""},
 		{"yaml omitted", faults.ParseYAML, "rules:\n  - name: r\n    kind: reorder\n", 1, ""},
 		{"yaml half", faults.ParseYAML, "rules:\n  - name: r\n    kind: reorder\n    probability: 0.5\n", 0.5, ""},

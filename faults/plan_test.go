@@ -366,6 +366,10 @@ func TestValidation(t *testing.T) {
 		{"negative probability", faults.Rule{Kind: faults.Reorder, Probability: -0.1}, "", "probability -0.1 is not in (0, 1]"},
 		{"NaN probability", faults.Rule{Kind: faults.Reorder, Probability: math.NaN()}, "", "probability NaN is not in (0, 1]"},
 		{"zero probability", faults.Rule{Kind: faults.Reorder}, "", "probability 0 never fires"},
+		{"zero probability, times", faults.Rule{Kind: faults.Reorder, Times: 1}, "", ""},
+		{"zero probability, throttle", faults.Rule{Kind: faults.Throttle, Rate: 1}, "", ""},
+		{"zero probability, after only", faults.Rule{Kind: faults.Reorder, After: 1}, "", "probability 0 never fires"},
+		{"negative probability, times", faults.Rule{Kind: faults.Reorder, Times: 1, Probability: -0.1}, "", "probability -0.1 is not in (0, 1]"},
 		{"tiny probability", faults.Rule{Kind: faults.Reorder, Probability: 1e-9}, "", ""},
 		{"window", faults.Rule{Kind: faults.Reorder, From: 2 * time.Second, Until: time.Second, Probability: 1}, "", "window"},
 		{"negative times", faults.Rule{Kind: faults.Reorder, Times: -1, Probability: 1}, "", "negative"},
@@ -426,6 +430,27 @@ func TestZeroProbabilityIsRejected(t *testing.T) {
 	assert.ErrorContains(t, p.Add(unnamed), `rule "error#`)
 
 	assert.NotNil(t, faulthook.Of(p).Decide(sendCall("x")).Error, "probability 1 fires on every match")
+}
+
+// TestZeroProbabilityBoundedByTimesOrABucket: a rule that Times or a token bucket bounds may leave
+// Probability out; it then fires on every match, and Rules says so.
+func TestZeroProbabilityBoundedByTimesOrABucket(t *testing.T) {
+	p, err := faults.NewPlan(1, faults.Rule{Name: "twice", Kind: faults.Error, ErrorCode: "InternalError", Times: 2})
+	require.NoError(t, err)
+	assert.Equal(t, []bool{true, true, false, false}, fires(p, 4))
+	assert.Equal(t, 1.0, p.Rules()[0].Probability)
+
+	clock := newFakeClock()
+	b, err := faults.NewPlan(1, faults.Rule{Name: "bucket", Kind: faults.Throttle, Rate: 1, Burst: 2})
+	require.NoError(t, err)
+	b.SetClock(clock)
+	assert.Equal(t, []bool{false, false, true, true}, fires(b, 4), "the bucket lets two through, then every call above the rate fails")
+	clock.Advance(time.Second)
+	assert.Equal(t, []bool{false, true}, fires(b, 2))
+	assert.Equal(t, 1.0, b.Rules()[0].Probability)
+
+	require.NoError(t, b.Add(faults.Rule{Name: "once", Kind: faults.LostDelete, Times: 1}))
+	assert.Equal(t, 1.0, b.Rules()[1].Probability)
 }
 
 func TestConcurrentUse(t *testing.T) {

@@ -116,10 +116,11 @@ type MessagePredicate struct {
 // Message. Of the matching calls it skips the first After, then fires with Probability, at most
 // Times times, and only inside the window [From, Until) measured from the plan's start.
 //
-// Probability has no default in Go: a rule that should fire on every match says Probability: 1,
-// and a rule with Probability 0 (the zero value) is rejected by NewPlan, SetRules and Add rather
-// than silently firing always or never. Plan files (ParseJSON, ParseYAML) default an omitted
-// probability to 1.
+// Probability 0 (the zero value) means 1 when Times or a token bucket (Throttle) bounds the rule:
+// Rule{Kind: LostDelete, Times: 1} fires on the first match. Otherwise it is rejected by NewPlan,
+// SetRules and Add rather than silently firing always or never: a rule that should fire on every
+// match says Probability: 1. Plan files (ParseJSON, ParseYAML) default an omitted probability to
+// 1. Rules returns the probability a rule fires with.
 type Rule struct {
 	Name string // unique in a plan; recorded with each injection. Empty: "<kind>#<n>".
 	Kind Kind
@@ -131,7 +132,7 @@ type Rule struct {
 	QueueRegexp string            // a regular expression tried against both the URL and the name
 	Message     *MessagePredicate // nil: any message, and calls without one
 
-	Probability float64       // chance to fire, per match (per entry for message-level kinds), in (0, 1]; 1: every match
+	Probability float64       // chance to fire, per match (per entry for message-level kinds), in (0, 1]; 1: every match; 0: 1 with Times or Throttle
 	Times       int           // fire at most this many times; 0: no limit
 	After       int           // let the first After matches pass
 	From        time.Duration // window start, from the plan's start
@@ -219,10 +220,10 @@ func (r *Rule) validate(pl Placement) error {
 	if !slices.Contains(Kinds(), r.Kind) {
 		return fail("unknown kind %q", r.Kind)
 	}
-	if r.Probability == 0 {
+	if r.Probability == 0 && !r.boundedWithoutProbability() {
 		return fail("probability 0 never fires; give a probability in (0, 1] (1: every match)")
 	}
-	if !(r.Probability > 0 && r.Probability <= 1) { // also rejects NaN
+	if r.Probability != 0 && !(r.Probability > 0 && r.Probability <= 1) { // also rejects NaN
 		return fail("probability %v is not in (0, 1] (1: every match)", r.Probability)
 	}
 	if r.Times < 0 || r.After < 0 {
@@ -318,6 +319,12 @@ func (r *Rule) validate(pl Placement) error {
 	return nil
 }
 
+// boundedWithoutProbability reports whether Times or a token bucket bounds the rule, so that
+// Probability 0 means 1.
+func (r *Rule) boundedWithoutProbability() bool {
+	return r.Times > 0 || r.Kind == Throttle
+}
+
 // effectiveOperations is Operations or the kind's defaults; nil means any (all operations).
 func (r *Rule) effectiveOperations() []string {
 	if len(r.Operations) > 0 {
@@ -351,6 +358,9 @@ func cloneRule(r Rule) Rule {
 // compile builds the matchers of a validated rule.
 func compile(r Rule) *compiled {
 	c := &compiled{Rule: cloneRule(r)}
+	if c.Probability == 0 { // bounded by Times or a token bucket: every match
+		c.Probability = 1
+	}
 	if c.Message != nil && c.Message.BodyRegexp != "" {
 		c.bodyRx = regexp.MustCompile(c.Message.BodyRegexp)
 	}
