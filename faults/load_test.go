@@ -99,7 +99,7 @@ func TestParse(t *testing.T) {
 }
 
 func TestRoundTrip(t *testing.T) {
-	p := faults.MustPlan(7, wantRules...)
+	p := faults.MustPlan(t, 7, wantRules...)
 	j, err := json.Marshal(p)
 	require.NoError(t, err)
 	pj, err := faults.ParseJSON(j)
@@ -187,7 +187,7 @@ func TestProbabilityInFiles(t *testing.T) {
 	})
 
 	t.Run("marshalled plans write the probability", func(t *testing.T) {
-		p := faults.MustPlan(3, faults.Rule{Name: "always", Kind: faults.Reorder, Probability: 1},
+		p := faults.MustPlan(t, 3, faults.Rule{Name: "always", Kind: faults.Reorder, Probability: 1},
 			faults.Rule{Name: "half", Kind: faults.Reorder, Probability: 0.5})
 		j, err := json.Marshal(p)
 		require.NoError(t, err)

@@ -103,11 +103,16 @@ func NewPlan(seed uint64, rules ...Rule) (*Plan, error) {
 	return p, nil
 }
 
-// MustPlan is NewPlan that panics on an invalid rule, for tests and examples.
-func MustPlan(seed uint64, rules ...Rule) *Plan {
+// MustPlan is NewPlan for tests: on an invalid rule it fails the test t (a *testing.T or
+// testing.TB) with t.Fatalf, so only that test fails.
+func MustPlan(t interface {
+	Helper()
+	Fatalf(format string, args ...any)
+}, seed uint64, rules ...Rule) *Plan {
+	t.Helper()
 	p, err := NewPlan(seed, rules...)
 	if err != nil {
-		panic(err)
+		t.Fatalf("%v", err)
 	}
 	return p
 }

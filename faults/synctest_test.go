@@ -22,7 +22,7 @@ func TestDefaultRetryerInABubble(t *testing.T) {
 	f := newFakeSQS()
 	defer f.Close()
 	synctest.Test(t, func(t *testing.T) {
-		p := faults.MustPlan(1, faults.Rule{Name: "e", Kind: faults.Error, ErrorCode: "RequestThrottled", Probability: 1})
+		p := faults.MustPlan(t, 1, faults.Rule{Name: "e", Kind: faults.Error, ErrorCode: "RequestThrottled", Probability: 1})
 		c := sqs.New(sqs.Options{
 			Region:       "us-east-1",
 			BaseEndpoint: aws.String(f.URL),
@@ -45,7 +45,7 @@ func TestRealSleeperInABubble(t *testing.T) {
 	f := newFakeSQS()
 	defer f.Close()
 	synctest.Test(t, func(t *testing.T) {
-		p := faults.MustPlan(1, faults.Rule{Kind: faults.Latency, Latency: time.Hour, Operations: []string{"SendMessage"}, Probability: 1})
+		p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.Latency, Latency: time.Hour, Operations: []string{"SendMessage"}, Probability: 1})
 		c := f.client(faults.Middleware(p))
 		c = sqs.New(c.Options(), func(o *sqs.Options) { o.HTTPClient = f.inProcess() })
 		q := f.queueURL("q")

@@ -695,7 +695,7 @@ func TestFIFOFailureHoldsBackTheRestOfTheGroup(t *testing.T) {
 // TestFaultPlanApplies: the mapping runs on h.Client(), so a fault plan's throttling, errors and
 // partial DeleteMessageBatch failures reach it as any consumer; nothing is lost.
 func TestFaultPlanApplies(t *testing.T) {
-	plan := faults.MustPlan(7,
+	plan := faults.MustPlan(t, 7,
 		faults.Rule{Kind: faults.Error, ErrorCode: "RequestThrottled", Operations: []string{"ReceiveMessage"}, Probability: 0.3},
 		faults.Rule{Kind: faults.LostDelete, Probability: 0.2},
 	)

@@ -55,7 +55,7 @@ func TestStartRefusesInsideABubble(t *testing.T) {
 // timeout, a retried connection reset and a plan's latency all take fake time only.
 func TestSDKClientInsideABubble(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		plan := faults.MustPlan(1,
+		plan := faults.MustPlan(t, 1,
 			faults.Rule{Name: "reset", Kind: faults.ResetBeforeApply, Operations: []string{"SendMessage"}, Probability: 1, Times: 1},
 			faults.Rule{Name: "slow", Kind: faults.Latency, Latency: 3 * time.Second, Operations: []string{"DeleteMessage"}, Probability: 1})
 		m := sqsmock.New(sqsmock.WithQueue("jobs", map[string]string{"VisibilityTimeout": "30"}), sqsmock.WithFaults(plan))

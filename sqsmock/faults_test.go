@@ -34,7 +34,7 @@ func faultEnv(t *testing.T, rules ...faults.Rule) (*env, *faults.Plan) {
 
 func faultEnvSeed(t *testing.T, seed uint64, rules ...faults.Rule) (*env, *faults.Plan) {
 	t.Helper()
-	p := faults.MustPlan(seed, rules...)
+	p := faults.MustPlan(t, seed, rules...)
 	e := newEnv(t, sqsmock.WithFaults(p))
 	e.queue = e.create("jobs", map[string]string{"VisibilityTimeout": "30"})
 	return e, p
@@ -440,7 +440,7 @@ func TestFaultStaleHandleDelete(t *testing.T) {
 		assert.Equal(t, "a", inj[0].EntryID)
 	})
 	t.Run("traced", func(t *testing.T) {
-		e := newTraceEnv(t, sqsmock.WithFaults(faults.MustPlan(1, rule)))
+		e := newTraceEnv(t, sqsmock.WithFaults(faults.MustPlan(t, 1, rule)))
 		url := e.create("jobs", map[string]string{"VisibilityTimeout": "30"})
 		id := aws.ToString(e.send(url, "m").MessageId)
 		first := e.recvOne(url)
@@ -854,7 +854,7 @@ func TestFaultInjectionsRecorded(t *testing.T) {
 func TestFaultPlanAtRunTime(t *testing.T) {
 	e := newEnvQueue(t, "jobs", nil)
 	assert.Nil(t, e.mock.Faults())
-	p := faults.MustPlan(1)
+	p := faults.MustPlan(t, 1)
 	require.NoError(t, e.mock.SetFaults(p))
 	fails := func() bool {
 		_, err := e.trySend("x")
@@ -877,7 +877,7 @@ func TestFaultPlanAtRunTime(t *testing.T) {
 	assert.Len(t, p.Injections(), 3, "the plan keeps its record")
 
 	t.Run("concurrently", func(t *testing.T) {
-		p := faults.MustPlan(1)
+		p := faults.MustPlan(t, 1)
 		require.NoError(t, e.mock.SetFaults(p))
 		var wg sync.WaitGroup
 		for range 4 {
