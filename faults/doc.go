@@ -47,7 +47,8 @@
 //	ResetBeforeApply     operation  any operation                         any operation; per attempt, nothing sent
 //	ResetAfterApply      operation  any operation                         any operation; sent, then reset: retry duplicates
 //	Timeout              operation  any operation                         any operation; per attempt (Applied: sent first)
-//	FalseEmpty           operation  ReceiveMessage                        ReceiveMessage (server not called)
+//	FalseEmpty           operation  ReceiveMessage (a long poll waits)    ReceiveMessage (server not called; a long
+//	                                                                      poll waits WaitTimeSeconds, Sleeper)
 //	Reorder              operation  ReceiveMessage (standard queues)      ReceiveMessage (standard queues; shuffled)
 //	LostDelete           message    DeleteMessage, DeleteMessageBatch     DeleteMessage, DeleteMessageBatch (not sent)
 //	DuplicateDelivery    message    ReceiveMessage (new receipt handle;   ReceiveMessage (same receipt handle;

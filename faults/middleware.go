@@ -72,7 +72,10 @@ func Middleware(p *Plan) func(*middleware.Stack) error {
 //   - DuplicateDelivery: a received message is returned again to a later receive from the same
 //     queue, Delay later, with the same receipt handle and ApproximateReceiveCount increased if it
 //     was requested. Standard queues only: a FIFO queue delivers exactly once.
-//   - FalseEmpty: ReceiveMessage returns no messages without calling the server.
+//   - FalseEmpty: ReceiveMessage returns no messages without calling the server; a long poll
+//     (WaitTimeSeconds > 0) answers after its wait time, waited with the plan's Sleeper, or
+//     fails as a cancelled call when its context ends first. The middleware does not know a
+//     queue's ReceiveMessageWaitTimeSeconds: a call without WaitTimeSeconds answers at once.
 //   - Reorder: the messages of a ReceiveMessage are shuffled. Standard queues only: a FIFO queue
 //     keeps the order within each message group.
 //   - StaleHandleDelete: while the plan has such a rule, the middleware remembers, per queue URL
@@ -511,6 +514,12 @@ func (m *initializeMiddleware) receiveMessage(ctx context.Context, call faulthoo
 	track := p.hasKind(StaleHandleDelete)
 	p.mu.Unlock()
 	if d.FalseEmpty {
+		// An empty long poll answers after its wait time: a long-polling consumer does not spin.
+		if v.WaitTimeSeconds > 0 {
+			if err := p.sleep(ctx, time.Duration(v.WaitTimeSeconds)*time.Second); err != nil {
+				return middleware.InitializeOutput{}, middleware.Metadata{}, &smithy.CanceledError{Err: err}
+			}
+		}
 		return middleware.InitializeOutput{Result: &sqs.ReceiveMessageOutput{Messages: []types.Message{}}}, middleware.Metadata{}, nil
 	}
 	out, md, err := next.HandleInitialize(ctx, in)

@@ -49,7 +49,8 @@ const (
 	// (SendMessage, SendMessageBatch), a received message whose visibility expires
 	// (ReceiveMessage), or a visibility change (ChangeMessageVisibility[Batch], engine only).
 	DelayedVisibility Kind = "delayed-visibility"
-	// FalseEmpty makes a ReceiveMessage return no messages although some are available.
+	// FalseEmpty makes a ReceiveMessage return no messages although some are available. Like an
+	// empty receive, a short poll answers at once and a long poll after its wait time.
 	FalseEmpty Kind = "false-empty"
 	// Reorder shuffles the messages a ReceiveMessage returns. Standard queues only: it never
 	// fires on a FIFO queue, which keeps the order within each message group.

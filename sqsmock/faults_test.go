@@ -593,13 +593,28 @@ func TestFaultDelayedVisibility(t *testing.T) {
 	})
 }
 
-// TestFaultFalseEmpty: a receive returns nothing although a message is ready, changes nothing,
-// and returns at once even when long polling.
+// TestFaultFalseEmpty: a receive returns nothing although a message is ready and changes
+// nothing; a short poll answers at once, a long poll after its whole wait time.
 func TestFaultFalseEmpty(t *testing.T) {
 	e, p := faultEnv(t, faults.Rule{Name: "fe", Kind: faults.FalseEmpty, Times: 2, Probability: 1})
 	e.send(e.queue, "there")
-	assert.Empty(t, e.recv(e.queue, nil))
-	assert.Empty(t, e.recv(e.queue, func(in *sqs.ReceiveMessageInput) { in.WaitTimeSeconds = 20 }), "a long poll returns at once, empty")
+	assert.Empty(t, e.recv(e.queue, nil), "a short poll answers at once")
+	polled := make(chan []types.Message, 1)
+	go func() {
+		out, err := e.c.ReceiveMessage(e.ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(e.queue), WaitTimeSeconds: 20})
+		assert.NoError(t, err)
+		polled <- out.Messages
+	}()
+	e.blockUntil(1)
+	e.clk.Advance(19 * time.Second)
+	e.blockUntil(1)
+	select {
+	case <-polled:
+		t.Fatal("the long poll answered before its wait time")
+	default:
+	}
+	e.clk.Advance(time.Second)
+	assert.Empty(t, <-polled, "the long poll answers empty after 20s, although a message is ready")
 	infos := e.mock.Messages(e.queue)
 	require.Len(t, infos, 1)
 	assert.Equal(t, sqsmock.StateReady, infos[0].State)

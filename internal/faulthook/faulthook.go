@@ -70,13 +70,13 @@ type Message struct {
 // with Applied: apply the operation, then fail; the HTTP server drops the connection, the
 // in-process client returns Transport.Err wrapped as the SDK wraps transport errors); else if
 // Error is set, return it without applying anything; else run the operation, returning no
-// messages if FalseEmpty (state unchanged) and calling Shuffle on the messages a receive returns.
+// messages if FalseEmpty (state unchanged; a long poll after its wait time) and calling Shuffle on the messages a receive returns.
 type Decision struct {
 	Latency    time.Duration // wait before answering
 	Error      *sqserr.Error // fail with this SQS error; nothing applied
 	Transport  Transport     // "": none
 	Applied    bool          // with Transport: the operation is applied before the fault (ResetAfterApply; Timeout with Applied)
-	FalseEmpty bool          // ReceiveMessage: return no messages, change nothing
+	FalseEmpty bool          // ReceiveMessage: return no messages (a long poll after its wait time), change nothing
 	Reorder    bool          // ReceiveMessage: shuffle the returned messages with Shuffle
 	Seed       uint64        // seeds Shuffle, drawn from the rule's stream
 	Fired      []Fired       // the rules that fired, in order, as recorded in the plan's Injections

@@ -42,7 +42,7 @@ type Hook func(FaultPoint) FaultAction
 // CallFaults are a fault plan's decisions for a whole ReceiveMessage call.
 type CallFaults struct {
 	Off        bool                             // the call is exempt from the plan: no fault at all
-	FalseEmpty bool                             // return no messages, change nothing
+	FalseEmpty bool                             // return no messages (a long poll after its wait time), change nothing
 	Reorder    bool                             // deliver out of order (standard queues)
 	Shuffle    func(n int, swap func(i, j int)) // permutes the messages returned
 }
