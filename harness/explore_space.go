@@ -225,6 +225,18 @@ var families = []family{
 		},
 	},
 	{
+		name: "stale-handle deletes", kinds: []faults.Kind{faults.StaleHandleDelete},
+		// A delete with a receipt handle a later receive superseded succeeds without deleting,
+		// as AWS documents it may: it acts only on a consumer that deletes with an old handle.
+		draw: func(r *rand.Rand) faults.Rule {
+			return faults.Rule{Kind: faults.StaleHandleDelete, Probability: 1}
+		},
+		probe: func(r *rand.Rand) []faults.Rule {
+			return []faults.Rule{{Kind: faults.StaleHandleDelete, Probability: 1},
+				{Kind: faults.DuplicateDelivery, Probability: 0.5, Delay: between(r, 0, 20*time.Second).Round(time.Second), Times: 10}}
+		},
+	},
+	{
 		name: "partial batch failures", kinds: []faults.Kind{faults.PartialBatchFailure},
 		draw: func(r *rand.Rand) faults.Rule {
 			return faults.Rule{Kind: faults.PartialBatchFailure, Operations: []string{pick(r, batchOps)},
