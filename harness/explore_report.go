@@ -64,8 +64,15 @@ func (e *explorer) report(f *found) {
 		if f.original.Rules != nil {
 			fmt.Fprintf(&b, "\nSaved to %s: every later go test of %s replays it first; keep it in version control.\n", f.corpusPath, t.Name())
 		}
-		fmt.Fprintf(&b, "Replay only this plan, in this process (a debugger and prints work):\n    %s=%s go test -run '%s' %s\n",
-			EnvExplorePlan, f.corpusPath, runPattern(t.Name()), packageArg())
+		count := ""
+		if f.failures < f.tries {
+			count = fmt.Sprintf(" -count=%d", max(2, 3*f.tries/max(f.failures, 1)))
+		}
+		fmt.Fprintf(&b, "Replay only this plan, in this process (a debugger and prints work):\n    %s=%s go test -run '%s'%s %s\n",
+			EnvExplorePlan, f.corpusPath, runPattern(t.Name()), count, packageArg())
+		if count != "" {
+			b.WriteString("    (it does not fail every time: goroutines interleave differently from run to run; -count repeats it)\n")
+		}
 	}
 	if f.tracePath != "" {
 		fmt.Fprintf(&b, "Trace of the failing run: %s\n", f.tracePath)

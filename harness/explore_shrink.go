@@ -12,10 +12,13 @@ import (
 // tried from the biggest cut to the smallest (a whole rule, then a rule's operations, count,
 // probability, window and delays); the first that still fails is kept and the search starts
 // again from it, until no candidate fails or the budget is spent. Goroutine interleavings in a
-// bubble are not fixed, so a candidate counts as failing when any of a few runs fails.
+// bubble are not fixed, so a candidate is run several times and counts as failing only when it
+// fails about as often as the plan it would replace (at least three quarters as often, and at
+// least twice): a plan that fails once in a while by luck is a poor report, so the shrink keeps
+// the failure as reliable as the search found it.
 const (
-	shrinkReps   = 4   // runs of a candidate before it counts as passing
-	shrinkBudget = 160 // runs a shrink may make
+	shrinkReps   = 5   // runs of a candidate, at most
+	shrinkBudget = 200 // runs a shrink may make
 	confirmRuns  = 10  // runs of the final plan, for how often it fails
 )
 
@@ -35,19 +38,34 @@ type found struct {
 // shrink reduces f.spec, then measures how often the result fails.
 func (e *explorer) shrink(f *found) {
 	start := e.runs
-	tried := map[string]bool{} // plans that passed
+	// How reliably the plan as found fails: the found run and four more.
+	fails := 1
+	for range shrinkReps - 1 {
+		if res := e.try(f.spec, ""); res.Failed {
+			fails++
+		}
+	}
+	need := max(2, (3*fails+3)/4) // failing runs of shrinkReps that make a candidate fail
+	tried := map[string]bool{}    // plans that passed
 	accept := func(c planSpec) bool {
 		key := string(c.json())
 		if tried[key] {
 			return false
 		}
-		for range shrinkReps {
-			if e.outOfTime() || e.runs-start >= shrinkBudget {
-				return false
+		fails := 0
+		var failed runResult
+		for i := range shrinkReps {
+			if e.outOfTime() || e.runs-start >= shrinkBudget || fails+shrinkReps-i < need {
+				break
 			}
 			if res := e.try(c, ""); res.Failed {
-				f.spec, f.res = c, res
-				return true
+				if fails++; fails == 1 {
+					failed = res
+				}
+				if fails == need {
+					f.spec, f.res = c, failed
+					return true
+				}
 			}
 		}
 		tried[key] = true
