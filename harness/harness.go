@@ -14,7 +14,10 @@
 // heartbeats, backoff) in milliseconds on the mock and in real time against LocalStack or AWS.
 // Outside a bubble the mock runs on a manual clock that Advance and the waits inside ReceiveN,
 // WaitForCount, RunConsumer and CheckConsumer move instead of sleeping. Tests written with
-// h.Advance run unchanged on every backend.
+// h.Advance run unchanged on every backend. Nothing else moves that clock: a call that waits on it
+// (a long poll, a fault plan's latency) for 5 s of real time while it stands still fails the test
+// with an explanation, and the harness then moves the clock itself, so the test ends instead of
+// hanging until go test's -timeout.
 //
 // Faults: WithFaults applies one faults.Plan on every backend, where it belongs (inside the mock
 // on the mock and the server, as SDK middleware elsewhere), and never twice.
@@ -88,6 +91,7 @@ type config struct {
 	queuePrefix string
 	traceDir    string
 	explore     exploreConfig // Explore's options
+	stallAfter  time.Duration // 0: defaultStallAfter
 }
 
 // WithBackend selects the backend ("mock", "server", "localstack", "moto", "elasticmq", "aws"),
@@ -246,7 +250,7 @@ func (h *H) setupMock(cfg config) {
 			start = time.Now().Truncate(time.Second)
 		}
 		h.clock = sqsmock.NewManualClock(start)
-		mopts = append(mopts, sqsmock.WithClock(h.clock))
+		mopts = append(mopts, sqsmock.WithClock(watchedClock{h.clock, watchClock(h.t, h.clock, cfg.stallAfter)}))
 	}
 	mopts = append(mopts, cfg.mockOpts...)
 	h.caps = Capabilities{FastForward: true, Inspect: true}

@@ -267,8 +267,7 @@ func TestFunctionErrorReturnsTheWholeBatch(t *testing.T) {
 	everyBackend(t, func(t *testing.T, h *harness.H) {
 		vis, timeout := vt(h)
 		url := h.Queue("err", map[string]string{"VisibilityTimeout": vis})
-		bodies := harness.Bodies("m", 5)
-		h.SendBodies(url, bodies, nil)
+		bodies := h.SendBodies(url, harness.Bodies("m", 5), nil)
 		var mu sync.Mutex
 		calls := 0
 		rec := &recorder{}
@@ -312,8 +311,7 @@ func TestReportBatchItemFailuresReturnsOnlyTheListed(t *testing.T) {
 	everyBackend(t, func(t *testing.T, h *harness.H) {
 		vis, timeout := vt(h)
 		url := h.Queue("partial", map[string]string{"VisibilityTimeout": vis})
-		bodies := harness.Bodies("m", 6)
-		h.SendBodies(url, bodies, nil)
+		bodies := h.SendBodies(url, harness.Bodies("m", 6), nil)
 		var mu sync.Mutex
 		failedOnce := map[string]bool{}
 		rec := &recorder{}
@@ -484,8 +482,7 @@ func TestRedeliveredUntilTheDeadLetterQueue(t *testing.T) {
 	everyBackend(t, func(t *testing.T, h *harness.H) {
 		vis, timeout := vt(h)
 		url, _ := h.QueueWithDLQ("poison", map[string]string{"VisibilityTimeout": vis}, 3, false)
-		bodies := []string{"good-1", "poison", "good-2"}
-		h.SendBodies(url, bodies, nil)
+		bodies := h.SendBodies(url, []string{"good-1", "poison", "good-2"}, nil)
 		rec := &recorder{}
 		fn := perRecord(rec, func(r events.SQSMessage) error {
 			if r.Body == "poison" {
@@ -670,8 +667,7 @@ func TestMaximumConcurrencyBoundsInvocations(t *testing.T) {
 	t.Run("scales up from five", func(t *testing.T) {
 		mockOnly(t, func(t *testing.T, h *harness.H) {
 			url := h.Queue("scale", map[string]string{"VisibilityTimeout": "60"})
-			bodies := harness.Bodies("m", 300)
-			h.SendBodies(url, bodies, nil)
+			bodies := h.SendBodies(url, harness.Bodies("m", 300), nil)
 			rep, _ := run(h, url, harness.Expect{Bodies: bodies}, lambdaesm.Config{BatchSize: 1, FunctionTimeoutSeconds: 30}, slow)
 			assert.Greater(t, rep.MaxConcurrent, 5)
 		})

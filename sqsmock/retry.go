@@ -76,7 +76,7 @@ func (r clockRetryer) RetryDelay(attempt int, opErr error) (time.Duration, error
 	if err != nil || d <= 0 {
 		return d, err
 	}
-	if _, manual := r.clock.(*ManualClock); !manual {
+	if _, manual := r.clock.(manualClock); !manual {
 		t := r.clock.NewTimer(d)
 		<-t.C()
 	}

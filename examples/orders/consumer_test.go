@@ -83,13 +83,12 @@ func sendOrders(h *harness.H, url string, n, customers int) ([]Order, []string) 
 		orders[i] = Order{ID: fmt.Sprintf("o-%02d", i), Customer: fmt.Sprintf("c-%d", i%customers), Amount: 100 + i}
 		bodies[i] = OrderBody(orders[i])
 	}
-	h.SendBodies(url, bodies, func(i int, e *types.SendMessageBatchRequestEntry) {
+	return orders, h.SendBodies(url, bodies, func(i int, e *types.SendMessageBatchRequestEntry) {
 		if strings.HasSuffix(url, ".fifo") {
 			e.MessageGroupId = aws.String(orders[i].Customer)
 			e.MessageDeduplicationId = aws.String(orders[i].ID)
 		}
 	})
-	return orders, bodies
 }
 
 func queueWithDLQ(h *harness.H, fifo bool) (src, dlq string) {
@@ -167,8 +166,7 @@ func TestBadMessagesEndInTheDeadLetterQueue(t *testing.T) {
 	eachBackend(t, func(t *testing.T, h *harness.H) {
 		src, _ := queueWithDLQ(h, false)
 		orders, bodies := sendOrders(h, src, 10, 2)
-		bad := []string{"not an order", `{"customer":"c-1"}`}
-		h.SendBodies(src, bad, nil)
+		bad := h.SendBodies(src, []string{"not an order", `{"customer":"c-1"}`}, nil)
 		ledger := NewLedger()
 		rep := h.CheckConsumer(src, harness.Expect{Bodies: append(bodies, bad...), DeadLettered: bad}, func(ctx context.Context, api sqsmock.API) error {
 			return newConsumer(api, h, src, &Service{Ledger: ledger}).Run(ctx)
