@@ -89,6 +89,9 @@ func (p *Plan) decideMessage(c faulthook.Call, m faulthook.Message) faulthook.Me
 			return d.Fail.Code
 		case LostDelete:
 			d.LostDelete = true
+		case StaleHandleDelete:
+			d.LostDelete = true
+			return "stale receipt handle"
 		case DuplicateDelivery:
 			d.Duplicate, d.DuplicateAfter = true, r.Delay
 			return "after " + r.Delay.String()

@@ -103,11 +103,16 @@ func NewPlan(seed uint64, rules ...Rule) (*Plan, error) {
 	return p, nil
 }
 
-// MustPlan is NewPlan that panics on an invalid rule, for tests and examples.
-func MustPlan(seed uint64, rules ...Rule) *Plan {
+// MustPlan is NewPlan for tests: on an invalid rule it fails the test t (a *testing.T or
+// testing.TB) with t.Fatalf, so only that test fails.
+func MustPlan(t interface {
+	Helper()
+	Fatalf(format string, args ...any)
+}, seed uint64, rules ...Rule) *Plan {
+	t.Helper()
 	p, err := NewPlan(seed, rules...)
 	if err != nil {
-		panic(err)
+		t.Fatalf("%v", err)
 	}
 	return p
 }
@@ -412,7 +417,7 @@ func exclusiveGroup(k Kind) int {
 	switch k {
 	case Error, Throttle, ResetBeforeApply, ResetAfterApply, Timeout, FalseEmpty:
 		return 1 // the call's outcome
-	case LostDelete, PartialBatchFailure:
+	case LostDelete, PartialBatchFailure, StaleHandleDelete:
 		return 2 // the message's outcome
 	}
 	return 0
@@ -471,8 +476,9 @@ func (c *compiled) serviceError() *sqserr.Error {
 }
 
 // standardOnly reports whether a kind models something only a standard queue does: a FIFO queue
-// delivers each message once and in order within its group, so duplicates and reordering never
-// fire on a queue whose name ends in ".fifo".
+// delivers each message once and in order within its group and rejects a stale receipt handle,
+// so duplicates, reordering and stale-handle deletes never fire on a queue whose name ends in
+// ".fifo".
 func standardOnly(k Kind) bool {
-	return k == DuplicateDelivery || k == Reorder
+	return k == DuplicateDelivery || k == Reorder || k == StaleHandleDelete
 }

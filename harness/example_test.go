@@ -99,7 +99,7 @@ func runMyConsumer(ctx context.Context, api sqsmock.API, url string) error {
 func ExampleWithFaults() {
 	var t *testing.T
 
-	plan := faults.MustPlan(42,
+	plan := faults.MustPlan(t, 42,
 		faults.Rule{Kind: faults.Error, ErrorCode: "RequestThrottled", Operations: []string{"ReceiveMessage"}, Probability: 0.3},
 		faults.Rule{Kind: faults.DuplicateDelivery, Probability: 0.2},
 		faults.Rule{Kind: faults.LostDelete, Probability: 1, Times: 2})

@@ -16,8 +16,8 @@ import (
 
 // WithFaults applies a fault plan inside the mock, where every fault kind is supported: errors,
 // throttling, latency (on the mock's clock), connection resets and timeouts, lost deletes,
-// duplicate delivery, delayed visibility, false-empty receives, reordering and partial batch
-// failures. The plan's windows and latencies follow the mock's clock. New panics if the plan
+// duplicate delivery, delayed visibility, false-empty receives, reordering, partial batch
+// failures and deletes with stale receipt handles. The plan's windows and latencies follow the mock's clock. New panics if the plan
 // has a rule the engine cannot honour.
 func WithFaults(plan *faults.Plan) Option { return mockOption(func(c *config) { c.plan = plan }) }
 
@@ -141,7 +141,7 @@ func (m *Mock) messageFault(p engine.FaultPoint) engine.FaultAction {
 		return engine.FaultAction{}
 	}
 	d := faulthook.Of(plan).DecideMessage(faulthook.Call{Operation: p.Operation, QueueURL: p.QueueURL, QueueName: p.Queue},
-		faulthook.Message{EntryID: p.EntryID, MessageID: p.MessageID, ReceiptHandle: p.ReceiptHandle, Body: p.Body, Attributes: p.Attributes})
+		faulthook.Message{EntryID: p.EntryID, MessageID: p.MessageID, ReceiptHandle: p.ReceiptHandle, Stale: p.Stale, Body: p.Body, Attributes: p.Attributes})
 	a := engine.FaultAction{ExtraDelay: d.ExtraDelay, LostDelete: d.LostDelete, Duplicate: d.Duplicate, DuplicateAfter: d.DuplicateAfter}
 	if d.Fail != nil {
 		a.Err = d.Fail

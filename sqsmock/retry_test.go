@@ -26,7 +26,7 @@ import (
 func retryEnv(t *testing.T, rules ...faults.Rule) (*sqsmock.Mock, sqsmock.API, string) {
 	t.Helper()
 	m := sqsmock.New(sqsmock.WithClock(sqsmock.NewManualClock(epoch)), sqsmock.WithQueue("jobs", nil),
-		sqsmock.WithFaults(faults.MustPlan(1, rules...)))
+		sqsmock.WithFaults(faults.MustPlan(t, 1, rules...)))
 	return m, m.Client(), m.QueueURL("jobs")
 }
 
@@ -179,7 +179,7 @@ func TestClientRetriesLikeTheSDK(t *testing.T) {
 			rule := tt.rule
 			mk := func() *sqsmock.Mock {
 				// Real clock: the SDK clients back off in real time, so keep the backoff short.
-				return sqsmock.New(sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(faults.MustPlan(1, rule)))
+				return sqsmock.New(sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(faults.MustPlan(t, 1, rule)))
 			}
 			fast := func(o *sqs.Options) {
 				o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) { so.MaxBackoff = time.Millisecond })
@@ -216,9 +216,9 @@ func TestClientRetryQuotaLikeTheSDK(t *testing.T) {
 	fast := func(o *sqs.Options) {
 		o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) { so.MaxBackoff = time.Microsecond })
 	}
-	m := sqsmock.New(sqsmock.WithClock(sqsmock.NewManualClock(epoch)), sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(faults.MustPlan(1, throttle(0))))
+	m := sqsmock.New(sqsmock.WithClock(sqsmock.NewManualClock(epoch)), sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(faults.MustPlan(t, 1, throttle(0))))
 	n1, err1 := drain(m, m.Client(fast))
-	m2 := sqsmock.New(sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(faults.MustPlan(1, throttle(0))))
+	m2 := sqsmock.New(sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(faults.MustPlan(t, 1, throttle(0))))
 	n2, err2 := drain(m2, m2.SDKClient(fast))
 	require.Error(t, err1)
 	assert.Equal(t, n2, n1, "calls until the quota runs out")
@@ -230,14 +230,14 @@ func TestClientRetryQuotaLikeTheSDK(t *testing.T) {
 // a cancelled context ends the wait with the SDK's RequestCanceledError.
 func TestClientBackoffOnTheMocksClock(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		m := sqsmock.New(sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(faults.MustPlan(1, throttle(2))))
+		m := sqsmock.New(sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(faults.MustPlan(t, 1, throttle(2))))
 		start := time.Now()
 		require.NoError(t, send(t.Context(), m.Client(), m.QueueURL("jobs"), "x"))
 		waited := time.Since(start)
 		assert.Positive(t, waited, "two backoffs took fake time")
 		assert.LessOrEqual(t, waited, 40*time.Second, "at most two maximum backoffs")
 
-		m = sqsmock.New(sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(faults.MustPlan(1, throttle(0))))
+		m = sqsmock.New(sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(faults.MustPlan(t, 1, throttle(0))))
 		ctx, cancel := context.WithCancel(t.Context())
 		slow := m.Client(func(o *sqs.Options) {
 			o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) {
@@ -254,7 +254,7 @@ func TestClientBackoffOnTheMocksClock(t *testing.T) {
 
 	// A manual clock moves only when the test moves it: retries take no clock time.
 	clk := sqsmock.NewManualClock(epoch)
-	m := sqsmock.New(sqsmock.WithClock(clk), sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(faults.MustPlan(1, throttle(2))))
+	m := sqsmock.New(sqsmock.WithClock(clk), sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(faults.MustPlan(t, 1, throttle(2))))
 	require.NoError(t, send(context.Background(), m.Client(), m.QueueURL("jobs"), "x"))
 	assert.Equal(t, epoch, clk.Now())
 }
@@ -266,20 +266,24 @@ func TestClientRetriesOnceAPlanIsSet(t *testing.T) {
 	m := sqsmock.New(sqsmock.WithClock(sqsmock.NewManualClock(epoch)), sqsmock.WithQueue("jobs", nil))
 	c := m.Client()
 	require.NoError(t, send(ctx, c, m.QueueURL("jobs"), "a"))
-	require.NoError(t, m.SetFaults(faults.MustPlan(1, throttle(1))))
+	require.NoError(t, m.SetFaults(faults.MustPlan(t, 1, throttle(1))))
 	require.NoError(t, send(ctx, c, m.QueueURL("jobs"), "b"))
 	assert.Len(t, m.CallsTo("SendMessage"), 3)
 }
 
 func ExampleMock_Client_retries() {
 	ctx := context.Background()
-	plan := faults.MustPlan(7, faults.Rule{Kind: faults.Error, ErrorCode: "RequestThrottled",
-		Operations: []string{"ReceiveMessage"}, Probability: 1, Times: 1})
+	plan, err := faults.NewPlan(7, faults.Rule{Kind: faults.Error, ErrorCode: "RequestThrottled",
+		Operations: []string{"ReceiveMessage"}, Times: 1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	m := sqsmock.New(sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(plan))
 	url := aws.String(m.QueueURL("jobs"))
 
 	// Like *sqs.Client, the in-process client retries the throttled receive.
-	_, err := m.Client().ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: url})
+	_, err = m.Client().ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: url})
 	fmt.Println("default client:", err)
 
 	// Told not to retry, it reports the throttling.

@@ -215,8 +215,8 @@ func TestFIFOChargesEachCustomerInOrder(t *testing.T) {
 // faultPlan is what SQS and the network can do to the consumer: throttling and server errors
 // (the SDK's retryer and then the consumer's backoff absorb them), slow calls, connection resets
 // after a delete was applied, deletes that are lost, and messages delivered twice.
-func faultPlan() *faults.Plan {
-	return faults.MustPlan(42,
+func faultPlan(t *testing.T) *faults.Plan {
+	return faults.MustPlan(t, 42,
 		faults.Rule{Name: "throttled", Kind: faults.Error, ErrorCode: "RequestThrottled", Operations: []string{"ReceiveMessage"}, Probability: 0.3},
 		faults.Rule{Name: "unavailable", Kind: faults.Error, ErrorCode: "ServiceUnavailable", Operations: []string{"ReceiveMessage", "DeleteMessage"}, Probability: 0.1},
 		faults.Rule{Name: "slow", Kind: faults.Latency, Latency: 300 * time.Millisecond, Operations: []string{"ReceiveMessage", "DeleteMessage"}, Probability: 0.2},
@@ -231,7 +231,7 @@ func faultPlan() *faults.Plan {
 func TestChargedOnceUnderFaults(t *testing.T) {
 	t.Parallel()
 	forBackends(t, func(t *testing.T, b harness.Backend) {
-		harness.Test(t, chargedOnceUnderFaults, harness.WithBackend(b), harness.WithFaults(faultPlan()))
+		harness.Test(t, chargedOnceUnderFaults, harness.WithBackend(b), harness.WithFaults(faultPlan(t)))
 	})
 }
 

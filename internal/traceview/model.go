@@ -95,7 +95,7 @@ type msgState struct {
 	lastRecv   int       // event index of the last receive, -1 before one
 	faultSince int       // event index of a fault on it since the last receive, -1 if none
 	deletedAt  int       // event index of a delete the client believed done, -1 if none
-	lostAt     int       // event index of a lost-delete fault, -1 if none
+	lostAt     int       // event index of a lost-delete or stale-handle-delete fault, -1 if none
 }
 
 // analyse builds the page's model from the events, in Seq order.
@@ -298,7 +298,7 @@ func analyse(p Page) *model {
 			l.End = strings.TrimPrefix(string(e.Kind), "message.")
 		case sqsmock.TraceFault:
 			ms.faultSince = i
-			if strings.Contains(e.Fault, "lost-delete") {
+			if strings.Contains(e.Fault, "lost-delete") || strings.Contains(e.Fault, "stale-handle-delete") {
 				ms.lostAt = i
 			}
 			flag(l, "fault")

@@ -92,6 +92,28 @@ func TestAnalyseFindsTheDuplicateAndTheLostDelete(t *testing.T) {
 	assert.Equal(t, 3, pts[2][1])
 }
 
+// TestAnalyseStaleHandleDeleteIsALostDelete: a stale-handle-delete fault kept the message as a
+// lost delete does, and the page says so.
+func TestAnalyseStaleHandleDeleteIsALostDelete(t *testing.T) {
+	evs := story()
+	for i, e := range evs {
+		if e.Fault == "lost-delete" {
+			evs[i].Rule, evs[i].Fault, evs[i].Detail = "stale", "stale-handle-delete", "stale receipt handle"
+		}
+	}
+	m := analyse(Page{Events: evs})
+	var lost []finding
+	for _, f := range m.Findings {
+		if f.Kind == "lost-delete" {
+			lost = append(lost, f)
+		}
+	}
+	require.Len(t, lost, 1, "%+v", m.Findings)
+	assert.Equal(t, "stale", lost[0].Rule)
+	assert.Contains(t, lost[0].Text, "fault stale (stale-handle-delete) kept the message")
+	assert.Equal(t, 1, m.Counts.LostDelete)
+}
+
 // withUnknownKinds is story with events of kinds the viewer does not know (kinds a newer mock
 // may record): a queue's, one on m-ok in the middle of its history, and one of the whole mock.
 func withUnknownKinds() []sqsmock.TraceEvent {

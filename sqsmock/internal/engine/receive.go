@@ -110,8 +110,7 @@ func (e *Engine) ReceiveMessage(ctx context.Context, in *sqs.ReceiveMessageInput
 		return nil, err
 	}
 	if callFaults(ctx).FalseEmpty {
-		// A false-empty receive answers at once, as a short poll would, even when long polling.
-		return &sqs.ReceiveMessageOutput{}, nil
+		return e.falseEmpty(ctx, o.wait)
 	}
 	deadline := e.now().Add(o.wait)
 	for {
@@ -131,15 +130,37 @@ func (e *Engine) ReceiveMessage(ctx context.Context, in *sqs.ReceiveMessageInput
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			if errors.Is(context.Cause(ctx), reqctx.ErrDraining) {
-				return &sqs.ReceiveMessageOutput{}, nil
-			}
-			return nil, ctx.Err()
+			return pollEnded(ctx)
 		case <-notify:
 			t.Stop()
 		case <-t.C():
 		}
 	}
+}
+
+// pollEnded is what a long poll answers when its context ends first: nothing and the context's
+// error, or an empty answer when the server is draining.
+func pollEnded(ctx context.Context) (*sqs.ReceiveMessageOutput, error) {
+	if errors.Is(context.Cause(ctx), reqctx.ErrDraining) {
+		return &sqs.ReceiveMessageOutput{}, nil
+	}
+	return nil, ctx.Err()
+}
+
+// falseEmpty answers a receive a fault plan made false-empty as an empty receive is answered:
+// a short poll at once, a long poll after its whole wait time (or when its context ends), so a
+// long-polling consumer does not spin. It changes nothing.
+func (e *Engine) falseEmpty(ctx context.Context, wait time.Duration) (*sqs.ReceiveMessageOutput, error) {
+	if wait > 0 {
+		t := e.cfg.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return pollEnded(ctx)
+		case <-t.C():
+		}
+	}
+	return &sqs.ReceiveMessageOutput{}, nil
 }
 
 // tryReceive takes what is receivable now. It returns, for a long poll, the channel that closes
@@ -215,7 +236,7 @@ func (q *queue) deliver(m *message, o receiveOptions, now time.Time) {
 	m.receivedAt = stampOf(now)
 	m.visChanged = false
 	vis := o.visibility
-	act := q.e.fault(o.faultsOff, q, o.url, "ReceiveMessage", m, "", "")
+	act := q.e.fault(o.faultsOff, q, o.url, "ReceiveMessage", m, "", "", false)
 	if len(act.Fired) > 0 && q.e.tracing() {
 		q.e.emitFaults(q, o.call, act, now, m.id, "", "")
 	}

@@ -508,7 +508,7 @@ func (q *queue) send(req sendRequest) (sendResult, error) {
 	if err != nil {
 		return sendResult{}, err
 	}
-	act := q.e.fault(req.faultsOff, q, req.url, req.operation, m, "", "")
+	act := q.e.fault(req.faultsOff, q, req.url, req.operation, m, "", "", false)
 	m.visibleAt = m.visibleAt.add(act.ExtraDelay)
 	res, err := q.store(m, now)
 	if err == nil && q.e.tracing() {
@@ -595,7 +595,7 @@ func (e *Engine) SendMessageBatch(ctx context.Context, in *sqs.SendMessageBatchI
 			continue
 		}
 		id := in.Entries[i].Id
-		act := e.fault(callFaults(ctx).Off, q, aws.ToString(in.QueueUrl), "SendMessageBatch", m, aws.ToString(id), "")
+		act := e.fault(callFaults(ctx).Off, q, aws.ToString(in.QueueUrl), "SendMessageBatch", m, aws.ToString(id), "", false)
 		if act.Err != nil {
 			if e.tracing() { // the fault failed the entry: the fault is the event
 				e.emitFaults(q, call, act, now, "", "", aws.ToString(id))

@@ -122,7 +122,9 @@ func (q *queue) deleteReceipt(h string, now time.Time, off bool, c Call, url, en
 	if q.fifo && (m.state != stateInflight || m.receipt != nonce) {
 		return staleReceipt(h, reasonExpired, entryID != "")
 	}
-	act := q.e.fault(off, q, url, op, m, entryID, h)
+	// A later receive (or a duplicate delivery) issued a newer handle: AWS may then report
+	// success without deleting, which a stale-handle-delete rule makes happen.
+	act := q.e.fault(off, q, url, op, m, entryID, h, m.receipt != nonce)
 	tracing := q.e.tracing()
 	if tracing {
 		q.e.emitFaults(q, c, act, now, m.id, h, entryID)
@@ -238,7 +240,7 @@ func (q *queue) changeReceipt(h string, timeout int32, now time.Time, off bool, 
 	if m.state == stateInflight && time.Duration(stampOf(now.Add(d))-m.receivedAt) > maxVisibility {
 		return sqserr.InvalidParameterValueFor(timeout, "VisibilityTimeout", "Total VisibilityTimeout for the message is beyond the limit [43200 seconds]")
 	}
-	act := q.e.fault(off, q, url, op, m, entryID, h)
+	act := q.e.fault(off, q, url, op, m, entryID, h, false)
 	tracing := q.e.tracing()
 	if tracing {
 		q.e.emitFaults(q, c, act, now, m.id, h, entryID)
