@@ -33,10 +33,10 @@ type Record struct {
 // One loop long-polls the queue and hands the messages to a pool of workers, which insert each
 // record (a second) and delete its message.
 //
-// An empty receive does not mean an empty queue: SQS samples a subset of its servers, and
-// messages may be delayed or in flight, to come back when a delete was lost. The job exits after
-// two empty long polls in a row once the queue's attributes show no message visible, in flight
-// or delayed.
+// An empty receive does not prove the queue empty: a receive may come back empty although
+// messages are available, and messages may be delayed, or in flight to come back after a lost
+// delete. The job exits after two empty long polls in a row once the queue's attributes show no
+// message visible, in flight or delayed.
 type Exporter struct {
 	Client    ExporterAPI
 	QueueURL  string

@@ -67,6 +67,9 @@ func (c *Mailer) work(ctx context.Context) {
 		}
 		failures = 0
 		for _, m := range out.Messages {
+			if ctx.Err() != nil {
+				break // shutting down: the rest come back after their visibility timeout
+			}
 			c.send(ctx, log, m)
 		}
 	}

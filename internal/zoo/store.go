@@ -230,3 +230,26 @@ func (s *Studio) Renders(video string) int {
 	defer s.mu.Unlock()
 	return s.renders[video]
 }
+
+// Stock is a warehouse's stock levels by SKU.
+type Stock struct {
+	mu     sync.Mutex
+	levels map[string]int
+}
+
+// NewStock returns a stock of nothing.
+func NewStock() *Stock { return &Stock{levels: map[string]int{}} }
+
+// Adjust changes the SKU's level by delta: every call changes it once more.
+func (s *Stock) Adjust(sku string, delta int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.levels[sku] += delta
+}
+
+// Level is the SKU's stock level.
+func (s *Stock) Level(sku string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.levels[sku]
+}

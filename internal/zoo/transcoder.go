@@ -97,8 +97,12 @@ func (c *Transcoder) render(ctx context.Context, log *slog.Logger, owner string,
 	}
 	if ok {
 		stop := c.heartbeat(ctx, log, owner, job.Video, m.ReceiptHandle)
-		time.Sleep(time.Duration(job.Seconds) * time.Second) // rendering
+		rendered := sleep(ctx, time.Duration(job.Seconds)*time.Second) // rendering
 		stop()
+		if !rendered {
+			log.Info("shutting down; the job will come back", "video", job.Video)
+			return
+		}
 		if !c.Studio.Publish(job.Video, owner) {
 			log.Warn("lost the lease; the render is discarded", "video", job.Video)
 			return

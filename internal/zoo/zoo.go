@@ -36,8 +36,10 @@ func Cases() []Case {
 		{"mailer", "idempotency", MailerScenario},
 		{"packer", "race between workers", PackerScenario},
 		{"invoicer", "error handling stops the workers", InvoicerScenario},
+		{"forwarder", "error handling loses a message", ForwarderScenario},
 		{"exporter", "drain and exit", ExporterScenario},
 		{"transcoder", "visibility extension", TranscoderScenario},
+		{"stock", "receipt handles", StockScenario},
 		{"publisher", "partial batch failure", PublisherScenario},
 	}
 }
