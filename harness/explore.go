@@ -321,7 +321,8 @@ func (e *explorer) explore() {
 			e.count(spec, res)
 			continue
 		}
-		f := &found{spec: spec, res: res, origin: fmt.Sprintf("run %d of %d (base seed %d)", i, e.cfg.runs, e.cfg.seed), original: spec}
+		f := &found{spec: spec, res: res, origin: fmt.Sprintf("run %d of %d (base seed %d)", i, e.cfg.runs, e.cfg.seed), original: spec,
+			after: time.Since(e.started)}
 		e.shrink(f)
 		e.save(f)
 		e.report(f)

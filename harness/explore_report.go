@@ -8,7 +8,9 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
+	"github.com/sqsharness/sqsharness/internal/childtest"
 	"github.com/sqsharness/sqsharness/internal/traceview"
 )
 
@@ -27,8 +29,8 @@ func (e *explorer) report(f *found) {
 		fmt.Fprintf(&b, "harness.Explore: %s failed; shrinking it removed every fault and it still failed (%d of %d runs): the failure depends on goroutine interleavings, not on a fault.\n",
 			f.origin, f.failures, f.tries)
 	case f.original.Rules != nil:
-		fmt.Fprintf(&b, "harness.Explore: %s failed. Shrunk in %d runs from %s to this plan, which failed %d of %d runs:\n\n",
-			f.origin, f.shrinkRuns, ruleCount(len(f.original.Rules)), f.failures, f.tries)
+		fmt.Fprintf(&b, "harness.Explore: %s failed, %v into the search. Shrunk in %d runs from %s to this plan, which failed %d of %d runs:\n\n",
+			f.origin, f.after.Round(time.Millisecond), f.shrinkRuns, ruleCount(len(f.original.Rules)), f.failures, f.tries)
 	default:
 		fmt.Fprintf(&b, "harness.Explore: %s fails (%d of %d runs):\n\n", f.origin, f.failures+1, f.tries+1)
 	}
@@ -69,7 +71,7 @@ func (e *explorer) report(f *found) {
 			count = fmt.Sprintf(" -count=%d", max(2, 3*f.tries/max(f.failures, 1)))
 		}
 		fmt.Fprintf(&b, "Replay only this plan, in this process (a debugger and prints work):\n    %s=%s go test -run '%s'%s %s\n",
-			EnvExplorePlan, f.corpusPath, runPattern(t.Name()), count, packageArg())
+			EnvExplorePlan, f.corpusPath, childtest.Pattern(t.Name()), count, packageArg())
 		if count != "" {
 			b.WriteString("    (it does not fail every time: goroutines interleave differently from run to run; -count repeats it)\n")
 		}

@@ -31,6 +31,7 @@ type found struct {
 	failures   int       // failing runs of spec when confirmed ...
 	tries      int       // ... out of this many
 	shrinkRuns int
+	after      time.Duration // real time from the search's start to the failing run
 	corpusPath string
 	tracePath  string
 }

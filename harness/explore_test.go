@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sqsharness/sqsharness/harness"
+	"github.com/sqsharness/sqsharness/internal/childtest"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
@@ -161,18 +162,15 @@ func TestFuzzFindsTheBug(t *testing.T) {
 	assert.Regexp(t, `^go test fuzz v1\n\[\]byte\(".{8,32}"\)\n$`, string(saved), "eight bytes: two rules")
 }
 
-// runChild runs one test of this binary in a child process with env added, and returns its
-// output and whether it failed.
+// runChild runs one test of this binary in a child process (not under -short).
 func runChild(t *testing.T, test string, env ...string) (string, bool) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("runs the test binary again; skipped under -short")
 	}
-	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^"+test+"$", "-test.v", "-test.timeout=5m")
-	cmd.Env = append(os.Environ(), env...)
-	out, err := cmd.CombinedOutput()
+	out, failed := childtest.Run(t, test, env...)
 	t.Logf("child output:\n%s", out)
-	return string(out), err != nil
+	return out, failed
 }
 
 const exploreCaseEnv = "SQSHARNESS_TEST_EXPLORE_CASE"

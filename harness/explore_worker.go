@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/sqsharness/sqsharness/faults"
+	"github.com/sqsharness/sqsharness/internal/childtest"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
@@ -75,15 +75,6 @@ var (
 	exploreMu    sync.Mutex
 	exploreCalls = map[*testing.T]int{} // Explore calls so far, per running test
 )
-
-// runPattern is the -test.run pattern that selects exactly the test named name.
-func runPattern(name string) string {
-	parts := strings.Split(name, "/")
-	for i, p := range parts {
-		parts[i] = "^" + regexp.QuoteMeta(p) + "$"
-	}
-	return strings.Join(parts, "/")
-}
 
 // serveRuns is Explore inside a worker: it reads requests from stdin until it closes and runs
 // each, reporting on stdout.
@@ -178,7 +169,7 @@ func startWorker(t *testing.T, key string, timeout time.Duration) (*worker, erro
 	if err != nil {
 		exe = os.Args[0]
 	}
-	args := []string{"-test.run=" + runPattern(t.Name()), "-test.v=true", "-test.count=1", "-test.shuffle=off"}
+	args := []string{"-test.run=" + childtest.Pattern(t.Name()), "-test.v=true", "-test.count=1", "-test.shuffle=off"}
 	if timeout > 0 {
 		args = append(args, "-test.timeout="+timeout.String())
 	} else {
