@@ -129,12 +129,14 @@ wait:
 		}
 		clean = runErr == nil || onlyCancelled(runErr, ctx)
 	}
-	if !clean {
-		if errors.Is(runErr, context.Canceled) || errors.Is(runErr, context.DeadlineExceeded) {
-			h.problem("the consumer's run returned an error: %v (a cancellation joined or wrapped with another error is a failure, not a clean stop)", runErr)
-		} else {
-			h.problem("the consumer's run returned an error: %v", runErr)
-		}
+	switch cancelled := errors.Is(runErr, context.Canceled) || errors.Is(runErr, context.DeadlineExceeded); {
+	case clean:
+	case returned && cancelled: // before it was asked to stop
+		h.problem("the consumer's run returned an error before its context was cancelled: %v", runErr)
+	case cancelled:
+		h.problem("the consumer's run returned an error: %v (a cancellation joined or wrapped with another error is a failure, not a clean stop)", runErr)
+	default:
+		h.problem("the consumer's run returned an error: %v", runErr)
 	}
 	rep.Err = runErr
 
@@ -149,13 +151,12 @@ wait:
 // checkLog is what a handle keeps of its checks: the problems reported, the effects declared, and
 // what the trace page needs.
 type checkLog struct {
-	mu        sync.Mutex
-	problems  []string
-	effects   []*Effect
-	atEnd     bool                // the effects' check at the end of the test is registered
-	expected  map[string][]string // queue name → the bodies a check expected there, for the trace page
-	lastRun   *consumerRun        // the last CheckConsumer's or RunConsumer's run, to name messages at the end
-	lastRunMu sync.Mutex
+	mu       sync.Mutex
+	problems []string
+	effects  []*Effect
+	atEnd    bool                // the effects' check at the end of the test is registered
+	expected map[string][]string // queue name → the bodies a check expected there, for the trace page
+	lastRun  *consumerRun        // the last CheckConsumer's or RunConsumer's run, to name messages at the end
 }
 
 // problem fails the test with a sentence saying what went wrong, and records it for the trace
@@ -187,8 +188,13 @@ func (h *H) expectBodies(url string, bodies []string) {
 		h.checks.expected = map[string][]string{}
 	}
 	q := queueurl.Name(url)
+	seen := map[string]bool{}
+	for _, b := range h.checks.expected[q] {
+		seen[b] = true
+	}
 	for _, b := range bodies {
-		if !slices.Contains(h.checks.expected[q], b) {
+		if !seen[b] {
+			seen[b] = true
 			h.checks.expected[q] = append(h.checks.expected[q], b)
 		}
 	}
@@ -212,7 +218,8 @@ func (h *H) faultPlan() *faults.Plan {
 }
 
 // scheduledDuplicates counts the deliveries a fault plan scheduled for the queue that no receive
-// has taken yet: inside the mock, or held back by the plan's client placement on a real backend.
+// has taken yet: the duplicates inside the mock, or the messages the plan's client placement holds
+// back (duplicates, delayed deliveries) on a real backend.
 func (h *H) scheduledDuplicates(url string) int {
 	if h.mock != nil {
 		q, _ := h.mock.Queue(url)
@@ -234,7 +241,7 @@ func (h *H) pending(url, dlq string, expect []string, obs *observer) []string {
 		out = append(out, fmt.Sprintf("%s in the queue (%d visible, %d in flight, %d delayed)", plural(v+nv+d, "message"), v, nv, d))
 	}
 	if n := h.scheduledDuplicates(url); n > 0 {
-		out = append(out, fmt.Sprintf("%s the fault plan scheduled and no receive has taken yet", plural(n, "duplicate delivery")))
+		out = append(out, fmt.Sprintf("%s the fault plan scheduled for a later receive (a duplicate, or one it delayed)", plural(n, "delivery")))
 	}
 	obs.mu.Lock()
 	var undelivered []string
@@ -303,7 +310,6 @@ type consumerRun struct {
 	deliveries map[string]int
 	received   map[string][]time.Time
 	ids        map[string][]string
-	groups     map[string]string
 	acked      map[string]bool
 	deleted    map[string]bool
 	deletedAt  map[string]time.Time
@@ -328,7 +334,7 @@ func (h *H) snapshot(url string, expect []string, obs *observer) *consumerRun {
 		}
 	}
 	obs.mu.Lock()
-	r.deliveries, r.received, r.ids, r.groups = maps.Clone(obs.deliveries), maps.Clone(obs.received), maps.Clone(obs.ids), maps.Clone(obs.groups)
+	r.deliveries, r.received, r.ids = maps.Clone(obs.deliveries), maps.Clone(obs.received), maps.Clone(obs.ids)
 	r.acked, r.deleted, r.deletedAt, r.deletes = maps.Clone(obs.acked), maps.Clone(obs.deleted), maps.Clone(obs.deletedAt), slices.Clone(obs.deletes)
 	r.firstOrder, r.carried, r.calls = maps.Clone(obs.firstOrder), slices.Clone(obs.carried), maps.Clone(obs.calls)
 	r.firstDelete, r.deleteSentAt = maps.Clone(obs.firstDelete), maps.Clone(obs.deleteSentAt)
@@ -336,9 +342,9 @@ func (h *H) snapshot(url string, expect []string, obs *observer) *consumerRun {
 	if p := h.faultPlan(); p != nil {
 		r.planned, r.injections = true, p.Injections()
 	}
-	h.checks.lastRunMu.Lock()
+	h.checks.mu.Lock()
 	h.checks.lastRun = r
-	h.checks.lastRunMu.Unlock()
+	h.checks.mu.Unlock()
 	return r
 }
 
@@ -470,11 +476,13 @@ func (h *H) judge(r *consumerRun, v verdict) (left int, deadLettered []string) {
 		h.problem("the consumer's run was not settled within %s; still pending at the end: %s", v.timeout, strings.Join(v.pending, "; "))
 	}
 	if len(r.expect) > 0 {
+		stray := h.upTo(10)
 		for _, b := range slices.Sorted(maps.Keys(r.deliveries)) {
 			if _, ok := r.index[b]; !ok {
-				h.problem("%s was received by the consumer, but the test did not send it (it is not among the %d expected bodies)%s", r.name(b), len(r.expect), r.faultsClause(b))
+				stray.problem("%s was received by the consumer, but the test did not send it (it is not among the %d expected bodies)%s", r.name(b), len(r.expect), r.faultsClause(b))
 			}
 		}
+		stray.done("messages the test did not send were received by the consumer")
 	}
 
 	// What is left in the queue: message by message on the mock, counted elsewhere.
@@ -482,12 +490,14 @@ func (h *H) judge(r *consumerRun, v verdict) (left int, deadLettered []string) {
 	left = vis + nv + d
 	leftBodies := map[string]bool{}
 	if h.mock != nil {
+		still := h.upTo(10)
 		for _, m := range h.mock.Messages(r.url) {
 			leftBodies[m.Body] = true
 			state := map[sqsmock.MessageState]string{sqsmock.StateReady: "visible", sqsmock.StateInFlight: "in flight until " + clockTime(m.VisibleAt),
 				sqsmock.StateDelayed: "delayed until " + clockTime(m.VisibleAt)}[m.State]
-			h.problem("%s is still in the queue at the end (%s, receive count %d); the consumer: %s%s", r.name(m.Body, m.MessageID), state, m.ReceiveCount, r.history(m.Body), r.faultsClause(m.Body, m.MessageID))
+			still.problem("%s is still in the queue at the end (%s, receive count %d); the consumer: %s%s", r.name(m.Body, m.MessageID), state, m.ReceiveCount, r.history(m.Body), r.faultsClause(m.Body, m.MessageID))
 		}
+		still.done("messages are still in the queue at the end")
 	} else if left > 0 {
 		h.problem("%s still in the queue at the end (%d visible, %d in flight, %d delayed)", plural(left, "message is", "messages are"), vis, nv, d)
 	}
@@ -503,6 +513,7 @@ func (h *H) judge(r *consumerRun, v verdict) (left int, deadLettered []string) {
 		}
 	}
 
+	never := h.upTo(10)
 	for i, b := range r.expect {
 		if r.index[b] != i || r.deliveries[b] > 0 || leftBodies[b] || inDLQ[b] > 0 {
 			continue
@@ -511,8 +522,10 @@ func (h *H) judge(r *consumerRun, v verdict) (left int, deadLettered []string) {
 		if unsure {
 			hint = "; it may be among the messages left in the queue"
 		}
-		h.problem("%s was never delivered to the consumer%s%s", r.name(b), hint, r.faultsClause(b))
+		never.problem("%s was never delivered to the consumer%s%s", r.name(b), hint, r.faultsClause(b))
 	}
+	never.done("expected messages were never delivered to the consumer")
+	lost := h.upTo(10)
 	for _, b := range slices.Sorted(maps.Keys(r.deliveries)) {
 		if r.acked[b] || inDLQ[b] > 0 || leftBodies[b] || unsure {
 			continue
@@ -521,32 +534,39 @@ func (h *H) judge(r *consumerRun, v verdict) (left int, deadLettered []string) {
 		if v.dlq == "" {
 			where = "the queue has no dead-letter queue"
 		}
-		h.problem("%s was lost: the consumer never deleted it and %s (%s)%s", r.name(b), where, r.history(b), r.faultsClause(b))
+		lost.problem("%s was lost: the consumer never deleted it and %s (%s)%s", r.name(b), where, r.history(b), r.faultsClause(b))
 	}
+	lost.done("messages were lost")
 	want := map[string]bool{}
 	for _, b := range v.wantDLQ {
 		want[b] = true
 	}
+	deletedDLQ, unseenDLQ, extraDLQ := h.upTo(10), h.upTo(10), h.upTo(10)
 	for _, b := range slices.Sorted(maps.Keys(inDLQ)) {
 		switch {
 		case r.deleted[b]:
-			h.problem("%s was deleted by the consumer at %s but then found in the dead-letter queue after %s%s", r.name(b), clockTime(r.deletedAt[b]), plural(r.deliveries[b], "receive"), r.faultsClause(b))
+			deletedDLQ.problem("%s was deleted by the consumer at %s but then found in the dead-letter queue after %s%s", r.name(b), clockTime(r.deletedAt[b]), plural(r.deliveries[b], "receive"), r.faultsClause(b))
 		case r.deliveries[b] == 0:
-			h.problem("%s is in the dead-letter queue, but the consumer never received it%s", r.name(b), r.faultsClause(b))
+			unseenDLQ.problem("%s is in the dead-letter queue, but the consumer never received it%s", r.name(b), r.faultsClause(b))
 		case v.wantDLQ != nil && !want[b]:
-			h.problem("%s is in the dead-letter queue, but Expect.DeadLettered does not list it; the consumer: %s%s", r.name(b), r.history(b), r.faultsClause(b))
+			extraDLQ.problem("%s is in the dead-letter queue, but Expect.DeadLettered does not list it; the consumer: %s%s", r.name(b), r.history(b), r.faultsClause(b))
 		}
 	}
+	deletedDLQ.done("messages the consumer deleted were found in the dead-letter queue")
+	unseenDLQ.done("messages the consumer never received are in the dead-letter queue")
+	extraDLQ.done("messages Expect.DeadLettered does not list are in the dead-letter queue")
 	if v.wantDLQ != nil {
 		missing := slices.DeleteFunc(slices.Clone(v.wantDLQ), func(b string) bool { return inDLQ[b] > 0 })
 		slices.Sort(missing)
+		absent := h.upTo(10)
 		for _, b := range slices.Compact(missing) {
 			if v.dlq == "" {
-				h.problem("%s should have ended in the dead-letter queue (Expect.DeadLettered), but the queue has none; the consumer: %s%s", r.name(b), r.history(b), r.faultsClause(b))
+				absent.problem("%s should have ended in the dead-letter queue (Expect.DeadLettered), but the queue has none; the consumer: %s%s", r.name(b), r.history(b), r.faultsClause(b))
 				continue
 			}
-			h.problem("%s should have ended in the dead-letter queue (Expect.DeadLettered), but it is not there; the consumer: %s%s", r.name(b), r.history(b), r.faultsClause(b))
+			absent.problem("%s should have ended in the dead-letter queue (Expect.DeadLettered), but it is not there; the consumer: %s%s", r.name(b), r.history(b), r.faultsClause(b))
 		}
+		absent.done("messages of Expect.DeadLettered are not in the dead-letter queue")
 	}
 	if isFIFO(r.url) && len(r.expect) > 0 {
 		h.judgeOrder(r, inDLQ)
@@ -604,6 +624,30 @@ func (h *H) judgeOrder(r *consumerRun, inDLQ map[string]int) {
 	}
 }
 
+// upTo reports the first most problems of one kind, and then (done) how many more there were:
+// a consumer that loses every message of a thousand fails with a screenful, not a thousand lines.
+func (h *H) upTo(most int) *limited { return &limited{h: h, most: most} }
+
+type limited struct {
+	h       *H
+	most, n int
+}
+
+func (l *limited) problem(format string, args ...any) {
+	l.h.t.Helper()
+	if l.n++; l.n <= l.most {
+		l.h.problem(format, args...)
+	}
+}
+
+// done reports how many problems were left out: "and 12 more <what>".
+func (l *limited) done(what string) {
+	l.h.t.Helper()
+	if l.n > l.most {
+		l.h.problem("and %d more %s", l.n-l.most, what)
+	}
+}
+
 // excerpt is a body as sentences quote it: its first 40 bytes, cut at a character.
 func excerpt(body string) string {
 	const most = 40
@@ -627,13 +671,16 @@ func shortID(id string) string {
 	return id
 }
 
-// clockTime is a time on the backend's clock as sentences say it: the time of day, to the
-// millisecond when it has one (the trace page's event table shows the same).
+// clockTime is a time on the backend's clock as sentences say it: the time of day, with
+// milliseconds when it has a fraction of a second (the trace page's event table shows the same).
 func clockTime(t time.Time) string {
 	if t.IsZero() {
 		return "?"
 	}
-	return t.UTC().Format("15:04:05.999")
+	if t.Nanosecond() == 0 {
+		return t.UTC().Format("15:04:05")
+	}
+	return t.UTC().Format("15:04:05.000")
 }
 
 // clockList is a few times, the rest counted.

@@ -129,6 +129,29 @@ func TestChecksWaitForScheduledDuplicates(t *testing.T) {
 	}
 }
 
+// A delayed visibility the plan injected keeps the message in flight: the queue counts it, so the
+// run waits for it too (this held before; the test keeps it so).
+func TestCheckConsumerWaitsForDelayedVisibility(t *testing.T) {
+	plan := faults.MustPlan(1, faults.Rule{Name: "late", Kind: faults.DelayedVisibility, Operations: []string{"ReceiveMessage"}, Delay: time.Minute,
+		Times: 1, Message: &faults.MessagePredicate{BodyContains: "slow"}, Probability: 1})
+	harness.Test(t, func(t *testing.T, h *harness.H) {
+		q := h.Queue("late", map[string]string{"VisibilityTimeout": "30"})
+		h.SendBodies(q, []string{"slow", "fast"}, nil)
+		start := time.Now()
+		failed := false
+		rep := h.CheckConsumer(q, harness.Expect{Bodies: []string{"slow", "fast"}}, simpleConsumer(q, func(b string) error {
+			if b == "slow" && !failed {
+				failed = true
+				return errors.New("once")
+			}
+			return nil
+		}))
+		assert.Equal(t, 2, rep.Deliveries["slow"])
+		assert.GreaterOrEqual(t, time.Since(start), 90*time.Second, "its 30 s visibility timeout and the minute the plan added")
+		assert.Empty(t, harness.Problems(h))
+	}, harness.WithFaults(plan))
+}
+
 // nonIdempotent is a consumer that charges every order it receives, however often: a late
 // duplicate charges twice.
 func nonIdempotent(url string, charge *harness.Effect) func(ctx context.Context, api sqsmock.API) error {
@@ -240,7 +263,7 @@ func TestCheckConsumerRunErrors(t *testing.T) {
 			return errors.Join(ctx.Err(), errors.New("flush failed"))
 		}, "the consumer's run returned an error: context canceled\nflush failed (a cancellation joined or wrapped with another error is a failure, not a clean stop)"},
 		"cancelled before it was asked to stop": {func(ctx context.Context) error { return context.Canceled },
-			"the consumer's run returned an error: context canceled (a cancellation joined or wrapped with another error is a failure, not a clean stop)"},
+			"the consumer's run returned an error before its context was cancelled: context canceled"},
 		"wrapped": {func(ctx context.Context) error {
 			<-ctx.Done()
 			return fmt.Errorf("consumer stopped: %w", ctx.Err())
@@ -342,6 +365,16 @@ func TestCheckConsumerSentences(t *testing.T) {
 				"the consumer's run was not settled within 5m0s; still pending at the end: 1 expected message not delivered yet (#2)",
 				`message #2 of 3 ("c") was never delivered to the consumer; it is not in the queue either: was it sent?`,
 			}, c.sentences())
+		})
+	})
+	t.Run("many of one kind", func(t *testing.T) {
+		inBubble(t, func(c *checked, h *harness.H) {
+			q := h.Queue("q", nil)
+			h.CheckConsumer(q, harness.Expect{Bodies: harness.Bodies("never", 15), Timeout: time.Minute}, deleteAll(q))
+			got := c.sentences()
+			require.Len(t, got, 12, "the timeout, ten messages, the count of the rest")
+			assert.Equal(t, `message #9 of 15 ("never-9") was never delivered to the consumer; it is not in the queue either: was it sent?`, got[10])
+			assert.Equal(t, "and 5 more expected messages were never delivered to the consumer", got[11])
 		})
 	})
 	t.Run("not expected", func(t *testing.T) {

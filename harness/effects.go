@@ -219,11 +219,8 @@ func (h *H) checkEffects(r *consumerRun) {
 func (h *H) checkEffectsAtEnd() {
 	h.t.Helper()
 	h.checks.mu.Lock()
-	effects := slices.Clone(h.checks.effects)
+	effects, r := slices.Clone(h.checks.effects), h.checks.lastRun
 	h.checks.mu.Unlock()
-	h.checks.lastRunMu.Lock()
-	r := h.checks.lastRun
-	h.checks.lastRunMu.Unlock()
 	for _, e := range effects {
 		e.mu.Lock()
 		stale := e.checked != e.changes || e.checked < 0
@@ -236,13 +233,15 @@ func (h *H) checkEffectsAtEnd() {
 
 func (h *H) reportEffect(e *Effect, r *consumerRun) {
 	h.t.Helper()
+	l := h.upTo(10)
 	for _, s := range e.check(r) {
 		e.mu.Lock()
 		seen := e.reported[s]
 		e.reported[s] = true
 		e.mu.Unlock()
 		if !seen {
-			h.problem("%s", s)
+			l.problem("%s", s)
 		}
 	}
+	l.done(fmt.Sprintf("violations of effect %q", e.what))
 }

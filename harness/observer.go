@@ -34,7 +34,6 @@ type observer struct {
 	deliveries   map[string]int         // body → receives from the queue
 	received     map[string][]time.Time // body → when each receive returned it
 	ids          map[string][]string    // body → message ids it was received with, in order
-	groups       map[string]string      // body → message group (FIFO)
 	handles      map[string]string      // receipt handle → body
 	acked        map[string]bool        // bodies the consumer sent a delete for (whatever the answer)
 	deleted      map[string]bool        // bodies with a successful delete
@@ -55,7 +54,7 @@ type carrier struct {
 
 func newObserver(api sqsmock.API, queueURL string, now func() time.Time) *observer {
 	return &observer{API: api, queue: queueURL, now: now, deliveries: map[string]int{}, received: map[string][]time.Time{},
-		ids: map[string][]string{}, groups: map[string]string{}, handles: map[string]string{}, acked: map[string]bool{},
+		ids: map[string][]string{}, handles: map[string]string{}, acked: map[string]bool{},
 		deleted: map[string]bool{}, deletedAt: map[string]time.Time{}, firstOrder: map[string][]string{}, calls: map[string]int{},
 		lastDelivery: map[string]uint64{}, lastDelete: map[string]uint64{}, firstDelete: map[string]uint64{}, deleteSentAt: map[string]time.Time{}}
 }
@@ -103,6 +102,7 @@ func (o *observer) bodiesOfHandles(handles ...string) []string {
 	return out
 }
 
+// record notes the messages a receive from the queue returned.
 func (o *observer) record(msgs []types.Message) {
 	now := o.now()
 	o.mu.Lock()
@@ -116,9 +116,6 @@ func (o *observer) record(msgs []types.Message) {
 		g := m.Attributes[string(types.MessageSystemAttributeNameMessageGroupId)]
 		if o.deliveries[body] == 0 {
 			o.firstOrder[g] = append(o.firstOrder[g], body)
-		}
-		if g != "" {
-			o.groups[body] = g
 		}
 		o.deliveries[body]++
 		o.received[body] = append(o.received[body], now)
