@@ -16,7 +16,7 @@ import (
 // them, for the harness, which waits for them before it calls a consumer's run settled.
 func TestHeldCountsWhatTheClientPlacementKeepsBack(t *testing.T) {
 	clock := newFakeClock()
-	p := faults.MustPlan(1,
+	p := newPlan(t, 1,
 		faults.Rule{Kind: faults.DuplicateDelivery, Delay: 45 * time.Second, Message: &faults.MessagePredicate{BodyContains: "dup"}, Probability: 1},
 		faults.Rule{Kind: faults.DelayedVisibility, Operations: []string{"ReceiveMessage"}, Delay: 5 * time.Second,
 			Message: &faults.MessagePredicate{BodyContains: "late"}, Probability: 1})
@@ -37,5 +37,13 @@ func TestHeldCountsWhatTheClientPlacementKeepsBack(t *testing.T) {
 	clock.Advance(40 * time.Second)
 	assert.Equal(t, []string{"dup"}, bodies(receive(t, c, q, 10)))
 	assert.Zero(t, faulthook.Held(p, q))
-	assert.Zero(t, faulthook.Held(faults.MustPlan(1), q), "a plan with no client placement holds nothing")
+	assert.Zero(t, faulthook.Held(newPlan(t, 1), q), "a plan with no client placement holds nothing")
+}
+
+// newPlan is faults.NewPlan that fails the test on an invalid rule.
+func newPlan(t *testing.T, seed uint64, rules ...faults.Rule) *faults.Plan {
+	t.Helper()
+	p, err := faults.NewPlan(seed, rules...)
+	require.NoError(t, err)
+	return p
 }

@@ -88,7 +88,7 @@ func keyOf(body string) string {
 // A message the plan keeps from being deleted ends in the dead-letter queue; the failure names
 // it, says what was expected and what happened, and lists the faults that touched it.
 func TestCheckConsumerNamesTheMessageAndItsFaults(t *testing.T) {
-	plan := faults.MustPlan(1, faults.Rule{Name: "lose", Kind: faults.LostDelete, Message: &faults.MessagePredicate{BodyContains: `"o-3"`}, Probability: 1})
+	plan := newPlan(t, 1, faults.Rule{Name: "lose", Kind: faults.LostDelete, Message: &faults.MessagePredicate{BodyContains: `"o-3"`}, Probability: 1})
 	inBubble(t, func(c *checked, h *harness.H) {
 		src, _ := h.QueueWithDLQ("orders", map[string]string{"VisibilityTimeout": "30"}, 3, false)
 		bodies, _ := orders(5)
@@ -108,7 +108,7 @@ func TestChecksWaitForScheduledDuplicates(t *testing.T) {
 	for _, b := range []harness.Backend{harness.Mock, harness.Server} {
 		t.Run(string(b), func(t *testing.T) {
 			plan := func() *faults.Plan {
-				return faults.MustPlan(1, faults.Rule{Name: "dup", Kind: faults.DuplicateDelivery, Delay: 45 * time.Second, Probability: 1, Times: 2})
+				return newPlan(t, 1, faults.Rule{Name: "dup", Kind: faults.DuplicateDelivery, Delay: 45 * time.Second, Probability: 1, Times: 2})
 			}
 			harness.Test(t, func(t *testing.T, h *harness.H) {
 				q := h.Queue("late", nil)
@@ -132,7 +132,7 @@ func TestChecksWaitForScheduledDuplicates(t *testing.T) {
 // A delayed visibility the plan injected keeps the message in flight: the queue counts it, so the
 // run waits for it too (this held before; the test keeps it so).
 func TestCheckConsumerWaitsForDelayedVisibility(t *testing.T) {
-	plan := faults.MustPlan(1, faults.Rule{Name: "late", Kind: faults.DelayedVisibility, Operations: []string{"ReceiveMessage"}, Delay: time.Minute,
+	plan := newPlan(t, 1, faults.Rule{Name: "late", Kind: faults.DelayedVisibility, Operations: []string{"ReceiveMessage"}, Delay: time.Minute,
 		Times: 1, Message: &faults.MessagePredicate{BodyContains: "slow"}, Probability: 1})
 	harness.Test(t, func(t *testing.T, h *harness.H) {
 		q := h.Queue("late", map[string]string{"VisibilityTimeout": "30"})
@@ -165,7 +165,7 @@ func nonIdempotent(url string, charge *harness.Effect) func(ctx context.Context,
 // ended. Now the run waits for them, and the effect declared with ExactlyOnce reports each order
 // charged twice, with the message that carried it and the fault.
 func TestCheckConsumerCatchesLateDuplicates(t *testing.T) {
-	plan := faults.MustPlan(1, faults.Rule{Name: "dup", Kind: faults.DuplicateDelivery, Delay: 45 * time.Second, Probability: 1})
+	plan := newPlan(t, 1, faults.Rule{Name: "dup", Kind: faults.DuplicateDelivery, Delay: 45 * time.Second, Probability: 1})
 	inBubble(t, func(c *checked, h *harness.H) {
 		q := h.Queue("orders", map[string]string{"VisibilityTimeout": "30"})
 		bodies, keys := orders(3)
@@ -188,7 +188,7 @@ func TestCheckConsumerCatchesLateDuplicates(t *testing.T) {
 // being handled) are reported with their times; so are a key that is not declared and a key
 // that never happened.
 func TestEffectsOverlapUnknownAndMissingKeys(t *testing.T) {
-	plan := faults.MustPlan(1, faults.Rule{Name: "twice", Kind: faults.DuplicateDelivery, Delay: time.Second, Times: 1,
+	plan := newPlan(t, 1, faults.Rule{Name: "twice", Kind: faults.DuplicateDelivery, Delay: time.Second, Times: 1,
 		Message: &faults.MessagePredicate{BodyContains: `"o-1"`}, Probability: 1})
 	inBubble(t, func(c *checked, h *harness.H) {
 		q := h.Queue("orders", map[string]string{"VisibilityTimeout": "30"})
@@ -521,7 +521,7 @@ func (c *planClock) Advance(d time.Duration) {
 func TestCheckConsumerWaitsForTheClientPlacementsDuplicates(t *testing.T) {
 	srv := sqsmock.NewServer(t)
 	clock := &planClock{now: time.Now()}
-	plan := faults.MustPlan(1, faults.Rule{Name: "dup", Kind: faults.DuplicateDelivery, Delay: 45 * time.Second, Times: 1, Probability: 1})
+	plan := newPlan(t, 1, faults.Rule{Name: "dup", Kind: faults.DuplicateDelivery, Delay: 45 * time.Second, Times: 1, Probability: 1})
 	plan.SetClock(clock)
 	h := harness.New(t, harness.WithBackend(harness.ElasticMQ), harness.WithEndpoint(srv.URL), harness.WithFaults(plan))
 	q := h.Queue("late", nil)
@@ -575,4 +575,12 @@ func TestCheckConsumerGivesTheAttributesAskedFor(t *testing.T) {
 			}, harness.WithBackend(b))
 		})
 	}
+}
+
+// newPlan is faults.NewPlan that fails the test on an invalid rule.
+func newPlan(t *testing.T, seed uint64, rules ...faults.Rule) *faults.Plan {
+	t.Helper()
+	p, err := faults.NewPlan(seed, rules...)
+	require.NoError(t, err)
+	return p
 }

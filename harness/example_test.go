@@ -125,7 +125,10 @@ func ExampleWithFaults() {
 func ExampleH_ExactlyOnce() {
 	var t *testing.T
 
-	plan := faults.MustPlan(7, faults.Rule{Name: "dup", Kind: faults.DuplicateDelivery, Delay: 45 * time.Second, Probability: 0.5})
+	plan, err := faults.NewPlan(7, faults.Rule{Name: "dup", Kind: faults.DuplicateDelivery, Delay: 45 * time.Second, Probability: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
 	harness.Test(t, func(t *testing.T, h *harness.H) {
 		src := h.Queue("orders", map[string]string{"VisibilityTimeout": "30"})
 		ids := []string{"o-0", "o-1", "o-2"}

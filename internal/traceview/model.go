@@ -97,12 +97,12 @@ type msgState struct {
 	queue      string
 	segFrom    int
 	visibleAt  time.Time // end of the current visibility timeout, when known
+	expiredAt  int       // event index of its visibility timeout expiring since the last receive, -1 if none
+	extendedAt int       // event index of the last visibility change since the last receive, -1 if none
 	lastRecv   int       // event index of the last receive, -1 before one
 	faultSince int       // event index of a fault on it since the last receive, -1 if none
 	deletedAt  int       // event index of a delete the client believed done, -1 if none
 	lostAt     int       // event index of a lost-delete fault, -1 if none
-	expiredAt  int       // event index of its visibility timeout expiring since the last receive, -1 if none
-	extendedAt int       // event index of the last visibility change since the last receive, -1 if none
 }
 
 // analyse builds the page's model from the events, in Seq order.
