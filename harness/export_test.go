@@ -16,6 +16,3 @@ func SetDefaultEndpoint(t testing.TB, b Backend, url string) {
 		}
 	})
 }
-
-// Problems is what Explore reads of a handle: the sentences its checks reported.
-func Problems(h *H) []string { return h.problems() }
