@@ -91,6 +91,7 @@ func NewMiddleware(p *Plan) (func(*middleware.Stack) error, error) {
 		return nil, err
 	}
 	s := &clientState{plan: p}
+	p.addClient(s)
 	return func(stack *middleware.Stack) error {
 		if err := stack.Initialize.Add(&initializeMiddleware{s}, middleware.Before); err != nil {
 			return err

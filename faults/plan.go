@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"weak"
 
 	"github.com/sqsharness/sqsharness/internal/faulthook"
 	"github.com/sqsharness/sqsharness/internal/queueurl"
@@ -90,6 +91,7 @@ type Plan struct {
 	injections []Injection
 	placements map[Placement]bool // placements the plan is attached to; rule changes are checked against them
 	named      int
+	clients    []weak.Pointer[clientState] // the client placements (held.go)
 }
 
 // NewPlan returns a plan with the given seed and rules, using real time. It fails if a rule is

@@ -2,6 +2,7 @@ package harness_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -110,5 +111,47 @@ func ExampleWithFaults() {
 			return runMyConsumer(ctx, api, src)
 		})
 		fmt.Println(len(h.Faults().Injections()) > 0)
+	}, harness.WithFaults(plan))
+}
+
+// Your consumer's own invariant: each order charged exactly once, even when SQS delivers its
+// message twice. CheckConsumer waits for the duplicates the plan scheduled, and a second charge
+// fails the test with the order, both times, and the message and fault behind it:
+//
+//	effect "charge" for key "o-1" happened twice (at 00:00:00, 00:00:45), not exactly once; it
+//	was carried by message #1 of 3 ("{\"id\":\"o-1\"}", id 5f2c8a1e…), received twice (at
+//	00:00:00, 00:00:45), deleted at 00:00:00; faults on it: duplicate-delivery (rule dup, after
+//	45s) on ReceiveMessage at 00:00:00
+func ExampleH_ExactlyOnce() {
+	var t *testing.T
+
+	plan, err := faults.NewPlan(7, faults.Rule{Name: "dup", Kind: faults.DuplicateDelivery, Delay: 45 * time.Second, Probability: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	harness.Test(t, func(t *testing.T, h *harness.H) {
+		src := h.Queue("orders", map[string]string{"VisibilityTimeout": "30"})
+		ids := []string{"o-0", "o-1", "o-2"}
+		var bodies []string
+		for _, id := range ids {
+			bodies = append(bodies, `{"id":"`+id+`"}`)
+		}
+		h.SendBodies(src, bodies, nil)
+		charge := h.ExactlyOnce("charge", ids...)
+		h.CheckConsumer(src, harness.Expect{Bodies: bodies}, func(ctx context.Context, api sqsmock.API) error {
+			for ctx.Err() == nil {
+				out, err := api.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: &src, WaitTimeSeconds: 20})
+				if err != nil {
+					continue
+				}
+				for _, m := range out.Messages {
+					var order struct{ ID string }
+					_ = json.Unmarshal([]byte(aws.ToString(m.Body)), &order)
+					charge.Do(order.ID) // where your consumer charges the order
+					_, _ = api.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: &src, ReceiptHandle: m.ReceiptHandle})
+				}
+			}
+			return nil
+		})
 	}, harness.WithFaults(plan))
 }

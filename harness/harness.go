@@ -196,6 +196,7 @@ type H struct {
 	ctx      context.Context // nil: the test's own context
 	traceDir string          // WithTrace, SQSHARNESS_TRACE_DIR: where the trace page goes
 	calls    *callRecorder   // a remote backend's calls, for the trace page
+	checks   checkLog        // the problems reported and the effects declared (check.go, effects.go)
 }
 
 // New returns a handle on the backend chosen by WithBackend, else SQSHARNESS_BACKEND, else the

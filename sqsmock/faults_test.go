@@ -508,6 +508,28 @@ func TestFaultDuplicateDelivery(t *testing.T) {
 		require.NoError(t, e.del(e.queue, aws.ToString(second[0].ReceiptHandle)))
 		assert.Empty(t, e.stored())
 	})
+	t.Run("counted by Queue, not by the attributes", func(t *testing.T) {
+		e, _ := faultEnv(t, faults.Rule{Kind: faults.DuplicateDelivery, Delay: 45 * time.Second, Times: 1, Probability: 1})
+		e.send(e.queue, "job")
+		first := e.recvOne(e.queue)
+		require.NoError(t, e.del(e.queue, aws.ToString(first.ReceiptHandle)))
+		info, ok := e.mock.Queue(e.queue)
+		require.True(t, ok)
+		assert.Equal(t, 1, info.ScheduledDuplicates, "the duplicate is still to come")
+		assert.Equal(t, [3]int{0, 0, 0}, [3]int{info.Ready, info.InFlight, info.Delayed}, "it is no message")
+		out, err := e.c.GetQueueAttributes(e.ctx, &sqs.GetQueueAttributesInput{QueueUrl: aws.String(e.queue), AttributeNames: []types.QueueAttributeName{types.QueueAttributeNameAll}})
+		require.NoError(t, err)
+		for _, a := range []string{"ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"} {
+			assert.Equal(t, "0", out.Attributes[a], "%s: SQS's own attributes stay faithful", a)
+		}
+		e.clk.Advance(45 * time.Second)
+		require.Len(t, e.recv(e.queue, nil), 1)
+		info, _ = e.mock.Queue(e.queue)
+		assert.Zero(t, info.ScheduledDuplicates, "delivered")
+		for _, q := range e.mock.Queues() {
+			assert.Zero(t, q.ScheduledDuplicates)
+		}
+	})
 	t.Run("wakes a long poll when due", func(t *testing.T) {
 		e, _ := faultEnv(t, faults.Rule{Kind: faults.DuplicateDelivery, Delay: 5 * time.Second, Times: 1, Probability: 1})
 		e.send(e.queue, "job")
