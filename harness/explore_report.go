@@ -291,7 +291,7 @@ func (e *explorer) writeTracePage(f *found) {
 	}
 	p := traceview.Page{Title: e.t.Name() + " (harness.Explore, " + f.origin + ")", Events: tf.Events, Dropped: tf.Dropped,
 		Source: "sqsmock, in process, under the plan below"}
-	setFailures(&p, append(testMessages(f.res.Output), f.res.Problems...))
+	p.Failures = append(testMessages(f.res.Output), f.res.Problems...)
 	path := filepath.Join(dir, traceview.FileName(e.t.Name()))
 	if err := traceview.WriteFile(path, p); err != nil {
 		e.t.Logf("harness: Explore: writing the trace page: %v", err)
