@@ -130,6 +130,8 @@ wait:
 		clean = runErr == nil || onlyCancelled(runErr, ctx)
 	}
 	switch cancelled := errors.Is(runErr, context.Canceled) || errors.Is(runErr, context.DeadlineExceeded); {
+	case clean && returned && len(pending) > 0:
+		h.problem("the consumer's run returned at %s, before it was asked to stop, with work still pending: %s", clockTime(h.now()), strings.Join(pending, "; "))
 	case clean:
 	case returned && cancelled: // before it was asked to stop
 		h.problem("the consumer's run returned an error before its context was cancelled: %v", runErr)
@@ -377,7 +379,7 @@ func (r *consumerRun) name(body string, id ...string) string {
 func (r *consumerRun) history(body string) string {
 	n := r.deliveries[body]
 	if n == 0 {
-		return "never delivered to the consumer"
+		return "never received"
 	}
 	s := "received " + times(n) + " (at " + clockList(r.received[body]) + ")"
 	if at, ok := r.deletedAt[body]; ok {
