@@ -6,9 +6,14 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/sqsharness/sqsharness/faults"
 	"github.com/sqsharness/sqsharness/internal/faulthook"
@@ -73,7 +78,8 @@ func (h *H) CheckConsumer(url string, want Expect, run func(ctx context.Context,
 		}
 	}
 	h.expectBodies(url, want.Bodies)
-	obs := newObserver(h.api, url, h.now)
+	obs := h.watch(newObserver(h.api, url, h.now))
+	obs.visibility = h.visibilityTimeout(url)
 	ctx, cancel := context.WithCancel(h.Ctx())
 	defer cancel()
 	done := make(chan error, 1)
@@ -148,6 +154,21 @@ wait:
 	rep.Left, rep.DeadLettered = h.judge(r, verdict{dlq: dlq, wantDLQ: want.DeadLettered, timedOut: rep.TimedOut, timeout: want.Timeout, pending: pending})
 	h.checkEffects(r)
 	return rep
+}
+
+// visibilityTimeout is the queue's VisibilityTimeout attribute (30 s, SQS's default, if it
+// cannot be read).
+func (h *H) visibilityTimeout(url string) time.Duration {
+	out, err := h.own.GetQueueAttributes(h.ownCtx(), &sqs.GetQueueAttributesInput{QueueUrl: aws.String(url),
+		AttributeNames: []types.QueueAttributeName{types.QueueAttributeNameVisibilityTimeout}})
+	if err != nil {
+		return 30 * time.Second
+	}
+	n, err := strconv.Atoi(out.Attributes[string(types.QueueAttributeNameVisibilityTimeout)])
+	if err != nil {
+		return 30 * time.Second
+	}
+	return time.Duration(n) * time.Second
 }
 
 // checkLog is what a handle keeps of its checks: the problems reported, the effects declared, and
@@ -252,9 +273,14 @@ func (h *H) pending(url, dlq string, expect []string, obs *observer) []string {
 			undelivered = append(undelivered, fmt.Sprintf("#%d", i))
 		}
 	}
-	unacked := 0 // bodies whose last delivery no delete followed
+	// Bodies whose last delivery no delete followed yet, while that delivery's visibility timeout
+	// runs: the consumer may still be handling it. Once the timeout is over, a message that still
+	// exists is back in the queue, which counts it; a duplicate the fault plan delivered after the
+	// message was deleted does not come back.
+	unacked := 0
+	now := h.now()
 	for b, at := range obs.lastDelivery {
-		if obs.lastDelete[b] < at {
+		if obs.lastDelete[b] < at && now.Before(obs.visibleAgain[b]) {
 			unacked++
 		}
 	}

@@ -440,7 +440,6 @@ func TestCheckConsumerSentences(t *testing.T) {
 				return nil
 			}))
 			assert.Equal(t, []string{
-				"the consumer's run was not settled within 3m0s; still pending at the end: 1 message received but neither deleted nor in the dead-letter queue",
 				`message #1 of 2 ("b", id <id>) was lost: the consumer never deleted it and the queue has no dead-letter queue (received twice (at 00:00:00, 00:00:30), never deleted)`,
 			}, c.sentences())
 		})
@@ -611,4 +610,29 @@ func newPlan(t *testing.T, seed uint64, rules ...faults.Rule) *faults.Plan {
 	p, err := faults.NewPlan(seed, rules...)
 	require.NoError(t, err)
 	return p
+}
+
+// A consumer that polls without ever waiting is named in a sentence, and the run ends instead of
+// hanging: from then on its empty receives take a second of the bubble's time each.
+func TestCheckConsumerReportsAPollingLoop(t *testing.T) {
+	inBubble(t, func(c *checked, h *harness.H) {
+		q := h.Queue("busy", nil)
+		bodies := h.SendN(q, 2)
+		h.CheckConsumer(q, harness.Expect{Bodies: bodies}, func(ctx context.Context, api sqsmock.API) error {
+			for ctx.Err() == nil {
+				out, err := api.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(q)}) // WaitTimeSeconds 0, no pause
+				if err != nil || len(out.Messages) == 0 {
+					continue
+				}
+				if aws.ToString(out.Messages[0].Body) == "msg-0" { // handles msg-1 only
+					continue
+				}
+				_, _ = api.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(q), ReceiptHandle: out.Messages[0].ReceiptHandle})
+			}
+			return nil
+		})
+		got := c.sentences()
+		require.NotEmpty(t, got)
+		assert.Contains(t, got[0], "the consumer called ReceiveMessage 1000 times in a row at 00:00:00 without the clock moving, each answering no messages")
+	})
 }

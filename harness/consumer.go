@@ -60,7 +60,8 @@ func (h *H) RunConsumer(url string, c Consumer, handler Handler) *ConsumerReport
 		c.Workers = 1
 	}
 	h.expectBodies(url, c.Expect)
-	obs := newObserver(h.api, url, h.now)
+	obs := h.watch(newObserver(h.api, url, h.now))
+	obs.visibility = h.visibilityTimeout(url)
 	rep := &ConsumerReport{}
 	var (
 		mu        sync.Mutex

@@ -189,6 +189,16 @@ func TestExploreChild(t *testing.T) {
 				return spinningConsumer(ctx, api, q)
 			})
 		}, harness.WithCorpus(dir), harness.WithRunLimit(2*time.Second))
+	case "busy":
+		// A consumer whose loop spins on the CPU without any call: nothing can make the bubble's
+		// time move again.
+		harness.Explore(t, func(t *testing.T, h *harness.H) {
+			q := h.Queue("busy", nil)
+			bodies := h.SendN(q, 3)
+			h.CheckConsumer(q, harness.Expect{Bodies: bodies}, func(ctx context.Context, api sqsmock.API) error {
+				return busyConsumer(ctx, api, q)
+			})
+		}, harness.WithCorpus(dir), harness.WithRunLimit(2*time.Second))
 	case "panic":
 		// A consumer that panics on a message it sees twice: only a fault shows it.
 		harness.Explore(t, func(t *testing.T, h *harness.H) {
@@ -222,6 +232,14 @@ func spinningConsumer(ctx context.Context, api sqsmock.API, q string) error {
 	return nil
 }
 
+func busyConsumer(ctx context.Context, api sqsmock.API, q string) error {
+	n := 0
+	for ctx.Err() == nil { // waits for "a free slot" without ever blocking
+		n++
+	}
+	return nil
+}
+
 // panicOnSecond panics when a body is received a second time.
 type panicOnSecond struct {
 	sqsmock.API
@@ -245,13 +263,24 @@ func (p *panicOnSecond) ReceiveMessage(ctx context.Context, in *sqs.ReceiveMessa
 	return out, nil
 }
 
-// A run that never lets fake time move is stopped and reported with the goroutines that spun.
-func TestExploreReportsASpinningRun(t *testing.T) {
+// A consumer that polls without ever waiting is reported by CheckConsumer in the bubble, and the
+// run ends.
+func TestExploreReportsAPollingLoop(t *testing.T) {
 	out, failed := runChild(t, "TestExploreChild", exploreChildEnv+"="+t.TempDir(), exploreCaseEnv+"=spin")
 	require.True(t, failed)
 	assert.Contains(t, out, "the test fails without any fault")
+	assert.Regexp(t, `the consumer called ReceiveMessage 1000 times in a row at 00:00:00 without the clock moving, each answering no messages: it polls in a loop that never waits`, out)
+	assert.NotContains(t, out, "did not finish within")
+}
+
+// A run that never lets fake time move, without calling SQS, is stopped and reported with the
+// goroutines that spun.
+func TestExploreReportsASpinningRun(t *testing.T) {
+	out, failed := runChild(t, "TestExploreChild", exploreChildEnv+"="+t.TempDir(), exploreCaseEnv+"=busy")
+	require.True(t, failed)
+	assert.Contains(t, out, "the test fails without any fault")
 	assert.Contains(t, out, "The run did not finish within 2s of real time")
-	assert.Contains(t, out, "harness_test.spinningConsumer", "the spinning goroutine's stack")
+	assert.Contains(t, out, "harness_test.busyConsumer", "the spinning goroutine's stack")
 	assert.NotContains(t, out, "panic: test timed out")
 }
 

@@ -27,6 +27,8 @@ type observer struct {
 	events       uint64                 // calls started plus calls finished
 	seq          uint64                 // deliveries and deletes sent so far, which number them
 	lastDelivery map[string]uint64      // body → seq of its last delivery
+	visibleAgain map[string]time.Time   // body → when its last delivery's visibility timeout ends
+	visibility   time.Duration          // the queue's visibility timeout, for receives that set none
 	lastDelete   map[string]uint64      // body → seq of the last delete sent for it
 	firstDelete  map[string]uint64      // body → seq of the first delete sent for it
 	deleteSentAt map[string]time.Time   // body → when the first delete of it was sent
@@ -42,6 +44,51 @@ type observer struct {
 	firstOrder   map[string][]string    // message group → bodies in order of first delivery
 	calls        map[string]int         // operation → calls
 	carried      []carrier              // the consumer's calls on the queue that named messages
+
+	// A consumer that polls in a loop that never waits, in a synctest bubble: the receives that
+	// came back empty or failed in a row at one instant of the bubble's clock.
+	bubbled  bool
+	spinAt   time.Time
+	spins    int
+	spinning bool                       // the loop was found: every empty or failed receive waits
+	onSpin   func(n int, answer string) // called once, when the loop is found
+}
+
+// spinLimit is how many receives in a row at one instant, each empty or failed, make a consumer
+// one that polls without ever waiting.
+const spinLimit = 1000
+
+// spun notes a receive that came back empty or failed. In a bubble, from the spinLimit-th such
+// receive in a row at one instant on, it reports the loop (once) and makes the call wait a second
+// of the bubble's time, so that time moves and the test can end.
+func (o *observer) spun(err error) {
+	if !o.bubbled {
+		return
+	}
+	now := o.now()
+	o.mu.Lock()
+	if !now.Equal(o.spinAt) {
+		o.spinAt, o.spins = now, 0
+	}
+	o.spins++
+	n, report := o.spins, o.onSpin
+	found := n >= spinLimit && !o.spinning
+	if found {
+		o.spinning, o.onSpin = true, nil
+	}
+	spinning := o.spinning
+	o.mu.Unlock()
+	if !spinning {
+		return
+	}
+	if found && report != nil {
+		answer := "no messages"
+		if err != nil {
+			answer = "an error (" + clip(err.Error(), 200) + ")"
+		}
+		report(n, answer)
+	}
+	time.Sleep(time.Second)
 }
 
 // carrier is one call of the consumer's on the queue and the messages it carried: those a
@@ -52,11 +99,23 @@ type carrier struct {
 	bodies     []string
 }
 
+// watch makes the observer report a consumer that polls without ever waiting, in a bubble.
+func (h *H) watch(o *observer) *observer {
+	o.bubbled = h.bubbled
+	o.onSpin = func(n int, answer string) {
+		h.problem("the consumer called ReceiveMessage %d times in a row at %s without the clock moving, each answering %s: "+
+			"it polls in a loop that never waits (a WaitTimeSeconds of 0 with no pause after an empty poll, or an error retried at once). "+
+			"Against SQS every such call is billed; in a synctest bubble the loop keeps time from moving, so the test would hang. "+
+			"From here on each such receive waits a second of the bubble's time, so the test can end", n, clockTime(o.now()), answer)
+	}
+	return o
+}
+
 func newObserver(api sqsmock.API, queueURL string, now func() time.Time) *observer {
 	return &observer{API: api, queue: queueURL, now: now, deliveries: map[string]int{}, received: map[string][]time.Time{},
 		ids: map[string][]string{}, handles: map[string]string{}, acked: map[string]bool{},
 		deleted: map[string]bool{}, deletedAt: map[string]time.Time{}, firstOrder: map[string][]string{}, calls: map[string]int{},
-		lastDelivery: map[string]uint64{}, lastDelete: map[string]uint64{}, firstDelete: map[string]uint64{}, deleteSentAt: map[string]time.Time{}}
+		lastDelivery: map[string]uint64{}, visibleAgain: map[string]time.Time{}, lastDelete: map[string]uint64{}, firstDelete: map[string]uint64{}, deleteSentAt: map[string]time.Time{}}
 }
 
 // begin notes a call starting; the function it returns notes it finishing.
@@ -103,8 +162,12 @@ func (o *observer) bodiesOfHandles(handles ...string) []string {
 }
 
 // record notes the messages a receive from the queue returned.
-func (o *observer) record(msgs []types.Message) {
+func (o *observer) record(msgs []types.Message, visibility int32) {
 	now := o.now()
+	vis := o.visibility
+	if visibility > 0 {
+		vis = time.Duration(visibility) * time.Second
+	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	for _, m := range msgs {
@@ -121,6 +184,7 @@ func (o *observer) record(msgs []types.Message) {
 		o.received[body] = append(o.received[body], now)
 		o.seq++
 		o.lastDelivery[body] = o.seq
+		o.visibleAgain[body] = now.Add(vis)
 	}
 }
 
@@ -170,9 +234,16 @@ func (o *observer) ReceiveMessage(ctx context.Context, in *sqs.ReceiveMessageInp
 		req, added = &cp, true
 	}
 	out, err := o.API.ReceiveMessage(ctx, req, optFns...)
+	if err != nil || len(out.Messages) == 0 {
+		o.spun(err)
+	} else {
+		o.mu.Lock()
+		o.spins, o.spinning = 0, false
+		o.mu.Unlock()
+	}
 	if ours {
 		if err == nil {
-			o.record(out.Messages)
+			o.record(out.Messages, in.VisibilityTimeout)
 		}
 		var msgs []types.Message
 		if out != nil {
