@@ -20,7 +20,10 @@
 // hanging until go test's -timeout.
 //
 // Faults: WithFaults applies one faults.Plan on every backend, where it belongs (inside the mock
-// on the mock and the server, as SDK middleware elsewhere), and never twice.
+// on the mock and the server, as SDK middleware elsewhere), and never twice. Explore finds the
+// plan for you: it runs a test body under many plans drawn from the space of SQS's faults, shrinks
+// the first that fails and keeps it as a regression test; Fuzz hands the same space to go test
+// -fuzz.
 package harness
 
 import (
