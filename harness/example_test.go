@@ -155,3 +155,49 @@ func ExampleH_ExactlyOnce() {
 		})
 	}, harness.WithFaults(plan))
 }
+
+// Let the harness find the fault that breaks your consumer: the test body is an ordinary harness
+// test, run by Explore a hundred times under plans drawn from the space of SQS's faults. A
+// failing plan is shrunk, saved under testdata/explore/<test>/ and replayed first by every later
+// go test.
+func ExampleExplore() {
+	_ = func(t *testing.T) { // func TestWorker(t *testing.T)
+		harness.Explore(t, func(t *testing.T, h *harness.H) {
+			q, _ := h.QueueWithDLQ("jobs", map[string]string{"VisibilityTimeout": "30"}, 5, false)
+			bodies := h.SendN(q, 20)
+			done := h.ExactlyOnce("job", bodies...) // the worker calls done.Do(body) when it does the job
+			h.CheckConsumer(q, harness.Expect{Bodies: bodies}, func(ctx context.Context, api sqsmock.API) error {
+				return runWorker(ctx, api, q, done.Do)
+			})
+		})
+	}
+}
+
+// The same search, open-ended, with go test -fuzz=FuzzWorker: each fuzz input is a fault plan.
+func ExampleFuzz() {
+	_ = func(f *testing.F) { // func FuzzWorker(f *testing.F)
+		harness.Fuzz(f, func(t *testing.T, h *harness.H) {
+			q := h.Queue("jobs", nil)
+			bodies := h.SendN(q, 20)
+			h.CheckConsumer(q, harness.Expect{Bodies: bodies}, func(ctx context.Context, api sqsmock.API) error {
+				return runWorker(ctx, api, q, func(string) {})
+			})
+		})
+	}
+}
+
+// runWorker stands for your consumer: long-poll, do the job, delete.
+func runWorker(ctx context.Context, api sqsmock.API, q string, do func(body string)) error {
+	for ctx.Err() == nil {
+		out, err := api.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(q), WaitTimeSeconds: 20, MaxNumberOfMessages: 10})
+		if err != nil {
+			time.Sleep(time.Second)
+			continue
+		}
+		for _, m := range out.Messages {
+			do(aws.ToString(m.Body))
+			_, _ = api.DeleteMessage(context.WithoutCancel(ctx), &sqs.DeleteMessageInput{QueueUrl: aws.String(q), ReceiptHandle: m.ReceiptHandle})
+		}
+	}
+	return nil
+}
