@@ -186,7 +186,8 @@ func ExampleFuzz() {
 	}
 }
 
-// runWorker stands for your consumer: long-poll, do the job, delete.
+// runWorker stands for your consumer: long-poll, do the job, delete. This one does a job again
+// when SQS delivers its message again — the kind of bug Explore finds in its first runs.
 func runWorker(ctx context.Context, api sqsmock.API, q string, do func(body string)) error {
 	for ctx.Err() == nil {
 		out, err := api.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(q), WaitTimeSeconds: 20, MaxNumberOfMessages: 10})
