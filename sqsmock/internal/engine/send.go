@@ -4,8 +4,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -438,7 +438,17 @@ func (q *queue) store(m *message, now time.Time) (sendResult, error) {
 func (e *Engine) nextSequence() string { return formatSequence(e.sequence.Add(1)) }
 
 // formatSequence renders a sequence counter as SQS does: 20 digits, increasing across the engine.
-func formatSequence(n uint64) string { return fmt.Sprintf("%020d", 18_000_000_000_000+n) }
+func formatSequence(n uint64) string {
+	var buf [20]byte
+	digits := strconv.AppendUint(buf[:0], 18_000_000_000_000+n, 10)
+	if len(digits) >= len(buf) {
+		return string(digits)
+	}
+	var out [20]byte // zero-padded, as fmt's %020d
+	pad := copy(out[:], "00000000000000000000"[:len(out)-len(digits)])
+	copy(out[pad:], digits)
+	return string(out[:])
+}
 
 // newUUID returns a random version 4 UUID.
 func newUUID() string {
@@ -491,11 +501,28 @@ func (e *Engine) SendMessage(ctx context.Context, in *sqs.SendMessageInput) (*sq
 	if err != nil {
 		return nil, err
 	}
-	return &sqs.SendMessageOutput{
-		MessageId: aws.String(res.id), MD5OfMessageBody: aws.String(res.md5Body),
-		MD5OfMessageAttributes: optional(res.md5Attrs), MD5OfMessageSystemAttributes: optional(res.md5Sys),
-		SequenceNumber: optional(res.seqNumber),
-	}, nil
+	o := &sent{}
+	o.strs = [5]string{res.id, res.md5Body, res.md5Attrs, res.md5Sys, res.seqNumber}
+	o.out = sqs.SendMessageOutput{
+		MessageId: &o.strs[0], MD5OfMessageBody: &o.strs[1],
+		MD5OfMessageAttributes: optionalIn(&o.strs[2]), MD5OfMessageSystemAttributes: optionalIn(&o.strs[3]),
+		SequenceNumber: optionalIn(&o.strs[4]),
+	}
+	return &o.out, nil
+}
+
+// sent is SendMessage's output and the strings it points to, in one allocation.
+type sent struct {
+	out  sqs.SendMessageOutput
+	strs [5]string
+}
+
+// optionalIn is s, or nil when *s is empty.
+func optionalIn(s *string) *string {
+	if *s == "" {
+		return nil
+	}
+	return s
 }
 
 // send validates and stores one message, with fault hooks applied.
@@ -533,20 +560,14 @@ func (q *queue) traceSend(c Call, m *message, res sendResult, act FaultAction, n
 	e.emit(ev)
 }
 
-func optional(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return aws.String(s)
-}
-
 // SendMessageBatch sends up to 10 messages; each entry succeeds or fails on its own.
 func (e *Engine) SendMessageBatch(ctx context.Context, in *sqs.SendMessageBatchInput) (*sqs.SendMessageBatchOutput, error) {
 	q, err := e.lookup(in.QueueUrl)
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]*string, len(in.Entries))
+	var idBuf [10]*string // a valid batch has at most 10 entries: no allocation
+	ids := append(idBuf[:0], make([]*string, len(in.Entries))...)
 	total := 0
 	for i, en := range in.Entries {
 		ids[i] = en.Id
@@ -561,23 +582,24 @@ func (e *Engine) SendMessageBatch(ctx context.Context, in *sqs.SendMessageBatchI
 	if total > 1048576 {
 		return nil, sqserr.BatchRequestTooLong(1048576, total)
 	}
-	contents := make([]content, len(in.Entries)) // checked before the queue lock
+	var contents [10]content // checked before the queue lock
 	for i, en := range in.Entries {
 		contents[i] = checkContent(en.MessageBody, en.MessageAttributes)
 	}
-	out := &sqs.SendMessageBatchOutput{Successful: []types.SendMessageBatchResultEntry{}, Failed: []types.BatchResultErrorEntry{}}
+	out := &sqs.SendMessageBatchOutput{Successful: make([]types.SendMessageBatchResultEntry, 0, len(in.Entries)), Failed: []types.BatchResultErrorEntry{}}
+	var strs []string // the strings the successful entries point to
 	now := e.now()
 	call := e.callOf(ctx)
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.advance(now)
-	prepared := make([]*message, len(in.Entries))
+	var prepared [10]*message
 	for i, en := range in.Entries {
 		req := sendRequest{body: en.MessageBody, attrs: en.MessageAttributes, sysAttrs: en.MessageSystemAttributes,
 			groupID: en.MessageGroupId, dedupID: en.MessageDeduplicationId, batch: true, operation: "SendMessageBatch",
 			trace: reqctx.TraceHeader(ctx), faultsOff: callFaults(ctx).Off, content: contents[i]}
 		if en.DelaySeconds != 0 || reqctx.Explicit(ctx, "Entries."+aws.ToString(en.Id)+".DelaySeconds") {
-			req.delay = &en.DelaySeconds
+			req.delay = &in.Entries[i].DelaySeconds
 		}
 		m, err := q.prepare(req, now)
 		if err != nil {
@@ -590,7 +612,7 @@ func (e *Engine) SendMessageBatch(ctx context.Context, in *sqs.SendMessageBatchI
 		}
 		prepared[i] = m
 	}
-	for i, m := range prepared {
+	for i, m := range prepared[:len(in.Entries)] {
 		if m == nil {
 			continue
 		}
@@ -612,10 +634,15 @@ func (e *Engine) SendMessageBatch(ctx context.Context, in *sqs.SendMessageBatchI
 		if e.tracing() {
 			q.traceSend(call, m, res, act, now, aws.ToString(id))
 		}
+		if strs == nil {
+			strs = make([]string, 5*len(in.Entries))
+		}
+		s := strs[5*i : 5*i+5 : 5*i+5]
+		s[0], s[1], s[2], s[3], s[4] = res.id, res.md5Body, res.md5Attrs, res.md5Sys, res.seqNumber
 		out.Successful = append(out.Successful, types.SendMessageBatchResultEntry{
-			Id: id, MessageId: aws.String(res.id), MD5OfMessageBody: aws.String(res.md5Body),
-			MD5OfMessageAttributes: optional(res.md5Attrs), MD5OfMessageSystemAttributes: optional(res.md5Sys),
-			SequenceNumber: optional(res.seqNumber),
+			Id: id, MessageId: &s[0], MD5OfMessageBody: &s[1],
+			MD5OfMessageAttributes: optionalIn(&s[2]), MD5OfMessageSystemAttributes: optionalIn(&s[3]),
+			SequenceNumber: optionalIn(&s[4]),
 		})
 	}
 	return out, nil
@@ -638,16 +665,16 @@ func checkBatch(entryName string, ids []*string) error {
 	if len(ids) > 10 {
 		return sqserr.TooManyEntriesInBatchRequest(len(ids))
 	}
-	seen := make(map[string]bool, len(ids))
-	for _, p := range ids {
+	for i, p := range ids {
 		id := aws.ToString(p)
 		if !validBatchID(id) {
 			return sqserr.InvalidBatchEntryID()
 		}
-		if seen[id] {
-			return sqserr.BatchEntryIdsNotDistinct(id)
+		for _, q := range ids[:i] { // at most 10 ids: a scan costs less than a set
+			if aws.ToString(q) == id {
+				return sqserr.BatchEntryIdsNotDistinct(id)
+			}
 		}
-		seen[id] = true
 	}
 	return nil
 }
