@@ -179,10 +179,10 @@ var secondAttempt = sync.OnceValue(func() context.Context {
 // stubRetryer retries once, at once, without a quota.
 type stubRetryer struct{}
 
-func (stubRetryer) IsErrorRetryable(error) bool                   { return true }
-func (stubRetryer) MaxAttempts() int                              { return 2 }
-func (stubRetryer) RetryDelay(int, error) (time.Duration, error)  { return 0, nil }
-func (stubRetryer) GetInitialToken() func(error) error            { return nopRelease }
+func (stubRetryer) IsErrorRetryable(error) bool                  { return true }
+func (stubRetryer) MaxAttempts() int                             { return 2 }
+func (stubRetryer) RetryDelay(int, error) (time.Duration, error) { return 0, nil }
+func (stubRetryer) GetInitialToken() func(error) error           { return nopRelease }
 func (stubRetryer) GetAttemptToken(context.Context) (func(error) error, error) {
 	return nopRelease, nil
 }
