@@ -232,6 +232,12 @@ func (p *Plan) stream(name string) *rand.Rand {
 	return rand.New(rand.NewPCG(p.seed, h.Sum64()))
 }
 
+// setRules makes rules the plan's, and forgets which apply to each operation. Called with mu
+// held.
+func (p *Plan) setRules(rules []*compiled) {
+	p.rules, p.byOperation = rules, [2]map[string][]*compiled{}
+}
+
 // SetRules replaces every rule. On error the plan is unchanged.
 func (p *Plan) SetRules(rules ...Rule) error {
 	p.mu.Lock()
@@ -240,7 +246,7 @@ func (p *Plan) SetRules(rules ...Rule) error {
 	if err != nil {
 		return err
 	}
-	p.rules, p.byOperation = c, [2]map[string][]*compiled{}
+	p.setRules(c)
 	return nil
 }
 
@@ -252,7 +258,7 @@ func (p *Plan) Add(rules ...Rule) error {
 	if err != nil {
 		return err
 	}
-	p.rules, p.byOperation = append(p.rules, c...), [2]map[string][]*compiled{}
+	p.setRules(append(p.rules, c...))
 	return nil
 }
 
@@ -262,7 +268,7 @@ func (p *Plan) Remove(name string) bool {
 	defer p.mu.Unlock()
 	for i, r := range p.rules {
 		if r.Name == name {
-			p.rules, p.byOperation = slices.Delete(p.rules, i, i+1), [2]map[string][]*compiled{}
+			p.setRules(slices.Delete(p.rules, i, i+1))
 			return true
 		}
 	}
@@ -273,7 +279,7 @@ func (p *Plan) Remove(name string) bool {
 func (p *Plan) Clear() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.rules, p.byOperation = nil, [2]map[string][]*compiled{}
+	p.setRules(nil)
 }
 
 // Rules returns copies of the plan's rules, with their assigned names.

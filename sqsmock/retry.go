@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -25,8 +26,9 @@ import (
 type retrier struct {
 	retryer aws.RetryerV2
 	clock   Clock
-	// longPoll: the operation long-polls (ReceiveMessage), so a call whose retry quota is
-	// exhausted still backs off before it fails, as the SDK's loop does for it.
+	// longPoll: the operation long-polls (ReceiveMessage). With the SDK's preview of its 2026
+	// retry behaviour (AWS_NEW_RETRIES_2026=true), a call whose retry quota is exhausted still
+	// backs off before it fails, as the SDK's loop does for it.
 	longPoll bool
 	// drawn, for a retryer that is the standard retryer sqs.New made (maybe limited by
 	// RetryMaxAttempts), is set once a retry token was taken from its quota; nil for any other
@@ -91,7 +93,7 @@ func (r retrier) do(ctx context.Context, attempt func() error) error {
 		}
 		rel, terr := r.retryer.GetRetryToken(tokenCtx, err)
 		if terr != nil {
-			if r.longPoll {
+			if r.longPoll && os.Getenv("AWS_NEW_RETRIES_2026") == "true" {
 				if d, derr := r.retryer.RetryDelay(n, err); derr == nil {
 					_ = r.wait(ctx, retryAfter(d, err))
 				}
