@@ -157,7 +157,7 @@ func idlePlan() *faults.Plan {
 		faults.Rule{Kind: faults.FalseEmpty, From: 1000 * time.Hour, Probability: 0.5},
 		faults.Rule{Kind: faults.DuplicateDelivery, Delay: time.Second, Message: &faults.MessagePredicate{BodyContains: "never"}, Probability: 1},
 		faults.Rule{Kind: faults.LostDelete, Queue: "other", Probability: 1},
-		faults.Rule{Kind: faults.DelayedVisibility, Delay: time.Second, Until: time.Nanosecond, Probability: 1},
+		faults.Rule{Kind: faults.DelayedVisibility, Delay: time.Second, From: 1000 * time.Hour, Until: 2000 * time.Hour, Probability: 1},
 	)
 }
 

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
 	"math/rand/v2"
@@ -363,7 +364,7 @@ func (q *queue) prepare(r sendRequest, now time.Time) (*message, error) {
 		}
 	}
 	m := &message{
-		body: body, md5Body: md5Hex(body), attrs: copyAttributes(r.attrs), md5Attrs: md5OfAttributes(r.attrs),
+		body: body, attrs: copyAttributes(r.attrs), md5Attrs: md5OfAttributes(r.attrs), // md5Body: store
 		traceHeader: trace, md5SysAttrs: md5Trace,
 		sentAt: stampOf(now), ageBase: stampOf(now), size: size, visibleAt: stampOf(now.Add(time.Duration(delay) * time.Second)),
 	}
@@ -405,6 +406,9 @@ func (q *queue) prepare(r sendRequest, now time.Time) (*message, error) {
 // send leaves no deduplication id, sequence number or count behind: a retry once there is room is
 // stored as a new message. Caller holds q.mu.
 func (q *queue) store(m *message, now time.Time) (sendResult, error) {
+	if q.fifo {
+		m.md5Body = md5Hex(m.body)
+	}
 	res := sendResult{md5Body: m.md5Body, md5Attrs: m.md5Attrs, md5Sys: m.md5SysAttrs}
 	var key, grp dedupKey
 	if q.fifo {
@@ -427,10 +431,10 @@ func (q *queue) store(m *message, now time.Time) (sendResult, error) {
 		q.dedup[key] = dedupEntry{expires: exp, messageID: raw, seq: seq, group: grp}
 		q.dedupLog = append(q.dedupLog, dedupRef{key: key, expires: exp})
 	} else {
-		m.id = newUUID()
+		m.id, m.md5Body = newIDAndMD5(m.body)
 	}
 	q.add(m, now)
-	res.id, res.seqNumber = m.id, m.seqNumber
+	res.id, res.md5Body, res.seqNumber = m.id, m.md5Body, m.seqNumber
 	return res, nil
 }
 
@@ -450,6 +454,16 @@ func formatSequence(n uint64) string {
 	return string(out[:])
 }
 
+// newIDAndMD5 returns a new message id and the hex MD5 of body, as newUUID and md5Hex do, in one
+// allocation.
+func newIDAndMD5(body string) (id, md5Body string) {
+	var b [36 + 2*md5.Size]byte
+	formatUUIDTo(b[:36], newUUIDRaw())
+	md5HexTo(b[36:], body)
+	s := string(b[:])
+	return s[:36], s[36:]
+}
+
 // newUUID returns a random version 4 UUID.
 func newUUID() string {
 	s, _ := newUUIDBytes()
@@ -458,6 +472,12 @@ func newUUID() string {
 
 // newUUIDBytes returns a random version 4 UUID as text and as its 16 bytes.
 func newUUIDBytes() (string, [16]byte) {
+	b := newUUIDRaw()
+	return formatUUID(b), b
+}
+
+// newUUIDRaw returns the 16 bytes of a random version 4 UUID.
+func newUUIDRaw() [16]byte {
 	var b [16]byte
 	a, c := rand.Uint64(), rand.Uint64()
 	for i := 0; i < 8; i++ {
@@ -466,12 +486,18 @@ func newUUIDBytes() (string, [16]byte) {
 	}
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
-	return formatUUID(b), b
+	return b
 }
 
 // formatUUID renders 16 bytes in the 8-4-4-4-12 form.
 func formatUUID(b [16]byte) string {
 	var out [36]byte
+	formatUUIDTo(out[:], b)
+	return string(out[:])
+}
+
+// formatUUIDTo writes 16 bytes in the 8-4-4-4-12 form to out[:36].
+func formatUUIDTo(out []byte, b [16]byte) {
 	hex.Encode(out[0:8], b[0:4])
 	out[8] = '-'
 	hex.Encode(out[9:13], b[4:6])
@@ -480,8 +506,7 @@ func formatUUID(b [16]byte) string {
 	out[18] = '-'
 	hex.Encode(out[19:23], b[8:10])
 	out[23] = '-'
-	hex.Encode(out[24:], b[10:])
-	return string(out[:])
+	hex.Encode(out[24:36], b[10:])
 }
 
 // SendMessage sends one message.
