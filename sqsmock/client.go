@@ -40,9 +40,9 @@ type Client struct {
 	server bool
 	// options are the client's sqs.Options as sqs.New resolves them (Retryer set).
 	options sqs.Options
-	// retry makes the attempts of calls without options, over options.Retryer (see retrier).
-	retry retrier
-	// drawn is retry.drawn for a client whose retryer is the standard retryer sqs.New made.
+	// loop makes the attempts of calls without options, over options.Retryer (see retrier).
+	loop retrier
+	// drawn is loop.drawn for a client whose retryer is the standard retryer sqs.New made.
 	drawn atomic.Bool
 	// who is the in-process client's caller: its options' region and account.
 	who caller
@@ -66,9 +66,9 @@ func newClient(m *Mock, optFns []func(*sqs.Options)) *Client {
 	fns = append(fns, func(o *sqs.Options) { left = o.Retryer })
 	o := sqs.New(sqs.Options{Region: m.cfg.region}, fns...).Options()
 	c := &Client{m: m, options: o, who: m.clientCaller(o)}
-	c.retry = retrier{retryer: asRetryerV2(o.Retryer), clock: m.cfg.clock}
+	c.loop = retrier{retryer: asRetryerV2(o.Retryer), clock: m.cfg.clock}
 	if _, standard := made.(*retry.Standard); standard && left == made {
-		c.retry.drawn = &c.drawn
+		c.loop.drawn = &c.drawn
 	}
 	return c
 }
@@ -81,7 +81,7 @@ func (c *Client) withOptions(optFns []func(*sqs.Options)) (retrier, caller) {
 	for _, fn := range optFns {
 		fn(&o)
 	}
-	r := c.retry
+	r := c.loop
 	if !sameRetryer(o.Retryer, c.options.Retryer) {
 		// Another retryer, which may share the client's retry quota: no call skips it any more.
 		c.drawn.Store(true)
@@ -115,7 +115,7 @@ func invoke[I, O any](ctx context.Context, c *Client, op string, in *I, optFns [
 		m.record(m.callID(), op, in, nil, err)
 		return nil, &smithy.OperationError{ServiceID: sqs.ServiceID, OperationName: op, Err: err}
 	}
-	r, who := c.retry, c.who
+	r, who := c.loop, c.who
 	if len(optFns) > 0 {
 		r, who = c.withOptions(optFns)
 	}
