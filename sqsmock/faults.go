@@ -2,6 +2,7 @@ package sqsmock
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -93,13 +94,18 @@ func (m *Mock) decide(ctx context.Context, e *engine.Engine, op string, in any) 
 	call := faulthook.Call{Operation: op, QueueURL: url}
 	switch v := in.(type) {
 	case *sqs.SendMessageInput:
-		call.Message = &faulthook.Message{Body: aws.ToString(v.MessageBody), Attributes: msgattr.Strings(v.MessageAttributes)}
+		call.Message = pooledMessage()
+		call.Message.Body, call.Message.Attributes = aws.ToString(v.MessageBody), msgattr.Strings(v.MessageAttributes)
 	case *sqs.DeleteMessageInput:
 		call.Message = receiptMessage(e, url, v.ReceiptHandle)
 	case *sqs.ChangeMessageVisibilityInput:
 		call.Message = receiptMessage(e, url, v.ReceiptHandle)
 	}
 	d := faulthook.Of(plan).Decide(call)
+	if call.Message != nil { // the plan keeps nothing of it once it decided
+		*call.Message = faulthook.Message{}
+		messages.Put(call.Message)
+	}
 	var at time.Time
 	if len(d.Fired) > 0 {
 		at = m.cfg.clock.Now()
@@ -122,7 +128,7 @@ func (m *Mock) decide(ctx context.Context, e *engine.Engine, op string, in any) 
 
 // receiptMessage is the message a receipt handle names, for rules with a message predicate on
 // DeleteMessage and ChangeMessageVisibility (nil if there is none), in the engine the call was
-// routed to (nil when it was refused).
+// routed to (nil when it was refused). It comes from pooledMessage.
 func receiptMessage(e *engine.Engine, queueURL string, handle *string) *faulthook.Message {
 	if handle == nil || e == nil {
 		return nil
@@ -131,8 +137,16 @@ func receiptMessage(e *engine.Engine, queueURL string, handle *string) *faulthoo
 	if !ok {
 		return nil
 	}
-	return &faulthook.Message{MessageID: p.MessageID, ReceiptHandle: p.ReceiptHandle, Body: p.Body, Attributes: p.Attributes}
+	m := pooledMessage()
+	*m = faulthook.Message{MessageID: p.MessageID, ReceiptHandle: p.ReceiptHandle, Body: p.Body, Attributes: p.Attributes}
+	return m
 }
+
+// messages recycles the messages of call-level decisions: a plan reads a call's message only
+// while it decides, so each call need not allocate one.
+var messages = sync.Pool{New: func() any { return new(faulthook.Message) }}
+
+func pooledMessage() *faulthook.Message { return messages.Get().(*faulthook.Message) }
 
 // messageFault is the engine's hook: the plan's decision for one message.
 func (m *Mock) messageFault(p engine.FaultPoint) engine.FaultAction {

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -297,3 +299,56 @@ func ExampleMock_Client_retries() {
 	// default client: <nil>
 	// one attempt: RequestThrottled
 }
+
+// Once the retry quota is exhausted, a call fails when its next retry is refused. With the SDK's
+// preview of its 2026 retries (AWS_NEW_RETRIES_2026=true), a ReceiveMessage, which long-polls,
+// backs off first. The in-process client makes the same attempts, waits as long and fails with
+// the same error as *sqs.Client.
+func TestClientBackoffWithoutQuotaLikeTheSDK(t *testing.T) {
+	for _, tt := range []struct {
+		op, env string
+		wait    time.Duration
+	}{
+		{"ReceiveMessage", "true", 3 * time.Second},
+		{"ReceiveMessage", "", 2 * time.Second},
+		{"SendMessage", "true", 2 * time.Second},
+	} {
+		t.Run(tt.op+" AWS_NEW_RETRIES_2026="+tt.env, func(t *testing.T) {
+			t.Setenv("AWS_NEW_RETRIES_2026", tt.env)
+			synctest.Test(t, func(t *testing.T) {
+				type result struct {
+					waited   time.Duration
+					attempts int
+					err      string
+				}
+				run := func(client func(*sqsmock.Mock, ...func(*sqs.Options)) sqsmock.API) result {
+					m := sqsmock.New(sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(faults.MustPlan(t, 1, faults.Rule{
+						Kind: faults.Error, ErrorCode: "InternalError", Operations: []string{tt.op}, Probability: 1})))
+					c := client(m, func(o *sqs.Options) {
+						o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) {
+							so.MaxAttempts, so.RetryCost = 5, 10
+							so.RateLimiter = ratelimit.NewTokenRateLimit(20) // two retries
+							so.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return time.Second, nil })
+						})
+					})
+					url := aws.String(m.QueueURL("jobs"))
+					start := time.Now()
+					var err error
+					if tt.op == "ReceiveMessage" {
+						_, err = c.ReceiveMessage(t.Context(), &sqs.ReceiveMessageInput{QueueUrl: url})
+					} else {
+						_, err = c.SendMessage(t.Context(), &sqs.SendMessageInput{QueueUrl: url, MessageBody: aws.String("x")})
+					}
+					require.Error(t, err)
+					return result{time.Since(start), len(m.CallsTo(tt.op)), requestID.ReplaceAllString(err.Error(), "RequestID: …")}
+				}
+				sdk := run(func(m *sqsmock.Mock, fns ...func(*sqs.Options)) sqsmock.API { return m.SDKClient(fns...) })
+				assert.Equal(t, result{tt.wait, 3, sdk.err}, sdk, "the SDK client")
+				assert.Contains(t, sdk.err, "retry quota exceeded")
+				assert.Equal(t, sdk, run((*sqsmock.Mock).Client), "the in-process client")
+			})
+		})
+	}
+}
+
+var requestID = regexp.MustCompile(`RequestID: [0-9a-f-]+`)

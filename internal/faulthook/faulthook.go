@@ -44,7 +44,8 @@ type Call struct {
 	QueueName string // empty: derived from QueueURL
 	// Message is the message of a single-message operation, for rules with a message predicate:
 	// SendMessage's; the engine also passes the message a DeleteMessage or
-	// ChangeMessageVisibility names, when it exists. May be nil.
+	// ChangeMessageVisibility names, when it exists. May be nil. The plan reads it only while it
+	// decides: the engine reuses it afterwards.
 	Message *Message
 	// Now is the time of the call; zero means the plan's clock. Windows are measured from the
 	// plan's start on the plan's clock, so an engine passing its own time sets the plan's clock
