@@ -91,7 +91,7 @@ func (p *Plan) decideMessage(c faulthook.Call, m faulthook.Message) faulthook.Me
 			d.LostDelete = true
 		case StaleHandleDelete:
 			d.LostDelete = true
-			return "stale receipt handle"
+			detail = "stale receipt handle"
 		case DuplicateDelivery:
 			d.Duplicate, d.DuplicateAfter = true, r.Delay
 			detail = "after " + r.Delay.String()
