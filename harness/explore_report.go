@@ -227,13 +227,6 @@ func goroutineBlock(out []string, i int) string {
 	return b.String()
 }
 
-func lineAt(out []string, i int) string {
-	if i < len(out) {
-		return out[i]
-	}
-	return ""
-}
-
 // packageArg is the package of the test as a go test argument from the module's root: "./"
 // and the package's directory relative to the go.mod above it, or "." when there is none.
 func packageArg() string {
