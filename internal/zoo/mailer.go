@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"log/slog"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -44,35 +43,7 @@ type Mailer struct {
 
 // Run sends emails until ctx ends.
 func (c *Mailer) Run(ctx context.Context) error {
-	var wg sync.WaitGroup
-	for range workers(c.Workers) {
-		wg.Go(func() { c.work(ctx) })
-	}
-	wg.Wait()
-	return nil
-}
-
-func (c *Mailer) work(ctx context.Context) {
-	log := logger(c.Logger)
-	for failures := 0; ctx.Err() == nil; {
-		out, err := c.Client.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
-			QueueUrl: aws.String(c.QueueURL), MaxNumberOfMessages: 10, WaitTimeSeconds: waitTime})
-		if err != nil {
-			if ctx.Err() == nil {
-				failures++
-				log.Warn("receive failed; retrying", "err", err)
-				sleep(ctx, backoff(failures))
-			}
-			continue
-		}
-		failures = 0
-		for _, m := range out.Messages {
-			if ctx.Err() != nil {
-				break // shutting down: the rest come back after their visibility timeout
-			}
-			c.send(ctx, log, m)
-		}
-	}
+	return poll(ctx, c.Client, c.QueueURL, 10, c.Workers, logger(c.Logger), c.send)
 }
 
 func (c *Mailer) send(ctx context.Context, log *slog.Logger, m types.Message) {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"log/slog"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -46,32 +45,7 @@ type Packer struct {
 
 // Run packs orders until ctx ends.
 func (c *Packer) Run(ctx context.Context) error {
-	var wg sync.WaitGroup
-	for range workers(c.Workers) {
-		wg.Go(func() { c.work(ctx) })
-	}
-	wg.Wait()
-	return nil
-}
-
-func (c *Packer) work(ctx context.Context) {
-	log := logger(c.Logger)
-	for failures := 0; ctx.Err() == nil; {
-		out, err := c.Client.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
-			QueueUrl: aws.String(c.QueueURL), MaxNumberOfMessages: 1, WaitTimeSeconds: waitTime})
-		if err != nil {
-			if ctx.Err() == nil {
-				failures++
-				log.Warn("receive failed; retrying", "err", err)
-				sleep(ctx, backoff(failures))
-			}
-			continue
-		}
-		failures = 0
-		for _, m := range out.Messages {
-			c.pack(ctx, log, m)
-		}
-	}
+	return poll(ctx, c.Client, c.QueueURL, 1, c.Workers, logger(c.Logger), c.pack)
 }
 
 func (c *Packer) pack(ctx context.Context, log *slog.Logger, m types.Message) {

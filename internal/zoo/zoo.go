@@ -14,10 +14,13 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/sqsharness/sqsharness/harness"
 )
@@ -89,6 +92,39 @@ func logger(l *slog.Logger) *slog.Logger {
 		return slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	return l
+}
+
+// poll is the receive loop of the mailer, the packer and the forwarder, as a Go team writes it:
+// n workers long-poll url for up to max messages, hand each to handle, log a failed receive and
+// back off, and stop taking the rest of a batch once ctx ends (those come back after their
+// visibility timeout). It returns when every worker has stopped.
+func poll(ctx context.Context, client Receiver, url string, max int32, n int, log *slog.Logger, handle func(context.Context, *slog.Logger, types.Message)) error {
+	var wg sync.WaitGroup
+	for range workers(n) {
+		wg.Go(func() {
+			for failures := 0; ctx.Err() == nil; {
+				out, err := client.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
+					QueueUrl: aws.String(url), MaxNumberOfMessages: max, WaitTimeSeconds: waitTime})
+				if err != nil {
+					if ctx.Err() == nil {
+						failures++
+						log.Warn("receive failed; retrying", "err", err)
+						sleep(ctx, backoff(failures))
+					}
+					continue
+				}
+				failures = 0
+				for _, m := range out.Messages {
+					if ctx.Err() != nil {
+						break
+					}
+					handle(ctx, log, m)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return nil
 }
 
 // workers is n, or 3 when n is not positive.
