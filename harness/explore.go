@@ -44,7 +44,8 @@ type exploreConfig struct {
 }
 
 // WithRuns sets how many runs an Explore search makes after the saved plans and the run
-// without faults (default 100). SQSHARNESS_EXPLORE_RUNS overrides it.
+// without faults (default 100; under go test -short, one per family of faults).
+// SQSHARNESS_EXPLORE_RUNS overrides it.
 func WithRuns(n int) Option { return func(c *config) { c.explore.runs = n } }
 
 // WithSeed sets the base seed of an Explore search, from which every run's plan is drawn
@@ -133,6 +134,9 @@ func resolveExplore(t *testing.T, c exploreConfig) exploreConfig {
 	t.Helper()
 	if c.runs <= 0 {
 		c.runs = 100
+		if testing.Short() { // the quick loop: each family of faults alone
+			c.runs = newSpace(c.kinds).probes()
+		}
 	}
 	if v := os.Getenv(EnvExploreRuns); v != "" {
 		n, err := strconv.Atoi(v)
