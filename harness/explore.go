@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/sqsharness/sqsharness/faults"
+	"github.com/sqsharness/sqsharness/internal/bubble"
 )
 
 // The environment of Explore.
@@ -95,6 +96,9 @@ func WithFaultKinds(kinds ...faults.Kind) Option {
 // subtests: the same test file tests the same failures everywhere.
 func Explore(t *testing.T, body func(t *testing.T, h *H), opts ...Option) {
 	t.Helper()
+	if bubble.Inside() {
+		t.Fatalf("harness: Explore runs each run in a synctest bubble of its own: call it from the test function, not inside harness.Test or synctest.Test")
+	}
 	key := exploreKey(t)
 	if serving := os.Getenv(envExploreWorker); serving != "" {
 		if serving == key {
@@ -122,7 +126,7 @@ func Explore(t *testing.T, body func(t *testing.T, h *H), opts ...Option) {
 		replayPlan(t, file, body, opts)
 		return
 	}
-	e := &explorer{t: t, body: body, opts: opts, cfg: ec, key: key, space: newSpace(ec.kinds), started: time.Now(),
+	e := &explorer{t: t, cfg: ec, key: key, space: newSpace(ec.kinds), started: time.Now(),
 		injected: map[faults.Kind]int{}}
 	e.ctx = exploreContext(t)
 	defer e.close()
@@ -221,8 +225,6 @@ func runSeed(base uint64, i int) uint64 {
 // explorer is one Explore search.
 type explorer struct {
 	t     *testing.T
-	body  func(t *testing.T, h *H)
-	opts  []Option
 	cfg   exploreConfig
 	key   string
 	space space

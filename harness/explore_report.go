@@ -24,7 +24,7 @@ func (e *explorer) report(f *found) {
 	var b strings.Builder
 	switch {
 	case len(f.spec.Rules) == 0 && f.original.Rules == nil:
-		fmt.Fprintf(&b, "harness.Explore: the test fails without any fault (%s), %d of %d runs.\n", f.origin, f.failures+1, f.tries+1)
+		fmt.Fprintf(&b, "harness.Explore: the test fails without any fault: %s failed, and %d of %d more.\n", f.origin, f.failures, f.tries)
 	case len(f.spec.Rules) == 0:
 		fmt.Fprintf(&b, "harness.Explore: %s failed; shrinking it removed every fault and it still failed (%d of %d runs): the failure depends on goroutine interleavings, not on a fault.\n",
 			f.origin, f.failures, f.tries)
