@@ -48,6 +48,11 @@ func (e *explorer) shrink(f *found) {
 	}
 	need := max(2, (3*fails+3)/4) // failing runs of shrinkReps that make a candidate fail
 	tried := map[string]bool{}    // plans that passed
+	type step struct {
+		spec planSpec
+		res  runResult
+	}
+	history := []step{{f.spec, f.res}} // the plans kept, the plan as found first
 	accept := func(c planSpec) bool {
 		key := string(c.json())
 		if tried[key] {
@@ -65,6 +70,7 @@ func (e *explorer) shrink(f *found) {
 				}
 				if fails == need {
 					f.spec, f.res = c, failed
+					history = append(history, step{c, failed})
 					return true
 				}
 			}
@@ -102,6 +108,17 @@ func (e *explorer) shrink(f *found) {
 	}
 	f.shrinkRuns = e.runs - start
 	e.confirm(f)
+	// A candidate can pass the shrink's few runs by luck and then rarely fail. Then one of the last
+	// plans kept before it that fails more often is the better report.
+	want := max(3, 3*2*fails/4) // of confirmRuns: three quarters of the rate as found
+	for i := len(history) - 2; i >= 0 && i >= len(history)-4 && f.failures*10 < want*f.tries && !e.outOfTime(); i-- {
+		g := &found{spec: history[i].spec, res: history[i].res}
+		e.confirm(g)
+		if g.failures > f.failures {
+			f.spec, f.res, f.failures, f.tries, f.tracePath = g.spec, g.res, g.failures, g.tries, g.tracePath
+		}
+	}
+	f.shrinkRuns = e.runs - start - f.tries
 }
 
 // simpler lists the candidates that simplify rule i of spec, the biggest cut first, given a
