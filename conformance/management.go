@@ -291,8 +291,7 @@ func managementTests() (tests []Test) {
 		Test{ID: "SQS-CONS-002", Title: "A consumer of a FIFO queue sees each group's messages in order, even with a retry",
 			Doc: fifoDoc, Run: func(c *C) {
 				q := c.FIFOQueue("consumer", map[string]string{"VisibilityTimeout": "1"})
-				sent := harness.Bodies("m", 9)
-				c.SendBodies(q, sent, func(i int, e *types.SendMessageBatchRequestEntry) {
+				sent := c.SendBodies(q, harness.Bodies("m", 9), func(i int, e *types.SendMessageBatchRequestEntry) {
 					e.MessageGroupId = aws.String([]string{"a", "b", "c"}[i%3])
 				})
 				var failed = make(chan struct{}, 1)
@@ -312,8 +311,7 @@ func managementTests() (tests []Test) {
 		Test{ID: "SQS-CONS-003", Title: "A FIFO consumer failing on one message leaves it in the FIFO dead-letter queue and the rest handled",
 			Doc: dlqDoc, Run: func(c *C) {
 				src, _ := c.QueueWithDLQ("consumer", map[string]string{"VisibilityTimeout": "1"}, 2, true)
-				sent := harness.Bodies("m", 4)
-				c.SendBodies(src, sent, func(i int, e *types.SendMessageBatchRequestEntry) {
+				sent := c.SendBodies(src, harness.Bodies("m", 4), func(i int, e *types.SendMessageBatchRequestEntry) {
 					e.MessageGroupId = aws.String(strings.Repeat("g", 1+i%2))
 				})
 				rep := c.RunConsumer(src, harness.Consumer{Expect: sent, Timeout: 30 * time.Second}, failOn("m-1"))

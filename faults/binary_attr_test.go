@@ -25,7 +25,7 @@ func TestBinaryAttributePredicateInBothPlacements(t *testing.T) {
 		return map[string]types.MessageAttributeValue{"sig": {DataType: aws.String("Binary.sig"), BinaryValue: b}}
 	}
 	plan := func() *faults.Plan {
-		return faults.MustPlan(1,
+		return faults.MustPlan(t, 1,
 			faults.Rule{Name: "send", Kind: faults.Error, ErrorCode: "OverLimit", Operations: []string{"SendMessage"},
 				Message: &faults.MessagePredicate{Attributes: match}, Probability: 1},
 			faults.Rule{Name: "batch", Kind: faults.PartialBatchFailure, Operations: []string{"SendMessageBatch"},
@@ -71,7 +71,7 @@ func TestBinaryAttributePredicateInBothPlacements(t *testing.T) {
 		e := newSrvEnv(t, nil)
 		_, err := e.c.SendMessage(e.ctx, &sqs.SendMessageInput{QueueUrl: aws.String(e.q), MessageBody: aws.String("x"), MessageAttributes: binary(sig)})
 		require.NoError(t, err)
-		require.NoError(t, e.srv.Mock().SetFaults(faults.MustPlan(1, faults.Rule{Kind: faults.Error, ErrorCode: "OverLimit",
+		require.NoError(t, e.srv.Mock().SetFaults(faults.MustPlan(t, 1, faults.Rule{Kind: faults.Error, ErrorCode: "OverLimit",
 			Operations: []string{"DeleteMessage"}, Message: &faults.MessagePredicate{Attributes: match}, Probability: 1})))
 		m := e.receive(1)
 		require.Len(t, m, 1)

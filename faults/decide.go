@@ -24,7 +24,7 @@ func (v engineView) Decide(c faulthook.Call) faulthook.Decision {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.decide(c, func(k Kind) bool { return !k.MessageLevel() })
+	return p.decideAmong(c, p.rulesFor(c.Operation, false), nil)
 }
 
 // DecideMessage decides for one message of an operation with the message-level kinds. A nil
@@ -42,35 +42,38 @@ func (v engineView) DecideMessage(c faulthook.Call, m faulthook.Message) faultho
 // decide decides for one operation (an SDK call in the engine, an attempt in the client
 // placement) with the kinds want admits. Called with mu held.
 func (p *Plan) decide(c faulthook.Call, want func(Kind) bool) faulthook.Decision {
+	return p.decideAmong(c, p.rules, want)
+}
+
+// decideAmong is decide with the rules to try (want nil: all of them). Called with mu held.
+func (p *Plan) decideAmong(c faulthook.Call, rules []*compiled, want func(Kind) bool) faulthook.Decision {
 	var d faulthook.Decision
-	now := c.Now
-	if now.IsZero() {
-		now = p.clock.Now()
-	}
-	p.evaluate(target{call: c, msg: c.Message, now: now}, want, fired(&d.Fired, func(r *compiled) string {
+	p.evaluate(target{call: c, now: c.Now}, c.Message, rules, want, func(r *compiled) string {
+		detail := ""
 		switch r.Kind {
 		case Latency:
 			l := r.latency()
 			d.Latency += l
-			return l.String()
+			detail = l.String()
 		case Timeout:
 			d.Transport, d.Applied = faulthook.Timeout, r.Applied
 			d.Latency += r.Latency
-			return fmt.Sprintf("after %v, applied=%v", r.Latency, r.Applied)
+			detail = fmt.Sprintf("after %v, applied=%v", r.Latency, r.Applied)
 		case ResetBeforeApply:
 			d.Transport = faulthook.ResetBeforeApply
 		case ResetAfterApply:
 			d.Transport, d.Applied = faulthook.ResetAfterApply, true
 		case Error, Throttle:
 			d.Error = r.serviceError()
-			return d.Error.Code
+			detail = d.Error.Code
 		case FalseEmpty:
 			d.FalseEmpty = true
 		case Reorder:
 			d.Reorder, d.Seed = true, r.rng.Uint64()
 		}
-		return ""
-	}))
+		d.Fired = append(d.Fired, fired(r, detail))
+		return detail
+	})
 	return d
 }
 
@@ -78,34 +81,31 @@ func (p *Plan) decide(c faulthook.Call, want func(Kind) bool) faulthook.Decision
 // with mu held.
 func (p *Plan) decideMessage(c faulthook.Call, m faulthook.Message) faulthook.MessageDecision {
 	var d faulthook.MessageDecision
-	now := c.Now
-	if now.IsZero() {
-		now = p.clock.Now()
-	}
-	p.evaluate(target{call: c, msg: &m, now: now}, Kind.MessageLevel, fired(&d.Fired, func(r *compiled) string {
+	p.evaluate(target{call: c, now: c.Now}, &m, p.rulesFor(c.Operation, true), nil, func(r *compiled) string {
+		detail := ""
 		switch r.Kind {
 		case PartialBatchFailure:
 			d.Fail = r.serviceError()
-			return d.Fail.Code
+			detail = d.Fail.Code
 		case LostDelete:
 			d.LostDelete = true
+		case StaleHandleDelete:
+			d.LostDelete = true
+			detail = "stale receipt handle"
 		case DuplicateDelivery:
 			d.Duplicate, d.DuplicateAfter = true, r.Delay
-			return "after " + r.Delay.String()
+			detail = "after " + r.Delay.String()
 		case DelayedVisibility:
 			d.ExtraDelay += r.Delay
-			return "+" + r.Delay.String()
+			detail = "+" + r.Delay.String()
 		}
-		return ""
-	}))
+		d.Fired = append(d.Fired, fired(r, detail))
+		return detail
+	})
 	return d
 }
 
-// fired wraps a decision's fire function to list each rule that fired in out.
-func fired(out *[]faulthook.Fired, fire func(r *compiled) string) func(r *compiled) string {
-	return func(r *compiled) string {
-		detail := fire(r)
-		*out = append(*out, faulthook.Fired{Rule: r.Name, Kind: string(r.Kind), Detail: detail})
-		return detail
-	}
+// fired is the entry of a decision's Fired for a rule that fired with detail.
+func fired(r *compiled, detail string) faulthook.Fired {
+	return faulthook.Fired{Rule: r.Name, Kind: string(r.Kind), Detail: detail}
 }

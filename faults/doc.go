@@ -7,9 +7,10 @@
 // a probability, at most Times times, after the first After matches, inside a window measured
 // on the plan's Clock. Its Kind says what happens. Every firing is recorded as an Injection.
 //
-// A probability is in (0, 1]. A Go Rule states it (Probability: 1 fires on every match); a rule
-// with Probability 0, the zero value, is rejected rather than read as "always" or "never". In a
-// plan file an omitted probability means 1 and an explicit 0 is the same error.
+// A probability is in (0, 1]. A Go Rule states it (Probability: 1 fires on every match), unless
+// Times or a token bucket (Throttle) bounds the rule: then Probability 0, the zero value, means 1.
+// Any other rule with Probability 0 is rejected rather than read as "always" or "never". In a
+// plan file an omitted probability means 1 and an explicit 0 is read as in Go.
 //
 // Plans are Go values, or JSON/YAML files (ParseJSON, ParseYAML, Load):
 //
@@ -46,7 +47,8 @@
 //	ResetBeforeApply     operation  any operation                         any operation; per attempt, nothing sent
 //	ResetAfterApply      operation  any operation                         any operation; sent, then reset: retry duplicates
 //	Timeout              operation  any operation                         any operation; per attempt (Applied: sent first)
-//	FalseEmpty           operation  ReceiveMessage                        ReceiveMessage (server not called)
+//	FalseEmpty           operation  ReceiveMessage (a long poll waits)    ReceiveMessage (server not called; a long
+//	                                                                      poll waits WaitTimeSeconds, Sleeper)
 //	Reorder              operation  ReceiveMessage (standard queues)      ReceiveMessage (standard queues; shuffled)
 //	LostDelete           message    DeleteMessage, DeleteMessageBatch     DeleteMessage, DeleteMessageBatch (not sent)
 //	DuplicateDelivery    message    ReceiveMessage (new receipt handle;   ReceiveMessage (same receipt handle;
@@ -55,6 +57,8 @@
 //	                                ChangeMessageVisibility[Batch]        seconds), ReceiveMessage (held back)
 //	PartialBatchFailure  message    SendMessageBatch, DeleteMessageBatch, the same (failed entries are not sent)
 //	                                ChangeMessageVisibilityBatch
+//	StaleHandleDelete    message    DeleteMessage, DeleteMessageBatch     DeleteMessage, DeleteMessageBatch (not sent;
+//	                                (standard queues)                     handles its own client received)
 //
 // Message predicates: message-level kinds test each message (batch entry, received message);
 // operation-level kinds test the single message of the call, so they must name single-message

@@ -15,16 +15,19 @@ import (
 
 // A plan as Go values: the second and third sends to queues named orders-* are throttled.
 func ExamplePlan() {
-	plan := faults.MustPlan(42, faults.Rule{
-		Name:        "throttle-orders",
-		Kind:        faults.Error,
-		ErrorCode:   "RequestThrottled",
-		Operations:  []string{"SendMessage"},
-		Queue:       "orders-*",
-		After:       1,
-		Times:       2,
-		Probability: 1,
+	plan, err := faults.NewPlan(42, faults.Rule{
+		Name:       "throttle-orders",
+		Kind:       faults.Error,
+		ErrorCode:  "RequestThrottled",
+		Operations: []string{"SendMessage"},
+		Queue:      "orders-*",
+		After:      1,
+		Times:      2, // bounded by Times: Probability 0 means 1
 	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	server := newFakeSQS() // any SQS endpoint: AWS, LocalStack, the sqsmock server
 	defer server.Close()
 	noRetries := func(o *sqs.Options) { o.Retryer = aws.NopRetryer{} } // one attempt per call
@@ -83,10 +86,14 @@ func ExampleNewMiddleware() {
 	defer server.Close()
 	queue := server.queueURL("orders")
 
-	plan := faults.MustPlan(1,
-		faults.Rule{Name: "throttled", Kind: faults.Error, ErrorCode: "RequestThrottled", Times: 1, Probability: 1}, // attempt 1
-		faults.Rule{Name: "reset", Kind: faults.ResetAfterApply, Times: 1, Probability: 1},                          // attempt 2
+	plan, err := faults.NewPlan(1,
+		faults.Rule{Name: "throttled", Kind: faults.Error, ErrorCode: "RequestThrottled", Times: 1}, // attempt 1
+		faults.Rule{Name: "reset", Kind: faults.ResetAfterApply, Times: 1},                          // attempt 2
 	)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	mw, err := faults.NewMiddleware(plan)
 	if err != nil {
 		fmt.Println(err)
@@ -109,8 +116,12 @@ func ExampleNewMiddleware() {
 
 // A rule the client placement cannot honour is an error, not silently ignored.
 func ExampleMiddleware() {
-	plan := faults.MustPlan(1, faults.Rule{Kind: faults.DelayedVisibility, Operations: []string{"ChangeMessageVisibility"}, Delay: time.Second, Probability: 1})
-	_, err := faults.NewMiddleware(plan)
+	plan, err := faults.NewPlan(1, faults.Rule{Kind: faults.DelayedVisibility, Operations: []string{"ChangeMessageVisibility"}, Delay: time.Second, Probability: 1})
+	if err != nil { // valid in the engine placement
+		fmt.Println(err)
+		return
+	}
+	_, err = faults.NewMiddleware(plan)
 	fmt.Println(err)
 
 	server := newFakeSQS()
@@ -127,10 +138,14 @@ func ExampleMiddleware() {
 func ExampleWithPlan() {
 	server := newFakeSQS()
 	defer server.Close()
-	plan := faults.MustPlan(1, faults.Rule{Kind: faults.Error, ErrorCode: "KmsThrottled", Probability: 1})
+	plan, err := faults.NewPlan(1, faults.Rule{Kind: faults.Error, ErrorCode: "KmsThrottled", Probability: 1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	client := sqs.New(server.client().Options(), faults.WithPlan(plan))
 
-	_, err := client.SendMessage(context.Background(), &sqs.SendMessageInput{QueueUrl: aws.String(server.queueURL("q")), MessageBody: aws.String("x")})
+	_, err = client.SendMessage(context.Background(), &sqs.SendMessageInput{QueueUrl: aws.String(server.queueURL("q")), MessageBody: aws.String("x")})
 	var api smithy.APIError
 	if errors.As(err, &api) {
 		fmt.Println(api.ErrorCode(), "after", len(plan.Injections()), "attempt (not retried)")

@@ -13,8 +13,8 @@ import (
 )
 
 // ruleDoc is the file form of a Rule: durations are strings such as "250ms" or "1m30s". An
-// omitted probability means 1 (as toxiproxy's toxicity); an explicit 0 is kept, and rejected
-// when the rule joins a plan. Rules are always written with their probability.
+// omitted probability means 1 (as toxiproxy's toxicity); an explicit 0 is kept, and read as a Go
+// Rule's when the rule joins a plan. Rules are always written with their probability.
 type ruleDoc struct {
 	Name         string            `json:"name,omitempty" yaml:"name,omitempty"`
 	Kind         Kind              `json:"kind" yaml:"kind"`

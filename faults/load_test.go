@@ -99,7 +99,7 @@ func TestParse(t *testing.T) {
 }
 
 func TestRoundTrip(t *testing.T) {
-	p := faults.MustPlan(7, wantRules...)
+	p := faults.MustPlan(t, 7, wantRules...)
 	j, err := json.Marshal(p)
 	require.NoError(t, err)
 	pj, err := faults.ParseJSON(j)
@@ -156,6 +156,8 @@ func TestProbabilityInFiles(t *testing.T) {
 		{"json zero float", faults.ParseJSON, `{"rules":[{"name":"r","kind":"reorder","probability":0.0}]}`, 0, zeroErr},
 		{"json above one", faults.ParseJSON, `{"rules":[{"name":"r","kind":"reorder","probability":1.5}]}`, 0, "probability 1.5 is not in (0, 1]"},
 		{"json negative", faults.ParseJSON, `{"rules":[{"name":"r","kind":"reorder","probability":-0.5}]}`, 0, "probability -0.5 is not in (0, 1]"},
+		{"json zero with times", faults.ParseJSON, `{"rules":[{"name":"r","kind":"reorder","probability":0,"times":1}]}`, 1, ""},
+		{"yaml zero throttle", faults.ParseYAML, "rules:\n  - name: r\n    kind: throttle\n    rate: 1\n    probability: 0\n", 1, ""},
 		{"json null", faults.ParseJSON, `{"rules":[{"name":"r","kind":"reorder","probability":null}]}`, 1, ""},
 		{"yaml omitted", faults.ParseYAML, "rules:\n  - name: r\n    kind: reorder\n", 1, ""},
 		{"yaml half", faults.ParseYAML, "rules:\n  - name: r\n    kind: reorder\n    probability: 0.5\n", 0.5, ""},
@@ -185,7 +187,7 @@ func TestProbabilityInFiles(t *testing.T) {
 	})
 
 	t.Run("marshalled plans write the probability", func(t *testing.T) {
-		p := faults.MustPlan(3, faults.Rule{Name: "always", Kind: faults.Reorder, Probability: 1},
+		p := faults.MustPlan(t, 3, faults.Rule{Name: "always", Kind: faults.Reorder, Probability: 1},
 			faults.Rule{Name: "half", Kind: faults.Reorder, Probability: 0.5})
 		j, err := json.Marshal(p)
 		require.NoError(t, err)

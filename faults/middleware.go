@@ -58,7 +58,7 @@ func Middleware(p *Plan) func(*middleware.Stack) error {
 // one from AWS; resets and timeouts are the errors net/http returns, so they are retried as
 // connection errors; ResetAfterApply sends the request to the server first, so a retry applies it
 // twice. Per-call faults (LostDelete, DuplicateDelivery, DelayedVisibility, FalseEmpty, Reorder,
-// PartialBatchFailure) act at the start of the Initialize step, outside the retry loop, on the
+// PartialBatchFailure, StaleHandleDelete) act at the start of the Initialize step, outside the retry loop, on the
 // input and output values:
 //
 //   - LostDelete: DeleteMessage returns success without calling the server; lost entries of a
@@ -72,9 +72,17 @@ func Middleware(p *Plan) func(*middleware.Stack) error {
 //   - DuplicateDelivery: a received message is returned again to a later receive from the same
 //     queue, Delay later, with the same receipt handle and ApproximateReceiveCount increased if it
 //     was requested. Standard queues only: a FIFO queue delivers exactly once.
-//   - FalseEmpty: ReceiveMessage returns no messages without calling the server.
+//   - FalseEmpty: ReceiveMessage returns no messages without calling the server; a long poll
+//     (WaitTimeSeconds > 0) answers after its wait time, waited with the plan's Sleeper, or
+//     fails as a cancelled call when its context ends first. The middleware does not know a
+//     queue's ReceiveMessageWaitTimeSeconds: a call without WaitTimeSeconds answers at once.
 //   - Reorder: the messages of a ReceiveMessage are shuffled. Standard queues only: a FIFO queue
 //     keeps the order within each message group.
+//   - StaleHandleDelete: while the plan has such a rule, the middleware remembers, per queue URL
+//     and message id, the newest receipt handle its client's ReceiveMessage calls returned; a
+//     DeleteMessage (or batch entry) with an older handle of the same message returns success
+//     without calling the server. It sees only its own client's receives: a handle another
+//     client received later does not make this client's handle stale. Standard queues only.
 func NewMiddleware(p *Plan) (func(*middleware.Stack) error, error) {
 	if p == nil {
 		return nil, fmt.Errorf("faults: nil plan")
@@ -83,6 +91,7 @@ func NewMiddleware(p *Plan) (func(*middleware.Stack) error, error) {
 		return nil, err
 	}
 	s := &clientState{plan: p}
+	p.addClient(s)
 	return func(stack *middleware.Stack) error {
 		if err := stack.Initialize.Add(&initializeMiddleware{s}, middleware.Before); err != nil {
 			return err
@@ -93,10 +102,99 @@ func NewMiddleware(p *Plan) (func(*middleware.Stack) error, error) {
 
 // clientState is what one client placement keeps between calls.
 type clientState struct {
-	plan *Plan
-	mu   sync.Mutex
-	held []heldMessage // messages kept back for a later receive
-	ids  atomic.Uint64 // request ids of synthetic responses
+	plan     *Plan
+	mu       sync.Mutex
+	held     []heldMessage // messages kept back for a later receive
+	ids      atomic.Uint64 // request ids of synthetic responses
+	receipts receipts      // receipt handles seen, for StaleHandleDelete; guarded by mu
+}
+
+// receipts are the receipt handles a client's receives returned, per message, while its plan
+// has a StaleHandleDelete rule: enough to tell a delete with a stale handle. A message is
+// forgotten once the server answers a delete of it with success.
+type receipts struct {
+	latest map[receiptKey]*receiptEntry
+	owner  map[string]receiptKey // every handle seen → its message
+}
+
+type receiptKey struct{ queueURL, messageID string }
+
+type receiptEntry struct {
+	latest string
+	all    []string
+}
+
+// seen records the receipt handles of a receive's messages, in order. Caller holds s.mu.
+func (r *receipts) seen(queueURL string, msgs []types.Message) {
+	if r.latest == nil {
+		r.latest, r.owner = map[receiptKey]*receiptEntry{}, map[string]receiptKey{}
+	}
+	for _, m := range msgs {
+		h, id := aws.ToString(m.ReceiptHandle), aws.ToString(m.MessageId)
+		if h == "" || id == "" {
+			continue
+		}
+		k := receiptKey{queueURL, id}
+		e := r.latest[k]
+		if e == nil {
+			e = &receiptEntry{}
+			r.latest[k] = e
+		}
+		if _, ok := r.owner[h]; !ok {
+			e.all = append(e.all, h)
+			r.owner[h] = k
+		}
+		e.latest = h
+	}
+}
+
+// lookup returns the message id a receipt handle of queueURL was issued for ("" if the client
+// never received it) and whether a later receive returned a newer handle. Caller holds s.mu.
+func (r *receipts) lookup(queueURL, handle string) (messageID string, stale bool) {
+	k, ok := r.owner[handle]
+	if !ok || k.queueURL != queueURL {
+		return "", false
+	}
+	return k.messageID, r.latest[k].latest != handle
+}
+
+// deleted forgets the message of handle once the server answered a delete with it. Caller
+// holds s.mu.
+func (r *receipts) deleted(queueURL, handle string) {
+	k, ok := r.owner[handle]
+	if !ok || k.queueURL != queueURL {
+		return
+	}
+	for _, h := range r.latest[k].all {
+		delete(r.owner, h)
+	}
+	delete(r.latest, k)
+}
+
+// receiptMessage describes the message of a delete's (or visibility change's) receipt handle for
+// a decision: its id and staleness when this client received it.
+func (s *clientState) receiptMessage(queueURL, entryID, handle string) faulthook.Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id, stale := s.receipts.lookup(queueURL, handle)
+	return faulthook.Message{EntryID: entryID, MessageID: id, ReceiptHandle: handle, Stale: stale}
+}
+
+// forgetDeleted forgets the message of handle once the server answered a delete with it.
+func (s *clientState) forgetDeleted(queueURL, handle string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.receipts.deleted(queueURL, handle)
+}
+
+// hasKind reports whether the plan has a rule of kind k. Caller holds p.mu.
+func (p *Plan) hasKind(k Kind) bool {
+	for _, r := range p.rules {
+		if r.Kind == k {
+			return true
+		}
+	}
+	return false
 }
 
 type heldMessage struct {
@@ -289,11 +387,16 @@ func (m *initializeMiddleware) sendMessageBatch(ctx context.Context, call faulth
 func (m *initializeMiddleware) deleteMessage(ctx context.Context, call faulthook.Call, v *sqs.DeleteMessageInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	d := m.decideMessages(call, []faulthook.Message{{ReceiptHandle: aws.ToString(v.ReceiptHandle)}})[0]
+	h := aws.ToString(v.ReceiptHandle)
+	d := m.decideMessages(call, []faulthook.Message{m.s.receiptMessage(call.QueueURL, "", h)})[0]
 	if d.LostDelete {
 		return middleware.InitializeOutput{Result: &sqs.DeleteMessageOutput{}}, middleware.Metadata{}, nil
 	}
-	return next.HandleInitialize(ctx, in)
+	out, md, err := next.HandleInitialize(ctx, in)
+	if err == nil {
+		m.s.forgetDeleted(call.QueueURL, h)
+	}
+	return out, md, err
 }
 
 func (m *initializeMiddleware) deleteMessageBatch(ctx context.Context, call faulthook.Call, v *sqs.DeleteMessageBatchInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
@@ -303,7 +406,11 @@ func (m *initializeMiddleware) deleteMessageBatch(ctx context.Context, call faul
 		return e.Id, e.ReceiptHandle
 	})
 	if len(keep) == len(v.Entries) {
-		return next.HandleInitialize(ctx, in)
+		out, md, err := next.HandleInitialize(ctx, in)
+		if res, ok := out.Result.(*sqs.DeleteMessageBatchOutput); ok && err == nil && res != nil {
+			m.forgetBatch(call.QueueURL, keep, res)
+		}
+		return out, md, err
 	}
 	planned := &sqs.DeleteMessageBatchOutput{Failed: failed, Successful: make([]types.DeleteMessageBatchResultEntry, len(lost))}
 	for i, id := range lost {
@@ -312,9 +419,29 @@ func (m *initializeMiddleware) deleteMessageBatch(ctx context.Context, call faul
 	cp := *v
 	cp.Entries = keep
 	return forwardKept(ctx, in, next, &cp, len(keep), planned, func(res, planned *sqs.DeleteMessageBatchOutput) {
+		m.forgetBatch(call.QueueURL, keep, res)
 		res.Failed = append(res.Failed, planned.Failed...)
 		res.Successful = append(res.Successful, planned.Successful...)
 	})
+}
+
+// forgetBatch forgets the messages of the entries the server's answer to a DeleteMessageBatch
+// (res, to the entries sent) reports deleted.
+func (m *initializeMiddleware) forgetBatch(queueURL string, sent []types.DeleteMessageBatchRequestEntry, res *sqs.DeleteMessageBatchOutput) {
+	s := m.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.receipts.owner) == 0 {
+		return
+	}
+	for _, ok := range res.Successful {
+		for _, e := range sent {
+			if aws.ToString(e.Id) == aws.ToString(ok.Id) {
+				s.receipts.deleted(queueURL, aws.ToString(e.ReceiptHandle))
+				break
+			}
+		}
+	}
 }
 
 func (m *initializeMiddleware) changeVisibilityBatch(ctx context.Context, call faulthook.Call, v *sqs.ChangeMessageVisibilityBatchInput, in middleware.InitializeInput, next middleware.InitializeHandler) (
@@ -345,7 +472,7 @@ func splitReceiptBatch[E any](m *initializeMiddleware, call faulthook.Call, entr
 	msgs := make([]faulthook.Message, len(entries))
 	for i, e := range entries {
 		id, handle := ids(e)
-		msgs[i] = faulthook.Message{EntryID: aws.ToString(id), ReceiptHandle: aws.ToString(handle)}
+		msgs[i] = m.s.receiptMessage(call.QueueURL, aws.ToString(id), aws.ToString(handle))
 	}
 	for i, d := range m.decideMessages(call, msgs) {
 		switch {
@@ -385,8 +512,15 @@ func (m *initializeMiddleware) receiveMessage(ctx context.Context, call faulthoo
 	p.mu.Lock()
 	call.Now = p.clock.Now()
 	d := p.decide(call, func(k Kind) bool { return k == FalseEmpty || k == Reorder })
+	track := p.hasKind(StaleHandleDelete)
 	p.mu.Unlock()
 	if d.FalseEmpty {
+		// An empty long poll answers after its wait time: a long-polling consumer does not spin.
+		if v.WaitTimeSeconds > 0 {
+			if err := p.sleep(ctx, time.Duration(v.WaitTimeSeconds)*time.Second); err != nil {
+				return middleware.InitializeOutput{}, middleware.Metadata{}, &smithy.CanceledError{Err: err}
+			}
+		}
 		return middleware.InitializeOutput{Result: &sqs.ReceiveMessageOutput{Messages: []types.Message{}}}, middleware.Metadata{}, nil
 	}
 	out, md, err := next.HandleInitialize(ctx, in)
@@ -420,6 +554,9 @@ func (m *initializeMiddleware) receiveMessage(ctx context.Context, call faulthoo
 	}
 	m.s.mu.Lock()
 	defer m.s.mu.Unlock()
+	if track {
+		m.s.receipts.seen(call.QueueURL, res.Messages)
+	}
 	for i := 0; i < len(m.s.held) && len(keep) < limit; {
 		h := m.s.held[i]
 		if h.queueURL == call.QueueURL && !h.due.After(now) {

@@ -73,7 +73,7 @@ func TestErrorsThroughTheSDKRetryer(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.code, func(t *testing.T) {
 			t.Run("always", func(t *testing.T) {
-				p := faults.MustPlan(1, faults.Rule{Name: "e", Kind: faults.Error, ErrorCode: tt.code, Operations: []string{"SendMessage"}, Probability: 1})
+				p := faults.MustPlan(t, 1, faults.Rule{Name: "e", Kind: faults.Error, ErrorCode: tt.code, Operations: []string{"SendMessage"}, Probability: 1})
 				f, c, q := setup(t, p)
 				_, err := send(t, c, q, "hello")
 				require.Error(t, err)
@@ -101,7 +101,7 @@ func TestErrorsThroughTheSDKRetryer(t *testing.T) {
 				assert.Equal(t, tt.retried, errors.As(err, &maxErr))
 			})
 			t.Run("twice", func(t *testing.T) {
-				p := faults.MustPlan(1, faults.Rule{Name: "e", Kind: faults.Error, ErrorCode: tt.code, Times: 2, Probability: 1})
+				p := faults.MustPlan(t, 1, faults.Rule{Name: "e", Kind: faults.Error, ErrorCode: tt.code, Times: 2, Probability: 1})
 				f, c, q := setup(t, p)
 				_, err := send(t, c, q, "hello")
 				if tt.retried {
@@ -120,7 +120,7 @@ func TestErrorsThroughTheSDKRetryer(t *testing.T) {
 
 func TestThrottleBucketThroughTheClient(t *testing.T) {
 	clock := newFakeClock()
-	p := faults.MustPlan(1, faults.Rule{Name: "tb", Kind: faults.Throttle, Rate: 1, Burst: 1, Operations: []string{"SendMessage"}, Probability: 1})
+	p := faults.MustPlan(t, 1, faults.Rule{Name: "tb", Kind: faults.Throttle, Rate: 1, Burst: 1, Operations: []string{"SendMessage"}, Probability: 1})
 	p.SetClock(clock)
 	f, c, q := setup(t, p)
 	_, err := send(t, c, q, "one")
@@ -136,7 +136,7 @@ func TestThrottleBucketThroughTheClient(t *testing.T) {
 }
 
 func TestResetAfterApplyDuplicatesTheSend(t *testing.T) {
-	p := faults.MustPlan(1, faults.Rule{Name: "rst", Kind: faults.ResetAfterApply, Operations: []string{"SendMessage"}, Times: 1, Probability: 1})
+	p := faults.MustPlan(t, 1, faults.Rule{Name: "rst", Kind: faults.ResetAfterApply, Operations: []string{"SendMessage"}, Times: 1, Probability: 1})
 	f, c, q := setup(t, p)
 	out, err := send(t, c, q, "pay 10 EUR")
 	require.NoError(t, err, "the SDK retried the reset")
@@ -176,7 +176,7 @@ func TestResetErrorsAreConnectionErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(string(tt.rule.Kind)+map[bool]string{true: "-applied"}[tt.rule.Applied], func(t *testing.T) {
 			tt.rule.Name = "r"
-			p := faults.MustPlan(1, tt.rule)
+			p := faults.MustPlan(t, 1, tt.rule)
 			f, c, q := setup(t, p)
 			_, err := send(t, c, q, "x")
 			require.Error(t, err)
@@ -190,7 +190,7 @@ func TestResetErrorsAreConnectionErrors(t *testing.T) {
 }
 
 func TestResetBeforeApplyOnceIsInvisible(t *testing.T) {
-	p := faults.MustPlan(1, faults.Rule{Kind: faults.ResetBeforeApply, Times: 1, Probability: 1})
+	p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.ResetBeforeApply, Times: 1, Probability: 1})
 	f, c, q := setup(t, p)
 	_, err := send(t, c, q, "x")
 	require.NoError(t, err)
@@ -199,7 +199,7 @@ func TestResetBeforeApplyOnceIsInvisible(t *testing.T) {
 }
 
 func TestLatencyUsesTheSleeper(t *testing.T) {
-	p := faults.MustPlan(1,
+	p := faults.MustPlan(t, 1,
 		faults.Rule{Kind: faults.Latency, Latency: 250 * time.Millisecond, Operations: []string{"SendMessage"}, Probability: 1},
 		faults.Rule{Kind: faults.Timeout, Latency: 30 * time.Second, Operations: []string{"DeleteMessage"}, Probability: 1},
 	)
@@ -214,7 +214,7 @@ func TestLatencyUsesTheSleeper(t *testing.T) {
 }
 
 func TestLatencyHonoursTheContext(t *testing.T) {
-	p := faults.MustPlan(1, faults.Rule{Kind: faults.Latency, Latency: time.Hour, Probability: 1})
+	p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.Latency, Latency: time.Hour, Probability: 1})
 	p.SetSleeper(faults.SleeperFunc(func(ctx context.Context, d time.Duration) error { return context.DeadlineExceeded }))
 	f, c, q := setup(t, p)
 	_, err := send(t, c, q, "x")
@@ -224,7 +224,7 @@ func TestLatencyHonoursTheContext(t *testing.T) {
 }
 
 func TestMessagePredicateOnSend(t *testing.T) {
-	p := faults.MustPlan(1, faults.Rule{Kind: faults.Error, ErrorCode: "OverLimit", Operations: []string{"SendMessage"},
+	p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.Error, ErrorCode: "OverLimit", Operations: []string{"SendMessage"},
 		Message: &faults.MessagePredicate{BodyContains: "poison"}, Probability: 1})
 	f, c, q := setup(t, p)
 	_, err := send(t, c, q, "fine")
@@ -236,7 +236,7 @@ func TestMessagePredicateOnSend(t *testing.T) {
 }
 
 func TestLostDelete(t *testing.T) {
-	p := faults.MustPlan(1, faults.Rule{Name: "lost", Kind: faults.LostDelete, Times: 1, Probability: 1})
+	p := faults.MustPlan(t, 1, faults.Rule{Name: "lost", Kind: faults.LostDelete, Times: 1, Probability: 1})
 	f, c, q := setup(t, p)
 	_, err := send(t, c, q, "x")
 	require.NoError(t, err)
@@ -253,7 +253,7 @@ func TestLostDelete(t *testing.T) {
 }
 
 func TestLostDeleteInABatch(t *testing.T) {
-	p := faults.MustPlan(1, faults.Rule{Kind: faults.LostDelete, EntryIDs: []string{"b"}, Probability: 1})
+	p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.LostDelete, EntryIDs: []string{"b"}, Probability: 1})
 	f, c, q := setup(t, p)
 	for _, b := range []string{"a", "b", "c"} {
 		_, err := send(t, c, q, b)
@@ -278,7 +278,7 @@ func TestLostDeleteInABatch(t *testing.T) {
 }
 
 func TestPartialBatchFailure(t *testing.T) {
-	p := faults.MustPlan(1, faults.Rule{Kind: faults.PartialBatchFailure, EntryIDs: []string{"b"}, ErrorCode: "InternalError", Probability: 1})
+	p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.PartialBatchFailure, EntryIDs: []string{"b"}, ErrorCode: "InternalError", Probability: 1})
 	f, c, q := setup(t, p)
 	out, err := c.SendMessageBatch(context.Background(), &sqs.SendMessageBatchInput{QueueUrl: aws.String(q), Entries: []types.SendMessageBatchRequestEntry{
 		{Id: aws.String("a"), MessageBody: aws.String("A")},
@@ -312,7 +312,7 @@ func TestPartialBatchFailure(t *testing.T) {
 }
 
 func TestFalseEmpty(t *testing.T) {
-	p := faults.MustPlan(1, faults.Rule{Kind: faults.FalseEmpty, Times: 2, Probability: 1})
+	p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.FalseEmpty, Times: 2, Probability: 1})
 	f, c, q := setup(t, p)
 	_, err := send(t, c, q, "x")
 	require.NoError(t, err)
@@ -324,7 +324,7 @@ func TestFalseEmpty(t *testing.T) {
 
 func TestDuplicateDelivery(t *testing.T) {
 	clock := newFakeClock()
-	p := faults.MustPlan(1, faults.Rule{Kind: faults.DuplicateDelivery, Delay: 10 * time.Second, Times: 1, Probability: 1})
+	p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.DuplicateDelivery, Delay: 10 * time.Second, Times: 1, Probability: 1})
 	p.SetClock(clock)
 	_, c, q := setup(t, p)
 	_, err := send(t, c, q, "x")
@@ -343,7 +343,7 @@ func TestDuplicateDelivery(t *testing.T) {
 
 func TestDelayedVisibility(t *testing.T) {
 	t.Run("send adds DelaySeconds", func(t *testing.T) {
-		p := faults.MustPlan(1, faults.Rule{Kind: faults.DelayedVisibility, Delay: 1500 * time.Millisecond, Probability: 1})
+		p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.DelayedVisibility, Delay: 1500 * time.Millisecond, Probability: 1})
 		f, c, q := setup(t, p)
 		_, err := c.SendMessage(context.Background(), &sqs.SendMessageInput{QueueUrl: aws.String(q), MessageBody: aws.String("x"), DelaySeconds: 3})
 		require.NoError(t, err)
@@ -357,7 +357,7 @@ func TestDelayedVisibility(t *testing.T) {
 	})
 	t.Run("receive holds the message back", func(t *testing.T) {
 		clock := newFakeClock()
-		p := faults.MustPlan(1, faults.Rule{Kind: faults.DelayedVisibility, Operations: []string{"ReceiveMessage"}, Delay: 5 * time.Second,
+		p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.DelayedVisibility, Operations: []string{"ReceiveMessage"}, Delay: 5 * time.Second,
 			Message: &faults.MessagePredicate{BodyContains: "late"}, Probability: 1})
 		p.SetClock(clock)
 		_, c, q := setup(t, p)
@@ -373,7 +373,7 @@ func TestDelayedVisibility(t *testing.T) {
 
 func TestReorder(t *testing.T) {
 	order := func(seed uint64) []string {
-		p := faults.MustPlan(seed, faults.Rule{Kind: faults.Reorder, Probability: 1})
+		p := faults.MustPlan(t, seed, faults.Rule{Kind: faults.Reorder, Probability: 1})
 		_, c, q := setup(t, p)
 		for _, b := range []string{"1", "2", "3", "4", "5", "6", "7", "8"} {
 			_, err := send(t, c, q, b)
@@ -391,7 +391,7 @@ func TestNoDuplicatesOrReorderOnFifoQueues(t *testing.T) {
 	// A FIFO queue delivers exactly once and in order within a group: the plan does not inject
 	// what SQS cannot produce there.
 	clock := newFakeClock()
-	p := faults.MustPlan(5, faults.Rule{Kind: faults.Reorder, Probability: 1}, faults.Rule{Kind: faults.DuplicateDelivery, Delay: time.Second, Probability: 1})
+	p := faults.MustPlan(t, 5, faults.Rule{Kind: faults.Reorder, Probability: 1}, faults.Rule{Kind: faults.DuplicateDelivery, Delay: time.Second, Probability: 1})
 	p.SetClock(clock)
 	f, c, _ := setup(t, p)
 	q := f.queueURL("orders.fifo")
@@ -420,7 +420,7 @@ func TestNoDuplicatesOrReorderOnFifoQueues(t *testing.T) {
 
 func TestMiddlewareRejectsWhatTheClientCannotHonour(t *testing.T) {
 	rule := faults.Rule{Kind: faults.DelayedVisibility, Operations: []string{"ChangeMessageVisibility"}, Delay: time.Second, Probability: 1}
-	p := faults.MustPlan(1, rule)
+	p := faults.MustPlan(t, 1, rule)
 	_, err := faults.NewMiddleware(p)
 	assert.ErrorContains(t, err, "client placement")
 
@@ -433,7 +433,7 @@ func TestMiddlewareRejectsWhatTheClientCannotHonour(t *testing.T) {
 	assert.Zero(t, f.count("SendMessage"))
 
 	// Once attached, the plan refuses such rules.
-	p2 := faults.MustPlan(1)
+	p2 := faults.MustPlan(t, 1)
 	_, err = faults.NewMiddleware(p2)
 	require.NoError(t, err)
 	assert.ErrorContains(t, p2.Add(rule), "client placement")
@@ -445,7 +445,7 @@ func TestMiddlewareRejectsWhatTheClientCannotHonour(t *testing.T) {
 }
 
 func TestWithPlan(t *testing.T) {
-	p := faults.MustPlan(1, faults.Rule{Name: "e", Kind: faults.Error, ErrorCode: "OverLimit", Probability: 1})
+	p := faults.MustPlan(t, 1, faults.Rule{Name: "e", Kind: faults.Error, ErrorCode: "OverLimit", Probability: 1})
 	f := newFakeSQS()
 	defer f.Close()
 	c := sqs.New(f.client().Options(), faults.WithPlan(p))
@@ -456,7 +456,7 @@ func TestWithPlan(t *testing.T) {
 }
 
 func TestPausedPlanPassesThrough(t *testing.T) {
-	p := faults.MustPlan(1, faults.Rule{Kind: faults.Error, ErrorCode: "InternalError", Probability: 1})
+	p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.Error, ErrorCode: "InternalError", Probability: 1})
 	p.Pause()
 	f, c, q := setup(t, p)
 	_, err := send(t, c, q, "x")

@@ -10,8 +10,11 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
+	"weak"
 
 	"github.com/sqsharness/sqsharness/internal/faulthook"
+	"github.com/sqsharness/sqsharness/internal/memo"
 	"github.com/sqsharness/sqsharness/internal/queueurl"
 	"github.com/sqsharness/sqsharness/internal/sqserr"
 )
@@ -90,6 +93,13 @@ type Plan struct {
 	injections []Injection
 	placements map[Placement]bool // placements the plan is attached to; rule changes are checked against them
 	named      int
+	clients    []weak.Pointer[clientState] // the client placements (held.go)
+	// byOperation lists, for each operation, the rules that apply to its operation-level
+	// decisions ([0]) and its message-level ones ([1]) (see rulesFor); every change to rules
+	// empties it.
+	byOperation [2]map[string][]*compiled
+	// queueNames remembers queueurl.Name for the queue URLs decisions name most.
+	queueNames memo.Cache[string]
 }
 
 // NewPlan returns a plan with the given seed and rules, using real time. It fails if a rule is
@@ -103,11 +113,16 @@ func NewPlan(seed uint64, rules ...Rule) (*Plan, error) {
 	return p, nil
 }
 
-// MustPlan is NewPlan that panics on an invalid rule, for tests and examples.
-func MustPlan(seed uint64, rules ...Rule) *Plan {
+// MustPlan is NewPlan for tests: on an invalid rule it fails the test t (a *testing.T or
+// testing.TB) with t.Fatalf, so only that test fails.
+func MustPlan(t interface {
+	Helper()
+	Fatalf(format string, args ...any)
+}, seed uint64, rules ...Rule) *Plan {
+	t.Helper()
 	p, err := NewPlan(seed, rules...)
 	if err != nil {
-		panic(err)
+		t.Fatalf("%v", err)
 	}
 	return p
 }
@@ -224,6 +239,12 @@ func (p *Plan) stream(name string) *rand.Rand {
 	return rand.New(rand.NewPCG(p.seed, h.Sum64()))
 }
 
+// setRules makes rules the plan's, and forgets which apply to each operation. Called with mu
+// held.
+func (p *Plan) setRules(rules []*compiled) {
+	p.rules, p.byOperation = rules, [2]map[string][]*compiled{}
+}
+
 // SetRules replaces every rule. On error the plan is unchanged.
 func (p *Plan) SetRules(rules ...Rule) error {
 	p.mu.Lock()
@@ -232,7 +253,7 @@ func (p *Plan) SetRules(rules ...Rule) error {
 	if err != nil {
 		return err
 	}
-	p.rules = c
+	p.setRules(c)
 	return nil
 }
 
@@ -244,7 +265,7 @@ func (p *Plan) Add(rules ...Rule) error {
 	if err != nil {
 		return err
 	}
-	p.rules = append(p.rules, c...)
+	p.setRules(append(p.rules, c...))
 	return nil
 }
 
@@ -254,7 +275,7 @@ func (p *Plan) Remove(name string) bool {
 	defer p.mu.Unlock()
 	for i, r := range p.rules {
 		if r.Name == name {
-			p.rules = slices.Delete(p.rules, i, i+1)
+			p.setRules(slices.Delete(p.rules, i, i+1))
 			return true
 		}
 	}
@@ -265,7 +286,7 @@ func (p *Plan) Remove(name string) bool {
 func (p *Plan) Clear() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.rules = nil
+	p.setRules(nil)
 }
 
 // Rules returns copies of the plan's rules, with their assigned names.
@@ -342,41 +363,73 @@ func (c *compiled) burst() int {
 	return c.Burst
 }
 
-// target is what a decision is about.
+// target is what a decision is about: a call at a time (zero: the plan's clock, read when a
+// rule first needs it), and its message (evaluate's msg).
 type target struct {
 	call faulthook.Call
-	msg  *faulthook.Message // nil for an operation-level decision without a message
 	now  time.Time
 }
 
-// evaluate runs the rules whose kind passes want against t, in order, and calls fire for each
-// rule that fires; fire returns the injection's detail. Rules of one exclusive group (see
-// exclusiveGroup) after the first that fired are not considered. Called with mu held.
-func (p *Plan) evaluate(t target, want func(Kind) bool, fire func(r *compiled) string) {
+// rulesFor lists, in order, the rules of the message-level kinds (or of the operation-level
+// ones) whose operations include op. Called with mu held.
+func (p *Plan) rulesFor(op string, messageLevel bool) []*compiled {
+	level := 0
+	if messageLevel {
+		level = 1
+	}
+	if rules, ok := p.byOperation[level][op]; ok {
+		return rules
+	}
+	var rules []*compiled
+	for _, r := range p.rules {
+		if r.Kind.MessageLevel() == messageLevel && (r.ops == nil || r.ops[op]) {
+			rules = append(rules, r)
+		}
+	}
+	if p.byOperation[level] == nil {
+		p.byOperation[level] = map[string][]*compiled{}
+	}
+	p.byOperation[level][op] = rules
+	return rules
+}
+
+// evaluate runs rules against t and msg (nil for an operation-level decision without a
+// message), in order, and calls fire for each rule that fires; fire returns the injection's
+// detail. rules are the plan's, of which only those whose kind passes want and whose operations
+// include t's apply, or, with want nil, those of rulesFor, which all apply. Rules of one
+// exclusive group (see exclusiveGroup) after the first that fired are not considered. Called
+// with mu held. The message is apart from t so that a caller's message need not escape to the
+// heap.
+func (p *Plan) evaluate(t target, msg *faulthook.Message, rules []*compiled, want func(Kind) bool, fire func(r *compiled) string) {
 	if p.paused {
 		return
 	}
-	if t.call.QueueName == "" {
-		t.call.QueueName = queueurl.Name(t.call.QueueURL)
-	}
-	elapsed := t.now.Sub(p.start)
-	done := map[int]bool{}
-	for _, r := range p.rules {
-		if !want(r.Kind) {
+	named := t.call.QueueName != "" // else the queue's name is read from its URL when needed
+	var elapsed time.Duration
+	timed := false
+	var done uint // bit g: a rule of exclusive group g fired
+	for _, r := range rules {
+		if want != nil && (!want(r.Kind) || r.ops != nil && !r.ops[t.call.Operation]) {
 			continue
 		}
 		group := exclusiveGroup(r.Kind)
-		if group != 0 && done[group] {
+		if group != 0 && done&(1<<group) != 0 {
 			continue
 		}
-		if r.ops != nil && !r.ops[t.call.Operation] {
-			continue
+		if !named && (standardOnly(r.Kind) || r.queueRe != nil || r.queueRx != nil) {
+			t.call.QueueName, named = p.queueNames.Get(t.call.QueueURL, queueurl.Name), true
 		}
 		if standardOnly(r.Kind) && strings.HasSuffix(t.call.QueueName, ".fifo") {
 			continue
 		}
-		if !r.matchQueue(t.call.QueueURL, t.call.QueueName) || !r.matchMessage(t.msg) {
+		if !matchQueue(r, t.call.QueueURL, t.call.QueueName) || !r.matchMessage(msg) {
 			continue
+		}
+		if !timed {
+			if t.now.IsZero() {
+				t.now = p.clock.Now()
+			}
+			elapsed, timed = t.now.Sub(p.start), true
 		}
 		if elapsed < r.From || (r.Until > 0 && elapsed >= r.Until) {
 			continue
@@ -396,15 +449,58 @@ func (p *Plan) evaluate(t target, want func(Kind) bool, fire func(r *compiled) s
 		}
 		r.fired++
 		if group != 0 {
-			done[group] = true
+			done |= 1 << group
+		}
+		if !named {
+			t.call.QueueName, named = p.queueNames.Get(t.call.QueueURL, queueurl.Name), true
 		}
 		inj := Injection{Rule: r.Name, Kind: r.Kind, Operation: t.call.Operation, Queue: t.call.QueueName, Time: t.now}
-		if t.msg != nil {
-			inj.MessageID, inj.EntryID = t.msg.MessageID, t.msg.EntryID
+		if msg != nil {
+			inj.MessageID, inj.EntryID = msg.MessageID, msg.EntryID
 		}
 		inj.Detail = fire(r)
 		p.injections = append(p.injections, inj)
 	}
+}
+
+// matchQueue is r.matchQueue, with a Queue glob of the usual shapes (a name, "prefix*",
+// "*suffix", "*part*") matched without its regular expression.
+func matchQueue(r *compiled, url, name string) bool {
+	if r.queueRe == nil || r.queueRx != nil {
+		return r.matchQueue(url, name)
+	}
+	if m, ok := matchGlob(r.Queue, url); ok {
+		if m {
+			return true
+		}
+		m, _ = matchGlob(r.Queue, name)
+		return m
+	}
+	return r.matchQueue(url, name)
+}
+
+// matchGlob matches s as globRegexp(glob) does, for a glob of ASCII without '?' or a '*' other
+// than a first and a last; ok is false for any other glob. A '*' is the expression's ".*": any
+// run of characters but a newline.
+func matchGlob(glob, s string) (match, ok bool) {
+	lit, lead := strings.CutPrefix(glob, "*")
+	lit, trail := strings.CutSuffix(lit, "*")
+	for i := 0; i < len(lit); i++ {
+		if c := lit[i]; c == '*' || c == '?' || c >= utf8.RuneSelf {
+			return false, false
+		}
+	}
+	switch {
+	case !lead && !trail:
+		return s == lit, true
+	case !trail:
+		return strings.HasSuffix(s, lit) && !strings.Contains(s[:len(s)-len(lit)], "\n"), true
+	case !lead:
+		return strings.HasPrefix(s, lit) && !strings.Contains(s[len(lit):], "\n"), true
+	case strings.Contains(lit, "\n"):
+		return false, false
+	}
+	return strings.Contains(s, lit) && !strings.Contains(s, "\n"), true
 }
 
 // exclusiveGroup: of the rules of one group, at most one fires per decision.
@@ -412,7 +508,7 @@ func exclusiveGroup(k Kind) int {
 	switch k {
 	case Error, Throttle, ResetBeforeApply, ResetAfterApply, Timeout, FalseEmpty:
 		return 1 // the call's outcome
-	case LostDelete, PartialBatchFailure:
+	case LostDelete, PartialBatchFailure, StaleHandleDelete:
 		return 2 // the message's outcome
 	}
 	return 0
@@ -471,8 +567,9 @@ func (c *compiled) serviceError() *sqserr.Error {
 }
 
 // standardOnly reports whether a kind models something only a standard queue does: a FIFO queue
-// delivers each message once and in order within its group, so duplicates and reordering never
-// fire on a queue whose name ends in ".fifo".
+// delivers each message once and in order within its group and rejects a stale receipt handle,
+// so duplicates, reordering and stale-handle deletes never fire on a queue whose name ends in
+// ".fifo".
 func standardOnly(k Kind) bool {
-	return k == DuplicateDelivery || k == Reorder
+	return k == DuplicateDelivery || k == Reorder || k == StaleHandleDelete
 }

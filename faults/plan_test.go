@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -57,7 +58,7 @@ func TestRuleMatching(t *testing.T) {
 			if r.Message != nil {
 				r.Operations = []string{"SendMessage"}
 			}
-			p := faults.MustPlan(1, r)
+			p := faults.MustPlan(t, 1, r)
 			d := faulthook.Of(p).Decide(tt.call)
 			assert.Equal(t, tt.want, d.Error != nil)
 		})
@@ -65,7 +66,7 @@ func TestRuleMatching(t *testing.T) {
 }
 
 func TestDefaultOperations(t *testing.T) {
-	p := faults.MustPlan(1,
+	p := faults.MustPlan(t, 1,
 		faults.Rule{Name: "fe", Kind: faults.FalseEmpty, Probability: 1},
 		faults.Rule{Name: "ld", Kind: faults.LostDelete, Probability: 1},
 	)
@@ -74,6 +75,32 @@ func TestDefaultOperations(t *testing.T) {
 	assert.False(t, faulthook.Of(p).DecideMessage(faulthook.Call{Operation: "ReceiveMessage"}, faulthook.Message{}).LostDelete)
 	assert.True(t, faulthook.Of(p).DecideMessage(faulthook.Call{Operation: "DeleteMessage"}, faulthook.Message{}).LostDelete)
 	assert.True(t, faulthook.Of(p).DecideMessage(faulthook.Call{Operation: "DeleteMessageBatch"}, faulthook.Message{EntryID: "1"}).LostDelete)
+}
+
+// TestStaleHandleDeleteMatchesOnlyStaleHandles: the rule fires on deletes whose handle is stale,
+// never on SendMessage, ChangeMessageVisibility or a FIFO queue; a delete with the latest handle
+// is not counted as a match (After and Times see only stale deletes).
+func TestStaleHandleDeleteMatchesOnlyStaleHandles(t *testing.T) {
+	p := faults.MustPlan(t, 1, faults.Rule{Name: "s", Kind: faults.StaleHandleDelete, After: 1, Times: 1, Probability: 1})
+	v := faulthook.Of(p)
+	del := faulthook.Call{Operation: "DeleteMessage", QueueURL: ordersURL}
+	assert.False(t, v.DecideMessage(del, faulthook.Message{MessageID: "m"}).LostDelete, "latest handle")
+	assert.False(t, v.DecideMessage(del, faulthook.Message{MessageID: "m", Stale: true}).LostDelete, "first stale delete: After")
+	for range 3 {
+		assert.False(t, v.DecideMessage(del, faulthook.Message{MessageID: "m"}).LostDelete, "latest handles are not matches")
+	}
+	d := v.DecideMessage(faulthook.Call{Operation: "DeleteMessageBatch", QueueURL: ordersURL}, faulthook.Message{EntryID: "1", MessageID: "m", Stale: true})
+	assert.True(t, d.LostDelete, "second stale delete fires")
+	assert.Equal(t, []faulthook.Fired{{Rule: "s", Kind: "stale-handle-delete", Detail: "stale receipt handle"}}, d.Fired)
+	assert.False(t, v.DecideMessage(del, faulthook.Message{MessageID: "m", Stale: true}).LostDelete, "Times: 1")
+
+	q := faults.MustPlan(t, 1, faults.Rule{Kind: faults.StaleHandleDelete, Probability: 1})
+	fifo := faulthook.Call{Operation: "DeleteMessage", QueueURL: "https://sqs.us-east-1.amazonaws.com/000000000000/orders.fifo"}
+	assert.False(t, faulthook.Of(q).DecideMessage(fifo, faulthook.Message{Stale: true}).LostDelete, "FIFO queues reject stale handles")
+	_, err := faults.NewPlan(1, faults.Rule{Kind: faults.StaleHandleDelete, Operations: []string{"ChangeMessageVisibility"}, Probability: 1})
+	assert.ErrorContains(t, err, "cannot apply to ChangeMessageVisibility")
+	assert.True(t, faults.StaleHandleDelete.MessageLevel())
+	assert.Contains(t, faults.Kinds(), faults.StaleHandleDelete)
 }
 
 // fires returns, for n sends, whether the plan injected an error.
@@ -87,9 +114,9 @@ func fires(p *faults.Plan, n int) []bool {
 
 func TestProbabilityIsDeterministicBySeed(t *testing.T) {
 	rule := faults.Rule{Name: "flaky", Kind: faults.Error, ErrorCode: "InternalError", Probability: 0.3}
-	a := fires(faults.MustPlan(42, rule), 1000)
-	b := fires(faults.MustPlan(42, rule), 1000)
-	c := fires(faults.MustPlan(43, rule), 1000)
+	a := fires(faults.MustPlan(t, 42, rule), 1000)
+	b := fires(faults.MustPlan(t, 42, rule), 1000)
+	c := fires(faults.MustPlan(t, 43, rule), 1000)
 	assert.Equal(t, a, b, "same seed, same faults")
 	assert.NotEqual(t, a, c, "another seed, other faults")
 	n := 0
@@ -101,7 +128,7 @@ func TestProbabilityIsDeterministicBySeed(t *testing.T) {
 	assert.InDelta(t, 300, n, 60)
 
 	// Another rule added before it does not change its stream; Reset replays it.
-	p := faults.MustPlan(42, faults.Rule{Name: "other", Kind: faults.Latency, Latency: time.Millisecond, Probability: 0.5}, rule)
+	p := faults.MustPlan(t, 42, faults.Rule{Name: "other", Kind: faults.Latency, Latency: time.Millisecond, Probability: 0.5}, rule)
 	got := make([]bool, 1000)
 	for i := range got {
 		got[i] = faulthook.Of(p).Decide(sendCall("x")).Error != nil
@@ -116,7 +143,7 @@ func TestProbabilityIsDeterministicBySeed(t *testing.T) {
 }
 
 func TestTimesAndAfter(t *testing.T) {
-	p := faults.MustPlan(1, faults.Rule{Name: "r", Kind: faults.Error, ErrorCode: "InternalError", After: 2, Times: 3, Probability: 1})
+	p := faults.MustPlan(t, 1, faults.Rule{Name: "r", Kind: faults.Error, ErrorCode: "InternalError", After: 2, Times: 3, Probability: 1})
 	assert.Equal(t, []bool{false, false, true, true, true, false, false}, fires(p, 7))
 	assert.Equal(t, 3, p.Fired("r"))
 	assert.Len(t, p.Injections(), 3)
@@ -124,7 +151,7 @@ func TestTimesAndAfter(t *testing.T) {
 
 func TestWindowUsesThePlanClock(t *testing.T) {
 	clock := newFakeClock()
-	p := faults.MustPlan(1, faults.Rule{Name: "w", Kind: faults.Error, ErrorCode: "ServiceUnavailable", From: time.Second, Until: 3 * time.Second, Probability: 1})
+	p := faults.MustPlan(t, 1, faults.Rule{Name: "w", Kind: faults.Error, ErrorCode: "ServiceUnavailable", From: time.Second, Until: 3 * time.Second, Probability: 1})
 	p.SetClock(clock)
 	var got []bool
 	for range 5 {
@@ -143,7 +170,7 @@ func TestWindowUsesThePlanClock(t *testing.T) {
 
 func TestThrottleTokenBucket(t *testing.T) {
 	clock := newFakeClock()
-	p := faults.MustPlan(1, faults.Rule{Name: "tb", Kind: faults.Throttle, Rate: 2, Burst: 2, Probability: 1})
+	p := faults.MustPlan(t, 1, faults.Rule{Name: "tb", Kind: faults.Throttle, Rate: 2, Burst: 2, Probability: 1})
 	p.SetClock(clock)
 	throttled := func() bool {
 		d := faulthook.Of(p).Decide(faulthook.Call{Operation: "SendMessage"})
@@ -176,7 +203,7 @@ func TestLatency(t *testing.T) {
 			r := tt.rule
 			r.Kind = faults.Latency
 			sample := func(seed uint64) []time.Duration {
-				p := faults.MustPlan(seed, r)
+				p := faults.MustPlan(t, seed, r)
 				var out []time.Duration
 				for range 200 {
 					out = append(out, faulthook.Of(p).Decide(sendCall("x")).Latency)
@@ -199,7 +226,7 @@ func TestLatency(t *testing.T) {
 }
 
 func TestOneOutcomePerCall(t *testing.T) {
-	p := faults.MustPlan(1,
+	p := faults.MustPlan(t, 1,
 		faults.Rule{Name: "slow", Kind: faults.Latency, Latency: time.Second, Probability: 1},
 		faults.Rule{Name: "first", Kind: faults.Error, ErrorCode: "OverLimit", Probability: 1},
 		faults.Rule{Name: "second", Kind: faults.ResetBeforeApply, Probability: 1},
@@ -229,7 +256,7 @@ func TestTransportDecisions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.rule.Kind), func(t *testing.T) {
-			d := faulthook.Of(faults.MustPlan(1, tt.rule)).Decide(sendCall("x"))
+			d := faulthook.Of(faults.MustPlan(t, 1, tt.rule)).Decide(sendCall("x"))
 			assert.Equal(t, faulthook.Transport(tt.rule.Kind), d.Transport)
 			assert.Equal(t, tt.applied, d.Applied)
 			assert.Equal(t, tt.rule.Latency, d.Latency)
@@ -238,7 +265,7 @@ func TestTransportDecisions(t *testing.T) {
 }
 
 func TestDecideMessage(t *testing.T) {
-	p := faults.MustPlan(1,
+	p := faults.MustPlan(t, 1,
 		faults.Rule{Name: "pbf", Kind: faults.PartialBatchFailure, EntryIDs: []string{"b"}, Probability: 1},
 		faults.Rule{Name: "late", Kind: faults.DelayedVisibility, Delay: 2 * time.Second, Message: &faults.MessagePredicate{BodyContains: "slow"}, Probability: 1},
 		faults.Rule{Name: "dup", Kind: faults.DuplicateDelivery, Delay: time.Minute, Times: 1, Probability: 1},
@@ -271,7 +298,7 @@ func TestDecideMessage(t *testing.T) {
 }
 
 func TestStandardOnlyKindsNeverFireOnFifoQueues(t *testing.T) {
-	p := faults.MustPlan(1, faults.Rule{Name: "r", Kind: faults.Reorder, Probability: 1}, faults.Rule{Name: "d", Kind: faults.DuplicateDelivery, Delay: time.Second, Probability: 1})
+	p := faults.MustPlan(t, 1, faults.Rule{Name: "r", Kind: faults.Reorder, Probability: 1}, faults.Rule{Name: "d", Kind: faults.DuplicateDelivery, Delay: time.Second, Probability: 1})
 	fifo := faulthook.Call{Operation: "ReceiveMessage", QueueURL: "http://localhost/000000000000/q.fifo"}
 	assert.False(t, faulthook.Of(p).Decide(fifo).Reorder)
 	assert.False(t, faulthook.Of(p).DecideMessage(fifo, faulthook.Message{MessageID: "m"}).Duplicate)
@@ -283,7 +310,7 @@ func TestStandardOnlyKindsNeverFireOnFifoQueues(t *testing.T) {
 
 func TestShuffleIsDeterministic(t *testing.T) {
 	order := func(seed uint64) []int {
-		d := faulthook.Of(faults.MustPlan(seed, faults.Rule{Kind: faults.Reorder, Probability: 1})).Decide(faulthook.Call{Operation: "ReceiveMessage"})
+		d := faulthook.Of(faults.MustPlan(t, seed, faults.Rule{Kind: faults.Reorder, Probability: 1})).Decide(faulthook.Call{Operation: "ReceiveMessage"})
 		require.True(t, d.Reorder)
 		s := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}
 		d.Shuffle(len(s), func(i, j int) { s[i], s[j] = s[j], s[i] })
@@ -298,7 +325,7 @@ func TestShuffleIsDeterministic(t *testing.T) {
 }
 
 func TestPlanEditing(t *testing.T) {
-	p := faults.MustPlan(1, faults.Rule{Kind: faults.Error, ErrorCode: "InternalError", Probability: 1})
+	p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.Error, ErrorCode: "InternalError", Probability: 1})
 	require.Len(t, p.Rules(), 1)
 	assert.Equal(t, "error#1", p.Rules()[0].Name)
 
@@ -340,6 +367,10 @@ func TestValidation(t *testing.T) {
 		{"negative probability", faults.Rule{Kind: faults.Reorder, Probability: -0.1}, "", "probability -0.1 is not in (0, 1]"},
 		{"NaN probability", faults.Rule{Kind: faults.Reorder, Probability: math.NaN()}, "", "probability NaN is not in (0, 1]"},
 		{"zero probability", faults.Rule{Kind: faults.Reorder}, "", "probability 0 never fires"},
+		{"zero probability, times", faults.Rule{Kind: faults.Reorder, Times: 1}, "", ""},
+		{"zero probability, throttle", faults.Rule{Kind: faults.Throttle, Rate: 1}, "", ""},
+		{"zero probability, after only", faults.Rule{Kind: faults.Reorder, After: 1}, "", "probability 0 never fires"},
+		{"negative probability, times", faults.Rule{Kind: faults.Reorder, Times: 1, Probability: -0.1}, "", "probability -0.1 is not in (0, 1]"},
 		{"tiny probability", faults.Rule{Kind: faults.Reorder, Probability: 1e-9}, "", ""},
 		{"window", faults.Rule{Kind: faults.Reorder, From: 2 * time.Second, Until: time.Second, Probability: 1}, "", "window"},
 		{"negative times", faults.Rule{Kind: faults.Reorder, Times: -1, Probability: 1}, "", "negative"},
@@ -387,10 +418,12 @@ func TestZeroProbabilityIsRejected(t *testing.T) {
 
 	_, err := faults.NewPlan(1, zero)
 	assert.EqualError(t, err, want)
-	assert.PanicsWithError(t, want, func() { faults.MustPlan(1, zero) })
+	tb := &fakeTB{}
+	assert.Nil(t, faults.MustPlan(tb, 1, zero))
+	assert.Equal(t, []string{want}, tb.fatal)
 
 	always := faults.Rule{Name: "always", Kind: faults.Error, ErrorCode: "InternalError", Probability: 1}
-	p := faults.MustPlan(1, always)
+	p := faults.MustPlan(t, 1, always)
 	assert.EqualError(t, p.SetRules(zero), want)
 	assert.EqualError(t, p.Add(zero), want)
 	assert.Equal(t, []faults.Rule{always}, p.Rules(), "the plan is unchanged")
@@ -402,8 +435,62 @@ func TestZeroProbabilityIsRejected(t *testing.T) {
 	assert.NotNil(t, faulthook.Of(p).Decide(sendCall("x")).Error, "probability 1 fires on every match")
 }
 
+// TestZeroProbabilityBoundedByTimesOrABucket: a rule that Times or a token bucket bounds may leave
+// Probability out; it then fires on every match, and Rules says so.
+func TestZeroProbabilityBoundedByTimesOrABucket(t *testing.T) {
+	p, err := faults.NewPlan(1, faults.Rule{Name: "twice", Kind: faults.Error, ErrorCode: "InternalError", Times: 2})
+	require.NoError(t, err)
+	assert.Equal(t, []bool{true, true, false, false}, fires(p, 4))
+	assert.Equal(t, 1.0, p.Rules()[0].Probability)
+
+	clock := newFakeClock()
+	b, err := faults.NewPlan(1, faults.Rule{Name: "bucket", Kind: faults.Throttle, Rate: 1, Burst: 2})
+	require.NoError(t, err)
+	b.SetClock(clock)
+	assert.Equal(t, []bool{false, false, true, true}, fires(b, 4), "the bucket lets two through, then every call above the rate fails")
+	clock.Advance(time.Second)
+	assert.Equal(t, []bool{false, true}, fires(b, 2))
+	assert.Equal(t, 1.0, b.Rules()[0].Probability)
+
+	require.NoError(t, b.Add(faults.Rule{Name: "once", Kind: faults.LostDelete, Times: 1}))
+	assert.Equal(t, 1.0, b.Rules()[1].Probability)
+}
+
+// fakeTB is a test that records Fatalf (a *testing.T would end the test's goroutine there).
+type fakeTB struct {
+	helper bool
+	fatal  []string
+}
+
+func (f *fakeTB) Helper() { f.helper = true }
+func (f *fakeTB) Fatalf(format string, args ...any) {
+	if !f.helper {
+		panic("Fatalf before Helper: the failure would point into package faults")
+	}
+	f.fatal = append(f.fatal, fmt.Sprintf(format, args...))
+}
+
+// TestMustPlanFailsOnlyItsTest: an invalid rule fails the test MustPlan was given, with
+// t.Fatalf (so that test alone fails and the test binary goes on), instead of panicking; a valid
+// plan fails nothing. It takes a *testing.T or a testing.TB.
+func TestMustPlanFailsOnlyItsTest(t *testing.T) {
+	bad := &fakeTB{}
+	p := faults.MustPlan(bad, 1, faults.Rule{Name: "r", Kind: faults.Error, ErrorCode: "NoSuchCode", Probability: 1})
+	assert.Nil(t, p)
+	assert.Equal(t, []string{`faults: rule "r" (error): unknown error code "NoSuchCode" (known: ` + strings.Join(faults.ErrorCodes(), ", ") + ")"}, bad.fatal)
+
+	good := &fakeTB{}
+	p = faults.MustPlan(good, 1, faults.Rule{Name: "r", Kind: faults.Error, ErrorCode: "InternalError", Probability: 1})
+	require.NotNil(t, p)
+	assert.Empty(t, good.fatal)
+	assert.Equal(t, "r", p.Rules()[0].Name)
+
+	var tb testing.TB = t
+	assert.NotNil(t, faults.MustPlan(tb, 1))
+}
+
 func TestConcurrentUse(t *testing.T) {
-	p := faults.MustPlan(9,
+	p := faults.MustPlan(t, 9,
 		faults.Rule{Name: "limited", Kind: faults.Error, ErrorCode: "InternalError", Times: 100, Probability: 1},
 		faults.Rule{Name: "sometimes", Kind: faults.Latency, Latency: time.Millisecond, Probability: 0.5},
 	)

@@ -49,7 +49,8 @@ const (
 	// (SendMessage, SendMessageBatch), a received message whose visibility expires
 	// (ReceiveMessage), or a visibility change (ChangeMessageVisibility[Batch], engine only).
 	DelayedVisibility Kind = "delayed-visibility"
-	// FalseEmpty makes a ReceiveMessage return no messages although some are available.
+	// FalseEmpty makes a ReceiveMessage return no messages although some are available. Like an
+	// empty receive, a short poll answers at once and a long poll after its wait time.
 	FalseEmpty Kind = "false-empty"
 	// Reorder shuffles the messages a ReceiveMessage returns. Standard queues only: it never
 	// fires on a FIFO queue, which keeps the order within each message group.
@@ -57,19 +58,25 @@ const (
 	// PartialBatchFailure fails chosen entries of a batch (EntryIDs, message predicate,
 	// Probability per entry) with ErrorCode (default "InternalError"); they are not applied.
 	PartialBatchFailure Kind = "partial-batch-failure"
+	// StaleHandleDelete makes a DeleteMessage (or a DeleteMessageBatch entry) whose receipt
+	// handle is not the latest one issued for its message report success without deleting, as
+	// AWS documents it may: the message comes back when its visibility timeout expires. A delete
+	// with the latest handle is never affected, nor counted as a match, so a correct consumer
+	// never notices the rule. Standard queues only: a FIFO queue rejects a stale handle.
+	StaleHandleDelete Kind = "stale-handle-delete"
 )
 
 // Kinds lists every kind.
 func Kinds() []Kind {
 	return []Kind{Error, Throttle, Latency, ResetBeforeApply, ResetAfterApply, Timeout, LostDelete,
-		DuplicateDelivery, DelayedVisibility, FalseEmpty, Reorder, PartialBatchFailure}
+		DuplicateDelivery, DelayedVisibility, FalseEmpty, Reorder, PartialBatchFailure, StaleHandleDelete}
 }
 
 // MessageLevel reports whether the kind is decided per message (each message of an operation,
 // each entry of a batch) rather than once per operation.
 func (k Kind) MessageLevel() bool {
 	switch k {
-	case LostDelete, DuplicateDelivery, DelayedVisibility, PartialBatchFailure:
+	case LostDelete, DuplicateDelivery, DelayedVisibility, PartialBatchFailure, StaleHandleDelete:
 		return true
 	}
 	return false
@@ -110,10 +117,11 @@ type MessagePredicate struct {
 // Message. Of the matching calls it skips the first After, then fires with Probability, at most
 // Times times, and only inside the window [From, Until) measured from the plan's start.
 //
-// Probability has no default in Go: a rule that should fire on every match says Probability: 1,
-// and a rule with Probability 0 (the zero value) is rejected by NewPlan, SetRules and Add rather
-// than silently firing always or never. Plan files (ParseJSON, ParseYAML) default an omitted
-// probability to 1.
+// Probability 0 (the zero value) means 1 when Times or a token bucket (Throttle) bounds the rule:
+// Rule{Kind: LostDelete, Times: 1} fires on the first match. Otherwise it is rejected by NewPlan,
+// SetRules and Add rather than silently firing always or never: a rule that should fire on every
+// match says Probability: 1. Plan files (ParseJSON, ParseYAML) default an omitted probability to
+// 1. Rules returns the probability a rule fires with.
 type Rule struct {
 	Name string // unique in a plan; recorded with each injection. Empty: "<kind>#<n>".
 	Kind Kind
@@ -125,7 +133,7 @@ type Rule struct {
 	QueueRegexp string            // a regular expression tried against both the URL and the name
 	Message     *MessagePredicate // nil: any message, and calls without one
 
-	Probability float64       // chance to fire, per match (per entry for message-level kinds), in (0, 1]; 1: every match
+	Probability float64       // chance to fire, per match (per entry for message-level kinds), in (0, 1]; 1: every match; 0: 1 with Times or Throttle
 	Times       int           // fire at most this many times; 0: no limit
 	After       int           // let the first After matches pass
 	From        time.Duration // window start, from the plan's start
@@ -156,7 +164,7 @@ var operations = []string{
 // nil means every operation.
 func DefaultOperations(k Kind) []string {
 	switch k {
-	case LostDelete:
+	case LostDelete, StaleHandleDelete:
 		return []string{"DeleteMessage", "DeleteMessageBatch"}
 	case DuplicateDelivery, FalseEmpty, Reorder:
 		return []string{"ReceiveMessage"}
@@ -213,10 +221,10 @@ func (r *Rule) validate(pl Placement) error {
 	if !slices.Contains(Kinds(), r.Kind) {
 		return fail("unknown kind %q", r.Kind)
 	}
-	if r.Probability == 0 {
+	if r.Probability == 0 && !r.boundedWithoutProbability() {
 		return fail("probability 0 never fires; give a probability in (0, 1] (1: every match)")
 	}
-	if !(r.Probability > 0 && r.Probability <= 1) { // also rejects NaN
+	if r.Probability != 0 && !(r.Probability > 0 && r.Probability <= 1) { // also rejects NaN
 		return fail("probability %v is not in (0, 1] (1: every match)", r.Probability)
 	}
 	if r.Times < 0 || r.After < 0 {
@@ -285,7 +293,7 @@ func (r *Rule) validate(pl Placement) error {
 		}
 	}
 	if len(r.EntryIDs) > 0 && !r.Kind.MessageLevel() {
-		return fail("entryIds only apply to message-level kinds (lost-delete, duplicate-delivery, delayed-visibility, partial-batch-failure)")
+		return fail("entryIds only apply to message-level kinds (lost-delete, duplicate-delivery, delayed-visibility, partial-batch-failure, stale-handle-delete)")
 	}
 	if r.Message != nil && !r.Kind.MessageLevel() {
 		// Operation-level decisions see a message only on single-message operations.
@@ -310,6 +318,12 @@ func (r *Rule) validate(pl Placement) error {
 		}
 	}
 	return nil
+}
+
+// boundedWithoutProbability reports whether Times or a token bucket bounds the rule, so that
+// Probability 0 means 1.
+func (r *Rule) boundedWithoutProbability() bool {
+	return r.Times > 0 || r.Kind == Throttle
 }
 
 // effectiveOperations is Operations or the kind's defaults; nil means any (all operations).
@@ -345,6 +359,9 @@ func cloneRule(r Rule) Rule {
 // compile builds the matchers of a validated rule.
 func compile(r Rule) *compiled {
 	c := &compiled{Rule: cloneRule(r)}
+	if c.Probability == 0 { // bounded by Times or a token bucket: every match
+		c.Probability = 1
+	}
 	if c.Message != nil && c.Message.BodyRegexp != "" {
 		c.bodyRx = regexp.MustCompile(c.Message.BodyRegexp)
 	}
@@ -399,6 +416,9 @@ func (c *compiled) matchQueue(url, name string) bool {
 }
 
 func (c *compiled) matchMessage(m *faulthook.Message) bool {
+	if c.Kind == StaleHandleDelete && (m == nil || !m.Stale) {
+		return false // a delete with the latest receipt handle is not a match
+	}
 	if c.entries != nil && (m == nil || !c.entries[m.EntryID]) {
 		return false
 	}

@@ -161,7 +161,7 @@ func requireServiceError(t *testing.T, err error, code string, status int, typed
 func TestClientErrorsAgainstTheMockServer(t *testing.T) {
 	for _, tt := range errorCases {
 		t.Run(tt.code, func(t *testing.T) {
-			p := faults.MustPlan(1, faults.Rule{Name: "e", Kind: faults.Error, ErrorCode: tt.code, Operations: []string{"SendMessage"}, Probability: 1})
+			p := faults.MustPlan(t, 1, faults.Rule{Name: "e", Kind: faults.Error, ErrorCode: tt.code, Operations: []string{"SendMessage"}, Probability: 1})
 			e := newSrvEnv(t, p)
 			_, err := e.send("hello")
 			requireServiceError(t, err, tt.wantCode, tt.status, tt.typed)
@@ -192,7 +192,7 @@ func TestClientErrorsAgainstTheMockServer(t *testing.T) {
 // TestClientThrottleAgainstTheMockServer: the token bucket runs on the server's manual clock;
 // every attempt takes a token, so a throttled call fails after 3 attempts.
 func TestClientThrottleAgainstTheMockServer(t *testing.T) {
-	p := faults.MustPlan(1, faults.Rule{Name: "tb", Kind: faults.Throttle, Rate: 1, Burst: 1, Operations: []string{"SendMessage"}, Probability: 1})
+	p := faults.MustPlan(t, 1, faults.Rule{Name: "tb", Kind: faults.Throttle, Rate: 1, Burst: 1, Operations: []string{"SendMessage"}, Probability: 1})
 	e := newSrvEnv(t, p)
 	_, err := e.send("one")
 	require.NoError(t, err)
@@ -209,7 +209,7 @@ func TestClientThrottleAgainstTheMockServer(t *testing.T) {
 // TestClientLatencyAgainstTheMockServer: the attempt waits on the plan's sleeper (here the
 // server's manual clock) before the request is sent.
 func TestClientLatencyAgainstTheMockServer(t *testing.T) {
-	p := faults.MustPlan(1, faults.Rule{Kind: faults.Latency, Latency: 3 * time.Second, Operations: []string{"SendMessage"}, Probability: 1})
+	p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.Latency, Latency: 3 * time.Second, Operations: []string{"SendMessage"}, Probability: 1})
 	e := newSrvEnv(t, p)
 	done := make(chan error, 1)
 	go func() {
@@ -248,7 +248,7 @@ func TestClientTransportFaultsAgainstTheMockServer(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := tt.rule
 			r.Name, r.Operations, r.Times = "t", []string{"SendMessage"}, 1
-			p := faults.MustPlan(1, r)
+			p := faults.MustPlan(t, 1, r)
 			e := newSrvEnv(t, p)
 			_, err := e.send("order-1")
 			require.NoError(t, err, "the SDK retried")
@@ -258,7 +258,7 @@ func TestClientTransportFaultsAgainstTheMockServer(t *testing.T) {
 		})
 	}
 	t.Run("always", func(t *testing.T) {
-		p := faults.MustPlan(1, faults.Rule{Name: "t", Kind: faults.ResetBeforeApply, Operations: []string{"SendMessage"}, Probability: 1})
+		p := faults.MustPlan(t, 1, faults.Rule{Name: "t", Kind: faults.ResetBeforeApply, Operations: []string{"SendMessage"}, Probability: 1})
 		e := newSrvEnv(t, p)
 		_, err := e.send("x")
 		var send *smithyhttp.RequestSendError
@@ -272,7 +272,7 @@ func TestClientTransportFaultsAgainstTheMockServer(t *testing.T) {
 // TestClientMessageFaultsAgainstTheMockServer: the per-call kinds the client placement supports.
 func TestClientMessageFaultsAgainstTheMockServer(t *testing.T) {
 	t.Run("lost delete", func(t *testing.T) {
-		p := faults.MustPlan(1, faults.Rule{Kind: faults.LostDelete, Times: 1, Probability: 1})
+		p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.LostDelete, Times: 1, Probability: 1})
 		e := newSrvEnv(t, p)
 		_, err := e.send("job")
 		require.NoError(t, err)
@@ -289,8 +289,74 @@ func TestClientMessageFaultsAgainstTheMockServer(t *testing.T) {
 		e.delete(again[0])
 		assert.Empty(t, e.stored())
 	})
+	t.Run("stale handle delete", func(t *testing.T) {
+		p := faults.MustPlan(t, 1, faults.Rule{Name: "stale", Kind: faults.StaleHandleDelete, Probability: 1})
+		e := newSrvEnv(t, p)
+		sent, err := e.send("job")
+		require.NoError(t, err)
+		first := e.receive(1)
+		require.Len(t, first, 1)
+		e.clk.Advance(30 * time.Second)
+		second := e.receive(1)
+		require.Len(t, second, 1, "redelivered with a newer handle")
+		e.delete(first[0]) // the first of two handles
+		assert.Zero(t, e.calls("DeleteMessage"), "the stale delete never reached the server")
+		assert.Equal(t, []string{"job"}, e.stored(), "not deleted")
+		assert.Equal(t, []faults.Injection{{Rule: "stale", Kind: faults.StaleHandleDelete, Operation: "DeleteMessage", Queue: "jobs",
+			MessageID: aws.ToString(sent.MessageId), Detail: "stale receipt handle", Time: srvEpoch.Add(30 * time.Second)}}, p.Injections())
+
+		e.clk.Advance(30 * time.Second)
+		third := e.receive(1)
+		require.Len(t, third, 1, "back after its visibility timeout")
+		assert.Equal(t, "3", third[0].Attributes["ApproximateReceiveCount"])
+		e.delete(third[0]) // the latest handle
+		assert.Equal(t, 1, e.calls("DeleteMessage"))
+		assert.Empty(t, e.stored(), "deleted")
+		assert.Len(t, p.Injections(), 1, "the latest handle is never a match")
+
+		// In a batch only the stale entry is kept back; the other is sent and deleted.
+		for _, b := range []string{"A", "B"} {
+			_, err := e.send(b)
+			require.NoError(t, err)
+		}
+		old := map[string]*string{}
+		for _, m := range e.receive(10) {
+			old[aws.ToString(m.Body)] = m.ReceiptHandle
+		}
+		e.clk.Advance(30 * time.Second)
+		latest := map[string]*string{}
+		for _, m := range e.receive(10) {
+			latest[aws.ToString(m.Body)] = m.ReceiptHandle
+		}
+		require.Len(t, latest, 2)
+		out, err := e.c.DeleteMessageBatch(e.ctx, &sqs.DeleteMessageBatchInput{QueueUrl: aws.String(e.q), Entries: []types.DeleteMessageBatchRequestEntry{
+			{Id: aws.String("a"), ReceiptHandle: old["A"]}, {Id: aws.String("b"), ReceiptHandle: latest["B"]}}})
+		require.NoError(t, err)
+		assert.Len(t, out.Successful, 2, "both reported deleted")
+		assert.Equal(t, []string{"A"}, e.stored())
+		inj := p.Injections()
+		require.Len(t, inj, 2)
+		assert.Equal(t, "a", inj[1].EntryID)
+		assert.NotEmpty(t, inj[1].MessageID)
+	})
+	t.Run("stale handle delete sees only its own client's receives", func(t *testing.T) {
+		p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.StaleHandleDelete, Probability: 1})
+		e := newSrvEnv(t, p)
+		_, err := e.send("job")
+		require.NoError(t, err)
+		first := e.receive(1)
+		require.Len(t, first, 1)
+		e.clk.Advance(30 * time.Second)
+		plain := e.srv.SDKClient() // another client, without the middleware, receives it again
+		out, err := plain.ReceiveMessage(e.ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(e.q)})
+		require.NoError(t, err)
+		require.Len(t, out.Messages, 1)
+		e.delete(first[0])
+		assert.Empty(t, e.stored(), "this client saw no newer handle: the delete was sent")
+		assert.Empty(t, p.Injections())
+	})
 	t.Run("duplicate delivery", func(t *testing.T) {
-		p := faults.MustPlan(1, faults.Rule{Kind: faults.DuplicateDelivery, Times: 1, Probability: 1})
+		p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.DuplicateDelivery, Times: 1, Probability: 1})
 		e := newSrvEnv(t, p)
 		_, err := e.send("pay-42")
 		require.NoError(t, err)
@@ -304,7 +370,7 @@ func TestClientMessageFaultsAgainstTheMockServer(t *testing.T) {
 		assert.Empty(t, e.receive(10))
 	})
 	t.Run("delayed visibility on send", func(t *testing.T) {
-		p := faults.MustPlan(1, faults.Rule{Kind: faults.DelayedVisibility, Delay: 10 * time.Second, Probability: 1})
+		p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.DelayedVisibility, Delay: 10 * time.Second, Probability: 1})
 		e := newSrvEnv(t, p)
 		_, err := e.send("late")
 		require.NoError(t, err)
@@ -315,7 +381,7 @@ func TestClientMessageFaultsAgainstTheMockServer(t *testing.T) {
 		assert.Equal(t, []string{"late"}, msgBodies(e.receive(10)))
 	})
 	t.Run("delayed visibility on receive", func(t *testing.T) {
-		p := faults.MustPlan(1, faults.Rule{Kind: faults.DelayedVisibility, Operations: []string{"ReceiveMessage"}, Delay: 5 * time.Second, Times: 1, Probability: 1})
+		p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.DelayedVisibility, Operations: []string{"ReceiveMessage"}, Delay: 5 * time.Second, Times: 1, Probability: 1})
 		e := newSrvEnv(t, p)
 		_, err := e.send("held")
 		require.NoError(t, err)
@@ -326,7 +392,7 @@ func TestClientMessageFaultsAgainstTheMockServer(t *testing.T) {
 		assert.Equal(t, []string{"held"}, msgBodies(e.receive(10)))
 	})
 	t.Run("false empty", func(t *testing.T) {
-		p := faults.MustPlan(1, faults.Rule{Kind: faults.FalseEmpty, Times: 1, Probability: 1})
+		p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.FalseEmpty, Times: 1, Probability: 1})
 		e := newSrvEnv(t, p)
 		_, err := e.send("there")
 		require.NoError(t, err)
@@ -337,7 +403,7 @@ func TestClientMessageFaultsAgainstTheMockServer(t *testing.T) {
 	t.Run("reorder", func(t *testing.T) {
 		sent := []string{"a", "b", "c", "d", "e", "f"}
 		order := func() []string {
-			e := newSrvEnv(t, faults.MustPlan(5, faults.Rule{Kind: faults.Reorder, Probability: 1}))
+			e := newSrvEnv(t, faults.MustPlan(t, 5, faults.Rule{Kind: faults.Reorder, Probability: 1}))
 			for _, b := range sent {
 				_, err := e.send(b)
 				require.NoError(t, err)
@@ -350,7 +416,7 @@ func TestClientMessageFaultsAgainstTheMockServer(t *testing.T) {
 		assert.Equal(t, got, order(), "same seed, same order")
 	})
 	t.Run("partial batch failure", func(t *testing.T) {
-		p := faults.MustPlan(1, faults.Rule{Kind: faults.PartialBatchFailure, ErrorCode: "RequestThrottled", EntryIDs: []string{"2"}, Probability: 1})
+		p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.PartialBatchFailure, ErrorCode: "RequestThrottled", EntryIDs: []string{"2"}, Probability: 1})
 		e := newSrvEnv(t, p)
 		out, err := e.c.SendMessageBatch(e.ctx, &sqs.SendMessageBatchInput{QueueUrl: aws.String(e.q), Entries: []types.SendMessageBatchRequestEntry{
 			{Id: aws.String("1"), MessageBody: aws.String("one")}, {Id: aws.String("2"), MessageBody: aws.String("two")},
@@ -364,7 +430,7 @@ func TestClientMessageFaultsAgainstTheMockServer(t *testing.T) {
 		assert.Equal(t, []string{"one", "three"}, e.stored())
 	})
 	t.Run("message predicate", func(t *testing.T) {
-		p := faults.MustPlan(1, faults.Rule{Kind: faults.Error, ErrorCode: "OverLimit", Operations: []string{"SendMessage"},
+		p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.Error, ErrorCode: "OverLimit", Operations: []string{"SendMessage"},
 			Message: &faults.MessagePredicate{BodyContains: "poison"}, Probability: 1})
 		e := newSrvEnv(t, p)
 		_, err := e.send("fine")
@@ -453,7 +519,7 @@ func TestServerPlacementOverTheAdminEndpoint(t *testing.T) {
 	t.Run("error codes over the wire", func(t *testing.T) {
 		for _, tt := range errorCases {
 			e := newSrvEnv(t, nil)
-			require.NoError(t, e.srv.Mock().SetFaults(faults.MustPlan(1, faults.Rule{Kind: faults.Error, ErrorCode: tt.code, Operations: []string{"SendMessage"}, Probability: 1})))
+			require.NoError(t, e.srv.Mock().SetFaults(faults.MustPlan(t, 1, faults.Rule{Kind: faults.Error, ErrorCode: tt.code, Operations: []string{"SendMessage"}, Probability: 1})))
 			_, err := e.send("x")
 			requireServiceError(t, err, tt.wantCode, tt.status, tt.typed)
 			attempts := 1
@@ -465,7 +531,7 @@ func TestServerPlacementOverTheAdminEndpoint(t *testing.T) {
 	})
 	t.Run("connection dropped every time", func(t *testing.T) {
 		e := newSrvEnv(t, nil)
-		require.NoError(t, e.srv.Mock().SetFaults(faults.MustPlan(1, faults.Rule{Kind: faults.ResetBeforeApply, Operations: []string{"SendMessage"}, Probability: 1})))
+		require.NoError(t, e.srv.Mock().SetFaults(faults.MustPlan(t, 1, faults.Rule{Kind: faults.ResetBeforeApply, Operations: []string{"SendMessage"}, Probability: 1})))
 		_, err := e.send("x")
 		var send *smithyhttp.RequestSendError
 		require.ErrorAs(t, err, &send, "a transport error, not an API error")
@@ -496,7 +562,7 @@ rules:
 	})
 	t.Run("rules naming the queue by its URL over HTTP", func(t *testing.T) {
 		e := newSrvEnv(t, nil)
-		require.NoError(t, e.srv.Mock().SetFaults(faults.MustPlan(1,
+		require.NoError(t, e.srv.Mock().SetFaults(faults.MustPlan(t, 1,
 			faults.Rule{Name: "lost", Kind: faults.LostDelete, Queue: e.q, Probability: 1},
 			faults.Rule{Name: "dup", Kind: faults.DuplicateDelivery, Queue: e.q, Times: 1, Probability: 1},
 			faults.Rule{Name: "slow", Kind: faults.DelayedVisibility, Queue: e.q, Delay: time.Second, Probability: 1},

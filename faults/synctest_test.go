@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -22,7 +23,7 @@ func TestDefaultRetryerInABubble(t *testing.T) {
 	f := newFakeSQS()
 	defer f.Close()
 	synctest.Test(t, func(t *testing.T) {
-		p := faults.MustPlan(1, faults.Rule{Name: "e", Kind: faults.Error, ErrorCode: "RequestThrottled", Probability: 1})
+		p := faults.MustPlan(t, 1, faults.Rule{Name: "e", Kind: faults.Error, ErrorCode: "RequestThrottled", Probability: 1})
 		c := sqs.New(sqs.Options{
 			Region:       "us-east-1",
 			BaseEndpoint: aws.String(f.URL),
@@ -45,7 +46,7 @@ func TestRealSleeperInABubble(t *testing.T) {
 	f := newFakeSQS()
 	defer f.Close()
 	synctest.Test(t, func(t *testing.T) {
-		p := faults.MustPlan(1, faults.Rule{Kind: faults.Latency, Latency: time.Hour, Operations: []string{"SendMessage"}, Probability: 1})
+		p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.Latency, Latency: time.Hour, Operations: []string{"SendMessage"}, Probability: 1})
 		c := f.client(faults.Middleware(p))
 		c = sqs.New(c.Options(), func(o *sqs.Options) { o.HTTPClient = f.inProcess() })
 		q := f.queueURL("q")
@@ -62,5 +63,53 @@ func TestRealSleeperInABubble(t *testing.T) {
 		require.Error(t, err)
 		assert.Equal(t, time.Minute, time.Since(start))
 		assert.Equal(t, []string{"x"}, f.live(q))
+	})
+}
+
+// TestFalseEmptyLongPollsWaitInABubble: in the client placement a long poll the plan makes
+// false-empty (every receive, no Times) answers after its wait time, waited with the plan's
+// Sleeper, so a long-polling consumer lets fake time advance: ten 5 s polls take 50 s, and the
+// server is never called. A short poll answers at once; a long poll whose context ends fails as a
+// cancelled call, when it ends.
+func TestFalseEmptyLongPollsWaitInABubble(t *testing.T) {
+	f := newFakeSQS()
+	defer f.Close()
+	synctest.Test(t, func(t *testing.T) {
+		p := faults.MustPlan(t, 1, faults.Rule{Name: "fe", Kind: faults.FalseEmpty, Probability: 1})
+		c := f.client(faults.Middleware(p))
+		c = sqs.New(c.Options(), func(o *sqs.Options) { o.HTTPClient = f.inProcess() })
+		q := aws.String(f.queueURL("q"))
+		poll := func(ctx context.Context, wait int32) ([]types.Message, error) {
+			out, err := c.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: q, WaitTimeSeconds: wait})
+			if err != nil {
+				return nil, err
+			}
+			return out.Messages, nil
+		}
+
+		start := time.Now()
+		for range 10 {
+			msgs, err := poll(t.Context(), 5)
+			require.NoError(t, err)
+			require.Empty(t, msgs)
+		}
+		assert.Equal(t, 50*time.Second, time.Since(start), "ten 5 s long polls")
+
+		start = time.Now()
+		msgs, err := poll(t.Context(), 0)
+		require.NoError(t, err)
+		assert.Empty(t, msgs)
+		assert.Zero(t, time.Since(start), "a short poll answers at once")
+
+		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+		defer cancel()
+		start = time.Now()
+		_, err = poll(ctx, 20)
+		assert.Equal(t, 2*time.Second, time.Since(start))
+		var canceled *smithy.CanceledError
+		require.ErrorAs(t, err, &canceled)
+		require.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.Equal(t, 12, p.Fired("fe"))
+		assert.Zero(t, f.count("ReceiveMessage"), "the server was never asked")
 	})
 }

@@ -67,7 +67,7 @@ func TestWithFaultsAppliesThePlanOnceOnEveryBackend(t *testing.T) {
 		t.Run(string(b), func(t *testing.T) {
 			shorttest.SkipRealBackend(t, b)
 			t.Parallel()
-			plan := faults.MustPlan(1, faults.Rule{Name: "over", Kind: faults.Error, ErrorCode: "OverLimit",
+			plan := faults.MustPlan(t, 1, faults.Rule{Name: "over", Kind: faults.Error, ErrorCode: "OverLimit",
 				Operations: []string{"SendMessage"}, Probability: 1, Times: 1})
 			h := harness.New(t, harness.WithBackend(b), harness.WithFaults(plan))
 			assert.Same(t, plan, h.Faults())
@@ -91,7 +91,7 @@ func TestHelpersAreExemptFromThePlan(t *testing.T) {
 		t.Run(string(b), func(t *testing.T) {
 			shorttest.SkipRealBackend(t, b)
 			t.Parallel()
-			plan := faults.MustPlan(1,
+			plan := faults.MustPlan(t, 1,
 				faults.Rule{Name: "down", Kind: faults.Error, ErrorCode: "InternalError",
 					Operations: []string{"SendMessage", "SendMessageBatch", "ReceiveMessage", "DeleteMessage", "GetQueueAttributes"}, Probability: 1},
 				faults.Rule{Name: "empty", Kind: faults.FalseEmpty, Probability: 1})
@@ -138,7 +138,7 @@ func (r *reports) run(f func()) {
 // instead of firing twice or being ignored.
 func TestPlansGivenTwiceAndOptionsThatCannotApply(t *testing.T) {
 	plan := func() *faults.Plan {
-		return faults.MustPlan(1, faults.Rule{Kind: faults.Error, ErrorCode: "InternalError", Probability: 0.5})
+		return faults.MustPlan(t, 1, faults.Rule{Kind: faults.Error, ErrorCode: "InternalError", Probability: 0.5})
 	}
 	for name, tt := range map[string]struct {
 		opts []harness.Option
@@ -162,7 +162,7 @@ func TestPlansGivenTwiceAndOptionsThatCannotApply(t *testing.T) {
 	}
 
 	// Retry options do apply to the in-process client.
-	h := harness.New(t, harness.WithFaults(faults.MustPlan(1, faults.Rule{Kind: faults.Error, ErrorCode: "RequestThrottled",
+	h := harness.New(t, harness.WithFaults(faults.MustPlan(t, 1, faults.Rule{Kind: faults.Error, ErrorCode: "RequestThrottled",
 		Operations: []string{"SendMessage"}, Probability: 1, Times: 1})),
 		harness.WithClientOptions(func(o *sqs.Options) { o.RetryMaxAttempts = 1 }))
 	q := h.Queue("retries", nil)

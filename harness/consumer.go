@@ -3,7 +3,6 @@ package harness
 import (
 	"context"
 	"encoding/json"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -11,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/sqsharness/sqsharness/internal/queueurl"
@@ -48,25 +46,30 @@ type ConsumerReport struct {
 }
 
 // RunConsumer processes the queue with handler until every message is settled (handled, or left
-// to the dead-letter queue) or the timeout passes, then asserts the invariants of an SQS consumer:
-// every expected message was handled at least once, none is left in the queue, on a FIFO queue
-// each group's messages were first delivered in send order, and the messages whose handler never
-// succeeded are exactly those in the queue's dead-letter queue (none if it has no RedrivePolicy).
-// The dead-letter queue is drained to check it.
+// to the dead-letter queue, and no duplicate delivery the fault plan scheduled still to come) or
+// the timeout passes, then checks the invariants of an SQS consumer as CheckConsumer does, with
+// the same sentences: every expected message was handled at least once, none is left in the
+// queue, on a FIFO queue each group's messages were first delivered in send order, and the
+// messages whose handler never succeeded are exactly those in the queue's dead-letter queue
+// (none if it has no RedrivePolicy). The dead-letter queue is drained to check it. Effects
+// declared with ExactlyOnce are checked too. On a FIFO queue each worker receives one message at
+// a time, so a group's messages are handled in order and a failed one holds its group back.
 func (h *H) RunConsumer(url string, c Consumer, handler Handler) *ConsumerReport {
 	h.t.Helper()
 	if c.Workers <= 0 {
 		c.Workers = 1
 	}
-	rep := &ConsumerReport{Deliveries: map[string]int{}}
+	h.expectBodies(url, c.Expect)
+	obs := h.watch(newObserver(h.api, url, h.now))
+	obs.visibility = h.visibilityTimeout(url)
+	rep := &ConsumerReport{}
 	var (
-		mu         sync.Mutex
-		firstOrder = map[string][]string{} // group → bodies in order of first delivery
-		succeeded  = map[string]bool{}
-		stop       atomic.Bool
-		w          = h.newWaiter(c.Timeout)
-		idle       atomic.Int32 // workers that found the queue empty and wait for time to move
-		errs       = make(chan error, c.Workers)
+		mu        sync.Mutex
+		succeeded = map[string]bool{}
+		stop      atomic.Bool
+		w         = h.newWaiter(c.Timeout)
+		idle      atomic.Int32 // workers that found the queue empty and wait for time to move
+		errs      = make(chan error, c.Workers)
 	)
 	allDone := func() bool {
 		if len(c.Expect) == 0 {
@@ -79,7 +82,7 @@ func (h *H) RunConsumer(url string, c Consumer, handler Handler) *ConsumerReport
 				return false
 			}
 		}
-		return true
+		return h.scheduledDuplicates(url) == 0
 	}
 	ctx := h.Ctx()
 	empty := func() bool {
@@ -90,7 +93,7 @@ func (h *H) RunConsumer(url string, c Consumer, handler Handler) *ConsumerReport
 		}
 		a := out.Attributes
 		return a["ApproximateNumberOfMessages"] == "0" && a["ApproximateNumberOfMessagesNotVisible"] == "0" &&
-			a["ApproximateNumberOfMessagesDelayed"] == "0"
+			a["ApproximateNumberOfMessagesDelayed"] == "0" && h.scheduledDuplicates(url) == 0
 	}
 	var wg sync.WaitGroup
 	for range c.Workers {
@@ -100,10 +103,16 @@ func (h *H) RunConsumer(url string, c Consumer, handler Handler) *ConsumerReport
 			for !stop.Load() {
 				in := h.receiveInput(url, nil)
 				in.VisibilityTimeout = c.VisibilityTimeout
+				if isFIFO(url) {
+					// One at a time: a group's next message comes only once this one is deleted,
+					// so a failed message is never handled past, and the messages after it are
+					// not received (and counted towards their redrive) with it.
+					in.MaxNumberOfMessages = 1
+				}
 				if h.clock == nil {
 					in.WaitTimeSeconds = 1
 				}
-				out, err := h.api.ReceiveMessage(ctx, in)
+				out, err := obs.ReceiveMessage(ctx, in)
 				if err != nil {
 					errs <- err
 					stop.Store(true)
@@ -111,17 +120,10 @@ func (h *H) RunConsumer(url string, c Consumer, handler Handler) *ConsumerReport
 				}
 				for _, m := range out.Messages {
 					body := aws.ToString(m.Body)
-					mu.Lock()
-					if rep.Deliveries[body] == 0 {
-						g := m.Attributes[string(types.MessageSystemAttributeNameMessageGroupId)]
-						firstOrder[g] = append(firstOrder[g], body)
-					}
-					rep.Deliveries[body]++
-					mu.Unlock()
 					if handler(ctx, m) != nil {
 						continue
 					}
-					if _, err := h.api.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(url), ReceiptHandle: m.ReceiptHandle}); err != nil {
+					if _, err := obs.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(url), ReceiptHandle: m.ReceiptHandle}); err != nil {
 						continue // e.g. the visibility timeout passed: the message comes back
 					}
 					mu.Lock()
@@ -159,58 +161,20 @@ func (h *H) RunConsumer(url string, c Consumer, handler Handler) *ConsumerReport
 	wg.Wait()
 	close(errs)
 	for err := range errs {
-		require.NoError(h.t, err, "consumer: ReceiveMessage")
+		h.problem("RunConsumer: ReceiveMessage failed: %v", err)
+		h.t.FailNow()
 	}
 
-	rep.Left = h.assertDelivered(url, c.Expect, rep.Deliveries, firstOrder)
-	var never []string
-	for b := range rep.Deliveries {
-		if !succeeded[b] {
-			never = append(never, b)
-		}
-	}
-	var hasDLQ bool
-	if rep.DeadLettered, hasDLQ = h.deadLettered(url); hasDLQ {
-		assert.ElementsMatch(h.t, never, rep.DeadLettered, "consumer: the dead-letter queue holds exactly the messages never handled successfully")
-	} else {
-		assert.Empty(h.t, never, "consumer: messages never handled successfully, and the queue has no dead-letter queue")
-	}
-	assert.False(h.t, rep.TimedOut, "consumer: not settled within %s", w.timeout)
-	return rep
-}
-
-// assertDelivered checks what every consumer's settled run must show: none of the queue's
-// messages is left (visible, in flight or delayed), every expected body was delivered, and on a
-// FIFO queue each group's bodies were first delivered in send order. It returns how many were left.
-func (h *H) assertDelivered(url string, expect []string, deliveries map[string]int, firstOrder map[string][]string) (left int) {
-	h.t.Helper()
-	v, nv, d := h.Count(url)
-	left = v + nv + d
-	assert.Zero(h.t, left, "consumer: messages left behind (visible %d, in flight %d, delayed %d)", v, nv, d)
-	for _, b := range expect {
-		assert.NotZero(h.t, deliveries[b], "consumer: message %q never delivered", b)
-	}
-	if isFIFO(url) && len(expect) > 0 {
-		for g, seq := range firstOrder {
-			idx := make([]int, 0, len(seq))
-			for _, b := range seq {
-				idx = append(idx, slices.Index(expect, b))
-			}
-			assert.True(h.t, slices.IsSorted(idx), "consumer: group %q first delivered out of order: %v", g, seq)
-		}
-	}
-	return left
-}
-
-// deadLettered drains the queue's dead-letter queue and returns its bodies, or reports that
-// the queue has none.
-func (h *H) deadLettered(url string) (bodies []string, hasDLQ bool) {
-	h.t.Helper()
+	var pending []string
 	dlq := h.deadLetterQueue(url)
-	if dlq == "" {
-		return nil, false
+	if rep.TimedOut {
+		pending = h.pending(url, dlq, c.Expect, obs)
 	}
-	return bodiesOf(h.Drain(dlq)), true
+	r := h.snapshot(url, c.Expect, obs)
+	rep.Deliveries = r.deliveries
+	rep.Left, rep.DeadLettered = h.judge(r, verdict{dlq: dlq, timedOut: rep.TimedOut, timeout: w.timeout, pending: pending})
+	h.checkEffects(r)
+	return rep
 }
 
 // deadLetterQueue returns the URL of the queue's dead-letter queue, or "".

@@ -2,6 +2,7 @@ package harness_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -99,7 +100,7 @@ func runMyConsumer(ctx context.Context, api sqsmock.API, url string) error {
 func ExampleWithFaults() {
 	var t *testing.T
 
-	plan := faults.MustPlan(42,
+	plan := faults.MustPlan(t, 42,
 		faults.Rule{Kind: faults.Error, ErrorCode: "RequestThrottled", Operations: []string{"ReceiveMessage"}, Probability: 0.3},
 		faults.Rule{Kind: faults.DuplicateDelivery, Probability: 0.2},
 		faults.Rule{Kind: faults.LostDelete, Probability: 1, Times: 2})
@@ -111,4 +112,93 @@ func ExampleWithFaults() {
 		})
 		fmt.Println(len(h.Faults().Injections()) > 0)
 	}, harness.WithFaults(plan))
+}
+
+// Your consumer's own invariant: each order charged exactly once, even when SQS delivers its
+// message twice. CheckConsumer waits for the duplicates the plan scheduled, and a second charge
+// fails the test with the order, both times, and the message and fault behind it:
+//
+//	effect "charge" for key "o-1" happened twice (at 00:00:00, 00:00:45), not exactly once; it
+//	was carried by message #1 of 3 ("{\"id\":\"o-1\"}", id 5f2c8a1e…), received twice (at
+//	00:00:00, 00:00:45), deleted at 00:00:00; faults on it: duplicate-delivery (rule dup, after
+//	45s) on ReceiveMessage at 00:00:00
+func ExampleH_ExactlyOnce() {
+	var t *testing.T
+
+	plan, err := faults.NewPlan(7, faults.Rule{Name: "dup", Kind: faults.DuplicateDelivery, Delay: 45 * time.Second, Probability: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	harness.Test(t, func(t *testing.T, h *harness.H) {
+		src := h.Queue("orders", map[string]string{"VisibilityTimeout": "30"})
+		ids := []string{"o-0", "o-1", "o-2"}
+		var bodies []string
+		for _, id := range ids {
+			bodies = append(bodies, `{"id":"`+id+`"}`)
+		}
+		h.SendBodies(src, bodies, nil)
+		charge := h.ExactlyOnce("charge", ids...)
+		h.CheckConsumer(src, harness.Expect{Bodies: bodies}, func(ctx context.Context, api sqsmock.API) error {
+			for ctx.Err() == nil {
+				out, err := api.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: &src, WaitTimeSeconds: 20})
+				if err != nil {
+					continue
+				}
+				for _, m := range out.Messages {
+					var order struct{ ID string }
+					_ = json.Unmarshal([]byte(aws.ToString(m.Body)), &order)
+					charge.Do(order.ID) // where your consumer charges the order
+					_, _ = api.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: &src, ReceiptHandle: m.ReceiptHandle})
+				}
+			}
+			return nil
+		})
+	}, harness.WithFaults(plan))
+}
+
+// Let the harness find the fault that breaks your consumer: the test body is an ordinary harness
+// test, run by Explore a hundred times under plans drawn from the space of SQS's faults. A
+// failing plan is shrunk, saved under testdata/explore/<test>/ and replayed first by every later
+// go test.
+func ExampleExplore() {
+	_ = func(t *testing.T) { // func TestWorker(t *testing.T)
+		harness.Explore(t, func(t *testing.T, h *harness.H) {
+			q, _ := h.QueueWithDLQ("jobs", map[string]string{"VisibilityTimeout": "30"}, 5, false)
+			bodies := h.SendN(q, 20)
+			done := h.ExactlyOnce("job", bodies...) // the worker calls done.Do(body) when it does the job
+			h.CheckConsumer(q, harness.Expect{Bodies: bodies}, func(ctx context.Context, api sqsmock.API) error {
+				return runWorker(ctx, api, q, done.Do)
+			})
+		})
+	}
+}
+
+// The same search, open-ended, with go test -fuzz=FuzzWorker: each fuzz input is a fault plan.
+func ExampleFuzz() {
+	_ = func(f *testing.F) { // func FuzzWorker(f *testing.F)
+		harness.Fuzz(f, func(t *testing.T, h *harness.H) {
+			q := h.Queue("jobs", nil)
+			bodies := h.SendN(q, 20)
+			h.CheckConsumer(q, harness.Expect{Bodies: bodies}, func(ctx context.Context, api sqsmock.API) error {
+				return runWorker(ctx, api, q, func(string) {})
+			})
+		})
+	}
+}
+
+// runWorker stands for your consumer: long-poll, do the job, delete. This one does a job again
+// when SQS delivers its message again — the kind of bug Explore finds in its first runs.
+func runWorker(ctx context.Context, api sqsmock.API, q string, do func(body string)) error {
+	for ctx.Err() == nil {
+		out, err := api.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(q), WaitTimeSeconds: 20, MaxNumberOfMessages: 10})
+		if err != nil {
+			time.Sleep(time.Second)
+			continue
+		}
+		for _, m := range out.Messages {
+			do(aws.ToString(m.Body))
+			_, _ = api.DeleteMessage(context.WithoutCancel(ctx), &sqs.DeleteMessageInput{QueueUrl: aws.String(q), ReceiptHandle: m.ReceiptHandle})
+		}
+	}
+	return nil
 }

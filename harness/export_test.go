@@ -1,6 +1,9 @@
 package harness
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 // SetDefaultEndpoint makes New try url for b when no endpoint is configured, until t ends, so that
 // tests can run the no-endpoint path while a peer listens on its usual port. t must not be
@@ -16,3 +19,6 @@ func SetDefaultEndpoint(t testing.TB, b Backend, url string) {
 		}
 	})
 }
+
+// WithRunLimit sets the real time an Explore run may take before it is stopped as hung.
+func WithRunLimit(d time.Duration) Option { return func(c *config) { c.explore.runLimit = d } }

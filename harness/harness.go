@@ -14,10 +14,16 @@
 // heartbeats, backoff) in milliseconds on the mock and in real time against LocalStack or AWS.
 // Outside a bubble the mock runs on a manual clock that Advance and the waits inside ReceiveN,
 // WaitForCount, RunConsumer and CheckConsumer move instead of sleeping. Tests written with
-// h.Advance run unchanged on every backend.
+// h.Advance run unchanged on every backend. Nothing else moves that clock: a call that waits on it
+// (a long poll, a fault plan's latency) for 5 s of real time while it stands still fails the test
+// with an explanation, and the harness then moves the clock itself, so the test ends instead of
+// hanging until go test's -timeout.
 //
 // Faults: WithFaults applies one faults.Plan on every backend, where it belongs (inside the mock
-// on the mock and the server, as SDK middleware elsewhere), and never twice.
+// on the mock and the server, as SDK middleware elsewhere), and never twice. Explore finds the
+// plan for you: it runs a test body under many plans drawn from the space of SQS's faults, shrinks
+// the first that fails and keeps it as a regression test; Fuzz hands the same space to go test
+// -fuzz.
 package harness
 
 import (
@@ -87,6 +93,8 @@ type config struct {
 	plan        *faults.Plan
 	queuePrefix string
 	traceDir    string
+	explore     exploreConfig // Explore's options
+	stallAfter  time.Duration // 0: defaultStallAfter
 }
 
 // WithBackend selects the backend ("mock", "server", "localstack", "moto", "elasticmq", "aws"),
@@ -191,6 +199,7 @@ type H struct {
 	ctx      context.Context // nil: the test's own context
 	traceDir string          // WithTrace, SQSHARNESS_TRACE_DIR: where the trace page goes
 	calls    *callRecorder   // a remote backend's calls, for the trace page
+	checks   checkLog        // the problems reported and the effects declared (check.go, effects.go)
 }
 
 // New returns a handle on the backend chosen by WithBackend, else SQSHARNESS_BACKEND, else the
@@ -245,7 +254,7 @@ func (h *H) setupMock(cfg config) {
 			start = time.Now().Truncate(time.Second)
 		}
 		h.clock = sqsmock.NewManualClock(start)
-		mopts = append(mopts, sqsmock.WithClock(h.clock))
+		mopts = append(mopts, sqsmock.WithClock(watchedClock{h.clock, watchClock(h.t, h.clock, cfg.stallAfter)}))
 	}
 	mopts = append(mopts, cfg.mockOpts...)
 	h.caps = Capabilities{FastForward: true, Inspect: true}

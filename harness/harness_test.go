@@ -140,8 +140,7 @@ func TestRunConsumerStandardWithPoison(t *testing.T) {
 func TestRunConsumerFIFOOrder(t *testing.T) {
 	each(t, func(t *testing.T, h *harness.H) {
 		q := h.FIFOQueue("consfifo", map[string]string{"VisibilityTimeout": "1"})
-		bodies := harness.Bodies("m", 9)
-		h.SendBodies(q, bodies, func(i int, e *types.SendMessageBatchRequestEntry) {
+		bodies := h.SendBodies(q, harness.Bodies("m", 9), func(i int, e *types.SendMessageBatchRequestEntry) {
 			e.MessageGroupId = aws.String([]string{"a", "b", "c"}[i%3])
 		})
 		var mu sync.Mutex

@@ -55,20 +55,19 @@ func Bodies(prefix string, n int) []string {
 	return out
 }
 
-// SendN sends n messages with bodies "msg-0" … "msg-(n-1)" in batches of 10 and returns the bodies.
+// SendN sends n messages with bodies "msg-0" … "msg-(n-1)" in batches of 10 and returns the
+// bodies, e.g. for Expect.Bodies.
 func (h *H) SendN(url string, n int) []string {
 	h.t.Helper()
-	bodies := Bodies("msg", n)
-	h.SendBodies(url, bodies, nil)
-	return bodies
+	return h.SendBodies(url, Bodies("msg", n), nil)
 }
 
-// SendBodies sends the bodies in order, in batches of up to 10, and requires every entry to
-// succeed. edit (may be nil) changes entry i before it is sent; FIFO defaults are as in Send.
-// It returns the message ids in body order.
+// SendBodies sends the bodies in order, in batches of up to 10, requires every entry to succeed,
+// and returns the bodies sent, in order, e.g. for Expect.Bodies. edit (may be nil) changes entry i
+// before it is sent; FIFO defaults are as in Send.
 func (h *H) SendBodies(url string, bodies []string, edit func(i int, e *types.SendMessageBatchRequestEntry)) []string {
 	h.t.Helper()
-	ids := make([]string, 0, len(bodies))
+	sent := make([]string, 0, len(bodies))
 	for start := 0; start < len(bodies); start += 10 {
 		end := min(start+10, len(bodies))
 		entries := make([]types.SendMessageBatchRequestEntry, 0, end-start)
@@ -86,19 +85,13 @@ func (h *H) SendBodies(url string, bodies []string, edit func(i int, e *types.Se
 				}
 			}
 			entries = append(entries, e)
+			sent = append(sent, aws.ToString(e.MessageBody))
 		}
 		out, err := h.own.SendMessageBatch(h.ownCtx(), &sqs.SendMessageBatchInput{QueueUrl: aws.String(url), Entries: entries})
 		require.NoError(h.t, err, "SendMessageBatch")
 		require.Empty(h.t, out.Failed, "SendMessageBatch failures")
-		byID := map[string]string{}
-		for _, s := range out.Successful {
-			byID[aws.ToString(s.Id)] = aws.ToString(s.MessageId)
-		}
-		for _, e := range entries {
-			ids = append(ids, byID[aws.ToString(e.Id)])
-		}
 	}
-	return ids
+	return sent
 }
 
 // ReceiveAll is the receive request the helpers make: up to 10 messages with every system and

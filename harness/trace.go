@@ -38,10 +38,12 @@ const traceSize = 100_000
 // passes with SQSHARNESS_TRACE=always) and logs the file's path; SQSHARNESS_TRACE_DIR does the
 // same without the option. The page is one self-contained HTML file: a lane per message (sent,
 // received, in flight, visible again, deleted or dead-lettered), the faults that hit each, the
-// queues' depth over time, duplicate deliveries and lost deletes called out, and a searchable
-// event table. On the mock and the server it is the mock's own trace (sqsmock.WithTrace); on
-// LocalStack, moto, ElasticMQ and AWS it is what the harness's clients saw (their calls and
-// answers, and the injections of WithFaults' plan), and the page says so.
+// queues' depth over time, findings (the harness's failed checks first, then duplicate
+// deliveries, lost deletes, expired visibility timeouts, dead-letter moves, expected messages
+// never sent) and a searchable event table. On the mock and the server it is the mock's own
+// trace (sqsmock.WithTrace); on LocalStack, moto, ElasticMQ and AWS it is what the harness's
+// clients saw (their calls and answers, and the injections of WithFaults' plan), and the page
+// says so.
 func WithTrace(dir string) Option { return func(c *config) { c.traceDir = dir } }
 
 // setupTrace turns tracing on for the handle when a directory is given, and writes the page
@@ -70,7 +72,10 @@ func (h *H) writeTrace() {
 	if !h.t.Failed() && !strings.EqualFold(os.Getenv(EnvTrace), "always") {
 		return
 	}
-	p := traceview.Page{Title: h.t.Name()}
+	p := traceview.Page{Title: h.t.Name(), Failures: h.problems()}
+	h.checks.mu.Lock()
+	p.Expected = maps.Clone(h.checks.expected)
+	h.checks.mu.Unlock()
 	switch {
 	case h.mock != nil:
 		p.Events, p.Dropped = h.mock.Trace(), h.mock.TraceDropped()

@@ -12,7 +12,7 @@
 //	m, err := lambdaesm.New(ctx, client, lambdaesm.Config{QueueURL: url, BatchSize: 10,
 //		ReportBatchItemFailures: true, FunctionTimeoutSeconds: 30}, handler)
 //	go m.Run(ctx)        // until ctx ends
-//	rep := m.Report()    // invocations, batch sizes, receives per message, deletions
+//	rep := m.Report()    // invocations, batch sizes, receives per message, deletions, rejections
 //
 // It uses only the queue's SQS API (any *sqs.Client, or sqsmock.API), so it runs on the mock in
 // process and on every harness backend, under a fault plan as any consumer does, and inside
@@ -90,7 +90,8 @@ var (
 	// ErrTimeout: the function ran past its timeout ("Task timed out after N seconds").
 	ErrTimeout = errors.New("lambdaesm: task timed out")
 	// ErrBadResponse: with ReportBatchItemFailures, a batchItemFailures entry whose
-	// itemIdentifier is empty, null, under another key, or not a message ID of the batch.
+	// itemIdentifier is empty, null, under another key, or not a message ID of the batch. The
+	// error, and Report.Rejected, name every bad entry.
 	ErrBadResponse = errors.New("lambdaesm: invalid partial batch response")
 )
 
@@ -119,6 +120,37 @@ type Report struct {
 	DeadLettered  []string
 	ReceiveErrors int // ReceiveMessage calls that failed (retried after a second)
 	DeleteErrors  int // messages whose delete failed (they come back)
+	// Rejected are the partial batch responses the mapping rejected, in order: each failed its
+	// whole batch (that invocation's Err is ErrBadResponse).
+	Rejected []Rejection
+}
+
+// Rejection is a partial batch response the mapping rejected, as Lambda does, and why.
+type Rejection struct {
+	Time       time.Time // when the invocation ended
+	MessageIDs []string  // the batch's records, all returned to the queue
+	// Reasons name each bad batchItemFailures entry, e.g. `batchItemFailures[0]: itemIdentifier
+	// "x" is not a message ID of the batch`.
+	Reasons []string
+}
+
+// String summarises the report: invocations, deletions, errors, and each rejected partial batch
+// response with its reasons.
+func (r Report) String() string {
+	var b strings.Builder
+	failed := 0
+	for _, inv := range r.Invocations {
+		if inv.Err != nil {
+			failed++
+		}
+	}
+	fmt.Fprintf(&b, "%d invocations (%d failed wholly), batch sizes %v, %d deleted, %d dead-lettered, at most %d at once, %d receive errors, %d delete errors",
+		len(r.Invocations), failed, r.BatchSizes(), len(r.Deleted), len(r.DeadLettered), r.MaxConcurrent, r.ReceiveErrors, r.DeleteErrors)
+	for _, rj := range r.Rejected {
+		fmt.Fprintf(&b, "\npartial batch response rejected at %s, %d records returned: %s",
+			rj.Time.Format(time.RFC3339Nano), len(rj.MessageIDs), strings.Join(rj.Reasons, "; "))
+	}
+	return b.String()
 }
 
 // BatchSizes is the number of records in each invocation, in order.
@@ -304,6 +336,7 @@ func (m *Mapping) Report() Report {
 	r.Invocations = append([]Invocation(nil), m.rep.Invocations...)
 	r.Deleted = append([]string(nil), m.rep.Deleted...)
 	r.DeadLettered = append([]string(nil), m.rep.DeadLettered...)
+	r.Rejected = append([]Rejection(nil), m.rep.Rejected...)
 	r.Receives = make(map[string]int, len(m.rep.Receives))
 	for k, v := range m.rep.Receives {
 		r.Receives[k] = v
@@ -405,7 +438,7 @@ func (m *Mapping) invoke(ctx context.Context, batch []types.Message) {
 
 	resp, err := m.call(ctx, event)
 	inv.Duration = time.Since(inv.Start)
-	failed := m.failures(event, resp, err, &inv)
+	failed, rejected := m.failures(event, resp, err, &inv)
 
 	var del []types.Message
 	var deadLettered []string
@@ -426,6 +459,9 @@ func (m *Mapping) invoke(ctx context.Context, batch []types.Message) {
 	m.rep.Invocations = append(m.rep.Invocations, inv)
 	m.rep.Deleted = append(m.rep.Deleted, inv.Deleted...)
 	m.rep.DeadLettered = append(m.rep.DeadLettered, deadLettered...)
+	if len(rejected) > 0 {
+		m.rep.Rejected = append(m.rep.Rejected, Rejection{Time: inv.Start.Add(inv.Duration), MessageIDs: inv.MessageIDs, Reasons: rejected})
+	}
 	m.mu.Unlock()
 }
 
@@ -482,8 +518,9 @@ func (m *Mapping) call(ctx context.Context, event events.SQSEvent) (events.SQSEv
 }
 
 // failures are the message IDs the invocation returns to the queue (services-sqs-
-// errorhandling.html), and sets inv.Err when that is the whole batch.
-func (m *Mapping) failures(event events.SQSEvent, resp events.SQSEventResponse, err error, inv *Invocation) map[string]bool {
+// errorhandling.html), and sets inv.Err when that is the whole batch. rejected says why a
+// partial batch response was rejected, one reason per bad entry.
+func (m *Mapping) failures(event events.SQSEvent, resp events.SQSEventResponse, err error, inv *Invocation) (failed map[string]bool, rejected []string) {
 	all := func(why error) map[string]bool {
 		inv.Err = why
 		f := map[string]bool{}
@@ -496,14 +533,14 @@ func (m *Mapping) failures(event events.SQSEvent, resp events.SQSEventResponse, 
 	// messages in that batch become visible in the queue again." "If your function throws an
 	// exception, the entire batch is considered a complete failure."
 	if err != nil {
-		return all(err)
+		return all(err), nil
 	}
-	failed := map[string]bool{}
+	failed = map[string]bool{}
 	// "Even when your function code returns partial batch failure responses, these responses
 	// will not be processed by Lambda unless the ReportBatchItemFailures feature is explicitly
 	// turned on for your event source mapping."
 	if !m.cfg.ReportBatchItemFailures {
-		return failed
+		return failed, nil
 	}
 	// "Lambda treats a batch as a complete success if your function returns any of the
 	// following: An empty batchItemFailures list; A null batchItemFailures list; An empty
@@ -516,14 +553,17 @@ func (m *Mapping) failures(event events.SQSEvent, resp events.SQSEventResponse, 
 	for _, r := range event.Records {
 		ids[r.MessageId] = true
 	}
-	for _, f := range resp.BatchItemFailures {
+	for i, f := range resp.BatchItemFailures {
 		switch {
 		case f.ItemIdentifier == "":
-			return all(fmt.Errorf("%w: an empty or null itemIdentifier", ErrBadResponse))
+			rejected = append(rejected, fmt.Sprintf("batchItemFailures[%d]: itemIdentifier is empty, null or under another key", i))
 		case !ids[f.ItemIdentifier]:
-			return all(fmt.Errorf("%w: itemIdentifier %q is not a message ID of the batch", ErrBadResponse, f.ItemIdentifier))
+			rejected = append(rejected, fmt.Sprintf("batchItemFailures[%d]: itemIdentifier %q is not a message ID of the batch", i, f.ItemIdentifier))
 		}
 		failed[f.ItemIdentifier] = true
+	}
+	if len(rejected) > 0 {
+		return all(fmt.Errorf("%w: %s", ErrBadResponse, strings.Join(rejected, "; "))), rejected
 	}
 	// FIFO: "your function should stop processing messages after the first failure and return
 	// all failed and unprocessed messages in batchItemFailures. This helps preserve the
@@ -541,7 +581,7 @@ func (m *Mapping) failures(event events.SQSEvent, resp events.SQSEventResponse, 
 			}
 		}
 	}
-	return failed
+	return failed, nil
 }
 
 // delete deletes the messages with DeleteMessageBatch, ten at a time, and returns the IDs

@@ -9,7 +9,9 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -265,8 +267,7 @@ func TestFunctionErrorReturnsTheWholeBatch(t *testing.T) {
 	everyBackend(t, func(t *testing.T, h *harness.H) {
 		vis, timeout := vt(h)
 		url := h.Queue("err", map[string]string{"VisibilityTimeout": vis})
-		bodies := harness.Bodies("m", 5)
-		h.SendBodies(url, bodies, nil)
+		bodies := h.SendBodies(url, harness.Bodies("m", 5), nil)
 		var mu sync.Mutex
 		calls := 0
 		rec := &recorder{}
@@ -310,8 +311,7 @@ func TestReportBatchItemFailuresReturnsOnlyTheListed(t *testing.T) {
 	everyBackend(t, func(t *testing.T, h *harness.H) {
 		vis, timeout := vt(h)
 		url := h.Queue("partial", map[string]string{"VisibilityTimeout": vis})
-		bodies := harness.Bodies("m", 6)
-		h.SendBodies(url, bodies, nil)
+		bodies := h.SendBodies(url, harness.Bodies("m", 6), nil)
 		var mu sync.Mutex
 		failedOnce := map[string]bool{}
 		rec := &recorder{}
@@ -370,6 +370,7 @@ func TestEmptyPartialResponsesMeanSuccess(t *testing.T) {
 // function returns any of the following: ... An empty string itemIdentifier, A null
 // itemIdentifier, An itemIdentifier with a bad key name, An itemIdentifier value with a message
 // ID that doesn't exist").
+// The report says why: Report.Rejected and Report.String name each bad entry.
 func TestMalformedPartialResponsesFailTheWholeBatch(t *testing.T) {
 	for name, bad := range map[string]func(r events.SQSMessage) string{
 		"empty identifier":   func(events.SQSMessage) string { return "" },
@@ -377,6 +378,7 @@ func TestMalformedPartialResponsesFailTheWholeBatch(t *testing.T) {
 		"unknown message id": func(events.SQSMessage) string { return "00000000-0000-0000-0000-000000000000" },
 	} {
 		t.Run(name, func(t *testing.T) {
+			var badID string
 			mockOnly(t, func(t *testing.T, h *harness.H) {
 				url := h.Queue("malformed", map[string]string{"VisibilityTimeout": "30"})
 				bodies := h.SendN(url, 3)
@@ -390,7 +392,8 @@ func TestMalformedPartialResponsesFailTheWholeBatch(t *testing.T) {
 						return events.SQSEventResponse{}, nil
 					}
 					// One record failed; the response names it wrongly.
-					return events.SQSEventResponse{BatchItemFailures: []events.SQSBatchItemFailure{{ItemIdentifier: bad(ev.Records[0])}}}, nil
+					badID = bad(ev.Records[0])
+					return events.SQSEventResponse{BatchItemFailures: []events.SQSBatchItemFailure{{ItemIdentifier: badID}}}, nil
 				}
 				rep, _ := run(h, url, harness.Expect{Bodies: bodies, DeadLettered: []string{}},
 					lambdaesm.Config{ReportBatchItemFailures: true, BatchSize: 3, MaximumBatchingWindowInSeconds: 1}, fn)
@@ -403,9 +406,50 @@ func TestMalformedPartialResponsesFailTheWholeBatch(t *testing.T) {
 				for _, id := range first.MessageIDs {
 					assert.Equal(t, 2, rep.Receives[id])
 				}
+				reason := `batchItemFailures[0]: itemIdentifier "` + badID + `" is not a message ID of the batch`
+				if badID == "" {
+					reason = "batchItemFailures[0]: itemIdentifier is empty, null or under another key"
+				}
+				require.Len(t, rep.Rejected, 1, "only the first response was rejected")
+				rj := rep.Rejected[0]
+				assert.Equal(t, []string{reason}, rj.Reasons)
+				assert.Equal(t, first.MessageIDs, rj.MessageIDs)
+				assert.Equal(t, first.Start.Add(first.Duration), rj.Time)
+				assert.EqualError(t, first.Err, "lambdaesm: invalid partial batch response: "+reason)
+				assert.Contains(t, rep.String(), "partial batch response rejected at "+rj.Time.Format(time.RFC3339Nano)+", 3 records returned: "+reason)
 			})
 		})
 	}
+}
+
+// TestRejectionNamesEveryBadEntry: a response with several bad entries (and a good one) is
+// rejected once, naming each bad entry by its index; Report.String lists it after the summary.
+func TestRejectionNamesEveryBadEntry(t *testing.T) {
+	mockOnly(t, func(t *testing.T, h *harness.H) {
+		url := h.Queue("bad-entries", map[string]string{"VisibilityTimeout": "30"})
+		bodies := h.SendN(url, 3)
+		var calls atomic.Int32
+		fn := func(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
+			if calls.Add(1) > 1 {
+				return events.SQSEventResponse{}, nil
+			}
+			return events.SQSEventResponse{BatchItemFailures: []events.SQSBatchItemFailure{
+				{ItemIdentifier: ev.Records[0].MessageId}, {ItemIdentifier: ""}, {ItemIdentifier: "nope"}}}, nil
+		}
+		rep, _ := run(h, url, harness.Expect{Bodies: bodies, DeadLettered: []string{}},
+			lambdaesm.Config{ReportBatchItemFailures: true, BatchSize: 3, MaximumBatchingWindowInSeconds: 1}, fn)
+		require.Len(t, rep.Rejected, 1)
+		want := []string{
+			"batchItemFailures[1]: itemIdentifier is empty, null or under another key",
+			`batchItemFailures[2]: itemIdentifier "nope" is not a message ID of the batch`,
+		}
+		assert.Equal(t, want, rep.Rejected[0].Reasons)
+		lines := strings.Split(rep.String(), "\n")
+		require.Len(t, lines, 2, rep.String())
+		assert.Contains(t, lines[0], "invocations (1 failed wholly)")
+		assert.Contains(t, lines[0], "3 deleted")
+		assert.True(t, strings.HasSuffix(lines[1], "3 records returned: "+strings.Join(want, "; ")), lines[1])
+	})
 }
 
 // TestPartialResponseIgnoredWithoutReportBatchItemFailures: without the response type, a
@@ -438,8 +482,7 @@ func TestRedeliveredUntilTheDeadLetterQueue(t *testing.T) {
 	everyBackend(t, func(t *testing.T, h *harness.H) {
 		vis, timeout := vt(h)
 		url, _ := h.QueueWithDLQ("poison", map[string]string{"VisibilityTimeout": vis}, 3, false)
-		bodies := []string{"good-1", "poison", "good-2"}
-		h.SendBodies(url, bodies, nil)
+		bodies := h.SendBodies(url, []string{"good-1", "poison", "good-2"}, nil)
 		rec := &recorder{}
 		fn := perRecord(rec, func(r events.SQSMessage) error {
 			if r.Body == "poison" {
@@ -624,8 +667,7 @@ func TestMaximumConcurrencyBoundsInvocations(t *testing.T) {
 	t.Run("scales up from five", func(t *testing.T) {
 		mockOnly(t, func(t *testing.T, h *harness.H) {
 			url := h.Queue("scale", map[string]string{"VisibilityTimeout": "60"})
-			bodies := harness.Bodies("m", 300)
-			h.SendBodies(url, bodies, nil)
+			bodies := h.SendBodies(url, harness.Bodies("m", 300), nil)
 			rep, _ := run(h, url, harness.Expect{Bodies: bodies}, lambdaesm.Config{BatchSize: 1, FunctionTimeoutSeconds: 30}, slow)
 			assert.Greater(t, rep.MaxConcurrent, 5)
 		})
@@ -695,7 +737,7 @@ func TestFIFOFailureHoldsBackTheRestOfTheGroup(t *testing.T) {
 // TestFaultPlanApplies: the mapping runs on h.Client(), so a fault plan's throttling, errors and
 // partial DeleteMessageBatch failures reach it as any consumer; nothing is lost.
 func TestFaultPlanApplies(t *testing.T) {
-	plan := faults.MustPlan(7,
+	plan := faults.MustPlan(t, 7,
 		faults.Rule{Kind: faults.Error, ErrorCode: "RequestThrottled", Operations: []string{"ReceiveMessage"}, Probability: 0.3},
 		faults.Rule{Kind: faults.LostDelete, Probability: 0.2},
 	)

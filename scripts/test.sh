@@ -69,6 +69,11 @@ enginefuzztime="${SQSHARNESS_ENGINE_FUZZTIME:-10000x}"
 for target in FuzzEngineJSON FuzzEngineQuery; do
   go test -run '^$' -fuzz "^${target}\$" -fuzztime "$enginefuzztime" -fuzzminimizetime 500x -timeout 10m ./sqsmock/
 done
+# harness.Fuzz: go test -fuzz drives the fault space over a correct consumer; a plan that fails
+# it would be a false positive of the space (or a bug of the mock). Each execution is a whole
+# consumer run in a bubble, about 4 ms: 1000 take seconds (the instrumented build, a minute).
+exploretime="${SQSHARNESS_EXPLORE_FUZZTIME:-1000x}"
+go test -run '^$' -fuzz '^FuzzChargeWorker$' -fuzztime "$exploretime" -fuzzminimizetime 50x -timeout 10m ./harness/
 # The engine's behaviour tests again, through the real aws-sdk-go-v2 client against the HTTP server.
 SQSMOCK_TEST_TRANSPORT=http go test -race -count=1 ./sqsmock/
 go test -race -count=1 -timeout 25m $(go list ./... | grep -vx 'github.com/sqsharness/sqsharness/conformance')

@@ -50,7 +50,7 @@ func checkCamelCase(t *testing.T, where string, v any, seen map[string]bool) {
 // including error bodies and a fault plan that has injected faults, and fails on any key that is
 // not camelCase.
 func TestAdminJSONKeysAreCamelCase(t *testing.T) {
-	plan := faults.MustPlan(1,
+	plan := faults.MustPlan(t, 1,
 		faults.Rule{Name: "throttle-once", Kind: faults.Error, ErrorCode: "RequestThrottled", Operations: []string{"SendMessage"},
 			Times: 1, Probability: 1},
 		faults.Rule{Name: "fail-e2", Kind: faults.PartialBatchFailure, ErrorCode: "InternalError", EntryIDs: []string{"e2"}, Probability: 1},

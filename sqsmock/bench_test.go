@@ -6,11 +6,13 @@ import (
 	"runtime"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
+	"github.com/sqsharness/sqsharness/faults"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
@@ -18,7 +20,12 @@ import (
 func benchQueue(b *testing.B, fifo bool, depth int) (sqsmock.API, *string) {
 	b.Helper()
 	m := sqsmock.New(sqsmock.WithCallLog(0))
-	c := m.Client()
+	return benchQueueWith(b, m.Client(), fifo, depth)
+}
+
+// benchQueueWith makes a queue holding depth ready messages through client c.
+func benchQueueWith(b *testing.B, c sqsmock.API, fifo bool, depth int) (sqsmock.API, *string) {
+	b.Helper()
 	ctx := context.Background()
 	name, attrs := "bench", map[string]string{}
 	if fifo {
@@ -101,7 +108,10 @@ func BenchmarkSendMessageBatch10(b *testing.B) {
 }
 
 // BenchmarkCycle sends, receives and deletes one message per iteration on a queue kept at a
-// constant depth: the cost must not grow with the depth.
+// constant depth: the cost must not grow with the depth. The variants at depth 100 are the
+// calls an exploration run makes: with a fault plan attached whose rules never fire
+// (idle-plan), and on a client given retry options (retry-options), both of which run the
+// retry loop on every call.
 func BenchmarkCycle(b *testing.B) {
 	for _, fifo := range []bool{false, true} {
 		for _, depth := range []int{100, 100_000, 1_000_000} {
@@ -111,29 +121,68 @@ func BenchmarkCycle(b *testing.B) {
 			}
 			b.Run(fmt.Sprintf("%s/depth=%d", kind, depth), func(b *testing.B) {
 				c, url := benchQueue(b, fifo, depth)
-				ctx := context.Background()
-				send := &sqs.SendMessageInput{QueueUrl: url, MessageBody: aws.String(body100)}
-				recv := &sqs.ReceiveMessageInput{QueueUrl: url}
-				i := 0
-				b.ReportAllocs()
-				for b.Loop() {
-					if fifo {
-						send.MessageGroupId = aws.String(strconv.Itoa(i % 64))
-						send.MessageBody = aws.String(strconv.Itoa(i) + body100)
-					}
-					i++
-					if _, err := c.SendMessage(ctx, send); err != nil {
-						b.Fatal(err)
-					}
-					out, err := c.ReceiveMessage(ctx, recv)
-					if err != nil || len(out.Messages) != 1 {
-						b.Fatal(err, out)
-					}
-					if _, err := c.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: url, ReceiptHandle: out.Messages[0].ReceiptHandle}); err != nil {
-						b.Fatal(err)
-					}
-				}
+				benchCycle(b, c, url, fifo)
 			})
+		}
+	}
+	b.Run("standard-idle-plan/depth=100", func(b *testing.B) {
+		m := sqsmock.New(sqsmock.WithCallLog(0), sqsmock.WithFaults(idlePlan(b)))
+		c, url := benchQueueWith(b, m.Client(), false, 100)
+		benchCycle(b, c, url, false)
+		if n := len(m.Faults().Injections()); n > 0 {
+			b.Fatalf("the idle plan injected %d faults", n)
+		}
+	})
+	b.Run("standard-retry-options/depth=100", func(b *testing.B) {
+		m := sqsmock.New(sqsmock.WithCallLog(0))
+		c, url := benchQueueWith(b, m.Client(func(o *sqs.Options) { o.RetryMaxAttempts = 5 }), false, 100)
+		benchCycle(b, c, url, false)
+	})
+	b.Run("standard-idle-plan-retry-options/depth=100", func(b *testing.B) {
+		m := sqsmock.New(sqsmock.WithCallLog(0), sqsmock.WithFaults(idlePlan(b)))
+		c, url := benchQueueWith(b, m.Client(func(o *sqs.Options) { o.RetryMaxAttempts = 5 }), false, 100)
+		benchCycle(b, c, url, false)
+	})
+}
+
+// idlePlan is a fault plan of the kinds an exploration draws from, none of which fires on
+// benchCycle's calls: each is turned away by a different check (operation, queue, message,
+// window, After, the throttle's bucket).
+func idlePlan(b *testing.B) *faults.Plan {
+	return faults.MustPlan(b, 1,
+		faults.Rule{Kind: faults.Error, ErrorCode: "InternalError", Queue: "other-*", Probability: 1},
+		faults.Rule{Kind: faults.Latency, Latency: time.Second, Operations: []string{"SendMessage"}, After: 1 << 40, Probability: 1},
+		faults.Rule{Kind: faults.Throttle, Rate: 1e12, Burst: 1 << 30, Probability: 1},
+		faults.Rule{Kind: faults.ResetAfterApply, Operations: []string{"DeleteMessage"}, Message: &faults.MessagePredicate{BodyContains: "never"}, Probability: 1},
+		faults.Rule{Kind: faults.FalseEmpty, From: 1000 * time.Hour, Probability: 0.5},
+		faults.Rule{Kind: faults.DuplicateDelivery, Delay: time.Second, Message: &faults.MessagePredicate{BodyContains: "never"}, Probability: 1},
+		faults.Rule{Kind: faults.LostDelete, Queue: "other", Probability: 1},
+		faults.Rule{Kind: faults.DelayedVisibility, Delay: time.Second, From: 1000 * time.Hour, Until: 2000 * time.Hour, Probability: 1},
+	)
+}
+
+// benchCycle is BenchmarkCycle's loop: send one message, receive one, delete it.
+func benchCycle(b *testing.B, c sqsmock.API, url *string, fifo bool) {
+	ctx := context.Background()
+	send := &sqs.SendMessageInput{QueueUrl: url, MessageBody: aws.String(body100)}
+	recv := &sqs.ReceiveMessageInput{QueueUrl: url}
+	i := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		if fifo {
+			send.MessageGroupId = aws.String(strconv.Itoa(i % 64))
+			send.MessageBody = aws.String(strconv.Itoa(i) + body100)
+		}
+		i++
+		if _, err := c.SendMessage(ctx, send); err != nil {
+			b.Fatal(err)
+		}
+		out, err := c.ReceiveMessage(ctx, recv)
+		if err != nil || len(out.Messages) != 1 {
+			b.Fatal(err, out)
+		}
+		if _, err := c.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: url, ReceiptHandle: out.Messages[0].ReceiptHandle}); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

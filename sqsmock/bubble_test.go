@@ -55,7 +55,7 @@ func TestStartRefusesInsideABubble(t *testing.T) {
 // timeout, a retried connection reset and a plan's latency all take fake time only.
 func TestSDKClientInsideABubble(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		plan := faults.MustPlan(1,
+		plan := faults.MustPlan(t, 1,
 			faults.Rule{Name: "reset", Kind: faults.ResetBeforeApply, Operations: []string{"SendMessage"}, Probability: 1, Times: 1},
 			faults.Rule{Name: "slow", Kind: faults.Latency, Latency: 3 * time.Second, Operations: []string{"DeleteMessage"}, Probability: 1})
 		m := sqsmock.New(sqsmock.WithQueue("jobs", map[string]string{"VisibilityTimeout": "30"}), sqsmock.WithFaults(plan))
@@ -115,4 +115,75 @@ func TestSDKClientCancelledLongPoll(t *testing.T) {
 		var ce *smithy.CanceledError
 		assert.ErrorAs(t, err, &ce)
 	})
+}
+
+// A consumer that long-polls under a false-empty plan (every receive, no Times) waits each poll's
+// wait time, so the bubble's fake time advances: ten 5 s polls take 50 s, in process and through
+// the real SDK client. A short poll answers at once, a long poll whose context ends answers what
+// a cancelled long poll answers, when it ends, and the queue's ReceiveMessageWaitTimeSeconds is a
+// long poll's wait time.
+func TestFalseEmptyLongPollsWaitInABubble(t *testing.T) {
+	for _, sdk := range []bool{false, true} {
+		name := map[bool]string{false: "in process", true: "SDKClient"}[sdk]
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				plan := faults.MustPlan(t, 1, faults.Rule{Kind: faults.FalseEmpty, Probability: 1})
+				m := sqsmock.New(sqsmock.WithFaults(plan), sqsmock.WithQueue("jobs", nil),
+					sqsmock.WithQueue("waits", map[string]string{"ReceiveMessageWaitTimeSeconds": "3"}))
+				var c sqsmock.API = m.Client()
+				if sdk {
+					c = m.SDKClient()
+				}
+				ctx := t.Context()
+				url := aws.String(m.QueueURL("jobs"))
+				_, err := c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: url, MessageBody: aws.String("there")})
+				require.NoError(t, err)
+				poll := func(ctx context.Context, queue *string, wait int32) ([]types.Message, error) {
+					out, err := c.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: queue, WaitTimeSeconds: wait})
+					if err != nil {
+						return nil, err
+					}
+					return out.Messages, nil
+				}
+
+				start := time.Now()
+				for range 10 {
+					msgs, err := poll(ctx, url, 5)
+					require.NoError(t, err)
+					require.Empty(t, msgs)
+				}
+				assert.Equal(t, 50*time.Second, time.Since(start), "ten 5 s long polls")
+
+				start = time.Now()
+				msgs, err := poll(ctx, url, 0)
+				require.NoError(t, err)
+				assert.Empty(t, msgs)
+				assert.Zero(t, time.Since(start), "a short poll answers at once")
+
+				start = time.Now()
+				msgs, err = poll(ctx, aws.String(m.QueueURL("waits")), 0)
+				require.NoError(t, err)
+				assert.Empty(t, msgs)
+				assert.Equal(t, 3*time.Second, time.Since(start), "the queue's ReceiveMessageWaitTimeSeconds")
+
+				// Cancelled at 2 s: the same answer as a long poll on an empty queue cancelled at 2 s.
+				short, cancel := context.WithTimeout(ctx, 2*time.Second)
+				defer cancel()
+				start = time.Now()
+				_, faulted := poll(short, url, 20)
+				assert.Equal(t, 2*time.Second, time.Since(start))
+				require.Error(t, faulted)
+				plan.Pause()
+				_, err = c.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("empty")})
+				require.NoError(t, err)
+				short2, cancel2 := context.WithTimeout(ctx, 2*time.Second)
+				defer cancel2()
+				_, plain := poll(short2, aws.String(m.QueueURL("empty")), 20)
+				require.Error(t, plain)
+				assert.ErrorIs(t, faulted, context.DeadlineExceeded)
+				assert.Equal(t, plain.Error(), faulted.Error())
+				assert.Zero(t, m.Messages(*url)[0].ReceiveCount, "never received")
+			})
+		})
+	}
 }

@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"reflect"
 	"strconv"
 	"sync/atomic"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -40,13 +40,10 @@ type Client struct {
 	server bool
 	// options are the client's sqs.Options as sqs.New resolves them (Retryer set).
 	options sqs.Options
-	// attempt is the SDK's own retry loop over options.Retryer, backing off on the mock's clock.
-	attempt *retry.Attempt
-	// custom: the client was given options, so every call runs the SDK's retry loop.
-	custom bool
-	// looped: a call ran the retry loop once, so its retry quota may be short of full and every
-	// later call runs the loop too (a success refunds the quota).
-	looped atomic.Bool
+	// loop makes the attempts of calls without options, over options.Retryer (see retrier).
+	loop retrier
+	// drawn is loop.drawn for a client whose retryer is the standard retryer sqs.New made.
+	drawn atomic.Bool
 	// who is the in-process client's caller: its options' region and account.
 	who caller
 	// hosts, behind the HTTP front door, is WithRegionHosts' domain: queue URLs name their region
@@ -61,24 +58,46 @@ var _ API = (*Client)(nil)
 
 // newClient returns an in-process client with options resolved as sqs.New resolves them.
 func newClient(m *Mock, optFns []func(*sqs.Options)) *Client {
-	o := sqs.New(sqs.Options{Region: m.cfg.region}, optFns...).Options()
-	return &Client{m: m, options: o, attempt: m.newAttempt(o.Retryer), custom: len(optFns) > 0, who: m.clientCaller(o)}
+	// The retryer sqs.New makes, and the one left once optFns ran: the same when they set none.
+	var made, left aws.Retryer
+	fns := make([]func(*sqs.Options), 0, len(optFns)+2)
+	fns = append(fns, func(o *sqs.Options) { made = o.Retryer })
+	fns = append(fns, optFns...)
+	fns = append(fns, func(o *sqs.Options) { left = o.Retryer })
+	o := sqs.New(sqs.Options{Region: m.cfg.region}, fns...).Options()
+	c := &Client{m: m, options: o, who: m.clientCaller(o)}
+	c.loop = retrier{retryer: asRetryerV2(o.Retryer), clock: m.cfg.clock}
+	if _, standard := made.(*retry.Standard); standard && left == made {
+		c.loop.drawn = &c.drawn
+	}
+	return c
 }
 
-// callerWith is the caller of one call given per-call options: they may change the region or the
-// credentials, as they would for *sqs.Client.
-func (c *Client) callerWith(optFns []func(*sqs.Options)) caller {
+// withOptions is the retrier and the caller of one call given per-call options, as *sqs.Client
+// applies them to a copy of its options: a changed RetryMaxAttempts limits the retryer, and the
+// region or the credentials may change the caller.
+func (c *Client) withOptions(optFns []func(*sqs.Options)) (retrier, caller) {
 	o := c.options.Copy()
 	for _, fn := range optFns {
 		fn(&o)
 	}
-	return c.m.clientCaller(o)
+	r := c.loop
+	if !sameRetryer(o.Retryer, c.options.Retryer) {
+		// Another retryer, which may share the client's retry quota: no call skips it any more.
+		c.drawn.Store(true)
+		r.drawn = nil
+	}
+	if v := o.RetryMaxAttempts; v != 0 && v != c.options.RetryMaxAttempts {
+		o.Retryer = retry.AddWithMaxAttempts(o.Retryer, v)
+	}
+	r.retryer = asRetryerV2(o.Retryer)
+	return r, c.m.clientCaller(o)
 }
 
 var requestIDs atomic.Uint64
 
-// invoke runs one operation as the real client would: validate, then attempt under the SDK's
-// retry loop, each attempt facing the fault plan and the engine, and wrap the final error.
+// invoke runs one operation as the real client would: validate, then attempt as the SDK's retry
+// loop does, each attempt facing the fault plan and the engine, and wrap the final error.
 func invoke[I, O any](ctx context.Context, c *Client, op string, in *I, optFns []func(*sqs.Options), call func(*engine.Engine, context.Context, *I) (*O, error)) (*O, error) {
 	m := c.m
 	m.checkBubble()
@@ -96,19 +115,17 @@ func invoke[I, O any](ctx context.Context, c *Client, op string, in *I, optFns [
 		m.record(m.callID(), op, in, nil, err)
 		return nil, &smithy.OperationError{ServiceID: sqs.ServiceID, OperationName: op, Err: err}
 	}
-	var (
-		out *O
-		err error
-	)
-	who := c.who
+	r, who := c.loop, c.who
 	if len(optFns) > 0 {
-		who = c.callerWith(optFns)
+		r, who = c.withOptions(optFns)
 	}
-	if attempt := c.attemptFor(optFns); attempt == nil {
+	r.longPoll = op == "ReceiveMessage"
+	var out *O
+	err := r.do(ctx, func() error {
+		var err error
 		out, err = attemptOnce(ctx, c, who, op, in, call)
-	} else {
-		out, err = retried(ctx, attempt, c, who, op, in, call)
-	}
+		return err
+	})
 	if err != nil {
 		return nil, &smithy.OperationError{ServiceID: sqs.ServiceID, OperationName: op, Err: err}
 	}
@@ -198,10 +215,10 @@ func (c *Client) deniedBase(ctx context.Context, e *engine.Engine) context.Conte
 	return ctx
 }
 
+// queueURLOf is the QueueUrl of an operation's input ("" when it has none).
 func queueURLOf(in any) string {
-	v := reflect.ValueOf(in).Elem()
-	if f := v.FieldByName("QueueUrl"); f.IsValid() && !f.IsNil() {
-		return f.Elem().String()
+	if how, addr, _ := targetOf(in); how == byURL {
+		return addr
 	}
 	return ""
 }
@@ -224,6 +241,16 @@ func responseError(err error) error {
 		return &awshttp.ResponseError{ResponseError: &smithyhttp.ResponseError{Response: resp, Err: &smithy.CanceledError{Err: err}}}
 	}
 	return err
+}
+
+// sameRetryer reports whether a and b are the same retryer (false when they cannot be compared).
+func sameRetryer(a, b aws.Retryer) (same bool) {
+	defer func() {
+		if recover() != nil {
+			same = false
+		}
+	}()
+	return a == b
 }
 
 // AddPermission adds a permission statement to the queue's policy.

@@ -166,6 +166,12 @@ func (c *ManualClock) BlockUntil(ctx context.Context, n int) error {
 // hanging it.
 func (c *ManualClock) WaitForTimers(n int) { _ = c.BlockUntil(context.Background(), n) }
 
+// manualClock is a ManualClock, or a clock that embeds one (the harness's, which watches the
+// timers of calls waiting on it): a clock that moves only when the test moves it.
+type manualClock interface{ manual() }
+
+func (*ManualClock) manual() {}
+
 // NewTimer returns a timer that fires when the clock reaches Now()+d.
 func (c *ManualClock) NewTimer(d time.Duration) Timer {
 	c.mu.Lock()

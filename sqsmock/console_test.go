@@ -284,7 +284,7 @@ func TestConsoleMoveTasks(t *testing.T) {
 
 // A paused plan injects nothing and is kept; console actions are exempt from it.
 func TestConsoleFaultPause(t *testing.T) {
-	plan := faults.MustPlan(1, faults.Rule{Name: "no-sends", Kind: faults.Error, Operations: []string{"SendMessage"},
+	plan := faults.MustPlan(t, 1, faults.Rule{Name: "no-sends", Kind: faults.Error, Operations: []string{"SendMessage"},
 		Probability: 1, ErrorCode: "InvalidParameterValue"})
 	srv := sqsmock.NewServer(t, sqsmock.WithQueue("q", nil), sqsmock.WithFaults(plan))
 	url := aws.String(srv.URL + "/000000000000/q")
@@ -385,7 +385,7 @@ func TestConsoleWritesRefused(t *testing.T) {
 // the trace's fault events after a given Seq.
 func TestConsoleHistoryAndInjections(t *testing.T) {
 	clock := sqsmock.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	plan := faults.MustPlan(1, faults.Rule{Name: "no-sends", Kind: faults.Error, Operations: []string{"SendMessage"},
+	plan := faults.MustPlan(t, 1, faults.Rule{Name: "no-sends", Kind: faults.Error, Operations: []string{"SendMessage"},
 		Probability: 1, Times: 1, ErrorCode: "InvalidParameterValue"})
 	srv := sqsmock.NewServer(t, sqsmock.WithQueue("q", nil), sqsmock.WithClock(clock), sqsmock.WithTrace(1000), sqsmock.WithFaults(plan))
 	status, v := consoleDo(t, srv, "POST", "/_sqsmock/queues/q/messages", `{"MessageBody":"hello"}`)

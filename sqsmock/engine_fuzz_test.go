@@ -67,9 +67,9 @@ var fuzzQueues = []string{"orders", "dlq", "orders.fifo", "dlq.fifo", "cbd.fifo"
 
 // fuzzPlan fails, delays, duplicates and loses chosen messages, every time, and FalseEmpty and
 // Reorder some receives. Every error it injects says fuzzMarker.
-func fuzzPlan() *faults.Plan {
+func fuzzPlan(t *testing.T) *faults.Plan {
 	body := func(s string) *faults.MessagePredicate { return &faults.MessagePredicate{BodyContains: s} }
-	return faults.MustPlan(1,
+	return faults.MustPlan(t, 1,
 		faults.Rule{Name: "send-500", Kind: faults.Error, Operations: []string{"SendMessage"}, Message: body("fault-500"),
 			ErrorCode: "InternalError", ErrorMessage: fuzzMarker, Probability: 1},
 		faults.Rule{Name: "attrs-503", Kind: faults.Error, Operations: []string{"GetQueueAttributes"}, Queue: "dlq",
@@ -103,7 +103,7 @@ type engineFuzz struct {
 
 func newEngineFuzz(t *testing.T, jsonWire bool) *engineFuzz {
 	m := sqsmock.New(sqsmock.WithAccountID(fuzzAccount), sqsmock.WithLimits(fuzzMaxQueue, fuzzMaxMsgs),
-		sqsmock.WithFaults(fuzzPlan()),
+		sqsmock.WithFaults(fuzzPlan(t)),
 		sqsmock.WithQueue("dlq", nil), sqsmock.WithQueue("orders", nil), sqsmock.WithDeadLetterQueue("orders", "dlq", 2),
 		sqsmock.WithQueue("dlq.fifo", map[string]string{"FifoQueue": "true"}), sqsmock.WithQueue("orders.fifo", map[string]string{"FifoQueue": "true"}), sqsmock.WithDeadLetterQueue("orders.fifo", "dlq.fifo", 2),
 		sqsmock.WithQueue("cbd.fifo", map[string]string{"FifoQueue": "true", "ContentBasedDeduplication": "true"}))

@@ -19,7 +19,7 @@ import (
 // A harness's own calls (an exempt context in process, the exempt header over HTTP) meet no
 // fault, call-level or message-level, while the code under test meets them all.
 func TestExemptCallsMeetNoFaults(t *testing.T) {
-	plan := faults.MustPlan(1,
+	plan := faults.MustPlan(t, 1,
 		faults.Rule{Name: "err", Kind: faults.Error, ErrorCode: "InternalError", Operations: []string{"SendMessage", "GetQueueAttributes"}, Probability: 1},
 		faults.Rule{Name: "empty", Kind: faults.FalseEmpty, Probability: 1},
 		faults.Rule{Name: "lost", Kind: faults.LostDelete, Probability: 1},

@@ -2,6 +2,7 @@ package sqsmock
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -16,8 +17,8 @@ import (
 
 // WithFaults applies a fault plan inside the mock, where every fault kind is supported: errors,
 // throttling, latency (on the mock's clock), connection resets and timeouts, lost deletes,
-// duplicate delivery, delayed visibility, false-empty receives, reordering and partial batch
-// failures. The plan's windows and latencies follow the mock's clock. New panics if the plan
+// duplicate delivery, delayed visibility, false-empty receives, reordering, partial batch
+// failures and deletes with stale receipt handles. The plan's windows and latencies follow the mock's clock. New panics if the plan
 // has a rule the engine cannot honour.
 func WithFaults(plan *faults.Plan) Option { return mockOption(func(c *config) { c.plan = plan }) }
 
@@ -93,13 +94,18 @@ func (m *Mock) decide(ctx context.Context, e *engine.Engine, op string, in any) 
 	call := faulthook.Call{Operation: op, QueueURL: url}
 	switch v := in.(type) {
 	case *sqs.SendMessageInput:
-		call.Message = &faulthook.Message{Body: aws.ToString(v.MessageBody), Attributes: msgattr.Strings(v.MessageAttributes)}
+		call.Message = pooledMessage()
+		call.Message.Body, call.Message.Attributes = aws.ToString(v.MessageBody), msgattr.Strings(v.MessageAttributes)
 	case *sqs.DeleteMessageInput:
 		call.Message = receiptMessage(e, url, v.ReceiptHandle)
 	case *sqs.ChangeMessageVisibilityInput:
 		call.Message = receiptMessage(e, url, v.ReceiptHandle)
 	}
 	d := faulthook.Of(plan).Decide(call)
+	if call.Message != nil { // the plan keeps nothing of it once it decided
+		*call.Message = faulthook.Message{}
+		messages.Put(call.Message)
+	}
 	var at time.Time
 	if len(d.Fired) > 0 {
 		at = m.cfg.clock.Now()
@@ -122,7 +128,7 @@ func (m *Mock) decide(ctx context.Context, e *engine.Engine, op string, in any) 
 
 // receiptMessage is the message a receipt handle names, for rules with a message predicate on
 // DeleteMessage and ChangeMessageVisibility (nil if there is none), in the engine the call was
-// routed to (nil when it was refused).
+// routed to (nil when it was refused). It comes from pooledMessage.
 func receiptMessage(e *engine.Engine, queueURL string, handle *string) *faulthook.Message {
 	if handle == nil || e == nil {
 		return nil
@@ -131,8 +137,16 @@ func receiptMessage(e *engine.Engine, queueURL string, handle *string) *faulthoo
 	if !ok {
 		return nil
 	}
-	return &faulthook.Message{MessageID: p.MessageID, ReceiptHandle: p.ReceiptHandle, Body: p.Body, Attributes: p.Attributes}
+	m := pooledMessage()
+	*m = faulthook.Message{MessageID: p.MessageID, ReceiptHandle: p.ReceiptHandle, Body: p.Body, Attributes: p.Attributes}
+	return m
 }
+
+// messages recycles the messages of call-level decisions: a plan reads a call's message only
+// while it decides, so each call need not allocate one.
+var messages = sync.Pool{New: func() any { return new(faulthook.Message) }}
+
+func pooledMessage() *faulthook.Message { return messages.Get().(*faulthook.Message) }
 
 // messageFault is the engine's hook: the plan's decision for one message.
 func (m *Mock) messageFault(p engine.FaultPoint) engine.FaultAction {
@@ -141,7 +155,7 @@ func (m *Mock) messageFault(p engine.FaultPoint) engine.FaultAction {
 		return engine.FaultAction{}
 	}
 	d := faulthook.Of(plan).DecideMessage(faulthook.Call{Operation: p.Operation, QueueURL: p.QueueURL, QueueName: p.Queue},
-		faulthook.Message{EntryID: p.EntryID, MessageID: p.MessageID, ReceiptHandle: p.ReceiptHandle, Body: p.Body, Attributes: p.Attributes})
+		faulthook.Message{EntryID: p.EntryID, MessageID: p.MessageID, ReceiptHandle: p.ReceiptHandle, Stale: p.Stale, Body: p.Body, Attributes: p.Attributes})
 	a := engine.FaultAction{ExtraDelay: d.ExtraDelay, LostDelete: d.LostDelete, Duplicate: d.Duplicate, DuplicateAfter: d.DuplicateAfter}
 	if d.Fail != nil {
 		a.Err = d.Fail

@@ -34,7 +34,7 @@ func faultEnv(t *testing.T, rules ...faults.Rule) (*env, *faults.Plan) {
 
 func faultEnvSeed(t *testing.T, seed uint64, rules ...faults.Rule) (*env, *faults.Plan) {
 	t.Helper()
-	p := faults.MustPlan(seed, rules...)
+	p := faults.MustPlan(t, seed, rules...)
 	e := newEnv(t, sqsmock.WithFaults(p))
 	e.queue = e.create("jobs", map[string]string{"VisibilityTimeout": "30"})
 	return e, p
@@ -344,6 +344,127 @@ func TestFaultLostDelete(t *testing.T) {
 	})
 }
 
+// TestFaultStaleHandleDelete: a delete with a receipt handle older than the message's latest (a
+// later receive, a redelivery after the visibility timeout, a duplicate delivery issued a newer
+// one) reports success, deletes nothing and is recorded and traced; a delete with the latest
+// handle deletes and is not even counted as a match; FIFO queues keep rejecting stale handles.
+func TestFaultStaleHandleDelete(t *testing.T) {
+	rule := faults.Rule{Name: "stale", Kind: faults.StaleHandleDelete, Probability: 1}
+	t.Run("first of two handles", func(t *testing.T) {
+		e, p := faultEnv(t, rule)
+		sent := e.send(e.queue, "job")
+		first := e.recvOne(e.queue)
+		e.clk.Advance(30 * time.Second)
+		second := e.recvOne(e.queue) // redelivered after the visibility timeout: a newer handle
+		require.NotEqual(t, aws.ToString(first.ReceiptHandle), aws.ToString(second.ReceiptHandle))
+
+		require.NoError(t, e.del(e.queue, aws.ToString(first.ReceiptHandle)), "success reported")
+		infos := e.mock.Messages(e.queue)
+		require.Len(t, infos, 1, "not deleted")
+		assert.Equal(t, sqsmock.StateInFlight, infos[0].State)
+		assert.Equal(t, []faults.Injection{{Rule: "stale", Kind: faults.StaleHandleDelete, Operation: "DeleteMessage", Queue: "jobs",
+			MessageID: aws.ToString(sent.MessageId), Detail: "stale receipt handle", Time: epoch.Add(30 * time.Second)}}, p.Injections())
+
+		e.clk.Advance(30 * time.Second)
+		again := e.recv(e.queue, allAttrs)
+		require.Len(t, again, 1, "redelivered")
+		assert.Equal(t, aws.ToString(sent.MessageId), aws.ToString(again[0].MessageId))
+		assert.Equal(t, "3", receiveCount(again[0]))
+		require.NoError(t, e.del(e.queue, aws.ToString(again[0].ReceiptHandle)))
+		assert.Empty(t, e.stored(), "the latest handle deletes")
+		assert.Equal(t, 1, p.Fired("stale"))
+	})
+	t.Run("latest handle", func(t *testing.T) {
+		e, p := faultEnv(t, rule)
+		e.send(e.queue, "job")
+		e.recvOne(e.queue)
+		e.clk.Advance(30 * time.Second)
+		latest := e.recvOne(e.queue)
+		require.NoError(t, e.del(e.queue, aws.ToString(latest.ReceiptHandle)))
+		assert.Empty(t, e.stored(), "deleted")
+		assert.Empty(t, p.Injections())
+	})
+	t.Run("a delete with the latest handle is not a match", func(t *testing.T) {
+		r := rule
+		r.After = 1
+		e, p := faultEnv(t, r)
+		e.send(e.queue, "A")
+		a := e.recvOne(e.queue)
+		require.NoError(t, e.del(e.queue, aws.ToString(a.ReceiptHandle)))
+		e.send(e.queue, "B")
+		b1 := e.recvOne(e.queue)
+		e.clk.Advance(30 * time.Second)
+		e.recvOne(e.queue)
+		// The stale delete is the rule's first match, which After lets pass.
+		require.NoError(t, e.del(e.queue, aws.ToString(b1.ReceiptHandle)))
+		assert.Empty(t, e.stored(), "both deleted")
+		assert.Empty(t, p.Injections())
+	})
+	t.Run("after a duplicate delivery", func(t *testing.T) {
+		e, p := faultEnv(t, rule, faults.Rule{Kind: faults.DuplicateDelivery, Times: 1, Probability: 1})
+		e.send(e.queue, "job")
+		first := e.recvOne(e.queue)
+		dup := e.recvOne(e.queue) // the duplicate: the same message, a newer handle
+		require.Equal(t, aws.ToString(first.MessageId), aws.ToString(dup.MessageId))
+		require.NoError(t, e.del(e.queue, aws.ToString(first.ReceiptHandle)))
+		assert.Equal(t, []string{"job"}, e.stored(), "not deleted")
+		require.NoError(t, e.del(e.queue, aws.ToString(dup.ReceiptHandle)))
+		assert.Empty(t, e.stored())
+		assert.Equal(t, 1, p.Fired("stale"))
+	})
+	t.Run("DeleteMessageBatch", func(t *testing.T) {
+		e, p := faultEnv(t, rule)
+		e.send(e.queue, "A")
+		e.send(e.queue, "B")
+		first := map[string]string{}
+		for _, m := range e.recv(e.queue, nil) {
+			first[aws.ToString(m.Body)] = aws.ToString(m.ReceiptHandle)
+		}
+		e.clk.Advance(30 * time.Second)
+		latest := map[string]string{}
+		for _, m := range e.recv(e.queue, nil) {
+			latest[aws.ToString(m.Body)] = aws.ToString(m.ReceiptHandle)
+		}
+		require.Len(t, latest, 2)
+		out, err := e.c.DeleteMessageBatch(e.ctx, &sqs.DeleteMessageBatchInput{QueueUrl: aws.String(e.queue), Entries: []types.DeleteMessageBatchRequestEntry{
+			{Id: aws.String("a"), ReceiptHandle: aws.String(first["A"])},
+			{Id: aws.String("b"), ReceiptHandle: aws.String(latest["B"])},
+		}})
+		require.NoError(t, err)
+		assert.Len(t, out.Successful, 2, "both reported deleted")
+		assert.Empty(t, out.Failed)
+		assert.Equal(t, []string{"A"}, e.stored(), "only the stale entry a was not deleted")
+		inj := p.Injections()
+		require.Len(t, inj, 1)
+		assert.Equal(t, "DeleteMessageBatch", inj[0].Operation)
+		assert.Equal(t, "a", inj[0].EntryID)
+	})
+	t.Run("traced", func(t *testing.T) {
+		e := newTraceEnv(t, sqsmock.WithFaults(faults.MustPlan(t, 1, rule)))
+		url := e.create("jobs", map[string]string{"VisibilityTimeout": "30"})
+		id := aws.ToString(e.send(url, "m").MessageId)
+		first := e.recvOne(url)
+		e.clk.Advance(30 * time.Second)
+		e.recvOne(url)
+		m := e.mark()
+		h := aws.ToString(first.ReceiptHandle)
+		require.NoError(t, e.del(url, h))
+		f := e.ev(sqsmock.TraceFault, "jobs", "DeleteMessage", epoch.Add(30*time.Second))
+		f.MessageID, f.ReceiptHandle, f.Rule, f.Fault, f.Detail = id, h, "stale", "stale-handle-delete", "stale receipt handle"
+		assert.Equal(t, []sqsmock.TraceEvent{f}, e.traceSince(m), "a fault event and no message.deleted")
+	})
+	t.Run("not on FIFO queues", func(t *testing.T) {
+		e, p := faultEnv(t, rule)
+		q := e.create("jobs.fifo", map[string]string{"ContentBasedDeduplication": "true", "VisibilityTimeout": "30"})
+		e.sendFifo(q, "once", "g", "")
+		first := e.recvOne(q)
+		e.clk.Advance(30 * time.Second)
+		e.recvOne(q)
+		requireCode(t, e.del(q, aws.ToString(first.ReceiptHandle)), "InvalidParameterValue")
+		assert.Empty(t, p.Injections())
+	})
+}
+
 // TestFaultDuplicateDelivery: a received message is delivered again to a later receive, with a
 // new receipt handle and a higher receive count, even after it was deleted; on FIFO queues it is
 // not (they deliver exactly once).
@@ -386,6 +507,28 @@ func TestFaultDuplicateDelivery(t *testing.T) {
 		assert.Equal(t, 2, e.mock.Messages(e.queue)[0].ReceiveCount)
 		require.NoError(t, e.del(e.queue, aws.ToString(second[0].ReceiptHandle)))
 		assert.Empty(t, e.stored())
+	})
+	t.Run("counted by Queue, not by the attributes", func(t *testing.T) {
+		e, _ := faultEnv(t, faults.Rule{Kind: faults.DuplicateDelivery, Delay: 45 * time.Second, Times: 1, Probability: 1})
+		e.send(e.queue, "job")
+		first := e.recvOne(e.queue)
+		require.NoError(t, e.del(e.queue, aws.ToString(first.ReceiptHandle)))
+		info, ok := e.mock.Queue(e.queue)
+		require.True(t, ok)
+		assert.Equal(t, 1, info.ScheduledDuplicates, "the duplicate is still to come")
+		assert.Equal(t, [3]int{0, 0, 0}, [3]int{info.Ready, info.InFlight, info.Delayed}, "it is no message")
+		out, err := e.c.GetQueueAttributes(e.ctx, &sqs.GetQueueAttributesInput{QueueUrl: aws.String(e.queue), AttributeNames: []types.QueueAttributeName{types.QueueAttributeNameAll}})
+		require.NoError(t, err)
+		for _, a := range []string{"ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"} {
+			assert.Equal(t, "0", out.Attributes[a], "%s: SQS's own attributes stay faithful", a)
+		}
+		e.clk.Advance(45 * time.Second)
+		require.Len(t, e.recv(e.queue, nil), 1)
+		info, _ = e.mock.Queue(e.queue)
+		assert.Zero(t, info.ScheduledDuplicates, "delivered")
+		for _, q := range e.mock.Queues() {
+			assert.Zero(t, q.ScheduledDuplicates)
+		}
 	})
 	t.Run("wakes a long poll when due", func(t *testing.T) {
 		e, _ := faultEnv(t, faults.Rule{Kind: faults.DuplicateDelivery, Delay: 5 * time.Second, Times: 1, Probability: 1})
@@ -472,13 +615,28 @@ func TestFaultDelayedVisibility(t *testing.T) {
 	})
 }
 
-// TestFaultFalseEmpty: a receive returns nothing although a message is ready, changes nothing,
-// and returns at once even when long polling.
+// TestFaultFalseEmpty: a receive returns nothing although a message is ready and changes
+// nothing; a short poll answers at once, a long poll after its whole wait time.
 func TestFaultFalseEmpty(t *testing.T) {
 	e, p := faultEnv(t, faults.Rule{Name: "fe", Kind: faults.FalseEmpty, Times: 2, Probability: 1})
 	e.send(e.queue, "there")
-	assert.Empty(t, e.recv(e.queue, nil))
-	assert.Empty(t, e.recv(e.queue, func(in *sqs.ReceiveMessageInput) { in.WaitTimeSeconds = 20 }), "a long poll returns at once, empty")
+	assert.Empty(t, e.recv(e.queue, nil), "a short poll answers at once")
+	polled := make(chan []types.Message, 1)
+	go func() {
+		out, err := e.c.ReceiveMessage(e.ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(e.queue), WaitTimeSeconds: 20})
+		assert.NoError(t, err)
+		polled <- out.Messages
+	}()
+	e.blockUntil(1)
+	e.clk.Advance(19 * time.Second)
+	e.blockUntil(1)
+	select {
+	case <-polled:
+		t.Fatal("the long poll answered before its wait time")
+	default:
+	}
+	e.clk.Advance(time.Second)
+	assert.Empty(t, <-polled, "the long poll answers empty after 20s, although a message is ready")
 	infos := e.mock.Messages(e.queue)
 	require.Len(t, infos, 1)
 	assert.Equal(t, sqsmock.StateReady, infos[0].State)
@@ -733,7 +891,7 @@ func TestFaultInjectionsRecorded(t *testing.T) {
 func TestFaultPlanAtRunTime(t *testing.T) {
 	e := newEnvQueue(t, "jobs", nil)
 	assert.Nil(t, e.mock.Faults())
-	p := faults.MustPlan(1)
+	p := faults.MustPlan(t, 1)
 	require.NoError(t, e.mock.SetFaults(p))
 	fails := func() bool {
 		_, err := e.trySend("x")
@@ -756,7 +914,7 @@ func TestFaultPlanAtRunTime(t *testing.T) {
 	assert.Len(t, p.Injections(), 3, "the plan keeps its record")
 
 	t.Run("concurrently", func(t *testing.T) {
-		p := faults.MustPlan(1)
+		p := faults.MustPlan(t, 1)
 		require.NoError(t, e.mock.SetFaults(p))
 		var wg sync.WaitGroup
 		for range 4 {

@@ -27,8 +27,12 @@ type QueueInfo struct {
 	FIFO            bool
 	// Ready, InFlight and Delayed count messages by state (the ApproximateNumberOf* attributes, exact).
 	Ready, InFlight, Delayed int
-	Attributes               map[string]string
-	Tags                     map[string]string
+	// ScheduledDuplicates counts the duplicate deliveries the fault plan scheduled
+	// (faults.DuplicateDelivery) that no receive has taken yet. They are not messages in the queue,
+	// so no SQS attribute counts them; a test that waits for a queue to settle waits for them too.
+	ScheduledDuplicates int
+	Attributes          map[string]string
+	Tags                map[string]string
 }
 
 // MessageInfo describes a stored message for assertions.
@@ -123,7 +127,7 @@ func (m *Mock) queueInfo(e *engine.Engine, v engine.QueueView) QueueInfo {
 		url = e.BaseURL() + "/" + e.AccountID() + "/" + v.Name
 	}
 	return QueueInfo{Name: v.Name, URL: url, ARN: v.ARN, Account: e.AccountID(), Region: e.Region(), FIFO: v.FIFO,
-		Ready: v.Ready, InFlight: v.InFlight, Delayed: v.Delayed, Attributes: v.Attributes, Tags: v.Tags}
+		Ready: v.Ready, InFlight: v.InFlight, Delayed: v.Delayed, ScheduledDuplicates: v.Duplicates, Attributes: v.Attributes, Tags: v.Tags}
 }
 
 // QueueURL is the URL the in-process client uses for the named queue of the mock's own region and

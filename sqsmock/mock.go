@@ -30,6 +30,7 @@ import (
 
 	"github.com/sqsharness/sqsharness/faults"
 	"github.com/sqsharness/sqsharness/internal/bubble"
+	"github.com/sqsharness/sqsharness/internal/memo"
 	"github.com/sqsharness/sqsharness/internal/queueurl"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/engine"
 )
@@ -61,6 +62,8 @@ type Mock struct {
 	callIDs atomic.Uint64
 	// trace is the ring of WithTrace, nil when tracing is off.
 	trace *traceRing
+	// addrs remembers queueAddress for the queue URLs and ARNs calls address most.
+	addrs memo.Cache[address]
 }
 
 // Option configures a mock (New) or its HTTP front door (Handler, Start); NewServer takes both.

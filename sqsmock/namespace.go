@@ -179,7 +179,8 @@ func (m *Mock) route(who caller, op string, in any) (e *engine.Engine, denied bo
 		addr = taskSource(addr)
 		fallthrough
 	case byURL, byARN:
-		account, region := queueAddress(addr)
+		a := m.addrs.Get(addr, parseQueueAddress)
+		account, region := a.account, a.region
 		if account != "" {
 			ns.account = account
 		}
@@ -235,6 +236,14 @@ func taskSource(handle string) string {
 	}
 	_ = json.Unmarshal(raw, &h)
 	return h.SourceArn
+}
+
+// address is what queueAddress reads.
+type address struct{ account, region string }
+
+func parseQueueAddress(s string) address {
+	account, region := queueAddress(s)
+	return address{account, region}
 }
 
 // queueAddress reads what a queue URL or ARN names: its account (the path's /ACCOUNT/NAME, also

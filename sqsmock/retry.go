@@ -2,85 +2,194 @@ package sqsmock
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/smithy-go/middleware"
-
-	"github.com/sqsharness/sqsharness/sqsmock/internal/engine"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
-// newAttempt is the SDK's retry middleware over retryer, with the backoff moved onto the mock's
-// clock. There is no Date header in process, so there is no clock skew to correct.
-func (m *Mock) newAttempt(retryer aws.Retryer) *retry.Attempt {
-	if _, real := m.cfg.clock.(RealClock); !real {
-		retryer = clockRetryer{RetryerV2: asRetryerV2(retryer), clock: m.cfg.clock}
-	}
-	return retry.NewAttemptMiddleware(retryer, func(r any) any { return r }, func(a *retry.Attempt) {
-		a.DisableClockSkewCorrection = true
-	})
+// retrier makes a call's attempts as the SDK's retry middleware (retry.Attempt, as *sqs.Client
+// configures it) makes them, calling the retryer's own methods in the same order: the attempt
+// token, the attempt, the release of the retry and attempt tokens, IsErrorRetryable, the attempt
+// limit (MaxAttemptsError), the retry token from the retry quota, RetryDelay (clamped by an
+// x-amz-retry-after header) and the backoff. It differs in what nothing can observe: it keeps no
+// per-attempt metadata, metrics or spans, there is no Date header in process so there is no
+// clock skew to correct, and the backoff waits on the mock's clock.
+type retrier struct {
+	retryer aws.RetryerV2
+	clock   Clock
+	// longPoll: the operation long-polls (ReceiveMessage). With the SDK's preview of its 2026
+	// retry behaviour (AWS_NEW_RETRIES_2026=true), a call whose retry quota is exhausted still
+	// backs off before it fails, as the SDK's loop does for it.
+	longPoll bool
+	// drawn, for a retryer that is the standard retryer sqs.New made (maybe limited by
+	// RetryMaxAttempts), is set once a retry token was taken from its quota; nil for any other
+	// retryer. While it is unset the quota is full, and the one thing a success at the first
+	// attempt does to that retryer, refunding the quota, does nothing: the loop skips the
+	// retryer altogether (and saves its allocations).
+	drawn *atomic.Bool
 }
 
-// attemptFor returns the retry loop for a call with optFns, or nil when the call can skip it:
-// with the default retryer, no per-call options and no fault plan, no attempt can fail with a
-// retryable error (the engine never answers with a throttling code or a 5xx of its own), and
-// the retry quota is still full, so one plain attempt is exactly what the loop would do.
-func (c *Client) attemptFor(optFns []func(*sqs.Options)) *retry.Attempt {
-	if len(optFns) == 0 {
-		if !c.custom && !c.looped.Load() && !c.m.faultsActive() {
+// do makes attempts until one succeeds or the retryer gives up, and returns the last error as
+// the SDK's loop returns it.
+func (r retrier) do(ctx context.Context, attempt func() error) error {
+	maxAttempts := r.retryer.MaxAttempts()
+	releaseRetry := nopRelease
+	tokenCtx := ctx // what the retryer is given: from the second attempt on, with the SDK's retry metadata
+	for n := 1; ; n++ {
+		if n == 2 {
+			tokenCtx = retryContext{Context: ctx, sdk: secondAttempt()}
+		}
+		if err := ctx.Err(); err != nil { // no attempt, and no token, for a call that cannot succeed
+			return err
+		}
+		// The standard retryer's first attempt token has no effect until it is released, so it
+		// is taken after the attempt, and only when the release may do something.
+		late := n == 1 && r.drawn != nil
+		releaseAttempt := nopRelease
+		if !late {
+			rel, err := r.retryer.GetAttemptToken(tokenCtx)
+			if err != nil {
+				return fmt.Errorf("failed to get retry Send token, %w", err)
+			}
+			releaseAttempt = rel
+		}
+		err := attempt()
+		if late {
+			if err == nil && !r.drawn.Load() {
+				return nil
+			}
+			rel, terr := r.retryer.GetAttemptToken(tokenCtx)
+			if terr != nil {
+				return fmt.Errorf("failed to get retry Send token, %w", terr)
+			}
+			releaseAttempt = rel
+		}
+		if rerr := releaseRetry(err); rerr != nil && err != nil {
+			return fmt.Errorf("failed to release retry token after request error, %w", err)
+		}
+		if rerr := releaseAttempt(err); rerr != nil && err != nil {
+			return fmt.Errorf("failed to release initial token after request error, %w", err)
+		}
+		if err == nil {
 			return nil
 		}
-		c.looped.Store(true)
-		return c.attempt
+		if !r.retryer.IsErrorRetryable(err) {
+			return err
+		}
+		if maxAttempts > 0 && n >= maxAttempts {
+			return &retry.MaxAttemptsError{Attempt: n, Err: err}
+		}
+		if r.drawn != nil {
+			r.drawn.Store(true) // before the quota can be short of full
+		}
+		rel, terr := r.retryer.GetRetryToken(tokenCtx, err)
+		if terr != nil {
+			if r.longPoll && os.Getenv("AWS_NEW_RETRIES_2026") == "true" {
+				if d, derr := r.retryer.RetryDelay(n, err); derr == nil {
+					_ = r.wait(ctx, retryAfter(d, err))
+				}
+			}
+			return errors.Join(err, terr)
+		}
+		releaseRetry = rel
+		d, derr := r.retryer.RetryDelay(n, err)
+		if derr != nil {
+			return derr
+		}
+		if werr := r.wait(ctx, retryAfter(d, err)); werr != nil {
+			return &aws.RequestCanceledError{Err: werr}
+		}
 	}
-	// As *sqs.Client does per operation: the options are copied and changed, and a changed
-	// RetryMaxAttempts wraps the retryer.
-	o := c.options.Copy()
-	for _, fn := range optFns {
-		fn(&o)
-	}
-	if v := o.RetryMaxAttempts; v != 0 && v != c.options.RetryMaxAttempts {
-		o.Retryer = retry.AddWithMaxAttempts(o.Retryer, v)
-	}
-	c.looped.Store(true)
-	return c.m.newAttempt(o.Retryer)
 }
 
-// retried makes attempts until one succeeds or the retryer gives up, with the SDK's own loop:
-// the same retryable classes, attempt limit, retry quota and MaxAttemptsError.
-func retried[I, O any](ctx context.Context, attempt *retry.Attempt, c *Client, who caller, op string, in *I, call func(*engine.Engine, context.Context, *I) (*O, error)) (*O, error) {
-	res, _, err := attempt.HandleFinalize(ctx, middleware.FinalizeInput{}, middleware.FinalizeHandlerFunc(
+// wait is the backoff: d on the mock's clock, or until ctx ends. A ManualClock moves only when
+// the test moves it, so on one there is no wait at all.
+func (r retrier) wait(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if _, manual := r.clock.(manualClock); manual {
+		return nil
+	}
+	return sleep(ctx, r.clock, d)
+}
+
+func nopRelease(error) error { return nil }
+
+// retryAfter clamps a backoff by the response's x-amz-retry-after header (milliseconds) to
+// [backoff, backoff+5s], as the SDK's loop does; invalid values are ignored.
+func retryAfter(backoff time.Duration, err error) time.Duration {
+	var re *smithyhttp.ResponseError
+	if !errors.As(err, &re) || re.Response == nil || re.Response.Response == nil {
+		return backoff
+	}
+	v := re.Response.Header.Get("X-Amz-Retry-After")
+	if v == "" {
+		return backoff
+	}
+	ms, perr := strconv.ParseInt(v, 10, 64)
+	if perr != nil || ms < 0 {
+		return backoff
+	}
+	return min(max(time.Duration(ms)*time.Millisecond, backoff), backoff+5*time.Second)
+}
+
+// retryContext is what a retryer is given from the second attempt on: the call's context, with
+// the values the SDK's own loop adds for a later attempt. retry.Standard reads them: its
+// GetAttemptToken returns the token whose release refunds the quota only for a first attempt.
+type retryContext struct {
+	context.Context
+	sdk context.Context
+}
+
+// Value looks key up in the SDK's values, then in the call's.
+func (c retryContext) Value(key any) any {
+	if v := c.sdk.Value(key); v != nil {
+		return v
+	}
+	return c.Context.Value(key)
+}
+
+// secondAttempt is the context the SDK's retry middleware gives the second attempt of a call,
+// captured once by running that middleware over a stub retryer and a stub attempt.
+var secondAttempt = sync.OnceValue(func() context.Context {
+	var second context.Context
+	a := retry.NewAttemptMiddleware(stubRetryer{}, func(r any) any { return r }, func(a *retry.Attempt) {
+		a.DisableClockSkewCorrection = true
+	})
+	_, _, _ = a.HandleFinalize(context.Background(), middleware.FinalizeInput{}, middleware.FinalizeHandlerFunc(
 		func(ctx context.Context, _ middleware.FinalizeInput) (middleware.FinalizeOutput, middleware.Metadata, error) {
-			out, err := attemptOnce(ctx, c, who, op, in, call)
-			return middleware.FinalizeOutput{Result: out}, middleware.Metadata{}, err
+			if second == nil {
+				second = context.Background() // the first attempt: fail, to be retried
+				return middleware.FinalizeOutput{}, middleware.Metadata{}, errors.New("stub")
+			}
+			second = ctx
+			return middleware.FinalizeOutput{}, middleware.Metadata{}, nil
 		}))
-	if err != nil {
-		return nil, err
-	}
-	return res.Result.(*O), nil
-}
+	return second
+})
 
-// clockRetryer takes a retryer's backoff on the mock's clock instead of the SDK's real-time
-// sleep: none at all on a ManualClock (it moves only when the test moves it), and a wait for
-// the clock's timer on any other clock.
-type clockRetryer struct {
-	aws.RetryerV2
-	clock Clock
-}
+// stubRetryer retries once, at once, without a quota.
+type stubRetryer struct{}
 
-// RetryDelay waits out the retryer's delay on the clock and leaves the SDK nothing to sleep.
-func (r clockRetryer) RetryDelay(attempt int, opErr error) (time.Duration, error) {
-	d, err := r.RetryerV2.RetryDelay(attempt, opErr)
-	if err != nil || d <= 0 {
-		return d, err
-	}
-	if _, manual := r.clock.(*ManualClock); !manual {
-		t := r.clock.NewTimer(d)
-		<-t.C()
-	}
-	return 0, nil
+func (stubRetryer) IsErrorRetryable(error) bool                  { return true }
+func (stubRetryer) MaxAttempts() int                             { return 2 }
+func (stubRetryer) RetryDelay(int, error) (time.Duration, error) { return 0, nil }
+func (stubRetryer) GetInitialToken() func(error) error           { return nopRelease }
+func (stubRetryer) GetAttemptToken(context.Context) (func(error) error, error) {
+	return nopRelease, nil
+}
+func (stubRetryer) GetRetryToken(context.Context, error) (func(error) error, error) {
+	return nopRelease, nil
 }
 
 // asRetryerV2 gives a retryer the attempt-token method the SDK's loop calls, as the retry

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -26,7 +28,7 @@ import (
 func retryEnv(t *testing.T, rules ...faults.Rule) (*sqsmock.Mock, sqsmock.API, string) {
 	t.Helper()
 	m := sqsmock.New(sqsmock.WithClock(sqsmock.NewManualClock(epoch)), sqsmock.WithQueue("jobs", nil),
-		sqsmock.WithFaults(faults.MustPlan(1, rules...)))
+		sqsmock.WithFaults(faults.MustPlan(t, 1, rules...)))
 	return m, m.Client(), m.QueueURL("jobs")
 }
 
@@ -179,7 +181,7 @@ func TestClientRetriesLikeTheSDK(t *testing.T) {
 			rule := tt.rule
 			mk := func() *sqsmock.Mock {
 				// Real clock: the SDK clients back off in real time, so keep the backoff short.
-				return sqsmock.New(sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(faults.MustPlan(1, rule)))
+				return sqsmock.New(sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(faults.MustPlan(t, 1, rule)))
 			}
 			fast := func(o *sqs.Options) {
 				o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) { so.MaxBackoff = time.Millisecond })
@@ -216,9 +218,9 @@ func TestClientRetryQuotaLikeTheSDK(t *testing.T) {
 	fast := func(o *sqs.Options) {
 		o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) { so.MaxBackoff = time.Microsecond })
 	}
-	m := sqsmock.New(sqsmock.WithClock(sqsmock.NewManualClock(epoch)), sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(faults.MustPlan(1, throttle(0))))
+	m := sqsmock.New(sqsmock.WithClock(sqsmock.NewManualClock(epoch)), sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(faults.MustPlan(t, 1, throttle(0))))
 	n1, err1 := drain(m, m.Client(fast))
-	m2 := sqsmock.New(sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(faults.MustPlan(1, throttle(0))))
+	m2 := sqsmock.New(sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(faults.MustPlan(t, 1, throttle(0))))
 	n2, err2 := drain(m2, m2.SDKClient(fast))
 	require.Error(t, err1)
 	assert.Equal(t, n2, n1, "calls until the quota runs out")
@@ -230,14 +232,14 @@ func TestClientRetryQuotaLikeTheSDK(t *testing.T) {
 // a cancelled context ends the wait with the SDK's RequestCanceledError.
 func TestClientBackoffOnTheMocksClock(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		m := sqsmock.New(sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(faults.MustPlan(1, throttle(2))))
+		m := sqsmock.New(sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(faults.MustPlan(t, 1, throttle(2))))
 		start := time.Now()
 		require.NoError(t, send(t.Context(), m.Client(), m.QueueURL("jobs"), "x"))
 		waited := time.Since(start)
 		assert.Positive(t, waited, "two backoffs took fake time")
 		assert.LessOrEqual(t, waited, 40*time.Second, "at most two maximum backoffs")
 
-		m = sqsmock.New(sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(faults.MustPlan(1, throttle(0))))
+		m = sqsmock.New(sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(faults.MustPlan(t, 1, throttle(0))))
 		ctx, cancel := context.WithCancel(t.Context())
 		slow := m.Client(func(o *sqs.Options) {
 			o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) {
@@ -254,7 +256,7 @@ func TestClientBackoffOnTheMocksClock(t *testing.T) {
 
 	// A manual clock moves only when the test moves it: retries take no clock time.
 	clk := sqsmock.NewManualClock(epoch)
-	m := sqsmock.New(sqsmock.WithClock(clk), sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(faults.MustPlan(1, throttle(2))))
+	m := sqsmock.New(sqsmock.WithClock(clk), sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(faults.MustPlan(t, 1, throttle(2))))
 	require.NoError(t, send(context.Background(), m.Client(), m.QueueURL("jobs"), "x"))
 	assert.Equal(t, epoch, clk.Now())
 }
@@ -266,20 +268,24 @@ func TestClientRetriesOnceAPlanIsSet(t *testing.T) {
 	m := sqsmock.New(sqsmock.WithClock(sqsmock.NewManualClock(epoch)), sqsmock.WithQueue("jobs", nil))
 	c := m.Client()
 	require.NoError(t, send(ctx, c, m.QueueURL("jobs"), "a"))
-	require.NoError(t, m.SetFaults(faults.MustPlan(1, throttle(1))))
+	require.NoError(t, m.SetFaults(faults.MustPlan(t, 1, throttle(1))))
 	require.NoError(t, send(ctx, c, m.QueueURL("jobs"), "b"))
 	assert.Len(t, m.CallsTo("SendMessage"), 3)
 }
 
 func ExampleMock_Client_retries() {
 	ctx := context.Background()
-	plan := faults.MustPlan(7, faults.Rule{Kind: faults.Error, ErrorCode: "RequestThrottled",
-		Operations: []string{"ReceiveMessage"}, Probability: 1, Times: 1})
+	plan, err := faults.NewPlan(7, faults.Rule{Kind: faults.Error, ErrorCode: "RequestThrottled",
+		Operations: []string{"ReceiveMessage"}, Times: 1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	m := sqsmock.New(sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(plan))
 	url := aws.String(m.QueueURL("jobs"))
 
 	// Like *sqs.Client, the in-process client retries the throttled receive.
-	_, err := m.Client().ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: url})
+	_, err = m.Client().ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: url})
 	fmt.Println("default client:", err)
 
 	// Told not to retry, it reports the throttling.
@@ -293,3 +299,56 @@ func ExampleMock_Client_retries() {
 	// default client: <nil>
 	// one attempt: RequestThrottled
 }
+
+// Once the retry quota is exhausted, a call fails when its next retry is refused. With the SDK's
+// preview of its 2026 retries (AWS_NEW_RETRIES_2026=true), a ReceiveMessage, which long-polls,
+// backs off first. The in-process client makes the same attempts, waits as long and fails with
+// the same error as *sqs.Client.
+func TestClientBackoffWithoutQuotaLikeTheSDK(t *testing.T) {
+	for _, tt := range []struct {
+		op, env string
+		wait    time.Duration
+	}{
+		{"ReceiveMessage", "true", 3 * time.Second},
+		{"ReceiveMessage", "", 2 * time.Second},
+		{"SendMessage", "true", 2 * time.Second},
+	} {
+		t.Run(tt.op+" AWS_NEW_RETRIES_2026="+tt.env, func(t *testing.T) {
+			t.Setenv("AWS_NEW_RETRIES_2026", tt.env)
+			synctest.Test(t, func(t *testing.T) {
+				type result struct {
+					waited   time.Duration
+					attempts int
+					err      string
+				}
+				run := func(client func(*sqsmock.Mock, ...func(*sqs.Options)) sqsmock.API) result {
+					m := sqsmock.New(sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(faults.MustPlan(t, 1, faults.Rule{
+						Kind: faults.Error, ErrorCode: "InternalError", Operations: []string{tt.op}, Probability: 1})))
+					c := client(m, func(o *sqs.Options) {
+						o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) {
+							so.MaxAttempts, so.RetryCost = 5, 10
+							so.RateLimiter = ratelimit.NewTokenRateLimit(20) // two retries
+							so.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return time.Second, nil })
+						})
+					})
+					url := aws.String(m.QueueURL("jobs"))
+					start := time.Now()
+					var err error
+					if tt.op == "ReceiveMessage" {
+						_, err = c.ReceiveMessage(t.Context(), &sqs.ReceiveMessageInput{QueueUrl: url})
+					} else {
+						_, err = c.SendMessage(t.Context(), &sqs.SendMessageInput{QueueUrl: url, MessageBody: aws.String("x")})
+					}
+					require.Error(t, err)
+					return result{time.Since(start), len(m.CallsTo(tt.op)), requestID.ReplaceAllString(err.Error(), "RequestID: …")}
+				}
+				sdk := run(func(m *sqsmock.Mock, fns ...func(*sqs.Options)) sqsmock.API { return m.SDKClient(fns...) })
+				assert.Equal(t, result{tt.wait, 3, sdk.err}, sdk, "the SDK client")
+				assert.Contains(t, sdk.err, "retry quota exceeded")
+				assert.Equal(t, sdk, run((*sqsmock.Mock).Client), "the in-process client")
+			})
+		})
+	}
+}
+
+var requestID = regexp.MustCompile(`RequestID: [0-9a-f-]+`)

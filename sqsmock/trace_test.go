@@ -434,7 +434,7 @@ func TestTraceConcurrent(t *testing.T) {
 }
 
 func TestTraceFaults(t *testing.T) {
-	plan := faults.MustPlan(1,
+	plan := faults.MustPlan(t, 1,
 		faults.Rule{Name: "twice", Kind: faults.DuplicateDelivery, Operations: []string{"ReceiveMessage"}, Times: 1, Probability: 1},
 		faults.Rule{Name: "lost", Kind: faults.LostDelete, Times: 1, Probability: 1},
 		faults.Rule{Name: "boom", Kind: faults.Error, ErrorCode: "InternalError", Operations: []string{"GetQueueAttributes"}, Times: 1, Probability: 1},

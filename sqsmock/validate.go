@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"sort"
 
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/aws/smithy-go"
 )
 
@@ -48,6 +50,77 @@ var entryMembers = map[string]struct {
 
 // validateInput returns the smithy.InvalidParamsError the SDK would return for in, or nil.
 func validateInput(op string, in any) error {
+	if surelyValid(in) {
+		return nil
+	}
+	return checkInput(op, in)
+}
+
+// surelyValid reports, without allocating, that an input of the operations a consumer calls
+// most has every member checkInput requires. False means checkInput must decide.
+func surelyValid(in any) bool {
+	switch v := in.(type) {
+	case *sqs.SendMessageInput:
+		return v.QueueUrl != nil && v.MessageBody != nil && typedAttributes(v.MessageAttributes, v.MessageSystemAttributes)
+	case *sqs.ReceiveMessageInput:
+		return v.QueueUrl != nil
+	case *sqs.DeleteMessageInput:
+		return v.QueueUrl != nil && v.ReceiptHandle != nil
+	case *sqs.ChangeMessageVisibilityInput:
+		return v.QueueUrl != nil && v.ReceiptHandle != nil
+	case *sqs.GetQueueAttributesInput:
+		return v.QueueUrl != nil
+	case *sqs.SendMessageBatchInput:
+		if v.QueueUrl == nil || v.Entries == nil {
+			return false
+		}
+		for _, e := range v.Entries {
+			if e.Id == nil || e.MessageBody == nil || !typedAttributes(e.MessageAttributes, e.MessageSystemAttributes) {
+				return false
+			}
+		}
+		return true
+	case *sqs.DeleteMessageBatchInput:
+		if v.QueueUrl == nil || v.Entries == nil {
+			return false
+		}
+		for _, e := range v.Entries {
+			if e.Id == nil || e.ReceiptHandle == nil {
+				return false
+			}
+		}
+		return true
+	case *sqs.ChangeMessageVisibilityBatchInput:
+		if v.QueueUrl == nil || v.Entries == nil {
+			return false
+		}
+		for _, e := range v.Entries {
+			if e.Id == nil || e.ReceiptHandle == nil {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// typedAttributes reports whether every message and message system attribute has a DataType.
+func typedAttributes(attrs map[string]types.MessageAttributeValue, sys map[string]types.MessageSystemAttributeValue) bool {
+	for _, a := range attrs {
+		if a.DataType == nil {
+			return false
+		}
+	}
+	for _, a := range sys {
+		if a.DataType == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// checkInput is validateInput for any input, by reflection.
+func checkInput(op string, in any) error {
 	v := reflect.ValueOf(in).Elem()
 	errs := smithy.InvalidParamsError{Context: op + "Input"}
 	for _, name := range requiredMembers[op] {

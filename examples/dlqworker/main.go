@@ -21,8 +21,8 @@ import (
 )
 
 // Plan throttles a fifth of the worker's calls.
-func Plan(seed uint64) *faults.Plan {
-	return faults.MustPlan(seed, faults.Rule{Name: "throttled", Kind: faults.Error, ErrorCode: "RequestThrottled",
+func Plan(seed uint64) (*faults.Plan, error) {
+	return faults.NewPlan(seed, faults.Rule{Name: "throttled", Kind: faults.Error, ErrorCode: "RequestThrottled",
 		Operations: []string{"ReceiveMessage", "DeleteMessage"}, Probability: 0.2})
 }
 
@@ -71,7 +71,11 @@ func Run(ctx context.Context, c sqsmock.API, clk *sqsmock.ManualClock, bodies []
 func main() {
 	ctx := context.Background()
 	clk := sqsmock.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	plan := Plan(7)
+	plan, err := Plan(7)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "dlqworker:", err)
+		os.Exit(1)
+	}
 	m := sqsmock.New(sqsmock.WithClock(clk), sqsmock.WithFaults(plan))
 	handled, dlq, err := Run(ctx, m.Client(), clk, []string{"a", "poison-1", "b", "c", "poison-2"})
 	if err != nil {

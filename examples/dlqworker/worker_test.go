@@ -44,7 +44,8 @@ func TestWorkerWithDLQ(t *testing.T) {
 		t.Run(b.name, func(t *testing.T) {
 			ctx := context.Background()
 			clk := sqsmock.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-			plan := Plan(7)
+			plan, err := Plan(7)
+			require.NoError(t, err)
 			c, m := b.new(t, clk, plan)
 			handled, dlq, err := Run(ctx, c, clk, []string{"a", "poison-1", "b", "c", "poison-2", "d"})
 			require.NoError(t, err)

@@ -107,7 +107,7 @@ func TestEachFaultAloneBreaksTheNaiveWorker(t *testing.T) {
 			t.Run(name, func(t *testing.T) {
 				ctx := context.Background()
 				clk := sqsmock.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-				plan := faults.MustPlan(9, tt.rule)
+				plan := faults.MustPlan(t, 9, tt.rule)
 				m := sqsmock.New(sqsmock.WithClock(clk), sqsmock.WithFaults(plan), sqsmock.WithQueue("orders", map[string]string{"VisibilityTimeout": "30"}))
 				sleep := func(ctx context.Context, d time.Duration) error { clk.Advance(d); return nil }
 				url := m.QueueURL("orders")
@@ -131,7 +131,7 @@ func TestEachFaultAloneBreaksTheNaiveWorker(t *testing.T) {
 // TestWorkerGivesUpOnPermanentErrors: errors that are not transient are returned, not retried.
 func TestWorkerGivesUpOnPermanentErrors(t *testing.T) {
 	clk := sqsmock.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	plan := faults.MustPlan(1, faults.Rule{Kind: faults.Error, ErrorCode: "QueueDoesNotExist", Operations: []string{"DeleteMessage"}, Probability: 1})
+	plan := faults.MustPlan(t, 1, faults.Rule{Kind: faults.Error, ErrorCode: "QueueDoesNotExist", Operations: []string{"DeleteMessage"}, Probability: 1})
 	m := sqsmock.New(sqsmock.WithClock(clk), sqsmock.WithFaults(plan), sqsmock.WithQueue("orders", nil))
 	url := m.QueueURL("orders")
 	_, err := m.Client().SendMessage(context.Background(), &sqs.SendMessageInput{QueueUrl: aws.String(url), MessageBody: aws.String(`{"id":"o-1","amount":1}`)})

@@ -18,8 +18,8 @@ import (
 )
 
 // Plan is the fault plan the example runs under: every rule fires at random, from the seed.
-func Plan(seed uint64) *faults.Plan {
-	return faults.MustPlan(seed,
+func Plan(seed uint64) (*faults.Plan, error) {
+	return faults.NewPlan(seed,
 		// Throttling and server errors on the consumer's calls; the worker backs off and retries.
 		faults.Rule{Name: "throttled", Kind: faults.Error, ErrorCode: "RequestThrottled",
 			Operations: []string{"ReceiveMessage", "DeleteMessage"}, Probability: 0.2},
@@ -47,7 +47,10 @@ type Scenario struct {
 // NewScenario produces n orders onto a fresh mock under Plan(seed) and returns a worker for them.
 func NewScenario(ctx context.Context, seed uint64, n int, idempotent bool) (*Scenario, error) {
 	clk := sqsmock.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	plan := Plan(seed)
+	plan, err := Plan(seed)
+	if err != nil {
+		return nil, err
+	}
 	m := sqsmock.New(sqsmock.WithClock(clk), sqsmock.WithFaults(plan),
 		sqsmock.WithQueue("orders", map[string]string{"VisibilityTimeout": "30"}))
 	sleep := func(ctx context.Context, d time.Duration) error { clk.Advance(d); return ctx.Err() }

@@ -38,7 +38,9 @@ func runTraced(t *testing.T, dir string, seed uint64) []string {
 	var problems []string
 	t.Run("naive worker", func(t *testing.T) {
 		t.Setenv(harness.EnvTrace, "always")
-		h := harness.New(t, harness.WithFaults(Plan(seed)), harness.WithTrace(dir),
+		plan, err := Plan(seed)
+		require.NoError(t, err)
+		h := harness.New(t, harness.WithFaults(plan), harness.WithTrace(dir),
 			harness.WithClockStart(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)),
 			harness.WithMockOptions(sqsmock.WithQueue("orders", map[string]string{"VisibilityTimeout": "30"})))
 		ctx := context.Background()

@@ -49,8 +49,7 @@ func setup(h *harness.H) (url string, orders []Order, bodies []string, cfg lambd
 		orders = append(orders, Order{ID: fmt.Sprintf("o-%d", i), Amount: 100 + i})
 		bodies = append(bodies, orders[i].Body())
 	}
-	bodies = append(bodies, badBody)
-	h.SendBodies(url, bodies, nil)
+	bodies = h.SendBodies(url, append(bodies, badBody), nil)
 	// The mapping as deployed: batches of up to 10 gathered for a second, partial batch responses.
 	cfg = lambdaesm.Config{BatchSize: 10, MaximumBatchingWindowInSeconds: 1, ReportBatchItemFailures: true, FunctionTimeoutSeconds: timeout}
 	return url, orders, bodies, cfg

@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/exec"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -81,13 +83,12 @@ func sendOrders(h *harness.H, url string, n, customers int) ([]Order, []string) 
 		orders[i] = Order{ID: fmt.Sprintf("o-%02d", i), Customer: fmt.Sprintf("c-%d", i%customers), Amount: 100 + i}
 		bodies[i] = OrderBody(orders[i])
 	}
-	h.SendBodies(url, bodies, func(i int, e *types.SendMessageBatchRequestEntry) {
+	return orders, h.SendBodies(url, bodies, func(i int, e *types.SendMessageBatchRequestEntry) {
 		if strings.HasSuffix(url, ".fifo") {
 			e.MessageGroupId = aws.String(orders[i].Customer)
 			e.MessageDeduplicationId = aws.String(orders[i].ID)
 		}
 	})
-	return orders, bodies
 }
 
 func queueWithDLQ(h *harness.H, fifo bool) (src, dlq string) {
@@ -165,8 +166,7 @@ func TestBadMessagesEndInTheDeadLetterQueue(t *testing.T) {
 	eachBackend(t, func(t *testing.T, h *harness.H) {
 		src, _ := queueWithDLQ(h, false)
 		orders, bodies := sendOrders(h, src, 10, 2)
-		bad := []string{"not an order", `{"customer":"c-1"}`}
-		h.SendBodies(src, bad, nil)
+		bad := h.SendBodies(src, []string{"not an order", `{"customer":"c-1"}`}, nil)
 		ledger := NewLedger()
 		rep := h.CheckConsumer(src, harness.Expect{Bodies: append(bodies, bad...), DeadLettered: bad}, func(ctx context.Context, api sqsmock.API) error {
 			return newConsumer(api, h, src, &Service{Ledger: ledger}).Run(ctx)
@@ -215,8 +215,8 @@ func TestFIFOChargesEachCustomerInOrder(t *testing.T) {
 // faultPlan is what SQS and the network can do to the consumer: throttling and server errors
 // (the SDK's retryer and then the consumer's backoff absorb them), slow calls, connection resets
 // after a delete was applied, deletes that are lost, and messages delivered twice.
-func faultPlan() *faults.Plan {
-	return faults.MustPlan(42,
+func faultPlan(t *testing.T) *faults.Plan {
+	return faults.MustPlan(t, 42,
 		faults.Rule{Name: "throttled", Kind: faults.Error, ErrorCode: "RequestThrottled", Operations: []string{"ReceiveMessage"}, Probability: 0.3},
 		faults.Rule{Name: "unavailable", Kind: faults.Error, ErrorCode: "ServiceUnavailable", Operations: []string{"ReceiveMessage", "DeleteMessage"}, Probability: 0.1},
 		faults.Rule{Name: "slow", Kind: faults.Latency, Latency: 300 * time.Millisecond, Operations: []string{"ReceiveMessage", "DeleteMessage"}, Probability: 0.2},
@@ -231,7 +231,7 @@ func faultPlan() *faults.Plan {
 func TestChargedOnceUnderFaults(t *testing.T) {
 	t.Parallel()
 	forBackends(t, func(t *testing.T, b harness.Backend) {
-		harness.Test(t, chargedOnceUnderFaults, harness.WithBackend(b), harness.WithFaults(faultPlan()))
+		harness.Test(t, chargedOnceUnderFaults, harness.WithBackend(b), harness.WithFaults(faultPlan(t)))
 	})
 }
 
@@ -289,3 +289,53 @@ func TestShutdownReleasesHeldMessages(t *testing.T) {
 		h.AssertBodies(msgs, bodies...)
 	})
 }
+
+// exploreOrders is the body harness.Explore runs: twenty orders from four customers, three
+// workers as production builds them, and what must hold whatever SQS does: every order charged,
+// nothing lost or left behind.
+func exploreOrders(t *testing.T, h *harness.H) {
+	src, _ := h.QueueWithDLQ("orders", map[string]string{"VisibilityTimeout": "30"}, 5, false)
+	orders, bodies := sendOrders(h, src, 20, 4)
+	ledger := NewLedger()
+	h.CheckConsumer(src, harness.Expect{Bodies: bodies}, func(ctx context.Context, api sqsmock.API) error {
+		c := newConsumer(api, h, src, &Service{Ledger: ledger})
+		c.Workers = 3
+		return c.Run(ctx)
+	})
+	for _, o := range orders {
+		assert.True(t, ledger.Charged(o.ID), "order %s charged", o.ID)
+	}
+}
+
+// The consumer survives everything Explore's fault space throws at it: no failing plan.
+func TestOrdersUnderExplore(t *testing.T) {
+	harness.Explore(t, exploreOrders)
+}
+
+// BenchmarkExplore measures exploration throughput: runs per second of TestOrdersUnderExplore's
+// search (each run a fresh mock, queues, twenty orders, three workers and the checks, under a
+// plan of the space), read from the search's own log so the worker's start is not counted.
+func BenchmarkExplore(b *testing.B) {
+	const runs = 200
+	var total time.Duration
+	for b.Loop() {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestOrdersUnderExplore$", "-test.v", "-test.count=1")
+		cmd.Env = append(os.Environ(), harness.EnvExploreRuns+"="+fmt.Sprint(runs))
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			b.Fatalf("%v\n%s", err, out)
+		}
+		m := exploredIn.FindSubmatch(out)
+		if m == nil {
+			b.Fatalf("no summary in:\n%s", out)
+		}
+		d, err := time.ParseDuration(string(m[2]))
+		if err != nil {
+			b.Fatal(err)
+		}
+		total += d
+	}
+	b.ReportMetric(float64(b.N*(runs+1))/total.Seconds(), "runs/s")
+}
+
+var exploredIn = regexp.MustCompile(`Explore: (\d+) runs, no failure, in (\S+) `)

@@ -28,7 +28,7 @@ type Plan interface {
 	// Decide let the operation proceed, for the message of SendMessage, DeleteMessage and
 	// ChangeMessageVisibility, for each entry of a batch, and for each message a ReceiveMessage
 	// is about to return, with the message-level kinds (lost-delete, duplicate-delivery,
-	// delayed-visibility, partial-batch-failure).
+	// delayed-visibility, partial-batch-failure, stale-handle-delete).
 	DecideMessage(c Call, m Message) MessageDecision
 }
 
@@ -44,7 +44,8 @@ type Call struct {
 	QueueName string // empty: derived from QueueURL
 	// Message is the message of a single-message operation, for rules with a message predicate:
 	// SendMessage's; the engine also passes the message a DeleteMessage or
-	// ChangeMessageVisibility names, when it exists. May be nil.
+	// ChangeMessageVisibility names, when it exists. May be nil. The plan reads it only while it
+	// decides: the engine reuses it afterwards.
 	Message *Message
 	// Now is the time of the call; zero means the plan's clock. Windows are measured from the
 	// plan's start on the plan's clock, so an engine passing its own time sets the plan's clock
@@ -58,6 +59,7 @@ type Message struct {
 	EntryID       string            // batch entry id
 	MessageID     string            // when known (not for sends)
 	ReceiptHandle string            // for deletes and visibility changes
+	Stale         bool              // for deletes: ReceiptHandle is not the latest one issued for the message
 	Body          string            // when known (sends, receives)
 	Attributes    map[string]string // message attributes by name, as a rule's message predicate matches them (Binary as standard base64)
 }
@@ -69,13 +71,13 @@ type Message struct {
 // with Applied: apply the operation, then fail; the HTTP server drops the connection, the
 // in-process client returns Transport.Err wrapped as the SDK wraps transport errors); else if
 // Error is set, return it without applying anything; else run the operation, returning no
-// messages if FalseEmpty (state unchanged) and calling Shuffle on the messages a receive returns.
+// messages if FalseEmpty (state unchanged; a long poll after its wait time) and calling Shuffle on the messages a receive returns.
 type Decision struct {
 	Latency    time.Duration // wait before answering
 	Error      *sqserr.Error // fail with this SQS error; nothing applied
 	Transport  Transport     // "": none
 	Applied    bool          // with Transport: the operation is applied before the fault (ResetAfterApply; Timeout with Applied)
-	FalseEmpty bool          // ReceiveMessage: return no messages, change nothing
+	FalseEmpty bool          // ReceiveMessage: return no messages (a long poll after its wait time), change nothing
 	Reorder    bool          // ReceiveMessage: shuffle the returned messages with Shuffle
 	Seed       uint64        // seeds Shuffle, drawn from the rule's stream
 	Fired      []Fired       // the rules that fired, in order, as recorded in the plan's Injections
@@ -99,7 +101,8 @@ type MessageDecision struct {
 	// Fail, for a batch entry: report the entry in Failed with this error's code, message and
 	// fault (SenderFault = !Server) and do not apply it.
 	Fail *sqserr.Error
-	// LostDelete, for DeleteMessage or a DeleteMessageBatch entry: report success, do not delete.
+	// LostDelete, for DeleteMessage or a DeleteMessageBatch entry: report success, do not delete
+	// (a lost-delete or a stale-handle-delete rule fired).
 	LostDelete bool
 	// Duplicate, for a received message: deliver it once more to a later receive, DuplicateAfter
 	// after this delivery (new receipt handle, receive count increased), even if it is deleted

@@ -111,6 +111,38 @@ func TestUnknownKindsInChromium(t *testing.T) {
 	browsertest.Screenshot(t, ctx, "unknown")
 }
 
+// TestHeartbeatPageInChromium: the page of a consumer whose heartbeat came too late (every
+// message received twice after its visibility timeout expired, one dead-lettered) says so: the
+// test's failed check first, a finding per expired timeout and the dead-letter move, every lane a
+// problem, and never the green "nothing found" line.
+func TestHeartbeatPageInChromium(t *testing.T) {
+	ctx := browsertest.New(t)
+	path := filepath.Join(t.TempDir(), "heartbeat.html")
+	require.NoError(t, WriteFile(path, Page{Title: "TestHeartbeat", Events: heartbeat(),
+		Failures: []string{"message #5 of 6 (\"order-5\") is in the dead-letter queue"}}))
+	browsertest.Open(t, ctx, "file://"+path, `body[data-ready="true"]`)
+	eval := func(js string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
+		require.NoError(t, err, js)
+		return s
+	}
+	text := func(sel string) string {
+		return eval(`Array.from(document.querySelectorAll(` + jsString(sel) + `)).map(e => e.textContent).join(" | ")`)
+	}
+	assert.Equal(t, "6 messages, 6 with a problem", text("#lane-count"))
+	tags := text("#findings .tag")
+	assert.Regexp(t, `^FAILED \| VISIBILITY EXPIRED \| DEAD-LETTERED \| VISIBILITY EXPIRED`, tags)
+	assert.Equal(t, 6, strings.Count(tags, "VISIBILITY EXPIRED"))
+	assert.NotContains(t, text("#findings"), "No ")
+	assert.Empty(t, text("#findings .none"))
+	assert.Contains(t, text("#stats"), "6 visibility timeouts expired")
+	assert.Contains(t, text("#stats"), "1 dead-lettered")
+	assert.Contains(t, text("#stats"), "1 failed checks")
+	assert.Contains(t, text(".lbl"), "vis-expired")
+	browsertest.Screenshot(t, ctx, "heartbeat")
+}
+
 func jsString(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
 }

@@ -42,10 +42,14 @@ type model struct {
 }
 
 type countsJSON struct {
-	Messages   int `json:"messages"`
-	Faults     int `json:"faults"`
-	Duplicates int `json:"duplicates"`
-	LostDelete int `json:"lostDeletes"`
+	Messages     int `json:"messages"`
+	Faults       int `json:"faults"`
+	Duplicates   int `json:"duplicates"`
+	LostDelete   int `json:"lostDeletes"`
+	Redelivered  int `json:"redelivered"`  // received again after a visibility timeout expired
+	DeadLettered int `json:"deadLettered"` // moved to a dead-letter queue
+	NeverSent    int `json:"neverSent"`    // expected bodies the trace never shows sent
+	Failures     int `json:"failures"`     // the test's own failed checks
 }
 
 // event is a trace event with where the page draws it.
@@ -63,9 +67,9 @@ type lane struct {
 	Segs     [][3]any `json:"segs"`  // [from event, to event (-1: the end of the trace), state]
 	Marks    []int    `json:"marks"` // its events
 	Receives int      `json:"receives"`
-	Flags    []string `json:"flags,omitempty"` // duplicate, lost-delete, fault, redelivered, dlq, …
+	Flags    []string `json:"flags,omitempty"` // duplicate, lost-delete, fault, vis-expired, redelivered, dlq, …
 	End      string   `json:"end"`             // its last state: deleted, deadlettered, expired, moved, purged, in flight, visible, delayed
-	Problem  bool     `json:"problem"`         // a duplicate delivery, a lost delete or a fault hit it
+	Problem  bool     `json:"problem"`         // a duplicate delivery, a lost delete, a fault, an expired visibility timeout or a dead-letter move hit it
 	first    int
 }
 
@@ -75,12 +79,13 @@ type queue struct {
 	Points [][4]int `json:"points"` // [event, visible, in flight, delayed]
 }
 
-// finding is something a person should look at: a message received twice, a delete that did
-// not stick, a body sent twice.
+// finding is something a person should look at: a check of the test's that failed, a message
+// received twice, a delete that did not stick, a visibility timeout that expired while the
+// message was in flight, a dead-letter move, an expected message never sent, a body sent twice.
 type finding struct {
-	Kind  string `json:"kind"` // duplicate, lost-delete, redelivered-after-delete, sent-twice
-	Lane  int    `json:"lane"`
-	Event int    `json:"event"` // the event that shows it (the second receive, the lost delete)
+	Kind  string `json:"kind"`  // failure, duplicate, lost-delete, redelivered, dead-lettered, never-sent, sent-twice
+	Lane  int    `json:"lane"`  // -1: no message's (a failure, a message never sent)
+	Event int    `json:"event"` // the event that shows it (the second receive, the lost delete); -1: none
 	Rule  string `json:"rule,omitempty"`
 	Text  string `json:"text"`
 }
@@ -92,10 +97,12 @@ type msgState struct {
 	queue      string
 	segFrom    int
 	visibleAt  time.Time // end of the current visibility timeout, when known
+	expiredAt  int       // event index of its visibility timeout expiring since the last receive, -1 if none
+	extendedAt int       // event index of the last visibility change since the last receive, -1 if none
 	lastRecv   int       // event index of the last receive, -1 before one
 	faultSince int       // event index of a fault on it since the last receive, -1 if none
 	deletedAt  int       // event index of a delete the client believed done, -1 if none
-	lostAt     int       // event index of a lost-delete fault, -1 if none
+	lostAt     int       // event index of a lost-delete or stale-handle-delete fault, -1 if none
 }
 
 // analyse builds the page's model from the events, in Seq order.
@@ -208,7 +215,7 @@ func analyse(p Page) *model {
 		}
 		ms := msgs[e.MessageID]
 		if ms == nil {
-			ms = &msgState{lane: len(m.Lanes), state: stGone, queue: e.Queue, lastRecv: -1, faultSince: -1, deletedAt: -1, lostAt: -1}
+			ms = &msgState{lane: len(m.Lanes), state: stGone, queue: e.Queue, lastRecv: -1, faultSince: -1, deletedAt: -1, lostAt: -1, expiredAt: -1, extendedAt: -1}
 			msgs[e.MessageID] = ms
 			m.Lanes = append(m.Lanes, lane{ID: e.MessageID, Queue: e.Queue, Segs: [][3]any{}, Marks: []int{}, first: i})
 		}
@@ -252,6 +259,10 @@ func analyse(p Page) *model {
 					Text: fmt.Sprintf("%s: %s at event #%d succeeded, yet the message was received again (receive %d)", short(e.MessageID), opName(del.Operation, "DeleteMessage"), del.Seq, l.Receives)})
 				flag(l, "lost-delete")
 				m.Counts.LostDelete++
+			case prev >= 0 && (ms.expiredAt >= 0 || expired):
+				m.Findings = append(m.Findings, finding{Kind: "redelivered", Lane: ms.lane, Event: i, Text: expiredText(evs, ms, i, l.Receives)})
+				flag(l, "vis-expired")
+				m.Counts.Redelivered++
 			case prev >= 0:
 				flag(l, "redelivered")
 			}
@@ -259,7 +270,7 @@ func analyse(p Page) *model {
 			if ms.faultSince < 0 || e.CallID == 0 || evs[ms.faultSince].CallID != e.CallID {
 				ms.faultSince = -1
 			}
-			ms.lastRecv, ms.lostAt, ms.deletedAt = i, -1, -1
+			ms.lastRecv, ms.lostAt, ms.deletedAt, ms.expiredAt, ms.extendedAt = i, -1, -1, -1, -1
 			ms.visibleAt = e.VisibleAt
 			// A copy of a message already deleted (a duplicate delivery) is drawn as its receive
 			// only: the queue holds nothing more, and deleting the copy changes nothing.
@@ -268,10 +279,16 @@ func analyse(p Page) *model {
 			}
 		case sqsmock.TraceVisibility:
 			ms.visibleAt = e.VisibleAt
+			if ms.state == stInFlight {
+				ms.extendedAt = i
+			}
 			if ms.state == stInFlight && !e.VisibleAt.IsZero() && !e.VisibleAt.After(e.Time) {
 				setState(ms, i, stVisible, "")
 			}
 		case sqsmock.TraceVisible:
+			if ms.state == stInFlight && ms.lastRecv >= 0 {
+				ms.expiredAt = i // its visibility timeout ran out (a change to 0 made it visible at once)
+			}
 			if ms.state == stInFlight || ms.state == stDelayed {
 				setState(ms, i, stVisible, "")
 			}
@@ -287,8 +304,16 @@ func analyse(p Page) *model {
 			}
 			l.End = "expired"
 		case sqsmock.TraceDeadLettered, sqsmock.TraceMoved:
+			ms.expiredAt, ms.extendedAt = -1, -1 // a receive from its new queue is not a redelivery
 			if e.Kind == sqsmock.TraceDeadLettered {
 				flag(l, "dlq")
+				to := ""
+				if e.Target != "" {
+					to = " " + e.Target
+				}
+				m.Findings = append(m.Findings, finding{Kind: "dead-lettered", Lane: ms.lane, Event: i,
+					Text: fmt.Sprintf("%s moved to the dead-letter queue%s after %s", short(e.MessageID), to, plural(l.Receives, "receive"))})
+				m.Counts.DeadLettered++
 			}
 			if e.Target != "" {
 				setState(ms, i, stVisible, e.Target)
@@ -298,7 +323,7 @@ func analyse(p Page) *model {
 			l.End = strings.TrimPrefix(string(e.Kind), "message.")
 		case sqsmock.TraceFault:
 			ms.faultSince = i
-			if strings.Contains(e.Fault, "lost-delete") {
+			if strings.Contains(e.Fault, "lost-delete") || strings.Contains(e.Fault, "stale-handle-delete") {
 				ms.lostAt = i
 			}
 			flag(l, "fault")
@@ -344,10 +369,12 @@ func analyse(p Page) *model {
 		m.Findings = append(m.Findings, finding{Kind: "sent-twice", Lane: lanes[1], Event: m.Lanes[lanes[1]].first,
 			Text: fmt.Sprintf("the same body was sent %d times to %s (%s): %s", len(lanes), k[0], strings.Join(ids, ", "), clip(k[1], 60))})
 	}
+	m.Findings = append(m.Findings, neverSent(p, m, bodies)...)
 	for i := range m.Lanes {
 		l := &m.Lanes[i]
 		for _, f := range l.Flags {
-			if f == "duplicate" || f == "lost-delete" || f == "fault" || f == "sent-twice" {
+			switch f {
+			case "duplicate", "lost-delete", "fault", "sent-twice", "vis-expired", "dlq":
 				l.Problem = true
 			}
 		}
@@ -366,10 +393,91 @@ func analyse(p Page) *model {
 			rest = append(rest, f)
 		}
 	}
-	rank := map[string]int{"duplicate": 0, "lost-delete": 1, "sent-twice": 2}
+	rank := map[string]int{"duplicate": 0, "lost-delete": 1, "redelivered": 2, "dead-lettered": 3, "never-sent": 4, "sent-twice": 5}
 	sort.SliceStable(lead, func(i, j int) bool { return rank[lead[i].Kind] < rank[lead[j].Kind] })
-	m.Findings = append(append([]finding{}, lead...), rest...)
+	// The test's own failed checks come first of all, as the test reported them.
+	failures := make([]finding, 0, len(p.Failures))
+	for _, f := range p.Failures {
+		failures = append(failures, finding{Kind: "failure", Lane: -1, Event: -1, Text: f})
+	}
+	m.Counts.Failures = len(failures)
+	m.Findings = append(append(failures, lead...), rest...)
 	return m
+}
+
+// expiredText says how a message's visibility timeout expired while it was in flight and it was
+// received again at event i (its receive n).
+func expiredText(evs []sqsmock.TraceEvent, ms *msgState, i, n int) string {
+	recv := evs[ms.lastRecv]
+	how := "neither deleted nor extended in time"
+	if ms.extendedAt >= 0 {
+		ext := evs[ms.extendedAt]
+		how = fmt.Sprintf("not deleted, last extended at event #%d until %s", ext.Seq, clock(ext.VisibleAt))
+	}
+	until := recv.VisibleAt
+	if ms.expiredAt >= 0 {
+		until = evs[ms.expiredAt].Time
+	} else if !ms.visibleAt.IsZero() {
+		until = ms.visibleAt
+	}
+	return fmt.Sprintf("%s: visibility timeout expired while it was in flight (received at event #%d, %s, visible again at %s) and it was received again (receive %d)",
+		short(evs[i].MessageID), recv.Seq, how, clock(until), n)
+}
+
+// neverSent lists the expected bodies the trace never shows sent (Page.Expected), in the order
+// given; nothing when the trace ring dropped events, since the send may be among them.
+func neverSent(p Page, m *model, sent map[[2]string][]int) []finding {
+	if p.Dropped > 0 {
+		return nil
+	}
+	var out []finding
+	for _, q := range sortedKeys(p.Expected) {
+		for _, b := range p.Expected[q] {
+			if len(sent[[2]string{q, b}]) > 0 || sentTruncated(m, q, b) {
+				continue
+			}
+			m.Counts.NeverSent++
+			out = append(out, finding{Kind: "never-sent", Lane: -1, Event: -1,
+				Text: fmt.Sprintf("expected on %s but never sent: %s", q, clip(b, 80))})
+		}
+	}
+	return out
+}
+
+// sentTruncated reports whether a long body was sent to q: the trace keeps only the first bytes
+// of a body (256, cut at a character).
+func sentTruncated(m *model, q, body string) bool {
+	for _, l := range m.Lanes {
+		if l.Queue == q && len(l.Body) >= 250 && len(l.Body) < len(body) && strings.HasPrefix(body, l.Body) {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedKeys(m map[string][]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// clock is a time of the trace as the page's table shows it: the time of day, to the millisecond.
+func clock(t time.Time) string {
+	if t.IsZero() {
+		return "?"
+	}
+	return t.UTC().Format("15:04:05.000")
+}
+
+// plural is "1 receive" or "2 receives".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 func opName(op, def string) string {

@@ -92,6 +92,28 @@ func TestAnalyseFindsTheDuplicateAndTheLostDelete(t *testing.T) {
 	assert.Equal(t, 3, pts[2][1])
 }
 
+// TestAnalyseStaleHandleDeleteIsALostDelete: a stale-handle-delete fault kept the message as a
+// lost delete does, and the page says so.
+func TestAnalyseStaleHandleDeleteIsALostDelete(t *testing.T) {
+	evs := story()
+	for i, e := range evs {
+		if e.Fault == "lost-delete" {
+			evs[i].Rule, evs[i].Fault, evs[i].Detail = "stale", "stale-handle-delete", "stale receipt handle"
+		}
+	}
+	m := analyse(Page{Events: evs})
+	var lost []finding
+	for _, f := range m.Findings {
+		if f.Kind == "lost-delete" {
+			lost = append(lost, f)
+		}
+	}
+	require.Len(t, lost, 1, "%+v", m.Findings)
+	assert.Equal(t, "stale", lost[0].Rule)
+	assert.Contains(t, lost[0].Text, "fault stale (stale-handle-delete) kept the message")
+	assert.Equal(t, 1, m.Counts.LostDelete)
+}
+
 // withUnknownKinds is story with events of kinds the viewer does not know (kinds a newer mock
 // may record): a queue's, one on m-ok in the middle of its history, and one of the whole mock.
 func withUnknownKinds() []sqsmock.TraceEvent {
@@ -219,4 +241,116 @@ func TestAnalyseEndsLanesOnPurgeDeleteAndReset(t *testing.T) {
 		last := q.Points[len(q.Points)-1]
 		assert.Equal(t, [3]int{0, 0, 0}, [3]int{last[1], last[2], last[3]}, "depth of %s at the end", q.Name)
 	}
+}
+
+// heartbeat is the trace of a consumer whose heartbeat comes too late: six messages, each
+// received, its 10-second visibility timeout expiring while its handler still runs, received
+// again by the next poll and then deleted; the slow one is visible again after its second
+// receive too and moves to the dead-letter queue. No fault is injected: the consumer's own bug.
+func heartbeat() []sqsmock.TraceEvent {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var evs []sqsmock.TraceEvent
+	add := func(d time.Duration, e sqsmock.TraceEvent) {
+		e.Seq = uint64(len(evs) + 1)
+		e.Time = t0.Add(d)
+		if e.Queue == "" {
+			e.Queue = "orders"
+		}
+		evs = append(evs, e)
+	}
+	ids := []string{"m-0", "m-1", "m-2", "m-3", "m-4", "m-slow"}
+	for i, id := range ids {
+		add(0, sqsmock.TraceEvent{Kind: sqsmock.TraceSent, MessageID: id, Operation: "SendMessageBatch", CallID: 1, Body: fmt.Sprintf("order-%d", i)})
+	}
+	for _, id := range ids {
+		add(0, sqsmock.TraceEvent{Kind: sqsmock.TraceReceived, MessageID: id, Operation: "ReceiveMessage", CallID: 2, ReceiptHandle: id + "/1", ReceiveCount: 1, VisibleAt: t0.Add(10 * time.Second)})
+	}
+	for _, id := range ids {
+		add(10*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceVisible, MessageID: id})
+	}
+	for _, id := range ids {
+		add(10*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceReceived, MessageID: id, Operation: "ReceiveMessage", CallID: 3, ReceiptHandle: id + "/2", ReceiveCount: 2, VisibleAt: t0.Add(20 * time.Second)})
+	}
+	for i, id := range ids[:5] {
+		add(15*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceDeleted, MessageID: id, Operation: "DeleteMessage", CallID: uint64(4 + i), ReceiptHandle: id + "/1"})
+	}
+	add(20*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceVisible, MessageID: "m-slow"})
+	add(20*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceDeadLettered, MessageID: "m-slow", Operation: "ReceiveMessage", CallID: 10, Target: "orders-dlq"})
+	// The test drains the dead-letter queue: a first receive there, no redelivery.
+	add(21*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceReceived, Queue: "orders-dlq", MessageID: "m-slow", Operation: "ReceiveMessage", CallID: 11, ReceiptHandle: "m-slow/3", ReceiveCount: 3, VisibleAt: t0.Add(51 * time.Second)})
+	add(21*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceDeleted, Queue: "orders-dlq", MessageID: "m-slow", Operation: "DeleteMessage", CallID: 12, ReceiptHandle: "m-slow/3"})
+	return evs
+}
+
+// TestAnalyseHeartbeatBug: a page where every message was received twice because its visibility
+// timeout expired while it was in flight, and one went to the dead-letter queue, shows each of
+// them as a problem with a finding — never "0 with a problem" or nothing found.
+func TestAnalyseHeartbeatBug(t *testing.T) {
+	m := analyse(Page{Title: "TestHeartbeat", Events: heartbeat()})
+	require.Len(t, m.Lanes, 6)
+	for _, l := range m.Lanes {
+		assert.True(t, l.Problem, "%s was received twice after its visibility timeout expired", l.ID)
+		assert.Contains(t, l.Flags, "vis-expired", l.ID)
+		assert.Equal(t, 2, l.Receives+map[bool]int{true: -1}[l.ID == "m-slow"], "%s: the slow one was received a third time from the dead-letter queue", l.ID)
+	}
+	assert.Contains(t, m.Lanes[5].Flags, "dlq")
+	assert.Equal(t, 6, m.Counts.Redelivered)
+	assert.Equal(t, 1, m.Counts.DeadLettered)
+	kinds := map[string]int{}
+	for _, f := range m.Findings {
+		kinds[f.Kind]++
+	}
+	assert.Equal(t, map[string]int{"redelivered": 6, "dead-lettered": 1}, kinds)
+	first := m.Findings[0]
+	assert.Equal(t, "redelivered", first.Kind, "the first finding of each kind leads")
+	assert.Equal(t, "m-0: visibility timeout expired while it was in flight (received at event #7, neither deleted nor extended in time, visible again at 00:00:10.000) and it was received again (receive 2)", first.Text)
+	assert.Equal(t, sqsmock.TraceReceived, m.Events[first.Event].Kind, "it points at the second receive")
+	assert.Equal(t, "dead-lettered", m.Findings[1].Kind)
+	assert.Equal(t, "m-slow moved to the dead-letter queue orders-dlq after 2 receives", m.Findings[1].Text)
+}
+
+// TestAnalyseExtendedThenExpired: a heartbeat that extended the visibility timeout, but not
+// enough, is named in the finding; a visibility change to 0 (the consumer letting the message
+// go) is not an expiry.
+func TestAnalyseExtendedThenExpired(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	evs := []sqsmock.TraceEvent{
+		{Seq: 1, Time: t0, Kind: sqsmock.TraceSent, Queue: "q", MessageID: "a"},
+		{Seq: 2, Time: t0, Kind: sqsmock.TraceSent, Queue: "q", MessageID: "b"},
+		{Seq: 3, Time: t0, Kind: sqsmock.TraceReceived, Queue: "q", MessageID: "a", ReceiveCount: 1, VisibleAt: t0.Add(10 * time.Second)},
+		{Seq: 4, Time: t0, Kind: sqsmock.TraceReceived, Queue: "q", MessageID: "b", ReceiveCount: 1, VisibleAt: t0.Add(10 * time.Second)},
+		{Seq: 5, Time: t0.Add(5 * time.Second), Kind: sqsmock.TraceVisibility, Queue: "q", MessageID: "a", VisibleAt: t0.Add(15 * time.Second)},
+		{Seq: 6, Time: t0.Add(5 * time.Second), Kind: sqsmock.TraceVisibility, Queue: "q", MessageID: "b", VisibleAt: t0.Add(5 * time.Second)},
+		{Seq: 7, Time: t0.Add(15 * time.Second), Kind: sqsmock.TraceVisible, Queue: "q", MessageID: "a"},
+		{Seq: 8, Time: t0.Add(15 * time.Second), Kind: sqsmock.TraceReceived, Queue: "q", MessageID: "a", ReceiveCount: 2},
+		{Seq: 9, Time: t0.Add(15 * time.Second), Kind: sqsmock.TraceReceived, Queue: "q", MessageID: "b", ReceiveCount: 2},
+	}
+	m := analyse(Page{Events: evs})
+	require.Len(t, m.Findings, 1, "%+v", m.Findings)
+	assert.Equal(t, "a: visibility timeout expired while it was in flight (received at event #3, not deleted, last extended at event #5 until 00:00:15.000, visible again at 00:00:15.000) and it was received again (receive 2)", m.Findings[0].Text)
+	assert.False(t, m.Lanes[1].Problem, "b was let go on purpose")
+	assert.Contains(t, m.Lanes[1].Flags, "redelivered")
+}
+
+// TestAnalyseFailuresAndMessagesNeverSent: the test's own failed checks lead the findings, in
+// the order given, and an expected body the trace never shows sent is a finding (a long body
+// matches the trace's truncated copy).
+func TestAnalyseFailuresAndMessagesNeverSent(t *testing.T) {
+	long := strings.Repeat("x", 300)
+	evs := []sqsmock.TraceEvent{
+		{Seq: 1, Kind: sqsmock.TraceSent, Queue: "orders", MessageID: "a", Body: "order-0"},
+		{Seq: 2, Kind: sqsmock.TraceSent, Queue: "orders", MessageID: "b", Body: long[:256]},
+	}
+	m := analyse(Page{Events: evs, Failures: []string{"message #1 of 3 was never delivered", "second"},
+		Expected: map[string][]string{"orders": {"order-0", "order-1", long}}})
+	require.Len(t, m.Findings, 3, "%+v", m.Findings)
+	assert.Equal(t, finding{Kind: "failure", Lane: -1, Event: -1, Text: "message #1 of 3 was never delivered"}, m.Findings[0])
+	assert.Equal(t, "second", m.Findings[1].Text)
+	assert.Equal(t, finding{Kind: "never-sent", Lane: -1, Event: -1, Text: "expected on orders but never sent: order-1"}, m.Findings[2])
+	assert.Equal(t, 2, m.Counts.Failures)
+	assert.Equal(t, 1, m.Counts.NeverSent)
+
+	// With events dropped from the ring, the send may be among them: nothing is claimed.
+	m = analyse(Page{Events: evs, Dropped: 3, Expected: map[string][]string{"orders": {"order-1"}}})
+	assert.Empty(t, m.Findings)
 }

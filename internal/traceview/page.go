@@ -1,7 +1,8 @@
 // Package traceview renders a trace of sqsmock (sqsmock.TraceEvent) as one self-contained HTML
 // file: a timeline with one lane per message, fault markers on the lanes they hit, the depth of
-// each queue over time, findings (duplicate deliveries, lost deletes, bodies sent twice) and a
-// searchable, filterable event table. The page needs no network: its CSS and script are embedded
+// each queue over time, findings (the test's failed checks, duplicate deliveries, lost deletes,
+// redeliveries after a visibility timeout, dead-letter moves, messages never sent, bodies sent
+// twice) and a searchable, filterable event table. The page needs no network: its CSS and script are embedded
 // in the binary (go:embed) and in the file, and the events are embedded in it as JSON.
 //
 // The harness writes these pages for failing tests (harness.WithTrace, SQSHARNESS_TRACE_DIR).
@@ -37,6 +38,12 @@ type Page struct {
 	// backend, where no engine trace exists): the page says that it shows only what the client
 	// saw.
 	ClientView bool
+	// Failures are the test's own failed checks, in words (the harness's sentences, the failure
+	// messages of an Explore run): the page lists them first among its findings.
+	Failures []string
+	// Expected lists, by queue name, the bodies the test expected to be sent there: each the
+	// trace never shows sent is a finding.
+	Expected map[string][]string
 }
 
 //go:embed assets/view.css

@@ -48,17 +48,22 @@
   stat("faults", D.counts.faults, D.counts.faults ? "bad" : "");
   stat("duplicate deliveries", D.counts.duplicates, D.counts.duplicates ? "bad" : "");
   stat("lost deletes", D.counts.lostDeletes, D.counts.lostDeletes ? "bad" : "");
+  stat("visibility timeouts expired", D.counts.redelivered, D.counts.redelivered ? "bad" : "");
+  stat("dead-lettered", D.counts.deadLettered, D.counts.deadLettered ? "bad" : "");
+  if (D.counts.neverSent) stat("expected, never sent", D.counts.neverSent, "bad");
+  if (D.counts.failures) stat("failed checks", D.counts.failures, "bad");
   if (D.dropped) stat("older events dropped (trace ring full)", D.dropped, "dropped");
   $("footer-note").textContent = D.client ? "client-side view" : "sqsmock trace";
 
   // ---- findings
   var fl = $("findings");
-  if (!D.findings.length) fl.appendChild(el("li", { "class": "none" }, "No duplicate delivery, lost delete or body sent twice in this trace."));
+  if (!D.findings.length) fl.appendChild(el("li", { "class": "none" }, "No failed check, duplicate delivery, lost delete, expired visibility timeout, dead-letter move, message never sent or body sent twice in this trace."));
+  var TAGS = { failure: "FAILED", duplicate: "DUPLICATE", "lost-delete": "LOST DELETE", redelivered: "VISIBILITY EXPIRED", "dead-lettered": "DEAD-LETTERED", "never-sent": "NEVER SENT" };
   D.findings.forEach(function (f) {
-    var li = el("li", { "class": "finding " + f.kind, "data-lane": f.lane, "data-event": f.event });
-    li.appendChild(el("span", { "class": "tag " + f.kind }, f.kind === "duplicate" ? "DUPLICATE" : f.kind === "lost-delete" ? "LOST DELETE" : f.kind.toUpperCase()));
+    var li = el("li", { "class": "finding " + f.kind + (f.lane < 0 ? " static" : ""), "data-lane": f.lane, "data-event": f.event });
+    li.appendChild(el("span", { "class": "tag " + f.kind }, TAGS[f.kind] || f.kind.toUpperCase()));
     li.appendChild(document.createTextNode(f.text));
-    li.addEventListener("click", function () { selectLane(f.lane, f.event, true); });
+    if (f.lane >= 0) li.addEventListener("click", function () { selectLane(f.lane, f.event, true); });
     fl.appendChild(li);
   });
 

@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/sqsharness/sqsharness/internal/memo"
 	"github.com/sqsharness/sqsharness/internal/sqserr"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/reqctx"
 )
@@ -55,12 +56,19 @@ type Engine struct {
 	cfg Config
 
 	mu       sync.RWMutex
-	queues   map[string]*queue    // by name
-	deleted  map[string]time.Time // recently deleted names, for QueueDeletedRecently
-	tasks    map[string]*moveTask // message move tasks by id
-	sequence atomic.Uint64        // FIFO sequence numbers, engine-wide like SQS's 20-digit numbers
-	held     *atomic.Int64        // messages held, for MaxMessages (Config.Held)
-	count    *atomic.Int64        // queues held, for MaxQueues (Config.Queues)
+	queues   map[string]*queue     // by name
+	deleted  map[string]time.Time  // recently deleted names, for QueueDeletedRecently
+	tasks    map[string]*moveTask  // message move tasks by id
+	sequence atomic.Uint64         // FIFO sequence numbers, engine-wide like SQS's 20-digit numbers
+	held     *atomic.Int64         // messages held, for MaxMessages (Config.Held)
+	count    *atomic.Int64         // queues held, for MaxQueues (Config.Queues)
+	names    memo.Cache[queueName] // nameFromURL for the URLs requests use most
+}
+
+// queueName is what nameFromURL reads.
+type queueName struct {
+	name string
+	ok   bool
 }
 
 // New makes an engine.
@@ -146,10 +154,14 @@ func (e *Engine) lookup(queueURL *string) (*queue, error) {
 	if queueURL == nil || *queueURL == "" {
 		return nil, sqserr.MissingParameter("QueueUrl")
 	}
-	name, ok := e.nameFromURL(*queueURL)
-	if !ok {
+	n := e.names.Get(*queueURL, func(s string) queueName {
+		name, ok := e.nameFromURL(s)
+		return queueName{name, ok}
+	})
+	if !n.ok {
 		return nil, sqserr.QueueDoesNotExist()
 	}
+	name := n.name
 	e.mu.RLock()
 	q := e.queues[name]
 	e.mu.RUnlock()
@@ -162,32 +174,77 @@ func (e *Engine) lookup(queueURL *string) (*queue, error) {
 // nameFromURL extracts the queue name, checking the account where the URL names one.
 func (e *Engine) nameFromURL(s string) (string, bool) {
 	if strings.HasPrefix(s, "arn:") {
-		parts := strings.Split(s, ":")
-		if len(parts) != 6 || parts[2] != "sqs" || parts[4] != e.cfg.AccountID {
+		// Six fields: arn:PARTITION:sqs:REGION:ACCOUNT:NAME.
+		if strings.Count(s, ":") != 5 {
 			return "", false
 		}
-		return parts[5], true
-	}
-	path := s
-	if strings.Contains(s, "://") {
-		u, err := url.Parse(s)
-		if err != nil {
-			return "", false
-		}
-		path = u.Path
-	}
-	segs := strings.Split(strings.Trim(path, "/"), "/")
-	switch {
-	case len(segs) == 1 && segs[0] != "":
-		return segs[0], true
-	case len(segs) >= 2:
-		account, name := segs[len(segs)-2], segs[len(segs)-1]
-		if account != e.cfg.AccountID || name == "" {
+		_, rest, _ := strings.Cut(s, ":")
+		_, rest, _ = strings.Cut(rest, ":")
+		service, rest, _ := strings.Cut(rest, ":")
+		_, rest, _ = strings.Cut(rest, ":")
+		account, name, _ := strings.Cut(rest, ":")
+		if service != "sqs" || account != e.cfg.AccountID {
 			return "", false
 		}
 		return name, true
 	}
-	return "", false
+	path := s
+	if strings.Contains(s, "://") {
+		p, ok := plainURLPath(s)
+		if !ok {
+			u, err := url.Parse(s)
+			if err != nil {
+				return "", false
+			}
+			p = u.Path
+		}
+		path = p
+	}
+	path = strings.Trim(path, "/")
+	last := strings.LastIndexByte(path, '/')
+	if last < 0 { // one segment
+		return path, path != ""
+	}
+	name, dir := path[last+1:], path[:last]
+	account := dir[strings.LastIndexByte(dir, '/')+1:]
+	if account != e.cfg.AccountID || name == "" {
+		return "", false
+	}
+	return name, true
+}
+
+// plainURLPath is the path of an http or https URL whose every byte url.Parse would keep as it
+// is: a host of letters, digits, '.', '-' and '_' with an optional port of digits, and a path
+// of printable ASCII without '%', '?' or '#'. It reads the path as url.Parse does, without
+// allocating; ok is false for any other URL, which url.Parse must read.
+func plainURLPath(s string) (path string, ok bool) {
+	rest, found := strings.CutPrefix(s, "https://")
+	if !found {
+		if rest, found = strings.CutPrefix(s, "http://"); !found {
+			return "", false
+		}
+	}
+	host := rest
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		host, path = rest[:i], rest[i:]
+	}
+	port := false
+	for i := 0; i < len(host); i++ {
+		switch c := host[i]; {
+		case c >= '0' && c <= '9':
+		case !port && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '.' || c == '-' || c == '_'):
+		case !port && c == ':':
+			port = true
+		default:
+			return "", false
+		}
+	}
+	for i := 0; i < len(path); i++ {
+		if c := path[i]; c <= ' ' || c >= 0x7f || c == '%' || c == '?' || c == '#' {
+			return "", false
+		}
+	}
+	return path, true
 }
 
 // queueByARN finds a queue by its ARN.

@@ -17,6 +17,7 @@ type FaultPoint struct {
 	EntryID       string // batch entry id
 	MessageID     string
 	ReceiptHandle string
+	Stale         bool // a delete's ReceiptHandle is not the latest one issued for the message
 	Body          string
 	Attributes    map[string]string // message attributes for message predicates, flattened by msgattr.Strings
 }
@@ -41,7 +42,7 @@ type Hook func(FaultPoint) FaultAction
 // CallFaults are a fault plan's decisions for a whole ReceiveMessage call.
 type CallFaults struct {
 	Off        bool                             // the call is exempt from the plan: no fault at all
-	FalseEmpty bool                             // return no messages, change nothing
+	FalseEmpty bool                             // return no messages (a long poll after its wait time), change nothing
 	Reorder    bool                             // deliver out of order (standard queues)
 	Shuffle    func(n int, swap func(i, j int)) // permutes the messages returned
 }
@@ -60,15 +61,16 @@ func callFaults(ctx context.Context) CallFaults {
 
 // fault consults the hook for one message. url is the queue URL as the request gave it, so that
 // message-level rules match the same URL as the call-level ones ("" for the default URL);
-// off: the call is exempt (CallFaults.Off). Caller holds q.mu.
-func (e *Engine) fault(off bool, q *queue, url, op string, m *message, entryID, receipt string) FaultAction {
+// off: the call is exempt (CallFaults.Off); stale: receipt is not m's latest receipt handle.
+// Caller holds q.mu.
+func (e *Engine) fault(off bool, q *queue, url, op string, m *message, entryID, receipt string, stale bool) FaultAction {
 	if off || e.cfg.Faults == nil || (e.cfg.FaultsActive != nil && !e.cfg.FaultsActive()) {
 		return FaultAction{}
 	}
 	if url == "" {
 		url = e.queueURL(context.Background(), q.name)
 	}
-	p := FaultPoint{Operation: op, Queue: q.name, QueueURL: url, EntryID: entryID, ReceiptHandle: receipt}
+	p := FaultPoint{Operation: op, Queue: q.name, QueueURL: url, EntryID: entryID, ReceiptHandle: receipt, Stale: stale}
 	if m != nil {
 		p.MessageID, p.Body, p.Attributes = m.id, m.body, msgattr.Strings(m.attrs)
 	}

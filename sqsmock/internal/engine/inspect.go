@@ -13,7 +13,10 @@ type QueueView struct {
 	Name, ARN                string
 	FIFO                     bool
 	Ready, InFlight, Delayed int
-	Attributes, Tags         map[string]string
+	// Duplicates counts the deliveries a fault plan scheduled (FaultAction.Duplicate) that no
+	// receive has taken yet. They are not messages: no attribute counts them.
+	Duplicates       int
+	Attributes, Tags map[string]string
 }
 
 // MessageView is a message as inspection sees it.
@@ -42,12 +45,7 @@ func (e *Engine) Inspect(nameOrURL string, withMessages bool) (QueueView, []Mess
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.advance(e.now())
-	v := QueueView{Name: q.name, ARN: q.arn, FIFO: q.fifo, Ready: q.counts[stateReady],
-		InFlight: q.counts[stateInflight], Delayed: q.counts[stateDelayed], Attributes: q.attrMap(),
-		Tags: make(map[string]string, len(q.tags))}
-	for k, t := range q.tags {
-		v.Tags[k] = t
-	}
+	v := q.view()
 	if !withMessages {
 		return v, nil, true
 	}
@@ -57,6 +55,17 @@ func (e *Engine) Inspect(nameOrURL string, withMessages bool) (QueueView, []Mess
 		out[i] = m.view()
 	}
 	return v, out, true
+}
+
+// view is the queue as inspection sees it. Caller holds q.mu.
+func (q *queue) view() QueueView {
+	v := QueueView{Name: q.name, ARN: q.arn, FIFO: q.fifo, Ready: q.counts[stateReady],
+		InFlight: q.counts[stateInflight], Delayed: q.counts[stateDelayed], Duplicates: len(q.dups),
+		Attributes: q.attrMap(), Tags: make(map[string]string, len(q.tags))}
+	for k, t := range q.tags {
+		v.Tags[k] = t
+	}
+	return v
 }
 
 // view is the message as inspection sees it. Caller holds its queue's lock.
@@ -92,12 +101,7 @@ func (e *Engine) InspectPage(nameOrURL string, after uint64, limit int) (QueueVi
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.advance(e.now())
-	v := QueueView{Name: q.name, ARN: q.arn, FIFO: q.fifo, Ready: q.counts[stateReady],
-		InFlight: q.counts[stateInflight], Delayed: q.counts[stateDelayed], Attributes: q.attrMap(),
-		Tags: make(map[string]string, len(q.tags))}
-	for k, t := range q.tags {
-		v.Tags[k] = t
-	}
+	v := q.view()
 	p := Page{Total: len(q.byID), Messages: []MessageView{}}
 	if limit <= 0 {
 		return v, p, true

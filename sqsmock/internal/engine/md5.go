@@ -6,14 +6,23 @@ import (
 	"encoding/hex"
 	"sort"
 	"strings"
+	"unsafe"
 
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 )
 
 // md5Hex is the hex MD5 of s, as in MD5OfMessageBody.
 func md5Hex(s string) string {
-	sum := md5.Sum([]byte(s))
-	return hex.EncodeToString(sum[:])
+	var out [2 * md5.Size]byte
+	md5HexTo(out[:], s)
+	return string(out[:])
+}
+
+// md5HexTo writes the hex MD5 of s to out[:32].
+func md5HexTo(out []byte, s string) {
+	// md5.Sum only reads its argument: it may see s's bytes without a copy.
+	sum := md5.Sum(unsafe.Slice(unsafe.StringData(s), len(s)))
+	hex.Encode(out[:2*md5.Size], sum[:])
 }
 
 // md5OfAttributes digests message attributes as SQS does: sorted by name; for each the name,

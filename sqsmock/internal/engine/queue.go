@@ -34,9 +34,9 @@ type queue struct {
 	dedup    map[dedupKey]dedupEntry
 	dedupLog []dedupRef // insertion order, for expiry
 	attempts map[string]*attempt
-	dups     []duplicate // fault-injected duplicate deliveries
-	purgeAt  time.Time   // last PurgeQueue
-	notify   chan struct{}
+	dups     []duplicate   // fault-injected duplicate deliveries
+	purgeAt  time.Time     // last PurgeQueue
+	notify   chan struct{} // closed by the next change; made only when a long poll waits for one
 	closed   bool
 
 	// The DeduplicationScope deduplication applies now, and one set by SetQueueAttributes that
@@ -44,6 +44,10 @@ type queue struct {
 	dedupScope string
 	scopeNext  string
 	scopeAt    time.Time
+
+	// issued are the latest receipt handles the queue issued, one receive's worth (see issue).
+	issued     [10]issuedReceipt
+	issuedNext int
 }
 
 // dedupKey is a 128-bit digest of a deduplication id within its scope. Keys and entries hold no
@@ -146,7 +150,6 @@ func newQueue(e *Engine, name string, fifo bool, attrs queueAttrs, now time.Time
 		ready:   mheap{less: bySeq, index: heapIdx},
 		pending: mheap{less: byVisibleAt, index: heapIdx},
 		age:     mheap{less: byAge, index: ageIdx},
-		notify:  make(chan struct{}),
 	}
 	if fifo {
 		q.groups = map[string]*group{}
@@ -169,8 +172,18 @@ func (q *queue) total() int { return len(q.byID) }
 
 // wake tells long polls that something changed. Caller holds q.mu.
 func (q *queue) wake() {
-	close(q.notify)
-	q.notify = make(chan struct{})
+	if q.notify != nil {
+		close(q.notify)
+		q.notify = nil
+	}
+}
+
+// changed returns a channel that is closed by the next change (wake). Caller holds q.mu.
+func (q *queue) changed() <-chan struct{} {
+	if q.notify == nil {
+		q.notify = make(chan struct{})
+	}
+	return q.notify
 }
 
 // close ends the queue's life: long polls return. Caller must not hold q.mu.

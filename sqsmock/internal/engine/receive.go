@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -70,7 +71,10 @@ func (e *Engine) receiveOptions(ctx context.Context, q *queue, in *sqs.ReceiveMe
 	}
 	o.visibility = time.Duration(vis) * time.Second
 	o.wait = time.Duration(wait) * time.Second
-	o.sysNames = map[string]bool{}
+	//lint:ignore SA1019 clients still send the deprecated AttributeName.N, and SQS honours it
+	if names := len(in.AttributeNames) + len(in.MessageSystemAttributeNames); names > 0 {
+		o.sysNames = make(map[string]bool, names)
+	}
 	//lint:ignore SA1019 clients still send the deprecated AttributeName.N, and SQS honours it
 	for _, n := range in.AttributeNames {
 		if !systemAttributeNames[string(n)] {
@@ -110,14 +114,13 @@ func (e *Engine) ReceiveMessage(ctx context.Context, in *sqs.ReceiveMessageInput
 		return nil, err
 	}
 	if callFaults(ctx).FalseEmpty {
-		// A false-empty receive answers at once, as a short poll would, even when long polling.
-		return &sqs.ReceiveMessageOutput{}, nil
+		return e.falseEmpty(ctx, o.wait)
 	}
 	deadline := e.now().Add(o.wait)
 	for {
-		msgs, notify, next, closed := q.tryReceive(ctx, o)
-		if len(msgs) > 0 {
-			return &sqs.ReceiveMessageOutput{Messages: msgs}, nil
+		out, notify, next, closed := q.tryReceive(ctx, o)
+		if out != nil {
+			return out, nil
 		}
 		now := e.now()
 		if closed || !now.Before(deadline) {
@@ -131,10 +134,7 @@ func (e *Engine) ReceiveMessage(ctx context.Context, in *sqs.ReceiveMessageInput
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			if errors.Is(context.Cause(ctx), reqctx.ErrDraining) {
-				return &sqs.ReceiveMessageOutput{}, nil
-			}
-			return nil, ctx.Err()
+			return pollEnded(ctx)
 		case <-notify:
 			t.Stop()
 		case <-t.C():
@@ -142,9 +142,35 @@ func (e *Engine) ReceiveMessage(ctx context.Context, in *sqs.ReceiveMessageInput
 	}
 }
 
-// tryReceive takes what is receivable now. It returns, for a long poll, the channel that closes
-// on the next change, the next deadline and whether the queue is gone.
-func (q *queue) tryReceive(ctx context.Context, o receiveOptions) (msgs []types.Message, notify <-chan struct{}, next time.Time, closed bool) {
+// pollEnded is what a long poll answers when its context ends first: nothing and the context's
+// error, or an empty answer when the server is draining.
+func pollEnded(ctx context.Context) (*sqs.ReceiveMessageOutput, error) {
+	if errors.Is(context.Cause(ctx), reqctx.ErrDraining) {
+		return &sqs.ReceiveMessageOutput{}, nil
+	}
+	return nil, ctx.Err()
+}
+
+// falseEmpty answers a receive a fault plan made false-empty as an empty receive is answered:
+// a short poll at once, a long poll after its whole wait time (or when its context ends), so a
+// long-polling consumer does not spin. It changes nothing.
+func (e *Engine) falseEmpty(ctx context.Context, wait time.Duration) (*sqs.ReceiveMessageOutput, error) {
+	if wait > 0 {
+		t := e.cfg.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return pollEnded(ctx)
+		case <-t.C():
+		}
+	}
+	return &sqs.ReceiveMessageOutput{}, nil
+}
+
+// tryReceive takes what is receivable now: the output when it took messages, else nil. It
+// returns, for a long poll, the channel that closes on the next change, the next deadline and
+// whether the queue is gone.
+func (q *queue) tryReceive(ctx context.Context, o receiveOptions) (out *sqs.ReceiveMessageOutput, notify <-chan struct{}, next time.Time, closed bool) {
 	e := q.e
 	now := e.now()
 	q.mu.Lock()
@@ -158,50 +184,52 @@ func (q *queue) tryReceive(ctx context.Context, o receiveOptions) (msgs []types.
 	if o.hasAttempts {
 		taken = q.retryAttempt(o, now)
 	}
+	var buf [10]*message // what a receive takes, without allocating
 	if taken == nil {
+		taken = buf[:0]
 		act := callFaults(ctx)
 		if !act.FalseEmpty {
 			if q.fifo {
-				taken, moved = q.takeFifo(o, now)
+				taken, moved = q.takeFifo(o, now, taken)
 			} else {
 				// Duplicates scheduled by earlier receives come first; those this receive
 				// schedules wait for a later one (a duplicate never shares a response with its
 				// original).
-				dups := q.takeDuplicates(o, now, o.max)
-				rest := o
-				rest.max -= len(dups)
-				taken, moved = q.takeStandard(rest, now, act.Reorder)
-				taken = append(dups, taken...)
+				taken = append(taken, q.takeDuplicates(o, now, o.max)...)
+				taken, moved = q.takeStandard(o, now, act.Reorder, taken)
 				if act.Reorder && act.Shuffle != nil {
-					act.Shuffle(len(taken), func(i, j int) { taken[i], taken[j] = taken[j], taken[i] })
+					shuffled := slices.Clone(taken) // the closure escapes: buf must not
+					act.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+					taken = shuffled
 				}
 			}
 		}
 		if o.hasAttempts && len(taken) > 0 {
-			a := &attempt{expires: now.Add(dedupInterval), messages: taken, receipts: make([]uint64, len(taken))}
+			a := &attempt{expires: now.Add(dedupInterval), messages: slices.Clone(taken), receipts: make([]uint64, len(taken))}
 			for i, m := range taken {
 				a.receipts[i] = m.receipt
 			}
 			q.attempts[o.attemptID] = a
 		}
 	}
-	msgs = make([]types.Message, 0, len(taken))
-	for _, m := range taken {
-		msgs = append(msgs, q.render(m, o))
-	}
-	if e.tracing() {
-		for i, m := range taken {
-			e.emit(Event{Kind: EventReceived, Time: now, Queue: q.name, Call: o.call, MessageID: m.id, GroupID: m.groupID,
-				ReceiptHandle: *msgs[i].ReceiptHandle, ReceiveCount: m.receiveCount, VisibleAt: m.visibleAt.time()})
+	if len(taken) > 0 {
+		out = q.renderAll(taken, o)
+		if e.tracing() {
+			for i, m := range taken {
+				e.emit(Event{Kind: EventReceived, Time: now, Queue: q.name, Call: o.call, MessageID: m.id, GroupID: m.groupID,
+					ReceiptHandle: *out.Messages[i].ReceiptHandle, ReceiveCount: m.receiveCount, VisibleAt: m.visibleAt.time()})
+			}
 		}
+	} else if o.wait > 0 {
+		notify = q.changed()
 	}
-	notify, next = q.notify, q.nextDeadline()
+	next = q.nextDeadline()
 	dlqArn := q.attrs.dlqArn
 	q.mu.Unlock()
 	if len(moved) > 0 {
 		e.moveToDLQ(q, dlqArn, moved, o.call)
 	}
-	return msgs, notify, next, false
+	return out, notify, next, false
 }
 
 // deliver marks a ready message received. Caller holds q.mu.
@@ -215,7 +243,7 @@ func (q *queue) deliver(m *message, o receiveOptions, now time.Time) {
 	m.receivedAt = stampOf(now)
 	m.visChanged = false
 	vis := o.visibility
-	act := q.e.fault(o.faultsOff, q, o.url, "ReceiveMessage", m, "", "")
+	act := q.e.fault(o.faultsOff, q, o.url, "ReceiveMessage", m, "", "", false)
 	if len(act.Fired) > 0 && q.e.tracing() {
 		q.e.emitFaults(q, o.call, act, now, m.id, "", "")
 	}
@@ -238,7 +266,9 @@ func (q *queue) dueForDLQ(m *message) bool {
 		q.e.queueByARN(q.attrs.dlqArn) != nil
 }
 
-func (q *queue) takeStandard(o receiveOptions, now time.Time, reorder bool) (taken, moved []*message) {
+// takeStandard delivers ready messages of a standard queue, appending them to taken until it
+// holds o.max. Caller holds q.mu.
+func (q *queue) takeStandard(o receiveOptions, now time.Time, reorder bool, taken []*message) (_, moved []*message) {
 	var held *message
 	if reorder && q.ready.len() > 1 {
 		held = q.ready.pop()
@@ -262,7 +292,9 @@ func (q *queue) takeStandard(o receiveOptions, now time.Time, reorder bool) (tak
 	return taken, moved
 }
 
-func (q *queue) takeFifo(o receiveOptions, now time.Time) (taken, moved []*message) {
+// takeFifo delivers ready messages of a FIFO queue, appending them to taken until it holds o.max.
+// Caller holds q.mu.
+func (q *queue) takeFifo(o receiveOptions, now time.Time, taken []*message) (_, moved []*message) {
 	for len(taken) < o.max && q.avail.Len() > 0 {
 		g := heap.Pop(&q.avail).(*group)
 		g.inHeap = false
@@ -321,14 +353,56 @@ func (q *queue) retryAttempt(o receiveOptions, now time.Time) []*message {
 	return a.messages
 }
 
-// render builds the SDK message for a delivery. Caller holds q.mu.
-func (q *queue) render(m *message, o receiveOptions) types.Message {
-	out := types.Message{
-		MessageId:     aws.String(m.id),
-		ReceiptHandle: aws.String(q.receiptHandle(m)),
-		Body:          aws.String(m.body),
-		MD5OfBody:     aws.String(m.md5Body),
+// received is the output of a receive of one message, in one allocation.
+type received struct {
+	out  sqs.ReceiveMessageOutput
+	msgs [1]types.Message
+	strs [4]string
+}
+
+// renderAll builds the output of a receive that took messages, with the SDK messages for their
+// deliveries. Caller holds q.mu.
+func (q *queue) renderAll(taken []*message, o receiveOptions) *sqs.ReceiveMessageOutput {
+	var out *sqs.ReceiveMessageOutput
+	var strs []string
+	if len(taken) == 1 {
+		r := &received{}
+		r.out.Messages = r.msgs[:]
+		out, strs = &r.out, r.strs[:]
+	} else {
+		out = &sqs.ReceiveMessageOutput{Messages: make([]types.Message, len(taken))}
+		strs = make([]string, 4*len(taken))
 	}
+	// The receipt handles share one string.
+	var b strings.Builder
+	size := 0
+	for _, m := range taken {
+		size += q.receiptHandleLen(m)
+	}
+	b.Grow(size)
+	var buf [256]byte
+	var endBuf [10]int
+	ends := endBuf[:0]
+	for _, m := range taken {
+		b.Write(q.appendReceiptHandle(buf[:0], m))
+		ends = append(ends, b.Len())
+	}
+	all := b.String()
+	start := 0
+	for i, m := range taken {
+		s := strs[4*i : 4*i+4 : 4*i+4]
+		s[0], s[1], s[2], s[3] = m.id, all[start:ends[i]], m.body, m.md5Body
+		start = ends[i]
+		q.issue(s[1], m)
+		out.Messages[i] = q.render(m, o, s)
+	}
+	return out
+}
+
+// render builds the SDK message for a delivery: strs holds its id, receipt handle, body and body
+// MD5, which the message points to. Caller holds q.mu.
+func (q *queue) render(m *message, o receiveOptions, strs []string) types.Message {
+	out := types.Message{MessageId: &strs[0], ReceiptHandle: &strs[1], Body: &strs[2], MD5OfBody: &strs[3]}
 	if len(o.sysNames) > 0 {
 		attrs := map[string]string{}
 		want := func(n string) bool { return o.allSys || o.sysNames[n] }

@@ -2,10 +2,11 @@ package engine
 
 import (
 	"context"
+	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -363,7 +364,7 @@ func (q *queue) prepare(r sendRequest, now time.Time) (*message, error) {
 		}
 	}
 	m := &message{
-		body: body, md5Body: md5Hex(body), attrs: copyAttributes(r.attrs), md5Attrs: md5OfAttributes(r.attrs),
+		body: body, attrs: copyAttributes(r.attrs), md5Attrs: md5OfAttributes(r.attrs), // md5Body: store
 		traceHeader: trace, md5SysAttrs: md5Trace,
 		sentAt: stampOf(now), ageBase: stampOf(now), size: size, visibleAt: stampOf(now.Add(time.Duration(delay) * time.Second)),
 	}
@@ -405,6 +406,9 @@ func (q *queue) prepare(r sendRequest, now time.Time) (*message, error) {
 // send leaves no deduplication id, sequence number or count behind: a retry once there is room is
 // stored as a new message. Caller holds q.mu.
 func (q *queue) store(m *message, now time.Time) (sendResult, error) {
+	if q.fifo {
+		m.md5Body = md5Hex(m.body)
+	}
 	res := sendResult{md5Body: m.md5Body, md5Attrs: m.md5Attrs, md5Sys: m.md5SysAttrs}
 	var key, grp dedupKey
 	if q.fifo {
@@ -427,10 +431,10 @@ func (q *queue) store(m *message, now time.Time) (sendResult, error) {
 		q.dedup[key] = dedupEntry{expires: exp, messageID: raw, seq: seq, group: grp}
 		q.dedupLog = append(q.dedupLog, dedupRef{key: key, expires: exp})
 	} else {
-		m.id = newUUID()
+		m.id, m.md5Body = newIDAndMD5(m.body)
 	}
 	q.add(m, now)
-	res.id, res.seqNumber = m.id, m.seqNumber
+	res.id, res.md5Body, res.seqNumber = m.id, m.md5Body, m.seqNumber
 	return res, nil
 }
 
@@ -438,7 +442,27 @@ func (q *queue) store(m *message, now time.Time) (sendResult, error) {
 func (e *Engine) nextSequence() string { return formatSequence(e.sequence.Add(1)) }
 
 // formatSequence renders a sequence counter as SQS does: 20 digits, increasing across the engine.
-func formatSequence(n uint64) string { return fmt.Sprintf("%020d", 18_000_000_000_000+n) }
+func formatSequence(n uint64) string {
+	var buf [20]byte
+	digits := strconv.AppendUint(buf[:0], 18_000_000_000_000+n, 10)
+	if len(digits) >= len(buf) {
+		return string(digits)
+	}
+	var out [20]byte // zero-padded, as fmt's %020d
+	pad := copy(out[:], "00000000000000000000"[:len(out)-len(digits)])
+	copy(out[pad:], digits)
+	return string(out[:])
+}
+
+// newIDAndMD5 returns a new message id and the hex MD5 of body, as newUUID and md5Hex do, in one
+// allocation.
+func newIDAndMD5(body string) (id, md5Body string) {
+	var b [36 + 2*md5.Size]byte
+	formatUUIDTo(b[:36], newUUIDRaw())
+	md5HexTo(b[36:], body)
+	s := string(b[:])
+	return s[:36], s[36:]
+}
 
 // newUUID returns a random version 4 UUID.
 func newUUID() string {
@@ -448,6 +472,12 @@ func newUUID() string {
 
 // newUUIDBytes returns a random version 4 UUID as text and as its 16 bytes.
 func newUUIDBytes() (string, [16]byte) {
+	b := newUUIDRaw()
+	return formatUUID(b), b
+}
+
+// newUUIDRaw returns the 16 bytes of a random version 4 UUID.
+func newUUIDRaw() [16]byte {
 	var b [16]byte
 	a, c := rand.Uint64(), rand.Uint64()
 	for i := 0; i < 8; i++ {
@@ -456,12 +486,18 @@ func newUUIDBytes() (string, [16]byte) {
 	}
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
-	return formatUUID(b), b
+	return b
 }
 
 // formatUUID renders 16 bytes in the 8-4-4-4-12 form.
 func formatUUID(b [16]byte) string {
 	var out [36]byte
+	formatUUIDTo(out[:], b)
+	return string(out[:])
+}
+
+// formatUUIDTo writes 16 bytes in the 8-4-4-4-12 form to out[:36].
+func formatUUIDTo(out []byte, b [16]byte) {
 	hex.Encode(out[0:8], b[0:4])
 	out[8] = '-'
 	hex.Encode(out[9:13], b[4:6])
@@ -470,8 +506,7 @@ func formatUUID(b [16]byte) string {
 	out[18] = '-'
 	hex.Encode(out[19:23], b[8:10])
 	out[23] = '-'
-	hex.Encode(out[24:], b[10:])
-	return string(out[:])
+	hex.Encode(out[24:36], b[10:])
 }
 
 // SendMessage sends one message.
@@ -491,11 +526,28 @@ func (e *Engine) SendMessage(ctx context.Context, in *sqs.SendMessageInput) (*sq
 	if err != nil {
 		return nil, err
 	}
-	return &sqs.SendMessageOutput{
-		MessageId: aws.String(res.id), MD5OfMessageBody: aws.String(res.md5Body),
-		MD5OfMessageAttributes: optional(res.md5Attrs), MD5OfMessageSystemAttributes: optional(res.md5Sys),
-		SequenceNumber: optional(res.seqNumber),
-	}, nil
+	o := &sent{}
+	o.strs = [5]string{res.id, res.md5Body, res.md5Attrs, res.md5Sys, res.seqNumber}
+	o.out = sqs.SendMessageOutput{
+		MessageId: &o.strs[0], MD5OfMessageBody: &o.strs[1],
+		MD5OfMessageAttributes: optionalIn(&o.strs[2]), MD5OfMessageSystemAttributes: optionalIn(&o.strs[3]),
+		SequenceNumber: optionalIn(&o.strs[4]),
+	}
+	return &o.out, nil
+}
+
+// sent is SendMessage's output and the strings it points to, in one allocation.
+type sent struct {
+	out  sqs.SendMessageOutput
+	strs [5]string
+}
+
+// optionalIn is s, or nil when *s is empty.
+func optionalIn(s *string) *string {
+	if *s == "" {
+		return nil
+	}
+	return s
 }
 
 // send validates and stores one message, with fault hooks applied.
@@ -508,7 +560,7 @@ func (q *queue) send(req sendRequest) (sendResult, error) {
 	if err != nil {
 		return sendResult{}, err
 	}
-	act := q.e.fault(req.faultsOff, q, req.url, req.operation, m, "", "")
+	act := q.e.fault(req.faultsOff, q, req.url, req.operation, m, "", "", false)
 	m.visibleAt = m.visibleAt.add(act.ExtraDelay)
 	res, err := q.store(m, now)
 	if err == nil && q.e.tracing() {
@@ -533,20 +585,14 @@ func (q *queue) traceSend(c Call, m *message, res sendResult, act FaultAction, n
 	e.emit(ev)
 }
 
-func optional(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return aws.String(s)
-}
-
 // SendMessageBatch sends up to 10 messages; each entry succeeds or fails on its own.
 func (e *Engine) SendMessageBatch(ctx context.Context, in *sqs.SendMessageBatchInput) (*sqs.SendMessageBatchOutput, error) {
 	q, err := e.lookup(in.QueueUrl)
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]*string, len(in.Entries))
+	var idBuf [10]*string // a valid batch has at most 10 entries: no allocation
+	ids := append(idBuf[:0], make([]*string, len(in.Entries))...)
 	total := 0
 	for i, en := range in.Entries {
 		ids[i] = en.Id
@@ -561,23 +607,24 @@ func (e *Engine) SendMessageBatch(ctx context.Context, in *sqs.SendMessageBatchI
 	if total > 1048576 {
 		return nil, sqserr.BatchRequestTooLong(1048576, total)
 	}
-	contents := make([]content, len(in.Entries)) // checked before the queue lock
+	var contents [10]content // checked before the queue lock
 	for i, en := range in.Entries {
 		contents[i] = checkContent(en.MessageBody, en.MessageAttributes)
 	}
-	out := &sqs.SendMessageBatchOutput{Successful: []types.SendMessageBatchResultEntry{}, Failed: []types.BatchResultErrorEntry{}}
+	out := &sqs.SendMessageBatchOutput{Successful: make([]types.SendMessageBatchResultEntry, 0, len(in.Entries)), Failed: []types.BatchResultErrorEntry{}}
+	var strs []string // the strings the successful entries point to
 	now := e.now()
 	call := e.callOf(ctx)
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.advance(now)
-	prepared := make([]*message, len(in.Entries))
+	var prepared [10]*message
 	for i, en := range in.Entries {
 		req := sendRequest{body: en.MessageBody, attrs: en.MessageAttributes, sysAttrs: en.MessageSystemAttributes,
 			groupID: en.MessageGroupId, dedupID: en.MessageDeduplicationId, batch: true, operation: "SendMessageBatch",
 			trace: reqctx.TraceHeader(ctx), faultsOff: callFaults(ctx).Off, content: contents[i]}
 		if en.DelaySeconds != 0 || reqctx.Explicit(ctx, "Entries."+aws.ToString(en.Id)+".DelaySeconds") {
-			req.delay = &en.DelaySeconds
+			req.delay = &in.Entries[i].DelaySeconds
 		}
 		m, err := q.prepare(req, now)
 		if err != nil {
@@ -590,12 +637,12 @@ func (e *Engine) SendMessageBatch(ctx context.Context, in *sqs.SendMessageBatchI
 		}
 		prepared[i] = m
 	}
-	for i, m := range prepared {
+	for i, m := range prepared[:len(in.Entries)] {
 		if m == nil {
 			continue
 		}
 		id := in.Entries[i].Id
-		act := e.fault(callFaults(ctx).Off, q, aws.ToString(in.QueueUrl), "SendMessageBatch", m, aws.ToString(id), "")
+		act := e.fault(callFaults(ctx).Off, q, aws.ToString(in.QueueUrl), "SendMessageBatch", m, aws.ToString(id), "", false)
 		if act.Err != nil {
 			if e.tracing() { // the fault failed the entry: the fault is the event
 				e.emitFaults(q, call, act, now, "", "", aws.ToString(id))
@@ -612,10 +659,15 @@ func (e *Engine) SendMessageBatch(ctx context.Context, in *sqs.SendMessageBatchI
 		if e.tracing() {
 			q.traceSend(call, m, res, act, now, aws.ToString(id))
 		}
+		if strs == nil {
+			strs = make([]string, 5*len(in.Entries))
+		}
+		s := strs[5*i : 5*i+5 : 5*i+5]
+		s[0], s[1], s[2], s[3], s[4] = res.id, res.md5Body, res.md5Attrs, res.md5Sys, res.seqNumber
 		out.Successful = append(out.Successful, types.SendMessageBatchResultEntry{
-			Id: id, MessageId: aws.String(res.id), MD5OfMessageBody: aws.String(res.md5Body),
-			MD5OfMessageAttributes: optional(res.md5Attrs), MD5OfMessageSystemAttributes: optional(res.md5Sys),
-			SequenceNumber: optional(res.seqNumber),
+			Id: id, MessageId: &s[0], MD5OfMessageBody: &s[1],
+			MD5OfMessageAttributes: optionalIn(&s[2]), MD5OfMessageSystemAttributes: optionalIn(&s[3]),
+			SequenceNumber: optionalIn(&s[4]),
 		})
 	}
 	return out, nil
@@ -638,16 +690,16 @@ func checkBatch(entryName string, ids []*string) error {
 	if len(ids) > 10 {
 		return sqserr.TooManyEntriesInBatchRequest(len(ids))
 	}
-	seen := make(map[string]bool, len(ids))
-	for _, p := range ids {
+	for i, p := range ids {
 		id := aws.ToString(p)
 		if !validBatchID(id) {
 			return sqserr.InvalidBatchEntryID()
 		}
-		if seen[id] {
-			return sqserr.BatchEntryIdsNotDistinct(id)
+		for _, q := range ids[:i] { // at most 10 ids: a scan costs less than a set
+			if aws.ToString(q) == id {
+				return sqserr.BatchEntryIdsNotDistinct(id)
+			}
 		}
-		seen[id] = true
 	}
 	return nil
 }

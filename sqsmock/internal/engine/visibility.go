@@ -1,8 +1,10 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -19,43 +21,97 @@ const receiptPrefix = "AQEB"
 // maxVisibility is the 12-hour ceiling on a message's visibility timeout since its receive.
 const maxVisibility = 12 * time.Hour
 
-// receiptHandle encodes the queue, the message and the receive it came from. Caller holds q.mu.
-func (q *queue) receiptHandle(m *message) string {
-	raw := q.name + "\x00" + m.id + "\x00" + strconv.FormatUint(m.receipt, 10)
-	return receiptPrefix + base64.RawURLEncoding.EncodeToString([]byte(raw))
+// appendReceiptHandle appends m's receipt handle to dst: it encodes the queue, the message and
+// the receive it came from. Caller holds q.mu.
+func (q *queue) appendReceiptHandle(dst []byte, m *message) []byte {
+	var buf [192]byte
+	raw := append(buf[:0], q.name...)
+	raw = append(raw, 0)
+	raw = append(raw, m.id...)
+	raw = append(raw, 0)
+	raw = strconv.AppendUint(raw, m.receipt, 10)
+	dst = append(dst, receiptPrefix...)
+	return base64.RawURLEncoding.AppendEncode(dst, raw)
 }
 
-// parseReceipt decodes a receipt handle issued by this engine.
-func parseReceipt(h string) (queueName, messageID string, nonce uint64, ok bool) {
-	if !strings.HasPrefix(h, receiptPrefix) {
-		return "", "", 0, false
+// receiptHandleLen is the length of m's receipt handle. Caller holds q.mu.
+func (q *queue) receiptHandleLen(m *message) int {
+	digits := 1
+	for n := m.receipt; n >= 10; n /= 10 {
+		digits++
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(h[len(receiptPrefix):])
+	return len(receiptPrefix) + base64.RawURLEncoding.EncodedLen(len(q.name)+1+len(m.id)+1+digits)
+}
+
+// parseReceipt decodes a receipt handle issued by this engine. The name and id it returns are
+// in buf's memory when they fit, so only compare or look them up.
+func parseReceipt(h string, buf []byte) (queueName, messageID []byte, nonce uint64, ok bool) {
+	enc, found := strings.CutPrefix(h, receiptPrefix)
+	if !found {
+		return nil, nil, 0, false
+	}
+	var src [256]byte // enc's bytes, without allocating when they fit
+	raw, err := base64.RawURLEncoding.AppendDecode(buf[:0], append(src[:0], enc...))
 	if err != nil {
-		return "", "", 0, false
+		return nil, nil, 0, false
 	}
-	parts := strings.Split(string(raw), "\x00")
-	if len(parts) != 3 {
-		return "", "", 0, false
+	// Three parts: name, id and nonce, apart by two NULs.
+	i := bytes.IndexByte(raw, 0)
+	if i < 0 {
+		return nil, nil, 0, false
 	}
-	n, err := strconv.ParseUint(parts[2], 10, 64)
-	if err != nil || n == 0 {
-		return "", "", 0, false
+	j := bytes.IndexByte(raw[i+1:], 0)
+	if j < 0 {
+		return nil, nil, 0, false
 	}
-	return parts[0], parts[1], n, true
+	j += i + 1
+	digits := raw[j+1:]
+	if bytes.IndexByte(digits, 0) >= 0 || len(digits) == 0 {
+		return nil, nil, 0, false
+	}
+	for _, c := range digits { // strconv.ParseUint(digits, 10, 64), without its error value
+		d := uint64(c - '0')
+		if c < '0' || c > '9' || nonce > (math.MaxUint64-d)/10 {
+			return nil, nil, 0, false
+		}
+		nonce = nonce*10 + d
+	}
+	if nonce == 0 {
+		return nil, nil, 0, false
+	}
+	return raw[:i], raw[i+1 : j], nonce, true
+}
+
+// issuedReceipt is a receipt handle the queue issued, and what it encodes.
+type issuedReceipt struct {
+	handle, id string
+	nonce      uint64
+}
+
+// issue remembers a receipt handle just issued for m, so that findReceipt knows it when it comes
+// back without decoding it. Caller holds q.mu.
+func (q *queue) issue(handle string, m *message) {
+	q.issued[q.issuedNext] = issuedReceipt{handle: handle, id: m.id, nonce: m.receipt}
+	q.issuedNext = (q.issuedNext + 1) % len(q.issued)
 }
 
 // findReceipt resolves a receipt handle to its message (nil if the message is gone).
 // Caller holds q.mu.
 func (q *queue) findReceipt(h string) (*message, uint64, error) {
-	name, id, nonce, ok := parseReceipt(h)
+	for _, r := range q.issued { // what parseReceipt would read from it
+		if r.handle == h && h != "" {
+			return q.byID[r.id], r.nonce, nil
+		}
+	}
+	var buf [192]byte
+	name, id, nonce, ok := parseReceipt(h, buf[:])
 	if !ok {
 		return nil, 0, sqserr.ReceiptHandleIsInvalid(h)
 	}
-	if name != q.name {
+	if string(name) != q.name {
 		return nil, 0, sqserr.ReceiptHandleOfOtherQueue(h)
 	}
-	return q.byID[id], nonce, nil
+	return q.byID[string(id)], nonce, nil
 }
 
 // Why a receipt handle SQS issued no longer applies, in SQS's words.
@@ -122,7 +178,9 @@ func (q *queue) deleteReceipt(h string, now time.Time, off bool, c Call, url, en
 	if q.fifo && (m.state != stateInflight || m.receipt != nonce) {
 		return staleReceipt(h, reasonExpired, entryID != "")
 	}
-	act := q.e.fault(off, q, url, op, m, entryID, h)
+	// A later receive (or a duplicate delivery) issued a newer handle: AWS may then report
+	// success without deleting, which a stale-handle-delete rule makes happen.
+	act := q.e.fault(off, q, url, op, m, entryID, h, m.receipt != nonce)
 	tracing := q.e.tracing()
 	if tracing {
 		q.e.emitFaults(q, c, act, now, m.id, h, entryID)
@@ -147,11 +205,12 @@ func (q *queue) deleteReceipt(h string, now time.Time, off bool, c Call, url, en
 // DeleteMessageBatch deletes up to 10 messages; each entry succeeds or fails on its own.
 func (e *Engine) DeleteMessageBatch(ctx context.Context, in *sqs.DeleteMessageBatchInput) (*sqs.DeleteMessageBatchOutput, error) {
 	url, call := aws.ToString(in.QueueUrl), e.callOf(ctx)
+	var okBuf [10]*string
 	ok, failed, err := eachEntry(e, in.QueueUrl, "DeleteMessageBatchRequestEntry", in.Entries,
 		func(en types.DeleteMessageBatchRequestEntry) (*string, *string) { return en.Id, en.ReceiptHandle },
 		func(q *queue, en types.DeleteMessageBatchRequestEntry, now time.Time) error {
 			return q.deleteReceipt(*en.ReceiptHandle, now, callFaults(ctx).Off, call, url, aws.ToString(en.Id))
-		})
+		}, okBuf[:0])
 	if err != nil {
 		return nil, err
 	}
@@ -163,30 +222,34 @@ func (e *Engine) DeleteMessageBatch(ctx context.Context, in *sqs.DeleteMessageBa
 }
 
 // eachEntry runs a receipt-handle batch: the request-level rules, then each entry under the
-// queue's lock (an entry without a receipt handle fails with MissingParameter). It returns the
-// ids of the entries whose step succeeded, in order, and the Failed list for the others.
+// queue's lock (an entry without a receipt handle fails with MissingParameter). It appends the
+// ids of the entries whose step succeeded to ok, in order, and returns them and the Failed list
+// for the others.
 func eachEntry[E any](e *Engine, queueURL *string, entryName string, entries []E, parts func(E) (id, handle *string),
-	step func(q *queue, en E, now time.Time) error) ([]*string, []types.BatchResultErrorEntry, error) {
+	step func(q *queue, en E, now time.Time) error, ok []*string) ([]*string, []types.BatchResultErrorEntry, error) {
 	q, err := e.lookup(queueURL)
 	if err != nil {
 		return nil, nil, err
 	}
-	ids := make([]*string, len(entries))
-	for i, en := range entries {
-		ids[i], _ = parts(en)
+	var idBuf [10]*string // a valid batch has at most 10 entries: no allocation
+	ids := idBuf[:0]
+	for _, en := range entries {
+		id, _ := parts(en)
+		ids = append(ids, id)
 	}
 	if err := checkBatch(entryName, ids); err != nil {
 		return nil, nil, err
 	}
-	var ok []*string
 	failed := []types.BatchResultErrorEntry{}
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	now := e.now()
 	for i, en := range entries {
-		var err error = sqserr.MissingParameter("ReceiptHandle")
+		var err error
 		if _, handle := parts(en); handle != nil {
 			err = step(q, en, now)
+		} else {
+			err = sqserr.MissingParameter("ReceiptHandle")
 		}
 		if err != nil {
 			failed = append(failed, failedEntry(ids[i], err))
@@ -238,7 +301,7 @@ func (q *queue) changeReceipt(h string, timeout int32, now time.Time, off bool, 
 	if m.state == stateInflight && time.Duration(stampOf(now.Add(d))-m.receivedAt) > maxVisibility {
 		return sqserr.InvalidParameterValueFor(timeout, "VisibilityTimeout", "Total VisibilityTimeout for the message is beyond the limit [43200 seconds]")
 	}
-	act := q.e.fault(off, q, url, op, m, entryID, h)
+	act := q.e.fault(off, q, url, op, m, entryID, h, false)
 	tracing := q.e.tracing()
 	if tracing {
 		q.e.emitFaults(q, c, act, now, m.id, h, entryID)
@@ -269,13 +332,14 @@ func (q *queue) changeReceipt(h string, timeout int32, now time.Time, off bool, 
 // ChangeMessageVisibilityBatch changes up to 10 visibility timeouts; each entry on its own.
 func (e *Engine) ChangeMessageVisibilityBatch(ctx context.Context, in *sqs.ChangeMessageVisibilityBatchInput) (*sqs.ChangeMessageVisibilityBatchOutput, error) {
 	url, call := aws.ToString(in.QueueUrl), e.callOf(ctx)
+	var okBuf [10]*string
 	ok, failed, err := eachEntry(e, in.QueueUrl, "ChangeMessageVisibilityBatchRequestEntry", in.Entries,
 		func(en types.ChangeMessageVisibilityBatchRequestEntry) (*string, *string) {
 			return en.Id, en.ReceiptHandle
 		},
 		func(q *queue, en types.ChangeMessageVisibilityBatchRequestEntry, now time.Time) error {
 			return q.changeReceipt(*en.ReceiptHandle, en.VisibilityTimeout, now, callFaults(ctx).Off, call, url, aws.ToString(en.Id))
-		})
+		}, okBuf[:0])
 	if err != nil {
 		return nil, err
 	}

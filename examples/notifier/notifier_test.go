@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sqsharness/sqsharness/harness"
+	"github.com/sqsharness/sqsharness/internal/childtest"
+	"github.com/sqsharness/sqsharness/sqsmock"
+)
+
+// testMailer is the email provider of the tests: each email it sends is the effect the test
+// declared, keyed by the address.
+type testMailer struct{ sent *harness.Effect }
+
+func (m testMailer) Send(_ context.Context, to, _ string) error {
+	m.sent.Do(to)
+	return nil
+}
+
+// signups are n jobs' bodies and the addresses they email.
+func signups(n int) (bodies, to []string) {
+	for i := range n {
+		job := Job{ID: fmt.Sprintf("signup-%02d", i), To: fmt.Sprintf("user%02d@example.com", i)}
+		b, _ := json.Marshal(job)
+		bodies, to = append(bodies, string(b)), append(to, job.To)
+	}
+	return bodies, to
+}
+
+// notify is the test body: twenty sign-ups, the notifier with three workers as production
+// builds it, and what must hold whatever SQS does: every message handled and deleted, nothing
+// left, every welcome email sent exactly once.
+func notify(stopOnError bool) func(t *testing.T, h *harness.H) {
+	return func(t *testing.T, h *harness.H) {
+		q, _ := h.QueueWithDLQ("signups", map[string]string{"VisibilityTimeout": "30"}, 5, false)
+		bodies, to := signups(20)
+		h.SendBodies(q, bodies, nil)
+		sent := h.ExactlyOnce("welcome email", to...)
+		h.CheckConsumer(q, harness.Expect{Bodies: bodies}, func(ctx context.Context, api sqsmock.API) error {
+			n := &Notifier{SQS: api, QueueURL: q, Mailer: testMailer{sent}, Workers: 3, StopOnError: stopOnError,
+				Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+			return n.Run(ctx)
+		})
+	}
+}
+
+// The notifier survives whatever Explore's search of SQS's faults throws at it.
+func TestNotifier(t *testing.T) {
+	harness.Explore(t, notify(false))
+}
+
+// TestNotifierStopOnError is the notifier with the errgroup habit. It passes every test that
+// does not think of the right fault — and fails under Explore. It runs only when asked to, as
+// TestExploreFindsTheBug's child: run it yourself with
+//
+//	SQSHARNESS_EXAMPLE_BUG=1 go test -run TestNotifierStopOnError ./examples/notifier
+func TestNotifierStopOnError(t *testing.T) {
+	if os.Getenv("SQSHARNESS_EXAMPLE_BUG") == "" {
+		t.Skip("the buggy notifier fails by design: SQSHARNESS_EXAMPLE_BUG=1 runs it")
+	}
+	harness.Explore(t, notify(true), harness.WithCorpus(os.Getenv("SQSHARNESS_EXAMPLE_CORPUS")))
+}
+
+// Without faults the buggy notifier passes: the bug is invisible to an ordinary test.
+func TestNotifierStopOnErrorWithoutFaults(t *testing.T) {
+	harness.Test(t, notify(true))
+}
+
+// Explore finds the StopOnError bug, shrinks the plan to throttled receives, saves it, and says
+// how to replay it: the report TestNotifierStopOnError fails with.
+func TestExploreFindsTheBug(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the test binary again; skipped under -short")
+	}
+	dir := t.TempDir()
+	out, failed := childtest.Run(t, "TestNotifierStopOnError", "SQSHARNESS_EXAMPLE_BUG=1", "SQSHARNESS_EXAMPLE_CORPUS="+dir)
+	require.True(t, failed, "the buggy notifier fails:\n%s", out)
+	assert.Regexp(t, `harness\.Explore: run \d+ of 100 .* failed, .* into the search\. Shrunk in \d+ runs`, out)
+	assert.Regexp(t, `(?s)rules:\n\s+- name: \S+\n\s+kind: error\n\s+operations:\n\s+- ReceiveMessage\n`, out, "shrunk to errors on ReceiveMessage")
+	assert.Contains(t, out, "the consumer's run returned an error: receive: operation error SQS: ReceiveMessage, exceeded maximum number of attempts, 3")
+	assert.Contains(t, out, `effect "welcome email" for key "user00@example.com" never happened`)
+	assert.Contains(t, out, "SQSHARNESS_EXPLORE_PLAN="+dir)
+	saved, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	require.Len(t, saved, 1, "the plan is saved")
+	if t.Failed() {
+		t.Logf("report:\n%s", out)
+	}
+}
+
+// FuzzNotifier lets go test -fuzz search the same space open-endedly:
+//
+//	go test -fuzz=FuzzNotifier ./examples/notifier
+func FuzzNotifier(f *testing.F) {
+	harness.Fuzz(f, notify(false))
+}

@@ -1,0 +1,4 @@
+package harness
+
+// Problems is what Explore reads of a handle: the sentences its checks reported.
+func Problems(h *H) []string { return h.problems() }

@@ -1,0 +1,80 @@
+package harness
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sqsharness/sqsharness/faults"
+)
+
+// waiting lists the waits the watch sees, as "what (d)", sorted.
+func (w *clockWatch) waiting() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []string
+	for cw := range w.waits {
+		out = append(out, fmt.Sprintf("%s (%s)", cw.what, cw.d))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// The watch sees the timers the mock's calls wait on, named by call (a long poll, a call delayed by
+// the fault plan), on the in-process mock and behind its server; a move task's timers are no
+// call's, and it leaves them alone. The in-process client still takes no retry backoff on the
+// watched clock.
+func TestClockWatchSeesTheTimersOfCalls(t *testing.T) {
+	for _, b := range []Backend{Mock, Server} {
+		t.Run(string(b), func(t *testing.T) {
+			plan := faults.MustPlan(t, 1,
+				faults.Rule{Name: "slow", Kind: faults.Latency, Latency: 3 * time.Second, Operations: []string{"SendMessage"}, Probability: 1},
+				faults.Rule{Name: "busy", Kind: faults.Error, ErrorCode: "ServiceUnavailable", Operations: []string{"GetQueueUrl"}, Probability: 1, Times: 2})
+			h := New(t, WithBackend(b), WithFaults(plan))
+			w := h.mock.Clock().(watchedClock).w
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+
+			src, dlq := h.QueueWithDLQ("moved", nil, 1, false)
+			h.SendN(dlq, 3)
+			_, err := h.Client().StartMessageMoveTask(h.Ctx(), &sqs.StartMessageMoveTaskInput{
+				SourceArn: aws.String(h.QueueARN(dlq)), DestinationArn: aws.String(h.QueueARN(src)), MaxNumberOfMessagesPerSecond: aws.Int32(1)})
+			require.NoError(t, err)
+			require.NoError(t, h.clock.BlockUntil(ctx, 1), "the move task waits on the clock")
+			assert.Empty(t, w.waiting(), "a move task is no call")
+
+			polled, slow := h.Queue("polled", nil), h.Queue("slow", nil)
+			var wg sync.WaitGroup
+			wg.Go(func() {
+				_, err := h.Client().ReceiveMessage(h.Ctx(), &sqs.ReceiveMessageInput{QueueUrl: aws.String(polled), WaitTimeSeconds: 20})
+				assert.NoError(t, err)
+			})
+			require.NoError(t, h.clock.BlockUntil(ctx, 2))
+			wg.Go(func() {
+				_, err := h.Client().SendMessage(h.Ctx(), &sqs.SendMessageInput{QueueUrl: aws.String(slow), MessageBody: aws.String("x")})
+				assert.NoError(t, err)
+			})
+			require.NoError(t, h.clock.BlockUntil(ctx, 3))
+			assert.Equal(t, []string{"a ReceiveMessage long poll (20s)", "a SendMessage call delayed by the fault plan (3s)"}, w.waiting())
+
+			if b == Mock { // retried twice at once: no backoff on the manual clock
+				_, err := h.Client().GetQueueUrl(h.Ctx(), &sqs.GetQueueUrlInput{QueueName: aws.String("nothing")})
+				assert.ErrorContains(t, err, "NonExistentQueue")
+				assert.Equal(t, 2, plan.Fired("busy"))
+			}
+
+			h.Advance(20 * time.Second)
+			wg.Wait()
+			h.WaitForCount(src, "ApproximateNumberOfMessages", 3, 0)
+			assert.False(t, t.Failed())
+		})
+	}
+}

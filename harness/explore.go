@@ -1,0 +1,411 @@
+package harness
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"maps"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/sqsharness/sqsharness/faults"
+	"github.com/sqsharness/sqsharness/internal/bubble"
+)
+
+// The environment of Explore.
+const (
+	// EnvExploreRuns overrides the number of runs of every Explore search (WithRuns), e.g. for a
+	// long nightly search.
+	EnvExploreRuns = "SQSHARNESS_EXPLORE_RUNS"
+	// EnvExploreSeed overrides the base seed (WithSeed); "random" draws a new one, which the
+	// test logs.
+	EnvExploreSeed = "SQSHARNESS_EXPLORE_SEED"
+	// EnvExplorePlan replays one plan file, and only it, in the test's own process: the body
+	// runs once, as harness.Test runs it, under that plan, so a debugger, prints and -count work
+	// as usual.
+	EnvExplorePlan = "SQSHARNESS_EXPLORE_PLAN"
+)
+
+// exploreConfig is what the Explore options set.
+type exploreConfig struct {
+	runs     int
+	seed     uint64
+	seedSet  bool
+	corpus   string
+	kinds    []faults.Kind
+	runLimit time.Duration // real time one run may take before it is stopped as hung
+}
+
+// WithRuns sets how many runs an Explore search makes after the saved plans and the run
+// without faults (default 100; under go test -short, one per family of faults).
+// SQSHARNESS_EXPLORE_RUNS overrides it.
+func WithRuns(n int) Option { return func(c *config) { c.explore.runs = n } }
+
+// WithSeed sets the base seed of an Explore search, from which every run's plan is drawn
+// (default: one derived from the test's name, so a search is the same on every go test).
+// SQSHARNESS_EXPLORE_SEED overrides it.
+func WithSeed(seed uint64) Option {
+	return func(c *config) { c.explore.seed, c.explore.seedSet = seed, true }
+}
+
+// WithCorpus sets the directory of an Explore test's saved plans (default
+// testdata/explore/<test name>, in the package's directory, as go test -fuzz keeps its corpus).
+func WithCorpus(dir string) Option { return func(c *config) { c.explore.corpus = dir } }
+
+// WithFaultKinds narrows an Explore search to plans of these kinds only, e.g. to leave out a
+// fault the code under test is not meant to survive.
+func WithFaultKinds(kinds ...faults.Kind) Option {
+	return func(c *config) { c.explore.kinds = append(c.explore.kinds, kinds...) }
+}
+
+// Explore runs body many times, each on a fresh mock inside its own testing/synctest bubble,
+// under a fault plan drawn from its run's seed over the space of faults SQS and the network to
+// it can throw at a consumer: throttling (also bursts longer than the SDK's retries), server
+// errors, KMS throttling, latency, connection resets before and after the request was applied,
+// timeouts, duplicate and late deliveries, delayed visibility, false-empty receives,
+// reordering, lost deletes, deletes with a stale receipt handle and partial batch failures,
+// on every operation, with rates, counts and timing drawn from the seed. Every rule of the
+// space ends (in count or in time), so a correct consumer always gets through it: a failing
+// run is a bug to look at.
+//
+// The body is an ordinary harness test: make queues, send, run the consumer under
+// CheckConsumer, assert what must hold (the messages, the effects declared with ExactlyOnce,
+// your own state). Explore runs, in order: the plans saved in the test's corpus
+// (testdata/explore/<test name>/*.yaml, WithCorpus), one run without faults, one run per family
+// of faults alone, then mixed plans up to WithRuns (default 100). The first run that fails is
+// shrunk (rules dropped, counts and rates lowered, operations narrowed, each candidate run
+// several times, since goroutine interleavings vary) to the smallest plan that still fails,
+// which is saved to the corpus and reported: the plan as YAML, its seed, how often it failed,
+// what the test said, and the one-line command that replays it. With SQSHARNESS_TRACE_DIR set,
+// the failing run's trace page is written there too.
+//
+// Runs happen in a worker process (the test binary, run again for this test), so a failing,
+// panicking or hanging run fails only there; the test fails once, with the report. Code that
+// runs before Explore in the test function runs in the worker too.
+//
+// On LocalStack, moto, ElasticMQ and AWS, which a bubble cannot hold, Explore runs the body once
+// without faults and once under each saved plan the SDK middleware can apply, in real time, as
+// subtests: the same test file tests the same failures everywhere.
+func Explore(t *testing.T, body func(t *testing.T, h *H), opts ...Option) {
+	t.Helper()
+	if bubble.Inside() {
+		t.Fatalf("harness: Explore runs each run in a synctest bubble of its own: call it from the test function, not inside harness.Test or synctest.Test")
+	}
+	key := exploreKey(t)
+	if serving := os.Getenv(envExploreWorker); serving != "" {
+		if serving == key {
+			serveRuns(t, body, opts)
+			t.SkipNow()
+		}
+		return
+	}
+	var cfg config
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.plan != nil {
+		t.Fatalf("harness: Explore makes the fault plan of every run; do not give one with WithFaults")
+	}
+	ec := resolveExplore(t, cfg.explore)
+	cfg.resolveBackend()
+	switch cfg.backend {
+	case Mock, Server:
+	default:
+		exploreRemote(t, body, opts, ec)
+		return
+	}
+	if file := os.Getenv(EnvExplorePlan); file != "" {
+		replayPlan(t, file, body, opts)
+		return
+	}
+	e := &explorer{t: t, cfg: ec, key: key, space: newSpace(ec.kinds), started: time.Now(),
+		injected: map[faults.Kind]int{}}
+	e.ctx = exploreContext(t)
+	defer e.close()
+	e.explore()
+}
+
+// resolveExplore fills in the defaults and the environment's overrides.
+func resolveExplore(t *testing.T, c exploreConfig) exploreConfig {
+	t.Helper()
+	if c.runs <= 0 {
+		c.runs = 100
+		if testing.Short() { // the quick loop: each family of faults alone
+			c.runs = newSpace(c.kinds).probes()
+		}
+	}
+	if v := os.Getenv(EnvExploreRuns); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			t.Fatalf("harness: %s=%q is not a number of runs", EnvExploreRuns, v)
+		}
+		c.runs = n
+	}
+	if !c.seedSet {
+		h := fnv.New64a()
+		h.Write([]byte(t.Name()))
+		c.seed = h.Sum64()
+	}
+	switch v := os.Getenv(EnvExploreSeed); {
+	case v == "":
+	case strings.EqualFold(v, "random"):
+		c.seed = rand.Uint64()
+		t.Logf("harness: Explore: %s=random: base seed %d", EnvExploreSeed, c.seed)
+	default:
+		s, err := strconv.ParseUint(v, 0, 64)
+		if err != nil {
+			t.Fatalf("harness: %s=%q is not a seed (a number, or \"random\")", EnvExploreSeed, v)
+		}
+		c.seed = s
+	}
+	if c.corpus == "" {
+		c.corpus = defaultCorpus(t.Name())
+	}
+	return c
+}
+
+// exploreContext ends when the test does, or shortly before the go test -timeout deadline, so
+// that the report is still written.
+func exploreContext(t *testing.T) context.Context {
+	ctx := t.Context()
+	end, ok := t.Deadline()
+	if !ok {
+		return ctx
+	}
+	grace := min(30*time.Second, time.Until(end)/5)
+	ctx, cancel := context.WithDeadline(ctx, end.Add(-grace))
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// planSpec is a plan as Explore handles it: a seed and rules.
+type planSpec struct {
+	Seed  uint64        `json:"seed" yaml:"seed"`
+	Rules []faults.Rule `json:"rules" yaml:"rules"`
+}
+
+func (p planSpec) json() json.RawMessage {
+	if p.Rules == nil {
+		p.Rules = []faults.Rule{}
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		panic(err) // a Rule always marshals
+	}
+	return b
+}
+
+// plan is the faults.Plan of the spec.
+func (p planSpec) plan() (*faults.Plan, error) { return faults.NewPlan(p.Seed, p.Rules...) }
+
+// clone copies a plan deeply enough to change its rules.
+func (p planSpec) clone() planSpec {
+	q := planSpec{Seed: p.Seed, Rules: make([]faults.Rule, len(p.Rules))}
+	for i, r := range p.Rules {
+		r.Operations = slices.Clone(r.Operations)
+		r.EntryIDs = slices.Clone(r.EntryIDs)
+		q.Rules[i] = r
+	}
+	return q
+}
+
+// runSeed is run i's plan seed, from the base seed.
+func runSeed(base uint64, i int) uint64 {
+	return rand.New(rand.NewPCG(base, uint64(i)^0x9e3779b97f4a7c15)).Uint64()
+}
+
+// explorer is one Explore search.
+type explorer struct {
+	t     *testing.T
+	cfg   exploreConfig
+	key   string
+	space space
+	ctx   context.Context
+
+	w        *worker
+	nextID   int
+	runs     int // runs made
+	started  time.Time
+	injected map[faults.Kind]int // faults injected in passing runs, by kind
+	fakeTime time.Duration       // fake time of all runs
+	traceTmp string              // where workers write traces
+	traceN   int
+	slowest  time.Duration // the longest real time a passing run took
+}
+
+// runLimit is how long a run may take in real time before it is stopped as hung: WithRunLimit's,
+// else thirty times the slowest passing run so far, between 10 s and a minute.
+func (e *explorer) runLimit() time.Duration {
+	if e.cfg.runLimit > 0 {
+		return e.cfg.runLimit
+	}
+	if e.slowest == 0 {
+		return time.Minute
+	}
+	return min(max(30*e.slowest, 10*time.Second), time.Minute)
+}
+
+func (e *explorer) close() {
+	if e.w != nil {
+		e.w.close()
+	}
+}
+
+// try makes one run of spec (with its trace written to trace, if not empty).
+func (e *explorer) try(spec planSpec, trace string) runResult {
+	if e.w == nil || e.w.dead {
+		if e.w != nil {
+			e.w.close()
+		}
+		var timeout time.Duration
+		if end, ok := e.ctx.Deadline(); ok {
+			timeout = time.Until(end) + 20*time.Second
+		}
+		w, err := startWorker(e.t, e.key, timeout)
+		if err != nil {
+			e.t.Fatalf("harness: Explore: %v", err)
+		}
+		e.w = w
+	}
+	e.nextID++
+	e.runs++
+	res := e.w.run(e.ctx, runRequest{ID: e.nextID, Plan: spec.json(), Trace: trace}, e.runLimit())
+	if res.Crash != "" {
+		res.Failed = true
+	}
+	if !res.Failed {
+		e.slowest = max(e.slowest, res.Real)
+	}
+	e.fakeTime += res.Elapsed
+	return res
+}
+
+// outOfTime reports whether the test's time is up.
+func (e *explorer) outOfTime() bool { return e.ctx.Err() != nil }
+
+// explore is the search: the corpus, a run without faults, then the space.
+func (e *explorer) explore() {
+	t := e.t
+	files, err := corpusFiles(e.cfg.corpus)
+	if err != nil {
+		t.Fatalf("harness: Explore: reading the corpus: %v", err)
+	}
+	for _, f := range files {
+		spec, err := loadSpec(f)
+		if err != nil {
+			t.Errorf("harness: Explore: %v", err)
+			continue
+		}
+		for range 3 { // a saved plan failed at least once in several runs when it was found
+			if res := e.try(spec, ""); res.Failed {
+				e.report(&found{spec: spec, res: res, origin: "the saved plan " + f, corpusPath: f})
+				return
+			}
+		}
+	}
+	base := planSpec{Seed: runSeed(e.cfg.seed, 0)}
+	if res := e.try(base, ""); res.Failed {
+		e.report(&found{spec: base, res: res, origin: "the run without faults"})
+		return
+	}
+	for i := 1; i <= e.cfg.runs; i++ {
+		if e.outOfTime() {
+			t.Logf("harness: Explore: stopped after %d of %d runs: the test's -timeout is near", i-1, e.cfg.runs)
+			return
+		}
+		spec := planSpec{Seed: runSeed(e.cfg.seed, i), Rules: e.space.plan(e.cfg.seed, i)}
+		res := e.try(spec, "")
+		if !res.Failed {
+			e.count(spec, res)
+			continue
+		}
+		f := &found{spec: spec, res: res, origin: fmt.Sprintf("run %d of %d (base seed %d)", i, e.cfg.runs, e.cfg.seed), original: spec,
+			after: time.Since(e.started)}
+		e.shrink(f)
+		e.save(f)
+		e.report(f)
+		return
+	}
+	t.Logf("harness: Explore: %d runs, no failure, in %v (%v of fake time); faults injected: %s",
+		e.runs, time.Since(e.started).Round(time.Millisecond), e.fakeTime.Round(time.Second), e.injectedSummary())
+}
+
+// count adds a passing run's injections to the tally.
+func (e *explorer) count(spec planSpec, res runResult) {
+	for _, r := range spec.Rules {
+		if n := res.Fired[r.Name]; n > 0 {
+			e.injected[r.Kind] += n
+		}
+	}
+}
+
+func (e *explorer) injectedSummary() string {
+	if len(e.injected) == 0 {
+		return "none"
+	}
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(e.injected)) {
+		parts = append(parts, fmt.Sprintf("%s %d", k, e.injected[k]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// replayPlan runs body once under the plan in file, in this process, as Test would.
+func replayPlan(t *testing.T, file string, body func(t *testing.T, h *H), opts []Option) {
+	t.Helper()
+	spec, err := loadSpec(file)
+	if err != nil {
+		t.Fatalf("harness: %s: %v", EnvExplorePlan, err)
+	}
+	plan, err := spec.plan()
+	if err != nil {
+		t.Fatalf("harness: %s=%s: %v", EnvExplorePlan, file, err)
+	}
+	t.Logf("harness: Explore: replaying only %s (%s)", file, EnvExplorePlan)
+	synctest.Test(t, func(t *testing.T) {
+		body(t, New(t, append(slices.Clone(opts), WithFaults(plan))...))
+	})
+}
+
+// exploreRemote runs body on a real backend: once without faults, then under each saved plan
+// the client placement can apply, in real time.
+func exploreRemote(t *testing.T, body func(t *testing.T, h *H), opts []Option, ec exploreConfig) {
+	t.Helper()
+	files, err := corpusFiles(ec.corpus)
+	if err != nil {
+		t.Fatalf("harness: Explore: reading the corpus: %v", err)
+	}
+	if file := os.Getenv(EnvExplorePlan); file != "" {
+		files = []string{file}
+	} else {
+		t.Run("without faults", func(t *testing.T) { body(t, New(t, opts...)) })
+	}
+	for _, f := range files {
+		spec, err := loadSpec(f)
+		if err != nil {
+			t.Errorf("harness: Explore: %v", err)
+			continue
+		}
+		plan, err := spec.plan()
+		if err == nil {
+			err = plan.Validate(faults.Client)
+		}
+		name := strings.TrimSuffix(filepath.Base(f), ".yaml")
+		if err != nil {
+			t.Logf("harness: Explore: %s cannot run on %s, where faults act in the SDK middleware: %v", f, selectedBackend(opts), err)
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			t.Logf("harness: Explore: the saved plan %s", f)
+			body(t, New(t, append(slices.Clone(opts), WithFaults(plan))...))
+		})
+	}
+}

@@ -1,0 +1,10 @@
+//go:build !unix
+
+package harness
+
+import "os/exec"
+
+// quit cannot ask for a worker's stacks here.
+func quit(*exec.Cmd) bool { return false }
+
+func setWorkerAttrs(*exec.Cmd) {}

@@ -1,0 +1,108 @@
+package zoo
+
+import (
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sqsharness/sqsharness/faults"
+	"github.com/sqsharness/sqsharness/harness"
+	"github.com/sqsharness/sqsharness/internal/childtest"
+)
+
+// childEnv is set in the child process childtest.Run starts for a buggy variant's test: only
+// there does the test run the scenario, which fails.
+const childEnv = "SQSHARNESS_ZOO_CHILD"
+
+// plan is a fault plan of rules with seed 1.
+func plan(t *testing.T, rules ...faults.Rule) *faults.Plan {
+	t.Helper()
+	p, err := faults.NewPlan(1, rules...)
+	require.NoError(t, err)
+	return p
+}
+
+// run runs scenario under the plan (nil: no faults) on the mock, in a synctest bubble.
+func run(t *testing.T, scenario func(t *testing.T, h *harness.H), p *faults.Plan) {
+	t.Helper()
+	var opts []harness.Option
+	if p != nil {
+		opts = append(opts, harness.WithFaults(p))
+	}
+	harness.Test(t, scenario, append(opts, harness.WithBackend(harness.Mock))...)
+	if p != nil && len(p.Rules()) > 0 {
+		assert.NotEmpty(t, p.Injections(), "the plan injected faults")
+	}
+}
+
+// fails asserts that the calling test fails when it runs the buggy scenario under the plan the
+// rules make, with output matching want. The scenario runs in a child process (childtest.Run);
+// the parent only checks its outcome.
+func fails(t *testing.T, want string, scenario func(t *testing.T, h *harness.H), rules ...faults.Rule) {
+	t.Helper()
+	if os.Getenv(childEnv) != "" {
+		run(t, scenario, plan(t, rules...))
+		return
+	}
+	out, failed := childtest.Run(t, t.Name(), childEnv+"=1")
+	require.True(t, failed, "the buggy variant fails under the plan:\n%s", out)
+	assert.Regexp(t, want, out)
+}
+
+// survives runs the correct scenario with no faults, under each plan the rules make, and under
+// mixed, a plan of every fault kind.
+func survives(t *testing.T, scenario func(t *testing.T, h *harness.H), exposing map[string][]faults.Rule) {
+	t.Run("no faults", func(t *testing.T) { run(t, scenario, nil) })
+	for name, rules := range exposing {
+		t.Run(name, func(t *testing.T) { run(t, scenario, plan(t, rules...)) })
+	}
+	t.Run("mixed", func(t *testing.T) { run(t, scenario, plan(t, mixed()...)) })
+}
+
+// mixed is a plan of every fault kind, each bounded in time or count, as a correct consumer
+// must survive it: throttling (a token bucket, and a 15-second burst the SDK's three attempts
+// do not absorb), server errors, latency, resets before and after the server applied a call,
+// client timeouts, lost deletes, duplicate deliveries (soon and a minute later), delayed
+// visibility, false-empty receives, reordering, partial batch failures, and deletes with a stale
+// receipt handle that SQS ignores (all of them: AWS documents it may).
+func mixed() []faults.Rule {
+	return []faults.Rule{
+		{Name: "rate", Kind: faults.Throttle, Rate: 2, Burst: 4, Probability: 1, Until: 5 * time.Minute},
+		{Name: "throttle-burst", Kind: faults.Error, ErrorCode: "RequestThrottled", Probability: 1, From: 40 * time.Second, Until: 55 * time.Second},
+		{Name: "5xx", Kind: faults.Error, ErrorCode: "InternalError", Probability: 0.05, Until: 10 * time.Minute},
+		{Name: "slow", Kind: faults.Latency, Latency: 2 * time.Second, Jitter: time.Second, Probability: 0.2, Until: 10 * time.Minute},
+		{Name: "reset-before", Kind: faults.ResetBeforeApply, Probability: 0.05, Times: 5},
+		{Name: "reset-after", Kind: faults.ResetAfterApply, Probability: 0.05, Times: 5},
+		{Name: "timeout", Kind: faults.Timeout, Latency: 3 * time.Second, Applied: true, Probability: 0.02, Times: 3},
+		{Name: "lost-delete", Kind: faults.LostDelete, Probability: 0.2, Times: 3},
+		{Name: "duplicate", Kind: faults.DuplicateDelivery, Probability: 0.1, Times: 3, Delay: time.Second},
+		{Name: "late-duplicate", Kind: faults.DuplicateDelivery, Probability: 0.1, Times: 2, Delay: time.Minute},
+		{Name: "delayed-send", Kind: faults.DelayedVisibility, Probability: 0.1, Times: 3, Delay: 45 * time.Second},
+		{Name: "delayed-return", Kind: faults.DelayedVisibility, Operations: []string{"ReceiveMessage"}, Probability: 0.1, Times: 3, Delay: 10 * time.Second},
+		{Name: "false-empty", Kind: faults.FalseEmpty, Probability: 0.2, Times: 5},
+		{Name: "reorder", Kind: faults.Reorder, Probability: 0.5},
+		{Name: "partial", Kind: faults.PartialBatchFailure, Probability: 0.1, Times: 3},
+		{Name: "stale-handle", Kind: faults.StaleHandleDelete, Probability: 1},
+	}
+}
+
+// Every case's correct variant survives the mixed plan under several seeds, and its buggy
+// variant passes without faults: the bug is invisible until a fault exposes it.
+func TestCases(t *testing.T) {
+	for _, c := range Cases() {
+		t.Run(c.Name, func(t *testing.T) {
+			t.Run("buggy without faults", func(t *testing.T) { run(t, c.Scenario(true), nil) })
+			for _, seed := range []uint64{2, 3} {
+				t.Run(fmt.Sprint("correct mixed seed ", seed), func(t *testing.T) {
+					p, err := faults.NewPlan(seed, mixed()...)
+					require.NoError(t, err)
+					run(t, c.Scenario(false), p)
+				})
+			}
+		})
+	}
+}
