@@ -170,13 +170,18 @@ func crashDetail(out []string) string {
 			return b.String()
 		}
 	}
-	if slices.Contains(out, "SIGQUIT: quit") {
+	if i := slices.Index(out, stacksMarker); i >= 0 {
+		out = out[i:]
+	}
+	if slices.Contains(out, stacksMarker) || slices.Contains(out, "SIGQUIT: quit") {
 		var b strings.Builder
 		shown := 0
 		for i := 0; i < len(out) && shown < 3; i++ {
 			if strings.HasPrefix(out[i], "goroutine ") && (strings.Contains(out[i], "[running") || strings.Contains(out[i], "[runnable")) {
-				b.WriteString(goroutineBlock(out, i))
-				shown++
+				if block := goroutineBlock(out, i); !strings.Contains(block, "harness.onStackRequest") { // not the one printing the stacks
+					b.WriteString(block)
+					shown++
+				}
 			}
 		}
 		if shown > 0 {

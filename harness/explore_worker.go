@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -32,7 +33,9 @@ const (
 	envExploreWorker = "SQSHARNESS_EXPLORE_WORKER"
 	readyMarker      = "@@sqsharness-explore-ready"
 	resultMarker     = "@@sqsharness-explore-result "
-	maxOutputLines   = 4000 // lines of output kept per run
+	stacksMarker     = "@@sqsharness-explore-stacks"     // begins a dump of every goroutine's stack
+	stacksEndMarker  = "@@sqsharness-explore-stacks-end" // ends it
+	maxOutputLines   = 4000                              // lines of output kept per run
 )
 
 // runRequest asks a worker for one run.
@@ -79,6 +82,11 @@ var (
 // serveRuns is Explore inside a worker: it reads requests from stdin until it closes and runs
 // each, reporting on stdout.
 func serveRuns(t *testing.T, body func(t *testing.T, h *H), opts []Option) {
+	onStackRequest(func() {
+		buf := make([]byte, 4<<20)
+		buf = buf[:runtime.Stack(buf, true)]
+		_, _ = os.Stdout.Write(fmt.Appendf(nil, "\n%s\n%s\n%s\n", stacksMarker, buf, stacksEndMarker))
+	})
 	fmt.Println(readyMarker)
 	sc := bufio.NewScanner(os.Stdin)
 	sc.Buffer(make([]byte, 64<<10), 64<<20)
@@ -302,25 +310,35 @@ func (w *worker) run(ctx context.Context, req runRequest, limit time.Duration) r
 	}
 }
 
-// stop ends a hung worker: first with SIGQUIT where there is one, so Go prints every
-// goroutine's stack, then for good. It returns the output it read meanwhile.
+// stop ends a hung worker. It first asks for every goroutine's stack (where the platform lets
+// it), which the worker prints from a goroutine of its own after stopping the world, so a loop
+// that spins inside the race detector's runtime is caught at a Go statement; then it ends the
+// worker with SIGQUIT, whose dump is the fallback. It returns the output it read meanwhile.
 func (w *worker) stop() []string {
 	var out []string
-	if quit(w.cmd) {
-		grace := time.NewTimer(10 * time.Second)
+	read := func(until string, within time.Duration) {
+		grace := time.NewTimer(within)
 		defer grace.Stop()
-	read:
 		for {
 			select {
 			case line, ok := <-w.lines:
 				if !ok {
-					break read
+					return
 				}
 				out = append(out, line)
+				if until != "" && line == until {
+					return
+				}
 			case <-grace.C:
-				break read
+				return
 			}
 		}
+	}
+	if askStacks(w.cmd) {
+		read(stacksEndMarker, 5*time.Second)
+	}
+	if !slices.Contains(out, stacksEndMarker) && quit(w.cmd) {
+		read("", 10*time.Second)
 	}
 	w.kill()
 	return out

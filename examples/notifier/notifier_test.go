@@ -15,6 +15,7 @@ import (
 
 	"github.com/sqsharness/sqsharness/harness"
 	"github.com/sqsharness/sqsharness/internal/childtest"
+	"github.com/sqsharness/sqsharness/internal/shorttest"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
@@ -54,9 +55,16 @@ func notify(stopOnError bool) func(t *testing.T, h *harness.H) {
 	}
 }
 
-// The notifier survives whatever Explore's search of SQS's faults throws at it.
+// The notifier survives whatever Explore's search of SQS's faults throws at it, on the mock; on
+// LocalStack and ElasticMQ the same test replays the saved plans (testdata/explore/TestNotifier)
+// through the SDK middleware, in real time.
 func TestNotifier(t *testing.T) {
-	harness.Explore(t, notify(false))
+	for _, b := range []harness.Backend{harness.Mock, harness.LocalStack, harness.ElasticMQ} {
+		t.Run(string(b), func(t *testing.T) {
+			shorttest.SkipRealBackend(t, b)
+			harness.Explore(t, notify(false), harness.WithBackend(b), harness.WithCorpus("testdata/explore/TestNotifier"))
+		})
+	}
 }
 
 // TestNotifierStopOnError is the notifier with the errgroup habit. It passes every test that
