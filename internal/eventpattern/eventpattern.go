@@ -47,8 +47,9 @@
 //     "equals-ignore-case"; EventBridge Pipes list anything-but prefix/suffix as unsupported; SNS
 //     takes "cidr" (IP addresses) and anything-but with values and "prefix" but answers
 //     "Unsupported anything-but pattern: suffix". Not built: wildcard, cidr and the
-//     equals-ignore-case variants; a Dialect without a feature refuses the operator as an
-//     unrecognized match type.
+//     equals-ignore-case variants, nor event-ruler's compiling of a rule string that is an IP
+//     address into an address range (here it is compared as text); a Dialect without a feature
+//     refuses the operator as an unrecognized match type.
 //   - Number equality (Dialect.NumbersByText): Lambda's guide says numbers match by their string
 //     representation, so 300 does not equal 300.0; event-ruler today also matches numerically
 //     equal numbers, as a Dialect with NumbersByText false does.
