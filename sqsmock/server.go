@@ -57,6 +57,8 @@ type handlerConfig struct {
 	firstKey   string
 	adminHosts []string // WithAdminHosts
 	adminToken string   // WithAdminToken
+	// browserOrigins are WithBrowserOrigins' origins, as given.
+	browserOrigins []string
 	// regionHosts is WithRegionHosts' domain; engineURLs gives queues the in-process client's URLs
 	// (SDKClient's in-memory handler).
 	regionHosts string
@@ -80,7 +82,8 @@ const (
 // from the moment the connection is ready for it (default DefaultReadTimeout; negative: no
 // limit). A client that trickles its headers has its connection closed; one that trickles its
 // body, or sends less than its Content-Length says, gets SerializationException (400) when d
-// runs out, and its connection is closed. Once the body is in, d no longer applies, so it never
+// runs out, and its connection is closed (one that hangs up mid-body gets 499, client closed
+// request, which only a request log sees). Once the body is in, d no longer applies, so it never
 // cuts a long poll short. The Handler alone ignores it.
 func WithReadTimeout(d time.Duration) Option {
 	return serverOption(func(c *handlerConfig) { c.readTimeout = d })
@@ -168,17 +171,34 @@ func WithHTTPMiddleware(mw func(http.Handler) http.Handler) Option {
 // address, WithPublicURL's host and WithAdminHosts are allowed, on any port) and cross-origin
 // browser requests (a Sec-Fetch-Site header other than same-origin or none, or an Origin other
 // than the server's own). With WithAdminToken they also need "Authorization: Bearer <token>"
-// (HTTP 401 otherwise). GET /health and GET /_sqsmock/health stay open; the SQS API answers
-// under any Host (SDKs send the endpoint's host, queue URLs may carry the public URL's), and
-// WithCredentials, not these checks, guards it.
+// (HTTP 401 otherwise). GET /health and GET /_sqsmock/health stay open.
+//
+// The SQS API refuses web pages too, which could otherwise send, read, purge and delete through
+// any browser on the machine: a browser's request (an Origin header, a Sec-Fetch-Site other than
+// same-origin or none, or Sec-Fetch-Mode: navigate) gets HTTP 403 with a plain-text reason,
+// unless its Origin is one of WithBrowserOrigins, which also answers its CORS preflights; a Host
+// that is not a name of this server gets AccessDenied (403) in the request's protocol. The API
+// answers under the admin endpoints' names, any IP address, names under .localhost, AWS's own
+// SQS endpoint names, WithRegionHosts' domain, and, on a connection that came over the network
+// (not to a loopback address), names public DNS never answers (without a dot, or under
+// .internal, .local, .test, .home.arpa). SDKs and the AWS CLI send no browser header and name
+// the endpoint they were given. WithCredentials guards the API further. (SDKClient's in-memory
+// transport is not checked: no browser reaches it.)
 func (m *Mock) Handler(opts ...Option) http.Handler {
 	c := m.serverConfig(opts)
 	if len(c.creds) > 0 {
 		c.wire.Authenticate = newSigV4Verifier(c.creds, m.cfg.region).verify
 	}
 	front := &Client{m: m, server: true, hosts: c.regionHosts, engineURLs: c.engineURLs}
-	api := m.identify(wire.NewHandler(front, c.wire))
+	api := exemptable(m.identify(wire.NewHandler(front, c.wire)))
 	admin := newAdminGuard(&c)
+	if !c.engineURLs { // SDKClient's in-memory transport: no browser there
+		guard, err := newAPIGuard(&c, admin)
+		if err != nil {
+			panic(err)
+		}
+		api = guard.wrap(api)
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /health", m.serveHealth)
 	mux.HandleFunc("GET /_sqsmock/health", m.serveHealth)
@@ -189,7 +209,7 @@ func (m *Mock) Handler(opts ...Option) http.Handler {
 	mux.Handle("DELETE /_sqsmock/faults", admin.wrap(m.deleteFaults))
 	mux.Handle("GET /_sqsmock/trace", admin.wrap(m.serveTrace))
 	m.consoleRoutes(mux, admin, front)
-	mux.Handle("/", exemptable(api))
+	mux.Handle("/", api)
 	var h http.Handler = mux
 	for i := len(c.wrap) - 1; i >= 0; i-- {
 		h = c.wrap[i](h)
@@ -266,6 +286,10 @@ const maxPlanBytes = 1 << 20
 
 func (m *Mock) replaceFaults(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxPlanBytes+1))
+	if wire.ClientGone(err) {
+		w.WriteHeader(wire.StatusClientClosedRequest) // nobody reads it; a log shows 499, not 400
+		return
+	}
 	if err != nil || len(body) > maxPlanBytes {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "plan unreadable or larger than 1 MiB"})
 		return
@@ -402,6 +426,10 @@ func (m *Mock) Start(addr string, opts ...Option) (*Server, error) {
 		return nil, errors.New("sqsmock: Start given an option of the mock itself (such as WithQueue or WithClock); " +
 			"give it to New, or use NewServer, which takes both kinds")
 	}
+	hc := m.serverConfig(opts)
+	if _, err := newAPIGuard(&hc, nil); err != nil {
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
@@ -409,7 +437,6 @@ func (m *Mock) Start(addr string, opts ...Option) (*Server, error) {
 	base, stop := context.WithCancelCause(context.Background())
 	s := &Server{URL: "http://" + ln.Addr().String(), mock: m, ln: ln, stop: stop, done: make(chan struct{}),
 		conns: map[net.Conn]*connInfo{}}
-	hc := m.serverConfig(opts)
 	s.creds = hc.signingCredentials()
 	s.maxConns = orDefault(hc.maxConns, DefaultMaxConnections)
 	if ip := ln.Addr().(*net.TCPAddr).IP; !ip.IsUnspecified() {

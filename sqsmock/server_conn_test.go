@@ -291,3 +291,30 @@ func (r *statusRecorder) WriteHeader(code int) {
 	r.status = code
 	r.ResponseWriter.WriteHeader(code)
 }
+
+// A client that hangs up in the middle of its body is answered 499 (client closed request) for
+// the log, in both protocols and on PUT /_sqsmock/faults, not 400: nobody got a 400, and the
+// read timeout's 400 (TestServerLetsGoOfLyingContentLength) stays for a client still there.
+func TestServerClientGoneMidBodyIs499(t *testing.T) {
+	statuses := make(chan int, 3)
+	record := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+			next.ServeHTTP(rec, r)
+			statuses <- rec.status
+		})
+	}
+	srv := startServer(t, sqsmock.WithHTTPMiddleware(record))
+	for _, req := range []string{
+		queryPrefix + "Content-Length: 1000\r\n\r\nAction=SendMessage&MessageBody=",
+		"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Amz-Target: AmazonSQS.SendMessage\r\nContent-Type: application/x-amz-json-1.0\r\n" +
+			"Content-Length: 1000\r\n\r\n{\"MessageBody\":\"",
+		"PUT /_sqsmock/faults HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" +
+			"10\r\n{\"seed\":1,\"rules\r\n",
+	} {
+		c := dialRaw(t, srv)
+		c.send(req)
+		require.NoError(t, c.Close())
+		assert.Equal(t, 499, <-statuses, "%q", req)
+	}
+}
