@@ -229,21 +229,6 @@ type queueSummary struct {
 	Delayed  int    `json:"delayed"`
 }
 
-// serveQueues lists the queues of every region and account, or of those the query parameters
-// account and region name.
-func (m *Mock) serveQueues(w http.ResponseWriter, r *http.Request) {
-	account, region := r.URL.Query().Get("account"), r.URL.Query().Get("region")
-	rows := []queueSummary{}
-	for _, q := range m.Queues() {
-		if account != "" && q.Account != account || region != "" && q.Region != region {
-			continue
-		}
-		rows = append(rows, queueSummary{Name: q.Name, Account: q.Account, Region: q.Region, ARN: q.ARN, FIFO: q.FIFO,
-			Ready: q.Ready, InFlight: q.InFlight, Delayed: q.Delayed})
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"queues": rows})
-}
-
 func (m *Mock) serveReset(w http.ResponseWriter, _ *http.Request) {
 	if err := m.Reset(); err != nil {
 		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
