@@ -113,8 +113,8 @@ func WithIdleTimeout(d time.Duration) Option {
 // Silent connections cannot hold the server: while it is at the bound, a new connection takes
 // the place of the oldest one that has sent no request in the second since it was accepted
 // (closed), and at the process's file-descriptor limit the server closes such connections,
-// oldest first, and retries accepting (backing off from 5 ms to 1 s) instead of failing. The
-// Handler alone ignores it.
+// oldest first, and retries accepting (backing off from 5 ms to 250 ms while there are none)
+// instead of leaving clients queued behind them. The Handler alone ignores it.
 func WithMaxConnections(n int) Option {
 	return serverOption(func(c *handlerConfig) { c.maxConns = n })
 }

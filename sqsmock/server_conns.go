@@ -19,9 +19,9 @@ import (
 //   - at the bound, a new connection takes the place of the oldest connection within it that has
 //     sent nothing for silentGrace (admit), so a healthy client is served however many silent
 //     ones came first;
-//   - at the descriptor limit, Accept closes the oldest silent connection (past the bound first)
-//     that has had silentGrace and retries with a backoff (shedListener), instead of leaving
-//     the clients queued in the kernel.
+//   - at the descriptor limit, Accept closes the oldest silent connections (past the bound first)
+//     that have had silentGrace and retries (shedListener), instead of leaving the clients queued
+//     in the kernel behind them.
 //
 // Idle keep-alive connections are not shed: a client may be about to send on them; the idle
 // timeout (WithIdleTimeout) bounds them.
@@ -64,26 +64,34 @@ func (s *Server) unlistSilent(info *connInfo) {
 	info.silent = nil
 }
 
-// shedForDescriptor closes the oldest silent connection that has had its grace, past the bound
-// first, to free a file descriptor; it reports whether there was one.
-func (s *Server) shedForDescriptor() bool {
+// shedBatch is how many silent connections the server closes each time accept finds no file
+// descriptor: as many queued connections can then be accepted before the next failure.
+const shedBatch = 32
+
+// shedForDescriptors closes up to shedBatch of the oldest silent connections that have had their
+// grace, past the bound first, to free file descriptors; it reports how many it closed.
+func (s *Server) shedForDescriptors() int {
 	s.connsMu.Lock()
 	defer s.connsMu.Unlock()
 	now := time.Now()
-	info := oldestSilent(&s.silentOver, now)
-	if info == nil {
-		info = oldestSilent(&s.silent, now)
+	n := 0
+	for ; n < shedBatch; n++ {
+		info := oldestSilent(&s.silentOver, now)
+		if info == nil {
+			info = oldestSilent(&s.silent, now)
+		}
+		if info == nil {
+			break
+		}
+		s.shed(info)
 	}
-	if info == nil {
-		return false
-	}
-	s.shed(info)
-	return true
+	return n
 }
 
 // shedListener is the server's listener: at the file-descriptor limit (EMFILE, ENFILE) it sheds
-// a silent connection and tries again, backing off from 5 ms to 1 s while it fails, until the
-// server shuts down; other errors go to net/http as they are.
+// silent connections and tries again a millisecond later (their descriptors are released as
+// their readers wake); with none to shed it backs off from 5 ms to 250 ms while accept fails,
+// until the server shuts down. Other errors go to net/http as they are.
 type shedListener struct {
 	net.Listener
 	s      *Server
@@ -101,9 +109,12 @@ func (l *shedListener) Accept() (net.Conn, error) {
 			l.logged = now
 			log.Printf("sqsmock: accepting a connection: %v; closing connections silent for %v and retrying", err, silentGrace)
 		}
-		l.s.shedForDescriptor()
-		backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
-		t := time.NewTimer(backoff)
+		wait := time.Millisecond
+		if l.s.shedForDescriptors() == 0 {
+			backoff = min(max(2*backoff, 5*time.Millisecond), 250*time.Millisecond)
+			wait = backoff
+		}
+		t := time.NewTimer(wait)
 		select {
 		case <-t.C:
 		case <-l.s.base.Done(): // shutting down: the next Accept reports the closed listener

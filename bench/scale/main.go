@@ -13,7 +13,8 @@
 //	go run ./bench/scale -endpoint http://127.0.0.1:9400 queues -queues 20000
 //
 // silent opens -conns TCP connections that never send a byte, then times GET /health and one
-// SendMessage (aws-sdk-go-v2, its standard retries) from a new client, each bounded by -wait.
+// SendMessage (aws-sdk-go-v2, its standard retries) from new clients, at once, each bounded by
+// -wait, and counts the silent connections the server has closed by then.
 //
 // history fills the trace with -events events (SendMessageBatch of 10), then times SendMessage
 // (one client, one call at a time, -duration) first alone and then while -pollers goroutines
@@ -151,30 +152,39 @@ func silent(ctx context.Context, endpoint, addr string, args []string) error {
 		}
 	}()
 
-	hc := &http.Client{Timeout: *wait, Transport: &http.Transport{DisableKeepAlives: true}}
-	t0 := time.Now()
-	res, err := hc.Get(endpoint + "/health")
-	d := time.Since(t0)
-	if err != nil {
-		fmt.Printf("silent: GET /health: failed after %v: %v\n", d.Round(time.Millisecond), err)
-	} else {
+	// /health and SendMessage at once, from the moment the silent connections are open.
+	var health, send string
+	var probes sync.WaitGroup
+	probes.Go(func() {
+		hc := &http.Client{Timeout: *wait, Transport: &http.Transport{DisableKeepAlives: true}}
+		t0 := time.Now()
+		res, err := hc.Get(endpoint + "/health")
+		d := time.Since(t0).Round(time.Millisecond)
+		if err != nil {
+			health = fmt.Sprintf("failed after %v: %v", d, err)
+			return
+		}
 		_, _ = io.Copy(io.Discard, res.Body)
 		_ = res.Body.Close()
-		fmt.Printf("silent: GET /health: HTTP %d in %v\n", res.StatusCode, d.Round(time.Millisecond))
-	}
-	// A new SDK client, with the SDK's standard retries (3 attempts).
-	fresh := sqs.New(sqs.Options{Region: "us-east-1", BaseEndpoint: aws.String(endpoint),
-		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")})
-	sctx, cancel := context.WithTimeout(ctx, *wait)
-	defer cancel()
-	t0 = time.Now()
-	_, err = fresh.SendMessage(sctx, &sqs.SendMessageInput{QueueUrl: q, MessageBody: aws.String("hello")})
-	d = time.Since(t0)
-	if err != nil {
-		fmt.Printf("silent: SendMessage: failed after %v: %v\n", d.Round(time.Millisecond), err)
-	} else {
-		fmt.Printf("silent: SendMessage: ok in %v\n", d.Round(time.Millisecond))
-	}
+		health = fmt.Sprintf("HTTP %d in %v", res.StatusCode, d)
+	})
+	probes.Go(func() {
+		// A new SDK client, with the SDK's standard retries (3 attempts).
+		fresh := sqs.New(sqs.Options{Region: "us-east-1", BaseEndpoint: aws.String(endpoint),
+			Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")})
+		sctx, cancel := context.WithTimeout(ctx, *wait)
+		defer cancel()
+		t0 := time.Now()
+		_, err := fresh.SendMessage(sctx, &sqs.SendMessageInput{QueueUrl: q, MessageBody: aws.String("hello")})
+		d := time.Since(t0).Round(time.Millisecond)
+		if err != nil {
+			send = fmt.Sprintf("failed after %v: %v", d, err)
+			return
+		}
+		send = fmt.Sprintf("ok in %v", d)
+	})
+	probes.Wait()
+	fmt.Printf("silent: GET /health: %s\nsilent: SendMessage: %s\n", health, send)
 	// How many of the silent connections the server has closed by now.
 	closed := 0
 	buf := make([]byte, 1)
