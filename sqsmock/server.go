@@ -304,13 +304,15 @@ type Server struct {
 	silent, silentOver list.List
 }
 
-// connInfo is what the server knows of one open connection. Its fields are guarded by connsMu.
+// connInfo is what the server knows of one open connection. over is set before the connection
+// is served and never changes; the other fields are guarded by connsMu.
 type connInfo struct {
+	over     bool // accepted past maxConns: its first request is refused and it is closed
 	conn     net.Conn
 	state    http.ConnState
 	accepted time.Time
-	over     bool          // accepted past maxConns (or shed): not counted in admitted
-	silent   *list.Element // in silent or silentOver while StateNew
+	counted  bool          // counted in admitted (within the bound, not shed)
+	silent   *list.Element // in silent (or silentOver, if over) while StateNew
 	timer    *time.Timer   // past the bound: closes the connection after overBoundWait
 }
 
@@ -338,6 +340,7 @@ func (s *Server) admit(ctx context.Context, c net.Conn) context.Context {
 		info.silent = s.silentOver.PushBack(info)
 	} else {
 		s.admitted++
+		info.counted = true
 		info.silent = s.silent.PushBack(info)
 	}
 	s.conns[c] = info
@@ -359,7 +362,8 @@ func (s *Server) trackConn(c net.Conn, state http.ConnState) {
 		s.unlistSilent(info)
 	}
 	if state == http.StateClosed || state == http.StateHijacked {
-		if !info.over {
+		if info.counted {
+			info.counted = false
 			s.admitted--
 		}
 		if info.timer != nil {

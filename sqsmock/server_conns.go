@@ -44,8 +44,8 @@ func oldestSilent(l *list.List, now time.Time) *connInfo {
 // shed closes a silent connection, which no longer counts against the bound. Caller holds connsMu.
 func (s *Server) shed(info *connInfo) {
 	s.unlistSilent(info)
-	if !info.over {
-		info.over = true
+	if info.counted {
+		info.counted = false
 		s.admitted--
 	}
 	_ = info.conn.Close()
