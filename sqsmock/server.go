@@ -1,6 +1,7 @@
 package sqsmock
 
 import (
+	"container/list"
 	"context"
 	"encoding/json"
 	"errors"
@@ -111,7 +112,12 @@ func WithIdleTimeout(d time.Duration) Option {
 // DefaultMaxConnections; negative: no bound). A connection past the bound is accepted, answers
 // its first request with ServiceUnavailable (HTTP 503, in the request's protocol, which SDKs
 // retry; a JSON error on /health and /_sqsmock/ paths) and is closed, so a client learns why
-// instead of hanging in the listen queue. The Handler alone ignores it.
+// instead of hanging in the listen queue; one that sends nothing is closed after 2 seconds.
+// Silent connections cannot hold the server: while it is at the bound, a new connection takes
+// the place of the oldest one that has sent no request in the second since it was accepted
+// (closed), and at the process's file-descriptor limit the server closes such connections,
+// oldest first, and retries accepting (backing off from 5 ms to 250 ms while there are none)
+// instead of leaving clients queued behind them. The Handler alone ignores it.
 func WithMaxConnections(n int) Option {
 	return serverOption(func(c *handlerConfig) { c.maxConns = n })
 }
@@ -249,21 +255,6 @@ type queueSummary struct {
 	Delayed  int    `json:"delayed"`
 }
 
-// serveQueues lists the queues of every region and account, or of those the query parameters
-// account and region name.
-func (m *Mock) serveQueues(w http.ResponseWriter, r *http.Request) {
-	account, region := r.URL.Query().Get("account"), r.URL.Query().Get("region")
-	rows := []queueSummary{}
-	for _, q := range m.Queues() {
-		if account != "" && q.Account != account || region != "" && q.Region != region {
-			continue
-		}
-		rows = append(rows, queueSummary{Name: q.Name, Account: q.Account, Region: q.Region, ARN: q.ARN, FIFO: q.FIFO,
-			Ready: q.Ready, InFlight: q.InFlight, Delayed: q.Delayed})
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"queues": rows})
-}
-
 func (m *Mock) serveReset(w http.ResponseWriter, _ *http.Request) {
 	if err := m.Reset(); err != nil {
 		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
@@ -328,30 +319,53 @@ type Server struct {
 	creds aws.Credentials
 
 	maxConns int // WithMaxConnections; 0: no bound
+	base     context.Context
 	connsMu  sync.Mutex
 	conns    map[net.Conn]*connInfo // open connections
 	admitted int                    // open connections within maxConns
+	// silent and silentOver are the connections that have not sent a request yet, within the
+	// bound and past it, oldest first: those shed first (server_conns.go).
+	silent, silentOver list.List
 }
 
-// connInfo is what the server knows of one open connection.
+// connInfo is what the server knows of one open connection. over is set before the connection
+// is served and never changes; the other fields are guarded by connsMu.
 type connInfo struct {
-	state http.ConnState // guarded by connsMu
-	over  bool           // accepted past maxConns: its first request is refused and it is closed
+	over     bool // accepted past maxConns: its first request is refused and it is closed
+	conn     net.Conn
+	state    http.ConnState
+	accepted time.Time
+	counted  bool          // counted in admitted (within the bound, not shed)
+	silent   *list.Element // in silent (or silentOver, if over) while StateNew
+	timer    *time.Timer   // past the bound: closes the connection after overBoundWait
 }
 
 // connKey carries a request's *connInfo in its context.
 type connKey struct{}
 
-// admit registers a connection just accepted, before it is served, marking it to be refused if
-// it is past maxConns; its context carries what admit decided.
+// admit registers a connection just accepted, before it is served. At the bound it takes the
+// place of the oldest connection that has sent nothing for silentGrace, closing that one; else
+// it is past the bound: its first request will be refused, and it is closed after overBoundWait
+// if it sends none. Its context carries what admit decided.
 func (s *Server) admit(ctx context.Context, c net.Conn) context.Context {
 	s.connsMu.Lock()
 	defer s.connsMu.Unlock()
-	info := &connInfo{state: http.StateNew}
+	now := time.Now()
+	info := &connInfo{conn: c, state: http.StateNew, accepted: now}
 	if s.maxConns > 0 && s.admitted >= s.maxConns {
-		info.over = true
+		if old := oldestSilent(&s.silent, now); old != nil {
+			s.shed(old)
+		} else {
+			info.over = true
+			info.timer = time.AfterFunc(overBoundWait, func() { _ = c.Close() })
+		}
+	}
+	if info.over {
+		info.silent = s.silentOver.PushBack(info)
 	} else {
 		s.admitted++
+		info.counted = true
+		info.silent = s.silent.PushBack(info)
 	}
 	s.conns[c] = info
 	return context.WithValue(ctx, connKey{}, info)
@@ -368,9 +382,16 @@ func (s *Server) trackConn(c net.Conn, state http.ConnState) {
 		return
 	}
 	info.state = state
+	if state != http.StateNew {
+		s.unlistSilent(info)
+	}
 	if state == http.StateClosed || state == http.StateHijacked {
-		if !info.over {
+		if info.counted {
+			info.counted = false
 			s.admitted--
+		}
+		if info.timer != nil {
+			info.timer.Stop()
 		}
 		delete(s.conns, c)
 	}
@@ -436,7 +457,7 @@ func (m *Mock) Start(addr string, opts ...Option) (*Server, error) {
 	}
 	base, stop := context.WithCancelCause(context.Background())
 	s := &Server{URL: "http://" + ln.Addr().String(), mock: m, ln: ln, stop: stop, done: make(chan struct{}),
-		conns: map[net.Conn]*connInfo{}}
+		base: base, conns: map[net.Conn]*connInfo{}}
 	s.creds = hc.signingCredentials()
 	s.maxConns = orDefault(hc.maxConns, DefaultMaxConnections)
 	if ip := ln.Addr().(*net.TCPAddr).IP; !ip.IsUnspecified() {
@@ -455,7 +476,7 @@ func (m *Mock) Start(addr string, opts ...Option) (*Server, error) {
 	}
 	go func() {
 		defer close(s.done)
-		_ = s.srv.Serve(ln)
+		_ = s.srv.Serve(&shedListener{Listener: ln, s: s})
 	}()
 	return s, nil
 }

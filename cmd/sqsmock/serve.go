@@ -29,7 +29,7 @@ func (s *serverSettings) register(fs *flag.FlagSet, env *environment) {
 	fs.DurationVar(&s.idleTimeout, "idle-timeout", env.duration("idle-timeout", "SQSMOCK_IDLE_TIMEOUT", sqsmock.DefaultIdleTimeout),
 		"time a keep-alive connection may wait for its next request (env SQSMOCK_IDLE_TIMEOUT; 0: none)")
 	fs.IntVar(&s.maxConns, "max-conns", env.int("max-conns", "SQSMOCK_MAX_CONNS", sqsmock.DefaultMaxConnections),
-		"most connections served at once (env SQSMOCK_MAX_CONNS; 0: unlimited); past it a request gets ServiceUnavailable (503) and its connection is closed")
+		"most connections served at once (env SQSMOCK_MAX_CONNS; 0: unlimited); past it a request gets ServiceUnavailable (503) and its connection is closed, one that sends nothing within 2s is closed, and at the bound a connection silent for 1s gives its place to a new one")
 	fs.StringVar(&s.adminToken, "admin-token", env.str("SQSMOCK_ADMIN_TOKEN", ""),
 		"require \"Authorization: Bearer <token>\" on the /_sqsmock/ admin endpoints, except /_sqsmock/health (env SQSMOCK_ADMIN_TOKEN, which keeps it out of ps)")
 	fs.StringVar(&s.adminHosts, "admin-hosts", env.str("SQSMOCK_ADMIN_HOSTS", ""),
@@ -146,7 +146,8 @@ reached by its URL only where its policy (AddPermission) allows the caller's acc
 AccessDenied (403), as in SQS. -region-hosts localhost.localstack.cloud gives queue URLs their
 region in their host. With -verify-sigv4 a request must be signed for the region its Host names
 (sqs.REGION.…), else for -region. GET /_sqsmock/queues lists every region and account
-(?region=…&account=… filter it).
+(?region=…&account=… filter it, ?prefix=… by name), at most 1000 queues an answer (?limit=N):
+"next", when more follow, is the ?after=… of the next page.
 
 Every flag has an environment variable, named in its help; the flag wins.
 

@@ -57,7 +57,7 @@ type Engine struct {
 
 	mu       sync.RWMutex
 	queues   map[string]*queue     // by name
-	deleted  map[string]time.Time  // recently deleted names, for QueueDeletedRecently
+	deleted  recentlyDeleted       // recently deleted names, for QueueDeletedRecently
 	tasks    map[string]*moveTask  // message move tasks by id
 	sequence atomic.Uint64         // FIFO sequence numbers, engine-wide like SQS's 20-digit numbers
 	held     *atomic.Int64         // messages held, for MaxMessages (Config.Held)
@@ -97,7 +97,7 @@ func New(cfg Config) *Engine {
 	return &Engine{
 		cfg:     cfg,
 		queues:  map[string]*queue{},
-		deleted: map[string]time.Time{},
+		deleted: newRecentlyDeleted(),
 		tasks:   map[string]*moveTask{},
 		held:    cfg.Held,
 		count:   cfg.Queues,
@@ -282,7 +282,7 @@ func (e *Engine) Reset() {
 	qs := e.queues
 	tasks := e.tasks
 	e.queues = map[string]*queue{}
-	e.deleted = map[string]time.Time{}
+	e.deleted = newRecentlyDeleted()
 	e.tasks = map[string]*moveTask{}
 	e.count.Add(-int64(len(qs)))
 	e.mu.Unlock()

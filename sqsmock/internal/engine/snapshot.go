@@ -89,7 +89,7 @@ func (e *Engine) Snapshot() Snapshot {
 		qs = append(qs, q)
 	}
 	deleted := map[string]time.Time{}
-	for name, at := range e.deleted {
+	for name, at := range e.deleted.at {
 		if now.Sub(at) < deletedRecently {
 			deleted[name] = at
 		}
