@@ -102,11 +102,13 @@ func (c *C) listed(client sqsmock.API, url string) bool {
 	return false
 }
 
-// Queue policies are IAM's policy language, evaluated as IAM evaluates a resource-based policy.
+// Queue policies are IAM's policy language, evaluated as IAM evaluates a resource-based policy. A
+// test's Doc is the SQS page; its evidence quotes IAM's.
 var (
-	customPolicyDoc = guideDoc("sqs-creating-custom-policies.html")
+	policyConcepts  = guideDoc("sqs-creating-custom-policies-key-concepts.html")
+	policyEval      = guideDoc("sqs-creating-custom-policies-evaluation-logic.html")
+	policyDenials   = guideDoc("sqs-creating-custom-policies-relationships-between-explicit-default-denials.html")
 	iamDoc          = "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
-	evalDoc         = iamDoc + "reference_policies_evaluation-logic_policy-eval-denyallow.html"
 	notPrincipalDoc = iamDoc + "reference_policies_elements_notprincipal.html"
 	notActionDoc    = iamDoc + "reference_policies_elements_notaction.html"
 	crossEvalDoc    = iamDoc + "reference_policies_evaluation-logic-cross-account.html"
@@ -249,7 +251,7 @@ func namespaceTests() (tests []Test) {
 				assert.Empty(c, c.Attribute(q, "RedrivePolicy"), "no policy was set")
 			}},
 		Test{ID: "SQS-NS-010", Title: "A Deny whose Condition holds keeps another account from receiving from and purging the queue an Allow opens to it; a Deny whose Condition fails denies nothing",
-			Doc: customPolicyDoc, Run: func(c *C) {
+			Doc: policyDenials, Run: func(c *C) {
 				q := c.Queue("shared", nil)
 				other := openTo(c, q,
 					// A request of a client, not of a service acting for a resource, has no aws:SourceArn.
@@ -258,7 +260,7 @@ func namespaceTests() (tests []Test) {
 				sendReceivePurge(c, q, other)
 			}},
 		Test{ID: "SQS-NS-011", Title: "A Deny with a NotPrincipal that lists only the queue's account denies another account what an Allow opened to it",
-			Doc: notPrincipalDoc, Run: func(c *C) {
+			Doc: policyConcepts, Run: func(c *C) {
 				q := c.Queue("shared", nil)
 				owner := queueurl.Account(c.QueueARN(q))
 				other := openTo(c, q,
@@ -266,14 +268,14 @@ func namespaceTests() (tests []Test) {
 				sendReceivePurge(c, q, other)
 			}},
 		Test{ID: "SQS-NS-012", Title: "A Deny with a NotAction denies another account every action but the ones it lists",
-			Doc: notActionDoc, Run: func(c *C) {
+			Doc: policyConcepts, Run: func(c *C) {
 				q := c.Queue("shared", nil)
 				other := openTo(c, q,
 					`{"Sid":"onlysend","Effect":"Deny","Principal":{"AWS":"`+otherAccount+`"},"NotAction":["sqs:SendMessage","sqs:GetQueueUrl"],"Resource":"%[1]s"}`)
 				sendReceivePurge(c, q, other)
 			}},
 		Test{ID: "SQS-NS-013", Title: "An explicit Deny wins over an Allow of the same action: another account's SendMessage fails with AccessDenied and sends nothing",
-			Doc: evalDoc, Run: func(c *C) {
+			Doc: policyEval, Run: func(c *C) {
 				q := c.Queue("shared", nil)
 				other := openTo(c, q,
 					`{"Sid":"nosend","Effect":"Deny","Principal":{"AWS":"arn:aws:iam::`+otherAccount+`:root"},"Action":"SQS:SendMessage","Resource":"%[1]s"}`)
@@ -282,7 +284,7 @@ func namespaceTests() (tests []Test) {
 				c.none(q, "the refused message")
 			}},
 		Test{ID: "SQS-NS-014", Title: "A Deny naming one IAM user of another account denies that account's other principals nothing: what the Allow opens to the account stays open",
-			Doc: crossEvalDoc, Run: func(c *C) {
+			Doc: arnDoc, Run: func(c *C) {
 				q := c.Queue("shared", nil)
 				other := openTo(c, q,
 					`{"Sid":"oneuser","Effect":"Deny","Principal":{"AWS":"arn:aws:iam::`+otherAccount+`:user/sqsh-denied"},"Action":"sqs:*","Resource":"%[1]s"}`)
