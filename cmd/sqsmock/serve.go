@@ -142,8 +142,9 @@ and in the account of its access key id when that is 12 digits (111111111111), e
 and -account; an unsigned request is in the region its queue URL's host names
 (sqs.REGION.localhost.localstack.cloud), else -region. Queues, ARNs, queue URLs, ListQueues,
 dead-letter queues and move tasks are per region and account; a queue of another account is
-reached by its URL only where its policy (AddPermission) allows the caller's account, else
-AccessDenied (403), as in SQS. -region-hosts localhost.localstack.cloud gives queue URLs their
+reached by its URL only where its policy (AddPermission, or a Policy evaluated as IAM does, where
+an explicit Deny wins, also in the owner's account) allows the caller, else AccessDenied (403), as
+in SQS; a session token that is an IAM or STS ARN names the caller's principal. -region-hosts localhost.localstack.cloud gives queue URLs their
 region in their host. With -verify-sigv4 a request must be signed for the region its Host names
 (sqs.REGION.…), else for -region. GET /_sqsmock/queues lists every region and account
 (?region=…&account=… filter it, ?prefix=… by name), at most 1000 queues an answer (?limit=N):

@@ -63,6 +63,7 @@ type Engine struct {
 	held     *atomic.Int64         // messages held, for MaxMessages (Config.Held)
 	count    *atomic.Int64         // queues held, for MaxQueues (Config.Queues)
 	names    memo.Cache[queueName] // nameFromURL for the URLs requests use most
+	policies atomic.Bool           // a queue of the engine had a Policy once (HasPolicies)
 }
 
 // queueName is what nameFromURL reads.
