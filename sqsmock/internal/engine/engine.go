@@ -63,6 +63,7 @@ type Engine struct {
 	held     *atomic.Int64         // messages held, for MaxMessages (Config.Held)
 	count    *atomic.Int64         // queues held, for MaxQueues (Config.Queues)
 	names    memo.Cache[queueName] // nameFromURL for the URLs requests use most
+	receipts *receiptCodec         // seals and opens receipt handles
 }
 
 // queueName is what nameFromURL reads.
@@ -95,12 +96,13 @@ func New(cfg Config) *Engine {
 		cfg.Queues = new(atomic.Int64)
 	}
 	return &Engine{
-		cfg:     cfg,
-		queues:  map[string]*queue{},
-		deleted: map[string]time.Time{},
-		tasks:   map[string]*moveTask{},
-		held:    cfg.Held,
-		count:   cfg.Queues,
+		cfg:      cfg,
+		queues:   map[string]*queue{},
+		deleted:  map[string]time.Time{},
+		tasks:    map[string]*moveTask{},
+		held:     cfg.Held,
+		count:    cfg.Queues,
+		receipts: newReceiptCodec(),
 	}
 }
 

@@ -48,6 +48,8 @@ type queue struct {
 	// issued are the latest receipt handles the queue issued, one receive's worth (see issue).
 	issued     [10]issuedReceipt
 	issuedNext int
+	tag        uint64         // what the queue's receipt handles carry of it (receiptCodec.queueTag)
+	scratch    receiptScratch // the cipher's memory for sealing and opening receipt handles
 }
 
 // dedupKey is a 128-bit digest of a deduplication id within its scope. Keys and entries hold no
@@ -144,7 +146,7 @@ const dedupInterval = 5 * time.Minute
 
 func newQueue(e *Engine, name string, fifo bool, attrs queueAttrs, now time.Time) *queue {
 	q := &queue{
-		e: e, name: name, arn: e.arn(name), fifo: fifo,
+		e: e, name: name, arn: e.arn(name), fifo: fifo, tag: e.receipts.queueTag(name),
 		attrs: attrs, tags: map[string]string{}, created: now, modified: now,
 		byID:    map[string]*message{},
 		ready:   mheap{less: bySeq, index: heapIdx},
