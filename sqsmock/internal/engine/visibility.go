@@ -101,7 +101,9 @@ func staleReceipt(h, reason string, batch bool) error {
 }
 
 // DeleteMessage deletes the message a receipt handle refers to. Deleting a message that is
-// already gone succeeds. On a FIFO queue the handle must be the current one of an in-flight message.
+// already gone succeeds. On a FIFO queue the handle must be the current one of an in-flight
+// message, and one that expired (its visibility timeout ended, or a later receive superseded it)
+// stays expired after the message is gone (spentExpired).
 func (e *Engine) DeleteMessage(ctx context.Context, in *sqs.DeleteMessageInput) (*sqs.DeleteMessageOutput, error) {
 	url := aws.ToString(in.QueueUrl)
 	err := e.withReceipt(in.QueueUrl, in.ReceiptHandle, func(q *queue, h string, now time.Time) error {
@@ -136,11 +138,14 @@ func (q *queue) deleteReceipt(h string, now time.Time, off bool, c Call, url, en
 		op = "DeleteMessageBatch"
 	}
 	q.advance(now)
-	m, nonce, _, err := q.findReceipt(h)
+	m, nonce, id, err := q.findReceipt(h)
 	if err != nil {
 		return err
 	}
-	if m == nil { // deleted, expired, purged or moved
+	if m == nil { // deleted (with this handle or a later one), expired, purged or moved
+		if q.fifo && q.spentExpired(id, nonce) {
+			return staleReceipt(h, reasonExpired, entryID != "")
+		}
 		return nil
 	}
 	if q.fifo && (m.state != stateInflight || m.receipt != nonce) {
