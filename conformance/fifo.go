@@ -344,7 +344,7 @@ func fifoTests() (tests []Test) {
 				// Collect the heads the concurrent short polls did not get, one at a time.
 				for len(heads) < groups {
 					more := c.ReceiveN(q, 1, 10*time.Second, func(in *sqs.ReceiveMessageInput) { in.MaxNumberOfMessages = 1 })
-					require.NotEmpty(c, more, "received the heads of %d of %d groups", len(heads), groups)
+					require.NotEmpty(c, more, "received the heads of %d of %d groups (%v); the queue counts %v", len(heads), groups, heads, c.Attributes(q))
 					checkHeads(more, "later receives")
 				}
 				c.none(q, "every group is locked by its head in flight")
@@ -475,9 +475,9 @@ func groupOfMessage(m types.Message) string {
 	return body[:strings.IndexByte(body, '-')]
 }
 
-// concurrentWait is how long concurrent receivers may take in real time before the test gives up
-// on a backend that stops delivering.
-const concurrentWait = 60 * time.Second
+// concurrentWait is how long concurrent consumers may take in real time before the test gives up
+// on a backend that stops delivering (well within the test's 60-second context).
+const concurrentWait = 40 * time.Second
 
 // receiveConcurrently starts receivers goroutines at once, each making rounds short-poll receives
 // of one message, and returns what they got. Nothing is deleted.
@@ -570,11 +570,11 @@ func consumeConcurrently(c *C, q string, consumers, total int) map[string][]cons
 	}
 	close(start)
 	wg.Wait()
-	require.Empty(c, errs, "ReceiveMessage and DeleteMessage")
-	require.EqualValues(c, total, deleted.Load(), "messages consumed within %s", concurrentWait)
 	for _, ds := range byGroup {
 		slices.SortFunc(ds, func(a, b consumed) int { return cmp.Compare(a.received, b.received) })
 	}
+	require.Empty(c, errs, "ReceiveMessage and DeleteMessage (consumed %v)", byGroup)
+	require.EqualValues(c, total, deleted.Load(), "messages consumed within %s: %v; the queue counts %v", concurrentWait, byGroup, c.Attributes(q))
 	return byGroup
 }
 
