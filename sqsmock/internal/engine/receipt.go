@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/hex"
 	"hash/maphash"
 )
 
@@ -146,31 +147,12 @@ func uuidBytes(id string) (b [16]byte, ok bool) {
 	if len(id) != 36 || id[8] != '-' || id[13] != '-' || id[18] != '-' || id[23] != '-' {
 		return b, false
 	}
-	var hexDigits [32]byte
-	n := copy(hexDigits[:], id[:8])
-	n += copy(hexDigits[n:], id[9:13])
-	n += copy(hexDigits[n:], id[14:18])
-	n += copy(hexDigits[n:], id[19:23])
-	copy(hexDigits[n:], id[24:])
-	for i := range b {
-		hi, ok1 := unhex(hexDigits[2*i])
-		lo, ok2 := unhex(hexDigits[2*i+1])
-		if !ok1 || !ok2 {
-			return b, false
-		}
-		b[i] = hi<<4 | lo
-	}
-	return b, true
-}
-
-func unhex(c byte) (byte, bool) {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0', true
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10, true
-	case 'A' <= c && c <= 'F':
-		return c - 'A' + 10, true
-	}
-	return 0, false
+	var digits [32]byte
+	n := copy(digits[:], id[:8])
+	n += copy(digits[n:], id[9:13])
+	n += copy(digits[n:], id[14:18])
+	n += copy(digits[n:], id[19:23])
+	copy(digits[n:], id[24:])
+	_, err := hex.Decode(b[:], digits[:])
+	return b, err == nil
 }
