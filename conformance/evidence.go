@@ -52,6 +52,8 @@ var (
 	evSetAttrs  = apiDocAt("SetQueueAttributes", "API_SetQueueAttributes_RequestParameters")
 	evMsgQuotas = guideDoc("quotas-messages.html")
 	evKC        = "https://repost.aws/knowledge-center/sqs-receipt-handle-error"
+	// evKCFifo is the knowledge center's "Why doesn't my FIFO queue return all messages".
+	evKCFifo = "https://repost.aws/knowledge-center/sqs-fifo-messages-not-returned"
 
 	qNotExist   = "AWS.SimpleQueueService.NonExistentQueue | The specified queue does not exist."
 	nNotExist   = "the legacy code AWS.SimpleQueueService.NonExistentQueue, HTTP 400 and the message are recorded for GetQueueUrl and for a call by queue URL (test_non_existent_queue); that %s answers the same is inferred from the shared QueueDoesNotExist error its API reference lists"
@@ -309,6 +311,23 @@ var evidence = map[string]Evidence{
 		"test_send_message_to_standard_queue_with_invalid_message_group_id#error-response", "Value group 123 for parameter MessageGroupId is invalid."),
 	"SQS-FIFO-030": inf("the docs allow the retry only if none of the messages were modified; that after ChangeMessageVisibility the retry returns no receipt handle of the first receive is inferred: no recording",
 		apiDocAt("ReceiveMessage", "SQS-ReceiveMessage-request-ReceiveRequestAttemptId"), "It is possible to retry the ReceiveMessage action with the same ReceiveRequestAttemptId if none of the messages have been modified (deleted or had their visibility changes)."),
+	"SQS-FIFO-031": rec("test_fifo_delete_after_visibility_timeout#delete_after_timeout_fifo",
+		"InvalidParameterValue | Value <receipt-handle:1> for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired. | 400",
+		"the recording waits out a 1-second VisibilityTimeout and deletes with the handle of the only receive, as the test does"),
+	"SQS-FIFO-032": doc(evKC, "For FIFO queues, a receipt handle expires after a visibility timeout period.",
+		"the sentence makes expiry a property of the handle, so it holds also after another receiver received the message again and deleted it; the exact text and HTTP 400 are recorded for the handle of a message still in the queue (test_fifo_delete_after_visibility_timeout#delete_after_timeout_fifo, SQS-FIFO-031)"),
+	"SQS-FIFO-033": doc(attemptID, "While messages with a particular MessageGroupId are invisible, no more messages belonging to the same MessageGroupId are returned until the visibility timeout expires. You can still receive messages with another MessageGroupId from your FIFO queue as long as they are visible.",
+		"the sentence does not depend on who receives: eight receivers short-poll at once, one message each"),
+	"SQS-FIFO-034": doc(guideDoc("using-messagegroupid-property.html"), "Messages within the same message group are always processed one at a time, in strict order, ensuring that no two messages from the same group are processed simultaneously.",
+		"six consumers receive one message at a time and delete it; a message counts as received while its predecessor was in flight when its receive returned before the predecessor's delete was sent"),
+	"SQS-FIFO-035": doc(evKCFifo, "The ChangeMessageVisibility API can extend or shorten the visibility timeout period for inflight messages.",
+		"that a timeout shortened to 0 releases the group and that the message then comes back before the later ones of its group follow from this and from the strict order within a group (\"For each message group ID, all messages are sent and received in strict order.\", FIFO delivery logic); no recording"),
+	"SQS-FIFO-036": doc(evKCFifo, "Inflight messages block delivery of available messages within the same message group.",
+		"the message's timeout is extended with ChangeMessageVisibility (\"The ChangeMessageVisibility API can extend or shorten the visibility timeout period for inflight messages.\"), so it is still in flight after the queue's VisibilityTimeout"),
+	"SQS-FIFO-037": doc(evKCFifo, "Inflight messages block delivery of available messages within the same message group.",
+		"g-1 stays in flight while g-0 is made visible again with ChangeMessageVisibility 0, so g-2 and g-3 are blocked; whether g-0 itself may be received again meanwhile is not asserted (the backends differ, no recording). That one receive returns g-0 and g-1 together follows from \"SQS returns as many messages with the same message group ID as possible\" (same page)"),
+	"SQS-FIFO-038": doc(evKCFifo, "Inflight messages block delivery of available messages within the same message group.",
+		"as SQS-FIFO-037, with g-0 visible again because its visibility timeout ended while g-1's was extended"),
 	"SQS-FIFO-050": rec("test_fifo_change_to_high_throughput_after_creation#new-dedup2-high-throughput", "Test4",
 		"with same-dedup-different-grp-high-throughput and same-dedup2-high-throughput (both without Messages): duplicates right after the change"),
 	"SQS-FIFO-051": rec("test_fifo_change_to_regular_throughput_after_creation#same-dedup-different-grp-regular-throughput", "Test3", ""),

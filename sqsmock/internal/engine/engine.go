@@ -64,6 +64,7 @@ type Engine struct {
 	count    *atomic.Int64         // queues held, for MaxQueues (Config.Queues)
 	names    memo.Cache[queueName] // nameFromURL for the URLs requests use most
 	policies atomic.Bool           // a queue of the engine had a Policy once (HasPolicies)
+	receipts *receiptCodec         // seals and opens receipt handles
 }
 
 // queueName is what nameFromURL reads.
@@ -96,12 +97,13 @@ func New(cfg Config) *Engine {
 		cfg.Queues = new(atomic.Int64)
 	}
 	return &Engine{
-		cfg:     cfg,
-		queues:  map[string]*queue{},
-		deleted: newRecentlyDeleted(),
-		tasks:   map[string]*moveTask{},
-		held:    cfg.Held,
-		count:   cfg.Queues,
+		cfg:      cfg,
+		queues:   map[string]*queue{},
+		deleted:  newRecentlyDeleted(),
+		tasks:    map[string]*moveTask{},
+		held:     cfg.Held,
+		count:    cfg.Queues,
+		receipts: newReceiptCodec(),
 	}
 }
 
