@@ -133,7 +133,9 @@ const cleanupGrace = 20 * time.Second
 // spend most of a test waiting: give them `-parallel 24` or so.
 //
 // A test listed in deviations.yaml for the backend runs with its failures absorbed: it passes as a
-// known deviation when it fails, and fails when it passes (the entry is stale). Each test has a
+// known deviation when it fails, and fails when it passes (the entry is stale), unless the entry
+// is marked intermittent (a race of the backend's own, seen only in some runs): then it is
+// reported as a known deviation either way. Each test has a
 // context (C.Ctx) that ends at its Timeout, or early enough before the `go test -timeout` deadline
 // for its cleanups to delete its queues.
 //
@@ -221,6 +223,9 @@ func runOne(t *testing.T, x Test, backend harness.Backend, hopts []harness.Optio
 			res.Status, res.Known = KnownDeviation, dev.Instead
 		case failed:
 			res.Status = Fail
+		case listed && dev.Intermittent: // the matrix keeps showing it, whether this run saw it or not
+			res.Status, res.Known = KnownDeviation, dev.Instead
+			res.Detail = "intermittent: not seen in this run"
 		case listed:
 			res.Status, res.Unlisted = Fail, true
 			res.Detail = "passes, but deviations.yaml lists it for " + string(backend)
@@ -250,6 +255,8 @@ func runOne(t *testing.T, x Test, backend harness.Backend, hopts []harness.Optio
 		t.Logf("known deviation of %s: %s\nobserved: %s", backend, dev.Instead, rec.detail())
 	case rec.Skipped():
 		t.Skip(rec.detail())
+	case dev.Intermittent:
+		t.Logf("intermittent deviation of %s not seen in this run: %s", backend, dev.Instead)
 	default:
 		t.Errorf("%s passes on %s, but deviations.yaml lists it as a known deviation (%q): remove the entry",
 			x.ID, backend, dev.Instead)

@@ -52,6 +52,8 @@ var (
 	evSetAttrs  = apiDocAt("SetQueueAttributes", "API_SetQueueAttributes_RequestParameters")
 	evMsgQuotas = guideDoc("quotas-messages.html")
 	evKC        = "https://repost.aws/knowledge-center/sqs-receipt-handle-error"
+	// evKCFifo is the knowledge center's "Why doesn't my FIFO queue return all messages".
+	evKCFifo = "https://repost.aws/knowledge-center/sqs-fifo-messages-not-returned"
 
 	qNotExist   = "AWS.SimpleQueueService.NonExistentQueue | The specified queue does not exist."
 	nNotExist   = "the legacy code AWS.SimpleQueueService.NonExistentQueue, HTTP 400 and the message are recorded for GetQueueUrl and for a call by queue URL (test_non_existent_queue); that %s answers the same is inferred from the shared QueueDoesNotExist error its API reference lists"
@@ -309,6 +311,23 @@ var evidence = map[string]Evidence{
 		"test_send_message_to_standard_queue_with_invalid_message_group_id#error-response", "Value group 123 for parameter MessageGroupId is invalid."),
 	"SQS-FIFO-030": inf("the docs allow the retry only if none of the messages were modified; that after ChangeMessageVisibility the retry returns no receipt handle of the first receive is inferred: no recording",
 		apiDocAt("ReceiveMessage", "SQS-ReceiveMessage-request-ReceiveRequestAttemptId"), "It is possible to retry the ReceiveMessage action with the same ReceiveRequestAttemptId if none of the messages have been modified (deleted or had their visibility changes)."),
+	"SQS-FIFO-031": rec("test_fifo_delete_after_visibility_timeout#delete_after_timeout_fifo",
+		"InvalidParameterValue | Value <receipt-handle:1> for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired. | 400",
+		"the recording waits out a 1-second VisibilityTimeout and deletes with the handle of the only receive, as the test does"),
+	"SQS-FIFO-032": doc(evKC, "For FIFO queues, a receipt handle expires after a visibility timeout period.",
+		"the sentence makes expiry a property of the handle, so it holds also after another receiver received the message again and deleted it; the exact text and HTTP 400 are recorded for the handle of a message still in the queue (test_fifo_delete_after_visibility_timeout#delete_after_timeout_fifo, SQS-FIFO-031)"),
+	"SQS-FIFO-033": doc(attemptID, "While messages with a particular MessageGroupId are invisible, no more messages belonging to the same MessageGroupId are returned until the visibility timeout expires. You can still receive messages with another MessageGroupId from your FIFO queue as long as they are visible.",
+		"the sentence does not depend on who receives: eight receivers short-poll at once, one message each"),
+	"SQS-FIFO-034": doc(guideDoc("using-messagegroupid-property.html"), "Messages within the same message group are always processed one at a time, in strict order, ensuring that no two messages from the same group are processed simultaneously.",
+		"six consumers receive one message at a time and delete it; a message counts as received while its predecessor was in flight when its receive returned before the predecessor's delete was sent"),
+	"SQS-FIFO-035": doc(evKCFifo, "The ChangeMessageVisibility API can extend or shorten the visibility timeout period for inflight messages.",
+		"that a timeout shortened to 0 releases the group and that the message then comes back before the later ones of its group follow from this and from the strict order within a group (\"For each message group ID, all messages are sent and received in strict order.\", FIFO delivery logic); no recording"),
+	"SQS-FIFO-036": doc(evKCFifo, "Inflight messages block delivery of available messages within the same message group.",
+		"the message's timeout is extended with ChangeMessageVisibility (\"The ChangeMessageVisibility API can extend or shorten the visibility timeout period for inflight messages.\"), so it is still in flight after the queue's VisibilityTimeout"),
+	"SQS-FIFO-037": doc(evKCFifo, "Inflight messages block delivery of available messages within the same message group.",
+		"g-1 stays in flight while g-0 is made visible again with ChangeMessageVisibility 0, so g-2 and g-3 are blocked; whether g-0 itself may be received again meanwhile is not asserted (the backends differ, no recording). That one receive returns g-0 and g-1 together follows from \"SQS returns as many messages with the same message group ID as possible\" (same page)"),
+	"SQS-FIFO-038": doc(evKCFifo, "Inflight messages block delivery of available messages within the same message group.",
+		"as SQS-FIFO-037, with g-0 visible again because its visibility timeout ended while g-1's was extended"),
 	"SQS-FIFO-050": rec("test_fifo_change_to_high_throughput_after_creation#new-dedup2-high-throughput", "Test4",
 		"with same-dedup-different-grp-high-throughput and same-dedup2-high-throughput (both without Messages): duplicates right after the change"),
 	"SQS-FIFO-051": rec("test_fifo_change_to_regular_throughput_after_creation#same-dedup-different-grp-regular-throughput", "Test3", ""),
@@ -409,6 +428,16 @@ var evidence = map[string]Evidence{
 	"SQS-PERM-006": rec("test_sqs_permission_lifecycle#get-queue-policy-attribute", "arn:<partition>:iam::668614515564:<resource:3>", "the root suffix of the principals is masked"),
 	"SQS-PERM-007": inf("the limit of seven actions is documented and AddPermission lists OverLimit; that more actions are refused with OverLimit and HTTP 403 (the API model's status) is inferred: no recording",
 		apiDoc("AddPermission"), "An Amazon SQS policy can have a maximum of seven actions per statement."),
+	"SQS-PERM-008": inf("the limit of 8,192 bytes is documented (the quota table's row \"Bytes 8,192\"); the answer OverLimit, HTTP 403, \"Submitted policy is over max allowed size.\" is inferred from AWS's answers to SetQueueAttributes quoted in public error reports (github.com/BishopFox/cloudfoxable/issues/29 through Terraform, github.com/justeattakeaway/JustSaying/issues/211 through the .NET SDK): no recording",
+		policyQuotaDoc, "The following table lists quotas related to policies."),
+	"SQS-PERM-009": inf("the limit of 20 statements is documented (row \"Statements 20\"); OverLimit and HTTP 403 are inferred from AWS's answers to the byte and action quotas, and the message from the action quota's (\"10 actions were found in a statement from the submitted policy, max allowed is 7\", quoted in github.com/ministryofjustice/cloud-platform-environments/pull/9082): no recording or report of this one",
+		policyQuotaDoc, "The following table lists quotas related to policies."),
+	"SQS-PERM-010": inf("the limit of 50 principals is documented (row \"Principals 50\"); that principals are counted over all statements, OverLimit, HTTP 403 and the message are inferred as for SQS-PERM-009; 50 principals are not tried, as AWS may refuse made-up accounts",
+		policyQuotaDoc, "The following table lists quotas related to policies."),
+	"SQS-PERM-011": inf("the limit of 10 conditions is documented (row \"Conditions 10\"); that each key of each condition operator is one condition, counted over all statements, OverLimit, HTTP 403 and the message are inferred as for SQS-PERM-009",
+		policyQuotaDoc, "The following table lists quotas related to policies."),
+	"SQS-PERM-012": inf("the limit of 7 actions per statement is documented (row \"Actions per statement 7\"; AddPermission: \"An Amazon SQS policy can have a maximum of seven actions per statement.\"); OverLimit, HTTP 403 and the message are AWS's answer to SetQueueAttributes as quoted in a public error report (github.com/ministryofjustice/cloud-platform-environments/pull/9082): no recording",
+		policyQuotaDoc, "The following table lists quotas related to policies."),
 
 	// Purge.
 	"SQS-PURGE-001": doc(apiDoc("PurgeQueue"), "When you use the PurgeQueue action, you can't retrieve any messages deleted from a queue.", ""),
@@ -433,6 +462,16 @@ var evidence = map[string]Evidence{
 		evSetAttrs, "allowAll – (Default) Any source queues in this Amazon Web Services account in the same Region can specify this queue as the dead-letter queue."),
 	"SQS-NS-009": inf("that a SendMessage permission opens no other action is documented by the Actions parameter; the answer AccessDenied (HTTP 403) is inferred as for SQS-NS-006",
 		apiDoc("AddPermission"), "The action the client wants to allow for the specified principal."),
+	"SQS-NS-010": inf("that a Deny applies when its Condition holds and not otherwise is documented; that a client's own request has no aws:SourceArn (services acting for a resource add it), so ArnEquals on it fails and Null on it holds, follows IAM's rule for keys absent from the request; the answer AccessDenied (HTTP 403) is inferred as for SQS-NS-006",
+		policyDenials, "If all conditions in a statement are met, the request results in either an Allow or an Explicit-deny based on the value of the Effect element of the policy."),
+	"SQS-NS-011": inf("NotPrincipal with Deny is documented; the answer AccessDenied (HTTP 403) is inferred as for SQS-NS-006. The mock knows the other account's caller only by its account (as that account's root), which a NotPrincipal listing the queue's account does not leave out",
+		notPrincipalDoc, "The NotPrincipal element uses \"Effect\":\"Deny\" to deny access to all principals except the principal specified in the NotPrincipal element."),
+	"SQS-NS-012": inf("NotAction with Deny is documented; the answer AccessDenied (HTTP 403) is inferred as for SQS-NS-006",
+		notActionDoc, "In addition, such unlisted actions or services are denied if you use the Deny effect."),
+	"SQS-NS-013": inf("that an explicit Deny wins over an Allow is documented; the answer AccessDenied (HTTP 403) is inferred as for SQS-NS-006",
+		policyEval, "An Explicit-deny overrides any allow."),
+	"SQS-NS-014": inf("that a resource-based policy can name one IAM user of an account is documented, and such a statement covers no other principal; on AWS the caller is one of the other account's IAM identities. The mock cannot know a caller's IAM identity unless its session token names one (an IAM or STS ARN): it takes a caller known only by its account for that account's root, which a Deny or an Allow naming one user or role does not cover",
+		crossEvalDoc, "You can specify the entire account or its IAM users, AWS STS federated user principals, IAM roles, or assumed-role sessions."),
 
 	// Retention, errors, consumers.
 	"SQS-RET-001": doc(apiDoc("DeleteMessage"), "Amazon SQS automatically deletes messages left in a queue longer than the retention period configured for the queue.", ""),

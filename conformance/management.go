@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -72,6 +73,80 @@ func (c *C) policy(url string) policyDoc {
 func (c *C) purge(url string) error {
 	_, err := c.Client().PurgeQueue(c.Ctx(), &sqs.PurgeQueueInput{QueueUrl: aws.String(url)})
 	return err
+}
+
+// SQS's policy quotas: bytes, statements, principals, conditions, actions per statement.
+var policyQuotaDoc = guideDoc("quotas-policies.html")
+
+// policyActions are the actions a queue policy can share, for statements of up to 9 actions.
+var policyActions = []string{"sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
+	"sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ListDeadLetterSourceQueues", "sqs:PurgeQueue", "sqs:ListQueueTags"}
+
+// policyConditionKeys are 11 global condition keys SQS supports, each with an operator it takes.
+var policyConditionKeys = [][2]string{
+	{"StringEquals", "aws:SourceAccount"}, {"ArnLike", "aws:SourceArn"}, {"StringEquals", "aws:PrincipalAccount"},
+	{"ArnLike", "aws:PrincipalArn"}, {"Bool", "aws:SecureTransport"}, {"DateGreaterThan", "aws:CurrentTime"},
+	{"NumericGreaterThan", "aws:EpochTime"}, {"IpAddress", "aws:SourceIp"}, {"StringLike", "aws:UserAgent"},
+	{"StringEquals", "aws:PrincipalOrgID"}, {"StringEquals", "aws:SourceVpce"},
+}
+
+// conditionValues are a value of the right type for each operator of policyConditionKeys.
+var conditionValues = map[string]string{"StringEquals": "x", "ArnLike": "arn:aws:sqs:*:*:*", "Bool": "true",
+	"DateGreaterThan": "2001-01-01T00:00:00Z", "NumericGreaterThan": "0", "IpAddress": "0.0.0.0/0", "StringLike": "*"}
+
+// quotaPolicy is a valid policy for q of n Allow statements with the given number of actions and
+// principals (distinct account ids spread over the statements, at least one each) and the given
+// condition keys on the first statement.
+func quotaPolicy(c *C, q string, statements, actions, principals int, conditions [][2]string) string {
+	arn := c.QueueARN(q)
+	type statement struct {
+		Sid       string
+		Effect    string
+		Principal map[string][]string
+		Action    []string
+		Resource  string
+		Condition map[string]map[string]string `json:",omitempty"`
+	}
+	doc := struct {
+		Version   string
+		Statement []statement
+	}{Version: "2012-10-17"}
+	for i := range statements {
+		doc.Statement = append(doc.Statement, statement{Sid: fmt.Sprintf("s%d", i), Effect: "Allow",
+			Principal: map[string][]string{"AWS": nil}, Action: policyActions[:actions], Resource: arn})
+	}
+	for i := range max(principals, statements) {
+		st := &doc.Statement[i%statements]
+		st.Principal["AWS"] = append(st.Principal["AWS"], fmt.Sprintf("%012d", 100000000000+i))
+	}
+	if len(conditions) > 0 {
+		doc.Statement[0].Condition = map[string]map[string]string{}
+		for _, k := range conditions {
+			op := doc.Statement[0].Condition[k[0]]
+			if op == nil {
+				op = map[string]string{}
+				doc.Statement[0].Condition[k[0]] = op
+			}
+			op[k[1]] = conditionValues[k[0]]
+		}
+	}
+	b, err := json.Marshal(doc)
+	require.NoError(c, err)
+	return string(b)
+}
+
+// overLimit requires SetQueueAttributes of policy to fail with OverLimit (HTTP 403) and msg, and
+// the queue's Policy to stay as it was.
+func (c *C) overLimit(q, policy, msg string) {
+	before := c.Attribute(q, "Policy")
+	err := c.setAttrs(q, map[string]string{"Policy": policy})
+	c.Err(err, "OverLimit", 403, msg)
+	errAs[*types.OverLimit](c, err)
+	if before == "" {
+		assert.Empty(c, c.Attribute(q, "Policy"), "a refused Policy changes nothing")
+	} else {
+		assert.JSONEq(c, before, c.Attribute(q, "Policy"), "a refused Policy changes nothing")
+	}
 }
 
 func managementTests() (tests []Test) {
@@ -196,6 +271,37 @@ func managementTests() (tests []Test) {
 						"GetQueueAttributes", "GetQueueUrl", "ListDeadLetterSourceQueues", "PurgeQueue", "ReceiveMessage", "SendMessage"}})
 				c.Err(err, "OverLimit", 403, "")
 				errAs[*types.OverLimit](c, err)
+			}},
+		Test{ID: "SQS-PERM-008", Title: "A Policy of 8,192 bytes is accepted; one byte more fails with OverLimit (HTTP 403) \"Submitted policy is over max allowed size.\" and keeps the queue's policy",
+			Doc: policyQuotaDoc, Run: func(c *C) {
+				q := c.Queue("quota", nil)
+				doc := quotaPolicy(c, q, 1, 1, 1, nil)
+				pad := func(size int) string { return doc[:len(doc)-1] + strings.Repeat(" ", size-len(doc)) + "}" }
+				c.OK(c.setAttrs(q, map[string]string{"Policy": pad(8192)}), "a Policy of 8,192 bytes")
+				c.overLimit(q, pad(8193), "Submitted policy is over max allowed size.")
+			}},
+		Test{ID: "SQS-PERM-009", Title: "A Policy of 20 statements is accepted; 21 fail with OverLimit (HTTP 403)",
+			Doc: policyQuotaDoc, Run: func(c *C) {
+				q := c.Queue("quota", nil)
+				c.OK(c.setAttrs(q, map[string]string{"Policy": quotaPolicy(c, q, 20, 1, 1, nil)}), "a Policy of 20 statements")
+				c.overLimit(q, quotaPolicy(c, q, 21, 1, 1, nil), "21 statements were found in the submitted policy, max allowed is 20")
+			}},
+		Test{ID: "SQS-PERM-010", Title: "A Policy of 51 principals fails with OverLimit (HTTP 403)",
+			Doc: policyQuotaDoc, Run: func(c *C) {
+				q := c.Queue("quota", nil)
+				c.overLimit(q, quotaPolicy(c, q, 1, 1, 51, nil), "51 principals were found in the submitted policy, max allowed is 50")
+			}},
+		Test{ID: "SQS-PERM-011", Title: "A Policy of 10 conditions is accepted; 11 fail with OverLimit (HTTP 403)",
+			Doc: policyQuotaDoc, Run: func(c *C) {
+				q := c.Queue("quota", nil)
+				c.OK(c.setAttrs(q, map[string]string{"Policy": quotaPolicy(c, q, 1, 1, 1, policyConditionKeys[:10])}), "a Policy of 10 conditions")
+				c.overLimit(q, quotaPolicy(c, q, 1, 1, 1, policyConditionKeys), "11 conditions were found in the submitted policy, max allowed is 10")
+			}},
+		Test{ID: "SQS-PERM-012", Title: "A Policy statement of 7 actions is accepted; 8 fail with OverLimit (HTTP 403)",
+			Doc: policyQuotaDoc, Run: func(c *C) {
+				q := c.Queue("quota", nil)
+				c.OK(c.setAttrs(q, map[string]string{"Policy": quotaPolicy(c, q, 1, 7, 1, nil)}), "a statement of 7 actions")
+				c.overLimit(q, quotaPolicy(c, q, 1, 8, 1, nil), "8 actions were found in a statement from the submitted policy, max allowed is 7")
 			}},
 	)
 

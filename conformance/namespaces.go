@@ -3,6 +3,8 @@ package conformance
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -98,6 +100,45 @@ func (c *C) listed(client sqsmock.API, url string) bool {
 		}
 	}
 	return false
+}
+
+// Queue policies are IAM's policy language, evaluated as IAM evaluates a resource-based policy. A
+// test's Doc is the SQS page; its evidence quotes IAM's.
+var (
+	policyConcepts  = guideDoc("sqs-creating-custom-policies-key-concepts.html")
+	policyEval      = guideDoc("sqs-creating-custom-policies-evaluation-logic.html")
+	policyDenials   = guideDoc("sqs-creating-custom-policies-relationships-between-explicit-default-denials.html")
+	iamDoc          = "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
+	notPrincipalDoc = iamDoc + "reference_policies_elements_notprincipal.html"
+	notActionDoc    = iamDoc + "reference_policies_elements_notaction.html"
+	crossEvalDoc    = iamDoc + "reference_policies_evaluation-logic-cross-account.html"
+)
+
+// openTo gives a queue a policy whose first statement allows otherAccount every action on it,
+// followed by the statements given (each with the queue's ARN for %[1]s), and returns a client
+// of otherAccount.
+func openTo(c *C, q string, statements ...string) sqsmock.API {
+	arn := c.QueueARN(q)
+	all := []string{`{"Sid":"open","Effect":"Allow","Principal":{"AWS":"` + otherAccount + `"},"Action":"sqs:*","Resource":"` + arn + `"}`}
+	for _, s := range statements {
+		all = append(all, fmt.Sprintf(s, arn))
+	}
+	c.OK(c.setAttrs(q, map[string]string{"Policy": `{"Version":"2012-10-17","Statement":[` + strings.Join(all, ",") + `]}`}), "SetQueueAttributes Policy")
+	return c.clientAs(c.Region(), otherAccount)
+}
+
+// sendReceivePurge has other send to q (which must succeed), then receive from it and purge it
+// (which must be denied), and checks that the message is still there, received by no one.
+func sendReceivePurge(c *C, q string, other sqsmock.API) {
+	_, err := other.SendMessage(c.Ctx(), &sqs.SendMessageInput{QueueUrl: aws.String(q), MessageBody: aws.String("sent")})
+	c.OK(err, "SendMessage from account "+otherAccount)
+	_, err = other.ReceiveMessage(c.Ctx(), &sqs.ReceiveMessageInput{QueueUrl: aws.String(q)})
+	c.denied(err)
+	_, err = other.PurgeQueue(c.Ctx(), &sqs.PurgeQueueInput{QueueUrl: aws.String(q)})
+	c.denied(err)
+	m := c.one(q, 5*time.Second)
+	assert.Equal(c, "sent", aws.ToString(m.Body))
+	assert.Equal(c, "1", m.Attributes["ApproximateReceiveCount"], "the refused receive took nothing")
 }
 
 // grantSend makes a queue whose policy grants otherAccount SendMessage (AddPermission), and a
@@ -208,6 +249,51 @@ func namespaceTests() (tests []Test) {
 				q := c.Queue("src", nil)
 				c.Err(c.setAttrs(q, map[string]string{"RedrivePolicy": harness.RedrivePolicy(dlqARN, 3)}), "InvalidParameterValue", 400, "")
 				assert.Empty(c, c.Attribute(q, "RedrivePolicy"), "no policy was set")
+			}},
+		Test{ID: "SQS-NS-010", Title: "A Deny whose Condition holds keeps another account from receiving from and purging the queue an Allow opens to it; a Deny whose Condition fails denies nothing",
+			Doc: policyDenials, Run: func(c *C) {
+				q := c.Queue("shared", nil)
+				other := openTo(c, q,
+					// A request of a client, not of a service acting for a resource, has no aws:SourceArn.
+					`{"Sid":"never","Effect":"Deny","Principal":{"AWS":"`+otherAccount+`"},"Action":"sqs:SendMessage","Resource":"%[1]s","Condition":{"ArnEquals":{"aws:SourceArn":"arn:aws:sns:`+c.Region()+`:`+otherAccount+`:sqsh-topic"}}}`,
+					`{"Sid":"direct","Effect":"Deny","Principal":{"AWS":"`+otherAccount+`"},"Action":["sqs:ReceiveMessage","sqs:PurgeQueue"],"Resource":"%[1]s","Condition":{"Null":{"aws:SourceArn":"true"}}}`)
+				sendReceivePurge(c, q, other)
+			}},
+		Test{ID: "SQS-NS-011", Title: "A Deny with a NotPrincipal that lists only the queue's account denies another account what an Allow opened to it",
+			Doc: policyConcepts, Run: func(c *C) {
+				q := c.Queue("shared", nil)
+				owner := queueurl.Account(c.QueueARN(q))
+				other := openTo(c, q,
+					`{"Sid":"others","Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::`+owner+`:root"},"Action":["sqs:ReceiveMessage","sqs:PurgeQueue"],"Resource":"%[1]s"}`)
+				sendReceivePurge(c, q, other)
+			}},
+		Test{ID: "SQS-NS-012", Title: "A Deny with a NotAction denies another account every action but the ones it lists",
+			Doc: policyConcepts, Run: func(c *C) {
+				q := c.Queue("shared", nil)
+				other := openTo(c, q,
+					`{"Sid":"onlysend","Effect":"Deny","Principal":{"AWS":"`+otherAccount+`"},"NotAction":["sqs:SendMessage","sqs:GetQueueUrl"],"Resource":"%[1]s"}`)
+				sendReceivePurge(c, q, other)
+			}},
+		Test{ID: "SQS-NS-013", Title: "An explicit Deny wins over an Allow of the same action: another account's SendMessage fails with AccessDenied and sends nothing",
+			Doc: policyEval, Run: func(c *C) {
+				q := c.Queue("shared", nil)
+				other := openTo(c, q,
+					`{"Sid":"nosend","Effect":"Deny","Principal":{"AWS":"arn:aws:iam::`+otherAccount+`:root"},"Action":"SQS:SendMessage","Resource":"%[1]s"}`)
+				_, err := other.SendMessage(c.Ctx(), &sqs.SendMessageInput{QueueUrl: aws.String(q), MessageBody: aws.String("x")})
+				c.denied(err)
+				c.none(q, "the refused message")
+			}},
+		Test{ID: "SQS-NS-014", Title: "A Deny naming one IAM user of another account denies that account's other principals nothing: what the Allow opens to the account stays open",
+			Doc: arnDoc, Run: func(c *C) {
+				q := c.Queue("shared", nil)
+				other := openTo(c, q,
+					`{"Sid":"oneuser","Effect":"Deny","Principal":{"AWS":"arn:aws:iam::`+otherAccount+`:user/sqsh-denied"},"Action":"sqs:*","Resource":"%[1]s"}`)
+				_, err := other.SendMessage(c.Ctx(), &sqs.SendMessageInput{QueueUrl: aws.String(q), MessageBody: aws.String("open")})
+				c.OK(err, "SendMessage from account "+otherAccount)
+				got, err := other.ReceiveMessage(c.Ctx(), &sqs.ReceiveMessageInput{QueueUrl: aws.String(q), WaitTimeSeconds: 5})
+				c.OK(err, "ReceiveMessage from account "+otherAccount)
+				require.Len(c, got.Messages, 1)
+				assert.Equal(c, "open", aws.ToString(got.Messages[0].Body))
 			}},
 	)
 	return

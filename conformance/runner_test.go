@@ -45,6 +45,17 @@ var childCases = map[string]func() []Test{
 			}},
 		}
 	},
+	// SQS-Q-001 and SQS-Q-002 are listed as intermittent deviations; one passes, one fails: both
+	// subtests pass, and both are reported as known deviations.
+	"intermittent": func() []Test {
+		return []Test{
+			{ID: "SQS-Q-001", Title: "passes this time", Doc: apiDoc("CreateQueue"), Run: func(c *C) { c.Queue("ok", nil) }},
+			{ID: "SQS-Q-002", Title: "fails this time", Doc: apiDoc("CreateQueue"), Run: func(c *C) {
+				c.Queue("dev", nil)
+				require.Fail(c, "lost a race")
+			}},
+		}
+	},
 	// A panic fails its own test only; the queue it made is deleted.
 	"panic": func() []Test {
 		return []Test{
@@ -68,15 +79,25 @@ const childDeviations = `
   evidence: made up for the runner's test
 `
 
+const childIntermittent = `
+- backend: elasticmq
+  test: SQS-Q-001
+  instead: loses a race now and then
+  evidence: made up for the runner's test
+  intermittent: true
+- backend: elasticmq
+  test: SQS-Q-002
+  instead: loses a race now and then
+  evidence: made up for the runner's test
+  intermittent: true
+`
+
 func TestRunnerChild(t *testing.T) {
 	name := os.Getenv(childCase)
 	if name == "" {
 		t.Skip("run by TestRunner in a child process")
 	}
-	yaml := ""
-	if name == "deviations" {
-		yaml = childDeviations
-	}
+	yaml := map[string]string{"deviations": childDeviations, "intermittent": childIntermittent}[name]
 	devs, err := ParseDeviations([]byte(yaml))
 	require.NoError(t, err)
 	hopts := []harness.Option{harness.WithBackend(harness.ElasticMQ), harness.WithEndpoint(os.Getenv(childEndpoint))}
@@ -99,6 +120,10 @@ func TestRunner(t *testing.T) {
 			"--- FAIL: TestRunnerChild/SQS-Q-001", "SQS-Q-001 passes on elasticmq, but deviations.yaml lists it",
 			"--- PASS: TestRunnerChild/SQS-Q-002", "known deviation of elasticmq: does something else",
 			"0 pass, 1 known deviations, 1 fail"}},
+		{name: "intermittent", ok: true, output: []string{
+			"--- PASS: TestRunnerChild/SQS-Q-001", "intermittent deviation of elasticmq not seen in this run: loses a race now and then",
+			"--- PASS: TestRunnerChild/SQS-Q-002", "known deviation of elasticmq: loses a race now and then",
+			"0 pass, 2 known deviations, 0 fail"}},
 		{name: "panic", output: []string{"--- FAIL: TestRunnerChild/SQS-Q-001", "panic: boom", "--- PASS: TestRunnerChild/SQS-Q-002"}},
 	}
 	for _, tt := range tests {

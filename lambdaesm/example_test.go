@@ -2,6 +2,7 @@ package lambdaesm_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync/atomic"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/smithy-go"
 
 	"github.com/sqsharness/sqsharness/lambdaesm"
 	"github.com/sqsharness/sqsharness/sqsmock"
@@ -54,4 +56,48 @@ func Example() {
 	// Output:
 	// batch sizes: [2 1]
 	// deleted: 2
+}
+
+// A mapping with filter criteria: the function sees only the orders; the other messages are
+// deleted without an invocation, as Lambda deletes the messages no filter matches.
+func Example_filterPatterns() {
+	ctx := context.Background()
+	m := sqsmock.New(sqsmock.WithQueue("events", map[string]string{"VisibilityTimeout": "5"}))
+	c := m.Client()
+	url := m.QueueURL("events")
+	for _, body := range []string{`{"type": "order", "amount": 120}`, `{"type": "order", "amount": 5}`, `{"type": "refund"}`, "not JSON"} {
+		_, _ = c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(url), MessageBody: aws.String(body)})
+	}
+	handler := func(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
+		for _, r := range ev.Records {
+			fmt.Println("invoked with", r.Body)
+		}
+		return events.SQSEventResponse{}, nil
+	}
+	esm, err := lambdaesm.New(ctx, c, lambdaesm.Config{QueueURL: url, FilterPatterns: []string{
+		`{"body": {"type": ["order"], "amount": [{"numeric": [">=", 100]}]}}`,
+	}}, handler)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- esm.Run(runCtx) }()
+	for rep := esm.Report(); len(rep.Deleted)+len(rep.Filtered) < 4; rep = esm.Report() {
+		time.Sleep(10 * time.Millisecond) // real time here; in a synctest bubble, none
+	}
+	stop()
+	<-done
+	fmt.Println("filtered out:", len(esm.Report().Filtered))
+
+	_, err = lambdaesm.New(ctx, c, lambdaesm.Config{QueueURL: url, FilterPatterns: []string{`{"type": "order"}`}}, handler)
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		fmt.Println(ae.ErrorCode()+":", ae.ErrorMessage())
+	}
+	// Output:
+	// invoked with {"type": "order", "amount": 120}
+	// filtered out: 3
+	// InvalidParameterValueException: Invalid filter pattern definition.
 }

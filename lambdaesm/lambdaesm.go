@@ -7,7 +7,9 @@
 // what succeeded with DeleteMessageBatch, and leaves the rest to come back after the queue's
 // visibility timeout, and so, after the redrive policy's maxReceiveCount, to the dead-letter
 // queue. With ReportBatchItemFailures it reads the handler's partial batch response exactly as
-// documented, including the malformed cases that fail the whole batch.
+// documented, including the malformed cases that fail the whole batch. With FilterPatterns it
+// filters records as the mapping's FilterCriteria does: a record no pattern matches is deleted
+// without an invocation.
 //
 //	m, err := lambdaesm.New(ctx, client, lambdaesm.Config{QueueURL: url, BatchSize: 10,
 //		ReportBatchItemFailures: true, FunctionTimeoutSeconds: 30}, handler)
@@ -25,7 +27,31 @@
 // https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html and its pages
 // services-sqs-configure.html, services-sqs-errorhandling.html, services-sqs-scaling.html and
 // services-sqs-parameters.html. Not modelled: the 6 MB invocation payload quota, throttling of
-// the function (reserved concurrency), filter criteria, and scaling down.
+// the function (reserved concurrency), and scaling down.
+//
+// # Filter criteria
+//
+// Config.FilterPatterns are the mapping's FilterCriteria
+// (https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html and
+// https://docs.aws.amazon.com/lambda/latest/dg/with-sqs-filtering.html): each is one filter's
+// Pattern, an event pattern in Lambda's filter rule syntax (null, empty, equals,
+// equals-ignore-case, and, or, "$or", anything-but with values, prefix or suffix, numeric equals
+// and ranges, exists, prefix, suffix), matched against the record as the function would receive
+// it: "body" (as JSON when the message body is valid JSON, else as a string), "attributes",
+// "messageAttributes" (each with "stringValue", "dataType", ...), "messageId" and the rest. A
+// record is kept when any pattern matches it; the others are deleted from the queue at once,
+// without an invocation, and listed in Report.Filtered, as AWS does ("If an Amazon SQS message
+// doesn't satisfy your filter criteria, Lambda automatically removes the message from the
+// queue"). As the guide's table says, a pattern whose top-level "body" is an object (a JSON
+// pattern) never matches a body that is not valid JSON, and one whose "body" is a list of rules
+// (a plain-string pattern) never matches a body that is valid JSON. New refuses what
+// CreateEventSourceMapping refuses: more patterns than the quota (5 by default,
+// Config.MaxFilterPatterns), a pattern over 4,096 characters, and an invalid pattern
+// (InvalidParameterValueException "Invalid filter pattern definition.", recorded against AWS for
+// null, "simple string", {"eventSource": "aws:sqs"} and {"eventSource": []}; the returned error
+// also says what is wrong with it). The guide now says SQS mappings "only support filtering on
+// the body key"; lambdaesm matches the record's other fields as written, so a pattern on them
+// behaves here as the pattern language says.
 package lambdaesm
 
 import (
@@ -45,6 +71,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/sqsharness/sqsharness/internal/eventpattern"
 	"github.com/sqsharness/sqsharness/internal/queueurl"
 )
 
@@ -83,6 +110,13 @@ type Config struct {
 	// FunctionTimeoutSeconds is the function's timeout, 1 to 900; it must not exceed the
 	// queue's visibility timeout. Default 3, Lambda's.
 	FunctionTimeoutSeconds int32
+	// FilterPatterns are FilterCriteria.Filters[].Pattern: each an event pattern, such as
+	// `{"body": {"type": ["order"]}}`. A record that matches none is deleted without an
+	// invocation (Report.Filtered). Default none: every record is passed on.
+	FilterPatterns []string
+	// MaxFilterPatterns is the account's quota of filters per event source mapping: 5 by
+	// default, and AWS raises it to 10 at most on request.
+	MaxFilterPatterns int32
 }
 
 // Errors that fail a whole batch, as Invocation.Err wraps them.
@@ -117,7 +151,10 @@ type Report struct {
 	// DeadLettered are the message IDs returned to the queue on their last allowed receive (their
 	// ApproximateReceiveCount reached the redrive policy's maxReceiveCount): SQS moves each to the
 	// dead-letter queue when a receive next finds it. Empty without a redrive policy.
-	DeadLettered  []string
+	DeadLettered []string
+	// Filtered are the message IDs that matched none of Config.FilterPatterns, in order: deleted
+	// without an invocation, and not counted in Receives or Deleted.
+	Filtered      []string
 	ReceiveErrors int // ReceiveMessage calls that failed (retried after a second)
 	DeleteErrors  int // messages whose delete failed (they come back)
 	// Rejected are the partial batch responses the mapping rejected, in order: each failed its
@@ -144,8 +181,8 @@ func (r Report) String() string {
 			failed++
 		}
 	}
-	fmt.Fprintf(&b, "%d invocations (%d failed wholly), batch sizes %v, %d deleted, %d dead-lettered, at most %d at once, %d receive errors, %d delete errors",
-		len(r.Invocations), failed, r.BatchSizes(), len(r.Deleted), len(r.DeadLettered), r.MaxConcurrent, r.ReceiveErrors, r.DeleteErrors)
+	fmt.Fprintf(&b, "%d invocations (%d failed wholly), batch sizes %v, %d deleted, %d filtered out, %d dead-lettered, at most %d at once, %d receive errors, %d delete errors",
+		len(r.Invocations), failed, r.BatchSizes(), len(r.Deleted), len(r.Filtered), len(r.DeadLettered), r.MaxConcurrent, r.ReceiveErrors, r.DeleteErrors)
 	for _, rj := range r.Rejected {
 		fmt.Fprintf(&b, "\npartial batch response rejected at %s, %d records returned: %s",
 			rj.Time.Format(time.RFC3339Nano), len(rj.MessageIDs), strings.Join(rj.Reasons, "; "))
@@ -173,6 +210,7 @@ type Mapping struct {
 	extend  int32 // > 0: the visibility timeout set on receipt (batching window + timeout + 30s)
 	maxRecv int   // the redrive policy's maxReceiveCount; 0: no dead-letter queue
 	maxConc int
+	filters []*eventpattern.Pattern
 	started atomic.Bool
 
 	mu       sync.Mutex
@@ -199,10 +237,15 @@ const (
 // and returns the mapping, not yet polling. A configuration Lambda would refuse is refused with
 // the error Lambda's API answers: a smithy.APIError whose ErrorCode is ValidationException (a
 // value out of its range) or InvalidParameterValueException (values that do not fit together,
-// such as a function timeout longer than the queue's visibility timeout).
+// such as a function timeout longer than the queue's visibility timeout, an invalid filter
+// pattern, or a queue that does not exist: "Error occurred while ReceiveMessage. SQS Error Code:
+// AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: The specified queue does not
+// exist.", which also wraps the SQS error).
 func New(ctx context.Context, api Client, cfg Config, fn Handler) (*Mapping, error) {
 	if cfg.QueueURL == "" {
-		return nil, invalid("EventSourceArn is required: set Config.QueueURL")
+		// What CreateEventSourceMapping answers without an EventSourceArn (recorded against AWS:
+		// LocalStack's test_create_event_source_validation, "create_no_event_source_arn").
+		return nil, invalid("Unrecognized event source.")
 	}
 	if fn == nil {
 		return nil, invalid("FunctionName is required: pass a Handler")
@@ -239,13 +282,17 @@ func New(ctx context.Context, api Client, cfg Config, fn Handler) (*Mapping, err
 			return nil, outOfRange(r.name, r.v, "less than or equal to", r.max)
 		}
 	}
+	filters, err := compileFilters(cfg.FilterPatterns, cfg.MaxFilterPatterns)
+	if err != nil {
+		return nil, err
+	}
 	out, err := api.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: aws.String(cfg.QueueURL),
 		AttributeNames: []types.QueueAttributeName{types.QueueAttributeNameQueueArn, types.QueueAttributeNameVisibilityTimeout,
 			types.QueueAttributeNameFifoQueue, types.QueueAttributeNameRedrivePolicy}})
 	if err != nil {
-		return nil, fmt.Errorf("lambdaesm: reading the queue's attributes: %w", err)
+		return nil, queueError(err)
 	}
-	m := &Mapping{api: api, cfg: cfg, fn: fn, arn: out.Attributes["QueueArn"],
+	m := &Mapping{api: api, cfg: cfg, fn: fn, filters: filters, arn: out.Attributes["QueueArn"],
 		fifo: out.Attributes["FifoQueue"] == "true" || strings.HasSuffix(cfg.QueueURL, ".fifo")}
 	m.region = queueurl.Region(m.arn)
 	m.maxRecv = maxReceiveCount(out.Attributes["RedrivePolicy"])
@@ -284,6 +331,64 @@ func New(ctx context.Context, api Client, cfg Config, fn Handler) (*Mapping, err
 
 func invalid(msg string) error {
 	return &smithy.GenericAPIError{Code: "InvalidParameterValueException", Message: msg, Fault: smithy.FaultClient}
+}
+
+// queueError is what CreateEventSourceMapping answers when SQS refuses the mapping's first call
+// on the queue: recorded against AWS for a queue that does not exist (LocalStack's
+// test_esm_with_not_existing_sqs_queue), "Error occurred while ReceiveMessage. SQS Error Code:
+// AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: The specified queue does not
+// exist." Lambda names SQS's error by its Query-era code, as the SDK reports it when SQS sends
+// it (and a peer may not). The SQS error stays wrapped, after Lambda's. An error that is not
+// SQS's answer (the network, a cancelled context) is returned as it is, wrapped.
+func queueError(err error) error {
+	var ae smithy.APIError
+	if !errors.As(err, &ae) {
+		return fmt.Errorf("lambdaesm: reading the queue's attributes: %w", err)
+	}
+	code := ae.ErrorCode()
+	if qne := (*types.QueueDoesNotExist)(nil); errors.As(err, &qne) {
+		code = "AWS.SimpleQueueService.NonExistentQueue"
+	}
+	return fmt.Errorf("%w (%w)", invalid(fmt.Sprintf("Error occurred while ReceiveMessage. SQS Error Code: %s. SQS Error Message: %s", code, ae.ErrorMessage())), err)
+}
+
+// Filter quotas: "By default, you can define up to five different filters for a single event
+// source mapping ... you can request a quota increase for up to 10 filters"
+// (invocation-eventfiltering.html); Filter.Pattern "Length Constraints: Minimum length of 0.
+// Maximum length of 4096." (API_Filter.html).
+const (
+	defaultFilterQuota = 5
+	maxFilterQuota     = 10
+	maxPatternLength   = 4096
+)
+
+// compileFilters validates the patterns as CreateEventSourceMapping does and compiles them.
+func compileFilters(patterns []string, quota int32) ([]*eventpattern.Pattern, error) {
+	if quota < 0 || quota > maxFilterQuota {
+		return nil, fmt.Errorf("lambdaesm: MaxFilterPatterns %d: the quota of filters per event source mapping is 5 by default and at most %d", quota, maxFilterQuota)
+	}
+	if quota == 0 {
+		quota = defaultFilterQuota
+	}
+	if len(patterns) > int(quota) {
+		// The guide says only that Lambda "will return an error" past the quota; its text has
+		// not been recorded, so this one is ours.
+		return nil, invalid(fmt.Sprintf("The number of filters (%d) exceeds the quota of %d filters per event source mapping.", len(patterns), quota))
+	}
+	var out []*eventpattern.Pattern
+	for i, src := range patterns {
+		if len(src) > maxPatternLength {
+			return nil, &smithy.GenericAPIError{Code: "ValidationException", Fault: smithy.FaultClient,
+				Message: fmt.Sprintf("1 validation error detected: Value '%s' at 'filterCriteria.filters.%d.member.pattern' failed to satisfy constraint: Member must have length less than or equal to %d", src, i+1, maxPatternLength)}
+		}
+		p, err := eventpattern.Parse(src, eventpattern.Lambda)
+		if err != nil {
+			// Lambda says only this; the wrapping error says why.
+			return nil, fmt.Errorf("lambdaesm: FilterPatterns[%d]: %v: %w", i, err, invalid("Invalid filter pattern definition."))
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 func outOfRange(member string, v int32, rel string, bound int32) error {
@@ -336,6 +441,7 @@ func (m *Mapping) Report() Report {
 	r.Invocations = append([]Invocation(nil), m.rep.Invocations...)
 	r.Deleted = append([]string(nil), m.rep.Deleted...)
 	r.DeadLettered = append([]string(nil), m.rep.DeadLettered...)
+	r.Filtered = append([]string(nil), m.rep.Filtered...)
 	r.Rejected = append([]Rejection(nil), m.rep.Rejected...)
 	r.Receives = make(map[string]int, len(m.rep.Receives))
 	for k, v := range m.rep.Receives {
@@ -397,13 +503,78 @@ func (m *Mapping) gather(ctx context.Context) []types.Message {
 			continue
 		}
 		m.received.Store(true)
+		// "If you're using batching windows, Lambda applies your filter criteria to each new
+		// event to determine whether to add it to the current batch."
+		msgs := m.filter(ctx, out.Messages)
+		if len(msgs) == 0 {
+			continue
+		}
 		if len(batch) == 0 {
 			end = time.Now().Add(window)
 		}
-		m.extendVisibility(ctx, out.Messages)
-		batch = append(batch, out.Messages...)
+		m.extendVisibility(ctx, msgs)
+		batch = append(batch, msgs...)
 	}
 	return batch
+}
+
+// filter returns the messages that match one of the filter patterns, and deletes the others at
+// once: "If an Amazon SQS message doesn't satisfy your filter criteria, Lambda automatically
+// removes the message from the queue." (invocation-eventfiltering.html).
+func (m *Mapping) filter(ctx context.Context, msgs []types.Message) []types.Message {
+	if len(m.filters) == 0 {
+		return msgs
+	}
+	var kept, dropped []types.Message
+	for i, r := range m.event(msgs).Records {
+		if m.matches(r) {
+			kept = append(kept, msgs[i])
+		} else {
+			dropped = append(dropped, msgs[i])
+		}
+	}
+	if len(dropped) > 0 {
+		deleted := m.delete(context.WithoutCancel(ctx), dropped)
+		m.mu.Lock()
+		m.rep.Filtered = append(m.rep.Filtered, deleted...)
+		m.mu.Unlock()
+	}
+	return kept
+}
+
+// matches reports whether the record matches one of the filter patterns. The record is matched
+// as the function would receive it, with its body decoded when it is valid JSON. The guide's
+// table (with-sqs-filtering.html): a plain-string body and a JSON pattern for body, or a JSON
+// body and a plain-string pattern for body, are a mismatch, and "Lambda drops the message";
+// without a pattern for body, "Lambda skips this check".
+func (m *Mapping) matches(r events.SQSMessage) bool {
+	raw, err := json.Marshal(r)
+	if err != nil {
+		return false
+	}
+	v, err := eventpattern.Decode(raw)
+	if err != nil {
+		return false
+	}
+	record, ok := v.(map[string]any)
+	if !ok {
+		return false
+	}
+	body, err := eventpattern.Decode([]byte(r.Body))
+	bodyJSON := err == nil
+	if bodyJSON {
+		record["body"] = body
+	}
+	for _, p := range m.filters {
+		shape := p.Shape("body")
+		if shape&eventpattern.Object != 0 && !bodyJSON || shape&eventpattern.Rules != 0 && bodyJSON {
+			continue
+		}
+		if p.Match(record) {
+			return true
+		}
+	}
+	return false
 }
 
 // extendVisibility sets the effective visibility timeout of a batching window that, with the

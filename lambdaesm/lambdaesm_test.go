@@ -122,7 +122,9 @@ func apiCode(t *testing.T, err error) string {
 // Docs: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html (BatchSize max 10,000, FIFO 10; no batching window on
 // FIFO), https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html (over 10 needs a window of at least 1 s),
 // https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html (BatchSize 1–10000, window 0–300), https://docs.aws.amazon.com/lambda/latest/api/API_ScalingConfig.html
-// (MaximumConcurrency 2–1000), https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html (visibility timeout versus function timeout).
+// (MaximumConcurrency 2–1000), https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html (visibility timeout versus function timeout);
+// no event source: "Unrecognized event source." (recorded against AWS, LocalStack's
+// test_create_event_source_validation).
 func TestConfigurationIsValidatedAsLambdaDoes(t *testing.T) {
 	mockOnly(t, func(t *testing.T, h *harness.H) {
 		std := h.Queue("std", map[string]string{"VisibilityTimeout": "30"})
@@ -162,7 +164,7 @@ func TestConfigurationIsValidatedAsLambdaDoes(t *testing.T) {
 				"InvalidParameterValueException: Batch size for FIFO queues must be between 1 and 10 (given 11)"},
 			{"fifo window", lambdaesm.Config{QueueURL: fifo, MaximumBatchingWindowInSeconds: 1},
 				"InvalidParameterValueException: Batching window is not supported for FIFO queues"},
-			{"no queue", lambdaesm.Config{}, "InvalidParameterValueException: EventSourceArn is required: set Config.QueueURL"},
+			{"no queue (no event source)", lambdaesm.Config{}, "InvalidParameterValueException: Unrecognized event source."},
 		} {
 			_, err := lambdaesm.New(h.Ctx(), h.Client(), tt.cfg, fn)
 			if tt.want == "" {

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The one test command. It installs and starts the third-party SQS peers (moto, LocalStack,
 # ElasticMQ) on 127.0.0.1, idempotently, then vets the code, runs short fuzz runs of the two wire
-# decoders and of the engine behind them, and runs every Go test with the race detector: the
-# engine, the HTTP server through the real aws-sdk-go-v2 client, boto3, the AWS CLI and the
-# JavaScript SDK against the server, fault injection, and the conformance suite on every backend
-# that is up.
+# decoders, of the engine behind them and of the filter-pattern matcher, and runs every Go test
+# with the race detector: the engine, the HTTP server through the real aws-sdk-go-v2 client,
+# boto3, the AWS CLI and the JavaScript SDK against the server, fault injection, and the
+# conformance suite on every backend that is up.
 #
 # Under CI=true a peer that is missing is a failure; run by hand, tests that need one skip and
 # say how to get it.
@@ -63,12 +63,18 @@ fuzztime="${SQSHARNESS_FUZZTIME:-150000x}"
 for target in FuzzJSONDecode FuzzQueryDecode; do
   go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" -fuzzminimizetime 2000x -timeout 10m ./sqsmock/internal/wire/
 done
+# The queue policy parser (sqsmock/internal/iampolicy): about 40000 executions a second here.
+go test -run '^$' -fuzz '^FuzzParse$' -fuzztime "$fuzztime" -fuzzminimizetime 2000x -timeout 10m ./sqsmock/internal/iampolicy/
 # The engine targets run each input (a script of requests) through the whole mock, so an execution
 # costs more: 10000 take about 8 s each here (with the build), keeping all four near a minute.
 enginefuzztime="${SQSHARNESS_ENGINE_FUZZTIME:-10000x}"
 for target in FuzzEngineJSON FuzzEngineQuery; do
   go test -run '^$' -fuzz "^${target}\$" -fuzztime "$enginefuzztime" -fuzzminimizetime 500x -timeout 10m ./sqsmock/
 done
+# Lambda's filter patterns (internal/eventpattern): parsing and matching never panic, and the
+# metamorphic relations hold. 150000 executions take about 10 s here.
+patternfuzztime="${SQSHARNESS_PATTERN_FUZZTIME:-150000x}"
+go test -run '^$' -fuzz '^FuzzPattern$' -fuzztime "$patternfuzztime" -fuzzminimizetime 2000x -timeout 10m ./internal/eventpattern/
 # harness.Fuzz: go test -fuzz drives the fault space over a correct consumer; a plan that fails
 # it would be a false positive of the space (or a bug of the mock). Each execution is a whole
 # consumer run in a bubble, about 4 ms: 1000 take seconds (the instrumented build, a minute).

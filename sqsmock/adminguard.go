@@ -10,11 +10,11 @@ import (
 )
 
 // WithAdminHosts adds Host header values under which the admin endpoints (/_sqsmock/queues,
-// /_sqsmock/reset, /_sqsmock/faults) answer, e.g. "sqsmock" for a container reached by that name
-// from another. A name with a port ("sqsmock:9324") allows that port only; a bare name allows any.
-// Always allowed: localhost, loopback addresses (127.0.0.0/8, [::1]) and the address Start
-// listens on, on any port (a port mapping changes the port, never the name), and the host of
-// WithPublicURL. See Handler for why.
+// /_sqsmock/reset, /_sqsmock/faults) and the SQS API answer, e.g. "sqsmock" for a container
+// reached by that name from another. A name with a port ("sqsmock:9324") allows that port only; a
+// bare name allows any. Always allowed: localhost, loopback addresses (127.0.0.0/8, [::1]) and
+// the address Start listens on, on any port (a port mapping changes the port, never the name),
+// and the host of WithPublicURL; the SQS API allows more names by itself. See Handler for why.
 func WithAdminHosts(hosts ...string) Option {
 	return serverOption(func(c *handlerConfig) { c.adminHosts = append(c.adminHosts, hosts...) })
 }

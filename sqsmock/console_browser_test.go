@@ -2,6 +2,7 @@ package sqsmock_test
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"testing"
 	"time"
@@ -261,4 +262,59 @@ func TestConsoleRedriveInBrowser(t *testing.T) {
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`h1 a`))))
 	waitFor(t, ctx, "the queue list", `document.querySelector('#queues tr[data-queue="orders"] td.ready')?.textContent === "3"`)
 	browsertest.Screenshot(t, ctx, "3-back-in-source")
+}
+
+// rows is how many rows a table of the page shows.
+func rows(t *testing.T, ctx context.Context, table string) int {
+	t.Helper()
+	return eval[int](t, ctx, `document.querySelectorAll('#`+table+` tbody tr').length`)
+}
+
+// The console on many queues and messages: it shows them a page at a time, "Show more" follows
+// the endpoint's next to the end, the filter narrows the queues by name prefix.
+func TestConsolePagesInBrowser(t *testing.T) {
+	ctx := browsertest.New(t)
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	srv := sqsmock.NewServer(t)
+	c := srv.Mock().Client()
+	bg := context.Background()
+	for i := range 230 {
+		_, err := c.CreateQueue(bg, &sqs.CreateQueueInput{QueueName: aws.String(fmt.Sprintf("q%03d", i))})
+		require.NoError(t, err)
+	}
+	q007 := aws.String(srv.Mock().QueueURL("q007"))
+	for i := range 130 {
+		_, err := c.SendMessage(bg, &sqs.SendMessageInput{QueueUrl: q007, MessageBody: aws.String("m" + strconv.Itoa(i))})
+		require.NoError(t, err)
+	}
+
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/_sqsmock/ui/")))
+	waitFor(t, ctx, "the first page of queues", `document.getElementById('queues-count')?.textContent === "100 of 230"`)
+	assert.Equal(t, 100, rows(t, ctx, "queues"))
+	assert.Equal(t, "q099", eval[string](t, ctx, `document.querySelector('#queues tbody tr:last-child').dataset.queue`))
+	browsertest.Screenshot(t, ctx, "1-first-page")
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.ID("queues-more"))))
+	waitFor(t, ctx, "two pages", `document.getElementById('queues-count').textContent === "200 of 230"`)
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.ID("queues-more"))))
+	waitFor(t, ctx, "every queue", `document.getElementById('queues-count').textContent === "230 of 230" && document.getElementById('queues-more').hidden`)
+	names := eval[[]string](t, ctx, `[...document.querySelectorAll('#queues tbody tr')].map(tr => tr.dataset.queue)`)
+	require.Len(t, names, 230)
+	assert.Equal(t, "q000", names[0])
+	assert.Equal(t, "q229", names[229])
+
+	require.NoError(t, chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("queue-filter"), "q00")))
+	waitFor(t, ctx, "the filtered queues", `document.getElementById('queues-count').textContent === "10 of 10 matching"`)
+	assert.Equal(t, 10, rows(t, ctx, "queues"))
+	browsertest.Screenshot(t, ctx, "2-filtered")
+
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#queues tr[data-queue="q007"] a`))))
+	waitFor(t, ctx, "the queue's first page of messages", `document.getElementById('count-ready')?.textContent === "130" && document.querySelectorAll('#messages tbody tr').length === 100`)
+	assert.Equal(t, "(130, first 100 shown)", eval[string](t, ctx, `document.getElementById('msg-total').textContent`))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.ID("messages-more"))))
+	waitFor(t, ctx, "every message", `document.querySelectorAll('#messages tbody tr').length === 130 && document.getElementById('messages-more').hidden`)
+	bodies := eval[[]string](t, ctx, `[...document.querySelectorAll('#messages tbody td.body')].map(td => td.textContent)`)
+	assert.Equal(t, "m0", bodies[0])
+	assert.Equal(t, "m129", bodies[129])
+	browsertest.Screenshot(t, ctx, "3-messages")
 }

@@ -1,9 +1,6 @@
 package sqsmock
 
-import (
-	"net/http"
-	"slices"
-)
+import "net/http"
 
 // maxFaultEvents bounds one answer of GET /_sqsmock/faults/injections.
 const maxFaultEvents = 200
@@ -21,8 +18,7 @@ func (c *console) faultEvents(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"events": []TraceEvent{}, "last": 0, "off": true})
 		return
 	}
-	evs, last := ring.newest(maxFaultEvents, func(ev *TraceEvent) bool { return ev.Seq > since && ev.Kind == TraceFault },
-		func(ev *TraceEvent) bool { return ev.Seq <= since })
+	evs, last := ring.faults(since, maxFaultEvents)
 	writeJSON(w, http.StatusOK, map[string]any{"events": evs, "last": last})
 }
 
@@ -31,31 +27,14 @@ const maxHistory = 1000
 
 // messageHistory is the trace events that name message id in queue q's namespace (in q or in the
 // queues it went to: a dead-letter queue keeps the id), oldest first, the newest 1000 of them.
+// It reads the trace's index (traceRing.messageEvents): only that message's events, however long
+// the trace.
 func (m *Mock) messageHistory(q queueRef, id string) []TraceEvent {
 	if m.trace == nil || id == "" {
 		return []TraceEvent{}
 	}
-	evs, _ := m.trace.newest(maxHistory, func(ev *TraceEvent) bool {
-		return (ev.MessageID == id || ev.TargetMessageID == id) && ev.Account == q.ns.account && ev.Region == q.ns.region
-	}, nil)
+	evs, _ := m.trace.messageEvents(id, maxHistory, func(ev *TraceEvent) bool {
+		return ev.Account == q.ns.account && ev.Region == q.ns.region
+	})
 	return evs
-}
-
-// newest returns the newest n events that keep accepts, oldest first, scanning back from the
-// newest until stop says to (nil: the whole ring), and the Seq of the newest event.
-func (r *traceRing) newest(n int, keep, stop func(*TraceEvent) bool) ([]TraceEvent, uint64) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	out := []TraceEvent{}
-	for k := len(r.buf) - 1; k >= 0 && len(out) < n; k-- {
-		ev := &r.buf[(r.head+k)%len(r.buf)]
-		if stop != nil && stop(ev) {
-			break
-		}
-		if keep(ev) {
-			out = append(out, *ev)
-		}
-	}
-	slices.Reverse(out)
-	return out, r.last
 }

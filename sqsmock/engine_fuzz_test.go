@@ -166,7 +166,7 @@ func (f *engineFuzz) run(script []byte) {
 
 var (
 	placeholder   = regexp.MustCompile(`\$R[0-9]|\$T`)
-	receiptHandle = regexp.MustCompile(`AQEB[A-Za-z0-9_-]+`)
+	receiptHandle = regexp.MustCompile(`AQEB[A-Za-z0-9+/]+=*`)
 )
 
 // request builds the HTTP request of a step.

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"net/netip"
 	"slices"
 	"strings"
 	"time"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/sqsharness/sqsharness/internal/sqserr"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/engine"
+	"github.com/sqsharness/sqsharness/sqsmock/internal/iampolicy"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/reqctx"
 )
 
@@ -39,6 +41,22 @@ type caller struct {
 	// signed: the region is the caller's own (a signature's, or the in-process client's options),
 	// and decides the region of every queue the request addresses.
 	signed bool
+	// principal is the IAM identity the caller named (its session token, when that is an IAM or
+	// STS ARN of its account): "" for the account's root, all the mock knows of most callers.
+	principal string
+	// secure: the request came over TLS (aws:SecureTransport). The in-process client and
+	// SDKClient stand for the SDK on AWS's HTTPS endpoint: secure.
+	secure bool
+	// sourceIP is the address the request came from (aws:SourceIp); not valid in process.
+	sourceIP netip.Addr
+	// operator: the console acting for the mock's user, which queue policies do not bind.
+	operator bool
+}
+
+// request is the caller's request for an IAM action, as a queue policy sees it.
+func (who caller) request(action string) iampolicy.Request {
+	return iampolicy.Request{Action: "sqs:" + action, Secure: who.secure, SourceIP: who.sourceIP,
+		Caller: iampolicy.Caller{Account: who.account, ARN: who.principal}}
 }
 
 // engineFor returns the engine of a namespace. A namespace no queue was ever created in has none
@@ -163,8 +181,11 @@ func targetOf(in any) (how addressing, addr, owner string) {
 	return byNone, "", ""
 }
 
-// route picks the engine an operation acts on, and reports whether SQS would refuse the request:
-// one for another account's queue that the queue's policy does not let the caller make.
+// route picks the engine an operation acts on, and reports whether SQS would refuse the request
+// as the queue's policy decides it (IAM's evaluation for one resource-based policy): a request
+// for another account's queue needs an Allow and no Deny, and only for the actions a queue policy
+// can share; a request of the queue's own account, which the mock takes its IAM policies to
+// allow, is refused only by a Deny.
 func (m *Mock) route(who caller, op string, in any) (e *engine.Engine, denied bool) {
 	how, addr, owner := targetOf(in)
 	ns := who.namespace
@@ -189,11 +210,34 @@ func (m *Mock) route(who caller, op string, in any) (e *engine.Engine, denied bo
 		}
 	}
 	e = m.engineFor(ns, false)
-	if ns.account != who.account {
-		exists, granted := e.Grants(addr, grantable[op], who.account)
-		return e, exists && !granted
+	switch {
+	case ns.account != who.account:
+		action := grantable[op]
+		if action == "" {
+			exists, _ := e.Authorize(addr, iampolicy.Request{})
+			return e, exists
+		}
+		exists, d := e.Authorize(addr, who.request(action))
+		return e, exists && d != iampolicy.Allow
+	case who.operator || !e.HasPolicies():
+		return e, false
 	}
-	return e, false
+	exists, d := e.Authorize(addr, who.request(iamAction(op)))
+	return e, exists && d == iampolicy.Deny
+}
+
+// iamAction is the IAM action of an operation: its own name, but for the batch operations, which
+// take their single forms' permissions (API Reference, AddPermission).
+func iamAction(op string) string {
+	switch op {
+	case "SendMessageBatch":
+		return "SendMessage"
+	case "DeleteMessageBatch":
+		return "DeleteMessage"
+	case "ChangeMessageVisibilityBatch":
+		return "ChangeMessageVisibility"
+	}
+	return op
 }
 
 // grantable maps an operation to the action a queue policy grants another account for it. The
@@ -397,9 +441,14 @@ func (m *Mock) identify(next http.Handler) http.Handler {
 // callerOf reads the caller of an HTTP request from its SigV4 credential scope
 // (Credential=AKID/DATE/REGION/sqs/aws4_request in the Authorization header, or X-Amz-Credential
 // in the query string of a presigned or Query request), else the Host's region; the rest is the
-// mock's own.
+// mock's own. A session token (X-Amz-Security-Token) that is the ARN of an IAM user or role or of
+// an assumed-role session names the caller's identity and account. The connection tells whether
+// the request came over TLS and from which address.
 func (m *Mock) callerOf(r *http.Request) caller {
-	who := caller{namespace: m.home}
+	who := caller{namespace: m.home, secure: r.TLS != nil}
+	if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil {
+		who.sourceIP = ap.Addr().Unmap()
+	}
 	var cred string
 	if h := r.Header.Get("Authorization"); h != "" {
 		if i := strings.Index(h, "Credential="); i >= 0 {
@@ -423,21 +472,41 @@ func (m *Mock) callerOf(r *http.Request) caller {
 	case hostRegion(r.Host) != "":
 		who.region = hostRegion(r.Host)
 	}
+	token := r.Header.Get("X-Amz-Security-Token")
+	if token == "" && strings.Contains(r.URL.RawQuery, "X-Amz-Security-Token") {
+		token = r.URL.Query().Get("X-Amz-Security-Token")
+	}
+	who.named(token)
 	return who
 }
 
+// named takes the identity a session token names, when it is an IAM or STS principal ARN: the
+// caller becomes that principal, of that principal's account.
+func (who *caller) named(token string) {
+	if !strings.HasPrefix(token, "arn:") {
+		return
+	}
+	if c, ok := iampolicy.ParseCaller(token); ok {
+		who.account, who.principal = c.Account, c.ARN
+	}
+}
+
 // clientCaller is the caller an in-process client's options make: their region (the mock's when
-// empty) and the account of their credentials' access key id when it has 12 digits, read once.
+// empty) and the account of their credentials' access key id when it has 12 digits, or the
+// identity their session token names (see callerOf), read once.
 func (m *Mock) clientCaller(o sqs.Options) caller {
-	who := caller{namespace: m.home, signed: true}
+	who := caller{namespace: m.home, signed: true, secure: true}
 	if isSigningRegion(o.Region) {
 		who.region = o.Region
 	}
 	if o.Credentials != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		if creds, err := o.Credentials.Retrieve(ctx); err == nil && isAccountID(creds.AccessKeyID) {
-			who.account = creds.AccessKeyID
+		if creds, err := o.Credentials.Retrieve(ctx); err == nil {
+			if isAccountID(creds.AccessKeyID) {
+				who.account = creds.AccessKeyID
+			}
+			who.named(creds.SessionToken)
 		}
 	}
 	return who

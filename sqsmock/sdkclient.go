@@ -3,6 +3,7 @@ package sqsmock
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"io"
 	"net/http"
 	"net/url"
@@ -54,6 +55,9 @@ func (t memTransport) Do(req *http.Request) (*http.Response, error) {
 	req.RequestURI = req.URL.RequestURI()
 	if req.Body == nil {
 		req.Body = http.NoBody
+	}
+	if req.URL.Scheme == "https" && req.TLS == nil {
+		req.TLS = &tls.ConnectionState{} // the "connection" stands for TLS to AWS's endpoint: aws:SecureTransport
 	}
 	w := &memResponse{header: http.Header{}, status: http.StatusOK}
 	if aborted := serveOrAbort(t.h, w, req); aborted {

@@ -1,6 +1,7 @@
 package sqsmock
 
 import (
+	"container/list"
 	"context"
 	"encoding/json"
 	"errors"
@@ -57,6 +58,8 @@ type handlerConfig struct {
 	firstKey   string
 	adminHosts []string // WithAdminHosts
 	adminToken string   // WithAdminToken
+	// browserOrigins are WithBrowserOrigins' origins, as given.
+	browserOrigins []string
 	// regionHosts is WithRegionHosts' domain; engineURLs gives queues the in-process client's URLs
 	// (SDKClient's in-memory handler).
 	regionHosts string
@@ -80,7 +83,8 @@ const (
 // from the moment the connection is ready for it (default DefaultReadTimeout; negative: no
 // limit). A client that trickles its headers has its connection closed; one that trickles its
 // body, or sends less than its Content-Length says, gets SerializationException (400) when d
-// runs out, and its connection is closed. Once the body is in, d no longer applies, so it never
+// runs out, and its connection is closed (one that hangs up mid-body gets 499, client closed
+// request, which only a request log sees). Once the body is in, d no longer applies, so it never
 // cuts a long poll short. The Handler alone ignores it.
 func WithReadTimeout(d time.Duration) Option {
 	return serverOption(func(c *handlerConfig) { c.readTimeout = d })
@@ -108,7 +112,12 @@ func WithIdleTimeout(d time.Duration) Option {
 // DefaultMaxConnections; negative: no bound). A connection past the bound is accepted, answers
 // its first request with ServiceUnavailable (HTTP 503, in the request's protocol, which SDKs
 // retry; a JSON error on /health and /_sqsmock/ paths) and is closed, so a client learns why
-// instead of hanging in the listen queue. The Handler alone ignores it.
+// instead of hanging in the listen queue; one that sends nothing is closed after 2 seconds.
+// Silent connections cannot hold the server: while it is at the bound, a new connection takes
+// the place of the oldest one that has sent no request in the second since it was accepted
+// (closed), and at the process's file-descriptor limit the server closes such connections,
+// oldest first, and retries accepting (backing off from 5 ms to 250 ms while there are none)
+// instead of leaving clients queued behind them. The Handler alone ignores it.
 func WithMaxConnections(n int) Option {
 	return serverOption(func(c *handlerConfig) { c.maxConns = n })
 }
@@ -168,17 +177,34 @@ func WithHTTPMiddleware(mw func(http.Handler) http.Handler) Option {
 // address, WithPublicURL's host and WithAdminHosts are allowed, on any port) and cross-origin
 // browser requests (a Sec-Fetch-Site header other than same-origin or none, or an Origin other
 // than the server's own). With WithAdminToken they also need "Authorization: Bearer <token>"
-// (HTTP 401 otherwise). GET /health and GET /_sqsmock/health stay open; the SQS API answers
-// under any Host (SDKs send the endpoint's host, queue URLs may carry the public URL's), and
-// WithCredentials, not these checks, guards it.
+// (HTTP 401 otherwise). GET /health and GET /_sqsmock/health stay open.
+//
+// The SQS API refuses web pages too, which could otherwise send, read, purge and delete through
+// any browser on the machine: a browser's request (an Origin header, a Sec-Fetch-Site other than
+// same-origin or none, or Sec-Fetch-Mode: navigate) gets HTTP 403 with a plain-text reason,
+// unless its Origin is one of WithBrowserOrigins, which also answers its CORS preflights; a Host
+// that is not a name of this server gets AccessDenied (403) in the request's protocol. The API
+// answers under the admin endpoints' names, any IP address, names under .localhost, AWS's own
+// SQS endpoint names, WithRegionHosts' domain, and, on a connection that came over the network
+// (not to a loopback address), names public DNS never answers (without a dot, or under
+// .internal, .local, .test, .home.arpa). SDKs and the AWS CLI send no browser header and name
+// the endpoint they were given. WithCredentials guards the API further. (SDKClient's in-memory
+// transport is not checked: no browser reaches it.)
 func (m *Mock) Handler(opts ...Option) http.Handler {
 	c := m.serverConfig(opts)
 	if len(c.creds) > 0 {
 		c.wire.Authenticate = newSigV4Verifier(c.creds, m.cfg.region).verify
 	}
 	front := &Client{m: m, server: true, hosts: c.regionHosts, engineURLs: c.engineURLs}
-	api := m.identify(wire.NewHandler(front, c.wire))
+	api := exemptable(m.identify(wire.NewHandler(front, c.wire)))
 	admin := newAdminGuard(&c)
+	if !c.engineURLs { // SDKClient's in-memory transport: no browser there
+		guard, err := newAPIGuard(&c, admin)
+		if err != nil {
+			panic(err)
+		}
+		api = guard.wrap(api)
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /health", m.serveHealth)
 	mux.HandleFunc("GET /_sqsmock/health", m.serveHealth)
@@ -189,7 +215,7 @@ func (m *Mock) Handler(opts ...Option) http.Handler {
 	mux.Handle("DELETE /_sqsmock/faults", admin.wrap(m.deleteFaults))
 	mux.Handle("GET /_sqsmock/trace", admin.wrap(m.serveTrace))
 	m.consoleRoutes(mux, admin, front)
-	mux.Handle("/", exemptable(api))
+	mux.Handle("/", api)
 	var h http.Handler = mux
 	for i := len(c.wrap) - 1; i >= 0; i-- {
 		h = c.wrap[i](h)
@@ -229,21 +255,6 @@ type queueSummary struct {
 	Delayed  int    `json:"delayed"`
 }
 
-// serveQueues lists the queues of every region and account, or of those the query parameters
-// account and region name.
-func (m *Mock) serveQueues(w http.ResponseWriter, r *http.Request) {
-	account, region := r.URL.Query().Get("account"), r.URL.Query().Get("region")
-	rows := []queueSummary{}
-	for _, q := range m.Queues() {
-		if account != "" && q.Account != account || region != "" && q.Region != region {
-			continue
-		}
-		rows = append(rows, queueSummary{Name: q.Name, Account: q.Account, Region: q.Region, ARN: q.ARN, FIFO: q.FIFO,
-			Ready: q.Ready, InFlight: q.InFlight, Delayed: q.Delayed})
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"queues": rows})
-}
-
 func (m *Mock) serveReset(w http.ResponseWriter, _ *http.Request) {
 	if err := m.Reset(); err != nil {
 		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
@@ -266,6 +277,10 @@ const maxPlanBytes = 1 << 20
 
 func (m *Mock) replaceFaults(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxPlanBytes+1))
+	if wire.ClientGone(err) {
+		w.WriteHeader(wire.StatusClientClosedRequest) // nobody reads it; a log shows 499, not 400
+		return
+	}
 	if err != nil || len(body) > maxPlanBytes {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "plan unreadable or larger than 1 MiB"})
 		return
@@ -304,30 +319,53 @@ type Server struct {
 	creds aws.Credentials
 
 	maxConns int // WithMaxConnections; 0: no bound
+	base     context.Context
 	connsMu  sync.Mutex
 	conns    map[net.Conn]*connInfo // open connections
 	admitted int                    // open connections within maxConns
+	// silent and silentOver are the connections that have not sent a request yet, within the
+	// bound and past it, oldest first: those shed first (server_conns.go).
+	silent, silentOver list.List
 }
 
-// connInfo is what the server knows of one open connection.
+// connInfo is what the server knows of one open connection. over is set before the connection
+// is served and never changes; the other fields are guarded by connsMu.
 type connInfo struct {
-	state http.ConnState // guarded by connsMu
-	over  bool           // accepted past maxConns: its first request is refused and it is closed
+	over     bool // accepted past maxConns: its first request is refused and it is closed
+	conn     net.Conn
+	state    http.ConnState
+	accepted time.Time
+	counted  bool          // counted in admitted (within the bound, not shed)
+	silent   *list.Element // in silent (or silentOver, if over) while StateNew
+	timer    *time.Timer   // past the bound: closes the connection after overBoundWait
 }
 
 // connKey carries a request's *connInfo in its context.
 type connKey struct{}
 
-// admit registers a connection just accepted, before it is served, marking it to be refused if
-// it is past maxConns; its context carries what admit decided.
+// admit registers a connection just accepted, before it is served. At the bound it takes the
+// place of the oldest connection that has sent nothing for silentGrace, closing that one; else
+// it is past the bound: its first request will be refused, and it is closed after overBoundWait
+// if it sends none. Its context carries what admit decided.
 func (s *Server) admit(ctx context.Context, c net.Conn) context.Context {
 	s.connsMu.Lock()
 	defer s.connsMu.Unlock()
-	info := &connInfo{state: http.StateNew}
+	now := time.Now()
+	info := &connInfo{conn: c, state: http.StateNew, accepted: now}
 	if s.maxConns > 0 && s.admitted >= s.maxConns {
-		info.over = true
+		if old := oldestSilent(&s.silent, now); old != nil {
+			s.shed(old)
+		} else {
+			info.over = true
+			info.timer = time.AfterFunc(overBoundWait, func() { _ = c.Close() })
+		}
+	}
+	if info.over {
+		info.silent = s.silentOver.PushBack(info)
 	} else {
 		s.admitted++
+		info.counted = true
+		info.silent = s.silent.PushBack(info)
 	}
 	s.conns[c] = info
 	return context.WithValue(ctx, connKey{}, info)
@@ -344,9 +382,16 @@ func (s *Server) trackConn(c net.Conn, state http.ConnState) {
 		return
 	}
 	info.state = state
+	if state != http.StateNew {
+		s.unlistSilent(info)
+	}
 	if state == http.StateClosed || state == http.StateHijacked {
-		if !info.over {
+		if info.counted {
+			info.counted = false
 			s.admitted--
+		}
+		if info.timer != nil {
+			info.timer.Stop()
 		}
 		delete(s.conns, c)
 	}
@@ -402,14 +447,17 @@ func (m *Mock) Start(addr string, opts ...Option) (*Server, error) {
 		return nil, errors.New("sqsmock: Start given an option of the mock itself (such as WithQueue or WithClock); " +
 			"give it to New, or use NewServer, which takes both kinds")
 	}
+	hc := m.serverConfig(opts)
+	if _, err := newAPIGuard(&hc, nil); err != nil {
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
 	base, stop := context.WithCancelCause(context.Background())
 	s := &Server{URL: "http://" + ln.Addr().String(), mock: m, ln: ln, stop: stop, done: make(chan struct{}),
-		conns: map[net.Conn]*connInfo{}}
-	hc := m.serverConfig(opts)
+		base: base, conns: map[net.Conn]*connInfo{}}
 	s.creds = hc.signingCredentials()
 	s.maxConns = orDefault(hc.maxConns, DefaultMaxConnections)
 	if ip := ln.Addr().(*net.TCPAddr).IP; !ip.IsUnspecified() {
@@ -428,7 +476,7 @@ func (m *Mock) Start(addr string, opts ...Option) (*Server, error) {
 	}
 	go func() {
 		defer close(s.done)
-		_ = s.srv.Serve(ln)
+		_ = s.srv.Serve(&shedListener{Listener: ln, s: s})
 	}()
 	return s, nil
 }

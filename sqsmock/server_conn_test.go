@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -290,4 +291,88 @@ type statusRecorder struct {
 func (r *statusRecorder) WriteHeader(code int) {
 	r.status = code
 	r.ResponseWriter.WriteHeader(code)
+}
+
+// A client that hangs up in the middle of its body is answered 499 (client closed request) for
+// the log, in both protocols and on PUT /_sqsmock/faults, not 400: nobody got a 400, and the
+// read timeout's 400 (TestServerLetsGoOfLyingContentLength) stays for a client still there.
+func TestServerClientGoneMidBodyIs499(t *testing.T) {
+	statuses := make(chan int, 3)
+	record := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+			next.ServeHTTP(rec, r)
+			statuses <- rec.status
+		})
+	}
+	srv := startServer(t, sqsmock.WithHTTPMiddleware(record))
+	for _, req := range []string{
+		queryPrefix + "Content-Length: 1000\r\n\r\nAction=SendMessage&MessageBody=",
+		"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Amz-Target: AmazonSQS.SendMessage\r\nContent-Type: application/x-amz-json-1.0\r\n" +
+			"Content-Length: 1000\r\n\r\n{\"MessageBody\":\"",
+		"PUT /_sqsmock/faults HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" +
+			"10\r\n{\"seed\":1,\"rules\r\n",
+	} {
+		c := dialRaw(t, srv)
+		c.send(req)
+		require.NoError(t, c.Close())
+		assert.Equal(t, 499, <-statuses, "%q", req)
+	}
+}
+
+// getHealth sends GET /health on a new connection and returns the status, or 0 on a transport
+// error.
+func getHealth(srv *sqsmock.Server) int {
+	hc := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	res, err := hc.Get(srv.URL + "/health")
+	if err != nil {
+		return 0
+	}
+	_, _ = io.Copy(io.Discard, res.Body)
+	_ = res.Body.Close()
+	return res.StatusCode
+}
+
+// Silent connections (accepted, nothing sent) cannot hold the server: past the bound they are
+// closed within seconds, not after the 30 s read timeout, and a healthy client that comes after
+// them is served (/health, SendMessage through the SDK) while they are still open: it takes the
+// place of a silent one within the bound. It used to get ServiceUnavailable until the silent
+// connections timed out.
+func TestServerShedsSilentConnections(t *testing.T) {
+	const bound, over = 4, 6
+	srv := startServer(t, sqsmock.WithMaxConnections(bound)) // the default 30 s read timeout
+	var within []*rawConn
+	for range bound {
+		within = append(within, dialRaw(t, srv))
+	}
+	require.Eventually(t, func() bool { return srv.Connections() == bound }, 10*time.Second, 5*time.Millisecond, "the silent connections accepted")
+	var past []*rawConn
+	for range over {
+		past = append(past, dialRaw(t, srv))
+	}
+	require.Eventually(t, func() bool { return srv.Connections() == bound+over }, 10*time.Second, 5*time.Millisecond, "the silent connections past the bound accepted")
+
+	// A healthy client: the server answers it 503 at first (the silent connections are young),
+	// then serves it in place of the oldest silent one. A client that retries as SDKs do gets in.
+	require.Eventually(t, func() bool { return getHealth(srv) == http.StatusOK }, 15*time.Second, 50*time.Millisecond,
+		"/health answered while silent connections fill the bound")
+	c := srv.SDKClient(func(o *sqs.Options) { o.RetryMaxAttempts = 10 })
+	q, err := c.GetQueueUrl(context.Background(), &sqs.GetQueueUrlInput{QueueName: aws.String("q")})
+	require.NoError(t, err)
+	_, err = c.SendMessage(context.Background(), &sqs.SendMessageInput{QueueUrl: q.QueueUrl, MessageBody: aws.String("healthy")})
+	require.NoError(t, err)
+
+	// Every silent connection past the bound, and those shed within it, let go well before the
+	// 30 s read timeout (and the client's own 20 s safety deadline).
+	for _, c := range past {
+		c.requireReleased(t)
+	}
+	shed := 0
+	for _, c := range within {
+		_ = c.SetReadDeadline(time.Now().Add(10 * time.Millisecond))
+		if _, err := c.r.ReadByte(); !errors.Is(err, os.ErrDeadlineExceeded) {
+			shed++
+		}
+	}
+	assert.Positive(t, shed, "silent connections within the bound shed for the healthy ones")
 }

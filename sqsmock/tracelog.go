@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -70,21 +71,38 @@ func (m *Mock) WriteTrace(w io.Writer) error {
 	return nil
 }
 
-// traceRing is the trace: a ring of the last size events.
+// traceRing is the trace: a ring of the last size events, indexed by message id and by kind
+// fault, so that the console's reads of one message's history or of the latest faults cost what
+// they return, not a walk of the whole ring under the lock every traced call takes. (With 161k
+// events and four consoles polling a message's history, that walk pushed SendMessage's median
+// from 0.5 ms to 25 ms.) The index is a chain: each event holds the Seq of the previous event of
+// the same message (and of its target message, and the previous fault), and byMessage the Seq of
+// each message's newest event. It holds no more than the ring: an entry leaves byMessage with the
+// newest event it points at, and a chain ends at the first Seq the ring no longer holds.
 type traceRing struct {
-	mu      sync.Mutex
-	size    int
-	buf     []TraceEvent // grows to size, then wraps
-	head    int          // index of the oldest event once buf is full
-	last    uint64       // Seq of the newest event
-	dropped uint64
+	mu        sync.Mutex
+	size      int
+	buf       []TraceEvent // grows to size, then wraps
+	links     []traceLinks // links[i] chains buf[i]
+	head      int          // index of the oldest event once buf is full
+	last      uint64       // Seq of the newest event
+	dropped   uint64
+	byMessage map[string]uint64 // message id (MessageID or TargetMessageID) -> Seq of its newest event
+	lastFault uint64            // Seq of the newest fault event
+}
+
+// traceLinks chains one event to the earlier ones of the same message and kind (0: none).
+type traceLinks struct {
+	prevMessage uint64 // the previous event naming its MessageID
+	prevTarget  uint64 // the previous event naming its TargetMessageID (when not its MessageID)
+	prevFault   uint64 // the previous fault event (on a fault event)
 }
 
 func newTraceRing(size int) *traceRing {
 	if size <= 0 {
 		return nil
 	}
-	return &traceRing{size: size}
+	return &traceRing{size: size, byMessage: map[string]uint64{}}
 }
 
 // add numbers an event and keeps it, dropping the oldest if the ring is full.
@@ -92,10 +110,26 @@ func (r *traceRing) add(ev *TraceEvent) {
 	r.mu.Lock()
 	r.last++
 	ev.Seq = r.last
+	var l traceLinks
+	if ev.MessageID != "" {
+		l.prevMessage = r.byMessage[ev.MessageID]
+		r.byMessage[ev.MessageID] = ev.Seq
+	}
+	if ev.TargetMessageID != "" && ev.TargetMessageID != ev.MessageID {
+		l.prevTarget = r.byMessage[ev.TargetMessageID]
+		r.byMessage[ev.TargetMessageID] = ev.Seq
+	}
+	if ev.Kind == TraceFault {
+		l.prevFault = r.lastFault
+		r.lastFault = ev.Seq
+	}
 	if len(r.buf) < r.size {
 		r.buf = append(r.buf, *ev)
+		r.links = append(r.links, l)
 	} else {
+		r.unindex(&r.buf[r.head])
 		r.buf[r.head] = *ev
+		r.links[r.head] = l
 		r.head++
 		if r.head == r.size {
 			r.head = 0
@@ -103,6 +137,68 @@ func (r *traceRing) add(ev *TraceEvent) {
 		r.dropped++
 	}
 	r.mu.Unlock()
+}
+
+// unindex forgets an event the ring drops: the messages whose newest event it is leave the index.
+func (r *traceRing) unindex(old *TraceEvent) {
+	for _, id := range [2]string{old.MessageID, old.TargetMessageID} {
+		if id != "" && r.byMessage[id] == old.Seq {
+			delete(r.byMessage, id)
+		}
+	}
+}
+
+// at is the event with Seq seq and its links, or nil if the ring does not hold it. Caller holds mu.
+func (r *traceRing) at(seq uint64) (*TraceEvent, *traceLinks) {
+	n := uint64(len(r.buf))
+	if seq == 0 || seq > r.last || r.last-seq >= n {
+		return nil, nil
+	}
+	i := (r.head + int(n-1-(r.last-seq))) % len(r.buf)
+	return &r.buf[i], &r.links[i]
+}
+
+// messageEvents returns the newest n events that name message id (as MessageID or
+// TargetMessageID) and that keep accepts, oldest first, following the message's chain: it visits
+// only that message's events (visited counts them).
+func (r *traceRing) messageEvents(id string, n int, keep func(*TraceEvent) bool) (evs []TraceEvent, visited int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	evs = []TraceEvent{}
+	for seq := r.byMessage[id]; len(evs) < n; visited++ {
+		ev, l := r.at(seq)
+		if ev == nil {
+			break
+		}
+		if keep(ev) {
+			evs = append(evs, *ev)
+		}
+		if ev.MessageID == id {
+			seq = l.prevMessage
+		} else {
+			seq = l.prevTarget
+		}
+	}
+	slices.Reverse(evs)
+	return evs, visited
+}
+
+// faults returns the newest n fault events with Seq > after, oldest first, following the chain of
+// fault events, and the Seq of the newest event of any kind.
+func (r *traceRing) faults(after uint64, n int) ([]TraceEvent, uint64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	evs := []TraceEvent{}
+	for seq := r.lastFault; seq > after && len(evs) < n; {
+		ev, l := r.at(seq)
+		if ev == nil {
+			break
+		}
+		evs = append(evs, *ev)
+		seq = l.prevFault
+	}
+	slices.Reverse(evs)
+	return evs, r.last
 }
 
 // since returns up to limit events (all when limit is 0) with Seq > after, oldest first, with the

@@ -78,6 +78,76 @@ func TestDeleteAfterVisibilityExpiryFifo(t *testing.T) {
 	assert.Empty(t, e.mock.Messages(e.queue))
 }
 
+// An expired FIFO handle is expired by what happened to it, not by who holds the message now: it
+// stays refused after the receiver that got the message next deleted it (SQS answers by the
+// handle: test_fifo_delete_after_visibility_timeout, and the knowledge center's "If you try to
+// delete the message outside of the visibility timeout period, then you see an error").
+func TestDeleteExpiredHandleFifoAfterAnotherReceiverDeleted(t *testing.T) {
+	t.Parallel()
+	expired := func(h string) string {
+		return "Value " + h + " for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired."
+	}
+	t.Run("superseded and deleted", func(t *testing.T) {
+		e := newEnvQueue(t, "q.fifo", map[string]string{"VisibilityTimeout": "1", "ContentBasedDeduplication": "true"})
+		e.sendFifo(e.queue, "m", "g", "")
+		h1 := aws.ToString(e.recvOne(e.queue).ReceiptHandle)
+		e.clk.Advance(time.Second)
+		h2 := aws.ToString(e.recvOne(e.queue).ReceiptHandle)
+		require.NoError(t, e.del(e.queue, h2))
+		requireAPIError(t, e.del(e.queue, h1), "InvalidParameterValue", expired(h1))
+		out, err := e.c.DeleteMessageBatch(e.ctx, &sqs.DeleteMessageBatchInput{QueueUrl: aws.String(e.queue),
+			Entries: []types.DeleteMessageBatchRequestEntry{{Id: aws.String("old"), ReceiptHandle: aws.String(h1)},
+				{Id: aws.String("new"), ReceiptHandle: aws.String(h2)}}})
+		require.NoError(t, err)
+		require.Len(t, out.Failed, 1)
+		assert.Equal(t, "old", aws.ToString(out.Failed[0].Id))
+		assert.Equal(t, "ReceiptHandleIsInvalid", aws.ToString(out.Failed[0].Code))
+		assert.Equal(t, "The receipt handle has expired", aws.ToString(out.Failed[0].Message))
+		require.Len(t, out.Successful, 1, "the handle that deleted the message deletes it again")
+		require.NoError(t, e.del(e.queue, h2))
+	})
+	t.Run("released by ChangeMessageVisibility 0", func(t *testing.T) {
+		e := newEnvQueue(t, "q.fifo", map[string]string{"ContentBasedDeduplication": "true"})
+		e.sendFifo(e.queue, "m", "g", "")
+		h1 := aws.ToString(e.recvOne(e.queue).ReceiptHandle)
+		require.NoError(t, e.cmv(e.queue, h1, 0))
+		h2 := aws.ToString(e.recvOne(e.queue).ReceiptHandle)
+		require.NoError(t, e.del(e.queue, h2))
+		requireAPIError(t, e.del(e.queue, h1), "InvalidParameterValue", expired(h1))
+	})
+	t.Run("moved to the dead-letter queue", func(t *testing.T) {
+		e := newEnvQueue(t, "dlq.fifo", nil)
+		dlq := e.queue
+		arn := e.attr(dlq, "QueueArn")
+		q := e.create("q.fifo", map[string]string{"VisibilityTimeout": "1", "ContentBasedDeduplication": "true",
+			"RedrivePolicy": `{"deadLetterTargetArn":"` + arn + `","maxReceiveCount":"1"}`})
+		e.sendFifo(q, "m", "g", "")
+		h := aws.ToString(e.recvOne(q).ReceiptHandle)
+		e.clk.Advance(time.Second)
+		assert.Empty(t, e.recv(q, nil), "the second receive moves it")
+		require.Len(t, e.mock.Messages(dlq), 1)
+		requireAPIError(t, e.del(q, h), "InvalidParameterValue", expired(h))
+	})
+	t.Run("deleted with its own handle", func(t *testing.T) {
+		e := newEnvQueue(t, "q.fifo", map[string]string{"VisibilityTimeout": "1", "ContentBasedDeduplication": "true"})
+		e.sendFifo(e.queue, "m", "g", "")
+		h := aws.ToString(e.recvOne(e.queue).ReceiptHandle)
+		require.NoError(t, e.del(e.queue, h))
+		e.clk.Advance(time.Hour)
+		require.NoError(t, e.del(e.queue, h), "deleting a deleted message succeeds")
+	})
+	t.Run("standard queues delete with any handle", func(t *testing.T) {
+		// Recorded: test_delete_after_visibility_timeout — an expired handle still deletes.
+		e := newEnvQueue(t, "q", map[string]string{"VisibilityTimeout": "1"})
+		e.send(e.queue, "m")
+		h1 := aws.ToString(e.recvOne(e.queue).ReceiptHandle)
+		e.clk.Advance(time.Second)
+		h2 := aws.ToString(e.recvOne(e.queue).ReceiptHandle)
+		require.NoError(t, e.del(e.queue, h2))
+		require.NoError(t, e.del(e.queue, h1))
+	})
+}
+
 func TestDeleteAfterVisibilityExtendedFifo(t *testing.T) {
 	t.Parallel()
 	// Recorded: test_fifo_delete_after_visibility_timeout_extended.

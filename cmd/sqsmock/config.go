@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/sqsharness/sqsharness/internal/reqop"
 )
 
 // queueFile is one queue to create at start-up.
@@ -87,12 +89,16 @@ func (r *statusRecorder) WriteHeader(code int) {
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 // statusClientClosedRequest is the status the server gives a request whose client went away
-// before its answer (e.g. a long poll the client cancelled); the client never sees it.
+// before its answer (a long poll the client cancelled, a body cut short by the client hanging
+// up); the client never sees it.
 const statusClientClosedRequest = 499
 
-// logRequests logs each request at debug level: operation, status and duration. A request whose
-// client went away is logged as "client closed request" with status 499, so 5xx in the log are
-// the server's own errors (and injected ones).
+// logRequests logs each request at debug level: operation, status and duration. The operation
+// is the one the mock's handler read, wherever the request named it (X-Amz-Target, the URL, or
+// the form body of a Query POST, where SDKs put Action). A request whose client went away (a
+// long poll it gave up on, a body it stopped sending when it hung up) is logged as "client
+// closed request" with status 499, so 4xx are answers a client got and 5xx the server's own
+// errors (and injected ones).
 func logRequests(log *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -102,8 +108,12 @@ func logRequests(log *slog.Logger) func(http.Handler) http.Handler {
 			}
 			start := time.Now()
 			rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-			next.ServeHTTP(rec, r)
-			op := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), "AmazonSQS.")
+			ctx, slot := reqop.With(r.Context())
+			next.ServeHTTP(rec, r.WithContext(ctx))
+			op := slot.Op
+			if op == "" { // refused before the handler read it
+				op = strings.TrimPrefix(r.Header.Get("X-Amz-Target"), "AmazonSQS.")
+			}
 			if op == "" {
 				op = r.URL.Query().Get("Action")
 			}

@@ -7,8 +7,9 @@
 // Every flag has an environment variable; the flag wins. It binds to loopback unless -addr says
 // otherwise, and shuts down gracefully on SIGINT or SIGTERM (long polls in flight return empty).
 // Read, write and idle timeouts and a connection bound keep slow or idle clients from holding
-// it; the /_sqsmock/ admin endpoints refuse foreign Host headers and cross-origin browser
-// requests, and with -admin-token need a bearer token (see -h).
+// it; the SQS API refuses browser requests (unless -browser-origins lets a web app's origin in)
+// and Host names that are not this server's, the /_sqsmock/ admin endpoints refuse foreign Host
+// headers and cross-origin browser requests, and with -admin-token need a bearer token (see -h).
 package main
 
 import (
@@ -34,7 +35,11 @@ func main() {
 		if errors.Is(err, flag.ErrHelp) {
 			return
 		}
-		fmt.Fprintln(os.Stderr, "sqsmock:", err)
+		msg := err.Error()
+		if !strings.HasPrefix(msg, "sqsmock: ") { // the library's own errors say where they come from
+			msg = "sqsmock: " + msg
+		}
+		fmt.Fprintln(os.Stderr, msg)
 		os.Exit(1)
 	}
 }
@@ -123,7 +128,7 @@ func flags(s *settings, env *environment, stderr io.Writer) *flag.FlagSet {
 	fs.IntVar(&s.maxQueues, "max-queues", env.int("max-queues", "SQSMOCK_MAX_QUEUES", 0), "most queues held (env SQSMOCK_MAX_QUEUES; 0: unlimited)")
 	fs.IntVar(&s.maxMessages, "max-messages", env.int("max-messages", "SQSMOCK_MAX_MESSAGES", 0), "most messages held (env SQSMOCK_MAX_MESSAGES; 0: unlimited)")
 	fs.IntVar(&s.trace, "trace", env.int("trace", "SQSMOCK_TRACE", 10000),
-		"keep the last N events of the trace for GET /_sqsmock/trace and the console (env SQSMOCK_TRACE; 0: no trace)")
+		"keep the last N events of the trace for GET /_sqsmock/trace and the console (env SQSMOCK_TRACE; 0: no trace); POST /_sqsmock/reset keeps it and marks the reset in it")
 	fs.BoolVar(&s.healthcheck, "healthcheck", env.bool("healthcheck", "SQSMOCK_HEALTHCHECK"),
 		"do not serve: probe GET /health of the server listening on -addr (on loopback for a wildcard host such as 0.0.0.0) and exit 0 if it answers 200, else 1; the container image's HEALTHCHECK (env SQSMOCK_HEALTHCHECK=true)")
 	s.sig.register(fs, env)

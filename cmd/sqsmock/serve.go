@@ -18,7 +18,7 @@ const longestLongPoll = 20 * time.Second
 type serverSettings struct {
 	readTimeout, writeTimeout, idleTimeout time.Duration
 	maxConns                               int
-	adminToken, adminHosts                 string
+	adminToken, adminHosts, browserOrigins string
 }
 
 func (s *serverSettings) register(fs *flag.FlagSet, env *environment) {
@@ -29,11 +29,13 @@ func (s *serverSettings) register(fs *flag.FlagSet, env *environment) {
 	fs.DurationVar(&s.idleTimeout, "idle-timeout", env.duration("idle-timeout", "SQSMOCK_IDLE_TIMEOUT", sqsmock.DefaultIdleTimeout),
 		"time a keep-alive connection may wait for its next request (env SQSMOCK_IDLE_TIMEOUT; 0: none)")
 	fs.IntVar(&s.maxConns, "max-conns", env.int("max-conns", "SQSMOCK_MAX_CONNS", sqsmock.DefaultMaxConnections),
-		"most connections served at once (env SQSMOCK_MAX_CONNS; 0: unlimited); past it a request gets ServiceUnavailable (503) and its connection is closed")
+		"most connections served at once (env SQSMOCK_MAX_CONNS; 0: unlimited); past it a request gets ServiceUnavailable (503) and its connection is closed, one that sends nothing within 2s is closed, and at the bound a connection silent for 1s gives its place to a new one")
 	fs.StringVar(&s.adminToken, "admin-token", env.str("SQSMOCK_ADMIN_TOKEN", ""),
 		"require \"Authorization: Bearer <token>\" on the /_sqsmock/ admin endpoints, except /_sqsmock/health (env SQSMOCK_ADMIN_TOKEN, which keeps it out of ps)")
 	fs.StringVar(&s.adminHosts, "admin-hosts", env.str("SQSMOCK_ADMIN_HOSTS", ""),
-		"comma-separated extra Host names the admin endpoints answer to, e.g. sqsmock or sqsmock:9324 (env SQSMOCK_ADMIN_HOSTS)")
+		"comma-separated extra Host names the server answers to, on the admin endpoints and the SQS API, e.g. sqsmock or sqsmock:9324 (env SQSMOCK_ADMIN_HOSTS)")
+	fs.StringVar(&s.browserOrigins, "browser-origins", env.str("SQSMOCK_BROWSER_ORIGINS", ""),
+		"comma-separated origins of web apps allowed to call the SQS API from a browser through CORS, e.g. http://localhost:5173; * allows every web page (env SQSMOCK_BROWSER_ORIGINS; empty: browsers refused)")
 }
 
 func (s *serverSettings) check() error {
@@ -73,16 +75,24 @@ func (s *serverSettings) options() []sqsmock.Option {
 	if s.adminToken != "" {
 		opts = append(opts, sqsmock.WithAdminToken(s.adminToken))
 	}
-	var hosts []string
-	for h := range strings.SplitSeq(s.adminHosts, ",") {
-		if h = strings.TrimSpace(h); h != "" {
-			hosts = append(hosts, h)
-		}
-	}
-	if len(hosts) > 0 {
+	if hosts := list(s.adminHosts); len(hosts) > 0 {
 		opts = append(opts, sqsmock.WithAdminHosts(hosts...))
 	}
+	if origins := list(s.browserOrigins); len(origins) > 0 {
+		opts = append(opts, sqsmock.WithBrowserOrigins(origins...))
+	}
 	return opts
+}
+
+// list splits a comma-separated flag, dropping blanks.
+func list(s string) []string {
+	var out []string
+	for v := range strings.SplitSeq(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // usage is the -h text: what the server serves, how the admin endpoints are guarded, then the flags.
@@ -95,13 +105,36 @@ any SDK or the AWS CLI. It also serves GET /health and GET /_sqsmock/health (alw
 the admin endpoints GET /_sqsmock/queues, POST /_sqsmock/reset and GET, PUT, DELETE
 /_sqsmock/faults.
 
+Web pages are kept off the server: any page a browser on this machine opens, on any site,
+could otherwise store, read, purge and delete messages.
+
+The SQS API (both protocols, at / and at queue URLs) refuses browser requests with 403 and a
+plain-text reason: an Origin header, a Sec-Fetch-Site other than same-origin or none (a form
+post, fetch or image from another site), or a navigation (Sec-Fetch-Mode: navigate). SDKs and
+the AWS CLI send none of these. A web app that uses the AWS SDK for JavaScript in the browser
+is let in by its origin, -browser-origins http://localhost:5173: its CORS preflights are
+answered, its requests get Access-Control-Allow-Origin; * allows every page.
+
+The SQS API answers only under a Host header that names this server (a page on a name the
+attacker controls, rebound to 127.0.0.1, sends that name: DNS rebinding), else AccessDenied
+(403) in the request's protocol: the admin endpoints' names below, any IP address, names under
+.localhost, AWS's own SQS names (sqs.us-east-1.amazonaws.com), names under the -region-hosts
+domain, and, on a connection that came over the network (a container, -addr 0.0.0.0), names
+public DNS never answers: without a dot (sqsmock) or under .internal, .local, .test, .home.arpa.
+Add others with -admin-hosts.
+
 The admin endpoints answer only under a Host header that names this server: localhost, a
 loopback address or the listening address (any port), the -public-url host, or an -admin-hosts
 name; other Hosts get 403 (DNS rebinding). They refuse cross-origin browser requests (403): an
 Origin other than the server's own, or a Sec-Fetch-Site other than same-origin or none. With
 -admin-token every admin request needs "Authorization: Bearer <token>" (401 otherwise).
--verify-sigv4 guards the SQS API only, never the admin endpoints. The SQS API answers under any
-Host.
+-verify-sigv4 guards the SQS API only, never the admin endpoints.
+
+The trace (-trace) survives POST /_sqsmock/reset: a reset deletes every queue and message but
+adds a mock.reset event to the trace instead of clearing it, since the trace is a record of what
+happened, not state (a reader polling GET /_sqsmock/trace?since=N, such as the console, goes on
+without missing events, and what led up to a reset stays visible). Restart the server to start
+an empty trace.
 
 One server holds many regions and accounts, as LocalStack does: a request is in the region its
 SigV4 credential scope names (Credential=KEY/DATE/REGION/sqs/aws4_request, or X-Amz-Credential)
@@ -109,11 +142,13 @@ and in the account of its access key id when that is 12 digits (111111111111), e
 and -account; an unsigned request is in the region its queue URL's host names
 (sqs.REGION.localhost.localstack.cloud), else -region. Queues, ARNs, queue URLs, ListQueues,
 dead-letter queues and move tasks are per region and account; a queue of another account is
-reached by its URL only where its policy (AddPermission) allows the caller's account, else
-AccessDenied (403), as in SQS. -region-hosts localhost.localstack.cloud gives queue URLs their
+reached by its URL only where its policy (AddPermission, or a Policy evaluated as IAM does, where
+an explicit Deny wins, also in the owner's account) allows the caller, else AccessDenied (403), as
+in SQS; a session token that is an IAM or STS ARN names the caller's principal. -region-hosts localhost.localstack.cloud gives queue URLs their
 region in their host. With -verify-sigv4 a request must be signed for the region its Host names
 (sqs.REGION.…), else for -region. GET /_sqsmock/queues lists every region and account
-(?region=…&account=… filter it).
+(?region=…&account=… filter it, ?prefix=… by name), at most 1000 queues an answer (?limit=N):
+"next", when more follow, is the ?after=… of the next page.
 
 Every flag has an environment variable, named in its help; the flag wins.
 

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"io"
@@ -25,6 +26,11 @@ func TestHelpDocumentsAdminGuardAndLimits(t *testing.T) {
 		"/_sqsmock/reset", "/_sqsmock/faults", "Host header", "DNS rebinding", "Origin", "Sec-Fetch-Site",
 		`"Authorization: Bearer <token>"`, "-verify-sigv4 guards the SQS API only", "SQSMOCK_ADMIN_TOKEN", "SQSMOCK_ADMIN_HOSTS",
 		"SQSMOCK_READ_TIMEOUT", "SQSMOCK_WRITE_TIMEOUT", "SQSMOCK_IDLE_TIMEOUT", "SQSMOCK_MAX_CONNS", "20s longest long poll",
+		// The SQS API's guard and its opt-in.
+		"refuses browser requests", "Sec-Fetch-Mode: navigate", "-browser-origins http://localhost:5173", "SQSMOCK_BROWSER_ORIGINS",
+		"CORS preflights", "AccessDenied", "public DNS never answers",
+		// What a reset does to the trace, and why.
+		"The trace (-trace) survives POST /_sqsmock/reset", "a record of what", "not state",
 	} {
 		assert.Contains(t, out.String(), want)
 	}
@@ -52,6 +58,78 @@ func TestServerFlagsAreChecked(t *testing.T) {
 	s, err := parse([]string{"-admin-hosts", " sqsmock , box:9324,,"}, none, &bytes.Buffer{})
 	require.NoError(t, err)
 	assert.Len(t, s.server.options(), 5, "timeouts, connection bound and one WithAdminHosts")
+	s, err = parse([]string{"-browser-origins", "http://localhost:5173, ,https://app.example"}, none, &bytes.Buffer{})
+	require.NoError(t, err)
+	assert.Len(t, s.server.options(), 5, "timeouts, connection bound and one WithBrowserOrigins")
+	assert.Equal(t, []string{"http://localhost:5173", "https://app.example"}, list(s.server.browserOrigins))
+}
+
+// apiRequest sends a JSON ListQueues (or, with preflight, its CORS preflight) to url under host,
+// with headers, and returns the status and the response's headers.
+func apiRequest(t *testing.T, url, host string, preflight bool, header map[string]string) (int, http.Header) {
+	t.Helper()
+	method := http.MethodPost
+	if preflight {
+		method = http.MethodOptions
+	}
+	req, err := http.NewRequest(method, url+"/", strings.NewReader("{}"))
+	require.NoError(t, err)
+	if host != "" {
+		req.Host = host
+	}
+	if preflight {
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		req.Header.Set("Access-Control-Request-Headers", "content-type,x-amz-target,amz-sdk-invocation-id")
+	} else {
+		req.Header.Set("X-Amz-Target", "AmazonSQS.ListQueues")
+		req.Header.Set("Content-Type", "application/x-amz-json-1.0")
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	return resp.StatusCode, resp.Header
+}
+
+// The SQS API refuses browsers and foreign Hosts by default; SQSMOCK_BROWSER_ORIGINS (or
+// -browser-origins, which wins) lets one web app's origin in, with CORS; SQSMOCK_ADMIN_HOSTS adds
+// a Host name.
+func TestRunGuardsSQSAPI(t *testing.T) {
+	url, _ := startRun(t, nil, nil)
+	app := map[string]string{"Origin": "http://localhost:5173", "Sec-Fetch-Site": "same-site"}
+	status, _ := apiRequest(t, url, "", false, nil)
+	assert.Equal(t, http.StatusOK, status, "an SDK's request")
+	status, _ = apiRequest(t, url, "", false, app)
+	assert.Equal(t, http.StatusForbidden, status, "a browser's, by default")
+	status, _ = apiRequest(t, url, "", true, app)
+	assert.Equal(t, http.StatusForbidden, status, "a preflight, by default")
+	status, _ = apiRequest(t, url, "sqsmock.example", false, nil)
+	assert.Equal(t, http.StatusForbidden, status, "a foreign Host")
+
+	env := map[string]string{"SQSMOCK_BROWSER_ORIGINS": "http://localhost:5173", "SQSMOCK_ADMIN_HOSTS": "sqsmock.example"}
+	for _, args := range [][]string{nil, {"-browser-origins", "http://localhost:5173,https://other.example"}} {
+		url, _ := startRun(t, args, env)
+		status, h := apiRequest(t, url, "", true, app)
+		assert.Equal(t, http.StatusNoContent, status, "%v: the app's preflight", args)
+		assert.Equal(t, "http://localhost:5173", h.Get("Access-Control-Allow-Origin"))
+		assert.Equal(t, "content-type, x-amz-target, amz-sdk-invocation-id", h.Get("Access-Control-Allow-Headers"))
+		status, h = apiRequest(t, url, "", false, app)
+		assert.Equal(t, http.StatusOK, status, "%v: the app's request", args)
+		assert.Equal(t, "http://localhost:5173", h.Get("Access-Control-Allow-Origin"))
+		status, _ = apiRequest(t, url, "", false, map[string]string{"Origin": "http://evil.example"})
+		assert.Equal(t, http.StatusForbidden, status, "%v: another origin", args)
+		status, _ = apiRequest(t, url, "sqsmock.example:9324", false, nil)
+		assert.Equal(t, http.StatusOK, status, "%v: a Host of SQSMOCK_ADMIN_HOSTS", args)
+	}
+	url, _ = startRun(t, []string{"-browser-origins", "https://other.example"}, env)
+	status, _ = apiRequest(t, url, "", false, app)
+	assert.Equal(t, http.StatusForbidden, status, "the flag wins over the variable")
+
+	err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-browser-origins", "localhost:5173"},
+		func(string) string { return "" }, &bytes.Buffer{}, nil)
+	assert.ErrorContains(t, err, `browser origin "localhost:5173": want scheme://host[:port]`)
 }
 
 // adminGet sends GET /_sqsmock/queues to url under host, with headers.
@@ -96,7 +174,7 @@ func TestRunAppliesTimeoutsAndConnectionBound(t *testing.T) {
 	require.NoError(t, err)
 	defer lying.Close()
 	require.NoError(t, lying.SetReadDeadline(time.Now().Add(20*time.Second)))
-	_, err = lying.Write([]byte("POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nAction="))
+	_, err = lying.Write([]byte("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nAction="))
 	require.NoError(t, err)
 
 	over, err := net.Dial("tcp", addr)

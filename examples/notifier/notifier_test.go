@@ -96,7 +96,9 @@ func TestExploreFindsTheBug(t *testing.T) {
 	assert.Regexp(t, `harness\.Explore: run \d+ of 100 .* failed, .* into the search\. Shrunk in \d+ runs`, out)
 	assert.Regexp(t, `(?s)rules:\n\s+- name: \S+\n\s+kind: error\n\s+operations:\n\s+- ReceiveMessage\n`, out, "shrunk to errors on ReceiveMessage")
 	assert.Contains(t, out, "the consumer's run returned an error: receive: operation error SQS: ReceiveMessage, exceeded maximum number of attempts, 3")
-	assert.Contains(t, out, `effect "welcome email" for key "user00@example.com" never happened`)
+	// Which emails are missing depends on where the shrunk plan's throttling begins (the search
+	// runs goroutines in bubbles, so the shrinking path can differ between runs).
+	assert.Regexp(t, `effect "welcome email" for key "user\d+@example\.com" never happened`, out)
 	assert.Contains(t, out, "SQSHARNESS_EXPLORE_PLAN="+dir)
 	saved, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	require.Len(t, saved, 1, "the plan is saved")

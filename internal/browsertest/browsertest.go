@@ -59,9 +59,10 @@ func Find() (string, error) {
 
 // New starts a headless Chromium for t and returns a chromedp context for one tab in it; t's
 // cleanup closes the browser. The flags are those this network needs (no background networking,
-// component updates, sync or QUIC; no sandbox, since tests run as root) and a fresh profile.
-// Without a browser New skips t (fails it under CI=true); under -short it skips.
-func New(t testing.TB) context.Context {
+// component updates, sync or QUIC; no sandbox, since tests run as root) and a fresh profile,
+// then extra ones (e.g. HostResolverRules). Without a browser New skips t (fails it under
+// CI=true); under -short it skips.
+func New(t testing.TB, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	shorttest.Skip(t, "browser tests start headless Chromium")
 	bin, err := Find()
@@ -96,6 +97,7 @@ func New(t testing.TB) context.Context {
 		chromedp.Flag("force-color-profile", "srgb"),
 		chromedp.CombinedOutput(output),
 	}
+	opts = append(opts, extra...)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx, chromedp.WithErrorf(t.Logf))
 	t.Cleanup(func() {
@@ -115,6 +117,16 @@ func New(t testing.TB) context.Context {
 		t.Fatalf("starting %s: %v\nits output:\n%s", bin, err, tail(output.String(), 2000))
 	}
 	return ctx
+}
+
+// HostResolverRules makes the browser resolve each of names to 127.0.0.1, so that a test can
+// serve pages of several sites (or of a name an attacker would control) from loopback servers.
+func HostResolverRules(names ...string) chromedp.ExecAllocatorOption {
+	rules := make([]string, len(names))
+	for i, n := range names {
+		rules[i] = "MAP " + n + " 127.0.0.1"
+	}
+	return chromedp.Flag("host-resolver-rules", strings.Join(rules, ", "))
 }
 
 // lockedWriter serialises the browser's output, which chromedp copies from another goroutine.

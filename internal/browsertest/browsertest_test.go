@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -68,6 +69,28 @@ func TestFileName(t *testing.T) {
 	} {
 		if got := browsertest.FileName(in); got != want {
 			t.Errorf("FileName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// HostResolverRules serves a loopback server's page under another site's name, with that name
+// as the page's origin and the request's Host.
+func TestHostResolverRules(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!doctype html><title>%s</title>`, r.Host)
+	}))
+	defer srv.Close()
+	_, port, _ := strings.Cut(srv.Listener.Addr().String(), ":")
+
+	ctx := browsertest.New(t, browsertest.HostResolverRules("site-a.example", "site-b.example"))
+	for _, name := range []string{"site-a.example", "site-b.example"} {
+		if err := chromedp.Do(ctx, chromedp.Navigate("http://"+name+":"+port+"/")); err != nil {
+			t.Fatal(err)
+		}
+		origin, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.origin + " " + document.title`))
+		if want := "http://" + name + ":" + port + " " + name + ":" + port; err != nil || origin != want {
+			t.Errorf("the page says %q (%v), want %q", origin, err, want)
 		}
 	}
 }

@@ -1,14 +1,23 @@
 // sqsmock live console: plain JavaScript, no dependencies. It polls the admin endpoints under
 // /_sqsmock/ once a second and acts through them (same origin, so the admin guard lets it in;
 // the admin token, if any, is kept in sessionStorage and sent as "Authorization: Bearer").
+// Lists come in pages (limit, after, next): the console asks for the pages shown, following
+// next, and "Show more" shows one more, so a mock of 20,000 queues or messages costs a page a
+// second, not all of them.
 "use strict";
 
 const TOKEN_KEY = "sqsmock-admin-token";
 const HISTORY = 300; // points kept per queue: five minutes at one a second
 const COLORS = ["#2563eb", "#16a34a", "#d97706", "#7c3aed", "#dc2626", "#0891b2", "#db2777", "#65a30d"];
+const PAGE = 100;        // queues or messages per page
 
 const state = {
-  queues: [],            // the last GET /_sqsmock/queues
+  queues: [],            // the queues shown: the pages of GET /_sqsmock/queues asked for
+  queuesTotal: 0,        // how many queues match the filter
+  queuesMore: false,     // whether pages follow those shown
+  queuePages: 1,         // pages of queues shown
+  queuePrefix: "",       // the filter: a queue name prefix
+  msgPages: 1,           // pages of messages shown
   depth: new Map(),      // queue key -> [{t, ready, inFlight, delayed}]
   route: { view: "queues" },
   selected: null,        // message id whose history is open
@@ -108,6 +117,8 @@ function queueHref(q) { return "#queue/" + encodeURIComponent(q.name) + "?" + qp
 function route() {
   state.route = parseRoute();
   state.selected = null;
+  state.queuePages = 1;
+  state.msgPages = 1;
   document.getElementById("nav-queues").classList.toggle("active", state.route.view !== "faults");
   document.getElementById("nav-faults").classList.toggle("active", state.route.view === "faults");
   const main = document.getElementById("main");
@@ -120,27 +131,45 @@ function route() {
 
 // ---- polling ----
 
+// pages fetches the first n pages of a paged endpoint (path has a query already), following
+// next; it returns the last answer with items, every page's items together, or the failed answer.
+async function pages(path, key, n) {
+  let items = [], r, after = "";
+  for (let i = 0; i < n; i++) {
+    r = await api("GET", path + "&limit=" + PAGE + (after ? "&after=" + encodeURIComponent(after) : ""));
+    if (!r.ok) return r;
+    items = items.concat(r.data[key]);
+    if (!r.data.next) break;
+    after = r.data.next;
+  }
+  r.data[key] = items;
+  return r;
+}
+
+// live records the poll's answer in the status line.
+function live(r) {
+  if (r.ok) {
+    setStatus("live · " + new Date().toLocaleTimeString());
+    notice("");
+  } else {
+    setStatus(errorText(r), true);
+  }
+}
+
+// depthPoint adds a point to a queue's depth history.
+function depthPoint(q, now) {
+  const k = qkey(q);
+  if (!state.depth.has(k)) state.depth.set(k, []);
+  const pts = state.depth.get(k);
+  pts.push({ t: now, ready: q.ready, inFlight: q.inFlight, delayed: q.delayed });
+  if (pts.length > HISTORY) pts.splice(0, pts.length - HISTORY);
+}
+
 async function tick() {
   if (state.busy) return;
   state.busy = true;
   try {
-    const r = await api("GET", "/_sqsmock/queues");
-    state.queuesError = r.ok ? "" : errorText(r);
-    if (r.ok) {
-      state.queues = r.data.queues;
-      const now = Date.now();
-      for (const q of state.queues) {
-        const k = qkey(q);
-        if (!state.depth.has(k)) state.depth.set(k, []);
-        const pts = state.depth.get(k);
-        pts.push({ t: now, ready: q.ready, inFlight: q.inFlight, delayed: q.delayed });
-        if (pts.length > HISTORY) pts.splice(0, pts.length - HISTORY);
-      }
-      setStatus("live · " + new Date(now).toLocaleTimeString());
-      if (r.status === 200) notice("");
-    } else {
-      setStatus(errorText(r), true);
-    }
+    if (state.route.view === "queues") await pollQueues();
     await pollFaultEvents();
     if (state.route.view === "queues") renderQueues();
     else if (state.route.view === "queue") await refreshQueue();
@@ -148,6 +177,20 @@ async function tick() {
   } finally {
     state.busy = false;
   }
+}
+
+// pollQueues fetches the pages of queues shown.
+async function pollQueues() {
+  const r = await pages("/_sqsmock/queues?prefix=" + encodeURIComponent(state.queuePrefix), "queues", state.queuePages);
+  state.queuesError = r.ok ? "" : errorText(r);
+  if (r.ok) {
+    state.queues = r.data.queues;
+    state.queuesTotal = r.data.total;
+    state.queuesMore = !!r.data.next;
+    const now = Date.now();
+    for (const q of state.queues) depthPoint(q, now);
+  }
+  live(r);
 }
 
 async function pollFaultEvents() {
@@ -193,9 +236,16 @@ function chart(id, series) {
 // ---- queues ----
 
 function queuesView() {
+  const filter = h("input", { id: "queue-filter", type: "search", placeholder: "name starts with…", value: state.queuePrefix,
+    oninput: ev => { state.queuePrefix = ev.target.value; state.queuePages = 1; tick(); } });
   return h("div", {},
     h("h1", {}, "Queues"),
-    h("section", { class: "card" }, h("div", { id: "queues-box" }, h("p", { class: "muted" }, "loading…"))),
+    h("section", { class: "card" },
+      h("div", { class: "row" }, h("div", {}, h("label", { for: "queue-filter" }, "Filter "), filter),
+        h("span", { id: "queues-count", class: "muted" })),
+      h("div", { id: "queues-box" }, h("p", { class: "muted" }, "loading…")),
+      h("div", { class: "actions" }, h("button", { id: "queues-more", class: "secondary", hidden: true,
+        onclick: () => { state.queuePages++; tick(); } }, "Show more"))),
     h("section", { class: "card" }, h("h2", {}, "Depth (visible + in flight + delayed)"), h("div", { id: "depth-box" })),
     h("section", { class: "card" }, h("h2", {}, "Fault injections, live"), h("div", { id: "inj-box" })));
 }
@@ -203,10 +253,15 @@ function queuesView() {
 function renderQueues() {
   const box = document.getElementById("queues-box");
   if (!box) return;
+  document.getElementById("queues-more").hidden = !!state.queuesError || !state.queuesMore;
+  document.getElementById("queues-count").textContent = state.queuesError ? "" :
+    state.queues.length + " of " + state.queuesTotal + (state.queuePrefix ? " matching" : "");
   if (state.queuesError) {
     box.replaceChildren(h("p", { class: "err", id: "queues-error" }, state.queuesError));
+  } else if (state.queues.length === 0 && state.queuePrefix) {
+    box.replaceChildren(h("p", { class: "muted", id: "no-queues" }, "No queue's name starts with " + JSON.stringify(state.queuePrefix) + "."));
   } else if (state.queues.length === 0) {
-    box.replaceChildren(h("p", { class: "muted" }, "No queues yet. Create one with an SDK or the AWS CLI (aws --endpoint-url " + location.origin + " sqs create-queue --queue-name q)."));
+    box.replaceChildren(h("p", { class: "muted", id: "no-queues" }, "No queues yet. Create one with an SDK or the AWS CLI (aws --endpoint-url " + location.origin + " sqs create-queue --queue-name q)."));
   } else {
     const rows = state.queues.map(q => h("tr", { "data-queue": q.name },
       h("td", {}, h("a", { href: queueHref(q) }, q.name)),
@@ -230,16 +285,11 @@ function renderQueues() {
 
 // ---- one queue ----
 
-function currentQueue() {
-  const r = state.route;
-  return state.queues.find(q => q.name === r.name && (!r.account || q.account === r.account) && (!r.region || q.region === r.region));
-}
-
 function routeParams() {
   const r = state.route, p = [];
   if (r.account) p.push("account=" + encodeURIComponent(r.account));
   if (r.region) p.push("region=" + encodeURIComponent(r.region));
-  return p.length ? "?" + p.join("&") : "";
+  return "?" + p.join("&");
 }
 
 function queuePath(suffix) { return "/_sqsmock/queues/" + encodeURIComponent(state.route.name) + (suffix || "") + routeParams(); }
@@ -312,16 +362,22 @@ function queueView() {
     h("div", { class: "row" },
       h("section", { class: "card" }, h("h2", {}, "Send a message"), send, h("h2", {}, "Purge"), purge),
       h("section", { class: "card" }, h("h2", {}, "Redrive"), redrive)),
-    h("section", { class: "card" }, h("h2", {}, "Messages ", h("span", { id: "msg-total", class: "muted" })), h("div", { id: "messages-box" })),
+    h("section", { class: "card" }, h("h2", {}, "Messages ", h("span", { id: "msg-total", class: "muted" })), h("div", { id: "messages-box" }),
+      h("div", { class: "actions" }, h("button", { id: "messages-more", class: "secondary", hidden: true,
+        onclick: () => { state.msgPages++; tick(); } }, "Show more"))),
     h("section", { class: "card", id: "history-card", hidden: true }, h("h2", {}, "History of ", h("code", { id: "history-id" })), h("div", { id: "history-box" })),
     h("section", { class: "card" }, h("details", {}, h("summary", {}, "Attributes and tags"), h("div", { id: "attrs-box" }))));
 }
 
 async function refreshQueue() {
-  const q = currentQueue();
+  const [info, msgs, tasks] = await Promise.all([
+    api("GET", queuePath("")), pages(queuePath("/messages"), "messages", state.msgPages), api("GET", queuePath("/movetasks"))]);
+  live(info);
   const counts = document.getElementById("counts-box");
   if (!counts) return;
+  const q = info.ok ? info.data : null;
   if (q) {
+    depthPoint(q, Date.now());
     counts.replaceChildren(h("p", {},
       h("span", { class: "ready", id: "count-ready" }, q.ready), " visible · ",
       h("span", { class: "inflight", id: "count-inflight" }, q.inFlight), " in flight · ",
@@ -334,10 +390,8 @@ async function refreshQueue() {
       { label: "delayed", color: "#7c3aed", values: pts.map(p => ({ t: p.t, v: p.delayed })) },
     ]));
   } else {
-    counts.replaceChildren(h("p", { class: "err" }, "No queue " + state.route.name + " (deleted?)."));
+    counts.replaceChildren(h("p", { class: "err" }, "No queue " + state.route.name + " (deleted?): " + errorText(info)));
   }
-  const [info, msgs, tasks] = await Promise.all([
-    api("GET", queuePath("")), api("GET", queuePath("/messages")), api("GET", queuePath("/movetasks"))]);
   if (info.ok) {
     const rows = Object.entries(info.data.attributes || {}).sort().map(([k, v]) => h("tr", {}, h("td", {}, k), h("td", { class: "mono" }, v)));
     const tags = Object.entries(info.data.tags || {}).sort().map(([k, v]) => h("tr", {}, h("td", {}, "tag " + k), h("td", { class: "mono" }, v)));
@@ -371,6 +425,7 @@ function renderMessages(data) {
   const box = document.getElementById("messages-box");
   if (!box) return;
   document.getElementById("msg-total").textContent = "(" + data.total + (data.total > data.messages.length ? ", first " + data.messages.length + " shown" : "") + ")";
+  document.getElementById("messages-more").hidden = !data.next;
   if (data.messages.length === 0) { box.replaceChildren(h("p", { class: "muted", id: "no-messages" }, "The queue is empty.")); return; }
   box.replaceChildren(h("table", { id: "messages" },
     h("thead", {}, h("tr", {}, h("th", {}, "Message id"), h("th", {}, "State"), h("th", { class: "num" }, "Receives"),

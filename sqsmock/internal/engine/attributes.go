@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sqsharness/sqsharness/internal/sqserr"
+	"github.com/sqsharness/sqsharness/sqsmock/internal/iampolicy"
 )
 
 // queueAttrs are a queue's settable attributes, parsed.
@@ -18,8 +19,9 @@ type queueAttrs struct {
 	retention    int
 	waitTime     int
 	visibility   int
-	policy       string
-	redrive      string // RedrivePolicy as set
+	policy       string            // Policy as set
+	pol          *iampolicy.Policy // Policy parsed; nil without one
+	redrive      string            // RedrivePolicy as set
 	dlqArn       string
 	maxReceive   int
 	redriveAllow string // RedriveAllowPolicy as set
@@ -121,10 +123,14 @@ func (e *Engine) applyAttrs(a queueAttrs, attrs map[string]string, fifo, creatin
 				return a, sqserr.InvalidAttributeValue(name, "Modifying queue type is not supported.")
 			}
 		case "Policy":
-			if v != "" && !json.Valid([]byte(v)) {
-				return a, sqserr.InvalidAttributeValue(name, "")
+			pol, err := parsePolicy(v)
+			if err != nil {
+				return a, err
 			}
-			a.policy = v
+			a.policy, a.pol = v, pol
+			if pol != nil {
+				e.policies.Store(true)
+			}
 		case "RedrivePolicy":
 			if err := e.applyRedrive(&a, v, fifo, self); err != nil {
 				return a, err

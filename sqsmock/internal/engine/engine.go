@@ -57,12 +57,14 @@ type Engine struct {
 
 	mu       sync.RWMutex
 	queues   map[string]*queue     // by name
-	deleted  map[string]time.Time  // recently deleted names, for QueueDeletedRecently
+	deleted  recentlyDeleted       // recently deleted names, for QueueDeletedRecently
 	tasks    map[string]*moveTask  // message move tasks by id
 	sequence atomic.Uint64         // FIFO sequence numbers, engine-wide like SQS's 20-digit numbers
 	held     *atomic.Int64         // messages held, for MaxMessages (Config.Held)
 	count    *atomic.Int64         // queues held, for MaxQueues (Config.Queues)
 	names    memo.Cache[queueName] // nameFromURL for the URLs requests use most
+	policies atomic.Bool           // a queue of the engine had a Policy once (HasPolicies)
+	receipts *receiptCodec         // seals and opens receipt handles
 }
 
 // queueName is what nameFromURL reads.
@@ -95,12 +97,13 @@ func New(cfg Config) *Engine {
 		cfg.Queues = new(atomic.Int64)
 	}
 	return &Engine{
-		cfg:     cfg,
-		queues:  map[string]*queue{},
-		deleted: map[string]time.Time{},
-		tasks:   map[string]*moveTask{},
-		held:    cfg.Held,
-		count:   cfg.Queues,
+		cfg:      cfg,
+		queues:   map[string]*queue{},
+		deleted:  newRecentlyDeleted(),
+		tasks:    map[string]*moveTask{},
+		held:     cfg.Held,
+		count:    cfg.Queues,
+		receipts: newReceiptCodec(),
 	}
 }
 
@@ -282,7 +285,7 @@ func (e *Engine) Reset() {
 	qs := e.queues
 	tasks := e.tasks
 	e.queues = map[string]*queue{}
-	e.deleted = map[string]time.Time{}
+	e.deleted = newRecentlyDeleted()
 	e.tasks = map[string]*moveTask{}
 	e.count.Add(-int64(len(qs)))
 	e.mu.Unlock()

@@ -87,7 +87,7 @@ func (e *Engine) ReceiptMessage(queueURL, handle string) (p FaultPoint, ok bool)
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	m, _, err := q.findReceipt(handle)
+	m, _, _, err := q.findReceipt(handle)
 	if err != nil || m == nil {
 		return FaultPoint{}, false
 	}

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"reflect"
 	"sort"
@@ -186,10 +185,14 @@ func (f *fixture) waitFor(cond func() bool) {
 	}
 }
 
-// handle forges a receipt handle of this engine's format for a message of a queue.
+// handle forges a receipt handle this engine would issue for a message of a queue (a message
+// the fixture never sent gets an id of zeros).
 func (f *fixture) handle(queue, body string, nonce uint64) string {
-	raw := queue + "\x00" + f.ids[body] + "\x00" + strconv.FormatUint(nonce, 10)
-	return receiptPrefix + base64.RawURLEncoding.EncodeToString([]byte(raw))
+	q, err := f.e.lookup(aws.String(queue))
+	require.NoError(f.t, err)
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.handleOf(f.ids[body], nonce)
 }
 
 // free deletes the in-flight standard message s1, making room for one message.

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -104,52 +103,9 @@ func FuzzNameFromURL(f *testing.F) {
 	})
 }
 
-// parseReceiptBySplitting is parseReceipt by DecodeString, strings.Split and strconv.ParseUint.
-func parseReceiptBySplitting(h string) (queueName, messageID string, nonce uint64, ok bool) {
-	if !strings.HasPrefix(h, receiptPrefix) {
-		return "", "", 0, false
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(h[len(receiptPrefix):])
-	if err != nil {
-		return "", "", 0, false
-	}
-	parts := strings.Split(string(raw), "\x00")
-	if len(parts) != 3 {
-		return "", "", 0, false
-	}
-	n, err := strconv.ParseUint(parts[2], 10, 64)
-	if err != nil || n == 0 {
-		return "", "", 0, false
-	}
-	return parts[0], parts[1], n, true
-}
-
-func FuzzParseReceipt(f *testing.F) {
-	enc := func(raw string) string { return receiptPrefix + base64.RawURLEncoding.EncodeToString([]byte(raw)) }
-	for _, raw := range []string{
-		"q\x00id\x001", "q\x00id\x0018446744073709551615", "q\x00id\x0018446744073709551616", "q\x00id\x000",
-		"q\x00id\x00", "q\x00id\x00-1", "q\x00id\x00+1", "q\x00id\x001\x00", "q\x00id", "", "\x00\x001",
-		"q\x00id\x0000012", "q\x00id\x001x", strings.Repeat("q", 300) + "\x00id\x007",
-	} {
-		f.Add(enc(raw))
-	}
-	f.Add("AQEB")
-	f.Add("AQEB====")
-	f.Add("AQE")
-	f.Add("xyz")
-	f.Fuzz(func(t *testing.T, h string) {
-		wantName, wantID, wantNonce, wantOK := parseReceiptBySplitting(h)
-		var buf [192]byte
-		name, id, nonce, ok := parseReceipt(h, buf[:])
-		if string(name) != wantName || string(id) != wantID || nonce != wantNonce || ok != wantOK {
-			t.Fatalf("parseReceipt(%q) = %q, %q, %d, %v; want %q, %q, %d, %v", h, name, id, nonce, ok, wantName, wantID, wantNonce, wantOK)
-		}
-	})
-}
-
-// A receipt handle the queue issued is found by findReceipt as parsing it would find it, also
+// A receipt handle the queue issued is found by findReceipt as opening it would find it, also
 // once the message is gone and after more receives than findReceipt remembers.
-func TestFindReceiptRemembersWhatParsingReads(t *testing.T) {
+func TestFindReceiptRemembersWhatOpeningReads(t *testing.T) {
 	e := New(Config{})
 	ctx := context.Background()
 	out, err := e.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("q")})
@@ -171,15 +127,87 @@ func TestFindReceiptRemembersWhatParsingReads(t *testing.T) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	for _, h := range handles {
-		name, id, nonce, ok := parseReceiptBySplitting(h)
-		require.True(t, ok)
-		require.Equal(t, "q", name)
-		m, n, err := q.findReceipt(h)
+		tag, idBytes, nonce, ok := q.openReceipt(h)
+		require.True(t, ok, h)
+		require.Equal(t, q.tag, tag)
+		id := formatUUID(idBytes)
+		m, n, _, err := q.findReceipt(h)
 		require.NoError(t, err)
 		assert.Equal(t, nonce, n, h)
 		assert.Same(t, q.byID[id], m, h)
-		assert.Equal(t, len(h), q.receiptHandleLen(&message{id: id, receipt: nonce}))
+		assert.Equal(t, h, q.handleOf(id, nonce), "sealing is deterministic")
 	}
+}
+
+// Opening accepts exactly what sealing produces: any input either fails to open or is the handle
+// sealed from what it opens to.
+func FuzzOpenReceipt(f *testing.F) {
+	c := newReceiptCodec()
+	var s receiptScratch
+	handle := func(tag, nonce uint64, id [16]byte) string {
+		var core [receiptCoreLen]byte
+		c.seal(&s, &core, tag, nonce, id)
+		return string(c.appendHandle(nil, &core))
+	}
+	for i := range 8 {
+		h := handle(uint64(i)*0x9e3779b97f4a7c15, uint64(i+1), [16]byte{byte(i), 1, 2, 3})
+		f.Add(h)
+		f.Add(h[:len(h)-4])
+		f.Add(h + "AAAA")
+		f.Add(h[:10] + "x" + h[11:])
+	}
+	f.Add("")
+	f.Add("AQEB")
+	f.Add("AQEB" + strings.Repeat("A", 320))
+	f.Fuzz(func(t *testing.T, h string) {
+		var core [receiptCoreLen]byte
+		if !c.readCore(h, &core) {
+			return
+		}
+		tag, nonce, id, ok := c.open(&s, &core)
+		if !ok {
+			return
+		}
+		if again := handle(tag, nonce, id); again != h {
+			t.Fatalf("%q opens to (%x, %d, %x), which seals to %q", h, tag, nonce, id, again)
+		}
+	})
+}
+
+// Changing any one character of a handle makes it one the engine did not issue.
+func TestReceiptHandleRejectsEveryChangedCharacter(t *testing.T) {
+	c := newReceiptCodec()
+	var s receiptScratch
+	var core [receiptCoreLen]byte
+	c.seal(&s, &core, 7, 42, [16]byte{1, 2, 3})
+	h := string(c.appendHandle(nil, &core))
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	for i := range len(h) {
+		for _, r := range []byte{alphabet[(strings.IndexByte(alphabet, h[i])+1)%64], alphabet[(strings.IndexByte(alphabet, h[i])+37)%64]} {
+			changed := h[:i] + string(r) + h[i+1:]
+			var got [receiptCoreLen]byte
+			if c.readCore(changed, &got) {
+				_, _, _, ok := c.open(&s, &got)
+				require.False(t, ok, "character %d changed to %q: still opens", i, r)
+			}
+		}
+	}
+}
+
+func TestUUIDBytesReadsFormatUUID(t *testing.T) {
+	for range 100 {
+		raw := newUUIDRaw()
+		b, ok := uuidBytes(formatUUID(raw))
+		require.True(t, ok)
+		require.Equal(t, raw, b)
+	}
+	for _, bad := range []string{"", "x", "0123456789abcdef0123456789abcdef0123", "01234567-89ab-cdef-0123-456789abcdeg", "01234567+89ab-cdef-0123-456789abcdef"} {
+		_, ok := uuidBytes(bad)
+		assert.False(t, ok, bad)
+	}
+	b, ok := uuidBytes("01234567-89AB-cdef-0123-456789abcdef")
+	require.True(t, ok)
+	assert.Equal(t, [16]byte{0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef}, b)
 }
 
 func TestFormatSequenceLikeSprintf(t *testing.T) {

@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/sqsharness/sqsharness/internal/sqserr"
+	"github.com/sqsharness/sqsharness/sqsmock/internal/iampolicy"
 )
 
 // shareableActions are the actions AddPermission may grant.
@@ -78,18 +79,26 @@ func (q *queue) readPolicy() policyDoc {
 }
 
 // writePolicy stores doc as the queue's Policy, or removes the Policy when no statement is left.
-// Caller holds q.mu.
-func (q *queue) writePolicy(doc policyDoc, now time.Time) {
+// A document over SQS's policy quotas is refused with OverLimit and changes nothing. Caller holds
+// q.mu.
+func (e *Engine) writePolicy(q *queue, doc policyDoc) error {
 	next := q.attrs
-	next.policy = ""
+	next.policy, next.pol = "", nil
 	if len(doc.Statement) > 0 {
 		var b bytes.Buffer
 		enc := json.NewEncoder(&b)
 		enc.SetEscapeHTML(false)
 		_ = enc.Encode(doc)
-		next.policy = strings.TrimSuffix(b.String(), "\n")
+		v := strings.TrimSuffix(b.String(), "\n")
+		pol, err := parsePolicy(v)
+		if err != nil {
+			return err
+		}
+		next.policy, next.pol = v, pol
+		e.policies.Store(true)
 	}
-	q.setAttrs(next, now)
+	q.setAttrs(next, e.now())
+	return nil
 }
 
 // AddPermission adds a statement labelled Label to the queue's policy.
@@ -141,7 +150,9 @@ func (e *Engine) AddPermission(ctx context.Context, in *sqs.AddPermissionInput) 
 		Principal: map[string]any{"AWS": oneOrMany(principals)}, Action: oneOrMany(actions)}
 	raw, _ := json.Marshal(st)
 	doc.Statement = append(doc.Statement, raw)
-	q.writePolicy(doc, e.now())
+	if err := e.writePolicy(q, doc); err != nil {
+		return nil, err
+	}
 	return &sqs.AddPermissionOutput{}, nil
 }
 
@@ -170,7 +181,9 @@ func (e *Engine) RemovePermission(ctx context.Context, in *sqs.RemovePermissionI
 		return nil, sqserr.InvalidParameterValueFor(*in.Label, "Label", "can't find label.")
 	}
 	doc.Statement = kept
-	q.writePolicy(doc, e.now())
+	if err := e.writePolicy(q, doc); err != nil {
+		return nil, err
+	}
 	return &sqs.RemovePermissionOutput{}, nil
 }
 
@@ -190,152 +203,47 @@ func digits(s string) bool {
 	return s != ""
 }
 
-// Grants reports whether the queue (by URL, ARN or name) exists, and whether its Policy lets
-// account make action, as SQS judges a request from another account: an Allow statement must
-// name the account (its root or any principal in it, or "*"), the action (SQS:SendMessage,
-// sqs:*, * and wildcards, in any case) and the queue (or "*"), and no such Deny statement may. A
-// statement with a Condition, NotPrincipal, NotAction or NotResource is one the mock cannot
-// evaluate and is left out. An empty action is one only the owner may make: never granted.
-func (e *Engine) Grants(queue, action, account string) (exists, granted bool) {
+// parsePolicy reads a Policy attribute ("" removes the policy: nil). A policy over SQS's quotas
+// is OverLimit (HTTP 403) with SQS's message ("Submitted policy is over max allowed size.", "10
+// actions were found in a statement from the submitted policy, max allowed is 7", as AWS answered
+// them); one that is not a policy is InvalidAttributeValue "Invalid value for the parameter
+// Policy.", SQS's answer to a malformed policy.
+func parsePolicy(v string) (*iampolicy.Policy, error) {
+	if v == "" {
+		return nil, nil
+	}
+	pol, err := iampolicy.Parse(v)
+	var limit *iampolicy.LimitError
+	switch {
+	case errors.As(err, &limit):
+		return nil, sqserr.OverLimit("%s", limit.Error())
+	case err != nil:
+		return nil, sqserr.InvalidAttributeValue("Policy", "")
+	}
+	return pol, nil
+}
+
+// Authorize evaluates the Policy of a queue (by URL, ARN or name) for one request, and reports
+// whether the queue exists. The engine fills in the request's resource (the queue's ARN) and,
+// when it has none, its time (the engine's clock). Without a policy the decision is NoDecision.
+func (e *Engine) Authorize(queue string, r iampolicy.Request) (exists bool, d iampolicy.Decision) {
 	q, err := e.lookup(&queue)
 	if err != nil {
-		return false, false
-	}
-	if action == "" {
-		return true, false
+		return false, iampolicy.NoDecision
 	}
 	q.mu.Lock()
-	policy := q.attrs.policy
+	pol := q.attrs.pol
 	q.mu.Unlock()
-	return true, policyGrants(policy, q.arn, action, account)
+	if pol == nil {
+		return true, iampolicy.NoDecision
+	}
+	r.Resource = q.arn
+	if r.Now.IsZero() {
+		r.Now = e.now()
+	}
+	return true, pol.Evaluate(&r)
 }
 
-// grantStatement is what Grants reads of a policy statement.
-type grantStatement struct {
-	Effect       string
-	Principal    any
-	Action       any
-	Resource     any
-	Condition    any
-	NotPrincipal any
-	NotAction    any
-	NotResource  any
-}
-
-// policyGrants evaluates a queue Policy for one account and action (see Grants).
-func policyGrants(policy, arn, action, account string) bool {
-	if policy == "" {
-		return false
-	}
-	var doc struct{ Statement json.RawMessage }
-	if json.Unmarshal([]byte(policy), &doc) != nil {
-		return false
-	}
-	var sts []grantStatement
-	if json.Unmarshal(doc.Statement, &sts) != nil {
-		var one grantStatement
-		if json.Unmarshal(doc.Statement, &one) != nil {
-			return false
-		}
-		sts = []grantStatement{one}
-	}
-	allowed := false
-	for _, st := range sts {
-		if st.Condition != nil || st.NotPrincipal != nil || st.NotAction != nil || st.NotResource != nil {
-			continue
-		}
-		if !principalNames(st.Principal, account) || !anyMatch(st.Action, "sqs:"+action, true) ||
-			(st.Resource != nil && !anyMatch(st.Resource, arn, false)) {
-			continue
-		}
-		switch st.Effect {
-		case "Deny":
-			return false
-		case "Allow":
-			allowed = true
-		}
-	}
-	return allowed
-}
-
-// principalNames reports whether a statement's Principal covers a caller of account: "*", or an
-// AWS principal that is "*", the account id, or an IAM ARN in the account.
-func principalNames(p any, account string) bool {
-	if s, ok := p.(string); ok {
-		return s == "*"
-	}
-	m, ok := p.(map[string]any)
-	if !ok {
-		return false
-	}
-	for _, v := range stringList(m["AWS"]) {
-		if v == "*" || v == account {
-			return true
-		}
-		parts := strings.SplitN(v, ":", 6)
-		if len(parts) == 6 && parts[0] == "arn" && parts[2] == "iam" && parts[4] == account {
-			return true
-		}
-	}
-	return false
-}
-
-// anyMatch reports whether one of the patterns (a string or a list of them) matches s, with *
-// and ? wildcards, ignoring case when fold.
-func anyMatch(patterns any, s string, fold bool) bool {
-	if fold {
-		s = strings.ToLower(s)
-	}
-	for _, p := range stringList(patterns) {
-		if fold {
-			p = strings.ToLower(p)
-		}
-		if p == "*" || wildcard(p, s) {
-			return true
-		}
-	}
-	return false
-}
-
-// stringList is a JSON string or list of strings as a slice.
-func stringList(v any) []string {
-	switch x := v.(type) {
-	case string:
-		return []string{x}
-	case []any:
-		out := make([]string, 0, len(x))
-		for _, e := range x {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
-}
-
-// wildcard matches s against a pattern where * is any run of characters and ? any one.
-func wildcard(p, s string) bool {
-	star, mark := -1, 0
-	i, j := 0, 0
-	for j < len(s) {
-		switch {
-		case i < len(p) && (p[i] == '?' || p[i] == s[j]):
-			i++
-			j++
-		case i < len(p) && p[i] == '*':
-			star, mark = i, j
-			i++
-		case star >= 0:
-			i = star + 1
-			mark++
-			j = mark
-		default:
-			return false
-		}
-	}
-	for i < len(p) && p[i] == '*' {
-		i++
-	}
-	return i == len(p)
-}
+// HasPolicies reports whether any queue of the engine ever had a Policy: until then no request
+// needs Authorize within the engine's own account.
+func (e *Engine) HasPolicies() bool { return e.policies.Load() }

@@ -48,6 +48,26 @@ type queue struct {
 	// issued are the latest receipt handles the queue issued, one receive's worth (see issue).
 	issued     [10]issuedReceipt
 	issuedNext int
+	tag        uint64         // what the queue's receipt handles carry of it (receiptCodec.queueTag)
+	scratch    receiptScratch // the cipher's memory for sealing and opening receipt handles
+
+	// spent remembers FIFO messages that went away while a receipt handle of theirs had expired
+	// (see spentExpired), until the end of their retention period; spentLog in insertion order.
+	spent    map[[16]byte]spentReceipt
+	spentLog []spentRef
+}
+
+// spentReceipt is what a FIFO queue remembers of a message that is gone: the nonce of its last
+// receipt handle, and whether that handle was still in flight when the message went.
+type spentReceipt struct {
+	nonce   uint64
+	live    bool
+	expires int64 // unix nanoseconds
+}
+
+type spentRef struct {
+	id      [16]byte
+	expires int64
 }
 
 // dedupKey is a 128-bit digest of a deduplication id within its scope. Keys and entries hold no
@@ -144,7 +164,7 @@ const dedupInterval = 5 * time.Minute
 
 func newQueue(e *Engine, name string, fifo bool, attrs queueAttrs, now time.Time) *queue {
 	q := &queue{
-		e: e, name: name, arn: e.arn(name), fifo: fifo,
+		e: e, name: name, arn: e.arn(name), fifo: fifo, tag: e.receipts.queueTag(name),
 		attrs: attrs, tags: map[string]string{}, created: now, modified: now,
 		byID:    map[string]*message{},
 		ready:   mheap{less: bySeq, index: heapIdx},
@@ -155,6 +175,7 @@ func newQueue(e *Engine, name string, fifo bool, attrs queueAttrs, now time.Time
 		q.groups = map[string]*group{}
 		q.dedup = map[dedupKey]dedupEntry{}
 		q.attempts = map[string]*attempt{}
+		q.spent = map[[16]byte]spentReceipt{}
 		q.dedupScope = attrs.dedupScope
 	}
 	return q
@@ -248,6 +269,16 @@ func (q *queue) advance(now time.Time) {
 			if !now.Before(a.expires) {
 				delete(q.attempts, id)
 			}
+		}
+		for len(q.spentLog) > 0 && nowNanos >= q.spentLog[0].expires {
+			ref := q.spentLog[0]
+			if s, ok := q.spent[ref.id]; ok && nowNanos >= s.expires {
+				delete(q.spent, ref.id)
+			}
+			q.spentLog = q.spentLog[1:]
+		}
+		if len(q.spentLog) == 0 {
+			q.spentLog = nil
 		}
 	}
 }
@@ -376,6 +407,7 @@ func (q *queue) remove(m *message) {
 	q.counts[m.state]--
 	q.e.addHeld(-1)
 	if q.fifo {
+		q.spend(m)
 		g := m.group
 		wasHead := g.head() == m
 		g.removeMsg(m)
@@ -389,6 +421,30 @@ func (q *queue) remove(m *message) {
 			q.refreshGroup(g)
 		}
 	}
+}
+
+// spend remembers a FIFO message that is going away if a receipt handle of it has expired: one
+// superseded by a later receive, or its last one if that is no longer in flight. Caller holds q.mu.
+func (q *queue) spend(m *message) {
+	live := m.state == stateInflight
+	if m.receipt == 0 || live && m.receiveCount <= 1 {
+		return // never received here, or deleted with its only handle
+	}
+	id, ok := uuidBytes(m.id)
+	if !ok {
+		return
+	}
+	expires := q.e.now().Add(time.Duration(q.attrs.retention) * time.Second).UnixNano()
+	q.spent[id] = spentReceipt{nonce: m.receipt, live: live, expires: expires}
+	q.spentLog = append(q.spentLog, spentRef{id: id, expires: expires})
+}
+
+// spentExpired reports whether the receipt handle with this nonce, of a FIFO message that is gone,
+// had expired: SQS answers a delete with it "The receipt handle has expired" also after another
+// receiver deleted the message. Caller holds q.mu.
+func (q *queue) spentExpired(id [16]byte, nonce uint64) bool {
+	s, ok := q.spent[id]
+	return ok && (nonce < s.nonce || nonce == s.nonce && !s.live)
 }
 
 // refreshGroup puts a FIFO group on the available heap when its head is visible. Groups are

@@ -81,11 +81,8 @@ func (e *Engine) CreateQueue(ctx context.Context, in *sqs.CreateQueueInput) (*sq
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if at, ok := e.deleted[name]; ok {
-		if now.Sub(at) < deletedRecently {
-			return nil, sqserr.QueueDeletedRecently()
-		}
-		delete(e.deleted, name)
+	if e.deleted.recent(name, now) {
+		return nil, sqserr.QueueDeletedRecently()
 	}
 	if existing := e.queues[name]; existing != nil { // lost a race with an identical create
 		return &sqs.CreateQueueOutput{QueueUrl: aws.String(e.queueURL(ctx, name))}, nil
@@ -119,12 +116,7 @@ func (e *Engine) DeleteQueue(ctx context.Context, in *sqs.DeleteQueueInput) (*sq
 	}
 	delete(e.queues, q.name)
 	e.count.Add(-1)
-	e.deleted[q.name] = e.now()
-	for name, at := range e.deleted {
-		if e.now().Sub(at) >= deletedRecently {
-			delete(e.deleted, name)
-		}
-	}
+	e.deleted.add(q.name, e.now())
 	e.mu.Unlock()
 	q.close()
 	q.mu.Lock()

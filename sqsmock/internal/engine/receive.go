@@ -374,17 +374,23 @@ func (q *queue) renderAll(taken []*message, o receiveOptions) *sqs.ReceiveMessag
 		strs = make([]string, 4*len(taken))
 	}
 	// The receipt handles share one string.
-	var b strings.Builder
-	size := 0
-	for _, m := range taken {
-		size += q.receiptHandleLen(m)
+	var coreBuf [10][receiptCoreLen]byte
+	cores := coreBuf[:]
+	if len(taken) > len(coreBuf) {
+		cores = make([][receiptCoreLen]byte, len(taken))
 	}
+	size := 0
+	for i, m := range taken {
+		q.sealReceipt(&cores[i], m.id, m.receipt)
+		size += handleLen(&cores[i])
+	}
+	var b strings.Builder
 	b.Grow(size)
-	var buf [256]byte
+	var buf [receiptMaxLen]byte
 	var endBuf [10]int
 	ends := endBuf[:0]
-	for _, m := range taken {
-		b.Write(q.appendReceiptHandle(buf[:0], m))
+	for i := range taken {
+		b.Write(q.e.receipts.appendHandle(buf[:0], &cores[i]))
 		ends = append(ends, b.Len())
 	}
 	all := b.String()

@@ -35,7 +35,16 @@ type QueueSnapshot struct {
 	Dedup                       []DedupSnapshot     // FIFO deduplication ids, by key
 	DedupLog                    int                 // entries in the deduplication expiry log
 	Attempts                    map[string]AttemptSnapshot
-	Duplicates                  []DuplicateSnapshot // fault-injected deliveries still to come
+	Duplicates                  []DuplicateSnapshot      // fault-injected deliveries still to come
+	Spent                       map[string]SpentSnapshot // FIFO messages gone with an expired receipt handle, by id
+	SpentLog                    int                      // entries in their expiry log
+}
+
+// SpentSnapshot is what a FIFO queue remembers of a message gone with an expired receipt handle.
+type SpentSnapshot struct {
+	Receipt uint64 // its last receipt handle's nonce
+	Live    bool   // that handle was in flight when the message went
+	Expires int64
 }
 
 // MessageSnapshot is one stored message.
@@ -89,7 +98,7 @@ func (e *Engine) Snapshot() Snapshot {
 		qs = append(qs, q)
 	}
 	deleted := map[string]time.Time{}
-	for name, at := range e.deleted {
+	for name, at := range e.deleted.at {
 		if now.Sub(at) < deletedRecently {
 			deleted[name] = at
 		}
@@ -169,6 +178,11 @@ func (q *queue) snapshot() QueueSnapshot {
 			}
 			s.Attempts[id] = as
 		}
+		s.Spent = map[string]SpentSnapshot{}
+		for id, sp := range q.spent {
+			s.Spent[formatUUID(id)] = SpentSnapshot{Receipt: sp.nonce, Live: sp.live, Expires: sp.expires}
+		}
+		s.SpentLog = len(q.spentLog)
 	}
 	for _, d := range q.dups {
 		s.Duplicates = append(s.Duplicates, DuplicateSnapshot{At: d.at, MessageID: d.copy.id, Receipt: d.copy.receipt,
@@ -189,7 +203,7 @@ func (q *queue) byArrival() []*message {
 
 // CheckInvariants reports the first inconsistency among the engine's structures: counts that
 // disagree with the messages, a message missing from the heap or group it belongs in, a FIFO group
-// whose visible head no receive can reach, a deduplication id that never expires, a held count
+// whose visible head no receive can reach, a deduplication id or spent receipt that never expires, a held count
 // that is not the number of messages. It is for tests; call it when no request is in flight.
 func (e *Engine) CheckInvariants() error {
 	e.mu.RLock()
@@ -316,6 +330,18 @@ func (q *queue) checkFifo() error {
 	for k, d := range q.dedup {
 		if !logged[dedupRef{key: k, expires: d.expires}] {
 			return fmt.Errorf("a deduplication id (sequence %d) is not in the expiry log", d.seq)
+		}
+	}
+	spentLogged := make(map[spentRef]bool, len(q.spentLog))
+	for _, r := range q.spentLog {
+		spentLogged[r] = true
+	}
+	for id, sp := range q.spent {
+		if !spentLogged[spentRef{id: id, expires: sp.expires}] {
+			return fmt.Errorf("spent receipt of message %s is not in the expiry log", formatUUID(id))
+		}
+		if _, ok := q.byID[formatUUID(id)]; ok {
+			return fmt.Errorf("message %s is both stored and spent", formatUUID(id))
 		}
 	}
 	return nil

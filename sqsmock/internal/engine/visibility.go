@@ -1,12 +1,7 @@
 package engine
 
 import (
-	"bytes"
 	"context"
-	"encoding/base64"
-	"math"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -16,70 +11,36 @@ import (
 	"github.com/sqsharness/sqsharness/internal/sqserr"
 )
 
-const receiptPrefix = "AQEB"
-
 // maxVisibility is the 12-hour ceiling on a message's visibility timeout since its receive.
 const maxVisibility = 12 * time.Hour
 
-// appendReceiptHandle appends m's receipt handle to dst: it encodes the queue, the message and
-// the receive it came from. Caller holds q.mu.
-func (q *queue) appendReceiptHandle(dst []byte, m *message) []byte {
-	var buf [192]byte
-	raw := append(buf[:0], q.name...)
-	raw = append(raw, 0)
-	raw = append(raw, m.id...)
-	raw = append(raw, 0)
-	raw = strconv.AppendUint(raw, m.receipt, 10)
-	dst = append(dst, receiptPrefix...)
-	return base64.RawURLEncoding.AppendEncode(dst, raw)
+// sealReceipt writes the core of the receipt handle of message id's receive nonce (receipt.go).
+// Caller holds q.mu.
+func (q *queue) sealReceipt(core *[receiptCoreLen]byte, id string, nonce uint64) {
+	b, _ := uuidBytes(id) // every message id the engine gives is a UUID
+	q.e.receipts.seal(&q.scratch, core, q.tag, nonce, b)
 }
 
-// receiptHandleLen is the length of m's receipt handle. Caller holds q.mu.
-func (q *queue) receiptHandleLen(m *message) int {
-	digits := 1
-	for n := m.receipt; n >= 10; n /= 10 {
-		digits++
-	}
-	return len(receiptPrefix) + base64.RawURLEncoding.EncodedLen(len(q.name)+1+len(m.id)+1+digits)
+// handleOf returns the receipt handle of message id's receive nonce. Caller holds q.mu.
+func (q *queue) handleOf(id string, nonce uint64) string {
+	var core [receiptCoreLen]byte
+	q.sealReceipt(&core, id, nonce)
+	var buf [receiptMaxLen]byte
+	return string(q.e.receipts.appendHandle(buf[:0], &core))
 }
 
-// parseReceipt decodes a receipt handle issued by this engine. The name and id it returns are
-// in buf's memory when they fit, so only compare or look them up.
-func parseReceipt(h string, buf []byte) (queueName, messageID []byte, nonce uint64, ok bool) {
-	enc, found := strings.CutPrefix(h, receiptPrefix)
-	if !found {
-		return nil, nil, 0, false
+// openReceipt reads a receipt handle: the queue tag, message id and receive nonce it was issued
+// for; ok is false for anything this engine did not issue. Caller holds q.mu.
+func (q *queue) openReceipt(h string) (tag uint64, id [16]byte, nonce uint64, ok bool) {
+	var core [receiptCoreLen]byte
+	if !q.e.receipts.readCore(h, &core) {
+		return 0, id, 0, false
 	}
-	var src [256]byte // enc's bytes, without allocating when they fit
-	raw, err := base64.RawURLEncoding.AppendDecode(buf[:0], append(src[:0], enc...))
-	if err != nil {
-		return nil, nil, 0, false
+	tag, nonce, id, ok = q.e.receipts.open(&q.scratch, &core)
+	if !ok || nonce == 0 {
+		return 0, id, 0, false
 	}
-	// Three parts: name, id and nonce, apart by two NULs.
-	i := bytes.IndexByte(raw, 0)
-	if i < 0 {
-		return nil, nil, 0, false
-	}
-	j := bytes.IndexByte(raw[i+1:], 0)
-	if j < 0 {
-		return nil, nil, 0, false
-	}
-	j += i + 1
-	digits := raw[j+1:]
-	if bytes.IndexByte(digits, 0) >= 0 || len(digits) == 0 {
-		return nil, nil, 0, false
-	}
-	for _, c := range digits { // strconv.ParseUint(digits, 10, 64), without its error value
-		d := uint64(c - '0')
-		if c < '0' || c > '9' || nonce > (math.MaxUint64-d)/10 {
-			return nil, nil, 0, false
-		}
-		nonce = nonce*10 + d
-	}
-	if nonce == 0 {
-		return nil, nil, 0, false
-	}
-	return raw[:i], raw[i+1 : j], nonce, true
+	return tag, id, nonce, true
 }
 
 // issuedReceipt is a receipt handle the queue issued, and what it encodes.
@@ -89,29 +50,33 @@ type issuedReceipt struct {
 }
 
 // issue remembers a receipt handle just issued for m, so that findReceipt knows it when it comes
-// back without decoding it. Caller holds q.mu.
+// back without opening it. Caller holds q.mu.
 func (q *queue) issue(handle string, m *message) {
 	q.issued[q.issuedNext] = issuedReceipt{handle: handle, id: m.id, nonce: m.receipt}
 	q.issuedNext = (q.issuedNext + 1) % len(q.issued)
 }
 
-// findReceipt resolves a receipt handle to its message (nil if the message is gone).
-// Caller holds q.mu.
-func (q *queue) findReceipt(h string) (*message, uint64, error) {
-	for _, r := range q.issued { // what parseReceipt would read from it
+// findReceipt resolves a receipt handle to its message and the receive nonce it was issued for.
+// When the message is gone, m is nil and id holds the message id's bytes. Caller holds q.mu.
+func (q *queue) findReceipt(h string) (m *message, nonce uint64, id [16]byte, err error) {
+	for _, r := range q.issued { // what openReceipt would read from it
 		if r.handle == h && h != "" {
-			return q.byID[r.id], r.nonce, nil
+			if m = q.byID[r.id]; m == nil {
+				id, _ = uuidBytes(r.id)
+			}
+			return m, r.nonce, id, nil
 		}
 	}
-	var buf [192]byte
-	name, id, nonce, ok := parseReceipt(h, buf[:])
+	tag, id, nonce, ok := q.openReceipt(h)
 	if !ok {
-		return nil, 0, sqserr.ReceiptHandleIsInvalid(h)
+		return nil, 0, id, sqserr.ReceiptHandleIsInvalid(h)
 	}
-	if string(name) != q.name {
-		return nil, 0, sqserr.ReceiptHandleOfOtherQueue(h)
+	if tag != q.tag {
+		return nil, 0, id, sqserr.ReceiptHandleOfOtherQueue(h)
 	}
-	return q.byID[string(id)], nonce, nil
+	var text [36]byte
+	formatUUIDTo(text[:], id)
+	return q.byID[string(text[:])], nonce, id, nil
 }
 
 // Why a receipt handle SQS issued no longer applies, in SQS's words.
@@ -136,7 +101,9 @@ func staleReceipt(h, reason string, batch bool) error {
 }
 
 // DeleteMessage deletes the message a receipt handle refers to. Deleting a message that is
-// already gone succeeds. On a FIFO queue the handle must be the current one of an in-flight message.
+// already gone succeeds. On a FIFO queue the handle must be the current one of an in-flight
+// message, and one that expired (its visibility timeout ended, or a later receive superseded it)
+// stays expired after the message is gone (spentExpired).
 func (e *Engine) DeleteMessage(ctx context.Context, in *sqs.DeleteMessageInput) (*sqs.DeleteMessageOutput, error) {
 	url := aws.ToString(in.QueueUrl)
 	err := e.withReceipt(in.QueueUrl, in.ReceiptHandle, func(q *queue, h string, now time.Time) error {
@@ -171,9 +138,15 @@ func (q *queue) deleteReceipt(h string, now time.Time, off bool, c Call, url, en
 		op = "DeleteMessageBatch"
 	}
 	q.advance(now)
-	m, nonce, err := q.findReceipt(h)
-	if err != nil || m == nil {
+	m, nonce, id, err := q.findReceipt(h)
+	if err != nil {
 		return err
+	}
+	if m == nil { // deleted (with this handle or a later one), expired, purged or moved
+		if q.fifo && q.spentExpired(id, nonce) {
+			return staleReceipt(h, reasonExpired, entryID != "")
+		}
+		return nil
 	}
 	if q.fifo && (m.state != stateInflight || m.receipt != nonce) {
 		return staleReceipt(h, reasonExpired, entryID != "")
@@ -283,7 +256,7 @@ func (q *queue) changeReceipt(h string, timeout int32, now time.Time, off bool, 
 		return sqserr.InvalidParameterValueFor(timeout, "VisibilityTimeout", "VisibilityTimeout must be an integer between 0 and 43200.")
 	}
 	q.advance(now)
-	m, nonce, err := q.findReceipt(h)
+	m, nonce, _, err := q.findReceipt(h)
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/aws/smithy-go/document"
 	"github.com/aws/smithy-go/traits"
 
+	"github.com/sqsharness/sqsharness/internal/reqop"
 	"github.com/sqsharness/sqsharness/internal/sqserr"
 )
 
@@ -42,6 +43,7 @@ func (h *handler) serveQuery(w http.ResponseWriter, r *http.Request, reqID strin
 	}
 	onQueue := queuePath(r) != ""
 	action, ok := params["Action"]
+	reqop.Set(r.Context(), action)
 	if !ok || action == "" {
 		if onQueue {
 			// SQS answers a request to a queue URL without an Action with a bare 404

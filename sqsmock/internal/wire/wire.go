@@ -16,7 +16,9 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"syscall"
 
+	"github.com/sqsharness/sqsharness/internal/reqop"
 	"github.com/sqsharness/sqsharness/internal/sqserr"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/reqctx"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/sqsapi"
@@ -73,9 +75,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r = r.WithContext(ctx)
 
 	if target := r.Header.Get("X-Amz-Target"); target != "" {
+		reqop.Set(ctx, strings.TrimPrefix(target, targetPrefix))
 		body, err := h.readBody(w, r)
 		if err != nil {
-			writeJSONError(w, err)
+			if !clientGone(w, err) {
+				writeJSONError(w, err)
+			}
 			return
 		}
 		if err := h.authenticate(r, body); err != nil {
@@ -89,7 +94,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		var err error
 		if body, err = h.readBody(w, r); err != nil {
-			writeQueryError(w, r, reqID, err)
+			if !clientGone(w, err) {
+				writeQueryError(w, r, reqID, err)
+			}
 			return
 		}
 	}
@@ -120,13 +127,36 @@ func (h *handler) baseURL(r *http.Request) string {
 	return scheme + "://" + r.Host
 }
 
+// errClientGone is what readBody reports when the client closed its connection mid-body.
+var errClientGone = errors.New("client closed the connection before the whole body arrived")
+
+// ClientGone reports whether err, from reading a request body, means the client went away before
+// sending all of it: its connection ended (EOF short of the Content-Length or of the last chunk)
+// or was reset. A body that stopped arriving while the connection stayed open (the read timeout)
+// is not that: it is the client's error, answered 400.
+func ClientGone(err error) bool {
+	return errors.Is(err, errClientGone) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
+}
+
+// clientGone answers a request whose client went away mid-body with StatusClientClosedRequest,
+// as cancelled does for one that went away during its operation, and reports whether it did:
+// nobody reads the answer, and a log shows 499, not a 400 the client never got.
+func clientGone(w http.ResponseWriter, err error) bool {
+	if !errors.Is(err, errClientGone) {
+		return false
+	}
+	w.WriteHeader(StatusClientClosedRequest)
+	return true
+}
+
 // readBody reads the whole body within the limit.
 func (h *handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	limit := h.opts.MaxBodyBytes
 	if limit < 0 {
 		b, err := io.ReadAll(r.Body)
 		if err != nil {
-			return nil, sqserr.Serialization("could not read request body: " + err.Error())
+			return nil, bodyError(err)
 		}
 		return b, nil
 	}
@@ -139,9 +169,18 @@ func (h *handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, erro
 		if errors.As(err, &tooBig) {
 			return nil, sqserr.RequestEntityTooLarge(limit)
 		}
-		return nil, sqserr.Serialization("could not read request body: " + err.Error())
+		return nil, bodyError(err)
 	}
 	return b, nil
+}
+
+// bodyError is the error of a body that could not be read: errClientGone when the client went
+// away, else SerializationException (400), e.g. when the read timeout ended a trickling body.
+func bodyError(err error) error {
+	if ClientGone(err) {
+		return fmt.Errorf("%w: %w", errClientGone, err)
+	}
+	return sqserr.Serialization("could not read request body: " + err.Error())
 }
 
 // mediaType is the lower-cased media type of a Content-Type header, without parameters.

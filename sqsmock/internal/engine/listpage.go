@@ -1,0 +1,84 @@
+package engine
+
+import (
+	"slices"
+	"strings"
+)
+
+// QueueCounts is a queue's name and its messages by state, as the admin list shows it.
+type QueueCounts struct {
+	Name, ARN                string
+	FIFO                     bool
+	Ready, InFlight, Delayed int
+}
+
+// CountsPage lists the queues whose names start with prefix and sort after after (""; from the
+// first), at most limit of them in name order, with their message counts (deadlines that have
+// passed applied, as Inspect does). total is how many queues match prefix, rest how many of those
+// sort after after (rest > len(page): more follow). It copies and sorts only the page: a walk of
+// the queues keeps the limit first in a bounded heap, so a console polling the first page of
+// 20,000 queues does not sort them all, nor copy their attributes.
+func (e *Engine) CountsPage(prefix, after string, limit int) (page []QueueCounts, total, rest int) {
+	e.mu.RLock()
+	top := make([]*queue, 0, max(0, min(limit, len(e.queues))))
+	for name, q := range e.queues {
+		if !strings.HasPrefix(name, prefix) {
+			continue
+		}
+		total++
+		if name <= after {
+			continue
+		}
+		rest++
+		switch {
+		case limit <= 0:
+		case len(top) < limit:
+			top = append(top, q)
+			heapUp(top, len(top)-1)
+		case name < top[0].name:
+			top[0] = q
+			heapDown(top, 0)
+		}
+	}
+	e.mu.RUnlock()
+	slices.SortFunc(top, func(a, b *queue) int { return strings.Compare(a.name, b.name) })
+	now := e.now()
+	page = make([]QueueCounts, len(top))
+	for i, q := range top {
+		q.mu.Lock()
+		q.advance(now)
+		page[i] = QueueCounts{Name: q.name, ARN: q.arn, FIFO: q.fifo, Ready: q.counts[stateReady],
+			InFlight: q.counts[stateInflight], Delayed: q.counts[stateDelayed]}
+		q.mu.Unlock()
+	}
+	return page, total, rest
+}
+
+// heapUp and heapDown keep h a max-heap on queue name.
+func heapUp(h []*queue, i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if h[p].name >= h[i].name {
+			return
+		}
+		h[p], h[i] = h[i], h[p]
+		i = p
+	}
+}
+
+func heapDown(h []*queue, i int) {
+	for {
+		l, big := 2*i+1, i
+		if l < len(h) && h[l].name > h[big].name {
+			big = l
+		}
+		if r := l + 1; r < len(h) && h[r].name > h[big].name {
+			big = r
+		}
+		if big == i {
+			return
+		}
+		h[i], h[big] = h[big], h[i]
+		i = big
+	}
+}
