@@ -51,7 +51,7 @@ func Example() {
 	stop()
 	<-done
 	rep := esm.Report()
-	fmt.Println("batch sizes:", rep.BatchSizes())
+	fmt.Println("batch sizes:", batchSizes(rep))
 	fmt.Println("deleted:", len(rep.Deleted))
 	// Output:
 	// batch sizes: [2 1]
@@ -100,4 +100,13 @@ func Example_filterPatterns() {
 	// invoked with {"type": "order", "amount": 120}
 	// filtered out: 3
 	// InvalidParameterValueException: Invalid filter pattern definition.
+}
+
+// batchSizes is the number of records in each invocation of rep, in order.
+func batchSizes(rep lambdaesm.Report) []int {
+	out := make([]int, len(rep.Invocations))
+	for i, inv := range rep.Invocations {
+		out[i] = len(inv.MessageIDs)
+	}
+	return out
 }

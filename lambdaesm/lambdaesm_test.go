@@ -63,7 +63,7 @@ func vt(h *harness.H) (visibility string, timeout int32) {
 
 // run runs the mapping on url under CheckConsumer, which checks the delivery invariants, and
 // returns both reports.
-func run(h *harness.H, url string, want harness.Expect, cfg lambdaesm.Config, fn lambdaesm.Handler) (lambdaesm.Report, *harness.ConsumerReport) {
+func run(h *harness.H, url string, want harness.Expect, cfg lambdaesm.Config, fn lambdaesm.Function) (lambdaesm.Report, *harness.ConsumerReport) {
 	h.T().Helper()
 	var m *lambdaesm.Mapping
 	crep := h.CheckConsumer(url, want, func(ctx context.Context, api sqsmock.API) error {
@@ -94,7 +94,7 @@ func (r *recorder) note(ev events.SQSEvent, bodies ...string) {
 }
 
 // perRecord is a handler reporting the records f fails, by message ID.
-func perRecord(rec *recorder, f func(r events.SQSMessage) error) lambdaesm.Handler {
+func perRecord(rec *recorder, f func(r events.SQSMessage) error) lambdaesm.Function {
 	return func(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
 		var resp events.SQSEventResponse
 		var ok []string
@@ -585,7 +585,7 @@ func TestBatchSizeAndBatchingWindow(t *testing.T) {
 				func(context.Context, events.SQSEvent) (events.SQSEventResponse, error) {
 					return events.SQSEventResponse{}, nil
 				})
-			for _, n := range rep.BatchSizes() {
+			for _, n := range batchSizes(rep) {
 				assert.LessOrEqual(t, n, 3)
 			}
 		})
@@ -598,7 +598,7 @@ func TestBatchSizeAndBatchingWindow(t *testing.T) {
 				func(context.Context, events.SQSEvent) (events.SQSEventResponse, error) {
 					return events.SQSEventResponse{}, nil
 				})
-			sizes := rep.BatchSizes()
+			sizes := batchSizes(rep)
 			// Two pollers share the 25 messages; each gathers from several receives of at most 10.
 			assert.LessOrEqual(t, len(sizes), 2, "%v", sizes)
 			assert.Greater(t, slices.Max(sizes), 10, "a batch larger than one receive: %v", sizes)

@@ -59,10 +59,19 @@ func run() error {
 	stop()
 	<-done
 	rep := esm.Report()
-	fmt.Printf("invocations %d, batch sizes %v, deleted %d, most at once %d\n", len(rep.Invocations), rep.BatchSizes(), len(rep.Deleted), rep.MaxConcurrent)
+	fmt.Printf("invocations %d, batch sizes %v, deleted %d, most at once %d\n", len(rep.Invocations), batchSizes(rep), len(rep.Deleted), rep.MaxConcurrent)
 	for i := range 5 {
 		fmt.Printf("o-%d charged %d time(s)\n", i, svc.Ledger.Charges(fmt.Sprintf("o-%d", i)))
 	}
 	fmt.Println(`"not an order" is in the dead-letter queue`)
 	return nil
+}
+
+// batchSizes is the number of records in each invocation of rep, in order.
+func batchSizes(rep lambdaesm.Report) []int {
+	out := make([]int, len(rep.Invocations))
+	for i, inv := range rep.Invocations {
+		out[i] = len(inv.MessageIDs)
+	}
+	return out
 }

@@ -58,7 +58,7 @@ func setup(h *harness.H) (url string, orders []Order, bodies []string, cfg lambd
 // runMapping runs the handler under the event source mapping inside CheckConsumer, which
 // asserts that nothing was lost (every message deleted or in the dead-letter queue) and, when
 // deadLettered is not nil, the dead-letter queue's contents.
-func runMapping(h *harness.H, url string, bodies, deadLettered []string, cfg lambdaesm.Config, fn lambdaesm.Handler) (lambdaesm.Report, *harness.ConsumerReport) {
+func runMapping(h *harness.H, url string, bodies, deadLettered []string, cfg lambdaesm.Config, fn lambdaesm.Function) (lambdaesm.Report, *harness.ConsumerReport) {
 	var m *lambdaesm.Mapping
 	crep := h.CheckConsumer(url, harness.Expect{Bodies: bodies, DeadLettered: deadLettered}, func(ctx context.Context, api sqsmock.API) error {
 		cfg.QueueURL = url
