@@ -19,9 +19,10 @@ func ExampleRun() {
 
 // Run the suite against a LocalStack at a given endpoint (run it with -parallel 24: a real
 // backend spends most of a test waiting).
-func ExampleWithHarnessOptions() {
+func ExampleRun_endpoint() {
 	var t *testing.T
 
-	conformance.Run(t, harness.LocalStack,
-		conformance.WithHarnessOptions(harness.WithEndpoint("http://127.0.0.1:4566")))
+	conformance.Run(t, harness.LocalStack, func(o *conformance.Options) {
+		o.Harness = append(o.Harness, harness.WithEndpoint("http://127.0.0.1:4566"))
+	})
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
-	"github.com/sqsharness/sqsharness/conformance/differential"
+	"github.com/sqsharness/sqsharness/conformance/internal/differential"
 	"github.com/sqsharness/sqsharness/harness"
 	"github.com/sqsharness/sqsharness/internal/shorttest"
 	"github.com/sqsharness/sqsharness/sqsmock"
@@ -32,7 +32,7 @@ const (
 )
 
 // scenario is a sequence of operations run on a reference and on the mock, compared step by
-// step. Steps whose difference on a peer is a reviewed deviation (conformance/deviations.yaml)
+// step. Steps whose difference on a peer is a reviewed deviation (conformance/internal/suite/deviations.yaml)
 // carry Known marks; nothing else is loosened per backend.
 type scenario struct {
 	name string

@@ -1,4 +1,4 @@
-package conformance
+package suite
 
 import (
 	"context"
@@ -101,7 +101,7 @@ func TestRunnerChild(t *testing.T) {
 	devs, err := ParseDeviations([]byte(yaml))
 	require.NoError(t, err)
 	hopts := []harness.Option{harness.WithBackend(harness.ElasticMQ), harness.WithEndpoint(os.Getenv(childEndpoint))}
-	runTests(t, harness.ElasticMQ, os.Getenv(childEndpoint), childCases[name](), hopts, &runConfig{devs: devs})
+	runTests(t, harness.ElasticMQ, os.Getenv(childEndpoint), childCases[name](), hopts, &Config{Deviations: devs})
 }
 
 func TestRunner(t *testing.T) {

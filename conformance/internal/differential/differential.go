@@ -17,7 +17,7 @@
 //   - Error and ErrorMessage: both fail, with the same error code, HTTP status and fault (sender or
 //     receiver), and for ErrorMessage the same message.
 //
-// A peer's reviewed deviation from AWS (conformance/deviations.yaml) is marked on the step with
+// A peer's reviewed deviation from AWS (conformance/internal/suite/deviations.yaml) is marked on the step with
 // Known: on that peer a difference is reported as a known deviation instead of a failure, and the
 // step fails if the peer starts to agree, so that the mark is removed.
 //
@@ -50,7 +50,7 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/stretchr/testify/require"
 
-	"github.com/sqsharness/sqsharness/conformance"
+	"github.com/sqsharness/sqsharness/conformance/internal/suite"
 	"github.com/sqsharness/sqsharness/harness"
 	"github.com/sqsharness/sqsharness/internal/queueurl"
 	"github.com/sqsharness/sqsharness/sqsmock"
@@ -63,7 +63,7 @@ type config struct {
 	refOpts   []harness.Option
 	cand      harness.Backend
 	candOpts  []harness.Option
-	devs      *conformance.Deviations
+	devs      *suite.Deviations
 	transport func(error)
 }
 
@@ -78,9 +78,9 @@ func WithCandidate(b harness.Backend, opts ...harness.Option) Option {
 	return func(c *config) { c.cand, c.candOpts = b, append(c.candOpts, opts...) }
 }
 
-// WithDeviations replaces the embedded conformance/deviations.yaml that Known marks are checked
+// WithDeviations replaces the embedded conformance/internal/suite/deviations.yaml that Known marks are checked
 // against.
-func WithDeviations(d *conformance.Deviations) Option { return func(c *config) { c.devs = d } }
+func WithDeviations(d *suite.Deviations) Option { return func(c *config) { c.devs = d } }
 
 // OnTransportError makes a step whose operation failed below the API — the request or its
 // answer was lost on the way (a connection closed or reset, a body cut short), so whether the
@@ -97,7 +97,7 @@ type D struct {
 	t         testing.TB
 	ref       *Side
 	cand      *Side
-	devs      *conformance.Deviations
+	devs      *suite.Deviations
 	transport func(error)
 	testIDs   map[string]bool
 	n         struct{ steps, agree, known, differ int }
@@ -113,7 +113,7 @@ func New(t testing.TB, reference harness.Backend, opts ...Option) *D {
 		o(&cfg)
 	}
 	if cfg.devs == nil {
-		devs, err := conformance.LoadDeviations()
+		devs, err := suite.LoadDeviations()
 		require.NoError(t, err, "differential: deviations.yaml")
 		cfg.devs = devs
 	}
@@ -121,7 +121,7 @@ func New(t testing.TB, reference harness.Backend, opts ...Option) *D {
 	candOpts := append([]harness.Option{harness.WithBackend(cfg.cand), harness.WithRegion(ref.Region())}, cfg.candOpts...)
 	cand := harness.New(t, candOpts...)
 	d := &D{t: t, devs: cfg.devs, transport: cfg.transport, testIDs: map[string]bool{}}
-	for _, x := range conformance.Tests() {
+	for _, x := range suite.Tests() {
 		d.testIDs[x.ID] = true
 	}
 	d.ref = newSide(d, "reference", ref)

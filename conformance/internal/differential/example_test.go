@@ -8,7 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
-	"github.com/sqsharness/sqsharness/conformance/differential"
+	"github.com/sqsharness/sqsharness/conformance/internal/differential"
 	"github.com/sqsharness/sqsharness/harness"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )

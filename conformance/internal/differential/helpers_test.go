@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
-	"github.com/sqsharness/sqsharness/conformance/differential"
+	"github.com/sqsharness/sqsharness/conformance/internal/differential"
 	"github.com/sqsharness/sqsharness/harness"
 	"github.com/sqsharness/sqsharness/internal/peerenv"
 	"github.com/sqsharness/sqsharness/sqsmock"
