@@ -35,40 +35,11 @@ type Expect struct {
 	Timeout time.Duration
 }
 
-// CheckConsumer tests your own consumer, not a handler: it starts run in a goroutine with a
-// client on the backend, lets it work until the run has settled — the queue is empty, nothing
-// the fault plan scheduled (a duplicate delivery) is still to come, and every expected message
-// was delivered and either deleted by the consumer or moved to the queue's dead-letter queue —
-// or the timeout passes, cancels run's context, waits for run to return, and then checks the
-// invariants of an SQS consumer:
-//
-//   - every expected message was delivered at least once, and none is left in the queue;
-//   - on a FIFO queue, each group's messages were first delivered in send order (else the
-//     producer sent them out of order), and the consumer deleted them in that order;
-//   - nothing was lost: every message the consumer did not delete is in the dead-letter queue
-//     (drained to look), and none it deleted successfully is there;
-//   - the dead-letter queue holds exactly Expect.DeadLettered, when that is not nil;
-//   - every effect declared with ExactlyOnce happened once per key.
-//
-// Each problem fails the test with a sentence that names the message — "message #3 of 20", its
-// index in Expect.Bodies, with an excerpt of its body and its id — says what was expected and
-// what happened, when on the backend's clock, and lists the fault plan's injections that touched
-// it (those on its id, and call-level ones on the consumer's call that carried it).
-//
-// run must return when its context is cancelled; it may return nil or the context's error
-// (wrapped or joined with more cancellations), and any other error fails the test. What the
-// consumer did with each message beyond that (charged an order once, say) is for ExactlyOnce or
-// the test's own assertions.
-//
-// The client given to run forwards to h.Client() and watches the queue's receives and deletes;
-// pass it to your consumer in place of the *sqs.Client it takes in production.
-//
-// Time: run inside Test on the mock and the server, the whole run (long polls, visibility
-// timeouts, the consumer's own tickers, sleeps and backoff) takes the bubble's fake time, so
-// minutes of work finish in milliseconds and the schedule is exact. On LocalStack, moto,
-// ElasticMQ and AWS it takes real time. On the mock's manual clock (New outside a bubble) the
-// harness moves the clock a second at a time whenever the consumer has made or finished no call
-// for a moment of real time: give your consumer h.Clock() for its own timers, or prefer Test.
+// CheckConsumer runs your consumer (run, given a client that watches the queue) until the run
+// has settled (the queue empty, every delivery deleted or dead-lettered, no scheduled duplicate
+// to come) or the timeout passes, cancels its context, and checks SQS's consumer invariants and
+// the ExactlyOnce effects, failing the test with one sentence per problem. run must return when
+// its context ends. The invariants and the clock rules: README, "Test your own concurrent consumer".
 func (h *H) CheckConsumer(url string, want Expect, run func(ctx context.Context, api sqsmock.API) error) *ConsumerReport {
 	h.t.Helper()
 	if want.Timeout <= 0 {

@@ -66,34 +66,11 @@ func WithFaultKinds(kinds ...faults.Kind) Option {
 	return func(c *config) { c.explore.kinds = append(c.explore.kinds, kinds...) }
 }
 
-// Explore runs body many times, each on a fresh mock inside its own testing/synctest bubble,
-// under a fault plan drawn from its run's seed over the space of faults SQS and the network to
-// it can throw at a consumer: throttling (also bursts longer than the SDK's retries), server
-// errors, KMS throttling, latency, connection resets before and after the request was applied,
-// timeouts, duplicate and late deliveries, delayed visibility, false-empty receives,
-// reordering, lost deletes, deletes with a stale receipt handle and partial batch failures,
-// on every operation, with rates, counts and timing drawn from the seed. Every rule of the
-// space ends (in count or in time), so a correct consumer always gets through it: a failing
-// run is a bug to look at.
-//
-// The body is an ordinary harness test: make queues, send, run the consumer under
-// CheckConsumer, assert what must hold (the messages, the effects declared with ExactlyOnce,
-// your own state). Explore runs, in order: the plans saved in the test's corpus
-// (testdata/explore/<test name>/*.yaml, WithCorpus), one run without faults, one run per family
-// of faults alone, then mixed plans up to WithRuns (default 100). The first run that fails is
-// shrunk (rules dropped, counts and rates lowered, operations narrowed, each candidate run
-// several times, since goroutine interleavings vary) to the smallest plan that still fails,
-// which is saved to the corpus and reported: the plan as YAML, its seed, how often it failed,
-// what the test said, and the one-line command that replays it. With SQSHARNESS_TRACE_DIR set,
-// the failing run's trace page is written there too.
-//
-// Runs happen in a worker process (the test binary, run again for this test), so a failing,
-// panicking or hanging run fails only there; the test fails once, with the report. Code that
-// runs before Explore in the test function runs in the worker too.
-//
-// On LocalStack, moto, ElasticMQ and AWS, which a bubble cannot hold, Explore runs the body once
-// without faults and once under each saved plan the SDK middleware can apply, in real time, as
-// subtests: the same test file tests the same failures everywhere.
+// Explore runs body many times, each on a fresh mock in its own synctest bubble under a fault
+// plan drawn from the space of SQS's and the network's faults: the saved corpus first, then no
+// faults, each family alone, and mixed plans up to WithRuns. The first failing plan is shrunk,
+// saved and reported with the command that replays it. On real backends it replays the saved
+// plans through the SDK middleware. How it works: README, "Let the harness find the bug".
 func Explore(t *testing.T, body func(t *testing.T, h *H), opts ...Option) {
 	t.Helper()
 	if bubble.Inside() {

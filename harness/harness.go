@@ -139,14 +139,10 @@ func WithFaults(plan *faults.Plan) Option { return func(c *config) { c.plan = pl
 // WithQueuePrefix sets the prefix of queue names made by Queue and FIFOQueue (default "sqsh").
 func WithQueuePrefix(p string) Option { return func(c *config) { c.queuePrefix = p } }
 
-// Test runs f with a handle on the backend the options (or SQSHARNESS_BACKEND) select. On the
-// mock and the server it runs f inside a testing/synctest bubble, so every wait in f and in the
-// code it tests (long polls, visibility timeouts, tickers, sleeps, backoff) takes fake time: a
-// concurrent consumer's minutes run in milliseconds. On LocalStack, moto, ElasticMQ and AWS,
-// which a bubble cannot wait on, f runs as is, in real time. The same f runs on every backend.
-//
-// Inside the bubble the rules of testing/synctest apply to f: t.Run, t.Parallel and t.Deadline
-// must not be called, and goroutines f starts must end before it returns.
+// Test runs f with a handle on the selected backend: on the mock and the server inside a
+// testing/synctest bubble, so every wait takes fake time (f must then keep synctest's rules: no
+// t.Run, t.Parallel or t.Deadline, and its goroutines end before it returns); on LocalStack,
+// moto, ElasticMQ and AWS as is, in real time.
 func Test(t *testing.T, f func(t *testing.T, h *H), opts ...Option) {
 	t.Helper()
 	switch b := selectedBackend(opts); b {
@@ -202,15 +198,10 @@ type H struct {
 	checks   checkLog        // the problems reported and the effects declared (check.go, effects.go)
 }
 
-// New returns a handle on the backend chosen by WithBackend, else SQSHARNESS_BACKEND, else the
-// in-process mock. A third-party backend with no endpoint configured is tried on its usual local
-// port (DefaultEndpoint); one that does not answer skips the test with instructions (and fails it
-// when CI=true).
-//
-// Inside a testing/synctest bubble (see Test) the mock runs on the real clock, which is the
-// bubble's fake time, and the server backend serves the real *sqs.Client through the mock's HTTP
-// handler in memory, since a bubble cannot wait on a socket. A third-party backend inside a
-// bubble fails the test: use Test, which runs those outside one.
+// New returns a handle on the backend WithBackend, else SQSHARNESS_BACKEND, else the in-process
+// mock selects; an unreachable backend skips the test with instructions (fails it under CI=true).
+// In a synctest bubble the mock runs on the bubble's fake time and the server backend is served in
+// memory; a third-party backend fails there (use Test).
 func New(t testing.TB, opts ...Option) *H {
 	t.Helper()
 	cfg := config{wait: 10 * time.Second, queuePrefix: "sqsh"}

@@ -34,16 +34,10 @@ const (
 // the page says how many).
 const traceSize = 100_000
 
-// WithTrace writes the test's trace to dir/<test name>.html when the test fails (also when it
-// passes with SQSHARNESS_TRACE=always) and logs the file's path; SQSHARNESS_TRACE_DIR does the
-// same without the option. The page is one self-contained HTML file: a lane per message (sent,
-// received, in flight, visible again, deleted or dead-lettered), the faults that hit each, the
-// queues' depth over time, findings (the harness's failed checks first, then duplicate
-// deliveries, lost deletes, expired visibility timeouts, dead-letter moves, expected messages
-// never sent) and a searchable event table. On the mock and the server it is the mock's own
-// trace (sqsmock.WithTrace); on LocalStack, moto, ElasticMQ and AWS it is what the harness's
-// clients saw (their calls and answers, and the injections of WithFaults' plan), and the page
-// says so.
+// WithTrace writes the test's trace page to dir/<test name>.html when the test fails (always with
+// SQSHARNESS_TRACE=always) and logs its path; SQSHARNESS_TRACE_DIR does the same without the
+// option. On the mock it is the mock's own trace; on other backends what the harness's clients
+// saw. The page: README, "See what happened: traces".
 func WithTrace(dir string) Option { return func(c *config) { c.traceDir = dir } }
 
 // setupTrace turns tracing on for the handle when a directory is given, and writes the page

@@ -233,14 +233,11 @@ const (
 	fifoMaxBatch    = 10
 )
 
-// New validates cfg as CreateEventSourceMapping does, reading the queue's ARN and attributes,
-// and returns the mapping, not yet polling. A configuration Lambda would refuse is refused with
-// the error Lambda's API answers: a smithy.APIError whose ErrorCode is ValidationException (a
-// value out of its range) or InvalidParameterValueException (values that do not fit together,
-// such as a function timeout longer than the queue's visibility timeout, an invalid filter
-// pattern, or a queue that does not exist: "Error occurred while ReceiveMessage. SQS Error Code:
-// AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: The specified queue does not
-// exist.", which also wraps the SQS error).
+// New validates cfg as CreateEventSourceMapping does (reading the queue's ARN and attributes) and
+// returns the mapping, not yet polling. A configuration Lambda would refuse gets Lambda's error: a
+// smithy.APIError with ErrorCode ValidationException (a value out of range) or
+// InvalidParameterValueException (values that do not fit together, an invalid filter pattern, a
+// queue that does not exist, with its recorded text; the SQS error stays wrapped).
 func New(ctx context.Context, api Client, cfg Config, fn Function) (*Mapping, error) {
 	if cfg.QueueURL == "" {
 		// What CreateEventSourceMapping answers without an EventSourceArn (recorded against AWS:

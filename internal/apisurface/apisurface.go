@@ -5,6 +5,7 @@
 package apisurface
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -17,13 +18,19 @@ import (
 
 // Package is the count of one package.
 type Package struct {
-	Path  string   // directory, relative to the module root
-	Names []string // exported identifiers, "T.M" for methods, sorted
+	Path     string   // directory, relative to the module root
+	Names    []string // exported identifiers, "T.M" for methods, sorted
+	LongDocs []string // exported identifiers whose doc comment is over MaxDocLines lines, "name (n lines)"
 }
+
+// MaxDocLines is the longest doc comment of an exported identifier: tables, figures and
+// tutorials belong in README.md, ARCHITECTURE.md or bench/README.md.
+const MaxDocLines = 5
 
 // Count walks the module rooted at root (skipping nested modules) and counts each public package.
 func Count(root string) ([]Package, error) {
 	byDir := map[string]map[string]bool{}
+	longDocs := map[string][]string{}
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -40,7 +47,8 @@ func Count(root string) ([]Package, error) {
 		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
 			return nil
 		}
-		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.SkipObjectResolution)
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution|parser.ParseComments)
 		if err != nil {
 			return err
 		}
@@ -54,6 +62,7 @@ func Count(root string) ([]Package, error) {
 		for _, n := range exported(f) {
 			byDir[dir][n] = true
 		}
+		longDocs[dir] = append(longDocs[dir], longDocsOf(fset, f)...)
 		return nil
 	})
 	if err != nil {
@@ -66,6 +75,7 @@ func Count(root string) ([]Package, error) {
 			p.Names = append(p.Names, n)
 		}
 		sort.Strings(p.Names)
+		p.LongDocs = longDocs[dir]
 		out = append(out, p)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
@@ -135,4 +145,51 @@ func receiverName(e ast.Expr) string {
 		return e.Name
 	}
 	return ""
+}
+
+// longDocsOf lists the exported identifiers of f whose doc comment is over MaxDocLines lines.
+func longDocsOf(fset *token.FileSet, f *ast.File) []string {
+	var out []string
+	check := func(name string, doc *ast.CommentGroup) {
+		if doc == nil || !ast.IsExported(name) {
+			return
+		}
+		if n := fset.Position(doc.End()).Line - fset.Position(doc.Pos()).Line + 1; n > MaxDocLines {
+			out = append(out, fmt.Sprintf("%s (%d lines)", name, n))
+		}
+	}
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			name := d.Name.Name
+			if d.Recv != nil {
+				if recv := receiverName(d.Recv.List[0].Type); ast.IsExported(recv) {
+					name = recv + "." + name
+				}
+			}
+			if d.Name.IsExported() {
+				check(name, d.Doc)
+			}
+		case *ast.GenDecl:
+			for _, s := range d.Specs {
+				switch s := s.(type) {
+				case *ast.TypeSpec:
+					doc := s.Doc
+					if doc == nil && len(d.Specs) == 1 {
+						doc = d.Doc
+					}
+					check(s.Name.Name, doc)
+				case *ast.ValueSpec:
+					doc := s.Doc
+					if doc == nil && len(d.Specs) == 1 {
+						doc = d.Doc
+					}
+					for _, n := range s.Names {
+						check(n.Name, doc)
+					}
+				}
+			}
+		}
+	}
+	return out
 }

@@ -7,7 +7,11 @@ import (
 
 // budget is issue 18's ceiling on the public surface, lowered as the 0.2 API lands; the
 // design (ARCHITECTURE.md, "The public API (0.2)") aims at 200.
-const budget = 382
+const budget = 312
+
+// longDocsBudget is how many exported identifiers may still have doc comments over MaxDocLines
+// lines; 0 when issue 18 is done.
+const longDocsBudget = 23
 
 // TestPublicSurface counts the exported identifiers of the public packages and fails above the
 // budget. With -v it lists them.
@@ -24,5 +28,25 @@ func TestPublicSurface(t *testing.T) {
 	t.Logf("total %d (budget %d)", total, budget)
 	if total > budget {
 		t.Errorf("the public packages export %d identifiers, over the budget of %d: unexport or merge (ARCHITECTURE.md, \"The public API (0.2)\")", total, budget)
+	}
+}
+
+// TestDocLength lists the exported identifiers whose doc comment is over MaxDocLines lines
+// (issue 18 asks for 1 to 5); it fails once the count is over longDocsBudget, lowered as they
+// are shortened.
+func TestDocLength(t *testing.T) {
+	pkgs, err := Count("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, p := range pkgs {
+		for _, d := range p.LongDocs {
+			t.Logf("%s: %s", p.Path, d)
+			n++
+		}
+	}
+	if n > longDocsBudget {
+		t.Errorf("%d exported identifiers have doc comments over %d lines (budget %d): move tables, figures and tutorials to README.md, ARCHITECTURE.md or bench/README.md", n, MaxDocLines, longDocsBudget)
 	}
 }
