@@ -452,7 +452,7 @@ func TestCheckConsumerSentences(t *testing.T) {
 // timeout and the dead-letter move, and counts every message as a problem.
 func TestTracePageOfAHeartbeatBug(t *testing.T) {
 	dir := t.TempDir()
-	t.Setenv(harness.EnvTrace, "")
+	t.Setenv("SQSHARNESS_TRACE", "")
 	inBubble(t, func(c *checked, h *harness.H) {
 		c.name = "TestHeartbeat"
 		src, _ := h.QueueWithDLQ("orders", map[string]string{"VisibilityTimeout": "10"}, 2, false)

@@ -151,7 +151,7 @@ func TestClockTrapFailsFast(t *testing.T) {
 		t.Run(c.mode, func(t *testing.T) {
 			t.Parallel()
 			cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestClockTrapChild$", "-test.timeout="+c.timeout)
-			cmd.Env = append(os.Environ(), clockTrapChild+"="+c.mode, harness.EnvBackend+"=mock")
+			cmd.Env = append(os.Environ(), clockTrapChild+"="+c.mode, "SQSHARNESS_BACKEND"+"=mock")
 			out, err := cmd.CombinedOutput()
 			assert.Error(t, err, "the child's test fails")
 			for _, want := range c.want {

@@ -22,16 +22,16 @@ import (
 
 // The environment of Explore.
 const (
-	// EnvExploreRuns overrides the number of runs of every Explore search (WithRuns), e.g. for a
+	// envExploreRuns overrides the number of runs of every Explore search (WithRuns), e.g. for a
 	// long nightly search.
-	EnvExploreRuns = "SQSHARNESS_EXPLORE_RUNS"
-	// EnvExploreSeed overrides the base seed (WithSeed); "random" draws a new one, which the
+	envExploreRuns = "SQSHARNESS_EXPLORE_RUNS"
+	// envExploreSeed overrides the base seed (WithSeed); "random" draws a new one, which the
 	// test logs.
-	EnvExploreSeed = "SQSHARNESS_EXPLORE_SEED"
-	// EnvExplorePlan replays one plan file, and only it, in the test's own process: the body
+	envExploreSeed = "SQSHARNESS_EXPLORE_SEED"
+	// envExplorePlan replays one plan file, and only it, in the test's own process: the body
 	// runs once, as harness.Test runs it, under that plan, so a debugger, prints and -count work
 	// as usual.
-	EnvExplorePlan = "SQSHARNESS_EXPLORE_PLAN"
+	envExplorePlan = "SQSHARNESS_EXPLORE_PLAN"
 )
 
 // exploreConfig is what the Explore options set.
@@ -99,7 +99,7 @@ func Explore(t *testing.T, body func(t *testing.T, h *H), opts ...Option) {
 		exploreRemote(t, body, opts, ec)
 		return
 	}
-	if file := os.Getenv(EnvExplorePlan); file != "" {
+	if file := os.Getenv(envExplorePlan); file != "" {
 		replayPlan(t, file, body, opts)
 		return
 	}
@@ -119,10 +119,10 @@ func resolveExplore(t *testing.T, c exploreConfig) exploreConfig {
 			c.runs = newSpace(c.kinds).probes()
 		}
 	}
-	if v := os.Getenv(EnvExploreRuns); v != "" {
+	if v := os.Getenv(envExploreRuns); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
-			t.Fatalf("harness: %s=%q is not a number of runs", EnvExploreRuns, v)
+			t.Fatalf("harness: %s=%q is not a number of runs", envExploreRuns, v)
 		}
 		c.runs = n
 	}
@@ -131,15 +131,15 @@ func resolveExplore(t *testing.T, c exploreConfig) exploreConfig {
 		h.Write([]byte(t.Name()))
 		c.seed = h.Sum64()
 	}
-	switch v := os.Getenv(EnvExploreSeed); {
+	switch v := os.Getenv(envExploreSeed); {
 	case v == "":
 	case strings.EqualFold(v, "random"):
 		c.seed = rand.Uint64()
-		t.Logf("harness: Explore: %s=random: base seed %d", EnvExploreSeed, c.seed)
+		t.Logf("harness: Explore: %s=random: base seed %d", envExploreSeed, c.seed)
 	default:
 		s, err := strconv.ParseUint(v, 0, 64)
 		if err != nil {
-			t.Fatalf("harness: %s=%q is not a seed (a number, or \"random\")", EnvExploreSeed, v)
+			t.Fatalf("harness: %s=%q is not a seed (a number, or \"random\")", envExploreSeed, v)
 		}
 		c.seed = s
 	}
@@ -340,13 +340,13 @@ func replayPlan(t *testing.T, file string, body func(t *testing.T, h *H), opts [
 	t.Helper()
 	spec, err := loadSpec(file)
 	if err != nil {
-		t.Fatalf("harness: %s: %v", EnvExplorePlan, err)
+		t.Fatalf("harness: %s: %v", envExplorePlan, err)
 	}
 	plan, err := spec.plan()
 	if err != nil {
-		t.Fatalf("harness: %s=%s: %v", EnvExplorePlan, file, err)
+		t.Fatalf("harness: %s=%s: %v", envExplorePlan, file, err)
 	}
-	t.Logf("harness: Explore: replaying only %s (%s)", file, EnvExplorePlan)
+	t.Logf("harness: Explore: replaying only %s (%s)", file, envExplorePlan)
 	synctest.Test(t, func(t *testing.T) {
 		body(t, New(t, append(slices.Clone(opts), WithFaults(plan))...))
 	})
@@ -360,7 +360,7 @@ func exploreRemote(t *testing.T, body func(t *testing.T, h *H), opts []Option, e
 	if err != nil {
 		t.Fatalf("harness: Explore: reading the corpus: %v", err)
 	}
-	if file := os.Getenv(EnvExplorePlan); file != "" {
+	if file := os.Getenv(envExplorePlan); file != "" {
 		files = []string{file}
 	} else {
 		t.Run("without faults", func(t *testing.T) { body(t, New(t, opts...)) })

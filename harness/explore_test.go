@@ -101,7 +101,7 @@ func TestExploreFindsTheBug(t *testing.T) {
 	}
 	dir, traces := t.TempDir(), t.TempDir()
 	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestExploreBuggyChild$", "-test.v", "-test.timeout=5m")
-	cmd.Env = append(os.Environ(), exploreChildEnv+"="+dir, harness.EnvTraceDir+"="+traces)
+	cmd.Env = append(os.Environ(), exploreChildEnv+"="+dir, "SQSHARNESS_TRACE_DIR"+"="+traces)
 	out, err := cmd.CombinedOutput()
 	t.Logf("child output:\n%s", out)
 	require.Error(t, err, "the child's test fails")
@@ -322,7 +322,7 @@ func TestExplorePlanEnvReplaysOnePlan(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "dup.yaml")
 	require.NoError(t, os.WriteFile(file, []byte("seed: 3\nrules:\n  - name: dup\n    kind: duplicate-delivery\n    times: 3\n"), 0o644))
-	t.Setenv(harness.EnvExplorePlan, file)
+	t.Setenv("SQSHARNESS_EXPLORE_PLAN", file)
 	runs := 0
 	harness.Explore(t, func(t *testing.T, h *harness.H) {
 		runs++

@@ -245,7 +245,7 @@ func workerEnv(key string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		switch name, _, _ := strings.Cut(kv, "="); name {
-		case envExploreWorker, EnvTraceDir, EnvTrace, "GOTRACEBACK":
+		case envExploreWorker, envTraceDir, envTrace, "GOTRACEBACK":
 			continue
 		}
 		env = append(env, kv)

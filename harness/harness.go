@@ -63,8 +63,8 @@ const (
 // Backends lists every backend, the mock first.
 var Backends = []Backend{Mock, Server, LocalStack, Moto, ElasticMQ, AWS}
 
-// EnvBackend selects the backend when no WithBackend option is given.
-const EnvBackend = "SQSHARNESS_BACKEND"
+// envBackend selects the backend when no WithBackend option is given.
+const envBackend = "SQSHARNESS_BACKEND"
 
 // endpointEnv is the variable holding a peer's endpoint, e.g. SQSHARNESS_MOTO_ENDPOINT.
 func endpointEnv(b Backend) string { return peerenv.EndpointVar(string(b)) }
@@ -166,7 +166,7 @@ func selectedBackend(opts []Option) Backend {
 // resolveBackend fills in the backend: WithBackend, else SQSHARNESS_BACKEND, else the mock.
 func (c *config) resolveBackend() (fromEnv bool) {
 	if c.backend == "" {
-		c.backend = Backend(strings.ToLower(strings.TrimSpace(os.Getenv(EnvBackend))))
+		c.backend = Backend(strings.ToLower(strings.TrimSpace(os.Getenv(envBackend))))
 		fromEnv = c.backend != ""
 	}
 	if c.backend == "" {

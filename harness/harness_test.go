@@ -167,7 +167,7 @@ func TestRunConsumerFIFOOrder(t *testing.T) {
 func noEndpoint(t *testing.T, b harness.Backend) string {
 	t.Setenv(peerenv.EndpointVar(string(b)), "")
 	t.Setenv("AWS_ENDPOINT_URL_SQS", "")
-	t.Setenv(harness.EnvBackend, "")
+	t.Setenv("SQSHARNESS_BACKEND", "")
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	closed := "http://" + l.Addr().String()

@@ -35,7 +35,7 @@ func endpointFromEnv(b Backend) (endpoint, source string) {
 	if v := os.Getenv(endpointEnv(b)); v != "" {
 		return v, endpointEnv(b)
 	}
-	if Backend(strings.ToLower(os.Getenv(EnvBackend))) == b {
+	if Backend(strings.ToLower(os.Getenv(envBackend))) == b {
 		if v := os.Getenv("AWS_ENDPOINT_URL_SQS"); v != "" {
 			return v, "AWS_ENDPOINT_URL_SQS"
 		}
@@ -88,7 +88,7 @@ func howTo(b Backend) string {
 	}
 	return fmt.Sprintf("%sOn any other address, set %s=<url> (or AWS_ENDPOINT_URL_SQS with %s=%s), or pass harness.WithEndpoint(url). "+
 		"Contributors to sqsharness: .ci/peers/start.sh %s && eval \"$(.ci/peers/env.sh)\"",
-		run, endpointEnv(b), EnvBackend, b, b)
+		run, endpointEnv(b), envBackend, b, b)
 }
 
 // unavailable skips the test (fails it under CI=true) because backend b cannot be used.

@@ -26,8 +26,8 @@ import (
 // The environment of traces: SQSHARNESS_TRACE_DIR=dir writes a failing test's trace page to dir
 // (as WithTrace(dir) does); SQSHARNESS_TRACE=always writes it when the test passes too.
 const (
-	EnvTraceDir = "SQSHARNESS_TRACE_DIR"
-	EnvTrace    = "SQSHARNESS_TRACE"
+	envTraceDir = "SQSHARNESS_TRACE_DIR"
+	envTrace    = "SQSHARNESS_TRACE"
 )
 
 // traceSize is how many events the mock's trace keeps for the page (older ones are dropped and
@@ -46,7 +46,7 @@ func WithTrace(dir string) Option { return func(c *config) { c.traceDir = dir } 
 func (h *H) setupTrace(cfg *config) {
 	dir := cfg.traceDir
 	if dir == "" {
-		dir = os.Getenv(EnvTraceDir)
+		dir = os.Getenv(envTraceDir)
 	}
 	if dir == "" {
 		return
@@ -63,7 +63,7 @@ func (h *H) setupTrace(cfg *config) {
 
 // writeTrace writes the page if the test failed (or always with SQSHARNESS_TRACE=always).
 func (h *H) writeTrace() {
-	if !h.t.Failed() && !strings.EqualFold(os.Getenv(EnvTrace), "always") {
+	if !h.t.Failed() && !strings.EqualFold(os.Getenv(envTrace), "always") {
 		return
 	}
 	p := traceview.Page{Title: h.t.Name(), Failures: h.problems()}

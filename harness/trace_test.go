@@ -65,8 +65,8 @@ func TestTraceWrittenWhenTheTestFails(t *testing.T) {
 	for _, b := range []harness.Backend{harness.Mock, harness.Server} {
 		t.Run(string(b), func(t *testing.T) {
 			dir := t.TempDir()
-			t.Setenv(harness.EnvTraceDir, dir)
-			t.Setenv(harness.EnvTrace, "")
+			t.Setenv("SQSHARNESS_TRACE_DIR", dir)
+			t.Setenv("SQSHARNESS_TRACE", "")
 			ft := &failingTB{TB: t, name: "TestConsumer/seed 1"}
 			h := harness.New(ft, harness.WithBackend(b))
 			q := h.Queue("jobs", map[string]string{"VisibilityTimeout": "5"})
@@ -89,7 +89,7 @@ func TestTraceWrittenWhenTheTestFails(t *testing.T) {
 // TestTraceNotWrittenWhenTheTestPasses, unless SQSHARNESS_TRACE=always.
 func TestTraceNotWrittenWhenTheTestPasses(t *testing.T) {
 	dir := t.TempDir()
-	t.Setenv(harness.EnvTrace, "")
+	t.Setenv("SQSHARNESS_TRACE", "")
 	t.Run("passes", func(t *testing.T) {
 		h := harness.New(t, harness.WithTrace(dir))
 		h.SendN(h.Queue("jobs", nil), 1)
@@ -98,7 +98,7 @@ func TestTraceNotWrittenWhenTheTestPasses(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, entries)
 
-	t.Setenv(harness.EnvTrace, "always")
+	t.Setenv("SQSHARNESS_TRACE", "always")
 	t.Run("passes always", func(t *testing.T) {
 		harness.Test(t, func(t *testing.T, h *harness.H) { h.SendN(h.Queue("jobs", nil), 1) }, harness.WithTrace(dir))
 	})
@@ -112,7 +112,7 @@ func TestTraceNotWrittenWhenTheTestPasses(t *testing.T) {
 func TestTraceClientViewOnARemoteBackend(t *testing.T) {
 	srv := sqsmock.NewServer(t)
 	dir := t.TempDir()
-	t.Setenv(harness.EnvTrace, "")
+	t.Setenv("SQSHARNESS_TRACE", "")
 	ft := &failingTB{TB: t, name: "TestRemote"}
 	plan := faults.MustPlan(t, 1, faults.Rule{Name: "lose-it", Kind: faults.LostDelete, Times: 1, Probability: 1})
 	h := harness.New(ft, harness.WithBackend(harness.ElasticMQ), harness.WithEndpoint(srv.URL), harness.WithTrace(dir), harness.WithFaults(plan))
@@ -146,7 +146,7 @@ func TestTraceClientViewOnARemoteBackend(t *testing.T) {
 // rule's name, on the message), the copy received after the delete, found as a duplicate, and
 // the page saying it is a client-side view.
 func TestTraceClientViewOnThePeers(t *testing.T) {
-	t.Setenv(harness.EnvTrace, "always")
+	t.Setenv("SQSHARNESS_TRACE", "always")
 	for _, b := range []harness.Backend{harness.LocalStack, harness.ElasticMQ, harness.Moto} {
 		dir := t.TempDir()
 		var id, queue string

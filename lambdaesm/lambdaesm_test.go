@@ -38,7 +38,7 @@ func mockOnly(t *testing.T, f func(t *testing.T, h *harness.H), opts ...harness.
 
 func everyBackend(t *testing.T, f func(t *testing.T, h *harness.H), opts ...harness.Option) {
 	backends := []harness.Backend{harness.Mock, harness.LocalStack, harness.ElasticMQ}
-	if b := os.Getenv(harness.EnvBackend); b != "" {
+	if b := os.Getenv("SQSHARNESS_BACKEND"); b != "" {
 		backends = []harness.Backend{harness.Backend(b)}
 	}
 	for _, b := range backends {

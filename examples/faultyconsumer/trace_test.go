@@ -37,7 +37,7 @@ func runTraced(t *testing.T, dir string, seed uint64) []string {
 	t.Helper()
 	var problems []string
 	t.Run("naive worker", func(t *testing.T) {
-		t.Setenv(harness.EnvTrace, "always")
+		t.Setenv("SQSHARNESS_TRACE", "always")
 		plan, err := Plan(seed)
 		require.NoError(t, err)
 		h := harness.New(t, harness.WithFaults(plan), harness.WithTrace(dir),
@@ -66,7 +66,7 @@ func runTraced(t *testing.T, dir string, seed uint64) []string {
 // test's artifact directory (go test -artifacts, or $SQSHARNESS_ARTIFACTS).
 func TestTraceShowsWhyTheNaiveWorkerFailed(t *testing.T) {
 	ctx := browsertest.New(t)
-	dir := os.Getenv(harness.EnvTraceDir) // where to keep the page to look at; else with the screenshots
+	dir := os.Getenv("SQSHARNESS_TRACE_DIR") // where to keep the page to look at; else with the screenshots
 	if dir == "" {
 		dir = browsertest.Dir(t)
 	}

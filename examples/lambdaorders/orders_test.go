@@ -21,7 +21,7 @@ import (
 // fails under CI=true). SQSHARNESS_BACKEND=<name> runs one backend.
 func eachBackend(t *testing.T, f func(t *testing.T, h *harness.H)) {
 	backends := []harness.Backend{harness.Mock, harness.LocalStack, harness.ElasticMQ}
-	if b := os.Getenv(harness.EnvBackend); b != "" {
+	if b := os.Getenv("SQSHARNESS_BACKEND"); b != "" {
 		backends = []harness.Backend{harness.Backend(b)}
 	}
 	for _, b := range backends {

@@ -39,7 +39,7 @@ func eachBackend(t *testing.T, f func(t *testing.T, h *harness.H), opts ...harne
 
 func forBackends(t *testing.T, run func(t *testing.T, b harness.Backend)) {
 	backends := []harness.Backend{harness.Mock, harness.Server, harness.LocalStack, harness.ElasticMQ}
-	if b := os.Getenv(harness.EnvBackend); b != "" {
+	if b := os.Getenv("SQSHARNESS_BACKEND"); b != "" {
 		backends = []harness.Backend{harness.Backend(b)}
 	}
 	for _, b := range backends {
@@ -320,7 +320,7 @@ func BenchmarkExplore(b *testing.B) {
 	var total time.Duration
 	for b.Loop() {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestOrdersUnderExplore$", "-test.v", "-test.count=1")
-		cmd.Env = append(os.Environ(), harness.EnvExploreRuns+"="+fmt.Sprint(runs))
+		cmd.Env = append(os.Environ(), "SQSHARNESS_EXPLORE_RUNS"+"="+fmt.Sprint(runs))
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			b.Fatalf("%v\n%s", err, out)
