@@ -347,7 +347,7 @@ func TestCheckConsumerRunErrors(t *testing.T) {
 func TestCheckConsumerSaysWhoBrokeTheOrder(t *testing.T) {
 	t.Run("the producer", func(t *testing.T) {
 		inBubble(t, func(c *checked, h *harness.H) {
-			q := h.FIFOQueue("order", nil)
+			q := h.Queue("order.fifo", nil)
 			h.SendBodies(q, []string{"f-1", "f-0", "f-2"}, nil)
 			h.CheckConsumer(q, harness.Expect{Bodies: []string{"f-0", "f-1", "f-2"}}, simpleConsumer(q, func(string) error { return nil }))
 			assert.Equal(t, []string{`group "g": message #1 of 3 ("f-1", id <id>) was first delivered before message #0 of 3 ("f-0", id <id>), which comes before it in the expected order; ` +
@@ -356,7 +356,7 @@ func TestCheckConsumerSaysWhoBrokeTheOrder(t *testing.T) {
 	})
 	t.Run("the consumer", func(t *testing.T) {
 		inBubble(t, func(c *checked, h *harness.H) {
-			q := h.FIFOQueue("order", nil)
+			q := h.Queue("order.fifo", nil)
 			sent := []string{"f-0", "f-1", "f-2"}
 			h.SendBodies(q, sent, nil)
 			h.CheckConsumer(q, harness.Expect{Bodies: sent}, func(ctx context.Context, api sqsmock.API) error {
@@ -576,7 +576,7 @@ func TestCheckConsumerGivesTheAttributesAskedFor(t *testing.T) {
 	for _, b := range []harness.Backend{harness.Mock, harness.Server} {
 		t.Run(string(b), func(t *testing.T) {
 			harness.Test(t, func(t *testing.T, h *harness.H) {
-				q := h.FIFOQueue("attrs", map[string]string{"VisibilityTimeout": "30"})
+				q := h.Queue("attrs.fifo", map[string]string{"VisibilityTimeout": "30"})
 				h.SendBodies(q, []string{"a", "b"}, nil)
 				var got []map[string]string
 				h.CheckConsumer(q, harness.Expect{Bodies: []string{"a", "b"}}, func(ctx context.Context, api sqsmock.API) error {

@@ -175,7 +175,7 @@ func (h *H) RunConsumer(url string, c Consumer, handler Handler) *ConsumerReport
 // deadLetterQueue returns the URL of the queue's dead-letter queue, or "".
 func (h *H) deadLetterQueue(url string) string {
 	h.t.Helper()
-	rp := h.Attribute(url, "RedrivePolicy")
+	rp := h.attribute(url, "RedrivePolicy")
 	if rp == "" {
 		return ""
 	}

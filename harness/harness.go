@@ -28,7 +28,6 @@ package harness
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -443,5 +442,3 @@ func (h *H) WaitForPollers(n int) {
 		time.Sleep(500 * time.Millisecond)
 	}
 }
-
-func (h *H) String() string { return fmt.Sprintf("harness(%s %s)", h.backend, h.endpoint) }

@@ -42,10 +42,10 @@ func each(t *testing.T, f func(t *testing.T, h *harness.H)) {
 func TestQueuesAreUnique(t *testing.T) {
 	each(t, func(t *testing.T, h *harness.H) {
 		a, b := h.Queue("same", nil), h.Queue("same", nil)
-		f := h.FIFOQueue("same", nil)
+		f := h.Queue("same.fifo", nil)
 		assert.NotEqual(t, a, b)
 		assert.True(t, strings.HasSuffix(f, ".fifo"))
-		assert.Equal(t, "true", h.Attribute(f, "FifoQueue"))
+		assert.Equal(t, "true", h.Attributes(f)["FifoQueue"])
 		long := h.UniqueName(strings.Repeat("x", 200), true)
 		assert.LessOrEqual(t, len(long), 80)
 		assert.True(t, strings.HasSuffix(long, ".fifo"))
@@ -58,7 +58,7 @@ func TestCleanupDeletesQueues(t *testing.T) {
 		inner = harness.New(t) // default backend: the in-process mock
 		require.Equal(t, harness.Mock, inner.Backend())
 		inner.Queue("gone", nil)
-		inner.FIFOQueue("gone", nil)
+		inner.Queue("gone.fifo", nil)
 		require.Len(t, inner.Mock().Queues(), 2)
 	})
 	assert.Empty(t, inner.Mock().Queues(), "queues deleted when the test ended")
@@ -84,13 +84,16 @@ func TestSendReceiveDrain(t *testing.T) {
 func TestAttributesHelpers(t *testing.T) {
 	each(t, func(t *testing.T, h *harness.H) {
 		q := h.Queue("attrs", map[string]string{"DelaySeconds": "1"})
-		h.AssertQueueAttributes(q, map[string]string{"DelaySeconds": "1", "VisibilityTimeout": "30"})
+		got := h.Attributes(q)
+		assert.Equal(t, "1", got["DelaySeconds"])
+		assert.Equal(t, "30", got["VisibilityTimeout"])
 		h.SetAttributes(q, map[string]string{"DelaySeconds": "0"})
 		attrs := map[string]types.MessageAttributeValue{"k": {DataType: aws.String("String"), StringValue: aws.String("v")}}
 		h.Send(q, "with-attrs", func(in *sqs.SendMessageInput) { in.MessageAttributes = attrs })
 		m := h.RequireN(q, 1, 5*time.Second)
-		h.AssertBodiesInOrder(m, "with-attrs")
-		h.AssertMessageAttributes(m[0], attrs)
+		h.AssertBodies(m, "with-attrs")
+		assert.Equal(t, "v", aws.ToString(m[0].MessageAttributes["k"].StringValue))
+		assert.Equal(t, "String", aws.ToString(m[0].MessageAttributes["k"].DataType))
 		assert.Contains(t, h.QueueARN(q), ":sqsh-attrs-")
 	})
 }
@@ -139,7 +142,7 @@ func TestRunConsumerStandardWithPoison(t *testing.T) {
 
 func TestRunConsumerFIFOOrder(t *testing.T) {
 	each(t, func(t *testing.T, h *harness.H) {
-		q := h.FIFOQueue("consfifo", map[string]string{"VisibilityTimeout": "1"})
+		q := h.Queue("consfifo.fifo", map[string]string{"VisibilityTimeout": "1"})
 		bodies := h.SendBodies(q, harness.Bodies("m", 9), func(i int, e *types.SendMessageBatchRequestEntry) {
 			e.MessageGroupId = aws.String([]string{"a", "b", "c"}[i%3])
 		})

@@ -128,7 +128,7 @@ func apiCode(t *testing.T, err error) string {
 func TestConfigurationIsValidatedAsLambdaDoes(t *testing.T) {
 	mockOnly(t, func(t *testing.T, h *harness.H) {
 		std := h.Queue("std", map[string]string{"VisibilityTimeout": "30"})
-		fifo := h.FIFOQueue("fifo", map[string]string{"VisibilityTimeout": "30"})
+		fifo := h.Queue("fifo.fifo", map[string]string{"VisibilityTimeout": "30"})
 		fn := func(context.Context, events.SQSEvent) (events.SQSEventResponse, error) {
 			return events.SQSEventResponse{}, nil
 		}
@@ -186,11 +186,11 @@ func TestConfigurationIsValidatedAsLambdaDoes(t *testing.T) {
 func TestEventRecordsHaveLambdasShape(t *testing.T) {
 	everyBackend(t, func(t *testing.T, h *harness.H) {
 		for _, fifo := range []bool{false, true} {
-			mk := h.Queue
+			name := "shape"
 			if fifo {
-				mk = h.FIFOQueue
+				name += ".fifo"
 			}
-			url := mk("shape", map[string]string{"VisibilityTimeout": "30"})
+			url := h.Queue(name, map[string]string{"VisibilityTimeout": "30"})
 			arn := h.QueueARN(url)
 			body := `{"order":1}`
 			sent := h.Send(url, body, func(in *sqs.SendMessageInput) {
@@ -689,7 +689,7 @@ func TestMaximumConcurrencyBoundsInvocations(t *testing.T) {
 func TestFIFOFailureHoldsBackTheRestOfTheGroup(t *testing.T) {
 	everyBackend(t, func(t *testing.T, h *harness.H) {
 		vis, timeout := vt(h)
-		url := h.FIFOQueue("groups", map[string]string{"VisibilityTimeout": vis})
+		url := h.Queue("groups.fifo", map[string]string{"VisibilityTimeout": vis})
 		var bodies []string
 		for i := range 4 {
 			for _, g := range []string{"a", "b"} {
