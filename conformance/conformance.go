@@ -9,7 +9,7 @@
 // test that fails on that backend is reported as a known deviation instead of a failure. The mock
 // has none.
 //
-//	func TestConformance(t *testing.T) { conformance.Run(t, harness.Mock) }
+//	func TestConformance(t *testing.T) { conformance.Run(t, "mock") }
 package conformance
 
 import (

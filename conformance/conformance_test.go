@@ -23,9 +23,9 @@ func TestConformance(t *testing.T) {
 	if dir == "" {
 		dir = t.TempDir()
 	}
-	backends := []harness.Backend{harness.Mock, harness.Server, harness.Moto, harness.LocalStack, harness.ElasticMQ}
+	backends := []harness.Backend{"mock", "server", "moto", "localstack", "elasticmq"}
 	if os.Getenv("SQSHARNESS_CONFORMANCE_AWS") == "1" {
-		backends = append(backends, harness.AWS)
+		backends = append(backends, "aws")
 	}
 	if doc := os.Getenv("SQSHARNESS_CONFORMANCE_DOC"); doc != "" {
 		// After every backend ran (cleanups run after the parallel subtests), render the matrix.

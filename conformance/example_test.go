@@ -14,7 +14,7 @@ import (
 func ExampleRun() {
 	var t *testing.T // the *testing.T of the test function
 
-	conformance.Run(t, harness.Mock)
+	conformance.Run(t, "mock")
 }
 
 // Run the suite against a LocalStack at a given endpoint (run it with -parallel 24: a real
@@ -22,7 +22,7 @@ func ExampleRun() {
 func ExampleRun_endpoint() {
 	var t *testing.T
 
-	conformance.Run(t, harness.LocalStack, func(o *conformance.Options) {
+	conformance.Run(t, "localstack", func(o *conformance.Options) {
 		o.Harness = append(o.Harness, harness.WithEndpoint("http://127.0.0.1:4566"))
 	})
 }

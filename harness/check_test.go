@@ -133,7 +133,7 @@ func TestCheckConsumerNamesAnUnexplainedDeadLetter(t *testing.T) {
 // empty: the run settles only once they have been delivered, on the mock as on the server, for
 // CheckConsumer as for RunConsumer.
 func TestChecksWaitForScheduledDuplicates(t *testing.T) {
-	for _, b := range []harness.Backend{harness.Mock, harness.Server} {
+	for _, b := range []harness.Backend{"mock", "server"} {
 		t.Run(string(b), func(t *testing.T) {
 			plan := func() *faults.Plan {
 				return newPlan(t, 1, faults.Rule{Name: "dup", Kind: faults.DuplicateDelivery, Delay: 45 * time.Second, Probability: 1, Times: 2})
@@ -317,7 +317,7 @@ func TestCheckConsumerRunErrors(t *testing.T) {
 			})
 		})
 	}
-	for _, b := range []harness.Backend{harness.Mock, harness.Server} {
+	for _, b := range []harness.Backend{"mock", "server"} {
 		t.Run("the SDK's error after the cancellation, "+string(b), func(t *testing.T) {
 			inBubble(t, func(c *checked, h *harness.H) {
 				q := h.Queue("errs", nil)
@@ -550,7 +550,7 @@ func TestCheckConsumerWaitsForTheClientPlacementsDuplicates(t *testing.T) {
 	clock := &planClock{now: time.Now()}
 	plan := newPlan(t, 1, faults.Rule{Name: "dup", Kind: faults.DuplicateDelivery, Delay: 45 * time.Second, Times: 1, Probability: 1})
 	plan.SetClock(clock)
-	h := harness.New(t, harness.WithBackend(harness.ElasticMQ), harness.WithEndpoint(srv.URL), harness.WithFaults(plan))
+	h := harness.New(t, harness.WithBackend("elasticmq"), harness.WithEndpoint(srv.URL), harness.WithFaults(plan))
 	q := h.Queue("late", nil)
 	h.Send(q, "x")
 	var once sync.Once
@@ -573,7 +573,7 @@ func TestCheckConsumerWaitsForTheClientPlacementsDuplicates(t *testing.T) {
 // On a FIFO queue the consumer's client asks for MessageGroupId too (CheckConsumer tells the
 // groups apart by it), and the consumer still gets exactly the attributes it asked for.
 func TestCheckConsumerGivesTheAttributesAskedFor(t *testing.T) {
-	for _, b := range []harness.Backend{harness.Mock, harness.Server} {
+	for _, b := range []harness.Backend{"mock", "server"} {
 		t.Run(string(b), func(t *testing.T) {
 			harness.Test(t, func(t *testing.T, h *harness.H) {
 				q := h.Queue("attrs.fifo", map[string]string{"VisibilityTimeout": "30"})

@@ -33,7 +33,7 @@ func (w *clockWatch) waiting() []string {
 // call's, and it leaves them alone. The in-process client still takes no retry backoff on the
 // watched clock.
 func TestClockWatchSeesTheTimersOfCalls(t *testing.T) {
-	for _, b := range []Backend{Mock, Server} {
+	for _, b := range []Backend{backendMock, backendServer} {
 		t.Run(string(b), func(t *testing.T) {
 			plan := faults.MustPlan(t, 1,
 				faults.Rule{Name: "slow", Kind: faults.Latency, Latency: 3 * time.Second, Operations: []string{"SendMessage"}, Probability: 1},
@@ -65,7 +65,7 @@ func TestClockWatchSeesTheTimersOfCalls(t *testing.T) {
 			require.NoError(t, h.clock.BlockUntil(ctx, 3))
 			assert.Equal(t, []string{"a ReceiveMessage long poll (20s)", "a SendMessage call delayed by the fault plan (3s)"}, w.waiting())
 
-			if b == Mock { // retried twice at once: no backoff on the manual clock
+			if b == backendMock { // retried twice at once: no backoff on the manual clock
 				_, err := h.Client().GetQueueUrl(h.Ctx(), &sqs.GetQueueUrlInput{QueueName: aws.String("nothing")})
 				assert.ErrorContains(t, err, "NonExistentQueue")
 				assert.Equal(t, 2, plan.Fired("busy"))

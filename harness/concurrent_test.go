@@ -27,7 +27,7 @@ import (
 // Inside harness.Test the mock runs on the bubble's fake time: long polls and Advance take no
 // real time, and WaitForPollers knows exactly when the pollers are blocked.
 func TestTestRunsTheMockInABubble(t *testing.T) {
-	for _, b := range []harness.Backend{harness.Mock, harness.Server} {
+	for _, b := range []harness.Backend{"mock", "server"} {
 		t.Run(string(b), func(t *testing.T) {
 			realStart := time.Now()
 			harness.Test(t, func(t *testing.T, h *harness.H) {
@@ -147,7 +147,7 @@ func TestPlansGivenTwiceAndOptionsThatCannotApply(t *testing.T) {
 		"WithFaults and faults.WithPlan": {[]harness.Option{harness.WithFaults(plan()), harness.WithClientOptions(faults.WithPlan(plan()))}, "2 fault plans are given"},
 		"WithFaults and sqsmock.WithFaults": {[]harness.Option{harness.WithFaults(plan()),
 			harness.WithMockOptions(sqsmock.WithFaults(plan()))}, "2 fault plans are given"},
-		"sqsmock.WithFaults and faults.WithPlan on the server": {[]harness.Option{harness.WithBackend(harness.Server),
+		"sqsmock.WithFaults and faults.WithPlan on the server": {[]harness.Option{harness.WithBackend("server"),
 			harness.WithMockOptions(sqsmock.WithFaults(plan())), harness.WithClientOptions(faults.WithPlan(plan()))}, "2 fault plans are given"},
 		"middleware on the in-process client": {[]harness.Option{harness.WithClientOptions(func(o *sqs.Options) {
 			o.APIOptions = append(o.APIOptions, func(*middleware.Stack) error { return nil })
@@ -174,7 +174,7 @@ func TestPlansGivenTwiceAndOptionsThatCannotApply(t *testing.T) {
 func TestPeerInsideABubbleFails(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		r := &reports{TB: t}
-		r.run(func() { harness.New(r, harness.WithBackend(harness.Moto), harness.WithEndpoint("http://127.0.0.1:1")) })
+		r.run(func() { harness.New(r, harness.WithBackend("moto"), harness.WithEndpoint("http://127.0.0.1:1")) })
 		assert.Contains(t, r.fatal, "cannot run inside a testing/synctest bubble")
 	})
 }
@@ -204,7 +204,7 @@ func TestCheckConsumer(t *testing.T) {
 	for _, b := range backends {
 		t.Run(string(b), func(t *testing.T) {
 			shorttest.SkipRealBackend(t, b)
-			if b != harness.Mock && b != harness.Server {
+			if b != "mock" && b != "server" {
 				t.Parallel()
 			}
 			harness.Test(t, func(t *testing.T, h *harness.H) {

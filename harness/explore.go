@@ -94,7 +94,7 @@ func Explore(t *testing.T, body func(t *testing.T, h *H), opts ...Option) {
 	ec := resolveExplore(t, cfg.explore)
 	cfg.resolveBackend()
 	switch cfg.backend {
-	case Mock, Server:
+	case backendMock, backendServer:
 	default:
 		exploreRemote(t, body, opts, ec)
 		return

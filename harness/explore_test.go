@@ -348,7 +348,7 @@ func TestExploreOnARealBackend(t *testing.T) {
 	var ran []string
 	harness.Explore(t, func(t *testing.T, h *harness.H) {
 		ran = append(ran, t.Name())
-		assert.Equal(t, harness.ElasticMQ, h.Backend())
+		assert.Equal(t, harness.Backend("elasticmq"), h.Backend())
 		q := h.Queue("remote", nil)
 		h.Send(q, "hello")
 		out, err := h.Client().ReceiveMessage(h.Ctx(), &sqs.ReceiveMessageInput{QueueUrl: aws.String(q), WaitTimeSeconds: 1})
@@ -357,7 +357,7 @@ func TestExploreOnARealBackend(t *testing.T) {
 		if p := h.Faults(); p != nil {
 			assert.Equal(t, 1, p.Fired("throttled"))
 		}
-	}, harness.WithBackend(harness.ElasticMQ), harness.WithEndpoint(srv.URL), harness.WithCorpus(dir))
+	}, harness.WithBackend("elasticmq"), harness.WithEndpoint(srv.URL), harness.WithCorpus(dir))
 	assert.Equal(t, []string{t.Name() + "/without_faults", t.Name() + "/throttled"}, ran)
 }
 

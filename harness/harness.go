@@ -46,21 +46,22 @@ import (
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
-// Backend names a kind of SQS endpoint.
+// Backend names a kind of SQS endpoint, as SQSHARNESS_BACKEND does: "mock" (sqsmock in process,
+// the default), "server" (sqsmock over HTTP through the real *sqs.Client), "localstack", "moto",
+// "elasticmq" (a peer at an endpoint) or "aws" (real Amazon SQS, only when asked for).
 type Backend string
 
-// The backends.
 const (
-	Mock       Backend = "mock"       // sqsmock in process (default)
-	Server     Backend = "server"     // sqsmock through the real *sqs.Client over HTTP (in a bubble: in memory)
-	LocalStack Backend = "localstack" // LocalStack at an endpoint (package localstackcontainer starts one in Docker)
-	Moto       Backend = "moto"       // moto's server at an endpoint
-	ElasticMQ  Backend = "elasticmq"  // ElasticMQ at an endpoint
-	AWS        Backend = "aws"        // real Amazon SQS, default credential chain; only when asked for
+	backendMock       Backend = "mock"       // sqsmock in process (default)
+	backendServer     Backend = "server"     // sqsmock through the real *sqs.Client over HTTP (in a bubble: in memory)
+	backendLocalStack Backend = "localstack" // LocalStack at an endpoint (package localstackcontainer starts one in Docker)
+	backendMoto       Backend = "moto"       // moto's server at an endpoint
+	backendElasticMQ  Backend = "elasticmq"  // ElasticMQ at an endpoint
+	backendAWS        Backend = "aws"        // real Amazon SQS, default credential chain; only when asked for
 )
 
-// Backends lists every backend, the mock first.
-var Backends = []Backend{Mock, Server, LocalStack, Moto, ElasticMQ, AWS}
+// allBackends lists every backend, the mock first.
+var allBackends = []Backend{backendMock, backendServer, backendLocalStack, backendMoto, backendElasticMQ, backendAWS}
 
 // envBackend selects the backend when no WithBackend option is given.
 const envBackend = "SQSHARNESS_BACKEND"
@@ -145,7 +146,7 @@ func WithQueuePrefix(p string) Option { return func(c *config) { c.queuePrefix =
 func Test(t *testing.T, f func(t *testing.T, h *H), opts ...Option) {
 	t.Helper()
 	switch b := selectedBackend(opts); b {
-	case Mock, Server:
+	case backendMock, backendServer:
 		synctest.Test(t, func(t *testing.T) { f(t, New(t, opts...)) })
 	default:
 		f(t, New(t, opts...))
@@ -169,7 +170,7 @@ func (c *config) resolveBackend() (fromEnv bool) {
 		fromEnv = c.backend != ""
 	}
 	if c.backend == "" {
-		c.backend = Mock
+		c.backend = backendMock
 	}
 	return fromEnv
 }
@@ -212,9 +213,9 @@ func New(t testing.TB, opts ...Option) *H {
 	h.onePlan(faultsMiddlewares(cfg.clientOpts) + btoi(cfg.plan != nil))
 	h.setupTrace(&cfg)
 	switch cfg.backend {
-	case Mock, Server:
+	case backendMock, backendServer:
 		h.setupMock(cfg)
-	case LocalStack, Moto, ElasticMQ, AWS:
+	case backendLocalStack, backendMoto, backendElasticMQ, backendAWS:
 		if h.bubbled {
 			t.Fatalf("harness: backend %s cannot run inside a testing/synctest bubble: the bubble's time stops while a call waits on the network. Use harness.Test, which runs real backends outside a bubble", cfg.backend)
 		}
@@ -226,7 +227,7 @@ func New(t testing.TB, opts ...Option) *H {
 		}
 		h.api, h.own = h.calls.wrap(h.api, false), h.calls.wrap(h.own, true)
 	default:
-		t.Fatalf("harness: unknown backend %q (want one of %v)", cfg.backend, Backends)
+		t.Fatalf("harness: unknown backend %q (want one of %v)", cfg.backend, allBackends)
 	}
 	return h
 }
@@ -256,9 +257,9 @@ func (h *H) setupMock(cfg config) {
 		}
 	}
 	switch {
-	case h.backend == Mock:
+	case h.backend == backendMock:
 		if what := inProcessCannotApply(cfg.clientOpts); what != "" {
-			h.t.Fatalf("harness: WithClientOptions sets %s, which the in-process mock client cannot apply (it honours Retryer, RetryMode and RetryMaxAttempts). Use WithFaults for a fault plan, or WithBackend(harness.Server) for a real *sqs.Client on the mock", what)
+			h.t.Fatalf("harness: WithClientOptions sets %s, which the in-process mock client cannot apply (it honours Retryer, RetryMode and RetryMaxAttempts). Use WithFaults for a fault plan, or WithBackend(\"server\") for a real *sqs.Client on the mock", what)
 		}
 		h.api = h.mock.Client(cfg.clientOpts...)
 		h.own = h.mock.Client()

@@ -27,7 +27,7 @@ import (
 
 // backends are those the harness tests run on: both mocks always, the peers whose endpoints are set
 // (each skips with instructions otherwise, and fails under CI=true).
-var backends = []harness.Backend{harness.Mock, harness.Server, harness.Moto, harness.LocalStack, harness.ElasticMQ}
+var backends = []harness.Backend{"mock", "server", "moto", "localstack", "elasticmq"}
 
 func each(t *testing.T, f func(t *testing.T, h *harness.H)) {
 	for _, b := range backends {
@@ -56,7 +56,7 @@ func TestCleanupDeletesQueues(t *testing.T) {
 	var inner *harness.H
 	t.Run("inner", func(t *testing.T) {
 		inner = harness.New(t) // default backend: the in-process mock
-		require.Equal(t, harness.Mock, inner.Backend())
+		require.Equal(t, harness.Backend("mock"), inner.Backend())
 		inner.Queue("gone", nil)
 		inner.Queue("gone.fifo", nil)
 		require.Len(t, inner.Mock().Queues(), 2)
@@ -189,17 +189,17 @@ func newCaptured(t *testing.T, opts ...harness.Option) *capture {
 }
 
 func TestUnknownBackendAndMissingEndpoint(t *testing.T) {
-	closed := noEndpoint(t, harness.Moto)
+	closed := noEndpoint(t, "moto")
 	t.Setenv("CI", "")
 	ran := false
 	t.Run("skips", func(t *testing.T) {
 		defer func() { ran = t.Skipped() }()
-		harness.New(t, harness.WithBackend(harness.Moto))
+		harness.New(t, harness.WithBackend("moto"))
 		t.Error("not skipped")
 	})
 	assert.True(t, ran, "skipped")
 
-	c := newCaptured(t, harness.WithBackend(harness.Moto))
+	c := newCaptured(t, harness.WithBackend("moto"))
 	assert.Empty(t, c.fatal)
 	for _, want := range []string{
 		"no endpoint configured", "the default, " + closed + ", does not answer ListQueues",
@@ -211,9 +211,9 @@ func TestUnknownBackendAndMissingEndpoint(t *testing.T) {
 }
 
 func TestLocalStackWithoutEndpoint(t *testing.T) {
-	closed := noEndpoint(t, harness.LocalStack)
+	closed := noEndpoint(t, "localstack")
 	t.Setenv("CI", "")
-	c := newCaptured(t, harness.WithBackend(harness.LocalStack))
+	c := newCaptured(t, harness.WithBackend("localstack"))
 	assert.Empty(t, c.fatal)
 	for _, want := range []string{
 		"backend localstack unavailable", "the default, " + closed + ", does not answer ListQueues",
@@ -228,10 +228,10 @@ func TestLocalStackWithoutEndpoint(t *testing.T) {
 }
 
 func TestMissingPeerFailsUnderCI(t *testing.T) {
-	noEndpoint(t, harness.ElasticMQ)
+	noEndpoint(t, "elasticmq")
 	for _, ci := range []string{"true", ""} {
 		t.Setenv("CI", ci)
-		c := newCaptured(t, harness.WithBackend(harness.ElasticMQ))
+		c := newCaptured(t, harness.WithBackend("elasticmq"))
 		if ci == "true" {
 			assert.Contains(t, c.fatal, "CI=true: a missing backend is a failure")
 			assert.Contains(t, c.fatal, "softwaremill/elasticmq-native")
@@ -248,17 +248,17 @@ func TestMissingPeerFailsUnderCI(t *testing.T) {
 }
 
 func TestConfiguredEndpointThatDoesNotAnswer(t *testing.T) {
-	closed := noEndpoint(t, harness.Moto)
+	closed := noEndpoint(t, "moto")
 	t.Setenv("CI", "")
 	t.Setenv("SQSHARNESS_MOTO_ENDPOINT", closed+"/configured")
-	c := newCaptured(t, harness.WithBackend(harness.Moto))
+	c := newCaptured(t, harness.WithBackend("moto"))
 	assert.Contains(t, c.skip, closed+"/configured (from SQSHARNESS_MOTO_ENDPOINT) does not answer ListQueues")
 	assert.NotContains(t, c.skip, "no endpoint configured")
 }
 
 // A peer on its default port is used without any configuration.
 func TestDefaultEndpointIsTried(t *testing.T) {
-	noEndpoint(t, harness.Moto)
+	noEndpoint(t, "moto")
 	t.Setenv("CI", "true") // a failure to use it fails the test
 	// a stand-in peer: SQS over HTTP without sqsmock's own endpoints
 	api := sqsmock.New().Handler()
@@ -270,8 +270,8 @@ func TestDefaultEndpointIsTried(t *testing.T) {
 		api.ServeHTTP(w, r)
 	}))
 	t.Cleanup(peer.Close)
-	harness.SetDefaultEndpoint(t, harness.Moto, peer.URL)
-	h := harness.New(t, harness.WithBackend(harness.Moto))
+	harness.SetDefaultEndpoint(t, "moto", peer.URL)
+	h := harness.New(t, harness.WithBackend("moto"))
 	assert.Equal(t, peer.URL, h.Endpoint())
 	q := h.Queue("default", nil)
 	h.Send(q, "via the default endpoint")
@@ -280,15 +280,15 @@ func TestDefaultEndpointIsTried(t *testing.T) {
 
 // The sqsmock server on 9324 (ElasticMQ's port too) is not taken for ElasticMQ.
 func TestSQSMockServerIsNotElasticMQ(t *testing.T) {
-	noEndpoint(t, harness.ElasticMQ)
+	noEndpoint(t, "elasticmq")
 	srv := sqsmock.NewServer(t)
-	harness.SetDefaultEndpoint(t, harness.ElasticMQ, srv.URL)
+	harness.SetDefaultEndpoint(t, "elasticmq", srv.URL)
 	for _, ci := range []string{"", "true"} {
 		t.Setenv("CI", ci)
-		c := newCaptured(t, harness.WithBackend(harness.ElasticMQ))
+		c := newCaptured(t, harness.WithBackend("elasticmq"))
 		msg := c.skip + c.fatal
 		assert.Contains(t, msg, srv.URL+", the default, is the sqsmock server (it answers GET /_sqsmock/health), not elasticmq")
-		assert.Contains(t, msg, "harness.WithBackend(harness.Server)")
+		assert.Contains(t, msg, "harness.WithBackend(\"server\")")
 		if ci == "true" {
 			assert.Empty(t, c.skip)
 		} else {
@@ -296,7 +296,7 @@ func TestSQSMockServerIsNotElasticMQ(t *testing.T) {
 		}
 	}
 	// configured explicitly, the same server is used as asked
-	h := harness.New(t, harness.WithBackend(harness.ElasticMQ), harness.WithEndpoint(srv.URL))
+	h := harness.New(t, harness.WithBackend("elasticmq"), harness.WithEndpoint(srv.URL))
 	assert.Equal(t, srv.URL, h.Endpoint())
 }
 

@@ -45,9 +45,9 @@ func endpointFromEnv(b Backend) (endpoint, source string) {
 
 // defaultEndpoints are the addresses each peer listens on unless told otherwise.
 var defaultEndpoints = map[Backend]string{
-	LocalStack: "http://127.0.0.1:4566",
-	Moto:       "http://127.0.0.1:5000",
-	ElasticMQ:  "http://127.0.0.1:9324",
+	backendLocalStack: "http://127.0.0.1:4566",
+	backendMoto:       "http://127.0.0.1:5000",
+	backendElasticMQ:  "http://127.0.0.1:9324",
 }
 
 // DefaultEndpoint is the endpoint New tries for a third-party backend when none is configured (no
@@ -64,23 +64,23 @@ const (
 
 // howTo tells a library user how to make backend b available.
 func howTo(b Backend) string {
-	if b == AWS {
+	if b == backendAWS {
 		return "Set AWS credentials for the default chain (AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and AWS_REGION."
 	}
 	var run string
 	switch b {
-	case LocalStack:
+	case backendLocalStack:
 		run = "To run LocalStack 4.14 on 127.0.0.1:4566:\n" +
 			"  docker run --rm -p 127.0.0.1:4566:4566 -e SERVICES=sqs " + LocalStackImage + "\n" +
 			"  or, with Python >= 3.13: pip install 'localstack-core[runtime]==4.14.0' cbor2==5.9.0 pyOpenSSL==26.0.0 && " +
 			"SERVICES=sqs GATEWAY_LISTEN=127.0.0.1:4566 python -m localstack.runtime.main\n" +
 			"  or, from the test: harness.WithEndpoint(localstackcontainer.Start(t)) with package " + localStackContainerPkg +
 			" (starts " + LocalStackImage + " in Docker once per test binary)\n"
-	case Moto:
+	case backendMoto:
 		run = "To run moto on 127.0.0.1:5000:\n" +
 			"  pip install 'moto[server]' && moto_server -H 127.0.0.1 -p 5000\n" +
 			"  or: docker run --rm -p 127.0.0.1:5000:5000 motoserver/moto\n"
-	case ElasticMQ:
+	case backendElasticMQ:
 		run = "To run ElasticMQ on 127.0.0.1:9324:\n" +
 			"  docker run --rm -p 127.0.0.1:9324:9324 softwaremill/elasticmq-native\n" +
 			"  or, with Java: java -jar elasticmq-server-<version>.jar (the standalone jar from github.com/softwaremill/elasticmq)\n" +
@@ -109,17 +109,17 @@ func (h *H) setupRemote(cfg config, _ bool) {
 		endpoint, source = endpointFromEnv(cfg.backend)
 	}
 	ctx := context.Background()
-	if cfg.backend == AWS {
+	if cfg.backend == backendAWS {
 		var lo []func(*awsconfig.LoadOptions) error
 		if cfg.region != "" {
 			lo = append(lo, awsconfig.WithRegion(cfg.region))
 		}
 		awsCfg, err := awsconfig.LoadDefaultConfig(ctx, lo...)
 		if err != nil {
-			h.unavailable(AWS, err.Error())
+			h.unavailable(backendAWS, err.Error())
 		}
 		if _, err := awsCfg.Credentials.Retrieve(ctx); err != nil {
-			h.unavailable(AWS, "no credentials: "+err.Error())
+			h.unavailable(backendAWS, "no credentials: "+err.Error())
 		}
 		fns := cfg.clientOpts
 		if endpoint != "" {
@@ -153,7 +153,7 @@ func (h *H) setupRemote(cfg config, _ bool) {
 	case errors.Is(err, errSQSMock):
 		h.unavailable(cfg.backend, fmt.Sprintf("no endpoint configured (harness.WithEndpoint, %s, AWS_ENDPOINT_URL_SQS), "+
 			"and %s, the default, is the sqsmock server (it answers GET %s), not %s "+
-			"(for sqsmock over HTTP, use harness.WithBackend(harness.Server))",
+			"(for sqsmock over HTTP, use harness.WithBackend(\"server\"))",
 			endpointEnv(cfg.backend), endpoint, sqsmockHealthPath, cfg.backend))
 	case defaulted:
 		h.unavailable(cfg.backend, fmt.Sprintf("no endpoint configured (harness.WithEndpoint, %s, AWS_ENDPOINT_URL_SQS), "+

@@ -53,7 +53,7 @@ func (h *H) setupTrace(cfg *config) {
 	}
 	h.traceDir = dir
 	switch cfg.backend {
-	case Mock, Server:
+	case backendMock, backendServer:
 		cfg.mockOpts = append([]sqsmock.Option{sqsmock.WithTrace(traceSize)}, cfg.mockOpts...)
 	default:
 		h.calls = &callRecorder{plan: cfg.plan, receipts: map[string]string{}}
@@ -74,7 +74,7 @@ func (h *H) writeTrace() {
 	case h.mock != nil:
 		p.Events, p.Dropped = h.mock.Trace(), h.mock.TraceDropped()
 		p.Source = "sqsmock, in process"
-		if h.backend == Server {
+		if h.backend == backendServer {
 			p.Source = "sqsmock server " + h.endpoint
 			if h.endpoint == "" {
 				p.Source = "sqsmock server (in memory)"

@@ -62,7 +62,7 @@ func kinds(m map[string]any) []string {
 // TestTraceWrittenWhenTheTestFails: a failing test on the mock leaves dir/<name>.html with the
 // mock's trace; SQSHARNESS_TRACE_DIR is the same as WithTrace.
 func TestTraceWrittenWhenTheTestFails(t *testing.T) {
-	for _, b := range []harness.Backend{harness.Mock, harness.Server} {
+	for _, b := range []harness.Backend{"mock", "server"} {
 		t.Run(string(b), func(t *testing.T) {
 			dir := t.TempDir()
 			t.Setenv("SQSHARNESS_TRACE_DIR", dir)
@@ -115,7 +115,7 @@ func TestTraceClientViewOnARemoteBackend(t *testing.T) {
 	t.Setenv("SQSHARNESS_TRACE", "")
 	ft := &failingTB{TB: t, name: "TestRemote"}
 	plan := faults.MustPlan(t, 1, faults.Rule{Name: "lose-it", Kind: faults.LostDelete, Times: 1, Probability: 1})
-	h := harness.New(ft, harness.WithBackend(harness.ElasticMQ), harness.WithEndpoint(srv.URL), harness.WithTrace(dir), harness.WithFaults(plan))
+	h := harness.New(ft, harness.WithBackend("elasticmq"), harness.WithEndpoint(srv.URL), harness.WithTrace(dir), harness.WithFaults(plan))
 	q := h.Queue("jobs", map[string]string{"VisibilityTimeout": "1"})
 	h.SendN(q, 1)
 	api := h.Client()
@@ -147,7 +147,7 @@ func TestTraceClientViewOnARemoteBackend(t *testing.T) {
 // the page saying it is a client-side view.
 func TestTraceClientViewOnThePeers(t *testing.T) {
 	t.Setenv("SQSHARNESS_TRACE", "always")
-	for _, b := range []harness.Backend{harness.LocalStack, harness.ElasticMQ, harness.Moto} {
+	for _, b := range []harness.Backend{"localstack", "elasticmq", "moto"} {
 		dir := t.TempDir()
 		var id, queue string
 		t.Run(string(b), func(t *testing.T) {

@@ -33,18 +33,18 @@ import (
 // mockOnly runs f on the mock in a synctest bubble; everyBackend also on LocalStack and
 // ElasticMQ in real time (skipped under -short, and with a message when a peer is down).
 func mockOnly(t *testing.T, f func(t *testing.T, h *harness.H), opts ...harness.Option) {
-	harness.Test(t, f, append(opts, harness.WithBackend(harness.Mock))...)
+	harness.Test(t, f, append(opts, harness.WithBackend("mock"))...)
 }
 
 func everyBackend(t *testing.T, f func(t *testing.T, h *harness.H), opts ...harness.Option) {
-	backends := []harness.Backend{harness.Mock, harness.LocalStack, harness.ElasticMQ}
+	backends := []harness.Backend{"mock", "localstack", "elasticmq"}
 	if b := os.Getenv("SQSHARNESS_BACKEND"); b != "" {
 		backends = []harness.Backend{harness.Backend(b)}
 	}
 	for _, b := range backends {
 		t.Run(string(b), func(t *testing.T) {
 			shorttest.SkipRealBackend(t, b)
-			if b != harness.Mock && b != harness.Server {
+			if b != "mock" && b != "server" {
 				t.Parallel()
 			}
 			harness.Test(t, f, append(opts, harness.WithBackend(b))...)

@@ -20,14 +20,14 @@ import (
 // with short timeouts (skipped under -short; a peer that is down skips with instructions, and
 // fails under CI=true). SQSHARNESS_BACKEND=<name> runs one backend.
 func eachBackend(t *testing.T, f func(t *testing.T, h *harness.H)) {
-	backends := []harness.Backend{harness.Mock, harness.LocalStack, harness.ElasticMQ}
+	backends := []harness.Backend{"mock", "localstack", "elasticmq"}
 	if b := os.Getenv("SQSHARNESS_BACKEND"); b != "" {
 		backends = []harness.Backend{harness.Backend(b)}
 	}
 	for _, b := range backends {
 		t.Run(string(b), func(t *testing.T) {
 			shorttest.SkipRealBackend(t, b)
-			if b != harness.Mock && b != harness.Server {
+			if b != "mock" && b != "server" {
 				t.Parallel()
 			}
 			harness.Test(t, f, harness.WithBackend(b))

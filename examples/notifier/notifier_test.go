@@ -59,7 +59,7 @@ func notify(stopOnError bool) func(t *testing.T, h *harness.H) {
 // LocalStack and ElasticMQ the same test replays the saved plans (testdata/explore/TestNotifier)
 // through the SDK middleware, in real time.
 func TestNotifier(t *testing.T) {
-	for _, b := range []harness.Backend{harness.Mock, harness.LocalStack, harness.ElasticMQ} {
+	for _, b := range []harness.Backend{"mock", "localstack", "elasticmq"} {
 		t.Run(string(b), func(t *testing.T) {
 			shorttest.SkipRealBackend(t, b)
 			harness.Explore(t, notify(false), harness.WithBackend(b), harness.WithCorpus("testdata/explore/TestNotifier"))

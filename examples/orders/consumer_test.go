@@ -38,14 +38,14 @@ func eachBackend(t *testing.T, f func(t *testing.T, h *harness.H), opts ...harne
 }
 
 func forBackends(t *testing.T, run func(t *testing.T, b harness.Backend)) {
-	backends := []harness.Backend{harness.Mock, harness.Server, harness.LocalStack, harness.ElasticMQ}
+	backends := []harness.Backend{"mock", "server", "localstack", "elasticmq"}
 	if b := os.Getenv("SQSHARNESS_BACKEND"); b != "" {
 		backends = []harness.Backend{harness.Backend(b)}
 	}
 	for _, b := range backends {
 		t.Run(string(b), func(t *testing.T) {
 			shorttest.SkipRealBackend(t, b)
-			if b != harness.Mock && b != harness.Server {
+			if b != "mock" && b != "server" {
 				t.Parallel() // real time: let the peers' runs overlap
 			}
 			run(t, b)

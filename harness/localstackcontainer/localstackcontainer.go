@@ -1,7 +1,7 @@
 // Package localstackcontainer starts LocalStack in Docker, with testcontainers-go, for tests that
 // run the harness on the localstack backend and have no LocalStack of their own:
 //
-//	h := harness.New(t, harness.WithBackend(harness.LocalStack), harness.WithEndpoint(localstackcontainer.Start(t)))
+//	h := harness.New(t, harness.WithBackend("localstack"), harness.WithEndpoint(localstackcontainer.Start(t)))
 //
 // It is a package of its own so that only the tests importing it build testcontainers-go, the
 // Docker client and OpenTelemetry: package harness does not import it, and without it the
@@ -107,7 +107,7 @@ func Start(t testing.TB) string {
 	msg := fmt.Sprintf("localstackcontainer: cannot start %s: %v; start Docker (or set DOCKER_HOST), "+
 		"or run LocalStack yourself and use the localstack backend without this package "+
 		"(it uses %s, else http://127.0.0.1:4566)",
-		harness.LocalStackImage, err, peerenv.EndpointVar(string(harness.LocalStack)))
+		harness.LocalStackImage, err, peerenv.EndpointVar(string("localstack")))
 	if peerenv.InCI() {
 		t.Fatal(msg + " (CI=true: a missing backend is a failure)")
 	}

@@ -33,7 +33,7 @@ func run(t *testing.T, scenario func(t *testing.T, h *harness.H), p *faults.Plan
 	if p != nil {
 		opts = append(opts, harness.WithFaults(p))
 	}
-	harness.Test(t, scenario, append(opts, harness.WithBackend(harness.Mock))...)
+	harness.Test(t, scenario, append(opts, harness.WithBackend("mock"))...)
 	if p != nil && len(p.Rules()) > 0 {
 		assert.NotEmpty(t, p.Injections(), "the plan injected faults")
 	}

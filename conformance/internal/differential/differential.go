@@ -21,7 +21,7 @@
 // Known: on that peer a difference is reported as a known deviation instead of a failure, and the
 // step fails if the peer starts to agree, so that the mark is removed.
 //
-//	d := differential.New(t, harness.LocalStack)
+//	d := differential.New(t, "localstack")
 //	d.Queue("orders", nil)
 //	d.Do(func(ctx context.Context, c sqsmock.API, s *differential.Side) (any, error) {
 //		return c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(s.URL("orders")), MessageBody: aws.String("hi")})
@@ -73,7 +73,7 @@ func WithReferenceOptions(opts ...harness.Option) Option {
 }
 
 // WithCandidate selects the candidate backend and its harness options (default: the in-process
-// mock, harness.Mock; harness.Server puts the HTTP codec and the real client in between).
+// mock, "mock"; "server" puts the HTTP codec and the real client in between).
 func WithCandidate(b harness.Backend, opts ...harness.Option) Option {
 	return func(c *config) { c.cand, c.candOpts = b, append(c.candOpts, opts...) }
 }
@@ -108,7 +108,7 @@ type D struct {
 // instructions to start it, or failed under CI=true, exactly as harness.New does.
 func New(t testing.TB, reference harness.Backend, opts ...Option) *D {
 	t.Helper()
-	cfg := config{cand: harness.Mock}
+	cfg := config{cand: "mock"}
 	for _, o := range opts {
 		o(&cfg)
 	}

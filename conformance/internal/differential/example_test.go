@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/sqsharness/sqsharness/conformance/internal/differential"
-	"github.com/sqsharness/sqsharness/harness"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
@@ -18,7 +17,7 @@ import (
 func Example() {
 	var t *testing.T // the *testing.T of the test function
 
-	d := differential.New(t, harness.LocalStack) // skips (fails under CI=true) when LocalStack is down
+	d := differential.New(t, "localstack") // skips (fails under CI=true) when LocalStack is down
 	d.Queue("orders", map[string]string{"VisibilityTimeout": "30"})
 
 	d.Do(func(ctx context.Context, c sqsmock.API, s *differential.Side) (any, error) {
@@ -40,7 +39,7 @@ func Example() {
 	}).Exact()
 	d.Do(func(ctx context.Context, c sqsmock.API, s *differential.Side) (any, error) {
 		return c.PurgeQueue(ctx, &sqs.PurgeQueueInput{QueueUrl: aws.String(s.URL("orders"))})
-	}).Known(harness.Moto, "SQS-PURGE-002", "allows a second purge at once").Error() // PurgeQueueInProgress, 403
+	}).Known("moto", "SQS-PURGE-002", "allows a second purge at once").Error() // PurgeQueueInProgress, 403
 }
 
 // A peer's HTTP server may now and then lose a request or its answer; a scenario run with
@@ -58,7 +57,7 @@ func ExampleOnTransportError() {
 	for try := 1; try <= 3; try++ {
 		var lost error
 		t.Run(fmt.Sprint("try", try), func(t *testing.T) {
-			scenario(differential.New(t, harness.LocalStack, differential.OnTransportError(func(err error) { lost = err })))
+			scenario(differential.New(t, "localstack", differential.OnTransportError(func(err error) { lost = err })))
 		})
 		if lost == nil {
 			break

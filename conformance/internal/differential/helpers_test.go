@@ -11,7 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/sqsharness/sqsharness/conformance/internal/differential"
-	"github.com/sqsharness/sqsharness/harness"
 	"github.com/sqsharness/sqsharness/internal/peerenv"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
@@ -61,7 +60,7 @@ func recv(alias string, want int32, edit ...func(*sqs.ReceiveMessageInput)) op {
 				return nil, err
 			}
 			merged.Messages = append(merged.Messages, out.Messages...)
-			if int32(len(merged.Messages)) >= want || s.Backend() != harness.AWS {
+			if int32(len(merged.Messages)) >= want || s.Backend() != "aws" {
 				break
 			}
 			time.Sleep(200 * time.Millisecond)
@@ -84,7 +83,7 @@ func recvArriving(alias string, want int32, edit ...func(*sqs.ReceiveMessageInpu
 				return nil, err
 			}
 			merged.Messages = append(merged.Messages, out.(*sqs.ReceiveMessageOutput).Messages...)
-			if int32(len(merged.Messages)) >= want || s.Backend() == harness.Mock || s.Backend() == harness.Server {
+			if int32(len(merged.Messages)) >= want || s.Backend() == "mock" || s.Backend() == "server" {
 				break
 			}
 			time.Sleep(200 * time.Millisecond)

@@ -52,7 +52,7 @@ func (c *C) denied(err error) {
 // access key id (12 digits name an account on the mock and LocalStack). Real AWS has no second
 // account behind a made-up key: a test that needs one is skipped there.
 func (c *C) clientAs(region, key string) sqsmock.API {
-	if key != "" && c.Backend() == harness.AWS {
+	if key != "" && c.Backend() == "aws" {
 		c.T().Skip("needs credentials of a second AWS account")
 	}
 	opt := func(o *sqs.Options) {

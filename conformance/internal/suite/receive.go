@@ -9,8 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/sqsharness/sqsharness/harness"
 )
 
 var (
@@ -353,7 +351,7 @@ func visibilityTests() (tests []Test) {
 				c.WaitForCount(q, "ApproximateNumberOfMessagesDelayed", 1, 5*time.Second)
 				c.OK(c.setAttrs(q, map[string]string{"DelaySeconds": "0"}), "SetQueueAttributes")
 				wait := 5 * time.Second
-				if c.Backend() == harness.AWS {
+				if c.Backend() == "aws" {
 					wait = 65 * time.Second // attribute changes may take up to 60 seconds to propagate
 				}
 				assert.Equal(c, "x", aws.ToString(c.one(q, wait).Body))

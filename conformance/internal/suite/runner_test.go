@@ -100,8 +100,8 @@ func TestRunnerChild(t *testing.T) {
 	yaml := map[string]string{"deviations": childDeviations, "intermittent": childIntermittent}[name]
 	devs, err := ParseDeviations([]byte(yaml))
 	require.NoError(t, err)
-	hopts := []harness.Option{harness.WithBackend(harness.ElasticMQ), harness.WithEndpoint(os.Getenv(childEndpoint))}
-	runTests(t, harness.ElasticMQ, os.Getenv(childEndpoint), childCases[name](), hopts, &Config{Deviations: devs})
+	hopts := []harness.Option{harness.WithBackend("elasticmq"), harness.WithEndpoint(os.Getenv(childEndpoint))}
+	runTests(t, "elasticmq", os.Getenv(childEndpoint), childCases[name](), hopts, &Config{Deviations: devs})
 }
 
 func TestRunner(t *testing.T) {
