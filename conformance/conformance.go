@@ -23,7 +23,7 @@ import (
 // Options configure Run.
 type Options struct {
 	// Harness are passed to harness.New for every test (e.g. an endpoint).
-	Harness []harness.Option
+	Harness []func(*harness.Options)
 	// ResultsDir is where the run's results go, as <backend>.json (docs/conformance.md is
 	// rendered from them). Default: $SQSHARNESS_RESULTS_DIR; none when empty.
 	ResultsDir string

@@ -23,6 +23,6 @@ func ExampleRun_endpoint() {
 	var t *testing.T
 
 	conformance.Run(t, "localstack", func(o *conformance.Options) {
-		o.Harness = append(o.Harness, harness.WithEndpoint("http://127.0.0.1:4566"))
+		o.Harness = append(o.Harness, func(h *harness.Options) { h.Endpoint = "http://127.0.0.1:4566" })
 	})
 }

@@ -203,7 +203,7 @@ func (h *H) now() time.Time {
 	return time.Now()
 }
 
-// faultPlan is the plan acting on the test's client: WithFaults', or one given to the mock itself.
+// faultPlan is the plan acting on the test's client: Options.Faults', or one given to the mock itself.
 func (h *H) faultPlan() *faults.Plan {
 	if h.plan == nil && h.mock != nil {
 		return h.mock.Faults()

@@ -68,7 +68,7 @@ func (c *checked) sentences() []string {
 var ids = regexp.MustCompile(`id [0-9a-f]{8}…`)
 
 // inBubble runs f in a synctest bubble with a handle on the mock whose failures c records.
-func inBubble(t *testing.T, f func(c *checked, h *harness.H), opts ...harness.Option) {
+func inBubble(t *testing.T, f func(c *checked, h *harness.H), opts ...func(*harness.Options)) {
 	t.Helper()
 	synctest.Test(t, func(t *testing.T) {
 		c := &checked{reports: reports{TB: t}, name: t.Name()}
@@ -106,7 +106,7 @@ func TestCheckConsumerNamesTheMessageAndItsFaults(t *testing.T) {
 			`the fault plan voided its deletes; not a bug of the consumer: a correct consumer's messages end there too when faults push them past maxReceiveCount; `+
 			`faults on it: lost-delete (rule lose) on DeleteMessage at 00:00:00, lost-delete (rule lose) on DeleteMessage at 00:00:30, lost-delete (rule lose) on DeleteMessage at 00:01:00`)
 		assert.Equal(t, c.errors, harness.Problems(h), "Explore reads the same sentences")
-	}, harness.WithFaults(plan))
+	}, func(o *harness.Options) { o.Faults = plan })
 }
 
 // A message in the dead-letter queue that the fault plan does not explain is named, with what
@@ -126,7 +126,7 @@ func TestCheckConsumerNamesAnUnexplainedDeadLetter(t *testing.T) {
 		assert.Equal(t, []string{`message #1 of 3 ("{\"id\":\"o-1\"}", id <id>) is in the dead-letter queue, but Expect.DeadLettered does not list it; ` +
 			`the consumer: received twice (at 00:00:00, 00:00:30), never deleted; no fault of the plan touched it`}, c.sentences())
 		assert.Equal(t, c.errors, harness.Problems(h), "Explore reads the same sentences")
-	}, harness.WithFaults(plan))
+	}, func(o *harness.Options) { o.Faults = plan })
 }
 
 // Duplicates the plan scheduled 45 s after their delivery are still to come when the queue is
@@ -146,13 +146,13 @@ func TestChecksWaitForScheduledDuplicates(t *testing.T) {
 				assert.Equal(t, map[string]int{"msg-0": 2, "msg-1": 2}, rep.Deliveries, "each duplicate was delivered before the run settled")
 				assert.GreaterOrEqual(t, time.Since(start), 45*time.Second)
 				assert.Empty(t, harness.Problems(h), "a consumer that deletes what it gets passes")
-			}, harness.WithBackend(b), harness.WithFaults(plan()))
+			}, func(o *harness.Options) { o.Backend = b }, func(o *harness.Options) { o.Faults = plan() })
 			harness.Test(t, func(t *testing.T, h *harness.H) {
 				q := h.Queue("late", nil)
 				sent := h.SendN(q, 2)
 				rep := h.RunConsumer(q, harness.Consumer{Expect: sent, Timeout: 5 * time.Minute}, func(context.Context, types.Message) error { return nil })
 				assert.Equal(t, map[string]int{"msg-0": 2, "msg-1": 2}, rep.Deliveries)
-			}, harness.WithBackend(b), harness.WithFaults(plan()))
+			}, func(o *harness.Options) { o.Backend = b }, func(o *harness.Options) { o.Faults = plan() })
 		})
 	}
 }
@@ -177,7 +177,7 @@ func TestCheckConsumerWaitsForDelayedVisibility(t *testing.T) {
 		assert.Equal(t, 2, rep.Deliveries["slow"])
 		assert.GreaterOrEqual(t, time.Since(start), 90*time.Second, "its 30 s visibility timeout and the minute the plan added")
 		assert.Empty(t, harness.Problems(h))
-	}, harness.WithFaults(plan))
+	}, func(o *harness.Options) { o.Faults = plan })
 }
 
 // nonIdempotent is a consumer that charges every order it receives, however often: a late
@@ -209,7 +209,7 @@ func TestCheckConsumerCatchesLateDuplicates(t *testing.T) {
 		assert.Equal(t, want, c.sentences())
 		c.endTest()
 		assert.Len(t, c.sentences(), 3, "an effect CheckConsumer checked is not reported again at the end")
-	}, harness.WithFaults(plan))
+	}, func(o *harness.Options) { o.Faults = plan })
 }
 
 // Two workers handling one key at once (a duplicate delivered while the first delivery was still
@@ -253,7 +253,7 @@ func TestEffectsOverlapUnknownAndMissingKeys(t *testing.T) {
 			`effect "process" for key "o-1" was processed by two workers at once: one began at 00:00:01 while the one begun at 00:00:00 had not ended; ` +
 				carried(1, "received twice (at 00:00:00, 00:00:01), deleted at 00:00:10") + "; faults on it: duplicate-delivery (rule twice, after 1s) on ReceiveMessage at 00:00:00",
 		}, c.sentences())
-	}, harness.WithFaults(plan))
+	}, func(o *harness.Options) { o.Faults = plan })
 }
 
 // An effect no CheckConsumer checked is checked when the test ends; one declared without keys
@@ -336,7 +336,7 @@ func TestCheckConsumerRunErrors(t *testing.T) {
 					}
 				})
 				assert.Empty(t, c.sentences())
-			}, harness.WithBackend(b))
+			}, func(o *harness.Options) { o.Backend = b })
 		})
 	}
 }
@@ -487,7 +487,7 @@ func TestTracePageOfAHeartbeatBug(t *testing.T) {
 		})
 		assert.Equal(t, []string{`message #5 of 6 ("{\"id\":\"o-5\"}", id <id>) was deleted by the consumer at 00:00:25 but then found in the dead-letter queue after 2 receives`}, c.sentences())
 		c.endTest()
-	}, harness.WithTrace(dir))
+	}, func(o *harness.Options) { o.TraceDir = dir })
 
 	m := pageData(t, filepath.Join(dir, "TestHeartbeat.html"))
 	counts := m["counts"].(map[string]any)
@@ -550,7 +550,7 @@ func TestCheckConsumerWaitsForTheClientPlacementsDuplicates(t *testing.T) {
 	clock := &planClock{now: time.Now()}
 	plan := newPlan(t, 1, faults.Rule{Name: "dup", Kind: faults.DuplicateDelivery, Delay: 45 * time.Second, Times: 1, Probability: 1})
 	plan.SetClock(clock)
-	h := harness.New(t, harness.WithBackend("elasticmq"), harness.WithEndpoint(srv.URL), harness.WithFaults(plan))
+	h := harness.New(t, func(o *harness.Options) { o.Backend = "elasticmq" }, func(o *harness.Options) { o.Endpoint = srv.URL }, func(o *harness.Options) { o.Faults = plan })
 	q := h.Queue("late", nil)
 	h.Send(q, "x")
 	var once sync.Once
@@ -599,7 +599,7 @@ func TestCheckConsumerGivesTheAttributesAskedFor(t *testing.T) {
 				require.Len(t, got, 2)
 				assert.Empty(t, got[0], "none asked for")
 				assert.Equal(t, map[string]string{"ApproximateReceiveCount": "1"}, got[1])
-			}, harness.WithBackend(b))
+			}, func(o *harness.Options) { o.Backend = b })
 		})
 	}
 }

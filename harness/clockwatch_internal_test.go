@@ -38,7 +38,7 @@ func TestClockWatchSeesTheTimersOfCalls(t *testing.T) {
 			plan := faults.MustPlan(t, 1,
 				faults.Rule{Name: "slow", Kind: faults.Latency, Latency: 3 * time.Second, Operations: []string{"SendMessage"}, Probability: 1},
 				faults.Rule{Name: "busy", Kind: faults.Error, ErrorCode: "ServiceUnavailable", Operations: []string{"GetQueueUrl"}, Probability: 1, Times: 2})
-			h := New(t, WithBackend(b), WithFaults(plan))
+			h := New(t, func(o *Options) { o.Backend = b }, func(o *Options) { o.Faults = plan })
 			w := h.mock.Clock().(watchedClock).w
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()

@@ -24,16 +24,18 @@ import (
 func TestACallWaitingOnTheManualClockFailsFast(t *testing.T) {
 	cases := []struct {
 		name string
-		opts []harness.Option
+		opts []func(*harness.Options)
 		call func(h *harness.H, q string) error
 		want []string
 	}{
-		{"long poll", []harness.Option{harness.WithBackend("mock")}, longPoll,
+		{"long poll", []func(*harness.Options){func(o *harness.Options) { o.Backend = "mock" }}, longPoll,
 			[]string{"a ReceiveMessage long poll has waited", "for the mock's manual clock to move 20s"}},
-		{"long poll behind the server", []harness.Option{harness.WithBackend("server")}, longPoll,
+		{"long poll behind the server", []func(*harness.Options){func(o *harness.Options) { o.Backend = "server" }}, longPoll,
 			[]string{"a ReceiveMessage long poll has waited", "for the mock's manual clock to move 20s"}},
-		{"latency", []harness.Option{harness.WithBackend("mock"), harness.WithFaults(faults.MustPlan(t, 1,
-			faults.Rule{Name: "slow", Kind: faults.Latency, Latency: 3 * time.Second, Operations: []string{"SendMessage"}, Probability: 1}))},
+		{"latency", []func(*harness.Options){func(o *harness.Options) { o.Backend = "mock" }, func(o *harness.Options) {
+			o.Faults = faults.MustPlan(t, 1,
+				faults.Rule{Name: "slow", Kind: faults.Latency, Latency: 3 * time.Second, Operations: []string{"SendMessage"}, Probability: 1})
+		}},
 			func(h *harness.H, q string) error {
 				_, err := h.Client().SendMessage(h.Ctx(), &sqs.SendMessageInput{QueueUrl: aws.String(q), MessageBody: aws.String("x")})
 				return err
@@ -106,7 +108,7 @@ func TestClockTrapChild(t *testing.T) {
 	if mode == "" {
 		t.Skip("run by TestClockTrapFailsFast in a child process")
 	}
-	var opts []harness.Option
+	var opts []func(*harness.Options)
 	if mode == "hangs" {
 		opts = append(opts, harness.WithStallAfter(500*time.Millisecond))
 	}

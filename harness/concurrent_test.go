@@ -54,7 +54,7 @@ func TestTestRunsTheMockInABubble(t *testing.T) {
 
 				h.Advance(time.Hour)
 				h.WaitForCount(q, "ApproximateNumberOfMessages", 1, time.Minute) // back after its visibility timeout
-			}, harness.WithBackend(b))
+			}, func(o *harness.Options) { o.Backend = b })
 			assert.Less(t, time.Since(realStart), 10*time.Second, "an hour of fake time")
 		})
 	}
@@ -69,7 +69,7 @@ func TestWithFaultsAppliesThePlanOnceOnEveryBackend(t *testing.T) {
 			t.Parallel()
 			plan := faults.MustPlan(t, 1, faults.Rule{Name: "over", Kind: faults.Error, ErrorCode: "OverLimit",
 				Operations: []string{"SendMessage"}, Probability: 1, Times: 1})
-			h := harness.New(t, harness.WithBackend(b), harness.WithFaults(plan))
+			h := harness.New(t, func(o *harness.Options) { o.Backend = b }, func(o *harness.Options) { o.Faults = plan })
 			assert.Same(t, plan, h.Faults())
 			q := h.Queue("faults", nil)
 			send := func() error {
@@ -95,8 +95,8 @@ func TestHelpersAreExemptFromThePlan(t *testing.T) {
 				faults.Rule{Name: "down", Kind: faults.Error, ErrorCode: "InternalError",
 					Operations: []string{"SendMessage", "SendMessageBatch", "ReceiveMessage", "DeleteMessage", "GetQueueAttributes"}, Probability: 1},
 				faults.Rule{Name: "empty", Kind: faults.FalseEmpty, Probability: 1})
-			h := harness.New(t, harness.WithBackend(b), harness.WithFaults(plan),
-				harness.WithClientOptions(func(o *sqs.Options) { o.RetryMaxAttempts = 1 }))
+			h := harness.New(t, func(o *harness.Options) { o.Backend = b }, func(o *harness.Options) { o.Faults = plan },
+				func(o *harness.Options) { o.Client = append(o.Client, func(o *sqs.Options) { o.RetryMaxAttempts = 1 }) })
 			q := h.Queue("exempt", nil)
 			bodies := h.SendN(q, 3)
 			h.AssertBodies(h.RequireN(q, 3, 5*time.Second), bodies...)
@@ -141,18 +141,20 @@ func TestPlansGivenTwiceAndOptionsThatCannotApply(t *testing.T) {
 		return faults.MustPlan(t, 1, faults.Rule{Kind: faults.Error, ErrorCode: "InternalError", Probability: 0.5})
 	}
 	for name, tt := range map[string]struct {
-		opts []harness.Option
+		opts []func(*harness.Options)
 		want string
 	}{
-		"WithFaults and faults.WithPlan": {[]harness.Option{harness.WithFaults(plan()), harness.WithClientOptions(faults.WithPlan(plan()))}, "2 fault plans are given"},
-		"WithFaults and sqsmock.WithFaults": {[]harness.Option{harness.WithFaults(plan()),
-			harness.WithMockOptions(sqsmock.WithFaults(plan()))}, "2 fault plans are given"},
-		"sqsmock.WithFaults and faults.WithPlan on the server": {[]harness.Option{harness.WithBackend("server"),
-			harness.WithMockOptions(sqsmock.WithFaults(plan())), harness.WithClientOptions(faults.WithPlan(plan()))}, "2 fault plans are given"},
-		"middleware on the in-process client": {[]harness.Option{harness.WithClientOptions(func(o *sqs.Options) {
-			o.APIOptions = append(o.APIOptions, func(*middleware.Stack) error { return nil })
-		})}, "APIOptions (middleware), which the in-process mock client cannot apply"},
-		"faults.WithPlan on the in-process client": {[]harness.Option{harness.WithClientOptions(faults.WithPlan(plan()))}, "Use WithFaults"},
+		"WithFaults and faults.WithPlan": {[]func(*harness.Options){func(o *harness.Options) { o.Faults = plan() }, func(o *harness.Options) { o.Client = append(o.Client, faults.WithPlan(plan())) }}, "2 fault plans are given"},
+		"WithFaults and sqsmock.WithFaults": {[]func(*harness.Options){func(o *harness.Options) { o.Faults = plan() },
+			func(o *harness.Options) { o.Mock = append(o.Mock, sqsmock.WithFaults(plan())) }}, "2 fault plans are given"},
+		"sqsmock.WithFaults and faults.WithPlan on the server": {[]func(*harness.Options){func(o *harness.Options) { o.Backend = "server" },
+			func(o *harness.Options) { o.Mock = append(o.Mock, sqsmock.WithFaults(plan())) }, func(o *harness.Options) { o.Client = append(o.Client, faults.WithPlan(plan())) }}, "2 fault plans are given"},
+		"middleware on the in-process client": {[]func(*harness.Options){func(o *harness.Options) {
+			o.Client = append(o.Client, func(o *sqs.Options) {
+				o.APIOptions = append(o.APIOptions, func(*middleware.Stack) error { return nil })
+			})
+		}}, "APIOptions (middleware), which the in-process mock client cannot apply"},
+		"faults.WithPlan on the in-process client": {[]func(*harness.Options){func(o *harness.Options) { o.Client = append(o.Client, faults.WithPlan(plan())) }}, "Use Options.Faults"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			r := &reports{TB: t}
@@ -162,9 +164,11 @@ func TestPlansGivenTwiceAndOptionsThatCannotApply(t *testing.T) {
 	}
 
 	// Retry options do apply to the in-process client.
-	h := harness.New(t, harness.WithFaults(faults.MustPlan(t, 1, faults.Rule{Kind: faults.Error, ErrorCode: "RequestThrottled",
-		Operations: []string{"SendMessage"}, Probability: 1, Times: 1})),
-		harness.WithClientOptions(func(o *sqs.Options) { o.RetryMaxAttempts = 1 }))
+	h := harness.New(t, func(o *harness.Options) {
+		o.Faults = faults.MustPlan(t, 1, faults.Rule{Kind: faults.Error, ErrorCode: "RequestThrottled",
+			Operations: []string{"SendMessage"}, Probability: 1, Times: 1})
+	},
+		func(o *harness.Options) { o.Client = append(o.Client, func(o *sqs.Options) { o.RetryMaxAttempts = 1 }) })
 	q := h.Queue("retries", nil)
 	_, err := h.Client().SendMessage(h.Ctx(), &sqs.SendMessageInput{QueueUrl: aws.String(q), MessageBody: aws.String("x")})
 	assert.Error(t, err, "RetryMaxAttempts=1: the throttled send is not retried")
@@ -174,7 +178,9 @@ func TestPlansGivenTwiceAndOptionsThatCannotApply(t *testing.T) {
 func TestPeerInsideABubbleFails(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		r := &reports{TB: t}
-		r.run(func() { harness.New(r, harness.WithBackend("moto"), harness.WithEndpoint("http://127.0.0.1:1")) })
+		r.run(func() {
+			harness.New(r, func(o *harness.Options) { o.Backend = "moto" }, func(o *harness.Options) { o.Endpoint = "http://127.0.0.1:1" })
+		})
 		assert.Contains(t, r.fatal, "cannot run inside a testing/synctest bubble")
 	})
 }
@@ -221,7 +227,7 @@ func TestCheckConsumer(t *testing.T) {
 				assert.Equal(t, 2, rep.Deliveries["msg-7"])
 				assert.NoError(t, rep.Err)
 				assert.Positive(t, rep.Calls["ReceiveMessage"])
-			}, harness.WithBackend(b))
+			}, func(o *harness.Options) { o.Backend = b })
 		})
 	}
 }

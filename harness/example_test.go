@@ -111,7 +111,7 @@ func ExampleWithFaults() {
 			return runMyConsumer(ctx, api, src)
 		})
 		fmt.Println(len(h.Faults().Injections()) > 0)
-	}, harness.WithFaults(plan))
+	}, func(o *harness.Options) { o.Faults = plan })
 }
 
 // Your consumer's own invariant: each order charged exactly once, even when SQS delivers its
@@ -153,7 +153,7 @@ func ExampleH_ExactlyOnce() {
 			}
 			return nil
 		})
-	}, harness.WithFaults(plan))
+	}, func(o *harness.Options) { o.Faults = plan })
 }
 
 // Let the harness find the fault that breaks your consumer: the test body is an ordinary harness

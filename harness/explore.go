@@ -22,10 +22,10 @@ import (
 
 // The environment of Explore.
 const (
-	// envExploreRuns overrides the number of runs of every Explore search (WithRuns), e.g. for a
+	// envExploreRuns overrides the number of runs of every Explore search (Options.Runs), e.g. for a
 	// long nightly search.
 	envExploreRuns = "SQSHARNESS_EXPLORE_RUNS"
-	// envExploreSeed overrides the base seed (WithSeed); "random" draws a new one, which the
+	// envExploreSeed overrides the base seed (Options.Seed); "random" draws a new one, which the
 	// test logs.
 	envExploreSeed = "SQSHARNESS_EXPLORE_SEED"
 	// envExplorePlan replays one plan file, and only it, in the test's own process: the body
@@ -44,34 +44,12 @@ type exploreConfig struct {
 	runLimit time.Duration // real time one run may take before it is stopped as hung
 }
 
-// WithRuns sets how many runs an Explore search makes after the saved plans and the run
-// without faults (default 100; under go test -short, one per family of faults).
-// SQSHARNESS_EXPLORE_RUNS overrides it.
-func WithRuns(n int) Option { return func(c *config) { c.explore.runs = n } }
-
-// WithSeed sets the base seed of an Explore search, from which every run's plan is drawn
-// (default: one derived from the test's name, so a search is the same on every go test).
-// SQSHARNESS_EXPLORE_SEED overrides it.
-func WithSeed(seed uint64) Option {
-	return func(c *config) { c.explore.seed, c.explore.seedSet = seed, true }
-}
-
-// WithCorpus sets the directory of an Explore test's saved plans (default
-// testdata/explore/<test name>, in the package's directory, as go test -fuzz keeps its corpus).
-func WithCorpus(dir string) Option { return func(c *config) { c.explore.corpus = dir } }
-
-// WithFaultKinds narrows an Explore search to plans of these kinds only, e.g. to leave out a
-// fault the code under test is not meant to survive.
-func WithFaultKinds(kinds ...faults.Kind) Option {
-	return func(c *config) { c.explore.kinds = append(c.explore.kinds, kinds...) }
-}
-
 // Explore runs body many times, each on a fresh mock in its own synctest bubble under a fault
 // plan drawn from the space of SQS's and the network's faults: the saved corpus first, then no
-// faults, each family alone, and mixed plans up to WithRuns. The first failing plan is shrunk,
+// faults, each family alone, and mixed plans up to Options.Runs. The first failing plan is shrunk,
 // saved and reported with the command that replays it. On real backends it replays the saved
 // plans through the SDK middleware. How it works: README, "Let the harness find the bug".
-func Explore(t *testing.T, body func(t *testing.T, h *H), opts ...Option) {
+func Explore(t *testing.T, body func(t *testing.T, h *H), optFns ...func(*Options)) {
 	t.Helper()
 	if bubble.Inside() {
 		t.Fatalf("harness: Explore runs each run in a synctest bubble of its own: call it from the test function, not inside harness.Test or synctest.Test")
@@ -79,28 +57,25 @@ func Explore(t *testing.T, body func(t *testing.T, h *H), opts ...Option) {
 	key := exploreKey(t)
 	if serving := os.Getenv(envExploreWorker); serving != "" {
 		if serving == key {
-			serveRuns(t, body, opts)
+			serveRuns(t, body, optFns)
 			t.SkipNow()
 		}
 		return
 	}
-	var cfg config
-	for _, o := range opts {
-		o(&cfg)
-	}
+	cfg := newConfig(optFns)
 	if cfg.plan != nil {
-		t.Fatalf("harness: Explore makes the fault plan of every run; do not give one with WithFaults")
+		t.Fatalf("harness: Explore makes the fault plan of every run; do not give one in Options.Faults")
 	}
 	ec := resolveExplore(t, cfg.explore)
 	cfg.resolveBackend()
 	switch cfg.backend {
 	case backendMock, backendServer:
 	default:
-		exploreRemote(t, body, opts, ec)
+		exploreRemote(t, body, optFns, ec)
 		return
 	}
 	if file := os.Getenv(envExplorePlan); file != "" {
-		replayPlan(t, file, body, opts)
+		replayPlan(t, file, body, optFns)
 		return
 	}
 	e := &explorer{t: t, cfg: ec, key: key, space: newSpace(ec.kinds), started: time.Now(),
@@ -336,7 +311,7 @@ func (e *explorer) injectedSummary() string {
 }
 
 // replayPlan runs body once under the plan in file, in this process, as Test would.
-func replayPlan(t *testing.T, file string, body func(t *testing.T, h *H), opts []Option) {
+func replayPlan(t *testing.T, file string, body func(t *testing.T, h *H), optFns []func(*Options)) {
 	t.Helper()
 	spec, err := loadSpec(file)
 	if err != nil {
@@ -348,13 +323,13 @@ func replayPlan(t *testing.T, file string, body func(t *testing.T, h *H), opts [
 	}
 	t.Logf("harness: Explore: replaying only %s (%s)", file, envExplorePlan)
 	synctest.Test(t, func(t *testing.T) {
-		body(t, New(t, append(slices.Clone(opts), WithFaults(plan))...))
+		body(t, New(t, append(slices.Clone(optFns), withFaults(plan))...))
 	})
 }
 
 // exploreRemote runs body on a real backend: once without faults, then under each saved plan
 // the client placement can apply, in real time.
-func exploreRemote(t *testing.T, body func(t *testing.T, h *H), opts []Option, ec exploreConfig) {
+func exploreRemote(t *testing.T, body func(t *testing.T, h *H), optFns []func(*Options), ec exploreConfig) {
 	t.Helper()
 	files, err := corpusFiles(ec.corpus)
 	if err != nil {
@@ -363,7 +338,7 @@ func exploreRemote(t *testing.T, body func(t *testing.T, h *H), opts []Option, e
 	if file := os.Getenv(envExplorePlan); file != "" {
 		files = []string{file}
 	} else {
-		t.Run("without faults", func(t *testing.T) { body(t, New(t, opts...)) })
+		t.Run("without faults", func(t *testing.T) { body(t, New(t, optFns...)) })
 	}
 	for _, f := range files {
 		spec, err := loadSpec(f)
@@ -377,12 +352,12 @@ func exploreRemote(t *testing.T, body func(t *testing.T, h *H), opts []Option, e
 		}
 		name := strings.TrimSuffix(filepath.Base(f), ".yaml")
 		if err != nil {
-			t.Logf("harness: Explore: %s cannot run on %s, where faults act in the SDK middleware: %v", f, selectedBackend(opts), err)
+			t.Logf("harness: Explore: %s cannot run on %s, where faults act in the SDK middleware: %v", f, selectedBackend(optFns), err)
 			continue
 		}
 		t.Run(name, func(t *testing.T) {
 			t.Logf("harness: Explore: the saved plan %s", f)
-			body(t, New(t, append(slices.Clone(opts), WithFaults(plan))...))
+			body(t, New(t, append(slices.Clone(optFns), withFaults(plan))...))
 		})
 	}
 }

@@ -21,7 +21,7 @@ import (
 // first runs try alone, at a setting likely to show what it exposes).
 type family struct {
 	name  string
-	kinds []faults.Kind // the kinds its rules use, for WithFaultKinds
+	kinds []faults.Kind // the kinds its rules use, for Options.FaultKinds
 	draw  func(r *rand.Rand) faults.Rule
 	probe func(r *rand.Rand) []faults.Rule
 }
@@ -248,7 +248,7 @@ var families = []family{
 	},
 }
 
-// space is the set of families a search draws from (WithFaultKinds narrows it).
+// space is the set of families a search draws from (Options.FaultKinds narrows it).
 type space struct {
 	families []family
 }

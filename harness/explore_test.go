@@ -81,7 +81,7 @@ func chargeBody(dedupe bool) func(t *testing.T, h *harness.H) {
 }
 
 func TestExploreCorrectConsumerPasses(t *testing.T) {
-	harness.Explore(t, chargeBody(true), harness.WithCorpus(t.TempDir()), harness.WithRuns(30))
+	harness.Explore(t, chargeBody(true), func(o *harness.Options) { o.Corpus = t.TempDir() }, func(o *harness.Options) { o.Runs = 30 })
 }
 
 const exploreChildEnv = "SQSHARNESS_TEST_EXPLORE_CHILD"
@@ -92,7 +92,7 @@ func TestExploreBuggyChild(t *testing.T) {
 	if dir == "" {
 		t.Skip("run by TestExploreFindsTheBug in a child process")
 	}
-	harness.Explore(t, chargeBody(false), harness.WithCorpus(dir), harness.WithRuns(30))
+	harness.Explore(t, chargeBody(false), func(o *harness.Options) { o.Corpus = dir }, func(o *harness.Options) { o.Runs = 30 })
 }
 
 func TestExploreFindsTheBug(t *testing.T) {
@@ -188,7 +188,7 @@ func TestExploreChild(t *testing.T) {
 			h.CheckConsumer(q, harness.Expect{Bodies: bodies}, func(ctx context.Context, api sqsmock.API) error {
 				return spinningConsumer(ctx, api, q)
 			})
-		}, harness.WithCorpus(dir), harness.WithRunLimit(2*time.Second))
+		}, func(o *harness.Options) { o.Corpus = dir }, harness.WithRunLimit(2*time.Second))
 	case "busy":
 		// A consumer whose loop spins on the CPU without any call: nothing can make the bubble's
 		// time move again.
@@ -198,7 +198,7 @@ func TestExploreChild(t *testing.T) {
 			h.CheckConsumer(q, harness.Expect{Bodies: bodies}, func(ctx context.Context, api sqsmock.API) error {
 				return busyConsumer(ctx, api, q)
 			})
-		}, harness.WithCorpus(dir), harness.WithRunLimit(2*time.Second))
+		}, func(o *harness.Options) { o.Corpus = dir }, harness.WithRunLimit(2*time.Second))
 	case "panic":
 		// A consumer that panics on a message it sees twice: only a fault shows it.
 		harness.Explore(t, func(t *testing.T, h *harness.H) {
@@ -211,9 +211,9 @@ func TestExploreChild(t *testing.T) {
 				w.api = &panicOnSecond{API: api, seen: seen, mu: &mu}
 				return w.run(ctx)
 			})
-		}, harness.WithCorpus(dir), harness.WithRuns(40))
+		}, func(o *harness.Options) { o.Corpus = dir }, func(o *harness.Options) { o.Runs = 40 })
 	case "corpus":
-		harness.Explore(t, chargeBody(false), harness.WithCorpus(dir), harness.WithRuns(0))
+		harness.Explore(t, chargeBody(false), func(o *harness.Options) { o.Corpus = dir }, func(o *harness.Options) { o.Runs = 0 })
 	case "":
 		t.Skip("run by the TestExplore* tests in a child process")
 	}
@@ -314,7 +314,7 @@ func TestExploreCorpusPasses(t *testing.T) {
 	dir := t.TempDir()
 	plan := "seed: 7\nrules:\n  - name: lost\n    kind: lost-delete\n    times: 2\n"
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "lost.yaml"), []byte(plan), 0o644))
-	harness.Explore(t, chargeBody(true), harness.WithCorpus(dir), harness.WithRuns(0))
+	harness.Explore(t, chargeBody(true), func(o *harness.Options) { o.Corpus = dir }, func(o *harness.Options) { o.Runs = 0 })
 }
 
 // SQSHARNESS_EXPLORE_PLAN replays one plan, once, in the test's own process.
@@ -330,7 +330,7 @@ func TestExplorePlanEnvReplaysOnePlan(t *testing.T) {
 		assert.Equal(t, "dup", h.Faults().Rules()[0].Name)
 		chargeBody(true)(t, h)
 		assert.Equal(t, 3, h.Faults().Fired("dup"), "the plan's rule fired")
-	}, harness.WithCorpus(t.TempDir()))
+	}, func(o *harness.Options) { o.Corpus = t.TempDir() })
 	assert.Equal(t, 1, runs, "one run, in this process")
 }
 
@@ -357,7 +357,7 @@ func TestExploreOnARealBackend(t *testing.T) {
 		if p := h.Faults(); p != nil {
 			assert.Equal(t, 1, p.Fired("throttled"))
 		}
-	}, harness.WithBackend("elasticmq"), harness.WithEndpoint(srv.URL), harness.WithCorpus(dir))
+	}, func(o *harness.Options) { o.Backend = "elasticmq" }, func(o *harness.Options) { o.Endpoint = srv.URL }, func(o *harness.Options) { o.Corpus = dir })
 	assert.Equal(t, []string{t.Name() + "/without_faults", t.Name() + "/throttled"}, ran)
 }
 

@@ -81,7 +81,7 @@ var (
 
 // serveRuns is Explore inside a worker: it reads requests from stdin until it closes and runs
 // each, reporting on stdout.
-func serveRuns(t *testing.T, body func(t *testing.T, h *H), opts []Option) {
+func serveRuns(t *testing.T, body func(t *testing.T, h *H), optFns []func(*Options)) {
 	onStackRequest(func() {
 		buf := make([]byte, 4<<20)
 		buf = buf[:runtime.Stack(buf, true)]
@@ -95,7 +95,7 @@ func serveRuns(t *testing.T, body func(t *testing.T, h *H), opts []Option) {
 		if err := json.Unmarshal(sc.Bytes(), &req); err != nil {
 			t.Fatalf("harness: explore worker: bad request: %v", err)
 		}
-		res := runOne(t, req, body, opts)
+		res := runOne(t, req, body, optFns)
 		b, err := json.Marshal(res)
 		if err != nil {
 			t.Fatalf("harness: explore worker: %v", err)
@@ -105,7 +105,7 @@ func serveRuns(t *testing.T, body func(t *testing.T, h *H), opts []Option) {
 }
 
 // runOne runs body once under the request's plan, in a subtest inside a synctest bubble.
-func runOne(t *testing.T, req runRequest, body func(t *testing.T, h *H), opts []Option) runResult {
+func runOne(t *testing.T, req runRequest, body func(t *testing.T, h *H), optFns []func(*Options)) runResult {
 	res := runResult{ID: req.ID}
 	plan, err := faults.ParseJSON(req.Plan)
 	if err != nil {
@@ -115,9 +115,9 @@ func runOne(t *testing.T, req runRequest, body func(t *testing.T, h *H), opts []
 	ok := t.Run(fmt.Sprintf("run-%d", req.ID), func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			start := time.Now()
-			runOpts := append(slices.Clone(opts), WithFaults(plan))
+			runOpts := append(slices.Clone(optFns), withFaults(plan))
 			if req.Trace != "" {
-				runOpts = append(runOpts, WithMockOptions(sqsmock.WithTrace(traceSize)))
+				runOpts = append(runOpts, func(o *Options) { o.Mock = append(o.Mock, sqsmock.WithTrace(traceSize)) })
 			}
 			h := New(t, runOpts...)
 			t.Cleanup(func() {

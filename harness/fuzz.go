@@ -16,12 +16,9 @@ import (
 // faults, each family alone) and saved inputs run. Mock only.
 //
 //	func FuzzOrders(f *testing.F) { harness.Fuzz(f, body) }
-func Fuzz(f *testing.F, body func(t *testing.T, h *H), opts ...Option) {
+func Fuzz(f *testing.F, body func(t *testing.T, h *H), optFns ...func(*Options)) {
 	f.Helper()
-	var cfg config
-	for _, o := range opts {
-		o(&cfg)
-	}
+	cfg := newConfig(optFns)
 	sp := newSpace(cfg.explore.kinds)
 	f.Add([]byte{})
 	for i := range sp.families {
@@ -39,7 +36,7 @@ func Fuzz(f *testing.F, body func(t *testing.T, h *H), opts ...Option) {
 			}
 		}()
 		synctest.Test(t, func(t *testing.T) {
-			body(t, New(t, append(slices.Clone(opts), WithFaults(plan))...))
+			body(t, New(t, append(slices.Clone(optFns), withFaults(plan))...))
 		})
 	})
 }

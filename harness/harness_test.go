@@ -34,7 +34,7 @@ func each(t *testing.T, f func(t *testing.T, h *harness.H)) {
 		t.Run(string(b), func(t *testing.T) {
 			shorttest.SkipRealBackend(t, b)
 			t.Parallel()
-			f(t, harness.New(t, harness.WithBackend(b)))
+			f(t, harness.New(t, func(o *harness.Options) { o.Backend = b }))
 		})
 	}
 }
@@ -180,7 +180,7 @@ func noEndpoint(t *testing.T, b harness.Backend) string {
 }
 
 // newCaptured runs harness.New on a capture and returns how it ended.
-func newCaptured(t *testing.T, opts ...harness.Option) *capture {
+func newCaptured(t *testing.T, opts ...func(*harness.Options)) *capture {
 	c := &capture{TB: t}
 	done := make(chan struct{})
 	go func() { defer close(done); harness.New(c, opts...) }()
@@ -194,17 +194,17 @@ func TestUnknownBackendAndMissingEndpoint(t *testing.T) {
 	ran := false
 	t.Run("skips", func(t *testing.T) {
 		defer func() { ran = t.Skipped() }()
-		harness.New(t, harness.WithBackend("moto"))
+		harness.New(t, func(o *harness.Options) { o.Backend = "moto" })
 		t.Error("not skipped")
 	})
 	assert.True(t, ran, "skipped")
 
-	c := newCaptured(t, harness.WithBackend("moto"))
+	c := newCaptured(t, func(o *harness.Options) { o.Backend = "moto" })
 	assert.Empty(t, c.fatal)
 	for _, want := range []string{
 		"no endpoint configured", "the default, " + closed + ", does not answer ListQueues",
 		"pip install 'moto[server]' && moto_server -H 127.0.0.1 -p 5000", "motoserver/moto",
-		"SQSHARNESS_MOTO_ENDPOINT=<url>", "harness.WithEndpoint(url)",
+		"SQSHARNESS_MOTO_ENDPOINT=<url>", "or set harness.Options.Endpoint",
 	} {
 		assert.Contains(t, c.skip, want)
 	}
@@ -213,13 +213,13 @@ func TestUnknownBackendAndMissingEndpoint(t *testing.T) {
 func TestLocalStackWithoutEndpoint(t *testing.T) {
 	closed := noEndpoint(t, "localstack")
 	t.Setenv("CI", "")
-	c := newCaptured(t, harness.WithBackend("localstack"))
+	c := newCaptured(t, func(o *harness.Options) { o.Backend = "localstack" })
 	assert.Empty(t, c.fatal)
 	for _, want := range []string{
 		"backend localstack unavailable", "the default, " + closed + ", does not answer ListQueues",
 		"docker run --rm -p 127.0.0.1:4566:4566 -e SERVICES=sqs localstack/localstack:4.14",
 		"pip install 'localstack-core[runtime]==4.14.0'", "GATEWAY_LISTEN=127.0.0.1:4566 python -m localstack.runtime.main",
-		"harness.WithEndpoint(localstackcontainer.Start(t))", "github.com/sqsharness/sqsharness/harness/localstackcontainer",
+		"Options.Endpoint = localstackcontainer.Start(t)", "github.com/sqsharness/sqsharness/harness/localstackcontainer",
 		"SQSHARNESS_LOCALSTACK_ENDPOINT=<url>",
 	} {
 		assert.Contains(t, c.skip, want)
@@ -231,7 +231,7 @@ func TestMissingPeerFailsUnderCI(t *testing.T) {
 	noEndpoint(t, "elasticmq")
 	for _, ci := range []string{"true", ""} {
 		t.Setenv("CI", ci)
-		c := newCaptured(t, harness.WithBackend("elasticmq"))
+		c := newCaptured(t, func(o *harness.Options) { o.Backend = "elasticmq" })
 		if ci == "true" {
 			assert.Contains(t, c.fatal, "CI=true: a missing backend is a failure")
 			assert.Contains(t, c.fatal, "softwaremill/elasticmq-native")
@@ -251,7 +251,7 @@ func TestConfiguredEndpointThatDoesNotAnswer(t *testing.T) {
 	closed := noEndpoint(t, "moto")
 	t.Setenv("CI", "")
 	t.Setenv("SQSHARNESS_MOTO_ENDPOINT", closed+"/configured")
-	c := newCaptured(t, harness.WithBackend("moto"))
+	c := newCaptured(t, func(o *harness.Options) { o.Backend = "moto" })
 	assert.Contains(t, c.skip, closed+"/configured (from SQSHARNESS_MOTO_ENDPOINT) does not answer ListQueues")
 	assert.NotContains(t, c.skip, "no endpoint configured")
 }
@@ -271,7 +271,7 @@ func TestDefaultEndpointIsTried(t *testing.T) {
 	}))
 	t.Cleanup(peer.Close)
 	harness.SetDefaultEndpoint(t, "moto", peer.URL)
-	h := harness.New(t, harness.WithBackend("moto"))
+	h := harness.New(t, func(o *harness.Options) { o.Backend = "moto" })
 	assert.Equal(t, peer.URL, h.Endpoint())
 	q := h.Queue("default", nil)
 	h.Send(q, "via the default endpoint")
@@ -285,10 +285,10 @@ func TestSQSMockServerIsNotElasticMQ(t *testing.T) {
 	harness.SetDefaultEndpoint(t, "elasticmq", srv.URL)
 	for _, ci := range []string{"", "true"} {
 		t.Setenv("CI", ci)
-		c := newCaptured(t, harness.WithBackend("elasticmq"))
+		c := newCaptured(t, func(o *harness.Options) { o.Backend = "elasticmq" })
 		msg := c.skip + c.fatal
 		assert.Contains(t, msg, srv.URL+", the default, is the sqsmock server (it answers GET /_sqsmock/health), not elasticmq")
-		assert.Contains(t, msg, "harness.WithBackend(\"server\")")
+		assert.Contains(t, msg, "use the \"server\" backend")
 		if ci == "true" {
 			assert.Empty(t, c.skip)
 		} else {
@@ -296,7 +296,7 @@ func TestSQSMockServerIsNotElasticMQ(t *testing.T) {
 		}
 	}
 	// configured explicitly, the same server is used as asked
-	h := harness.New(t, harness.WithBackend("elasticmq"), harness.WithEndpoint(srv.URL))
+	h := harness.New(t, func(o *harness.Options) { o.Backend = "elasticmq" }, func(o *harness.Options) { o.Endpoint = srv.URL })
 	assert.Equal(t, srv.URL, h.Endpoint())
 }
 

@@ -29,7 +29,7 @@ const LocalStackImage = "localstack/localstack:4.14"
 
 // endpointFromEnv is the endpoint configured for b by the environment alone, and the variable it
 // came from: SQSHARNESS_<B>_ENDPOINT, else AWS_ENDPOINT_URL_SQS when b is the backend selected by
-// SQSHARNESS_BACKEND; "" when neither. With no endpoint from WithEndpoint or the environment, New
+// SQSHARNESS_BACKEND; "" when neither. With no endpoint from Options.Endpoint or the environment, New
 // tries DefaultEndpoint(b).
 func endpointFromEnv(b Backend) (endpoint, source string) {
 	if v := os.Getenv(endpointEnv(b)); v != "" {
@@ -51,7 +51,7 @@ var defaultEndpoints = map[Backend]string{
 }
 
 // DefaultEndpoint is the endpoint New tries for a third-party backend when none is configured (no
-// WithEndpoint, no SQSHARNESS_<B>_ENDPOINT, no AWS_ENDPOINT_URL_SQS): the peer's usual local
+// Options.Endpoint, no SQSHARNESS_<B>_ENDPOINT, no AWS_ENDPOINT_URL_SQS): the peer's usual local
 // port, http://127.0.0.1:4566 for LocalStack, :5000 for moto, :9324 for ElasticMQ; "" for the
 // other backends. 9324 is also the default port of the sqsmock server (go run ./cmd/sqsmock):
 // New recognises it there (it answers GET /_sqsmock/health) and does not take it for ElasticMQ.
@@ -74,7 +74,7 @@ func howTo(b Backend) string {
 			"  docker run --rm -p 127.0.0.1:4566:4566 -e SERVICES=sqs " + LocalStackImage + "\n" +
 			"  or, with Python >= 3.13: pip install 'localstack-core[runtime]==4.14.0' cbor2==5.9.0 pyOpenSSL==26.0.0 && " +
 			"SERVICES=sqs GATEWAY_LISTEN=127.0.0.1:4566 python -m localstack.runtime.main\n" +
-			"  or, from the test: harness.WithEndpoint(localstackcontainer.Start(t)) with package " + localStackContainerPkg +
+			"  or, from the test: Options.Endpoint = localstackcontainer.Start(t) with package " + localStackContainerPkg +
 			" (starts " + LocalStackImage + " in Docker once per test binary)\n"
 	case backendMoto:
 		run = "To run moto on 127.0.0.1:5000:\n" +
@@ -86,7 +86,7 @@ func howTo(b Backend) string {
 			"  or, with Java: java -jar elasticmq-server-<version>.jar (the standalone jar from github.com/softwaremill/elasticmq)\n" +
 			"  9324 is also the sqsmock server's default port: if it is taken, run ElasticMQ on another port and set the variable below.\n"
 	}
-	return fmt.Sprintf("%sOn any other address, set %s=<url> (or AWS_ENDPOINT_URL_SQS with %s=%s), or pass harness.WithEndpoint(url). "+
+	return fmt.Sprintf("%sOn any other address, set %s=<url> (or AWS_ENDPOINT_URL_SQS with %s=%s), or set harness.Options.Endpoint. "+
 		"Contributors to sqsharness: .ci/peers/start.sh %s && eval \"$(.ci/peers/env.sh)\"",
 		run, endpointEnv(b), envBackend, b, b)
 }
@@ -104,7 +104,7 @@ func (h *H) unavailable(b Backend, why string) {
 func (h *H) setupRemote(cfg config, _ bool) {
 	h.t.Helper()
 	h.caps = Capabilities{}
-	endpoint, source := cfg.endpoint, "harness.WithEndpoint"
+	endpoint, source := cfg.endpoint, "harness.Options.Endpoint"
 	if endpoint == "" {
 		endpoint, source = endpointFromEnv(cfg.backend)
 	}
@@ -151,12 +151,12 @@ func (h *H) setupRemote(cfg config, _ bool) {
 	switch {
 	case err == nil:
 	case errors.Is(err, errSQSMock):
-		h.unavailable(cfg.backend, fmt.Sprintf("no endpoint configured (harness.WithEndpoint, %s, AWS_ENDPOINT_URL_SQS), "+
+		h.unavailable(cfg.backend, fmt.Sprintf("no endpoint configured (harness.Options.Endpoint, %s, AWS_ENDPOINT_URL_SQS), "+
 			"and %s, the default, is the sqsmock server (it answers GET %s), not %s "+
-			"(for sqsmock over HTTP, use harness.WithBackend(\"server\"))",
+			"(for sqsmock over HTTP, use the \"server\" backend)",
 			endpointEnv(cfg.backend), endpoint, sqsmockHealthPath, cfg.backend))
 	case defaulted:
-		h.unavailable(cfg.backend, fmt.Sprintf("no endpoint configured (harness.WithEndpoint, %s, AWS_ENDPOINT_URL_SQS), "+
+		h.unavailable(cfg.backend, fmt.Sprintf("no endpoint configured (harness.Options.Endpoint, %s, AWS_ENDPOINT_URL_SQS), "+
 			"and the default, %s, does not answer ListQueues: %v", endpointEnv(cfg.backend), endpoint, err))
 	default:
 		h.unavailable(cfg.backend, fmt.Sprintf("%s (from %s) does not answer ListQueues: %v", endpoint, source, err))

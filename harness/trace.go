@@ -24,7 +24,7 @@ import (
 )
 
 // The environment of traces: SQSHARNESS_TRACE_DIR=dir writes a failing test's trace page to dir
-// (as WithTrace(dir) does); SQSHARNESS_TRACE=always writes it when the test passes too.
+// (as func(o *Options) { o.TraceDir = dir } does); SQSHARNESS_TRACE=always writes it when the test passes too.
 const (
 	envTraceDir = "SQSHARNESS_TRACE_DIR"
 	envTrace    = "SQSHARNESS_TRACE"
@@ -33,12 +33,6 @@ const (
 // traceSize is how many events the mock's trace keeps for the page (older ones are dropped and
 // the page says how many).
 const traceSize = 100_000
-
-// WithTrace writes the test's trace page to dir/<test name>.html when the test fails (always with
-// SQSHARNESS_TRACE=always) and logs its path; SQSHARNESS_TRACE_DIR does the same without the
-// option. On the mock it is the mock's own trace; on other backends what the harness's clients
-// saw. The page: README, "See what happened: traces".
-func WithTrace(dir string) Option { return func(c *config) { c.traceDir = dir } }
 
 // setupTrace turns tracing on for the handle when a directory is given, and writes the page
 // when the test ends. Called before the backend is set up; on a remote backend wrap() records

@@ -68,7 +68,7 @@ func TestTraceWrittenWhenTheTestFails(t *testing.T) {
 			t.Setenv("SQSHARNESS_TRACE_DIR", dir)
 			t.Setenv("SQSHARNESS_TRACE", "")
 			ft := &failingTB{TB: t, name: "TestConsumer/seed 1"}
-			h := harness.New(ft, harness.WithBackend(b))
+			h := harness.New(ft, func(o *harness.Options) { o.Backend = b })
 			q := h.Queue("jobs", map[string]string{"VisibilityTimeout": "5"})
 			h.SendN(q, 2)
 			h.ReceiveN(q, 2, time.Second)
@@ -91,7 +91,7 @@ func TestTraceNotWrittenWhenTheTestPasses(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("SQSHARNESS_TRACE", "")
 	t.Run("passes", func(t *testing.T) {
-		h := harness.New(t, harness.WithTrace(dir))
+		h := harness.New(t, func(o *harness.Options) { o.TraceDir = dir })
 		h.SendN(h.Queue("jobs", nil), 1)
 	})
 	entries, err := os.ReadDir(dir)
@@ -100,7 +100,7 @@ func TestTraceNotWrittenWhenTheTestPasses(t *testing.T) {
 
 	t.Setenv("SQSHARNESS_TRACE", "always")
 	t.Run("passes always", func(t *testing.T) {
-		harness.Test(t, func(t *testing.T, h *harness.H) { h.SendN(h.Queue("jobs", nil), 1) }, harness.WithTrace(dir))
+		harness.Test(t, func(t *testing.T, h *harness.H) { h.SendN(h.Queue("jobs", nil), 1) }, func(o *harness.Options) { o.TraceDir = dir })
 	})
 	assert.FileExists(t, filepath.Join(dir, "TestTraceNotWrittenWhenTheTestPasses_passes_always.html"))
 }
@@ -115,7 +115,7 @@ func TestTraceClientViewOnARemoteBackend(t *testing.T) {
 	t.Setenv("SQSHARNESS_TRACE", "")
 	ft := &failingTB{TB: t, name: "TestRemote"}
 	plan := faults.MustPlan(t, 1, faults.Rule{Name: "lose-it", Kind: faults.LostDelete, Times: 1, Probability: 1})
-	h := harness.New(ft, harness.WithBackend("elasticmq"), harness.WithEndpoint(srv.URL), harness.WithTrace(dir), harness.WithFaults(plan))
+	h := harness.New(ft, func(o *harness.Options) { o.Backend = "elasticmq" }, func(o *harness.Options) { o.Endpoint = srv.URL }, func(o *harness.Options) { o.TraceDir = dir }, func(o *harness.Options) { o.Faults = plan })
 	q := h.Queue("jobs", map[string]string{"VisibilityTimeout": "1"})
 	h.SendN(q, 1)
 	api := h.Client()
@@ -154,7 +154,7 @@ func TestTraceClientViewOnThePeers(t *testing.T) {
 			shorttest.SkipRealBackend(t, b)
 			plan := faults.MustPlan(t, 1, faults.Rule{Name: "dup-once", Kind: faults.DuplicateDelivery, Operations: []string{"ReceiveMessage"},
 				Queue: "*trace-peer*", Probability: 1, Times: 1})
-			h := harness.New(t, harness.WithBackend(b), harness.WithTrace(dir), harness.WithFaults(plan))
+			h := harness.New(t, func(o *harness.Options) { o.Backend = b }, func(o *harness.Options) { o.TraceDir = dir }, func(o *harness.Options) { o.Faults = plan })
 			q := h.Queue("trace-peer", map[string]string{"VisibilityTimeout": "30"})
 			api := h.Client()
 			sent, err := api.SendMessage(h.Ctx(), &sqs.SendMessageInput{QueueUrl: aws.String(q), MessageBody: aws.String(`{"order":"o-1"}`)})

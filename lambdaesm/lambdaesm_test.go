@@ -32,11 +32,11 @@ import (
 
 // mockOnly runs f on the mock in a synctest bubble; everyBackend also on LocalStack and
 // ElasticMQ in real time (skipped under -short, and with a message when a peer is down).
-func mockOnly(t *testing.T, f func(t *testing.T, h *harness.H), opts ...harness.Option) {
-	harness.Test(t, f, append(opts, harness.WithBackend("mock"))...)
+func mockOnly(t *testing.T, f func(t *testing.T, h *harness.H), opts ...func(*harness.Options)) {
+	harness.Test(t, f, append(opts, func(o *harness.Options) { o.Backend = "mock" })...)
 }
 
-func everyBackend(t *testing.T, f func(t *testing.T, h *harness.H), opts ...harness.Option) {
+func everyBackend(t *testing.T, f func(t *testing.T, h *harness.H), opts ...func(*harness.Options)) {
 	backends := []harness.Backend{"mock", "localstack", "elasticmq"}
 	if b := os.Getenv("SQSHARNESS_BACKEND"); b != "" {
 		backends = []harness.Backend{harness.Backend(b)}
@@ -47,7 +47,7 @@ func everyBackend(t *testing.T, f func(t *testing.T, h *harness.H), opts ...harn
 			if b != "mock" && b != "server" {
 				t.Parallel()
 			}
-			harness.Test(t, f, append(opts, harness.WithBackend(b))...)
+			harness.Test(t, f, append(opts, func(o *harness.Options) { o.Backend = b })...)
 		})
 	}
 }
@@ -752,5 +752,5 @@ func TestFaultPlanApplies(t *testing.T) {
 			})
 		assert.NotEmpty(t, plan.Injections())
 		assert.GreaterOrEqual(t, len(rep.Deleted), 20)
-	}, harness.WithFaults(plan))
+	}, func(o *harness.Options) { o.Faults = plan })
 }

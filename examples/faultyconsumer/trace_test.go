@@ -40,9 +40,11 @@ func runTraced(t *testing.T, dir string, seed uint64) []string {
 		t.Setenv("SQSHARNESS_TRACE", "always")
 		plan, err := Plan(seed)
 		require.NoError(t, err)
-		h := harness.New(t, harness.WithFaults(plan), harness.WithTrace(dir),
-			harness.WithClockStart(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)),
-			harness.WithMockOptions(sqsmock.WithQueue("orders", map[string]string{"VisibilityTimeout": "30"})))
+		h := harness.New(t, func(o *harness.Options) { o.Faults = plan }, func(o *harness.Options) { o.TraceDir = dir },
+			func(o *harness.Options) { o.ClockStart = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) },
+			func(o *harness.Options) {
+				o.Mock = append(o.Mock, sqsmock.WithQueue("orders", map[string]string{"VisibilityTimeout": "30"}))
+			})
 		ctx := context.Background()
 		clk := h.Clock()
 		sleep := func(ctx context.Context, d time.Duration) error { clk.Advance(d); return ctx.Err() }

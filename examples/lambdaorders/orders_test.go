@@ -30,7 +30,7 @@ func eachBackend(t *testing.T, f func(t *testing.T, h *harness.H)) {
 			if b != "mock" && b != "server" {
 				t.Parallel()
 			}
-			harness.Test(t, f, harness.WithBackend(b))
+			harness.Test(t, f, func(o *harness.Options) { o.Backend = b })
 		})
 	}
 }

@@ -62,7 +62,7 @@ func TestNotifier(t *testing.T) {
 	for _, b := range []harness.Backend{"mock", "localstack", "elasticmq"} {
 		t.Run(string(b), func(t *testing.T) {
 			shorttest.SkipRealBackend(t, b)
-			harness.Explore(t, notify(false), harness.WithBackend(b), harness.WithCorpus("testdata/explore/TestNotifier"))
+			harness.Explore(t, notify(false), func(o *harness.Options) { o.Backend = b }, func(o *harness.Options) { o.Corpus = "testdata/explore/TestNotifier" })
 		})
 	}
 }
@@ -76,7 +76,7 @@ func TestNotifierStopOnError(t *testing.T) {
 	if os.Getenv("SQSHARNESS_EXAMPLE_BUG") == "" {
 		t.Skip("the buggy notifier fails by design: SQSHARNESS_EXAMPLE_BUG=1 runs it")
 	}
-	harness.Explore(t, notify(true), harness.WithCorpus(os.Getenv("SQSHARNESS_EXAMPLE_CORPUS")))
+	harness.Explore(t, notify(true), func(o *harness.Options) { o.Corpus = os.Getenv("SQSHARNESS_EXAMPLE_CORPUS") })
 }
 
 // Without faults the buggy notifier passes: the bug is invisible to an ordinary test.

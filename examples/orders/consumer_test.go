@@ -31,9 +31,9 @@ import (
 // skips with instructions when it is not running, and fails under CI=true).
 // SQSHARNESS_BACKEND=<name> runs one backend only. The tests run in parallel, so the peers' real
 // time overlaps.
-func eachBackend(t *testing.T, f func(t *testing.T, h *harness.H), opts ...harness.Option) {
+func eachBackend(t *testing.T, f func(t *testing.T, h *harness.H), opts ...func(*harness.Options)) {
 	forBackends(t, func(t *testing.T, b harness.Backend) {
-		harness.Test(t, f, append(opts, harness.WithBackend(b))...)
+		harness.Test(t, f, append(opts, func(o *harness.Options) { o.Backend = b })...)
 	})
 }
 
@@ -231,7 +231,7 @@ func faultPlan(t *testing.T) *faults.Plan {
 func TestChargedOnceUnderFaults(t *testing.T) {
 	t.Parallel()
 	forBackends(t, func(t *testing.T, b harness.Backend) {
-		harness.Test(t, chargedOnceUnderFaults, harness.WithBackend(b), harness.WithFaults(faultPlan(t)))
+		harness.Test(t, chargedOnceUnderFaults, func(o *harness.Options) { o.Backend = b }, func(o *harness.Options) { o.Faults = faultPlan(t) })
 	})
 }
 

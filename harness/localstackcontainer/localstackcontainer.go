@@ -1,7 +1,7 @@
 // Package localstackcontainer starts LocalStack in Docker, with testcontainers-go, for tests that
 // run the harness on the localstack backend and have no LocalStack of their own:
 //
-//	h := harness.New(t, harness.WithBackend("localstack"), harness.WithEndpoint(localstackcontainer.Start(t)))
+//	h := harness.New(t, func(o *harness.Options) { o.Backend = "localstack" }, func(o *harness.Options) { o.Endpoint = localstackcontainer.Start(t) })
 //
 // It is a package of its own so that only the tests importing it build testcontainers-go, the
 // Docker client and OpenTelemetry: package harness does not import it, and without it the

@@ -29,11 +29,11 @@ func plan(t *testing.T, rules ...faults.Rule) *faults.Plan {
 // run runs scenario under the plan (nil: no faults) on the mock, in a synctest bubble.
 func run(t *testing.T, scenario func(t *testing.T, h *harness.H), p *faults.Plan) {
 	t.Helper()
-	var opts []harness.Option
+	var opts []func(*harness.Options)
 	if p != nil {
-		opts = append(opts, harness.WithFaults(p))
+		opts = append(opts, func(o *harness.Options) { o.Faults = p })
 	}
-	harness.Test(t, scenario, append(opts, harness.WithBackend("mock"))...)
+	harness.Test(t, scenario, append(opts, func(o *harness.Options) { o.Backend = "mock" })...)
 	if p != nil && len(p.Rules()) > 0 {
 		assert.NotEmpty(t, p.Injections(), "the plan injected faults")
 	}

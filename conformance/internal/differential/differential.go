@@ -60,21 +60,21 @@ import (
 type Option func(*config)
 
 type config struct {
-	refOpts   []harness.Option
+	refOpts   []func(*harness.Options)
 	cand      harness.Backend
-	candOpts  []harness.Option
+	candOpts  []func(*harness.Options)
 	devs      *suite.Deviations
 	transport func(error)
 }
 
 // WithReferenceOptions passes options to harness.New for the reference (e.g. an endpoint).
-func WithReferenceOptions(opts ...harness.Option) Option {
+func WithReferenceOptions(opts ...func(*harness.Options)) Option {
 	return func(c *config) { c.refOpts = append(c.refOpts, opts...) }
 }
 
 // WithCandidate selects the candidate backend and its harness options (default: the in-process
 // mock, "mock"; "server" puts the HTTP codec and the real client in between).
-func WithCandidate(b harness.Backend, opts ...harness.Option) Option {
+func WithCandidate(b harness.Backend, opts ...func(*harness.Options)) Option {
 	return func(c *config) { c.cand, c.candOpts = b, append(c.candOpts, opts...) }
 }
 
@@ -117,8 +117,8 @@ func New(t testing.TB, reference harness.Backend, opts ...Option) *D {
 		require.NoError(t, err, "differential: deviations.yaml")
 		cfg.devs = devs
 	}
-	ref := harness.New(t, append([]harness.Option{harness.WithBackend(reference)}, cfg.refOpts...)...)
-	candOpts := append([]harness.Option{harness.WithBackend(cfg.cand), harness.WithRegion(ref.Region())}, cfg.candOpts...)
+	ref := harness.New(t, append([]func(*harness.Options){func(o *harness.Options) { o.Backend = reference }}, cfg.refOpts...)...)
+	candOpts := append([]func(*harness.Options){func(o *harness.Options) { o.Backend = cfg.cand }, func(o *harness.Options) { o.Region = ref.Region() }}, cfg.candOpts...)
 	cand := harness.New(t, candOpts...)
 	d := &D{t: t, devs: cfg.devs, transport: cfg.transport, testIDs: map[string]bool{}}
 	for _, x := range suite.Tests() {

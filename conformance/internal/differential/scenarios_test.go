@@ -518,7 +518,7 @@ func TestDifferential(t *testing.T) {
 		t.Run(string(ref), func(t *testing.T) {
 			shorttest.SkipRealBackend(t, ref)
 			t.Parallel()
-			harness.New(t, harness.WithBackend(ref)) // skips (or fails under CI) when ref is down
+			harness.New(t, func(o *harness.Options) { o.Backend = ref }) // skips (or fails under CI) when ref is down
 			for _, sc := range scenarios {
 				t.Run(sc.name, func(t *testing.T) {
 					t.Parallel()

@@ -100,7 +100,7 @@ func TestRunnerChild(t *testing.T) {
 	yaml := map[string]string{"deviations": childDeviations, "intermittent": childIntermittent}[name]
 	devs, err := ParseDeviations([]byte(yaml))
 	require.NoError(t, err)
-	hopts := []harness.Option{harness.WithBackend("elasticmq"), harness.WithEndpoint(os.Getenv(childEndpoint))}
+	hopts := []func(*harness.Options){func(o *harness.Options) { o.Backend = "elasticmq" }, func(o *harness.Options) { o.Endpoint = os.Getenv(childEndpoint) }}
 	runTests(t, "elasticmq", os.Getenv(childEndpoint), childCases[name](), hopts, &Config{Deviations: devs})
 }
 

@@ -96,9 +96,9 @@ func (r *Report) Counts() map[Status]int {
 
 // Config is what Run needs besides the backend.
 type Config struct {
-	Harness    []harness.Option // passed to harness.New for every test
-	ResultsDir string           // where <backend>.json is written; none when empty
-	Deviations *Deviations      // default: the embedded deviations.yaml
+	Harness    []func(*harness.Options) // passed to harness.New for every test
+	ResultsDir string                   // where <backend>.json is written; none when empty
+	Deviations *Deviations              // default: the embedded deviations.yaml
 }
 
 // cleanupGrace is what a test keeps of the `go test -timeout` deadline for its cleanups: its
@@ -130,12 +130,12 @@ func Run(t *testing.T, backend harness.Backend, cfg Config) {
 		}
 		cfg.Deviations = d
 	}
-	hopts := append([]harness.Option{harness.WithBackend(backend)}, cfg.Harness...)
+	hopts := append([]func(*harness.Options){func(o *harness.Options) { o.Backend = backend }}, cfg.Harness...)
 	probe := harness.New(t, hopts...) // skips or fails t when the backend is unavailable
 	runTests(t, backend, probe.Endpoint(), tests, hopts, &cfg)
 }
 
-func runTests(t *testing.T, backend harness.Backend, endpoint string, list []Test, hopts []harness.Option, cfg *Config) {
+func runTests(t *testing.T, backend harness.Backend, endpoint string, list []Test, hopts []func(*harness.Options), cfg *Config) {
 	rep := &Report{Backend: string(backend), Endpoint: endpoint, Started: time.Now().UTC()}
 	var mu sync.Mutex
 	add := func(r Result) {
@@ -178,7 +178,7 @@ func (r *Report) Write(dir string) error {
 
 // runOne runs one behaviour test in its subtest t and hands its result to add once the test and
 // all its cleanups have ended.
-func runOne(t *testing.T, x Test, backend harness.Backend, hopts []harness.Option, devs *Deviations, add func(Result)) {
+func runOne(t *testing.T, x Test, backend harness.Backend, hopts []func(*harness.Options), devs *Deviations, add func(Result)) {
 	dev, listed := devs.Lookup(string(backend), x.ID)
 	timeout := x.Timeout
 	if timeout <= 0 {
