@@ -3,9 +3,10 @@
 //
 //	h := harness.New(t, harness.WithBackend(harness.LocalStack), harness.WithEndpoint(localstackcontainer.Start(t)))
 //
-// It is a package of its own so that only the tests importing it build testcontainers-go, the
-// Docker client and OpenTelemetry: package harness does not import it, and without it the
-// localstack backend uses SQSHARNESS_LOCALSTACK_ENDPOINT, else http://127.0.0.1:4566.
+// It is a module of its own (github.com/sqsharness/sqsharness/harness/localstackcontainer) so that
+// only the modules requiring it get testcontainers-go, the Docker client and OpenTelemetry in their
+// module graph: package harness does not import it, and without it the localstack backend uses
+// SQSHARNESS_LOCALSTACK_ENDPOINT, else http://127.0.0.1:4566.
 //
 // One container per test binary is started, on first use, from the pinned image
 // harness.LocalStackImage (localstack/localstack:4.14, never latest) with SQS only and AWS-like
@@ -18,6 +19,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -26,7 +29,6 @@ import (
 	tclocalstack "github.com/testcontainers/testcontainers-go/modules/localstack"
 
 	"github.com/sqsharness/sqsharness/harness"
-	"github.com/sqsharness/sqsharness/internal/peerenv"
 )
 
 // ErrNoDocker is wrapped by the error of Endpoint when no Docker engine answers.
@@ -41,6 +43,10 @@ var env = map[string]string{
 	"SQS_DELAY_RECENTLY_DELETED":          "1",
 	"SQS_ENABLE_MESSAGE_RETENTION_PERIOD": "1",
 }
+
+// endpointVar is the variable the harness's localstack backend reads its endpoint from (this
+// module does not import the root module's internal packages, which may change under it).
+const endpointVar = "SQSHARNESS_LOCALSTACK_ENDPOINT"
 
 var (
 	mu       sync.Mutex
@@ -107,8 +113,8 @@ func Start(t testing.TB) string {
 	msg := fmt.Sprintf("localstackcontainer: cannot start %s: %v; start Docker (or set DOCKER_HOST), "+
 		"or run LocalStack yourself and use the localstack backend without this package "+
 		"(it uses %s, else http://127.0.0.1:4566)",
-		harness.LocalStackImage, err, peerenv.EndpointVar(string(harness.LocalStack)))
-	if peerenv.InCI() {
+		harness.LocalStackImage, err, endpointVar)
+	if strings.EqualFold(os.Getenv("CI"), "true") {
 		t.Fatal(msg + " (CI=true: a missing backend is a failure)")
 	}
 	t.Skip(msg)

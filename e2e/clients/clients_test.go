@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sqsharness/sqsharness/e2e/internal/repo"
 	"github.com/sqsharness/sqsharness/internal/shorttest"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
@@ -167,7 +168,7 @@ func nodeModules(t *testing.T) string {
 	t.Helper()
 	_, err := exec.LookPath("node")
 	need(t, "node", err, "Node 20+ from your package manager, then .ci/peers/install.sh node")
-	dir, _ := filepath.Abs(filepath.Join("..", ".ci", "clients", "node"))
+	dir := filepath.Join(repo.Root(t), ".ci", "clients", "node")
 	_, err = os.Stat(filepath.Join(dir, "node_modules", "@aws-sdk", "client-sqs", "package.json"))
 	need(t, "@aws-sdk/client-sqs", err, ".ci/peers/install.sh node")
 	return dir
