@@ -109,7 +109,7 @@ func queryModelDir(t *testing.T) string {
 	t.Helper()
 	dir := filepath.Join(cacheDir(), "botocore-query-1.31.0")
 	_, err := os.Stat(filepath.Join(dir, "sqs", "2012-11-05", "service-2.json"))
-	need(t, "the Query-era botocore SQS model", err, "clients/install.sh")
+	need(t, "the Query-era botocore SQS model", err, "e2e/clients/install.sh")
 	return dir
 }
 
