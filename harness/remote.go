@@ -75,7 +75,7 @@ func howTo(b Backend) string {
 			"  or, with Python >= 3.13: pip install 'localstack-core[runtime]==4.14.0' cbor2==5.9.0 pyOpenSSL==26.0.0 && " +
 			"SERVICES=sqs GATEWAY_LISTEN=127.0.0.1:4566 python -m localstack.runtime.main\n" +
 			"  or, from the test: Options.Endpoint = localstackcontainer.Start(t) with package " + localStackContainerPkg +
-			" (starts " + LocalStackImage + " in Docker once per test binary)\n"
+			" (a module of its own: go get it; starts " + LocalStackImage + " in Docker once per test binary)\n"
 	case backendMoto:
 		run = "To run moto on 127.0.0.1:5000:\n" +
 			"  pip install 'moto[server]' && moto_server -H 127.0.0.1 -p 5000\n" +

@@ -1,4 +1,4 @@
-package main
+package image_test
 
 import (
 	"archive/tar"
@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"os"
 	"os/exec"
@@ -17,6 +18,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -26,6 +28,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/sqsharness/sqsharness/e2e/internal/repo"
 )
 
 // dockerfileBuild is the Dockerfile's build command, which this test runs on the host with
@@ -62,17 +66,16 @@ func TestContainerImage(t *testing.T) {
 		t.Skip("builds a container image with podman (-short)")
 	}
 	p := newPodman(t)
-	repo, err := filepath.Abs(filepath.Join("..", ".."))
-	require.NoError(t, err)
-	dockerfile, err := os.ReadFile(filepath.Join(repo, "Dockerfile"))
+	root := repo.Root(t)
+	dockerfile, err := os.ReadFile(filepath.Join(root, "Dockerfile"))
 	require.NoError(t, err)
 	require.Contains(t, string(dockerfile), dockerfileBuild)
 	require.Contains(t, string(dockerfile), "CGO_ENABLED=0 ", "scratch has no libc")
 
 	bin := t.TempDir()
-	buildFromContext(t, p, repo, filepath.Join(bin, "sqsmock"))
+	buildFromContext(t, p, root, filepath.Join(bin, "sqsmock"))
 	p.run("build", "--format", "docker", "--pull=never", "--target", "prebuilt",
-		"-f", filepath.Join(repo, "Dockerfile"), "-t", "localhost/sqsmock-image-test", bin)
+		"-f", filepath.Join(root, "Dockerfile"), "-t", "localhost/sqsmock-image-test", bin)
 	img := p.inspect("localhost/sqsmock-image-test")
 	checkConfig(t, img)
 
@@ -197,16 +200,17 @@ func unpack(r io.Reader, h *tar.Header, path string) error {
 // buildFromContext builds cmd/sqsmock as the Dockerfile's build stage does: from the build
 // context that .dockerignore leaves (copied into an image by podman, then exported), with the
 // Dockerfile's command, for this machine's architecture.
-func buildFromContext(t *testing.T, p podman, repo, out string) {
+func buildFromContext(t *testing.T, p podman, root, out string) {
 	t.Helper()
 	containerfile := filepath.Join(t.TempDir(), "Containerfile")
 	require.NoError(t, os.WriteFile(containerfile, []byte("FROM scratch\nCOPY . /src\nCMD [\"/none\"]\n"), 0o600))
-	p.run("build", "--pull=never", "-f", containerfile, "-t", "localhost/sqsmock-image-test-context", repo)
+	p.run("build", "--pull=never", "-f", containerfile, "-t", "localhost/sqsmock-image-test-context", root)
 	ctx := t.TempDir()
 	p.export("localhost/sqsmock-image-test-context", ctx)
 	src := filepath.Join(ctx, "src")
-	for _, ignored := range []string{".git", "sqsmock.test", "docs", "README.md"} {
-		assert.NoFileExists(t, filepath.Join(src, ignored), ".dockerignore leaves it out")
+	for _, ignored := range []string{".git", "sqsmock.test", "docs", "e2e", "README.md"} {
+		_, err := os.Stat(filepath.Join(src, ignored))
+		assert.ErrorIs(t, err, fs.ErrNotExist, ".dockerignore leaves %s out", ignored)
 	}
 
 	argv := append(slices.Clone(buildFlags), "-o", out, "./cmd/sqsmock")
@@ -393,4 +397,22 @@ func stopEntrypoint(t *testing.T, server *entrypoint) {
 		t.Fatalf("the server did not stop on SIGTERM:\n%s", server.output.String())
 	}
 	assert.Contains(t, server.output.String(), "sqsmock listening")
+}
+
+// safeBuffer is a bytes.Buffer for the output of the image's server, written by another goroutine.
+type safeBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *safeBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *safeBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -1,13 +1,13 @@
 // @aws-sdk/client-sqs against an SQS endpoint (the sqsmock server), as a node --test program.
 //
 //   SQSMOCK_ENDPOINT=http://127.0.0.1:9324 SQSMOCK_NODE_CLIENT_DIR=.ci/clients/node \
-//     node --test clients/node/sqsmock.test.mjs
+//     node --test e2e/clients/node/sqsmock.test.mjs
 //
 // The SDK is loaded from SQSMOCK_NODE_CLIENT_DIR (where .ci/peers/install.sh node puts it). The SDK
 // itself verifies the body MD5s of SendMessage, SendMessageBatch and ReceiveMessage (its
 // middleware-sdk-sqs); the tests check those and MD5OfMessageAttributes against their own digests.
 // With SQSMOCK_SIGV4="KEY:SECRET" (an endpoint that verifies signatures) every test signs with
-// those credentials and the signature tests run too. Run by clients/clients_test.go.
+// those credentials and the signature tests run too. Run by e2e/clients/clients_test.go.
 import assert from "node:assert/strict";
 import { createHash, randomUUID } from "node:crypto";
 import { createRequire } from "node:module";

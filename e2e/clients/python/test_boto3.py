@@ -1,18 +1,18 @@
 """boto3 against an SQS endpoint (the sqsmock server), as a unittest program.
 
-    SQSMOCK_ENDPOINT=http://127.0.0.1:9324 python3 clients/python/test_boto3.py -v
+    SQSMOCK_ENDPOINT=http://127.0.0.1:9324 python3 e2e/clients/python/test_boto3.py -v
 
 Environment:
   SQSMOCK_ENDPOINT        the endpoint (required)
   SQSMOCK_BOTOCORE_DATA   a botocore data directory holding sqs/2012-11-05/service-2.json to use
                           instead of botocore's own model; with the Query-era model of botocore
-                          1.31.0 (clients/install.sh) boto3 speaks the Query protocol. The tests
+                          1.31.0 (e2e/clients/install.sh) boto3 speaks the Query protocol. The tests
                           then also assert the protocol is "query".
   SQSMOCK_SIGV4           "ACCESS_KEY:SECRET" the endpoint verifies signatures with: every test signs
                           with them, and SigV4Test (right key, wrong secret, unknown key, unsigned)
                           runs too.
 
-Run by clients/clients_test.go (go test ./clients/), which starts the server.
+Run by e2e/clients/clients_test.go (cd e2e && go test ./clients/), which starts the server.
 """
 
 import hashlib

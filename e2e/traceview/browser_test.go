@@ -1,4 +1,4 @@
-package traceview
+package traceview_test
 
 import (
 	"fmt"
@@ -12,7 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/sqsharness/sqsharness/internal/browsertest"
+	"github.com/sqsharness/sqsharness/e2e/internal/browsertest"
+	"github.com/sqsharness/sqsharness/internal/traceview"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
@@ -23,7 +24,7 @@ import (
 func TestPageInChromium(t *testing.T) {
 	ctx := browsertest.New(t)
 	path := filepath.Join(t.TempDir(), "story.html")
-	require.NoError(t, WriteFile(path, Page{Title: "TestStory", Source: "fixture", Events: story()}))
+	require.NoError(t, traceview.WriteFile(path, traceview.Page{Title: "TestStory", Source: "fixture", Events: story()}))
 	browsertest.Open(t, ctx, "file://"+path, `body[data-ready="true"]`)
 
 	text := func(sel string) string {
@@ -87,7 +88,7 @@ func TestPageInChromium(t *testing.T) {
 func TestUnknownKindsInChromium(t *testing.T) {
 	ctx := browsertest.New(t)
 	path := filepath.Join(t.TempDir(), "unknown.html")
-	require.NoError(t, WriteFile(path, Page{Title: "TestUnknown", Events: withUnknownKinds()}))
+	require.NoError(t, traceview.WriteFile(path, traceview.Page{Title: "TestUnknown", Events: withUnknownKinds()}))
 	browsertest.Open(t, ctx, "file://"+path, `body[data-ready="true"]`)
 	eval := func(js string) string {
 		t.Helper()
@@ -118,7 +119,7 @@ func TestUnknownKindsInChromium(t *testing.T) {
 func TestHeartbeatPageInChromium(t *testing.T) {
 	ctx := browsertest.New(t)
 	path := filepath.Join(t.TempDir(), "heartbeat.html")
-	require.NoError(t, WriteFile(path, Page{Title: "TestHeartbeat", Events: heartbeat(),
+	require.NoError(t, traceview.WriteFile(path, traceview.Page{Title: "TestHeartbeat", Events: heartbeat(),
 		Failures: []string{"message #5 of 6 (\"order-5\") is in the dead-letter queue"}}))
 	browsertest.Open(t, ctx, "file://"+path, `body[data-ready="true"]`)
 	eval := func(js string) string {
@@ -161,7 +162,7 @@ func TestLargeTraceStaysSmallInTheDOM(t *testing.T) {
 		evs = append(evs, sqsmock.TraceEvent{Seq: uint64(len(evs) + 1), Time: t0.Add(time.Duration(len(evs)) * time.Millisecond), Kind: sqsmock.TraceFault, Queue: "q", Rule: "throttled", Fault: "error"})
 	}
 	path := filepath.Join(t.TempDir(), "large.html")
-	require.NoError(t, WriteFile(path, Page{Title: "large", Events: evs}))
+	require.NoError(t, traceview.WriteFile(path, traceview.Page{Title: "large", Events: evs}))
 	fi, err := os.Stat(path)
 	require.NoError(t, err)
 	start := time.Now()

@@ -12,7 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/sqsharness/sqsharness/internal/browsertest"
+	"github.com/sqsharness/sqsharness/e2e/internal/browsertest"
 )
 
 // TestBrowserOpensAPageAndSavesAScreenshot: the browser renders a page served on loopback, runs

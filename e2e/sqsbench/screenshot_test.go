@@ -1,11 +1,14 @@
-package main
+package sqsbench_test
 
 import (
 	"bytes"
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -14,23 +17,24 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sqsharness/sqsharness/e2e/internal/browsertest"
+	"github.com/sqsharness/sqsharness/e2e/internal/repo"
 	"github.com/sqsharness/sqsharness/faults"
-	"github.com/sqsharness/sqsharness/internal/browsertest"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
-// readmeScreenshot is the README's picture of the console under load, relative to this package.
-const readmeScreenshot = "../../docs/images/console-load.png"
+// readmeScreenshot is the README's picture of the console under load, relative to the repository.
+const readmeScreenshot = "docs/images/console-load.png"
 
 // TestWriteREADMEConsoleScreenshot regenerates docs/images/console-load.png: the mock's server
 // with a fault plan (slow sends, duplicate deliveries), a queue a person filled by hand, sqsbench
-// loading it in process for about ten seconds, and the console's queue page in headless
-// Chromium. It runs only when asked:
+// (built from cmd/sqsbench) loading it for about ten seconds, and the console's queue page in
+// headless Chromium. It runs only when asked, from the e2e module:
 //
-//	SQSHARNESS_WRITE_SCREENSHOTS=1 go test ./cmd/sqsbench -run TestWriteREADMEConsoleScreenshot -count=1
+//	go test ./sqsbench -run TestWriteREADMEConsoleScreenshot -count=1 -update
 func TestWriteREADMEConsoleScreenshot(t *testing.T) {
-	if os.Getenv("SQSHARNESS_WRITE_SCREENSHOTS") != "1" {
-		t.Skip("writes docs/images/console-load.png: run with SQSHARNESS_WRITE_SCREENSHOTS=1")
+	if !repo.Update() {
+		t.Skip("writes " + readmeScreenshot + ": run with -update")
 	}
 	ctx := browsertest.New(t)
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
@@ -51,17 +55,16 @@ func TestWriteREADMEConsoleScreenshot(t *testing.T) {
 	_, err = sdk.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: orders, VisibilityTimeout: 3600})
 	require.NoError(t, err)
 
-	// sqsbench, in process, until the screenshot is taken.
-	load, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	var out, errOut bytes.Buffer
-	go func() {
-		done <- run(load, []string{"-endpoint", srv.URL, "-op", "send:3,receive:1", "-c", "4", "-duration", "60s",
-			"-prefill", "10", "-format", "json"}, &out, &errOut)
-	}()
+	// sqsbench, until the screenshot is taken; SIGTERM stops it as ^C does.
+	bench := buildSQSBench(t)
+	var errOut lockedBuffer
+	cmd := exec.Command(bench, "-endpoint", srv.URL, "-op", "send:3,receive:1", "-c", "4", "-duration", "60s",
+		"-prefill", "10", "-format", "json")
+	cmd.Stdout, cmd.Stderr = &bytes.Buffer{}, &errOut
+	require.NoError(t, cmd.Start())
 	defer func() {
-		stop()
-		<-done
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_ = cmd.Wait()
 	}()
 
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/_sqsmock/ui/")))
@@ -73,6 +76,37 @@ func TestWriteREADMEConsoleScreenshot(t *testing.T) {
 	png := browsertest.Screenshot(t, ctx, "console-load")
 	data, err := os.ReadFile(png)
 	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.FromSlash(readmeScreenshot), data, 0o644))
-	t.Logf("wrote %s (%d bytes)", readmeScreenshot, len(data))
+	repo.WriteGenerated(t, readmeScreenshot, data)
+}
+
+// buildSQSBench builds cmd/sqsbench (a main package, which no other package imports) into a
+// temporary directory and returns the binary's path.
+func buildSQSBench(t *testing.T) string {
+	t.Helper()
+	goCmd, err := exec.LookPath("go") // go test puts its GOROOT/bin first on PATH
+	require.NoError(t, err, "the go command builds cmd/sqsbench")
+	bin := filepath.Join(t.TempDir(), "sqsbench")
+	cmd := exec.Command(goCmd, "build", "-o", bin, "./cmd/sqsbench")
+	cmd.Dir = repo.Root(t)
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "go build ./cmd/sqsbench\n%s", out)
+	return bin
+}
+
+// lockedBuffer is sqsbench's standard error, written by exec's copying goroutine.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

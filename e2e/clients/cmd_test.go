@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/sqsharness/sqsharness/e2e/internal/repo"
 )
 
 // startCmdSqsmock builds cmd/sqsmock (the program `go run ./cmd/sqsmock` runs) and starts it on
@@ -17,7 +19,9 @@ func startCmdSqsmock(t *testing.T, args ...string) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "sqsmock")
 	// go test puts the bin directory of the toolchain running this test first on PATH.
-	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/sqsmock").CombinedOutput(); err != nil {
+	build := exec.Command("go", "build", "-o", bin, "./cmd/sqsmock")
+	build.Dir = repo.Root(t) // in the root module, as a user's go run ./cmd/sqsmock builds it
+	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build ./cmd/sqsmock: %v\n%s", err, out)
 	}
 	cmd := exec.Command(bin, append([]string{"-addr", "127.0.0.1:0"}, args...)...)

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/sqsharness/sqsharness/internal/browsertest"
+	"github.com/sqsharness/sqsharness/e2e/internal/browsertest"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
@@ -318,3 +318,6 @@ func TestConsolePagesInBrowser(t *testing.T) {
 	assert.Equal(t, "m129", bodies[129])
 	browsertest.Screenshot(t, ctx, "3-messages")
 }
+
+// noRetries makes a client make one attempt per call.
+func noRetries(o *sqs.Options) { o.RetryMaxAttempts = 1 }

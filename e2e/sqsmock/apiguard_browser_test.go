@@ -22,7 +22,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/sqsharness/sqsharness/internal/browsertest"
+	"github.com/sqsharness/sqsharness/e2e/internal/browsertest"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
@@ -413,4 +413,15 @@ const sdkHeaders = target => ({
 func jsString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
+}
+
+// statusRecorder remembers the status a handler wrote.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
 }

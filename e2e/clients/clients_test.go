@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sqsharness/sqsharness/e2e/internal/repo"
 	"github.com/sqsharness/sqsharness/internal/shorttest"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
@@ -108,7 +109,7 @@ func queryModelDir(t *testing.T) string {
 	t.Helper()
 	dir := filepath.Join(cacheDir(), "botocore-query-1.31.0")
 	_, err := os.Stat(filepath.Join(dir, "sqs", "2012-11-05", "service-2.json"))
-	need(t, "the Query-era botocore SQS model", err, "clients/install.sh")
+	need(t, "the Query-era botocore SQS model", err, "e2e/clients/install.sh")
 	return dir
 }
 
@@ -167,7 +168,7 @@ func nodeModules(t *testing.T) string {
 	t.Helper()
 	_, err := exec.LookPath("node")
 	need(t, "node", err, "Node 20+ from your package manager, then .ci/peers/install.sh node")
-	dir, _ := filepath.Abs(filepath.Join("..", ".ci", "clients", "node"))
+	dir := filepath.Join(repo.Root(t), ".ci", "clients", "node")
 	_, err = os.Stat(filepath.Join(dir, "node_modules", "@aws-sdk", "client-sqs", "package.json"))
 	need(t, "@aws-sdk/client-sqs", err, ".ci/peers/install.sh node")
 	return dir

@@ -8,7 +8,8 @@
 //   - the AWS CLI v1, driven command by command from clients_test.go.
 //
 // Each test starts its own server with sqsmock.NewServer. A client that is not installed makes
-// its test skip with the command that installs it (.ci/peers/install.sh, clients/install.sh),
-// except under CI=true, where it fails. Under go test -short every test skips: the processes take
-// over a minute, and go test without -short (or scripts/test.sh) runs them.
+// its test skip with the command that installs it (.ci/peers/install.sh,
+// e2e/clients/install.sh), except under CI=true, where it fails. Under go test -short every test
+// skips: the processes take over a minute, and go test without -short (or scripts/test.sh) runs
+// them.
 package clients

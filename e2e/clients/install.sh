@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Installs what the real-client tests in clients/ need besides .ci/peers/install.sh (which brings
+# Installs what the real-client tests in e2e/clients/ need besides .ci/peers/install.sh (which brings
 # boto3, the AWS CLI v1 and @aws-sdk/client-sqs): the last SQS service model of botocore that
 # speaks the Query protocol (botocore 1.31.0, from PyPI), so one test runs boto3 over Query.
 # Idempotent: a second run only checks the cache.
 #
-#   clients/install.sh        # -> $SQSHARNESS_CACHE_DIR/botocore-query-1.31.0/sqs/2012-11-05/service-2.json
+#   e2e/clients/install.sh    # -> $SQSHARNESS_CACHE_DIR/botocore-query-1.31.0/sqs/2012-11-05/service-2.json
 set -euo pipefail
 
 version=1.31.0

@@ -6,7 +6,7 @@
 // $SQSHARNESS_CHROMIUM names another binary. Without one a test skips and says how to get it, or
 // fails under CI=true. Under -short browser tests skip: they start another program.
 //
-// Only _test.go files import this package, so chromedp is never built by a user of the mock.
+// It lives in the e2e module, so chromedp is never in a user's module graph.
 package browsertest
 
 import (
@@ -22,6 +22,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	_ "github.com/sqsharness/sqsharness/e2e/internal/repo" // every browser test takes e2e's -update flag
 	"github.com/sqsharness/sqsharness/internal/peerenv"
 	"github.com/sqsharness/sqsharness/internal/shorttest"
 )
