@@ -32,8 +32,8 @@ func TestACallWaitingOnTheManualClockFailsFast(t *testing.T) {
 			[]string{"a ReceiveMessage long poll has waited", "for the mock's manual clock to move 20s"}},
 		{"long poll behind the server", []harness.Option{harness.WithBackend(harness.Server)}, longPoll,
 			[]string{"a ReceiveMessage long poll has waited", "for the mock's manual clock to move 20s"}},
-		{"latency", []harness.Option{harness.WithBackend(harness.Mock), harness.WithFaults(faults.MustPlan(t, 1,
-			faults.Rule{Name: "slow", Kind: faults.Latency, Latency: 3 * time.Second, Operations: []string{"SendMessage"}, Probability: 1}))},
+		{"latency", []harness.Option{harness.WithBackend(harness.Mock), harness.WithFaults(mustPlan(t, 1,
+			faults.Latency(3*time.Second, 0).Named("slow").On("SendMessage")))},
 			func(h *harness.H, q string) error {
 				_, err := h.Client().SendMessage(h.Ctx(), &sqs.SendMessageInput{QueueUrl: aws.String(q), MessageBody: aws.String("x")})
 				return err

@@ -42,7 +42,7 @@ import (
 	"github.com/sqsharness/sqsharness/faults"
 	"github.com/sqsharness/sqsharness/internal/bubble"
 	"github.com/sqsharness/sqsharness/internal/exempt"
-	"github.com/sqsharness/sqsharness/internal/faultsmw"
+	"github.com/sqsharness/sqsharness/internal/faultplan"
 	"github.com/sqsharness/sqsharness/internal/peerenv"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
@@ -335,7 +335,7 @@ func faultsMiddlewares(fns []func(*sqs.Options)) int {
 	for _, api := range o.APIOptions {
 		stack := middleware.NewStack("probe", smithyhttp.NewStackRequest)
 		if api(stack) == nil {
-			if _, ok := stack.Initialize.Get(faultsmw.CallID); ok {
+			if _, ok := stack.Initialize.Get(faultplan.CallID); ok {
 				n++
 			}
 		}
