@@ -31,7 +31,7 @@ func ExamplePlan() {
 		fmt.Println(err)
 		return
 	}
-	mock := sqsmock.New() // any SQS endpoint: AWS, LocalStack, the sqsmock server
+	mock := sqsmock.New()                                              // any SQS endpoint: AWS, LocalStack, the sqsmock server
 	noRetries := func(o *sqs.Options) { o.Retryer = aws.NopRetryer{} } // one attempt per call
 	client := mock.SDKClient(noRetries, faults.WithPlan(plan))
 	queue := createQueue(client, "orders-eu")

@@ -145,7 +145,7 @@ func TestResetAfterApplyDuplicatesTheSend(t *testing.T) {
 	assert.Equal(t, "m2", aws.ToString(out.MessageId), "the client sees the retry's answer")
 	inj := p.Injections()
 	require.Len(t, inj, 1)
-	assert.Equal(t, faultplan.ResetAfterApply, inj[0].Kind)
+	assert.Equal(t, string(faultplan.ResetAfterApply), inj[0].Kind)
 	assert.Equal(t, "orders", inj[0].Queue)
 }
 
