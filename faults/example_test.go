@@ -77,15 +77,15 @@ rules:
 	// Output:
 	// seed: 7
 	// rules:
-	//     - name: slow-receives
-	//       kind: latency
-	//       operations:
-	//         - ReceiveMessage
-	//       probability: 1
-	//       latency: 250ms
-	//     - name: lose-deletes
-	//       kind: lost-delete
-	//       probability: 0.1
+	//   - name: slow-receives
+	//     kind: latency
+	//     operations:
+	//       - ReceiveMessage
+	//     probability: 1
+	//     latency: 250ms
+	//   - name: lose-deletes
+	//     kind: lost-delete
+	//     probability: 0.1
 }
 
 // The client placement on any *sqs.Client: the SDK retries RequestThrottled like the same error

@@ -167,12 +167,15 @@ func Load(path string) (*Plan, error) {
 }
 
 // String is the plan's seed and rules in YAML, the form Parse reads.
+// It is indented by two spaces, as the harness writes its saved plans.
 func (p *Plan) String() string {
-	b, err := yaml.Marshal(planDoc{Seed: p.Seed(), Rules: p.Rules()})
-	if err != nil {
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(planDoc{Seed: p.Seed(), Rules: p.Rules()}); err != nil {
 		return "# " + err.Error() + "\n"
 	}
-	return string(b)
+	return b.String()
 }
 
 // String is the rule as one line of JSON, with the keys of the plan file.
