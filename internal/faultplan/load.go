@@ -187,12 +187,12 @@ func (r Rule) String() string {
 	return string(b)
 }
 
-// MarshalJSON encodes the plan's seed and rules in the form ParseJSON reads.
+// MarshalJSON encodes the plan's seed and rules in the form Parse reads (the admin endpoint shows it).
 func (p *Plan) MarshalJSON() ([]byte, error) {
 	return json.Marshal(planDoc{Seed: p.Seed(), Rules: p.Rules()})
 }
 
-// MarshalYAML encodes the plan's seed and rules in the form ParseYAML reads.
+// MarshalYAML encodes the plan's seed and rules in the form Parse reads.
 func (p *Plan) MarshalYAML() (any, error) {
 	return planDoc{Seed: p.Seed(), Rules: p.Rules()}, nil
 }

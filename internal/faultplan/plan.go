@@ -72,7 +72,7 @@ type Injection struct {
 
 // Plan is a set of fault rules with a seeded random source and a record of what it injected.
 // A Plan is safe for concurrent use; create it with NewPlan or MustPlan, or load it with
-// ParseJSON, ParseYAML or Load.
+// Parse or Load. Package faults shows it as faults.Plan (type Plan faultplan.Plan).
 //
 // Determinism: every rule draws from its own PCG stream seeded by the plan's seed and the rule's
 // name, and all decisions are made under the plan's lock. For a given seed and the same sequence

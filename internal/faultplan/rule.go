@@ -119,7 +119,7 @@ type MessagePredicate struct {
 // Probability 0 (the zero value) means 1 when Times or a token bucket (Throttle) bounds the rule:
 // Rule{Kind: LostDelete, Times: 1} fires on the first match. Otherwise it is rejected by NewPlan,
 // SetRules and Add rather than silently firing always or never: a rule that should fire on every
-// match says Probability: 1. Plan files (ParseJSON, ParseYAML) default an omitted probability to
+// match says Probability: 1. Plan files (Parse) default an omitted probability to
 // 1. Rules returns the probability a rule fires with.
 type Rule struct {
 	Name string // unique in a plan; recorded with each injection. Empty: "<kind>#<n>".
@@ -182,7 +182,7 @@ type Placement string
 const (
 	// Engine is inside sqsmock: every kind on its operations.
 	Engine Placement = "engine"
-	// Client is faults.Middleware on an *sqs.Client, against any backend.
+	// Client is the SDK middleware (faults.WithPlan) on an *sqs.Client, against any backend.
 	Client Placement = "client"
 )
 
