@@ -16,7 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/sqsharness/sqsharness/faults"
-	"github.com/sqsharness/sqsharness/internal/faulthook"
+	"github.com/sqsharness/sqsharness/internal/faultplan"
 	"github.com/sqsharness/sqsharness/internal/queueurl"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
@@ -219,8 +219,8 @@ func (h *H) scheduledDuplicates(url string) int {
 		q, _ := h.mock.Queue(url)
 		return q.ScheduledDuplicates
 	}
-	if h.plan != nil && faulthook.Held != nil {
-		return faulthook.Held(h.plan, url)
+	if h.plan != nil {
+		return (*faultplan.Plan)(h.plan).Held(url)
 	}
 	return 0
 }
@@ -435,10 +435,10 @@ func (r *consumerRun) dlqExcuse(body string) string {
 	}
 	var voided, failed bool
 	for _, in := range r.faultsOn(body) {
-		switch in.Kind {
-		case faults.LostDelete, faults.StaleHandleDelete:
+		switch faultplan.Kind(in.Kind) {
+		case faultplan.LostDelete, faultplan.StaleHandleDelete:
 			voided = true
-		case faults.Error, faults.Throttle, faults.ResetBeforeApply, faults.Timeout, faults.PartialBatchFailure:
+		case faultplan.Error, faultplan.Throttle, faultplan.ResetBeforeApply, faultplan.Timeout, faultplan.PartialBatchFailure:
 			failed = failed || strings.HasPrefix(in.Operation, "DeleteMessage")
 		}
 	}
@@ -449,7 +449,7 @@ func (r *consumerRun) dlqExcuse(body string) string {
 		return "although the consumer tried to delete it: the fault plan made its deletes fail"
 	case r.deliveries[body] == 0:
 		for _, in := range r.injections {
-			if in.Queue == r.queue && in.Operation == "ReceiveMessage" && (in.Kind == faults.ResetAfterApply || in.Kind == faults.Timeout) {
+			if in.Queue == r.queue && in.Operation == "ReceiveMessage" && (faultplan.Kind(in.Kind) == faultplan.ResetAfterApply || faultplan.Kind(in.Kind) == faultplan.Timeout) {
 				return "never seen by the consumer: the fault plan lost the answers of receives that took it"
 			}
 		}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/sqsharness/sqsharness/faults"
 	"github.com/sqsharness/sqsharness/harness"
+	"github.com/sqsharness/sqsharness/internal/faultplan"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
@@ -95,7 +96,7 @@ func keyOf(body string) string {
 // A message the plan keeps from being deleted ends in the dead-letter queue; the failure names
 // it, says what was expected and what happened, and lists the faults that touched it.
 func TestCheckConsumerNamesTheMessageAndItsFaults(t *testing.T) {
-	plan := newPlan(t, 1, faults.Rule{Name: "lose", Kind: faults.LostDelete, Message: &faults.MessagePredicate{BodyContains: `"o-3"`}, Probability: 1})
+	plan := newPlan(t, 1, faults.LostDelete().Named("lose").With(faults.Details{BodyContains: `"o-3"`}))
 	inBubble(t, func(c *checked, h *harness.H) {
 		src, _ := h.QueueWithDLQ("orders", map[string]string{"VisibilityTimeout": "30"}, 3, false)
 		bodies, _ := orders(5)
@@ -112,7 +113,7 @@ func TestCheckConsumerNamesTheMessageAndItsFaults(t *testing.T) {
 // A message in the dead-letter queue that the fault plan does not explain is named, with what
 // the consumer did with it and the faults that touched it.
 func TestCheckConsumerNamesAnUnexplainedDeadLetter(t *testing.T) {
-	plan := newPlan(t, 1, faults.Rule{Name: "slow", Kind: faults.Latency, Operations: []string{"SendMessage"}, Latency: time.Millisecond, Probability: 1})
+	plan := newPlan(t, 1, faults.Latency(time.Millisecond, 0).Named("slow").On("SendMessage"))
 	inBubble(t, func(c *checked, h *harness.H) {
 		src, _ := h.QueueWithDLQ("orders", map[string]string{"VisibilityTimeout": "30"}, 2, false)
 		bodies, _ := orders(3)
@@ -136,7 +137,7 @@ func TestChecksWaitForScheduledDuplicates(t *testing.T) {
 	for _, b := range []harness.Backend{"mock", "server"} {
 		t.Run(string(b), func(t *testing.T) {
 			plan := func() *faults.Plan {
-				return newPlan(t, 1, faults.Rule{Name: "dup", Kind: faults.DuplicateDelivery, Delay: 45 * time.Second, Probability: 1, Times: 2})
+				return newPlan(t, 1, faults.DuplicateDelivery(45*time.Second).Named("dup").Times(2))
 			}
 			harness.Test(t, func(t *testing.T, h *harness.H) {
 				q := h.Queue("late", nil)
@@ -160,8 +161,7 @@ func TestChecksWaitForScheduledDuplicates(t *testing.T) {
 // A delayed visibility the plan injected keeps the message in flight: the queue counts it, so the
 // run waits for it too (this held before; the test keeps it so).
 func TestCheckConsumerWaitsForDelayedVisibility(t *testing.T) {
-	plan := newPlan(t, 1, faults.Rule{Name: "late", Kind: faults.DelayedVisibility, Operations: []string{"ReceiveMessage"}, Delay: time.Minute,
-		Times: 1, Message: &faults.MessagePredicate{BodyContains: "slow"}, Probability: 1})
+	plan := newPlan(t, 1, faults.DelayedVisibility(time.Minute).Named("late").On("ReceiveMessage").Times(1).With(faults.Details{BodyContains: "slow"}))
 	harness.Test(t, func(t *testing.T, h *harness.H) {
 		q := h.Queue("late", map[string]string{"VisibilityTimeout": "30"})
 		h.SendBodies(q, []string{"slow", "fast"}, nil)
@@ -193,7 +193,7 @@ func nonIdempotent(url string, charge *harness.Effect) func(ctx context.Context,
 // ended. Now the run waits for them, and the effect declared with ExactlyOnce reports each order
 // charged twice, with the message that carried it and the fault.
 func TestCheckConsumerCatchesLateDuplicates(t *testing.T) {
-	plan := newPlan(t, 1, faults.Rule{Name: "dup", Kind: faults.DuplicateDelivery, Delay: 45 * time.Second, Probability: 1})
+	plan := newPlan(t, 1, faults.DuplicateDelivery(45*time.Second).Named("dup"))
 	inBubble(t, func(c *checked, h *harness.H) {
 		q := h.Queue("orders", map[string]string{"VisibilityTimeout": "30"})
 		bodies, keys := orders(3)
@@ -216,8 +216,7 @@ func TestCheckConsumerCatchesLateDuplicates(t *testing.T) {
 // being handled) are reported with their times; so are a key that is not declared and a key
 // that never happened.
 func TestEffectsOverlapUnknownAndMissingKeys(t *testing.T) {
-	plan := newPlan(t, 1, faults.Rule{Name: "twice", Kind: faults.DuplicateDelivery, Delay: time.Second, Times: 1,
-		Message: &faults.MessagePredicate{BodyContains: `"o-1"`}, Probability: 1})
+	plan := newPlan(t, 1, faults.DuplicateDelivery(time.Second).Named("twice").Times(1).With(faults.Details{BodyContains: `"o-1"`}))
 	inBubble(t, func(c *checked, h *harness.H) {
 		q := h.Queue("orders", map[string]string{"VisibilityTimeout": "30"})
 		bodies, _ := orders(3)
@@ -548,8 +547,8 @@ func (c *planClock) Advance(d time.Duration) {
 func TestCheckConsumerWaitsForTheClientPlacementsDuplicates(t *testing.T) {
 	srv := sqsmock.NewServer(t)
 	clock := &planClock{now: time.Now()}
-	plan := newPlan(t, 1, faults.Rule{Name: "dup", Kind: faults.DuplicateDelivery, Delay: 45 * time.Second, Times: 1, Probability: 1})
-	plan.SetClock(clock)
+	plan := newPlan(t, 1, faults.DuplicateDelivery(45*time.Second).Named("dup").Times(1))
+	(*faultplan.Plan)(plan).SetClock(clock)
 	h := harness.New(t, func(o *harness.Options) { o.Backend = "elasticmq" }, func(o *harness.Options) { o.Endpoint = srv.URL }, func(o *harness.Options) { o.Faults = plan })
 	q := h.Queue("late", nil)
 	h.Send(q, "x")

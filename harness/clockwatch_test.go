@@ -33,8 +33,8 @@ func TestACallWaitingOnTheManualClockFailsFast(t *testing.T) {
 		{"long poll behind the server", []func(*harness.Options){func(o *harness.Options) { o.Backend = "server" }}, longPoll,
 			[]string{"a ReceiveMessage long poll has waited", "for the mock's manual clock to move 20s"}},
 		{"latency", []func(*harness.Options){func(o *harness.Options) { o.Backend = "mock" }, func(o *harness.Options) {
-			o.Faults = faults.MustPlan(t, 1,
-				faults.Rule{Name: "slow", Kind: faults.Latency, Latency: 3 * time.Second, Operations: []string{"SendMessage"}, Probability: 1})
+			o.Faults = mustPlan(t, 1,
+				faults.Latency(3*time.Second, 0).Named("slow").On("SendMessage"))
 		}},
 			func(h *harness.H, q string) error {
 				_, err := h.Client().SendMessage(h.Ctx(), &sqs.SendMessageInput{QueueUrl: aws.String(q), MessageBody: aws.String("x")})

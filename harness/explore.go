@@ -18,6 +18,7 @@ import (
 
 	"github.com/sqsharness/sqsharness/faults"
 	"github.com/sqsharness/sqsharness/internal/bubble"
+	"github.com/sqsharness/sqsharness/internal/faultplan"
 )
 
 // The environment of Explore.
@@ -40,7 +41,7 @@ type exploreConfig struct {
 	seed     uint64
 	seedSet  bool
 	corpus   string
-	kinds    []faults.Kind
+	kinds    []faultplan.Kind
 	runLimit time.Duration // real time one run may take before it is stopped as hung
 }
 
@@ -79,7 +80,7 @@ func Explore(t *testing.T, body func(t *testing.T, h *H), optFns ...func(*Option
 		return
 	}
 	e := &explorer{t: t, cfg: ec, key: key, space: newSpace(ec.kinds), started: time.Now(),
-		injected: map[faults.Kind]int{}}
+		injected: map[faultplan.Kind]int{}}
 	e.ctx = exploreContext(t)
 	defer e.close()
 	e.explore()
@@ -140,13 +141,13 @@ func exploreContext(t *testing.T) context.Context {
 
 // planSpec is a plan as Explore handles it: a seed and rules.
 type planSpec struct {
-	Seed  uint64        `json:"seed" yaml:"seed"`
-	Rules []faults.Rule `json:"rules" yaml:"rules"`
+	Seed  uint64           `json:"seed" yaml:"seed"`
+	Rules []faultplan.Rule `json:"rules" yaml:"rules"`
 }
 
 func (p planSpec) json() json.RawMessage {
 	if p.Rules == nil {
-		p.Rules = []faults.Rule{}
+		p.Rules = []faultplan.Rule{}
 	}
 	b, err := json.Marshal(p)
 	if err != nil {
@@ -156,11 +157,14 @@ func (p planSpec) json() json.RawMessage {
 }
 
 // plan is the faults.Plan of the spec.
-func (p planSpec) plan() (*faults.Plan, error) { return faults.NewPlan(p.Seed, p.Rules...) }
+func (p planSpec) plan() (*faults.Plan, error) {
+	plan, err := faultplan.NewPlan(p.Seed, p.Rules...)
+	return (*faults.Plan)(plan), err
+}
 
 // clone copies a plan deeply enough to change its rules.
 func (p planSpec) clone() planSpec {
-	q := planSpec{Seed: p.Seed, Rules: make([]faults.Rule, len(p.Rules))}
+	q := planSpec{Seed: p.Seed, Rules: make([]faultplan.Rule, len(p.Rules))}
 	for i, r := range p.Rules {
 		r.Operations = slices.Clone(r.Operations)
 		r.EntryIDs = slices.Clone(r.EntryIDs)
@@ -186,9 +190,9 @@ type explorer struct {
 	nextID   int
 	runs     int // runs made
 	started  time.Time
-	injected map[faults.Kind]int // faults injected in passing runs, by kind
-	fakeTime time.Duration       // fake time of all runs
-	traceTmp string              // where workers write traces
+	injected map[faultplan.Kind]int // faults injected in passing runs, by kind
+	fakeTime time.Duration          // fake time of all runs
+	traceTmp string                 // where workers write traces
 	traceN   int
 	slowest  time.Duration // the longest real time a passing run took
 }
@@ -348,7 +352,7 @@ func exploreRemote(t *testing.T, body func(t *testing.T, h *H), optFns []func(*O
 		}
 		plan, err := spec.plan()
 		if err == nil {
-			err = plan.Validate(faults.Client)
+			err = (*faultplan.Plan)(plan).Validate(faultplan.Client)
 		}
 		name := strings.TrimSuffix(filepath.Base(f), ".yaml")
 		if err != nil {

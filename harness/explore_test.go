@@ -16,6 +16,7 @@ import (
 
 	"github.com/sqsharness/sqsharness/harness"
 	"github.com/sqsharness/sqsharness/internal/childtest"
+	"github.com/sqsharness/sqsharness/internal/faultplan"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
@@ -327,9 +328,9 @@ func TestExplorePlanEnvReplaysOnePlan(t *testing.T) {
 	harness.Explore(t, func(t *testing.T, h *harness.H) {
 		runs++
 		require.Len(t, h.Faults().Rules(), 1)
-		assert.Equal(t, "dup", h.Faults().Rules()[0].Name)
+		assert.Equal(t, "dup", (*faultplan.Plan)(h.Faults()).Rules()[0].Name)
 		chargeBody(true)(t, h)
-		assert.Equal(t, 3, h.Faults().Fired("dup"), "the plan's rule fired")
+		assert.Equal(t, 3, fired(h.Faults(), "dup"), "the plan's rule fired")
 	}, func(o *harness.Options) { o.Corpus = t.TempDir() })
 	assert.Equal(t, 1, runs, "one run, in this process")
 }
@@ -355,7 +356,7 @@ func TestExploreOnARealBackend(t *testing.T) {
 		require.NoError(t, err, "the SDK retries one throttled receive")
 		require.Len(t, out.Messages, 1)
 		if p := h.Faults(); p != nil {
-			assert.Equal(t, 1, p.Fired("throttled"))
+			assert.Equal(t, 1, fired(p, "throttled"))
 		}
 	}, func(o *harness.Options) { o.Backend = "elasticmq" }, func(o *harness.Options) { o.Endpoint = srv.URL }, func(o *harness.Options) { o.Corpus = dir })
 	assert.Equal(t, []string{t.Name() + "/without_faults", t.Name() + "/throttled"}, ran)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/sqsharness/sqsharness/faults"
 	"github.com/sqsharness/sqsharness/internal/childtest"
+	"github.com/sqsharness/sqsharness/internal/faultplan"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
@@ -41,7 +42,7 @@ const (
 // runRequest asks a worker for one run.
 type runRequest struct {
 	ID    int             `json:"id"`
-	Plan  json.RawMessage `json:"plan"`            // the plan, as faults.ParseJSON reads it
+	Plan  json.RawMessage `json:"plan"`            // the plan, as faultplan.Parse reads it
 	Trace string          `json:"trace,omitempty"` // write the run's trace events here (JSON)
 }
 
@@ -107,7 +108,7 @@ func serveRuns(t *testing.T, body func(t *testing.T, h *H), optFns []func(*Optio
 // runOne runs body once under the request's plan, in a subtest inside a synctest bubble.
 func runOne(t *testing.T, req runRequest, body func(t *testing.T, h *H), optFns []func(*Options)) runResult {
 	res := runResult{ID: req.ID}
-	plan, err := faults.ParseJSON(req.Plan)
+	plan, err := faultplan.Parse(req.Plan)
 	if err != nil {
 		res.Failed, res.Problems = true, []string{err.Error()}
 		return res
@@ -115,7 +116,7 @@ func runOne(t *testing.T, req runRequest, body func(t *testing.T, h *H), optFns 
 	ok := t.Run(fmt.Sprintf("run-%d", req.ID), func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			start := time.Now()
-			runOpts := append(slices.Clone(optFns), withFaults(plan))
+			runOpts := append(slices.Clone(optFns), func(o *Options) { o.Faults = (*faults.Plan)(plan) })
 			if req.Trace != "" {
 				runOpts = append(runOpts, func(o *Options) { o.Mock = append(o.Mock, sqsmock.WithTrace(traceSize)) })
 			}
@@ -136,7 +137,7 @@ func runOne(t *testing.T, req runRequest, body func(t *testing.T, h *H), optFns 
 }
 
 // firedRules counts each rule's injections and the operations they hit.
-func firedRules(plan *faults.Plan) (map[string]int, map[string][]string) {
+func firedRules(plan *faultplan.Plan) (map[string]int, map[string][]string) {
 	fired, ops := map[string]int{}, map[string][]string{}
 	for _, in := range plan.Injections() {
 		fired[in.Rule]++

@@ -41,7 +41,7 @@ import (
 	"github.com/sqsharness/sqsharness/faults"
 	"github.com/sqsharness/sqsharness/internal/bubble"
 	"github.com/sqsharness/sqsharness/internal/exempt"
-	"github.com/sqsharness/sqsharness/internal/faultsmw"
+	"github.com/sqsharness/sqsharness/internal/faultplan"
 	"github.com/sqsharness/sqsharness/internal/peerenv"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
@@ -149,9 +149,9 @@ func newConfig(optFns []func(*Options)) config {
 	for _, fn := range optFns {
 		fn(&o)
 	}
-	kinds := make([]faults.Kind, len(o.FaultKinds))
+	kinds := make([]faultplan.Kind, len(o.FaultKinds))
 	for i, k := range o.FaultKinds {
-		kinds[i] = faults.Kind(k)
+		kinds[i] = faultplan.Kind(k)
 	}
 	return config{
 		backend: o.Backend, endpoint: o.Endpoint, region: o.Region,
@@ -350,7 +350,7 @@ func faultsMiddlewares(fns []func(*sqs.Options)) int {
 	for _, api := range o.APIOptions {
 		stack := middleware.NewStack("probe", smithyhttp.NewStackRequest)
 		if api(stack) == nil {
-			if _, ok := stack.Initialize.Get(faultsmw.CallID); ok {
+			if _, ok := stack.Initialize.Get(faultplan.CallID); ok {
 				n++
 			}
 		}

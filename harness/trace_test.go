@@ -114,7 +114,7 @@ func TestTraceClientViewOnARemoteBackend(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("SQSHARNESS_TRACE", "")
 	ft := &failingTB{TB: t, name: "TestRemote"}
-	plan := faults.MustPlan(t, 1, faults.Rule{Name: "lose-it", Kind: faults.LostDelete, Times: 1, Probability: 1})
+	plan := mustPlan(t, 1, faults.LostDelete().Named("lose-it").Times(1))
 	h := harness.New(ft, func(o *harness.Options) { o.Backend = "elasticmq" }, func(o *harness.Options) { o.Endpoint = srv.URL }, func(o *harness.Options) { o.TraceDir = dir }, func(o *harness.Options) { o.Faults = plan })
 	q := h.Queue("jobs", map[string]string{"VisibilityTimeout": "1"})
 	h.SendN(q, 1)
@@ -152,8 +152,7 @@ func TestTraceClientViewOnThePeers(t *testing.T) {
 		var id, queue string
 		t.Run(string(b), func(t *testing.T) {
 			shorttest.SkipRealBackend(t, b)
-			plan := faults.MustPlan(t, 1, faults.Rule{Name: "dup-once", Kind: faults.DuplicateDelivery, Operations: []string{"ReceiveMessage"},
-				Queue: "*trace-peer*", Probability: 1, Times: 1})
+			plan := mustPlan(t, 1, faults.DuplicateDelivery(0).Named("dup-once").On("ReceiveMessage").OnQueue("*trace-peer*").Times(1))
 			h := harness.New(t, func(o *harness.Options) { o.Backend = b }, func(o *harness.Options) { o.TraceDir = dir }, func(o *harness.Options) { o.Faults = plan })
 			q := h.Queue("trace-peer", map[string]string{"VisibilityTimeout": "30"})
 			api := h.Client()

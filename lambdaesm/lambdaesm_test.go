@@ -739,9 +739,9 @@ func TestFIFOFailureHoldsBackTheRestOfTheGroup(t *testing.T) {
 // TestFaultPlanApplies: the mapping runs on h.Client(), so a fault plan's throttling, errors and
 // partial DeleteMessageBatch failures reach it as any consumer; nothing is lost.
 func TestFaultPlanApplies(t *testing.T) {
-	plan := faults.MustPlan(t, 7,
-		faults.Rule{Kind: faults.Error, ErrorCode: "RequestThrottled", Operations: []string{"ReceiveMessage"}, Probability: 0.3},
-		faults.Rule{Kind: faults.LostDelete, Probability: 0.2},
+	plan := mustPlan(t, 7,
+		faults.Error("RequestThrottled").On("ReceiveMessage").Probability(0.3),
+		faults.LostDelete().Probability(0.2),
 	)
 	mockOnly(t, func(t *testing.T, h *harness.H) {
 		url := h.Queue("faults", map[string]string{"VisibilityTimeout": "30"})
@@ -753,4 +753,14 @@ func TestFaultPlanApplies(t *testing.T) {
 		assert.NotEmpty(t, plan.Injections())
 		assert.GreaterOrEqual(t, len(rep.Deleted), 20)
 	}, func(o *harness.Options) { o.Faults = plan })
+}
+
+// mustPlan is faults.NewPlan for tests: an invalid rule fails the test.
+func mustPlan(t testing.TB, seed uint64, rules ...faults.Rule) *faults.Plan {
+	t.Helper()
+	p, err := faults.NewPlan(seed, rules...)
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	return p
 }

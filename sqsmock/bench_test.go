@@ -149,15 +149,15 @@ func BenchmarkCycle(b *testing.B) {
 // benchCycle's calls: each is turned away by a different check (operation, queue, message,
 // window, After, the throttle's bucket).
 func idlePlan(b *testing.B) *faults.Plan {
-	return faults.MustPlan(b, 1,
-		faults.Rule{Kind: faults.Error, ErrorCode: "InternalError", Queue: "other-*", Probability: 1},
-		faults.Rule{Kind: faults.Latency, Latency: time.Second, Operations: []string{"SendMessage"}, After: 1 << 40, Probability: 1},
-		faults.Rule{Kind: faults.Throttle, Rate: 1e12, Burst: 1 << 30, Probability: 1},
-		faults.Rule{Kind: faults.ResetAfterApply, Operations: []string{"DeleteMessage"}, Message: &faults.MessagePredicate{BodyContains: "never"}, Probability: 1},
-		faults.Rule{Kind: faults.FalseEmpty, From: 1000 * time.Hour, Probability: 0.5},
-		faults.Rule{Kind: faults.DuplicateDelivery, Delay: time.Second, Message: &faults.MessagePredicate{BodyContains: "never"}, Probability: 1},
-		faults.Rule{Kind: faults.LostDelete, Queue: "other", Probability: 1},
-		faults.Rule{Kind: faults.DelayedVisibility, Delay: time.Second, From: 1000 * time.Hour, Until: 2000 * time.Hour, Probability: 1},
+	return mustPlan(b, 1,
+		faults.Error("InternalError").OnQueue("other-*"),
+		faults.Latency(time.Second, 0).On("SendMessage").After(1<<40),
+		faults.Throttle(1e12, 1<<30),
+		faults.ResetAfterApply().On("DeleteMessage").With(faults.Details{BodyContains: "never"}),
+		faults.FalseEmpty().Window(1000*time.Hour, 0).Probability(0.5),
+		faults.DuplicateDelivery(time.Second).With(faults.Details{BodyContains: "never"}),
+		faults.LostDelete().OnQueue("other"),
+		faults.DelayedVisibility(time.Second).Window(1000*time.Hour, 2000*time.Hour),
 	)
 }
 

@@ -55,9 +55,9 @@ func TestStartRefusesInsideABubble(t *testing.T) {
 // timeout, a retried connection reset and a plan's latency all take fake time only.
 func TestSDKClientInsideABubble(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		plan := faults.MustPlan(t, 1,
-			faults.Rule{Name: "reset", Kind: faults.ResetBeforeApply, Operations: []string{"SendMessage"}, Probability: 1, Times: 1},
-			faults.Rule{Name: "slow", Kind: faults.Latency, Latency: 3 * time.Second, Operations: []string{"DeleteMessage"}, Probability: 1})
+		plan := mustPlan(t, 1,
+			faults.ResetBeforeApply().Named("reset").On("SendMessage").Times(1),
+			faults.Latency(3*time.Second, 0).Named("slow").On("DeleteMessage"))
 		m := sqsmock.New(sqsmock.WithQueue("jobs", map[string]string{"VisibilityTimeout": "30"}), sqsmock.WithFaults(plan))
 		c := m.SDKClient()
 		ctx := t.Context()
@@ -71,7 +71,7 @@ func TestSDKClientInsideABubble(t *testing.T) {
 
 		_, err = c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: url, MessageBody: aws.String("hi")})
 		require.NoError(t, err, "the SDK retries the reset connection")
-		assert.Equal(t, 1, plan.Fired("reset"))
+		assert.Equal(t, 1, fired(plan, "reset"))
 
 		got, err := c.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: url})
 		require.NoError(t, err)
@@ -127,7 +127,7 @@ func TestFalseEmptyLongPollsWaitInABubble(t *testing.T) {
 		name := map[bool]string{false: "in process", true: "SDKClient"}[sdk]
 		t.Run(name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				plan := faults.MustPlan(t, 1, faults.Rule{Kind: faults.FalseEmpty, Probability: 1})
+				plan := mustPlan(t, 1, faults.FalseEmpty())
 				m := sqsmock.New(sqsmock.WithFaults(plan), sqsmock.WithQueue("jobs", nil),
 					sqsmock.WithQueue("waits", map[string]string{"ReceiveMessageWaitTimeSeconds": "3"}))
 				var c sqsmock.API = m.Client()

@@ -284,8 +284,7 @@ func TestConsoleMoveTasks(t *testing.T) {
 
 // A paused plan injects nothing and is kept; console actions are exempt from it.
 func TestConsoleFaultPause(t *testing.T) {
-	plan := faults.MustPlan(t, 1, faults.Rule{Name: "no-sends", Kind: faults.Error, Operations: []string{"SendMessage"},
-		Probability: 1, ErrorCode: "InvalidParameterValue"})
+	plan := mustPlan(t, 1, faults.Error("InvalidParameterValue").Named("no-sends").On("SendMessage"))
 	srv := sqsmock.NewServer(t, sqsmock.WithQueue("q", nil), sqsmock.WithFaults(plan))
 	url := aws.String(srv.URL + "/000000000000/q")
 	send := func() error {
@@ -309,7 +308,7 @@ func TestConsoleFaultPause(t *testing.T) {
 	require.Equal(t, http.StatusOK, status)
 	assert.Equal(t, false, v["paused"])
 	require.Error(t, send(), "resumed")
-	assert.Equal(t, 2, plan.Fired("no-sends"))
+	assert.Equal(t, 2, fired(plan, "no-sends"))
 }
 
 // The page: served under this server's Host names only, with no token (it holds no data), with
@@ -385,8 +384,7 @@ func TestConsoleWritesRefused(t *testing.T) {
 // the trace's fault events after a given Seq.
 func TestConsoleHistoryAndInjections(t *testing.T) {
 	clock := sqsmock.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	plan := faults.MustPlan(t, 1, faults.Rule{Name: "no-sends", Kind: faults.Error, Operations: []string{"SendMessage"},
-		Probability: 1, Times: 1, ErrorCode: "InvalidParameterValue"})
+	plan := mustPlan(t, 1, faults.Error("InvalidParameterValue").Named("no-sends").On("SendMessage").Times(1))
 	srv := sqsmock.NewServer(t, sqsmock.WithQueue("q", nil), sqsmock.WithClock(clock), sqsmock.WithTrace(1000), sqsmock.WithFaults(plan))
 	status, v := consoleDo(t, srv, "POST", "/_sqsmock/queues/q/messages", `{"MessageBody":"hello"}`)
 	require.Equal(t, http.StatusOK, status, v)

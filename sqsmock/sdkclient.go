@@ -13,7 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
-	"github.com/sqsharness/sqsharness/internal/faulthook"
+	"github.com/sqsharness/sqsharness/internal/faultplan"
 )
 
 // SDKClient returns a real aws-sdk-go-v2 *sqs.Client wired to the mock through an in-memory
@@ -47,7 +47,7 @@ type memTransport struct{ h http.Handler }
 // Do serves one request and returns the handler's response, or the error net/http gives when
 // the server drops the connection or the caller cancels.
 func (t memTransport) Do(req *http.Request) (*http.Response, error) {
-	fault := new(faulthook.Transport)
+	fault := new(faultplan.Transport)
 	req = req.WithContext(context.WithValue(req.Context(), transportFaultKey{}, fault))
 	if req.Host == "" {
 		req.Host = req.URL.Host
@@ -102,8 +102,8 @@ func opName(method string) string {
 type transportFaultKey struct{}
 
 // noteTransportFault tells the in-memory transport which transport fault ends the request.
-func noteTransportFault(ctx context.Context, kind faulthook.Transport) {
-	if p, ok := ctx.Value(transportFaultKey{}).(*faulthook.Transport); ok {
+func noteTransportFault(ctx context.Context, kind faultplan.Transport) {
+	if p, ok := ctx.Value(transportFaultKey{}).(*faultplan.Transport); ok {
 		*p = kind
 	}
 }

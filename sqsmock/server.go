@@ -22,6 +22,7 @@ import (
 	"github.com/sqsharness/sqsharness/faults"
 	"github.com/sqsharness/sqsharness/internal/bubble"
 	"github.com/sqsharness/sqsharness/internal/exempt"
+	"github.com/sqsharness/sqsharness/internal/faultplan"
 	"github.com/sqsharness/sqsharness/internal/sqserr"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/reqctx"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/wire"
@@ -269,7 +270,7 @@ func (m *Mock) serveFaults(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"plan": nil, "injections": []any{}, "paused": m.faultsPaused.Load()})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"plan": plan, "injections": plan.Injections(), "paused": m.faultsPaused.Load()})
+	writeJSON(w, http.StatusOK, map[string]any{"plan": (*faultplan.Plan)(plan), "injections": plan.Injections(), "paused": m.faultsPaused.Load()})
 }
 
 // maxPlanBytes bounds a fault plan sent to PUT /_sqsmock/faults.
@@ -285,12 +286,7 @@ func (m *Mock) replaceFaults(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "plan unreadable or larger than 1 MiB"})
 		return
 	}
-	var plan *faults.Plan
-	if strings.Contains(r.Header.Get("Content-Type"), "yaml") {
-		plan, err = faults.ParseYAML(body)
-	} else {
-		plan, err = faults.ParseJSON(body)
-	}
+	plan, err := faults.Parse(body) // YAML or JSON, whatever the Content-Type
 	if err == nil {
 		err = m.SetFaults(plan)
 	}
@@ -298,7 +294,7 @@ func (m *Mock) replaceFaults(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"plan": plan})
+	writeJSON(w, http.StatusOK, map[string]any{"plan": (*faultplan.Plan)(plan)})
 }
 
 func (m *Mock) deleteFaults(w http.ResponseWriter, _ *http.Request) {

@@ -434,10 +434,10 @@ func TestTraceConcurrent(t *testing.T) {
 }
 
 func TestTraceFaults(t *testing.T) {
-	plan := faults.MustPlan(t, 1,
-		faults.Rule{Name: "twice", Kind: faults.DuplicateDelivery, Operations: []string{"ReceiveMessage"}, Times: 1, Probability: 1},
-		faults.Rule{Name: "lost", Kind: faults.LostDelete, Times: 1, Probability: 1},
-		faults.Rule{Name: "boom", Kind: faults.Error, ErrorCode: "InternalError", Operations: []string{"GetQueueAttributes"}, Times: 1, Probability: 1},
+	plan := mustPlan(t, 1,
+		faults.DuplicateDelivery(0).Named("twice").On("ReceiveMessage").Times(1),
+		faults.LostDelete().Named("lost").Times(1),
+		faults.Error("InternalError").Named("boom").On("GetQueueAttributes").Times(1),
 	)
 	e := newTraceEnv(t, sqsmock.WithFaults(plan))
 	url := e.create("jobs", map[string]string{"VisibilityTimeout": "30"})

@@ -11,7 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/sqsharness/sqsharness/internal/faulthook"
+	"github.com/sqsharness/sqsharness/internal/faultplan"
 	"github.com/sqsharness/sqsharness/internal/queueurl"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/engine"
 )
@@ -270,7 +270,7 @@ func traceBody(s string) string {
 }
 
 // traceCallFaults records the call-level faults a decision injected, before the call's own events.
-func (m *Mock) traceCallFaults(e *engine.Engine, call engine.Call, queueURL string, fired []faulthook.Fired, now time.Time) {
+func (m *Mock) traceCallFaults(e *engine.Engine, call engine.Call, queueURL string, fired []faultplan.Fired, now time.Time) {
 	if m.trace == nil || len(fired) == 0 {
 		return
 	}

@@ -39,7 +39,7 @@ func TestWriteREADMEConsoleScreenshot(t *testing.T) {
 	ctx := browsertest.New(t)
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	plan, err := faults.ParseJSON([]byte(`{"seed": 1, "rules": [
+	plan, err := faults.Parse([]byte(`{"seed": 1, "rules": [
 		{"name": "slow-sends", "kind": "latency", "operations": ["SendMessage"], "latency": "20ms", "probability": 0.002},
 		{"name": "dup-receives", "kind": "duplicate-delivery", "operations": ["ReceiveMessage"], "probability": 0.002}]}`))
 	require.NoError(t, err)

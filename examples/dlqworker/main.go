@@ -22,8 +22,7 @@ import (
 
 // Plan throttles a fifth of the worker's calls.
 func Plan(seed uint64) (*faults.Plan, error) {
-	return faults.NewPlan(seed, faults.Rule{Name: "throttled", Kind: faults.Error, ErrorCode: "RequestThrottled",
-		Operations: []string{"ReceiveMessage", "DeleteMessage"}, Probability: 0.2})
+	return faults.NewPlan(seed, faults.Error("RequestThrottled").Named("throttled").On("ReceiveMessage", "DeleteMessage").Probability(0.2))
 }
 
 // Run sends bodies to a fresh "jobs" queue (maxReceiveCount 3, visibility 10s) through c, drains

@@ -216,13 +216,13 @@ func TestFIFOChargesEachCustomerInOrder(t *testing.T) {
 // (the SDK's retryer and then the consumer's backoff absorb them), slow calls, connection resets
 // after a delete was applied, deletes that are lost, and messages delivered twice.
 func faultPlan(t *testing.T) *faults.Plan {
-	return faults.MustPlan(t, 42,
-		faults.Rule{Name: "throttled", Kind: faults.Error, ErrorCode: "RequestThrottled", Operations: []string{"ReceiveMessage"}, Probability: 0.3},
-		faults.Rule{Name: "unavailable", Kind: faults.Error, ErrorCode: "ServiceUnavailable", Operations: []string{"ReceiveMessage", "DeleteMessage"}, Probability: 0.1},
-		faults.Rule{Name: "slow", Kind: faults.Latency, Latency: 300 * time.Millisecond, Operations: []string{"ReceiveMessage", "DeleteMessage"}, Probability: 0.2},
-		faults.Rule{Name: "reset", Kind: faults.ResetAfterApply, Operations: []string{"DeleteMessage"}, Probability: 0.1},
-		faults.Rule{Name: "lost-delete", Kind: faults.LostDelete, Probability: 0.1},
-		faults.Rule{Name: "duplicate", Kind: faults.DuplicateDelivery, Probability: 0.2},
+	return mustPlan(t, 42,
+		faults.Error("RequestThrottled").Named("throttled").On("ReceiveMessage").Probability(0.3),
+		faults.Error("ServiceUnavailable").Named("unavailable").On("ReceiveMessage", "DeleteMessage").Probability(0.1),
+		faults.Latency(300*time.Millisecond, 0).Named("slow").On("ReceiveMessage", "DeleteMessage").Probability(0.2),
+		faults.ResetAfterApply().Named("reset").On("DeleteMessage").Probability(0.1),
+		faults.LostDelete().Named("lost-delete").Probability(0.1),
+		faults.DuplicateDelivery(0).Named("duplicate").Probability(0.2),
 	)
 }
 
@@ -339,3 +339,13 @@ func BenchmarkExplore(b *testing.B) {
 }
 
 var exploredIn = regexp.MustCompile(`Explore: (\d+) runs, no failure, in (\S+) `)
+
+// mustPlan is faults.NewPlan for tests: an invalid rule fails the test.
+func mustPlan(t testing.TB, seed uint64, rules ...faults.Rule) *faults.Plan {
+	t.Helper()
+	p, err := faults.NewPlan(seed, rules...)
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	return p
+}

@@ -1,4 +1,4 @@
-package faulthook
+package faultplan
 
 import (
 	"errors"
@@ -11,11 +11,11 @@ import (
 func TestTransportErr(t *testing.T) {
 	t.Parallel()
 	var ue *url.Error
-	err := Timeout.Err("GET", "http://sqs.test/q")
+	err := TransportTimeout.Err("GET", "http://sqs.test/q")
 	if !errors.As(err, &ue) || ue.Op != "Get" || ue.URL != "http://sqs.test/q" || !ue.Timeout() {
 		t.Errorf("Timeout.Err = %#v, want a *url.Error for Get that times out", err)
 	}
-	for _, tr := range []Transport{ResetBeforeApply, ResetAfterApply} {
+	for _, tr := range []Transport{TransportResetBeforeApply, TransportResetAfterApply} {
 		err := tr.Err("", "http://sqs.test/q")
 		var op *net.OpError
 		if !errors.As(err, &ue) || ue.Op != "Post" || !errors.As(err, &op) || !errors.Is(err, syscall.ECONNRESET) {

@@ -1,12 +1,10 @@
-package faults
+package faultplan
 
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -138,23 +136,19 @@ func decodeYAMLStrict(n *yaml.Node, v any) error {
 	return dec.Decode(v)
 }
 
-// ParseJSON reads a plan: {"seed": 42, "rules": [{"kind": "error", "errorCode": "RequestThrottled",
-// "operations": ["SendMessage"], "probability": 0.5}]}. Durations are strings ("250ms"). A rule
-// without a probability fires on every match (probability 1); a probability must be in (0, 1].
-// Unknown fields and invalid rules are errors.
-func ParseJSON(data []byte) (*Plan, error) {
+// Parse reads a plan file: YAML, or JSON (which is YAML; a JSON document is read with the JSON
+// decoder). Durations are strings ("250ms"). A rule without a probability fires on every match
+// (probability 1); a probability must be in (0, 1]. Unknown fields and invalid rules are errors.
+func Parse(data []byte) (*Plan, error) {
 	var d planDoc
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&d); err != nil {
-		return nil, fmt.Errorf("faults: plan: %w", err)
+	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '{' && json.Valid(t) {
+		dec := json.NewDecoder(bytes.NewReader(t))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&d); err != nil {
+			return nil, fmt.Errorf("faults: plan: %w", err)
+		}
+		return NewPlan(d.Seed, d.Rules...)
 	}
-	return NewPlan(d.Seed, d.Rules...)
-}
-
-// ParseYAML reads a plan in YAML, with the same fields as ParseJSON.
-func ParseYAML(data []byte) (*Plan, error) {
-	var d planDoc
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&d); err != nil {
@@ -163,25 +157,42 @@ func ParseYAML(data []byte) (*Plan, error) {
 	return NewPlan(d.Seed, d.Rules...)
 }
 
-// Load reads a plan file: YAML for .yaml and .yml, JSON otherwise.
+// Load reads a plan file (see Parse).
 func Load(path string) (*Plan, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".yaml", ".yml":
-		return ParseYAML(data)
-	}
-	return ParseJSON(data)
+	return Parse(data)
 }
 
-// MarshalJSON encodes the plan's seed and rules in the form ParseJSON reads.
+// String is the plan's seed and rules in YAML, the form Parse reads.
+// It is indented by two spaces, as the harness writes its saved plans.
+func (p *Plan) String() string {
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(planDoc{Seed: p.Seed(), Rules: p.Rules()}); err != nil {
+		return "# " + err.Error() + "\n"
+	}
+	return b.String()
+}
+
+// String is the rule as one line of JSON, with the keys of the plan file.
+func (r Rule) String() string {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return err.Error()
+	}
+	return string(b)
+}
+
+// MarshalJSON encodes the plan's seed and rules in the form Parse reads (the admin endpoint shows it).
 func (p *Plan) MarshalJSON() ([]byte, error) {
 	return json.Marshal(planDoc{Seed: p.Seed(), Rules: p.Rules()})
 }
 
-// MarshalYAML encodes the plan's seed and rules in the form ParseYAML reads.
+// MarshalYAML encodes the plan's seed and rules in the form Parse reads.
 func (p *Plan) MarshalYAML() (any, error) {
 	return planDoc{Seed: p.Seed(), Rules: p.Rules()}, nil
 }

@@ -1,20 +1,8 @@
-package faults
+package faultplan
 
 import (
 	"weak"
-
-	"github.com/sqsharness/sqsharness/internal/faulthook"
 )
-
-func init() {
-	faulthook.Held = func(plan any, queueURL string) int {
-		p, _ := plan.(*Plan)
-		if p == nil {
-			return 0
-		}
-		return p.held(queueURL)
-	}
-}
 
 // addClient notes a client placement of the plan, for held. The plan does not keep it alive.
 func (p *Plan) addClient(s *clientState) {
@@ -29,9 +17,13 @@ func (p *Plan) addClient(s *clientState) {
 	p.clients = append(live, weak.Make(s))
 }
 
-// held counts the messages the plan's client placements hold back for a later receive from
-// queueURL.
-func (p *Plan) held(queueURL string) int {
+// Held counts the messages the plan's client placements (SDK middleware) hold back for a later
+// receive from queueURL: duplicate and delayed deliveries no receive has returned yet. The
+// harness waits for them before it calls a consumer's run settled. A nil plan holds none.
+func (p *Plan) Held(queueURL string) int {
+	if p == nil {
+		return 0
+	}
 	p.mu.Lock()
 	clients := append([]weak.Pointer[clientState](nil), p.clients...)
 	p.mu.Unlock()

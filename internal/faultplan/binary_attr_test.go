@@ -1,4 +1,4 @@
-package faults_test
+package faultplan_test
 
 import (
 	"encoding/base64"
@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/sqsharness/sqsharness/faults"
+	"github.com/sqsharness/sqsharness/internal/faultplan"
 )
 
 // TestBinaryAttributePredicateInBothPlacements: a message predicate on a Binary attribute
@@ -24,22 +24,22 @@ func TestBinaryAttributePredicateInBothPlacements(t *testing.T) {
 	binary := func(b []byte) map[string]types.MessageAttributeValue {
 		return map[string]types.MessageAttributeValue{"sig": {DataType: aws.String("Binary.sig"), BinaryValue: b}}
 	}
-	plan := func() *faults.Plan {
-		return faults.MustPlan(t, 1,
-			faults.Rule{Name: "send", Kind: faults.Error, ErrorCode: "OverLimit", Operations: []string{"SendMessage"},
-				Message: &faults.MessagePredicate{Attributes: match}, Probability: 1},
-			faults.Rule{Name: "batch", Kind: faults.PartialBatchFailure, Operations: []string{"SendMessageBatch"},
-				Message: &faults.MessagePredicate{Attributes: match}, Probability: 1})
+	plan := func() *faultplan.Plan {
+		return faultplan.MustPlan(t, 1,
+			faultplan.Rule{Name: "send", Kind: faultplan.Error, ErrorCode: "OverLimit", Operations: []string{"SendMessage"},
+				Message: &faultplan.MessagePredicate{Attributes: match}, Probability: 1},
+			faultplan.Rule{Name: "batch", Kind: faultplan.PartialBatchFailure, Operations: []string{"SendMessageBatch"},
+				Message: &faultplan.MessagePredicate{Attributes: match}, Probability: 1})
 	}
-	for _, placement := range []faults.Placement{faults.Client, faults.Engine} {
+	for _, placement := range []faultplan.Placement{faultplan.Client, faultplan.Engine} {
 		t.Run(string(placement), func(t *testing.T) {
 			p := plan()
 			var e *srvEnv
-			if placement == faults.Client {
+			if placement == faultplan.Client {
 				e = newSrvEnv(t, p)
 			} else {
 				e = newSrvEnv(t, nil)
-				require.NoError(t, e.srv.Mock().SetFaults(p))
+				require.NoError(t, e.srv.Mock().SetFaults(public(p)))
 			}
 			send := func(attrs map[string]types.MessageAttributeValue) error {
 				_, err := e.c.SendMessage(e.ctx, &sqs.SendMessageInput{QueueUrl: aws.String(e.q), MessageBody: aws.String("x"), MessageAttributes: attrs})
@@ -71,8 +71,8 @@ func TestBinaryAttributePredicateInBothPlacements(t *testing.T) {
 		e := newSrvEnv(t, nil)
 		_, err := e.c.SendMessage(e.ctx, &sqs.SendMessageInput{QueueUrl: aws.String(e.q), MessageBody: aws.String("x"), MessageAttributes: binary(sig)})
 		require.NoError(t, err)
-		require.NoError(t, e.srv.Mock().SetFaults(faults.MustPlan(t, 1, faults.Rule{Kind: faults.Error, ErrorCode: "OverLimit",
-			Operations: []string{"DeleteMessage"}, Message: &faults.MessagePredicate{Attributes: match}, Probability: 1})))
+		require.NoError(t, e.srv.Mock().SetFaults(public(faultplan.MustPlan(t, 1, faultplan.Rule{Kind: faultplan.Error, ErrorCode: "OverLimit",
+			Operations: []string{"DeleteMessage"}, Message: &faultplan.MessagePredicate{Attributes: match}, Probability: 1}))))
 		m := e.receive(1)
 		require.Len(t, m, 1)
 		_, err = e.c.DeleteMessage(e.ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(e.q), ReceiptHandle: m[0].ReceiptHandle})

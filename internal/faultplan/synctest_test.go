@@ -1,4 +1,4 @@
-package faults_test
+package faultplan_test
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/sqsharness/sqsharness/faults"
+	"github.com/sqsharness/sqsharness/internal/faultplan"
 )
 
 // TestDefaultRetryerInABubble runs the SDK's default retryer, with its real backoff, in fake
@@ -23,13 +23,13 @@ func TestDefaultRetryerInABubble(t *testing.T) {
 	f := newFakeSQS()
 	defer f.Close()
 	synctest.Test(t, func(t *testing.T) {
-		p := faults.MustPlan(t, 1, faults.Rule{Name: "e", Kind: faults.Error, ErrorCode: "RequestThrottled", Probability: 1})
+		p := faultplan.MustPlan(t, 1, faultplan.Rule{Name: "e", Kind: faultplan.Error, ErrorCode: "RequestThrottled", Probability: 1})
 		c := sqs.New(sqs.Options{
 			Region:       "us-east-1",
 			BaseEndpoint: aws.String(f.URL),
 			Credentials:  aws.AnonymousCredentials{},
 			HTTPClient:   f.inProcess(),
-			APIOptions:   []func(*middleware.Stack) error{faults.Middleware(p)},
+			APIOptions:   []func(*middleware.Stack) error{faultplan.Middleware(p)},
 		})
 		start := time.Now()
 		_, err := c.SendMessage(context.Background(), &sqs.SendMessageInput{QueueUrl: aws.String(f.queueURL("q")), MessageBody: aws.String("x")})
@@ -46,8 +46,8 @@ func TestRealSleeperInABubble(t *testing.T) {
 	f := newFakeSQS()
 	defer f.Close()
 	synctest.Test(t, func(t *testing.T) {
-		p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.Latency, Latency: time.Hour, Operations: []string{"SendMessage"}, Probability: 1})
-		c := f.client(faults.Middleware(p))
+		p := faultplan.MustPlan(t, 1, faultplan.Rule{Kind: faultplan.Latency, Latency: time.Hour, Operations: []string{"SendMessage"}, Probability: 1})
+		c := f.client(faultplan.Middleware(p))
 		c = sqs.New(c.Options(), func(o *sqs.Options) { o.HTTPClient = f.inProcess() })
 		q := f.queueURL("q")
 
@@ -75,8 +75,8 @@ func TestFalseEmptyLongPollsWaitInABubble(t *testing.T) {
 	f := newFakeSQS()
 	defer f.Close()
 	synctest.Test(t, func(t *testing.T) {
-		p := faults.MustPlan(t, 1, faults.Rule{Name: "fe", Kind: faults.FalseEmpty, Probability: 1})
-		c := f.client(faults.Middleware(p))
+		p := faultplan.MustPlan(t, 1, faultplan.Rule{Name: "fe", Kind: faultplan.FalseEmpty, Probability: 1})
+		c := f.client(faultplan.Middleware(p))
 		c = sqs.New(c.Options(), func(o *sqs.Options) { o.HTTPClient = f.inProcess() })
 		q := aws.String(f.queueURL("q"))
 		poll := func(ctx context.Context, wait int32) ([]types.Message, error) {

@@ -1,8 +1,4 @@
-// Package faulthook is how sqsmock drives a faults.Plan from inside its engine: the plan's
-// decision for one operation and for one message, and the errors a transport fault stands for.
-// Package faults implements it (and its client placement uses the same types); it is not part of
-// the module's public API.
-package faulthook
+package faultplan
 
 import (
 	"math/rand/v2"
@@ -15,26 +11,6 @@ import (
 
 	"github.com/sqsharness/sqsharness/internal/sqserr"
 )
-
-// Plan is a faults.Plan as an engine drives it. Both methods are safe for concurrent use; a nil
-// *faults.Plan decides nothing.
-type Plan interface {
-	// Decide is the hook for one operation: the engine calls it once per SDK call, before
-	// applying the operation, with the operation-level kinds (error, throttle, latency, the
-	// resets, timeout, false-empty, reorder). Every fired rule is recorded in the plan's
-	// Injections.
-	Decide(c Call) Decision
-	// DecideMessage is the hook for one message of an operation: the engine calls it, after
-	// Decide let the operation proceed, for the message of SendMessage, DeleteMessage and
-	// ChangeMessageVisibility, for each entry of a batch, and for each message a ReceiveMessage
-	// is about to return, with the message-level kinds (lost-delete, duplicate-delivery,
-	// delayed-visibility, partial-batch-failure, stale-handle-delete).
-	DecideMessage(c Call, m Message) MessageDecision
-}
-
-// Of returns the engine's view of plan, a *faults.Plan. Package faults sets it when it is
-// initialised, so it is set in any program that can hold a plan.
-var Of func(plan any) Plan
 
 // Call describes one operation for a decision: one SDK call in the engine, one attempt in the
 // client placement.
@@ -123,9 +99,9 @@ type Transport string
 
 // The transport faults.
 const (
-	ResetBeforeApply Transport = "reset-before-apply"
-	ResetAfterApply  Transport = "reset-after-apply"
-	Timeout          Transport = "timeout"
+	TransportResetBeforeApply Transport = "reset-before-apply"
+	TransportResetAfterApply  Transport = "reset-after-apply"
+	TransportTimeout          Transport = "timeout"
 )
 
 // Err returns the error net/http gives the client of method rawURL for the fault: for Timeout,
@@ -133,7 +109,7 @@ const (
 // for the resets, the peer resetting the connection while the client waits for the response (a
 // *url.Error wrapping a *net.OpError wrapping syscall.ECONNRESET). The SDK's retryer retries both.
 func (t Transport) Err(method, rawURL string) error {
-	if t == Timeout {
+	if t == TransportTimeout {
 		return &url.Error{Op: opName(method), URL: rawURL, Err: timeoutError{}}
 	}
 	return &url.Error{Op: opName(method), URL: rawURL, Err: &net.OpError{

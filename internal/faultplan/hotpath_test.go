@@ -1,4 +1,4 @@
-package faults
+package faultplan
 
 import (
 	"testing"
@@ -6,8 +6,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/sqsharness/sqsharness/internal/faulthook"
 )
 
 // matchGlob, where it answers, answers as the glob's regular expression does.
@@ -49,11 +47,11 @@ func TestMatchGlobAnswers(t *testing.T) {
 // operation, and forgotten when the rules change.
 func TestDecisionsFollowRuleChanges(t *testing.T) {
 	p := MustPlan(t, 1, Rule{Name: "err", Kind: Error, ErrorCode: "InternalError", Operations: []string{"SendMessage"}, Probability: 1})
-	send := faulthook.Call{Operation: "SendMessage", QueueURL: "https://sqs.us-east-1.amazonaws.com/000000000000/q"}
-	receive := faulthook.Call{Operation: "ReceiveMessage", QueueURL: send.QueueURL}
-	decide := func(c faulthook.Call) faulthook.Decision { return faulthook.Of(p).Decide(c) }
+	send := Call{Operation: "SendMessage", QueueURL: "https://sqs.us-east-1.amazonaws.com/000000000000/q"}
+	receive := Call{Operation: "ReceiveMessage", QueueURL: send.QueueURL}
+	decide := func(c Call) Decision { return p.Decide(c) }
 	delay := func() time.Duration {
-		return faulthook.Of(p).DecideMessage(send, faulthook.Message{Body: "b"}).ExtraDelay
+		return p.DecideMessage(send, Message{Body: "b"}).ExtraDelay
 	}
 
 	assert.NotNil(t, decide(send).Error)

@@ -1,4 +1,4 @@
-package faults
+package faultplan
 
 import "github.com/sqsharness/sqsharness/internal/sqserr"
 

@@ -1,4 +1,4 @@
-package faults_test
+package faultplan_test
 
 import (
 	"context"
@@ -21,7 +21,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/sqsharness/sqsharness/faults"
+	"github.com/sqsharness/sqsharness/internal/faultplan"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
@@ -53,7 +53,7 @@ func (e *srvEnv) blockUntil(n int) {
 	require.NoError(e.t, e.clk.BlockUntil(ctx, n), "waiting for %d pending timers", n)
 }
 
-func newSrvEnv(t *testing.T, p *faults.Plan) *srvEnv {
+func newSrvEnv(t *testing.T, p *faultplan.Plan) *srvEnv {
 	t.Helper()
 	clk := sqsmock.NewManualClock(srvEpoch)
 	srv := sqsmock.NewServer(t, sqsmock.WithClock(clk))
@@ -62,7 +62,7 @@ func newSrvEnv(t *testing.T, p *faults.Plan) *srvEnv {
 	}}
 	if p != nil {
 		p.SetClock(clk)
-		p.SetSleeper(faults.SleeperFunc(func(ctx context.Context, d time.Duration) error {
+		p.SetSleeper(faultplan.SleeperFunc(func(ctx context.Context, d time.Duration) error {
 			tm := clk.NewTimer(d)
 			defer tm.Stop()
 			select {
@@ -72,7 +72,7 @@ func newSrvEnv(t *testing.T, p *faults.Plan) *srvEnv {
 				return ctx.Err()
 			}
 		}))
-		mw, err := faults.NewMiddleware(p)
+		mw, err := faultplan.NewMiddleware(p)
 		require.NoError(t, err)
 		opts = append(opts, func(o *sqs.Options) { o.APIOptions = append(o.APIOptions, mw) })
 	}
@@ -161,7 +161,7 @@ func requireServiceError(t *testing.T, err error, code string, status int, typed
 func TestClientErrorsAgainstTheMockServer(t *testing.T) {
 	for _, tt := range errorCases {
 		t.Run(tt.code, func(t *testing.T) {
-			p := faults.MustPlan(t, 1, faults.Rule{Name: "e", Kind: faults.Error, ErrorCode: tt.code, Operations: []string{"SendMessage"}, Probability: 1})
+			p := faultplan.MustPlan(t, 1, faultplan.Rule{Name: "e", Kind: faultplan.Error, ErrorCode: tt.code, Operations: []string{"SendMessage"}, Probability: 1})
 			e := newSrvEnv(t, p)
 			_, err := e.send("hello")
 			requireServiceError(t, err, tt.wantCode, tt.status, tt.typed)
@@ -175,7 +175,7 @@ func TestClientErrorsAgainstTheMockServer(t *testing.T) {
 			assert.Zero(t, e.calls("SendMessage"), "nothing reached the server")
 			assert.Empty(t, e.stored())
 
-			require.NoError(t, p.SetRules(faults.Rule{Name: "e2", Kind: faults.Error, ErrorCode: tt.code, Operations: []string{"SendMessage"}, Times: 2, Probability: 1}))
+			require.NoError(t, p.SetRules(faultplan.Rule{Name: "e2", Kind: faultplan.Error, ErrorCode: tt.code, Operations: []string{"SendMessage"}, Times: 2, Probability: 1}))
 			_, err = e.send("hello")
 			if tt.retried {
 				require.NoError(t, err, "the third attempt reaches the server")
@@ -192,7 +192,7 @@ func TestClientErrorsAgainstTheMockServer(t *testing.T) {
 // TestClientThrottleAgainstTheMockServer: the token bucket runs on the server's manual clock;
 // every attempt takes a token, so a throttled call fails after 3 attempts.
 func TestClientThrottleAgainstTheMockServer(t *testing.T) {
-	p := faults.MustPlan(t, 1, faults.Rule{Name: "tb", Kind: faults.Throttle, Rate: 1, Burst: 1, Operations: []string{"SendMessage"}, Probability: 1})
+	p := faultplan.MustPlan(t, 1, faultplan.Rule{Name: "tb", Kind: faultplan.Throttle, Rate: 1, Burst: 1, Operations: []string{"SendMessage"}, Probability: 1})
 	e := newSrvEnv(t, p)
 	_, err := e.send("one")
 	require.NoError(t, err)
@@ -209,7 +209,7 @@ func TestClientThrottleAgainstTheMockServer(t *testing.T) {
 // TestClientLatencyAgainstTheMockServer: the attempt waits on the plan's sleeper (here the
 // server's manual clock) before the request is sent.
 func TestClientLatencyAgainstTheMockServer(t *testing.T) {
-	p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.Latency, Latency: 3 * time.Second, Operations: []string{"SendMessage"}, Probability: 1})
+	p := faultplan.MustPlan(t, 1, faultplan.Rule{Kind: faultplan.Latency, Latency: 3 * time.Second, Operations: []string{"SendMessage"}, Probability: 1})
 	e := newSrvEnv(t, p)
 	done := make(chan error, 1)
 	go func() {
@@ -235,20 +235,20 @@ func TestClientLatencyAgainstTheMockServer(t *testing.T) {
 func TestClientTransportFaultsAgainstTheMockServer(t *testing.T) {
 	tests := []struct {
 		name    string
-		rule    faults.Rule
+		rule    faultplan.Rule
 		stored  []string
 		reached int
 	}{
-		{"reset before apply", faults.Rule{Kind: faults.ResetBeforeApply, Probability: 1}, []string{"order-1"}, 1},
-		{"reset after apply", faults.Rule{Kind: faults.ResetAfterApply, Probability: 1}, []string{"order-1", "order-1"}, 2},
-		{"timeout", faults.Rule{Kind: faults.Timeout, Probability: 1}, []string{"order-1"}, 1},
-		{"timeout after apply", faults.Rule{Kind: faults.Timeout, Applied: true, Probability: 1}, []string{"order-1", "order-1"}, 2},
+		{"reset before apply", faultplan.Rule{Kind: faultplan.ResetBeforeApply, Probability: 1}, []string{"order-1"}, 1},
+		{"reset after apply", faultplan.Rule{Kind: faultplan.ResetAfterApply, Probability: 1}, []string{"order-1", "order-1"}, 2},
+		{"timeout", faultplan.Rule{Kind: faultplan.Timeout, Probability: 1}, []string{"order-1"}, 1},
+		{"timeout after apply", faultplan.Rule{Kind: faultplan.Timeout, Applied: true, Probability: 1}, []string{"order-1", "order-1"}, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := tt.rule
 			r.Name, r.Operations, r.Times = "t", []string{"SendMessage"}, 1
-			p := faults.MustPlan(t, 1, r)
+			p := faultplan.MustPlan(t, 1, r)
 			e := newSrvEnv(t, p)
 			_, err := e.send("order-1")
 			require.NoError(t, err, "the SDK retried")
@@ -258,7 +258,7 @@ func TestClientTransportFaultsAgainstTheMockServer(t *testing.T) {
 		})
 	}
 	t.Run("always", func(t *testing.T) {
-		p := faults.MustPlan(t, 1, faults.Rule{Name: "t", Kind: faults.ResetBeforeApply, Operations: []string{"SendMessage"}, Probability: 1})
+		p := faultplan.MustPlan(t, 1, faultplan.Rule{Name: "t", Kind: faultplan.ResetBeforeApply, Operations: []string{"SendMessage"}, Probability: 1})
 		e := newSrvEnv(t, p)
 		_, err := e.send("x")
 		var send *smithyhttp.RequestSendError
@@ -272,7 +272,7 @@ func TestClientTransportFaultsAgainstTheMockServer(t *testing.T) {
 // TestClientMessageFaultsAgainstTheMockServer: the per-call kinds the client placement supports.
 func TestClientMessageFaultsAgainstTheMockServer(t *testing.T) {
 	t.Run("lost delete", func(t *testing.T) {
-		p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.LostDelete, Times: 1, Probability: 1})
+		p := faultplan.MustPlan(t, 1, faultplan.Rule{Kind: faultplan.LostDelete, Times: 1, Probability: 1})
 		e := newSrvEnv(t, p)
 		_, err := e.send("job")
 		require.NoError(t, err)
@@ -290,7 +290,7 @@ func TestClientMessageFaultsAgainstTheMockServer(t *testing.T) {
 		assert.Empty(t, e.stored())
 	})
 	t.Run("stale handle delete", func(t *testing.T) {
-		p := faults.MustPlan(t, 1, faults.Rule{Name: "stale", Kind: faults.StaleHandleDelete, Probability: 1})
+		p := faultplan.MustPlan(t, 1, faultplan.Rule{Name: "stale", Kind: faultplan.StaleHandleDelete, Probability: 1})
 		e := newSrvEnv(t, p)
 		sent, err := e.send("job")
 		require.NoError(t, err)
@@ -302,7 +302,7 @@ func TestClientMessageFaultsAgainstTheMockServer(t *testing.T) {
 		e.delete(first[0]) // the first of two handles
 		assert.Zero(t, e.calls("DeleteMessage"), "the stale delete never reached the server")
 		assert.Equal(t, []string{"job"}, e.stored(), "not deleted")
-		assert.Equal(t, []faults.Injection{{Rule: "stale", Kind: faults.StaleHandleDelete, Operation: "DeleteMessage", Queue: "jobs",
+		assert.Equal(t, []faultplan.Injection{{Rule: "stale", Kind: string(faultplan.StaleHandleDelete), Operation: "DeleteMessage", Queue: "jobs",
 			MessageID: aws.ToString(sent.MessageId), Detail: "stale receipt handle", Time: srvEpoch.Add(30 * time.Second)}}, p.Injections())
 
 		e.clk.Advance(30 * time.Second)
@@ -340,7 +340,7 @@ func TestClientMessageFaultsAgainstTheMockServer(t *testing.T) {
 		assert.NotEmpty(t, inj[1].MessageID)
 	})
 	t.Run("stale handle delete sees only its own client's receives", func(t *testing.T) {
-		p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.StaleHandleDelete, Probability: 1})
+		p := faultplan.MustPlan(t, 1, faultplan.Rule{Kind: faultplan.StaleHandleDelete, Probability: 1})
 		e := newSrvEnv(t, p)
 		_, err := e.send("job")
 		require.NoError(t, err)
@@ -356,7 +356,7 @@ func TestClientMessageFaultsAgainstTheMockServer(t *testing.T) {
 		assert.Empty(t, p.Injections())
 	})
 	t.Run("duplicate delivery", func(t *testing.T) {
-		p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.DuplicateDelivery, Times: 1, Probability: 1})
+		p := faultplan.MustPlan(t, 1, faultplan.Rule{Kind: faultplan.DuplicateDelivery, Times: 1, Probability: 1})
 		e := newSrvEnv(t, p)
 		_, err := e.send("pay-42")
 		require.NoError(t, err)
@@ -370,7 +370,7 @@ func TestClientMessageFaultsAgainstTheMockServer(t *testing.T) {
 		assert.Empty(t, e.receive(10))
 	})
 	t.Run("delayed visibility on send", func(t *testing.T) {
-		p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.DelayedVisibility, Delay: 10 * time.Second, Probability: 1})
+		p := faultplan.MustPlan(t, 1, faultplan.Rule{Kind: faultplan.DelayedVisibility, Delay: 10 * time.Second, Probability: 1})
 		e := newSrvEnv(t, p)
 		_, err := e.send("late")
 		require.NoError(t, err)
@@ -381,7 +381,7 @@ func TestClientMessageFaultsAgainstTheMockServer(t *testing.T) {
 		assert.Equal(t, []string{"late"}, msgBodies(e.receive(10)))
 	})
 	t.Run("delayed visibility on receive", func(t *testing.T) {
-		p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.DelayedVisibility, Operations: []string{"ReceiveMessage"}, Delay: 5 * time.Second, Times: 1, Probability: 1})
+		p := faultplan.MustPlan(t, 1, faultplan.Rule{Kind: faultplan.DelayedVisibility, Operations: []string{"ReceiveMessage"}, Delay: 5 * time.Second, Times: 1, Probability: 1})
 		e := newSrvEnv(t, p)
 		_, err := e.send("held")
 		require.NoError(t, err)
@@ -392,7 +392,7 @@ func TestClientMessageFaultsAgainstTheMockServer(t *testing.T) {
 		assert.Equal(t, []string{"held"}, msgBodies(e.receive(10)))
 	})
 	t.Run("false empty", func(t *testing.T) {
-		p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.FalseEmpty, Times: 1, Probability: 1})
+		p := faultplan.MustPlan(t, 1, faultplan.Rule{Kind: faultplan.FalseEmpty, Times: 1, Probability: 1})
 		e := newSrvEnv(t, p)
 		_, err := e.send("there")
 		require.NoError(t, err)
@@ -403,7 +403,7 @@ func TestClientMessageFaultsAgainstTheMockServer(t *testing.T) {
 	t.Run("reorder", func(t *testing.T) {
 		sent := []string{"a", "b", "c", "d", "e", "f"}
 		order := func() []string {
-			e := newSrvEnv(t, faults.MustPlan(t, 5, faults.Rule{Kind: faults.Reorder, Probability: 1}))
+			e := newSrvEnv(t, faultplan.MustPlan(t, 5, faultplan.Rule{Kind: faultplan.Reorder, Probability: 1}))
 			for _, b := range sent {
 				_, err := e.send(b)
 				require.NoError(t, err)
@@ -416,7 +416,7 @@ func TestClientMessageFaultsAgainstTheMockServer(t *testing.T) {
 		assert.Equal(t, got, order(), "same seed, same order")
 	})
 	t.Run("partial batch failure", func(t *testing.T) {
-		p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.PartialBatchFailure, ErrorCode: "RequestThrottled", EntryIDs: []string{"2"}, Probability: 1})
+		p := faultplan.MustPlan(t, 1, faultplan.Rule{Kind: faultplan.PartialBatchFailure, ErrorCode: "RequestThrottled", EntryIDs: []string{"2"}, Probability: 1})
 		e := newSrvEnv(t, p)
 		out, err := e.c.SendMessageBatch(e.ctx, &sqs.SendMessageBatchInput{QueueUrl: aws.String(e.q), Entries: []types.SendMessageBatchRequestEntry{
 			{Id: aws.String("1"), MessageBody: aws.String("one")}, {Id: aws.String("2"), MessageBody: aws.String("two")},
@@ -430,8 +430,8 @@ func TestClientMessageFaultsAgainstTheMockServer(t *testing.T) {
 		assert.Equal(t, []string{"one", "three"}, e.stored())
 	})
 	t.Run("message predicate", func(t *testing.T) {
-		p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.Error, ErrorCode: "OverLimit", Operations: []string{"SendMessage"},
-			Message: &faults.MessagePredicate{BodyContains: "poison"}, Probability: 1})
+		p := faultplan.MustPlan(t, 1, faultplan.Rule{Kind: faultplan.Error, ErrorCode: "OverLimit", Operations: []string{"SendMessage"},
+			Message: &faultplan.MessagePredicate{BodyContains: "poison"}, Probability: 1})
 		e := newSrvEnv(t, p)
 		_, err := e.send("fine")
 		require.NoError(t, err)
@@ -519,7 +519,7 @@ func TestServerPlacementOverTheAdminEndpoint(t *testing.T) {
 	t.Run("error codes over the wire", func(t *testing.T) {
 		for _, tt := range errorCases {
 			e := newSrvEnv(t, nil)
-			require.NoError(t, e.srv.Mock().SetFaults(faults.MustPlan(t, 1, faults.Rule{Kind: faults.Error, ErrorCode: tt.code, Operations: []string{"SendMessage"}, Probability: 1})))
+			require.NoError(t, e.srv.Mock().SetFaults(public(faultplan.MustPlan(t, 1, faultplan.Rule{Kind: faultplan.Error, ErrorCode: tt.code, Operations: []string{"SendMessage"}, Probability: 1}))))
 			_, err := e.send("x")
 			requireServiceError(t, err, tt.wantCode, tt.status, tt.typed)
 			attempts := 1
@@ -531,7 +531,7 @@ func TestServerPlacementOverTheAdminEndpoint(t *testing.T) {
 	})
 	t.Run("connection dropped every time", func(t *testing.T) {
 		e := newSrvEnv(t, nil)
-		require.NoError(t, e.srv.Mock().SetFaults(faults.MustPlan(t, 1, faults.Rule{Kind: faults.ResetBeforeApply, Operations: []string{"SendMessage"}, Probability: 1})))
+		require.NoError(t, e.srv.Mock().SetFaults(public(faultplan.MustPlan(t, 1, faultplan.Rule{Kind: faultplan.ResetBeforeApply, Operations: []string{"SendMessage"}, Probability: 1}))))
 		_, err := e.send("x")
 		var send *smithyhttp.RequestSendError
 		require.ErrorAs(t, err, &send, "a transport error, not an API error")
@@ -562,11 +562,11 @@ rules:
 	})
 	t.Run("rules naming the queue by its URL over HTTP", func(t *testing.T) {
 		e := newSrvEnv(t, nil)
-		require.NoError(t, e.srv.Mock().SetFaults(faults.MustPlan(t, 1,
-			faults.Rule{Name: "lost", Kind: faults.LostDelete, Queue: e.q, Probability: 1},
-			faults.Rule{Name: "dup", Kind: faults.DuplicateDelivery, Queue: e.q, Times: 1, Probability: 1},
-			faults.Rule{Name: "slow", Kind: faults.DelayedVisibility, Queue: e.q, Delay: time.Second, Probability: 1},
-		)))
+		require.NoError(t, e.srv.Mock().SetFaults(public(faultplan.MustPlan(t, 1,
+			faultplan.Rule{Name: "lost", Kind: faultplan.LostDelete, Queue: e.q, Probability: 1},
+			faultplan.Rule{Name: "dup", Kind: faultplan.DuplicateDelivery, Queue: e.q, Times: 1, Probability: 1},
+			faultplan.Rule{Name: "slow", Kind: faultplan.DelayedVisibility, Queue: e.q, Delay: time.Second, Probability: 1},
+		))))
 		_, err := e.send("job")
 		require.NoError(t, err)
 		e.clk.Advance(time.Second)
@@ -574,7 +574,7 @@ rules:
 		require.Len(t, m, 1)
 		e.delete(m[0])
 		for _, rule := range []string{"lost", "dup", "slow"} {
-			assert.Equal(t, 1, e.srv.Mock().Faults().Fired(rule), "message-level rule %s matches the URL the request used", rule)
+			assert.Equal(t, 1, (*faultplan.Plan)(e.srv.Mock().Faults()).Fired(rule), "message-level rule %s matches the URL the request used", rule)
 		}
 	})
 	t.Run("a bad plan is refused", func(t *testing.T) {

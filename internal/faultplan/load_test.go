@@ -1,4 +1,4 @@
-package faults_test
+package faultplan_test
 
 import (
 	"encoding/json"
@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
 
-	"github.com/sqsharness/sqsharness/faults"
+	"github.com/sqsharness/sqsharness/internal/faultplan"
 )
 
 const planJSON = `{
@@ -68,25 +68,25 @@ rules:
     applied: true
 `
 
-var wantRules = []faults.Rule{
-	{Name: "throttle-sends", Kind: faults.Error, ErrorCode: "RequestThrottled", Operations: []string{"SendMessage"},
+var wantRules = []faultplan.Rule{
+	{Name: "throttle-sends", Kind: faultplan.Error, ErrorCode: "RequestThrottled", Operations: []string{"SendMessage"},
 		Queue: "orders-*", Probability: 0.2, Times: 5, After: 1, From: time.Second, Until: 90 * time.Second},
-	{Name: "slow", Kind: faults.Latency, Latency: 250 * time.Millisecond, Jitter: 50 * time.Millisecond, Distribution: faults.Normal, Probability: 1},
-	{Name: "poison", Kind: faults.PartialBatchFailure, ErrorCode: "InvalidParameterValue",
-		Message: &faults.MessagePredicate{BodyContains: "poison", Attributes: map[string]string{"tenant": "acme"}}, EntryIDs: []string{"a", "b"}, Probability: 1},
-	{Name: "late", Kind: faults.DelayedVisibility, Delay: 2 * time.Second, QueueRegexp: "^orders", Probability: 1},
-	{Name: "bucket", Kind: faults.Throttle, Rate: 10, Burst: 5, Probability: 1},
-	{Name: "hang", Kind: faults.Timeout, Latency: 5 * time.Second, Applied: true, Probability: 1},
+	{Name: "slow", Kind: faultplan.Latency, Latency: 250 * time.Millisecond, Jitter: 50 * time.Millisecond, Distribution: faultplan.Normal, Probability: 1},
+	{Name: "poison", Kind: faultplan.PartialBatchFailure, ErrorCode: "InvalidParameterValue",
+		Message: &faultplan.MessagePredicate{BodyContains: "poison", Attributes: map[string]string{"tenant": "acme"}}, EntryIDs: []string{"a", "b"}, Probability: 1},
+	{Name: "late", Kind: faultplan.DelayedVisibility, Delay: 2 * time.Second, QueueRegexp: "^orders", Probability: 1},
+	{Name: "bucket", Kind: faultplan.Throttle, Rate: 10, Burst: 5, Probability: 1},
+	{Name: "hang", Kind: faultplan.Timeout, Latency: 5 * time.Second, Applied: true, Probability: 1},
 }
 
 func TestParse(t *testing.T) {
 	tests := []struct {
 		name  string
-		parse func([]byte) (*faults.Plan, error)
+		parse func([]byte) (*faultplan.Plan, error)
 		data  string
 	}{
-		{"json", faults.ParseJSON, planJSON},
-		{"yaml", faults.ParseYAML, planYAML},
+		{"json", faultplan.Parse, planJSON},
+		{"yaml", faultplan.Parse, planYAML},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -99,17 +99,17 @@ func TestParse(t *testing.T) {
 }
 
 func TestRoundTrip(t *testing.T) {
-	p := faults.MustPlan(t, 7, wantRules...)
+	p := faultplan.MustPlan(t, 7, wantRules...)
 	j, err := json.Marshal(p)
 	require.NoError(t, err)
-	pj, err := faults.ParseJSON(j)
+	pj, err := faultplan.Parse(j)
 	require.NoError(t, err)
 	assert.Equal(t, wantRules, pj.Rules())
 	assert.Equal(t, uint64(7), pj.Seed())
 
 	y, err := yaml.Marshal(p)
 	require.NoError(t, err)
-	py, err := faults.ParseYAML(y)
+	py, err := faultplan.Parse(y)
 	require.NoError(t, err, string(y))
 	assert.Equal(t, wantRules, py.Rules())
 }
@@ -117,17 +117,17 @@ func TestRoundTrip(t *testing.T) {
 func TestParseErrors(t *testing.T) {
 	tests := []struct {
 		name  string
-		parse func([]byte) (*faults.Plan, error)
+		parse func([]byte) (*faultplan.Plan, error)
 		data  string
 		want  string
 	}{
-		{"json unknown field", faults.ParseJSON, `{"rules":[{"kind":"reorder","probabilty":0.5}]}`, "probabilty"},
-		{"json unknown plan field", faults.ParseJSON, `{"sed":1}`, "sed"},
-		{"json bad duration", faults.ParseJSON, `{"rules":[{"kind":"latency","latency":"fast"}]}`, "latency"},
-		{"json invalid rule", faults.ParseJSON, `{"rules":[{"kind":"error"}]}`, "errorCode"},
-		{"yaml unknown field", faults.ParseYAML, "rules:\n  - kind: reorder\n    probabilty: 0.5\n", "probabilty"},
-		{"yaml bad duration", faults.ParseYAML, "rules:\n  - kind: latency\n    latency: 5\n", "latency"},
-		{"yaml invalid rule", faults.ParseYAML, "rules:\n  - kind: throttle\n", "rate"},
+		{"json unknown field", faultplan.Parse, `{"rules":[{"kind":"reorder","probabilty":0.5}]}`, "probabilty"},
+		{"json unknown plan field", faultplan.Parse, `{"sed":1}`, "sed"},
+		{"json bad duration", faultplan.Parse, `{"rules":[{"kind":"latency","latency":"fast"}]}`, "latency"},
+		{"json invalid rule", faultplan.Parse, `{"rules":[{"kind":"error"}]}`, "errorCode"},
+		{"yaml unknown field", faultplan.Parse, "rules:\n  - kind: reorder\n    probabilty: 0.5\n", "probabilty"},
+		{"yaml bad duration", faultplan.Parse, "rules:\n  - kind: latency\n    latency: 5\n", "latency"},
+		{"yaml invalid rule", faultplan.Parse, "rules:\n  - kind: throttle\n", "rate"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -144,26 +144,26 @@ func TestProbabilityInFiles(t *testing.T) {
 	const zeroErr = `faults: rule "r" (reorder): probability 0 never fires; give a probability in (0, 1] (1: every match)`
 	tests := []struct {
 		name  string
-		parse func([]byte) (*faults.Plan, error)
+		parse func([]byte) (*faultplan.Plan, error)
 		data  string
 		want  float64 // the parsed probability, when err is empty
 		err   string
 	}{
-		{"json omitted", faults.ParseJSON, `{"rules":[{"name":"r","kind":"reorder"}]}`, 1, ""},
-		{"json half", faults.ParseJSON, `{"rules":[{"name":"r","kind":"reorder","probability":0.5}]}`, 0.5, ""},
-		{"json one", faults.ParseJSON, `{"rules":[{"name":"r","kind":"reorder","probability":1}]}`, 1, ""},
-		{"json zero", faults.ParseJSON, `{"rules":[{"name":"r","kind":"reorder","probability":0}]}`, 0, zeroErr},
-		{"json zero float", faults.ParseJSON, `{"rules":[{"name":"r","kind":"reorder","probability":0.0}]}`, 0, zeroErr},
-		{"json above one", faults.ParseJSON, `{"rules":[{"name":"r","kind":"reorder","probability":1.5}]}`, 0, "probability 1.5 is not in (0, 1]"},
-		{"json negative", faults.ParseJSON, `{"rules":[{"name":"r","kind":"reorder","probability":-0.5}]}`, 0, "probability -0.5 is not in (0, 1]"},
-		{"json zero with times", faults.ParseJSON, `{"rules":[{"name":"r","kind":"reorder","probability":0,"times":1}]}`, 1, ""},
-		{"yaml zero throttle", faults.ParseYAML, "rules:\n  - name: r\n    kind: throttle\n    rate: 1\n    probability: 0\n", 1, ""},
-		{"json null", faults.ParseJSON, `{"rules":[{"name":"r","kind":"reorder","probability":null}]}`, 1, ""},
-		{"yaml omitted", faults.ParseYAML, "rules:\n  - name: r\n    kind: reorder\n", 1, ""},
-		{"yaml half", faults.ParseYAML, "rules:\n  - name: r\n    kind: reorder\n    probability: 0.5\n", 0.5, ""},
-		{"yaml zero", faults.ParseYAML, "rules:\n  - name: r\n    kind: reorder\n    probability: 0\n", 0, zeroErr},
-		{"yaml above one", faults.ParseYAML, "rules:\n  - name: r\n    kind: reorder\n    probability: 2\n", 0, "probability 2 is not in (0, 1]"},
-		{"yaml negative", faults.ParseYAML, "rules:\n  - name: r\n    kind: reorder\n    probability: -1\n", 0, "probability -1 is not in (0, 1]"},
+		{"json omitted", faultplan.Parse, `{"rules":[{"name":"r","kind":"reorder"}]}`, 1, ""},
+		{"json half", faultplan.Parse, `{"rules":[{"name":"r","kind":"reorder","probability":0.5}]}`, 0.5, ""},
+		{"json one", faultplan.Parse, `{"rules":[{"name":"r","kind":"reorder","probability":1}]}`, 1, ""},
+		{"json zero", faultplan.Parse, `{"rules":[{"name":"r","kind":"reorder","probability":0}]}`, 0, zeroErr},
+		{"json zero float", faultplan.Parse, `{"rules":[{"name":"r","kind":"reorder","probability":0.0}]}`, 0, zeroErr},
+		{"json above one", faultplan.Parse, `{"rules":[{"name":"r","kind":"reorder","probability":1.5}]}`, 0, "probability 1.5 is not in (0, 1]"},
+		{"json negative", faultplan.Parse, `{"rules":[{"name":"r","kind":"reorder","probability":-0.5}]}`, 0, "probability -0.5 is not in (0, 1]"},
+		{"json zero with times", faultplan.Parse, `{"rules":[{"name":"r","kind":"reorder","probability":0,"times":1}]}`, 1, ""},
+		{"yaml zero throttle", faultplan.Parse, "rules:\n  - name: r\n    kind: throttle\n    rate: 1\n    probability: 0\n", 1, ""},
+		{"json null", faultplan.Parse, `{"rules":[{"name":"r","kind":"reorder","probability":null}]}`, 1, ""},
+		{"yaml omitted", faultplan.Parse, "rules:\n  - name: r\n    kind: reorder\n", 1, ""},
+		{"yaml half", faultplan.Parse, "rules:\n  - name: r\n    kind: reorder\n    probability: 0.5\n", 0.5, ""},
+		{"yaml zero", faultplan.Parse, "rules:\n  - name: r\n    kind: reorder\n    probability: 0\n", 0, zeroErr},
+		{"yaml above one", faultplan.Parse, "rules:\n  - name: r\n    kind: reorder\n    probability: 2\n", 0, "probability 2 is not in (0, 1]"},
+		{"yaml negative", faultplan.Parse, "rules:\n  - name: r\n    kind: reorder\n    probability: -1\n", 0, "probability -1 is not in (0, 1]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -179,7 +179,7 @@ func TestProbabilityInFiles(t *testing.T) {
 	}
 
 	t.Run("a single rule", func(t *testing.T) {
-		var j, y faults.Rule
+		var j, y faultplan.Rule
 		require.NoError(t, json.Unmarshal([]byte(`{"kind":"reorder"}`), &j))
 		require.NoError(t, yaml.Unmarshal([]byte("kind: reorder\n"), &y))
 		assert.Equal(t, 1.0, j.Probability)
@@ -187,8 +187,8 @@ func TestProbabilityInFiles(t *testing.T) {
 	})
 
 	t.Run("marshalled plans write the probability", func(t *testing.T) {
-		p := faults.MustPlan(t, 3, faults.Rule{Name: "always", Kind: faults.Reorder, Probability: 1},
-			faults.Rule{Name: "half", Kind: faults.Reorder, Probability: 0.5})
+		p := faultplan.MustPlan(t, 3, faultplan.Rule{Name: "always", Kind: faultplan.Reorder, Probability: 1},
+			faultplan.Rule{Name: "half", Kind: faultplan.Reorder, Probability: 0.5})
 		j, err := json.Marshal(p)
 		require.NoError(t, err)
 		var doc struct {
@@ -216,27 +216,27 @@ func TestLoad(t *testing.T) {
 	for name, data := range map[string]string{"plan.json": planJSON, "plan.yaml": planYAML, "plan.yml": planYAML} {
 		path := filepath.Join(dir, name)
 		require.NoError(t, os.WriteFile(path, []byte(data), 0o600))
-		p, err := faults.Load(path)
+		p, err := faultplan.Load(path)
 		require.NoError(t, err, name)
 		assert.Equal(t, wantRules, p.Rules(), name)
 	}
-	_, err := faults.Load(filepath.Join(dir, "missing.json"))
+	_, err := faultplan.Load(filepath.Join(dir, "missing.json"))
 	assert.Error(t, err)
 }
 
 func TestInjectionEncoding(t *testing.T) {
 	at := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
-	full := faults.Injection{Rule: "r", Kind: faults.LostDelete, Operation: "DeleteMessageBatch", Queue: "q",
+	full := faultplan.Injection{Rule: "r", Kind: string(faultplan.LostDelete), Operation: "DeleteMessageBatch", Queue: "q",
 		MessageID: "m-1", EntryID: "e-1", Detail: "lost", Time: at}
 	j, err := json.Marshal(full)
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"rule":"r","kind":"lost-delete","operation":"DeleteMessageBatch","queue":"q","messageId":"m-1",
 		"entryId":"e-1","detail":"lost","time":"2025-01-02T03:04:05Z"}`, string(j))
-	var back faults.Injection
+	var back faultplan.Injection
 	require.NoError(t, json.Unmarshal(j, &back))
 	assert.Equal(t, full, back)
 
-	j, err = json.Marshal(faults.Injection{Rule: "r", Kind: faults.Error, Operation: "ListQueues", Time: at})
+	j, err = json.Marshal(faultplan.Injection{Rule: "r", Kind: string(faultplan.Error), Operation: "ListQueues", Time: at})
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"rule":"r","kind":"error","operation":"ListQueues","time":"2025-01-02T03:04:05Z"}`, string(j),
 		"empty optional fields are omitted")

@@ -1,4 +1,4 @@
-package faults_test
+package faultplan_test
 
 import (
 	"context"
@@ -17,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"github.com/sqsharness/sqsharness/faults"
+	"github.com/sqsharness/sqsharness/internal/faultplan"
 )
 
 // fakeSQS is a minimal SQS over AWS JSON 1.0, enough for the SDK's SendMessage[Batch],
@@ -238,3 +240,6 @@ func (f *fakeSQS) inProcess() smithyhttp.ClientDoFunc {
 		return rec.Result(), nil
 	}
 }
+
+// public is a plan as package faults shows it, for sqsmock.
+func public(p *faultplan.Plan) *faults.Plan { return (*faults.Plan)(p) }

@@ -1,4 +1,4 @@
-package faults_test
+package faultplan_test
 
 import (
 	"context"
@@ -17,15 +17,15 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/sqsharness/sqsharness/faults"
+	"github.com/sqsharness/sqsharness/internal/faultplan"
 )
 
 // setup returns a fake SQS, a real client on it with the plan's middleware, and a queue URL.
-func setup(t *testing.T, p *faults.Plan) (*fakeSQS, *sqs.Client, string) {
+func setup(t *testing.T, p *faultplan.Plan) (*fakeSQS, *sqs.Client, string) {
 	t.Helper()
 	f := newFakeSQS()
 	t.Cleanup(f.Close)
-	mw, err := faults.NewMiddleware(p)
+	mw, err := faultplan.NewMiddleware(p)
 	require.NoError(t, err)
 	return f, f.client(mw), f.queueURL("orders")
 }
@@ -73,7 +73,7 @@ func TestErrorsThroughTheSDKRetryer(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.code, func(t *testing.T) {
 			t.Run("always", func(t *testing.T) {
-				p := faults.MustPlan(t, 1, faults.Rule{Name: "e", Kind: faults.Error, ErrorCode: tt.code, Operations: []string{"SendMessage"}, Probability: 1})
+				p := faultplan.MustPlan(t, 1, faultplan.Rule{Name: "e", Kind: faultplan.Error, ErrorCode: tt.code, Operations: []string{"SendMessage"}, Probability: 1})
 				f, c, q := setup(t, p)
 				_, err := send(t, c, q, "hello")
 				require.Error(t, err)
@@ -101,7 +101,7 @@ func TestErrorsThroughTheSDKRetryer(t *testing.T) {
 				assert.Equal(t, tt.retried, errors.As(err, &maxErr))
 			})
 			t.Run("twice", func(t *testing.T) {
-				p := faults.MustPlan(t, 1, faults.Rule{Name: "e", Kind: faults.Error, ErrorCode: tt.code, Times: 2, Probability: 1})
+				p := faultplan.MustPlan(t, 1, faultplan.Rule{Name: "e", Kind: faultplan.Error, ErrorCode: tt.code, Times: 2, Probability: 1})
 				f, c, q := setup(t, p)
 				_, err := send(t, c, q, "hello")
 				if tt.retried {
@@ -120,7 +120,7 @@ func TestErrorsThroughTheSDKRetryer(t *testing.T) {
 
 func TestThrottleBucketThroughTheClient(t *testing.T) {
 	clock := newFakeClock()
-	p := faults.MustPlan(t, 1, faults.Rule{Name: "tb", Kind: faults.Throttle, Rate: 1, Burst: 1, Operations: []string{"SendMessage"}, Probability: 1})
+	p := faultplan.MustPlan(t, 1, faultplan.Rule{Name: "tb", Kind: faultplan.Throttle, Rate: 1, Burst: 1, Operations: []string{"SendMessage"}, Probability: 1})
 	p.SetClock(clock)
 	f, c, q := setup(t, p)
 	_, err := send(t, c, q, "one")
@@ -136,7 +136,7 @@ func TestThrottleBucketThroughTheClient(t *testing.T) {
 }
 
 func TestResetAfterApplyDuplicatesTheSend(t *testing.T) {
-	p := faults.MustPlan(t, 1, faults.Rule{Name: "rst", Kind: faults.ResetAfterApply, Operations: []string{"SendMessage"}, Times: 1, Probability: 1})
+	p := faultplan.MustPlan(t, 1, faultplan.Rule{Name: "rst", Kind: faultplan.ResetAfterApply, Operations: []string{"SendMessage"}, Times: 1, Probability: 1})
 	f, c, q := setup(t, p)
 	out, err := send(t, c, q, "pay 10 EUR")
 	require.NoError(t, err, "the SDK retried the reset")
@@ -145,29 +145,29 @@ func TestResetAfterApplyDuplicatesTheSend(t *testing.T) {
 	assert.Equal(t, "m2", aws.ToString(out.MessageId), "the client sees the retry's answer")
 	inj := p.Injections()
 	require.Len(t, inj, 1)
-	assert.Equal(t, faults.ResetAfterApply, inj[0].Kind)
+	assert.Equal(t, string(faultplan.ResetAfterApply), inj[0].Kind)
 	assert.Equal(t, "orders", inj[0].Queue)
 }
 
 func TestResetErrorsAreConnectionErrors(t *testing.T) {
 	tests := []struct {
-		rule       faults.Rule
+		rule       faultplan.Rule
 		wantServer int
 		check      func(t *testing.T, err error)
 	}{
-		{faults.Rule{Kind: faults.ResetBeforeApply, Probability: 1}, 0, func(t *testing.T, err error) {
+		{faultplan.Rule{Kind: faultplan.ResetBeforeApply, Probability: 1}, 0, func(t *testing.T, err error) {
 			assert.ErrorIs(t, err, syscall.ECONNRESET)
 			assert.ErrorContains(t, err, "connection reset")
 		}},
-		{faults.Rule{Kind: faults.ResetAfterApply, Probability: 1}, 3, func(t *testing.T, err error) {
+		{faultplan.Rule{Kind: faultplan.ResetAfterApply, Probability: 1}, 3, func(t *testing.T, err error) {
 			assert.ErrorIs(t, err, syscall.ECONNRESET)
 		}},
-		{faults.Rule{Kind: faults.Timeout, Probability: 1}, 0, func(t *testing.T, err error) {
+		{faultplan.Rule{Kind: faultplan.Timeout, Probability: 1}, 0, func(t *testing.T, err error) {
 			var ne net.Error
 			require.ErrorAs(t, err, &ne)
 			assert.True(t, ne.Timeout())
 		}},
-		{faults.Rule{Kind: faults.Timeout, Applied: true, Probability: 1}, 3, func(t *testing.T, err error) {
+		{faultplan.Rule{Kind: faultplan.Timeout, Applied: true, Probability: 1}, 3, func(t *testing.T, err error) {
 			var ne net.Error
 			require.ErrorAs(t, err, &ne)
 			assert.True(t, ne.Timeout())
@@ -176,7 +176,7 @@ func TestResetErrorsAreConnectionErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(string(tt.rule.Kind)+map[bool]string{true: "-applied"}[tt.rule.Applied], func(t *testing.T) {
 			tt.rule.Name = "r"
-			p := faults.MustPlan(t, 1, tt.rule)
+			p := faultplan.MustPlan(t, 1, tt.rule)
 			f, c, q := setup(t, p)
 			_, err := send(t, c, q, "x")
 			require.Error(t, err)
@@ -190,7 +190,7 @@ func TestResetErrorsAreConnectionErrors(t *testing.T) {
 }
 
 func TestResetBeforeApplyOnceIsInvisible(t *testing.T) {
-	p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.ResetBeforeApply, Times: 1, Probability: 1})
+	p := faultplan.MustPlan(t, 1, faultplan.Rule{Kind: faultplan.ResetBeforeApply, Times: 1, Probability: 1})
 	f, c, q := setup(t, p)
 	_, err := send(t, c, q, "x")
 	require.NoError(t, err)
@@ -199,9 +199,9 @@ func TestResetBeforeApplyOnceIsInvisible(t *testing.T) {
 }
 
 func TestLatencyUsesTheSleeper(t *testing.T) {
-	p := faults.MustPlan(t, 1,
-		faults.Rule{Kind: faults.Latency, Latency: 250 * time.Millisecond, Operations: []string{"SendMessage"}, Probability: 1},
-		faults.Rule{Kind: faults.Timeout, Latency: 30 * time.Second, Operations: []string{"DeleteMessage"}, Probability: 1},
+	p := faultplan.MustPlan(t, 1,
+		faultplan.Rule{Kind: faultplan.Latency, Latency: 250 * time.Millisecond, Operations: []string{"SendMessage"}, Probability: 1},
+		faultplan.Rule{Kind: faultplan.Timeout, Latency: 30 * time.Second, Operations: []string{"DeleteMessage"}, Probability: 1},
 	)
 	s := &recordingSleeper{}
 	p.SetSleeper(s)
@@ -214,8 +214,8 @@ func TestLatencyUsesTheSleeper(t *testing.T) {
 }
 
 func TestLatencyHonoursTheContext(t *testing.T) {
-	p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.Latency, Latency: time.Hour, Probability: 1})
-	p.SetSleeper(faults.SleeperFunc(func(ctx context.Context, d time.Duration) error { return context.DeadlineExceeded }))
+	p := faultplan.MustPlan(t, 1, faultplan.Rule{Kind: faultplan.Latency, Latency: time.Hour, Probability: 1})
+	p.SetSleeper(faultplan.SleeperFunc(func(ctx context.Context, d time.Duration) error { return context.DeadlineExceeded }))
 	f, c, q := setup(t, p)
 	_, err := send(t, c, q, "x")
 	var canceled *smithy.CanceledError
@@ -224,8 +224,8 @@ func TestLatencyHonoursTheContext(t *testing.T) {
 }
 
 func TestMessagePredicateOnSend(t *testing.T) {
-	p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.Error, ErrorCode: "OverLimit", Operations: []string{"SendMessage"},
-		Message: &faults.MessagePredicate{BodyContains: "poison"}, Probability: 1})
+	p := faultplan.MustPlan(t, 1, faultplan.Rule{Kind: faultplan.Error, ErrorCode: "OverLimit", Operations: []string{"SendMessage"},
+		Message: &faultplan.MessagePredicate{BodyContains: "poison"}, Probability: 1})
 	f, c, q := setup(t, p)
 	_, err := send(t, c, q, "fine")
 	require.NoError(t, err)
@@ -236,7 +236,7 @@ func TestMessagePredicateOnSend(t *testing.T) {
 }
 
 func TestLostDelete(t *testing.T) {
-	p := faults.MustPlan(t, 1, faults.Rule{Name: "lost", Kind: faults.LostDelete, Times: 1, Probability: 1})
+	p := faultplan.MustPlan(t, 1, faultplan.Rule{Name: "lost", Kind: faultplan.LostDelete, Times: 1, Probability: 1})
 	f, c, q := setup(t, p)
 	_, err := send(t, c, q, "x")
 	require.NoError(t, err)
@@ -253,7 +253,7 @@ func TestLostDelete(t *testing.T) {
 }
 
 func TestLostDeleteInABatch(t *testing.T) {
-	p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.LostDelete, EntryIDs: []string{"b"}, Probability: 1})
+	p := faultplan.MustPlan(t, 1, faultplan.Rule{Kind: faultplan.LostDelete, EntryIDs: []string{"b"}, Probability: 1})
 	f, c, q := setup(t, p)
 	for _, b := range []string{"a", "b", "c"} {
 		_, err := send(t, c, q, b)
@@ -278,7 +278,7 @@ func TestLostDeleteInABatch(t *testing.T) {
 }
 
 func TestPartialBatchFailure(t *testing.T) {
-	p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.PartialBatchFailure, EntryIDs: []string{"b"}, ErrorCode: "InternalError", Probability: 1})
+	p := faultplan.MustPlan(t, 1, faultplan.Rule{Kind: faultplan.PartialBatchFailure, EntryIDs: []string{"b"}, ErrorCode: "InternalError", Probability: 1})
 	f, c, q := setup(t, p)
 	out, err := c.SendMessageBatch(context.Background(), &sqs.SendMessageBatchInput{QueueUrl: aws.String(q), Entries: []types.SendMessageBatchRequestEntry{
 		{Id: aws.String("a"), MessageBody: aws.String("A")},
@@ -293,7 +293,7 @@ func TestPartialBatchFailure(t *testing.T) {
 	assert.Equal(t, []string{"A", "C"}, f.live(q), "the failed entry was not sent")
 
 	// Every entry failing sends nothing.
-	require.NoError(t, p.SetRules(faults.Rule{Kind: faults.PartialBatchFailure, ErrorCode: "AWS.SimpleQueueService.NonExistentQueue", Probability: 1}))
+	require.NoError(t, p.SetRules(faultplan.Rule{Kind: faultplan.PartialBatchFailure, ErrorCode: "AWS.SimpleQueueService.NonExistentQueue", Probability: 1}))
 	out, err = c.SendMessageBatch(context.Background(), &sqs.SendMessageBatchInput{QueueUrl: aws.String(q), Entries: []types.SendMessageBatchRequestEntry{
 		{Id: aws.String("d"), MessageBody: aws.String("D")},
 	}})
@@ -312,7 +312,7 @@ func TestPartialBatchFailure(t *testing.T) {
 }
 
 func TestFalseEmpty(t *testing.T) {
-	p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.FalseEmpty, Times: 2, Probability: 1})
+	p := faultplan.MustPlan(t, 1, faultplan.Rule{Kind: faultplan.FalseEmpty, Times: 2, Probability: 1})
 	f, c, q := setup(t, p)
 	_, err := send(t, c, q, "x")
 	require.NoError(t, err)
@@ -324,7 +324,7 @@ func TestFalseEmpty(t *testing.T) {
 
 func TestDuplicateDelivery(t *testing.T) {
 	clock := newFakeClock()
-	p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.DuplicateDelivery, Delay: 10 * time.Second, Times: 1, Probability: 1})
+	p := faultplan.MustPlan(t, 1, faultplan.Rule{Kind: faultplan.DuplicateDelivery, Delay: 10 * time.Second, Times: 1, Probability: 1})
 	p.SetClock(clock)
 	_, c, q := setup(t, p)
 	_, err := send(t, c, q, "x")
@@ -343,7 +343,7 @@ func TestDuplicateDelivery(t *testing.T) {
 
 func TestDelayedVisibility(t *testing.T) {
 	t.Run("send adds DelaySeconds", func(t *testing.T) {
-		p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.DelayedVisibility, Delay: 1500 * time.Millisecond, Probability: 1})
+		p := faultplan.MustPlan(t, 1, faultplan.Rule{Kind: faultplan.DelayedVisibility, Delay: 1500 * time.Millisecond, Probability: 1})
 		f, c, q := setup(t, p)
 		_, err := c.SendMessage(context.Background(), &sqs.SendMessageInput{QueueUrl: aws.String(q), MessageBody: aws.String("x"), DelaySeconds: 3})
 		require.NoError(t, err)
@@ -357,8 +357,8 @@ func TestDelayedVisibility(t *testing.T) {
 	})
 	t.Run("receive holds the message back", func(t *testing.T) {
 		clock := newFakeClock()
-		p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.DelayedVisibility, Operations: []string{"ReceiveMessage"}, Delay: 5 * time.Second,
-			Message: &faults.MessagePredicate{BodyContains: "late"}, Probability: 1})
+		p := faultplan.MustPlan(t, 1, faultplan.Rule{Kind: faultplan.DelayedVisibility, Operations: []string{"ReceiveMessage"}, Delay: 5 * time.Second,
+			Message: &faultplan.MessagePredicate{BodyContains: "late"}, Probability: 1})
 		p.SetClock(clock)
 		_, c, q := setup(t, p)
 		for _, b := range []string{"early", "late"} {
@@ -373,7 +373,7 @@ func TestDelayedVisibility(t *testing.T) {
 
 func TestReorder(t *testing.T) {
 	order := func(seed uint64) []string {
-		p := faults.MustPlan(t, seed, faults.Rule{Kind: faults.Reorder, Probability: 1})
+		p := faultplan.MustPlan(t, seed, faultplan.Rule{Kind: faultplan.Reorder, Probability: 1})
 		_, c, q := setup(t, p)
 		for _, b := range []string{"1", "2", "3", "4", "5", "6", "7", "8"} {
 			_, err := send(t, c, q, b)
@@ -391,7 +391,7 @@ func TestNoDuplicatesOrReorderOnFifoQueues(t *testing.T) {
 	// A FIFO queue delivers exactly once and in order within a group: the plan does not inject
 	// what SQS cannot produce there.
 	clock := newFakeClock()
-	p := faults.MustPlan(t, 5, faults.Rule{Kind: faults.Reorder, Probability: 1}, faults.Rule{Kind: faults.DuplicateDelivery, Delay: time.Second, Probability: 1})
+	p := faultplan.MustPlan(t, 5, faultplan.Rule{Kind: faultplan.Reorder, Probability: 1}, faultplan.Rule{Kind: faultplan.DuplicateDelivery, Delay: time.Second, Probability: 1})
 	p.SetClock(clock)
 	f, c, _ := setup(t, p)
 	q := f.queueURL("orders.fifo")
@@ -419,36 +419,36 @@ func TestNoDuplicatesOrReorderOnFifoQueues(t *testing.T) {
 }
 
 func TestMiddlewareRejectsWhatTheClientCannotHonour(t *testing.T) {
-	rule := faults.Rule{Kind: faults.DelayedVisibility, Operations: []string{"ChangeMessageVisibility"}, Delay: time.Second, Probability: 1}
-	p := faults.MustPlan(t, 1, rule)
-	_, err := faults.NewMiddleware(p)
+	rule := faultplan.Rule{Kind: faultplan.DelayedVisibility, Operations: []string{"ChangeMessageVisibility"}, Delay: time.Second, Probability: 1}
+	p := faultplan.MustPlan(t, 1, rule)
+	_, err := faultplan.NewMiddleware(p)
 	assert.ErrorContains(t, err, "client placement")
 
 	// Middleware fails every call with the same error rather than ignoring the rule.
 	f := newFakeSQS()
 	defer f.Close()
-	c := f.client(faults.Middleware(p))
+	c := f.client(faultplan.Middleware(p))
 	_, err = send(t, c, f.queueURL("q"), "x")
 	assert.ErrorContains(t, err, "client placement")
 	assert.Zero(t, f.count("SendMessage"))
 
 	// Once attached, the plan refuses such rules.
-	p2 := faults.MustPlan(t, 1)
-	_, err = faults.NewMiddleware(p2)
+	p2 := faultplan.MustPlan(t, 1)
+	_, err = faultplan.NewMiddleware(p2)
 	require.NoError(t, err)
 	assert.ErrorContains(t, p2.Add(rule), "client placement")
-	assert.ErrorContains(t, p2.SetRules(faults.Rule{Kind: faults.LostDelete, Message: &faults.MessagePredicate{BodyContains: "x"}, Probability: 1}), "message predicate")
-	assert.NoError(t, p2.Add(faults.Rule{Kind: faults.DelayedVisibility, Operations: []string{"SendMessage"}, Delay: time.Second, Probability: 1}))
+	assert.ErrorContains(t, p2.SetRules(faultplan.Rule{Kind: faultplan.LostDelete, Message: &faultplan.MessagePredicate{BodyContains: "x"}, Probability: 1}), "message predicate")
+	assert.NoError(t, p2.Add(faultplan.Rule{Kind: faultplan.DelayedVisibility, Operations: []string{"SendMessage"}, Delay: time.Second, Probability: 1}))
 
-	_, err = faults.NewMiddleware(nil)
+	_, err = faultplan.NewMiddleware(nil)
 	assert.Error(t, err)
 }
 
 func TestWithPlan(t *testing.T) {
-	p := faults.MustPlan(t, 1, faults.Rule{Name: "e", Kind: faults.Error, ErrorCode: "OverLimit", Probability: 1})
+	p := faultplan.MustPlan(t, 1, faultplan.Rule{Name: "e", Kind: faultplan.Error, ErrorCode: "OverLimit", Probability: 1})
 	f := newFakeSQS()
 	defer f.Close()
-	c := sqs.New(f.client().Options(), faults.WithPlan(p))
+	c := sqs.New(f.client().Options(), faultplan.WithPlan(p))
 	_, err := send(t, c, f.queueURL("q"), "x")
 	var over *types.OverLimit
 	require.ErrorAs(t, err, &over)
@@ -456,7 +456,7 @@ func TestWithPlan(t *testing.T) {
 }
 
 func TestPausedPlanPassesThrough(t *testing.T) {
-	p := faults.MustPlan(t, 1, faults.Rule{Kind: faults.Error, ErrorCode: "InternalError", Probability: 1})
+	p := faultplan.MustPlan(t, 1, faultplan.Rule{Kind: faultplan.Error, ErrorCode: "InternalError", Probability: 1})
 	p.Pause()
 	f, c, q := setup(t, p)
 	_, err := send(t, c, q, "x")
