@@ -2,22 +2,13 @@ package sqsmock
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"net/http"
-	"strconv"
 	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
-	"github.com/aws/smithy-go"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 
-	"github.com/sqsharness/sqsharness/internal/sqserr"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/engine"
-	"github.com/sqsharness/sqsharness/sqsmock/internal/reqctx"
 )
 
 // Client is the in-process client of a Mock. It has exactly the method set of *sqs.Client and
@@ -92,155 +83,6 @@ func (c *Client) withOptions(optFns []func(*sqs.Options)) (retrier, caller) {
 	}
 	r.retryer = asRetryerV2(o.Retryer)
 	return r, c.m.clientCaller(o)
-}
-
-var requestIDs atomic.Uint64
-
-// invoke runs one operation as the real client would: validate, then attempt as the SDK's retry
-// loop does, each attempt facing the fault plan and the engine, and wrap the final error.
-func invoke[I, O any](ctx context.Context, c *Client, op string, in *I, optFns []func(*sqs.Options), call func(*engine.Engine, context.Context, *I) (*O, error)) (*O, error) {
-	m := c.m
-	m.checkBubble()
-	if in == nil {
-		in = new(I)
-	}
-	if c.server {
-		return serve(ctx, c, op, in, call)
-	}
-	if err := validateInput(op, in); err != nil {
-		m.record(m.callID(), op, in, nil, err)
-		return nil, &smithy.OperationError{ServiceID: sqs.ServiceID, OperationName: op, Err: err}
-	}
-	if err := ctx.Err(); err != nil { // the SDK gives up before sending: the bare context error
-		m.record(m.callID(), op, in, nil, err)
-		return nil, &smithy.OperationError{ServiceID: sqs.ServiceID, OperationName: op, Err: err}
-	}
-	r, who := c.loop, c.who
-	if len(optFns) > 0 {
-		r, who = c.withOptions(optFns)
-	}
-	r.longPoll = op == "ReceiveMessage"
-	var out *O
-	err := r.do(ctx, func() error {
-		var err error
-		out, err = attemptOnce(ctx, c, who, op, in, call)
-		return err
-	})
-	if err != nil {
-		return nil, &smithy.OperationError{ServiceID: sqs.ServiceID, OperationName: op, Err: err}
-	}
-	return out, nil
-}
-
-// attemptOnce is one attempt: the request meets the fault plan and the engine, and fails as the
-// SDK reports a failed attempt (a transport error, or the API error in its HTTP response).
-func attemptOnce[I, O any](ctx context.Context, c *Client, who caller, op string, in *I, call func(*engine.Engine, context.Context, *I) (*O, error)) (*O, error) {
-	out, o, err := apply(ctx, c, who, op, in, call)
-	if o.transport != "" {
-		return nil, &smithyhttp.RequestSendError{Err: transportError(o.transport, queueURLOf(in))}
-	}
-	if err != nil {
-		return nil, responseError(err)
-	}
-	return out, nil
-}
-
-// serve runs an operation for the HTTP front door: engine errors come back unwrapped, as
-// *sqserr.Error, for the wire codec to encode; a transport fault drops the connection.
-func serve[I, O any](ctx context.Context, c *Client, op string, in *I, call func(*engine.Engine, context.Context, *I) (*O, error)) (*O, error) {
-	who := caller{namespace: c.m.home}
-	if info := requestInfoFrom(ctx); info != nil {
-		who = info.who
-	}
-	out, o, err := apply(ctx, c, who, op, in, call)
-	if o.transport != "" {
-		noteTransportFault(ctx, o.transport)
-		panic(http.ErrAbortHandler) // net/http closes the connection without a response
-	}
-	return out, err
-}
-
-// apply routes the operation to its namespace's engine and runs it there under the fault plan's
-// call-level decision, and records it.
-func apply[I, O any](ctx context.Context, c *Client, who caller, op string, in *I, call func(*engine.Engine, context.Context, *I) (*O, error)) (*O, outcome, error) {
-	m := c.m
-	id := m.callID()
-	eng, denied := m.route(who, op, in)
-	seen := eng // what the fault plan's message predicates may look into
-	if denied {
-		seen = nil
-	}
-	o := m.decide(ctx, seen, op, in)
-	if m.trace != nil {
-		tc := engine.Call{ID: id, Operation: op}
-		m.traceCallFaults(eng, tc, queueURLOf(in), o.fired, o.firedAt)
-		o.ctx = engine.WithCall(o.ctx, tc)
-	}
-	var out *O
-	err := o.err
-	if err == nil && (o.transport == "" || o.applied) {
-		if denied {
-			err = accessDenied(c.deniedBase(o.ctx, eng), eng)
-		} else {
-			out, err = call(eng, c.baseFor(o.ctx, eng), in)
-		}
-	}
-	if o.transport != "" {
-		out, err = nil, fmt.Errorf("injected transport fault %s", o.transport)
-	}
-	m.record(id, op, in, out, err)
-	return out, o, err
-}
-
-// baseFor is the context an operation runs in on engine e: behind the HTTP front door, with the
-// base of the namespace's queue URLs when they name their region in their host (WithRegionHosts)
-// or are the in-process client's (SDKClient).
-func (c *Client) baseFor(ctx context.Context, e *engine.Engine) context.Context {
-	switch {
-	case c.hosts != "":
-		base, _ := reqctx.BaseURL(ctx)
-		return reqctx.WithBaseURL(ctx, regionalBase(base, c.hosts, e.Region()))
-	case c.engineURLs && e != c.m.engine:
-		return reqctx.WithBaseURL(ctx, e.BaseURL())
-	}
-	return ctx
-}
-
-// deniedBase is the context AccessDenied names the request's URL from: the request's own base,
-// or behind SDKClient, where URLs are the in-process client's, that of the caller's region.
-func (c *Client) deniedBase(ctx context.Context, e *engine.Engine) context.Context {
-	if c.engineURLs && e != c.m.engine {
-		return reqctx.WithBaseURL(ctx, e.BaseURL())
-	}
-	return ctx
-}
-
-// queueURLOf is the QueueUrl of an operation's input ("" when it has none).
-func queueURLOf(in any) string {
-	if how, addr, _ := targetOf(in); how == byURL {
-		return addr
-	}
-	return ""
-}
-
-// responseError wraps an engine error as the SDK's deserializers wrap a service error: the API
-// error inside an *awshttp.ResponseError with the HTTP status and a request id. A call cancelled
-// in flight is a response error with no response around a *smithy.CanceledError.
-func responseError(err error) error {
-	var se *sqserr.Error
-	switch {
-	case errors.As(err, &se):
-		id := "00000000-0000-4000-8000-" + fmt.Sprintf("%012d", requestIDs.Add(1))
-		resp := &smithyhttp.Response{Response: &http.Response{
-			StatusCode: se.Status, Status: strconv.Itoa(se.Status) + " " + http.StatusText(se.Status),
-			Header: http.Header{"X-Amzn-Requestid": {id}, "X-Amzn-Query-Error": {se.QueryErrorHeader()}},
-		}}
-		return &awshttp.ResponseError{ResponseError: &smithyhttp.ResponseError{Response: resp, Err: se.APIError()}, RequestID: id}
-	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
-		resp := &smithyhttp.Response{Response: &http.Response{Header: http.Header{}}}
-		return &awshttp.ResponseError{ResponseError: &smithyhttp.ResponseError{Response: resp, Err: &smithy.CanceledError{Err: err}}}
-	}
-	return err
 }
 
 // sameRetryer reports whether a and b are the same retryer (false when they cannot be compared).

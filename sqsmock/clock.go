@@ -159,13 +159,6 @@ func (c *ManualClock) BlockUntil(ctx context.Context, n int) error {
 	return nil
 }
 
-// WaitForTimers is BlockUntil without a deadline: it blocks until at least n timers are pending,
-// for ever if they never are.
-//
-// Deprecated: use BlockUntil with a context that ends, so a wrong n fails the test instead of
-// hanging it.
-func (c *ManualClock) WaitForTimers(n int) { _ = c.BlockUntil(context.Background(), n) }
-
 // manualClock is a ManualClock, or a clock that embeds one (the harness's, which watches the
 // timers of calls waiting on it): a clock that moves only when the test moves it.
 type manualClock interface{ manual() }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
+	"github.com/sqsharness/sqsharness/sqsmock/internal/addr"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/engine"
 )
 
@@ -100,7 +101,7 @@ func (m *Mock) inspect(nameOrURL string, withMessages bool) (*engine.Engine, eng
 // findQueue calls try with the engines that may hold the queue nameOrURL names (see Queue), in
 // order, until it reports that it found the queue, and returns that engine (nil if none did).
 func (m *Mock) findQueue(nameOrURL string, try func(*engine.Engine) bool) *engine.Engine {
-	account, region := queueAddress(nameOrURL)
+	account, region := addr.QueueAddress(nameOrURL)
 	if account == "" {
 		account = m.home.account
 	}

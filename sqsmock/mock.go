@@ -33,6 +33,7 @@ import (
 	"github.com/sqsharness/sqsharness/internal/memo"
 	"github.com/sqsharness/sqsharness/internal/queueurl"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/engine"
+	"github.com/sqsharness/sqsharness/sqsmock/internal/trace"
 )
 
 // Mock is one in-memory SQS for many regions and accounts, as one endpoint of LocalStack is: its
@@ -61,7 +62,7 @@ type Mock struct {
 	// callIDs numbers calls (Call.ID, TraceEvent.CallID).
 	callIDs atomic.Uint64
 	// trace is the ring of WithTrace, nil when tracing is off.
-	trace *traceRing
+	trace *trace.Ring
 	// addrs remembers queueAddress for the queue URLs and ARNs calls address most.
 	addrs memo.Cache[address]
 }
@@ -162,7 +163,7 @@ func New(opts ...Option) *Mock {
 		}
 	}
 	m := &Mock{cfg: cfg, bubbled: bubble.Inside(), home: namespace{account: cfg.account, region: cfg.region},
-		engines: map[namespace]*engine.Engine{}, trace: newTraceRing(cfg.trace)}
+		engines: map[namespace]*engine.Engine{}, trace: trace.New(cfg.trace)}
 	m.engine = m.newEngine(m.home)
 	m.client = newClient(m, nil)
 	if err := m.SetFaults(cfg.plan); err != nil {
@@ -283,12 +284,6 @@ func (m *Mock) checkBubble() {
 	}
 }
 
-// Region returns the mock's own region, its clients' default.
-func (m *Mock) Region() string { return m.cfg.region }
-
-// AccountID returns the mock's own account id, its clients' default.
-func (m *Mock) AccountID() string { return m.cfg.account }
-
 // Clock returns the mock's clock.
 func (m *Mock) Clock() Clock { return m.cfg.clock }
 
@@ -309,7 +304,7 @@ func (m *Mock) Reset() error {
 	m.engine.Reset()
 	m.ResetCalls()
 	if m.trace != nil {
-		m.trace.add(&TraceEvent{Time: m.cfg.clock.Now(), Kind: TraceReset,
+		m.trace.Add(&trace.Event{Time: m.cfg.clock.Now(), Kind: trace.Reset,
 			Detail: "every queue, message and move task deleted; the WithQueue queues made again"})
 	}
 	return m.createQueues()

@@ -1,18 +1,12 @@
 package sqsmock
 
 import (
-	"container/list"
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
-	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -22,10 +16,18 @@ import (
 	"github.com/sqsharness/sqsharness/faults"
 	"github.com/sqsharness/sqsharness/internal/bubble"
 	"github.com/sqsharness/sqsharness/internal/exempt"
-	"github.com/sqsharness/sqsharness/internal/sqserr"
-	"github.com/sqsharness/sqsharness/sqsmock/internal/reqctx"
+	"github.com/sqsharness/sqsharness/sqsmock/internal/admin"
+	"github.com/sqsharness/sqsharness/sqsmock/internal/engine"
+	"github.com/sqsharness/sqsharness/sqsmock/internal/guard"
+	"github.com/sqsharness/sqsharness/sqsmock/internal/httpserver"
+	"github.com/sqsharness/sqsharness/sqsmock/internal/sigv4"
+	"github.com/sqsharness/sqsharness/sqsmock/internal/trace"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/wire"
 )
+
+// The HTTP front door: Handler assembles it (the admin endpoints and console of internal/admin,
+// behind internal/guard; the SQS API through internal/guard, Mock.identify and internal/wire to
+// the front door's Client), Start serves it on a socket through internal/httpserver.
 
 // serverConfig is the configuration of one HTTP front door of the mock (Handler, Start).
 // The server options given to New apply first, then the front door's own.
@@ -152,6 +154,87 @@ func WithHTTPMiddleware(mw func(http.Handler) http.Handler) Option {
 	return serverOption(func(c *handlerConfig) { c.wrap = append(c.wrap, mw) })
 }
 
+// WithCredentials makes the server verify the AWS Signature Version 4 of every SQS request, in
+// both protocols, against these credentials; give it more than once to accept several access keys.
+// Off by default: without it any signature, or none, is accepted. A request signed with an
+// unknown access key gets InvalidClientTokenId, a wrong signature (wrong secret, changed body,
+// region other than the endpoint's, service other than sqs) SignatureDoesNotMatch, no Authorization
+// header MissingAuthenticationToken, all HTTP 403 as from AWS; a malformed Authorization header,
+// or one with neither an X-Amz-Date nor a Date header, or a date not in ISO 8601 basic format
+// (20060102T150405Z), gets IncompleteSignature (400). As in AWS, the request time must be within
+// 15 minutes of the server's wall clock (time.Now, or WithWallClock; never the mock's Clock,
+// which may be manual): otherwise SignatureDoesNotMatch (403) with AWS's message, "Signature
+// expired: 20060102T150405Z is now earlier than 20060102T152405Z (20060102T153905Z - 15 min.)" or
+// "Signature not yet current: … is still later than … (… + 15 min.)". Responses carry a Date
+// header on the same clock, from which aws-sdk-go-v2 measures clock skew, as against AWS: a
+// client whose clock is more than 15 minutes off fails its first attempt with that error, then
+// retries signed at the server's time, succeeds and keeps the offset for its later calls (unless
+// its retries or DisableClockSkewCorrection are off); the AWS CLI v1 (botocore) just fails.
+//
+// Signatures are checked by re-signing the request with aws-sdk-go-v2's signer, over the SHA-256
+// of the body actually received (so an X-Amz-Content-Sha256 of UNSIGNED-PAYLOAD does not
+// verify); a request dated only by a Date header (no X-Amz-Date) has its time checked but its
+// signature does not verify, and presigned URLs (signature in the query string) are not
+// accepted. GET /health and the /_sqsmock/ admin endpoints are not verified (WithAdminToken
+// guards the admin endpoints). Server.SDKClient signs with the first credentials given.
+//
+// As at AWS, where each region has its endpoint, the region a request is signed for must be the
+// endpoint's: the one its Host names in the style sqs.REGION.… (WithRegionHosts), else the
+// mock's. So with verification on, clients reach other regions through such hosts; an access key
+// of 12 digits still chooses the account.
+func WithCredentials(accessKey, secret string) Option {
+	return serverOption(func(c *handlerConfig) {
+		if c.creds == nil {
+			c.creds = map[string]string{}
+		}
+		c.creds[accessKey] = secret
+		if c.firstKey == "" {
+			c.firstKey = accessKey
+		}
+	})
+}
+
+// WithWallClock sets the server's wall clock (default time.Now): the time WithCredentials checks
+// each request's X-Amz-Date against, and the Date header of every response (as of the request's
+// arrival), so that an SDK measuring clock skew sees the time the verifier uses. It is for tests
+// of clock skew, e.g. a server 20 minutes ahead of its clients; it is not the mock's Clock
+// (WithClock), which drives SQS semantics and may be manual, whereas signing is about real time.
+func WithWallClock(now func() time.Time) Option {
+	return serverOption(func(c *handlerConfig) {
+		c.wrap = append(c.wrap, sigv4.WallClock(now))
+	})
+}
+
+// WithAdminHosts adds Host header values under which the admin endpoints (/_sqsmock/queues,
+// /_sqsmock/reset, /_sqsmock/faults) and the SQS API answer, e.g. "sqsmock" for a container
+// reached by that name from another. A name with a port ("sqsmock:9324") allows that port only; a
+// bare name allows any. Always allowed: localhost, loopback addresses (127.0.0.0/8, [::1]) and
+// the address Start listens on, on any port (a port mapping changes the port, never the name),
+// and the host of WithPublicURL; the SQS API allows more names by itself. See Handler for why.
+func WithAdminHosts(hosts ...string) Option {
+	return serverOption(func(c *handlerConfig) { c.adminHosts = append(c.adminHosts, hosts...) })
+}
+
+// WithAdminToken makes every request to the admin endpoints (/_sqsmock/queues, /_sqsmock/reset,
+// /_sqsmock/faults) carry the header "Authorization: Bearer <token>"; without it, or with another
+// token, they get HTTP 401. GET /health and GET /_sqsmock/health stay open. An empty token
+// requires none (the default). The SQS API is not affected: use WithCredentials for it.
+func WithAdminToken(token string) Option {
+	return serverOption(func(c *handlerConfig) { c.adminToken = token })
+}
+
+// WithBrowserOrigins lets web pages on these origins call the SQS API from a browser, as a web
+// app that uses the AWS SDK for JavaScript in the browser does. An origin is what a browser sends
+// in its Origin header: scheme://host[:port], e.g. "http://localhost:5173"; "*" allows every
+// origin (the behaviour before browsers were refused: any web page the browser opens can then
+// send, receive, purge and delete). The server answers their CORS preflights (OPTIONS) and gives
+// their requests Access-Control-Allow-Origin. Without it, requests a browser makes (an Origin
+// header, a cross-site Sec-Fetch-Site, a navigation) get HTTP 403: see Handler. An origin that
+// is not of that form makes Start return an error, and Handler panic.
+func WithBrowserOrigins(origins ...string) Option {
+	return serverOption(func(c *handlerConfig) { c.browserOrigins = append(c.browserOrigins, origins...) })
+}
+
 // Handler serves the mock over HTTP in both SQS wire protocols: AWS JSON 1.0 (current SDKs) and
 // Query (older SDKs, the AWS CLI v1), at / and at queue URL paths. It also serves
 // GET /health and the admin endpoints GET /_sqsmock/queues (queues with message counts),
@@ -162,7 +245,7 @@ func WithHTTPMiddleware(mw func(http.Handler) http.Handler) Option {
 // drop the connection.
 //
 // The live console, at /_sqsmock/ui/, shows the queues, their messages and history, and the
-// fault plan, and acts through admin endpoints of its own (console.go): GET /_sqsmock/queues/{name},
+// fault plan, and acts through admin endpoints of its own (internal/admin): GET /_sqsmock/queues/{name},
 // GET and POST /_sqsmock/queues/{name}/messages, GET and DELETE …/messages/{id}, POST …/purge,
 // GET and POST …/movetasks, POST /_sqsmock/movetasks/cancel, GET /_sqsmock/faults/injections and
 // POST /_sqsmock/faults/pause and /_sqsmock/faults/resume.
@@ -193,28 +276,20 @@ func WithHTTPMiddleware(mw func(http.Handler) http.Handler) Option {
 func (m *Mock) Handler(opts ...Option) http.Handler {
 	c := m.serverConfig(opts)
 	if len(c.creds) > 0 {
-		c.wire.Authenticate = newSigV4Verifier(c.creds, m.cfg.region).verify
+		c.wire.Authenticate = sigv4.New(c.creds, m.cfg.region).Verify
 	}
 	front := &Client{m: m, server: true, hosts: c.regionHosts, engineURLs: c.engineURLs}
 	api := exemptable(m.identify(wire.NewHandler(front, c.wire)))
-	admin := newAdminGuard(&c)
+	adminGuard := guard.NewAdmin(c.adminHosts, c.adminToken, c.wire.BaseURL)
 	if !c.engineURLs { // SDKClient's in-memory transport: no browser there
-		guard, err := newAPIGuard(&c, admin)
+		g, err := guard.NewAPI(adminGuard, c.regionHosts, c.browserOrigins)
 		if err != nil {
 			panic(err)
 		}
-		api = guard.wrap(api)
+		api = g.Wrap(api)
 	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /health", m.serveHealth)
-	mux.HandleFunc("GET /_sqsmock/health", m.serveHealth)
-	mux.Handle("GET /_sqsmock/queues", admin.wrap(m.serveQueues))
-	mux.Handle("POST /_sqsmock/reset", admin.wrap(m.serveReset))
-	mux.Handle("GET /_sqsmock/faults", admin.wrap(m.serveFaults))
-	mux.Handle("PUT /_sqsmock/faults", admin.wrap(m.replaceFaults))
-	mux.Handle("DELETE /_sqsmock/faults", admin.wrap(m.deleteFaults))
-	mux.Handle("GET /_sqsmock/trace", admin.wrap(m.serveTrace))
-	m.consoleRoutes(mux, admin, front)
+	admin.Routes(mux, adminGuard, adminBackend{m}, front)
 	mux.Handle("/", api)
 	var h http.Handler = mux
 	for i := len(c.wrap) - 1; i >= 0; i-- {
@@ -233,200 +308,15 @@ func exemptable(h http.Handler) http.Handler {
 	})
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-func (m *Mock) serveHealth(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "region": m.cfg.region, "account": m.cfg.account})
-}
-
-// queueSummary is one row of GET /_sqsmock/queues.
-type queueSummary struct {
-	Name     string `json:"name"`
-	Account  string `json:"account"`
-	Region   string `json:"region"`
-	ARN      string `json:"arn"`
-	FIFO     bool   `json:"fifo"`
-	Ready    int    `json:"ready"`
-	InFlight int    `json:"inFlight"`
-	Delayed  int    `json:"delayed"`
-}
-
-func (m *Mock) serveReset(w http.ResponseWriter, _ *http.Request) {
-	if err := m.Reset(); err != nil {
-		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "reset"})
-}
-
-func (m *Mock) serveFaults(w http.ResponseWriter, _ *http.Request) {
-	plan := m.Faults()
-	if plan == nil {
-		writeJSON(w, http.StatusOK, map[string]any{"plan": nil, "injections": []any{}, "paused": m.faultsPaused.Load()})
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"plan": plan, "injections": plan.Injections(), "paused": m.faultsPaused.Load()})
-}
-
-// maxPlanBytes bounds a fault plan sent to PUT /_sqsmock/faults.
-const maxPlanBytes = 1 << 20
-
-func (m *Mock) replaceFaults(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxPlanBytes+1))
-	if wire.ClientGone(err) {
-		w.WriteHeader(wire.StatusClientClosedRequest) // nobody reads it; a log shows 499, not 400
-		return
-	}
-	if err != nil || len(body) > maxPlanBytes {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "plan unreadable or larger than 1 MiB"})
-		return
-	}
-	var plan *faults.Plan
-	if strings.Contains(r.Header.Get("Content-Type"), "yaml") {
-		plan, err = faults.ParseYAML(body)
-	} else {
-		plan, err = faults.ParseJSON(body)
-	}
-	if err == nil {
-		err = m.SetFaults(plan)
-	}
-	if err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"plan": plan})
-}
-
-func (m *Mock) deleteFaults(w http.ResponseWriter, _ *http.Request) {
-	_ = m.SetFaults(nil)
-	writeJSON(w, http.StatusOK, map[string]string{"status": "no faults"})
-}
-
 // Server is a Mock served over HTTP on a local address.
 type Server struct {
 	// URL is the endpoint, e.g. "http://127.0.0.1:54321", for sqs.Options.BaseEndpoint.
 	URL  string
 	mock *Mock
-	srv  *http.Server
 	ln   net.Listener
-	stop context.CancelCauseFunc
-	done chan struct{}
+	http *httpserver.Server
 	// creds are what SDKClient signs with: the first WithCredentials, else test/test.
 	creds aws.Credentials
-
-	maxConns int // WithMaxConnections; 0: no bound
-	base     context.Context
-	connsMu  sync.Mutex
-	conns    map[net.Conn]*connInfo // open connections
-	admitted int                    // open connections within maxConns
-	// silent and silentOver are the connections that have not sent a request yet, within the
-	// bound and past it, oldest first: those shed first (server_conns.go).
-	silent, silentOver list.List
-}
-
-// connInfo is what the server knows of one open connection. over is set before the connection
-// is served and never changes; the other fields are guarded by connsMu.
-type connInfo struct {
-	over     bool // accepted past maxConns: its first request is refused and it is closed
-	conn     net.Conn
-	state    http.ConnState
-	accepted time.Time
-	counted  bool          // counted in admitted (within the bound, not shed)
-	silent   *list.Element // in silent (or silentOver, if over) while StateNew
-	timer    *time.Timer   // past the bound: closes the connection after overBoundWait
-}
-
-// connKey carries a request's *connInfo in its context.
-type connKey struct{}
-
-// admit registers a connection just accepted, before it is served. At the bound it takes the
-// place of the oldest connection that has sent nothing for silentGrace, closing that one; else
-// it is past the bound: its first request will be refused, and it is closed after overBoundWait
-// if it sends none. Its context carries what admit decided.
-func (s *Server) admit(ctx context.Context, c net.Conn) context.Context {
-	s.connsMu.Lock()
-	defer s.connsMu.Unlock()
-	now := time.Now()
-	info := &connInfo{conn: c, state: http.StateNew, accepted: now}
-	if s.maxConns > 0 && s.admitted >= s.maxConns {
-		if old := oldestSilent(&s.silent, now); old != nil {
-			s.shed(old)
-		} else {
-			info.over = true
-			info.timer = time.AfterFunc(overBoundWait, func() { _ = c.Close() })
-		}
-	}
-	if info.over {
-		info.silent = s.silentOver.PushBack(info)
-	} else {
-		s.admitted++
-		info.counted = true
-		info.silent = s.silent.PushBack(info)
-	}
-	s.conns[c] = info
-	return context.WithValue(ctx, connKey{}, info)
-}
-
-// trackConn follows the connections' states: Shutdown closes those that have not sent a request
-// yet (net/http's graceful shutdown counts them as active for 5 seconds) and stops waiting for
-// the bodies of active ones.
-func (s *Server) trackConn(c net.Conn, state http.ConnState) {
-	s.connsMu.Lock()
-	defer s.connsMu.Unlock()
-	info, ok := s.conns[c]
-	if !ok {
-		return
-	}
-	info.state = state
-	if state != http.StateNew {
-		s.unlistSilent(info)
-	}
-	if state == http.StateClosed || state == http.StateHijacked {
-		if info.counted {
-			info.counted = false
-			s.admitted--
-		}
-		if info.timer != nil {
-			info.timer.Stop()
-		}
-		delete(s.conns, c)
-	}
-}
-
-// overBound reports whether r came on a connection accepted past maxConns.
-func overBound(r *http.Request) bool {
-	info, _ := r.Context().Value(connKey{}).(*connInfo)
-	return info != nil && info.over
-}
-
-// refuse answers a request on a connection past maxConns, and closes the connection.
-func (s *Server) refuse(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Connection", "close")
-	msg := fmt.Sprintf("sqsmock: more than %d connections open (WithMaxConnections, -max-conns); retry later", s.maxConns)
-	if r.URL.Path == "/health" || strings.HasPrefix(r.URL.Path, "/_sqsmock/") {
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": msg})
-		return
-	}
-	e := sqserr.ServiceUnavailable()
-	e.Message = msg
-	wire.WriteError(w, r, e)
-}
-
-// serveConn is the server's outermost handler: it refuses requests on connections past the
-// bound. (The read timeout needs no help here: net/http lifts the read deadline once a request's
-// body is in, so it never cuts a long poll short.)
-func (s *Server) serveConn(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if overBound(r) {
-			s.refuse(w, r)
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
 }
 
 // Start serves the mock on addr ("127.0.0.1:0" picks a free port) until Shutdown or Close.
@@ -448,43 +338,39 @@ func (m *Mock) Start(addr string, opts ...Option) (*Server, error) {
 			"give it to New, or use NewServer, which takes both kinds")
 	}
 	hc := m.serverConfig(opts)
-	if _, err := newAPIGuard(&hc, nil); err != nil {
+	if _, err := guard.NewAPI(guard.NewAdmin(nil, "", ""), hc.regionHosts, hc.browserOrigins); err != nil {
 		return nil, err
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
-	base, stop := context.WithCancelCause(context.Background())
-	s := &Server{URL: "http://" + ln.Addr().String(), mock: m, ln: ln, stop: stop, done: make(chan struct{}),
-		base: base, conns: map[net.Conn]*connInfo{}}
-	s.creds = hc.signingCredentials()
-	s.maxConns = orDefault(hc.maxConns, DefaultMaxConnections)
 	if ip := ln.Addr().(*net.TCPAddr).IP; !ip.IsUnspecified() {
 		opts = append(opts[:len(opts):len(opts)], WithAdminHosts(ip.String()))
 	}
-	read := orDefault(hc.readTimeout, DefaultReadTimeout)
-	s.srv = &http.Server{
-		Handler:           s.serveConn(m.Handler(opts...)),
-		ReadHeaderTimeout: read,
-		ReadTimeout:       read,
-		WriteTimeout:      orDefault(hc.writeTimeout, DefaultWriteTimeout),
-		IdleTimeout:       orDefault(hc.idleTimeout, DefaultIdleTimeout),
-		BaseContext:       func(net.Listener) context.Context { return base },
-		ConnContext:       s.admit,
-		ConnState:         s.trackConn,
-	}
-	go func() {
-		defer close(s.done)
-		_ = s.srv.Serve(&shedListener{Listener: ln, s: s})
-	}()
+	s := &Server{URL: "http://" + ln.Addr().String(), mock: m, ln: ln, creds: hc.signingCredentials()}
+	s.http = httpserver.Serve(ln, m.Handler(opts...), httpserver.Config{
+		ReadTimeout:  orDefault(hc.readTimeout, DefaultReadTimeout),
+		WriteTimeout: orDefault(hc.writeTimeout, DefaultWriteTimeout),
+		IdleTimeout:  orDefault(hc.idleTimeout, DefaultIdleTimeout),
+		MaxConns:     orDefault(hc.maxConns, DefaultMaxConnections),
+	})
 	return s, nil
+}
+
+// Tester is the part of testing.TB that NewServer uses; taking it instead of testing.TB keeps
+// package testing out of programs that serve a mock, such as cmd/sqsmock.
+type Tester interface {
+	Fatalf(format string, args ...any)
+	Cleanup(func())
 }
 
 // NewServer starts a new Mock on 127.0.0.1 and stops it when the test ends. opts configure the
 // mock (WithQueue, WithClock, ...) and its server (WithCredentials, WithReadTimeout, ...) alike.
-func NewServer(t testing.TB, opts ...Option) *Server {
-	t.Helper()
+func NewServer(t Tester, opts ...Option) *Server {
+	if h, ok := t.(interface{ Helper() }); ok {
+		h.Helper()
+	}
 	s, err := New(opts...).Start("127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("sqsmock: starting server: %v", err)
@@ -526,31 +412,32 @@ func orDefault[T int | time.Duration](v, def T) T {
 // with no messages), and waits for requests to finish or ctx to end. It does not wait for
 // clients still sending: connections that have not sent a whole request header are closed, and
 // a request whose body is still arriving fails at once.
-func (s *Server) Shutdown(ctx context.Context) error {
-	s.stop(reqctx.ErrDraining)
-	s.srv.SetKeepAlivesEnabled(false)
-	s.connsMu.Lock()
-	for c, info := range s.conns {
-		switch info.state {
-		case http.StateNew:
-			_ = c.Close()
-		case http.StateActive:
-			_ = c.SetReadDeadline(time.Now()) // a body still arriving fails; long polls were stopped above
-		}
-	}
-	s.connsMu.Unlock()
-	err := s.srv.Shutdown(ctx)
-	<-s.done
-	return err
-}
+func (s *Server) Shutdown(ctx context.Context) error { return s.http.Shutdown(ctx) }
 
 // Close shuts the server down, waiting at most 5 seconds for requests to finish.
-func (s *Server) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	err := s.Shutdown(ctx)
-	if errors.Is(err, context.DeadlineExceeded) {
-		return s.srv.Close()
-	}
-	return err
+func (s *Server) Close() error { return s.http.Close() }
+
+// adminBackend is the mock as the admin endpoints and the console see it (admin.Backend).
+type adminBackend struct{ m *Mock }
+
+func (b adminBackend) Home() (account, region string) { return b.m.home.account, b.m.home.region }
+func (b adminBackend) Engines() []*engine.Engine      { return b.m.allEngines() }
+func (b adminBackend) Engine(account, region string) *engine.Engine {
+	return b.m.engineFor(namespace{account: account, region: region}, false)
+}
+func (b adminBackend) FindQueue(nameOrURL string, try func(*engine.Engine) bool) *engine.Engine {
+	return b.m.findQueue(nameOrURL, try)
+}
+func (b adminBackend) Reset() error                   { return b.m.Reset() }
+func (b adminBackend) Faults() *faults.Plan           { return b.m.Faults() }
+func (b adminBackend) SetFaults(p *faults.Plan) error { return b.m.SetFaults(p) }
+func (b adminBackend) PauseFaults(paused bool)        { b.m.PauseFaults(paused) }
+func (b adminBackend) FaultsPaused() bool             { return b.m.faultsPaused.Load() }
+func (b adminBackend) Trace() *trace.Ring             { return b.m.trace }
+
+// Operator is the context of a console action: a caller of the queue's own namespace, exempt
+// from the fault plan and from queue policies (the console acts for the mock's user).
+func (b adminBackend) Operator(ctx context.Context, account, region, path string) context.Context {
+	info := &requestInfo{who: caller{namespace: namespace{account: account, region: region}, signed: true, secure: true, operator: true}, path: path}
+	return exempt.With(context.WithValue(ctx, requestInfoKey{}, info))
 }
