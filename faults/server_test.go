@@ -374,7 +374,7 @@ func TestClientMessageFaultsAgainstTheMockServer(t *testing.T) {
 		e := newSrvEnv(t, p)
 		_, err := e.send("late")
 		require.NoError(t, err)
-		assert.Equal(t, sqsmock.StateDelayed, e.srv.Mock().Messages("jobs")[0].State, "the server delays it")
+		assert.Equal(t, "delayed", e.srv.Mock().Messages("jobs")[0].State, "the server delays it")
 		e.clk.Advance(9 * time.Second)
 		assert.Empty(t, e.receive(10))
 		e.clk.Advance(time.Second)

@@ -354,7 +354,7 @@ func btoi(b bool) int {
 func (h *H) T() testing.TB { return h.t }
 
 // Client is the SQS client for the code under test, under the fault plan of WithFaults:
-// *sqsmock.Client for the mock, *sqs.Client for every other backend. The harness's own helpers
+// the mock's in-process client, *sqs.Client for every other backend. The harness's own helpers
 // (Queue, Send, ReceiveN, Drain, Count, the checks of RunConsumer and CheckConsumer) use a client
 // of their own that the plan leaves alone, so they see the queues as they are.
 func (h *H) Client() sqsmock.API { return h.api }

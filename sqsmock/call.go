@@ -31,7 +31,7 @@ import (
 
 // invoke runs one operation as the real client would: validate, then attempt as the SDK's retry
 // loop does, each attempt facing the fault plan and the engine, and wrap the final error.
-func invoke[I, O any](ctx context.Context, c *Client, op string, in *I, optFns []func(*sqs.Options), call func(*engine.Engine, context.Context, *I) (*O, error)) (*O, error) {
+func invoke[I, O any](ctx context.Context, c *client, op string, in *I, optFns []func(*sqs.Options), call func(*engine.Engine, context.Context, *I) (*O, error)) (*O, error) {
 	m := c.m
 	m.checkBubble()
 	if in == nil {
@@ -67,7 +67,7 @@ func invoke[I, O any](ctx context.Context, c *Client, op string, in *I, optFns [
 
 // attemptOnce is one attempt: the request meets the fault plan and the engine, and fails as the
 // SDK reports a failed attempt (a transport error, or the API error in its HTTP response).
-func attemptOnce[I, O any](ctx context.Context, c *Client, who caller, op string, in *I, call func(*engine.Engine, context.Context, *I) (*O, error)) (*O, error) {
+func attemptOnce[I, O any](ctx context.Context, c *client, who caller, op string, in *I, call func(*engine.Engine, context.Context, *I) (*O, error)) (*O, error) {
 	out, o, err := apply(ctx, c, who, op, in, call)
 	if o.transport != "" {
 		return nil, &smithyhttp.RequestSendError{Err: transportError(o.transport, queueURLOf(in))}
@@ -102,7 +102,7 @@ var requestIDs atomic.Uint64
 
 // serve runs an operation for the HTTP front door: engine errors come back unwrapped, as
 // *sqserr.Error, for the wire codec to encode; a transport fault drops the connection.
-func serve[I, O any](ctx context.Context, c *Client, op string, in *I, call func(*engine.Engine, context.Context, *I) (*O, error)) (*O, error) {
+func serve[I, O any](ctx context.Context, c *client, op string, in *I, call func(*engine.Engine, context.Context, *I) (*O, error)) (*O, error) {
 	who := caller{namespace: c.m.home}
 	if info := requestInfoFrom(ctx); info != nil {
 		who = info.who
@@ -117,7 +117,7 @@ func serve[I, O any](ctx context.Context, c *Client, op string, in *I, call func
 
 // apply routes the operation to its namespace's engine and runs it there under the fault plan's
 // call-level decision, and records it.
-func apply[I, O any](ctx context.Context, c *Client, who caller, op string, in *I, call func(*engine.Engine, context.Context, *I) (*O, error)) (*O, outcome, error) {
+func apply[I, O any](ctx context.Context, c *client, who caller, op string, in *I, call func(*engine.Engine, context.Context, *I) (*O, error)) (*O, outcome, error) {
 	m := c.m
 	id := m.callID()
 	eng, denied := m.route(who, op, in)
@@ -304,7 +304,7 @@ func accessDenied(ctx context.Context, e *engine.Engine) error {
 // baseFor is the context an operation runs in on engine e: behind the HTTP front door, with the
 // base of the namespace's queue URLs when they name their region in their host (WithRegionHosts)
 // or are the in-process client's (SDKClient).
-func (c *Client) baseFor(ctx context.Context, e *engine.Engine) context.Context {
+func (c *client) baseFor(ctx context.Context, e *engine.Engine) context.Context {
 	switch {
 	case c.hosts != "":
 		base, _ := reqctx.BaseURL(ctx)
@@ -317,7 +317,7 @@ func (c *Client) baseFor(ctx context.Context, e *engine.Engine) context.Context 
 
 // deniedBase is the context AccessDenied names the request's URL from: the request's own base,
 // or behind SDKClient, where URLs are the in-process client's, that of the caller's region.
-func (c *Client) deniedBase(ctx context.Context, e *engine.Engine) context.Context {
+func (c *client) deniedBase(ctx context.Context, e *engine.Engine) context.Context {
 	if c.engineURLs && e != c.m.engine {
 		return reqctx.WithBaseURL(ctx, e.BaseURL())
 	}

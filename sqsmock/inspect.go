@@ -10,16 +10,6 @@ import (
 	"github.com/sqsharness/sqsharness/sqsmock/internal/engine"
 )
 
-// MessageState is where a message stands in its queue.
-type MessageState string
-
-// The states of a message.
-const (
-	StateReady    MessageState = "ready"    // visible: the next receive may return it
-	StateInFlight MessageState = "inflight" // received, inside its visibility timeout
-	StateDelayed  MessageState = "delayed"  // sent with a delay that has not passed
-)
-
 // QueueInfo describes a queue for assertions.
 type QueueInfo struct {
 	Name, URL, ARN string
@@ -38,9 +28,11 @@ type QueueInfo struct {
 
 // MessageInfo describes a stored message for assertions.
 type MessageInfo struct {
-	MessageID    string
-	Body         string
-	State        MessageState
+	MessageID string
+	Body      string
+	// State is where it stands: "ready" (the next receive may return it), "inflight" (received,
+	// inside its visibility timeout) or "delayed" (sent with a delay that has not passed).
+	State        string
 	ReceiveCount int
 	// GroupID, DeduplicationID and SequenceNumber are set on FIFO queues (GroupID also on fair queues).
 	GroupID, DeduplicationID, SequenceNumber string
@@ -157,7 +149,7 @@ func (m *Mock) Messages(nameOrURL string) []MessageInfo {
 }
 
 func messageInfo(v engine.MessageView) MessageInfo {
-	return MessageInfo{MessageID: v.ID, Body: v.Body, State: MessageState(v.State), ReceiveCount: v.ReceiveCount,
+	return MessageInfo{MessageID: v.ID, Body: v.Body, State: v.State, ReceiveCount: v.ReceiveCount,
 		GroupID: v.GroupID, DeduplicationID: v.DeduplicationID, SequenceNumber: v.SequenceNumber,
 		SentAt: v.SentAt, VisibleAt: v.VisibleAt, FirstReceiveAt: v.FirstReceiveAt, Attributes: v.Attributes,
 		DeadLetterSourceARN: v.DeadLetterSourceARN, TraceHeader: v.TraceHeader}

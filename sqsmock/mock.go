@@ -43,7 +43,7 @@ import (
 type Mock struct {
 	cfg    config
 	engine *engine.Engine // the mock's own region and account
-	client *Client
+	client *client
 	home   namespace
 
 	// engines of the other namespaces, made by their first CreateQueue.
@@ -252,17 +252,11 @@ func names(specs []queueSpec) []string {
 	return out
 }
 
-// Client returns the in-process client: every operation of *sqs.Client, no network, retries as
-// the SDK makes them. optFns set the client's retry options (Retryer, RetryMode,
-// RetryMaxAttempts) as they would for sqs.New; with none, it returns the mock's shared client.
-// They also choose the client's region and account, as for a real endpoint: o.Region (the mock's
-// by default) and the access key id of o.Credentials when it has 12 digits (read once, here;
-// otherwise the mock's account), e.g.
-//
-//	eu := m.Client(func(o *sqs.Options) {
-//		o.Region = "eu-west-1"
-//		o.Credentials = credentials.NewStaticCredentialsProvider("111111111111", "x", "")
-//	})
+// Client returns the in-process client: every operation of *sqs.Client, no network, with the
+// SDK's validation, errors and retries (backoff on the mock's clock). optFns set retry options
+// and choose the client's region and account (o.Region; o.Credentials' access key id when it has
+// 12 digits) as for sqs.New; with none it returns the mock's shared client. See the README's
+// "Many regions and accounts".
 func (m *Mock) Client(optFns ...func(*sqs.Options)) API {
 	if len(optFns) == 0 {
 		return m.client

@@ -278,7 +278,7 @@ func (m *Mock) Handler(opts ...Option) http.Handler {
 	if len(c.creds) > 0 {
 		c.wire.Authenticate = sigv4.New(c.creds, m.cfg.region).Verify
 	}
-	front := &Client{m: m, server: true, hosts: c.regionHosts, engineURLs: c.engineURLs}
+	front := &client{m: m, server: true, hosts: c.regionHosts, engineURLs: c.engineURLs}
 	api := exemptable(m.identify(wire.NewHandler(front, c.wire)))
 	adminGuard := guard.NewAdmin(c.adminHosts, c.adminToken, c.wire.BaseURL)
 	if !c.engineURLs { // SDKClient's in-memory transport: no browser there
