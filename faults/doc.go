@@ -31,7 +31,7 @@
 // In a harness test, harness.WithFaults(plan) picks the placement for the backend (the engine
 // for the mock and its server, the client elsewhere) and applies the plan once.
 //
-// The engine placement is sqsmock.WithFaults(plan): the engine asks the plan once per operation
+// The engine placement is sqsmock.Options.Faults: the engine asks the plan once per operation
 // (once per attempt: the mock's in-process client retries as *sqs.Client does) and once per
 // message, and applies what it decides. The client
 // placement is Middleware(plan) (or WithPlan) in sqs.Options.APIOptions of any *sqs.Client,
@@ -39,7 +39,7 @@
 // rejected with an error by NewMiddleware, by Plan.Validate, and by Add/SetRules once the plan is
 // attached to that placement.
 //
-//	Kind                 Level      Engine (sqsmock.WithFaults)           Client (Middleware)
+//	Kind                 Level      Engine (sqsmock.Options.Faults)       Client (Middleware)
 //	-------------------  ---------  ------------------------------------  ---------------------------------------------
 //	Error                operation  any operation                         any operation; per attempt, retried as from AWS
 //	Throttle             operation  any operation                         any operation; per attempt (retries take tokens)

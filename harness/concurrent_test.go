@@ -146,9 +146,9 @@ func TestPlansGivenTwiceAndOptionsThatCannotApply(t *testing.T) {
 	}{
 		"WithFaults and faults.WithPlan": {[]harness.Option{harness.WithFaults(plan()), harness.WithClientOptions(faults.WithPlan(plan()))}, "2 fault plans are given"},
 		"WithFaults and sqsmock.WithFaults": {[]harness.Option{harness.WithFaults(plan()),
-			harness.WithMockOptions(sqsmock.WithFaults(plan()))}, "2 fault plans are given"},
+			harness.WithMockOptions(func(o *sqsmock.Options) { o.Faults = plan() })}, "2 fault plans are given"},
 		"sqsmock.WithFaults and faults.WithPlan on the server": {[]harness.Option{harness.WithBackend(harness.Server),
-			harness.WithMockOptions(sqsmock.WithFaults(plan())), harness.WithClientOptions(faults.WithPlan(plan()))}, "2 fault plans are given"},
+			harness.WithMockOptions(func(o *sqsmock.Options) { o.Faults = plan() }), harness.WithClientOptions(faults.WithPlan(plan()))}, "2 fault plans are given"},
 		"middleware on the in-process client": {[]harness.Option{harness.WithClientOptions(func(o *sqs.Options) {
 			o.APIOptions = append(o.APIOptions, func(*middleware.Stack) error { return nil })
 		})}, "APIOptions (middleware), which the in-process mock client cannot apply"},

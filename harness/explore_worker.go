@@ -117,7 +117,7 @@ func runOne(t *testing.T, req runRequest, body func(t *testing.T, h *H), opts []
 			start := time.Now()
 			runOpts := append(slices.Clone(opts), WithFaults(plan))
 			if req.Trace != "" {
-				runOpts = append(runOpts, WithMockOptions(sqsmock.WithTrace(traceSize)))
+				runOpts = append(runOpts, WithMockOptions(func(o *sqsmock.Options) { o.TraceSize = traceSize }))
 			}
 			h := New(t, runOpts...)
 			t.Cleanup(func() {
@@ -154,7 +154,8 @@ type traceFile struct {
 }
 
 func writeTraceEvents(t *testing.T, path string, m *sqsmock.Mock) {
-	b, err := json.Marshal(traceFile{Events: m.Trace(), Dropped: m.TraceDropped()})
+	evs := m.Trace()
+	b, err := json.Marshal(traceFile{Events: evs, Dropped: droppedOf(evs)})
 	if err == nil {
 		err = os.WriteFile(path, b, 0o644)
 	}

@@ -86,7 +86,7 @@ type config struct {
 	backend     Backend
 	endpoint    string
 	region      string
-	mockOpts    []sqsmock.Option
+	mockOpts    []func(*sqsmock.Options)
 	clockStart  time.Time
 	wait        time.Duration
 	clientOpts  []func(*sqs.Options)
@@ -110,7 +110,7 @@ func WithRegion(region string) Option { return func(c *config) { c.region = regi
 
 // WithMockOptions passes options to sqsmock.New for the mock and server backends. For a fault
 // plan use WithFaults, which applies it on every backend.
-func WithMockOptions(opts ...sqsmock.Option) Option {
+func WithMockOptions(opts ...func(*sqsmock.Options)) Option {
 	return func(c *config) { c.mockOpts = append(c.mockOpts, opts...) }
 }
 
@@ -247,14 +247,14 @@ func (h *H) setupMock(cfg config) {
 	if h.region == "" {
 		h.region = "us-east-1"
 	}
-	mopts := []sqsmock.Option{sqsmock.WithRegion(h.region)}
+	mopts := []func(*sqsmock.Options){func(o *sqsmock.Options) { o.Region = h.region }}
 	if !h.bubbled { // in a bubble the real clock is the bubble's fake time
 		start := cfg.clockStart
 		if start.IsZero() {
 			start = time.Now().Truncate(time.Second)
 		}
 		h.clock = sqsmock.NewManualClock(start)
-		mopts = append(mopts, sqsmock.WithClock(watchedClock{h.clock, watchClock(h.t, h.clock, cfg.stallAfter)}))
+		mopts = append(mopts, func(o *sqsmock.Options) { o.Clock = watchedClock{h.clock, watchClock(h.t, h.clock, cfg.stallAfter)} })
 	}
 	mopts = append(mopts, cfg.mockOpts...)
 	h.caps = Capabilities{FastForward: true, Inspect: true}
@@ -276,7 +276,7 @@ func (h *H) setupMock(cfg config) {
 		h.api = h.mock.SDKClient(cfg.clientOpts...)
 		h.own = h.mock.SDKClient(append(cfg.clientOpts, exemptHeader)...)
 	default:
-		srv, err := h.mock.Start("127.0.0.1:0")
+		srv, err := h.mock.Start()
 		if err != nil {
 			h.t.Fatalf("harness: starting the mock's server: %v", err)
 		}

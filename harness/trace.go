@@ -60,7 +60,7 @@ func (h *H) setupTrace(cfg *config) {
 	h.traceDir = dir
 	switch cfg.backend {
 	case Mock, Server:
-		cfg.mockOpts = append([]sqsmock.Option{sqsmock.WithTrace(traceSize)}, cfg.mockOpts...)
+		cfg.mockOpts = append([]func(*sqsmock.Options){func(o *sqsmock.Options) { o.TraceSize = traceSize }}, cfg.mockOpts...)
 	default:
 		h.calls = &callRecorder{plan: cfg.plan, receipts: map[string]string{}}
 	}
@@ -78,7 +78,8 @@ func (h *H) writeTrace() {
 	h.checks.mu.Unlock()
 	switch {
 	case h.mock != nil:
-		p.Events, p.Dropped = h.mock.Trace(), h.mock.TraceDropped()
+		p.Events = h.mock.Trace()
+		p.Dropped = droppedOf(p.Events)
 		p.Source = "sqsmock, in process"
 		if h.backend == Server {
 			p.Source = "sqsmock server " + h.endpoint
@@ -300,4 +301,13 @@ func clip(s string, n int) string {
 		return s[:n]
 	}
 	return s
+}
+
+// droppedOf is how many events a mock's trace dropped before evs, the events it holds (Seq
+// numbers them from 1 without gaps).
+func droppedOf(evs []sqsmock.TraceEvent) uint64 {
+	if len(evs) == 0 {
+		return 0
+	}
+	return evs[0].Seq - 1
 }

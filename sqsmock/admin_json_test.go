@@ -59,7 +59,9 @@ func TestAdminJSONKeysAreCamelCase(t *testing.T) {
 			Message: &faults.MessagePredicate{Attributes: map[string]string{"Tenant_ID": "nobody"}}},
 		faults.Rule{Name: "slow-list", Kind: faults.Latency, Latency: 1, Jitter: 1, Operations: []string{"ListQueues"}, Probability: 1},
 	)
-	srv := sqsmock.NewServer(t, sqsmock.WithQueue("boot", nil), sqsmock.WithFaults(plan))
+	srv := sqsmock.NewServer(t, func(so *sqsmock.ServerOptions) {
+		so.Mock = append(so.Mock, func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "boot"}}; o.Faults = plan })
+	})
 	ctx := context.Background()
 	c := srv.SDKClient()
 	q := aws.String(srv.URL + "/000000000000/boot")

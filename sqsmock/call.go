@@ -9,11 +9,13 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/sqsharness/sqsharness/internal/queueurl"
 	"github.com/sqsharness/sqsharness/internal/sqserr"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/addr"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/engine"
@@ -144,6 +146,9 @@ func apply[I, O any](ctx context.Context, c *client, who caller, op string, in *
 		out, err = nil, fmt.Errorf("injected transport fault %s", o.transport)
 	}
 	m.record(id, op, in, out, err)
+	if m.trace != nil {
+		m.trace.Call(eng, engine.Call{ID: id, Operation: op}, queueNameOf(in), err, m.cfg.clock.Now())
+	}
 	return out, o, err
 }
 
@@ -302,13 +307,13 @@ func accessDenied(ctx context.Context, e *engine.Engine) error {
 }
 
 // baseFor is the context an operation runs in on engine e: behind the HTTP front door, with the
-// base of the namespace's queue URLs when they name their region in their host (WithRegionHosts)
+// base of the namespace's queue URLs when they name their region in their host (an Endpoint template)
 // or are the in-process client's (SDKClient).
 func (c *client) baseFor(ctx context.Context, e *engine.Engine) context.Context {
 	switch {
 	case c.hosts != "":
 		base, _ := reqctx.BaseURL(ctx)
-		return reqctx.WithBaseURL(ctx, regionalBase(base, c.hosts, e.Region()))
+		return reqctx.WithBaseURL(ctx, regionalBase(c.hosts, e.Region(), base))
 	case c.engineURLs && e != c.m.engine:
 		return reqctx.WithBaseURL(ctx, e.BaseURL())
 	}
@@ -322,6 +327,17 @@ func (c *client) deniedBase(ctx context.Context, e *engine.Engine) context.Conte
 		return reqctx.WithBaseURL(ctx, e.BaseURL())
 	}
 	return ctx
+}
+
+// queueNameOf is the name of the queue an operation's input names, by URL or by name ("" if none).
+func queueNameOf(in any) string {
+	switch v := in.(type) {
+	case *sqs.CreateQueueInput:
+		return aws.ToString(v.QueueName)
+	case *sqs.GetQueueUrlInput:
+		return aws.ToString(v.QueueName)
+	}
+	return queueurl.Name(queueURLOf(in))
 }
 
 // queueURLOf is the QueueUrl of an operation's input ("" when it has none).

@@ -37,7 +37,7 @@ type client struct {
 	drawn atomic.Bool
 	// who is the in-process client's caller: its options' region and account.
 	who caller
-	// hosts, behind the HTTP front door, is WithRegionHosts' domain: queue URLs name their region
+	// hosts, behind the HTTP front door, is an Endpoint template with {region}: queue URLs name their region
 	// in their host.
 	hosts string
 	// engineURLs, behind SDKClient's in-memory transport, gives each namespace's queues the URLs

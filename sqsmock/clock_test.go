@@ -47,7 +47,10 @@ func TestManualClockBlockUntil(t *testing.T) {
 // ClockOf adapts a clock of the user's own; the mock's long polls follow it.
 func TestClockOf(t *testing.T) {
 	own := sqsmock.NewManualClock(epoch) // stands in for any fake clock with Now and After
-	m := sqsmock.New(sqsmock.WithClock(sqsmock.ClockOf(own.Now, own.After)), sqsmock.WithQueue("q", map[string]string{"VisibilityTimeout": "30"}))
+	m := sqsmock.New(func(o *sqsmock.Options) {
+		o.Queues = []sqsmock.Queue{{Name: "q", Attributes: map[string]string{"VisibilityTimeout": "30"}}}
+		o.Clock = sqsmock.ClockOf(own.Now, own.After)
+	})
 	c, ctx, url := m.Client(), context.Background(), aws.String(m.QueueURL("q"))
 	_, err := c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: url, MessageBody: aws.String("x")})
 	require.NoError(t, err)

@@ -35,7 +35,7 @@ func faultEnv(t *testing.T, rules ...faults.Rule) (*env, *faults.Plan) {
 func faultEnvSeed(t *testing.T, seed uint64, rules ...faults.Rule) (*env, *faults.Plan) {
 	t.Helper()
 	p := faults.MustPlan(t, seed, rules...)
-	e := newEnv(t, sqsmock.WithFaults(p))
+	e := newEnv(t, func(o *sqsmock.Options) { o.Faults = p })
 	e.queue = e.create("jobs", map[string]string{"VisibilityTimeout": "30"})
 	return e, p
 }
@@ -440,7 +440,7 @@ func TestFaultStaleHandleDelete(t *testing.T) {
 		assert.Equal(t, "a", inj[0].EntryID)
 	})
 	t.Run("traced", func(t *testing.T) {
-		e := newTraceEnv(t, sqsmock.WithFaults(faults.MustPlan(t, 1, rule)))
+		e := newTraceEnv(t, func(o *sqsmock.Options) { o.Faults = faults.MustPlan(t, 1, rule) })
 		url := e.create("jobs", map[string]string{"VisibilityTimeout": "30"})
 		id := aws.ToString(e.send(url, "m").MessageId)
 		first := e.recvOne(url)
@@ -963,7 +963,7 @@ func TestFaultPlanValidation(t *testing.T) {
 			}
 			p, err := faults.NewPlan(1, r)
 			require.NoError(t, err)
-			assert.NotPanics(t, func() { sqsmock.New(sqsmock.WithFaults(p)) })
+			assert.NotPanics(t, func() { sqsmock.New(func(o *sqsmock.Options) { o.Faults = p }) })
 		})
 	}
 	_, err := faults.NewPlan(1, faults.Rule{Kind: faults.LostDelete, Operations: []string{"SendMessage"}, Probability: 1})

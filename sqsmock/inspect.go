@@ -126,11 +126,7 @@ func (m *Mock) queueInfo(e *engine.Engine, v engine.QueueView) QueueInfo {
 // QueueURL is the URL the in-process client uses for the named queue of the mock's own region and
 // account (QueueInfo.URL has any queue's).
 func (m *Mock) QueueURL(name string) string {
-	base := m.cfg.endpoint
-	if base == "" {
-		base = "https://sqs." + m.cfg.region + ".amazonaws.com"
-	}
-	return base + "/" + m.cfg.account + "/" + name
+	return m.engine.BaseURL() + "/" + m.cfg.account + "/" + name
 }
 
 // Messages lists a queue's messages (by queue name, URL or ARN, found as Queue finds it) in
@@ -155,8 +151,9 @@ func messageInfo(v engine.MessageView) MessageInfo {
 		DeadLetterSourceARN: v.DeadLetterSourceARN, TraceHeader: v.TraceHeader}
 }
 
-// Call is one recorded call to the in-process client.
-type Call struct {
+// callRecord is one call of the call log, which only the package's tests turn on (export_test.go);
+// users read calls in the trace (kind call).
+type callRecord struct {
 	// ID numbers the call (1, 2, 3, … per mock, in the order calls start; each attempt of a
 	// retried call is a call). The trace's events the call caused carry it as CallID.
 	ID        uint64
@@ -179,7 +176,7 @@ func (m *Mock) record(id uint64, op string, in, out any, err error) {
 	if m.cfg.callLog <= 0 {
 		return
 	}
-	c := Call{ID: id, Operation: op, Input: in, Err: err, At: m.cfg.clock.Now()}
+	c := callRecord{ID: id, Operation: op, Input: in, Err: err, At: m.cfg.clock.Now()}
 	if err == nil {
 		c.Output = out
 	}
@@ -193,26 +190,8 @@ func (m *Mock) record(id uint64, op string, in, out any, err error) {
 	m.callsMu.Unlock()
 }
 
-// Calls returns the recorded calls, oldest first (the most recent WithCallLog of them).
-func (m *Mock) Calls() []Call {
-	m.callsMu.Lock()
-	defer m.callsMu.Unlock()
-	return append([]Call(nil), m.calls...)
-}
-
-// CallsTo returns the recorded calls of one operation.
-func (m *Mock) CallsTo(operation string) []Call {
-	var out []Call
-	for _, c := range m.Calls() {
-		if c.Operation == operation {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-// ResetCalls forgets the recorded calls.
-func (m *Mock) ResetCalls() {
+// resetCalls forgets the recorded calls.
+func (m *Mock) resetCalls() {
 	m.callsMu.Lock()
 	m.calls = nil
 	m.callsMu.Unlock()

@@ -15,9 +15,11 @@ import (
 
 func TestWithQueueAndIdentity(t *testing.T) {
 	t.Parallel()
-	m := sqsmock.New(sqsmock.WithRegion("eu-central-1"), sqsmock.WithAccountID("123456789012"),
-		sqsmock.WithQueue("jobs", map[string]string{"VisibilityTimeout": "5"}),
-		sqsmock.WithQueue("jobs.fifo", map[string]string{"FifoQueue": "true"}))
+	m := sqsmock.New(func(o *sqsmock.Options) {
+		o.Queues = []sqsmock.Queue{{Name: "jobs", Attributes: map[string]string{"VisibilityTimeout": "5"}}, {Name: "jobs.fifo", Attributes: map[string]string{"FifoQueue": "true"}}}
+		o.Region = "eu-central-1"
+		o.AccountID = "123456789012"
+	})
 	qs := m.Queues()
 	require.Len(t, qs, 2)
 	assert.Equal(t, "jobs", qs[0].Name)
@@ -156,7 +158,7 @@ func TestCalls(t *testing.T) {
 func TestReset(t *testing.T) {
 	t.Parallel()
 	clk := sqsmock.NewManualClock(epoch)
-	m := sqsmock.New(sqsmock.WithClock(clk), sqsmock.WithQueue("keep", nil))
+	m := sqsmock.New(func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "keep"}}; o.Clock = clk })
 	c := m.Client()
 	url := m.QueueURL("keep")
 	_, err := c.SendMessage(t.Context(), &sqs.SendMessageInput{QueueUrl: aws.String(url), MessageBody: aws.String("m")})

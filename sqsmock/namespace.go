@@ -85,7 +85,7 @@ func (m *Mock) engineFor(ns namespace, create bool) *engine.Engine {
 func (m *Mock) newEngine(ns namespace) *engine.Engine {
 	clock := m.cfg.clock
 	return engine.New(engine.Config{
-		Region: ns.region, AccountID: ns.account, BaseURL: m.cfg.endpoint,
+		Region: ns.region, AccountID: ns.account, BaseURL: strings.ReplaceAll(m.cfg.endpoint, "{region}", ns.region),
 		Now:          clock.Now,
 		NewTimer:     func(d time.Duration) engine.Timer { return clock.NewTimer(d) },
 		Faults:       m.messageFault,
@@ -215,19 +215,24 @@ func (m *Mock) clientCaller(o sqs.Options) caller {
 	return who
 }
 
-// regionalBase is the base of queue URLs in the region-host style: base's scheme and port (and
-// path, if any) with the host sqs.REGION.DOMAIN (DOMAIN's own port, if it has one, wins).
-func regionalBase(base, domain, region string) string {
-	scheme, rest, ok := strings.Cut(base, "://")
+// regionalBase is the base of region's queue URLs for an Endpoint template with {region}: the
+// template with the region in it and, when its host names no port, the scheme and port of the
+// request's own base URL (if any).
+func regionalBase(template, region, requestBase string) string {
+	u := strings.ReplaceAll(template, "{region}", region)
+	scheme, rest, ok := strings.Cut(u, "://")
 	if !ok {
-		scheme, rest = "http", base
+		scheme, rest = "http", u
 	}
 	host, path, _ := strings.Cut(rest, "/")
-	port := ""
-	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.Contains(host[i:], "]") && !strings.Contains(domain, ":") {
-		port = host[i:]
+	if rs, rrest, ok := strings.Cut(requestBase, "://"); ok && !strings.Contains(host, ":") {
+		rhost, _, _ := strings.Cut(rrest, "/")
+		if i := strings.LastIndexByte(rhost, ':'); i >= 0 && !strings.Contains(rhost[i:], "]") {
+			host += rhost[i:]
+		}
+		scheme = rs
 	}
-	out := scheme + "://sqs." + region + "." + domain + port
+	out := scheme + "://" + host
 	if path != "" {
 		out += "/" + path
 	}

@@ -42,7 +42,7 @@ func TestCallerOfHTTPRequest(t *testing.T) {
 
 // The default client's routing allocates nothing: its hot path stays as it was.
 func TestRouteDefaultClientAllocatesNothing(t *testing.T) {
-	m := New(WithQueue("q", nil))
+	m := New(func(o *Options) { o.Queues = []Queue{{Name: "q"}} })
 	in := &sqs.SendMessageInput{QueueUrl: aws.String(m.QueueURL("q")), MessageBody: aws.String("x")}
 	allocs := testing.AllocsPerRun(100, func() {
 		if _, denied := m.route(m.client.who, "SendMessage", in); denied {

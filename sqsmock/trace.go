@@ -61,29 +61,7 @@ func publicEvents(evs []trace.Event) []TraceEvent {
 	return out
 }
 
-// WithTrace keeps the last size events of the mock's trace (Trace, WriteTrace, the admin
-// endpoint GET /_sqsmock/trace): what happened to every queue and message, on the mock's clock,
-// with the call that caused it, and every fault the plan injected. Older events are dropped and
-// counted (TraceDropped). 0, the default, records nothing.
-//
-// Cost, measured by BenchmarkTraceSendMessage and BenchmarkTraceReceiveDelete (in-process
-// client, no call log, 2 shared cores, amd64, go1.26, benchstat medians of 8 interleaved runs;
-// time varied ±30-60% on that machine, so only the allocations are exact):
-//
-//	                                off                          on (size 10000)
-//	SendMessage                     6.4 µs, 1034 B, 11 allocs    7.4 µs, 1182 B, 12 allocs
-//	ReceiveMessage + DeleteMessage  13.7 µs, 1893 B, 36 allocs   12.8 µs, 1992 B, 38 allocs
-//
-// Off is the same as without the trace (no measurable difference from the code before it, with
-// p=0.96 and 0.57, and the same bytes and allocations): one nil check per event, nothing built.
-// On, each call carries its number in one small allocation, and an event is a copy into the ring
-// (which grows to its size, then reuses its slots), plus a copy of the first 256 bytes of a
-// longer body on message.sent.
-func WithTrace(size int) Option {
-	return mockOption(func(c *config) { c.trace = max(size, 0) })
-}
-
-// Trace returns the events the trace holds, oldest first (nil when tracing is off; see WithTrace).
+// Trace returns the events the trace holds, oldest first (nil when tracing is off: Options.TraceSize).
 // Seq numbers them in the order they were recorded, without gaps. Reset does not clear the trace
 // (see Reset).
 func (m *Mock) Trace() []TraceEvent {
@@ -92,14 +70,6 @@ func (m *Mock) Trace() []TraceEvent {
 	}
 	evs, _, _ := m.trace.Since(0, 0)
 	return publicEvents(evs)
-}
-
-// TraceDropped returns how many events the trace dropped, oldest first, to keep its size.
-func (m *Mock) TraceDropped() uint64 {
-	if m.trace == nil {
-		return 0
-	}
-	return m.trace.Dropped()
 }
 
 // WriteTrace writes the trace's events as JSON lines, oldest first: one TraceEvent object per

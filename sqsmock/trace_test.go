@@ -24,18 +24,18 @@ import (
 )
 
 // newTraceEnv is an env with tracing on.
-func newTraceEnv(t *testing.T, opts ...sqsmock.Option) *env {
+func newTraceEnv(t *testing.T, opts ...func(*sqsmock.Options)) *env {
 	t.Helper()
-	return newEnv(t, append([]sqsmock.Option{sqsmock.WithTrace(1000)}, opts...)...)
+	return newEnv(t, append([]func(*sqsmock.Options){func(o *sqsmock.Options) { o.TraceSize = 1000 }}, opts...)...)
 }
 
-// traceSince returns the trace's events after Seq mark, normalised for comparison: Seq cleared,
-// times in UTC.
+// traceSince returns the trace's events after Seq mark but the calls' own (kind call, see
+// TestTraceRecordsCalls), normalised for comparison: Seq cleared, times in UTC.
 func (e *env) traceSince(mark uint64) []sqsmock.TraceEvent {
 	e.t.Helper()
 	var out []sqsmock.TraceEvent
 	for _, ev := range e.mock.Trace() {
-		if ev.Seq <= mark {
+		if ev.Seq <= mark || ev.Kind == "call" {
 			continue
 		}
 		ev.Seq = 0
@@ -184,7 +184,7 @@ func TestTraceBodyIsCut(t *testing.T) {
 	url := e.create("jobs", nil)
 	body := strings.Repeat("a", 255) + "é" + strings.Repeat("b", 100) // é straddles byte 256
 	e.send(url, body)
-	evs := e.traceSince(e.mark() - 1)
+	evs := e.traceSince(e.mark() - 2) // message.sent and its call
 	require.Len(t, evs, 1)
 	assert.Equal(t, strings.Repeat("a", 255), evs[0].Body)
 }
@@ -268,28 +268,27 @@ func TestTraceFailedRequestsLeaveNoEvents(t *testing.T) {
 }
 
 func TestTraceRingDropsTheOldest(t *testing.T) {
-	m := sqsmock.New(sqsmock.WithTrace(3))
+	m := sqsmock.New(func(o *sqsmock.Options) { o.TraceSize = 3 })
 	c := m.Client()
 	ctx := context.Background()
 	for i := range 5 {
 		_, err := c.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(fmt.Sprintf("q%d", i))})
 		require.NoError(t, err)
 	}
-	evs := m.Trace()
+	evs := m.Trace() // each CreateQueue: queue.created, then call
 	require.Len(t, evs, 3)
 	for i, ev := range evs {
-		assert.Equal(t, uint64(i+3), ev.Seq)
-		assert.Equal(t, fmt.Sprintf("q%d", i+2), ev.Queue)
+		assert.Equal(t, uint64(i+8), ev.Seq, "the 7 oldest dropped")
 	}
-	assert.Equal(t, uint64(2), m.TraceDropped())
+	assert.Equal(t, []string{"q3", "q4", "q4"}, []string{evs[0].Queue, evs[1].Queue, evs[2].Queue})
+	assert.Equal(t, []string{"call", "queue.created", "call"}, []string{evs[0].Kind, evs[1].Kind, evs[2].Kind})
 }
 
 func TestTraceOffByDefault(t *testing.T) {
-	m := sqsmock.New(sqsmock.WithQueue("jobs", nil))
+	m := sqsmock.New(func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "jobs"}} })
 	_, err := m.Client().SendMessage(context.Background(), &sqs.SendMessageInput{QueueUrl: aws.String(m.QueueURL("jobs")), MessageBody: aws.String("x")})
 	require.NoError(t, err)
 	assert.Nil(t, m.Trace())
-	assert.Zero(t, m.TraceDropped())
 	var buf bytes.Buffer
 	require.NoError(t, m.WriteTrace(&buf))
 	assert.Empty(t, buf.String())
@@ -318,7 +317,7 @@ func TestWriteTraceParsesBack(t *testing.T) {
 		got[i].Time = want[i].Time
 		assert.Equal(t, want[i], got[i])
 	}
-	assert.Contains(t, strings.Split(strings.TrimSpace(mustJSON(t, want[1])), ","), `"kind":"message.sent"`)
+	assert.Contains(t, strings.Split(strings.TrimSpace(mustJSON(t, want[2])), ","), `"kind":"message.sent"`)
 }
 
 func mustJSON(t *testing.T, v any) string {
@@ -347,10 +346,10 @@ func getTrace(t *testing.T, h http.Handler, query string) (int, traceAnswer) {
 }
 
 func TestTraceEndpoint(t *testing.T) {
-	m := sqsmock.New(sqsmock.WithTrace(6000), sqsmock.WithQueue("jobs", nil))
+	m := sqsmock.New(func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "jobs"}}; o.TraceSize = 6000 })
 	h := m.Handler()
 	c, ctx := m.Client(), context.Background()
-	for range 5199 {
+	for range 2600 { // message.sent and call each
 		_, err := c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(m.QueueURL("jobs")), MessageBody: aws.String("x")})
 		require.NoError(t, err)
 	}
@@ -359,15 +358,15 @@ func TestTraceEndpoint(t *testing.T) {
 	require.Len(t, a.Events, 5000, "at most 5000 an answer")
 	assert.Equal(t, uint64(1), a.Events[0].Seq)
 	assert.Equal(t, "queue.created", a.Events[0].Kind)
-	assert.Equal(t, uint64(5200), a.Last)
+	assert.Equal(t, uint64(5201), a.Last)
 	assert.Equal(t, 6000, a.Size)
 	assert.Zero(t, a.Dropped)
 
 	_, a = getTrace(t, h, "?since=5000")
-	require.Len(t, a.Events, 200)
+	require.Len(t, a.Events, 201)
 	assert.Equal(t, uint64(5001), a.Events[0].Seq)
-	assert.Equal(t, uint64(5200), a.Events[199].Seq)
-	_, a = getTrace(t, h, "?since=5200")
+	assert.Equal(t, uint64(5201), a.Events[200].Seq)
+	_, a = getTrace(t, h, "?since=5201")
 	assert.NotNil(t, a.Events)
 	assert.Empty(t, a.Events)
 	_, a = getTrace(t, h, "?since=99999")
@@ -378,8 +377,8 @@ func TestTraceEndpoint(t *testing.T) {
 		require.NoError(t, err)
 	}
 	_, a = getTrace(t, h, "?since=10")
-	assert.Equal(t, uint64(200), a.Dropped)
-	assert.Equal(t, uint64(201), a.Events[0].Seq, "the oldest held")
+	assert.Equal(t, uint64(1201), a.Dropped)
+	assert.Equal(t, uint64(1202), a.Events[0].Seq, "the oldest held")
 
 	code, _ = getTrace(t, h, "?since=-1")
 	assert.Equal(t, http.StatusBadRequest, code)
@@ -392,7 +391,7 @@ func TestTraceEndpoint(t *testing.T) {
 }
 
 func TestTraceConcurrent(t *testing.T) {
-	m := sqsmock.New(sqsmock.WithTrace(100000), sqsmock.WithQueue("a", nil), sqsmock.WithQueue("b", nil))
+	m := sqsmock.New(func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "a"}, {Name: "b"}}; o.TraceSize = 100000 })
 	c, ctx := m.Client(), context.Background()
 	var wg sync.WaitGroup
 	for g := range 8 {
@@ -439,7 +438,7 @@ func TestTraceFaults(t *testing.T) {
 		faults.Rule{Name: "lost", Kind: faults.LostDelete, Times: 1, Probability: 1},
 		faults.Rule{Name: "boom", Kind: faults.Error, ErrorCode: "InternalError", Operations: []string{"GetQueueAttributes"}, Times: 1, Probability: 1},
 	)
-	e := newTraceEnv(t, sqsmock.WithFaults(plan))
+	e := newTraceEnv(t, func(o *sqsmock.Options) { o.Faults = plan })
 	url := e.create("jobs", map[string]string{"VisibilityTimeout": "30"})
 	id := aws.ToString(e.send(url, "m").MessageId)
 	other := aws.ToString(e.send(url, "n").MessageId)
@@ -507,7 +506,7 @@ func TestTraceTags(t *testing.T) {
 
 // Reset keeps the trace, records mock.reset, then the WithQueue queues' creation; Seq goes on.
 func TestTraceReset(t *testing.T) {
-	e := newTraceEnv(t, sqsmock.WithQueue("kept", nil))
+	e := newTraceEnv(t, func(o *sqsmock.Options) { o.Queues = append(o.Queues, sqsmock.Queue{Name: "kept"}) })
 	url := e.create("jobs", nil)
 	e.send(url, "a")
 	before := e.mock.Trace()
@@ -588,4 +587,30 @@ func TestTraceBatches(t *testing.T) {
 	dup0 := e.ev("message.deduplicated", "jobs.fifo", "SendMessageBatch", epoch)
 	dup0.MessageID, dup0.GroupID, dup0.Detail = first, "h", "MessageDeduplicationId d0"
 	assert.Equal(t, []sqsmock.TraceEvent{sent, dup, dup0}, e.traceSince(m))
+}
+
+// Every call is a trace event of kind call, after the events it caused: its operation, queue,
+// call id and, when it failed, the error.
+func TestTraceRecordsCalls(t *testing.T) {
+	e := newTraceEnv(t)
+	url := e.create("jobs", nil)
+	mark := e.mark()
+	_, err := e.c.SendMessage(e.ctx, &sqs.SendMessageInput{QueueUrl: aws.String(url), MessageBody: aws.String("hi")})
+	require.NoError(t, err)
+	_, err = e.c.GetQueueAttributes(e.ctx, &sqs.GetQueueAttributesInput{QueueUrl: aws.String(url + "-gone")})
+	require.Error(t, err)
+	var got []sqsmock.TraceEvent
+	for _, ev := range e.mock.Trace() {
+		if ev.Seq > mark {
+			got = append(got, ev)
+		}
+	}
+	require.Len(t, got, 3)
+	assert.Equal(t, []string{"message.sent", "call", "call"}, []string{got[0].Kind, got[1].Kind, got[2].Kind})
+	assert.Equal(t, "SendMessage", got[1].Operation)
+	assert.Equal(t, "jobs", got[1].Queue)
+	assert.Equal(t, got[0].CallID, got[1].CallID, "the call's events share its id")
+	assert.Empty(t, got[1].Detail)
+	assert.Equal(t, "GetQueueAttributes", got[2].Operation)
+	assert.Contains(t, got[2].Detail, "NonExistentQueue")
 }

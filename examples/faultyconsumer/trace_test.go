@@ -42,7 +42,9 @@ func runTraced(t *testing.T, dir string, seed uint64) []string {
 		require.NoError(t, err)
 		h := harness.New(t, harness.WithFaults(plan), harness.WithTrace(dir),
 			harness.WithClockStart(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)),
-			harness.WithMockOptions(sqsmock.WithQueue("orders", map[string]string{"VisibilityTimeout": "30"})))
+			harness.WithMockOptions(func(o *sqsmock.Options) {
+				o.Queues = []sqsmock.Queue{{Name: "orders", Attributes: map[string]string{"VisibilityTimeout": "30"}}}
+			}))
 		ctx := context.Background()
 		clk := h.Clock()
 		sleep := func(ctx context.Context, d time.Duration) error { clk.Advance(d); return ctx.Err() }

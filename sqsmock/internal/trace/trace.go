@@ -35,6 +35,7 @@ const (
 	Moved           = "message.moved"
 	Fault           = "fault"
 	Reset           = "mock.reset"
+	Call            = "call"
 )
 
 // Event is one entry of the mock's trace: what happened to a queue or a message, when on the
@@ -300,4 +301,20 @@ func (r *Ring) CallFaults(e *engine.Engine, call engine.Call, queueURL string, f
 		}
 		r.Add(&ev)
 	}
+}
+
+// Call records a call the mock answered, after the events it caused: its operation and queue,
+// and the error when it failed (Detail).
+func (r *Ring) Call(e *engine.Engine, call engine.Call, queue string, err error, now time.Time) {
+	if r == nil {
+		return
+	}
+	ev := Event{Time: now, Kind: Call, Queue: queue, Operation: call.Operation, CallID: call.ID}
+	if e != nil {
+		ev.Region, ev.Account = e.Region(), e.AccountID()
+	}
+	if err != nil {
+		ev.Detail = err.Error()
+	}
+	r.Add(&ev)
 }
