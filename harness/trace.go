@@ -41,7 +41,7 @@ const traceSize = 100_000
 // queues' depth over time, findings (the harness's failed checks first, then duplicate
 // deliveries, lost deletes, expired visibility timeouts, dead-letter moves, expected messages
 // never sent) and a searchable event table. On the mock and the server it is the mock's own
-// trace (sqsmock.WithTrace); on LocalStack, moto, ElasticMQ and AWS it is what the harness's
+// trace (sqsmock.Options.TraceSize); on LocalStack, moto, ElasticMQ and AWS it is what the harness's
 // clients saw (their calls and answers, and the injections of WithFaults' plan), and the page
 // says so.
 func WithTrace(dir string) Option { return func(c *config) { c.traceDir = dir } }

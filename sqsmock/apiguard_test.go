@@ -99,7 +99,7 @@ func TestAPIRefusesBrowserRequests(t *testing.T) {
 		assert.Empty(t, h.Get("Access-Control-Allow-Origin"), "%s: the page may not read the answer", c.name)
 	}
 	_, body, _ := cases[0].call.do(t, srv.URL)
-	assert.Contains(t, body, "allowed with -browser-origins http://evil.example (SQSMOCK_BROWSER_ORIGINS, sqsmock.WithBrowserOrigins)",
+	assert.Contains(t, body, "allowed with -browser-origins http://evil.example (SQSMOCK_BROWSER_ORIGINS, sqsmock.ServerOptions.BrowserOrigins)",
 		"the refusal says how to allow the origin")
 	assert.Equal(t, before, queueState(srv), "no refused request changed anything")
 }
@@ -176,7 +176,7 @@ func TestAPIRefusesForeignHost(t *testing.T) {
 	require.True(t, errors.As(err, &api), "%v", err)
 	assert.Equal(t, "AccessDenied", api.ErrorCode())
 	assert.Contains(t, api.ErrorMessage(), `Host "sqsmock.example:`+p+`" is not a name of this server`)
-	assert.Contains(t, api.ErrorMessage(), "start it with -admin-hosts sqsmock.example (SQSMOCK_ADMIN_HOSTS, sqsmock.WithAdminHosts)")
+	assert.Contains(t, api.ErrorMessage(), "start it with -admin-hosts sqsmock.example (SQSMOCK_ADMIN_HOSTS, sqsmock.ServerOptions.AdminHosts)")
 }
 
 // The API answers under the admin endpoints' names and under names no rebinding can use: IP

@@ -2,6 +2,7 @@ package sqsmock
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/sqsharness/sqsharness/sqsmock/internal/engine"
 )
@@ -90,3 +91,28 @@ func WithAdminToken(token string) func(*ServerOptions) {
 func withMock(f func(*Options)) func(*ServerOptions) {
 	return func(o *ServerOptions) { o.Mock = append(o.Mock, f) }
 }
+
+// Timers reports how many timers are waiting, e.g. long polls blocked in ReceiveMessage (for tests).
+func (c *ManualClock) Timers() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.timers)
+}
+
+// clockOf is a clock of two functions, whose timers cannot be stopped (for tests).
+func clockOf(now func() time.Time, after func(time.Duration) <-chan time.Time) Clock {
+	return funcClock{now: now, after: after}
+}
+
+type funcClock struct {
+	now   func() time.Time
+	after func(time.Duration) <-chan time.Time
+}
+
+func (c funcClock) Now() time.Time                 { return c.now() }
+func (c funcClock) NewTimer(d time.Duration) Timer { return funcTimer{c.after(d)} }
+
+type funcTimer struct{ c <-chan time.Time }
+
+func (t funcTimer) C() <-chan time.Time { return t.c }
+func (t funcTimer) Stop() bool          { return false }

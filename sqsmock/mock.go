@@ -38,7 +38,7 @@ import (
 )
 
 // Mock is one in-memory SQS for many regions and accounts, as one endpoint of LocalStack is: its
-// own (WithRegion, WithAccountID) by default, and any other a client is configured with (see the
+// own (Options.Region, Options.AccountID) by default, and any other a client is configured with (see the
 // README's "Many regions and accounts"). Every Mock is independent, so tests using separate mocks
 // can run in parallel.
 type Mock struct {
@@ -138,7 +138,7 @@ func New(optFns ...func(*Options)) *Mock {
 	cfg := config{Options: o, region: cmp.Or(o.Region, "us-east-1"), account: cmp.Or(o.AccountID, "000000000000"),
 		clock: o.Clock, endpoint: o.Endpoint, trace: max(o.TraceSize, 0), maxQueues: o.MaxQueues, maxMessages: o.MaxMessages}
 	if cfg.clock == nil {
-		cfg.clock = RealClock{}
+		cfg.clock = realClock{}
 	}
 	switch {
 	case o.callLog == 0:
@@ -303,7 +303,7 @@ func (m *Mock) Reset() error {
 	m.resetCalls()
 	if m.trace != nil {
 		m.trace.Add(&trace.Event{Time: m.cfg.clock.Now(), Kind: trace.Reset,
-			Detail: "every queue, message and move task deleted; the WithQueue queues made again"})
+			Detail: "every queue, message and move task deleted; the Options.Queues made again"})
 	}
 	return m.createQueues()
 }

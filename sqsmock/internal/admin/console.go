@@ -438,7 +438,7 @@ const maxFaultEvents = 200
 
 // faultEvents is GET /_sqsmock/faults/injections?since=N: the trace's fault events with Seq > N
 // (the newest 200 of them, oldest first) and last, the Seq of the trace's newest event, to ask
-// from next time. Without a trace (WithTrace, -trace) events is empty and off is true.
+// from next time. Without a trace (Options.TraceSize, -trace) events is empty and off is true.
 func (c *console) faultEvents(w http.ResponseWriter, r *http.Request) {
 	since, ok := sinceParam(w, r)
 	if !ok {

@@ -130,7 +130,7 @@ func (g *Admin) Wrap(h http.HandlerFunc) http.Handler {
 		if !g.tokenOK(r) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="sqsmock admin"`)
 			WriteJSON(w, http.StatusUnauthorized, map[string]string{"error": "sqsmock admin: missing or wrong token; send Authorization: Bearer <token> " +
-				"(WithAdminToken, -admin-token)"})
+				"(ServerOptions.AdminToken, -admin-token)"})
 			return
 		}
 		h(w, r)
@@ -160,10 +160,10 @@ func (g *Admin) Page(h http.Handler) http.Handler {
 func refuseHost(w http.ResponseWriter, r *http.Request) {
 	WriteJSON(w, http.StatusForbidden, map[string]string{"error": "sqsmock admin: Host " + strconv.Quote(r.Host) +
 		" is not this server; allowed: localhost, loopback addresses, the listening address, the public URL's host " +
-		"and WithAdminHosts (-admin-hosts)"})
+		"and ServerOptions.AdminHosts (-admin-hosts)"})
 }
 
-// CORS of the SQS API for the origins of WithBrowserOrigins.
+// CORS of the SQS API for the browser origins allowed.
 const (
 	// corsMethods are the methods of the two protocols: Query GETs and POSTs, JSON POSTs.
 	corsMethods = "GET, POST"
@@ -194,9 +194,9 @@ func corsHeaderAllowed(name string) bool {
 // SDKs and the AWS CLI send neither Origin nor Sec-Fetch-* headers, and name the server in Host.
 type API struct {
 	admin        *Admin          // the Host names the admin endpoints answer to
-	regionDomain string          // WithRegionHosts' domain, without a port
-	origins      map[string]bool // WithBrowserOrigins, normalised
-	anyOrigin    bool            // WithBrowserOrigins("*")
+	regionDomain string          // the domain of per-region host names, without a port
+	origins      map[string]bool // the allowed browser origins, normalised
+	anyOrigin    bool            // "*" among the origins
 }
 
 // NewAPI allows the Host names of admin, those under regionDomain (the domain of per-region
@@ -243,7 +243,7 @@ func normalOrigin(s string) (string, bool) {
 	return scheme + "://" + host, true
 }
 
-// originAllowed reports whether a request's Origin header names an origin of WithBrowserOrigins.
+// originAllowed reports whether a request's Origin header names an allowed origin.
 func (g *API) originAllowed(origin string) bool {
 	if g.anyOrigin {
 		return true
@@ -254,11 +254,11 @@ func (g *API) originAllowed(origin string) bool {
 
 // hostAllowed reports whether r's Host header may name this server on the SQS API: a name a DNS
 // rebinding attack cannot use. Those of the admin endpoints (localhost, loopback addresses, the
-// listening address, the public URL's host, WithAdminHosts), and
+// listening address, the public URL's host, the admin hosts), and
 //   - any IP address: no name, nothing to rebind;
 //   - names under .localhost, which browsers resolve to loopback themselves (RFC 6761);
 //   - AWS's own SQS endpoint names (sqs.us-east-1.amazonaws.com), whose DNS nobody else answers;
-//   - WithRegionHosts' domain and the names under it;
+//   - the domain of per-region host names and the names under it;
 //   - on a connection that came over the network (its local address is not loopback: a
 //     container, -addr 0.0.0.0), names public DNS never answers, so that only a machine on the
 //     same network could make a browser resolve them, and it can reach the server directly
@@ -345,7 +345,7 @@ func browserMark(r *http.Request) string {
 
 // Wrap serves the SQS API to requests that pass the guard: a Host that names this server (else
 // AccessDenied, 403, in the request's protocol, which SDKs show), and no browser's marks (else
-// 403 with a plain-text reason) unless their Origin is one of WithBrowserOrigins, whose
+// 403 with a plain-text reason) unless their Origin is an allowed one, whose
 // preflights it answers itself and whose requests get CORS headers.
 func (g *API) Wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -419,7 +419,7 @@ func refuseBrowser(w http.ResponseWriter, why, origin string) {
 	w.WriteHeader(http.StatusForbidden)
 	fmt.Fprintf(w, "sqsmock: browser request refused (%s).\n"+
 		"The SQS API answers SDKs and the AWS CLI, which send no Origin and no Sec-Fetch-Site; a web page may "+
-		"use it only from an origin allowed with %s (SQSMOCK_BROWSER_ORIGINS, sqsmock.WithBrowserOrigins).\n", why, how)
+		"use it only from an origin allowed with %s (SQSMOCK_BROWSER_ORIGINS, sqsmock.ServerOptions.BrowserOrigins).\n", why, how)
 }
 
 // refuseHost answers a request whose Host is not a name of this server with AccessDenied (403) in
@@ -431,6 +431,6 @@ func (g *API) refuseHost(w http.ResponseWriter, r *http.Request) {
 	}
 	e := sqserr.AccessDenied("sqsmock: Host " + strconv.Quote(r.Host) + " is not a name of this server (a web page's " +
 		"DNS rebinding would send it); to reach the server under it, start it with -admin-hosts " + host +
-		" (SQSMOCK_ADMIN_HOSTS, sqsmock.WithAdminHosts)")
+		" (SQSMOCK_ADMIN_HOSTS, sqsmock.ServerOptions.AdminHosts)")
 	wire.WriteError(w, r, e)
 }

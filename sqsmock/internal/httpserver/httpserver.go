@@ -165,7 +165,7 @@ func overBound(r *http.Request) bool {
 // refuse answers a request on a connection past maxConns, and closes the connection.
 func (s *Server) refuse(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Connection", "close")
-	msg := fmt.Sprintf("sqsmock: more than %d connections open (WithMaxConnections, -max-conns); retry later", s.maxConns)
+	msg := fmt.Sprintf("sqsmock: more than %d connections open (ServerOptions.MaxConnections, -max-conns); retry later", s.maxConns)
 	if r.URL.Path == "/health" || strings.HasPrefix(r.URL.Path, "/_sqsmock/") {
 		guard.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"error": msg})
 		return
@@ -236,7 +236,7 @@ func (s *Server) Close() error {
 //     in the kernel behind them.
 //
 // Idle keep-alive connections are not shed: a client may be about to send on them; the idle
-// timeout (WithIdleTimeout) bounds them.
+// timeout (ServerOptions.IdleTimeout) bounds them.
 const (
 	overBoundWait = 2 * time.Second
 	silentGrace   = time.Second
