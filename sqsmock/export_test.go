@@ -116,3 +116,6 @@ type funcTimer struct{ c <-chan time.Time }
 
 func (t funcTimer) C() <-chan time.Time { return t.c }
 func (t funcTimer) Stop() bool          { return false }
+
+// Addr is the address the server listens on (for tests).
+func (s *Server) Addr() string { return s.ln.Addr().String() }

@@ -246,9 +246,6 @@ func NewServer(t Tester, optFns ...func(*ServerOptions)) *Server {
 // Mock returns the mock behind the server, for inspection and clock control.
 func (s *Server) Mock() *Mock { return s.mock }
 
-// Addr is the address the server listens on.
-func (s *Server) Addr() string { return s.ln.Addr().String() }
-
 // SDKClient returns a real aws-sdk-go-v2 *sqs.Client pointed at the server, with static test
 // credentials (the first of Options.Credentials, if any) and the mock's region. optFns
 // customise it further (retries, middleware, faults).
