@@ -145,9 +145,9 @@ func TestPlansGivenTwiceAndOptionsThatCannotApply(t *testing.T) {
 		want string
 	}{
 		"WithFaults and faults.WithPlan": {[]harness.Option{harness.WithFaults(plan()), harness.WithClientOptions(faults.WithPlan(plan()))}, "2 fault plans are given"},
-		"WithFaults and sqsmock.WithFaults": {[]harness.Option{harness.WithFaults(plan()),
+		"WithFaults and sqsmock.Options.Faults": {[]harness.Option{harness.WithFaults(plan()),
 			harness.WithMockOptions(func(o *sqsmock.Options) { o.Faults = plan() })}, "2 fault plans are given"},
-		"sqsmock.WithFaults and faults.WithPlan on the server": {[]harness.Option{harness.WithBackend(harness.Server),
+		"sqsmock.Options.Faults and faults.WithPlan on the server": {[]harness.Option{harness.WithBackend(harness.Server),
 			harness.WithMockOptions(func(o *sqsmock.Options) { o.Faults = plan() }), harness.WithClientOptions(faults.WithPlan(plan()))}, "2 fault plans are given"},
 		"middleware on the in-process client": {[]harness.Option{harness.WithClientOptions(func(o *sqs.Options) {
 			o.APIOptions = append(o.APIOptions, func(*middleware.Stack) error { return nil })

@@ -292,7 +292,7 @@ func (h *H) setupMock(cfg config) {
 func (h *H) onePlan(plans int) {
 	h.t.Helper()
 	if plans > 1 {
-		h.t.Fatalf("harness: %d fault plans are given (WithFaults, sqsmock.WithFaults in WithMockOptions, faults.WithPlan in WithClientOptions); "+
+		h.t.Fatalf("harness: %d fault plans are given (WithFaults, sqsmock.Options.Faults in WithMockOptions, faults.WithPlan in WithClientOptions); "+
 			"each would act on the same calls. Give one, with WithFaults", plans)
 	}
 }

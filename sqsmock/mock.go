@@ -89,10 +89,9 @@ type Options struct {
 	Credentials []aws.Credentials
 	// Queues are created by New, and again by Reset (a dead-letter queue before its sources).
 	Queues []Queue
-	// Endpoint shapes queue URLs: a base URL ("http://sqs.test:9324"), or a template with
-	// {region} in the host ("http://sqs.{region}.localhost.localstack.cloud") for a host per
-	// region, which the server then routes. Default: https://sqs.<region>.amazonaws.com in
-	// process, the request's own scheme and host over HTTP.
+	// Endpoint shapes queue URLs: a base URL, or a template with {region} in the host
+	// ("http://sqs.{region}.localhost.localstack.cloud"), which the server then routes. Default:
+	// https://sqs.<region>.amazonaws.com in process, the request's scheme and host over HTTP.
 	Endpoint string
 
 	// callLog is how many calls the call log keeps (0: defaultCallLog; negative: none).
