@@ -127,8 +127,8 @@ func regionDomain(template string) string {
 // Handler serves the mock over HTTP: the SQS API in both wire protocols (AWS JSON 1.0 and
 // Query) at / and at queue URL paths, GET /health, the /_sqsmock/ admin endpoints and the live
 // console at /_sqsmock/ui/ (README, "Over HTTP"), each request in its caller's region and
-// account. Transport faults drop the connection. optFns are as for Start; Addr and the
-// timeouts belong to Start's server and are ignored here.
+// account. Transport faults drop the connection. optFns are as for Start, whose Addr,
+// timeouts and connection bound (and NewServer's Mock) do not apply to a bare handler.
 func (m *Mock) Handler(optFns ...func(*ServerOptions)) http.Handler {
 	var o ServerOptions
 	for _, fn := range optFns {

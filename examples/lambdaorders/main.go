@@ -30,7 +30,8 @@ func run() error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	m := sqsmock.New(func(o *sqsmock.Options) {
-		o.Queues = []sqsmock.Queue{{Name: "orders", Attributes: map[string]string{"VisibilityTimeout": "1"}}, {Name: "orders-dlq"}, {Name: "orders", DeadLetterQueue: "orders-dlq", MaxReceiveCount: 2}}
+		o.Queues = []sqsmock.Queue{{Name: "orders", Attributes: map[string]string{"VisibilityTimeout": "1"},
+			DeadLetterQueue: "orders-dlq", MaxReceiveCount: 2}}
 	})
 	c := m.Client()
 	url := m.QueueURL("orders")
