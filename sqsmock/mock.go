@@ -287,9 +287,9 @@ func (m *Mock) checkBubble() {
 // Clock returns the mock's clock.
 func (m *Mock) Clock() Clock { return m.cfg.clock }
 
-// Reset deletes every queue, message and move task and forgets recorded calls, then creates
-// Options.Queues again. The trace is kept (a record, not state: a reader polling it by Seq misses
-// nothing) and marks the reset with a mock.reset event.
+// Reset deletes every queue, message and move task, then creates Options.Queues again. The
+// trace is kept (a record, not state: a reader polling it by Seq misses nothing) and marks the
+// reset with a mock.reset event.
 func (m *Mock) Reset() error {
 	m.nsMu.Lock()
 	others := m.engines
