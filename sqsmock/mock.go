@@ -13,6 +13,9 @@
 // bubble it was made in: using it from outside that bubble panics at once with an explanation
 // (the bubble could not wait on it, and the test would hang). A ManualClock suits
 // single-goroutine, step-by-step tests and non-Go clients of the HTTP server.
+//
+// New takes Options, as sqs.New takes sqs.Options; the HTTP front door (Start, NewServer,
+// Handler) takes ServerOptions.
 package sqsmock
 
 import (
