@@ -35,17 +35,17 @@
 //
 // # Placements
 //
-// In a harness test, harness.WithFaults(plan) picks the placement for the backend (the engine
+// In a harness test, harness.Options.Faults picks the placement for the backend (the engine
 // for the mock and its server, the client elsewhere) and applies the plan once.
 //
-// The engine placement is sqsmock.WithFaults(plan): the engine asks the plan once per operation
+// The engine placement is sqsmock.Options.Faults: the engine asks the plan once per operation
 // (once per attempt: the mock's in-process client retries as *sqs.Client does) and once per
 // message, and applies what it decides. The client placement is WithPlan(plan) on any
 // *sqs.Client, against AWS, LocalStack, ElasticMQ or the mock server. A rule a placement cannot
-// honour is rejected with an error: by sqsmock.WithFaults and Mock.SetFaults, by every call of
+// honour is rejected with an error: by sqsmock.Options.Faults and Mock.SetFaults, by every call of
 // a client given WithPlan, and by Add once the plan is attached to that placement.
 //
-//	Kind                 Level      Engine (sqsmock.WithFaults)           Client (WithPlan)
+//	Kind                 Level      Engine (sqsmock.Options.Faults)       Client (WithPlan)
 //	-------------------  ---------  ------------------------------------  ---------------------------------------------
 //	Error                operation  any operation                         any operation; per attempt, retried as from AWS
 //	Throttle             operation  any operation                         any operation; per attempt (retries take tokens)

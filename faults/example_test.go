@@ -120,7 +120,7 @@ func ExampleWithPlan() {
 }
 
 // A rule the client placement cannot honour fails every call, not silently ignored; in the
-// mock (sqsmock.WithFaults) the same rule is valid.
+// mock (sqsmock.Options.Faults) the same rule is valid.
 func ExampleWithPlan_refused() {
 	plan, err := faults.NewPlan(1, faults.DelayedVisibility(time.Second).On("ChangeMessageVisibility"))
 	if err != nil {

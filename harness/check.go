@@ -524,8 +524,8 @@ func (h *H) judge(r *consumerRun, v verdict) (left int, deadLettered []string) {
 		still := h.upTo(10)
 		for _, m := range h.mock.Messages(r.url) {
 			leftBodies[m.Body] = true
-			state := map[sqsmock.MessageState]string{sqsmock.StateReady: "visible", sqsmock.StateInFlight: "in flight until " + clockTime(m.VisibleAt),
-				sqsmock.StateDelayed: "delayed until " + clockTime(m.VisibleAt)}[m.State]
+			state := map[string]string{"ready": "visible", "inflight": "in flight until " + clockTime(m.VisibleAt),
+				"delayed": "delayed until " + clockTime(m.VisibleAt)}[m.State]
 			still.problem("%s is still in the queue at the end (%s, receive count %d); the consumer: %s%s", r.name(m.Body, m.MessageID), state, m.ReceiveCount, r.history(m.Body), r.faultsClause(m.Body, m.MessageID))
 		}
 		still.done("messages are still in the queue at the end")

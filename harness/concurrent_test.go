@@ -143,10 +143,10 @@ func TestPlansGivenTwiceAndOptionsThatCannotApply(t *testing.T) {
 		want string
 	}{
 		"WithFaults and faults.WithPlan": {[]func(*harness.Options){func(o *harness.Options) { o.Faults = plan() }, func(o *harness.Options) { o.Client = append(o.Client, faults.WithPlan(plan())) }}, "2 fault plans are given"},
-		"WithFaults and sqsmock.WithFaults": {[]func(*harness.Options){func(o *harness.Options) { o.Faults = plan() },
-			func(o *harness.Options) { o.Mock = append(o.Mock, sqsmock.WithFaults(plan())) }}, "2 fault plans are given"},
-		"sqsmock.WithFaults and faults.WithPlan on the server": {[]func(*harness.Options){func(o *harness.Options) { o.Backend = "server" },
-			func(o *harness.Options) { o.Mock = append(o.Mock, sqsmock.WithFaults(plan())) }, func(o *harness.Options) { o.Client = append(o.Client, faults.WithPlan(plan())) }}, "2 fault plans are given"},
+		"WithFaults and sqsmock.Options.Faults": {[]func(*harness.Options){func(o *harness.Options) { o.Faults = plan() },
+			func(o *harness.Options) { o.Mock = append(o.Mock, func(o *sqsmock.Options) { o.Faults = plan() }) }}, "2 fault plans are given"},
+		"sqsmock.Options.Faults and faults.WithPlan on the server": {[]func(*harness.Options){func(o *harness.Options) { o.Backend = "server" },
+			func(o *harness.Options) { o.Mock = append(o.Mock, func(o *sqsmock.Options) { o.Faults = plan() }) }, func(o *harness.Options) { o.Client = append(o.Client, faults.WithPlan(plan())) }}, "2 fault plans are given"},
 		"middleware on the in-process client": {[]func(*harness.Options){func(o *harness.Options) {
 			o.Client = append(o.Client, func(o *sqs.Options) {
 				o.APIOptions = append(o.APIOptions, func(*middleware.Stack) error { return nil })
@@ -245,7 +245,7 @@ func TestCheckConsumerOnTheManualClock(t *testing.T) {
 			return nil
 		}))
 	assert.Equal(t, 3, rep.Deliveries["msg-2"])
-	assert.GreaterOrEqual(t, h.Clock().Since(start), 90*time.Second, "three visibility timeouts passed on the clock")
+	assert.GreaterOrEqual(t, h.Clock().Now().Sub(start), 90*time.Second, "three visibility timeouts passed on the clock")
 }
 
 // CheckConsumer fails a consumer that breaks the invariants: one that swallows a failure and

@@ -97,7 +97,7 @@ func runMyConsumer(ctx context.Context, api sqsmock.API, url string) error {
 
 // One fault plan on every backend: inside the mock for mock and server, SDK middleware for the
 // peers and AWS. The harness's own helpers are not subject to it.
-func ExampleWithFaults() {
+func ExampleNew_faults() {
 	var t *testing.T
 
 	plan := mustPlan(t, 42,

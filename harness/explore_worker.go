@@ -118,7 +118,9 @@ func runOne(t *testing.T, req runRequest, body func(t *testing.T, h *H), optFns 
 			start := time.Now()
 			runOpts := append(slices.Clone(optFns), func(o *Options) { o.Faults = (*faults.Plan)(plan) })
 			if req.Trace != "" {
-				runOpts = append(runOpts, func(o *Options) { o.Mock = append(o.Mock, sqsmock.WithTrace(traceSize)) })
+				runOpts = append(runOpts, func(o *Options) {
+					o.Mock = append(o.Mock, func(m *sqsmock.Options) { m.TraceSize = traceSize })
+				})
 			}
 			h := New(t, runOpts...)
 			t.Cleanup(func() {
@@ -155,7 +157,8 @@ type traceFile struct {
 }
 
 func writeTraceEvents(t *testing.T, path string, m *sqsmock.Mock) {
-	b, err := json.Marshal(traceFile{Events: m.Trace(), Dropped: m.TraceDropped()})
+	evs := m.Trace()
+	b, err := json.Marshal(traceFile{Events: evs, Dropped: droppedOf(evs)})
 	if err == nil {
 		err = os.WriteFile(path, b, 0o644)
 	}

@@ -93,7 +93,7 @@ type Options struct {
 	// (every fault kind, on the mock's clock), as SDK middleware elsewhere.
 	Faults *faults.Plan
 	// Mock are options of sqsmock.New on the "mock" and "server" backends.
-	Mock []sqsmock.Option
+	Mock []func(*sqsmock.Options)
 	// Client are options of the client: every HTTP backend's *sqs.Client, and the retry options
 	// of the in-process client (an option it cannot apply fails the test).
 	Client []func(*sqs.Options)
@@ -129,7 +129,7 @@ type config struct {
 	backend     Backend
 	endpoint    string
 	region      string
-	mockOpts    []sqsmock.Option
+	mockOpts    []func(*sqsmock.Options)
 	clockStart  time.Time
 	wait        time.Duration
 	clientOpts  []func(*sqs.Options)
@@ -262,14 +262,14 @@ func (h *H) setupMock(cfg config) {
 	if h.region == "" {
 		h.region = "us-east-1"
 	}
-	mopts := []sqsmock.Option{sqsmock.WithRegion(h.region)}
+	mopts := []func(*sqsmock.Options){func(o *sqsmock.Options) { o.Region = h.region }}
 	if !h.bubbled { // in a bubble the real clock is the bubble's fake time
 		start := cfg.clockStart
 		if start.IsZero() {
 			start = time.Now().Truncate(time.Second)
 		}
 		h.clock = sqsmock.NewManualClock(start)
-		mopts = append(mopts, sqsmock.WithClock(watchedClock{h.clock, watchClock(h.t, h.clock, cfg.stallAfter)}))
+		mopts = append(mopts, func(o *sqsmock.Options) { o.Clock = watchedClock{h.clock, watchClock(h.t, h.clock, cfg.stallAfter)} })
 	}
 	mopts = append(mopts, cfg.mockOpts...)
 	h.caps = Capabilities{FastForward: true, Inspect: true}
@@ -291,7 +291,7 @@ func (h *H) setupMock(cfg config) {
 		h.api = h.mock.SDKClient(cfg.clientOpts...)
 		h.own = h.mock.SDKClient(append(cfg.clientOpts, exemptHeader)...)
 	default:
-		srv, err := h.mock.Start("127.0.0.1:0")
+		srv, err := h.mock.Start()
 		if err != nil {
 			h.t.Fatalf("harness: starting the mock's server: %v", err)
 		}
@@ -307,7 +307,7 @@ func (h *H) setupMock(cfg config) {
 func (h *H) onePlan(plans int) {
 	h.t.Helper()
 	if plans > 1 {
-		h.t.Fatalf("harness: %d fault plans are given (Options.Faults, sqsmock.WithFaults in Options.Mock, faults.WithPlan in Options.Client); "+
+		h.t.Fatalf("harness: %d fault plans are given (Options.Faults, sqsmock.Options.Faults in Options.Mock, faults.WithPlan in Options.Client); "+
 			"each would act on the same calls. Give one, in Options.Faults", plans)
 	}
 }
@@ -369,7 +369,7 @@ func btoi(b bool) int {
 func (h *H) T() testing.TB { return h.t }
 
 // Client is the SQS client for the code under test, under the fault plan of Options.Faults:
-// *sqsmock.Client for the mock, *sqs.Client for every other backend. The harness's own helpers
+// the mock's in-process client, *sqs.Client for every other backend. The harness's own helpers
 // (Queue, Send, ReceiveN, Drain, Count, the checks of RunConsumer and CheckConsumer) use a client
 // of their own that the plan leaves alone, so they see the queues as they are.
 func (h *H) Client() sqsmock.API { return h.api }

@@ -48,7 +48,7 @@ func (h *H) setupTrace(cfg *config) {
 	h.traceDir = dir
 	switch cfg.backend {
 	case backendMock, backendServer:
-		cfg.mockOpts = append([]sqsmock.Option{sqsmock.WithTrace(traceSize)}, cfg.mockOpts...)
+		cfg.mockOpts = append([]func(*sqsmock.Options){func(o *sqsmock.Options) { o.TraceSize = traceSize }}, cfg.mockOpts...)
 	default:
 		h.calls = &callRecorder{plan: cfg.plan, receipts: map[string]string{}}
 	}
@@ -66,7 +66,8 @@ func (h *H) writeTrace() {
 	h.checks.mu.Unlock()
 	switch {
 	case h.mock != nil:
-		p.Events, p.Dropped = h.mock.Trace(), h.mock.TraceDropped()
+		p.Events = h.mock.Trace()
+		p.Dropped = droppedOf(p.Events)
 		p.Source = "sqsmock, in process"
 		if h.backend == backendServer {
 			p.Source = "sqsmock server " + h.endpoint
@@ -152,7 +153,7 @@ func (r *callRecorder) record(op string, harness bool, input, result any, callEr
 	if r.plan != nil {
 		inj := r.plan.Injections()
 		for _, in := range inj[min(r.injection, len(inj)):] {
-			add(sqsmock.TraceEvent{Kind: sqsmock.TraceFault, Queue: in.Queue, MessageID: in.MessageID, Operation: in.Operation,
+			add(sqsmock.TraceEvent{Kind: "fault", Queue: in.Queue, MessageID: in.MessageID, Operation: in.Operation,
 				Rule: in.Rule, Fault: string(in.Kind), Detail: in.Detail})
 		}
 		r.injection = len(inj)
@@ -178,16 +179,16 @@ func (r *callRecorder) record(op string, harness bool, input, result any, callEr
 	}
 	switch in := input.(type) {
 	case *sqs.CreateQueueInput:
-		add(sqsmock.TraceEvent{Kind: sqsmock.TraceQueueCreated, Queue: aws.ToString(in.QueueName)})
+		add(sqsmock.TraceEvent{Kind: "queue.created", Queue: aws.ToString(in.QueueName)})
 	case *sqs.DeleteQueueInput:
-		add(sqsmock.TraceEvent{Kind: sqsmock.TraceQueueDeleted, Queue: queueurl.Name(aws.ToString(in.QueueUrl))})
+		add(sqsmock.TraceEvent{Kind: "queue.deleted", Queue: queueurl.Name(aws.ToString(in.QueueUrl))})
 	case *sqs.PurgeQueueInput:
-		add(sqsmock.TraceEvent{Kind: sqsmock.TraceQueuePurged, Queue: queueurl.Name(aws.ToString(in.QueueUrl))})
+		add(sqsmock.TraceEvent{Kind: "queue.purged", Queue: queueurl.Name(aws.ToString(in.QueueUrl))})
 	case *sqs.SetQueueAttributesInput:
-		add(sqsmock.TraceEvent{Kind: sqsmock.TraceQueueAttributes, Queue: queueurl.Name(aws.ToString(in.QueueUrl)), Detail: strings.Join(slices.Sorted(maps.Keys(in.Attributes)), ", ")})
+		add(sqsmock.TraceEvent{Kind: "queue.attributes", Queue: queueurl.Name(aws.ToString(in.QueueUrl)), Detail: strings.Join(slices.Sorted(maps.Keys(in.Attributes)), ", ")})
 	case *sqs.SendMessageInput:
 		if out, ok := result.(*sqs.SendMessageOutput); ok {
-			add(sqsmock.TraceEvent{Kind: sqsmock.TraceSent, Queue: queueurl.Name(aws.ToString(in.QueueUrl)), MessageID: aws.ToString(out.MessageId), Body: clip(aws.ToString(in.MessageBody), 256),
+			add(sqsmock.TraceEvent{Kind: "message.sent", Queue: queueurl.Name(aws.ToString(in.QueueUrl)), MessageID: aws.ToString(out.MessageId), Body: clip(aws.ToString(in.MessageBody), 256),
 				GroupID: aws.ToString(in.MessageGroupId), VisibleAt: after(&in.DelaySeconds)})
 		}
 	case *sqs.SendMessageBatchInput:
@@ -196,7 +197,7 @@ func (r *callRecorder) record(op string, harness bool, input, result any, callEr
 			return
 		}
 		for _, s := range out.Successful {
-			e := sqsmock.TraceEvent{Kind: sqsmock.TraceSent, Queue: queueurl.Name(aws.ToString(in.QueueUrl)), MessageID: aws.ToString(s.MessageId)}
+			e := sqsmock.TraceEvent{Kind: "message.sent", Queue: queueurl.Name(aws.ToString(in.QueueUrl)), MessageID: aws.ToString(s.MessageId)}
 			for _, x := range in.Entries {
 				if aws.ToString(x.Id) == aws.ToString(s.Id) {
 					e.Body, e.GroupID, e.VisibleAt = clip(aws.ToString(x.MessageBody), 256), aws.ToString(x.MessageGroupId), after(&x.DelaySeconds)
@@ -217,11 +218,11 @@ func (r *callRecorder) record(op string, harness bool, input, result any, callEr
 		for _, m := range out.Messages {
 			n, _ := strconv.Atoi(m.Attributes["ApproximateReceiveCount"])
 			r.receipts[aws.ToString(m.ReceiptHandle)] = aws.ToString(m.MessageId)
-			add(sqsmock.TraceEvent{Kind: sqsmock.TraceReceived, Queue: queueurl.Name(aws.ToString(in.QueueUrl)), MessageID: aws.ToString(m.MessageId),
+			add(sqsmock.TraceEvent{Kind: "message.received", Queue: queueurl.Name(aws.ToString(in.QueueUrl)), MessageID: aws.ToString(m.MessageId),
 				ReceiptHandle: aws.ToString(m.ReceiptHandle), ReceiveCount: n, VisibleAt: visibleAt, GroupID: m.Attributes["MessageGroupId"]})
 		}
 	case *sqs.DeleteMessageInput:
-		add(sqsmock.TraceEvent{Kind: sqsmock.TraceDeleted, Queue: queueurl.Name(aws.ToString(in.QueueUrl)), MessageID: r.receipts[aws.ToString(in.ReceiptHandle)], ReceiptHandle: aws.ToString(in.ReceiptHandle)})
+		add(sqsmock.TraceEvent{Kind: "message.deleted", Queue: queueurl.Name(aws.ToString(in.QueueUrl)), MessageID: r.receipts[aws.ToString(in.ReceiptHandle)], ReceiptHandle: aws.ToString(in.ReceiptHandle)})
 	case *sqs.DeleteMessageBatchInput:
 		out, ok := result.(*sqs.DeleteMessageBatchOutput)
 		if !ok {
@@ -230,13 +231,13 @@ func (r *callRecorder) record(op string, harness bool, input, result any, callEr
 		for _, s := range out.Successful {
 			for _, x := range in.Entries {
 				if aws.ToString(x.Id) == aws.ToString(s.Id) {
-					add(sqsmock.TraceEvent{Kind: sqsmock.TraceDeleted, Queue: queueurl.Name(aws.ToString(in.QueueUrl)), MessageID: r.receipts[aws.ToString(x.ReceiptHandle)], ReceiptHandle: aws.ToString(x.ReceiptHandle)})
+					add(sqsmock.TraceEvent{Kind: "message.deleted", Queue: queueurl.Name(aws.ToString(in.QueueUrl)), MessageID: r.receipts[aws.ToString(x.ReceiptHandle)], ReceiptHandle: aws.ToString(x.ReceiptHandle)})
 				}
 			}
 		}
 		r.failedEntries(add, in.QueueUrl, len(out.Failed), "DeleteMessageBatch")
 	case *sqs.ChangeMessageVisibilityInput:
-		add(sqsmock.TraceEvent{Kind: sqsmock.TraceVisibility, Queue: queueurl.Name(aws.ToString(in.QueueUrl)), MessageID: r.receipts[aws.ToString(in.ReceiptHandle)],
+		add(sqsmock.TraceEvent{Kind: "message.visibility", Queue: queueurl.Name(aws.ToString(in.QueueUrl)), MessageID: r.receipts[aws.ToString(in.ReceiptHandle)],
 			ReceiptHandle: aws.ToString(in.ReceiptHandle), VisibleAt: after(&in.VisibilityTimeout)})
 	case *sqs.ChangeMessageVisibilityBatchInput:
 		out, ok := result.(*sqs.ChangeMessageVisibilityBatchOutput)
@@ -246,7 +247,7 @@ func (r *callRecorder) record(op string, harness bool, input, result any, callEr
 		for _, s := range out.Successful {
 			for _, x := range in.Entries {
 				if aws.ToString(x.Id) == aws.ToString(s.Id) {
-					add(sqsmock.TraceEvent{Kind: sqsmock.TraceVisibility, Queue: queueurl.Name(aws.ToString(in.QueueUrl)), MessageID: r.receipts[aws.ToString(x.ReceiptHandle)],
+					add(sqsmock.TraceEvent{Kind: "message.visibility", Queue: queueurl.Name(aws.ToString(in.QueueUrl)), MessageID: r.receipts[aws.ToString(x.ReceiptHandle)],
 						ReceiptHandle: aws.ToString(x.ReceiptHandle), VisibleAt: after(&x.VisibilityTimeout)})
 				}
 			}
@@ -288,4 +289,13 @@ func clip(s string, n int) string {
 		return s[:n]
 	}
 	return s
+}
+
+// droppedOf is how many events a mock's trace dropped before evs, the events it holds (Seq
+// numbers them from 1 without gaps).
+func droppedOf(evs []sqsmock.TraceEvent) uint64 {
+	if len(evs) == 0 {
+		return 0
+	}
+	return evs[0].Seq - 1
 }

@@ -78,9 +78,9 @@ func TestTraceWrittenWhenTheTestFails(t *testing.T) {
 			assert.Equal(t, false, m["client"], "the mock's own trace")
 			assert.Contains(t, m["source"], "sqsmock")
 			k := kinds(m)
-			assert.Contains(t, k, string(sqsmock.TraceQueueCreated))
-			assert.Contains(t, k, string(sqsmock.TraceSent))
-			assert.Contains(t, k, string(sqsmock.TraceReceived))
+			assert.Contains(t, k, string("queue.created"))
+			assert.Contains(t, k, string("message.sent"))
+			assert.Contains(t, k, string("message.received"))
 			assert.Len(t, m["lanes"], 2)
 		})
 	}

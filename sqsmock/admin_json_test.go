@@ -57,7 +57,9 @@ func TestAdminJSONKeysAreCamelCase(t *testing.T) {
 		faults.LostDelete().Named("tenant").Probability(0.5).With(faults.Details{Attributes: map[string]string{"Tenant_ID": "nobody"}}),
 		faults.Latency(1, 1).Named("slow-list").On("ListQueues"),
 	)
-	srv := sqsmock.NewServer(t, sqsmock.WithQueue("boot", nil), sqsmock.WithFaults(plan))
+	srv := sqsmock.NewServer(t, func(so *sqsmock.ServerOptions) {
+		so.Mock = append(so.Mock, func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "boot"}}; o.Faults = plan })
+	})
 	ctx := context.Background()
 	c := srv.SDKClient()
 	q := aws.String(srv.URL + "/000000000000/boot")

@@ -19,7 +19,7 @@ import (
 // benchQueue makes a mock with one queue holding depth ready messages.
 func benchQueue(b *testing.B, fifo bool, depth int) (sqsmock.API, *string) {
 	b.Helper()
-	m := sqsmock.New(sqsmock.WithCallLog(0))
+	m := sqsmock.New(sqsmock.NoCallLog)
 	return benchQueueWith(b, m.Client(), fifo, depth)
 }
 
@@ -126,7 +126,7 @@ func BenchmarkCycle(b *testing.B) {
 		}
 	}
 	b.Run("standard-idle-plan/depth=100", func(b *testing.B) {
-		m := sqsmock.New(sqsmock.WithCallLog(0), sqsmock.WithFaults(idlePlan(b)))
+		m := sqsmock.New(sqsmock.NoCallLog, func(o *sqsmock.Options) { o.Faults = idlePlan(b) })
 		c, url := benchQueueWith(b, m.Client(), false, 100)
 		benchCycle(b, c, url, false)
 		if n := len(m.Faults().Injections()); n > 0 {
@@ -134,12 +134,12 @@ func BenchmarkCycle(b *testing.B) {
 		}
 	})
 	b.Run("standard-retry-options/depth=100", func(b *testing.B) {
-		m := sqsmock.New(sqsmock.WithCallLog(0))
+		m := sqsmock.New(sqsmock.NoCallLog)
 		c, url := benchQueueWith(b, m.Client(func(o *sqs.Options) { o.RetryMaxAttempts = 5 }), false, 100)
 		benchCycle(b, c, url, false)
 	})
 	b.Run("standard-idle-plan-retry-options/depth=100", func(b *testing.B) {
-		m := sqsmock.New(sqsmock.WithCallLog(0), sqsmock.WithFaults(idlePlan(b)))
+		m := sqsmock.New(sqsmock.NoCallLog, func(o *sqsmock.Options) { o.Faults = idlePlan(b) })
 		c, url := benchQueueWith(b, m.Client(func(o *sqs.Options) { o.RetryMaxAttempts = 5 }), false, 100)
 		benchCycle(b, c, url, false)
 	})
@@ -274,7 +274,7 @@ func BenchmarkSendMessageClients(b *testing.B) {
 		{"sdk-in-memory", func(m *sqsmock.Mock) sqsmock.API { return m.SDKClient() }},
 	} {
 		b.Run(tt.name, func(b *testing.B) {
-			m := sqsmock.New(sqsmock.WithCallLog(0), sqsmock.WithQueue("bench", nil))
+			m := sqsmock.New(sqsmock.NoCallLog, func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "bench"}} })
 			c := tt.client(m)
 			in := &sqs.SendMessageInput{QueueUrl: aws.String(m.QueueURL("bench")), MessageBody: aws.String(body100)}
 			b.ReportAllocs()

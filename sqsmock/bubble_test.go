@@ -21,7 +21,7 @@ import (
 // A Mock made outside a bubble and used inside one would hang (the bubble cannot wait on its
 // queues); it panics at once instead, saying why.
 func TestMockMadeOutsideABubblePanicsInside(t *testing.T) {
-	m := sqsmock.New(sqsmock.WithQueue("jobs", nil))
+	m := sqsmock.New(func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "jobs"}} })
 	synctest.Test(t, func(t *testing.T) {
 		defer func() {
 			r := recover()
@@ -45,7 +45,7 @@ func TestMockMadeInABubblePanicsOutside(t *testing.T) {
 // A bubble cannot wait on a socket, so Start refuses inside one and points at SDKClient.
 func TestStartRefusesInsideABubble(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		_, err := sqsmock.New().Start("127.0.0.1:0")
+		_, err := sqsmock.New().Start()
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "SDKClient")
 	})
@@ -58,7 +58,10 @@ func TestSDKClientInsideABubble(t *testing.T) {
 		plan := mustPlan(t, 1,
 			faults.ResetBeforeApply().Named("reset").On("SendMessage").Times(1),
 			faults.Latency(3*time.Second, 0).Named("slow").On("DeleteMessage"))
-		m := sqsmock.New(sqsmock.WithQueue("jobs", map[string]string{"VisibilityTimeout": "30"}), sqsmock.WithFaults(plan))
+		m := sqsmock.New(func(o *sqsmock.Options) {
+			o.Queues = []sqsmock.Queue{{Name: "jobs", Attributes: map[string]string{"VisibilityTimeout": "30"}}}
+			o.Faults = plan
+		})
 		c := m.SDKClient()
 		ctx := t.Context()
 		url := aws.String(m.QueueURL("jobs"))
@@ -106,7 +109,7 @@ func TestSDKClientInsideABubble(t *testing.T) {
 // A call cancelled while it long-polls fails as the SDK reports it over a socket.
 func TestSDKClientCancelledLongPoll(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		m := sqsmock.New(sqsmock.WithQueue("jobs", nil))
+		m := sqsmock.New(func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "jobs"}} })
 		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 		defer cancel()
 		_, err := m.SDKClient().ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(m.QueueURL("jobs")), WaitTimeSeconds: 20})
@@ -128,8 +131,10 @@ func TestFalseEmptyLongPollsWaitInABubble(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				plan := mustPlan(t, 1, faults.FalseEmpty())
-				m := sqsmock.New(sqsmock.WithFaults(plan), sqsmock.WithQueue("jobs", nil),
-					sqsmock.WithQueue("waits", map[string]string{"ReceiveMessageWaitTimeSeconds": "3"}))
+				m := sqsmock.New(func(o *sqsmock.Options) {
+					o.Queues = []sqsmock.Queue{{Name: "jobs"}, {Name: "waits", Attributes: map[string]string{"ReceiveMessageWaitTimeSeconds": "3"}}}
+					o.Faults = plan
+				})
 				var c sqsmock.API = m.Client()
 				if sdk {
 					c = m.SDKClient()

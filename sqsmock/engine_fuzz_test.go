@@ -96,11 +96,13 @@ type engineFuzz struct {
 }
 
 func newEngineFuzz(t *testing.T, jsonWire bool) *engineFuzz {
-	m := sqsmock.New(sqsmock.WithAccountID(fuzzAccount), sqsmock.WithLimits(fuzzMaxQueue, fuzzMaxMsgs),
-		sqsmock.WithFaults(fuzzPlan(t)),
-		sqsmock.WithQueue("dlq", nil), sqsmock.WithQueue("orders", nil), sqsmock.WithDeadLetterQueue("orders", "dlq", 2),
-		sqsmock.WithQueue("dlq.fifo", map[string]string{"FifoQueue": "true"}), sqsmock.WithQueue("orders.fifo", map[string]string{"FifoQueue": "true"}), sqsmock.WithDeadLetterQueue("orders.fifo", "dlq.fifo", 2),
-		sqsmock.WithQueue("cbd.fifo", map[string]string{"FifoQueue": "true", "ContentBasedDeduplication": "true"}))
+	m := sqsmock.New(func(o *sqsmock.Options) {
+		o.Queues = []sqsmock.Queue{{Name: "dlq"}, {Name: "orders"}, {Name: "orders", DeadLetterQueue: "dlq", MaxReceiveCount: 2}, {Name: "dlq.fifo", Attributes: map[string]string{"FifoQueue": "true"}}, {Name: "orders.fifo", Attributes: map[string]string{"FifoQueue": "true"}}, {Name: "orders.fifo", DeadLetterQueue: "dlq.fifo", MaxReceiveCount: 2}, {Name: "cbd.fifo", Attributes: map[string]string{"FifoQueue": "true", "ContentBasedDeduplication": "true"}}}
+		o.AccountID = fuzzAccount
+		o.MaxQueues = fuzzMaxQueue
+		o.MaxMessages = fuzzMaxMsgs
+		o.Faults = fuzzPlan(t)
+	})
 	f := &engineFuzz{t: t, m: m, h: m.Handler(), jsonWire: jsonWire, answered: map[string]bool{}, known: map[string]bool{}}
 	c := m.Client()
 	for _, in := range []*sqs.SendMessageInput{

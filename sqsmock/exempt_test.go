@@ -24,7 +24,11 @@ func TestExemptCallsMeetNoFaults(t *testing.T) {
 		faults.FalseEmpty().Named("empty"),
 		faults.LostDelete().Named("lost"),
 		faults.DuplicateDelivery(0).Named("dup"))
-	m := sqsmock.New(sqsmock.WithClock(sqsmock.NewManualClock(epoch)), sqsmock.WithQueue("q", nil), sqsmock.WithFaults(plan))
+	m := sqsmock.New(func(o *sqsmock.Options) {
+		o.Queues = []sqsmock.Queue{{Name: "q"}}
+		o.Clock = sqsmock.NewManualClock(epoch)
+		o.Faults = plan
+	})
 	c, url := m.Client(noRetries), aws.String(m.QueueURL("q"))
 	own := exempt.With(context.Background())
 
@@ -40,7 +44,7 @@ func TestExemptCallsMeetNoFaults(t *testing.T) {
 	assert.Empty(t, m.Messages("q"), "the delete was not lost, and no duplicate was scheduled")
 	assert.Len(t, plan.Injections(), 1, "only the first send met the plan")
 
-	srv, err := m.Start("127.0.0.1:0")
+	srv, err := m.Start()
 	require.NoError(t, err)
 	defer srv.Close()
 	post := func(exemptHeader bool) int {

@@ -15,13 +15,6 @@ import (
 	"github.com/sqsharness/sqsharness/sqsmock/internal/engine"
 )
 
-// WithFaults applies a fault plan inside the mock, where every fault kind is supported: errors,
-// throttling, latency (on the mock's clock), connection resets and timeouts, lost deletes,
-// duplicate delivery, delayed visibility, false-empty receives, reordering, partial batch
-// failures and deletes with stale receipt handles. The plan's windows and latencies follow the mock's clock. New panics if the plan
-// has a rule the engine cannot honour.
-func WithFaults(plan *faults.Plan) Option { return mockOption(func(c *config) { c.plan = plan }) }
-
 // Faults returns the mock's fault plan (nil if none), e.g. to read its Injections.
 func (m *Mock) Faults() *faults.Plan { return m.plan.Load() }
 

@@ -36,7 +36,7 @@ func faultEnv(t *testing.T, rules ...faults.Rule) (*env, *faults.Plan) {
 func faultEnvSeed(t *testing.T, seed uint64, rules ...faults.Rule) (*env, *faults.Plan) {
 	t.Helper()
 	p := mustPlan(t, seed, rules...)
-	e := newEnv(t, sqsmock.WithFaults(p))
+	e := newEnv(t, func(o *sqsmock.Options) { o.Faults = p })
 	e.queue = e.create("jobs", map[string]string{"VisibilityTimeout": "30"})
 	return e, p
 }
@@ -305,7 +305,7 @@ func TestFaultLostDelete(t *testing.T) {
 		require.NoError(t, e.del(e.queue, aws.ToString(m.ReceiptHandle)), "success reported")
 		infos := e.mock.Messages(e.queue)
 		require.Len(t, infos, 1, "not deleted")
-		assert.Equal(t, sqsmock.StateInFlight, infos[0].State)
+		assert.Equal(t, "inflight", infos[0].State)
 
 		e.clk.Advance(29 * time.Second)
 		assert.Empty(t, e.recv(e.queue, nil), "invisible until the timeout expires")
@@ -362,7 +362,7 @@ func TestFaultStaleHandleDelete(t *testing.T) {
 		require.NoError(t, e.del(e.queue, aws.ToString(first.ReceiptHandle)), "success reported")
 		infos := e.mock.Messages(e.queue)
 		require.Len(t, infos, 1, "not deleted")
-		assert.Equal(t, sqsmock.StateInFlight, infos[0].State)
+		assert.Equal(t, "inflight", infos[0].State)
 		assert.Equal(t, []faults.Injection{{Rule: "stale", Kind: "stale-handle-delete", Operation: "DeleteMessage", Queue: "jobs",
 			MessageID: aws.ToString(sent.MessageId), Detail: "stale receipt handle", Time: epoch.Add(30 * time.Second)}}, p.Injections())
 
@@ -440,7 +440,7 @@ func TestFaultStaleHandleDelete(t *testing.T) {
 		assert.Equal(t, "a", inj[0].EntryID)
 	})
 	t.Run("traced", func(t *testing.T) {
-		e := newTraceEnv(t, sqsmock.WithFaults(mustPlan(t, 1, rule)))
+		e := newTraceEnv(t, func(o *sqsmock.Options) { o.Faults = mustPlan(t, 1, rule) })
 		url := e.create("jobs", map[string]string{"VisibilityTimeout": "30"})
 		id := aws.ToString(e.send(url, "m").MessageId)
 		first := e.recvOne(url)
@@ -449,7 +449,7 @@ func TestFaultStaleHandleDelete(t *testing.T) {
 		m := e.mark()
 		h := aws.ToString(first.ReceiptHandle)
 		require.NoError(t, e.del(url, h))
-		f := e.ev(sqsmock.TraceFault, "jobs", "DeleteMessage", epoch.Add(30*time.Second))
+		f := e.ev("fault", "jobs", "DeleteMessage", epoch.Add(30*time.Second))
 		f.MessageID, f.ReceiptHandle, f.Rule, f.Fault, f.Detail = id, h, "stale", "stale-handle-delete", "stale receipt handle"
 		assert.Equal(t, []sqsmock.TraceEvent{f}, e.traceSince(m), "a fault event and no message.deleted")
 	})
@@ -565,7 +565,7 @@ func TestFaultDelayedVisibility(t *testing.T) {
 	t.Run("send", func(t *testing.T) {
 		e, _ := faultEnv(t, faults.DelayedVisibility(10*time.Second))
 		e.send(e.queue, "late")
-		assert.Equal(t, sqsmock.StateDelayed, e.mock.Messages(e.queue)[0].State)
+		assert.Equal(t, "delayed", e.mock.Messages(e.queue)[0].State)
 		assert.Empty(t, e.recv(e.queue, nil))
 		e.clk.Advance(9 * time.Second)
 		assert.Empty(t, e.recv(e.queue, nil))
@@ -639,7 +639,7 @@ func TestFaultFalseEmpty(t *testing.T) {
 	assert.Empty(t, <-polled, "the long poll answers empty after 20s, although a message is ready")
 	infos := e.mock.Messages(e.queue)
 	require.Len(t, infos, 1)
-	assert.Equal(t, sqsmock.StateReady, infos[0].State)
+	assert.Equal(t, "ready", infos[0].State)
 	assert.Zero(t, infos[0].ReceiveCount, "not received")
 	got := e.recv(e.queue, allAttrs)
 	require.Len(t, got, 1)
@@ -962,7 +962,7 @@ func TestFaultPlanValidation(t *testing.T) {
 			fp, err := faultplan.NewPlan(1, r)
 			p := (*faults.Plan)(fp)
 			require.NoError(t, err)
-			assert.NotPanics(t, func() { sqsmock.New(sqsmock.WithFaults(p)) })
+			assert.NotPanics(t, func() { sqsmock.New(func(o *sqsmock.Options) { o.Faults = p }) })
 		})
 	}
 	_, err := faults.NewPlan(1, faults.LostDelete().On("SendMessage"))

@@ -27,8 +27,11 @@ import (
 // the default in-process client, which retries.
 func retryEnv(t *testing.T, rules ...faults.Rule) (*sqsmock.Mock, sqsmock.API, string) {
 	t.Helper()
-	m := sqsmock.New(sqsmock.WithClock(sqsmock.NewManualClock(epoch)), sqsmock.WithQueue("jobs", nil),
-		sqsmock.WithFaults(mustPlan(t, 1, rules...)))
+	m := sqsmock.New(func(o *sqsmock.Options) {
+		o.Queues = []sqsmock.Queue{{Name: "jobs"}}
+		o.Clock = sqsmock.NewManualClock(epoch)
+		o.Faults = mustPlan(t, 1, rules...)
+	})
 	return m, m.Client(), m.QueueURL("jobs")
 }
 
@@ -180,7 +183,10 @@ func TestClientRetriesLikeTheSDK(t *testing.T) {
 			rule := tt.rule
 			mk := func() *sqsmock.Mock {
 				// Real clock: the SDK clients back off in real time, so keep the backoff short.
-				return sqsmock.New(sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(mustPlan(t, 1, rule)))
+				return sqsmock.New(func(o *sqsmock.Options) {
+					o.Queues = []sqsmock.Queue{{Name: "jobs"}}
+					o.Faults = mustPlan(t, 1, rule)
+				})
 			}
 			fast := func(o *sqs.Options) {
 				o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) { so.MaxBackoff = time.Millisecond })
@@ -190,7 +196,7 @@ func TestClientRetriesLikeTheSDK(t *testing.T) {
 			m = mk()
 			inMemory := run(m, m.SDKClient(fast))
 			m = mk()
-			srv, err := m.Start("127.0.0.1:0")
+			srv, err := m.Start()
 			require.NoError(t, err)
 			defer srv.Close()
 			overHTTP := run(m, srv.SDKClient(fast))
@@ -217,9 +223,16 @@ func TestClientRetryQuotaLikeTheSDK(t *testing.T) {
 	fast := func(o *sqs.Options) {
 		o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) { so.MaxBackoff = time.Microsecond })
 	}
-	m := sqsmock.New(sqsmock.WithClock(sqsmock.NewManualClock(epoch)), sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(mustPlan(t, 1, throttle(0))))
+	m := sqsmock.New(func(o *sqsmock.Options) {
+		o.Queues = []sqsmock.Queue{{Name: "jobs"}}
+		o.Clock = sqsmock.NewManualClock(epoch)
+		o.Faults = mustPlan(t, 1, throttle(0))
+	})
 	n1, err1 := drain(m, m.Client(fast))
-	m2 := sqsmock.New(sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(mustPlan(t, 1, throttle(0))))
+	m2 := sqsmock.New(func(o *sqsmock.Options) {
+		o.Queues = []sqsmock.Queue{{Name: "jobs"}}
+		o.Faults = mustPlan(t, 1, throttle(0))
+	})
 	n2, err2 := drain(m2, m2.SDKClient(fast))
 	require.Error(t, err1)
 	assert.Equal(t, n2, n1, "calls until the quota runs out")
@@ -231,14 +244,20 @@ func TestClientRetryQuotaLikeTheSDK(t *testing.T) {
 // a cancelled context ends the wait with the SDK's RequestCanceledError.
 func TestClientBackoffOnTheMocksClock(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		m := sqsmock.New(sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(mustPlan(t, 1, throttle(2))))
+		m := sqsmock.New(func(o *sqsmock.Options) {
+			o.Queues = []sqsmock.Queue{{Name: "jobs"}}
+			o.Faults = mustPlan(t, 1, throttle(2))
+		})
 		start := time.Now()
 		require.NoError(t, send(t.Context(), m.Client(), m.QueueURL("jobs"), "x"))
 		waited := time.Since(start)
 		assert.Positive(t, waited, "two backoffs took fake time")
 		assert.LessOrEqual(t, waited, 40*time.Second, "at most two maximum backoffs")
 
-		m = sqsmock.New(sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(mustPlan(t, 1, throttle(0))))
+		m = sqsmock.New(func(o *sqsmock.Options) {
+			o.Queues = []sqsmock.Queue{{Name: "jobs"}}
+			o.Faults = mustPlan(t, 1, throttle(0))
+		})
 		ctx, cancel := context.WithCancel(t.Context())
 		slow := m.Client(func(o *sqs.Options) {
 			o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) {
@@ -255,7 +274,11 @@ func TestClientBackoffOnTheMocksClock(t *testing.T) {
 
 	// A manual clock moves only when the test moves it: retries take no clock time.
 	clk := sqsmock.NewManualClock(epoch)
-	m := sqsmock.New(sqsmock.WithClock(clk), sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(mustPlan(t, 1, throttle(2))))
+	m := sqsmock.New(func(o *sqsmock.Options) {
+		o.Queues = []sqsmock.Queue{{Name: "jobs"}}
+		o.Clock = clk
+		o.Faults = mustPlan(t, 1, throttle(2))
+	})
 	require.NoError(t, send(context.Background(), m.Client(), m.QueueURL("jobs"), "x"))
 	assert.Equal(t, epoch, clk.Now())
 }
@@ -264,7 +287,10 @@ func TestClientBackoffOnTheMocksClock(t *testing.T) {
 // is set, it retries.
 func TestClientRetriesOnceAPlanIsSet(t *testing.T) {
 	ctx := context.Background()
-	m := sqsmock.New(sqsmock.WithClock(sqsmock.NewManualClock(epoch)), sqsmock.WithQueue("jobs", nil))
+	m := sqsmock.New(func(o *sqsmock.Options) {
+		o.Queues = []sqsmock.Queue{{Name: "jobs"}}
+		o.Clock = sqsmock.NewManualClock(epoch)
+	})
 	c := m.Client()
 	require.NoError(t, send(ctx, c, m.QueueURL("jobs"), "a"))
 	require.NoError(t, m.SetFaults(mustPlan(t, 1, throttle(1))))
@@ -279,7 +305,7 @@ func ExampleMock_Client_retries() {
 		fmt.Println(err)
 		return
 	}
-	m := sqsmock.New(sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(plan))
+	m := sqsmock.New(func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "jobs"}}; o.Faults = plan })
 	url := aws.String(m.QueueURL("jobs"))
 
 	// Like *sqs.Client, the in-process client retries the throttled receive.
@@ -320,7 +346,10 @@ func TestClientBackoffWithoutQuotaLikeTheSDK(t *testing.T) {
 					err      string
 				}
 				run := func(client func(*sqsmock.Mock, ...func(*sqs.Options)) sqsmock.API) result {
-					m := sqsmock.New(sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(mustPlan(t, 1, faults.Error("InternalError").On(tt.op))))
+					m := sqsmock.New(func(o *sqsmock.Options) {
+						o.Queues = []sqsmock.Queue{{Name: "jobs"}}
+						o.Faults = mustPlan(t, 1, faults.Error("InternalError").On(tt.op))
+					})
 					c := client(m, func(o *sqs.Options) {
 						o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) {
 							so.MaxAttempts, so.RetryCost = 5, 10

@@ -11,7 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/sqsharness/sqsharness/e2e/internal/repo"
+
 	"github.com/sqsharness/sqsharness/internal/shorttest"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
@@ -124,7 +126,9 @@ func TestBoto3JSON(t *testing.T) {
 // sigv4Server is a server that verifies SigV4 with sigKey:sigSecret.
 func sigv4Server(t *testing.T) *sqsmock.Server {
 	t.Helper()
-	srv, err := sqsmock.New().Start("127.0.0.1:0", sqsmock.WithCredentials(sigKey, sigSecret))
+	srv, err := sqsmock.New(func(o *sqsmock.Options) {
+		o.Credentials = []aws.Credentials{{AccessKeyID: sigKey, SecretAccessKey: sigSecret}}
+	}).Start()
 	if err != nil {
 		t.Fatal(err)
 	}

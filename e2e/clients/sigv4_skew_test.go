@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -35,8 +36,12 @@ func TestAWSCLISigV4ClockSkew(t *testing.T) {
 			count := func(next http.Handler) http.Handler {
 				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { requests.Add(1); next.ServeHTTP(w, r) })
 			}
-			srv, err := sqsmock.New().Start("127.0.0.1:0", sqsmock.WithCredentials(sigKey, sigSecret),
-				sqsmock.WithWallClock(func() time.Time { return time.Now().Add(tc.serverSkew) }), sqsmock.WithHTTPMiddleware(count))
+			srv, err := sqsmock.New(func(o *sqsmock.Options) {
+				o.Credentials = []aws.Credentials{{AccessKeyID: sigKey, SecretAccessKey: sigSecret}}
+			}).Start(func(o *sqsmock.ServerOptions) {
+				o.WallClock = func() time.Time { return time.Now().Add(tc.serverSkew) }
+				o.Middleware = append(o.Middleware, count)
+			})
 			require.NoError(t, err)
 			t.Cleanup(func() { _ = srv.Close() })
 			c := newAWSCLI(t, srv.URL)

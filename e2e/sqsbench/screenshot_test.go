@@ -43,7 +43,13 @@ func TestWriteREADMEConsoleScreenshot(t *testing.T) {
 		{"name": "slow-sends", "kind": "latency", "operations": ["SendMessage"], "latency": "20ms", "probability": 0.002},
 		{"name": "dup-receives", "kind": "duplicate-delivery", "operations": ["ReceiveMessage"], "probability": 0.002}]}`))
 	require.NoError(t, err)
-	srv := sqsmock.NewServer(t, sqsmock.WithQueue("orders", nil), sqsmock.WithTrace(100000), sqsmock.WithFaults(plan))
+	srv := sqsmock.NewServer(t, func(so *sqsmock.ServerOptions) {
+		so.Mock = append(so.Mock, func(o *sqsmock.Options) {
+			o.Queues = []sqsmock.Queue{{Name: "orders"}}
+			o.TraceSize = 100000
+			o.Faults = plan
+		})
+	})
 
 	// A queue filled by hand (the AWS CLI in another terminal): five waiting, one in flight.
 	sdk := srv.SDKClient()

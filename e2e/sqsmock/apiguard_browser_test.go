@@ -229,7 +229,7 @@ func TestBrowserPagesOfAnotherSiteAreRefused(t *testing.T) {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	log := &requestLog{}
-	srv := sqsmock.NewServer(t, sqsmock.WithQueue("q", nil), sqsmock.WithHTTPMiddleware(log.middleware))
+	srv := sqsmock.NewServer(t, withQueue("q", nil), withHTTPMiddleware(log.middleware))
 	q := srv.URL + "/000000000000/q"
 	_, err := srv.SDKClient().SendMessage(context.Background(), &sqs.SendMessageInput{QueueUrl: &q, MessageBody: aws.String("kept")})
 	require.NoError(t, err)
@@ -307,7 +307,7 @@ func TestBrowserDNSRebindingIsRefused(t *testing.T) {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	log := &requestLog{}
-	srv := sqsmock.NewServer(t, sqsmock.WithQueue("q", nil), sqsmock.WithHTTPMiddleware(log.middleware))
+	srv := sqsmock.NewServer(t, withQueue("q", nil), withHTTPMiddleware(log.middleware))
 	q := srv.URL + "/000000000000/q"
 	_, err := srv.SDKClient().SendMessage(context.Background(), &sqs.SendMessageInput{QueueUrl: &q, MessageBody: aws.String("a secret body")})
 	require.NoError(t, err)
@@ -323,7 +323,7 @@ func TestBrowserDNSRebindingIsRefused(t *testing.T) {
   document.body.dataset.results = JSON.stringify(results);
 })();
 </script>`, attemptJS, q, q)
-	origin := "http://rebound.example:" + rebinder(t, srv.Addr(), "/page", page)
+	origin := "http://rebound.example:" + rebinder(t, strings.TrimPrefix(srv.URL, "http://"), "/page", page)
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(origin+"/page")))
 	var results map[string]fetchResult
 	pageResults(t, ctx, &results)
@@ -357,7 +357,7 @@ func TestBrowserOptedInOriginSendsThroughCORS(t *testing.T) {
 	pages := map[string]string{}
 	origin := "http://app.example:" + pageServer(t, pages)
 	log := &requestLog{}
-	srv := sqsmock.NewServer(t, sqsmock.WithQueue("q", nil), sqsmock.WithHTTPMiddleware(log.middleware), sqsmock.WithBrowserOrigins(origin))
+	srv := sqsmock.NewServer(t, withQueue("q", nil), withHTTPMiddleware(log.middleware), withBrowserOrigins(origin))
 	q := srv.URL + "/000000000000/q"
 	pages["/app"] = fmt.Sprintf(`<!doctype html><title>web app</title><body><script>
 const api = %q, q = %q;

@@ -42,8 +42,8 @@ func TestConsoleInBrowser(t *testing.T) {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	clock := sqsmock.NewManualClock(time.Now())
-	srv := sqsmock.NewServer(t, sqsmock.WithQueue("orders", nil), sqsmock.WithQueue("audit", nil),
-		sqsmock.WithDeadLetterQueue("orders", "orders-dlq", 3), sqsmock.WithClock(clock), sqsmock.WithTrace(10000))
+	srv := sqsmock.NewServer(t, withQueue("orders", nil), withQueue("audit", nil),
+		withDeadLetterQueue("orders", "orders-dlq", 3), withClock(clock), withTrace(10000))
 	sdk := srv.SDKClient()
 	orders := aws.String(srv.URL + "/000000000000/orders")
 	for i := range 2 {
@@ -132,7 +132,7 @@ func TestConsoleInBrowserWithToken(t *testing.T) {
 	ctx := browsertest.New(t)
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	srv := sqsmock.NewServer(t, sqsmock.WithQueue("orders", nil), sqsmock.WithAdminToken("s3cret"))
+	srv := sqsmock.NewServer(t, withQueue("orders", nil), withAdminToken("s3cret"))
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/_sqsmock/ui/")))
 	waitFor(t, ctx, "the request for a token", `!document.getElementById('notice').hidden && document.getElementById('notice').textContent.includes("admin token")`)
 	waitFor(t, ctx, "the refusal in place of the queues", `document.getElementById('queues-error')?.textContent.includes("missing or wrong token")`)
@@ -153,7 +153,7 @@ func TestConsoleFaultsInBrowser(t *testing.T) {
 	ctx := browsertest.New(t)
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	srv := sqsmock.NewServer(t, sqsmock.WithQueue("orders", nil), sqsmock.WithTrace(10000))
+	srv := sqsmock.NewServer(t, withQueue("orders", nil), withTrace(10000))
 	sdk := srv.SDKClient(noRetries)
 	orders := aws.String(srv.URL + "/000000000000/orders")
 	send := func(n int) (failed int) {
@@ -215,8 +215,8 @@ func TestConsoleRedriveInBrowser(t *testing.T) {
 	ctx := browsertest.New(t)
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	srv := sqsmock.NewServer(t, sqsmock.WithQueue("orders", nil), sqsmock.WithDeadLetterQueue("orders", "orders-dlq", 1),
-		sqsmock.WithTrace(10000))
+	srv := sqsmock.NewServer(t, withQueue("orders", nil), withDeadLetterQueue("orders", "orders-dlq", 1),
+		withTrace(10000))
 	sdk := srv.SDKClient()
 	bg := context.Background()
 	orders := aws.String(srv.URL + "/000000000000/orders")

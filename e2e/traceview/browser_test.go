@@ -156,10 +156,10 @@ func TestLargeTraceStaysSmallInTheDOM(t *testing.T) {
 	var evs []sqsmock.TraceEvent
 	for i := 0; len(evs) < 10000; i++ {
 		id := fmt.Sprintf("m-%04d", i)
-		for _, k := range []sqsmock.TraceKind{sqsmock.TraceSent, sqsmock.TraceReceived, sqsmock.TraceDeleted} {
+		for _, k := range []string{"message.sent", "message.received", "message.deleted"} {
 			evs = append(evs, sqsmock.TraceEvent{Seq: uint64(len(evs) + 1), Time: t0.Add(time.Duration(len(evs)) * time.Millisecond), Kind: k, Queue: "q", MessageID: id})
 		}
-		evs = append(evs, sqsmock.TraceEvent{Seq: uint64(len(evs) + 1), Time: t0.Add(time.Duration(len(evs)) * time.Millisecond), Kind: sqsmock.TraceFault, Queue: "q", Rule: "throttled", Fault: "error"})
+		evs = append(evs, sqsmock.TraceEvent{Seq: uint64(len(evs) + 1), Time: t0.Add(time.Duration(len(evs)) * time.Millisecond), Kind: "fault", Queue: "q", Rule: "throttled", Fault: "error"})
 	}
 	path := filepath.Join(t.TempDir(), "large.html")
 	require.NoError(t, traceview.WriteFile(path, traceview.Page{Title: "large", Events: evs}))

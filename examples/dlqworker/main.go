@@ -75,7 +75,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "dlqworker:", err)
 		os.Exit(1)
 	}
-	m := sqsmock.New(sqsmock.WithClock(clk), sqsmock.WithFaults(plan))
+	m := sqsmock.New(func(o *sqsmock.Options) { o.Clock = clk; o.Faults = plan })
 	handled, dlq, err := Run(ctx, m.Client(), clk, []string{"a", "poison-1", "b", "c", "poison-2"})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "dlqworker:", err)

@@ -108,7 +108,11 @@ func TestEachFaultAloneBreaksTheNaiveWorker(t *testing.T) {
 				ctx := context.Background()
 				clk := sqsmock.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 				plan := mustPlan(t, 9, tt.rule)
-				m := sqsmock.New(sqsmock.WithClock(clk), sqsmock.WithFaults(plan), sqsmock.WithQueue("orders", map[string]string{"VisibilityTimeout": "30"}))
+				m := sqsmock.New(func(o *sqsmock.Options) {
+					o.Queues = []sqsmock.Queue{{Name: "orders", Attributes: map[string]string{"VisibilityTimeout": "30"}}}
+					o.Clock = clk
+					o.Faults = plan
+				})
 				sleep := func(ctx context.Context, d time.Duration) error { clk.Advance(d); return nil }
 				url := m.QueueURL("orders")
 				ids, err := Produce(ctx, m.Client(), url, 5, sleep)
@@ -132,7 +136,7 @@ func TestEachFaultAloneBreaksTheNaiveWorker(t *testing.T) {
 func TestWorkerGivesUpOnPermanentErrors(t *testing.T) {
 	clk := sqsmock.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	plan := mustPlan(t, 1, faults.Error("QueueDoesNotExist").On("DeleteMessage"))
-	m := sqsmock.New(sqsmock.WithClock(clk), sqsmock.WithFaults(plan), sqsmock.WithQueue("orders", nil))
+	m := sqsmock.New(func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "orders"}}; o.Clock = clk; o.Faults = plan })
 	url := m.QueueURL("orders")
 	_, err := m.Client().SendMessage(context.Background(), &sqs.SendMessageInput{QueueUrl: aws.String(url), MessageBody: aws.String(`{"id":"o-1","amount":1}`)})
 	require.NoError(t, err)

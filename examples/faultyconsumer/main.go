@@ -49,8 +49,11 @@ func NewScenario(ctx context.Context, seed uint64, n int, idempotent bool) (*Sce
 	if err != nil {
 		return nil, err
 	}
-	m := sqsmock.New(sqsmock.WithClock(clk), sqsmock.WithFaults(plan),
-		sqsmock.WithQueue("orders", map[string]string{"VisibilityTimeout": "30"}))
+	m := sqsmock.New(func(o *sqsmock.Options) {
+		o.Queues = []sqsmock.Queue{{Name: "orders", Attributes: map[string]string{"VisibilityTimeout": "30"}}}
+		o.Clock = clk
+		o.Faults = plan
+	})
 	sleep := func(ctx context.Context, d time.Duration) error { clk.Advance(d); return ctx.Err() }
 	url := m.QueueURL("orders")
 	orders, err := Produce(ctx, m.Client(), url, n, sleep)

@@ -36,7 +36,9 @@ func TestTraceOfTheNaiveWorker(t *testing.T) {
 		h := harness.New(t, func(o *harness.Options) { o.Faults = plan }, func(o *harness.Options) { o.TraceDir = dir },
 			func(o *harness.Options) { o.ClockStart = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) },
 			func(o *harness.Options) {
-				o.Mock = append(o.Mock, sqsmock.WithQueue("orders", map[string]string{"VisibilityTimeout": "30"}))
+				o.Mock = append(o.Mock, func(o *sqsmock.Options) {
+					o.Queues = []sqsmock.Queue{{Name: "orders", Attributes: map[string]string{"VisibilityTimeout": "30"}}}
+				})
 			})
 		ctx := context.Background()
 		clk := h.Clock()

@@ -29,8 +29,10 @@ func main() {
 func run() error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	m := sqsmock.New(sqsmock.WithQueue("orders", map[string]string{"VisibilityTimeout": "1"}),
-		sqsmock.WithQueue("orders-dlq", nil), sqsmock.WithDeadLetterQueue("orders", "orders-dlq", 2))
+	m := sqsmock.New(func(o *sqsmock.Options) {
+		o.Queues = []sqsmock.Queue{{Name: "orders", Attributes: map[string]string{"VisibilityTimeout": "1"},
+			DeadLetterQueue: "orders-dlq", MaxReceiveCount: 2}}
+	})
 	c := m.Client()
 	url := m.QueueURL("orders")
 	for i := range 5 {

@@ -41,6 +41,8 @@ type srvEnv struct {
 	c   *sqs.Client
 	q   string
 	ctx context.Context
+	// mark is the Seq of the trace's newest event when the env was ready: calls counts those after it.
+	mark uint64
 }
 
 // newSrvEnv starts the server; a non-nil plan is put on the client as middleware, on the
@@ -56,7 +58,9 @@ func (e *srvEnv) blockUntil(n int) {
 func newSrvEnv(t *testing.T, p *faultplan.Plan) *srvEnv {
 	t.Helper()
 	clk := sqsmock.NewManualClock(srvEpoch)
-	srv := sqsmock.NewServer(t, sqsmock.WithClock(clk))
+	srv := sqsmock.NewServer(t, func(so *sqsmock.ServerOptions) {
+		so.Mock = append(so.Mock, func(o *sqsmock.Options) { o.Clock = clk; o.TraceSize = 100000 })
+	})
 	opts := []func(*sqs.Options){func(o *sqs.Options) {
 		o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) { so.Backoff = noBackoff{} })
 	}}
@@ -80,7 +84,7 @@ func newSrvEnv(t *testing.T, p *faultplan.Plan) *srvEnv {
 	out, err := e.c.CreateQueue(e.ctx, &sqs.CreateQueueInput{QueueName: aws.String("jobs"), Attributes: map[string]string{"VisibilityTimeout": "30"}})
 	require.NoError(t, err)
 	e.q = aws.ToString(out.QueueUrl)
-	srv.Mock().ResetCalls()
+	e.mark = lastSeq(srv.Mock())
 	return e
 }
 
@@ -112,8 +116,26 @@ func (e *srvEnv) stored() []string {
 	return out
 }
 
-// calls counts the requests of op that reached the server's engine.
-func (e *srvEnv) calls(op string) int { return len(e.srv.Mock().CallsTo(op)) }
+// calls counts the requests of op that reached the server's engine since the env was made (the
+// trace's call events).
+func (e *srvEnv) calls(op string) int {
+	n := 0
+	for _, ev := range e.srv.Mock().Trace() {
+		if ev.Seq > e.mark && ev.Kind == "call" && ev.Operation == op {
+			n++
+		}
+	}
+	return n
+}
+
+// lastSeq is the Seq of the newest event of m's trace.
+func lastSeq(m *sqsmock.Mock) uint64 {
+	evs := m.Trace()
+	if len(evs) == 0 {
+		return 0
+	}
+	return evs[len(evs)-1].Seq
+}
 
 func msgBodies(msgs []types.Message) []string {
 	out := []string{}
@@ -374,7 +396,7 @@ func TestClientMessageFaultsAgainstTheMockServer(t *testing.T) {
 		e := newSrvEnv(t, p)
 		_, err := e.send("late")
 		require.NoError(t, err)
-		assert.Equal(t, sqsmock.StateDelayed, e.srv.Mock().Messages("jobs")[0].State, "the server delays it")
+		assert.Equal(t, "delayed", e.srv.Mock().Messages("jobs")[0].State, "the server delays it")
 		e.clk.Advance(9 * time.Second)
 		assert.Empty(t, e.receive(10))
 		e.clk.Advance(time.Second)

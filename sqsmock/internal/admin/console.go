@@ -1,10 +1,12 @@
-package sqsmock
+package admin
 
 import (
 	"context"
+	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"strconv"
 	"time"
@@ -13,12 +15,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
-	"github.com/sqsharness/sqsharness/internal/exempt"
 	"github.com/sqsharness/sqsharness/internal/sqserr"
+	"github.com/sqsharness/sqsharness/sqsmock/internal/addr"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/engine"
+	"github.com/sqsharness/sqsharness/sqsmock/internal/guard"
+	"github.com/sqsharness/sqsharness/sqsmock/internal/sqsapi"
+	"github.com/sqsharness/sqsharness/sqsmock/internal/trace"
 )
 
-// The live console (/_sqsmock/ui/, console_ui.go) acts through the admin endpoints below, never
+// The live console (/_sqsmock/ui/, the files in ui/) acts through the admin endpoints below, never
 // through the SQS API: they sit behind the same guard as the other admin endpoints (Host check,
 // no cross-origin requests, the admin token), they work when the SQS API requires SigV4 (a page
 // cannot sign), and the page needs no SQS wire format. Each action runs the SQS operation
@@ -31,62 +36,62 @@ import (
 const consoleMaxBody = 8 << 20
 
 // consoleRoutes adds the console's admin endpoints and its page to mux.
-func (m *Mock) consoleRoutes(mux *http.ServeMux, admin *adminGuard, api *Client) {
-	con := &console{m: m, api: api}
-	mux.Handle("GET /_sqsmock/queues/{name}", admin.wrap(con.queue))
-	mux.Handle("GET /_sqsmock/queues/{name}/messages", admin.wrap(con.messages))
-	mux.Handle("POST /_sqsmock/queues/{name}/messages", admin.wrap(con.send))
-	mux.Handle("GET /_sqsmock/queues/{name}/messages/{id}", admin.wrap(con.message))
-	mux.Handle("DELETE /_sqsmock/queues/{name}/messages/{id}", admin.wrap(con.deleteMessage))
-	mux.Handle("POST /_sqsmock/queues/{name}/purge", admin.wrap(con.purge))
-	mux.Handle("GET /_sqsmock/queues/{name}/movetasks", admin.wrap(con.listMoveTasks))
-	mux.Handle("POST /_sqsmock/queues/{name}/movetasks", admin.wrap(con.startMoveTask))
-	mux.Handle("POST /_sqsmock/movetasks/cancel", admin.wrap(con.cancelMoveTask))
-	mux.Handle("GET /_sqsmock/faults/injections", admin.wrap(con.faultEvents))
-	mux.Handle("POST /_sqsmock/faults/pause", admin.wrap(con.pauseFaults(true)))
-	mux.Handle("POST /_sqsmock/faults/resume", admin.wrap(con.pauseFaults(false)))
-	mux.Handle("GET /_sqsmock/ui/", admin.page(uiHandler()))
+func consoleRoutes(mux *http.ServeMux, admin *guard.Admin, b Backend, api sqsapi.API) {
+	con := &console{b: b, api: api}
+	mux.Handle("GET /_sqsmock/queues/{name}", admin.Wrap(con.queue))
+	mux.Handle("GET /_sqsmock/queues/{name}/messages", admin.Wrap(con.messages))
+	mux.Handle("POST /_sqsmock/queues/{name}/messages", admin.Wrap(con.send))
+	mux.Handle("GET /_sqsmock/queues/{name}/messages/{id}", admin.Wrap(con.message))
+	mux.Handle("DELETE /_sqsmock/queues/{name}/messages/{id}", admin.Wrap(con.deleteMessage))
+	mux.Handle("POST /_sqsmock/queues/{name}/purge", admin.Wrap(con.purge))
+	mux.Handle("GET /_sqsmock/queues/{name}/movetasks", admin.Wrap(con.listMoveTasks))
+	mux.Handle("POST /_sqsmock/queues/{name}/movetasks", admin.Wrap(con.startMoveTask))
+	mux.Handle("POST /_sqsmock/movetasks/cancel", admin.Wrap(con.cancelMoveTask))
+	mux.Handle("GET /_sqsmock/faults/injections", admin.Wrap(con.faultEvents))
+	mux.Handle("POST /_sqsmock/faults/pause", admin.Wrap(con.pauseFaults(true)))
+	mux.Handle("POST /_sqsmock/faults/resume", admin.Wrap(con.pauseFaults(false)))
+	mux.Handle("GET /_sqsmock/ui/", admin.Page(uiHandler()))
 	mux.Handle("GET /_sqsmock/ui", http.RedirectHandler("/_sqsmock/ui/", http.StatusMovedPermanently))
 }
 
 // console serves the console's endpoints.
 type console struct {
-	m   *Mock
-	api *Client // the HTTP front door's client: serve → apply → engine
+	b   Backend
+	api sqsapi.API // the HTTP front door's client: serve → apply → engine
 }
 
 // queueRef is the queue a console request names: {name} in the path, in the namespace of the query
 // parameters account and region (the mock's own by default).
 type queueRef struct {
-	ns   namespace
-	name string
+	account, region, name string
 }
 
 // url is the queue's URL as the SQS operations take it (the account in its path; the region is
 // the caller's, see call).
-func (q queueRef) url() string { return "http://sqsmock/" + q.ns.account + "/" + q.name }
+func (q queueRef) url() string { return "http://sqsmock/" + q.account + "/" + q.name }
 
 // arn is the queue's ARN.
 func (q queueRef) arn() string {
-	return "arn:aws:sqs:" + q.ns.region + ":" + q.ns.account + ":" + q.name
+	return "arn:aws:sqs:" + q.region + ":" + q.account + ":" + q.name
 }
 
 // ref reads the queue a request names, or answers 400 and reports false.
 func (c *console) ref(w http.ResponseWriter, r *http.Request) (queueRef, bool) {
-	q := queueRef{ns: c.m.home, name: r.PathValue("name")}
+	q := queueRef{name: r.PathValue("name")}
+	q.account, q.region = c.b.Home()
 	if a := r.URL.Query().Get("account"); a != "" {
-		if !isAccountID(a) {
+		if !addr.IsAccountID(a) {
 			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "account must be 12 digits, not " + strconv.Quote(a)})
 			return q, false
 		}
-		q.ns.account = a
+		q.account = a
 	}
 	if reg := r.URL.Query().Get("region"); reg != "" {
-		if !isSigningRegion(reg) {
+		if !addr.IsSigningRegion(reg) {
 			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "not a region: " + strconv.Quote(reg)})
 			return q, false
 		}
-		q.ns.region = reg
+		q.region = reg
 	}
 	return q, true
 }
@@ -99,13 +104,11 @@ func refAndBody[T any](c *console, w http.ResponseWriter, r *http.Request) (q qu
 	return q, body, ok
 }
 
-// call runs one SQS operation for the console as the HTTP front door runs it, as a caller of the
-// queue's own namespace, exempt from the fault plan and from the queue's policy (the console acts
-// for the mock's user).
-func call[I, O any](ctx context.Context, c *console, q queueRef, op string, in *I, fn func(*engine.Engine, context.Context, *I) (*O, error)) (*O, error) {
-	info := &requestInfo{who: caller{namespace: q.ns, signed: true, secure: true, operator: true}, path: "/" + q.ns.account + "/" + q.name}
-	ctx = exempt.With(context.WithValue(ctx, requestInfoKey{}, info))
-	return serve(ctx, c.api, op, in, fn)
+// operator is the context of one SQS operation the console runs through the HTTP front door's
+// client: as a caller of the queue's own namespace, exempt from the fault plan and from the
+// queue's policy (the console acts for the mock's user).
+func (c *console) operator(ctx context.Context, q queueRef) context.Context {
+	return c.b.Operator(ctx, q.account, q.region, "/"+q.account+"/"+q.name)
 }
 
 // writeError answers an operation's error: an SQS error with its status, its code (the one SDKs
@@ -147,22 +150,26 @@ func (c *console) queue(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	info, ok := c.m.Queue(q.arn())
-	if !ok {
+	var v engine.QueueView
+	e := c.b.FindQueue(q.arn(), func(e *engine.Engine) (ok bool) {
+		v, _, ok = e.Inspect(q.arn(), false)
+		return ok
+	})
+	if e == nil {
 		writeError(w, sqserr.QueueDoesNotExist())
 		return
 	}
 	writeJSON(w, http.StatusOK, queueView{
-		queueSummary: queueSummary{Name: info.Name, Account: info.Account, Region: info.Region, ARN: info.ARN, FIFO: info.FIFO,
-			Ready: info.Ready, InFlight: info.InFlight, Delayed: info.Delayed},
-		Attributes: info.Attributes, Tags: info.Tags})
+		queueSummary: queueSummary{Name: v.Name, Account: e.AccountID(), Region: e.Region(), ARN: v.ARN, FIFO: v.FIFO,
+			Ready: v.Ready, InFlight: v.InFlight, Delayed: v.Delayed},
+		Attributes: v.Attributes, Tags: v.Tags})
 }
 
 // messageView is one message as the console shows it.
 type messageView struct {
 	ID                  string                    `json:"id"`
 	Body                string                    `json:"body"`
-	State               MessageState              `json:"state"`
+	State               string                    `json:"state"`
 	ReceiveCount        int                       `json:"receiveCount"`
 	GroupID             string                    `json:"groupId,omitempty"`
 	DeduplicationID     string                    `json:"deduplicationId,omitempty"`
@@ -182,8 +189,8 @@ type attributeValue struct {
 	List     []string `json:"list,omitempty"`
 }
 
-func viewOf(v MessageInfo) messageView {
-	out := messageView{ID: v.MessageID, Body: v.Body, State: v.State, ReceiveCount: v.ReceiveCount, GroupID: v.GroupID,
+func viewOf(v engine.MessageView) messageView {
+	out := messageView{ID: v.ID, Body: v.Body, State: v.State, ReceiveCount: v.ReceiveCount, GroupID: v.GroupID,
 		DeduplicationID: v.DeduplicationID, SequenceNumber: v.SequenceNumber, SentAt: v.SentAt, VisibleAt: v.VisibleAt,
 		FirstReceiveAt: v.FirstReceiveAt, DeadLetterSourceARN: v.DeadLetterSourceARN}
 	if len(v.Attributes) > 0 {
@@ -228,7 +235,7 @@ func (c *console) messages(w http.ResponseWriter, r *http.Request) {
 		after = n
 	}
 	var page engine.Page
-	if c.m.findQueue(q.arn(), func(e *engine.Engine) (ok bool) {
+	if c.b.FindQueue(q.arn(), func(e *engine.Engine) (ok bool) {
 		_, page, ok = e.InspectPage(q.arn(), after, limit)
 		return ok
 	}) == nil {
@@ -237,7 +244,7 @@ func (c *console) messages(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]messageView, len(page.Messages))
 	for i, v := range page.Messages {
-		out[i] = viewOf(messageInfo(v))
+		out[i] = viewOf(v)
 	}
 	answer := map[string]any{"messages": out, "total": page.Total}
 	if page.More && len(page.Messages) > 0 {
@@ -254,15 +261,15 @@ func (c *console) message(w http.ResponseWriter, r *http.Request) {
 	}
 	id := r.PathValue("id")
 	var found *messageView
-	c.m.findQueue(q.arn(), func(e *engine.Engine) bool {
+	c.b.FindQueue(q.arn(), func(e *engine.Engine) bool {
 		v, ok := e.InspectMessage(q.arn(), id)
 		if ok {
-			mv := viewOf(messageInfo(v))
+			mv := viewOf(v)
 			found = &mv
 		}
 		return ok
 	})
-	history := c.m.messageHistory(q, id)
+	history := c.messageHistory(q, id)
 	if found == nil && len(history) == 0 {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no message " + strconv.Quote(id) + " in queue " + strconv.Quote(q.name) +
 			" and none in the trace"})
@@ -287,10 +294,10 @@ func (c *console) send(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	out, err := call(r.Context(), c, q, "SendMessage", &sqs.SendMessageInput{QueueUrl: aws.String(q.url()),
+	out, err := c.api.SendMessage(c.operator(r.Context(), q), &sqs.SendMessageInput{QueueUrl: aws.String(q.url()),
 		MessageBody: req.MessageBody, DelaySeconds: req.DelaySeconds, MessageAttributes: req.MessageAttributes,
 		MessageSystemAttributes: req.MessageSystemAttributes, MessageGroupId: req.MessageGroupId,
-		MessageDeduplicationId: req.MessageDeduplicationId}, (*engine.Engine).SendMessage)
+		MessageDeduplicationId: req.MessageDeduplicationId})
 	if err != nil {
 		writeError(w, err)
 		return
@@ -307,7 +314,7 @@ func (c *console) purge(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if _, err := call(r.Context(), c, q, "PurgeQueue", &sqs.PurgeQueueInput{QueueUrl: aws.String(q.url())}, (*engine.Engine).PurgeQueue); err != nil {
+	if _, err := c.api.PurgeQueue(c.operator(r.Context(), q), &sqs.PurgeQueueInput{QueueUrl: aws.String(q.url())}); err != nil {
 		writeError(w, err)
 		return
 	}
@@ -319,7 +326,7 @@ func (c *console) deleteMessage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	e := c.m.engineFor(q.ns, false)
+	e := c.b.Engine(q.account, q.region)
 	deleted, err := e.DeleteByID(q.url(), r.PathValue("id"))
 	switch {
 	case err != nil:
@@ -352,8 +359,8 @@ func (c *console) listMoveTasks(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	out, err := call(r.Context(), c, q, "ListMessageMoveTasks",
-		&sqs.ListMessageMoveTasksInput{SourceArn: aws.String(q.arn()), MaxResults: aws.Int32(10)}, (*engine.Engine).ListMessageMoveTasks)
+	out, err := c.api.ListMessageMoveTasks(c.operator(r.Context(), q),
+		&sqs.ListMessageMoveTasksInput{SourceArn: aws.String(q.arn()), MaxResults: aws.Int32(10)})
 	if err != nil {
 		writeError(w, err)
 		return
@@ -384,8 +391,8 @@ func (c *console) startMoveTask(w http.ResponseWriter, r *http.Request) {
 	if req.DestinationArn != nil && *req.DestinationArn == "" {
 		req.DestinationArn = nil
 	}
-	out, err := call(r.Context(), c, q, "StartMessageMoveTask", &sqs.StartMessageMoveTaskInput{SourceArn: aws.String(q.arn()),
-		DestinationArn: req.DestinationArn, MaxNumberOfMessagesPerSecond: req.MaxNumberOfMessagesPerSecond}, (*engine.Engine).StartMessageMoveTask)
+	out, err := c.api.StartMessageMoveTask(c.operator(r.Context(), q), &sqs.StartMessageMoveTaskInput{SourceArn: aws.String(q.arn()),
+		DestinationArn: req.DestinationArn, MaxNumberOfMessagesPerSecond: req.MaxNumberOfMessagesPerSecond})
 	if err != nil {
 		writeError(w, err)
 		return
@@ -404,14 +411,14 @@ func (c *console) cancelMoveTask(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The handle names its source queue; route finds the namespace from it.
-	q := queueRef{ns: c.m.home}
-	if src := taskSource(aws.ToString(req.TaskHandle)); src != "" {
-		if account, region := queueAddress(src); account != "" && region != "" {
-			q.ns = namespace{account: account, region: region}
+	var q queueRef
+	q.account, q.region = c.b.Home()
+	if src := addr.TaskSource(aws.ToString(req.TaskHandle)); src != "" {
+		if account, region := addr.QueueAddress(src); account != "" && region != "" {
+			q.account, q.region = account, region
 		}
 	}
-	out, err := call(r.Context(), c, q, "CancelMessageMoveTask", &sqs.CancelMessageMoveTaskInput{TaskHandle: req.TaskHandle},
-		(*engine.Engine).CancelMessageMoveTask)
+	out, err := c.api.CancelMessageMoveTask(c.operator(r.Context(), q), &sqs.CancelMessageMoveTaskInput{TaskHandle: req.TaskHandle})
 	if err != nil {
 		writeError(w, err)
 		return
@@ -421,7 +428,59 @@ func (c *console) cancelMoveTask(w http.ResponseWriter, r *http.Request) {
 
 func (c *console) pauseFaults(paused bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, _ *http.Request) {
-		c.m.PauseFaults(paused)
+		c.b.PauseFaults(paused)
 		writeJSON(w, http.StatusOK, map[string]bool{"paused": paused})
 	}
+}
+
+// maxFaultEvents bounds one answer of GET /_sqsmock/faults/injections.
+const maxFaultEvents = 200
+
+// faultEvents is GET /_sqsmock/faults/injections?since=N: the trace's fault events with Seq > N
+// (the newest 200 of them, oldest first) and last, the Seq of the trace's newest event, to ask
+// from next time. Without a trace (Options.TraceSize, -trace) events is empty and off is true.
+func (c *console) faultEvents(w http.ResponseWriter, r *http.Request) {
+	since, ok := sinceParam(w, r)
+	if !ok {
+		return
+	}
+	ring := c.b.Trace()
+	if ring == nil {
+		writeJSON(w, http.StatusOK, map[string]any{"events": []trace.Event{}, "last": 0, "off": true})
+		return
+	}
+	evs, last := ring.Faults(since, maxFaultEvents)
+	writeJSON(w, http.StatusOK, map[string]any{"events": evs, "last": last})
+}
+
+// maxHistory bounds a message's history.
+const maxHistory = 1000
+
+// messageHistory is the trace events that name message id in queue q's namespace (in q or in the
+// queues it went to: a dead-letter queue keeps the id), oldest first, the newest 1000 of them.
+// It reads the trace's index (trace.Ring.MessageEvents): only that message's events, however long
+// the trace.
+func (c *console) messageHistory(q queueRef, id string) []trace.Event {
+	ring := c.b.Trace()
+	if ring == nil || id == "" {
+		return []trace.Event{}
+	}
+	evs, _ := ring.MessageEvents(id, maxHistory, func(ev *trace.Event) bool {
+		return ev.Account == q.account && ev.Region == q.region
+	})
+	return evs
+}
+
+// ui is the live console's page: plain HTML, CSS and JavaScript, no build step, no network.
+//
+//go:embed ui
+var ui embed.FS
+
+// uiHandler serves the console's files under /_sqsmock/ui/.
+func uiHandler() http.Handler {
+	sub, err := fs.Sub(ui, "ui")
+	if err != nil {
+		panic(err) // the directory is embedded: it is there
+	}
+	return http.StripPrefix("/_sqsmock/ui/", http.FileServerFS(sub))
 }

@@ -1,4 +1,8 @@
-package sqsmock
+// Package sigv4 verifies the AWS Signature Version 4 of SQS requests as AWS does: the request
+// time within 15 minutes of the server's wall clock, the access key, the credential scope (the
+// endpoint's region, service sqs) and the signature, re-computed with aws-sdk-go-v2's signer
+// over the body actually received. Errors are SQS's own (*sqserr.Error).
+package sigv4
 
 import (
 	"context"
@@ -14,69 +18,26 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
 	"github.com/sqsharness/sqsharness/internal/sqserr"
+	"github.com/sqsharness/sqsharness/sqsmock/internal/addr"
 )
 
-// WithCredentials makes the server verify the AWS Signature Version 4 of every SQS request, in
-// both protocols, against these credentials; give it more than once to accept several access keys.
-// Off by default: without it any signature, or none, is accepted. A request signed with an
-// unknown access key gets InvalidClientTokenId, a wrong signature (wrong secret, changed body,
-// region other than the endpoint's, service other than sqs) SignatureDoesNotMatch, no Authorization
-// header MissingAuthenticationToken, all HTTP 403 as from AWS; a malformed Authorization header,
-// or one with neither an X-Amz-Date nor a Date header, or a date not in ISO 8601 basic format
-// (20060102T150405Z), gets IncompleteSignature (400). As in AWS, the request time must be within
-// 15 minutes of the server's wall clock (time.Now, or WithWallClock; never the mock's Clock,
-// which may be manual): otherwise SignatureDoesNotMatch (403) with AWS's message, "Signature
-// expired: 20060102T150405Z is now earlier than 20060102T152405Z (20060102T153905Z - 15 min.)" or
-// "Signature not yet current: … is still later than … (… + 15 min.)". Responses carry a Date
-// header on the same clock, from which aws-sdk-go-v2 measures clock skew, as against AWS: a
-// client whose clock is more than 15 minutes off fails its first attempt with that error, then
-// retries signed at the server's time, succeeds and keeps the offset for its later calls (unless
-// its retries or DisableClockSkewCorrection are off); the AWS CLI v1 (botocore) just fails.
-//
-// Signatures are checked by re-signing the request with aws-sdk-go-v2's signer, over the SHA-256
-// of the body actually received (so an X-Amz-Content-Sha256 of UNSIGNED-PAYLOAD does not
-// verify); a request dated only by a Date header (no X-Amz-Date) has its time checked but its
-// signature does not verify, and presigned URLs (signature in the query string) are not
-// accepted. GET /health and the /_sqsmock/ admin endpoints are not verified (WithAdminToken
-// guards the admin endpoints). Server.SDKClient signs with the first credentials given.
-//
-// As at AWS, where each region has its endpoint, the region a request is signed for must be the
-// endpoint's: the one its Host names in the style sqs.REGION.… (WithRegionHosts), else the
-// mock's. So with verification on, clients reach other regions through such hosts; an access key
-// of 12 digits still chooses the account.
-func WithCredentials(accessKey, secret string) Option {
-	return serverOption(func(c *handlerConfig) {
-		if c.creds == nil {
-			c.creds = map[string]string{}
-		}
-		c.creds[accessKey] = secret
-		if c.firstKey == "" {
-			c.firstKey = accessKey
-		}
-	})
-}
-
-// WithWallClock sets the server's wall clock (default time.Now): the time WithCredentials checks
-// each request's X-Amz-Date against, and the Date header of every response (as of the request's
-// arrival), so that an SDK measuring clock skew sees the time the verifier uses. It is for tests
-// of clock skew, e.g. a server 20 minutes ahead of its clients; it is not the mock's Clock
-// (WithClock), which drives SQS semantics and may be manual, whereas signing is about real time.
-func WithWallClock(now func() time.Time) Option {
-	return serverOption(func(c *handlerConfig) {
-		c.wrap = append(c.wrap, func(next http.Handler) http.Handler {
-			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				// net/http writes its own Date only when the handler has set none.
-				w.Header().Set("Date", now().UTC().Format(http.TimeFormat))
-				next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), wallClockKey{}, now)))
-			})
+// WallClock sets the server's wall clock for the requests it wraps: the time the verifier
+// checks X-Amz-Date against, and the Date header of every response (as of the request's
+// arrival), so that an SDK measuring clock skew sees the time the verifier uses.
+func WallClock(now func() time.Time) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			// net/http writes its own Date only when the handler has set none.
+			w.Header().Set("Date", now().UTC().Format(http.TimeFormat))
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), wallClockKey{}, now)))
 		})
-	})
+	}
 }
 
-// wallClockKey carries the WithWallClock function to the verifier in the request context.
+// wallClockKey carries the WallClock function to the verifier in the request context.
 type wallClockKey struct{}
 
-// wallClock is the server's time for r: WithWallClock's, else time.Now.
+// wallClock is the server's time for r: WallClock's, else time.Now.
 func wallClock(r *http.Request) time.Time {
 	if now, ok := r.Context().Value(wallClockKey{}).(func() time.Time); ok {
 		return now()
@@ -108,15 +69,17 @@ func checkRequestTime(at, now time.Time) error {
 	return nil
 }
 
-// sigv4Verifier checks SigV4 Authorization headers against known credentials.
-type sigv4Verifier struct {
+// Verifier checks SigV4 Authorization headers against known credentials.
+type Verifier struct {
 	creds  map[string]string
 	region string
 	signer *v4.Signer
 }
 
-func newSigV4Verifier(creds map[string]string, region string) *sigv4Verifier {
-	return &sigv4Verifier{creds: creds, region: region, signer: v4.NewSigner()}
+// New returns a verifier of these credentials (access key -> secret) for an endpoint of region
+// (a request whose Host names a region in the style sqs.REGION.… is checked against that one).
+func New(creds map[string]string, region string) *Verifier {
+	return &Verifier{creds: creds, region: region, signer: v4.NewSigner()}
 }
 
 const sigv4Algorithm = "AWS4-HMAC-SHA256"
@@ -158,8 +121,8 @@ func parseAuthorization(h string) (authorization, error) {
 	return a, nil
 }
 
-// verify authenticates one request whose body has been read.
-func (v *sigv4Verifier) verify(r *http.Request, body []byte) error {
+// Verify authenticates one request whose body has been read.
+func (v *Verifier) Verify(r *http.Request, body []byte) error {
 	header := r.Header.Get("Authorization")
 	if header == "" {
 		return sqserr.MissingAuthenticationToken()
@@ -189,7 +152,7 @@ func (v *sigv4Verifier) verify(r *http.Request, body []byte) error {
 		return sqserr.InvalidClientTokenID()
 	}
 	region := v.region // the endpoint's: the one its host names (sqs.REGION.…), else the mock's
-	if hr := hostRegion(r.Host); hr != "" {
+	if hr := addr.HostRegion(r.Host); hr != "" {
 		region = hr
 	}
 	if a.service != "sqs" || a.region != region {

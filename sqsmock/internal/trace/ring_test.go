@@ -1,4 +1,4 @@
-package sqsmock
+package trace
 
 import (
 	"math/rand/v2"
@@ -20,64 +20,64 @@ func TestTraceIndexMatchesAScan(t *testing.T) {
 	for i := range ids {
 		ids[i] = "m" + strconv.Itoa(i)
 	}
-	kinds := []TraceKind{TraceSent, TraceReceived, TraceDeleted, TraceMoved, TraceDeadLettered, TraceFault, TraceQueueCreated}
+	kinds := []string{Sent, Received, Deleted, Moved, DeadLettered, Fault, QueueCreated}
 	regions := []string{"us-east-1", "eu-west-1"}
-	r := newTraceRing(size)
+	r := New(size)
 	for step := range 2000 {
-		ev := TraceEvent{Kind: kinds[rng.IntN(len(kinds))], Region: regions[rng.IntN(2)], Account: "000000000000"}
+		ev := Event{Kind: kinds[rng.IntN(len(kinds))], Region: regions[rng.IntN(2)], Account: "000000000000"}
 		switch ev.Kind {
-		case TraceQueueCreated:
-		case TraceMoved:
+		case QueueCreated:
+		case Moved:
 			ev.MessageID, ev.TargetMessageID = ids[rng.IntN(len(ids))], ids[rng.IntN(len(ids))] // sometimes the same
-		case TraceFault:
+		case Fault:
 			if rng.IntN(2) == 0 {
 				ev.MessageID = ids[rng.IntN(len(ids))]
 			}
 		default:
 			ev.MessageID = ids[rng.IntN(len(ids))]
 		}
-		r.add(&ev)
+		r.Add(&ev)
 
-		held, _, last := r.since(0, 0)
+		held, _, last := r.Since(0, 0)
 		require.LessOrEqual(t, len(r.byMessage), len(held), "step %d: index entries", step)
 		for _, id := range ids {
-			var want []TraceEvent
+			var want []Event
 			for _, e := range held {
 				if e.MessageID == id || e.TargetMessageID == id {
 					want = append(want, e)
 				}
 			}
-			got, visited := r.messageEvents(id, size+1, func(*TraceEvent) bool { return true })
+			got, visited := r.MessageEvents(id, size+1, func(*Event) bool { return true })
 			require.Equal(t, len(want), visited, "step %d, %s: events visited", step, id)
 			require.Equal(t, orEmpty(want), got, "step %d, %s", step, id)
 
 			// The newest 3 in one region.
-			want = slices.DeleteFunc(want, func(e TraceEvent) bool { return e.Region != "eu-west-1" })
+			want = slices.DeleteFunc(want, func(e Event) bool { return e.Region != "eu-west-1" })
 			want = want[max(0, len(want)-3):]
-			got, _ = r.messageEvents(id, 3, func(e *TraceEvent) bool { return e.Region == "eu-west-1" })
+			got, _ = r.MessageEvents(id, 3, func(e *Event) bool { return e.Region == "eu-west-1" })
 			require.Equal(t, orEmpty(want), got, "step %d, %s in eu-west-1", step, id)
 		}
 		after := last - uint64(rng.IntN(size*2))
 		if after > last {
 			after = 0
 		}
-		var want []TraceEvent
+		var want []Event
 		for _, e := range held {
-			if e.Kind == TraceFault && e.Seq > after {
+			if e.Kind == Fault && e.Seq > after {
 				want = append(want, e)
 			}
 		}
 		want = want[max(0, len(want)-5):]
-		got, gotLast := r.faults(after, 5)
+		got, gotLast := r.Faults(after, 5)
 		require.Equal(t, last, gotLast)
 		require.Equal(t, orEmpty(want), got, "step %d: faults after %d", step, after)
 	}
 	require.Equal(t, uint64(2000-size), r.dropped)
 }
 
-func orEmpty(evs []TraceEvent) []TraceEvent {
+func orEmpty(evs []Event) []Event {
 	if evs == nil {
-		return []TraceEvent{}
+		return []Event{}
 	}
 	return evs
 }

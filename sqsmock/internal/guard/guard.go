@@ -1,7 +1,13 @@
-package sqsmock
+// Package guard keeps web pages off the mock's HTTP server: Admin guards the admin endpoints
+// (Host names of this server only, no cross-origin browser requests, an optional bearer token),
+// API guards the SQS API (Host names a DNS rebinding cannot use, no browser requests but from
+// the allowed origins, whose CORS preflights it answers).
+package guard
 
 import (
 	"context"
+	"crypto/subtle"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -10,22 +16,154 @@ import (
 	"strings"
 
 	"github.com/sqsharness/sqsharness/internal/sqserr"
+	"github.com/sqsharness/sqsharness/sqsmock/internal/addr"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/wire"
 )
 
-// WithBrowserOrigins lets web pages on these origins call the SQS API from a browser, as a web
-// app that uses the AWS SDK for JavaScript in the browser does. An origin is what a browser sends
-// in its Origin header: scheme://host[:port], e.g. "http://localhost:5173"; "*" allows every
-// origin (the behaviour before browsers were refused: any web page the browser opens can then
-// send, receive, purge and delete). The server answers their CORS preflights (OPTIONS) and gives
-// their requests Access-Control-Allow-Origin. Without it, requests a browser makes (an Origin
-// header, a cross-site Sec-Fetch-Site, a navigation) get HTTP 403: see Handler. An origin that
-// is not of that form makes Start return an error, and Handler panic.
-func WithBrowserOrigins(origins ...string) Option {
-	return serverOption(func(c *handlerConfig) { c.browserOrigins = append(c.browserOrigins, origins...) })
+// WriteJSON answers with v as JSON and the status.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
 }
 
-// CORS of the SQS API for the origins of WithBrowserOrigins.
+// hostPattern is one allowed admin Host: a lower-cased name or address, and a port ("" = any).
+type hostPattern struct{ host, port string }
+
+// Admin protects the admin endpoints from web pages: DNS rebinding (a page on a name the
+// attacker controls, resolved to 127.0.0.1, sends that name as Host), cross-site requests (a form
+// post needs no CORS preflight) and, with a token, anyone who does not know it.
+type Admin struct {
+	hosts []hostPattern
+	token string
+}
+
+// NewAdmin allows hosts (Host header values: "name" for any port, "name:port" for one) and
+// the host of baseURL; with a token, every request must carry "Authorization: Bearer <token>".
+func NewAdmin(hosts []string, token, baseURL string) *Admin {
+	g := &Admin{token: token}
+	for _, h := range hosts {
+		g.hosts = append(g.hosts, parseHostPattern(h))
+	}
+	if u, err := url.Parse(baseURL); err == nil && u.Hostname() != "" {
+		g.hosts = append(g.hosts, hostPattern{host: normalHost(u.Hostname())})
+	}
+	return g
+}
+
+// parseHostPattern reads "name", "name:port", "[::1]" or "[::1]:port".
+func parseHostPattern(s string) hostPattern {
+	host, port := splitHost(strings.TrimSpace(s))
+	return hostPattern{host: host, port: port}
+}
+
+// splitHost splits a Host header value into a normalised host and its port ("" if none).
+func splitHost(hostport string) (host, port string) {
+	if h, p, err := net.SplitHostPort(hostport); err == nil {
+		return normalHost(h), p
+	}
+	return normalHost(strings.TrimSuffix(strings.TrimPrefix(hostport, "["), "]")), ""
+}
+
+// normalHost lower-cases a host name and drops a final dot ("localhost." is localhost).
+func normalHost(h string) string { return strings.TrimSuffix(strings.ToLower(h), ".") }
+
+// hostAllowed reports whether the Host header names this server: localhost, a loopback address,
+// or an allowed pattern.
+func (g *Admin) hostAllowed(hostHeader string) bool {
+	host, port := splitHost(hostHeader)
+	if host == "" {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return true
+	}
+	for _, p := range g.hosts {
+		if p.host == host && (p.port == "" || p.port == port) {
+			return true
+		}
+	}
+	return false
+}
+
+// crossOrigin reports why r comes from another origin, as a browser says it does: a
+// Sec-Fetch-Site other than same-origin or none (typed by the user), or an Origin header that is
+// not this server's own. Clients other than browsers send neither.
+func crossOrigin(r *http.Request) string {
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
+		return "Sec-Fetch-Site: " + site
+	}
+	if origin := r.Header.Get("Origin"); origin != "" {
+		u, err := url.Parse(origin)
+		if err != nil || u.Host == "" || !strings.EqualFold(u.Host, r.Host) {
+			return "Origin: " + origin
+		}
+	}
+	return ""
+}
+
+// tokenOK reports whether r carries the admin token, if one is required.
+func (g *Admin) tokenOK(r *http.Request) bool {
+	if g.token == "" {
+		return true
+	}
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	return ok && strings.EqualFold(scheme, "Bearer") &&
+		subtle.ConstantTimeCompare([]byte(strings.TrimSpace(token)), []byte(g.token)) == 1
+}
+
+// Wrap serves h only to requests that pass the guard; others get a JSON error: 403 for a Host
+// that is not this server or a cross-origin browser request, 401 without the right token.
+func (g *Admin) Wrap(h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !g.hostAllowed(r.Host) {
+			refuseHost(w, r)
+			return
+		}
+		if why := crossOrigin(r); why != "" {
+			WriteJSON(w, http.StatusForbidden, map[string]string{"error": "sqsmock admin: cross-origin browser request refused (" + why + ")"})
+			return
+		}
+		if !g.tokenOK(r) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="sqsmock admin"`)
+			WriteJSON(w, http.StatusUnauthorized, map[string]string{"error": "sqsmock admin: missing or wrong token; send Authorization: Bearer <token> " +
+				"(ServerOptions.AdminToken, -admin-token)"})
+			return
+		}
+		h(w, r)
+	})
+}
+
+// Page serves the live console's files (static: no state, no token needed) under the Host check
+// alone, so a page on a rebound name cannot load them, with headers that keep them from running
+// anything but their own scripts or from being framed by another site.
+func (g *Admin) Page(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !g.hostAllowed(r.Host) {
+			refuseHost(w, r)
+			return
+		}
+		hd := w.Header()
+		hd.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+		hd.Set("X-Frame-Options", "DENY")
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Referrer-Policy", "no-referrer")
+		hd.Set("Cache-Control", "no-cache")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// refuseHost answers a request whose Host is not this server.
+func refuseHost(w http.ResponseWriter, r *http.Request) {
+	WriteJSON(w, http.StatusForbidden, map[string]string{"error": "sqsmock admin: Host " + strconv.Quote(r.Host) +
+		" is not this server; allowed: localhost, loopback addresses, the listening address, the public URL's host " +
+		"and ServerOptions.AdminHosts (-admin-hosts)"})
+}
+
+// CORS of the SQS API for the browser origins allowed.
 const (
 	// corsMethods are the methods of the two protocols: Query GETs and POSTs, JSON POSTs.
 	corsMethods = "GET, POST"
@@ -52,22 +190,24 @@ func corsHeaderAllowed(name string) bool {
 	return false
 }
 
-// apiGuard keeps web pages off the SQS API, as adminGuard keeps them off the admin endpoints:
+// API keeps web pages off the SQS API, as Admin keeps them off the admin endpoints:
 // SDKs and the AWS CLI send neither Origin nor Sec-Fetch-* headers, and name the server in Host.
-type apiGuard struct {
-	admin        *adminGuard     // the Host names the admin endpoints answer to
-	regionDomain string          // WithRegionHosts' domain, without a port
-	origins      map[string]bool // WithBrowserOrigins, normalised
-	anyOrigin    bool            // WithBrowserOrigins("*")
+type API struct {
+	admin        *Admin          // the Host names the admin endpoints answer to
+	regionDomain string          // the domain of per-region host names, without a port
+	origins      map[string]bool // the allowed browser origins, normalised
+	anyOrigin    bool            // "*" among the origins
 }
 
-// newAPIGuard reads the configuration; an origin that is not scheme://host[:port] is an error.
-func newAPIGuard(c *handlerConfig, admin *adminGuard) (*apiGuard, error) {
-	g := &apiGuard{admin: admin, origins: map[string]bool{}}
-	if c.regionHosts != "" {
-		g.regionDomain, _ = splitHost(c.regionHosts)
+// NewAPI allows the Host names of admin, those under regionDomain (the domain of per-region
+// host names, "" for none) and browsers on origins ("*": any); an origin that is not
+// scheme://host[:port] is an error.
+func NewAPI(admin *Admin, regionDomain string, origins []string) (*API, error) {
+	g := &API{admin: admin, origins: map[string]bool{}}
+	if regionDomain != "" {
+		g.regionDomain, _ = splitHost(regionDomain)
 	}
-	for _, o := range c.browserOrigins {
+	for _, o := range origins {
 		if strings.TrimSpace(o) == "*" {
 			g.anyOrigin = true
 			continue
@@ -103,8 +243,8 @@ func normalOrigin(s string) (string, bool) {
 	return scheme + "://" + host, true
 }
 
-// originAllowed reports whether a request's Origin header names an origin of WithBrowserOrigins.
-func (g *apiGuard) originAllowed(origin string) bool {
+// originAllowed reports whether a request's Origin header names an allowed origin.
+func (g *API) originAllowed(origin string) bool {
 	if g.anyOrigin {
 		return true
 	}
@@ -114,11 +254,11 @@ func (g *apiGuard) originAllowed(origin string) bool {
 
 // hostAllowed reports whether r's Host header may name this server on the SQS API: a name a DNS
 // rebinding attack cannot use. Those of the admin endpoints (localhost, loopback addresses, the
-// listening address, the public URL's host, WithAdminHosts), and
+// listening address, the public URL's host, the admin hosts), and
 //   - any IP address: no name, nothing to rebind;
 //   - names under .localhost, which browsers resolve to loopback themselves (RFC 6761);
 //   - AWS's own SQS endpoint names (sqs.us-east-1.amazonaws.com), whose DNS nobody else answers;
-//   - WithRegionHosts' domain and the names under it;
+//   - the domain of per-region host names and the names under it;
 //   - on a connection that came over the network (its local address is not loopback: a
 //     container, -addr 0.0.0.0), names public DNS never answers, so that only a machine on the
 //     same network could make a browser resolve them, and it can reach the server directly
@@ -126,7 +266,7 @@ func (g *apiGuard) originAllowed(origin string) bool {
 //     .home.arpa (host.docker.internal, sqsmock.default.svc.cluster.local).
 //
 // Any other name is one the page's own site could resolve to this machine.
-func (g *apiGuard) hostAllowed(r *http.Request) bool {
+func (g *API) hostAllowed(r *http.Request) bool {
 	if g.admin.hostAllowed(r.Host) {
 		return true
 	}
@@ -162,9 +302,9 @@ func awsEndpointHost(host string) bool {
 	case strings.Contains(second, "."):
 		return false
 	case first == "sqs" || first == "sqs-fips":
-		return isRegion(second)
+		return addr.IsRegion(second)
 	}
-	return second == "queue" && isRegion(first)
+	return second == "queue" && addr.IsRegion(first)
 }
 
 // privateName reports whether public DNS never answers for host: a name without a dot, or one
@@ -203,11 +343,11 @@ func browserMark(r *http.Request) string {
 	return ""
 }
 
-// wrap serves the SQS API to requests that pass the guard: a Host that names this server (else
+// Wrap serves the SQS API to requests that pass the guard: a Host that names this server (else
 // AccessDenied, 403, in the request's protocol, which SDKs show), and no browser's marks (else
-// 403 with a plain-text reason) unless their Origin is one of WithBrowserOrigins, whose
+// 403 with a plain-text reason) unless their Origin is an allowed one, whose
 // preflights it answers itself and whose requests get CORS headers.
-func (g *apiGuard) wrap(next http.Handler) http.Handler {
+func (g *API) Wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !g.hostAllowed(r) {
 			g.refuseHost(w, r)
@@ -279,18 +419,18 @@ func refuseBrowser(w http.ResponseWriter, why, origin string) {
 	w.WriteHeader(http.StatusForbidden)
 	fmt.Fprintf(w, "sqsmock: browser request refused (%s).\n"+
 		"The SQS API answers SDKs and the AWS CLI, which send no Origin and no Sec-Fetch-Site; a web page may "+
-		"use it only from an origin allowed with %s (SQSMOCK_BROWSER_ORIGINS, sqsmock.WithBrowserOrigins).\n", why, how)
+		"use it only from an origin allowed with %s (SQSMOCK_BROWSER_ORIGINS, sqsmock.ServerOptions.BrowserOrigins).\n", why, how)
 }
 
 // refuseHost answers a request whose Host is not a name of this server with AccessDenied (403) in
 // its protocol, so that an SDK reached under a name the server does not know shows what to do.
-func (g *apiGuard) refuseHost(w http.ResponseWriter, r *http.Request) {
+func (g *API) refuseHost(w http.ResponseWriter, r *http.Request) {
 	host, _ := splitHost(r.Host)
 	if host == "" {
 		host = "NAME"
 	}
 	e := sqserr.AccessDenied("sqsmock: Host " + strconv.Quote(r.Host) + " is not a name of this server (a web page's " +
 		"DNS rebinding would send it); to reach the server under it, start it with -admin-hosts " + host +
-		" (SQSMOCK_ADMIN_HOSTS, sqsmock.WithAdminHosts)")
+		" (SQSMOCK_ADMIN_HOSTS, sqsmock.ServerOptions.AdminHosts)")
 	wire.WriteError(w, r, e)
 }
