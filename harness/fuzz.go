@@ -10,12 +10,11 @@ import (
 	"testing/synctest"
 )
 
-// Fuzz lets go test -fuzz search Explore's fault space: each input decodes, four bytes a rule,
-// to a plan under which body runs once on a fresh mock in a synctest bubble, so the fuzzer's
-// minimiser drops rules; the failing plan is logged as YAML. Without -fuzz, the seeds (no
-// faults, each family alone) and saved inputs run. Mock only.
-//
-//	func FuzzOrders(f *testing.F) { harness.Fuzz(f, body) }
+// Fuzz lets go test -fuzz search Explore's fault space (func FuzzOrders(f *testing.F) {
+// harness.Fuzz(f, body) }): each input decodes, four bytes a rule, to a plan under which body runs
+// once on a fresh mock in a synctest bubble, so the fuzzer's minimiser drops rules; the failing
+// plan is logged as YAML. Without -fuzz, the seeds (no faults, each family alone) and saved
+// inputs run. Mock only.
 func Fuzz(f *testing.F, body func(t *testing.T, h *H), optFns ...func(*Options)) {
 	f.Helper()
 	cfg := newConfig(optFns)

@@ -5,13 +5,12 @@ import (
 	"testing"
 )
 
-// budget is issue 18's ceiling on the public surface, lowered as the 0.2 API lands; the
-// design (ARCHITECTURE.md, "The public API (0.2)") aims at 200.
-const budget = 244
+// budget is the ceiling on the public surface: issue 18 asked for at most 200 (382 before);
+// raise it only with a reason in the commit.
+const budget = 181
 
-// longDocsBudget is how many exported identifiers may still have doc comments over MaxDocLines
-// lines; 0 when issue 18 is done.
-const longDocsBudget = 23
+// longDocsBudget is how many exported identifiers may have doc comments over MaxDocLines lines.
+const longDocsBudget = 0
 
 // TestPublicSurface counts the exported identifiers of the public packages and fails above the
 // budget. With -v it lists them.
