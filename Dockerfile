@@ -7,7 +7,7 @@
 #   runtime   the final image's configuration without its binary: FROM scratch (no shell, no
 #             libc, no curl), a non-root user, SQSMOCK_ADDR=0.0.0.0:9324, the health check.
 #   prebuilt  runtime plus a sqsmock binary built on the host, taken from the build context. For
-#             machines that reach no image registry: cmd/sqsmock/image_test.go builds this target
+#             machines that reach no image registry: e2e/image/image_test.go builds this target
 #             with podman, offline, as
 #               CGO_ENABLED=0 GOOS=linux go build -trimpath -ldflags "-s -w" -o DIR/sqsmock ./cmd/sqsmock
 #               podman build --format docker --target prebuilt -f Dockerfile DIR

@@ -2,15 +2,13 @@ package conformance_test
 
 import (
 	"os"
-	"regexp"
-	"strings"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/sqsharness/sqsharness/conformance"
 	"github.com/sqsharness/sqsharness/conformance/internal/report"
+	"github.com/sqsharness/sqsharness/conformance/internal/suite"
 	"github.com/sqsharness/sqsharness/harness"
 	"github.com/sqsharness/sqsharness/internal/shorttest"
 )
@@ -25,9 +23,9 @@ func TestConformance(t *testing.T) {
 	if dir == "" {
 		dir = t.TempDir()
 	}
-	backends := []harness.Backend{harness.Mock, harness.Server, harness.Moto, harness.LocalStack, harness.ElasticMQ}
+	backends := []harness.Backend{"mock", "server", "moto", "localstack", "elasticmq"}
 	if os.Getenv("SQSHARNESS_CONFORMANCE_AWS") == "1" {
-		backends = append(backends, harness.AWS)
+		backends = append(backends, "aws")
 	}
 	if doc := os.Getenv("SQSHARNESS_CONFORMANCE_DOC"); doc != "" {
 		// After every backend ran (cleanups run after the parallel subtests), render the matrix.
@@ -37,7 +35,7 @@ func TestConformance(t *testing.T) {
 		t.Run(string(b), func(t *testing.T) {
 			shorttest.SkipRealBackend(t, b)
 			t.Parallel()
-			conformance.Run(t, b, conformance.WithResultsDir(dir))
+			conformance.Run(t, b, func(o *conformance.Options) { o.ResultsDir = dir })
 		})
 	}
 }
@@ -48,7 +46,7 @@ func writeDoc(t *testing.T, dir, doc string) {
 		t.Errorf("reading results: %v", err)
 		return
 	}
-	devs, err := conformance.LoadDeviations()
+	devs, err := suite.LoadDeviations()
 	require.NoError(t, err)
 	for _, r := range reports {
 		report.Apply(r, devs)
@@ -58,33 +56,4 @@ func writeDoc(t *testing.T, dir, doc string) {
 		return
 	}
 	t.Logf("conformance matrix of %d backends written to %s (copy it to docs/conformance.md with `go run ./conformance/cmd/report -results %s`)", len(reports), doc, dir)
-}
-
-func TestRegistry(t *testing.T) {
-	tests := conformance.Tests()
-	assert.GreaterOrEqual(t, len(tests), 150, "behaviour tests")
-	id := regexp.MustCompile(`^SQS-[A-Z]+-[0-9]{3}$`)
-	seen := map[string]bool{}
-	for _, x := range tests {
-		assert.Regexp(t, id, x.ID)
-		assert.False(t, seen[x.ID], "duplicate ID %s", x.ID)
-		seen[x.ID] = true
-		assert.NotEmpty(t, x.Title, x.ID)
-		assert.True(t, strings.HasPrefix(x.Doc, "https://docs.aws.amazon.com/AWSSimpleQueueService/"), "%s doc %q", x.ID, x.Doc)
-		assert.NotNil(t, x.Run, x.ID)
-	}
-}
-
-func TestDeviationsFile(t *testing.T) {
-	d, err := conformance.LoadDeviations()
-	require.NoError(t, err)
-	for _, e := range d.List {
-		assert.NotEqual(t, "mock", e.Backend)
-	}
-	_, err = conformance.ParseDeviations([]byte("- {backend: mock, test: SQS-Q-001, instead: x, evidence: y}\n"))
-	assert.ErrorContains(t, err, "the mock has no deviations")
-	_, err = conformance.ParseDeviations([]byte("- {backend: moto, test: SQS-NOPE-001, instead: x, evidence: y}\n"))
-	assert.ErrorContains(t, err, "no such test")
-	_, err = conformance.ParseDeviations([]byte("- {backend: moto, test: SQS-Q-001, instead: x}\n"))
-	assert.ErrorContains(t, err, "evidence")
 }

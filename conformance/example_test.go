@@ -14,14 +14,15 @@ import (
 func ExampleRun() {
 	var t *testing.T // the *testing.T of the test function
 
-	conformance.Run(t, harness.Mock)
+	conformance.Run(t, "mock")
 }
 
 // Run the suite against a LocalStack at a given endpoint (run it with -parallel 24: a real
 // backend spends most of a test waiting).
-func ExampleWithHarnessOptions() {
+func ExampleRun_endpoint() {
 	var t *testing.T
 
-	conformance.Run(t, harness.LocalStack,
-		conformance.WithHarnessOptions(harness.WithEndpoint("http://127.0.0.1:4566")))
+	conformance.Run(t, "localstack", func(o *conformance.Options) {
+		o.Harness = append(o.Harness, func(h *harness.Options) { h.Endpoint = "http://127.0.0.1:4566" })
+	})
 }

@@ -1,18 +1,25 @@
 // Package faults injects SQS faults deterministically: into sqsmock's engine, and into any real
 // *sqs.Client as smithy-go middleware, from one Plan.
 //
-// A Plan is an ordered list of Rules (toxiproxy's toxics, for SQS). A rule matches operations
-// (SDK names such as "SendMessage"), a queue (name or URL, exact, glob or regular expression) and
-// optionally a message (body substring or regular expression, attribute values); it fires with
-// a probability, at most Times times, after the first After matches, inside a window measured
-// on the plan's Clock. Its Kind says what happens. Every firing is recorded as an Injection.
+// A Plan is an ordered list of Rules (toxiproxy's toxics, for SQS). A rule's constructor says
+// what happens (Error, Throttle, Latency, ResetBeforeApply, ResetAfterApply, Timeout,
+// DuplicateDelivery, DelayedVisibility, FalseEmpty, Reorder, LostDelete, StaleHandleDelete,
+// PartialBatchFailure); its builders say what it matches: operations (SDK names such as
+// "SendMessage", On), a queue (name or URL, exact or glob, OnQueue), and when it fires (After
+// the first matches, at most Times times, with a Probability, inside a Window measured on the
+// plan's clock). Rarer settings (a queue regexp, a message predicate, batch entry ids, error
+// codes and messages, the latency distribution) go through With(Details{...}). Every firing
+// is recorded as an Injection.
 //
-// A probability is in (0, 1]. A Go Rule states it (Probability: 1 fires on every match), unless
-// Times or a token bucket (Throttle) bounds the rule: then Probability 0, the zero value, means 1.
-// Any other rule with Probability 0 is rejected rather than read as "always" or "never". In a
-// plan file an omitted probability means 1 and an explicit 0 is read as in Go.
+//	plan, err := faults.NewPlan(42,
+//		faults.Error("RequestThrottled").On("ReceiveMessage").Probability(0.2),
+//		faults.DuplicateDelivery(0).Probability(0.3),
+//		faults.LostDelete().Times(1),
+//	)
 //
-// Plans are Go values, or JSON/YAML files (ParseJSON, ParseYAML, Load):
+// A new rule fires on every match; a probability is in (0, 1]. Plan files (Parse, Load,
+// Plan.String) are flat YAML, or JSON; an omitted probability means 1 and an explicit 0 is
+// allowed only on a rule bounded by times or a token bucket (throttle), where it means 1:
 //
 //	seed: 42
 //	rules:
@@ -28,18 +35,17 @@
 //
 // # Placements
 //
-// In a harness test, harness.WithFaults(plan) picks the placement for the backend (the engine
+// In a harness test, harness.Options.Faults picks the placement for the backend (the engine
 // for the mock and its server, the client elsewhere) and applies the plan once.
 //
-// The engine placement is sqsmock.WithFaults(plan): the engine asks the plan once per operation
+// The engine placement is sqsmock.Options.Faults: the engine asks the plan once per operation
 // (once per attempt: the mock's in-process client retries as *sqs.Client does) and once per
-// message, and applies what it decides. The client
-// placement is Middleware(plan) (or WithPlan) in sqs.Options.APIOptions of any *sqs.Client,
-// against AWS, LocalStack, ElasticMQ or the mock server. A rule a placement cannot honour is
-// rejected with an error by NewMiddleware, by Plan.Validate, and by Add/SetRules once the plan is
-// attached to that placement.
+// message, and applies what it decides. The client placement is WithPlan(plan) on any
+// *sqs.Client, against AWS, LocalStack, ElasticMQ or the mock server. A rule a placement cannot
+// honour is rejected with an error: by sqsmock.Options.Faults and Mock.SetFaults, by every call of
+// a client given WithPlan, and by Add once the plan is attached to that placement.
 //
-//	Kind                 Level      Engine (sqsmock.WithFaults)           Client (Middleware)
+//	Kind                 Level      Engine (sqsmock.Options.Faults)       Client (WithPlan)
 //	-------------------  ---------  ------------------------------------  ---------------------------------------------
 //	Error                operation  any operation                         any operation; per attempt, retried as from AWS
 //	Throttle             operation  any operation                         any operation; per attempt (retries take tokens)
@@ -67,13 +73,15 @@
 // requests carry no message body (DeleteMessage, ChangeMessageVisibility and their batches): the
 // client cannot see the message there. entryIds apply to message-level kinds only. Attribute
 // predicates compare strings, a Binary attribute as the standard base64 of its bytes, the same in
-// every placement (see MessagePredicate).
+// every placement (see Details.Attributes).
 //
 // # Determinism
 //
 // Each rule draws from its own PCG stream (math/rand/v2), seeded by the plan's seed and the
 // rule's name. For a given seed and the same sequence of decisions at the same clock times, a
-// plan injects the same faults with the same parameters in the same order; see Plan.
+// plan injects the same faults with the same parameters in the same order. Calls made
+// concurrently reach the plan in scheduler order, so a test that needs exact replay makes its
+// calls sequentially. Adding a rule does not change the stream of another.
 //
 // # Error codes
 //
@@ -81,5 +89,5 @@
 // and fault come from the SDK's service/sqs/schemas (for example RequestThrottled 403 and
 // ThrottlingException 400, both retried by the SDK's default retryer; OverLimit 403 and
 // KmsThrottled, code KMS.ThrottlingException, 400, not retried; InternalError 500 and
-// ServiceUnavailable 503, retried). See ErrorCodes and NewServiceError.
+// ServiceUnavailable 503, retried). An unknown code is an error when the rule joins a plan.
 package faults

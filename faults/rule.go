@@ -1,445 +1,202 @@
 package faults
 
 import (
-	"fmt"
 	"maps"
-	"math/rand/v2"
-	"regexp"
 	"slices"
-	"strings"
 	"time"
 
-	"github.com/sqsharness/sqsharness/internal/faulthook"
-	"github.com/sqsharness/sqsharness/internal/sqserr"
+	"github.com/sqsharness/sqsharness/internal/faultplan"
 )
 
-// Kind is what a rule does when it fires.
-type Kind string
+// Rule is one fault: what it does (its constructor: Error, Throttle, Latency, ...), what it
+// matches and when it fires (the builders, each returning a changed copy). A new rule fires on
+// every match of its kind's usual operations, on any queue. NewPlan and Plan.Add check it.
+type Rule struct{ r faultplan.Rule }
 
-// The fault kinds. Operation-level kinds act on a whole call (one attempt, for the middleware);
-// message-level kinds act on one message of it (the message of SendMessage or DeleteMessage, one
-// entry of a batch, one message a receive returns). See the package documentation for which
-// placement supports which kind.
-const (
-	// Error fails the call with the SQS error ErrorCode (e.g. "RequestThrottled", "OverLimit",
-	// "KmsThrottled", "InternalError", "ServiceUnavailable"), with the status and fault SQS uses.
-	Error Kind = "error"
-	// Throttle is a token bucket of Rate requests per second and Burst: calls above the rate fail
-	// with ErrorCode (default "RequestThrottled").
-	Throttle Kind = "throttle"
-	// Latency delays the call by Latency, optionally spread by Jitter with Distribution.
-	Latency Kind = "latency"
-	// ResetBeforeApply resets the connection before the request reaches the server: nothing is
-	// applied and the client sees a retryable connection error.
-	ResetBeforeApply Kind = "reset-before-apply"
-	// ResetAfterApply lets the server apply the request, then resets the connection before the
-	// response is read: a retrying client applies it again (a duplicate send).
-	ResetAfterApply Kind = "reset-after-apply"
-	// Timeout makes the attempt time out on the client after Latency; with Applied the server
-	// applied the request first.
-	Timeout Kind = "timeout"
-	// LostDelete makes DeleteMessage (or a DeleteMessageBatch entry) report success without
-	// deleting: the message comes back when its visibility timeout expires.
-	LostDelete Kind = "lost-delete"
-	// DuplicateDelivery delivers a received message once more to a later receive, Delay after it
-	// was first delivered. Standard queues only: it never fires on a FIFO queue, which delivers
-	// each message exactly once.
-	DuplicateDelivery Kind = "duplicate-delivery"
-	// DelayedVisibility makes a message visible Delay later than it should be: a sent message
-	// (SendMessage, SendMessageBatch), a received message whose visibility expires
-	// (ReceiveMessage), or a visibility change (ChangeMessageVisibility[Batch], engine only).
-	DelayedVisibility Kind = "delayed-visibility"
-	// FalseEmpty makes a ReceiveMessage return no messages although some are available. Like an
-	// empty receive, a short poll answers at once and a long poll after its wait time.
-	FalseEmpty Kind = "false-empty"
-	// Reorder shuffles the messages a ReceiveMessage returns. Standard queues only: it never
-	// fires on a FIFO queue, which keeps the order within each message group.
-	Reorder Kind = "reorder"
-	// PartialBatchFailure fails chosen entries of a batch (EntryIDs, message predicate,
-	// Probability per entry) with ErrorCode (default "InternalError"); they are not applied.
-	PartialBatchFailure Kind = "partial-batch-failure"
-	// StaleHandleDelete makes a DeleteMessage (or a DeleteMessageBatch entry) whose receipt
-	// handle is not the latest one issued for its message report success without deleting, as
-	// AWS documents it may: the message comes back when its visibility timeout expires. A delete
-	// with the latest handle is never affected, nor counted as a match, so a correct consumer
-	// never notices the rule. Standard queues only: a FIFO queue rejects a stale handle.
-	StaleHandleDelete Kind = "stale-handle-delete"
-)
-
-// Kinds lists every kind.
-func Kinds() []Kind {
-	return []Kind{Error, Throttle, Latency, ResetBeforeApply, ResetAfterApply, Timeout, LostDelete,
-		DuplicateDelivery, DelayedVisibility, FalseEmpty, Reorder, PartialBatchFailure, StaleHandleDelete}
+func unwrapRules(rules []Rule) []faultplan.Rule {
+	out := make([]faultplan.Rule, len(rules))
+	for i, r := range rules {
+		out[i] = r.r
+	}
+	return out
 }
 
-// MessageLevel reports whether the kind is decided per message (each message of an operation,
-// each entry of a batch) rather than once per operation.
-func (k Kind) MessageLevel() bool {
-	switch k {
-	case LostDelete, DuplicateDelivery, DelayedVisibility, PartialBatchFailure, StaleHandleDelete:
-		return true
-	}
-	return false
-}
+func newRule(k faultplan.Kind) Rule { return Rule{r: faultplan.Rule{Kind: k, Probability: 1}} }
 
-// Distribution is how a Latency rule spreads its delay around Latency.
-type Distribution string
-
-// Latency distributions.
-const (
-	// Fixed always waits Latency (the default when Jitter is 0).
-	Fixed Distribution = "fixed"
-	// Uniform waits uniformly in [Latency-Jitter, Latency+Jitter] (the default when Jitter > 0).
-	Uniform Distribution = "uniform"
-	// Normal waits Latency plus a normal deviate with standard deviation Jitter, never below 0.
-	Normal Distribution = "normal"
-)
-
-// MessagePredicate restricts a rule to messages whose body or attributes match. All set fields
-// must hold.
-//
-// Attributes maps a message attribute's name to the value it must have, compared exactly as a
-// string: a String or Number attribute by its StringValue as sent (so "1.50" does not match
-// "1.5"), a Binary attribute by the standard base64 encoding, with padding, of its BinaryValue
-// (what the AWS JSON protocol and the AWS CLI show; e.g. "AP8=" for the bytes 00 FF). Every
-// placement presents attributes the same way, so a rule fires in the engine as in the
-// middleware.
-type MessagePredicate struct {
-	BodyContains string            `json:"bodyContains,omitempty" yaml:"bodyContains,omitempty"`
-	BodyRegexp   string            `json:"bodyRegexp,omitempty" yaml:"bodyRegexp,omitempty"`
-	Attributes   map[string]string `json:"attributes,omitempty" yaml:"attributes,omitempty"` // message attribute name → value (Binary as base64)
-}
-
-// Rule is one fault: what it matches, when it fires, and what it does.
-//
-// A rule matches a call when the operation is in Operations (empty: the kind's usual operations,
-// see DefaultOperations), the queue matches Queue and QueueRegexp, and the message matches
-// Message. Of the matching calls it skips the first After, then fires with Probability, at most
-// Times times, and only inside the window [From, Until) measured from the plan's start.
-//
-// Probability 0 (the zero value) means 1 when Times or a token bucket (Throttle) bounds the rule:
-// Rule{Kind: LostDelete, Times: 1} fires on the first match. Otherwise it is rejected by NewPlan,
-// SetRules and Add rather than silently firing always or never: a rule that should fire on every
-// match says Probability: 1. Plan files (ParseJSON, ParseYAML) default an omitted probability to
-// 1. Rules returns the probability a rule fires with.
-type Rule struct {
-	Name string // unique in a plan; recorded with each injection. Empty: "<kind>#<n>".
-	Kind Kind
-
-	Operations []string // SDK operation names, e.g. "SendMessage"
-	// Queue is a queue name or URL, exact or a glob where * matches any run of characters and ?
-	// one character. It is tried against both the URL and the name (the URL's last path segment).
-	Queue       string
-	QueueRegexp string            // a regular expression tried against both the URL and the name
-	Message     *MessagePredicate // nil: any message, and calls without one
-
-	Probability float64       // chance to fire, per match (per entry for message-level kinds), in (0, 1]; 1: every match; 0: 1 with Times or Throttle
-	Times       int           // fire at most this many times; 0: no limit
-	After       int           // let the first After matches pass
-	From        time.Duration // window start, from the plan's start
-	Until       time.Duration // window end, from the plan's start; 0: no end
-
-	ErrorCode    string        // Error, Throttle, PartialBatchFailure: the SQS error code or shape
-	ErrorMessage string        // optional error message; empty takes SQS's wording
-	Rate         float64       // Throttle: sustained requests per second
-	Burst        int           // Throttle: bucket size; 0 means 1
-	Latency      time.Duration // Latency: the delay; Timeout: how long the attempt hangs first
-	Jitter       time.Duration // Latency: spread around Latency
-	Distribution Distribution  // Latency: Fixed, Uniform or Normal
-	Delay        time.Duration // DuplicateDelivery, DelayedVisibility: the extra delay
-	Applied      bool          // Timeout: the server applied the request before the client gave up
-	EntryIDs     []string      // message-level kinds: only these batch entry ids
-}
-
-// The operations of SQS, as the SDK names them.
-var operations = []string{
-	"AddPermission", "CancelMessageMoveTask", "ChangeMessageVisibility", "ChangeMessageVisibilityBatch",
-	"CreateQueue", "DeleteMessage", "DeleteMessageBatch", "DeleteQueue", "GetQueueAttributes", "GetQueueUrl",
-	"ListDeadLetterSourceQueues", "ListMessageMoveTasks", "ListQueueTags", "ListQueues", "PurgeQueue",
-	"ReceiveMessage", "RemovePermission", "SendMessage", "SendMessageBatch", "SetQueueAttributes",
-	"StartMessageMoveTask", "TagQueue", "UntagQueue",
-}
-
-// DefaultOperations are the operations a rule of kind k applies to when its Operations is empty.
-// nil means every operation.
-func DefaultOperations(k Kind) []string {
-	switch k {
-	case LostDelete, StaleHandleDelete:
-		return []string{"DeleteMessage", "DeleteMessageBatch"}
-	case DuplicateDelivery, FalseEmpty, Reorder:
-		return []string{"ReceiveMessage"}
-	case DelayedVisibility:
-		return []string{"SendMessage", "SendMessageBatch"}
-	case PartialBatchFailure:
-		return []string{"SendMessageBatch", "DeleteMessageBatch", "ChangeMessageVisibilityBatch"}
-	}
-	return nil
-}
-
-// Placement is where a plan runs.
-type Placement string
-
-// Placements.
-const (
-	// Engine is inside sqsmock: every kind on its operations.
-	Engine Placement = "engine"
-	// Client is faults.Middleware on an *sqs.Client, against any backend.
-	Client Placement = "client"
-)
-
-// allowedOperations is the set a kind may name in a placement; nil means any operation.
-func allowedOperations(k Kind, pl Placement) []string {
-	if k == DelayedVisibility {
-		if pl == Client {
-			return []string{"SendMessage", "SendMessageBatch", "ReceiveMessage"}
-		}
-		return []string{"SendMessage", "SendMessageBatch", "ReceiveMessage", "ChangeMessageVisibility", "ChangeMessageVisibilityBatch"}
-	}
-	return DefaultOperations(k)
-}
-
-// compiled is a rule with its matchers, counters, RNG stream and bucket.
-type compiled struct {
-	Rule
-	ops     map[string]bool // nil: any
-	queueRe *regexp.Regexp  // from Queue when it is a glob
-	queueRx *regexp.Regexp
-	bodyRx  *regexp.Regexp
-	entries map[string]bool
-
-	matches, fired int
-	rng            *rand.Rand
-	tokens         float64
-	refilled       time.Time
-}
-
-// validate checks a rule for a placement (empty: placement-independent checks only).
-func (r *Rule) validate(pl Placement) error {
-	fail := func(format string, args ...any) error {
-		return fmt.Errorf("faults: rule %q (%s): %s", r.Name, r.Kind, fmt.Sprintf(format, args...))
-	}
-	if !slices.Contains(Kinds(), r.Kind) {
-		return fail("unknown kind %q", r.Kind)
-	}
-	if r.Probability == 0 && !r.boundedWithoutProbability() {
-		return fail("probability 0 never fires; give a probability in (0, 1] (1: every match)")
-	}
-	if r.Probability != 0 && !(r.Probability > 0 && r.Probability <= 1) { // also rejects NaN
-		return fail("probability %v is not in (0, 1] (1: every match)", r.Probability)
-	}
-	if r.Times < 0 || r.After < 0 {
-		return fail("times and after must not be negative")
-	}
-	if r.From < 0 || r.Until < 0 || (r.Until > 0 && r.Until <= r.From) {
-		return fail("window [%v, %v) is empty or negative", r.From, r.Until)
-	}
-	if r.Latency < 0 || r.Jitter < 0 || r.Delay < 0 {
-		return fail("durations must not be negative")
-	}
-	for _, op := range r.Operations {
-		if !slices.Contains(operations, op) {
-			return fail("unknown operation %q (use SDK names such as SendMessage)", op)
-		}
-	}
-	if allowed := allowedOperations(r.Kind, pl); allowed != nil {
-		for _, op := range r.Operations {
-			if !slices.Contains(allowed, op) {
-				where := ""
-				if pl != "" {
-					where = " in the " + string(pl) + " placement"
-				}
-				return fail("cannot apply to %s%s (supported: %s)", op, where, strings.Join(allowed, ", "))
-			}
-		}
-	}
-	switch r.Kind {
-	case Error:
-		if r.ErrorCode == "" {
-			return fail("needs an errorCode")
-		}
-		if _, ok := sqserr.ByCode(r.ErrorCode, ""); !ok {
-			return fail("unknown error code %q (known: %s)", r.ErrorCode, strings.Join(ErrorCodes(), ", "))
-		}
-	case Throttle:
-		if r.Rate <= 0 || r.Burst < 0 {
-			return fail("needs rate > 0 and burst >= 0")
-		}
-		if _, ok := sqserr.ByCode(r.throttleCode(), ""); !ok {
-			return fail("unknown error code %q", r.ErrorCode)
-		}
-	case Latency:
-		if r.Latency == 0 && r.Jitter == 0 {
-			return fail("needs latency or jitter")
-		}
-		switch r.Distribution {
-		case "", Fixed, Uniform, Normal:
-		default:
-			return fail("unknown distribution %q", r.Distribution)
-		}
-	}
-	if r.Queue != "" {
-		if _, err := globRegexp(r.Queue); err != nil {
-			return fail("queue pattern: %v", err)
-		}
-	}
-	if r.QueueRegexp != "" {
-		if _, err := regexp.Compile(r.QueueRegexp); err != nil {
-			return fail("queueRegexp: %v", err)
-		}
-	}
-	if m := r.Message; m != nil && m.BodyRegexp != "" {
-		if _, err := regexp.Compile(m.BodyRegexp); err != nil {
-			return fail("message bodyRegexp: %v", err)
-		}
-	}
-	if len(r.EntryIDs) > 0 && !r.Kind.MessageLevel() {
-		return fail("entryIds only apply to message-level kinds (lost-delete, duplicate-delivery, delayed-visibility, partial-batch-failure, stale-handle-delete)")
-	}
-	if r.Message != nil && !r.Kind.MessageLevel() {
-		// Operation-level decisions see a message only on single-message operations.
-		single := []string{"SendMessage", "DeleteMessage", "ChangeMessageVisibility"}
-		if pl == Client {
-			single = []string{"SendMessage"}
-		}
-		if len(r.Operations) == 0 {
-			return fail("has a message predicate, so it must name its operations (%s)", strings.Join(single, ", "))
-		}
-		for _, op := range r.Operations {
-			if !slices.Contains(single, op) {
-				return fail("has a message predicate, but %s carries no single message here (use %s)", op, strings.Join(single, ", "))
-			}
-		}
-	}
-	if pl == Client && r.Message != nil {
-		for _, op := range r.effectiveOperations() {
-			if op != "SendMessage" && op != "SendMessageBatch" && op != "ReceiveMessage" {
-				return fail("has a message predicate but the client placement only sees message bodies and attributes on SendMessage, SendMessageBatch and ReceiveMessage; name those operations")
-			}
-		}
-	}
-	return nil
-}
-
-// boundedWithoutProbability reports whether Times or a token bucket bounds the rule, so that
-// Probability 0 means 1.
-func (r *Rule) boundedWithoutProbability() bool {
-	return r.Times > 0 || r.Kind == Throttle
-}
-
-// effectiveOperations is Operations or the kind's defaults; nil means any (all operations).
-func (r *Rule) effectiveOperations() []string {
-	if len(r.Operations) > 0 {
-		return r.Operations
-	}
-	if d := DefaultOperations(r.Kind); d != nil {
-		return d
-	}
-	return operations
-}
-
-func (r *Rule) throttleCode() string {
-	if r.ErrorCode == "" {
-		return "RequestThrottled"
-	}
-	return r.ErrorCode
-}
-
-// cloneRule copies a rule deeply, so a plan and its callers never share slices or maps.
-func cloneRule(r Rule) Rule {
-	r.Operations = slices.Clone(r.Operations)
-	r.EntryIDs = slices.Clone(r.EntryIDs)
-	if r.Message != nil {
-		m := *r.Message
-		m.Attributes = maps.Clone(m.Attributes)
-		r.Message = &m
-	}
+// Error fails the call with the SQS error code (legacy code or JSON shape, e.g.
+// "RequestThrottled", "OverLimit", "KmsThrottled", "InternalError"), with SQS's status and fault.
+func Error(code string) Rule {
+	r := newRule(faultplan.Error)
+	r.r.ErrorCode = code
 	return r
 }
 
-// compile builds the matchers of a validated rule.
-func compile(r Rule) *compiled {
-	c := &compiled{Rule: cloneRule(r)}
-	if c.Probability == 0 { // bounded by Times or a token bucket: every match
-		c.Probability = 1
-	}
-	if c.Message != nil && c.Message.BodyRegexp != "" {
-		c.bodyRx = regexp.MustCompile(c.Message.BodyRegexp)
-	}
-	if ops := r.Operations; len(ops) > 0 || DefaultOperations(r.Kind) != nil {
-		c.ops = map[string]bool{}
-		for _, op := range r.effectiveOperations() {
-			c.ops[op] = true
-		}
-	}
-	if r.Queue != "" {
-		c.queueRe, _ = globRegexp(r.Queue)
-	}
-	if r.QueueRegexp != "" {
-		c.queueRx = regexp.MustCompile(r.QueueRegexp)
-	}
-	if len(r.EntryIDs) > 0 {
-		c.entries = map[string]bool{}
-		for _, id := range r.EntryIDs {
-			c.entries[id] = true
-		}
-	}
-	return c
+// Throttle is a token bucket of rate calls per second and burst (0 means 1): calls above it
+// fail with RequestThrottled (another code: With(Details{ErrorCode: ...})).
+func Throttle(rate float64, burst int) Rule {
+	r := newRule(faultplan.Throttle)
+	r.r.Rate, r.r.Burst = rate, burst
+	return r
 }
 
-// globRegexp turns a glob (* any run, ? one character, everything else literal) into an
-// anchored regular expression.
-func globRegexp(glob string) (*regexp.Regexp, error) {
-	var b strings.Builder
-	b.WriteString("^")
-	for _, r := range glob {
-		switch r {
-		case '*':
-			b.WriteString(".*")
-		case '?':
-			b.WriteString(".")
-		default:
-			b.WriteString(regexp.QuoteMeta(string(r)))
-		}
-	}
-	b.WriteString("$")
-	return regexp.Compile(b.String())
+// Latency delays the call by d, spread uniformly by ±jitter (a normal spread:
+// With(Details{Distribution: "normal"})). In the mock it waits on the mock's clock.
+func Latency(d, jitter time.Duration) Rule {
+	r := newRule(faultplan.Latency)
+	r.r.Latency, r.r.Jitter = d, jitter
+	return r
 }
 
-func (c *compiled) matchQueue(url, name string) bool {
-	if c.queueRe != nil && !c.queueRe.MatchString(url) && !c.queueRe.MatchString(name) {
-		return false
-	}
-	if c.queueRx != nil && !c.queueRx.MatchString(url) && !c.queueRx.MatchString(name) {
-		return false
-	}
-	return true
+// ResetBeforeApply resets the connection before the request reaches the server: nothing is
+// applied, and the client sees a retryable connection error.
+func ResetBeforeApply() Rule { return newRule(faultplan.ResetBeforeApply) }
+
+// ResetAfterApply lets the server apply the request, then resets the connection before the
+// response is read: a retrying client applies it again.
+func ResetAfterApply() Rule { return newRule(faultplan.ResetAfterApply) }
+
+// Timeout makes the attempt time out on the client after the given time, with nothing applied
+// (applied first: With(Details{Applied: true})).
+func Timeout(after time.Duration) Rule {
+	r := newRule(faultplan.Timeout)
+	r.r.Latency = after
+	return r
 }
 
-func (c *compiled) matchMessage(m *faulthook.Message) bool {
-	if c.Kind == StaleHandleDelete && (m == nil || !m.Stale) {
-		return false // a delete with the latest receipt handle is not a match
-	}
-	if c.entries != nil && (m == nil || !c.entries[m.EntryID]) {
-		return false
-	}
-	p := c.Message
-	if p == nil {
-		return true
-	}
-	if m == nil {
-		return false
-	}
-	if p.BodyContains != "" && !strings.Contains(m.Body, p.BodyContains) {
-		return false
-	}
-	if c.bodyRx != nil && !c.bodyRx.MatchString(m.Body) {
-		return false
-	}
-	for k, v := range p.Attributes {
-		got, ok := m.Attributes[k]
-		if !ok || got != v {
-			return false
+// DuplicateDelivery delivers a received message once more to a later receive, delay after it
+// was first delivered. Standard queues only.
+func DuplicateDelivery(delay time.Duration) Rule {
+	r := newRule(faultplan.DuplicateDelivery)
+	r.r.Delay = delay
+	return r
+}
+
+// DelayedVisibility makes a message visible d later than it should be: a sent message, a
+// received one whose visibility expires, or (in the mock) a visibility change.
+func DelayedVisibility(d time.Duration) Rule {
+	r := newRule(faultplan.DelayedVisibility)
+	r.r.Delay = d
+	return r
+}
+
+// FalseEmpty makes a ReceiveMessage return no messages although some are available; a long
+// poll answers after its wait time.
+func FalseEmpty() Rule { return newRule(faultplan.FalseEmpty) }
+
+// Reorder shuffles the messages a ReceiveMessage returns. Standard queues only.
+func Reorder() Rule { return newRule(faultplan.Reorder) }
+
+// LostDelete makes a delete (or a batch entry) report success without deleting: the message
+// comes back when its visibility timeout expires.
+func LostDelete() Rule { return newRule(faultplan.LostDelete) }
+
+// StaleHandleDelete makes a delete whose receipt handle is not the latest one issued for its
+// message report success without deleting, as AWS documents it may. Standard queues only.
+func StaleHandleDelete() Rule { return newRule(faultplan.StaleHandleDelete) }
+
+// PartialBatchFailure fails entries of a batch (each with the rule's probability) with
+// InternalError (another code: With(Details{ErrorCode: ...})); they are not applied.
+func PartialBatchFailure() Rule { return newRule(faultplan.PartialBatchFailure) }
+
+// On restricts the rule to these operations, by SDK name ("SendMessage"); none: the kind's
+// usual ones.
+func (r Rule) On(ops ...string) Rule {
+	r.r = faultplan.CloneRule(r.r)
+	r.r.Operations = slices.Clone(ops)
+	return r
+}
+
+// OnQueue restricts the rule to queues matching pattern, a name or URL, exact or a glob (*
+// any run of characters, ? one), tried against both the URL and the name.
+func (r Rule) OnQueue(pattern string) Rule {
+	r.r = faultplan.CloneRule(r.r)
+	r.r.Queue = pattern
+	return r
+}
+
+// Times lets the rule fire at most n times (0: no limit).
+func (r Rule) Times(n int) Rule {
+	r.r = faultplan.CloneRule(r.r)
+	r.r.Times = n
+	return r
+}
+
+// After lets the first n matches pass before the rule may fire.
+func (r Rule) After(n int) Rule {
+	r.r = faultplan.CloneRule(r.r)
+	r.r.After = n
+	return r
+}
+
+// Probability makes the rule fire with chance p per match (per entry for message-level kinds),
+// p in (0, 1].
+func (r Rule) Probability(p float64) Rule {
+	r.r = faultplan.CloneRule(r.r)
+	r.r.Probability = p
+	return r
+}
+
+// Window lets the rule fire only in [from, until) from the plan's start, on the plan's clock
+// (until 0: no end).
+func (r Rule) Window(from, until time.Duration) Rule {
+	r.r = faultplan.CloneRule(r.r)
+	r.r.From, r.r.Until = from, until
+	return r
+}
+
+// Named names the rule, uniquely in its plan; injections carry the name. Unnamed rules are
+// called "<kind>#<n>".
+func (r Rule) Named(name string) Rule {
+	r.r = faultplan.CloneRule(r.r)
+	r.r.Name = name
+	return r
+}
+
+// Details are a rule's less common settings, set by Rule.With; a zero field leaves the rule's
+// setting as it is. Each applies to the kinds its comment names; NewPlan rejects the others.
+type Details struct {
+	QueueRegexp  string            // any kind: a regular expression the queue URL or name must match
+	BodyContains string            // a substring the message body must contain (see the package doc)
+	BodyRegexp   string            // a regular expression the message body must match
+	Attributes   map[string]string // message attribute values the message must have (Binary as base64)
+	EntryIDs     []string          // message-level kinds: only these batch entry ids
+	ErrorCode    string            // Throttle, PartialBatchFailure: the SQS error code instead of the default
+	ErrorMessage string            // Error, Throttle, PartialBatchFailure: the message instead of SQS's
+	Distribution string            // Latency: "fixed", "uniform" (the default with jitter) or "normal"
+	Applied      bool              // Timeout: the server applied the request before the client gave up
+}
+
+// With sets the non-zero fields of d on the rule.
+func (r Rule) With(d Details) Rule {
+	c := faultplan.CloneRule(r.r)
+	set := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
 		}
 	}
-	return true
+	set(&c.QueueRegexp, d.QueueRegexp)
+	set(&c.ErrorCode, d.ErrorCode)
+	set(&c.ErrorMessage, d.ErrorMessage)
+	if d.Distribution != "" {
+		c.Distribution = faultplan.Distribution(d.Distribution)
+	}
+	if d.EntryIDs != nil {
+		c.EntryIDs = slices.Clone(d.EntryIDs)
+	}
+	c.Applied = c.Applied || d.Applied
+	if d.BodyContains != "" || d.BodyRegexp != "" || d.Attributes != nil {
+		if c.Message == nil {
+			c.Message = &faultplan.MessagePredicate{}
+		}
+		set(&c.Message.BodyContains, d.BodyContains)
+		set(&c.Message.BodyRegexp, d.BodyRegexp)
+		if d.Attributes != nil {
+			c.Message.Attributes = maps.Clone(d.Attributes)
+		}
+	}
+	r.r = c
+	return r
 }
+
+// String is the rule as one line of JSON with the keys of the plan file.
+func (r Rule) String() string { return r.r.String() }

@@ -16,7 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/sqsharness/sqsharness/faults"
-	"github.com/sqsharness/sqsharness/internal/faulthook"
+	"github.com/sqsharness/sqsharness/internal/faultplan"
 	"github.com/sqsharness/sqsharness/internal/queueurl"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
@@ -35,40 +35,11 @@ type Expect struct {
 	Timeout time.Duration
 }
 
-// CheckConsumer tests your own consumer, not a handler: it starts run in a goroutine with a
-// client on the backend, lets it work until the run has settled — the queue is empty, nothing
-// the fault plan scheduled (a duplicate delivery) is still to come, and every expected message
-// was delivered and either deleted by the consumer or moved to the queue's dead-letter queue —
-// or the timeout passes, cancels run's context, waits for run to return, and then checks the
-// invariants of an SQS consumer:
-//
-//   - every expected message was delivered at least once, and none is left in the queue;
-//   - on a FIFO queue, each group's messages were first delivered in send order (else the
-//     producer sent them out of order), and the consumer deleted them in that order;
-//   - nothing was lost: every message the consumer did not delete is in the dead-letter queue
-//     (drained to look), and none it deleted successfully is there;
-//   - the dead-letter queue holds exactly Expect.DeadLettered, when that is not nil;
-//   - every effect declared with ExactlyOnce happened once per key.
-//
-// Each problem fails the test with a sentence that names the message — "message #3 of 20", its
-// index in Expect.Bodies, with an excerpt of its body and its id — says what was expected and
-// what happened, when on the backend's clock, and lists the fault plan's injections that touched
-// it (those on its id, and call-level ones on the consumer's call that carried it).
-//
-// run must return when its context is cancelled; it may return nil or the context's error
-// (wrapped or joined with more cancellations), and any other error fails the test. What the
-// consumer did with each message beyond that (charged an order once, say) is for ExactlyOnce or
-// the test's own assertions.
-//
-// The client given to run forwards to h.Client() and watches the queue's receives and deletes;
-// pass it to your consumer in place of the *sqs.Client it takes in production.
-//
-// Time: run inside Test on the mock and the server, the whole run (long polls, visibility
-// timeouts, the consumer's own tickers, sleeps and backoff) takes the bubble's fake time, so
-// minutes of work finish in milliseconds and the schedule is exact. On LocalStack, moto,
-// ElasticMQ and AWS it takes real time. On the mock's manual clock (New outside a bubble) the
-// harness moves the clock a second at a time whenever the consumer has made or finished no call
-// for a moment of real time: give your consumer h.Clock() for its own timers, or prefer Test.
+// CheckConsumer runs your consumer (run, given a client that watches the queue) until the run
+// has settled (the queue empty, every delivery deleted or dead-lettered, no scheduled duplicate
+// to come) or the timeout passes, cancels its context, and checks SQS's consumer invariants and
+// the ExactlyOnce effects, failing the test with one sentence per problem. run must return when
+// its context ends. The invariants and the clock rules: README, "Test your own concurrent consumer".
 func (h *H) CheckConsumer(url string, want Expect, run func(ctx context.Context, api sqsmock.API) error) *ConsumerReport {
 	h.t.Helper()
 	if want.Timeout <= 0 {
@@ -232,7 +203,7 @@ func (h *H) now() time.Time {
 	return time.Now()
 }
 
-// faultPlan is the plan acting on the test's client: WithFaults', or one given to the mock itself.
+// faultPlan is the plan acting on the test's client: Options.Faults', or one given to the mock itself.
 func (h *H) faultPlan() *faults.Plan {
 	if h.plan == nil && h.mock != nil {
 		return h.mock.Faults()
@@ -248,8 +219,8 @@ func (h *H) scheduledDuplicates(url string) int {
 		q, _ := h.mock.Queue(url)
 		return q.ScheduledDuplicates
 	}
-	if h.plan != nil && faulthook.Held != nil {
-		return faulthook.Held(h.plan, url)
+	if h.plan != nil {
+		return (*faultplan.Plan)(h.plan).Held(url)
 	}
 	return 0
 }
@@ -464,10 +435,10 @@ func (r *consumerRun) dlqExcuse(body string) string {
 	}
 	var voided, failed bool
 	for _, in := range r.faultsOn(body) {
-		switch in.Kind {
-		case faults.LostDelete, faults.StaleHandleDelete:
+		switch faultplan.Kind(in.Kind) {
+		case faultplan.LostDelete, faultplan.StaleHandleDelete:
 			voided = true
-		case faults.Error, faults.Throttle, faults.ResetBeforeApply, faults.Timeout, faults.PartialBatchFailure:
+		case faultplan.Error, faultplan.Throttle, faultplan.ResetBeforeApply, faultplan.Timeout, faultplan.PartialBatchFailure:
 			failed = failed || strings.HasPrefix(in.Operation, "DeleteMessage")
 		}
 	}
@@ -478,7 +449,7 @@ func (r *consumerRun) dlqExcuse(body string) string {
 		return "although the consumer tried to delete it: the fault plan made its deletes fail"
 	case r.deliveries[body] == 0:
 		for _, in := range r.injections {
-			if in.Queue == r.queue && in.Operation == "ReceiveMessage" && (in.Kind == faults.ResetAfterApply || in.Kind == faults.Timeout) {
+			if in.Queue == r.queue && in.Operation == "ReceiveMessage" && (faultplan.Kind(in.Kind) == faultplan.ResetAfterApply || faultplan.Kind(in.Kind) == faultplan.Timeout) {
 				return "never seen by the consumer: the fault plan lost the answers of receives that took it"
 			}
 		}
@@ -553,8 +524,8 @@ func (h *H) judge(r *consumerRun, v verdict) (left int, deadLettered []string) {
 		still := h.upTo(10)
 		for _, m := range h.mock.Messages(r.url) {
 			leftBodies[m.Body] = true
-			state := map[sqsmock.MessageState]string{sqsmock.StateReady: "visible", sqsmock.StateInFlight: "in flight until " + clockTime(m.VisibleAt),
-				sqsmock.StateDelayed: "delayed until " + clockTime(m.VisibleAt)}[m.State]
+			state := map[string]string{"ready": "visible", "inflight": "in flight until " + clockTime(m.VisibleAt),
+				"delayed": "delayed until " + clockTime(m.VisibleAt)}[m.State]
 			still.problem("%s is still in the queue at the end (%s, receive count %d); the consumer: %s%s", r.name(m.Body, m.MessageID), state, m.ReceiveCount, r.history(m.Body), r.faultsClause(m.Body, m.MessageID))
 		}
 		still.done("messages are still in the queue at the end")

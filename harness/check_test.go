@@ -21,6 +21,7 @@ import (
 
 	"github.com/sqsharness/sqsharness/faults"
 	"github.com/sqsharness/sqsharness/harness"
+	"github.com/sqsharness/sqsharness/internal/faultplan"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
@@ -68,7 +69,7 @@ func (c *checked) sentences() []string {
 var ids = regexp.MustCompile(`id [0-9a-f]{8}…`)
 
 // inBubble runs f in a synctest bubble with a handle on the mock whose failures c records.
-func inBubble(t *testing.T, f func(c *checked, h *harness.H), opts ...harness.Option) {
+func inBubble(t *testing.T, f func(c *checked, h *harness.H), opts ...func(*harness.Options)) {
 	t.Helper()
 	synctest.Test(t, func(t *testing.T) {
 		c := &checked{reports: reports{TB: t}, name: t.Name()}
@@ -95,7 +96,7 @@ func keyOf(body string) string {
 // A message the plan keeps from being deleted ends in the dead-letter queue; the failure names
 // it, says what was expected and what happened, and lists the faults that touched it.
 func TestCheckConsumerNamesTheMessageAndItsFaults(t *testing.T) {
-	plan := newPlan(t, 1, faults.Rule{Name: "lose", Kind: faults.LostDelete, Message: &faults.MessagePredicate{BodyContains: `"o-3"`}, Probability: 1})
+	plan := newPlan(t, 1, faults.LostDelete().Named("lose").With(faults.Details{BodyContains: `"o-3"`}))
 	inBubble(t, func(c *checked, h *harness.H) {
 		src, _ := h.QueueWithDLQ("orders", map[string]string{"VisibilityTimeout": "30"}, 3, false)
 		bodies, _ := orders(5)
@@ -106,13 +107,13 @@ func TestCheckConsumerNamesTheMessageAndItsFaults(t *testing.T) {
 			`the fault plan voided its deletes; not a bug of the consumer: a correct consumer's messages end there too when faults push them past maxReceiveCount; `+
 			`faults on it: lost-delete (rule lose) on DeleteMessage at 00:00:00, lost-delete (rule lose) on DeleteMessage at 00:00:30, lost-delete (rule lose) on DeleteMessage at 00:01:00`)
 		assert.Equal(t, c.errors, harness.Problems(h), "Explore reads the same sentences")
-	}, harness.WithFaults(plan))
+	}, func(o *harness.Options) { o.Faults = plan })
 }
 
 // A message in the dead-letter queue that the fault plan does not explain is named, with what
 // the consumer did with it and the faults that touched it.
 func TestCheckConsumerNamesAnUnexplainedDeadLetter(t *testing.T) {
-	plan := newPlan(t, 1, faults.Rule{Name: "slow", Kind: faults.Latency, Operations: []string{"SendMessage"}, Latency: time.Millisecond, Probability: 1})
+	plan := newPlan(t, 1, faults.Latency(time.Millisecond, 0).Named("slow").On("SendMessage"))
 	inBubble(t, func(c *checked, h *harness.H) {
 		src, _ := h.QueueWithDLQ("orders", map[string]string{"VisibilityTimeout": "30"}, 2, false)
 		bodies, _ := orders(3)
@@ -126,17 +127,17 @@ func TestCheckConsumerNamesAnUnexplainedDeadLetter(t *testing.T) {
 		assert.Equal(t, []string{`message #1 of 3 ("{\"id\":\"o-1\"}", id <id>) is in the dead-letter queue, but Expect.DeadLettered does not list it; ` +
 			`the consumer: received twice (at 00:00:00, 00:00:30), never deleted; no fault of the plan touched it`}, c.sentences())
 		assert.Equal(t, c.errors, harness.Problems(h), "Explore reads the same sentences")
-	}, harness.WithFaults(plan))
+	}, func(o *harness.Options) { o.Faults = plan })
 }
 
 // Duplicates the plan scheduled 45 s after their delivery are still to come when the queue is
 // empty: the run settles only once they have been delivered, on the mock as on the server, for
 // CheckConsumer as for RunConsumer.
 func TestChecksWaitForScheduledDuplicates(t *testing.T) {
-	for _, b := range []harness.Backend{harness.Mock, harness.Server} {
+	for _, b := range []harness.Backend{"mock", "server"} {
 		t.Run(string(b), func(t *testing.T) {
 			plan := func() *faults.Plan {
-				return newPlan(t, 1, faults.Rule{Name: "dup", Kind: faults.DuplicateDelivery, Delay: 45 * time.Second, Probability: 1, Times: 2})
+				return newPlan(t, 1, faults.DuplicateDelivery(45*time.Second).Named("dup").Times(2))
 			}
 			harness.Test(t, func(t *testing.T, h *harness.H) {
 				q := h.Queue("late", nil)
@@ -146,13 +147,13 @@ func TestChecksWaitForScheduledDuplicates(t *testing.T) {
 				assert.Equal(t, map[string]int{"msg-0": 2, "msg-1": 2}, rep.Deliveries, "each duplicate was delivered before the run settled")
 				assert.GreaterOrEqual(t, time.Since(start), 45*time.Second)
 				assert.Empty(t, harness.Problems(h), "a consumer that deletes what it gets passes")
-			}, harness.WithBackend(b), harness.WithFaults(plan()))
+			}, func(o *harness.Options) { o.Backend = b }, func(o *harness.Options) { o.Faults = plan() })
 			harness.Test(t, func(t *testing.T, h *harness.H) {
 				q := h.Queue("late", nil)
 				sent := h.SendN(q, 2)
 				rep := h.RunConsumer(q, harness.Consumer{Expect: sent, Timeout: 5 * time.Minute}, func(context.Context, types.Message) error { return nil })
 				assert.Equal(t, map[string]int{"msg-0": 2, "msg-1": 2}, rep.Deliveries)
-			}, harness.WithBackend(b), harness.WithFaults(plan()))
+			}, func(o *harness.Options) { o.Backend = b }, func(o *harness.Options) { o.Faults = plan() })
 		})
 	}
 }
@@ -160,8 +161,7 @@ func TestChecksWaitForScheduledDuplicates(t *testing.T) {
 // A delayed visibility the plan injected keeps the message in flight: the queue counts it, so the
 // run waits for it too (this held before; the test keeps it so).
 func TestCheckConsumerWaitsForDelayedVisibility(t *testing.T) {
-	plan := newPlan(t, 1, faults.Rule{Name: "late", Kind: faults.DelayedVisibility, Operations: []string{"ReceiveMessage"}, Delay: time.Minute,
-		Times: 1, Message: &faults.MessagePredicate{BodyContains: "slow"}, Probability: 1})
+	plan := newPlan(t, 1, faults.DelayedVisibility(time.Minute).Named("late").On("ReceiveMessage").Times(1).With(faults.Details{BodyContains: "slow"}))
 	harness.Test(t, func(t *testing.T, h *harness.H) {
 		q := h.Queue("late", map[string]string{"VisibilityTimeout": "30"})
 		h.SendBodies(q, []string{"slow", "fast"}, nil)
@@ -177,7 +177,7 @@ func TestCheckConsumerWaitsForDelayedVisibility(t *testing.T) {
 		assert.Equal(t, 2, rep.Deliveries["slow"])
 		assert.GreaterOrEqual(t, time.Since(start), 90*time.Second, "its 30 s visibility timeout and the minute the plan added")
 		assert.Empty(t, harness.Problems(h))
-	}, harness.WithFaults(plan))
+	}, func(o *harness.Options) { o.Faults = plan })
 }
 
 // nonIdempotent is a consumer that charges every order it receives, however often: a late
@@ -193,7 +193,7 @@ func nonIdempotent(url string, charge *harness.Effect) func(ctx context.Context,
 // ended. Now the run waits for them, and the effect declared with ExactlyOnce reports each order
 // charged twice, with the message that carried it and the fault.
 func TestCheckConsumerCatchesLateDuplicates(t *testing.T) {
-	plan := newPlan(t, 1, faults.Rule{Name: "dup", Kind: faults.DuplicateDelivery, Delay: 45 * time.Second, Probability: 1})
+	plan := newPlan(t, 1, faults.DuplicateDelivery(45*time.Second).Named("dup"))
 	inBubble(t, func(c *checked, h *harness.H) {
 		q := h.Queue("orders", map[string]string{"VisibilityTimeout": "30"})
 		bodies, keys := orders(3)
@@ -209,15 +209,14 @@ func TestCheckConsumerCatchesLateDuplicates(t *testing.T) {
 		assert.Equal(t, want, c.sentences())
 		c.endTest()
 		assert.Len(t, c.sentences(), 3, "an effect CheckConsumer checked is not reported again at the end")
-	}, harness.WithFaults(plan))
+	}, func(o *harness.Options) { o.Faults = plan })
 }
 
 // Two workers handling one key at once (a duplicate delivered while the first delivery was still
 // being handled) are reported with their times; so are a key that is not declared and a key
 // that never happened.
 func TestEffectsOverlapUnknownAndMissingKeys(t *testing.T) {
-	plan := newPlan(t, 1, faults.Rule{Name: "twice", Kind: faults.DuplicateDelivery, Delay: time.Second, Times: 1,
-		Message: &faults.MessagePredicate{BodyContains: `"o-1"`}, Probability: 1})
+	plan := newPlan(t, 1, faults.DuplicateDelivery(time.Second).Named("twice").Times(1).With(faults.Details{BodyContains: `"o-1"`}))
 	inBubble(t, func(c *checked, h *harness.H) {
 		q := h.Queue("orders", map[string]string{"VisibilityTimeout": "30"})
 		bodies, _ := orders(3)
@@ -253,7 +252,7 @@ func TestEffectsOverlapUnknownAndMissingKeys(t *testing.T) {
 			`effect "process" for key "o-1" was processed by two workers at once: one began at 00:00:01 while the one begun at 00:00:00 had not ended; ` +
 				carried(1, "received twice (at 00:00:00, 00:00:01), deleted at 00:00:10") + "; faults on it: duplicate-delivery (rule twice, after 1s) on ReceiveMessage at 00:00:00",
 		}, c.sentences())
-	}, harness.WithFaults(plan))
+	}, func(o *harness.Options) { o.Faults = plan })
 }
 
 // An effect no CheckConsumer checked is checked when the test ends; one declared without keys
@@ -317,7 +316,7 @@ func TestCheckConsumerRunErrors(t *testing.T) {
 			})
 		})
 	}
-	for _, b := range []harness.Backend{harness.Mock, harness.Server} {
+	for _, b := range []harness.Backend{"mock", "server"} {
 		t.Run("the SDK's error after the cancellation, "+string(b), func(t *testing.T) {
 			inBubble(t, func(c *checked, h *harness.H) {
 				q := h.Queue("errs", nil)
@@ -336,7 +335,7 @@ func TestCheckConsumerRunErrors(t *testing.T) {
 					}
 				})
 				assert.Empty(t, c.sentences())
-			}, harness.WithBackend(b))
+			}, func(o *harness.Options) { o.Backend = b })
 		})
 	}
 }
@@ -347,7 +346,7 @@ func TestCheckConsumerRunErrors(t *testing.T) {
 func TestCheckConsumerSaysWhoBrokeTheOrder(t *testing.T) {
 	t.Run("the producer", func(t *testing.T) {
 		inBubble(t, func(c *checked, h *harness.H) {
-			q := h.FIFOQueue("order", nil)
+			q := h.Queue("order.fifo", nil)
 			h.SendBodies(q, []string{"f-1", "f-0", "f-2"}, nil)
 			h.CheckConsumer(q, harness.Expect{Bodies: []string{"f-0", "f-1", "f-2"}}, simpleConsumer(q, func(string) error { return nil }))
 			assert.Equal(t, []string{`group "g": message #1 of 3 ("f-1", id <id>) was first delivered before message #0 of 3 ("f-0", id <id>), which comes before it in the expected order; ` +
@@ -356,7 +355,7 @@ func TestCheckConsumerSaysWhoBrokeTheOrder(t *testing.T) {
 	})
 	t.Run("the consumer", func(t *testing.T) {
 		inBubble(t, func(c *checked, h *harness.H) {
-			q := h.FIFOQueue("order", nil)
+			q := h.Queue("order.fifo", nil)
 			sent := []string{"f-0", "f-1", "f-2"}
 			h.SendBodies(q, sent, nil)
 			h.CheckConsumer(q, harness.Expect{Bodies: sent}, func(ctx context.Context, api sqsmock.API) error {
@@ -452,7 +451,7 @@ func TestCheckConsumerSentences(t *testing.T) {
 // timeout and the dead-letter move, and counts every message as a problem.
 func TestTracePageOfAHeartbeatBug(t *testing.T) {
 	dir := t.TempDir()
-	t.Setenv(harness.EnvTrace, "")
+	t.Setenv("SQSHARNESS_TRACE", "")
 	inBubble(t, func(c *checked, h *harness.H) {
 		c.name = "TestHeartbeat"
 		src, _ := h.QueueWithDLQ("orders", map[string]string{"VisibilityTimeout": "10"}, 2, false)
@@ -487,7 +486,7 @@ func TestTracePageOfAHeartbeatBug(t *testing.T) {
 		})
 		assert.Equal(t, []string{`message #5 of 6 ("{\"id\":\"o-5\"}", id <id>) was deleted by the consumer at 00:00:25 but then found in the dead-letter queue after 2 receives`}, c.sentences())
 		c.endTest()
-	}, harness.WithTrace(dir))
+	}, func(o *harness.Options) { o.TraceDir = dir })
 
 	m := pageData(t, filepath.Join(dir, "TestHeartbeat.html"))
 	counts := m["counts"].(map[string]any)
@@ -548,9 +547,9 @@ func (c *planClock) Advance(d time.Duration) {
 func TestCheckConsumerWaitsForTheClientPlacementsDuplicates(t *testing.T) {
 	srv := sqsmock.NewServer(t)
 	clock := &planClock{now: time.Now()}
-	plan := newPlan(t, 1, faults.Rule{Name: "dup", Kind: faults.DuplicateDelivery, Delay: 45 * time.Second, Times: 1, Probability: 1})
-	plan.SetClock(clock)
-	h := harness.New(t, harness.WithBackend(harness.ElasticMQ), harness.WithEndpoint(srv.URL), harness.WithFaults(plan))
+	plan := newPlan(t, 1, faults.DuplicateDelivery(45*time.Second).Named("dup").Times(1))
+	(*faultplan.Plan)(plan).SetClock(clock)
+	h := harness.New(t, func(o *harness.Options) { o.Backend = "elasticmq" }, func(o *harness.Options) { o.Endpoint = srv.URL }, func(o *harness.Options) { o.Faults = plan })
 	q := h.Queue("late", nil)
 	h.Send(q, "x")
 	var once sync.Once
@@ -573,10 +572,10 @@ func TestCheckConsumerWaitsForTheClientPlacementsDuplicates(t *testing.T) {
 // On a FIFO queue the consumer's client asks for MessageGroupId too (CheckConsumer tells the
 // groups apart by it), and the consumer still gets exactly the attributes it asked for.
 func TestCheckConsumerGivesTheAttributesAskedFor(t *testing.T) {
-	for _, b := range []harness.Backend{harness.Mock, harness.Server} {
+	for _, b := range []harness.Backend{"mock", "server"} {
 		t.Run(string(b), func(t *testing.T) {
 			harness.Test(t, func(t *testing.T, h *harness.H) {
-				q := h.FIFOQueue("attrs", map[string]string{"VisibilityTimeout": "30"})
+				q := h.Queue("attrs.fifo", map[string]string{"VisibilityTimeout": "30"})
 				h.SendBodies(q, []string{"a", "b"}, nil)
 				var got []map[string]string
 				h.CheckConsumer(q, harness.Expect{Bodies: []string{"a", "b"}}, func(ctx context.Context, api sqsmock.API) error {
@@ -599,7 +598,7 @@ func TestCheckConsumerGivesTheAttributesAskedFor(t *testing.T) {
 				require.Len(t, got, 2)
 				assert.Empty(t, got[0], "none asked for")
 				assert.Equal(t, map[string]string{"ApproximateReceiveCount": "1"}, got[1])
-			}, harness.WithBackend(b))
+			}, func(o *harness.Options) { o.Backend = b })
 		})
 	}
 }

@@ -106,7 +106,7 @@ func (t watchedTimer) Stop() bool {
 }
 
 // sqsmockPath is the import path of package sqsmock, whose functions waitingCall looks for.
-var sqsmockPath = reflect.TypeFor[sqsmock.Client]().PkgPath()
+var sqsmockPath = reflect.TypeFor[sqsmock.Mock]().PkgPath()
 
 // waitingCall describes, from the stack, the call of the mock that makes a timer: "a
 // ReceiveMessage long poll", "a SendMessage call delayed by the fault plan". A timer made outside
@@ -122,7 +122,7 @@ func waitingCall() string {
 			kind = "long poll"
 		case fn == sqsmockPath+".sleep":
 			kind = "faults"
-		case strings.HasPrefix(fn, sqsmockPath+".(*Client)."):
+		case strings.HasPrefix(fn, sqsmockPath+".(*client)."):
 			op = fn[strings.LastIndex(fn, ".")+1:] // the outermost one is the API's method
 		}
 		if !more {

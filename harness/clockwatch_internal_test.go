@@ -33,12 +33,12 @@ func (w *clockWatch) waiting() []string {
 // call's, and it leaves them alone. The in-process client still takes no retry backoff on the
 // watched clock.
 func TestClockWatchSeesTheTimersOfCalls(t *testing.T) {
-	for _, b := range []Backend{Mock, Server} {
+	for _, b := range []Backend{backendMock, backendServer} {
 		t.Run(string(b), func(t *testing.T) {
-			plan := faults.MustPlan(t, 1,
-				faults.Rule{Name: "slow", Kind: faults.Latency, Latency: 3 * time.Second, Operations: []string{"SendMessage"}, Probability: 1},
-				faults.Rule{Name: "busy", Kind: faults.Error, ErrorCode: "ServiceUnavailable", Operations: []string{"GetQueueUrl"}, Probability: 1, Times: 2})
-			h := New(t, WithBackend(b), WithFaults(plan))
+			plan := mustPlan(t, 1,
+				faults.Latency(3*time.Second, 0).Named("slow").On("SendMessage"),
+				faults.Error("ServiceUnavailable").Named("busy").On("GetQueueUrl").Times(2))
+			h := New(t, func(o *Options) { o.Backend = b }, func(o *Options) { o.Faults = plan })
 			w := h.mock.Clock().(watchedClock).w
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
@@ -65,10 +65,10 @@ func TestClockWatchSeesTheTimersOfCalls(t *testing.T) {
 			require.NoError(t, h.clock.BlockUntil(ctx, 3))
 			assert.Equal(t, []string{"a ReceiveMessage long poll (20s)", "a SendMessage call delayed by the fault plan (3s)"}, w.waiting())
 
-			if b == Mock { // retried twice at once: no backoff on the manual clock
+			if b == backendMock { // retried twice at once: no backoff on the manual clock
 				_, err := h.Client().GetQueueUrl(h.Ctx(), &sqs.GetQueueUrlInput{QueueName: aws.String("nothing")})
 				assert.ErrorContains(t, err, "NonExistentQueue")
-				assert.Equal(t, 2, plan.Fired("busy"))
+				assert.Equal(t, 2, fired(plan, "busy"))
 			}
 
 			h.Advance(20 * time.Second)
@@ -80,4 +80,25 @@ func TestClockWatchSeesTheTimersOfCalls(t *testing.T) {
 			assert.False(t, t.Failed())
 		})
 	}
+}
+
+// mustPlan is faults.NewPlan for tests: an invalid rule fails the test.
+func mustPlan(t testing.TB, seed uint64, rules ...faults.Rule) *faults.Plan {
+	t.Helper()
+	p, err := faults.NewPlan(seed, rules...)
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	return p
+}
+
+// fired counts the injections of the named rule.
+func fired(p *faults.Plan, rule string) int {
+	n := 0
+	for _, in := range p.Injections() {
+		if in.Rule == rule {
+			n++
+		}
+	}
+	return n
 }

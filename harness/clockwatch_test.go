@@ -24,16 +24,18 @@ import (
 func TestACallWaitingOnTheManualClockFailsFast(t *testing.T) {
 	cases := []struct {
 		name string
-		opts []harness.Option
+		opts []func(*harness.Options)
 		call func(h *harness.H, q string) error
 		want []string
 	}{
-		{"long poll", []harness.Option{harness.WithBackend(harness.Mock)}, longPoll,
+		{"long poll", []func(*harness.Options){func(o *harness.Options) { o.Backend = "mock" }}, longPoll,
 			[]string{"a ReceiveMessage long poll has waited", "for the mock's manual clock to move 20s"}},
-		{"long poll behind the server", []harness.Option{harness.WithBackend(harness.Server)}, longPoll,
+		{"long poll behind the server", []func(*harness.Options){func(o *harness.Options) { o.Backend = "server" }}, longPoll,
 			[]string{"a ReceiveMessage long poll has waited", "for the mock's manual clock to move 20s"}},
-		{"latency", []harness.Option{harness.WithBackend(harness.Mock), harness.WithFaults(faults.MustPlan(t, 1,
-			faults.Rule{Name: "slow", Kind: faults.Latency, Latency: 3 * time.Second, Operations: []string{"SendMessage"}, Probability: 1}))},
+		{"latency", []func(*harness.Options){func(o *harness.Options) { o.Backend = "mock" }, func(o *harness.Options) {
+			o.Faults = mustPlan(t, 1,
+				faults.Latency(3*time.Second, 0).Named("slow").On("SendMessage"))
+		}},
 			func(h *harness.H, q string) error {
 				_, err := h.Client().SendMessage(h.Ctx(), &sqs.SendMessageInput{QueueUrl: aws.String(q), MessageBody: aws.String("x")})
 				return err
@@ -60,7 +62,7 @@ func TestACallWaitingOnTheManualClockFailsFast(t *testing.T) {
 			}
 			assert.Contains(t, msg, "Run the test body in harness.Test")
 			assert.Contains(t, msg, "move the clock with h.Advance")
-			assert.Positive(t, h.Clock().Since(start), "the harness moved the clock to end the call")
+			assert.Positive(t, h.Clock().Now().Sub(start), "the harness moved the clock to end the call")
 		})
 	}
 }
@@ -106,7 +108,7 @@ func TestClockTrapChild(t *testing.T) {
 	if mode == "" {
 		t.Skip("run by TestClockTrapFailsFast in a child process")
 	}
-	var opts []harness.Option
+	var opts []func(*harness.Options)
 	if mode == "hangs" {
 		opts = append(opts, harness.WithStallAfter(500*time.Millisecond))
 	}
@@ -151,7 +153,7 @@ func TestClockTrapFailsFast(t *testing.T) {
 		t.Run(c.mode, func(t *testing.T) {
 			t.Parallel()
 			cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestClockTrapChild$", "-test.timeout="+c.timeout)
-			cmd.Env = append(os.Environ(), clockTrapChild+"="+c.mode, harness.EnvBackend+"=mock")
+			cmd.Env = append(os.Environ(), clockTrapChild+"="+c.mode, "SQSHARNESS_BACKEND"+"=mock")
 			out, err := cmd.CombinedOutput()
 			assert.Error(t, err, "the child's test fails")
 			for _, want := range c.want {

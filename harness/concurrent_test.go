@@ -27,7 +27,7 @@ import (
 // Inside harness.Test the mock runs on the bubble's fake time: long polls and Advance take no
 // real time, and WaitForPollers knows exactly when the pollers are blocked.
 func TestTestRunsTheMockInABubble(t *testing.T) {
-	for _, b := range []harness.Backend{harness.Mock, harness.Server} {
+	for _, b := range []harness.Backend{"mock", "server"} {
 		t.Run(string(b), func(t *testing.T) {
 			realStart := time.Now()
 			harness.Test(t, func(t *testing.T, h *harness.H) {
@@ -54,7 +54,7 @@ func TestTestRunsTheMockInABubble(t *testing.T) {
 
 				h.Advance(time.Hour)
 				h.WaitForCount(q, "ApproximateNumberOfMessages", 1, time.Minute) // back after its visibility timeout
-			}, harness.WithBackend(b))
+			}, func(o *harness.Options) { o.Backend = b })
 			assert.Less(t, time.Since(realStart), 10*time.Second, "an hour of fake time")
 		})
 	}
@@ -67,9 +67,8 @@ func TestWithFaultsAppliesThePlanOnceOnEveryBackend(t *testing.T) {
 		t.Run(string(b), func(t *testing.T) {
 			shorttest.SkipRealBackend(t, b)
 			t.Parallel()
-			plan := faults.MustPlan(t, 1, faults.Rule{Name: "over", Kind: faults.Error, ErrorCode: "OverLimit",
-				Operations: []string{"SendMessage"}, Probability: 1, Times: 1})
-			h := harness.New(t, harness.WithBackend(b), harness.WithFaults(plan))
+			plan := mustPlan(t, 1, faults.Error("OverLimit").Named("over").On("SendMessage").Times(1))
+			h := harness.New(t, func(o *harness.Options) { o.Backend = b }, func(o *harness.Options) { o.Faults = plan })
 			assert.Same(t, plan, h.Faults())
 			q := h.Queue("faults", nil)
 			send := func() error {
@@ -80,7 +79,7 @@ func TestWithFaultsAppliesThePlanOnceOnEveryBackend(t *testing.T) {
 			require.ErrorAs(t, send(), &api)
 			assert.Equal(t, "OverLimit", api.ErrorCode())
 			require.NoError(t, send())
-			assert.Equal(t, 1, plan.Fired("over"), "the plan fired once, not once per placement")
+			assert.Equal(t, 1, fired(plan, "over"), "the plan fired once, not once per placement")
 		})
 	}
 }
@@ -91,18 +90,17 @@ func TestHelpersAreExemptFromThePlan(t *testing.T) {
 		t.Run(string(b), func(t *testing.T) {
 			shorttest.SkipRealBackend(t, b)
 			t.Parallel()
-			plan := faults.MustPlan(t, 1,
-				faults.Rule{Name: "down", Kind: faults.Error, ErrorCode: "InternalError",
-					Operations: []string{"SendMessage", "SendMessageBatch", "ReceiveMessage", "DeleteMessage", "GetQueueAttributes"}, Probability: 1},
-				faults.Rule{Name: "empty", Kind: faults.FalseEmpty, Probability: 1})
-			h := harness.New(t, harness.WithBackend(b), harness.WithFaults(plan),
-				harness.WithClientOptions(func(o *sqs.Options) { o.RetryMaxAttempts = 1 }))
+			plan := mustPlan(t, 1,
+				faults.Error("InternalError").Named("down").On("SendMessage", "SendMessageBatch", "ReceiveMessage", "DeleteMessage", "GetQueueAttributes"),
+				faults.FalseEmpty().Named("empty"))
+			h := harness.New(t, func(o *harness.Options) { o.Backend = b }, func(o *harness.Options) { o.Faults = plan },
+				func(o *harness.Options) { o.Client = append(o.Client, func(o *sqs.Options) { o.RetryMaxAttempts = 1 }) })
 			q := h.Queue("exempt", nil)
 			bodies := h.SendN(q, 3)
 			h.AssertBodies(h.RequireN(q, 3, 5*time.Second), bodies...)
 			_, err := h.Client().SendMessage(h.Ctx(), &sqs.SendMessageInput{QueueUrl: aws.String(q), MessageBody: aws.String("x")})
 			assert.Error(t, err, "the code under test still meets the plan")
-			assert.Equal(t, 1, plan.Fired("down"))
+			assert.Equal(t, 1, fired(plan, "down"))
 		})
 	}
 }
@@ -138,21 +136,23 @@ func (r *reports) run(f func()) {
 // instead of firing twice or being ignored.
 func TestPlansGivenTwiceAndOptionsThatCannotApply(t *testing.T) {
 	plan := func() *faults.Plan {
-		return faults.MustPlan(t, 1, faults.Rule{Kind: faults.Error, ErrorCode: "InternalError", Probability: 0.5})
+		return mustPlan(t, 1, faults.Error("InternalError").Probability(0.5))
 	}
 	for name, tt := range map[string]struct {
-		opts []harness.Option
+		opts []func(*harness.Options)
 		want string
 	}{
-		"WithFaults and faults.WithPlan": {[]harness.Option{harness.WithFaults(plan()), harness.WithClientOptions(faults.WithPlan(plan()))}, "2 fault plans are given"},
-		"WithFaults and sqsmock.WithFaults": {[]harness.Option{harness.WithFaults(plan()),
-			harness.WithMockOptions(sqsmock.WithFaults(plan()))}, "2 fault plans are given"},
-		"sqsmock.WithFaults and faults.WithPlan on the server": {[]harness.Option{harness.WithBackend(harness.Server),
-			harness.WithMockOptions(sqsmock.WithFaults(plan())), harness.WithClientOptions(faults.WithPlan(plan()))}, "2 fault plans are given"},
-		"middleware on the in-process client": {[]harness.Option{harness.WithClientOptions(func(o *sqs.Options) {
-			o.APIOptions = append(o.APIOptions, func(*middleware.Stack) error { return nil })
-		})}, "APIOptions (middleware), which the in-process mock client cannot apply"},
-		"faults.WithPlan on the in-process client": {[]harness.Option{harness.WithClientOptions(faults.WithPlan(plan()))}, "Use WithFaults"},
+		"WithFaults and faults.WithPlan": {[]func(*harness.Options){func(o *harness.Options) { o.Faults = plan() }, func(o *harness.Options) { o.Client = append(o.Client, faults.WithPlan(plan())) }}, "2 fault plans are given"},
+		"WithFaults and sqsmock.Options.Faults": {[]func(*harness.Options){func(o *harness.Options) { o.Faults = plan() },
+			func(o *harness.Options) { o.Mock = append(o.Mock, func(o *sqsmock.Options) { o.Faults = plan() }) }}, "2 fault plans are given"},
+		"sqsmock.Options.Faults and faults.WithPlan on the server": {[]func(*harness.Options){func(o *harness.Options) { o.Backend = "server" },
+			func(o *harness.Options) { o.Mock = append(o.Mock, func(o *sqsmock.Options) { o.Faults = plan() }) }, func(o *harness.Options) { o.Client = append(o.Client, faults.WithPlan(plan())) }}, "2 fault plans are given"},
+		"middleware on the in-process client": {[]func(*harness.Options){func(o *harness.Options) {
+			o.Client = append(o.Client, func(o *sqs.Options) {
+				o.APIOptions = append(o.APIOptions, func(*middleware.Stack) error { return nil })
+			})
+		}}, "APIOptions (middleware), which the in-process mock client cannot apply"},
+		"faults.WithPlan on the in-process client": {[]func(*harness.Options){func(o *harness.Options) { o.Client = append(o.Client, faults.WithPlan(plan())) }}, "Use Options.Faults"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			r := &reports{TB: t}
@@ -162,9 +162,10 @@ func TestPlansGivenTwiceAndOptionsThatCannotApply(t *testing.T) {
 	}
 
 	// Retry options do apply to the in-process client.
-	h := harness.New(t, harness.WithFaults(faults.MustPlan(t, 1, faults.Rule{Kind: faults.Error, ErrorCode: "RequestThrottled",
-		Operations: []string{"SendMessage"}, Probability: 1, Times: 1})),
-		harness.WithClientOptions(func(o *sqs.Options) { o.RetryMaxAttempts = 1 }))
+	h := harness.New(t, func(o *harness.Options) {
+		o.Faults = mustPlan(t, 1, faults.Error("RequestThrottled").On("SendMessage").Times(1))
+	},
+		func(o *harness.Options) { o.Client = append(o.Client, func(o *sqs.Options) { o.RetryMaxAttempts = 1 }) })
 	q := h.Queue("retries", nil)
 	_, err := h.Client().SendMessage(h.Ctx(), &sqs.SendMessageInput{QueueUrl: aws.String(q), MessageBody: aws.String("x")})
 	assert.Error(t, err, "RetryMaxAttempts=1: the throttled send is not retried")
@@ -174,7 +175,9 @@ func TestPlansGivenTwiceAndOptionsThatCannotApply(t *testing.T) {
 func TestPeerInsideABubbleFails(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		r := &reports{TB: t}
-		r.run(func() { harness.New(r, harness.WithBackend(harness.Moto), harness.WithEndpoint("http://127.0.0.1:1")) })
+		r.run(func() {
+			harness.New(r, func(o *harness.Options) { o.Backend = "moto" }, func(o *harness.Options) { o.Endpoint = "http://127.0.0.1:1" })
+		})
 		assert.Contains(t, r.fatal, "cannot run inside a testing/synctest bubble")
 	})
 }
@@ -204,7 +207,7 @@ func TestCheckConsumer(t *testing.T) {
 	for _, b := range backends {
 		t.Run(string(b), func(t *testing.T) {
 			shorttest.SkipRealBackend(t, b)
-			if b != harness.Mock && b != harness.Server {
+			if b != "mock" && b != "server" {
 				t.Parallel()
 			}
 			harness.Test(t, func(t *testing.T, h *harness.H) {
@@ -221,7 +224,7 @@ func TestCheckConsumer(t *testing.T) {
 				assert.Equal(t, 2, rep.Deliveries["msg-7"])
 				assert.NoError(t, rep.Err)
 				assert.Positive(t, rep.Calls["ReceiveMessage"])
-			}, harness.WithBackend(b))
+			}, func(o *harness.Options) { o.Backend = b })
 		})
 	}
 }
@@ -242,7 +245,7 @@ func TestCheckConsumerOnTheManualClock(t *testing.T) {
 			return nil
 		}))
 	assert.Equal(t, 3, rep.Deliveries["msg-2"])
-	assert.GreaterOrEqual(t, h.Clock().Since(start), 90*time.Second, "three visibility timeouts passed on the clock")
+	assert.GreaterOrEqual(t, h.Clock().Now().Sub(start), 90*time.Second, "three visibility timeouts passed on the clock")
 }
 
 // CheckConsumer fails a consumer that breaks the invariants: one that swallows a failure and
@@ -294,4 +297,25 @@ func TestCheckConsumerCatchesBrokenConsumers(t *testing.T) {
 			})
 		})
 	}
+}
+
+// mustPlan is faults.NewPlan for tests: an invalid rule fails the test.
+func mustPlan(t testing.TB, seed uint64, rules ...faults.Rule) *faults.Plan {
+	t.Helper()
+	p, err := faults.NewPlan(seed, rules...)
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	return p
+}
+
+// fired counts the injections of the named rule.
+func fired(p *faults.Plan, rule string) int {
+	n := 0
+	for _, in := range p.Injections() {
+		if in.Rule == rule {
+			n++
+		}
+	}
+	return n
 }

@@ -45,15 +45,10 @@ type ConsumerReport struct {
 	Calls        map[string]int // CheckConsumer: the consumer's calls per operation
 }
 
-// RunConsumer processes the queue with handler until every message is settled (handled, or left
-// to the dead-letter queue, and no duplicate delivery the fault plan scheduled still to come) or
-// the timeout passes, then checks the invariants of an SQS consumer as CheckConsumer does, with
-// the same sentences: every expected message was handled at least once, none is left in the
-// queue, on a FIFO queue each group's messages were first delivered in send order, and the
-// messages whose handler never succeeded are exactly those in the queue's dead-letter queue
-// (none if it has no RedrivePolicy). The dead-letter queue is drained to check it. Effects
-// declared with ExactlyOnce are checked too. On a FIFO queue each worker receives one message at
-// a time, so a group's messages are handled in order and a failed one holds its group back.
+// RunConsumer processes the queue with handler in c.Workers goroutines until every message is
+// settled or the timeout passes, then checks the invariants CheckConsumer checks (a message whose
+// handler never succeeded must be in the dead-letter queue). On a FIFO queue each worker receives
+// one message at a time.
 func (h *H) RunConsumer(url string, c Consumer, handler Handler) *ConsumerReport {
 	h.t.Helper()
 	if c.Workers <= 0 {
@@ -180,7 +175,7 @@ func (h *H) RunConsumer(url string, c Consumer, handler Handler) *ConsumerReport
 // deadLetterQueue returns the URL of the queue's dead-letter queue, or "".
 func (h *H) deadLetterQueue(url string) string {
 	h.t.Helper()
-	rp := h.Attribute(url, "RedrivePolicy")
+	rp := h.attribute(url, "RedrivePolicy")
 	if rp == "" {
 		return ""
 	}

@@ -24,7 +24,7 @@ func TestDeadlineChild(t *testing.T) {
 	if endpoint == "" {
 		t.Skip("run by TestTimeoutCleansUp in a child process")
 	}
-	h := harness.New(t, harness.WithBackend(harness.ElasticMQ), harness.WithEndpoint(endpoint))
+	h := harness.New(t, func(o *harness.Options) { o.Backend = "elasticmq" }, func(o *harness.Options) { o.Endpoint = endpoint })
 	url := h.Queue("hangs", nil)
 	h.Advance(time.Hour)
 	h.Send(url, "too late")

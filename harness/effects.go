@@ -10,16 +10,10 @@ import (
 	"time"
 )
 
-// Effect is a side effect of your consumer's — a charge, an email, a row written — that must
-// happen exactly once per key (an order id, say), however often SQS delivers the message that
-// asks for it. Declare it with ExactlyOnce; call Do where your code has the effect, or Begin
-// where it starts and the function Begin returns where it ends.
-//
-// CheckConsumer checks every effect declared on the handle once the run has settled, and an
-// effect no CheckConsumer checked is checked when the test ends. A key done twice, never done,
-// done though not declared, or done by two workers at once fails the test with a sentence naming
-// the key, the count and the times on the backend's clock, and the message that carried the key
-// (the expected body that contains it) with the faults that touched that message.
+// Effect is a side effect of your consumer (a charge, an email) that must happen exactly once per
+// key however often SQS delivers the message that asks for it. Declare it with ExactlyOnce and
+// call Do where your code has the effect (or Begin and the function it returns around it); a key
+// done twice, never, undeclared or by two workers at once fails the test.
 type Effect struct {
 	h    *H
 	what string

@@ -97,13 +97,13 @@ func runMyConsumer(ctx context.Context, api sqsmock.API, url string) error {
 
 // One fault plan on every backend: inside the mock for mock and server, SDK middleware for the
 // peers and AWS. The harness's own helpers are not subject to it.
-func ExampleWithFaults() {
+func ExampleNew_faults() {
 	var t *testing.T
 
-	plan := faults.MustPlan(t, 42,
-		faults.Rule{Kind: faults.Error, ErrorCode: "RequestThrottled", Operations: []string{"ReceiveMessage"}, Probability: 0.3},
-		faults.Rule{Kind: faults.DuplicateDelivery, Probability: 0.2},
-		faults.Rule{Kind: faults.LostDelete, Probability: 1, Times: 2})
+	plan := mustPlan(t, 42,
+		faults.Error("RequestThrottled").On("ReceiveMessage").Probability(0.3),
+		faults.DuplicateDelivery(0).Probability(0.2),
+		faults.LostDelete().Times(2))
 	harness.Test(t, func(t *testing.T, h *harness.H) {
 		src := h.Queue("jobs", map[string]string{"VisibilityTimeout": "30"})
 		sent := h.SendN(src, 50)
@@ -111,7 +111,7 @@ func ExampleWithFaults() {
 			return runMyConsumer(ctx, api, src)
 		})
 		fmt.Println(len(h.Faults().Injections()) > 0)
-	}, harness.WithFaults(plan))
+	}, func(o *harness.Options) { o.Faults = plan })
 }
 
 // Your consumer's own invariant: each order charged exactly once, even when SQS delivers its
@@ -125,7 +125,7 @@ func ExampleWithFaults() {
 func ExampleH_ExactlyOnce() {
 	var t *testing.T
 
-	plan, err := faults.NewPlan(7, faults.Rule{Name: "dup", Kind: faults.DuplicateDelivery, Delay: 45 * time.Second, Probability: 0.5})
+	plan, err := faults.NewPlan(7, faults.DuplicateDelivery(45*time.Second).Named("dup").Probability(0.5))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func ExampleH_ExactlyOnce() {
 			}
 			return nil
 		})
-	}, harness.WithFaults(plan))
+	}, func(o *harness.Options) { o.Faults = plan })
 }
 
 // Let the harness find the fault that breaks your consumer: the test body is an ordinary harness

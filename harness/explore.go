@@ -18,20 +18,21 @@ import (
 
 	"github.com/sqsharness/sqsharness/faults"
 	"github.com/sqsharness/sqsharness/internal/bubble"
+	"github.com/sqsharness/sqsharness/internal/faultplan"
 )
 
 // The environment of Explore.
 const (
-	// EnvExploreRuns overrides the number of runs of every Explore search (WithRuns), e.g. for a
+	// envExploreRuns overrides the number of runs of every Explore search (Options.Runs), e.g. for a
 	// long nightly search.
-	EnvExploreRuns = "SQSHARNESS_EXPLORE_RUNS"
-	// EnvExploreSeed overrides the base seed (WithSeed); "random" draws a new one, which the
+	envExploreRuns = "SQSHARNESS_EXPLORE_RUNS"
+	// envExploreSeed overrides the base seed (Options.Seed); "random" draws a new one, which the
 	// test logs.
-	EnvExploreSeed = "SQSHARNESS_EXPLORE_SEED"
-	// EnvExplorePlan replays one plan file, and only it, in the test's own process: the body
+	envExploreSeed = "SQSHARNESS_EXPLORE_SEED"
+	// envExplorePlan replays one plan file, and only it, in the test's own process: the body
 	// runs once, as harness.Test runs it, under that plan, so a debugger, prints and -count work
 	// as usual.
-	EnvExplorePlan = "SQSHARNESS_EXPLORE_PLAN"
+	envExplorePlan = "SQSHARNESS_EXPLORE_PLAN"
 )
 
 // exploreConfig is what the Explore options set.
@@ -40,61 +41,16 @@ type exploreConfig struct {
 	seed     uint64
 	seedSet  bool
 	corpus   string
-	kinds    []faults.Kind
+	kinds    []faultplan.Kind
 	runLimit time.Duration // real time one run may take before it is stopped as hung
 }
 
-// WithRuns sets how many runs an Explore search makes after the saved plans and the run
-// without faults (default 100; under go test -short, one per family of faults).
-// SQSHARNESS_EXPLORE_RUNS overrides it.
-func WithRuns(n int) Option { return func(c *config) { c.explore.runs = n } }
-
-// WithSeed sets the base seed of an Explore search, from which every run's plan is drawn
-// (default: one derived from the test's name, so a search is the same on every go test).
-// SQSHARNESS_EXPLORE_SEED overrides it.
-func WithSeed(seed uint64) Option {
-	return func(c *config) { c.explore.seed, c.explore.seedSet = seed, true }
-}
-
-// WithCorpus sets the directory of an Explore test's saved plans (default
-// testdata/explore/<test name>, in the package's directory, as go test -fuzz keeps its corpus).
-func WithCorpus(dir string) Option { return func(c *config) { c.explore.corpus = dir } }
-
-// WithFaultKinds narrows an Explore search to plans of these kinds only, e.g. to leave out a
-// fault the code under test is not meant to survive.
-func WithFaultKinds(kinds ...faults.Kind) Option {
-	return func(c *config) { c.explore.kinds = append(c.explore.kinds, kinds...) }
-}
-
-// Explore runs body many times, each on a fresh mock inside its own testing/synctest bubble,
-// under a fault plan drawn from its run's seed over the space of faults SQS and the network to
-// it can throw at a consumer: throttling (also bursts longer than the SDK's retries), server
-// errors, KMS throttling, latency, connection resets before and after the request was applied,
-// timeouts, duplicate and late deliveries, delayed visibility, false-empty receives,
-// reordering, lost deletes, deletes with a stale receipt handle and partial batch failures,
-// on every operation, with rates, counts and timing drawn from the seed. Every rule of the
-// space ends (in count or in time), so a correct consumer always gets through it: a failing
-// run is a bug to look at.
-//
-// The body is an ordinary harness test: make queues, send, run the consumer under
-// CheckConsumer, assert what must hold (the messages, the effects declared with ExactlyOnce,
-// your own state). Explore runs, in order: the plans saved in the test's corpus
-// (testdata/explore/<test name>/*.yaml, WithCorpus), one run without faults, one run per family
-// of faults alone, then mixed plans up to WithRuns (default 100). The first run that fails is
-// shrunk (rules dropped, counts and rates lowered, operations narrowed, each candidate run
-// several times, since goroutine interleavings vary) to the smallest plan that still fails,
-// which is saved to the corpus and reported: the plan as YAML, its seed, how often it failed,
-// what the test said, and the one-line command that replays it. With SQSHARNESS_TRACE_DIR set,
-// the failing run's trace page is written there too.
-//
-// Runs happen in a worker process (the test binary, run again for this test), so a failing,
-// panicking or hanging run fails only there; the test fails once, with the report. Code that
-// runs before Explore in the test function runs in the worker too.
-//
-// On LocalStack, moto, ElasticMQ and AWS, which a bubble cannot hold, Explore runs the body once
-// without faults and once under each saved plan the SDK middleware can apply, in real time, as
-// subtests: the same test file tests the same failures everywhere.
-func Explore(t *testing.T, body func(t *testing.T, h *H), opts ...Option) {
+// Explore runs body many times, each on a fresh mock in its own synctest bubble under a fault
+// plan drawn from the space of SQS's and the network's faults: the saved corpus first, then no
+// faults, each family alone, and mixed plans up to Options.Runs. The first failing plan is shrunk,
+// saved and reported with the command that replays it. On real backends it replays the saved
+// plans through the SDK middleware. How it works: README, "Let the harness find the bug".
+func Explore(t *testing.T, body func(t *testing.T, h *H), optFns ...func(*Options)) {
 	t.Helper()
 	if bubble.Inside() {
 		t.Fatalf("harness: Explore runs each run in a synctest bubble of its own: call it from the test function, not inside harness.Test or synctest.Test")
@@ -102,32 +58,29 @@ func Explore(t *testing.T, body func(t *testing.T, h *H), opts ...Option) {
 	key := exploreKey(t)
 	if serving := os.Getenv(envExploreWorker); serving != "" {
 		if serving == key {
-			serveRuns(t, body, opts)
+			serveRuns(t, body, optFns)
 			t.SkipNow()
 		}
 		return
 	}
-	var cfg config
-	for _, o := range opts {
-		o(&cfg)
-	}
+	cfg := newConfig(optFns)
 	if cfg.plan != nil {
-		t.Fatalf("harness: Explore makes the fault plan of every run; do not give one with WithFaults")
+		t.Fatalf("harness: Explore makes the fault plan of every run; do not give one in Options.Faults")
 	}
 	ec := resolveExplore(t, cfg.explore)
 	cfg.resolveBackend()
 	switch cfg.backend {
-	case Mock, Server:
+	case backendMock, backendServer:
 	default:
-		exploreRemote(t, body, opts, ec)
+		exploreRemote(t, body, optFns, ec)
 		return
 	}
-	if file := os.Getenv(EnvExplorePlan); file != "" {
-		replayPlan(t, file, body, opts)
+	if file := os.Getenv(envExplorePlan); file != "" {
+		replayPlan(t, file, body, optFns)
 		return
 	}
 	e := &explorer{t: t, cfg: ec, key: key, space: newSpace(ec.kinds), started: time.Now(),
-		injected: map[faults.Kind]int{}}
+		injected: map[faultplan.Kind]int{}}
 	e.ctx = exploreContext(t)
 	defer e.close()
 	e.explore()
@@ -142,10 +95,10 @@ func resolveExplore(t *testing.T, c exploreConfig) exploreConfig {
 			c.runs = newSpace(c.kinds).probes()
 		}
 	}
-	if v := os.Getenv(EnvExploreRuns); v != "" {
+	if v := os.Getenv(envExploreRuns); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
-			t.Fatalf("harness: %s=%q is not a number of runs", EnvExploreRuns, v)
+			t.Fatalf("harness: %s=%q is not a number of runs", envExploreRuns, v)
 		}
 		c.runs = n
 	}
@@ -154,15 +107,15 @@ func resolveExplore(t *testing.T, c exploreConfig) exploreConfig {
 		h.Write([]byte(t.Name()))
 		c.seed = h.Sum64()
 	}
-	switch v := os.Getenv(EnvExploreSeed); {
+	switch v := os.Getenv(envExploreSeed); {
 	case v == "":
 	case strings.EqualFold(v, "random"):
 		c.seed = rand.Uint64()
-		t.Logf("harness: Explore: %s=random: base seed %d", EnvExploreSeed, c.seed)
+		t.Logf("harness: Explore: %s=random: base seed %d", envExploreSeed, c.seed)
 	default:
 		s, err := strconv.ParseUint(v, 0, 64)
 		if err != nil {
-			t.Fatalf("harness: %s=%q is not a seed (a number, or \"random\")", EnvExploreSeed, v)
+			t.Fatalf("harness: %s=%q is not a seed (a number, or \"random\")", envExploreSeed, v)
 		}
 		c.seed = s
 	}
@@ -188,13 +141,13 @@ func exploreContext(t *testing.T) context.Context {
 
 // planSpec is a plan as Explore handles it: a seed and rules.
 type planSpec struct {
-	Seed  uint64        `json:"seed" yaml:"seed"`
-	Rules []faults.Rule `json:"rules" yaml:"rules"`
+	Seed  uint64           `json:"seed" yaml:"seed"`
+	Rules []faultplan.Rule `json:"rules" yaml:"rules"`
 }
 
 func (p planSpec) json() json.RawMessage {
 	if p.Rules == nil {
-		p.Rules = []faults.Rule{}
+		p.Rules = []faultplan.Rule{}
 	}
 	b, err := json.Marshal(p)
 	if err != nil {
@@ -204,11 +157,14 @@ func (p planSpec) json() json.RawMessage {
 }
 
 // plan is the faults.Plan of the spec.
-func (p planSpec) plan() (*faults.Plan, error) { return faults.NewPlan(p.Seed, p.Rules...) }
+func (p planSpec) plan() (*faults.Plan, error) {
+	plan, err := faultplan.NewPlan(p.Seed, p.Rules...)
+	return (*faults.Plan)(plan), err
+}
 
 // clone copies a plan deeply enough to change its rules.
 func (p planSpec) clone() planSpec {
-	q := planSpec{Seed: p.Seed, Rules: make([]faults.Rule, len(p.Rules))}
+	q := planSpec{Seed: p.Seed, Rules: make([]faultplan.Rule, len(p.Rules))}
 	for i, r := range p.Rules {
 		r.Operations = slices.Clone(r.Operations)
 		r.EntryIDs = slices.Clone(r.EntryIDs)
@@ -234,9 +190,9 @@ type explorer struct {
 	nextID   int
 	runs     int // runs made
 	started  time.Time
-	injected map[faults.Kind]int // faults injected in passing runs, by kind
-	fakeTime time.Duration       // fake time of all runs
-	traceTmp string              // where workers write traces
+	injected map[faultplan.Kind]int // faults injected in passing runs, by kind
+	fakeTime time.Duration          // fake time of all runs
+	traceTmp string                 // where workers write traces
 	traceN   int
 	slowest  time.Duration // the longest real time a passing run took
 }
@@ -359,34 +315,34 @@ func (e *explorer) injectedSummary() string {
 }
 
 // replayPlan runs body once under the plan in file, in this process, as Test would.
-func replayPlan(t *testing.T, file string, body func(t *testing.T, h *H), opts []Option) {
+func replayPlan(t *testing.T, file string, body func(t *testing.T, h *H), optFns []func(*Options)) {
 	t.Helper()
 	spec, err := loadSpec(file)
 	if err != nil {
-		t.Fatalf("harness: %s: %v", EnvExplorePlan, err)
+		t.Fatalf("harness: %s: %v", envExplorePlan, err)
 	}
 	plan, err := spec.plan()
 	if err != nil {
-		t.Fatalf("harness: %s=%s: %v", EnvExplorePlan, file, err)
+		t.Fatalf("harness: %s=%s: %v", envExplorePlan, file, err)
 	}
-	t.Logf("harness: Explore: replaying only %s (%s)", file, EnvExplorePlan)
+	t.Logf("harness: Explore: replaying only %s (%s)", file, envExplorePlan)
 	synctest.Test(t, func(t *testing.T) {
-		body(t, New(t, append(slices.Clone(opts), WithFaults(plan))...))
+		body(t, New(t, append(slices.Clone(optFns), withFaults(plan))...))
 	})
 }
 
 // exploreRemote runs body on a real backend: once without faults, then under each saved plan
 // the client placement can apply, in real time.
-func exploreRemote(t *testing.T, body func(t *testing.T, h *H), opts []Option, ec exploreConfig) {
+func exploreRemote(t *testing.T, body func(t *testing.T, h *H), optFns []func(*Options), ec exploreConfig) {
 	t.Helper()
 	files, err := corpusFiles(ec.corpus)
 	if err != nil {
 		t.Fatalf("harness: Explore: reading the corpus: %v", err)
 	}
-	if file := os.Getenv(EnvExplorePlan); file != "" {
+	if file := os.Getenv(envExplorePlan); file != "" {
 		files = []string{file}
 	} else {
-		t.Run("without faults", func(t *testing.T) { body(t, New(t, opts...)) })
+		t.Run("without faults", func(t *testing.T) { body(t, New(t, optFns...)) })
 	}
 	for _, f := range files {
 		spec, err := loadSpec(f)
@@ -396,16 +352,16 @@ func exploreRemote(t *testing.T, body func(t *testing.T, h *H), opts []Option, e
 		}
 		plan, err := spec.plan()
 		if err == nil {
-			err = plan.Validate(faults.Client)
+			err = (*faultplan.Plan)(plan).Validate(faultplan.Client)
 		}
 		name := strings.TrimSuffix(filepath.Base(f), ".yaml")
 		if err != nil {
-			t.Logf("harness: Explore: %s cannot run on %s, where faults act in the SDK middleware: %v", f, selectedBackend(opts), err)
+			t.Logf("harness: Explore: %s cannot run on %s, where faults act in the SDK middleware: %v", f, selectedBackend(optFns), err)
 			continue
 		}
 		t.Run(name, func(t *testing.T) {
 			t.Logf("harness: Explore: the saved plan %s", f)
-			body(t, New(t, append(slices.Clone(opts), WithFaults(plan))...))
+			body(t, New(t, append(slices.Clone(optFns), withFaults(plan))...))
 		})
 	}
 }

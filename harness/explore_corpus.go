@@ -13,9 +13,8 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/sqsharness/sqsharness/internal/faultplan"
 	"go.yaml.in/yaml/v3"
-
-	"github.com/sqsharness/sqsharness/faults"
 )
 
 // The corpus: the minimal failing plans Explore found, one YAML file each (the form
@@ -61,7 +60,7 @@ func corpusFiles(dir string) ([]string, error) {
 
 // loadSpec reads a plan file.
 func loadSpec(file string) (planSpec, error) {
-	p, err := faults.Load(file)
+	p, err := faultplan.Load(file)
 	if err != nil {
 		return planSpec{}, fmt.Errorf("%s: %w", file, err)
 	}
@@ -71,7 +70,7 @@ func loadSpec(file string) (planSpec, error) {
 // planYAML is the plan as the faults package reads it.
 func planYAML(spec planSpec) string {
 	if spec.Rules == nil {
-		spec.Rules = []faults.Rule{}
+		spec.Rules = []faultplan.Rule{}
 	}
 	var b bytes.Buffer
 	enc := yaml.NewEncoder(&b)

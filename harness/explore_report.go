@@ -71,7 +71,7 @@ func (e *explorer) report(f *found) {
 			count = fmt.Sprintf(" -count=%d", max(2, 3*f.tries/max(f.failures, 1)))
 		}
 		fmt.Fprintf(&b, "Replay only this plan, in this process (a debugger and prints work):\n    %s=%s go test -run '%s'%s %s\n",
-			EnvExplorePlan, f.corpusPath, childtest.Pattern(t.Name()), count, packageArg())
+			envExplorePlan, f.corpusPath, childtest.Pattern(t.Name()), count, packageArg())
 		if count != "" {
 			b.WriteString("    (it does not fail every time: goroutines interleave differently from run to run; -count repeats it)\n")
 		}
@@ -260,7 +260,7 @@ func fileExists(path string) bool {
 	return err == nil
 }
 
-func traceDirEnv() string { return os.Getenv(EnvTraceDir) }
+func traceDirEnv() string { return os.Getenv(envTraceDir) }
 
 // tempTrace is a fresh file name for a worker to write a run's trace to.
 func (e *explorer) tempTrace() string {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sqsharness/sqsharness/faults"
+	"github.com/sqsharness/sqsharness/internal/faultplan"
 )
 
 // Shrinking: a failing plan is reduced to the smallest plan that still fails. Candidates are
@@ -81,7 +81,7 @@ func (e *explorer) shrink(f *found) {
 
 	// Rules that did not fire in the failing run had no part in it.
 	c := f.spec.clone()
-	c.Rules = slices.DeleteFunc(c.Rules, func(r faults.Rule) bool { return f.res.Fired[r.Name] == 0 })
+	c.Rules = slices.DeleteFunc(c.Rules, func(r faultplan.Rule) bool { return f.res.Fired[r.Name] == 0 })
 	if len(c.Rules) < len(f.spec.Rules) {
 		accept(c)
 	}
@@ -126,7 +126,7 @@ func (e *explorer) shrink(f *found) {
 func simpler(spec planSpec, i int, res runResult) []planSpec {
 	r := spec.Rules[i]
 	var out []planSpec
-	with := func(change func(r *faults.Rule)) {
+	with := func(change func(r *faultplan.Rule)) {
 		c := spec.clone()
 		change(&c.Rules[i])
 		if !sameRule(c.Rules[i], r) {
@@ -137,61 +137,61 @@ func simpler(spec planSpec, i int, res runResult) []planSpec {
 	// Only the operations it fired on, then each of them alone.
 	if ops := slices.Sorted(slices.Values(res.FiredOps[r.Name])); len(ops) > 0 {
 		if !slices.Equal(ops, r.Operations) {
-			with(func(r *faults.Rule) { r.Operations = ops })
+			with(func(r *faultplan.Rule) { r.Operations = ops })
 		}
 		if len(ops) > 1 {
 			for _, op := range ops {
-				with(func(r *faults.Rule) { r.Operations = []string{op} })
+				with(func(r *faultplan.Rule) { r.Operations = []string{op} })
 			}
 		}
 	}
 	// A count instead of no limit; then a smaller count.
 	if r.Times == 0 && fired > 0 {
-		with(func(r *faults.Rule) { r.Times = fired })
+		with(func(r *faultplan.Rule) { r.Times = fired })
 	}
 	if r.Times > 1 {
-		with(func(r *faults.Rule) { r.Times = 1 })
-		with(func(r *faults.Rule) { r.Times /= 2 })
-		with(func(r *faults.Rule) { r.Times-- })
+		with(func(r *faultplan.Rule) { r.Times = 1 })
+		with(func(r *faultplan.Rule) { r.Times /= 2 })
+		with(func(r *faultplan.Rule) { r.Times-- })
 	}
 	// Every match rather than some, when the count bounds it.
 	if r.Probability < 1 && r.Times > 0 {
-		with(func(r *faults.Rule) { r.Probability = 1 })
+		with(func(r *faultplan.Rule) { r.Probability = 1 })
 	}
 	if r.After > 0 {
-		with(func(r *faults.Rule) { r.After = 0 })
-		with(func(r *faults.Rule) { r.After /= 2 })
+		with(func(r *faultplan.Rule) { r.After = 0 })
+		with(func(r *faultplan.Rule) { r.After /= 2 })
 	}
 	// No window, when the count bounds it.
 	if (r.From > 0 || r.Until > 0) && r.Times > 0 {
-		with(func(r *faults.Rule) { r.From, r.Until = 0, 0 })
+		with(func(r *faultplan.Rule) { r.From, r.Until = 0, 0 })
 	}
 	if r.From > 0 {
-		with(func(r *faults.Rule) { r.From = 0 })
+		with(func(r *faultplan.Rule) { r.From = 0 })
 	}
 	if r.Jitter > 0 {
-		with(func(r *faults.Rule) { r.Jitter, r.Distribution = 0, "" })
+		with(func(r *faultplan.Rule) { r.Jitter, r.Distribution = 0, "" })
 	}
-	if r.Latency > 10*time.Millisecond && r.Kind == faults.Latency {
-		with(func(r *faults.Rule) { r.Latency = (r.Latency / 2).Round(time.Millisecond) })
+	if r.Latency > 10*time.Millisecond && r.Kind == faultplan.Latency {
+		with(func(r *faultplan.Rule) { r.Latency = (r.Latency / 2).Round(time.Millisecond) })
 	}
 	if r.Delay > 0 {
-		with(func(r *faults.Rule) { r.Delay = 0 })
+		with(func(r *faultplan.Rule) { r.Delay = 0 })
 		if r.Delay >= 2*time.Second {
-			with(func(r *faults.Rule) { r.Delay = (r.Delay / 2).Round(time.Second) })
+			with(func(r *faultplan.Rule) { r.Delay = (r.Delay / 2).Round(time.Second) })
 		}
 	}
-	if r.Kind == faults.Throttle {
-		with(func(r *faults.Rule) { r.Rate *= 2 })
+	if r.Kind == faultplan.Throttle {
+		with(func(r *faultplan.Rule) { r.Rate *= 2 })
 		if r.Burst > 1 {
-			with(func(r *faults.Rule) { r.Burst = 1 })
+			with(func(r *faultplan.Rule) { r.Burst = 1 })
 		}
 	}
 	return out
 }
 
 // sameRule compares two rules field by field.
-func sameRule(a, b faults.Rule) bool {
+func sameRule(a, b faultplan.Rule) bool {
 	return a.Name == b.Name && a.Kind == b.Kind && slices.Equal(a.Operations, b.Operations) &&
 		a.Probability == b.Probability && a.Times == b.Times && a.After == b.After && a.From == b.From &&
 		a.Until == b.Until && a.Latency == b.Latency && a.Jitter == b.Jitter && a.Distribution == b.Distribution &&

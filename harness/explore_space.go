@@ -6,7 +6,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/sqsharness/sqsharness/faults"
+	"github.com/sqsharness/sqsharness/internal/faultplan"
 )
 
 // The fault space Explore draws its plans from. Every family is a way SQS (or the network to
@@ -21,9 +21,9 @@ import (
 // first runs try alone, at a setting likely to show what it exposes).
 type family struct {
 	name  string
-	kinds []faults.Kind // the kinds its rules use, for WithFaultKinds
-	draw  func(r *rand.Rand) faults.Rule
-	probe func(r *rand.Rand) []faults.Rule
+	kinds []faultplan.Kind // the kinds its rules use, for Options.FaultKinds
+	draw  func(r *rand.Rand) faultplan.Rule
+	probe func(r *rand.Rand) []faultplan.Rule
 }
 
 // The operations a consumer or producer makes, which the space aims its call-level faults at.
@@ -59,13 +59,13 @@ func chance(r *rand.Rand, lo, hi float64) float64 {
 
 // window bounds a rule in time: it starts within the first minute and ends at most three
 // minutes later.
-func window(r *rand.Rand, rule *faults.Rule) {
+func window(r *rand.Rand, rule *faultplan.Rule) {
 	rule.From = between(r, 0, time.Minute).Round(time.Second)
 	rule.Until = rule.From + between(r, 30*time.Second, 3*time.Minute).Round(time.Second)
 }
 
 // burst is a rule that fails Times consecutive matching calls after the first After.
-func burst(r *rand.Rand, rule faults.Rule, maxTimes int) faults.Rule {
+func burst(r *rand.Rand, rule faultplan.Rule, maxTimes int) faultplan.Rule {
 	rule.Probability = 1
 	rule.After = r.IntN(30)
 	rule.Times = 1 + r.IntN(maxTimes)
@@ -78,31 +78,31 @@ var serverCodes = []string{"InternalError", "ServiceUnavailable"}
 // families is the fault space, in the order its probes run.
 var families = []family{
 	{
-		name: "throttling", kinds: []faults.Kind{faults.Error},
+		name: "throttling", kinds: []faultplan.Kind{faultplan.Error},
 		// Bursts of throttling, often longer than the SDK's three attempts, so the consumer's
 		// own error handling is reached.
-		draw: func(r *rand.Rand) faults.Rule {
-			return burst(r, faults.Rule{Kind: faults.Error, ErrorCode: pick(r, throttleCodes), Operations: ops(r)}, 12)
+		draw: func(r *rand.Rand) faultplan.Rule {
+			return burst(r, faultplan.Rule{Kind: faultplan.Error, ErrorCode: pick(r, throttleCodes), Operations: ops(r)}, 12)
 		},
-		probe: func(r *rand.Rand) []faults.Rule {
-			return []faults.Rule{{Kind: faults.Error, ErrorCode: "RequestThrottled", Probability: 1, After: r.IntN(3), Times: 12}}
+		probe: func(r *rand.Rand) []faultplan.Rule {
+			return []faultplan.Rule{{Kind: faultplan.Error, ErrorCode: "RequestThrottled", Probability: 1, After: r.IntN(3), Times: 12}}
 		},
 	},
 	{
-		name: "rate limit", kinds: []faults.Kind{faults.Throttle},
-		draw: func(r *rand.Rand) faults.Rule {
-			rule := faults.Rule{Kind: faults.Throttle, Rate: chance(r, 0.2, 5), Burst: 1 + r.IntN(5), Operations: ops(r), Probability: 1}
+		name: "rate limit", kinds: []faultplan.Kind{faultplan.Throttle},
+		draw: func(r *rand.Rand) faultplan.Rule {
+			rule := faultplan.Rule{Kind: faultplan.Throttle, Rate: chance(r, 0.2, 5), Burst: 1 + r.IntN(5), Operations: ops(r), Probability: 1}
 			window(r, &rule)
 			return rule
 		},
-		probe: func(r *rand.Rand) []faults.Rule {
-			return []faults.Rule{{Kind: faults.Throttle, Rate: 0.5, Burst: 2, Probability: 1, Until: 2 * time.Minute}}
+		probe: func(r *rand.Rand) []faultplan.Rule {
+			return []faultplan.Rule{{Kind: faultplan.Throttle, Rate: 0.5, Burst: 2, Probability: 1, Until: 2 * time.Minute}}
 		},
 	},
 	{
-		name: "server errors", kinds: []faults.Kind{faults.Error},
-		draw: func(r *rand.Rand) faults.Rule {
-			rule := faults.Rule{Kind: faults.Error, ErrorCode: pick(r, serverCodes), Operations: ops(r)}
+		name: "server errors", kinds: []faultplan.Kind{faultplan.Error},
+		draw: func(r *rand.Rand) faultplan.Rule {
+			rule := faultplan.Rule{Kind: faultplan.Error, ErrorCode: pick(r, serverCodes), Operations: ops(r)}
 			if r.IntN(2) == 0 {
 				return burst(r, rule, 10)
 			}
@@ -110,21 +110,21 @@ var families = []family{
 			window(r, &rule)
 			return rule
 		},
-		probe: func(r *rand.Rand) []faults.Rule {
-			return []faults.Rule{{Kind: faults.Error, ErrorCode: "InternalError", Probability: 1, After: 3 + r.IntN(5), Times: 10}}
+		probe: func(r *rand.Rand) []faultplan.Rule {
+			return []faultplan.Rule{{Kind: faultplan.Error, ErrorCode: "InternalError", Probability: 1, After: 3 + r.IntN(5), Times: 10}}
 		},
 	},
 	{
-		name: "KMS throttling", kinds: []faults.Kind{faults.Error},
+		name: "KMS throttling", kinds: []faultplan.Kind{faultplan.Error},
 		// KMS throttling on an SSE-KMS queue: a 400 the SDK does not retry.
-		draw: func(r *rand.Rand) faults.Rule {
-			return burst(r, faults.Rule{Kind: faults.Error, ErrorCode: "KMS.ThrottlingException", Operations: []string{pick(r, []string{"ReceiveMessage", "SendMessage", "SendMessageBatch"})}}, 4)
+		draw: func(r *rand.Rand) faultplan.Rule {
+			return burst(r, faultplan.Rule{Kind: faultplan.Error, ErrorCode: "KMS.ThrottlingException", Operations: []string{pick(r, []string{"ReceiveMessage", "SendMessage", "SendMessageBatch"})}}, 4)
 		},
 	},
 	{
-		name: "latency", kinds: []faults.Kind{faults.Latency},
-		draw: func(r *rand.Rand) faults.Rule {
-			rule := faults.Rule{Kind: faults.Latency, Operations: ops(r)}
+		name: "latency", kinds: []faultplan.Kind{faultplan.Latency},
+		draw: func(r *rand.Rand) faultplan.Rule {
+			rule := faultplan.Rule{Kind: faultplan.Latency, Operations: ops(r)}
 			if r.IntN(3) == 0 { // a few very slow calls
 				rule.Latency, rule.Probability, rule.Times = between(r, 5*time.Second, 20*time.Second), 1, 1+r.IntN(3)
 				rule.After = r.IntN(20)
@@ -136,68 +136,68 @@ var families = []family{
 			window(r, &rule)
 			return rule
 		},
-		probe: func(r *rand.Rand) []faults.Rule {
-			return []faults.Rule{{Kind: faults.Latency, Latency: 2 * time.Second, Jitter: time.Second, Probability: 1, Until: 3 * time.Minute}}
+		probe: func(r *rand.Rand) []faultplan.Rule {
+			return []faultplan.Rule{{Kind: faultplan.Latency, Latency: 2 * time.Second, Jitter: time.Second, Probability: 1, Until: 3 * time.Minute}}
 		},
 	},
 	{
-		name: "connection reset before apply", kinds: []faults.Kind{faults.ResetBeforeApply},
-		draw: func(r *rand.Rand) faults.Rule {
-			return burst(r, faults.Rule{Kind: faults.ResetBeforeApply, Operations: ops(r)}, 8)
+		name: "connection reset before apply", kinds: []faultplan.Kind{faultplan.ResetBeforeApply},
+		draw: func(r *rand.Rand) faultplan.Rule {
+			return burst(r, faultplan.Rule{Kind: faultplan.ResetBeforeApply, Operations: ops(r)}, 8)
 		},
 	},
 	{
-		name: "connection reset after apply", kinds: []faults.Kind{faults.ResetAfterApply},
+		name: "connection reset after apply", kinds: []faultplan.Kind{faultplan.ResetAfterApply},
 		// The request was applied and the answer lost: a retried send stores the message twice,
 		// a retried receive leaves the first receive's messages in flight, unseen.
-		draw: func(r *rand.Rand) faults.Rule {
-			return burst(r, faults.Rule{Kind: faults.ResetAfterApply, Operations: ops(r)}, 6)
+		draw: func(r *rand.Rand) faultplan.Rule {
+			return burst(r, faultplan.Rule{Kind: faultplan.ResetAfterApply, Operations: ops(r)}, 6)
 		},
-		probe: func(r *rand.Rand) []faults.Rule {
-			return []faults.Rule{
-				{Kind: faults.ResetAfterApply, Operations: sendOps, Probability: 1, Times: 4},
-				{Kind: faults.ResetAfterApply, Operations: []string{"ReceiveMessage"}, Probability: 1, After: r.IntN(4), Times: 2},
+		probe: func(r *rand.Rand) []faultplan.Rule {
+			return []faultplan.Rule{
+				{Kind: faultplan.ResetAfterApply, Operations: sendOps, Probability: 1, Times: 4},
+				{Kind: faultplan.ResetAfterApply, Operations: []string{"ReceiveMessage"}, Probability: 1, After: r.IntN(4), Times: 2},
 			}
 		},
 	},
 	{
-		name: "timeouts", kinds: []faults.Kind{faults.Timeout},
-		draw: func(r *rand.Rand) faults.Rule {
-			rule := burst(r, faults.Rule{Kind: faults.Timeout, Operations: ops(r), Applied: r.IntN(2) == 0}, 4)
+		name: "timeouts", kinds: []faultplan.Kind{faultplan.Timeout},
+		draw: func(r *rand.Rand) faultplan.Rule {
+			rule := burst(r, faultplan.Rule{Kind: faultplan.Timeout, Operations: ops(r), Applied: r.IntN(2) == 0}, 4)
 			rule.Latency = between(r, time.Second, 10*time.Second)
 			return rule
 		},
 	},
 	{
-		name: "duplicate delivery", kinds: []faults.Kind{faults.DuplicateDelivery},
+		name: "duplicate delivery", kinds: []faultplan.Kind{faultplan.DuplicateDelivery},
 		// Standard queues deliver at least once: the same message again, soon (while the first
 		// copy is still being worked on) or late (after it was deleted).
-		draw: func(r *rand.Rand) faults.Rule {
-			return faults.Rule{Kind: faults.DuplicateDelivery, Probability: chance(r, 0.1, 0.6),
+		draw: func(r *rand.Rand) faultplan.Rule {
+			return faultplan.Rule{Kind: faultplan.DuplicateDelivery, Probability: chance(r, 0.1, 0.6),
 				Delay: between(r, 0, time.Minute).Round(time.Second), Times: 1 + r.IntN(10)}
 		},
-		probe: func(r *rand.Rand) []faults.Rule {
-			return []faults.Rule{{Kind: faults.DuplicateDelivery, Probability: 0.5, Delay: between(r, 0, 45*time.Second).Round(time.Second), Times: 10}}
+		probe: func(r *rand.Rand) []faultplan.Rule {
+			return []faultplan.Rule{{Kind: faultplan.DuplicateDelivery, Probability: 0.5, Delay: between(r, 0, 45*time.Second).Round(time.Second), Times: 10}}
 		},
 	},
 	{
-		name: "delayed visibility", kinds: []faults.Kind{faults.DelayedVisibility},
-		draw: func(r *rand.Rand) faults.Rule {
-			rule := faults.Rule{Kind: faults.DelayedVisibility, Probability: chance(r, 0.2, 1),
+		name: "delayed visibility", kinds: []faultplan.Kind{faultplan.DelayedVisibility},
+		draw: func(r *rand.Rand) faultplan.Rule {
+			rule := faultplan.Rule{Kind: faultplan.DelayedVisibility, Probability: chance(r, 0.2, 1),
 				Delay: between(r, time.Second, 2*time.Minute).Round(time.Second), Times: 1 + r.IntN(10)}
 			if r.IntN(3) == 0 {
 				rule.Operations = []string{"ReceiveMessage"} // a visibility timeout that runs late
 			}
 			return rule
 		},
-		probe: func(r *rand.Rand) []faults.Rule {
-			return []faults.Rule{{Kind: faults.DelayedVisibility, Probability: 0.5, Delay: time.Minute, Times: 5}}
+		probe: func(r *rand.Rand) []faultplan.Rule {
+			return []faultplan.Rule{{Kind: faultplan.DelayedVisibility, Probability: 0.5, Delay: time.Minute, Times: 5}}
 		},
 	},
 	{
-		name: "false-empty receives", kinds: []faults.Kind{faults.FalseEmpty},
-		draw: func(r *rand.Rand) faults.Rule {
-			rule := faults.Rule{Kind: faults.FalseEmpty, Probability: chance(r, 0.2, 1)}
+		name: "false-empty receives", kinds: []faultplan.Kind{faultplan.FalseEmpty},
+		draw: func(r *rand.Rand) faultplan.Rule {
+			rule := faultplan.Rule{Kind: faultplan.FalseEmpty, Probability: chance(r, 0.2, 1)}
 			if r.IntN(2) == 0 {
 				rule.Times = 1 + r.IntN(20)
 			} else {
@@ -205,57 +205,57 @@ var families = []family{
 			}
 			return rule
 		},
-		probe: func(r *rand.Rand) []faults.Rule {
-			return []faults.Rule{{Kind: faults.FalseEmpty, Probability: 1, Times: 10}}
+		probe: func(r *rand.Rand) []faultplan.Rule {
+			return []faultplan.Rule{{Kind: faultplan.FalseEmpty, Probability: 1, Times: 10}}
 		},
 	},
 	{
-		name: "reordering", kinds: []faults.Kind{faults.Reorder},
-		draw: func(r *rand.Rand) faults.Rule {
-			return faults.Rule{Kind: faults.Reorder, Probability: chance(r, 0.5, 1)}
+		name: "reordering", kinds: []faultplan.Kind{faultplan.Reorder},
+		draw: func(r *rand.Rand) faultplan.Rule {
+			return faultplan.Rule{Kind: faultplan.Reorder, Probability: chance(r, 0.5, 1)}
 		},
 	},
 	{
-		name: "lost deletes", kinds: []faults.Kind{faults.LostDelete},
-		draw: func(r *rand.Rand) faults.Rule {
-			return faults.Rule{Kind: faults.LostDelete, Probability: chance(r, 0.3, 1), After: r.IntN(10), Times: 1 + r.IntN(3)}
+		name: "lost deletes", kinds: []faultplan.Kind{faultplan.LostDelete},
+		draw: func(r *rand.Rand) faultplan.Rule {
+			return faultplan.Rule{Kind: faultplan.LostDelete, Probability: chance(r, 0.3, 1), After: r.IntN(10), Times: 1 + r.IntN(3)}
 		},
-		probe: func(r *rand.Rand) []faults.Rule {
-			return []faults.Rule{{Kind: faults.LostDelete, Probability: 1, After: r.IntN(3), Times: 2}}
+		probe: func(r *rand.Rand) []faultplan.Rule {
+			return []faultplan.Rule{{Kind: faultplan.LostDelete, Probability: 1, After: r.IntN(3), Times: 2}}
 		},
 	},
 	{
-		name: "stale-handle deletes", kinds: []faults.Kind{faults.StaleHandleDelete},
+		name: "stale-handle deletes", kinds: []faultplan.Kind{faultplan.StaleHandleDelete},
 		// A delete with a receipt handle a later receive superseded succeeds without deleting,
 		// as AWS documents it may: it acts only on a consumer that deletes with an old handle.
-		draw: func(r *rand.Rand) faults.Rule {
-			return faults.Rule{Kind: faults.StaleHandleDelete, Probability: 1}
+		draw: func(r *rand.Rand) faultplan.Rule {
+			return faultplan.Rule{Kind: faultplan.StaleHandleDelete, Probability: 1}
 		},
-		probe: func(r *rand.Rand) []faults.Rule {
-			return []faults.Rule{{Kind: faults.StaleHandleDelete, Probability: 1},
-				{Kind: faults.DuplicateDelivery, Probability: 0.5, Delay: between(r, 0, 20*time.Second).Round(time.Second), Times: 10}}
+		probe: func(r *rand.Rand) []faultplan.Rule {
+			return []faultplan.Rule{{Kind: faultplan.StaleHandleDelete, Probability: 1},
+				{Kind: faultplan.DuplicateDelivery, Probability: 0.5, Delay: between(r, 0, 20*time.Second).Round(time.Second), Times: 10}}
 		},
 	},
 	{
-		name: "partial batch failures", kinds: []faults.Kind{faults.PartialBatchFailure},
-		draw: func(r *rand.Rand) faults.Rule {
-			return faults.Rule{Kind: faults.PartialBatchFailure, Operations: []string{pick(r, batchOps)},
+		name: "partial batch failures", kinds: []faultplan.Kind{faultplan.PartialBatchFailure},
+		draw: func(r *rand.Rand) faultplan.Rule {
+			return faultplan.Rule{Kind: faultplan.PartialBatchFailure, Operations: []string{pick(r, batchOps)},
 				ErrorCode: pick(r, []string{"InternalError", "ServiceUnavailable"}), Probability: chance(r, 0.1, 0.5), Times: 1 + r.IntN(10)}
 		},
-		probe: func(r *rand.Rand) []faults.Rule {
-			return []faults.Rule{{Kind: faults.PartialBatchFailure, Probability: 0.3, Times: 10}}
+		probe: func(r *rand.Rand) []faultplan.Rule {
+			return []faultplan.Rule{{Kind: faultplan.PartialBatchFailure, Probability: 0.3, Times: 10}}
 		},
 	},
 }
 
-// space is the set of families a search draws from (WithFaultKinds narrows it).
+// space is the set of families a search draws from (Options.FaultKinds narrows it).
 type space struct {
 	families []family
 }
 
 // newSpace is the space of the families whose kinds are all in kinds (every family when kinds
 // is empty).
-func newSpace(kinds []faults.Kind) space {
+func newSpace(kinds []faultplan.Kind) space {
 	if len(kinds) == 0 {
 		return space{families: families}
 	}
@@ -286,9 +286,9 @@ func (s space) probes() int {
 // plan draws run i's rules (i ≥ 1) from the base seed. The first runs are the probes, one
 // family each; later runs mix one to three families with their parameters drawn at random.
 // Rule names say the family and the rule's place in the plan.
-func (s space) plan(base uint64, i int) []faults.Rule {
+func (s space) plan(base uint64, i int) []faultplan.Rule {
 	r := rand.New(rand.NewPCG(base, uint64(i)))
-	var rules []faults.Rule
+	var rules []faultplan.Rule
 	if i <= s.probes() {
 		n := 0
 		for _, f := range s.families {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/sqsharness/sqsharness/harness"
 	"github.com/sqsharness/sqsharness/internal/childtest"
+	"github.com/sqsharness/sqsharness/internal/faultplan"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
@@ -81,7 +82,7 @@ func chargeBody(dedupe bool) func(t *testing.T, h *harness.H) {
 }
 
 func TestExploreCorrectConsumerPasses(t *testing.T) {
-	harness.Explore(t, chargeBody(true), harness.WithCorpus(t.TempDir()), harness.WithRuns(30))
+	harness.Explore(t, chargeBody(true), func(o *harness.Options) { o.Corpus = t.TempDir() }, func(o *harness.Options) { o.Runs = 30 })
 }
 
 const exploreChildEnv = "SQSHARNESS_TEST_EXPLORE_CHILD"
@@ -92,7 +93,7 @@ func TestExploreBuggyChild(t *testing.T) {
 	if dir == "" {
 		t.Skip("run by TestExploreFindsTheBug in a child process")
 	}
-	harness.Explore(t, chargeBody(false), harness.WithCorpus(dir), harness.WithRuns(30))
+	harness.Explore(t, chargeBody(false), func(o *harness.Options) { o.Corpus = dir }, func(o *harness.Options) { o.Runs = 30 })
 }
 
 func TestExploreFindsTheBug(t *testing.T) {
@@ -101,7 +102,7 @@ func TestExploreFindsTheBug(t *testing.T) {
 	}
 	dir, traces := t.TempDir(), t.TempDir()
 	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestExploreBuggyChild$", "-test.v", "-test.timeout=5m")
-	cmd.Env = append(os.Environ(), exploreChildEnv+"="+dir, harness.EnvTraceDir+"="+traces)
+	cmd.Env = append(os.Environ(), exploreChildEnv+"="+dir, "SQSHARNESS_TRACE_DIR"+"="+traces)
 	out, err := cmd.CombinedOutput()
 	t.Logf("child output:\n%s", out)
 	require.Error(t, err, "the child's test fails")
@@ -180,15 +181,16 @@ func TestExploreChild(t *testing.T) {
 	dir := os.Getenv(exploreChildEnv)
 	switch os.Getenv(exploreCaseEnv) {
 	case "spin":
-		// A consumer that short-polls without ever waiting: once the queue is empty it spins and
-		// the bubble's fake time never moves again.
+		// A consumer that short-polls without ever waiting and never deletes: once every message
+		// is in flight it spins, and the bubble's fake time never moves again. (One that deleted
+		// could settle the run before its 1000th empty receive, depending on interleavings.)
 		harness.Explore(t, func(t *testing.T, h *harness.H) {
 			q := h.Queue("spin", nil)
 			bodies := h.SendN(q, 3)
-			h.CheckConsumer(q, harness.Expect{Bodies: bodies}, func(ctx context.Context, api sqsmock.API) error {
+			h.CheckConsumer(q, harness.Expect{Bodies: bodies, Timeout: time.Minute}, func(ctx context.Context, api sqsmock.API) error {
 				return spinningConsumer(ctx, api, q)
 			})
-		}, harness.WithCorpus(dir), harness.WithRunLimit(2*time.Second))
+		}, func(o *harness.Options) { o.Corpus = dir }, harness.WithRunLimit(2*time.Second))
 	case "busy":
 		// A consumer whose loop spins on the CPU without any call: nothing can make the bubble's
 		// time move again.
@@ -198,7 +200,7 @@ func TestExploreChild(t *testing.T) {
 			h.CheckConsumer(q, harness.Expect{Bodies: bodies}, func(ctx context.Context, api sqsmock.API) error {
 				return busyConsumer(ctx, api, q)
 			})
-		}, harness.WithCorpus(dir), harness.WithRunLimit(2*time.Second))
+		}, func(o *harness.Options) { o.Corpus = dir }, harness.WithRunLimit(2*time.Second))
 	case "panic":
 		// A consumer that panics on a message it sees twice: only a fault shows it.
 		harness.Explore(t, func(t *testing.T, h *harness.H) {
@@ -211,9 +213,9 @@ func TestExploreChild(t *testing.T) {
 				w.api = &panicOnSecond{API: api, seen: seen, mu: &mu}
 				return w.run(ctx)
 			})
-		}, harness.WithCorpus(dir), harness.WithRuns(40))
+		}, func(o *harness.Options) { o.Corpus = dir }, func(o *harness.Options) { o.Runs = 40 })
 	case "corpus":
-		harness.Explore(t, chargeBody(false), harness.WithCorpus(dir), harness.WithRuns(0))
+		harness.Explore(t, chargeBody(false), func(o *harness.Options) { o.Corpus = dir }, func(o *harness.Options) { o.Runs = 0 })
 	case "":
 		t.Skip("run by the TestExplore* tests in a child process")
 	}
@@ -225,9 +227,7 @@ func spinningConsumer(ctx context.Context, api sqsmock.API, q string) error {
 		if err != nil {
 			continue
 		}
-		for _, m := range out.Messages {
-			_, _ = api.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(q), ReceiptHandle: m.ReceiptHandle})
-		}
+		_ = out.Messages // never deleted: the run cannot settle without time moving
 	}
 	return nil
 }
@@ -314,7 +314,7 @@ func TestExploreCorpusPasses(t *testing.T) {
 	dir := t.TempDir()
 	plan := "seed: 7\nrules:\n  - name: lost\n    kind: lost-delete\n    times: 2\n"
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "lost.yaml"), []byte(plan), 0o644))
-	harness.Explore(t, chargeBody(true), harness.WithCorpus(dir), harness.WithRuns(0))
+	harness.Explore(t, chargeBody(true), func(o *harness.Options) { o.Corpus = dir }, func(o *harness.Options) { o.Runs = 0 })
 }
 
 // SQSHARNESS_EXPLORE_PLAN replays one plan, once, in the test's own process.
@@ -322,15 +322,15 @@ func TestExplorePlanEnvReplaysOnePlan(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "dup.yaml")
 	require.NoError(t, os.WriteFile(file, []byte("seed: 3\nrules:\n  - name: dup\n    kind: duplicate-delivery\n    times: 3\n"), 0o644))
-	t.Setenv(harness.EnvExplorePlan, file)
+	t.Setenv("SQSHARNESS_EXPLORE_PLAN", file)
 	runs := 0
 	harness.Explore(t, func(t *testing.T, h *harness.H) {
 		runs++
 		require.Len(t, h.Faults().Rules(), 1)
-		assert.Equal(t, "dup", h.Faults().Rules()[0].Name)
+		assert.Equal(t, "dup", (*faultplan.Plan)(h.Faults()).Rules()[0].Name)
 		chargeBody(true)(t, h)
-		assert.Equal(t, 3, h.Faults().Fired("dup"), "the plan's rule fired")
-	}, harness.WithCorpus(t.TempDir()))
+		assert.Equal(t, 3, fired(h.Faults(), "dup"), "the plan's rule fired")
+	}, func(o *harness.Options) { o.Corpus = t.TempDir() })
 	assert.Equal(t, 1, runs, "one run, in this process")
 }
 
@@ -348,16 +348,16 @@ func TestExploreOnARealBackend(t *testing.T) {
 	var ran []string
 	harness.Explore(t, func(t *testing.T, h *harness.H) {
 		ran = append(ran, t.Name())
-		assert.Equal(t, harness.ElasticMQ, h.Backend())
+		assert.Equal(t, harness.Backend("elasticmq"), h.Backend())
 		q := h.Queue("remote", nil)
 		h.Send(q, "hello")
 		out, err := h.Client().ReceiveMessage(h.Ctx(), &sqs.ReceiveMessageInput{QueueUrl: aws.String(q), WaitTimeSeconds: 1})
 		require.NoError(t, err, "the SDK retries one throttled receive")
 		require.Len(t, out.Messages, 1)
 		if p := h.Faults(); p != nil {
-			assert.Equal(t, 1, p.Fired("throttled"))
+			assert.Equal(t, 1, fired(p, "throttled"))
 		}
-	}, harness.WithBackend(harness.ElasticMQ), harness.WithEndpoint(srv.URL), harness.WithCorpus(dir))
+	}, func(o *harness.Options) { o.Backend = "elasticmq" }, func(o *harness.Options) { o.Endpoint = srv.URL }, func(o *harness.Options) { o.Corpus = dir })
 	assert.Equal(t, []string{t.Name() + "/without_faults", t.Name() + "/throttled"}, ran)
 }
 

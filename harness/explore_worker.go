@@ -18,6 +18,7 @@ import (
 
 	"github.com/sqsharness/sqsharness/faults"
 	"github.com/sqsharness/sqsharness/internal/childtest"
+	"github.com/sqsharness/sqsharness/internal/faultplan"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
@@ -41,7 +42,7 @@ const (
 // runRequest asks a worker for one run.
 type runRequest struct {
 	ID    int             `json:"id"`
-	Plan  json.RawMessage `json:"plan"`            // the plan, as faults.ParseJSON reads it
+	Plan  json.RawMessage `json:"plan"`            // the plan, as faultplan.Parse reads it
 	Trace string          `json:"trace,omitempty"` // write the run's trace events here (JSON)
 }
 
@@ -81,7 +82,7 @@ var (
 
 // serveRuns is Explore inside a worker: it reads requests from stdin until it closes and runs
 // each, reporting on stdout.
-func serveRuns(t *testing.T, body func(t *testing.T, h *H), opts []Option) {
+func serveRuns(t *testing.T, body func(t *testing.T, h *H), optFns []func(*Options)) {
 	onStackRequest(func() {
 		buf := make([]byte, 4<<20)
 		buf = buf[:runtime.Stack(buf, true)]
@@ -95,7 +96,7 @@ func serveRuns(t *testing.T, body func(t *testing.T, h *H), opts []Option) {
 		if err := json.Unmarshal(sc.Bytes(), &req); err != nil {
 			t.Fatalf("harness: explore worker: bad request: %v", err)
 		}
-		res := runOne(t, req, body, opts)
+		res := runOne(t, req, body, optFns)
 		b, err := json.Marshal(res)
 		if err != nil {
 			t.Fatalf("harness: explore worker: %v", err)
@@ -105,9 +106,9 @@ func serveRuns(t *testing.T, body func(t *testing.T, h *H), opts []Option) {
 }
 
 // runOne runs body once under the request's plan, in a subtest inside a synctest bubble.
-func runOne(t *testing.T, req runRequest, body func(t *testing.T, h *H), opts []Option) runResult {
+func runOne(t *testing.T, req runRequest, body func(t *testing.T, h *H), optFns []func(*Options)) runResult {
 	res := runResult{ID: req.ID}
-	plan, err := faults.ParseJSON(req.Plan)
+	plan, err := faultplan.Parse(req.Plan)
 	if err != nil {
 		res.Failed, res.Problems = true, []string{err.Error()}
 		return res
@@ -115,9 +116,11 @@ func runOne(t *testing.T, req runRequest, body func(t *testing.T, h *H), opts []
 	ok := t.Run(fmt.Sprintf("run-%d", req.ID), func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			start := time.Now()
-			runOpts := append(slices.Clone(opts), WithFaults(plan))
+			runOpts := append(slices.Clone(optFns), func(o *Options) { o.Faults = (*faults.Plan)(plan) })
 			if req.Trace != "" {
-				runOpts = append(runOpts, WithMockOptions(sqsmock.WithTrace(traceSize)))
+				runOpts = append(runOpts, func(o *Options) {
+					o.Mock = append(o.Mock, func(m *sqsmock.Options) { m.TraceSize = traceSize })
+				})
 			}
 			h := New(t, runOpts...)
 			t.Cleanup(func() {
@@ -136,7 +139,7 @@ func runOne(t *testing.T, req runRequest, body func(t *testing.T, h *H), opts []
 }
 
 // firedRules counts each rule's injections and the operations they hit.
-func firedRules(plan *faults.Plan) (map[string]int, map[string][]string) {
+func firedRules(plan *faultplan.Plan) (map[string]int, map[string][]string) {
 	fired, ops := map[string]int{}, map[string][]string{}
 	for _, in := range plan.Injections() {
 		fired[in.Rule]++
@@ -154,7 +157,8 @@ type traceFile struct {
 }
 
 func writeTraceEvents(t *testing.T, path string, m *sqsmock.Mock) {
-	b, err := json.Marshal(traceFile{Events: m.Trace(), Dropped: m.TraceDropped()})
+	evs := m.Trace()
+	b, err := json.Marshal(traceFile{Events: evs, Dropped: droppedOf(evs)})
 	if err == nil {
 		err = os.WriteFile(path, b, 0o644)
 	}
@@ -245,7 +249,7 @@ func workerEnv(key string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		switch name, _, _ := strings.Cut(kv, "="); name {
-		case envExploreWorker, EnvTraceDir, EnvTrace, "GOTRACEBACK":
+		case envExploreWorker, envTraceDir, envTrace, "GOTRACEBACK":
 			continue
 		}
 		env = append(env, kv)

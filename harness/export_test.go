@@ -21,4 +21,4 @@ func SetDefaultEndpoint(t testing.TB, b Backend, url string) {
 }
 
 // WithRunLimit sets the real time an Explore run may take before it is stopped as hung.
-func WithRunLimit(d time.Duration) Option { return func(c *config) { c.explore.runLimit = d } }
+func WithRunLimit(d time.Duration) func(*Options) { return func(o *Options) { o.runLimit = d } }

@@ -10,26 +10,14 @@ import (
 	"testing/synctest"
 )
 
-// Fuzz lets go test -fuzz search the fault space open-endedly: each fuzz input decodes to a
-// fault plan of Explore's space, under which body runs once on a fresh mock inside a
-// testing/synctest bubble. The input is read four bytes per rule (a family of faults and the
-// seed of its parameters), so the fuzzer's own minimisation, which cuts bytes, drops rules; a
-// failing input lands in testdata/fuzz/<FuzzName>/ as go test -fuzz saves them, and is replayed
-// by every later go test. The failing plan is logged as YAML, the form faults.Load and
-// SQSHARNESS_EXPLORE_PLAN read.
-//
-//	func FuzzOrders(f *testing.F) {
-//		harness.Fuzz(f, func(t *testing.T, h *harness.H) { … the same body as for Explore … })
-//	}
-//
-// Without -fuzz, go test runs the seed inputs (no faults, then each family of faults alone)
-// and the saved failing inputs. Fuzz runs on the mock only.
-func Fuzz(f *testing.F, body func(t *testing.T, h *H), opts ...Option) {
+// Fuzz lets go test -fuzz search Explore's fault space (func FuzzOrders(f *testing.F) {
+// harness.Fuzz(f, body) }): each input decodes, four bytes a rule, to a plan under which body runs
+// once on a fresh mock in a synctest bubble, so the fuzzer's minimiser drops rules; the failing
+// plan is logged as YAML. Without -fuzz, the seeds (no faults, each family alone) and saved
+// inputs run. Mock only.
+func Fuzz(f *testing.F, body func(t *testing.T, h *H), optFns ...func(*Options)) {
 	f.Helper()
-	var cfg config
-	for _, o := range opts {
-		o(&cfg)
-	}
+	cfg := newConfig(optFns)
 	sp := newSpace(cfg.explore.kinds)
 	f.Add([]byte{})
 	for i := range sp.families {
@@ -47,7 +35,7 @@ func Fuzz(f *testing.F, body func(t *testing.T, h *H), opts ...Option) {
 			}
 		}()
 		synctest.Test(t, func(t *testing.T) {
-			body(t, New(t, append(slices.Clone(opts), WithFaults(plan))...))
+			body(t, New(t, append(slices.Clone(optFns), withFaults(plan))...))
 		})
 	})
 }

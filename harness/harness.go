@@ -19,7 +19,7 @@
 // with an explanation, and the harness then moves the clock itself, so the test ends instead of
 // hanging until go test's -timeout.
 //
-// Faults: WithFaults applies one faults.Plan on every backend, where it belongs (inside the mock
+// Faults: Options.Faults applies one faults.Plan on every backend, where it belongs (inside the mock
 // on the mock and the server, as SDK middleware elsewhere), and never twice. Explore finds the
 // plan for you: it runs a test body under many plans drawn from the space of SQS's faults, shrinks
 // the first that fails and keeps it as a regression test; Fuzz hands the same space to go test
@@ -28,7 +28,6 @@ package harness
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -42,29 +41,30 @@ import (
 	"github.com/sqsharness/sqsharness/faults"
 	"github.com/sqsharness/sqsharness/internal/bubble"
 	"github.com/sqsharness/sqsharness/internal/exempt"
-	"github.com/sqsharness/sqsharness/internal/faultsmw"
+	"github.com/sqsharness/sqsharness/internal/faultplan"
 	"github.com/sqsharness/sqsharness/internal/peerenv"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
-// Backend names a kind of SQS endpoint.
+// Backend names a kind of SQS endpoint, as SQSHARNESS_BACKEND does: "mock" (sqsmock in process,
+// the default), "server" (sqsmock over HTTP through the real *sqs.Client), "localstack", "moto",
+// "elasticmq" (a peer at an endpoint) or "aws" (real Amazon SQS, only when asked for).
 type Backend string
 
-// The backends.
 const (
-	Mock       Backend = "mock"       // sqsmock in process (default)
-	Server     Backend = "server"     // sqsmock through the real *sqs.Client over HTTP (in a bubble: in memory)
-	LocalStack Backend = "localstack" // LocalStack at an endpoint (package localstackcontainer starts one in Docker)
-	Moto       Backend = "moto"       // moto's server at an endpoint
-	ElasticMQ  Backend = "elasticmq"  // ElasticMQ at an endpoint
-	AWS        Backend = "aws"        // real Amazon SQS, default credential chain; only when asked for
+	backendMock       Backend = "mock"       // sqsmock in process (default)
+	backendServer     Backend = "server"     // sqsmock through the real *sqs.Client over HTTP (in a bubble: in memory)
+	backendLocalStack Backend = "localstack" // LocalStack at an endpoint (package localstackcontainer starts one in Docker)
+	backendMoto       Backend = "moto"       // moto's server at an endpoint
+	backendElasticMQ  Backend = "elasticmq"  // ElasticMQ at an endpoint
+	backendAWS        Backend = "aws"        // real Amazon SQS, default credential chain; only when asked for
 )
 
-// Backends lists every backend, the mock first.
-var Backends = []Backend{Mock, Server, LocalStack, Moto, ElasticMQ, AWS}
+// allBackends lists every backend, the mock first.
+var allBackends = []Backend{backendMock, backendServer, backendLocalStack, backendMoto, backendElasticMQ, backendAWS}
 
-// EnvBackend selects the backend when no WithBackend option is given.
-const EnvBackend = "SQSHARNESS_BACKEND"
+// envBackend selects the backend when Options.Backend is empty.
+const envBackend = "SQSHARNESS_BACKEND"
 
 // endpointEnv is the variable holding a peer's endpoint, e.g. SQSHARNESS_MOTO_ENDPOINT.
 func endpointEnv(b Backend) string { return peerenv.EndpointVar(string(b)) }
@@ -79,14 +79,57 @@ type Capabilities struct {
 	Inspect bool
 }
 
-// Option configures New.
-type Option func(*config)
+// Options configure New, Test, Explore and Fuzz, which take optFns ...func(*Options) as the SDK's
+// clients do: harness.New(t, func(o *harness.Options) { o.Backend = "moto" }).
+type Options struct {
+	// Backend selects the backend (see Backend); default $SQSHARNESS_BACKEND, else "mock".
+	Backend Backend
+	// Endpoint is the URL of a third-party backend or of AWS; default
+	// SQSHARNESS_<BACKEND>_ENDPOINT, AWS_ENDPOINT_URL_SQS, else the peer's usual local port.
+	Endpoint string
+	// Region: default AWS_REGION on "aws", us-east-1 elsewhere.
+	Region string
+	// Faults is applied once, on whichever backend runs: inside the mock on "mock" and "server"
+	// (every fault kind, on the mock's clock), as SDK middleware elsewhere.
+	Faults *faults.Plan
+	// Mock are options of sqsmock.New on the "mock" and "server" backends.
+	Mock []func(*sqsmock.Options)
+	// Client are options of the client: every HTTP backend's *sqs.Client, and the retry options
+	// of the in-process client (an option it cannot apply fails the test).
+	Client []func(*sqs.Options)
+	// ClockStart is where the mock's manual clock starts (default: now, to the second). A
+	// synctest bubble has no manual clock.
+	ClockStart time.Time
+	// Wait is the default timeout of ReceiveN, WaitForCount and RunConsumer (default 10s; clock
+	// time on the mock).
+	Wait time.Duration
+	// QueuePrefix starts the names of the queues Queue makes (default "sqsh").
+	QueuePrefix string
+	// TraceDir is where a failing test's trace page is written, as SQSHARNESS_TRACE_DIR says.
+	TraceDir string
+
+	// Runs is how many runs an Explore search makes after the saved plans and the run without
+	// faults (default 100; under -short, one per family). SQSHARNESS_EXPLORE_RUNS overrides it.
+	Runs int
+	// Seed is an Explore search's base seed (default, or 0: derived from the test's name, so a
+	// search is the same on every go test). SQSHARNESS_EXPLORE_SEED overrides it.
+	Seed uint64
+	// Corpus is the directory of an Explore test's saved plans (default
+	// testdata/explore/<test name>, in the package's directory).
+	Corpus string
+	// FaultKinds narrow an Explore search to these kinds of fault (named as in a plan file,
+	// e.g. "throttle", "duplicate-delivery"); default all.
+	FaultKinds []string
+
+	stallAfter time.Duration // 0: defaultStallAfter (our own tests set it)
+	runLimit   time.Duration // real time one Explore run may take before it is stopped as hung
+}
 
 type config struct {
 	backend     Backend
 	endpoint    string
 	region      string
-	mockOpts    []sqsmock.Option
+	mockOpts    []func(*sqsmock.Options)
 	clockStart  time.Time
 	wait        time.Duration
 	clientOpts  []func(*sqs.Options)
@@ -97,84 +140,58 @@ type config struct {
 	stallAfter  time.Duration // 0: defaultStallAfter
 }
 
-// WithBackend selects the backend ("mock", "server", "localstack", "moto", "elasticmq", "aws"),
-// overriding SQSHARNESS_BACKEND.
-func WithBackend(b Backend) Option { return func(c *config) { c.backend = b } }
+// withFaults sets Options.Faults.
+func withFaults(plan *faults.Plan) func(*Options) { return func(o *Options) { o.Faults = plan } }
 
-// WithEndpoint sets the endpoint URL of a third-party backend (or of AWS), overriding
-// AWS_ENDPOINT_URL_SQS and SQSHARNESS_<BACKEND>_ENDPOINT.
-func WithEndpoint(url string) Option { return func(c *config) { c.endpoint = url } }
-
-// WithRegion sets the region (default: AWS_REGION for aws, us-east-1 otherwise).
-func WithRegion(region string) Option { return func(c *config) { c.region = region } }
-
-// WithMockOptions passes options to sqsmock.New for the mock and server backends. For a fault
-// plan use WithFaults, which applies it on every backend.
-func WithMockOptions(opts ...sqsmock.Option) Option {
-	return func(c *config) { c.mockOpts = append(c.mockOpts, opts...) }
+// newConfig applies optFns to the zero Options and reads the result.
+func newConfig(optFns []func(*Options)) config {
+	var o Options
+	for _, fn := range optFns {
+		fn(&o)
+	}
+	kinds := make([]faultplan.Kind, len(o.FaultKinds))
+	for i, k := range o.FaultKinds {
+		kinds[i] = faultplan.Kind(k)
+	}
+	return config{
+		backend: o.Backend, endpoint: o.Endpoint, region: o.Region,
+		mockOpts: o.Mock, clockStart: o.ClockStart, wait: o.Wait,
+		clientOpts: o.Client, plan: o.Faults, queuePrefix: o.QueuePrefix, traceDir: o.TraceDir,
+		explore: exploreConfig{runs: o.Runs, seed: o.Seed, seedSet: o.Seed != 0, corpus: o.Corpus,
+			kinds: kinds, runLimit: o.runLimit},
+		stallAfter: o.stallAfter,
+	}
 }
 
-// WithClockStart sets where the mock's manual clock starts (default: now, to the second). In a
-// synctest bubble there is no manual clock: time starts where the bubble's does.
-func WithClockStart(t time.Time) Option { return func(c *config) { c.clockStart = t } }
-
-// WithWait sets the default timeout of ReceiveN, WaitForCount and RunConsumer (default 10s; on
-// the mock it is clock time and costs nothing).
-func WithWait(d time.Duration) Option { return func(c *config) { c.wait = d } }
-
-// WithClientOptions customises the client: the *sqs.Client of every HTTP backend, and the retry
-// options (Retryer, RetryMode, RetryMaxAttempts) of the in-process mock client. An option the
-// backend's client cannot apply (middleware, an HTTP client or an endpoint, on the in-process
-// mock) fails the test instead of being ignored. For a fault plan use WithFaults.
-func WithClientOptions(fns ...func(*sqs.Options)) Option {
-	return func(c *config) { c.clientOpts = append(c.clientOpts, fns...) }
-}
-
-// WithFaults applies plan on whichever backend the test runs: inside the mock (every fault kind,
-// on the mock's clock) for the mock and the server, and as the client's SDK middleware
-// (faults.WithPlan) for LocalStack, moto, ElasticMQ and AWS. It is applied once: a second plan
-// given through WithMockOptions or WithClientOptions fails the test.
-func WithFaults(plan *faults.Plan) Option { return func(c *config) { c.plan = plan } }
-
-// WithQueuePrefix sets the prefix of queue names made by Queue and FIFOQueue (default "sqsh").
-func WithQueuePrefix(p string) Option { return func(c *config) { c.queuePrefix = p } }
-
-// Test runs f with a handle on the backend the options (or SQSHARNESS_BACKEND) select. On the
-// mock and the server it runs f inside a testing/synctest bubble, so every wait in f and in the
-// code it tests (long polls, visibility timeouts, tickers, sleeps, backoff) takes fake time: a
-// concurrent consumer's minutes run in milliseconds. On LocalStack, moto, ElasticMQ and AWS,
-// which a bubble cannot wait on, f runs as is, in real time. The same f runs on every backend.
-//
-// Inside the bubble the rules of testing/synctest apply to f: t.Run, t.Parallel and t.Deadline
-// must not be called, and goroutines f starts must end before it returns.
-func Test(t *testing.T, f func(t *testing.T, h *H), opts ...Option) {
+// Test runs f with a handle on the selected backend: on the mock and the server inside a
+// testing/synctest bubble, so every wait takes fake time (f must then keep synctest's rules: no
+// t.Run, t.Parallel or t.Deadline, and its goroutines end before it returns); on LocalStack,
+// moto, ElasticMQ and AWS as is, in real time.
+func Test(t *testing.T, f func(t *testing.T, h *H), optFns ...func(*Options)) {
 	t.Helper()
-	switch b := selectedBackend(opts); b {
-	case Mock, Server:
-		synctest.Test(t, func(t *testing.T) { f(t, New(t, opts...)) })
+	switch b := selectedBackend(optFns); b {
+	case backendMock, backendServer:
+		synctest.Test(t, func(t *testing.T) { f(t, New(t, optFns...)) })
 	default:
-		f(t, New(t, opts...))
+		f(t, New(t, optFns...))
 	}
 }
 
 // selectedBackend is the backend New would use with opts.
-func selectedBackend(opts []Option) Backend {
-	var cfg config
-	for _, o := range opts {
-		o(&cfg)
-	}
+func selectedBackend(optFns []func(*Options)) Backend {
+	cfg := newConfig(optFns)
 	cfg.resolveBackend()
 	return cfg.backend
 }
 
-// resolveBackend fills in the backend: WithBackend, else SQSHARNESS_BACKEND, else the mock.
+// resolveBackend fills in the backend: Options.Backend, else SQSHARNESS_BACKEND, else the mock.
 func (c *config) resolveBackend() (fromEnv bool) {
 	if c.backend == "" {
-		c.backend = Backend(strings.ToLower(strings.TrimSpace(os.Getenv(EnvBackend))))
+		c.backend = Backend(strings.ToLower(strings.TrimSpace(os.Getenv(envBackend))))
 		fromEnv = c.backend != ""
 	}
 	if c.backend == "" {
-		c.backend = Mock
+		c.backend = backendMock
 	}
 	return fromEnv
 }
@@ -192,39 +209,37 @@ type H struct {
 	mock     *sqsmock.Mock
 	clock    *sqsmock.ManualClock // nil in a synctest bubble, whose fake time needs no driving
 	bubbled  bool                 // New ran inside a testing/synctest bubble
-	plan     *faults.Plan         // WithFaults
+	plan     *faults.Plan         // Options.Faults
 	server   *sqsmock.Server
 	wait     time.Duration
 	prefix   string
 	ctx      context.Context // nil: the test's own context
-	traceDir string          // WithTrace, SQSHARNESS_TRACE_DIR: where the trace page goes
+	traceDir string          // Options.TraceDir, SQSHARNESS_TRACE_DIR: where the trace page goes
 	calls    *callRecorder   // a remote backend's calls, for the trace page
 	checks   checkLog        // the problems reported and the effects declared (check.go, effects.go)
 }
 
-// New returns a handle on the backend chosen by WithBackend, else SQSHARNESS_BACKEND, else the
-// in-process mock. A third-party backend with no endpoint configured is tried on its usual local
-// port (DefaultEndpoint); one that does not answer skips the test with instructions (and fails it
-// when CI=true).
-//
-// Inside a testing/synctest bubble (see Test) the mock runs on the real clock, which is the
-// bubble's fake time, and the server backend serves the real *sqs.Client through the mock's HTTP
-// handler in memory, since a bubble cannot wait on a socket. A third-party backend inside a
-// bubble fails the test: use Test, which runs those outside one.
-func New(t testing.TB, opts ...Option) *H {
+// New returns a handle on the backend Options.Backend, else SQSHARNESS_BACKEND, else the
+// in-process mock selects; an unreachable backend skips the test with instructions (fails it under CI=true).
+// In a synctest bubble the mock runs on the bubble's fake time and the server backend is served in
+// memory; a third-party backend fails there (use Test).
+func New(t testing.TB, optFns ...func(*Options)) *H {
 	t.Helper()
-	cfg := config{wait: 10 * time.Second, queuePrefix: "sqsh"}
-	for _, o := range opts {
-		o(&cfg)
+	cfg := newConfig(optFns)
+	if cfg.wait == 0 {
+		cfg.wait = 10 * time.Second
+	}
+	if cfg.queuePrefix == "" {
+		cfg.queuePrefix = "sqsh"
 	}
 	fromEnv := cfg.resolveBackend()
 	h := &H{t: t, backend: cfg.backend, wait: cfg.wait, prefix: cfg.queuePrefix, bubbled: bubble.Inside(), plan: cfg.plan}
 	h.onePlan(faultsMiddlewares(cfg.clientOpts) + btoi(cfg.plan != nil))
 	h.setupTrace(&cfg)
 	switch cfg.backend {
-	case Mock, Server:
+	case backendMock, backendServer:
 		h.setupMock(cfg)
-	case LocalStack, Moto, ElasticMQ, AWS:
+	case backendLocalStack, backendMoto, backendElasticMQ, backendAWS:
 		if h.bubbled {
 			t.Fatalf("harness: backend %s cannot run inside a testing/synctest bubble: the bubble's time stops while a call waits on the network. Use harness.Test, which runs real backends outside a bubble", cfg.backend)
 		}
@@ -236,7 +251,7 @@ func New(t testing.TB, opts ...Option) *H {
 		}
 		h.api, h.own = h.calls.wrap(h.api, false), h.calls.wrap(h.own, true)
 	default:
-		t.Fatalf("harness: unknown backend %q (want one of %v)", cfg.backend, Backends)
+		t.Fatalf("harness: unknown backend %q (want one of %v)", cfg.backend, allBackends)
 	}
 	return h
 }
@@ -247,14 +262,14 @@ func (h *H) setupMock(cfg config) {
 	if h.region == "" {
 		h.region = "us-east-1"
 	}
-	mopts := []sqsmock.Option{sqsmock.WithRegion(h.region)}
+	mopts := []func(*sqsmock.Options){func(o *sqsmock.Options) { o.Region = h.region }}
 	if !h.bubbled { // in a bubble the real clock is the bubble's fake time
 		start := cfg.clockStart
 		if start.IsZero() {
 			start = time.Now().Truncate(time.Second)
 		}
 		h.clock = sqsmock.NewManualClock(start)
-		mopts = append(mopts, sqsmock.WithClock(watchedClock{h.clock, watchClock(h.t, h.clock, cfg.stallAfter)}))
+		mopts = append(mopts, func(o *sqsmock.Options) { o.Clock = watchedClock{h.clock, watchClock(h.t, h.clock, cfg.stallAfter)} })
 	}
 	mopts = append(mopts, cfg.mockOpts...)
 	h.caps = Capabilities{FastForward: true, Inspect: true}
@@ -262,13 +277,13 @@ func (h *H) setupMock(cfg config) {
 	h.onePlan(faultsMiddlewares(cfg.clientOpts) + btoi(cfg.plan != nil) + btoi(h.mock.Faults() != nil))
 	if cfg.plan != nil {
 		if err := h.mock.SetFaults(cfg.plan); err != nil {
-			h.t.Fatalf("harness: WithFaults: %v", err)
+			h.t.Fatalf("harness: Options.Faults: %v", err)
 		}
 	}
 	switch {
-	case h.backend == Mock:
+	case h.backend == backendMock:
 		if what := inProcessCannotApply(cfg.clientOpts); what != "" {
-			h.t.Fatalf("harness: WithClientOptions sets %s, which the in-process mock client cannot apply (it honours Retryer, RetryMode and RetryMaxAttempts). Use WithFaults for a fault plan, or WithBackend(harness.Server) for a real *sqs.Client on the mock", what)
+			h.t.Fatalf("harness: Options.Client sets %s, which the in-process mock client cannot apply (it honours Retryer, RetryMode and RetryMaxAttempts). Use Options.Faults for a fault plan, or the \"server\" backend for a real *sqs.Client on the mock", what)
 		}
 		h.api = h.mock.Client(cfg.clientOpts...)
 		h.own = h.mock.Client()
@@ -276,7 +291,7 @@ func (h *H) setupMock(cfg config) {
 		h.api = h.mock.SDKClient(cfg.clientOpts...)
 		h.own = h.mock.SDKClient(append(cfg.clientOpts, exemptHeader)...)
 	default:
-		srv, err := h.mock.Start("127.0.0.1:0")
+		srv, err := h.mock.Start()
 		if err != nil {
 			h.t.Fatalf("harness: starting the mock's server: %v", err)
 		}
@@ -292,8 +307,8 @@ func (h *H) setupMock(cfg config) {
 func (h *H) onePlan(plans int) {
 	h.t.Helper()
 	if plans > 1 {
-		h.t.Fatalf("harness: %d fault plans are given (WithFaults, sqsmock.WithFaults in WithMockOptions, faults.WithPlan in WithClientOptions); "+
-			"each would act on the same calls. Give one, with WithFaults", plans)
+		h.t.Fatalf("harness: %d fault plans are given (Options.Faults, sqsmock.Options.Faults in Options.Mock, faults.WithPlan in Options.Client); "+
+			"each would act on the same calls. Give one, in Options.Faults", plans)
 	}
 }
 
@@ -335,7 +350,7 @@ func faultsMiddlewares(fns []func(*sqs.Options)) int {
 	for _, api := range o.APIOptions {
 		stack := middleware.NewStack("probe", smithyhttp.NewStackRequest)
 		if api(stack) == nil {
-			if _, ok := stack.Initialize.Get(faultsmw.CallID); ok {
+			if _, ok := stack.Initialize.Get(faultplan.CallID); ok {
 				n++
 			}
 		}
@@ -353,8 +368,8 @@ func btoi(b bool) int {
 // T is the test the handle belongs to.
 func (h *H) T() testing.TB { return h.t }
 
-// Client is the SQS client for the code under test, under the fault plan of WithFaults:
-// *sqsmock.Client for the mock, *sqs.Client for every other backend. The harness's own helpers
+// Client is the SQS client for the code under test, under the fault plan of Options.Faults:
+// the mock's in-process client, *sqs.Client for every other backend. The harness's own helpers
 // (Queue, Send, ReceiveN, Drain, Count, the checks of RunConsumer and CheckConsumer) use a client
 // of their own that the plan leaves alone, so they see the queues as they are.
 func (h *H) Client() sqsmock.API { return h.api }
@@ -368,7 +383,7 @@ func (h *H) Endpoint() string { return h.endpoint }
 // Region is the region in use.
 func (h *H) Region() string { return h.region }
 
-// Faults is the plan given with WithFaults (nil if none), e.g. to read its Injections or change
+// Faults is the plan given with Options.Faults (nil if none), e.g. to read its Injections or change
 // its rules while the test runs.
 func (h *H) Faults() *faults.Plan { return h.plan }
 
@@ -452,5 +467,3 @@ func (h *H) WaitForPollers(n int) {
 		time.Sleep(500 * time.Millisecond)
 	}
 }
-
-func (h *H) String() string { return fmt.Sprintf("harness(%s %s)", h.backend, h.endpoint) }

@@ -27,14 +27,14 @@ import (
 
 // backends are those the harness tests run on: both mocks always, the peers whose endpoints are set
 // (each skips with instructions otherwise, and fails under CI=true).
-var backends = []harness.Backend{harness.Mock, harness.Server, harness.Moto, harness.LocalStack, harness.ElasticMQ}
+var backends = []harness.Backend{"mock", "server", "moto", "localstack", "elasticmq"}
 
 func each(t *testing.T, f func(t *testing.T, h *harness.H)) {
 	for _, b := range backends {
 		t.Run(string(b), func(t *testing.T) {
 			shorttest.SkipRealBackend(t, b)
 			t.Parallel()
-			f(t, harness.New(t, harness.WithBackend(b)))
+			f(t, harness.New(t, func(o *harness.Options) { o.Backend = b }))
 		})
 	}
 }
@@ -42,10 +42,10 @@ func each(t *testing.T, f func(t *testing.T, h *harness.H)) {
 func TestQueuesAreUnique(t *testing.T) {
 	each(t, func(t *testing.T, h *harness.H) {
 		a, b := h.Queue("same", nil), h.Queue("same", nil)
-		f := h.FIFOQueue("same", nil)
+		f := h.Queue("same.fifo", nil)
 		assert.NotEqual(t, a, b)
 		assert.True(t, strings.HasSuffix(f, ".fifo"))
-		assert.Equal(t, "true", h.Attribute(f, "FifoQueue"))
+		assert.Equal(t, "true", h.Attributes(f)["FifoQueue"])
 		long := h.UniqueName(strings.Repeat("x", 200), true)
 		assert.LessOrEqual(t, len(long), 80)
 		assert.True(t, strings.HasSuffix(long, ".fifo"))
@@ -56,9 +56,9 @@ func TestCleanupDeletesQueues(t *testing.T) {
 	var inner *harness.H
 	t.Run("inner", func(t *testing.T) {
 		inner = harness.New(t) // default backend: the in-process mock
-		require.Equal(t, harness.Mock, inner.Backend())
+		require.Equal(t, harness.Backend("mock"), inner.Backend())
 		inner.Queue("gone", nil)
-		inner.FIFOQueue("gone", nil)
+		inner.Queue("gone.fifo", nil)
 		require.Len(t, inner.Mock().Queues(), 2)
 	})
 	assert.Empty(t, inner.Mock().Queues(), "queues deleted when the test ended")
@@ -84,13 +84,16 @@ func TestSendReceiveDrain(t *testing.T) {
 func TestAttributesHelpers(t *testing.T) {
 	each(t, func(t *testing.T, h *harness.H) {
 		q := h.Queue("attrs", map[string]string{"DelaySeconds": "1"})
-		h.AssertQueueAttributes(q, map[string]string{"DelaySeconds": "1", "VisibilityTimeout": "30"})
+		got := h.Attributes(q)
+		assert.Equal(t, "1", got["DelaySeconds"])
+		assert.Equal(t, "30", got["VisibilityTimeout"])
 		h.SetAttributes(q, map[string]string{"DelaySeconds": "0"})
 		attrs := map[string]types.MessageAttributeValue{"k": {DataType: aws.String("String"), StringValue: aws.String("v")}}
 		h.Send(q, "with-attrs", func(in *sqs.SendMessageInput) { in.MessageAttributes = attrs })
 		m := h.RequireN(q, 1, 5*time.Second)
-		h.AssertBodiesInOrder(m, "with-attrs")
-		h.AssertMessageAttributes(m[0], attrs)
+		h.AssertBodies(m, "with-attrs")
+		assert.Equal(t, "v", aws.ToString(m[0].MessageAttributes["k"].StringValue))
+		assert.Equal(t, "String", aws.ToString(m[0].MessageAttributes["k"].DataType))
 		assert.Contains(t, h.QueueARN(q), ":sqsh-attrs-")
 	})
 }
@@ -139,7 +142,7 @@ func TestRunConsumerStandardWithPoison(t *testing.T) {
 
 func TestRunConsumerFIFOOrder(t *testing.T) {
 	each(t, func(t *testing.T, h *harness.H) {
-		q := h.FIFOQueue("consfifo", map[string]string{"VisibilityTimeout": "1"})
+		q := h.Queue("consfifo.fifo", map[string]string{"VisibilityTimeout": "1"})
 		bodies := h.SendBodies(q, harness.Bodies("m", 9), func(i int, e *types.SendMessageBatchRequestEntry) {
 			e.MessageGroupId = aws.String([]string{"a", "b", "c"}[i%3])
 		})
@@ -167,7 +170,7 @@ func TestRunConsumerFIFOOrder(t *testing.T) {
 func noEndpoint(t *testing.T, b harness.Backend) string {
 	t.Setenv(peerenv.EndpointVar(string(b)), "")
 	t.Setenv("AWS_ENDPOINT_URL_SQS", "")
-	t.Setenv(harness.EnvBackend, "")
+	t.Setenv("SQSHARNESS_BACKEND", "")
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	closed := "http://" + l.Addr().String()
@@ -177,7 +180,7 @@ func noEndpoint(t *testing.T, b harness.Backend) string {
 }
 
 // newCaptured runs harness.New on a capture and returns how it ended.
-func newCaptured(t *testing.T, opts ...harness.Option) *capture {
+func newCaptured(t *testing.T, opts ...func(*harness.Options)) *capture {
 	c := &capture{TB: t}
 	done := make(chan struct{})
 	go func() { defer close(done); harness.New(c, opts...) }()
@@ -186,37 +189,37 @@ func newCaptured(t *testing.T, opts ...harness.Option) *capture {
 }
 
 func TestUnknownBackendAndMissingEndpoint(t *testing.T) {
-	closed := noEndpoint(t, harness.Moto)
+	closed := noEndpoint(t, "moto")
 	t.Setenv("CI", "")
 	ran := false
 	t.Run("skips", func(t *testing.T) {
 		defer func() { ran = t.Skipped() }()
-		harness.New(t, harness.WithBackend(harness.Moto))
+		harness.New(t, func(o *harness.Options) { o.Backend = "moto" })
 		t.Error("not skipped")
 	})
 	assert.True(t, ran, "skipped")
 
-	c := newCaptured(t, harness.WithBackend(harness.Moto))
+	c := newCaptured(t, func(o *harness.Options) { o.Backend = "moto" })
 	assert.Empty(t, c.fatal)
 	for _, want := range []string{
 		"no endpoint configured", "the default, " + closed + ", does not answer ListQueues",
 		"pip install 'moto[server]' && moto_server -H 127.0.0.1 -p 5000", "motoserver/moto",
-		"SQSHARNESS_MOTO_ENDPOINT=<url>", "harness.WithEndpoint(url)",
+		"SQSHARNESS_MOTO_ENDPOINT=<url>", "or set harness.Options.Endpoint",
 	} {
 		assert.Contains(t, c.skip, want)
 	}
 }
 
 func TestLocalStackWithoutEndpoint(t *testing.T) {
-	closed := noEndpoint(t, harness.LocalStack)
+	closed := noEndpoint(t, "localstack")
 	t.Setenv("CI", "")
-	c := newCaptured(t, harness.WithBackend(harness.LocalStack))
+	c := newCaptured(t, func(o *harness.Options) { o.Backend = "localstack" })
 	assert.Empty(t, c.fatal)
 	for _, want := range []string{
 		"backend localstack unavailable", "the default, " + closed + ", does not answer ListQueues",
 		"docker run --rm -p 127.0.0.1:4566:4566 -e SERVICES=sqs localstack/localstack:4.14",
 		"pip install 'localstack-core[runtime]==4.14.0'", "GATEWAY_LISTEN=127.0.0.1:4566 python -m localstack.runtime.main",
-		"harness.WithEndpoint(localstackcontainer.Start(t))", "github.com/sqsharness/sqsharness/harness/localstackcontainer",
+		"Options.Endpoint = localstackcontainer.Start(t)", "github.com/sqsharness/sqsharness/harness/localstackcontainer",
 		"SQSHARNESS_LOCALSTACK_ENDPOINT=<url>",
 	} {
 		assert.Contains(t, c.skip, want)
@@ -225,10 +228,10 @@ func TestLocalStackWithoutEndpoint(t *testing.T) {
 }
 
 func TestMissingPeerFailsUnderCI(t *testing.T) {
-	noEndpoint(t, harness.ElasticMQ)
+	noEndpoint(t, "elasticmq")
 	for _, ci := range []string{"true", ""} {
 		t.Setenv("CI", ci)
-		c := newCaptured(t, harness.WithBackend(harness.ElasticMQ))
+		c := newCaptured(t, func(o *harness.Options) { o.Backend = "elasticmq" })
 		if ci == "true" {
 			assert.Contains(t, c.fatal, "CI=true: a missing backend is a failure")
 			assert.Contains(t, c.fatal, "softwaremill/elasticmq-native")
@@ -245,17 +248,17 @@ func TestMissingPeerFailsUnderCI(t *testing.T) {
 }
 
 func TestConfiguredEndpointThatDoesNotAnswer(t *testing.T) {
-	closed := noEndpoint(t, harness.Moto)
+	closed := noEndpoint(t, "moto")
 	t.Setenv("CI", "")
 	t.Setenv("SQSHARNESS_MOTO_ENDPOINT", closed+"/configured")
-	c := newCaptured(t, harness.WithBackend(harness.Moto))
+	c := newCaptured(t, func(o *harness.Options) { o.Backend = "moto" })
 	assert.Contains(t, c.skip, closed+"/configured (from SQSHARNESS_MOTO_ENDPOINT) does not answer ListQueues")
 	assert.NotContains(t, c.skip, "no endpoint configured")
 }
 
 // A peer on its default port is used without any configuration.
 func TestDefaultEndpointIsTried(t *testing.T) {
-	noEndpoint(t, harness.Moto)
+	noEndpoint(t, "moto")
 	t.Setenv("CI", "true") // a failure to use it fails the test
 	// a stand-in peer: SQS over HTTP without sqsmock's own endpoints
 	api := sqsmock.New().Handler()
@@ -267,8 +270,8 @@ func TestDefaultEndpointIsTried(t *testing.T) {
 		api.ServeHTTP(w, r)
 	}))
 	t.Cleanup(peer.Close)
-	harness.SetDefaultEndpoint(t, harness.Moto, peer.URL)
-	h := harness.New(t, harness.WithBackend(harness.Moto))
+	harness.SetDefaultEndpoint(t, "moto", peer.URL)
+	h := harness.New(t, func(o *harness.Options) { o.Backend = "moto" })
 	assert.Equal(t, peer.URL, h.Endpoint())
 	q := h.Queue("default", nil)
 	h.Send(q, "via the default endpoint")
@@ -277,15 +280,15 @@ func TestDefaultEndpointIsTried(t *testing.T) {
 
 // The sqsmock server on 9324 (ElasticMQ's port too) is not taken for ElasticMQ.
 func TestSQSMockServerIsNotElasticMQ(t *testing.T) {
-	noEndpoint(t, harness.ElasticMQ)
+	noEndpoint(t, "elasticmq")
 	srv := sqsmock.NewServer(t)
-	harness.SetDefaultEndpoint(t, harness.ElasticMQ, srv.URL)
+	harness.SetDefaultEndpoint(t, "elasticmq", srv.URL)
 	for _, ci := range []string{"", "true"} {
 		t.Setenv("CI", ci)
-		c := newCaptured(t, harness.WithBackend(harness.ElasticMQ))
+		c := newCaptured(t, func(o *harness.Options) { o.Backend = "elasticmq" })
 		msg := c.skip + c.fatal
 		assert.Contains(t, msg, srv.URL+", the default, is the sqsmock server (it answers GET /_sqsmock/health), not elasticmq")
-		assert.Contains(t, msg, "harness.WithBackend(harness.Server)")
+		assert.Contains(t, msg, "use the \"server\" backend")
 		if ci == "true" {
 			assert.Empty(t, c.skip)
 		} else {
@@ -293,7 +296,7 @@ func TestSQSMockServerIsNotElasticMQ(t *testing.T) {
 		}
 	}
 	// configured explicitly, the same server is used as asked
-	h := harness.New(t, harness.WithBackend(harness.ElasticMQ), harness.WithEndpoint(srv.URL))
+	h := harness.New(t, func(o *harness.Options) { o.Backend = "elasticmq" }, func(o *harness.Options) { o.Endpoint = srv.URL })
 	assert.Equal(t, srv.URL, h.Endpoint())
 }
 

@@ -3,7 +3,6 @@ package harness
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -199,46 +198,4 @@ func bodiesOf(msgs []types.Message) []string {
 func (h *H) AssertBodies(msgs []types.Message, want ...string) bool {
 	h.t.Helper()
 	return assert.ElementsMatch(h.t, want, bodiesOf(msgs), "message bodies")
-}
-
-// AssertBodiesInOrder asserts that msgs have exactly the bodies want, in that order.
-func (h *H) AssertBodiesInOrder(msgs []types.Message, want ...string) bool {
-	h.t.Helper()
-	if len(want) == 0 {
-		want = []string{}
-	}
-	return assert.Equal(h.t, want, bodiesOf(msgs), "message bodies in order")
-}
-
-// AssertMessageAttributes asserts that m carries exactly the message attributes want (compared by
-// data type and value).
-func (h *H) AssertMessageAttributes(m types.Message, want map[string]types.MessageAttributeValue) bool {
-	h.t.Helper()
-	return assert.Equal(h.t, attrStrings(want), attrStrings(m.MessageAttributes), "message attributes")
-}
-
-func attrStrings(in map[string]types.MessageAttributeValue) map[string]string {
-	out := map[string]string{}
-	for k, v := range in {
-		val := aws.ToString(v.StringValue)
-		if v.BinaryValue != nil {
-			val = fmt.Sprintf("%x", v.BinaryValue)
-		}
-		out[k] = aws.ToString(v.DataType) + ":" + val
-	}
-	return out
-}
-
-// AssertQueueAttributes asserts that the queue's attributes include want (other attributes are
-// not compared).
-func (h *H) AssertQueueAttributes(url string, want map[string]string) bool {
-	h.t.Helper()
-	got := h.Attributes(url)
-	sub := map[string]string{}
-	for k := range want {
-		if v, ok := got[k]; ok {
-			sub[k] = v
-		}
-	}
-	return assert.Equal(h.t, want, sub, "queue attributes")
 }

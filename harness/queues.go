@@ -41,22 +41,20 @@ func (h *H) UniqueName(base string, fifo bool) string {
 	return name
 }
 
-// Queue creates a uniquely named standard queue with the given attributes (nil for none) and
-// deletes it when the test ends. It returns the queue URL.
+// Queue creates a uniquely named queue with the given attributes (nil for none) and deletes it
+// when the test ends; a name ending in ".fifo" makes a FIFO queue (FifoQueue=true is added). It
+// returns the queue URL.
 func (h *H) Queue(name string, attrs map[string]string) string {
 	h.t.Helper()
-	return h.CreateQueue(&sqs.CreateQueueInput{QueueName: aws.String(h.UniqueName(name, false)), Attributes: attrs})
-}
-
-// FIFOQueue creates a uniquely named FIFO queue (FifoQueue=true is added) and deletes it when the
-// test ends. It returns the queue URL.
-func (h *H) FIFOQueue(name string, attrs map[string]string) string {
-	h.t.Helper()
-	a := map[string]string{"FifoQueue": "true"}
-	for k, v := range attrs {
-		a[k] = v
+	fifo := strings.HasSuffix(name, ".fifo")
+	if fifo {
+		a := map[string]string{"FifoQueue": "true"}
+		for k, v := range attrs {
+			a[k] = v
+		}
+		attrs = a
 	}
-	return h.CreateQueue(&sqs.CreateQueueInput{QueueName: aws.String(h.UniqueName(name, true)), Attributes: a})
+	return h.CreateQueue(&sqs.CreateQueueInput{QueueName: aws.String(h.UniqueName(name, fifo)), Attributes: attrs})
 }
 
 // CreateQueue calls CreateQueue, requires success and deletes the queue when the test ends.
@@ -65,12 +63,12 @@ func (h *H) CreateQueue(in *sqs.CreateQueueInput) string {
 	out, err := h.own.CreateQueue(h.ownCtx(), in)
 	require.NoError(h.t, err, "CreateQueue %s", aws.ToString(in.QueueName))
 	url := aws.ToString(out.QueueUrl)
-	h.DeleteOnCleanup(url)
+	h.deleteOnCleanup(url)
 	return url
 }
 
-// DeleteOnCleanup deletes the queue at url when the test ends (an already deleted queue is fine).
-func (h *H) DeleteOnCleanup(url string) {
+// deleteOnCleanup deletes the queue at url when the test ends (an already deleted queue is fine).
+func (h *H) deleteOnCleanup(url string) {
 	h.t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -87,8 +85,8 @@ func (h *H) Attributes(url string) map[string]string {
 	return out.Attributes
 }
 
-// Attribute returns one attribute of the queue.
-func (h *H) Attribute(url, name string) string {
+// attribute returns one attribute of the queue.
+func (h *H) attribute(url, name string) string {
 	h.t.Helper()
 	out, err := h.own.GetQueueAttributes(h.ownCtx(), &sqs.GetQueueAttributesInput{QueueUrl: aws.String(url),
 		AttributeNames: []types.QueueAttributeName{types.QueueAttributeName(name)}})
@@ -106,7 +104,7 @@ func (h *H) SetAttributes(url string, attrs map[string]string) {
 // QueueARN returns the queue's ARN.
 func (h *H) QueueARN(url string) string {
 	h.t.Helper()
-	arn := h.Attribute(url, "QueueArn")
+	arn := h.attribute(url, "QueueArn")
 	require.NotEmpty(h.t, arn, "QueueArn")
 	return arn
 }
@@ -121,10 +119,12 @@ func RedrivePolicy(dlqARN string, maxReceiveCount int) string {
 // maxReceiveCount receives; fifo makes both FIFO. It returns the source and DLQ URLs.
 func (h *H) QueueWithDLQ(name string, attrs map[string]string, maxReceiveCount int, fifo bool) (src, dlq string) {
 	h.t.Helper()
-	mk := h.Queue
+	suffix := ""
 	if fifo {
-		mk = h.FIFOQueue
+		suffix = ".fifo"
 	}
+	name = strings.TrimSuffix(name, ".fifo")
+	mk := func(n string, a map[string]string) string { return h.Queue(n+suffix, a) }
 	dlq = mk(name+"-dlq", nil)
 	a := map[string]string{"RedrivePolicy": RedrivePolicy(h.QueueARN(dlq), maxReceiveCount)}
 	for k, v := range attrs {
@@ -150,7 +150,7 @@ func (h *H) WaitForCount(url, attribute string, want int, timeout time.Duration)
 	w := h.newWaiter(timeout)
 	last := ""
 	for {
-		last = h.Attribute(url, attribute)
+		last = h.attribute(url, attribute)
 		if last == strconv.Itoa(want) {
 			return
 		}

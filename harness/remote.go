@@ -29,13 +29,13 @@ const LocalStackImage = "localstack/localstack:4.14"
 
 // endpointFromEnv is the endpoint configured for b by the environment alone, and the variable it
 // came from: SQSHARNESS_<B>_ENDPOINT, else AWS_ENDPOINT_URL_SQS when b is the backend selected by
-// SQSHARNESS_BACKEND; "" when neither. With no endpoint from WithEndpoint or the environment, New
+// SQSHARNESS_BACKEND; "" when neither. With no endpoint from Options.Endpoint or the environment, New
 // tries DefaultEndpoint(b).
 func endpointFromEnv(b Backend) (endpoint, source string) {
 	if v := os.Getenv(endpointEnv(b)); v != "" {
 		return v, endpointEnv(b)
 	}
-	if Backend(strings.ToLower(os.Getenv(EnvBackend))) == b {
+	if Backend(strings.ToLower(os.Getenv(envBackend))) == b {
 		if v := os.Getenv("AWS_ENDPOINT_URL_SQS"); v != "" {
 			return v, "AWS_ENDPOINT_URL_SQS"
 		}
@@ -45,13 +45,13 @@ func endpointFromEnv(b Backend) (endpoint, source string) {
 
 // defaultEndpoints are the addresses each peer listens on unless told otherwise.
 var defaultEndpoints = map[Backend]string{
-	LocalStack: "http://127.0.0.1:4566",
-	Moto:       "http://127.0.0.1:5000",
-	ElasticMQ:  "http://127.0.0.1:9324",
+	backendLocalStack: "http://127.0.0.1:4566",
+	backendMoto:       "http://127.0.0.1:5000",
+	backendElasticMQ:  "http://127.0.0.1:9324",
 }
 
 // DefaultEndpoint is the endpoint New tries for a third-party backend when none is configured (no
-// WithEndpoint, no SQSHARNESS_<B>_ENDPOINT, no AWS_ENDPOINT_URL_SQS): the peer's usual local
+// Options.Endpoint, no SQSHARNESS_<B>_ENDPOINT, no AWS_ENDPOINT_URL_SQS): the peer's usual local
 // port, http://127.0.0.1:4566 for LocalStack, :5000 for moto, :9324 for ElasticMQ; "" for the
 // other backends. 9324 is also the default port of the sqsmock server (go run ./cmd/sqsmock):
 // New recognises it there (it answers GET /_sqsmock/health) and does not take it for ElasticMQ.
@@ -64,31 +64,31 @@ const (
 
 // howTo tells a library user how to make backend b available.
 func howTo(b Backend) string {
-	if b == AWS {
+	if b == backendAWS {
 		return "Set AWS credentials for the default chain (AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and AWS_REGION."
 	}
 	var run string
 	switch b {
-	case LocalStack:
+	case backendLocalStack:
 		run = "To run LocalStack 4.14 on 127.0.0.1:4566:\n" +
 			"  docker run --rm -p 127.0.0.1:4566:4566 -e SERVICES=sqs " + LocalStackImage + "\n" +
 			"  or, with Python >= 3.13: pip install 'localstack-core[runtime]==4.14.0' cbor2==5.9.0 pyOpenSSL==26.0.0 && " +
 			"SERVICES=sqs GATEWAY_LISTEN=127.0.0.1:4566 python -m localstack.runtime.main\n" +
-			"  or, from the test: harness.WithEndpoint(localstackcontainer.Start(t)) with package " + localStackContainerPkg +
-			" (starts " + LocalStackImage + " in Docker once per test binary)\n"
-	case Moto:
+			"  or, from the test: Options.Endpoint = localstackcontainer.Start(t) with package " + localStackContainerPkg +
+			" (a module of its own: go get it; starts " + LocalStackImage + " in Docker once per test binary)\n"
+	case backendMoto:
 		run = "To run moto on 127.0.0.1:5000:\n" +
 			"  pip install 'moto[server]' && moto_server -H 127.0.0.1 -p 5000\n" +
 			"  or: docker run --rm -p 127.0.0.1:5000:5000 motoserver/moto\n"
-	case ElasticMQ:
+	case backendElasticMQ:
 		run = "To run ElasticMQ on 127.0.0.1:9324:\n" +
 			"  docker run --rm -p 127.0.0.1:9324:9324 softwaremill/elasticmq-native\n" +
 			"  or, with Java: java -jar elasticmq-server-<version>.jar (the standalone jar from github.com/softwaremill/elasticmq)\n" +
 			"  9324 is also the sqsmock server's default port: if it is taken, run ElasticMQ on another port and set the variable below.\n"
 	}
-	return fmt.Sprintf("%sOn any other address, set %s=<url> (or AWS_ENDPOINT_URL_SQS with %s=%s), or pass harness.WithEndpoint(url). "+
+	return fmt.Sprintf("%sOn any other address, set %s=<url> (or AWS_ENDPOINT_URL_SQS with %s=%s), or set harness.Options.Endpoint. "+
 		"Contributors to sqsharness: .ci/peers/start.sh %s && eval \"$(.ci/peers/env.sh)\"",
-		run, endpointEnv(b), EnvBackend, b, b)
+		run, endpointEnv(b), envBackend, b, b)
 }
 
 // unavailable skips the test (fails it under CI=true) because backend b cannot be used.
@@ -104,22 +104,22 @@ func (h *H) unavailable(b Backend, why string) {
 func (h *H) setupRemote(cfg config, _ bool) {
 	h.t.Helper()
 	h.caps = Capabilities{}
-	endpoint, source := cfg.endpoint, "harness.WithEndpoint"
+	endpoint, source := cfg.endpoint, "harness.Options.Endpoint"
 	if endpoint == "" {
 		endpoint, source = endpointFromEnv(cfg.backend)
 	}
 	ctx := context.Background()
-	if cfg.backend == AWS {
+	if cfg.backend == backendAWS {
 		var lo []func(*awsconfig.LoadOptions) error
 		if cfg.region != "" {
 			lo = append(lo, awsconfig.WithRegion(cfg.region))
 		}
 		awsCfg, err := awsconfig.LoadDefaultConfig(ctx, lo...)
 		if err != nil {
-			h.unavailable(AWS, err.Error())
+			h.unavailable(backendAWS, err.Error())
 		}
 		if _, err := awsCfg.Credentials.Retrieve(ctx); err != nil {
-			h.unavailable(AWS, "no credentials: "+err.Error())
+			h.unavailable(backendAWS, "no credentials: "+err.Error())
 		}
 		fns := cfg.clientOpts
 		if endpoint != "" {
@@ -151,12 +151,12 @@ func (h *H) setupRemote(cfg config, _ bool) {
 	switch {
 	case err == nil:
 	case errors.Is(err, errSQSMock):
-		h.unavailable(cfg.backend, fmt.Sprintf("no endpoint configured (harness.WithEndpoint, %s, AWS_ENDPOINT_URL_SQS), "+
+		h.unavailable(cfg.backend, fmt.Sprintf("no endpoint configured (harness.Options.Endpoint, %s, AWS_ENDPOINT_URL_SQS), "+
 			"and %s, the default, is the sqsmock server (it answers GET %s), not %s "+
-			"(for sqsmock over HTTP, use harness.WithBackend(harness.Server))",
+			"(for sqsmock over HTTP, use the \"server\" backend)",
 			endpointEnv(cfg.backend), endpoint, sqsmockHealthPath, cfg.backend))
 	case defaulted:
-		h.unavailable(cfg.backend, fmt.Sprintf("no endpoint configured (harness.WithEndpoint, %s, AWS_ENDPOINT_URL_SQS), "+
+		h.unavailable(cfg.backend, fmt.Sprintf("no endpoint configured (harness.Options.Endpoint, %s, AWS_ENDPOINT_URL_SQS), "+
 			"and the default, %s, does not answer ListQueues: %v", endpointEnv(cfg.backend), endpoint, err))
 	default:
 		h.unavailable(cfg.backend, fmt.Sprintf("%s (from %s) does not answer ListQueues: %v", endpoint, source, err))

@@ -24,27 +24,15 @@ import (
 )
 
 // The environment of traces: SQSHARNESS_TRACE_DIR=dir writes a failing test's trace page to dir
-// (as WithTrace(dir) does); SQSHARNESS_TRACE=always writes it when the test passes too.
+// (as func(o *Options) { o.TraceDir = dir } does); SQSHARNESS_TRACE=always writes it when the test passes too.
 const (
-	EnvTraceDir = "SQSHARNESS_TRACE_DIR"
-	EnvTrace    = "SQSHARNESS_TRACE"
+	envTraceDir = "SQSHARNESS_TRACE_DIR"
+	envTrace    = "SQSHARNESS_TRACE"
 )
 
 // traceSize is how many events the mock's trace keeps for the page (older ones are dropped and
 // the page says how many).
 const traceSize = 100_000
-
-// WithTrace writes the test's trace to dir/<test name>.html when the test fails (also when it
-// passes with SQSHARNESS_TRACE=always) and logs the file's path; SQSHARNESS_TRACE_DIR does the
-// same without the option. The page is one self-contained HTML file: a lane per message (sent,
-// received, in flight, visible again, deleted or dead-lettered), the faults that hit each, the
-// queues' depth over time, findings (the harness's failed checks first, then duplicate
-// deliveries, lost deletes, expired visibility timeouts, dead-letter moves, expected messages
-// never sent) and a searchable event table. On the mock and the server it is the mock's own
-// trace (sqsmock.WithTrace); on LocalStack, moto, ElasticMQ and AWS it is what the harness's
-// clients saw (their calls and answers, and the injections of WithFaults' plan), and the page
-// says so.
-func WithTrace(dir string) Option { return func(c *config) { c.traceDir = dir } }
 
 // setupTrace turns tracing on for the handle when a directory is given, and writes the page
 // when the test ends. Called before the backend is set up; on a remote backend wrap() records
@@ -52,15 +40,15 @@ func WithTrace(dir string) Option { return func(c *config) { c.traceDir = dir } 
 func (h *H) setupTrace(cfg *config) {
 	dir := cfg.traceDir
 	if dir == "" {
-		dir = os.Getenv(EnvTraceDir)
+		dir = os.Getenv(envTraceDir)
 	}
 	if dir == "" {
 		return
 	}
 	h.traceDir = dir
 	switch cfg.backend {
-	case Mock, Server:
-		cfg.mockOpts = append([]sqsmock.Option{sqsmock.WithTrace(traceSize)}, cfg.mockOpts...)
+	case backendMock, backendServer:
+		cfg.mockOpts = append([]func(*sqsmock.Options){func(o *sqsmock.Options) { o.TraceSize = traceSize }}, cfg.mockOpts...)
 	default:
 		h.calls = &callRecorder{plan: cfg.plan, receipts: map[string]string{}}
 	}
@@ -69,7 +57,7 @@ func (h *H) setupTrace(cfg *config) {
 
 // writeTrace writes the page if the test failed (or always with SQSHARNESS_TRACE=always).
 func (h *H) writeTrace() {
-	if !h.t.Failed() && !strings.EqualFold(os.Getenv(EnvTrace), "always") {
+	if !h.t.Failed() && !strings.EqualFold(os.Getenv(envTrace), "always") {
 		return
 	}
 	p := traceview.Page{Title: h.t.Name(), Failures: h.problems()}
@@ -78,9 +66,10 @@ func (h *H) writeTrace() {
 	h.checks.mu.Unlock()
 	switch {
 	case h.mock != nil:
-		p.Events, p.Dropped = h.mock.Trace(), h.mock.TraceDropped()
+		p.Events = h.mock.Trace()
+		p.Dropped = droppedOf(p.Events)
 		p.Source = "sqsmock, in process"
-		if h.backend == Server {
+		if h.backend == backendServer {
 			p.Source = "sqsmock server " + h.endpoint
 			if h.endpoint == "" {
 				p.Source = "sqsmock server (in memory)"
@@ -164,7 +153,7 @@ func (r *callRecorder) record(op string, harness bool, input, result any, callEr
 	if r.plan != nil {
 		inj := r.plan.Injections()
 		for _, in := range inj[min(r.injection, len(inj)):] {
-			add(sqsmock.TraceEvent{Kind: sqsmock.TraceFault, Queue: in.Queue, MessageID: in.MessageID, Operation: in.Operation,
+			add(sqsmock.TraceEvent{Kind: "fault", Queue: in.Queue, MessageID: in.MessageID, Operation: in.Operation,
 				Rule: in.Rule, Fault: string(in.Kind), Detail: in.Detail})
 		}
 		r.injection = len(inj)
@@ -190,16 +179,16 @@ func (r *callRecorder) record(op string, harness bool, input, result any, callEr
 	}
 	switch in := input.(type) {
 	case *sqs.CreateQueueInput:
-		add(sqsmock.TraceEvent{Kind: sqsmock.TraceQueueCreated, Queue: aws.ToString(in.QueueName)})
+		add(sqsmock.TraceEvent{Kind: "queue.created", Queue: aws.ToString(in.QueueName)})
 	case *sqs.DeleteQueueInput:
-		add(sqsmock.TraceEvent{Kind: sqsmock.TraceQueueDeleted, Queue: queueurl.Name(aws.ToString(in.QueueUrl))})
+		add(sqsmock.TraceEvent{Kind: "queue.deleted", Queue: queueurl.Name(aws.ToString(in.QueueUrl))})
 	case *sqs.PurgeQueueInput:
-		add(sqsmock.TraceEvent{Kind: sqsmock.TraceQueuePurged, Queue: queueurl.Name(aws.ToString(in.QueueUrl))})
+		add(sqsmock.TraceEvent{Kind: "queue.purged", Queue: queueurl.Name(aws.ToString(in.QueueUrl))})
 	case *sqs.SetQueueAttributesInput:
-		add(sqsmock.TraceEvent{Kind: sqsmock.TraceQueueAttributes, Queue: queueurl.Name(aws.ToString(in.QueueUrl)), Detail: strings.Join(slices.Sorted(maps.Keys(in.Attributes)), ", ")})
+		add(sqsmock.TraceEvent{Kind: "queue.attributes", Queue: queueurl.Name(aws.ToString(in.QueueUrl)), Detail: strings.Join(slices.Sorted(maps.Keys(in.Attributes)), ", ")})
 	case *sqs.SendMessageInput:
 		if out, ok := result.(*sqs.SendMessageOutput); ok {
-			add(sqsmock.TraceEvent{Kind: sqsmock.TraceSent, Queue: queueurl.Name(aws.ToString(in.QueueUrl)), MessageID: aws.ToString(out.MessageId), Body: clip(aws.ToString(in.MessageBody), 256),
+			add(sqsmock.TraceEvent{Kind: "message.sent", Queue: queueurl.Name(aws.ToString(in.QueueUrl)), MessageID: aws.ToString(out.MessageId), Body: clip(aws.ToString(in.MessageBody), 256),
 				GroupID: aws.ToString(in.MessageGroupId), VisibleAt: after(&in.DelaySeconds)})
 		}
 	case *sqs.SendMessageBatchInput:
@@ -208,7 +197,7 @@ func (r *callRecorder) record(op string, harness bool, input, result any, callEr
 			return
 		}
 		for _, s := range out.Successful {
-			e := sqsmock.TraceEvent{Kind: sqsmock.TraceSent, Queue: queueurl.Name(aws.ToString(in.QueueUrl)), MessageID: aws.ToString(s.MessageId)}
+			e := sqsmock.TraceEvent{Kind: "message.sent", Queue: queueurl.Name(aws.ToString(in.QueueUrl)), MessageID: aws.ToString(s.MessageId)}
 			for _, x := range in.Entries {
 				if aws.ToString(x.Id) == aws.ToString(s.Id) {
 					e.Body, e.GroupID, e.VisibleAt = clip(aws.ToString(x.MessageBody), 256), aws.ToString(x.MessageGroupId), after(&x.DelaySeconds)
@@ -229,11 +218,11 @@ func (r *callRecorder) record(op string, harness bool, input, result any, callEr
 		for _, m := range out.Messages {
 			n, _ := strconv.Atoi(m.Attributes["ApproximateReceiveCount"])
 			r.receipts[aws.ToString(m.ReceiptHandle)] = aws.ToString(m.MessageId)
-			add(sqsmock.TraceEvent{Kind: sqsmock.TraceReceived, Queue: queueurl.Name(aws.ToString(in.QueueUrl)), MessageID: aws.ToString(m.MessageId),
+			add(sqsmock.TraceEvent{Kind: "message.received", Queue: queueurl.Name(aws.ToString(in.QueueUrl)), MessageID: aws.ToString(m.MessageId),
 				ReceiptHandle: aws.ToString(m.ReceiptHandle), ReceiveCount: n, VisibleAt: visibleAt, GroupID: m.Attributes["MessageGroupId"]})
 		}
 	case *sqs.DeleteMessageInput:
-		add(sqsmock.TraceEvent{Kind: sqsmock.TraceDeleted, Queue: queueurl.Name(aws.ToString(in.QueueUrl)), MessageID: r.receipts[aws.ToString(in.ReceiptHandle)], ReceiptHandle: aws.ToString(in.ReceiptHandle)})
+		add(sqsmock.TraceEvent{Kind: "message.deleted", Queue: queueurl.Name(aws.ToString(in.QueueUrl)), MessageID: r.receipts[aws.ToString(in.ReceiptHandle)], ReceiptHandle: aws.ToString(in.ReceiptHandle)})
 	case *sqs.DeleteMessageBatchInput:
 		out, ok := result.(*sqs.DeleteMessageBatchOutput)
 		if !ok {
@@ -242,13 +231,13 @@ func (r *callRecorder) record(op string, harness bool, input, result any, callEr
 		for _, s := range out.Successful {
 			for _, x := range in.Entries {
 				if aws.ToString(x.Id) == aws.ToString(s.Id) {
-					add(sqsmock.TraceEvent{Kind: sqsmock.TraceDeleted, Queue: queueurl.Name(aws.ToString(in.QueueUrl)), MessageID: r.receipts[aws.ToString(x.ReceiptHandle)], ReceiptHandle: aws.ToString(x.ReceiptHandle)})
+					add(sqsmock.TraceEvent{Kind: "message.deleted", Queue: queueurl.Name(aws.ToString(in.QueueUrl)), MessageID: r.receipts[aws.ToString(x.ReceiptHandle)], ReceiptHandle: aws.ToString(x.ReceiptHandle)})
 				}
 			}
 		}
 		r.failedEntries(add, in.QueueUrl, len(out.Failed), "DeleteMessageBatch")
 	case *sqs.ChangeMessageVisibilityInput:
-		add(sqsmock.TraceEvent{Kind: sqsmock.TraceVisibility, Queue: queueurl.Name(aws.ToString(in.QueueUrl)), MessageID: r.receipts[aws.ToString(in.ReceiptHandle)],
+		add(sqsmock.TraceEvent{Kind: "message.visibility", Queue: queueurl.Name(aws.ToString(in.QueueUrl)), MessageID: r.receipts[aws.ToString(in.ReceiptHandle)],
 			ReceiptHandle: aws.ToString(in.ReceiptHandle), VisibleAt: after(&in.VisibilityTimeout)})
 	case *sqs.ChangeMessageVisibilityBatchInput:
 		out, ok := result.(*sqs.ChangeMessageVisibilityBatchOutput)
@@ -258,7 +247,7 @@ func (r *callRecorder) record(op string, harness bool, input, result any, callEr
 		for _, s := range out.Successful {
 			for _, x := range in.Entries {
 				if aws.ToString(x.Id) == aws.ToString(s.Id) {
-					add(sqsmock.TraceEvent{Kind: sqsmock.TraceVisibility, Queue: queueurl.Name(aws.ToString(in.QueueUrl)), MessageID: r.receipts[aws.ToString(x.ReceiptHandle)],
+					add(sqsmock.TraceEvent{Kind: "message.visibility", Queue: queueurl.Name(aws.ToString(in.QueueUrl)), MessageID: r.receipts[aws.ToString(x.ReceiptHandle)],
 						ReceiptHandle: aws.ToString(x.ReceiptHandle), VisibleAt: after(&x.VisibilityTimeout)})
 				}
 			}
@@ -300,4 +289,13 @@ func clip(s string, n int) string {
 		return s[:n]
 	}
 	return s
+}
+
+// droppedOf is how many events a mock's trace dropped before evs, the events it holds (Seq
+// numbers them from 1 without gaps).
+func droppedOf(evs []sqsmock.TraceEvent) uint64 {
+	if len(evs) == 0 {
+		return 0
+	}
+	return evs[0].Seq - 1
 }

@@ -62,13 +62,13 @@ func kinds(m map[string]any) []string {
 // TestTraceWrittenWhenTheTestFails: a failing test on the mock leaves dir/<name>.html with the
 // mock's trace; SQSHARNESS_TRACE_DIR is the same as WithTrace.
 func TestTraceWrittenWhenTheTestFails(t *testing.T) {
-	for _, b := range []harness.Backend{harness.Mock, harness.Server} {
+	for _, b := range []harness.Backend{"mock", "server"} {
 		t.Run(string(b), func(t *testing.T) {
 			dir := t.TempDir()
-			t.Setenv(harness.EnvTraceDir, dir)
-			t.Setenv(harness.EnvTrace, "")
+			t.Setenv("SQSHARNESS_TRACE_DIR", dir)
+			t.Setenv("SQSHARNESS_TRACE", "")
 			ft := &failingTB{TB: t, name: "TestConsumer/seed 1"}
-			h := harness.New(ft, harness.WithBackend(b))
+			h := harness.New(ft, func(o *harness.Options) { o.Backend = b })
 			q := h.Queue("jobs", map[string]string{"VisibilityTimeout": "5"})
 			h.SendN(q, 2)
 			h.ReceiveN(q, 2, time.Second)
@@ -78,9 +78,9 @@ func TestTraceWrittenWhenTheTestFails(t *testing.T) {
 			assert.Equal(t, false, m["client"], "the mock's own trace")
 			assert.Contains(t, m["source"], "sqsmock")
 			k := kinds(m)
-			assert.Contains(t, k, string(sqsmock.TraceQueueCreated))
-			assert.Contains(t, k, string(sqsmock.TraceSent))
-			assert.Contains(t, k, string(sqsmock.TraceReceived))
+			assert.Contains(t, k, string("queue.created"))
+			assert.Contains(t, k, string("message.sent"))
+			assert.Contains(t, k, string("message.received"))
 			assert.Len(t, m["lanes"], 2)
 		})
 	}
@@ -89,18 +89,18 @@ func TestTraceWrittenWhenTheTestFails(t *testing.T) {
 // TestTraceNotWrittenWhenTheTestPasses, unless SQSHARNESS_TRACE=always.
 func TestTraceNotWrittenWhenTheTestPasses(t *testing.T) {
 	dir := t.TempDir()
-	t.Setenv(harness.EnvTrace, "")
+	t.Setenv("SQSHARNESS_TRACE", "")
 	t.Run("passes", func(t *testing.T) {
-		h := harness.New(t, harness.WithTrace(dir))
+		h := harness.New(t, func(o *harness.Options) { o.TraceDir = dir })
 		h.SendN(h.Queue("jobs", nil), 1)
 	})
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	assert.Empty(t, entries)
 
-	t.Setenv(harness.EnvTrace, "always")
+	t.Setenv("SQSHARNESS_TRACE", "always")
 	t.Run("passes always", func(t *testing.T) {
-		harness.Test(t, func(t *testing.T, h *harness.H) { h.SendN(h.Queue("jobs", nil), 1) }, harness.WithTrace(dir))
+		harness.Test(t, func(t *testing.T, h *harness.H) { h.SendN(h.Queue("jobs", nil), 1) }, func(o *harness.Options) { o.TraceDir = dir })
 	})
 	assert.FileExists(t, filepath.Join(dir, "TestTraceNotWrittenWhenTheTestPasses_passes_always.html"))
 }
@@ -112,10 +112,10 @@ func TestTraceNotWrittenWhenTheTestPasses(t *testing.T) {
 func TestTraceClientViewOnARemoteBackend(t *testing.T) {
 	srv := sqsmock.NewServer(t)
 	dir := t.TempDir()
-	t.Setenv(harness.EnvTrace, "")
+	t.Setenv("SQSHARNESS_TRACE", "")
 	ft := &failingTB{TB: t, name: "TestRemote"}
-	plan := faults.MustPlan(t, 1, faults.Rule{Name: "lose-it", Kind: faults.LostDelete, Times: 1, Probability: 1})
-	h := harness.New(ft, harness.WithBackend(harness.ElasticMQ), harness.WithEndpoint(srv.URL), harness.WithTrace(dir), harness.WithFaults(plan))
+	plan := mustPlan(t, 1, faults.LostDelete().Named("lose-it").Times(1))
+	h := harness.New(ft, func(o *harness.Options) { o.Backend = "elasticmq" }, func(o *harness.Options) { o.Endpoint = srv.URL }, func(o *harness.Options) { o.TraceDir = dir }, func(o *harness.Options) { o.Faults = plan })
 	q := h.Queue("jobs", map[string]string{"VisibilityTimeout": "1"})
 	h.SendN(q, 1)
 	api := h.Client()
@@ -146,15 +146,14 @@ func TestTraceClientViewOnARemoteBackend(t *testing.T) {
 // rule's name, on the message), the copy received after the delete, found as a duplicate, and
 // the page saying it is a client-side view.
 func TestTraceClientViewOnThePeers(t *testing.T) {
-	t.Setenv(harness.EnvTrace, "always")
-	for _, b := range []harness.Backend{harness.LocalStack, harness.ElasticMQ, harness.Moto} {
+	t.Setenv("SQSHARNESS_TRACE", "always")
+	for _, b := range []harness.Backend{"localstack", "elasticmq", "moto"} {
 		dir := t.TempDir()
 		var id, queue string
 		t.Run(string(b), func(t *testing.T) {
 			shorttest.SkipRealBackend(t, b)
-			plan := faults.MustPlan(t, 1, faults.Rule{Name: "dup-once", Kind: faults.DuplicateDelivery, Operations: []string{"ReceiveMessage"},
-				Queue: "*trace-peer*", Probability: 1, Times: 1})
-			h := harness.New(t, harness.WithBackend(b), harness.WithTrace(dir), harness.WithFaults(plan))
+			plan := mustPlan(t, 1, faults.DuplicateDelivery(0).Named("dup-once").On("ReceiveMessage").OnQueue("*trace-peer*").Times(1))
+			h := harness.New(t, func(o *harness.Options) { o.Backend = b }, func(o *harness.Options) { o.TraceDir = dir }, func(o *harness.Options) { o.Faults = plan })
 			q := h.Queue("trace-peer", map[string]string{"VisibilityTimeout": "30"})
 			api := h.Client()
 			sent, err := api.SendMessage(h.Ctx(), &sqs.SendMessageInput{QueueUrl: aws.String(q), MessageBody: aws.String(`{"order":"o-1"}`)})

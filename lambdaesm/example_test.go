@@ -20,7 +20,9 @@ import (
 // reports by message ID come back after the visibility timeout; the others are deleted.
 func Example() {
 	ctx := context.Background()
-	m := sqsmock.New(sqsmock.WithQueue("jobs", map[string]string{"VisibilityTimeout": "1"}))
+	m := sqsmock.New(func(o *sqsmock.Options) {
+		o.Queues = []sqsmock.Queue{{Name: "jobs", Attributes: map[string]string{"VisibilityTimeout": "1"}}}
+	})
 	c := m.Client()
 	url := m.QueueURL("jobs")
 	for _, body := range []string{"ok", "retry-once"} {
@@ -51,7 +53,7 @@ func Example() {
 	stop()
 	<-done
 	rep := esm.Report()
-	fmt.Println("batch sizes:", rep.BatchSizes())
+	fmt.Println("batch sizes:", batchSizes(rep))
 	fmt.Println("deleted:", len(rep.Deleted))
 	// Output:
 	// batch sizes: [2 1]
@@ -62,7 +64,9 @@ func Example() {
 // deleted without an invocation, as Lambda deletes the messages no filter matches.
 func Example_filterPatterns() {
 	ctx := context.Background()
-	m := sqsmock.New(sqsmock.WithQueue("events", map[string]string{"VisibilityTimeout": "5"}))
+	m := sqsmock.New(func(o *sqsmock.Options) {
+		o.Queues = []sqsmock.Queue{{Name: "events", Attributes: map[string]string{"VisibilityTimeout": "5"}}}
+	})
 	c := m.Client()
 	url := m.QueueURL("events")
 	for _, body := range []string{`{"type": "order", "amount": 120}`, `{"type": "order", "amount": 5}`, `{"type": "refund"}`, "not JSON"} {
@@ -100,4 +104,13 @@ func Example_filterPatterns() {
 	// invoked with {"type": "order", "amount": 120}
 	// filtered out: 3
 	// InvalidParameterValueException: Invalid filter pattern definition.
+}
+
+// batchSizes is the number of records in each invocation of rep, in order.
+func batchSizes(rep lambdaesm.Report) []int {
+	out := make([]int, len(rep.Invocations))
+	for i, inv := range rep.Invocations {
+		out[i] = len(inv.MessageIDs)
+	}
+	return out
 }

@@ -317,7 +317,7 @@ func TestFilteredRecordsDoNotFillTheBatch(t *testing.T) {
 // their group order.
 func TestFilterOnAFIFOQueue(t *testing.T) {
 	mockOnly(t, func(t *testing.T, h *harness.H) {
-		url := h.FIFOQueue("groups", map[string]string{"VisibilityTimeout": "30"})
+		url := h.Queue("groups.fifo", map[string]string{"VisibilityTimeout": "30"})
 		bodies := []string{`{"n": 1}`, `{"n": 2, "skip": true}`, `{"n": 3}`, `{"n": 4, "skip": true}`, `{"n": 5}`}
 		h.SendBodies(url, bodies, func(i int, e *types.SendMessageBatchRequestEntry) { e.MessageGroupId = aws.String("g") })
 		var calls atomic.Int32

@@ -75,8 +75,8 @@ import (
 	"github.com/sqsharness/sqsharness/internal/queueurl"
 )
 
-// Handler is a Lambda function for SQS events, as aws-lambda-go's lambda.Start takes it.
-type Handler func(ctx context.Context, event events.SQSEvent) (events.SQSEventResponse, error)
+// Function is a Lambda function for SQS events, as aws-lambda-go's lambda.Start takes it.
+type Function func(ctx context.Context, event events.SQSEvent) (events.SQSEventResponse, error)
 
 // Client is the part of the SQS API the event source mapping uses; *sqs.Client and
 // sqsmock.API satisfy it. The mapping needs sqs:ReceiveMessage, sqs:DeleteMessage and
@@ -182,7 +182,7 @@ func (r Report) String() string {
 		}
 	}
 	fmt.Fprintf(&b, "%d invocations (%d failed wholly), batch sizes %v, %d deleted, %d filtered out, %d dead-lettered, at most %d at once, %d receive errors, %d delete errors",
-		len(r.Invocations), failed, r.BatchSizes(), len(r.Deleted), len(r.Filtered), len(r.DeadLettered), r.MaxConcurrent, r.ReceiveErrors, r.DeleteErrors)
+		len(r.Invocations), failed, r.batchSizes(), len(r.Deleted), len(r.Filtered), len(r.DeadLettered), r.MaxConcurrent, r.ReceiveErrors, r.DeleteErrors)
 	for _, rj := range r.Rejected {
 		fmt.Fprintf(&b, "\npartial batch response rejected at %s, %d records returned: %s",
 			rj.Time.Format(time.RFC3339Nano), len(rj.MessageIDs), strings.Join(rj.Reasons, "; "))
@@ -190,8 +190,8 @@ func (r Report) String() string {
 	return b.String()
 }
 
-// BatchSizes is the number of records in each invocation, in order.
-func (r Report) BatchSizes() []int {
+// batchSizes is the number of records in each invocation, in order.
+func (r Report) batchSizes() []int {
 	out := make([]int, len(r.Invocations))
 	for i, inv := range r.Invocations {
 		out[i] = len(inv.MessageIDs)
@@ -203,7 +203,7 @@ func (r Report) BatchSizes() []int {
 type Mapping struct {
 	api     Client
 	cfg     Config
-	fn      Handler
+	fn      Function
 	arn     string
 	region  string
 	fifo    bool
@@ -233,22 +233,19 @@ const (
 	fifoMaxBatch    = 10
 )
 
-// New validates cfg as CreateEventSourceMapping does, reading the queue's ARN and attributes,
-// and returns the mapping, not yet polling. A configuration Lambda would refuse is refused with
-// the error Lambda's API answers: a smithy.APIError whose ErrorCode is ValidationException (a
-// value out of its range) or InvalidParameterValueException (values that do not fit together,
-// such as a function timeout longer than the queue's visibility timeout, an invalid filter
-// pattern, or a queue that does not exist: "Error occurred while ReceiveMessage. SQS Error Code:
-// AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: The specified queue does not
-// exist.", which also wraps the SQS error).
-func New(ctx context.Context, api Client, cfg Config, fn Handler) (*Mapping, error) {
+// New validates cfg as CreateEventSourceMapping does (reading the queue's ARN and attributes) and
+// returns the mapping, not yet polling. A configuration Lambda would refuse gets Lambda's error: a
+// smithy.APIError with ErrorCode ValidationException (a value out of range) or
+// InvalidParameterValueException (values that do not fit together, an invalid filter pattern, a
+// queue that does not exist, with its recorded text; the SQS error stays wrapped).
+func New(ctx context.Context, api Client, cfg Config, fn Function) (*Mapping, error) {
 	if cfg.QueueURL == "" {
 		// What CreateEventSourceMapping answers without an EventSourceArn (recorded against AWS:
 		// LocalStack's test_create_event_source_validation, "create_no_event_source_arn").
 		return nil, invalid("Unrecognized event source.")
 	}
 	if fn == nil {
-		return nil, invalid("FunctionName is required: pass a Handler")
+		return nil, invalid("FunctionName is required: pass a Function")
 	}
 	// https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html:
 	// BatchSize "Valid Range: Minimum value of 1. Maximum value of 10000.",

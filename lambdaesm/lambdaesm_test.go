@@ -32,22 +32,22 @@ import (
 
 // mockOnly runs f on the mock in a synctest bubble; everyBackend also on LocalStack and
 // ElasticMQ in real time (skipped under -short, and with a message when a peer is down).
-func mockOnly(t *testing.T, f func(t *testing.T, h *harness.H), opts ...harness.Option) {
-	harness.Test(t, f, append(opts, harness.WithBackend(harness.Mock))...)
+func mockOnly(t *testing.T, f func(t *testing.T, h *harness.H), opts ...func(*harness.Options)) {
+	harness.Test(t, f, append(opts, func(o *harness.Options) { o.Backend = "mock" })...)
 }
 
-func everyBackend(t *testing.T, f func(t *testing.T, h *harness.H), opts ...harness.Option) {
-	backends := []harness.Backend{harness.Mock, harness.LocalStack, harness.ElasticMQ}
-	if b := os.Getenv(harness.EnvBackend); b != "" {
+func everyBackend(t *testing.T, f func(t *testing.T, h *harness.H), opts ...func(*harness.Options)) {
+	backends := []harness.Backend{"mock", "localstack", "elasticmq"}
+	if b := os.Getenv("SQSHARNESS_BACKEND"); b != "" {
 		backends = []harness.Backend{harness.Backend(b)}
 	}
 	for _, b := range backends {
 		t.Run(string(b), func(t *testing.T) {
 			shorttest.SkipRealBackend(t, b)
-			if b != harness.Mock && b != harness.Server {
+			if b != "mock" && b != "server" {
 				t.Parallel()
 			}
-			harness.Test(t, f, append(opts, harness.WithBackend(b))...)
+			harness.Test(t, f, append(opts, func(o *harness.Options) { o.Backend = b })...)
 		})
 	}
 }
@@ -63,7 +63,7 @@ func vt(h *harness.H) (visibility string, timeout int32) {
 
 // run runs the mapping on url under CheckConsumer, which checks the delivery invariants, and
 // returns both reports.
-func run(h *harness.H, url string, want harness.Expect, cfg lambdaesm.Config, fn lambdaesm.Handler) (lambdaesm.Report, *harness.ConsumerReport) {
+func run(h *harness.H, url string, want harness.Expect, cfg lambdaesm.Config, fn lambdaesm.Function) (lambdaesm.Report, *harness.ConsumerReport) {
 	h.T().Helper()
 	var m *lambdaesm.Mapping
 	crep := h.CheckConsumer(url, want, func(ctx context.Context, api sqsmock.API) error {
@@ -94,7 +94,7 @@ func (r *recorder) note(ev events.SQSEvent, bodies ...string) {
 }
 
 // perRecord is a handler reporting the records f fails, by message ID.
-func perRecord(rec *recorder, f func(r events.SQSMessage) error) lambdaesm.Handler {
+func perRecord(rec *recorder, f func(r events.SQSMessage) error) lambdaesm.Function {
 	return func(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
 		var resp events.SQSEventResponse
 		var ok []string
@@ -128,7 +128,7 @@ func apiCode(t *testing.T, err error) string {
 func TestConfigurationIsValidatedAsLambdaDoes(t *testing.T) {
 	mockOnly(t, func(t *testing.T, h *harness.H) {
 		std := h.Queue("std", map[string]string{"VisibilityTimeout": "30"})
-		fifo := h.FIFOQueue("fifo", map[string]string{"VisibilityTimeout": "30"})
+		fifo := h.Queue("fifo.fifo", map[string]string{"VisibilityTimeout": "30"})
 		fn := func(context.Context, events.SQSEvent) (events.SQSEventResponse, error) {
 			return events.SQSEventResponse{}, nil
 		}
@@ -186,11 +186,11 @@ func TestConfigurationIsValidatedAsLambdaDoes(t *testing.T) {
 func TestEventRecordsHaveLambdasShape(t *testing.T) {
 	everyBackend(t, func(t *testing.T, h *harness.H) {
 		for _, fifo := range []bool{false, true} {
-			mk := h.Queue
+			name := "shape"
 			if fifo {
-				mk = h.FIFOQueue
+				name += ".fifo"
 			}
-			url := mk("shape", map[string]string{"VisibilityTimeout": "30"})
+			url := h.Queue(name, map[string]string{"VisibilityTimeout": "30"})
 			arn := h.QueueARN(url)
 			body := `{"order":1}`
 			sent := h.Send(url, body, func(in *sqs.SendMessageInput) {
@@ -585,7 +585,7 @@ func TestBatchSizeAndBatchingWindow(t *testing.T) {
 				func(context.Context, events.SQSEvent) (events.SQSEventResponse, error) {
 					return events.SQSEventResponse{}, nil
 				})
-			for _, n := range rep.BatchSizes() {
+			for _, n := range batchSizes(rep) {
 				assert.LessOrEqual(t, n, 3)
 			}
 		})
@@ -598,7 +598,7 @@ func TestBatchSizeAndBatchingWindow(t *testing.T) {
 				func(context.Context, events.SQSEvent) (events.SQSEventResponse, error) {
 					return events.SQSEventResponse{}, nil
 				})
-			sizes := rep.BatchSizes()
+			sizes := batchSizes(rep)
 			// Two pollers share the 25 messages; each gathers from several receives of at most 10.
 			assert.LessOrEqual(t, len(sizes), 2, "%v", sizes)
 			assert.Greater(t, slices.Max(sizes), 10, "a batch larger than one receive: %v", sizes)
@@ -689,7 +689,7 @@ func TestMaximumConcurrencyBoundsInvocations(t *testing.T) {
 func TestFIFOFailureHoldsBackTheRestOfTheGroup(t *testing.T) {
 	everyBackend(t, func(t *testing.T, h *harness.H) {
 		vis, timeout := vt(h)
-		url := h.FIFOQueue("groups", map[string]string{"VisibilityTimeout": vis})
+		url := h.Queue("groups.fifo", map[string]string{"VisibilityTimeout": vis})
 		var bodies []string
 		for i := range 4 {
 			for _, g := range []string{"a", "b"} {
@@ -739,9 +739,9 @@ func TestFIFOFailureHoldsBackTheRestOfTheGroup(t *testing.T) {
 // TestFaultPlanApplies: the mapping runs on h.Client(), so a fault plan's throttling, errors and
 // partial DeleteMessageBatch failures reach it as any consumer; nothing is lost.
 func TestFaultPlanApplies(t *testing.T) {
-	plan := faults.MustPlan(t, 7,
-		faults.Rule{Kind: faults.Error, ErrorCode: "RequestThrottled", Operations: []string{"ReceiveMessage"}, Probability: 0.3},
-		faults.Rule{Kind: faults.LostDelete, Probability: 0.2},
+	plan := mustPlan(t, 7,
+		faults.Error("RequestThrottled").On("ReceiveMessage").Probability(0.3),
+		faults.LostDelete().Probability(0.2),
 	)
 	mockOnly(t, func(t *testing.T, h *harness.H) {
 		url := h.Queue("faults", map[string]string{"VisibilityTimeout": "30"})
@@ -752,5 +752,15 @@ func TestFaultPlanApplies(t *testing.T) {
 			})
 		assert.NotEmpty(t, plan.Injections())
 		assert.GreaterOrEqual(t, len(rep.Deleted), 20)
-	}, harness.WithFaults(plan))
+	}, func(o *harness.Options) { o.Faults = plan })
+}
+
+// mustPlan is faults.NewPlan for tests: an invalid rule fails the test.
+func mustPlan(t testing.TB, seed uint64, rules ...faults.Rule) *faults.Plan {
+	t.Helper()
+	p, err := faults.NewPlan(seed, rules...)
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	return p
 }

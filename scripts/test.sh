@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The one test command. It installs and starts the third-party SQS peers (moto, LocalStack,
-# ElasticMQ) on 127.0.0.1, idempotently, then vets the code, runs short fuzz runs of the two wire
-# decoders, of the engine behind them and of the filter-pattern matcher, and runs every Go test
-# with the race detector: the engine, the HTTP server through the real aws-sdk-go-v2 client,
-# boto3, the AWS CLI and the JavaScript SDK against the server, fault injection, and the
-# conformance suite on every backend that is up.
+# ElasticMQ) on 127.0.0.1, idempotently, then vets the code of every module (the root module,
+# e2e and harness/localstackcontainer), runs short fuzz runs of the two wire decoders, of the
+# engine behind them and of the filter-pattern matcher, and runs every Go test of every module
+# with the race detector: the engine, the HTTP server through the real aws-sdk-go-v2 client, fault
+# injection, the conformance suite on every backend that is up, and e2e's tests (boto3, the AWS
+# CLI and the JavaScript SDK against the server, the browser tests, the container image).
 #
 # Under CI=true a peer that is missing is a failure; run by hand, tests that need one skip and
 # say how to get it.
@@ -12,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 .ci/peers/install.sh all
-clients/install.sh # the Query-era botocore SQS model for clients/ (boto3 over Query)
+e2e/clients/install.sh # the Query-era botocore SQS model for e2e/clients/ (boto3 over Query)
 # The wire codec's botocore test checks every operation's Query encoding against that model too.
 export SQSHARNESS_SQS_QUERY_MODEL="${SQSHARNESS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/sqsharness}/botocore-query-1.31.0/sqs/2012-11-05/service-2.json"
 # debian_install PKG WHAT installs a Debian package (as root, or with sudo -n) when it is missing.
@@ -31,7 +32,7 @@ debian_install() {
 # podman builds the Dockerfile offline for cmd/sqsmock's container image test.
 command -v podman >/dev/null 2>&1 || debian_install podman "the container image test"
 # chromium is the headless browser of the browser tests (the trace viewer's pages, the server's
-# console; internal/browsertest drives it with chromedp, which needs no chromium-driver).
+# console; e2e/internal/browsertest drives it with chromedp, which needs no chromium-driver).
 [ -n "${SQSHARNESS_CHROMIUM:-}" ] || [ -x /usr/bin/chromium ] || debian_install chromium "the browser tests"
 .ci/peers/start.sh all
 # The conformance evidence test checks every quote of the SQS API reference against the SQS
@@ -48,14 +49,18 @@ export SQSHARNESS_CONFORMANCE_DOC="${SQSHARNESS_CONFORMANCE_DOC:-$SQSHARNESS_RES
 mkdir -p "$SQSHARNESS_RESULTS_DIR"
 rm -f "$SQSHARNESS_RESULTS_DIR"/*.json
 
-go vet ./...
-# The lint and tidy gate. staticcheck runs with the checks staticcheck.conf selects (dead code,
-# capitalised error strings, deprecated APIs, doc comments, ...). `go run pkg@version` pins the
-# version without a require or tool line in go.mod: users of this library never download a linter
-# with it, and the build is cached after the first run. v0.8.2 (2026.2.2) is the newest the Go proxy
-# serves and supports Go 1.26; bump it deliberately.
-go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
-go mod tidy -diff
+# The modules: the library (what a user requires), the end-to-end tests (chromedp, podman, the
+# clients of other languages) and the Docker-backed LocalStack starter (testcontainers).
+modules=(. e2e harness/localstackcontainer)
+# The lint and tidy gate, in every module. staticcheck runs with the checks staticcheck.conf
+# selects (dead code, capitalised error strings, deprecated APIs, doc comments, ...). `go run
+# pkg@version` pins the version without a require or tool line in go.mod: users of this library
+# never download a linter with it, and the build is cached after the first run. v0.8.2 (2026.2.2)
+# is the newest the Go proxy serves and supports Go 1.26; bump it deliberately.
+for mod in "${modules[@]}"; do
+  echo "module $mod: go vet, staticcheck, go mod tidy -diff"
+  (cd "$mod" && go vet ./... && go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./... && go mod tidy -diff)
+done
 # Fuzz budgets are execution counts, not durations: Go 1.26's fuzz coordinator can report a bare
 # "context deadline exceeded" failure when a -fuzztime duration runs out (golang/go#75804, fixed in
 # Go 1.27). A count has no deadline to race. 150000 executions take about 15 s each here.
@@ -86,3 +91,7 @@ go test -race -count=1 -timeout 25m $(go list ./... | grep -vx 'github.com/sqsha
 # The conformance suite: every behaviour is a parallel subtest, and on a real backend a test mostly
 # waits (visibility timeouts, a 60 s retention test), so many run at once.
 go test -race -count=1 -timeout 15m -parallel 24 ./conformance/
+# The end-to-end tests (e2e/): the clients of other languages, the browser tests, the container
+# image, the module graph of a fresh user module; and the LocalStack container starter.
+(cd e2e && go test -race -count=1 -timeout 25m ./...)
+(cd harness/localstackcontainer && go test -race -count=1 ./...)

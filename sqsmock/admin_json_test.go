@@ -50,16 +50,16 @@ func checkCamelCase(t *testing.T, where string, v any, seen map[string]bool) {
 // including error bodies and a fault plan that has injected faults, and fails on any key that is
 // not camelCase.
 func TestAdminJSONKeysAreCamelCase(t *testing.T) {
-	plan := faults.MustPlan(t, 1,
-		faults.Rule{Name: "throttle-once", Kind: faults.Error, ErrorCode: "RequestThrottled", Operations: []string{"SendMessage"},
-			Times: 1, Probability: 1},
-		faults.Rule{Name: "fail-e2", Kind: faults.PartialBatchFailure, ErrorCode: "InternalError", EntryIDs: []string{"e2"}, Probability: 1},
-		faults.Rule{Name: "lose-delete", Kind: faults.LostDelete, Times: 1, Probability: 1},
-		faults.Rule{Name: "tenant", Kind: faults.LostDelete, Probability: 0.5,
-			Message: &faults.MessagePredicate{Attributes: map[string]string{"Tenant_ID": "nobody"}}},
-		faults.Rule{Name: "slow-list", Kind: faults.Latency, Latency: 1, Jitter: 1, Operations: []string{"ListQueues"}, Probability: 1},
+	plan := mustPlan(t, 1,
+		faults.Error("RequestThrottled").Named("throttle-once").On("SendMessage").Times(1),
+		faults.PartialBatchFailure().Named("fail-e2").With(faults.Details{ErrorCode: "InternalError", EntryIDs: []string{"e2"}}),
+		faults.LostDelete().Named("lose-delete").Times(1),
+		faults.LostDelete().Named("tenant").Probability(0.5).With(faults.Details{Attributes: map[string]string{"Tenant_ID": "nobody"}}),
+		faults.Latency(1, 1).Named("slow-list").On("ListQueues"),
 	)
-	srv := sqsmock.NewServer(t, sqsmock.WithQueue("boot", nil), sqsmock.WithFaults(plan))
+	srv := sqsmock.NewServer(t, func(so *sqsmock.ServerOptions) {
+		so.Mock = append(so.Mock, func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "boot"}}; o.Faults = plan })
+	})
 	ctx := context.Background()
 	c := srv.SDKClient()
 	q := aws.String(srv.URL + "/000000000000/boot")

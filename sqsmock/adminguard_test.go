@@ -94,7 +94,10 @@ func TestAdminRefusesForeignHost(t *testing.T) {
 // the name), as are the public URL's host and WithAdminHosts; the health endpoints answer under
 // any Host, the SQS API under more than the admin endpoints (apiguard_test.go).
 func TestAdminAllowsThisServersHosts(t *testing.T) {
-	srv := startServer(t, sqsmock.WithPublicURL("http://sqs.test:4566"), sqsmock.WithAdminHosts("sqsmock", "box:9324", "[fd00::1]"))
+	srv := startServer(t, func(o *sqsmock.ServerOptions) {
+		o.Mock = append(o.Mock, func(o *sqsmock.Options) { o.Endpoint = "http://sqs.test:4566" })
+		o.AdminHosts = append(o.AdminHosts, "sqsmock", "box:9324", "[fd00::1]")
+	})
 	p := port(srv)
 	for _, host := range []string{"127.0.0.1:" + p, "localhost:" + p, "LocalHost.:" + p, "localhost:49153", "localhost",
 		"[::1]:" + p, "127.0.0.2:" + p, "sqs.test:4566", "sqs.test", "sqsmock:" + p, "sqsmock:1234", "box:9324", "[fd00::1]:9324"} {
@@ -153,7 +156,7 @@ func TestAdminRefusesCrossOriginBrowserRequests(t *testing.T) {
 // With WithAdminToken, every admin request needs "Authorization: Bearer <token>"; the health
 // endpoints and the SQS API do not.
 func TestAdminToken(t *testing.T) {
-	srv := startServer(t, sqsmock.WithAdminToken("s3cret"))
+	srv := startServer(t, func(o *sqsmock.ServerOptions) { o.AdminToken = "s3cret" })
 	extraQueue(t, srv)
 	for _, auth := range []string{"", "Bearer wrong", "Bearer s3cret2", "Basic czNjcmV0", "s3cret", "Bearer"} {
 		for _, a := range adminPaths {

@@ -99,7 +99,7 @@ func TestAPIRefusesBrowserRequests(t *testing.T) {
 		assert.Empty(t, h.Get("Access-Control-Allow-Origin"), "%s: the page may not read the answer", c.name)
 	}
 	_, body, _ := cases[0].call.do(t, srv.URL)
-	assert.Contains(t, body, "allowed with -browser-origins http://evil.example (SQSMOCK_BROWSER_ORIGINS, sqsmock.WithBrowserOrigins)",
+	assert.Contains(t, body, "allowed with -browser-origins http://evil.example (SQSMOCK_BROWSER_ORIGINS, sqsmock.ServerOptions.BrowserOrigins)",
 		"the refusal says how to allow the origin")
 	assert.Equal(t, before, queueState(srv), "no refused request changed anything")
 }
@@ -176,14 +176,16 @@ func TestAPIRefusesForeignHost(t *testing.T) {
 	require.True(t, errors.As(err, &api), "%v", err)
 	assert.Equal(t, "AccessDenied", api.ErrorCode())
 	assert.Contains(t, api.ErrorMessage(), `Host "sqsmock.example:`+p+`" is not a name of this server`)
-	assert.Contains(t, api.ErrorMessage(), "start it with -admin-hosts sqsmock.example (SQSMOCK_ADMIN_HOSTS, sqsmock.WithAdminHosts)")
+	assert.Contains(t, api.ErrorMessage(), "start it with -admin-hosts sqsmock.example (SQSMOCK_ADMIN_HOSTS, sqsmock.ServerOptions.AdminHosts)")
 }
 
 // The API answers under the admin endpoints' names and under names no rebinding can use: IP
 // addresses, .localhost, AWS's own SQS endpoints, the region-host domain.
 func TestAPIAllowsItsHosts(t *testing.T) {
-	srv := startServer(t, sqsmock.WithPublicURL("http://sqs.test:4566"), sqsmock.WithAdminHosts("sqsmock", "box:9324"),
-		sqsmock.WithRegionHosts("localhost.localstack.cloud"))
+	srv := startServer(t, func(so *sqsmock.ServerOptions) {
+		so.AdminHosts = append(so.AdminHosts, "sqsmock", "box:9324", "sqs.test")
+		so.Mock = append(so.Mock, func(o *sqsmock.Options) { o.Endpoint = "http://sqs.{region}.localhost.localstack.cloud" })
+	})
 	p := port(srv)
 	for _, host := range []string{"127.0.0.1:" + p, "localhost:" + p, "LocalHost.", "[::1]:" + p, "127.0.0.2", "10.1.2.3:9324",
 		"[fd00::1]:4566", "app.localhost:" + p, "sqs.test:4566", "sqsmock:" + p, "box:9324",
@@ -237,7 +239,9 @@ func TestAPIAllowsPrivateNamesOverTheNetwork(t *testing.T) {
 // echoed, Vary: Origin), its requests and their errors carry Access-Control-Allow-Origin, and
 // every other origin is still refused, preflight included.
 func TestAPIBrowserOrigins(t *testing.T) {
-	srv := startServer(t, sqsmock.WithBrowserOrigins("http://app.example:5173", "HTTPS://App.Example:443/"))
+	srv := startServer(t, func(o *sqsmock.ServerOptions) {
+		o.BrowserOrigins = append(o.BrowserOrigins, "http://app.example:5173", "HTTPS://App.Example:443/")
+	})
 	q := srv.URL + "/000000000000/q"
 	sdkHeaders := "content-type,x-amz-target,x-amz-user-agent,amz-sdk-invocation-id,amz-sdk-request,authorization,x-amz-date," +
 		"x-amz-security-token,x-amz-content-sha256,x-amzn-query-mode"
@@ -290,7 +294,7 @@ func TestAPIBrowserOrigins(t *testing.T) {
 
 // "*" allows every origin, as before browsers were refused; Host names are still checked.
 func TestAPIBrowserOriginsAny(t *testing.T) {
-	srv := startServer(t, sqsmock.WithBrowserOrigins("*"))
+	srv := startServer(t, func(o *sqsmock.ServerOptions) { o.BrowserOrigins = append(o.BrowserOrigins, "*") })
 	for _, origin := range []string{"http://evil.example", "null", "chrome-extension://abcdef"} {
 		status, body, h := jsonReq("ListQueues", "{}").with(map[string]string{"Origin": origin, "Sec-Fetch-Site": "cross-site"}).do(t, srv.URL)
 		assert.Equal(t, http.StatusOK, status, "%s: %s", origin, body)
@@ -303,9 +307,11 @@ func TestAPIBrowserOriginsAny(t *testing.T) {
 // An origin that is not scheme://host[:port] is a mistake Start reports and Handler panics on.
 func TestAPIBrowserOriginsInvalid(t *testing.T) {
 	for _, origin := range []string{"localhost:3000", "app.example", "http://app.example/path", "http://app.example?x=1", "null", "", "http://"} {
-		_, err := sqsmock.New().Start("127.0.0.1:0", sqsmock.WithBrowserOrigins(origin))
+		_, err := sqsmock.New().Start(func(o *sqsmock.ServerOptions) { o.BrowserOrigins = append(o.BrowserOrigins, origin) })
 		require.Error(t, err, "%q", origin)
 		assert.Contains(t, err.Error(), "want scheme://host[:port]")
-		assert.Panics(t, func() { sqsmock.New().Handler(sqsmock.WithBrowserOrigins(origin)) }, "%q", origin)
+		assert.Panics(t, func() {
+			sqsmock.New().Handler(func(o *sqsmock.ServerOptions) { o.BrowserOrigins = append(o.BrowserOrigins, origin) })
+		}, "%q", origin)
 	}
 }

@@ -19,7 +19,7 @@ import (
 // benchQueue makes a mock with one queue holding depth ready messages.
 func benchQueue(b *testing.B, fifo bool, depth int) (sqsmock.API, *string) {
 	b.Helper()
-	m := sqsmock.New(sqsmock.WithCallLog(0))
+	m := sqsmock.New(sqsmock.NoCallLog)
 	return benchQueueWith(b, m.Client(), fifo, depth)
 }
 
@@ -126,7 +126,7 @@ func BenchmarkCycle(b *testing.B) {
 		}
 	}
 	b.Run("standard-idle-plan/depth=100", func(b *testing.B) {
-		m := sqsmock.New(sqsmock.WithCallLog(0), sqsmock.WithFaults(idlePlan(b)))
+		m := sqsmock.New(sqsmock.NoCallLog, func(o *sqsmock.Options) { o.Faults = idlePlan(b) })
 		c, url := benchQueueWith(b, m.Client(), false, 100)
 		benchCycle(b, c, url, false)
 		if n := len(m.Faults().Injections()); n > 0 {
@@ -134,12 +134,12 @@ func BenchmarkCycle(b *testing.B) {
 		}
 	})
 	b.Run("standard-retry-options/depth=100", func(b *testing.B) {
-		m := sqsmock.New(sqsmock.WithCallLog(0))
+		m := sqsmock.New(sqsmock.NoCallLog)
 		c, url := benchQueueWith(b, m.Client(func(o *sqs.Options) { o.RetryMaxAttempts = 5 }), false, 100)
 		benchCycle(b, c, url, false)
 	})
 	b.Run("standard-idle-plan-retry-options/depth=100", func(b *testing.B) {
-		m := sqsmock.New(sqsmock.WithCallLog(0), sqsmock.WithFaults(idlePlan(b)))
+		m := sqsmock.New(sqsmock.NoCallLog, func(o *sqsmock.Options) { o.Faults = idlePlan(b) })
 		c, url := benchQueueWith(b, m.Client(func(o *sqs.Options) { o.RetryMaxAttempts = 5 }), false, 100)
 		benchCycle(b, c, url, false)
 	})
@@ -149,15 +149,15 @@ func BenchmarkCycle(b *testing.B) {
 // benchCycle's calls: each is turned away by a different check (operation, queue, message,
 // window, After, the throttle's bucket).
 func idlePlan(b *testing.B) *faults.Plan {
-	return faults.MustPlan(b, 1,
-		faults.Rule{Kind: faults.Error, ErrorCode: "InternalError", Queue: "other-*", Probability: 1},
-		faults.Rule{Kind: faults.Latency, Latency: time.Second, Operations: []string{"SendMessage"}, After: 1 << 40, Probability: 1},
-		faults.Rule{Kind: faults.Throttle, Rate: 1e12, Burst: 1 << 30, Probability: 1},
-		faults.Rule{Kind: faults.ResetAfterApply, Operations: []string{"DeleteMessage"}, Message: &faults.MessagePredicate{BodyContains: "never"}, Probability: 1},
-		faults.Rule{Kind: faults.FalseEmpty, From: 1000 * time.Hour, Probability: 0.5},
-		faults.Rule{Kind: faults.DuplicateDelivery, Delay: time.Second, Message: &faults.MessagePredicate{BodyContains: "never"}, Probability: 1},
-		faults.Rule{Kind: faults.LostDelete, Queue: "other", Probability: 1},
-		faults.Rule{Kind: faults.DelayedVisibility, Delay: time.Second, From: 1000 * time.Hour, Until: 2000 * time.Hour, Probability: 1},
+	return mustPlan(b, 1,
+		faults.Error("InternalError").OnQueue("other-*"),
+		faults.Latency(time.Second, 0).On("SendMessage").After(1<<40),
+		faults.Throttle(1e12, 1<<30),
+		faults.ResetAfterApply().On("DeleteMessage").With(faults.Details{BodyContains: "never"}),
+		faults.FalseEmpty().Window(1000*time.Hour, 0).Probability(0.5),
+		faults.DuplicateDelivery(time.Second).With(faults.Details{BodyContains: "never"}),
+		faults.LostDelete().OnQueue("other"),
+		faults.DelayedVisibility(time.Second).Window(1000*time.Hour, 2000*time.Hour),
 	)
 }
 
@@ -274,7 +274,7 @@ func BenchmarkSendMessageClients(b *testing.B) {
 		{"sdk-in-memory", func(m *sqsmock.Mock) sqsmock.API { return m.SDKClient() }},
 	} {
 		b.Run(tt.name, func(b *testing.B) {
-			m := sqsmock.New(sqsmock.WithCallLog(0), sqsmock.WithQueue("bench", nil))
+			m := sqsmock.New(sqsmock.NoCallLog, func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "bench"}} })
 			c := tt.client(m)
 			in := &sqs.SendMessageInput{QueueUrl: aws.String(m.QueueURL("bench")), MessageBody: aws.String(body100)}
 			b.ReportAllocs()

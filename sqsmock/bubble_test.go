@@ -21,7 +21,7 @@ import (
 // A Mock made outside a bubble and used inside one would hang (the bubble cannot wait on its
 // queues); it panics at once instead, saying why.
 func TestMockMadeOutsideABubblePanicsInside(t *testing.T) {
-	m := sqsmock.New(sqsmock.WithQueue("jobs", nil))
+	m := sqsmock.New(func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "jobs"}} })
 	synctest.Test(t, func(t *testing.T) {
 		defer func() {
 			r := recover()
@@ -45,7 +45,7 @@ func TestMockMadeInABubblePanicsOutside(t *testing.T) {
 // A bubble cannot wait on a socket, so Start refuses inside one and points at SDKClient.
 func TestStartRefusesInsideABubble(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		_, err := sqsmock.New().Start("127.0.0.1:0")
+		_, err := sqsmock.New().Start()
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "SDKClient")
 	})
@@ -55,10 +55,13 @@ func TestStartRefusesInsideABubble(t *testing.T) {
 // timeout, a retried connection reset and a plan's latency all take fake time only.
 func TestSDKClientInsideABubble(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		plan := faults.MustPlan(t, 1,
-			faults.Rule{Name: "reset", Kind: faults.ResetBeforeApply, Operations: []string{"SendMessage"}, Probability: 1, Times: 1},
-			faults.Rule{Name: "slow", Kind: faults.Latency, Latency: 3 * time.Second, Operations: []string{"DeleteMessage"}, Probability: 1})
-		m := sqsmock.New(sqsmock.WithQueue("jobs", map[string]string{"VisibilityTimeout": "30"}), sqsmock.WithFaults(plan))
+		plan := mustPlan(t, 1,
+			faults.ResetBeforeApply().Named("reset").On("SendMessage").Times(1),
+			faults.Latency(3*time.Second, 0).Named("slow").On("DeleteMessage"))
+		m := sqsmock.New(func(o *sqsmock.Options) {
+			o.Queues = []sqsmock.Queue{{Name: "jobs", Attributes: map[string]string{"VisibilityTimeout": "30"}}}
+			o.Faults = plan
+		})
 		c := m.SDKClient()
 		ctx := t.Context()
 		url := aws.String(m.QueueURL("jobs"))
@@ -71,7 +74,7 @@ func TestSDKClientInsideABubble(t *testing.T) {
 
 		_, err = c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: url, MessageBody: aws.String("hi")})
 		require.NoError(t, err, "the SDK retries the reset connection")
-		assert.Equal(t, 1, plan.Fired("reset"))
+		assert.Equal(t, 1, fired(plan, "reset"))
 
 		got, err := c.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: url})
 		require.NoError(t, err)
@@ -106,7 +109,7 @@ func TestSDKClientInsideABubble(t *testing.T) {
 // A call cancelled while it long-polls fails as the SDK reports it over a socket.
 func TestSDKClientCancelledLongPoll(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		m := sqsmock.New(sqsmock.WithQueue("jobs", nil))
+		m := sqsmock.New(func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "jobs"}} })
 		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 		defer cancel()
 		_, err := m.SDKClient().ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(m.QueueURL("jobs")), WaitTimeSeconds: 20})
@@ -127,9 +130,11 @@ func TestFalseEmptyLongPollsWaitInABubble(t *testing.T) {
 		name := map[bool]string{false: "in process", true: "SDKClient"}[sdk]
 		t.Run(name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				plan := faults.MustPlan(t, 1, faults.Rule{Kind: faults.FalseEmpty, Probability: 1})
-				m := sqsmock.New(sqsmock.WithFaults(plan), sqsmock.WithQueue("jobs", nil),
-					sqsmock.WithQueue("waits", map[string]string{"ReceiveMessageWaitTimeSeconds": "3"}))
+				plan := mustPlan(t, 1, faults.FalseEmpty())
+				m := sqsmock.New(func(o *sqsmock.Options) {
+					o.Queues = []sqsmock.Queue{{Name: "jobs"}, {Name: "waits", Attributes: map[string]string{"ReceiveMessageWaitTimeSeconds": "3"}}}
+					o.Faults = plan
+				})
 				var c sqsmock.API = m.Client()
 				if sdk {
 					c = m.SDKClient()

@@ -2,25 +2,16 @@ package sqsmock
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"net/http"
-	"strconv"
 	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
-	"github.com/aws/smithy-go"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 
-	"github.com/sqsharness/sqsharness/internal/sqserr"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/engine"
-	"github.com/sqsharness/sqsharness/sqsmock/internal/reqctx"
 )
 
-// Client is the in-process client of a Mock. It has exactly the method set of *sqs.Client and
+// client is the in-process client of a Mock (Mock.Client). It has exactly the method set of *sqs.Client and
 // keeps its contract: the SDK's client-side validation, its error values, and its retries. By
 // default it retries as *sqs.Client does (the standard retryer: 3 attempts, the same retryable
 // codes and status classes, the same retry quota); the Retryer, RetryMode and RetryMaxAttempts
@@ -33,7 +24,7 @@ import (
 // sqs.Options (endpoint, HTTP client, APIOptions middleware such as faults.WithPlan) have nothing
 // to act on in process and are ignored; Mock.SDKClient gives a real *sqs.Client on the mock,
 // without a socket, for code that needs them.
-type Client struct {
+type client struct {
 	m *Mock
 	// server is set for the client behind the HTTP front door: requests there were validated by
 	// the sender's SDK, if at all, and the engine reports what is missing as SQS does.
@@ -46,7 +37,7 @@ type Client struct {
 	drawn atomic.Bool
 	// who is the in-process client's caller: its options' region and account.
 	who caller
-	// hosts, behind the HTTP front door, is WithRegionHosts' domain: queue URLs name their region
+	// hosts, behind the HTTP front door, is an Endpoint template with {region}: queue URLs name their region
 	// in their host.
 	hosts string
 	// engineURLs, behind SDKClient's in-memory transport, gives each namespace's queues the URLs
@@ -54,10 +45,10 @@ type Client struct {
 	engineURLs bool
 }
 
-var _ API = (*Client)(nil)
+var _ API = (*client)(nil)
 
 // newClient returns an in-process client with options resolved as sqs.New resolves them.
-func newClient(m *Mock, optFns []func(*sqs.Options)) *Client {
+func newClient(m *Mock, optFns []func(*sqs.Options)) *client {
 	// The retryer sqs.New makes, and the one left once optFns ran: the same when they set none.
 	var made, left aws.Retryer
 	fns := make([]func(*sqs.Options), 0, len(optFns)+2)
@@ -65,7 +56,7 @@ func newClient(m *Mock, optFns []func(*sqs.Options)) *Client {
 	fns = append(fns, optFns...)
 	fns = append(fns, func(o *sqs.Options) { left = o.Retryer })
 	o := sqs.New(sqs.Options{Region: m.cfg.region}, fns...).Options()
-	c := &Client{m: m, options: o, who: m.clientCaller(o)}
+	c := &client{m: m, options: o, who: m.clientCaller(o)}
 	c.loop = retrier{retryer: asRetryerV2(o.Retryer), clock: m.cfg.clock}
 	if _, standard := made.(*retry.Standard); standard && left == made {
 		c.loop.drawn = &c.drawn
@@ -76,7 +67,7 @@ func newClient(m *Mock, optFns []func(*sqs.Options)) *Client {
 // withOptions is the retrier and the caller of one call given per-call options, as *sqs.Client
 // applies them to a copy of its options: a changed RetryMaxAttempts limits the retryer, and the
 // region or the credentials may change the caller.
-func (c *Client) withOptions(optFns []func(*sqs.Options)) (retrier, caller) {
+func (c *client) withOptions(optFns []func(*sqs.Options)) (retrier, caller) {
 	o := c.options.Copy()
 	for _, fn := range optFns {
 		fn(&o)
@@ -94,155 +85,6 @@ func (c *Client) withOptions(optFns []func(*sqs.Options)) (retrier, caller) {
 	return r, c.m.clientCaller(o)
 }
 
-var requestIDs atomic.Uint64
-
-// invoke runs one operation as the real client would: validate, then attempt as the SDK's retry
-// loop does, each attempt facing the fault plan and the engine, and wrap the final error.
-func invoke[I, O any](ctx context.Context, c *Client, op string, in *I, optFns []func(*sqs.Options), call func(*engine.Engine, context.Context, *I) (*O, error)) (*O, error) {
-	m := c.m
-	m.checkBubble()
-	if in == nil {
-		in = new(I)
-	}
-	if c.server {
-		return serve(ctx, c, op, in, call)
-	}
-	if err := validateInput(op, in); err != nil {
-		m.record(m.callID(), op, in, nil, err)
-		return nil, &smithy.OperationError{ServiceID: sqs.ServiceID, OperationName: op, Err: err}
-	}
-	if err := ctx.Err(); err != nil { // the SDK gives up before sending: the bare context error
-		m.record(m.callID(), op, in, nil, err)
-		return nil, &smithy.OperationError{ServiceID: sqs.ServiceID, OperationName: op, Err: err}
-	}
-	r, who := c.loop, c.who
-	if len(optFns) > 0 {
-		r, who = c.withOptions(optFns)
-	}
-	r.longPoll = op == "ReceiveMessage"
-	var out *O
-	err := r.do(ctx, func() error {
-		var err error
-		out, err = attemptOnce(ctx, c, who, op, in, call)
-		return err
-	})
-	if err != nil {
-		return nil, &smithy.OperationError{ServiceID: sqs.ServiceID, OperationName: op, Err: err}
-	}
-	return out, nil
-}
-
-// attemptOnce is one attempt: the request meets the fault plan and the engine, and fails as the
-// SDK reports a failed attempt (a transport error, or the API error in its HTTP response).
-func attemptOnce[I, O any](ctx context.Context, c *Client, who caller, op string, in *I, call func(*engine.Engine, context.Context, *I) (*O, error)) (*O, error) {
-	out, o, err := apply(ctx, c, who, op, in, call)
-	if o.transport != "" {
-		return nil, &smithyhttp.RequestSendError{Err: transportError(o.transport, queueURLOf(in))}
-	}
-	if err != nil {
-		return nil, responseError(err)
-	}
-	return out, nil
-}
-
-// serve runs an operation for the HTTP front door: engine errors come back unwrapped, as
-// *sqserr.Error, for the wire codec to encode; a transport fault drops the connection.
-func serve[I, O any](ctx context.Context, c *Client, op string, in *I, call func(*engine.Engine, context.Context, *I) (*O, error)) (*O, error) {
-	who := caller{namespace: c.m.home}
-	if info := requestInfoFrom(ctx); info != nil {
-		who = info.who
-	}
-	out, o, err := apply(ctx, c, who, op, in, call)
-	if o.transport != "" {
-		noteTransportFault(ctx, o.transport)
-		panic(http.ErrAbortHandler) // net/http closes the connection without a response
-	}
-	return out, err
-}
-
-// apply routes the operation to its namespace's engine and runs it there under the fault plan's
-// call-level decision, and records it.
-func apply[I, O any](ctx context.Context, c *Client, who caller, op string, in *I, call func(*engine.Engine, context.Context, *I) (*O, error)) (*O, outcome, error) {
-	m := c.m
-	id := m.callID()
-	eng, denied := m.route(who, op, in)
-	seen := eng // what the fault plan's message predicates may look into
-	if denied {
-		seen = nil
-	}
-	o := m.decide(ctx, seen, op, in)
-	if m.trace != nil {
-		tc := engine.Call{ID: id, Operation: op}
-		m.traceCallFaults(eng, tc, queueURLOf(in), o.fired, o.firedAt)
-		o.ctx = engine.WithCall(o.ctx, tc)
-	}
-	var out *O
-	err := o.err
-	if err == nil && (o.transport == "" || o.applied) {
-		if denied {
-			err = accessDenied(c.deniedBase(o.ctx, eng), eng)
-		} else {
-			out, err = call(eng, c.baseFor(o.ctx, eng), in)
-		}
-	}
-	if o.transport != "" {
-		out, err = nil, fmt.Errorf("injected transport fault %s", o.transport)
-	}
-	m.record(id, op, in, out, err)
-	return out, o, err
-}
-
-// baseFor is the context an operation runs in on engine e: behind the HTTP front door, with the
-// base of the namespace's queue URLs when they name their region in their host (WithRegionHosts)
-// or are the in-process client's (SDKClient).
-func (c *Client) baseFor(ctx context.Context, e *engine.Engine) context.Context {
-	switch {
-	case c.hosts != "":
-		base, _ := reqctx.BaseURL(ctx)
-		return reqctx.WithBaseURL(ctx, regionalBase(base, c.hosts, e.Region()))
-	case c.engineURLs && e != c.m.engine:
-		return reqctx.WithBaseURL(ctx, e.BaseURL())
-	}
-	return ctx
-}
-
-// deniedBase is the context AccessDenied names the request's URL from: the request's own base,
-// or behind SDKClient, where URLs are the in-process client's, that of the caller's region.
-func (c *Client) deniedBase(ctx context.Context, e *engine.Engine) context.Context {
-	if c.engineURLs && e != c.m.engine {
-		return reqctx.WithBaseURL(ctx, e.BaseURL())
-	}
-	return ctx
-}
-
-// queueURLOf is the QueueUrl of an operation's input ("" when it has none).
-func queueURLOf(in any) string {
-	if how, addr, _ := targetOf(in); how == byURL {
-		return addr
-	}
-	return ""
-}
-
-// responseError wraps an engine error as the SDK's deserializers wrap a service error: the API
-// error inside an *awshttp.ResponseError with the HTTP status and a request id. A call cancelled
-// in flight is a response error with no response around a *smithy.CanceledError.
-func responseError(err error) error {
-	var se *sqserr.Error
-	switch {
-	case errors.As(err, &se):
-		id := "00000000-0000-4000-8000-" + fmt.Sprintf("%012d", requestIDs.Add(1))
-		resp := &smithyhttp.Response{Response: &http.Response{
-			StatusCode: se.Status, Status: strconv.Itoa(se.Status) + " " + http.StatusText(se.Status),
-			Header: http.Header{"X-Amzn-Requestid": {id}, "X-Amzn-Query-Error": {se.QueryErrorHeader()}},
-		}}
-		return &awshttp.ResponseError{ResponseError: &smithyhttp.ResponseError{Response: resp, Err: se.APIError()}, RequestID: id}
-	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
-		resp := &smithyhttp.Response{Response: &http.Response{Header: http.Header{}}}
-		return &awshttp.ResponseError{ResponseError: &smithyhttp.ResponseError{Response: resp, Err: &smithy.CanceledError{Err: err}}}
-	}
-	return err
-}
-
 // sameRetryer reports whether a and b are the same retryer (false when they cannot be compared).
 func sameRetryer(a, b aws.Retryer) (same bool) {
 	defer func() {
@@ -254,116 +96,116 @@ func sameRetryer(a, b aws.Retryer) (same bool) {
 }
 
 // AddPermission adds a permission statement to the queue's policy.
-func (c *Client) AddPermission(ctx context.Context, in *sqs.AddPermissionInput, optFns ...func(*sqs.Options)) (*sqs.AddPermissionOutput, error) {
+func (c *client) AddPermission(ctx context.Context, in *sqs.AddPermissionInput, optFns ...func(*sqs.Options)) (*sqs.AddPermissionOutput, error) {
 	return invoke(ctx, c, "AddPermission", in, optFns, (*engine.Engine).AddPermission)
 }
 
 // CancelMessageMoveTask cancels a running message move task.
-func (c *Client) CancelMessageMoveTask(ctx context.Context, in *sqs.CancelMessageMoveTaskInput, optFns ...func(*sqs.Options)) (*sqs.CancelMessageMoveTaskOutput, error) {
+func (c *client) CancelMessageMoveTask(ctx context.Context, in *sqs.CancelMessageMoveTaskInput, optFns ...func(*sqs.Options)) (*sqs.CancelMessageMoveTaskOutput, error) {
 	return invoke(ctx, c, "CancelMessageMoveTask", in, optFns, (*engine.Engine).CancelMessageMoveTask)
 }
 
 // ChangeMessageVisibility changes the visibility timeout of a received message.
-func (c *Client) ChangeMessageVisibility(ctx context.Context, in *sqs.ChangeMessageVisibilityInput, optFns ...func(*sqs.Options)) (*sqs.ChangeMessageVisibilityOutput, error) {
+func (c *client) ChangeMessageVisibility(ctx context.Context, in *sqs.ChangeMessageVisibilityInput, optFns ...func(*sqs.Options)) (*sqs.ChangeMessageVisibilityOutput, error) {
 	return invoke(ctx, c, "ChangeMessageVisibility", in, optFns, (*engine.Engine).ChangeMessageVisibility)
 }
 
 // ChangeMessageVisibilityBatch changes up to 10 visibility timeouts.
-func (c *Client) ChangeMessageVisibilityBatch(ctx context.Context, in *sqs.ChangeMessageVisibilityBatchInput, optFns ...func(*sqs.Options)) (*sqs.ChangeMessageVisibilityBatchOutput, error) {
+func (c *client) ChangeMessageVisibilityBatch(ctx context.Context, in *sqs.ChangeMessageVisibilityBatchInput, optFns ...func(*sqs.Options)) (*sqs.ChangeMessageVisibilityBatchOutput, error) {
 	return invoke(ctx, c, "ChangeMessageVisibilityBatch", in, optFns, (*engine.Engine).ChangeMessageVisibilityBatch)
 }
 
 // CreateQueue creates a queue (idempotent for equal attributes).
-func (c *Client) CreateQueue(ctx context.Context, in *sqs.CreateQueueInput, optFns ...func(*sqs.Options)) (*sqs.CreateQueueOutput, error) {
+func (c *client) CreateQueue(ctx context.Context, in *sqs.CreateQueueInput, optFns ...func(*sqs.Options)) (*sqs.CreateQueueOutput, error) {
 	return invoke(ctx, c, "CreateQueue", in, optFns, (*engine.Engine).CreateQueue)
 }
 
 // DeleteMessage deletes a received message.
-func (c *Client) DeleteMessage(ctx context.Context, in *sqs.DeleteMessageInput, optFns ...func(*sqs.Options)) (*sqs.DeleteMessageOutput, error) {
+func (c *client) DeleteMessage(ctx context.Context, in *sqs.DeleteMessageInput, optFns ...func(*sqs.Options)) (*sqs.DeleteMessageOutput, error) {
 	return invoke(ctx, c, "DeleteMessage", in, optFns, (*engine.Engine).DeleteMessage)
 }
 
 // DeleteMessageBatch deletes up to 10 received messages.
-func (c *Client) DeleteMessageBatch(ctx context.Context, in *sqs.DeleteMessageBatchInput, optFns ...func(*sqs.Options)) (*sqs.DeleteMessageBatchOutput, error) {
+func (c *client) DeleteMessageBatch(ctx context.Context, in *sqs.DeleteMessageBatchInput, optFns ...func(*sqs.Options)) (*sqs.DeleteMessageBatchOutput, error) {
 	return invoke(ctx, c, "DeleteMessageBatch", in, optFns, (*engine.Engine).DeleteMessageBatch)
 }
 
 // DeleteQueue deletes a queue and its messages.
-func (c *Client) DeleteQueue(ctx context.Context, in *sqs.DeleteQueueInput, optFns ...func(*sqs.Options)) (*sqs.DeleteQueueOutput, error) {
+func (c *client) DeleteQueue(ctx context.Context, in *sqs.DeleteQueueInput, optFns ...func(*sqs.Options)) (*sqs.DeleteQueueOutput, error) {
 	return invoke(ctx, c, "DeleteQueue", in, optFns, (*engine.Engine).DeleteQueue)
 }
 
 // GetQueueAttributes reports queue attributes.
-func (c *Client) GetQueueAttributes(ctx context.Context, in *sqs.GetQueueAttributesInput, optFns ...func(*sqs.Options)) (*sqs.GetQueueAttributesOutput, error) {
+func (c *client) GetQueueAttributes(ctx context.Context, in *sqs.GetQueueAttributesInput, optFns ...func(*sqs.Options)) (*sqs.GetQueueAttributesOutput, error) {
 	return invoke(ctx, c, "GetQueueAttributes", in, optFns, (*engine.Engine).GetQueueAttributes)
 }
 
 // GetQueueUrl returns a queue's URL by name.
-func (c *Client) GetQueueUrl(ctx context.Context, in *sqs.GetQueueUrlInput, optFns ...func(*sqs.Options)) (*sqs.GetQueueUrlOutput, error) {
+func (c *client) GetQueueUrl(ctx context.Context, in *sqs.GetQueueUrlInput, optFns ...func(*sqs.Options)) (*sqs.GetQueueUrlOutput, error) {
 	return invoke(ctx, c, "GetQueueUrl", in, optFns, (*engine.Engine).GetQueueUrl)
 }
 
 // ListDeadLetterSourceQueues lists the queues that use a queue as their dead-letter queue.
-func (c *Client) ListDeadLetterSourceQueues(ctx context.Context, in *sqs.ListDeadLetterSourceQueuesInput, optFns ...func(*sqs.Options)) (*sqs.ListDeadLetterSourceQueuesOutput, error) {
+func (c *client) ListDeadLetterSourceQueues(ctx context.Context, in *sqs.ListDeadLetterSourceQueuesInput, optFns ...func(*sqs.Options)) (*sqs.ListDeadLetterSourceQueuesOutput, error) {
 	return invoke(ctx, c, "ListDeadLetterSourceQueues", in, optFns, (*engine.Engine).ListDeadLetterSourceQueues)
 }
 
 // ListMessageMoveTasks lists a source queue's recent message move tasks.
-func (c *Client) ListMessageMoveTasks(ctx context.Context, in *sqs.ListMessageMoveTasksInput, optFns ...func(*sqs.Options)) (*sqs.ListMessageMoveTasksOutput, error) {
+func (c *client) ListMessageMoveTasks(ctx context.Context, in *sqs.ListMessageMoveTasksInput, optFns ...func(*sqs.Options)) (*sqs.ListMessageMoveTasksOutput, error) {
 	return invoke(ctx, c, "ListMessageMoveTasks", in, optFns, (*engine.Engine).ListMessageMoveTasks)
 }
 
 // ListQueueTags lists a queue's tags.
-func (c *Client) ListQueueTags(ctx context.Context, in *sqs.ListQueueTagsInput, optFns ...func(*sqs.Options)) (*sqs.ListQueueTagsOutput, error) {
+func (c *client) ListQueueTags(ctx context.Context, in *sqs.ListQueueTagsInput, optFns ...func(*sqs.Options)) (*sqs.ListQueueTagsOutput, error) {
 	return invoke(ctx, c, "ListQueueTags", in, optFns, (*engine.Engine).ListQueueTags)
 }
 
 // ListQueues lists queue URLs.
-func (c *Client) ListQueues(ctx context.Context, in *sqs.ListQueuesInput, optFns ...func(*sqs.Options)) (*sqs.ListQueuesOutput, error) {
+func (c *client) ListQueues(ctx context.Context, in *sqs.ListQueuesInput, optFns ...func(*sqs.Options)) (*sqs.ListQueuesOutput, error) {
 	return invoke(ctx, c, "ListQueues", in, optFns, (*engine.Engine).ListQueues)
 }
 
 // PurgeQueue deletes every message in a queue.
-func (c *Client) PurgeQueue(ctx context.Context, in *sqs.PurgeQueueInput, optFns ...func(*sqs.Options)) (*sqs.PurgeQueueOutput, error) {
+func (c *client) PurgeQueue(ctx context.Context, in *sqs.PurgeQueueInput, optFns ...func(*sqs.Options)) (*sqs.PurgeQueueOutput, error) {
 	return invoke(ctx, c, "PurgeQueue", in, optFns, (*engine.Engine).PurgeQueue)
 }
 
 // ReceiveMessage receives up to 10 messages, long polling when asked to.
-func (c *Client) ReceiveMessage(ctx context.Context, in *sqs.ReceiveMessageInput, optFns ...func(*sqs.Options)) (*sqs.ReceiveMessageOutput, error) {
+func (c *client) ReceiveMessage(ctx context.Context, in *sqs.ReceiveMessageInput, optFns ...func(*sqs.Options)) (*sqs.ReceiveMessageOutput, error) {
 	return invoke(ctx, c, "ReceiveMessage", in, optFns, (*engine.Engine).ReceiveMessage)
 }
 
 // RemovePermission removes a permission statement from the queue's policy.
-func (c *Client) RemovePermission(ctx context.Context, in *sqs.RemovePermissionInput, optFns ...func(*sqs.Options)) (*sqs.RemovePermissionOutput, error) {
+func (c *client) RemovePermission(ctx context.Context, in *sqs.RemovePermissionInput, optFns ...func(*sqs.Options)) (*sqs.RemovePermissionOutput, error) {
 	return invoke(ctx, c, "RemovePermission", in, optFns, (*engine.Engine).RemovePermission)
 }
 
 // SendMessage sends a message.
-func (c *Client) SendMessage(ctx context.Context, in *sqs.SendMessageInput, optFns ...func(*sqs.Options)) (*sqs.SendMessageOutput, error) {
+func (c *client) SendMessage(ctx context.Context, in *sqs.SendMessageInput, optFns ...func(*sqs.Options)) (*sqs.SendMessageOutput, error) {
 	return invoke(ctx, c, "SendMessage", in, optFns, (*engine.Engine).SendMessage)
 }
 
 // SendMessageBatch sends up to 10 messages.
-func (c *Client) SendMessageBatch(ctx context.Context, in *sqs.SendMessageBatchInput, optFns ...func(*sqs.Options)) (*sqs.SendMessageBatchOutput, error) {
+func (c *client) SendMessageBatch(ctx context.Context, in *sqs.SendMessageBatchInput, optFns ...func(*sqs.Options)) (*sqs.SendMessageBatchOutput, error) {
 	return invoke(ctx, c, "SendMessageBatch", in, optFns, (*engine.Engine).SendMessageBatch)
 }
 
 // SetQueueAttributes changes queue attributes.
-func (c *Client) SetQueueAttributes(ctx context.Context, in *sqs.SetQueueAttributesInput, optFns ...func(*sqs.Options)) (*sqs.SetQueueAttributesOutput, error) {
+func (c *client) SetQueueAttributes(ctx context.Context, in *sqs.SetQueueAttributesInput, optFns ...func(*sqs.Options)) (*sqs.SetQueueAttributesOutput, error) {
 	return invoke(ctx, c, "SetQueueAttributes", in, optFns, (*engine.Engine).SetQueueAttributes)
 }
 
 // StartMessageMoveTask starts moving messages out of a dead-letter queue.
-func (c *Client) StartMessageMoveTask(ctx context.Context, in *sqs.StartMessageMoveTaskInput, optFns ...func(*sqs.Options)) (*sqs.StartMessageMoveTaskOutput, error) {
+func (c *client) StartMessageMoveTask(ctx context.Context, in *sqs.StartMessageMoveTaskInput, optFns ...func(*sqs.Options)) (*sqs.StartMessageMoveTaskOutput, error) {
 	return invoke(ctx, c, "StartMessageMoveTask", in, optFns, (*engine.Engine).StartMessageMoveTask)
 }
 
 // TagQueue adds tags to a queue.
-func (c *Client) TagQueue(ctx context.Context, in *sqs.TagQueueInput, optFns ...func(*sqs.Options)) (*sqs.TagQueueOutput, error) {
+func (c *client) TagQueue(ctx context.Context, in *sqs.TagQueueInput, optFns ...func(*sqs.Options)) (*sqs.TagQueueOutput, error) {
 	return invoke(ctx, c, "TagQueue", in, optFns, (*engine.Engine).TagQueue)
 }
 
 // UntagQueue removes tags from a queue.
-func (c *Client) UntagQueue(ctx context.Context, in *sqs.UntagQueueInput, optFns ...func(*sqs.Options)) (*sqs.UntagQueueOutput, error) {
+func (c *client) UntagQueue(ctx context.Context, in *sqs.UntagQueueInput, optFns ...func(*sqs.Options)) (*sqs.UntagQueueOutput, error) {
 	return invoke(ctx, c, "UntagQueue", in, optFns, (*engine.Engine).UntagQueue)
 }

@@ -14,15 +14,6 @@ import (
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
-// A user's own small clock interface, as code under test often defines one.
-type userClock interface {
-	Now() time.Time
-	After(d time.Duration) <-chan time.Time
-	Sleep(d time.Duration)
-}
-
-var _ userClock = (*sqsmock.ManualClock)(nil)
-
 // BlockUntil is bounded: a wrong count fails with the context's error instead of hanging.
 func TestManualClockBlockUntil(t *testing.T) {
 	clk := sqsmock.NewManualClock(epoch)
@@ -31,23 +22,32 @@ func TestManualClockBlockUntil(t *testing.T) {
 	assert.ErrorIs(t, clk.BlockUntil(ctx, 1), context.DeadlineExceeded)
 
 	done := make(chan time.Time)
-	go func() { done <- <-clk.After(time.Minute) }()
+	go func() { done <- <-clk.NewTimer(time.Minute).C() }()
 	require.NoError(t, clk.BlockUntil(context.Background(), 1))
 	clk.Advance(time.Minute)
 	assert.Equal(t, epoch.Add(time.Minute), <-done)
-	assert.Equal(t, time.Minute, clk.Since(epoch))
+	assert.Equal(t, epoch.Add(time.Minute), clk.Now())
 
 	var wg sync.WaitGroup
-	wg.Go(func() { clk.Sleep(time.Second) })
+	wg.Go(func() { <-clk.NewTimer(time.Second).C() })
 	require.NoError(t, clk.BlockUntil(context.Background(), 1))
 	clk.Advance(time.Second)
 	wg.Wait()
 }
 
-// ClockOf adapts a clock of the user's own; the mock's long polls follow it.
-func TestClockOf(t *testing.T) {
-	own := sqsmock.NewManualClock(epoch) // stands in for any fake clock with Now and After
-	m := sqsmock.New(sqsmock.WithClock(sqsmock.ClockOf(own.Now, own.After)), sqsmock.WithQueue("q", map[string]string{"VisibilityTimeout": "30"}))
+// ownClock is a clock of the user's own: any type with Now and NewTimer.
+type ownClock struct{ fake *sqsmock.ManualClock } // stands in for any fake clock
+
+func (c ownClock) Now() time.Time                         { return c.fake.Now() }
+func (c ownClock) NewTimer(d time.Duration) sqsmock.Timer { return c.fake.NewTimer(d) }
+
+// A clock of the user's own drives the mock; its long polls follow it.
+func TestOwnClock(t *testing.T) {
+	own := sqsmock.NewManualClock(epoch)
+	m := sqsmock.New(func(o *sqsmock.Options) {
+		o.Queues = []sqsmock.Queue{{Name: "q", Attributes: map[string]string{"VisibilityTimeout": "30"}}}
+		o.Clock = ownClock{own}
+	})
 	c, ctx, url := m.Client(), context.Background(), aws.String(m.QueueURL("q"))
 	_, err := c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: url, MessageBody: aws.String("x")})
 	require.NoError(t, err)

@@ -18,7 +18,7 @@ import (
 // copied them to find one.
 func BenchmarkConsolePoll(b *testing.B) {
 	const depth = 50000
-	m := sqsmock.New(sqsmock.WithCallLog(0), sqsmock.WithQueue("bench", nil))
+	m := sqsmock.New(sqsmock.NoCallLog, func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "bench"}} })
 	c := m.Client()
 	url := aws.String(m.QueueURL("bench"))
 	fill(b, c, url, false, depth)

@@ -240,7 +240,12 @@ func TestConsoleDeleteAndPurge(t *testing.T) {
 // Redrive: a move task started from the console on a dead-letter queue, listed, cancelled.
 func TestConsoleMoveTasks(t *testing.T) {
 	clock := sqsmock.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	srv := sqsmock.NewServer(t, sqsmock.WithClock(clock), sqsmock.WithDeadLetterQueue("src", "dlq", 1))
+	srv := sqsmock.NewServer(t, func(so *sqsmock.ServerOptions) {
+		so.Mock = append(so.Mock, func(o *sqsmock.Options) {
+			o.Queues = []sqsmock.Queue{{Name: "src", DeadLetterQueue: "dlq", MaxReceiveCount: 1}}
+			o.Clock = clock
+		})
+	})
 	for range 5 {
 		status, v := consoleDo(t, srv, "POST", "/_sqsmock/queues/dlq/messages", `{"MessageBody":"dead"}`)
 		require.Equal(t, http.StatusOK, status, v)
@@ -284,9 +289,10 @@ func TestConsoleMoveTasks(t *testing.T) {
 
 // A paused plan injects nothing and is kept; console actions are exempt from it.
 func TestConsoleFaultPause(t *testing.T) {
-	plan := faults.MustPlan(t, 1, faults.Rule{Name: "no-sends", Kind: faults.Error, Operations: []string{"SendMessage"},
-		Probability: 1, ErrorCode: "InvalidParameterValue"})
-	srv := sqsmock.NewServer(t, sqsmock.WithQueue("q", nil), sqsmock.WithFaults(plan))
+	plan := mustPlan(t, 1, faults.Error("InvalidParameterValue").Named("no-sends").On("SendMessage"))
+	srv := sqsmock.NewServer(t, func(so *sqsmock.ServerOptions) {
+		so.Mock = append(so.Mock, func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "q"}}; o.Faults = plan })
+	})
 	url := aws.String(srv.URL + "/000000000000/q")
 	send := func() error {
 		_, err := srv.SDKClient(noRetries).SendMessage(context.Background(), &sqs.SendMessageInput{QueueUrl: url, MessageBody: aws.String("x")})
@@ -309,13 +315,13 @@ func TestConsoleFaultPause(t *testing.T) {
 	require.Equal(t, http.StatusOK, status)
 	assert.Equal(t, false, v["paused"])
 	require.Error(t, send(), "resumed")
-	assert.Equal(t, 2, plan.Fired("no-sends"))
+	assert.Equal(t, 2, fired(plan, "no-sends"))
 }
 
 // The page: served under this server's Host names only, with no token (it holds no data), with
 // headers that forbid framing and foreign scripts.
 func TestConsolePage(t *testing.T) {
-	srv := startServer(t, sqsmock.WithAdminToken("s3cret"))
+	srv := startServer(t, func(o *sqsmock.ServerOptions) { o.AdminToken = "s3cret" })
 	status, body, header := adminCall{method: "GET", path: "/_sqsmock/ui/"}.do(t, srv.URL)
 	require.Equal(t, http.StatusOK, status)
 	assert.Contains(t, body, "<title>sqsmock console</title>")
@@ -346,7 +352,7 @@ func TestConsolePage(t *testing.T) {
 
 // Refused console writes change nothing: another origin, a foreign Host, no token.
 func TestConsoleWritesRefused(t *testing.T) {
-	srv := startServer(t, sqsmock.WithAdminToken("s3cret"))
+	srv := startServer(t, func(o *sqsmock.ServerOptions) { o.AdminToken = "s3cret" })
 	ok := map[string]string{"Authorization": "Bearer s3cret"}
 	_, err := srv.Mock().Client().SendMessage(context.Background(), &sqs.SendMessageInput{QueueUrl: aws.String(srv.Mock().QueueURL("q")),
 		MessageBody: aws.String("keep")})
@@ -385,9 +391,15 @@ func TestConsoleWritesRefused(t *testing.T) {
 // the trace's fault events after a given Seq.
 func TestConsoleHistoryAndInjections(t *testing.T) {
 	clock := sqsmock.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	plan := faults.MustPlan(t, 1, faults.Rule{Name: "no-sends", Kind: faults.Error, Operations: []string{"SendMessage"},
-		Probability: 1, Times: 1, ErrorCode: "InvalidParameterValue"})
-	srv := sqsmock.NewServer(t, sqsmock.WithQueue("q", nil), sqsmock.WithClock(clock), sqsmock.WithTrace(1000), sqsmock.WithFaults(plan))
+	plan := mustPlan(t, 1, faults.Error("InvalidParameterValue").Named("no-sends").On("SendMessage").Times(1))
+	srv := sqsmock.NewServer(t, func(so *sqsmock.ServerOptions) {
+		so.Mock = append(so.Mock, func(o *sqsmock.Options) {
+			o.Queues = []sqsmock.Queue{{Name: "q"}}
+			o.Clock = clock
+			o.TraceSize = 1000
+			o.Faults = plan
+		})
+	})
 	status, v := consoleDo(t, srv, "POST", "/_sqsmock/queues/q/messages", `{"MessageBody":"hello"}`)
 	require.Equal(t, http.StatusOK, status, v)
 	id := v["messageId"].(string)

@@ -68,23 +68,17 @@ var fuzzQueues = []string{"orders", "dlq", "orders.fifo", "dlq.fifo", "cbd.fifo"
 // fuzzPlan fails, delays, duplicates and loses chosen messages, every time, and FalseEmpty and
 // Reorder some receives. Every error it injects says fuzzMarker.
 func fuzzPlan(t *testing.T) *faults.Plan {
-	body := func(s string) *faults.MessagePredicate { return &faults.MessagePredicate{BodyContains: s} }
-	return faults.MustPlan(t, 1,
-		faults.Rule{Name: "send-500", Kind: faults.Error, Operations: []string{"SendMessage"}, Message: body("fault-500"),
-			ErrorCode: "InternalError", ErrorMessage: fuzzMarker, Probability: 1},
-		faults.Rule{Name: "attrs-503", Kind: faults.Error, Operations: []string{"GetQueueAttributes"}, Queue: "dlq",
-			ErrorCode: "ServiceUnavailable", ErrorMessage: fuzzMarker, Probability: 0.5},
-		faults.Rule{Name: "throttled", Kind: faults.Error, Operations: []string{"SendMessage"}, Message: body("fault-403"),
-			ErrorCode: "RequestThrottled", ErrorMessage: fuzzMarker, Probability: 1},
-		faults.Rule{Name: "entries", Kind: faults.PartialBatchFailure, EntryIDs: []string{"fault"},
-			ErrorCode: "InternalError", ErrorMessage: fuzzMarker, Probability: 1},
-		faults.Rule{Name: "entry-bodies", Kind: faults.PartialBatchFailure, Operations: []string{"SendMessageBatch"}, Message: body("fault"),
-			ErrorCode: "ServiceUnavailable", ErrorMessage: fuzzMarker, Probability: 1},
-		faults.Rule{Name: "lost", Kind: faults.LostDelete, Message: body("lost"), Probability: 1},
-		faults.Rule{Name: "dup", Kind: faults.DuplicateDelivery, Message: body("dup"), Delay: time.Second, Probability: 1},
-		faults.Rule{Name: "slow", Kind: faults.DelayedVisibility, Message: body("slow"), Delay: 3 * time.Second, Probability: 1},
-		faults.Rule{Name: "empty", Kind: faults.FalseEmpty, Probability: 0.2},
-		faults.Rule{Name: "reorder", Kind: faults.Reorder, Probability: 0.5},
+	return mustPlan(t, 1,
+		faults.Error("InternalError").Named("send-500").On("SendMessage").With(faults.Details{BodyContains: "fault-500", ErrorMessage: fuzzMarker}),
+		faults.Error("ServiceUnavailable").Named("attrs-503").On("GetQueueAttributes").OnQueue("dlq").Probability(0.5).With(faults.Details{ErrorMessage: fuzzMarker}),
+		faults.Error("RequestThrottled").Named("throttled").On("SendMessage").With(faults.Details{BodyContains: "fault-403", ErrorMessage: fuzzMarker}),
+		faults.PartialBatchFailure().Named("entries").With(faults.Details{EntryIDs: []string{"fault"}, ErrorCode: "InternalError", ErrorMessage: fuzzMarker}),
+		faults.PartialBatchFailure().Named("entry-bodies").On("SendMessageBatch").With(faults.Details{BodyContains: "fault", ErrorCode: "ServiceUnavailable", ErrorMessage: fuzzMarker}),
+		faults.LostDelete().Named("lost").With(faults.Details{BodyContains: "lost"}),
+		faults.DuplicateDelivery(time.Second).Named("dup").With(faults.Details{BodyContains: "dup"}),
+		faults.DelayedVisibility(3*time.Second).Named("slow").With(faults.Details{BodyContains: "slow"}),
+		faults.FalseEmpty().Named("empty").Probability(0.2),
+		faults.Reorder().Named("reorder").Probability(0.5),
 	)
 }
 
@@ -102,11 +96,13 @@ type engineFuzz struct {
 }
 
 func newEngineFuzz(t *testing.T, jsonWire bool) *engineFuzz {
-	m := sqsmock.New(sqsmock.WithAccountID(fuzzAccount), sqsmock.WithLimits(fuzzMaxQueue, fuzzMaxMsgs),
-		sqsmock.WithFaults(fuzzPlan(t)),
-		sqsmock.WithQueue("dlq", nil), sqsmock.WithQueue("orders", nil), sqsmock.WithDeadLetterQueue("orders", "dlq", 2),
-		sqsmock.WithQueue("dlq.fifo", map[string]string{"FifoQueue": "true"}), sqsmock.WithQueue("orders.fifo", map[string]string{"FifoQueue": "true"}), sqsmock.WithDeadLetterQueue("orders.fifo", "dlq.fifo", 2),
-		sqsmock.WithQueue("cbd.fifo", map[string]string{"FifoQueue": "true", "ContentBasedDeduplication": "true"}))
+	m := sqsmock.New(func(o *sqsmock.Options) {
+		o.Queues = []sqsmock.Queue{{Name: "dlq"}, {Name: "orders"}, {Name: "orders", DeadLetterQueue: "dlq", MaxReceiveCount: 2}, {Name: "dlq.fifo", Attributes: map[string]string{"FifoQueue": "true"}}, {Name: "orders.fifo", Attributes: map[string]string{"FifoQueue": "true"}}, {Name: "orders.fifo", DeadLetterQueue: "dlq.fifo", MaxReceiveCount: 2}, {Name: "cbd.fifo", Attributes: map[string]string{"FifoQueue": "true", "ContentBasedDeduplication": "true"}}}
+		o.AccountID = fuzzAccount
+		o.MaxQueues = fuzzMaxQueue
+		o.MaxMessages = fuzzMaxMsgs
+		o.Faults = fuzzPlan(t)
+	})
 	f := &engineFuzz{t: t, m: m, h: m.Handler(), jsonWire: jsonWire, answered: map[string]bool{}, known: map[string]bool{}}
 	c := m.Client()
 	for _, in := range []*sqs.SendMessageInput{

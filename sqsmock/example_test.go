@@ -55,7 +55,10 @@ func Example() {
 // A consumer function written against sqsmock.API, tested with the mock.
 func Example_consumer() {
 	ctx := context.Background()
-	m := sqsmock.New(sqsmock.WithQueue("jobs", nil))
+	m := sqsmock.New(func(o *sqsmock.Options) {
+		o.Queues = []sqsmock.Queue{{Name: "jobs"}}
+		o.TraceSize = 100 // keep a trace of what happened
+	})
 	c := m.Client()
 	url := m.QueueURL("jobs")
 	for _, b := range []string{"ok-1", "fail", "ok-2"} {
@@ -71,7 +74,13 @@ func Example_consumer() {
 	fmt.Println(n, err)
 	q, _ := m.Queue("jobs")
 	fmt.Println("in flight:", q.InFlight)
-	fmt.Println("deletes:", len(m.CallsTo("DeleteMessage")))
+	deletes := 0
+	for _, ev := range m.Trace() {
+		if ev.Kind == "message.deleted" {
+			deletes++
+		}
+	}
+	fmt.Println("deletes:", deletes)
 	// Output:
 	// 2 <nil>
 	// in flight: 1
@@ -82,7 +91,10 @@ func Example_consumer() {
 func ExampleNewManualClock() {
 	ctx := context.Background()
 	clk := sqsmock.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	m := sqsmock.New(sqsmock.WithClock(clk), sqsmock.WithQueue("q", map[string]string{"VisibilityTimeout": "60"}))
+	m := sqsmock.New(func(o *sqsmock.Options) {
+		o.Queues = []sqsmock.Queue{{Name: "q", Attributes: map[string]string{"VisibilityTimeout": "60"}}}
+		o.Clock = clk
+	})
 	c := m.Client()
 	url := aws.String(m.QueueURL("q"))
 	_, _ = c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: url, MessageBody: aws.String("retry me")})
@@ -104,7 +116,7 @@ func ExampleNewManualClock() {
 func ExampleManualClock_BlockUntil() {
 	ctx := context.Background()
 	clk := sqsmock.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	m := sqsmock.New(sqsmock.WithClock(clk), sqsmock.WithQueue("q", nil))
+	m := sqsmock.New(func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "q"}}; o.Clock = clk })
 	c := m.Client()
 
 	done := make(chan int)
@@ -126,7 +138,7 @@ func ExampleManualClock_BlockUntil() {
 // Inspection shows each message's state without changing it.
 func ExampleMock_Messages() {
 	ctx := context.Background()
-	m := sqsmock.New(sqsmock.WithQueue("q", nil))
+	m := sqsmock.New(func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "q"}} })
 	c := m.Client()
 	url := aws.String(m.QueueURL("q"))
 	_, _ = c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: url, MessageBody: aws.String("a")})
@@ -144,8 +156,8 @@ func ExampleMock_Messages() {
 // Serving the mock over HTTP for code that builds its own *sqs.Client (or another SDK, or the
 // AWS CLI): point BaseEndpoint (or --endpoint-url) at the server's URL.
 func ExampleMock_Start() {
-	m := sqsmock.New(sqsmock.WithQueue("jobs", nil))
-	srv, err := m.Start("127.0.0.1:0")
+	m := sqsmock.New(func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "jobs"}} })
+	srv, err := m.Start()
 	if err != nil {
 		panic(err)
 	}
@@ -174,7 +186,7 @@ func ExampleMock_Start() {
 // retries, APIOptions middleware), so it also works inside a testing/synctest bubble.
 func ExampleMock_SDKClient() {
 	ctx := context.Background()
-	m := sqsmock.New(sqsmock.WithQueue("jobs", nil))
+	m := sqsmock.New(func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "jobs"}} })
 	var c *sqs.Client = m.SDKClient()
 	url := aws.String(m.QueueURL("jobs"))
 	_, _ = c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: url, MessageBody: aws.String("hello")})
@@ -185,10 +197,11 @@ func ExampleMock_SDKClient() {
 }
 
 // A dead-letter queue without a hard-coded ARN; the options may come in any order.
-func ExampleWithDeadLetterQueue() {
+func ExampleNew_deadLetterQueue() {
 	ctx := context.Background()
-	m := sqsmock.New(sqsmock.WithQueue("jobs", map[string]string{"VisibilityTimeout": "0"}),
-		sqsmock.WithDeadLetterQueue("jobs", "jobs-dlq", 2))
+	m := sqsmock.New(func(o *sqsmock.Options) {
+		o.Queues = []sqsmock.Queue{{Name: "jobs", Attributes: map[string]string{"VisibilityTimeout": "0"}}, {Name: "jobs", DeadLetterQueue: "jobs-dlq", MaxReceiveCount: 2}}
+	})
 	c, url := m.Client(), aws.String(m.QueueURL("jobs"))
 	_, _ = c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: url, MessageBody: aws.String("poison")})
 	for range 3 {

@@ -19,12 +19,16 @@ import (
 // A harness's own calls (an exempt context in process, the exempt header over HTTP) meet no
 // fault, call-level or message-level, while the code under test meets them all.
 func TestExemptCallsMeetNoFaults(t *testing.T) {
-	plan := faults.MustPlan(t, 1,
-		faults.Rule{Name: "err", Kind: faults.Error, ErrorCode: "InternalError", Operations: []string{"SendMessage", "GetQueueAttributes"}, Probability: 1},
-		faults.Rule{Name: "empty", Kind: faults.FalseEmpty, Probability: 1},
-		faults.Rule{Name: "lost", Kind: faults.LostDelete, Probability: 1},
-		faults.Rule{Name: "dup", Kind: faults.DuplicateDelivery, Probability: 1})
-	m := sqsmock.New(sqsmock.WithClock(sqsmock.NewManualClock(epoch)), sqsmock.WithQueue("q", nil), sqsmock.WithFaults(plan))
+	plan := mustPlan(t, 1,
+		faults.Error("InternalError").Named("err").On("SendMessage", "GetQueueAttributes"),
+		faults.FalseEmpty().Named("empty"),
+		faults.LostDelete().Named("lost"),
+		faults.DuplicateDelivery(0).Named("dup"))
+	m := sqsmock.New(func(o *sqsmock.Options) {
+		o.Queues = []sqsmock.Queue{{Name: "q"}}
+		o.Clock = sqsmock.NewManualClock(epoch)
+		o.Faults = plan
+	})
 	c, url := m.Client(noRetries), aws.String(m.QueueURL("q"))
 	own := exempt.With(context.Background())
 
@@ -40,7 +44,7 @@ func TestExemptCallsMeetNoFaults(t *testing.T) {
 	assert.Empty(t, m.Messages("q"), "the delete was not lost, and no duplicate was scheduled")
 	assert.Len(t, plan.Injections(), 1, "only the first send met the plan")
 
-	srv, err := m.Start("127.0.0.1:0")
+	srv, err := m.Start()
 	require.NoError(t, err)
 	defer srv.Close()
 	post := func(exemptHeader bool) int {

@@ -18,8 +18,12 @@ import (
 // message visible, DelaySeconds=0 overrides the queue's delay.
 func TestExplicitZeroOverHTTP(t *testing.T) {
 	clk := sqsmock.NewManualClock(time.Unix(1_700_000_000, 0))
-	srv := sqsmock.NewServer(t, sqsmock.WithClock(clk),
-		sqsmock.WithQueue("slow", map[string]string{"ReceiveMessageWaitTimeSeconds": "20", "DelaySeconds": "60"}))
+	srv := sqsmock.NewServer(t, func(so *sqsmock.ServerOptions) {
+		so.Mock = append(so.Mock, func(o *sqsmock.Options) {
+			o.Queues = []sqsmock.Queue{{Name: "slow", Attributes: map[string]string{"ReceiveMessageWaitTimeSeconds": "20", "DelaySeconds": "60"}}}
+			o.Clock = clk
+		})
+	})
 	url := srv.URL + "/000000000000/slow"
 	call := func(op, body string) string {
 		req, _ := http.NewRequest("POST", srv.URL, strings.NewReader(body))

@@ -21,7 +21,7 @@ import (
 // is room, the same send (a retry) is stored as a new message, not acknowledged as a duplicate of
 // a message that never was.
 func TestFifoSendRefusedAtLimitIsNotDeduplicated(t *testing.T) {
-	e := newEnv(t, sqsmock.WithLimits(0, 1))
+	e := newEnv(t, func(o *sqsmock.Options) { o.MaxMessages = 1 })
 	url := e.create("q.fifo", nil)
 	first := e.sendFifo(url, "first", "g", "d1")
 
@@ -47,7 +47,7 @@ func TestFifoSendRefusedAtLimitIsNotDeduplicated(t *testing.T) {
 // The same for SendMessageBatch: an entry refused at the limit leaves nothing behind, and the
 // entries around it keep contiguous sequence numbers.
 func TestFifoBatchEntryRefusedAtLimitIsNotDeduplicated(t *testing.T) {
-	e := newEnv(t, sqsmock.WithLimits(0, 2))
+	e := newEnv(t, func(o *sqsmock.Options) { o.MaxMessages = 2 })
 	url := e.create("q.fifo", nil)
 	entry := func(id string) types.SendMessageBatchRequestEntry {
 		return types.SendMessageBatchRequestEntry{Id: aws.String(id), MessageBody: aws.String("body-" + id),
@@ -90,7 +90,7 @@ func nextSequence(t *testing.T, seq string) string {
 func TestMessageLimitHoldsUnderConcurrentSends(t *testing.T) {
 	const rounds, limit, queues, perQueue = 20, 64, 8, 16
 	for range rounds {
-		m := sqsmock.New(sqsmock.WithLimits(0, limit))
+		m := sqsmock.New(func(o *sqsmock.Options) { o.MaxMessages = limit })
 		c, ctx := m.Client(noRetries), context.Background()
 		urls := make([]string, queues)
 		for i := range urls {

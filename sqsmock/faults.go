@@ -10,17 +10,10 @@ import (
 
 	"github.com/sqsharness/sqsharness/faults"
 	"github.com/sqsharness/sqsharness/internal/exempt"
-	"github.com/sqsharness/sqsharness/internal/faulthook"
+	"github.com/sqsharness/sqsharness/internal/faultplan"
 	"github.com/sqsharness/sqsharness/internal/msgattr"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/engine"
 )
-
-// WithFaults applies a fault plan inside the mock, where every fault kind is supported: errors,
-// throttling, latency (on the mock's clock), connection resets and timeouts, lost deletes,
-// duplicate delivery, delayed visibility, false-empty receives, reordering, partial batch
-// failures and deletes with stale receipt handles. The plan's windows and latencies follow the mock's clock. New panics if the plan
-// has a rule the engine cannot honour.
-func WithFaults(plan *faults.Plan) Option { return mockOption(func(c *config) { c.plan = plan }) }
 
 // Faults returns the mock's fault plan (nil if none), e.g. to read its Injections.
 func (m *Mock) Faults() *faults.Plan { return m.plan.Load() }
@@ -28,12 +21,13 @@ func (m *Mock) Faults() *faults.Plan { return m.plan.Load() }
 // SetFaults replaces the fault plan while the mock runs; nil removes it.
 func (m *Mock) SetFaults(plan *faults.Plan) error {
 	if plan != nil {
-		if err := plan.Validate(faults.Engine); err != nil {
+		p := (*faultplan.Plan)(plan)
+		if err := p.Validate(faultplan.Engine); err != nil {
 			return err
 		}
 		clock := m.cfg.clock
-		plan.SetClock(clock)
-		plan.SetSleeper(faults.SleeperFunc(func(ctx context.Context, d time.Duration) error {
+		p.SetClock(clock)
+		p.SetSleeper(faultplan.SleeperFunc(func(ctx context.Context, d time.Duration) error {
 			return sleep(ctx, clock, d)
 		}))
 	}
@@ -47,12 +41,13 @@ func (m *Mock) SetFaults(plan *faults.Plan) error {
 // /_sqsmock/faults/resume set it.
 func (m *Mock) PauseFaults(paused bool) { m.faultsPaused.Store(paused) }
 
-// activePlan is the fault plan to apply now: nil when there is none or it is paused.
-func (m *Mock) activePlan() *faults.Plan {
+// activePlan is the fault plan to apply now, as the engine drives it (a *faults.Plan is a
+// *faultplan.Plan, see package faultplan): nil when there is none or it is paused.
+func (m *Mock) activePlan() *faultplan.Plan {
 	if m.faultsPaused.Load() {
 		return nil
 	}
-	return m.plan.Load()
+	return (*faultplan.Plan)(m.plan.Load())
 }
 
 // sleep waits d on the clock, or until ctx ends.
@@ -74,9 +69,9 @@ func sleep(ctx context.Context, clock Clock, d time.Duration) error {
 type outcome struct {
 	ctx       context.Context
 	err       error               // fail with this (an *sqserr.Error or the context's error)
-	transport faulthook.Transport // fail as this transport fault, after applying if applied
+	transport faultplan.Transport // fail as this transport fault, after applying if applied
 	applied   bool
-	fired     []faulthook.Fired // the plan's rules that fired, for the trace
+	fired     []faultplan.Fired // the plan's rules that fired, for the trace
 	firedAt   time.Time         // when they fired, on the mock's clock
 }
 
@@ -91,7 +86,7 @@ func (m *Mock) decide(ctx context.Context, e *engine.Engine, op string, in any) 
 		return outcome{ctx: engine.WithCallFaults(ctx, engine.CallFaults{Off: true})}
 	}
 	url := queueURLOf(in)
-	call := faulthook.Call{Operation: op, QueueURL: url}
+	call := faultplan.Call{Operation: op, QueueURL: url}
 	switch v := in.(type) {
 	case *sqs.SendMessageInput:
 		call.Message = pooledMessage()
@@ -101,9 +96,9 @@ func (m *Mock) decide(ctx context.Context, e *engine.Engine, op string, in any) 
 	case *sqs.ChangeMessageVisibilityInput:
 		call.Message = receiptMessage(e, url, v.ReceiptHandle)
 	}
-	d := faulthook.Of(plan).Decide(call)
+	d := plan.Decide(call)
 	if call.Message != nil { // the plan keeps nothing of it once it decided
-		*call.Message = faulthook.Message{}
+		*call.Message = faultplan.Message{}
 		messages.Put(call.Message)
 	}
 	var at time.Time
@@ -129,7 +124,7 @@ func (m *Mock) decide(ctx context.Context, e *engine.Engine, op string, in any) 
 // receiptMessage is the message a receipt handle names, for rules with a message predicate on
 // DeleteMessage and ChangeMessageVisibility (nil if there is none), in the engine the call was
 // routed to (nil when it was refused). It comes from pooledMessage.
-func receiptMessage(e *engine.Engine, queueURL string, handle *string) *faulthook.Message {
+func receiptMessage(e *engine.Engine, queueURL string, handle *string) *faultplan.Message {
 	if handle == nil || e == nil {
 		return nil
 	}
@@ -138,15 +133,15 @@ func receiptMessage(e *engine.Engine, queueURL string, handle *string) *faulthoo
 		return nil
 	}
 	m := pooledMessage()
-	*m = faulthook.Message{MessageID: p.MessageID, ReceiptHandle: p.ReceiptHandle, Body: p.Body, Attributes: p.Attributes}
+	*m = faultplan.Message{MessageID: p.MessageID, ReceiptHandle: p.ReceiptHandle, Body: p.Body, Attributes: p.Attributes}
 	return m
 }
 
 // messages recycles the messages of call-level decisions: a plan reads a call's message only
 // while it decides, so each call need not allocate one.
-var messages = sync.Pool{New: func() any { return new(faulthook.Message) }}
+var messages = sync.Pool{New: func() any { return new(faultplan.Message) }}
 
-func pooledMessage() *faulthook.Message { return messages.Get().(*faulthook.Message) }
+func pooledMessage() *faultplan.Message { return messages.Get().(*faultplan.Message) }
 
 // messageFault is the engine's hook: the plan's decision for one message.
 func (m *Mock) messageFault(p engine.FaultPoint) engine.FaultAction {
@@ -154,8 +149,8 @@ func (m *Mock) messageFault(p engine.FaultPoint) engine.FaultAction {
 	if plan == nil {
 		return engine.FaultAction{}
 	}
-	d := faulthook.Of(plan).DecideMessage(faulthook.Call{Operation: p.Operation, QueueURL: p.QueueURL, QueueName: p.Queue},
-		faulthook.Message{EntryID: p.EntryID, MessageID: p.MessageID, ReceiptHandle: p.ReceiptHandle, Stale: p.Stale, Body: p.Body, Attributes: p.Attributes})
+	d := plan.DecideMessage(faultplan.Call{Operation: p.Operation, QueueURL: p.QueueURL, QueueName: p.Queue},
+		faultplan.Message{EntryID: p.EntryID, MessageID: p.MessageID, ReceiptHandle: p.ReceiptHandle, Stale: p.Stale, Body: p.Body, Attributes: p.Attributes})
 	a := engine.FaultAction{ExtraDelay: d.ExtraDelay, LostDelete: d.LostDelete, Duplicate: d.Duplicate, DuplicateAfter: d.DuplicateAfter}
 	if d.Fail != nil {
 		a.Err = d.Fail
@@ -173,7 +168,7 @@ func (m *Mock) faultsActive() bool { return m.activePlan() != nil }
 
 // transportError is what the in-process client returns for a transport fault: the error
 // net/http would give, wrapped as the SDK wraps transport errors.
-func transportError(kind faulthook.Transport, queueURL string) error {
+func transportError(kind faultplan.Transport, queueURL string) error {
 	if queueURL == "" {
 		queueURL = "https://sqs.amazonaws.com/"
 	}

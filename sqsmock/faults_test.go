@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sqsharness/sqsharness/faults"
+	"github.com/sqsharness/sqsharness/internal/faultplan"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
@@ -34,8 +35,8 @@ func faultEnv(t *testing.T, rules ...faults.Rule) (*env, *faults.Plan) {
 
 func faultEnvSeed(t *testing.T, seed uint64, rules ...faults.Rule) (*env, *faults.Plan) {
 	t.Helper()
-	p := faults.MustPlan(t, seed, rules...)
-	e := newEnv(t, sqsmock.WithFaults(p))
+	p := mustPlan(t, seed, rules...)
+	e := newEnv(t, func(o *sqsmock.Options) { o.Faults = p })
 	e.queue = e.create("jobs", map[string]string{"VisibilityTimeout": "30"})
 	return e, p
 }
@@ -85,7 +86,7 @@ func TestFaultErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.code, func(t *testing.T) {
-			e, p := faultEnv(t, faults.Rule{Name: "err", Kind: faults.Error, ErrorCode: tt.code, Operations: []string{"SendMessage"}, Times: 1, Probability: 1})
+			e, p := faultEnv(t, faults.Error(tt.code).Named("err").On("SendMessage").Times(1))
 			_, err := e.trySend("hello")
 			require.Error(t, err)
 
@@ -106,7 +107,7 @@ func TestFaultErrors(t *testing.T) {
 			assert.Equal(t, tt.retryable, retryable(err), "the SDK's default retry rules")
 
 			assert.Empty(t, e.stored(), "nothing applied")
-			assert.Equal(t, 1, p.Fired("err"))
+			assert.Equal(t, 1, fired(p, "err"))
 			_, err = e.trySend("again")
 			require.NoError(t, err, "Times: 1")
 			assert.Equal(t, []string{"again"}, e.stored())
@@ -117,7 +118,7 @@ func TestFaultErrors(t *testing.T) {
 // TestFaultThrottleTokenBucket: above Rate requests per second (after a Burst) calls fail with
 // RequestThrottled; the bucket refills on the mock's manual clock.
 func TestFaultThrottleTokenBucket(t *testing.T) {
-	e, p := faultEnv(t, faults.Rule{Name: "tb", Kind: faults.Throttle, Rate: 2, Burst: 2, Operations: []string{"SendMessage"}, Probability: 1})
+	e, p := faultEnv(t, faults.Throttle(2, 2).Named("tb").On("SendMessage"))
 	outcome := func() string {
 		_, err := e.trySend("m")
 		if err == nil {
@@ -137,7 +138,7 @@ func TestFaultThrottleTokenBucket(t *testing.T) {
 	got = []string{outcome(), outcome(), outcome()}
 	assert.Equal(t, []string{"ok", "ok", "throttled"}, got, "the bucket holds at most Burst")
 	assert.Len(t, e.stored(), 5)
-	assert.Equal(t, 3, p.Fired("tb"))
+	assert.Equal(t, 3, fired(p, "tb"))
 
 	_, err := e.c.GetQueueAttributes(e.ctx, &sqs.GetQueueAttributesInput{QueueUrl: aws.String(e.queue)})
 	require.NoError(t, err, "other operations are not throttled")
@@ -147,7 +148,7 @@ func TestFaultThrottleTokenBucket(t *testing.T) {
 // advances the clock past it, and a cancelled context ends the wait.
 func TestFaultLatency(t *testing.T) {
 	t.Run("blocks until Advance", func(t *testing.T) {
-		e, p := faultEnv(t, faults.Rule{Name: "slow", Kind: faults.Latency, Latency: 5 * time.Second, Operations: []string{"SendMessage"}, Probability: 1})
+		e, p := faultEnv(t, faults.Latency(5*time.Second, 0).Named("slow").On("SendMessage"))
 		done := make(chan error, 1)
 		go func() {
 			_, err := e.trySend("late")
@@ -174,7 +175,7 @@ func TestFaultLatency(t *testing.T) {
 		assert.Equal(t, epoch.Add(5*time.Second), calls[0].At, "answered 5s later on the mock clock")
 	})
 	t.Run("context cancelled while waiting", func(t *testing.T) {
-		e, _ := faultEnv(t, faults.Rule{Kind: faults.Latency, Latency: time.Minute, Operations: []string{"SendMessage"}, Probability: 1})
+		e, _ := faultEnv(t, faults.Latency(time.Minute, 0).On("SendMessage"))
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
 		go func() {
@@ -191,7 +192,7 @@ func TestFaultLatency(t *testing.T) {
 	})
 	t.Run("jitter is drawn from the seeded stream", func(t *testing.T) {
 		details := func(seed uint64) []string {
-			e, p := faultEnvSeed(t, seed, faults.Rule{Name: "j", Kind: faults.Latency, Latency: time.Second, Jitter: 500 * time.Millisecond, Operations: []string{"GetQueueAttributes"}, Probability: 1})
+			e, p := faultEnvSeed(t, seed, faults.Latency(time.Second, 500*time.Millisecond).Named("j").On("GetQueueAttributes"))
 			for range 5 {
 				done := make(chan error, 1)
 				go func() {
@@ -233,15 +234,15 @@ func TestFaultTransport(t *testing.T) {
 		timeout bool
 		applied bool
 	}{
-		{"reset before apply", faults.Rule{Kind: faults.ResetBeforeApply, Probability: 1}, 0, false, false},
-		{"reset after apply", faults.Rule{Kind: faults.ResetAfterApply, Probability: 1}, 0, false, true},
-		{"timeout", faults.Rule{Kind: faults.Timeout, Latency: 10 * time.Second, Probability: 1}, 10 * time.Second, true, false},
-		{"timeout after apply", faults.Rule{Kind: faults.Timeout, Latency: 10 * time.Second, Applied: true, Probability: 1}, 10 * time.Second, true, true},
+		{"reset before apply", faults.ResetBeforeApply(), 0, false, false},
+		{"reset after apply", faults.ResetAfterApply(), 0, false, true},
+		{"timeout", faults.Timeout(10 * time.Second), 10 * time.Second, true, false},
+		{"timeout after apply", faults.Timeout(10 * time.Second).With(faults.Details{Applied: true}), 10 * time.Second, true, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := tt.rule
-			r.Name, r.Operations, r.Times = "t", []string{"SendMessage"}, 1
+			r = r.Named("t").On("SendMessage").Times(1)
 			e, p := faultEnv(t, r)
 			done := make(chan error, 1)
 			go func() {
@@ -289,7 +290,7 @@ func TestFaultTransport(t *testing.T) {
 			} else {
 				assert.Equal(t, []string{"order-1"}, e.stored())
 			}
-			assert.Equal(t, 1, p.Fired("t"))
+			assert.Equal(t, 1, fired(p, "t"))
 		})
 	}
 }
@@ -298,13 +299,13 @@ func TestFaultTransport(t *testing.T) {
 // back when its visibility timeout expires; in a batch only the chosen entries are lost.
 func TestFaultLostDelete(t *testing.T) {
 	t.Run("DeleteMessage", func(t *testing.T) {
-		e, p := faultEnv(t, faults.Rule{Name: "lost", Kind: faults.LostDelete, Times: 1, Probability: 1})
+		e, p := faultEnv(t, faults.LostDelete().Named("lost").Times(1))
 		sent := e.send(e.queue, "job")
 		m := e.recvOne(e.queue)
 		require.NoError(t, e.del(e.queue, aws.ToString(m.ReceiptHandle)), "success reported")
 		infos := e.mock.Messages(e.queue)
 		require.Len(t, infos, 1, "not deleted")
-		assert.Equal(t, sqsmock.StateInFlight, infos[0].State)
+		assert.Equal(t, "inflight", infos[0].State)
 
 		e.clk.Advance(29 * time.Second)
 		assert.Empty(t, e.recv(e.queue, nil), "invisible until the timeout expires")
@@ -318,11 +319,11 @@ func TestFaultLostDelete(t *testing.T) {
 
 		inj := p.Injections()
 		require.Len(t, inj, 1)
-		assert.Equal(t, faults.Injection{Rule: "lost", Kind: faults.LostDelete, Operation: "DeleteMessage", Queue: "jobs",
+		assert.Equal(t, faults.Injection{Rule: "lost", Kind: "lost-delete", Operation: "DeleteMessage", Queue: "jobs",
 			MessageID: aws.ToString(sent.MessageId), Time: epoch}, inj[0])
 	})
 	t.Run("DeleteMessageBatch", func(t *testing.T) {
-		e, _ := faultEnv(t, faults.Rule{Kind: faults.LostDelete, EntryIDs: []string{"a"}, Probability: 1})
+		e, _ := faultEnv(t, faults.LostDelete().With(faults.Details{EntryIDs: []string{"a"}}))
 		e.send(e.queue, "A")
 		e.send(e.queue, "B")
 		msgs := e.recv(e.queue, nil)
@@ -349,7 +350,7 @@ func TestFaultLostDelete(t *testing.T) {
 // one) reports success, deletes nothing and is recorded and traced; a delete with the latest
 // handle deletes and is not even counted as a match; FIFO queues keep rejecting stale handles.
 func TestFaultStaleHandleDelete(t *testing.T) {
-	rule := faults.Rule{Name: "stale", Kind: faults.StaleHandleDelete, Probability: 1}
+	rule := faults.StaleHandleDelete().Named("stale")
 	t.Run("first of two handles", func(t *testing.T) {
 		e, p := faultEnv(t, rule)
 		sent := e.send(e.queue, "job")
@@ -361,8 +362,8 @@ func TestFaultStaleHandleDelete(t *testing.T) {
 		require.NoError(t, e.del(e.queue, aws.ToString(first.ReceiptHandle)), "success reported")
 		infos := e.mock.Messages(e.queue)
 		require.Len(t, infos, 1, "not deleted")
-		assert.Equal(t, sqsmock.StateInFlight, infos[0].State)
-		assert.Equal(t, []faults.Injection{{Rule: "stale", Kind: faults.StaleHandleDelete, Operation: "DeleteMessage", Queue: "jobs",
+		assert.Equal(t, "inflight", infos[0].State)
+		assert.Equal(t, []faults.Injection{{Rule: "stale", Kind: "stale-handle-delete", Operation: "DeleteMessage", Queue: "jobs",
 			MessageID: aws.ToString(sent.MessageId), Detail: "stale receipt handle", Time: epoch.Add(30 * time.Second)}}, p.Injections())
 
 		e.clk.Advance(30 * time.Second)
@@ -372,7 +373,7 @@ func TestFaultStaleHandleDelete(t *testing.T) {
 		assert.Equal(t, "3", receiveCount(again[0]))
 		require.NoError(t, e.del(e.queue, aws.ToString(again[0].ReceiptHandle)))
 		assert.Empty(t, e.stored(), "the latest handle deletes")
-		assert.Equal(t, 1, p.Fired("stale"))
+		assert.Equal(t, 1, fired(p, "stale"))
 	})
 	t.Run("latest handle", func(t *testing.T) {
 		e, p := faultEnv(t, rule)
@@ -385,8 +386,7 @@ func TestFaultStaleHandleDelete(t *testing.T) {
 		assert.Empty(t, p.Injections())
 	})
 	t.Run("a delete with the latest handle is not a match", func(t *testing.T) {
-		r := rule
-		r.After = 1
+		r := rule.After(1)
 		e, p := faultEnv(t, r)
 		e.send(e.queue, "A")
 		a := e.recvOne(e.queue)
@@ -401,7 +401,7 @@ func TestFaultStaleHandleDelete(t *testing.T) {
 		assert.Empty(t, p.Injections())
 	})
 	t.Run("after a duplicate delivery", func(t *testing.T) {
-		e, p := faultEnv(t, rule, faults.Rule{Kind: faults.DuplicateDelivery, Times: 1, Probability: 1})
+		e, p := faultEnv(t, rule, faults.DuplicateDelivery(0).Times(1))
 		e.send(e.queue, "job")
 		first := e.recvOne(e.queue)
 		dup := e.recvOne(e.queue) // the duplicate: the same message, a newer handle
@@ -410,7 +410,7 @@ func TestFaultStaleHandleDelete(t *testing.T) {
 		assert.Equal(t, []string{"job"}, e.stored(), "not deleted")
 		require.NoError(t, e.del(e.queue, aws.ToString(dup.ReceiptHandle)))
 		assert.Empty(t, e.stored())
-		assert.Equal(t, 1, p.Fired("stale"))
+		assert.Equal(t, 1, fired(p, "stale"))
 	})
 	t.Run("DeleteMessageBatch", func(t *testing.T) {
 		e, p := faultEnv(t, rule)
@@ -440,7 +440,7 @@ func TestFaultStaleHandleDelete(t *testing.T) {
 		assert.Equal(t, "a", inj[0].EntryID)
 	})
 	t.Run("traced", func(t *testing.T) {
-		e := newTraceEnv(t, sqsmock.WithFaults(faults.MustPlan(t, 1, rule)))
+		e := newTraceEnv(t, func(o *sqsmock.Options) { o.Faults = mustPlan(t, 1, rule) })
 		url := e.create("jobs", map[string]string{"VisibilityTimeout": "30"})
 		id := aws.ToString(e.send(url, "m").MessageId)
 		first := e.recvOne(url)
@@ -449,7 +449,7 @@ func TestFaultStaleHandleDelete(t *testing.T) {
 		m := e.mark()
 		h := aws.ToString(first.ReceiptHandle)
 		require.NoError(t, e.del(url, h))
-		f := e.ev(sqsmock.TraceFault, "jobs", "DeleteMessage", epoch.Add(30*time.Second))
+		f := e.ev("fault", "jobs", "DeleteMessage", epoch.Add(30*time.Second))
 		f.MessageID, f.ReceiptHandle, f.Rule, f.Fault, f.Detail = id, h, "stale", "stale-handle-delete", "stale receipt handle"
 		assert.Equal(t, []sqsmock.TraceEvent{f}, e.traceSince(m), "a fault event and no message.deleted")
 	})
@@ -470,7 +470,7 @@ func TestFaultStaleHandleDelete(t *testing.T) {
 // not (they deliver exactly once).
 func TestFaultDuplicateDelivery(t *testing.T) {
 	t.Run("after delete", func(t *testing.T) {
-		e, p := faultEnv(t, faults.Rule{Name: "dup", Kind: faults.DuplicateDelivery, Times: 1, Probability: 1})
+		e, p := faultEnv(t, faults.DuplicateDelivery(0).Named("dup").Times(1))
 		sent := e.send(e.queue, "pay-42")
 		first := e.recv(e.queue, allAttrs)
 		require.Len(t, first, 1)
@@ -494,7 +494,7 @@ func TestFaultDuplicateDelivery(t *testing.T) {
 		assert.Equal(t, aws.ToString(sent.MessageId), inj[0].MessageID)
 	})
 	t.Run("while in flight, after a delay", func(t *testing.T) {
-		e, _ := faultEnv(t, faults.Rule{Kind: faults.DuplicateDelivery, Delay: 10 * time.Second, Times: 1, Probability: 1})
+		e, _ := faultEnv(t, faults.DuplicateDelivery(10*time.Second).Times(1))
 		e.send(e.queue, "job")
 		first := e.recvOne(e.queue)
 		e.clk.Advance(9 * time.Second)
@@ -509,7 +509,7 @@ func TestFaultDuplicateDelivery(t *testing.T) {
 		assert.Empty(t, e.stored())
 	})
 	t.Run("counted by Queue, not by the attributes", func(t *testing.T) {
-		e, _ := faultEnv(t, faults.Rule{Kind: faults.DuplicateDelivery, Delay: 45 * time.Second, Times: 1, Probability: 1})
+		e, _ := faultEnv(t, faults.DuplicateDelivery(45*time.Second).Times(1))
 		e.send(e.queue, "job")
 		first := e.recvOne(e.queue)
 		require.NoError(t, e.del(e.queue, aws.ToString(first.ReceiptHandle)))
@@ -531,7 +531,7 @@ func TestFaultDuplicateDelivery(t *testing.T) {
 		}
 	})
 	t.Run("wakes a long poll when due", func(t *testing.T) {
-		e, _ := faultEnv(t, faults.Rule{Kind: faults.DuplicateDelivery, Delay: 5 * time.Second, Times: 1, Probability: 1})
+		e, _ := faultEnv(t, faults.DuplicateDelivery(5*time.Second).Times(1))
 		e.send(e.queue, "job")
 		first := e.recvOne(e.queue)
 		require.NoError(t, e.del(e.queue, aws.ToString(first.ReceiptHandle)))
@@ -548,7 +548,7 @@ func TestFaultDuplicateDelivery(t *testing.T) {
 		assert.Equal(t, aws.ToString(first.MessageId), aws.ToString(msgs[0].MessageId))
 	})
 	t.Run("not on FIFO queues", func(t *testing.T) {
-		e, p := faultEnv(t, faults.Rule{Kind: faults.DuplicateDelivery, Probability: 1})
+		e, p := faultEnv(t, faults.DuplicateDelivery(0))
 		q := e.create("jobs.fifo", map[string]string{"ContentBasedDeduplication": "true"})
 		e.sendFifo(q, "once", "g", "")
 		m := e.recv(q, nil)
@@ -563,9 +563,9 @@ func TestFaultDuplicateDelivery(t *testing.T) {
 // visibility change each take effect Delay later.
 func TestFaultDelayedVisibility(t *testing.T) {
 	t.Run("send", func(t *testing.T) {
-		e, _ := faultEnv(t, faults.Rule{Kind: faults.DelayedVisibility, Delay: 10 * time.Second, Probability: 1})
+		e, _ := faultEnv(t, faults.DelayedVisibility(10*time.Second))
 		e.send(e.queue, "late")
-		assert.Equal(t, sqsmock.StateDelayed, e.mock.Messages(e.queue)[0].State)
+		assert.Equal(t, "delayed", e.mock.Messages(e.queue)[0].State)
 		assert.Empty(t, e.recv(e.queue, nil))
 		e.clk.Advance(9 * time.Second)
 		assert.Empty(t, e.recv(e.queue, nil))
@@ -573,7 +573,7 @@ func TestFaultDelayedVisibility(t *testing.T) {
 		assert.Equal(t, []string{"late"}, bodies(e.recv(e.queue, nil)))
 	})
 	t.Run("SendMessageBatch entry", func(t *testing.T) {
-		e, _ := faultEnv(t, faults.Rule{Kind: faults.DelayedVisibility, Delay: 5 * time.Second, EntryIDs: []string{"slow"}, Probability: 1})
+		e, _ := faultEnv(t, faults.DelayedVisibility(5*time.Second).With(faults.Details{EntryIDs: []string{"slow"}}))
 		_, err := e.c.SendMessageBatch(e.ctx, &sqs.SendMessageBatchInput{QueueUrl: aws.String(e.queue), Entries: []types.SendMessageBatchRequestEntry{
 			{Id: aws.String("slow"), MessageBody: aws.String("slow")}, {Id: aws.String("fast"), MessageBody: aws.String("fast")}}})
 		require.NoError(t, err)
@@ -582,7 +582,7 @@ func TestFaultDelayedVisibility(t *testing.T) {
 		assert.Equal(t, []string{"slow"}, bodies(e.recv(e.queue, nil)))
 	})
 	t.Run("visibility expiry", func(t *testing.T) {
-		e, _ := faultEnv(t, faults.Rule{Kind: faults.DelayedVisibility, Operations: []string{"ReceiveMessage"}, Delay: 5 * time.Second, Times: 1, Probability: 1})
+		e, _ := faultEnv(t, faults.DelayedVisibility(5*time.Second).On("ReceiveMessage").Times(1))
 		e.send(e.queue, "m")
 		e.recvOne(e.queue)
 		e.clk.Advance(30 * time.Second)
@@ -591,7 +591,7 @@ func TestFaultDelayedVisibility(t *testing.T) {
 		assert.Equal(t, []string{"m"}, bodies(e.recv(e.queue, nil)))
 	})
 	t.Run("ChangeMessageVisibility", func(t *testing.T) {
-		e, _ := faultEnv(t, faults.Rule{Kind: faults.DelayedVisibility, Operations: []string{"ChangeMessageVisibility"}, Delay: 5 * time.Second, Probability: 1})
+		e, _ := faultEnv(t, faults.DelayedVisibility(5*time.Second).On("ChangeMessageVisibility"))
 		e.send(e.queue, "m")
 		m := e.recvOne(e.queue)
 		require.NoError(t, e.cmv(e.queue, aws.ToString(m.ReceiptHandle), 10))
@@ -601,7 +601,7 @@ func TestFaultDelayedVisibility(t *testing.T) {
 		assert.Equal(t, []string{"m"}, bodies(e.recv(e.queue, nil)))
 	})
 	t.Run("ChangeMessageVisibilityBatch", func(t *testing.T) {
-		e, _ := faultEnv(t, faults.Rule{Kind: faults.DelayedVisibility, Operations: []string{"ChangeMessageVisibilityBatch"}, Delay: 5 * time.Second, Probability: 1})
+		e, _ := faultEnv(t, faults.DelayedVisibility(5*time.Second).On("ChangeMessageVisibilityBatch"))
 		e.send(e.queue, "m")
 		m := e.recvOne(e.queue)
 		out, err := e.c.ChangeMessageVisibilityBatch(e.ctx, &sqs.ChangeMessageVisibilityBatchInput{QueueUrl: aws.String(e.queue),
@@ -618,7 +618,7 @@ func TestFaultDelayedVisibility(t *testing.T) {
 // TestFaultFalseEmpty: a receive returns nothing although a message is ready and changes
 // nothing; a short poll answers at once, a long poll after its whole wait time.
 func TestFaultFalseEmpty(t *testing.T) {
-	e, p := faultEnv(t, faults.Rule{Name: "fe", Kind: faults.FalseEmpty, Times: 2, Probability: 1})
+	e, p := faultEnv(t, faults.FalseEmpty().Named("fe").Times(2))
 	e.send(e.queue, "there")
 	assert.Empty(t, e.recv(e.queue, nil), "a short poll answers at once")
 	polled := make(chan []types.Message, 1)
@@ -639,12 +639,12 @@ func TestFaultFalseEmpty(t *testing.T) {
 	assert.Empty(t, <-polled, "the long poll answers empty after 20s, although a message is ready")
 	infos := e.mock.Messages(e.queue)
 	require.Len(t, infos, 1)
-	assert.Equal(t, sqsmock.StateReady, infos[0].State)
+	assert.Equal(t, "ready", infos[0].State)
 	assert.Zero(t, infos[0].ReceiveCount, "not received")
 	got := e.recv(e.queue, allAttrs)
 	require.Len(t, got, 1)
 	assert.Equal(t, "1", receiveCount(got[0]))
-	assert.Equal(t, 2, p.Fired("fe"))
+	assert.Equal(t, 2, fired(p, "fe"))
 }
 
 // TestFaultReorder: on a standard queue a receive returns messages out of send order (the oldest
@@ -652,7 +652,7 @@ func TestFaultFalseEmpty(t *testing.T) {
 // queue keeps its order.
 func TestFaultReorder(t *testing.T) {
 	order := func(seed uint64) [][]string {
-		e, _ := faultEnvSeed(t, seed, faults.Rule{Kind: faults.Reorder, Times: 1, Probability: 1})
+		e, _ := faultEnvSeed(t, seed, faults.Reorder().Times(1))
 		for _, b := range []string{"a", "b", "c", "d", "e"} {
 			e.send(e.queue, b)
 		}
@@ -665,7 +665,7 @@ func TestFaultReorder(t *testing.T) {
 	assert.Equal(t, []string{"a"}, got[1])
 	assert.Equal(t, got, order(3), "same seed, same order")
 
-	e, _ := faultEnv(t, faults.Rule{Kind: faults.Reorder, Probability: 1})
+	e, _ := faultEnv(t, faults.Reorder())
 	q := e.create("jobs.fifo", map[string]string{"ContentBasedDeduplication": "true"})
 	for _, b := range []string{"a", "b", "c"} {
 		e.sendFifo(q, b, "g", "")
@@ -677,7 +677,7 @@ func TestFaultReorder(t *testing.T) {
 // are not applied; the other entries are.
 func TestFaultPartialBatchFailure(t *testing.T) {
 	t.Run("SendMessageBatch", func(t *testing.T) {
-		e, p := faultEnv(t, faults.Rule{Name: "pbf", Kind: faults.PartialBatchFailure, EntryIDs: []string{"2"}, Probability: 1})
+		e, p := faultEnv(t, faults.PartialBatchFailure().Named("pbf").With(faults.Details{EntryIDs: []string{"2"}}))
 		out, err := e.c.SendMessageBatch(e.ctx, &sqs.SendMessageBatchInput{QueueUrl: aws.String(e.queue), Entries: []types.SendMessageBatchRequestEntry{
 			{Id: aws.String("1"), MessageBody: aws.String("one")},
 			{Id: aws.String("2"), MessageBody: aws.String("two")},
@@ -694,7 +694,7 @@ func TestFaultPartialBatchFailure(t *testing.T) {
 		assert.Equal(t, "InternalError", p.Injections()[0].Detail)
 	})
 	t.Run("DeleteMessageBatch", func(t *testing.T) {
-		e, _ := faultEnv(t, faults.Rule{Kind: faults.PartialBatchFailure, ErrorCode: "RequestThrottled", EntryIDs: []string{"b"}, Probability: 1})
+		e, _ := faultEnv(t, faults.PartialBatchFailure().With(faults.Details{ErrorCode: "RequestThrottled", EntryIDs: []string{"b"}}))
 		e.send(e.queue, "A")
 		e.send(e.queue, "B")
 		msgs := e.recv(e.queue, nil)
@@ -709,7 +709,7 @@ func TestFaultPartialBatchFailure(t *testing.T) {
 		assert.Equal(t, []string{aws.ToString(msgs[1].Body)}, e.stored(), "the failed entry was not deleted")
 	})
 	t.Run("ChangeMessageVisibilityBatch", func(t *testing.T) {
-		e, _ := faultEnv(t, faults.Rule{Kind: faults.PartialBatchFailure, ErrorCode: "ServiceUnavailable", EntryIDs: []string{"a"}, Probability: 1})
+		e, _ := faultEnv(t, faults.PartialBatchFailure().With(faults.Details{ErrorCode: "ServiceUnavailable", EntryIDs: []string{"a"}}))
 		e.send(e.queue, "A")
 		m := e.recvOne(e.queue)
 		out, err := e.c.ChangeMessageVisibilityBatch(e.ctx, &sqs.ChangeMessageVisibilityBatchInput{QueueUrl: aws.String(e.queue),
@@ -727,8 +727,7 @@ func TestFaultPartialBatchFailure(t *testing.T) {
 // engine knows the message a receipt handle names) and for message-level kinds on every message.
 func TestFaultMessagePredicates(t *testing.T) {
 	t.Run("error on SendMessage by body", func(t *testing.T) {
-		e, _ := faultEnv(t, faults.Rule{Kind: faults.Error, ErrorCode: "InternalError", Operations: []string{"SendMessage"},
-			Message: &faults.MessagePredicate{BodyContains: "poison"}, Probability: 1})
+		e, _ := faultEnv(t, faults.Error("InternalError").On("SendMessage").With(faults.Details{BodyContains: "poison"}))
 		_, err := e.trySend("fine")
 		require.NoError(t, err)
 		_, err = e.trySend("a poison pill")
@@ -736,7 +735,7 @@ func TestFaultMessagePredicates(t *testing.T) {
 		assert.Equal(t, []string{"fine"}, e.stored())
 	})
 	t.Run("batch failure by attribute", func(t *testing.T) {
-		e, _ := faultEnv(t, faults.Rule{Kind: faults.PartialBatchFailure, Message: &faults.MessagePredicate{Attributes: map[string]string{"tenant": "b"}}, Probability: 1})
+		e, _ := faultEnv(t, faults.PartialBatchFailure().With(faults.Details{Attributes: map[string]string{"tenant": "b"}}))
 		out, err := e.c.SendMessageBatch(e.ctx, &sqs.SendMessageBatchInput{QueueUrl: aws.String(e.queue), Entries: []types.SendMessageBatchRequestEntry{
 			{Id: aws.String("1"), MessageBody: aws.String("x"), MessageAttributes: map[string]types.MessageAttributeValue{"tenant": strAttr("a")}},
 			{Id: aws.String("2"), MessageBody: aws.String("y"), MessageAttributes: map[string]types.MessageAttributeValue{"tenant": strAttr("b")}},
@@ -747,7 +746,7 @@ func TestFaultMessagePredicates(t *testing.T) {
 		assert.Equal(t, []string{"x"}, e.stored())
 	})
 	t.Run("lost delete by body regexp", func(t *testing.T) {
-		e, _ := faultEnv(t, faults.Rule{Kind: faults.LostDelete, Message: &faults.MessagePredicate{BodyRegexp: `^keep-\d+$`}, Probability: 1})
+		e, _ := faultEnv(t, faults.LostDelete().With(faults.Details{BodyRegexp: `^keep-\d+$`}))
 		e.send(e.queue, "keep-1")
 		e.send(e.queue, "drop-1")
 		for _, m := range e.recv(e.queue, nil) {
@@ -756,7 +755,7 @@ func TestFaultMessagePredicates(t *testing.T) {
 		assert.Equal(t, []string{"keep-1"}, e.stored())
 	})
 	t.Run("duplicate delivery by body", func(t *testing.T) {
-		e, _ := faultEnv(t, faults.Rule{Kind: faults.DuplicateDelivery, Times: 1, Message: &faults.MessagePredicate{BodyContains: "twice"}, Probability: 1})
+		e, _ := faultEnv(t, faults.DuplicateDelivery(0).Times(1).With(faults.Details{BodyContains: "twice"}))
 		e.send(e.queue, "once")
 		e.send(e.queue, "twice")
 		for _, m := range e.recv(e.queue, nil) {
@@ -766,8 +765,7 @@ func TestFaultMessagePredicates(t *testing.T) {
 	})
 	for _, op := range []string{"DeleteMessage", "ChangeMessageVisibility"} {
 		t.Run("error on "+op+" by body", func(t *testing.T) {
-			e, p := faultEnv(t, faults.Rule{Name: "r", Kind: faults.Error, ErrorCode: "ServiceUnavailable", Operations: []string{op},
-				Message: &faults.MessagePredicate{BodyContains: "stuck"}, Probability: 1})
+			e, p := faultEnv(t, faults.Error("ServiceUnavailable").Named("r").On(op).With(faults.Details{BodyContains: "stuck"}))
 			e.send(e.queue, "stuck")
 			e.send(e.queue, "free")
 			msgs := e.recv(e.queue, nil)
@@ -790,7 +788,7 @@ func TestFaultMessagePredicates(t *testing.T) {
 		})
 	}
 	t.Run("queue pattern", func(t *testing.T) {
-		e, _ := faultEnv(t, faults.Rule{Kind: faults.Error, ErrorCode: "OverLimit", Queue: "orders-*", Probability: 1})
+		e, _ := faultEnv(t, faults.Error("OverLimit").OnQueue("orders-*"))
 		other := e.create("orders-eu", nil)
 		_, err := e.trySend("jobs is not orders-*")
 		require.NoError(t, err)
@@ -811,7 +809,6 @@ func requireCode(t *testing.T, err error, code string) {
 // run with the same seed, on the mock's clock.
 func TestFaultDeterminism(t *testing.T) {
 	pattern := func(t *testing.T, seed uint64, r faults.Rule, n int, step time.Duration) string {
-		r.Kind, r.ErrorCode, r.Operations = faults.Error, "InternalError", []string{"SendMessage"}
 		e, _ := faultEnvSeed(t, seed, r)
 		var b strings.Builder
 		for i := range n {
@@ -824,15 +821,16 @@ func TestFaultDeterminism(t *testing.T) {
 		}
 		return b.String()
 	}
+	sendFails := faults.Error("InternalError").On("SendMessage")
 	tests := []struct {
 		name string
 		rule faults.Rule
 		want string
 	}{
-		{"times", faults.Rule{Times: 2, Probability: 1}, "xx......"},
-		{"after", faults.Rule{After: 3, Probability: 1}, "...xxxxx"},
-		{"after and times", faults.Rule{After: 1, Times: 2, Probability: 1}, ".xx....."},
-		{"window", faults.Rule{From: 3 * time.Second, Until: 5 * time.Second, Probability: 1}, "...xx..."},
+		{"times", sendFails.Times(2), "xx......"},
+		{"after", sendFails.After(3), "...xxxxx"},
+		{"after and times", sendFails.After(1).Times(2), ".xx....."},
+		{"window", sendFails.Window(3*time.Second, 5*time.Second), "...xx..."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -840,7 +838,7 @@ func TestFaultDeterminism(t *testing.T) {
 		})
 	}
 	t.Run("probability", func(t *testing.T) {
-		r := faults.Rule{Probability: 0.5}
+		r := sendFails.Probability(0.5)
 		a := pattern(t, 42, r, 40, 0)
 		assert.Equal(t, a, pattern(t, 42, r, 40, 0), "same seed, same faults")
 		assert.NotEqual(t, a, pattern(t, 43, r, 40, 0), "another seed, other faults")
@@ -853,9 +851,9 @@ func TestFaultDeterminism(t *testing.T) {
 // queue, message, entry, detail and the mock clock's time.
 func TestFaultInjectionsRecorded(t *testing.T) {
 	e, p := faultEnv(t,
-		faults.Rule{Name: "slow", Kind: faults.Latency, Latency: time.Second, Operations: []string{"GetQueueUrl"}, Probability: 1},
-		faults.Rule{Name: "throttled", Kind: faults.Error, ErrorCode: "RequestThrottled", Operations: []string{"SendMessage"}, Times: 1, Probability: 1},
-		faults.Rule{Name: "pbf", Kind: faults.PartialBatchFailure, ErrorCode: "InternalError", EntryIDs: []string{"e2"}, Probability: 1},
+		faults.Latency(time.Second, 0).Named("slow").On("GetQueueUrl"),
+		faults.Error("RequestThrottled").Named("throttled").On("SendMessage").Times(1),
+		faults.PartialBatchFailure().Named("pbf").With(faults.Details{ErrorCode: "InternalError", EntryIDs: []string{"e2"}}),
 	)
 	e.clk.Advance(3 * time.Second)
 	_, err := e.trySend("x")
@@ -876,13 +874,13 @@ func TestFaultInjectionsRecorded(t *testing.T) {
 	inj := p.Injections()
 	require.Len(t, inj, 3)
 	at := epoch.Add(3 * time.Second)
-	assert.Equal(t, faults.Injection{Rule: "throttled", Kind: faults.Error, Operation: "SendMessage", Queue: "jobs", Detail: "RequestThrottled", Time: at}, inj[0])
+	assert.Equal(t, faults.Injection{Rule: "throttled", Kind: "error", Operation: "SendMessage", Queue: "jobs", Detail: "RequestThrottled", Time: at}, inj[0])
 	assert.Equal(t, "pbf", inj[1].Rule)
 	assert.Equal(t, "SendMessageBatch", inj[1].Operation)
 	assert.Equal(t, "e2", inj[1].EntryID)
 	assert.Empty(t, inj[1].MessageID, "a send has no message id yet")
 	assert.Equal(t, at, inj[1].Time)
-	assert.Equal(t, faults.Injection{Rule: "slow", Kind: faults.Latency, Operation: "GetQueueUrl", Detail: "1s", Time: at}, inj[2])
+	assert.Equal(t, faults.Injection{Rule: "slow", Kind: "latency", Operation: "GetQueueUrl", Detail: "1s", Time: at}, inj[2])
 	assert.Same(t, p, e.mock.Faults())
 }
 
@@ -891,22 +889,22 @@ func TestFaultInjectionsRecorded(t *testing.T) {
 func TestFaultPlanAtRunTime(t *testing.T) {
 	e := newEnvQueue(t, "jobs", nil)
 	assert.Nil(t, e.mock.Faults())
-	p := faults.MustPlan(t, 1)
+	p := mustPlan(t, 1)
 	require.NoError(t, e.mock.SetFaults(p))
 	fails := func() bool {
 		_, err := e.trySend("x")
 		return err != nil
 	}
 	assert.False(t, fails(), "an empty plan")
-	require.NoError(t, p.Add(faults.Rule{Name: "e", Kind: faults.Error, ErrorCode: "InternalError", Operations: []string{"SendMessage"}, Probability: 1}))
+	require.NoError(t, p.Add(faults.Error("InternalError").Named("e").On("SendMessage")))
 	assert.True(t, fails(), "a rule added at run time")
 	p.Pause()
 	assert.False(t, fails(), "paused")
 	p.Resume()
 	assert.True(t, fails(), "resumed")
-	p.Clear()
+	(*faultplan.Plan)(p).Clear()
 	assert.False(t, fails(), "cleared")
-	require.NoError(t, p.SetRules(faults.Rule{Kind: faults.Error, ErrorCode: "OverLimit", Operations: []string{"SendMessage"}, Probability: 1}))
+	require.NoError(t, p.Add(faults.Error("OverLimit").Named("o").On("SendMessage")))
 	assert.True(t, fails())
 	require.NoError(t, e.mock.SetFaults(nil))
 	assert.Nil(t, e.mock.Faults())
@@ -914,7 +912,7 @@ func TestFaultPlanAtRunTime(t *testing.T) {
 	assert.Len(t, p.Injections(), 3, "the plan keeps its record")
 
 	t.Run("concurrently", func(t *testing.T) {
-		p := faults.MustPlan(t, 1)
+		p := mustPlan(t, 1)
 		require.NoError(t, e.mock.SetFaults(p))
 		var wg sync.WaitGroup
 		for range 4 {
@@ -932,16 +930,16 @@ func TestFaultPlanAtRunTime(t *testing.T) {
 		}
 		wg.Go(func() {
 			for i := range 50 {
-				_ = p.Add(faults.Rule{Name: fmt.Sprint("r", i), Kind: faults.Error, ErrorCode: "RequestThrottled", Probability: 0.3})
+				_ = p.Add(faults.Error("RequestThrottled").Named(fmt.Sprint("r", i)).Probability(0.3))
 				p.Pause()
 				p.Resume()
 				_ = p.Injections()
-				p.Remove(fmt.Sprint("r", i-1))
+				(*faultplan.Plan)(p).Remove(fmt.Sprint("r", i-1))
 				if i%10 == 0 {
 					require.NoError(t, e.mock.SetFaults(p))
 				}
 			}
-			p.Clear()
+			(*faultplan.Plan)(p).Clear()
 		})
 		wg.Wait()
 		assert.False(t, fails())
@@ -952,22 +950,44 @@ func TestFaultPlanAtRunTime(t *testing.T) {
 // panics and SetFaults fails on a plan the engine cannot honour (none of the kinds today, so a
 // plan can only fail on a rule change, which Add and SetRules refuse).
 func TestFaultPlanValidation(t *testing.T) {
-	for _, k := range faults.Kinds() {
+	for _, k := range faultplan.Kinds() {
 		t.Run(string(k), func(t *testing.T) {
-			r := faults.Rule{Kind: k, ErrorCode: "InternalError", Rate: 1, Latency: time.Second, Probability: 1}
-			if !k.MessageLevel() && k != faults.Throttle && k != faults.Error {
+			r := faultplan.Rule{Kind: k, ErrorCode: "InternalError", Rate: 1, Latency: time.Second, Probability: 1}
+			if !k.MessageLevel() && k != faultplan.Throttle && k != faultplan.Error {
 				r.ErrorCode = ""
 			}
-			if k == faults.PartialBatchFailure {
+			if k == faultplan.PartialBatchFailure {
 				r.Latency = 0
 			}
-			p, err := faults.NewPlan(1, r)
+			fp, err := faultplan.NewPlan(1, r)
+			p := (*faults.Plan)(fp)
 			require.NoError(t, err)
-			assert.NotPanics(t, func() { sqsmock.New(sqsmock.WithFaults(p)) })
+			assert.NotPanics(t, func() { sqsmock.New(func(o *sqsmock.Options) { o.Faults = p }) })
 		})
 	}
-	_, err := faults.NewPlan(1, faults.Rule{Kind: faults.LostDelete, Operations: []string{"SendMessage"}, Probability: 1})
+	_, err := faults.NewPlan(1, faults.LostDelete().On("SendMessage"))
 	require.Error(t, err, "a rule no placement can honour never makes a plan")
-	_, err = faults.NewPlan(1, faults.Rule{Kind: faults.Error, ErrorCode: "NoSuchCode", Probability: 1})
+	_, err = faults.NewPlan(1, faults.Error("NoSuchCode"))
 	require.Error(t, err)
+}
+
+// mustPlan is faults.NewPlan for tests: an invalid rule fails the test.
+func mustPlan(t testing.TB, seed uint64, rules ...faults.Rule) *faults.Plan {
+	t.Helper()
+	p, err := faults.NewPlan(seed, rules...)
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	return p
+}
+
+// fired counts the injections of the named rule.
+func fired(p *faults.Plan, rule string) int {
+	n := 0
+	for _, in := range p.Injections() {
+		if in.Rule == rule {
+			n++
+		}
+	}
+	return n
 }

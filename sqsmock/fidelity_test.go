@@ -144,7 +144,7 @@ func TestAddPermissionKeepsAPolicySetByTheUser(t *testing.T) {
 	// SetQueueAttributes keeps every element (here a Condition, as SNS subscriptions need), and the
 	// document keeps its Version and Id. Only AddPermission's own documents start as Version
 	// 2008-10-17 with Id <arn>/SQSDefaultPolicy (test_sqs_permission_lifecycle).
-	e := newEnv(t, sqsmock.WithAccountID("111111111111"))
+	e := newEnv(t, func(o *sqsmock.Options) { o.AccountID = "111111111111" })
 	url := e.create("q", nil)
 	arn := e.arn(url)
 	own := `{"Sid":"own","Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"` + arn +

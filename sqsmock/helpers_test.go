@@ -37,16 +37,16 @@ type env struct {
 // (SQSMOCK_TEST_TRANSPORT=http) instead of the in-process client.
 var overHTTP = os.Getenv("SQSMOCK_TEST_TRANSPORT") == "http"
 
-func newEnv(t *testing.T, opts ...sqsmock.Option) *env {
+func newEnv(t *testing.T, opts ...func(*sqsmock.Options)) *env {
 	t.Helper()
 	clk := sqsmock.NewManualClock(epoch)
-	m := sqsmock.New(append([]sqsmock.Option{sqsmock.WithClock(clk)}, opts...)...)
+	m := sqsmock.New(append([]func(*sqsmock.Options){func(o *sqsmock.Options) { o.Clock = clk }}, opts...)...)
 	// One attempt, in process as over HTTP: the engine's answers reach the test unretried
 	// (retry_test.go tests the client's retries).
 	e := &env{t: t, mock: m, c: m.Client(noRetries), clk: clk, ctx: context.Background(), acct: m.AccountID(), reg: m.Region(),
 		base: "https://sqs." + m.Region() + ".amazonaws.com"}
 	if overHTTP {
-		srv, err := m.Start("127.0.0.1:0")
+		srv, err := m.Start()
 		require.NoError(t, err)
 		t.Cleanup(func() { _ = srv.Close() })
 		e.c = srv.SDKClient(noRetries)

@@ -6,17 +6,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
+	"github.com/sqsharness/sqsharness/sqsmock/internal/addr"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/engine"
-)
-
-// MessageState is where a message stands in its queue.
-type MessageState string
-
-// The states of a message.
-const (
-	StateReady    MessageState = "ready"    // visible: the next receive may return it
-	StateInFlight MessageState = "inflight" // received, inside its visibility timeout
-	StateDelayed  MessageState = "delayed"  // sent with a delay that has not passed
 )
 
 // QueueInfo describes a queue for assertions.
@@ -37,9 +28,11 @@ type QueueInfo struct {
 
 // MessageInfo describes a stored message for assertions.
 type MessageInfo struct {
-	MessageID    string
-	Body         string
-	State        MessageState
+	MessageID string
+	Body      string
+	// State is where it stands: "ready" (the next receive may return it), "inflight" (received,
+	// inside its visibility timeout) or "delayed" (sent with a delay that has not passed).
+	State        string
 	ReceiveCount int
 	// GroupID, DeduplicationID and SequenceNumber are set on FIFO queues (GroupID also on fair queues).
 	GroupID, DeduplicationID, SequenceNumber string
@@ -100,7 +93,7 @@ func (m *Mock) inspect(nameOrURL string, withMessages bool) (*engine.Engine, eng
 // findQueue calls try with the engines that may hold the queue nameOrURL names (see Queue), in
 // order, until it reports that it found the queue, and returns that engine (nil if none did).
 func (m *Mock) findQueue(nameOrURL string, try func(*engine.Engine) bool) *engine.Engine {
-	account, region := queueAddress(nameOrURL)
+	account, region := addr.QueueAddress(nameOrURL)
 	if account == "" {
 		account = m.home.account
 	}
@@ -133,11 +126,7 @@ func (m *Mock) queueInfo(e *engine.Engine, v engine.QueueView) QueueInfo {
 // QueueURL is the URL the in-process client uses for the named queue of the mock's own region and
 // account (QueueInfo.URL has any queue's).
 func (m *Mock) QueueURL(name string) string {
-	base := m.cfg.endpoint
-	if base == "" {
-		base = "https://sqs." + m.cfg.region + ".amazonaws.com"
-	}
-	return base + "/" + m.cfg.account + "/" + name
+	return m.engine.BaseURL() + "/" + m.cfg.account + "/" + name
 }
 
 // Messages lists a queue's messages (by queue name, URL or ARN, found as Queue finds it) in
@@ -156,14 +145,15 @@ func (m *Mock) Messages(nameOrURL string) []MessageInfo {
 }
 
 func messageInfo(v engine.MessageView) MessageInfo {
-	return MessageInfo{MessageID: v.ID, Body: v.Body, State: MessageState(v.State), ReceiveCount: v.ReceiveCount,
+	return MessageInfo{MessageID: v.ID, Body: v.Body, State: v.State, ReceiveCount: v.ReceiveCount,
 		GroupID: v.GroupID, DeduplicationID: v.DeduplicationID, SequenceNumber: v.SequenceNumber,
 		SentAt: v.SentAt, VisibleAt: v.VisibleAt, FirstReceiveAt: v.FirstReceiveAt, Attributes: v.Attributes,
 		DeadLetterSourceARN: v.DeadLetterSourceARN, TraceHeader: v.TraceHeader}
 }
 
-// Call is one recorded call to the in-process client.
-type Call struct {
+// callRecord is one call of the call log, which only the package's tests turn on (export_test.go);
+// users read calls in the trace (kind call).
+type callRecord struct {
 	// ID numbers the call (1, 2, 3, … per mock, in the order calls start; each attempt of a
 	// retried call is a call). The trace's events the call caused carry it as CallID.
 	ID        uint64
@@ -186,7 +176,7 @@ func (m *Mock) record(id uint64, op string, in, out any, err error) {
 	if m.cfg.callLog <= 0 {
 		return
 	}
-	c := Call{ID: id, Operation: op, Input: in, Err: err, At: m.cfg.clock.Now()}
+	c := callRecord{ID: id, Operation: op, Input: in, Err: err, At: m.cfg.clock.Now()}
 	if err == nil {
 		c.Output = out
 	}
@@ -200,26 +190,8 @@ func (m *Mock) record(id uint64, op string, in, out any, err error) {
 	m.callsMu.Unlock()
 }
 
-// Calls returns the recorded calls, oldest first (the most recent WithCallLog of them).
-func (m *Mock) Calls() []Call {
-	m.callsMu.Lock()
-	defer m.callsMu.Unlock()
-	return append([]Call(nil), m.calls...)
-}
-
-// CallsTo returns the recorded calls of one operation.
-func (m *Mock) CallsTo(operation string) []Call {
-	var out []Call
-	for _, c := range m.Calls() {
-		if c.Operation == operation {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-// ResetCalls forgets the recorded calls.
-func (m *Mock) ResetCalls() {
+// resetCalls forgets the recorded calls.
+func (m *Mock) resetCalls() {
 	m.callsMu.Lock()
 	m.calls = nil
 	m.callsMu.Unlock()

@@ -15,9 +15,11 @@ import (
 
 func TestWithQueueAndIdentity(t *testing.T) {
 	t.Parallel()
-	m := sqsmock.New(sqsmock.WithRegion("eu-central-1"), sqsmock.WithAccountID("123456789012"),
-		sqsmock.WithQueue("jobs", map[string]string{"VisibilityTimeout": "5"}),
-		sqsmock.WithQueue("jobs.fifo", map[string]string{"FifoQueue": "true"}))
+	m := sqsmock.New(func(o *sqsmock.Options) {
+		o.Queues = []sqsmock.Queue{{Name: "jobs", Attributes: map[string]string{"VisibilityTimeout": "5"}}, {Name: "jobs.fifo", Attributes: map[string]string{"FifoQueue": "true"}}}
+		o.Region = "eu-central-1"
+		o.AccountID = "123456789012"
+	})
 	qs := m.Queues()
 	require.Len(t, qs, 2)
 	assert.Equal(t, "jobs", qs[0].Name)
@@ -64,18 +66,18 @@ func TestInspectMessages(t *testing.T) {
 	msgs := e.mock.Messages(e.queue)
 	require.Len(t, msgs, 3)
 	assert.Equal(t, "ready", msgs[0].Body)
-	assert.Equal(t, sqsmock.StateReady, msgs[0].State)
+	assert.Equal(t, "ready", msgs[0].State)
 	assert.Equal(t, 1, msgs[0].ReceiveCount)
 	assert.True(t, msgs[0].VisibleAt.IsZero())
 	assert.Equal(t, epoch, msgs[0].FirstReceiveAt)
 
 	assert.Equal(t, "inflight", msgs[1].Body)
-	assert.Equal(t, sqsmock.StateInFlight, msgs[1].State)
+	assert.Equal(t, "inflight", msgs[1].State)
 	assert.Equal(t, epoch.Add(30*time.Second), msgs[1].VisibleAt)
 	assert.Equal(t, aws.ToString(got[1].MessageId), msgs[1].MessageID)
 
 	assert.Equal(t, "delayed", msgs[2].Body)
-	assert.Equal(t, sqsmock.StateDelayed, msgs[2].State)
+	assert.Equal(t, "delayed", msgs[2].State)
 	assert.Equal(t, 0, msgs[2].ReceiveCount)
 	assert.Equal(t, epoch, msgs[2].SentAt)
 	assert.Equal(t, epoch.Add(30*time.Second), msgs[2].VisibleAt)
@@ -156,7 +158,7 @@ func TestCalls(t *testing.T) {
 func TestReset(t *testing.T) {
 	t.Parallel()
 	clk := sqsmock.NewManualClock(epoch)
-	m := sqsmock.New(sqsmock.WithClock(clk), sqsmock.WithQueue("keep", nil))
+	m := sqsmock.New(func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "keep"}}; o.Clock = clk })
 	c := m.Client()
 	url := m.QueueURL("keep")
 	_, err := c.SendMessage(t.Context(), &sqs.SendMessageInput{QueueUrl: aws.String(url), MessageBody: aws.String("m")})

@@ -36,7 +36,9 @@ func jsonObject(t *testing.T, body string) map[string]any {
 // TestJSONRecordedEmptyCollections: every operation whose result can be empty answers without
 // the empty list or map.
 func TestJSONRecordedEmptyCollections(t *testing.T) {
-	srv := sqsmock.NewServer(t, sqsmock.WithClock(sqsmock.NewManualClock(epoch)))
+	srv := sqsmock.NewServer(t, func(so *sqsmock.ServerOptions) {
+		so.Mock = append(so.Mock, func(o *sqsmock.Options) { o.Clock = sqsmock.NewManualClock(epoch) })
+	})
 	q := jsonObject(t, jsonCall(t, srv, "CreateQueue", map[string]any{"QueueName": "empties"}))["QueueUrl"].(string)
 	arn := jsonObject(t, jsonCall(t, srv, "GetQueueAttributes",
 		map[string]any{"QueueUrl": q, "AttributeNames": []string{"QueueArn"}}))["Attributes"].(map[string]any)["QueueArn"].(string)

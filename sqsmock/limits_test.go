@@ -18,7 +18,7 @@ import (
 
 // The mock's own limits fail with OverLimit, as SQS reports its account limits, and change nothing.
 func TestLimitsOnQueuesAndMessages(t *testing.T) {
-	m := sqsmock.New(sqsmock.WithLimits(2, 3))
+	m := sqsmock.New(func(o *sqsmock.Options) { o.MaxQueues = 2; o.MaxMessages = 3 })
 	c, ctx := m.Client(), context.Background()
 	for _, name := range []string{"a", "b"} {
 		_, err := c.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(name)})
@@ -53,8 +53,8 @@ func TestLimitsOnQueuesAndMessages(t *testing.T) {
 }
 
 func TestRequestBodyLimit(t *testing.T) {
-	m := sqsmock.New(sqsmock.WithQueue("q", nil))
-	srv, err := m.Start("127.0.0.1:0", sqsmock.WithMaxBodyBytes(1024))
+	m := sqsmock.New(func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "q"}} })
+	srv, err := m.Start(func(o *sqsmock.ServerOptions) { o.MaxBodyBytes = 1024 })
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = srv.Close() })
 	body := `{"QueueUrl":"` + srv.URL + `/000000000000/q","MessageBody":"` + strings.Repeat("x", 2000) + `"}`

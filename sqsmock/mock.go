@@ -13,9 +13,13 @@
 // bubble it was made in: using it from outside that bubble panics at once with an explanation
 // (the bubble could not wait on it, and the test would hang). A ManualClock suits
 // single-goroutine, step-by-step tests and non-Go clients of the HTTP server.
+//
+// New takes Options, as sqs.New takes sqs.Options; the HTTP front door (Start, NewServer,
+// Handler) takes ServerOptions.
 package sqsmock
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -33,22 +37,23 @@ import (
 	"github.com/sqsharness/sqsharness/internal/memo"
 	"github.com/sqsharness/sqsharness/internal/queueurl"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/engine"
+	"github.com/sqsharness/sqsharness/sqsmock/internal/trace"
 )
 
 // Mock is one in-memory SQS for many regions and accounts, as one endpoint of LocalStack is: its
-// own (WithRegion, WithAccountID) by default, and any other a client is configured with (see the
+// own (Options.Region, Options.AccountID) by default, and any other a client is configured with (see the
 // README's "Many regions and accounts"). Every Mock is independent, so tests using separate mocks
 // can run in parallel.
 type Mock struct {
 	cfg    config
 	engine *engine.Engine // the mock's own region and account
-	client *Client
+	client *client
 	home   namespace
 
 	// engines of the other namespaces, made by their first CreateQueue.
 	nsMu    sync.RWMutex
 	engines map[namespace]*engine.Engine
-	// queueCount and held count queues and messages in every namespace, for WithLimits.
+	// queueCount and held count queues and messages in every namespace, for MaxQueues and MaxMessages.
 	queueCount, held atomic.Int64
 
 	plan         atomic.Pointer[faults.Plan]
@@ -57,30 +62,58 @@ type Mock struct {
 	bubbled bool
 
 	callsMu sync.Mutex
-	calls   []Call
+	calls   []callRecord
 	// callIDs numbers calls (Call.ID, TraceEvent.CallID).
 	callIDs atomic.Uint64
-	// trace is the ring of WithTrace, nil when tracing is off.
-	trace *traceRing
+	// trace is the ring of Options.TraceSize, nil when tracing is off.
+	trace *trace.Ring
 	// addrs remembers queueAddress for the queue URLs and ARNs calls address most.
 	addrs memo.Cache[address]
 }
 
-// Option configures a mock (New) or its HTTP front door (Handler, Start); NewServer takes both.
-// Options of the front door (WithCredentials, WithPublicURL, WithReadTimeout, ...) given to New
-// are the defaults of the mock's Handler, Start and SDKClient, to which their own options add.
-// Options of the mock itself (WithQueue, WithClock, WithFaults, ...) belong to New: Start refuses
-// them and Handler ignores them.
-type Option struct {
-	mock   func(*config)
-	server func(*handlerConfig)
+// Options configure a Mock (New). The zero value of each field is its default.
+type Options struct {
+	// Region is the mock's own region, its clients' default (default us-east-1).
+	Region string
+	// AccountID is the mock's own 12-digit account id (default 000000000000).
+	AccountID string
+	// Clock is the mock's only source of time (default: the real clock; see Clock).
+	Clock Clock
+	// Faults is a fault plan applied inside the mock; New panics if the engine cannot honour it.
+	Faults *faults.Plan
+	// TraceSize keeps the last TraceSize events of the trace (Trace); 0 records nothing.
+	TraceSize int
+	// MaxQueues and MaxMessages bound the queues and messages the mock holds (0: unlimited);
+	// past them CreateQueue and sends fail with OverLimit.
+	MaxQueues, MaxMessages int
+	// Credentials, when set, are the only ones the HTTP front door accepts: it verifies each SQS
+	// request's SigV4 signature against them (README, "SigV4 verification"). SDKClient and
+	// Server.SDKClient sign with the first (default test/test).
+	Credentials []aws.Credentials
+	// Queues are created by New, and again by Reset (a dead-letter queue before its sources).
+	Queues []Queue
+	// Endpoint shapes queue URLs: a base URL, or a template with {region} in the host
+	// ("http://sqs.{region}.localhost.localstack.cloud"), which the server then routes. Default:
+	// https://sqs.<region>.amazonaws.com in process, the request's scheme and host over HTTP.
+	Endpoint string
+
+	// callLog is how many calls the call log keeps (0: defaultCallLog; negative: none).
+	callLog int
 }
 
-// mockOption is an Option of the mock itself.
-func mockOption(f func(*config)) Option { return Option{mock: f} }
+// defaultCallLog is the size of the call log, which only the package's tests turn on.
+var defaultCallLog = 0
 
-// serverOption is an Option of the mock's HTTP front door.
-func serverOption(f func(*handlerConfig)) Option { return Option{server: f} }
+// Queue is a queue New creates (Options.Queues).
+type Queue struct {
+	Name string
+	// Attributes and Tags are as CreateQueue takes them; a name ending in .fifo makes a FIFO queue.
+	Attributes, Tags map[string]string
+	// DeadLetterQueue names a queue (created too if not listed) that takes the messages
+	// received MaxReceiveCount times: a RedrivePolicy with its ARN in the mock's namespace.
+	DeadLetterQueue string
+	MaxReceiveCount int
+}
 
 type queueSpec struct {
 	name  string
@@ -88,84 +121,38 @@ type queueSpec struct {
 	tags  map[string]string
 }
 
-// redriveSpec is one WithDeadLetterQueue.
-type redriveSpec struct {
-	source, dlq     string
-	maxReceiveCount int
-}
-
 type config struct {
+	Options
 	region, account, endpoint string
 	clock                     Clock
-	queues                    []queueSpec
-	redrives                  []redriveSpec
 	callLog                   int
 	trace                     int
 	maxQueues, maxMessages    int
-	plan                      *faults.Plan
-	server                    []func(*handlerConfig) // options of the HTTP front door, applied afresh to each
 }
 
-// WithRegion sets the region used in queue ARNs and default URLs (default us-east-1).
-func WithRegion(region string) Option { return mockOption(func(c *config) { c.region = region }) }
-
-// WithAccountID sets the 12-digit account id used in queue URLs and ARNs (default 000000000000).
-func WithAccountID(id string) Option { return mockOption(func(c *config) { c.account = id }) }
-
-// WithClock sets the clock (default RealClock). Use NewManualClock to control time.
-func WithClock(clock Clock) Option { return mockOption(func(c *config) { c.clock = clock }) }
-
-// WithEndpoint sets the scheme and host of queue URLs handed out by the in-process client
-// (default https://sqs.<region>.amazonaws.com). The HTTP server uses the request's host instead.
-func WithEndpoint(baseURL string) Option { return mockOption(func(c *config) { c.endpoint = baseURL }) }
-
-// WithQueue creates a queue when the mock starts; attributes as in CreateQueue.
-func WithQueue(name string, attributes map[string]string) Option {
-	return mockOption(func(c *config) { c.queues = append(c.queues, queueSpec{name: name, attrs: attributes}) })
-}
-
-// WithDeadLetterQueue makes dlq the dead-letter queue of source when the mock starts: source
-// gets a RedrivePolicy naming dlq's ARN (in the mock's region and account, so nothing is
-// hard-coded) with maxReceiveCount. A queue not also given with WithQueue is created without
-// attributes (FIFO when its name ends in .fifo). Queue options may come in any order: a
-// dead-letter queue is always created before the queues that redrive to it.
-func WithDeadLetterQueue(source, dlq string, maxReceiveCount int) Option {
-	return mockOption(func(c *config) {
-		c.redrives = append(c.redrives, redriveSpec{source: source, dlq: dlq, maxReceiveCount: maxReceiveCount})
-	})
-}
-
-// WithTaggedQueue creates a queue with tags when the mock starts.
-func WithTaggedQueue(name string, attributes, tags map[string]string) Option {
-	return mockOption(func(c *config) { c.queues = append(c.queues, queueSpec{name: name, attrs: attributes, tags: tags}) })
-}
-
-// WithCallLog keeps the last n calls for Calls (default 10000; 0 keeps none).
-func WithCallLog(n int) Option { return mockOption(func(c *config) { c.callLog = n }) }
-
-// WithLimits bounds the queues and the messages the mock holds (0: unlimited). Past a limit,
-// CreateQueue and sends fail with OverLimit.
-func WithLimits(maxQueues, maxMessages int) Option {
-	return mockOption(func(c *config) { c.maxQueues, c.maxMessages = maxQueues, maxMessages })
-}
-
-// New returns a mock. It panics if a queue given with WithQueue cannot be created or a fault plan
-// given with WithFaults has a rule the engine cannot honour, since those are mistakes in the test.
-func New(opts ...Option) *Mock {
-	cfg := config{region: "us-east-1", account: "000000000000", clock: RealClock{}, callLog: 10000}
-	for _, o := range opts {
-		if o.mock != nil {
-			o.mock(&cfg)
-		}
-		if o.server != nil {
-			cfg.server = append(cfg.server, o.server)
-		}
+// New returns a mock. It panics if a queue of Options.Queues cannot be created or the fault plan
+// has a rule the engine cannot honour, since those are mistakes in the test.
+func New(optFns ...func(*Options)) *Mock {
+	var o Options
+	for _, fn := range optFns {
+		fn(&o)
+	}
+	cfg := config{Options: o, region: cmp.Or(o.Region, "us-east-1"), account: cmp.Or(o.AccountID, "000000000000"),
+		clock: o.Clock, endpoint: o.Endpoint, trace: max(o.TraceSize, 0), maxQueues: o.MaxQueues, maxMessages: o.MaxMessages}
+	if cfg.clock == nil {
+		cfg.clock = realClock{}
+	}
+	switch {
+	case o.callLog == 0:
+		cfg.callLog = defaultCallLog
+	case o.callLog > 0:
+		cfg.callLog = o.callLog
 	}
 	m := &Mock{cfg: cfg, bubbled: bubble.Inside(), home: namespace{account: cfg.account, region: cfg.region},
-		engines: map[namespace]*engine.Engine{}, trace: newTraceRing(cfg.trace)}
+		engines: map[namespace]*engine.Engine{}, trace: trace.New(cfg.trace)}
 	m.engine = m.newEngine(m.home)
 	m.client = newClient(m, nil)
-	if err := m.SetFaults(cfg.plan); err != nil {
+	if err := m.SetFaults(o.Faults); err != nil {
 		panic(fmt.Errorf("sqsmock: fault plan: %w", err))
 	}
 	if err := m.createQueues(); err != nil {
@@ -200,9 +187,10 @@ func (m *Mock) createQueues() error {
 	return nil
 }
 
-// startupQueues is WithQueue's queues with WithDeadLetterQueue's policies and queues added.
+// startupQueues is Options.Queues, merged by name, with the dead-letter queues they name added
+// and their RedrivePolicy set.
 func (m *Mock) startupQueues() []queueSpec {
-	specs := slices.Clone(m.cfg.queues)
+	var specs []queueSpec
 	index := func(name string) int {
 		if i := slices.IndexFunc(specs, func(q queueSpec) bool { return q.name == name }); i >= 0 {
 			return i
@@ -214,18 +202,40 @@ func (m *Mock) startupQueues() []queueSpec {
 		specs = append(specs, queueSpec{name: name, attrs: attrs})
 		return len(specs) - 1
 	}
-	for _, r := range m.cfg.redrives {
-		index(r.dlq)
-		i := index(r.source)
+	for _, q := range m.cfg.Queues {
+		i := index(q.Name)
+		if q.Attributes != nil { // a queue named more than once: its attributes and tags add up
+			specs[i].attrs = merged(specs[i].attrs, q.Attributes)
+		}
+		if q.Tags != nil {
+			specs[i].tags = merged(specs[i].tags, q.Tags)
+		}
+	}
+	for _, q := range m.cfg.Queues {
+		if q.DeadLetterQueue == "" {
+			continue
+		}
+		index(q.DeadLetterQueue)
+		i := index(q.Name)
 		attrs := maps.Clone(specs[i].attrs)
 		if attrs == nil {
 			attrs = map[string]string{}
 		}
-		policy, _ := json.Marshal(map[string]any{"deadLetterTargetArn": m.engine.ARN(r.dlq), "maxReceiveCount": r.maxReceiveCount})
+		policy, _ := json.Marshal(map[string]any{"deadLetterTargetArn": m.engine.ARN(q.DeadLetterQueue), "maxReceiveCount": q.MaxReceiveCount})
 		attrs["RedrivePolicy"] = string(policy)
 		specs[i].attrs = attrs
 	}
 	return specs
+}
+
+// merged is a copy of a with b's entries added.
+func merged(a, b map[string]string) map[string]string {
+	out := maps.Clone(a)
+	if out == nil {
+		out = map[string]string{}
+	}
+	maps.Copy(out, b)
+	return out
 }
 
 // dlqName is the queue name a RedrivePolicy's deadLetterTargetArn ends in ("" if none).
@@ -251,17 +261,11 @@ func names(specs []queueSpec) []string {
 	return out
 }
 
-// Client returns the in-process client: every operation of *sqs.Client, no network, retries as
-// the SDK makes them. optFns set the client's retry options (Retryer, RetryMode,
-// RetryMaxAttempts) as they would for sqs.New; with none, it returns the mock's shared client.
-// They also choose the client's region and account, as for a real endpoint: o.Region (the mock's
-// by default) and the access key id of o.Credentials when it has 12 digits (read once, here;
-// otherwise the mock's account), e.g.
-//
-//	eu := m.Client(func(o *sqs.Options) {
-//		o.Region = "eu-west-1"
-//		o.Credentials = credentials.NewStaticCredentialsProvider("111111111111", "x", "")
-//	})
+// Client returns the in-process client: every operation of *sqs.Client, no network, with the
+// SDK's validation, errors and retries (backoff on the mock's clock). optFns set retry options
+// and choose the client's region and account (o.Region; o.Credentials' access key id when it has
+// 12 digits) as for sqs.New; with none it returns the mock's shared client. See the README's
+// "Many regions and accounts".
 func (m *Mock) Client(optFns ...func(*sqs.Options)) API {
 	if len(optFns) == 0 {
 		return m.client
@@ -283,21 +287,12 @@ func (m *Mock) checkBubble() {
 	}
 }
 
-// Region returns the mock's own region, its clients' default.
-func (m *Mock) Region() string { return m.cfg.region }
-
-// AccountID returns the mock's own account id, its clients' default.
-func (m *Mock) AccountID() string { return m.cfg.account }
-
 // Clock returns the mock's clock.
 func (m *Mock) Clock() Clock { return m.cfg.clock }
 
-// Reset deletes every queue, message and move task and forgets recorded calls, then creates
-// the queues given with WithQueue again. It keeps the trace and records a mock.reset event in it
-// (then queue.created for the WithQueue queues): the trace is a record of what happened, not
-// state, so a reader polling it by Seq (the console, GET /_sqsmock/trace?since=N) goes on without
-// missing or re-reading events, and a failure after a Reset can still be traced to what came
-// before it; mock.reset marks where the queues were emptied.
+// Reset deletes every queue, message and move task, then creates Options.Queues again. The
+// trace is kept (a record, not state: a reader polling it by Seq misses nothing) and marks the
+// reset with a mock.reset event.
 func (m *Mock) Reset() error {
 	m.nsMu.Lock()
 	others := m.engines
@@ -307,10 +302,10 @@ func (m *Mock) Reset() error {
 		e.Reset()
 	}
 	m.engine.Reset()
-	m.ResetCalls()
+	m.resetCalls()
 	if m.trace != nil {
-		m.trace.add(&TraceEvent{Time: m.cfg.clock.Now(), Kind: TraceReset,
-			Detail: "every queue, message and move task deleted; the WithQueue queues made again"})
+		m.trace.Add(&trace.Event{Time: m.cfg.clock.Now(), Kind: trace.Reset,
+			Detail: "every queue, message and move task deleted; the Options.Queues made again"})
 	}
 	return m.createQueues()
 }

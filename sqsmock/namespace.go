@@ -3,8 +3,6 @@ package sqsmock
 import (
 	"cmp"
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"net/http"
 	"net/netip"
 	"slices"
@@ -13,10 +11,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
-	"github.com/sqsharness/sqsharness/internal/sqserr"
+	"github.com/sqsharness/sqsharness/sqsmock/internal/addr"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/engine"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/iampolicy"
-	"github.com/sqsharness/sqsharness/sqsmock/internal/reqctx"
 )
 
 // One mock serves many regions and accounts, as one LocalStack does: SQS keeps queues apart by
@@ -88,12 +85,12 @@ func (m *Mock) engineFor(ns namespace, create bool) *engine.Engine {
 func (m *Mock) newEngine(ns namespace) *engine.Engine {
 	clock := m.cfg.clock
 	return engine.New(engine.Config{
-		Region: ns.region, AccountID: ns.account, BaseURL: m.cfg.endpoint,
+		Region: ns.region, AccountID: ns.account, BaseURL: strings.ReplaceAll(m.cfg.endpoint, "{region}", ns.region),
 		Now:          clock.Now,
 		NewTimer:     func(d time.Duration) engine.Timer { return clock.NewTimer(d) },
 		Faults:       m.messageFault,
 		FaultsActive: m.faultsActive,
-		Trace:        m.traceHook(ns),
+		Trace:        m.trace.Hook(ns.account, ns.region),
 		MaxQueues:    m.cfg.maxQueues,
 		MaxMessages:  m.cfg.maxMessages,
 		Queues:       &m.queueCount,
@@ -115,306 +112,12 @@ func (m *Mock) allEngines() []*engine.Engine {
 	return append([]*engine.Engine{m.engine}, out...)
 }
 
-// addressing says what a request names its queue by.
-type addressing uint8
-
-const (
-	byNone   addressing = iota // CreateQueue, ListQueues: the caller's namespace
-	byURL                      // QueueUrl
-	byName                     // GetQueueUrl: QueueName and QueueOwnerAWSAccountId
-	byARN                      // SourceArn of a message move task
-	byHandle                   // a move task's handle, which holds its SourceArn
-)
-
-// targetOf is what an operation's input addresses.
-func targetOf(in any) (how addressing, addr, owner string) {
-	s := func(p *string) string {
-		if p == nil {
-			return ""
-		}
-		return *p
-	}
-	switch v := in.(type) {
-	case *sqs.SendMessageInput:
-		return byURL, s(v.QueueUrl), ""
-	case *sqs.ReceiveMessageInput:
-		return byURL, s(v.QueueUrl), ""
-	case *sqs.DeleteMessageInput:
-		return byURL, s(v.QueueUrl), ""
-	case *sqs.SendMessageBatchInput:
-		return byURL, s(v.QueueUrl), ""
-	case *sqs.DeleteMessageBatchInput:
-		return byURL, s(v.QueueUrl), ""
-	case *sqs.ChangeMessageVisibilityInput:
-		return byURL, s(v.QueueUrl), ""
-	case *sqs.ChangeMessageVisibilityBatchInput:
-		return byURL, s(v.QueueUrl), ""
-	case *sqs.GetQueueAttributesInput:
-		return byURL, s(v.QueueUrl), ""
-	case *sqs.SetQueueAttributesInput:
-		return byURL, s(v.QueueUrl), ""
-	case *sqs.PurgeQueueInput:
-		return byURL, s(v.QueueUrl), ""
-	case *sqs.DeleteQueueInput:
-		return byURL, s(v.QueueUrl), ""
-	case *sqs.ListDeadLetterSourceQueuesInput:
-		return byURL, s(v.QueueUrl), ""
-	case *sqs.AddPermissionInput:
-		return byURL, s(v.QueueUrl), ""
-	case *sqs.RemovePermissionInput:
-		return byURL, s(v.QueueUrl), ""
-	case *sqs.TagQueueInput:
-		return byURL, s(v.QueueUrl), ""
-	case *sqs.UntagQueueInput:
-		return byURL, s(v.QueueUrl), ""
-	case *sqs.ListQueueTagsInput:
-		return byURL, s(v.QueueUrl), ""
-	case *sqs.GetQueueUrlInput:
-		return byName, s(v.QueueName), s(v.QueueOwnerAWSAccountId)
-	case *sqs.StartMessageMoveTaskInput:
-		return byARN, s(v.SourceArn), ""
-	case *sqs.ListMessageMoveTasksInput:
-		return byARN, s(v.SourceArn), ""
-	case *sqs.CancelMessageMoveTaskInput:
-		return byHandle, s(v.TaskHandle), ""
-	}
-	return byNone, "", ""
-}
-
-// route picks the engine an operation acts on, and reports whether SQS would refuse the request
-// as the queue's policy decides it (IAM's evaluation for one resource-based policy): a request
-// for another account's queue needs an Allow and no Deny, and only for the actions a queue policy
-// can share; a request of the queue's own account, which the mock takes its IAM policies to
-// allow, is refused only by a Deny.
-func (m *Mock) route(who caller, op string, in any) (e *engine.Engine, denied bool) {
-	how, addr, owner := targetOf(in)
-	ns := who.namespace
-	switch how {
-	case byNone:
-		return m.engineFor(ns, op == "CreateQueue"), false
-	case byName:
-		if owner != "" {
-			ns.account = owner
-		}
-	case byHandle:
-		addr = taskSource(addr)
-		fallthrough
-	case byURL, byARN:
-		a := m.addrs.Get(addr, parseQueueAddress)
-		account, region := a.account, a.region
-		if account != "" {
-			ns.account = account
-		}
-		if region != "" && !who.signed {
-			ns.region = region
-		}
-	}
-	e = m.engineFor(ns, false)
-	switch {
-	case ns.account != who.account:
-		action := grantable[op]
-		if action == "" {
-			exists, _ := e.Authorize(addr, iampolicy.Request{})
-			return e, exists
-		}
-		exists, d := e.Authorize(addr, who.request(action))
-		return e, exists && d != iampolicy.Allow
-	case who.operator || !e.HasPolicies():
-		return e, false
-	}
-	exists, d := e.Authorize(addr, who.request(iamAction(op)))
-	return e, exists && d == iampolicy.Deny
-}
-
-// iamAction is the IAM action of an operation: its own name, but for the batch operations, which
-// take their single forms' permissions (API Reference, AddPermission).
-func iamAction(op string) string {
-	switch op {
-	case "SendMessageBatch":
-		return "SendMessage"
-	case "DeleteMessageBatch":
-		return "DeleteMessage"
-	case "ChangeMessageVisibilityBatch":
-		return "ChangeMessageVisibility"
-	}
-	return op
-}
-
-// grantable maps an operation to the action a queue policy grants another account for it. The
-// others are the owner's alone: "Cross-account permissions don't apply" to them (Developer
-// Guide, Limitations of Amazon SQS custom policies), and the batch actions take the permissions of
-// their single forms (API Reference, AddPermission).
-var grantable = map[string]string{
-	"SendMessage": "SendMessage", "SendMessageBatch": "SendMessage",
-	"ReceiveMessage": "ReceiveMessage",
-	"DeleteMessage":  "DeleteMessage", "DeleteMessageBatch": "DeleteMessage",
-	"ChangeMessageVisibility": "ChangeMessageVisibility", "ChangeMessageVisibilityBatch": "ChangeMessageVisibility",
-	"GetQueueAttributes": "GetQueueAttributes", "GetQueueUrl": "GetQueueUrl",
-	"ListDeadLetterSourceQueues": "ListDeadLetterSourceQueues", "PurgeQueue": "PurgeQueue",
-}
-
-// accessDenied is SQS's answer to a request it does not authorize: "Access to the resource
-// <the request's URL> is denied." (AccessDenied, HTTP 403; the Developer Guide's "Troubleshoot an
-// access denied error" shows it for a JSON request to https://sqs.us-east-1.amazonaws.com/, and
-// answers to Query requests at a queue URL name that URL).
-func accessDenied(ctx context.Context, e *engine.Engine) error {
-	base, ok := reqctx.BaseURL(ctx)
-	if !ok {
-		base = e.BaseURL()
-	}
-	path := "/"
-	if info := requestInfoFrom(ctx); info != nil && info.path != "" {
-		path = info.path
-	}
-	return sqserr.AccessDenied("Access to the resource " + strings.TrimRight(base, "/") + path + " is denied.")
-}
-
-// taskSource is the SourceArn inside a message move task's handle ("" if it has none).
-func taskSource(handle string) string {
-	raw, err := base64.StdEncoding.DecodeString(handle)
-	if err != nil {
-		return ""
-	}
-	var h struct {
-		SourceArn string `json:"sourceArn"`
-	}
-	_ = json.Unmarshal(raw, &h)
-	return h.SourceArn
-}
-
 // address is what queueAddress reads.
 type address struct{ account, region string }
 
 func parseQueueAddress(s string) address {
-	account, region := queueAddress(s)
+	account, region := addr.QueueAddress(s)
 	return address{account, region}
-}
-
-// queueAddress reads what a queue URL or ARN names: its account (the path's /ACCOUNT/NAME, also
-// in LocalStack's /queue/REGION/ACCOUNT/NAME, or the ARN's) and its region where it names one
-// (the ARN's, such a path's, or a host sqs.REGION.… or REGION.queue.…). A bare name names neither.
-func queueAddress(s string) (account, region string) {
-	if rest, ok := strings.CutPrefix(s, "arn:"); ok { // arn:PARTITION:sqs:REGION:ACCOUNT:NAME
-		_, rest, _ = strings.Cut(rest, ":")
-		service, rest, _ := strings.Cut(rest, ":")
-		region, rest, _ = strings.Cut(rest, ":")
-		account, _, ok = strings.Cut(rest, ":")
-		if service != "sqs" || !ok {
-			return "", ""
-		}
-		if !isSigningRegion(region) {
-			region = ""
-		}
-		return account, region
-	}
-	path := s
-	if i := strings.Index(s, "://"); i >= 0 {
-		host := s[i+3:]
-		path = ""
-		if j := strings.IndexByte(host, '/'); j >= 0 {
-			host, path = host[:j], host[j:]
-		}
-		region = hostRegion(host)
-	}
-	if j := strings.IndexAny(path, "?#"); j >= 0 {
-		path = path[:j]
-	}
-	path = strings.Trim(path, "/")
-	i := strings.LastIndexByte(path, '/')
-	if i < 0 {
-		return "", region
-	}
-	dir := path[:i]
-	k := strings.LastIndexByte(dir, '/')
-	account = dir[k+1:]
-	if k >= 0 && region == "" {
-		up := dir[:k]
-		l := strings.LastIndexByte(up, '/')
-		if seg := up[l+1:]; l >= 0 && (up[:l] == "queue" || strings.HasSuffix(up[:l], "/queue")) && isRegion(seg) {
-			region = seg
-		}
-	}
-	return account, region
-}
-
-// hostRegion is the region a host name names in the styles sqs.REGION.DOMAIN (AWS's, and
-// LocalStack's sqs.REGION.localhost.localstack.cloud) and REGION.queue.DOMAIN; "" otherwise.
-func hostRegion(host string) string {
-	if i := strings.LastIndexByte(host, '@'); i >= 0 {
-		host = host[i+1:]
-	}
-	if strings.HasPrefix(host, "[") {
-		return ""
-	}
-	if i := strings.LastIndexByte(host, ':'); i >= 0 {
-		host = host[:i]
-	}
-	first, rest, ok := strings.Cut(host, ".")
-	if !ok {
-		return ""
-	}
-	second, _, _ := strings.Cut(rest, ".")
-	switch {
-	case strings.EqualFold(first, "sqs") && isRegion(second):
-		return second
-	case strings.EqualFold(second, "queue") && isRegion(first):
-		return first
-	}
-	return ""
-}
-
-// isRegion reports whether s has the shape of an AWS region name: three or more words joined by
-// hyphens, lower-case letters but for the last, a number (us-east-1, us-gov-west-1).
-func isRegion(s string) bool {
-	if len(s) > 32 {
-		return false
-	}
-	words, start := 0, 0
-	for i := 0; i <= len(s); i++ {
-		if i < len(s) && s[i] != '-' {
-			continue
-		}
-		w, last := s[start:i], i == len(s)
-		start = i + 1
-		words++
-		if w == "" || words == 1 && len(w) < 2 {
-			return false
-		}
-		for j := 0; j < len(w); j++ {
-			if c := w[j]; last && (c < '0' || c > '9') || !last && (c < 'a' || c > 'z') {
-				return false
-			}
-		}
-	}
-	return words >= 3
-}
-
-// isSigningRegion reports whether a credential scope's region can name a namespace: any
-// lower-case name of letters, digits and hyphens, as clients may sign for any region they are
-// configured with.
-func isSigningRegion(s string) bool {
-	if s == "" || len(s) > 64 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
-			return false
-		}
-	}
-	return true
-}
-
-// isAccountID reports whether s is a 12-digit account id.
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // requestInfo is what the HTTP front door knows of a request's caller, for routing.
@@ -463,14 +166,14 @@ func (m *Mock) callerOf(r *http.Request) caller {
 	key, rest, _ := strings.Cut(cred, "/")
 	_, rest, _ = strings.Cut(rest, "/")
 	region, _, _ := strings.Cut(rest, "/")
-	if isAccountID(key) {
+	if addr.IsAccountID(key) {
 		who.account = key
 	}
 	switch {
-	case isSigningRegion(region):
+	case addr.IsSigningRegion(region):
 		who.region, who.signed = region, true
-	case hostRegion(r.Host) != "":
-		who.region = hostRegion(r.Host)
+	case addr.HostRegion(r.Host) != "":
+		who.region = addr.HostRegion(r.Host)
 	}
 	token := r.Header.Get("X-Amz-Security-Token")
 	if token == "" && strings.Contains(r.URL.RawQuery, "X-Amz-Security-Token") {
@@ -496,14 +199,14 @@ func (who *caller) named(token string) {
 // identity their session token names (see callerOf), read once.
 func (m *Mock) clientCaller(o sqs.Options) caller {
 	who := caller{namespace: m.home, signed: true, secure: true}
-	if isSigningRegion(o.Region) {
+	if addr.IsSigningRegion(o.Region) {
 		who.region = o.Region
 	}
 	if o.Credentials != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		if creds, err := o.Credentials.Retrieve(ctx); err == nil {
-			if isAccountID(creds.AccessKeyID) {
+			if addr.IsAccountID(creds.AccessKeyID) {
 				who.account = creds.AccessKeyID
 			}
 			who.named(creds.SessionToken)
@@ -512,19 +215,24 @@ func (m *Mock) clientCaller(o sqs.Options) caller {
 	return who
 }
 
-// regionalBase is the base of queue URLs in the region-host style: base's scheme and port (and
-// path, if any) with the host sqs.REGION.DOMAIN (DOMAIN's own port, if it has one, wins).
-func regionalBase(base, domain, region string) string {
-	scheme, rest, ok := strings.Cut(base, "://")
+// regionalBase is the base of region's queue URLs for an Endpoint template with {region}: the
+// template with the region in it and, when its host names no port, the scheme and port of the
+// request's own base URL (if any).
+func regionalBase(template, region, requestBase string) string {
+	u := strings.ReplaceAll(template, "{region}", region)
+	scheme, rest, ok := strings.Cut(u, "://")
 	if !ok {
-		scheme, rest = "http", base
+		scheme, rest = "http", u
 	}
 	host, path, _ := strings.Cut(rest, "/")
-	port := ""
-	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.Contains(host[i:], "]") && !strings.Contains(domain, ":") {
-		port = host[i:]
+	if rs, rrest, ok := strings.Cut(requestBase, "://"); ok && !strings.Contains(host, ":") {
+		rhost, _, _ := strings.Cut(rrest, "/")
+		if i := strings.LastIndexByte(rhost, ':'); i >= 0 && !strings.Contains(rhost[i:], "]") {
+			host += rhost[i:]
+		}
+		scheme = rs
 	}
-	out := scheme + "://sqs." + region + "." + domain + port
+	out := scheme + "://" + host
 	if path != "" {
 		out += "/" + path
 	}

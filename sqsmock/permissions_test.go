@@ -16,7 +16,7 @@ import (
 func TestPermissionLifecycle(t *testing.T) {
 	t.Parallel()
 	// Recorded: test_sqs_permission_lifecycle.
-	e := newEnv(t, sqsmock.WithAccountID("111111111111"))
+	e := newEnv(t, func(o *sqsmock.Options) { o.AccountID = "111111111111" })
 	url := e.create("q", nil)
 	arn := e.arn(url)
 	add := func(label string, accounts ...string) error {

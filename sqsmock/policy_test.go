@@ -134,7 +134,7 @@ func TestQueuePolicyDenyBindsTheOwner(t *testing.T) {
 	requireStatusError(t, err, "AccessDenied", 403, deniedInProcess)
 	assert.Len(t, m.Messages("shared"), 1)
 
-	srv, err := m.Start("127.0.0.1:0")
+	srv, err := m.Start()
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = srv.Close() })
 	status, v := consoleDo(t, srv, "POST", "/_sqsmock/queues/shared/purge", "")
@@ -149,12 +149,12 @@ func TestQueuePolicyConditionKeysOfTheRequest(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	clk := sqsmock.NewManualClock(epoch)
-	m := sqsmock.New(sqsmock.WithClock(clk))
+	m := sqsmock.New(func(o *sqsmock.Options) { o.Clock = clk })
 	q := sharedQueue(t, m, policyDoc(
 		`{"Sid":"tls","Effect":"Deny","Principal":"*","Action":"sqs:SendMessage","Condition":{"Bool":{"aws:SecureTransport":"false"}}}`,
 		`{"Sid":"ip","Effect":"Deny","Principal":"*","Action":"sqs:ChangeMessageVisibility","Condition":{"NotIpAddress":{"aws:SourceIp":"127.0.0.0/8"}}}`,
 		`{"Sid":"time","Effect":"Deny","Principal":"*","Action":"sqs:ReceiveMessage","Condition":{"DateGreaterThan":{"aws:CurrentTime":"`+epoch.Add(time.Hour).Format(time.RFC3339)+`"}}}`))
-	srv, err := m.Start("127.0.0.1:0")
+	srv, err := m.Start()
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = srv.Close() })
 	plain := sqs.New(sqs.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), RetryMaxAttempts: 1,

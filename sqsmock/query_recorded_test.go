@@ -114,7 +114,7 @@ type rq struct {
 func newRQ(t *testing.T) *rq {
 	t.Helper()
 	clk := sqsmock.NewManualClock(epoch)
-	return &rq{t: t, srv: sqsmock.NewServer(t, sqsmock.WithClock(clk)), clk: clk}
+	return &rq{t: t, srv: sqsmock.NewServer(t, func(so *sqsmock.ServerOptions) { so.Mock = append(so.Mock, func(o *sqsmock.Options) { o.Clock = clk }) }), clk: clk}
 }
 
 // form turns name/value pairs into parameters.

@@ -143,7 +143,7 @@ func TestQueueDeletedRecently(t *testing.T) {
 
 func TestGetQueueUrl(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, sqsmock.WithAccountID("123456789012"), sqsmock.WithRegion("eu-west-1"))
+	e := newEnv(t, func(o *sqsmock.Options) { o.AccountID = "123456789012" }, func(o *sqsmock.Options) { o.Region = "eu-west-1" })
 	url := e.create("q", nil)
 	assert.Equal(t, e.base+"/123456789012/q", url)
 

@@ -22,7 +22,9 @@ import (
 // and long polls follow the bubble's fake time, so the test takes no real time.
 func TestRealClockInsideSynctest(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		m := sqsmock.New(sqsmock.WithQueue("q", map[string]string{"VisibilityTimeout": "10"}))
+		m := sqsmock.New(func(o *sqsmock.Options) {
+			o.Queues = []sqsmock.Queue{{Name: "q", Attributes: map[string]string{"VisibilityTimeout": "10"}}}
+		})
 		c, ctx := m.Client(), context.Background()
 		url := aws.String(m.QueueURL("q"))
 		start := time.Now()

@@ -16,7 +16,7 @@ import (
 // A message whose dead-letter queue was deleted is still delivered from its own queue.
 func TestRedriveToDeletedDLQKeepsDelivering(t *testing.T) {
 	clk := sqsmock.NewManualClock(time.Unix(1_700_000_000, 0))
-	m := sqsmock.New(sqsmock.WithClock(clk), sqsmock.WithQueue("dlq", nil))
+	m := sqsmock.New(func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "dlq"}}; o.Clock = clk })
 	c, ctx := m.Client(), context.Background()
 	dlqARN := "arn:aws:sqs:us-east-1:000000000000:dlq"
 	src, err := c.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("src"), Attributes: map[string]string{

@@ -143,7 +143,7 @@ func TestRegionsInProcessWithTwoClients(t *testing.T) {
 func TestAccountFromAccessKeyID(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	m := sqsmock.New(sqsmock.WithQueue("jobs", nil))
+	m := sqsmock.New(func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "jobs"}} })
 	other := m.Client(as("us-east-1", "111111111111"))
 	q, err := other.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("jobs")})
 	require.NoError(t, err)
@@ -230,7 +230,9 @@ func TestCrossAccountNeedsPermission(t *testing.T) {
 func TestCrossAccountOverHTTP(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	srv := sqsmock.NewServer(t, sqsmock.WithQueue("shared", nil))
+	srv := sqsmock.NewServer(t, func(so *sqsmock.ServerOptions) {
+		so.Mock = append(so.Mock, func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "shared"}} })
+	})
 	other := srv.SDKClient(as("us-east-1", "111111111111"))
 	qurl := srv.URL + "/000000000000/shared"
 	_, err := other.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(qurl), MessageBody: aws.String("hi")})
@@ -297,7 +299,7 @@ func TestDeadLetterQueueMustShareRegionAndAccount(t *testing.T) {
 func TestMessageMoveTasksPerRegion(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	m := sqsmock.New(sqsmock.WithClock(sqsmock.NewManualClock(epoch)))
+	m := sqsmock.New(func(o *sqsmock.Options) { o.Clock = sqsmock.NewManualClock(epoch) })
 	eu := m.Client(as("eu-west-1", ""))
 	_, err := eu.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("dlq")})
 	require.NoError(t, err)
@@ -321,7 +323,7 @@ func TestMessageMoveTasksPerRegion(t *testing.T) {
 func TestLimitsAndResetCoverEveryNamespace(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	m := sqsmock.New(sqsmock.WithLimits(2, 0), sqsmock.WithQueue("start", nil))
+	m := sqsmock.New(func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "start"}}; o.MaxQueues = 2 })
 	eu := m.Client(as("eu-west-1", ""))
 	_, err := eu.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("a")})
 	require.NoError(t, err)
@@ -354,8 +356,8 @@ func regionHostClient(srv *sqsmock.Server, host, region, key string) *sqs.Client
 func TestRegionHostsStyle(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	m := sqsmock.New()
-	srv, err := m.Start("127.0.0.1:0", sqsmock.WithRegionHosts("localhost.localstack.cloud"))
+	m := sqsmock.New(func(o *sqsmock.Options) { o.Endpoint = "http://sqs.{region}.localhost.localstack.cloud" })
+	srv, err := m.Start()
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = srv.Close() })
 	eu := regionHostClient(srv, "sqs.eu-west-1.localhost.localstack.cloud", "eu-west-1", "test")
@@ -396,8 +398,10 @@ func TestRegionHostsStyle(t *testing.T) {
 func TestRegionHostsWithSigV4(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	srv, err := sqsmock.New().Start("127.0.0.1:0", sqsmock.WithRegionHosts("localhost.localstack.cloud"),
-		sqsmock.WithCredentials("111111111111", "secret"))
+	srv, err := sqsmock.New(func(o *sqsmock.Options) {
+		o.Endpoint = "http://sqs.{region}.localhost.localstack.cloud"
+		o.Credentials = append(o.Credentials, aws.Credentials{AccessKeyID: "111111111111", SecretAccessKey: "secret"})
+	}).Start()
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = srv.Close() })
 	eu := regionHostClient(srv, "sqs.eu-west-1.localhost.localstack.cloud", "eu-west-1", "111111111111")
@@ -429,7 +433,9 @@ func TestPresignedCredentialChoosesNamespace(t *testing.T) {
 
 func TestAdminQueuesByNamespace(t *testing.T) {
 	t.Parallel()
-	srv := sqsmock.NewServer(t, sqsmock.WithQueue("home", nil))
+	srv := sqsmock.NewServer(t, func(so *sqsmock.ServerOptions) {
+		so.Mock = append(so.Mock, func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "home"}} })
+	})
 	_, err := srv.Mock().Client(as("eu-west-1", "111111111111")).CreateQueue(context.Background(), &sqs.CreateQueueInput{QueueName: aws.String("away")})
 	require.NoError(t, err)
 	rows := func(query string) []map[string]any {
@@ -453,7 +459,7 @@ func TestAdminQueuesByNamespace(t *testing.T) {
 func TestDefaultNamespaceUnchanged(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	m := sqsmock.New(sqsmock.WithRegion("eu-central-1"), sqsmock.WithAccountID("123456789012"))
+	m := sqsmock.New(func(o *sqsmock.Options) { o.Region = "eu-central-1"; o.AccountID = "123456789012" })
 	c := m.Client()
 	q, err := c.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("q")})
 	require.NoError(t, err)

@@ -27,8 +27,11 @@ import (
 // the default in-process client, which retries.
 func retryEnv(t *testing.T, rules ...faults.Rule) (*sqsmock.Mock, sqsmock.API, string) {
 	t.Helper()
-	m := sqsmock.New(sqsmock.WithClock(sqsmock.NewManualClock(epoch)), sqsmock.WithQueue("jobs", nil),
-		sqsmock.WithFaults(faults.MustPlan(t, 1, rules...)))
+	m := sqsmock.New(func(o *sqsmock.Options) {
+		o.Queues = []sqsmock.Queue{{Name: "jobs"}}
+		o.Clock = sqsmock.NewManualClock(epoch)
+		o.Faults = mustPlan(t, 1, rules...)
+	})
 	return m, m.Client(), m.QueueURL("jobs")
 }
 
@@ -38,8 +41,7 @@ func send(ctx context.Context, c sqsmock.API, url, body string, optFns ...func(*
 }
 
 func throttle(times int) faults.Rule {
-	return faults.Rule{Name: "throttle", Kind: faults.Error, ErrorCode: "RequestThrottled", Operations: []string{"SendMessage"},
-		Probability: 1, Times: times}
+	return faults.Error("RequestThrottled").Named("throttle").On("SendMessage").Times(times)
 }
 
 // The default in-process client retries a throttled call, as *sqs.Client does: one injected
@@ -47,7 +49,7 @@ func throttle(times int) faults.Rule {
 func TestClientRetriesRetryableErrors(t *testing.T) {
 	for _, code := range []string{"RequestThrottled", "ThrottlingException", "InternalError", "ServiceUnavailable"} {
 		t.Run(code, func(t *testing.T) {
-			m, c, url := retryEnv(t, faults.Rule{Kind: faults.Error, ErrorCode: code, Operations: []string{"SendMessage"}, Probability: 1, Times: 2})
+			m, c, url := retryEnv(t, faults.Error(code).On("SendMessage").Times(2))
 			require.NoError(t, send(context.Background(), c, url, "hi"))
 			assert.Len(t, m.CallsTo("SendMessage"), 3, "two failed attempts and the one that succeeded")
 			assert.Len(t, m.Messages("jobs"), 1)
@@ -60,7 +62,7 @@ func TestClientRetriesRetryableErrors(t *testing.T) {
 func TestClientDoesNotRetryTerminalErrors(t *testing.T) {
 	for _, code := range []string{"OverLimit", "KmsThrottled", "InvalidAddress"} {
 		t.Run(code, func(t *testing.T) {
-			m, c, url := retryEnv(t, faults.Rule{Kind: faults.Error, ErrorCode: code, Operations: []string{"SendMessage"}, Probability: 1, Times: 1})
+			m, c, url := retryEnv(t, faults.Error(code).On("SendMessage").Times(1))
 			err := send(context.Background(), c, url, "hi")
 			require.Error(t, err)
 			var mae *retry.MaxAttemptsError
@@ -127,15 +129,15 @@ func TestClientRetryOptions(t *testing.T) {
 // after it was applied is retried too, so the message is sent twice, as against SQS.
 func TestClientRetriesTransportFaults(t *testing.T) {
 	ctx := context.Background()
-	m, c, url := retryEnv(t, faults.Rule{Kind: faults.ResetBeforeApply, Operations: []string{"SendMessage"}, Probability: 1, Times: 1})
+	m, c, url := retryEnv(t, faults.ResetBeforeApply().On("SendMessage").Times(1))
 	require.NoError(t, send(ctx, c, url, "once"))
 	assert.Len(t, m.Messages("jobs"), 1)
 
-	m, c, url = retryEnv(t, faults.Rule{Kind: faults.ResetAfterApply, Operations: []string{"SendMessage"}, Probability: 1, Times: 1})
+	m, c, url = retryEnv(t, faults.ResetAfterApply().On("SendMessage").Times(1))
 	require.NoError(t, send(ctx, c, url, "twice"))
 	assert.Len(t, m.Messages("jobs"), 2, "the retry of an applied request duplicates the send")
 
-	_, c, url = retryEnv(t, faults.Rule{Kind: faults.ResetBeforeApply, Operations: []string{"SendMessage"}, Probability: 1})
+	_, c, url = retryEnv(t, faults.ResetBeforeApply().On("SendMessage"))
 	err := send(ctx, c, url, "never")
 	var se *smithyhttp.RequestSendError
 	require.ErrorAs(t, err, &se)
@@ -152,11 +154,11 @@ func TestClientRetriesLikeTheSDK(t *testing.T) {
 	}{
 		"throttled once":      {throttle(1), 2},
 		"throttled always":    {throttle(0), 3},
-		"internal error x2":   {faults.Rule{Kind: faults.Error, ErrorCode: "InternalError", Operations: []string{"SendMessage"}, Probability: 1, Times: 2}, 3},
-		"over limit":          {faults.Rule{Kind: faults.Error, ErrorCode: "OverLimit", Operations: []string{"SendMessage"}, Probability: 1}, 1},
-		"kms throttled":       {faults.Rule{Kind: faults.Error, ErrorCode: "KmsThrottled", Operations: []string{"SendMessage"}, Probability: 1}, 1},
-		"reset before always": {faults.Rule{Kind: faults.ResetBeforeApply, Operations: []string{"SendMessage"}, Probability: 1}, 3},
-		"reset after once":    {faults.Rule{Kind: faults.ResetAfterApply, Operations: []string{"SendMessage"}, Probability: 1, Times: 1}, 2},
+		"internal error x2":   {faults.Error("InternalError").On("SendMessage").Times(2), 3},
+		"over limit":          {faults.Error("OverLimit").On("SendMessage"), 1},
+		"kms throttled":       {faults.Error("KmsThrottled").On("SendMessage"), 1},
+		"reset before always": {faults.ResetBeforeApply().On("SendMessage"), 3},
+		"reset after once":    {faults.ResetAfterApply().On("SendMessage").Times(1), 2},
 	}
 	type result struct {
 		attempts, stored int
@@ -181,7 +183,10 @@ func TestClientRetriesLikeTheSDK(t *testing.T) {
 			rule := tt.rule
 			mk := func() *sqsmock.Mock {
 				// Real clock: the SDK clients back off in real time, so keep the backoff short.
-				return sqsmock.New(sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(faults.MustPlan(t, 1, rule)))
+				return sqsmock.New(func(o *sqsmock.Options) {
+					o.Queues = []sqsmock.Queue{{Name: "jobs"}}
+					o.Faults = mustPlan(t, 1, rule)
+				})
 			}
 			fast := func(o *sqs.Options) {
 				o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) { so.MaxBackoff = time.Millisecond })
@@ -191,7 +196,7 @@ func TestClientRetriesLikeTheSDK(t *testing.T) {
 			m = mk()
 			inMemory := run(m, m.SDKClient(fast))
 			m = mk()
-			srv, err := m.Start("127.0.0.1:0")
+			srv, err := m.Start()
 			require.NoError(t, err)
 			defer srv.Close()
 			overHTTP := run(m, srv.SDKClient(fast))
@@ -218,9 +223,16 @@ func TestClientRetryQuotaLikeTheSDK(t *testing.T) {
 	fast := func(o *sqs.Options) {
 		o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) { so.MaxBackoff = time.Microsecond })
 	}
-	m := sqsmock.New(sqsmock.WithClock(sqsmock.NewManualClock(epoch)), sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(faults.MustPlan(t, 1, throttle(0))))
+	m := sqsmock.New(func(o *sqsmock.Options) {
+		o.Queues = []sqsmock.Queue{{Name: "jobs"}}
+		o.Clock = sqsmock.NewManualClock(epoch)
+		o.Faults = mustPlan(t, 1, throttle(0))
+	})
 	n1, err1 := drain(m, m.Client(fast))
-	m2 := sqsmock.New(sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(faults.MustPlan(t, 1, throttle(0))))
+	m2 := sqsmock.New(func(o *sqsmock.Options) {
+		o.Queues = []sqsmock.Queue{{Name: "jobs"}}
+		o.Faults = mustPlan(t, 1, throttle(0))
+	})
 	n2, err2 := drain(m2, m2.SDKClient(fast))
 	require.Error(t, err1)
 	assert.Equal(t, n2, n1, "calls until the quota runs out")
@@ -232,14 +244,20 @@ func TestClientRetryQuotaLikeTheSDK(t *testing.T) {
 // a cancelled context ends the wait with the SDK's RequestCanceledError.
 func TestClientBackoffOnTheMocksClock(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		m := sqsmock.New(sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(faults.MustPlan(t, 1, throttle(2))))
+		m := sqsmock.New(func(o *sqsmock.Options) {
+			o.Queues = []sqsmock.Queue{{Name: "jobs"}}
+			o.Faults = mustPlan(t, 1, throttle(2))
+		})
 		start := time.Now()
 		require.NoError(t, send(t.Context(), m.Client(), m.QueueURL("jobs"), "x"))
 		waited := time.Since(start)
 		assert.Positive(t, waited, "two backoffs took fake time")
 		assert.LessOrEqual(t, waited, 40*time.Second, "at most two maximum backoffs")
 
-		m = sqsmock.New(sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(faults.MustPlan(t, 1, throttle(0))))
+		m = sqsmock.New(func(o *sqsmock.Options) {
+			o.Queues = []sqsmock.Queue{{Name: "jobs"}}
+			o.Faults = mustPlan(t, 1, throttle(0))
+		})
 		ctx, cancel := context.WithCancel(t.Context())
 		slow := m.Client(func(o *sqs.Options) {
 			o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) {
@@ -256,7 +274,11 @@ func TestClientBackoffOnTheMocksClock(t *testing.T) {
 
 	// A manual clock moves only when the test moves it: retries take no clock time.
 	clk := sqsmock.NewManualClock(epoch)
-	m := sqsmock.New(sqsmock.WithClock(clk), sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(faults.MustPlan(t, 1, throttle(2))))
+	m := sqsmock.New(func(o *sqsmock.Options) {
+		o.Queues = []sqsmock.Queue{{Name: "jobs"}}
+		o.Clock = clk
+		o.Faults = mustPlan(t, 1, throttle(2))
+	})
 	require.NoError(t, send(context.Background(), m.Client(), m.QueueURL("jobs"), "x"))
 	assert.Equal(t, epoch, clk.Now())
 }
@@ -265,23 +287,25 @@ func TestClientBackoffOnTheMocksClock(t *testing.T) {
 // is set, it retries.
 func TestClientRetriesOnceAPlanIsSet(t *testing.T) {
 	ctx := context.Background()
-	m := sqsmock.New(sqsmock.WithClock(sqsmock.NewManualClock(epoch)), sqsmock.WithQueue("jobs", nil))
+	m := sqsmock.New(func(o *sqsmock.Options) {
+		o.Queues = []sqsmock.Queue{{Name: "jobs"}}
+		o.Clock = sqsmock.NewManualClock(epoch)
+	})
 	c := m.Client()
 	require.NoError(t, send(ctx, c, m.QueueURL("jobs"), "a"))
-	require.NoError(t, m.SetFaults(faults.MustPlan(t, 1, throttle(1))))
+	require.NoError(t, m.SetFaults(mustPlan(t, 1, throttle(1))))
 	require.NoError(t, send(ctx, c, m.QueueURL("jobs"), "b"))
 	assert.Len(t, m.CallsTo("SendMessage"), 3)
 }
 
 func ExampleMock_Client_retries() {
 	ctx := context.Background()
-	plan, err := faults.NewPlan(7, faults.Rule{Kind: faults.Error, ErrorCode: "RequestThrottled",
-		Operations: []string{"ReceiveMessage"}, Times: 1})
+	plan, err := faults.NewPlan(7, faults.Error("RequestThrottled").On("ReceiveMessage").Times(1))
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	m := sqsmock.New(sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(plan))
+	m := sqsmock.New(func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "jobs"}}; o.Faults = plan })
 	url := aws.String(m.QueueURL("jobs"))
 
 	// Like *sqs.Client, the in-process client retries the throttled receive.
@@ -322,8 +346,10 @@ func TestClientBackoffWithoutQuotaLikeTheSDK(t *testing.T) {
 					err      string
 				}
 				run := func(client func(*sqsmock.Mock, ...func(*sqs.Options)) sqsmock.API) result {
-					m := sqsmock.New(sqsmock.WithQueue("jobs", nil), sqsmock.WithFaults(faults.MustPlan(t, 1, faults.Rule{
-						Kind: faults.Error, ErrorCode: "InternalError", Operations: []string{tt.op}, Probability: 1})))
+					m := sqsmock.New(func(o *sqsmock.Options) {
+						o.Queues = []sqsmock.Queue{{Name: "jobs"}}
+						o.Faults = mustPlan(t, 1, faults.Error("InternalError").On(tt.op))
+					})
 					c := client(m, func(o *sqs.Options) {
 						o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) {
 							so.MaxAttempts, so.RetryCost = 5, 10

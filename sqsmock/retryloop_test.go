@@ -393,7 +393,7 @@ func throttles(calls [][]string) bool {
 // RequestCanceledError.
 func TestRetrierBackoff(t *testing.T) {
 	var waits []time.Duration
-	clock := ClockOf(func() time.Time { return epochForTests }, func(d time.Duration) <-chan time.Time {
+	clock := clockOf(func() time.Time { return epochForTests }, func(d time.Duration) <-chan time.Time {
 		waits = append(waits, d)
 		c := make(chan time.Time, 1)
 		c <- epochForTests.Add(d)
@@ -428,7 +428,7 @@ func TestRetrierBackoff(t *testing.T) {
 	assert.Empty(t, waits, "no wait on a manual clock")
 
 	ctx, cancel := context.WithCancel(context.Background())
-	cancelling := ClockOf(func() time.Time { return epochForTests }, func(time.Duration) <-chan time.Time {
+	cancelling := clockOf(func() time.Time { return epochForTests }, func(time.Duration) <-chan time.Time {
 		cancel() // the call is cancelled during the backoff
 		return make(chan time.Time)
 	})

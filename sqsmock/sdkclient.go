@@ -13,33 +13,28 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
-	"github.com/sqsharness/sqsharness/internal/faulthook"
+	"github.com/sqsharness/sqsharness/internal/faultplan"
 )
 
-// SDKClient returns a real aws-sdk-go-v2 *sqs.Client wired to the mock through an in-memory
-// transport: every call goes through the SDK's whole stack (validation, serialization, signing,
-// retries, APIOptions middleware such as faults.WithPlan, interceptors) and the mock's HTTP
-// handler, with no socket, so it also works inside a testing/synctest bubble. It has static test
-// credentials (the first WithCredentials given to New, if any), the mock's region, and the
-// in-process client's queue URLs; optFns customise it as they would sqs.New, the region and
-// credentials choosing the namespace as over HTTP (o.Region, and an access key id of 12 digits
-// for the account). A transport fault drops the "connection": the SDK sees the error a reset
-// connection gives (a timeout, for Timeout rules) and retries as it would.
+// SDKClient returns a real aws-sdk-go-v2 *sqs.Client wired to the mock's HTTP handler through an
+// in-memory transport: the SDK's whole stack (middleware such as faults.WithPlan included), no
+// socket, so it works inside a testing/synctest bubble. It signs with the first of
+// Options.Credentials (default test/test), in the mock's region, with the in-process client's
+// queue URLs; optFns customise it as for sqs.New (o.Region and a 12-digit key choose the namespace).
 func (m *Mock) SDKClient(optFns ...func(*sqs.Options)) *sqs.Client {
 	base := m.engine.BaseURL()
-	front := []Option{WithPublicURL(base), inProcessURLs}
-	creds := m.serverConfig(front).signingCredentials()
+	front := m.frontConfig(ServerOptions{})
+	// Every namespace's queues get the URLs the in-process client gives them.
+	front.wire.BaseURL, front.regionHosts, front.engineURLs = base, "", true
+	creds := m.signingCredentials()
 	o := sqs.Options{
 		Region:       m.cfg.region,
 		BaseEndpoint: aws.String(base),
 		Credentials:  credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, ""),
-		HTTPClient:   memTransport{h: m.Handler(front...)},
+		HTTPClient:   memTransport{h: m.handler(front)},
 	}
 	return sqs.New(o, optFns...)
 }
-
-// inProcessURLs gives every namespace's queues the URLs the in-process client gives them.
-var inProcessURLs = serverOption(func(c *handlerConfig) { c.engineURLs = true })
 
 // memTransport serves requests with an http.Handler in the caller's goroutine.
 type memTransport struct{ h http.Handler }
@@ -47,7 +42,7 @@ type memTransport struct{ h http.Handler }
 // Do serves one request and returns the handler's response, or the error net/http gives when
 // the server drops the connection or the caller cancels.
 func (t memTransport) Do(req *http.Request) (*http.Response, error) {
-	fault := new(faulthook.Transport)
+	fault := new(faultplan.Transport)
 	req = req.WithContext(context.WithValue(req.Context(), transportFaultKey{}, fault))
 	if req.Host == "" {
 		req.Host = req.URL.Host
@@ -102,8 +97,8 @@ func opName(method string) string {
 type transportFaultKey struct{}
 
 // noteTransportFault tells the in-memory transport which transport fault ends the request.
-func noteTransportFault(ctx context.Context, kind faulthook.Transport) {
-	if p, ok := ctx.Value(transportFaultKey{}).(*faulthook.Transport); ok {
+func noteTransportFault(ctx context.Context, kind faultplan.Transport) {
+	if p, ok := ctx.Value(transportFaultKey{}).(*faultplan.Transport); ok {
 		*p = kind
 	}
 }

@@ -35,8 +35,8 @@ type srvBench struct {
 
 func newSrvBench(b *testing.B, attrs map[string]string) *srvBench {
 	b.Helper()
-	m := sqsmock.New(sqsmock.WithCallLog(0))
-	srv, err := m.Start("127.0.0.1:0")
+	m := sqsmock.New(sqsmock.NoCallLog)
+	srv, err := m.Start()
 	if err != nil {
 		b.Fatal(err)
 	}

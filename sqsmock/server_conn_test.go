@@ -26,19 +26,19 @@ import (
 
 // shortTimeouts keep the connection tests quick; the tests wait for the server to let go, they
 // never time it.
-var shortTimeouts = []sqsmock.Option{
-	sqsmock.WithReadTimeout(200 * time.Millisecond),
-	sqsmock.WithIdleTimeout(200 * time.Millisecond),
-	sqsmock.WithWriteTimeout(30 * time.Second),
+var shortTimeouts = []func(*sqsmock.ServerOptions){
+	func(o *sqsmock.ServerOptions) { o.ReadTimeout = 200 * time.Millisecond },
+	func(o *sqsmock.ServerOptions) { o.IdleTimeout = 200 * time.Millisecond },
+	func(o *sqsmock.ServerOptions) { o.WriteTimeout = 30 * time.Second },
 }
 
 // startServer starts a mock with a queue "q" and stops it when the test ends.
-func startServer(t *testing.T, opts ...sqsmock.Option) *sqsmock.Server {
+func startServer(t *testing.T, opts ...func(*sqsmock.ServerOptions)) *sqsmock.Server {
 	t.Helper()
-	srv, err := sqsmock.New(sqsmock.WithQueue("q", nil)).Start("127.0.0.1:0", opts...)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = srv.Close() })
-	return srv
+	q := func(o *sqsmock.ServerOptions) {
+		o.Mock = append(o.Mock, func(o *sqsmock.Options) { o.Queues = append(o.Queues, sqsmock.Queue{Name: "q"}) })
+	}
+	return sqsmock.NewServer(t, append([]func(*sqsmock.ServerOptions){q}, opts...)...)
 }
 
 // rawConn is a client connection that writes by hand. Its reads give up after a safety deadline
@@ -163,7 +163,7 @@ func TestServerClosesIdleKeepAliveConnections(t *testing.T) {
 // The read timeout bounds the request's arrival only: a long poll that outlasts it still gets
 // its answer (net/http would otherwise cancel it when its watch for the client timed out).
 func TestServerReadTimeoutDoesNotCutLongPolls(t *testing.T) {
-	srv := startServer(t, sqsmock.WithReadTimeout(50*time.Millisecond))
+	srv := startServer(t, func(o *sqsmock.ServerOptions) { o.ReadTimeout = 50 * time.Millisecond })
 	c := srv.SDKClient()
 	ctx := context.Background()
 	q := aws.String(srv.URL + "/000000000000/q")
@@ -193,7 +193,7 @@ func TestServerReadTimeoutDoesNotCutLongPolls(t *testing.T) {
 // Past WithMaxConnections, a connection's request gets ServiceUnavailable (503) in its protocol
 // and the connection is closed; once a connection closes, new ones are served again.
 func TestServerBoundsConnections(t *testing.T) {
-	srv := startServer(t, sqsmock.WithMaxConnections(1))
+	srv := startServer(t, func(o *sqsmock.ServerOptions) { o.MaxConnections = 1 })
 	holder := dialRaw(t, srv)
 	holder.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
 	resp, _, err := holder.response()
@@ -236,7 +236,7 @@ func TestServerBoundsConnections(t *testing.T) {
 // Shutdown does not wait for a client still sending its body, nor for one still sending its
 // headers: with the default 30 s read timeout, it returns well before its own 20 s deadline.
 func TestServerShutdownDoesNotWaitForTricklers(t *testing.T) {
-	srv, err := sqsmock.New().Start("127.0.0.1:0")
+	srv, err := sqsmock.New().Start()
 	require.NoError(t, err)
 	body := dialRaw(t, srv)
 	body.send(queryPrefix + "Content-Length: 1000\r\n\r\nAction=ListQueues")
@@ -264,7 +264,7 @@ func TestServerCancelledLongPollIsNotAServerError(t *testing.T) {
 			statuses <- rec.status
 		})
 	}
-	srv, err := sqsmock.New(sqsmock.WithQueue("q", nil), sqsmock.WithClock(clk)).Start("127.0.0.1:0", sqsmock.WithHTTPMiddleware(record))
+	srv, err := sqsmock.New(func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "q"}}; o.Clock = clk }).Start(func(o *sqsmock.ServerOptions) { o.Middleware = append(o.Middleware, record) })
 	require.NoError(t, err)
 	defer srv.Close()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -305,7 +305,7 @@ func TestServerClientGoneMidBodyIs499(t *testing.T) {
 			statuses <- rec.status
 		})
 	}
-	srv := startServer(t, sqsmock.WithHTTPMiddleware(record))
+	srv := startServer(t, func(o *sqsmock.ServerOptions) { o.Middleware = append(o.Middleware, record) })
 	for _, req := range []string{
 		queryPrefix + "Content-Length: 1000\r\n\r\nAction=SendMessage&MessageBody=",
 		"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Amz-Target: AmazonSQS.SendMessage\r\nContent-Type: application/x-amz-json-1.0\r\n" +
@@ -340,7 +340,7 @@ func getHealth(srv *sqsmock.Server) int {
 // connections timed out.
 func TestServerShedsSilentConnections(t *testing.T) {
 	const bound, over = 4, 6
-	srv := startServer(t, sqsmock.WithMaxConnections(bound)) // the default 30 s read timeout
+	srv := startServer(t, func(o *sqsmock.ServerOptions) { o.MaxConnections = bound }) // the default 30 s read timeout
 	var within []*rawConn
 	for range bound {
 		within = append(within, dialRaw(t, srv))

@@ -114,7 +114,7 @@ func fdLimitServer(t *testing.T) {
 	require.NoError(t, syscall.Getrlimit(syscall.RLIMIT_NOFILE, &cur))
 	lim.Max = cur.Max
 	require.NoError(t, syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim))
-	srv, err := sqsmock.New(sqsmock.WithQueue("q", nil)).Start("127.0.0.1:0", sqsmock.WithMaxConnections(64))
+	srv, err := sqsmock.New(func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "q"}} }).Start(func(o *sqsmock.ServerOptions) { o.MaxConnections = 64 })
 	require.NoError(t, err)
 	fmt.Printf("ADDR=%s\n", srv.Addr())
 	_, _ = io.Copy(io.Discard, os.Stdin)

@@ -78,7 +78,9 @@ func TestServerErrorsAreTypedLikeAWS(t *testing.T) {
 }
 
 func TestServerAdminEndpoints(t *testing.T) {
-	srv := sqsmock.NewServer(t, sqsmock.WithQueue("boot", nil))
+	srv := sqsmock.NewServer(t, func(so *sqsmock.ServerOptions) {
+		so.Mock = append(so.Mock, func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "boot"}} })
+	})
 	get := func(method, path string) map[string]any {
 		req, _ := http.NewRequest(method, srv.URL+path, nil)
 		resp, err := http.DefaultClient.Do(req)
@@ -111,8 +113,8 @@ func TestServerAdminEndpoints(t *testing.T) {
 
 func TestServerShutdownReleasesLongPolls(t *testing.T) {
 	clk := sqsmock.NewManualClock(time.Unix(1_700_000_000, 0))
-	m := sqsmock.New(sqsmock.WithQueue("q", nil), sqsmock.WithClock(clk))
-	srv, err := m.Start("127.0.0.1:0")
+	m := sqsmock.New(func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "q"}}; o.Clock = clk })
+	srv, err := m.Start()
 	require.NoError(t, err)
 	c := srv.SDKClient()
 	var wg sync.WaitGroup
@@ -136,7 +138,7 @@ func TestServerShutdownReleasesLongPolls(t *testing.T) {
 
 // A connection that never sent a request does not hold up shutdown (net/http would wait 5 s).
 func TestServerCloseDoesNotWaitForUnusedConnections(t *testing.T) {
-	srv, err := sqsmock.New().Start("127.0.0.1:0")
+	srv, err := sqsmock.New().Start()
 	require.NoError(t, err)
 	conn, err := net.Dial("tcp", srv.Addr())
 	require.NoError(t, err)

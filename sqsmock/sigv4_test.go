@@ -35,10 +35,12 @@ const (
 )
 
 // startSigV4 serves a mock that verifies signatures with sigKey/sigSecret (and a second key).
-func startSigV4(t *testing.T, opts ...sqsmock.Option) *sqsmock.Server {
+func startSigV4(t *testing.T, opts ...func(*sqsmock.Options)) *sqsmock.Server {
 	t.Helper()
-	srv, err := sqsmock.New(opts...).Start("127.0.0.1:0",
-		sqsmock.WithCredentials(sigKey, sigSecret), sqsmock.WithCredentials("AKIDOTHER", "other"))
+	srv, err := sqsmock.New(append(opts, func(o *sqsmock.Options) {
+		o.Credentials = append(o.Credentials, aws.Credentials{AccessKeyID: sigKey, SecretAccessKey: sigSecret})
+		o.Credentials = append(o.Credentials, aws.Credentials{AccessKeyID: "AKIDOTHER", SecretAccessKey: "other"})
+	})...).Start()
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = srv.Close() })
 	return srv
@@ -157,7 +159,7 @@ func doQuery(t *testing.T, req *http.Request) (int, string) {
 
 func TestSigV4QueryProtocol(t *testing.T) {
 	t.Parallel()
-	srv := startSigV4(t, sqsmock.WithQueue("q", nil))
+	srv := startSigV4(t, func(o *sqsmock.Options) { o.Queues = append(o.Queues, sqsmock.Queue{Name: "q"}) })
 	send := url.Values{"Action": {"SendMessage"}, "Version": {"2012-11-05"}, "MessageBody": {"hello ~*'()! \u00e9"}}
 	list := url.Values{"Action": {"ListQueues"}, "Version": {"2012-11-05"}, "QueueNamePrefix": {"q"}}
 
@@ -231,8 +233,12 @@ func startSigV4Clock(t *testing.T, now func() time.Time) (*sqsmock.Server, *atom
 			next.ServeHTTP(w, r)
 		})
 	}
-	srv, err := sqsmock.New().Start("127.0.0.1:0", sqsmock.WithCredentials(sigKey, sigSecret),
-		sqsmock.WithWallClock(now), sqsmock.WithHTTPMiddleware(count))
+	srv, err := sqsmock.New(func(o *sqsmock.Options) {
+		o.Credentials = append(o.Credentials, aws.Credentials{AccessKeyID: sigKey, SecretAccessKey: sigSecret})
+	}).Start(func(o *sqsmock.ServerOptions) {
+		o.WallClock = now
+		o.Middleware = append(o.Middleware, count)
+	})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = srv.Close() })
 	return srv, &n
@@ -514,20 +520,30 @@ func TestSigV4DateHeader(t *testing.T) {
 func TestOneOptionType(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	srv := sqsmock.NewServer(t, sqsmock.WithQueue("boot", nil), sqsmock.WithCredentials(sigKey, sigSecret))
+	srv := sqsmock.NewServer(t, func(so *sqsmock.ServerOptions) {
+		so.Mock = append(so.Mock, func(o *sqsmock.Options) {
+			o.Queues = []sqsmock.Queue{{Name: "boot"}}
+			o.Credentials = append(o.Credentials, aws.Credentials{AccessKeyID: sigKey, SecretAccessKey: sigSecret})
+		})
+	})
 	q := aws.String(srv.Mock().QueueURL("boot"))
 	_, err := srv.SDKClient().SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: q, MessageBody: aws.String("signed")})
 	require.NoError(t, err, "the server's client signs with the credentials given to NewServer")
 	_, err = sdkWith(srv, "AKIDUNKNOWN", sigSecret).SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: q, MessageBody: aws.String("x")})
 	requireAuthError(t, err, "InvalidClientTokenId", 403)
 
-	m := sqsmock.New(sqsmock.WithQueue("boot", nil), sqsmock.WithCredentials(sigKey, sigSecret))
+	m := sqsmock.New(func(o *sqsmock.Options) {
+		o.Queues = []sqsmock.Queue{{Name: "boot"}}
+		o.Credentials = append(o.Credentials, aws.Credentials{AccessKeyID: sigKey, SecretAccessKey: sigSecret})
+	})
 	_, err = m.SDKClient().SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(m.QueueURL("boot")), MessageBody: aws.String("x")})
 	require.NoError(t, err, "SDKClient signs with the credentials given to New")
 	anonymous := m.SDKClient(func(o *sqs.Options) { o.Credentials = aws.AnonymousCredentials{}; o.RetryMaxAttempts = 1 })
 	_, err = anonymous.ListQueues(ctx, &sqs.ListQueuesInput{})
 	requireAuthError(t, err, "MissingAuthenticationToken", 403)
 
-	_, err = sqsmock.New().Start("127.0.0.1:0", sqsmock.WithQueue("late", nil))
-	require.ErrorContains(t, err, "give it to New")
+	_, err = sqsmock.New().Start(func(o *sqsmock.ServerOptions) {
+		o.Mock = append(o.Mock, func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "late"}} })
+	})
+	require.ErrorContains(t, err, "give the mock's options to New")
 }

@@ -16,14 +16,22 @@ import (
 // WithDeadLetterQueue wires a redrive without a hard-coded ARN, in any order with WithQueue,
 // and the message ends in the dead-letter queue after maxReceiveCount receives.
 func TestWithDeadLetterQueue(t *testing.T) {
-	for name, opts := range map[string][]sqsmock.Option{
-		"policy first": {sqsmock.WithDeadLetterQueue("jobs", "jobs-dlq", 2),
-			sqsmock.WithQueue("jobs", map[string]string{"VisibilityTimeout": "0"}), sqsmock.WithQueue("jobs-dlq", nil)},
-		"queues first": {sqsmock.WithQueue("jobs", map[string]string{"VisibilityTimeout": "0"}), sqsmock.WithQueue("jobs-dlq", nil),
-			sqsmock.WithDeadLetterQueue("jobs", "jobs-dlq", 2)},
+	for name, opts := range map[string][]func(*sqsmock.Options){
+		"policy first": {func(o *sqsmock.Options) {
+			o.Queues = append(o.Queues, sqsmock.Queue{Name: "jobs", DeadLetterQueue: "jobs-dlq", MaxReceiveCount: 2})
+		},
+			func(o *sqsmock.Options) {
+				o.Queues = append(o.Queues, sqsmock.Queue{Name: "jobs", Attributes: map[string]string{"VisibilityTimeout": "0"}})
+			}, func(o *sqsmock.Options) { o.Queues = append(o.Queues, sqsmock.Queue{Name: "jobs-dlq"}) }},
+		"queues first": {func(o *sqsmock.Options) {
+			o.Queues = append(o.Queues, sqsmock.Queue{Name: "jobs", Attributes: map[string]string{"VisibilityTimeout": "0"}})
+		}, func(o *sqsmock.Options) { o.Queues = append(o.Queues, sqsmock.Queue{Name: "jobs-dlq"}) },
+			func(o *sqsmock.Options) {
+				o.Queues = append(o.Queues, sqsmock.Queue{Name: "jobs", DeadLetterQueue: "jobs-dlq", MaxReceiveCount: 2})
+			}},
 	} {
 		t.Run(name, func(t *testing.T) {
-			m := sqsmock.New(append(opts, sqsmock.WithRegion("eu-west-1"), sqsmock.WithAccountID("123456789012"))...)
+			m := sqsmock.New(append(opts, func(o *sqsmock.Options) { o.Region = "eu-west-1" }, func(o *sqsmock.Options) { o.AccountID = "123456789012" })...)
 			c, ctx := m.Client(), context.Background()
 			url := aws.String(m.QueueURL("jobs"))
 			attrs, err := c.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: url, AttributeNames: []types.QueueAttributeName{"All"}})
@@ -47,10 +55,9 @@ func TestWithDeadLetterQueue(t *testing.T) {
 // A queue's dead-letter queue is created before it even when WithQueue names the source first
 // with a RedrivePolicy of its own; undeclared FIFO queues are made FIFO.
 func TestStartupQueuesInAnyOrder(t *testing.T) {
-	m := sqsmock.New(
-		sqsmock.WithQueue("src", map[string]string{"RedrivePolicy": `{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq","maxReceiveCount":"3"}`}),
-		sqsmock.WithQueue("dlq", nil),
-		sqsmock.WithDeadLetterQueue("orders.fifo", "orders-dlq.fifo", 5))
+	m := sqsmock.New(func(o *sqsmock.Options) {
+		o.Queues = []sqsmock.Queue{{Name: "src", Attributes: map[string]string{"RedrivePolicy": `{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq","maxReceiveCount":"3"}`}}, {Name: "dlq"}, {Name: "orders.fifo", DeadLetterQueue: "orders-dlq.fifo", MaxReceiveCount: 5}}
+	})
 	for _, name := range []string{"src", "dlq", "orders.fifo", "orders-dlq.fifo"} {
 		q, ok := m.Queue(name)
 		require.True(t, ok, name)
@@ -59,7 +66,9 @@ func TestStartupQueuesInAnyOrder(t *testing.T) {
 	require.NoError(t, m.Reset())
 	assert.Len(t, m.Queues(), 4, "Reset creates them again")
 
-	assert.PanicsWithError(t, "sqsmock: queues [b a] redrive to each other", func() {
-		sqsmock.New(sqsmock.WithDeadLetterQueue("a", "b", 1), sqsmock.WithDeadLetterQueue("b", "a", 1))
+	assert.PanicsWithError(t, "sqsmock: queues [a b] redrive to each other", func() {
+		sqsmock.New(func(o *sqsmock.Options) {
+			o.Queues = []sqsmock.Queue{{Name: "a", DeadLetterQueue: "b", MaxReceiveCount: 1}, {Name: "b", DeadLetterQueue: "a", MaxReceiveCount: 1}}
+		})
 	})
 }

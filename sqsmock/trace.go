@@ -1,33 +1,11 @@
 package sqsmock
 
-import "time"
+import (
+	"encoding/json"
+	"io"
+	"time"
 
-// TraceKind is what a trace event records.
-type TraceKind string
-
-// The kinds of trace events. Message events carry MessageID; queue events only Queue. Readers
-// should show a kind they do not know as it is: later versions may add kinds.
-const (
-	TraceQueueCreated    TraceKind = "queue.created"
-	TraceQueueDeleted    TraceKind = "queue.deleted"
-	TraceQueuePurged     TraceKind = "queue.purged"     // PurgeQueue: Count messages removed (one event, not one per message, so a large purge does not flush the ring)
-	TraceQueueAttributes TraceKind = "queue.attributes" // SetQueueAttributes changed attributes (Detail: which)
-	TraceQueueTagged     TraceKind = "queue.tagged"     // TagQueue (Detail: the keys given, sorted, comma-separated)
-	TraceQueueUntagged   TraceKind = "queue.untagged"   // UntagQueue (Detail: the keys given, sorted, comma-separated)
-
-	TraceSent         TraceKind = "message.sent"         // stored; VisibleAt is set when it was sent with a delay
-	TraceDeduplicated TraceKind = "message.deduplicated" // a FIFO send accepted but not stored: MessageID is the stored original's
-	TraceReceived     TraceKind = "message.received"     // returned by a receive: ReceiptHandle, ReceiveCount, VisibleAt (end of its visibility timeout)
-	TraceVisibility   TraceKind = "message.visibility"   // ChangeMessageVisibility(Batch): VisibleAt is the new deadline
-	TraceVisible      TraceKind = "message.visible"      // its visibility timeout (or delay) ended: receivable again; Time is when that happened on the mock's clock
-	TraceDeleted      TraceKind = "message.deleted"      // removed by DeleteMessage(Batch) (ReceiptHandle: the one used)
-	TraceExpired      TraceKind = "message.expired"      // removed by the queue's retention period
-	TraceDeadLettered TraceKind = "message.deadlettered" // moved to the dead-letter queue by its redrive policy (Target: the DLQ's name)
-	TraceMoved        TraceKind = "message.moved"        // moved by a message move task (Target: the destination queue's name)
-
-	TraceFault TraceKind = "fault" // a fault injected by the mock's plan: Rule, Fault, Operation; MessageID when it hit one message
-
-	TraceReset TraceKind = "mock.reset" // Mock.Reset deleted every queue, message and move task (no Queue, Region or Account)
+	"github.com/sqsharness/sqsharness/sqsmock/internal/trace"
 )
 
 // TraceEvent is one entry of the mock's trace: what happened to a queue or a message, when on the
@@ -39,7 +17,11 @@ type TraceEvent struct {
 	// happened: Time may go back from one event to the next. Replay in Seq order; plot by Time.
 	Seq  uint64    `json:"seq"`
 	Time time.Time `json:"time"` // the mock's clock
-	Kind TraceKind `json:"kind"`
+	// Kind is what happened: queue.created, queue.deleted, queue.purged, queue.attributes,
+	// queue.tagged, queue.untagged, message.sent, message.deduplicated, message.received,
+	// message.visibility, message.visible, message.deleted, message.expired,
+	// message.deadlettered, message.moved, fault, mock.reset (README, "Trace event kinds").
+	Kind string `json:"kind"`
 	// Queue is the queue's name; Region and Account its namespace.
 	Queue   string `json:"queue,omitempty"`
 	Region  string `json:"region,omitempty"`
@@ -68,4 +50,36 @@ type TraceEvent struct {
 	Fault string `json:"fault,omitempty"`
 	// Detail says more in words (the attributes changed, an error returned, …).
 	Detail string `json:"detail,omitempty"`
+}
+
+// publicEvents are the ring's events as TraceEvents.
+func publicEvents(evs []trace.Event) []TraceEvent {
+	out := make([]TraceEvent, len(evs))
+	for i, e := range evs {
+		out[i] = TraceEvent(e)
+	}
+	return out
+}
+
+// Trace returns the events the trace holds, oldest first (nil when tracing is off: Options.TraceSize).
+// Seq numbers them in the order they were recorded, without gaps. Reset does not clear the trace
+// (see Reset).
+func (m *Mock) Trace() []TraceEvent {
+	if m.trace == nil {
+		return nil
+	}
+	evs, _, _ := m.trace.Since(0, 0)
+	return publicEvents(evs)
+}
+
+// WriteTrace writes the trace's events as JSON lines, oldest first: one TraceEvent object per
+// line, keys as in its JSON tags.
+func (m *Mock) WriteTrace(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	for _, ev := range m.Trace() {
+		if err := enc.Encode(ev); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -20,7 +20,7 @@ var traceModes = []struct {
 // traceBenchQueue makes a mock with the trace of that size and one empty queue.
 func traceBenchQueue(b *testing.B, size int) (sqsmock.API, *string) {
 	b.Helper()
-	m := sqsmock.New(sqsmock.WithCallLog(0), sqsmock.WithTrace(size))
+	m := sqsmock.New(sqsmock.NoCallLog, func(o *sqsmock.Options) { o.TraceSize = size })
 	q, err := m.Client().CreateQueue(context.Background(), &sqs.CreateQueueInput{QueueName: aws.String("bench")})
 	if err != nil {
 		b.Fatal(err)

@@ -24,18 +24,18 @@ import (
 )
 
 // newTraceEnv is an env with tracing on.
-func newTraceEnv(t *testing.T, opts ...sqsmock.Option) *env {
+func newTraceEnv(t *testing.T, opts ...func(*sqsmock.Options)) *env {
 	t.Helper()
-	return newEnv(t, append([]sqsmock.Option{sqsmock.WithTrace(1000)}, opts...)...)
+	return newEnv(t, append([]func(*sqsmock.Options){func(o *sqsmock.Options) { o.TraceSize = 1000 }}, opts...)...)
 }
 
-// traceSince returns the trace's events after Seq mark, normalised for comparison: Seq cleared,
-// times in UTC.
+// traceSince returns the trace's events after Seq mark but the calls' own (kind call, see
+// TestTraceRecordsCalls), normalised for comparison: Seq cleared, times in UTC.
 func (e *env) traceSince(mark uint64) []sqsmock.TraceEvent {
 	e.t.Helper()
 	var out []sqsmock.TraceEvent
 	for _, ev := range e.mock.Trace() {
-		if ev.Seq <= mark {
+		if ev.Seq <= mark || ev.Kind == "call" {
 			continue
 		}
 		ev.Seq = 0
@@ -66,7 +66,7 @@ func (e *env) lastCall(op string) uint64 {
 }
 
 // ev is an expected event in the mock's own namespace.
-func (e *env) ev(kind sqsmock.TraceKind, queue, op string, at time.Time) sqsmock.TraceEvent {
+func (e *env) ev(kind string, queue, op string, at time.Time) sqsmock.TraceEvent {
 	ev := sqsmock.TraceEvent{Kind: kind, Queue: queue, Region: e.reg, Account: e.acct, Time: at, Operation: op}
 	if op != "" {
 		ev.CallID = e.lastCall(op)
@@ -77,12 +77,12 @@ func (e *env) ev(kind sqsmock.TraceKind, queue, op string, at time.Time) sqsmock
 func TestTraceQueueEvents(t *testing.T) {
 	e := newTraceEnv(t)
 	url := e.create("jobs", nil)
-	want := []sqsmock.TraceEvent{e.ev(sqsmock.TraceQueueCreated, "jobs", "CreateQueue", epoch)}
+	want := []sqsmock.TraceEvent{e.ev("queue.created", "jobs", "CreateQueue", epoch)}
 	assert.Equal(t, want, e.traceSince(0))
 
 	m := e.mark()
 	require.NoError(t, e.setAttrs(url, map[string]string{"VisibilityTimeout": "5", "DelaySeconds": "0"}))
-	a := e.ev(sqsmock.TraceQueueAttributes, "jobs", "SetQueueAttributes", epoch)
+	a := e.ev("queue.attributes", "jobs", "SetQueueAttributes", epoch)
 	a.Detail = "DelaySeconds,VisibilityTimeout"
 	assert.Equal(t, []sqsmock.TraceEvent{a}, e.traceSince(m))
 
@@ -91,7 +91,7 @@ func TestTraceQueueEvents(t *testing.T) {
 	m = e.mark()
 	_, err := e.c.PurgeQueue(e.ctx, &sqs.PurgeQueueInput{QueueUrl: aws.String(url)})
 	require.NoError(t, err)
-	p := e.ev(sqsmock.TraceQueuePurged, "jobs", "PurgeQueue", epoch)
+	p := e.ev("queue.purged", "jobs", "PurgeQueue", epoch)
 	p.Count = 2
 	assert.Equal(t, []sqsmock.TraceEvent{p}, e.traceSince(m))
 
@@ -99,7 +99,7 @@ func TestTraceQueueEvents(t *testing.T) {
 	m = e.mark()
 	_, err = e.c.DeleteQueue(e.ctx, &sqs.DeleteQueueInput{QueueUrl: aws.String(url)})
 	require.NoError(t, err)
-	d := e.ev(sqsmock.TraceQueueDeleted, "jobs", "DeleteQueue", epoch)
+	d := e.ev("queue.deleted", "jobs", "DeleteQueue", epoch)
 	d.Count = 1
 	assert.Equal(t, []sqsmock.TraceEvent{d}, e.traceSince(m))
 }
@@ -109,11 +109,11 @@ func TestTraceMessageLifecycle(t *testing.T) {
 	url := e.create("jobs", map[string]string{"VisibilityTimeout": "30"})
 	m := e.mark()
 	id := aws.ToString(e.send(url, "hello").MessageId)
-	sent := e.ev(sqsmock.TraceSent, "jobs", "SendMessage", epoch)
+	sent := e.ev("message.sent", "jobs", "SendMessage", epoch)
 	sent.MessageID, sent.Body = id, "hello"
 
 	first := e.recvOne(url)
-	r1 := e.ev(sqsmock.TraceReceived, "jobs", "ReceiveMessage", epoch)
+	r1 := e.ev("message.received", "jobs", "ReceiveMessage", epoch)
 	r1.MessageID, r1.ReceiptHandle, r1.ReceiveCount, r1.VisibleAt = id, aws.ToString(first.ReceiptHandle), 1, epoch.Add(30*time.Second)
 	assert.Equal(t, []sqsmock.TraceEvent{sent, r1}, e.traceSince(m))
 
@@ -121,18 +121,18 @@ func TestTraceMessageLifecycle(t *testing.T) {
 	e.clk.Advance(45 * time.Second)
 	m = e.mark()
 	second := e.recvOne(url)
-	vis := e.ev(sqsmock.TraceVisible, "jobs", "", epoch.Add(30*time.Second))
+	vis := e.ev("message.visible", "jobs", "", epoch.Add(30*time.Second))
 	vis.MessageID, vis.ReceiveCount, vis.Detail = id, 1, "visibility timeout ended"
-	r2 := e.ev(sqsmock.TraceReceived, "jobs", "ReceiveMessage", epoch.Add(45*time.Second))
+	r2 := e.ev("message.received", "jobs", "ReceiveMessage", epoch.Add(45*time.Second))
 	r2.MessageID, r2.ReceiptHandle, r2.ReceiveCount, r2.VisibleAt = id, aws.ToString(second.ReceiptHandle), 2, epoch.Add(75*time.Second)
 	assert.Equal(t, []sqsmock.TraceEvent{vis, r2}, e.traceSince(m))
 
 	m = e.mark()
 	require.NoError(t, e.cmv(url, aws.ToString(second.ReceiptHandle), 100))
-	cv := e.ev(sqsmock.TraceVisibility, "jobs", "ChangeMessageVisibility", epoch.Add(45*time.Second))
+	cv := e.ev("message.visibility", "jobs", "ChangeMessageVisibility", epoch.Add(45*time.Second))
 	cv.MessageID, cv.ReceiptHandle, cv.ReceiveCount, cv.VisibleAt = id, aws.ToString(second.ReceiptHandle), 2, epoch.Add(145*time.Second)
 	require.NoError(t, e.del(url, aws.ToString(second.ReceiptHandle)))
-	del := e.ev(sqsmock.TraceDeleted, "jobs", "DeleteMessage", epoch.Add(45*time.Second))
+	del := e.ev("message.deleted", "jobs", "DeleteMessage", epoch.Add(45*time.Second))
 	del.MessageID, del.ReceiptHandle, del.ReceiveCount = id, aws.ToString(second.ReceiptHandle), 2
 	assert.Equal(t, []sqsmock.TraceEvent{cv, del}, e.traceSince(m))
 
@@ -155,9 +155,9 @@ func TestTraceVisibilityZero(t *testing.T) {
 	h := aws.ToString(e.recvOne(url).ReceiptHandle)
 	m := e.mark()
 	require.NoError(t, e.cmv(url, h, 0))
-	cv := e.ev(sqsmock.TraceVisibility, "jobs", "ChangeMessageVisibility", epoch)
+	cv := e.ev("message.visibility", "jobs", "ChangeMessageVisibility", epoch)
 	cv.MessageID, cv.ReceiptHandle, cv.ReceiveCount, cv.VisibleAt = id, h, 1, epoch
-	vis := e.ev(sqsmock.TraceVisible, "jobs", "ChangeMessageVisibility", epoch)
+	vis := e.ev("message.visible", "jobs", "ChangeMessageVisibility", epoch)
 	vis.MessageID, vis.ReceiveCount, vis.Detail = id, 1, "visibility timeout set to 0"
 	assert.Equal(t, []sqsmock.TraceEvent{cv, vis}, e.traceSince(m))
 }
@@ -169,12 +169,12 @@ func TestTraceDelayedSend(t *testing.T) {
 	out, err := e.c.SendMessage(e.ctx, &sqs.SendMessageInput{QueueUrl: aws.String(url), MessageBody: aws.String("later"), DelaySeconds: 10})
 	require.NoError(t, err)
 	id := aws.ToString(out.MessageId)
-	sent := e.ev(sqsmock.TraceSent, "jobs", "SendMessage", epoch)
+	sent := e.ev("message.sent", "jobs", "SendMessage", epoch)
 	sent.MessageID, sent.Body, sent.VisibleAt = id, "later", epoch.Add(10*time.Second)
 
 	e.clk.Advance(15 * time.Second)
 	e.mock.Queues() // inspection applies the deadlines that passed
-	vis := e.ev(sqsmock.TraceVisible, "jobs", "", epoch.Add(10*time.Second))
+	vis := e.ev("message.visible", "jobs", "", epoch.Add(10*time.Second))
 	vis.MessageID, vis.Detail = id, "delay ended"
 	assert.Equal(t, []sqsmock.TraceEvent{sent, vis}, e.traceSince(m))
 }
@@ -184,7 +184,7 @@ func TestTraceBodyIsCut(t *testing.T) {
 	url := e.create("jobs", nil)
 	body := strings.Repeat("a", 255) + "é" + strings.Repeat("b", 100) // é straddles byte 256
 	e.send(url, body)
-	evs := e.traceSince(e.mark() - 1)
+	evs := e.traceSince(e.mark() - 2) // message.sent and its call
 	require.Len(t, evs, 1)
 	assert.Equal(t, strings.Repeat("a", 255), evs[0].Body)
 }
@@ -195,10 +195,10 @@ func TestTraceDeduplicated(t *testing.T) {
 	m := e.mark()
 	orig := aws.ToString(e.sendFifo(url, "one", "g", "d1").MessageId)
 	e.sendFifo(url, "one again", "g", "d1")
-	sent := e.ev(sqsmock.TraceSent, "jobs.fifo", "SendMessage", epoch)
+	sent := e.ev("message.sent", "jobs.fifo", "SendMessage", epoch)
 	sent.CallID = e.mock.CallsTo("SendMessage")[0].ID
 	sent.MessageID, sent.Body, sent.GroupID = orig, "one", "g"
-	dup := e.ev(sqsmock.TraceDeduplicated, "jobs.fifo", "SendMessage", epoch)
+	dup := e.ev("message.deduplicated", "jobs.fifo", "SendMessage", epoch)
 	dup.MessageID, dup.GroupID, dup.Detail = orig, "g", "MessageDeduplicationId d1"
 	assert.Equal(t, []sqsmock.TraceEvent{sent, dup}, e.traceSince(m))
 }
@@ -210,7 +210,7 @@ func TestTraceExpired(t *testing.T) {
 	m := e.mark()
 	e.clk.Advance(90 * time.Second)
 	e.mock.Queues()
-	exp := e.ev(sqsmock.TraceExpired, "jobs", "", epoch.Add(60*time.Second))
+	exp := e.ev("message.expired", "jobs", "", epoch.Add(60*time.Second))
 	exp.MessageID = id
 	assert.Equal(t, []sqsmock.TraceEvent{exp}, e.traceSince(m))
 }
@@ -225,9 +225,9 @@ func TestTraceDeadLetteredAndMoved(t *testing.T) {
 	e.clk.Advance(10 * time.Second)
 	m := e.mark()
 	require.Empty(t, e.recv(src, nil))
-	vis := e.ev(sqsmock.TraceVisible, "jobs", "", epoch.Add(10*time.Second))
+	vis := e.ev("message.visible", "jobs", "", epoch.Add(10*time.Second))
 	vis.MessageID, vis.ReceiveCount, vis.Detail = id, 1, "visibility timeout ended"
-	dl := e.ev(sqsmock.TraceDeadLettered, "jobs", "ReceiveMessage", epoch.Add(10*time.Second))
+	dl := e.ev("message.deadlettered", "jobs", "ReceiveMessage", epoch.Add(10*time.Second))
 	dl.MessageID, dl.ReceiveCount, dl.Target = id, 1, "jobs-dlq"
 	assert.Equal(t, []sqsmock.TraceEvent{vis, dl}, e.traceSince(m))
 
@@ -239,7 +239,7 @@ func TestTraceDeadLetteredAndMoved(t *testing.T) {
 	require.Eventually(t, func() bool { moved = e.traceSince(m); return len(moved) == 1 }, 5*time.Second, time.Millisecond)
 	msgs := e.mock.Messages(src)
 	require.Len(t, msgs, 1)
-	mv := e.ev(sqsmock.TraceMoved, "jobs-dlq", "StartMessageMoveTask", epoch.Add(11*time.Second))
+	mv := e.ev("message.moved", "jobs-dlq", "StartMessageMoveTask", epoch.Add(11*time.Second))
 	mv.MessageID, mv.ReceiveCount, mv.Target, mv.TargetMessageID = id, 1, "jobs", msgs[0].MessageID
 	assert.Equal(t, []sqsmock.TraceEvent{mv}, moved)
 }
@@ -268,28 +268,27 @@ func TestTraceFailedRequestsLeaveNoEvents(t *testing.T) {
 }
 
 func TestTraceRingDropsTheOldest(t *testing.T) {
-	m := sqsmock.New(sqsmock.WithTrace(3))
+	m := sqsmock.New(func(o *sqsmock.Options) { o.TraceSize = 3 })
 	c := m.Client()
 	ctx := context.Background()
 	for i := range 5 {
 		_, err := c.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(fmt.Sprintf("q%d", i))})
 		require.NoError(t, err)
 	}
-	evs := m.Trace()
+	evs := m.Trace() // each CreateQueue: queue.created, then call
 	require.Len(t, evs, 3)
 	for i, ev := range evs {
-		assert.Equal(t, uint64(i+3), ev.Seq)
-		assert.Equal(t, fmt.Sprintf("q%d", i+2), ev.Queue)
+		assert.Equal(t, uint64(i+8), ev.Seq, "the 7 oldest dropped")
 	}
-	assert.Equal(t, uint64(2), m.TraceDropped())
+	assert.Equal(t, []string{"q3", "q4", "q4"}, []string{evs[0].Queue, evs[1].Queue, evs[2].Queue})
+	assert.Equal(t, []string{"call", "queue.created", "call"}, []string{evs[0].Kind, evs[1].Kind, evs[2].Kind})
 }
 
 func TestTraceOffByDefault(t *testing.T) {
-	m := sqsmock.New(sqsmock.WithQueue("jobs", nil))
+	m := sqsmock.New(func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "jobs"}} })
 	_, err := m.Client().SendMessage(context.Background(), &sqs.SendMessageInput{QueueUrl: aws.String(m.QueueURL("jobs")), MessageBody: aws.String("x")})
 	require.NoError(t, err)
 	assert.Nil(t, m.Trace())
-	assert.Zero(t, m.TraceDropped())
 	var buf bytes.Buffer
 	require.NoError(t, m.WriteTrace(&buf))
 	assert.Empty(t, buf.String())
@@ -318,7 +317,7 @@ func TestWriteTraceParsesBack(t *testing.T) {
 		got[i].Time = want[i].Time
 		assert.Equal(t, want[i], got[i])
 	}
-	assert.Contains(t, strings.Split(strings.TrimSpace(mustJSON(t, want[1])), ","), `"kind":"message.sent"`)
+	assert.Contains(t, strings.Split(strings.TrimSpace(mustJSON(t, want[2])), ","), `"kind":"message.sent"`)
 }
 
 func mustJSON(t *testing.T, v any) string {
@@ -347,10 +346,10 @@ func getTrace(t *testing.T, h http.Handler, query string) (int, traceAnswer) {
 }
 
 func TestTraceEndpoint(t *testing.T) {
-	m := sqsmock.New(sqsmock.WithTrace(6000), sqsmock.WithQueue("jobs", nil))
+	m := sqsmock.New(func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "jobs"}}; o.TraceSize = 6000 })
 	h := m.Handler()
 	c, ctx := m.Client(), context.Background()
-	for range 5199 {
+	for range 2600 { // message.sent and call each
 		_, err := c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(m.QueueURL("jobs")), MessageBody: aws.String("x")})
 		require.NoError(t, err)
 	}
@@ -358,16 +357,16 @@ func TestTraceEndpoint(t *testing.T) {
 	require.Equal(t, http.StatusOK, code)
 	require.Len(t, a.Events, 5000, "at most 5000 an answer")
 	assert.Equal(t, uint64(1), a.Events[0].Seq)
-	assert.Equal(t, sqsmock.TraceQueueCreated, a.Events[0].Kind)
-	assert.Equal(t, uint64(5200), a.Last)
+	assert.Equal(t, "queue.created", a.Events[0].Kind)
+	assert.Equal(t, uint64(5201), a.Last)
 	assert.Equal(t, 6000, a.Size)
 	assert.Zero(t, a.Dropped)
 
 	_, a = getTrace(t, h, "?since=5000")
-	require.Len(t, a.Events, 200)
+	require.Len(t, a.Events, 201)
 	assert.Equal(t, uint64(5001), a.Events[0].Seq)
-	assert.Equal(t, uint64(5200), a.Events[199].Seq)
-	_, a = getTrace(t, h, "?since=5200")
+	assert.Equal(t, uint64(5201), a.Events[200].Seq)
+	_, a = getTrace(t, h, "?since=5201")
 	assert.NotNil(t, a.Events)
 	assert.Empty(t, a.Events)
 	_, a = getTrace(t, h, "?since=99999")
@@ -378,8 +377,8 @@ func TestTraceEndpoint(t *testing.T) {
 		require.NoError(t, err)
 	}
 	_, a = getTrace(t, h, "?since=10")
-	assert.Equal(t, uint64(200), a.Dropped)
-	assert.Equal(t, uint64(201), a.Events[0].Seq, "the oldest held")
+	assert.Equal(t, uint64(1201), a.Dropped)
+	assert.Equal(t, uint64(1202), a.Events[0].Seq, "the oldest held")
 
 	code, _ = getTrace(t, h, "?since=-1")
 	assert.Equal(t, http.StatusBadRequest, code)
@@ -392,7 +391,7 @@ func TestTraceEndpoint(t *testing.T) {
 }
 
 func TestTraceConcurrent(t *testing.T) {
-	m := sqsmock.New(sqsmock.WithTrace(100000), sqsmock.WithQueue("a", nil), sqsmock.WithQueue("b", nil))
+	m := sqsmock.New(func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "a"}, {Name: "b"}}; o.TraceSize = 100000 })
 	c, ctx := m.Client(), context.Background()
 	var wg sync.WaitGroup
 	for g := range 8 {
@@ -414,32 +413,32 @@ func TestTraceConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 	evs := m.Trace()
-	stage := map[string]sqsmock.TraceKind{}
-	counts := map[sqsmock.TraceKind]int{}
+	stage := map[string]string{}
+	counts := map[string]int{}
 	for i, ev := range evs {
 		require.Equal(t, uint64(i+1), ev.Seq, "Seq has no gaps")
 		counts[ev.Kind]++
 		switch ev.Kind {
-		case sqsmock.TraceSent:
+		case "message.sent":
 			assert.Empty(t, stage[ev.MessageID])
-		case sqsmock.TraceReceived:
-			assert.Contains(t, []sqsmock.TraceKind{sqsmock.TraceSent, sqsmock.TraceVisible}, stage[ev.MessageID])
-		case sqsmock.TraceDeleted:
-			assert.Equal(t, sqsmock.TraceReceived, stage[ev.MessageID])
+		case "message.received":
+			assert.Contains(t, []string{"message.sent", "message.visible"}, stage[ev.MessageID])
+		case "message.deleted":
+			assert.Equal(t, "message.received", stage[ev.MessageID])
 		}
 		stage[ev.MessageID] = ev.Kind
 	}
-	assert.Equal(t, 400, counts[sqsmock.TraceSent])
-	assert.Equal(t, counts[sqsmock.TraceReceived], counts[sqsmock.TraceDeleted])
+	assert.Equal(t, 400, counts["message.sent"])
+	assert.Equal(t, counts["message.received"], counts["message.deleted"])
 }
 
 func TestTraceFaults(t *testing.T) {
-	plan := faults.MustPlan(t, 1,
-		faults.Rule{Name: "twice", Kind: faults.DuplicateDelivery, Operations: []string{"ReceiveMessage"}, Times: 1, Probability: 1},
-		faults.Rule{Name: "lost", Kind: faults.LostDelete, Times: 1, Probability: 1},
-		faults.Rule{Name: "boom", Kind: faults.Error, ErrorCode: "InternalError", Operations: []string{"GetQueueAttributes"}, Times: 1, Probability: 1},
+	plan := mustPlan(t, 1,
+		faults.DuplicateDelivery(0).Named("twice").On("ReceiveMessage").Times(1),
+		faults.LostDelete().Named("lost").Times(1),
+		faults.Error("InternalError").Named("boom").On("GetQueueAttributes").Times(1),
 	)
-	e := newTraceEnv(t, sqsmock.WithFaults(plan))
+	e := newTraceEnv(t, func(o *sqsmock.Options) { o.Faults = plan })
 	url := e.create("jobs", map[string]string{"VisibilityTimeout": "30"})
 	id := aws.ToString(e.send(url, "m").MessageId)
 	other := aws.ToString(e.send(url, "n").MessageId)
@@ -449,15 +448,15 @@ func TestTraceFaults(t *testing.T) {
 	require.Len(t, msgs, 1)
 	require.Equal(t, id, aws.ToString(msgs[0].MessageId))
 	h := aws.ToString(msgs[0].ReceiptHandle)
-	f := e.ev(sqsmock.TraceFault, "jobs", "ReceiveMessage", epoch)
+	f := e.ev("fault", "jobs", "ReceiveMessage", epoch)
 	f.MessageID, f.Rule, f.Fault, f.Detail = id, "twice", "duplicate-delivery", "after 0s"
-	r := e.ev(sqsmock.TraceReceived, "jobs", "ReceiveMessage", epoch)
+	r := e.ev("message.received", "jobs", "ReceiveMessage", epoch)
 	r.MessageID, r.ReceiptHandle, r.ReceiveCount, r.VisibleAt = id, h, 1, epoch.Add(30*time.Second)
 	assert.Equal(t, []sqsmock.TraceEvent{f, r}, e.traceSince(m))
 
 	m = e.mark()
 	require.NoError(t, e.del(url, h)) // lost: no message.deleted
-	lost := e.ev(sqsmock.TraceFault, "jobs", "DeleteMessage", epoch)
+	lost := e.ev("fault", "jobs", "DeleteMessage", epoch)
 	lost.MessageID, lost.ReceiptHandle, lost.Rule, lost.Fault = id, h, "lost", "lost-delete"
 	assert.Equal(t, []sqsmock.TraceEvent{lost}, e.traceSince(m))
 
@@ -466,7 +465,7 @@ func TestTraceFaults(t *testing.T) {
 	again := e.recv(url, nil)
 	var ids []string
 	for _, ev := range e.traceSince(m) {
-		if ev.Kind == sqsmock.TraceReceived {
+		if ev.Kind == "message.received" {
 			ids = append(ids, ev.MessageID)
 		}
 	}
@@ -477,7 +476,7 @@ func TestTraceFaults(t *testing.T) {
 	m = e.mark()
 	_, err := e.c.GetQueueAttributes(e.ctx, &sqs.GetQueueAttributesInput{QueueUrl: aws.String(url)})
 	require.Error(t, err)
-	boom := e.ev(sqsmock.TraceFault, "jobs", "GetQueueAttributes", epoch)
+	boom := e.ev("fault", "jobs", "GetQueueAttributes", epoch)
 	boom.Rule, boom.Fault, boom.Detail = "boom", "error", "InternalError"
 	assert.Equal(t, []sqsmock.TraceEvent{boom}, e.traceSince(m))
 	assert.Error(t, e.mock.CallsTo("GetQueueAttributes")[0].Err)
@@ -490,11 +489,11 @@ func TestTraceTags(t *testing.T) {
 	m := e.mark()
 	_, err := e.c.TagQueue(e.ctx, &sqs.TagQueueInput{QueueUrl: aws.String(url), Tags: map[string]string{"team": "a", "env": "test"}})
 	require.NoError(t, err)
-	tagged := e.ev(sqsmock.TraceQueueTagged, "jobs", "TagQueue", epoch)
+	tagged := e.ev("queue.tagged", "jobs", "TagQueue", epoch)
 	tagged.Detail = "env,team"
 	_, err = e.c.UntagQueue(e.ctx, &sqs.UntagQueueInput{QueueUrl: aws.String(url), TagKeys: []string{"team", "nope", "team"}})
 	require.NoError(t, err)
-	untagged := e.ev(sqsmock.TraceQueueUntagged, "jobs", "UntagQueue", epoch)
+	untagged := e.ev("queue.untagged", "jobs", "UntagQueue", epoch)
 	untagged.Detail = "nope,team"
 	assert.Equal(t, []sqsmock.TraceEvent{tagged, untagged}, e.traceSince(m))
 
@@ -507,7 +506,7 @@ func TestTraceTags(t *testing.T) {
 
 // Reset keeps the trace, records mock.reset, then the WithQueue queues' creation; Seq goes on.
 func TestTraceReset(t *testing.T) {
-	e := newTraceEnv(t, sqsmock.WithQueue("kept", nil))
+	e := newTraceEnv(t, func(o *sqsmock.Options) { o.Queues = append(o.Queues, sqsmock.Queue{Name: "kept"}) })
 	url := e.create("jobs", nil)
 	e.send(url, "a")
 	before := e.mock.Trace()
@@ -516,11 +515,11 @@ func TestTraceReset(t *testing.T) {
 	require.Len(t, after, len(before)+2)
 	assert.Equal(t, before, after[:len(before)], "the events before the Reset are kept")
 	reset, created := after[len(before)], after[len(before)+1]
-	assert.Equal(t, sqsmock.TraceReset, reset.Kind)
+	assert.Equal(t, "mock.reset", reset.Kind)
 	assert.Equal(t, before[len(before)-1].Seq+1, reset.Seq)
 	assert.Equal(t, epoch, reset.Time.UTC())
 	assert.Empty(t, reset.Queue)
-	assert.Equal(t, sqsmock.TraceQueueCreated, created.Kind)
+	assert.Equal(t, "queue.created", created.Kind)
 	assert.Equal(t, "kept", created.Queue)
 }
 
@@ -544,9 +543,9 @@ func TestTraceBatches(t *testing.T) {
 		}})
 	require.NoError(t, err)
 	require.Len(t, cv.Failed, 1)
-	va := e.ev(sqsmock.TraceVisibility, "jobs", "ChangeMessageVisibilityBatch", epoch)
+	va := e.ev("message.visibility", "jobs", "ChangeMessageVisibilityBatch", epoch)
 	va.MessageID, va.ReceiptHandle, va.ReceiveCount, va.VisibleAt = aws.ToString(a.MessageId), aws.ToString(a.ReceiptHandle), 1, epoch.Add(100*time.Second)
-	vb := e.ev(sqsmock.TraceVisibility, "jobs", "ChangeMessageVisibilityBatch", epoch)
+	vb := e.ev("message.visibility", "jobs", "ChangeMessageVisibilityBatch", epoch)
 	vb.MessageID, vb.ReceiptHandle, vb.ReceiveCount, vb.VisibleAt = aws.ToString(b.MessageId), aws.ToString(b.ReceiptHandle), 1, epoch.Add(200*time.Second)
 	assert.Equal(t, []sqsmock.TraceEvent{va, vb}, e.traceSince(m))
 
@@ -559,9 +558,9 @@ func TestTraceBatches(t *testing.T) {
 		}})
 	require.NoError(t, err)
 	require.Len(t, del.Failed, 1)
-	db := e.ev(sqsmock.TraceDeleted, "jobs", "DeleteMessageBatch", epoch)
+	db := e.ev("message.deleted", "jobs", "DeleteMessageBatch", epoch)
 	db.MessageID, db.ReceiptHandle, db.ReceiveCount = aws.ToString(b.MessageId), aws.ToString(b.ReceiptHandle), 1
-	da := e.ev(sqsmock.TraceDeleted, "jobs", "DeleteMessageBatch", epoch)
+	da := e.ev("message.deleted", "jobs", "DeleteMessageBatch", epoch)
 	da.MessageID, da.ReceiptHandle, da.ReceiveCount = aws.ToString(a.MessageId), aws.ToString(a.ReceiptHandle), 1
 	assert.Equal(t, []sqsmock.TraceEvent{db, da}, e.traceSince(m))
 
@@ -581,11 +580,37 @@ func TestTraceBatches(t *testing.T) {
 	orig := aws.ToString(sb.Successful[0].MessageId)
 	assert.Equal(t, orig, aws.ToString(sb.Successful[1].MessageId), "the duplicate answers the original's id")
 	assert.Equal(t, first, aws.ToString(sb.Successful[2].MessageId))
-	sent := e.ev(sqsmock.TraceSent, "jobs.fifo", "SendMessageBatch", epoch)
+	sent := e.ev("message.sent", "jobs.fifo", "SendMessageBatch", epoch)
 	sent.MessageID, sent.Body, sent.GroupID = orig, "one", "g"
-	dup := e.ev(sqsmock.TraceDeduplicated, "jobs.fifo", "SendMessageBatch", epoch)
+	dup := e.ev("message.deduplicated", "jobs.fifo", "SendMessageBatch", epoch)
 	dup.MessageID, dup.GroupID, dup.Detail = orig, "g", "MessageDeduplicationId d1"
-	dup0 := e.ev(sqsmock.TraceDeduplicated, "jobs.fifo", "SendMessageBatch", epoch)
+	dup0 := e.ev("message.deduplicated", "jobs.fifo", "SendMessageBatch", epoch)
 	dup0.MessageID, dup0.GroupID, dup0.Detail = first, "h", "MessageDeduplicationId d0"
 	assert.Equal(t, []sqsmock.TraceEvent{sent, dup, dup0}, e.traceSince(m))
+}
+
+// Every call is a trace event of kind call, after the events it caused: its operation, queue,
+// call id and, when it failed, the error.
+func TestTraceRecordsCalls(t *testing.T) {
+	e := newTraceEnv(t)
+	url := e.create("jobs", nil)
+	mark := e.mark()
+	_, err := e.c.SendMessage(e.ctx, &sqs.SendMessageInput{QueueUrl: aws.String(url), MessageBody: aws.String("hi")})
+	require.NoError(t, err)
+	_, err = e.c.GetQueueAttributes(e.ctx, &sqs.GetQueueAttributesInput{QueueUrl: aws.String(url + "-gone")})
+	require.Error(t, err)
+	var got []sqsmock.TraceEvent
+	for _, ev := range e.mock.Trace() {
+		if ev.Seq > mark {
+			got = append(got, ev)
+		}
+	}
+	require.Len(t, got, 3)
+	assert.Equal(t, []string{"message.sent", "call", "call"}, []string{got[0].Kind, got[1].Kind, got[2].Kind})
+	assert.Equal(t, "SendMessage", got[1].Operation)
+	assert.Equal(t, "jobs", got[1].Queue)
+	assert.Equal(t, got[0].CallID, got[1].CallID, "the call's events share its id")
+	assert.Empty(t, got[1].Detail)
+	assert.Equal(t, "GetQueueAttributes", got[2].Operation)
+	assert.Contains(t, got[2].Detail, "NonExistentQueue")
 }

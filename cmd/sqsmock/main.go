@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"strconv"
@@ -181,15 +182,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return fmt.Errorf("-log-level: %w", err)
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	opts := []sqsmock.Option{sqsmock.WithRegion(s.region), sqsmock.WithAccountID(s.account),
-		sqsmock.WithLimits(s.maxQueues, s.maxMessages), sqsmock.WithCallLog(0), sqsmock.WithTrace(s.trace)}
+	mo := sqsmock.Options{Region: s.region, AccountID: s.account, MaxQueues: s.maxQueues, MaxMessages: s.maxMessages,
+		TraceSize: s.trace, Endpoint: endpoint(s.publicURL, s.regionHosts), Credentials: s.sig.credentials()}
 	if s.queuesFile != "" {
 		qs, err := loadQueues(s.queuesFile)
 		if err != nil {
 			return err
 		}
 		for _, q := range qs {
-			opts = append(opts, sqsmock.WithTaggedQueue(q.Name, q.Attributes, q.Tags))
+			mo.Queues = append(mo.Queues, sqsmock.Queue{Name: q.Name, Attributes: q.Attributes, Tags: q.Tags})
 		}
 	}
 	if s.faultsFile != "" {
@@ -197,25 +198,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		if err != nil {
 			return err
 		}
-		opts = append(opts, sqsmock.WithFaults(plan))
+		mo.Faults = plan
 	}
-	hopts := []sqsmock.Option{sqsmock.WithHTTPMiddleware(logRequests(log))}
-	if s.maxBody != 0 {
-		hopts = append(hopts, sqsmock.WithMaxBodyBytes(s.maxBody))
-	}
-	if s.publicURL != "" {
-		hopts = append(hopts, sqsmock.WithPublicURL(s.publicURL))
-	}
-	if s.regionHosts != "" {
-		hopts = append(hopts, sqsmock.WithRegionHosts(s.regionHosts))
-	}
-	hopts = append(hopts, s.sig.options()...)
-	hopts = append(hopts, s.server.options()...)
-	m, err := newMock(opts)
+	so := s.server.options()
+	so.Addr = s.addr
+	so.MaxBodyBytes = s.maxBody
+	so.Middleware = []func(http.Handler) http.Handler{logRequests(log)}
+	m, err := newMock(mo)
 	if err != nil {
 		return err
 	}
-	srv, err := m.Start(s.addr, hopts...)
+	srv, err := m.Start(func(o *sqsmock.ServerOptions) { *o = so })
 	if err != nil {
 		return err
 	}
@@ -236,11 +229,30 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 }
 
 // newMock builds the mock, turning a bad start-up queue into an error instead of a panic.
-func newMock(opts []sqsmock.Option) (m *sqsmock.Mock, err error) {
+func newMock(mo sqsmock.Options) (m *sqsmock.Mock, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%v", r)
 		}
 	}()
-	return sqsmock.New(opts...), nil
+	return sqsmock.New(func(o *sqsmock.Options) { *o = mo }), nil
+}
+
+// endpoint is the mock's Endpoint for -public-url and -region-hosts: with a region-host domain,
+// a template naming the region in the host, with the public URL's scheme and port (else the
+// request's); else the public URL ("" for the request's own).
+func endpoint(publicURL, regionHosts string) string {
+	if regionHosts == "" {
+		return publicURL
+	}
+	domain := strings.Trim(regionHosts, ".")
+	scheme, rest, ok := strings.Cut(publicURL, "://")
+	if !ok {
+		return "http://sqs.{region}." + domain
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.Contains(host[i:], "]") && !strings.Contains(domain, ":") {
+		domain += host[i:]
+	}
+	return scheme + "://sqs.{region}." + domain
 }

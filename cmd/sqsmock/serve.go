@@ -22,13 +22,13 @@ type serverSettings struct {
 }
 
 func (s *serverSettings) register(fs *flag.FlagSet, env *environment) {
-	fs.DurationVar(&s.readTimeout, "read-timeout", env.duration("read-timeout", "SQSMOCK_READ_TIMEOUT", sqsmock.DefaultReadTimeout),
+	fs.DurationVar(&s.readTimeout, "read-timeout", env.duration("read-timeout", "SQSMOCK_READ_TIMEOUT", 30*time.Second),
 		"time a client has to send a whole request, headers and body (env SQSMOCK_READ_TIMEOUT; 0: none); a trickling or short body gets a 400 and the connection is closed")
-	fs.DurationVar(&s.writeTimeout, "write-timeout", env.duration("write-timeout", "SQSMOCK_WRITE_TIMEOUT", sqsmock.DefaultWriteTimeout),
+	fs.DurationVar(&s.writeTimeout, "write-timeout", env.duration("write-timeout", "SQSMOCK_WRITE_TIMEOUT", 60*time.Second),
 		"time from a request's headers to the end of its answer (env SQSMOCK_WRITE_TIMEOUT; 0: none); must exceed the 20s longest long poll, plus any fault-plan latency")
-	fs.DurationVar(&s.idleTimeout, "idle-timeout", env.duration("idle-timeout", "SQSMOCK_IDLE_TIMEOUT", sqsmock.DefaultIdleTimeout),
+	fs.DurationVar(&s.idleTimeout, "idle-timeout", env.duration("idle-timeout", "SQSMOCK_IDLE_TIMEOUT", 120*time.Second),
 		"time a keep-alive connection may wait for its next request (env SQSMOCK_IDLE_TIMEOUT; 0: none)")
-	fs.IntVar(&s.maxConns, "max-conns", env.int("max-conns", "SQSMOCK_MAX_CONNS", sqsmock.DefaultMaxConnections),
+	fs.IntVar(&s.maxConns, "max-conns", env.int("max-conns", "SQSMOCK_MAX_CONNS", 1024),
 		"most connections served at once (env SQSMOCK_MAX_CONNS; 0: unlimited); past it a request gets ServiceUnavailable (503) and its connection is closed, one that sends nothing within 2s is closed, and at the bound a connection silent for 1s gives its place to a new one")
 	fs.StringVar(&s.adminToken, "admin-token", env.str("SQSMOCK_ADMIN_TOKEN", ""),
 		"require \"Authorization: Bearer <token>\" on the /_sqsmock/ admin endpoints, except /_sqsmock/health (env SQSMOCK_ADMIN_TOKEN, which keeps it out of ps)")
@@ -55,7 +55,7 @@ func (s *serverSettings) check() error {
 }
 
 // options turns the settings into the server's options; 0 in a flag (none) is negative there.
-func (s *serverSettings) options() []sqsmock.Option {
+func (s *serverSettings) options() sqsmock.ServerOptions {
 	none := func(d time.Duration) time.Duration {
 		if d == 0 {
 			return -1
@@ -66,22 +66,9 @@ func (s *serverSettings) options() []sqsmock.Option {
 	if maxConns == 0 {
 		maxConns = -1
 	}
-	opts := []sqsmock.Option{
-		sqsmock.WithReadTimeout(none(s.readTimeout)),
-		sqsmock.WithWriteTimeout(none(s.writeTimeout)),
-		sqsmock.WithIdleTimeout(none(s.idleTimeout)),
-		sqsmock.WithMaxConnections(maxConns),
-	}
-	if s.adminToken != "" {
-		opts = append(opts, sqsmock.WithAdminToken(s.adminToken))
-	}
-	if hosts := list(s.adminHosts); len(hosts) > 0 {
-		opts = append(opts, sqsmock.WithAdminHosts(hosts...))
-	}
-	if origins := list(s.browserOrigins); len(origins) > 0 {
-		opts = append(opts, sqsmock.WithBrowserOrigins(origins...))
-	}
-	return opts
+	return sqsmock.ServerOptions{ReadTimeout: none(s.readTimeout), WriteTimeout: none(s.writeTimeout),
+		IdleTimeout: none(s.idleTimeout), MaxConnections: maxConns, AdminToken: s.adminToken,
+		AdminHosts: list(s.adminHosts), BrowserOrigins: list(s.browserOrigins)}
 }
 
 // list splits a comma-separated flag, dropping blanks.

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"flag"
 
-	"github.com/sqsharness/sqsharness/sqsmock"
+	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
 // sigv4Settings are the flags of optional SigV4 verification.
@@ -27,9 +27,10 @@ func (s *sigv4Settings) check() error {
 	return nil
 }
 
-func (s *sigv4Settings) options() []sqsmock.Option {
+// credentials are the mock's Options.Credentials: these, when -verify-sigv4.
+func (s *sigv4Settings) credentials() []aws.Credentials {
 	if !s.verify {
 		return nil
 	}
-	return []sqsmock.Option{sqsmock.WithCredentials(s.accessKey, s.secretKey)}
+	return []aws.Credentials{{AccessKeyID: s.accessKey, SecretAccessKey: s.secretKey}}
 }

@@ -22,8 +22,7 @@ import (
 
 // Plan throttles a fifth of the worker's calls.
 func Plan(seed uint64) (*faults.Plan, error) {
-	return faults.NewPlan(seed, faults.Rule{Name: "throttled", Kind: faults.Error, ErrorCode: "RequestThrottled",
-		Operations: []string{"ReceiveMessage", "DeleteMessage"}, Probability: 0.2})
+	return faults.NewPlan(seed, faults.Error("RequestThrottled").Named("throttled").On("ReceiveMessage", "DeleteMessage").Probability(0.2))
 }
 
 // Run sends bodies to a fresh "jobs" queue (maxReceiveCount 3, visibility 10s) through c, drains
@@ -76,7 +75,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "dlqworker:", err)
 		os.Exit(1)
 	}
-	m := sqsmock.New(sqsmock.WithClock(clk), sqsmock.WithFaults(plan))
+	m := sqsmock.New(func(o *sqsmock.Options) { o.Clock = clk; o.Faults = plan })
 	handled, dlq, err := Run(ctx, m.Client(), clk, []string{"a", "poison-1", "b", "c", "poison-2"})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "dlqworker:", err)

@@ -24,11 +24,13 @@ var backends = []struct {
 	new  func(t *testing.T, clk *sqsmock.ManualClock, plan *faults.Plan) (sqsmock.API, *sqsmock.Mock)
 }{
 	{"in-process", func(t *testing.T, clk *sqsmock.ManualClock, plan *faults.Plan) (sqsmock.API, *sqsmock.Mock) {
-		m := sqsmock.New(sqsmock.WithClock(clk), sqsmock.WithFaults(plan))
+		m := sqsmock.New(func(o *sqsmock.Options) { o.Clock = clk; o.Faults = plan })
 		return m.Client(noSDKRetries), m
 	}},
 	{"over HTTP", func(t *testing.T, clk *sqsmock.ManualClock, plan *faults.Plan) (sqsmock.API, *sqsmock.Mock) {
-		srv := sqsmock.NewServer(t, sqsmock.WithClock(clk), sqsmock.WithFaults(plan))
+		srv := sqsmock.NewServer(t, func(so *sqsmock.ServerOptions) {
+			so.Mock = append(so.Mock, func(o *sqsmock.Options) { o.Clock = clk; o.Faults = plan })
+		})
 		return srv.SDKClient(noSDKRetries), srv.Mock()
 	}},
 }

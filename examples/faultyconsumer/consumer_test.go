@@ -95,11 +95,11 @@ func TestEachFaultAloneBreaksTheNaiveWorker(t *testing.T) {
 		rule   faults.Rule
 		breaks bool
 	}{
-		{"duplicate delivery", faults.Rule{Kind: faults.DuplicateDelivery, Times: 1, Probability: 1}, true},
-		{"lost delete", faults.Rule{Kind: faults.LostDelete, Times: 1, Probability: 1}, true},
-		{"reset after send applied", faults.Rule{Kind: faults.ResetAfterApply, Operations: []string{"SendMessage"}, Times: 1, Probability: 1}, true},
-		{"throttling", faults.Rule{Kind: faults.Error, ErrorCode: "RequestThrottled", Operations: []string{"ReceiveMessage", "DeleteMessage"}, Probability: 0.5}, false},
-		{"token bucket", faults.Rule{Kind: faults.Throttle, Rate: 2, Burst: 1, Operations: []string{"ReceiveMessage", "DeleteMessage"}, Probability: 1}, false},
+		{"duplicate delivery", faults.DuplicateDelivery(0).Times(1), true},
+		{"lost delete", faults.LostDelete().Times(1), true},
+		{"reset after send applied", faults.ResetAfterApply().On("SendMessage").Times(1), true},
+		{"throttling", faults.Error("RequestThrottled").On("ReceiveMessage", "DeleteMessage").Probability(0.5), false},
+		{"token bucket", faults.Throttle(2, 1).On("ReceiveMessage", "DeleteMessage"), false},
 	}
 	for _, tt := range tests {
 		for _, idempotent := range []bool{false, true} {
@@ -107,8 +107,12 @@ func TestEachFaultAloneBreaksTheNaiveWorker(t *testing.T) {
 			t.Run(name, func(t *testing.T) {
 				ctx := context.Background()
 				clk := sqsmock.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-				plan := faults.MustPlan(t, 9, tt.rule)
-				m := sqsmock.New(sqsmock.WithClock(clk), sqsmock.WithFaults(plan), sqsmock.WithQueue("orders", map[string]string{"VisibilityTimeout": "30"}))
+				plan := mustPlan(t, 9, tt.rule)
+				m := sqsmock.New(func(o *sqsmock.Options) {
+					o.Queues = []sqsmock.Queue{{Name: "orders", Attributes: map[string]string{"VisibilityTimeout": "30"}}}
+					o.Clock = clk
+					o.Faults = plan
+				})
 				sleep := func(ctx context.Context, d time.Duration) error { clk.Advance(d); return nil }
 				url := m.QueueURL("orders")
 				ids, err := Produce(ctx, m.Client(), url, 5, sleep)
@@ -131,8 +135,8 @@ func TestEachFaultAloneBreaksTheNaiveWorker(t *testing.T) {
 // TestWorkerGivesUpOnPermanentErrors: errors that are not transient are returned, not retried.
 func TestWorkerGivesUpOnPermanentErrors(t *testing.T) {
 	clk := sqsmock.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	plan := faults.MustPlan(t, 1, faults.Rule{Kind: faults.Error, ErrorCode: "QueueDoesNotExist", Operations: []string{"DeleteMessage"}, Probability: 1})
-	m := sqsmock.New(sqsmock.WithClock(clk), sqsmock.WithFaults(plan), sqsmock.WithQueue("orders", nil))
+	plan := mustPlan(t, 1, faults.Error("QueueDoesNotExist").On("DeleteMessage"))
+	m := sqsmock.New(func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "orders"}}; o.Clock = clk; o.Faults = plan })
 	url := m.QueueURL("orders")
 	_, err := m.Client().SendMessage(context.Background(), &sqs.SendMessageInput{QueueUrl: aws.String(url), MessageBody: aws.String(`{"id":"o-1","amount":1}`)})
 	require.NoError(t, err)
@@ -141,4 +145,14 @@ func TestWorkerGivesUpOnPermanentErrors(t *testing.T) {
 	_, err = w.Poll(context.Background())
 	require.ErrorContains(t, err, "AWS.SimpleQueueService.NonExistentQueue")
 	assert.Len(t, plan.Injections(), 1)
+}
+
+// mustPlan is faults.NewPlan for tests: an invalid rule fails the test.
+func mustPlan(t testing.TB, seed uint64, rules ...faults.Rule) *faults.Plan {
+	t.Helper()
+	p, err := faults.NewPlan(seed, rules...)
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	return p
 }

@@ -21,17 +21,15 @@ import (
 func Plan(seed uint64) (*faults.Plan, error) {
 	return faults.NewPlan(seed,
 		// Throttling and server errors on the consumer's calls; the worker backs off and retries.
-		faults.Rule{Name: "throttled", Kind: faults.Error, ErrorCode: "RequestThrottled",
-			Operations: []string{"ReceiveMessage", "DeleteMessage"}, Probability: 0.2},
-		faults.Rule{Name: "unavailable", Kind: faults.Error, ErrorCode: "ServiceUnavailable",
-			Operations: []string{"ReceiveMessage", "DeleteMessage"}, Probability: 0.05},
-		faults.Rule{Name: "rate", Kind: faults.Throttle, Rate: 20, Burst: 10, Operations: []string{"ReceiveMessage", "DeleteMessage"}, Probability: 1},
+		faults.Error("RequestThrottled").Named("throttled").On("ReceiveMessage", "DeleteMessage").Probability(0.2),
+		faults.Error("ServiceUnavailable").Named("unavailable").On("ReceiveMessage", "DeleteMessage").Probability(0.05),
+		faults.Throttle(20, 10).Named("rate").On("ReceiveMessage", "DeleteMessage"),
 		// SQS standard queues deliver at least once: some messages come twice.
-		faults.Rule{Name: "duplicate", Kind: faults.DuplicateDelivery, Probability: 0.3},
+		faults.DuplicateDelivery(0).Named("duplicate").Probability(0.3),
 		// Some deletes report success and do nothing: the message returns after its visibility timeout.
-		faults.Rule{Name: "lost-delete", Kind: faults.LostDelete, Probability: 0.2},
+		faults.LostDelete().Named("lost-delete").Probability(0.2),
 		// Some sends are applied but the response is lost: the producer's retry sends the order twice.
-		faults.Rule{Name: "reset", Kind: faults.ResetAfterApply, Operations: []string{"SendMessage"}, Probability: 0.1},
+		faults.ResetAfterApply().Named("reset").On("SendMessage").Probability(0.1),
 	)
 }
 
@@ -51,8 +49,11 @@ func NewScenario(ctx context.Context, seed uint64, n int, idempotent bool) (*Sce
 	if err != nil {
 		return nil, err
 	}
-	m := sqsmock.New(sqsmock.WithClock(clk), sqsmock.WithFaults(plan),
-		sqsmock.WithQueue("orders", map[string]string{"VisibilityTimeout": "30"}))
+	m := sqsmock.New(func(o *sqsmock.Options) {
+		o.Queues = []sqsmock.Queue{{Name: "orders", Attributes: map[string]string{"VisibilityTimeout": "30"}}}
+		o.Clock = clk
+		o.Faults = plan
+	})
 	sleep := func(ctx context.Context, d time.Duration) error { clk.Advance(d); return ctx.Err() }
 	url := m.QueueURL("orders")
 	orders, err := Produce(ctx, m.Client(), url, n, sleep)

@@ -29,8 +29,10 @@ func main() {
 func run() error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	m := sqsmock.New(sqsmock.WithQueue("orders", map[string]string{"VisibilityTimeout": "1"}),
-		sqsmock.WithQueue("orders-dlq", nil), sqsmock.WithDeadLetterQueue("orders", "orders-dlq", 2))
+	m := sqsmock.New(func(o *sqsmock.Options) {
+		o.Queues = []sqsmock.Queue{{Name: "orders", Attributes: map[string]string{"VisibilityTimeout": "1"},
+			DeadLetterQueue: "orders-dlq", MaxReceiveCount: 2}}
+	})
 	c := m.Client()
 	url := m.QueueURL("orders")
 	for i := range 5 {
@@ -59,10 +61,19 @@ func run() error {
 	stop()
 	<-done
 	rep := esm.Report()
-	fmt.Printf("invocations %d, batch sizes %v, deleted %d, most at once %d\n", len(rep.Invocations), rep.BatchSizes(), len(rep.Deleted), rep.MaxConcurrent)
+	fmt.Printf("invocations %d, batch sizes %v, deleted %d, most at once %d\n", len(rep.Invocations), batchSizes(rep), len(rep.Deleted), rep.MaxConcurrent)
 	for i := range 5 {
 		fmt.Printf("o-%d charged %d time(s)\n", i, svc.Ledger.Charges(fmt.Sprintf("o-%d", i)))
 	}
 	fmt.Println(`"not an order" is in the dead-letter queue`)
 	return nil
+}
+
+// batchSizes is the number of records in each invocation of rep, in order.
+func batchSizes(rep lambdaesm.Report) []int {
+	out := make([]int, len(rep.Invocations))
+	for i, inv := range rep.Invocations {
+		out[i] = len(inv.MessageIDs)
+	}
+	return out
 }

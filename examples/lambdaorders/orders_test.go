@@ -20,17 +20,17 @@ import (
 // with short timeouts (skipped under -short; a peer that is down skips with instructions, and
 // fails under CI=true). SQSHARNESS_BACKEND=<name> runs one backend.
 func eachBackend(t *testing.T, f func(t *testing.T, h *harness.H)) {
-	backends := []harness.Backend{harness.Mock, harness.LocalStack, harness.ElasticMQ}
-	if b := os.Getenv(harness.EnvBackend); b != "" {
+	backends := []harness.Backend{"mock", "localstack", "elasticmq"}
+	if b := os.Getenv("SQSHARNESS_BACKEND"); b != "" {
 		backends = []harness.Backend{harness.Backend(b)}
 	}
 	for _, b := range backends {
 		t.Run(string(b), func(t *testing.T) {
 			shorttest.SkipRealBackend(t, b)
-			if b != harness.Mock && b != harness.Server {
+			if b != "mock" && b != "server" {
 				t.Parallel()
 			}
-			harness.Test(t, f, harness.WithBackend(b))
+			harness.Test(t, f, func(o *harness.Options) { o.Backend = b })
 		})
 	}
 }
@@ -58,7 +58,7 @@ func setup(h *harness.H) (url string, orders []Order, bodies []string, cfg lambd
 // runMapping runs the handler under the event source mapping inside CheckConsumer, which
 // asserts that nothing was lost (every message deleted or in the dead-letter queue) and, when
 // deadLettered is not nil, the dead-letter queue's contents.
-func runMapping(h *harness.H, url string, bodies, deadLettered []string, cfg lambdaesm.Config, fn lambdaesm.Handler) (lambdaesm.Report, *harness.ConsumerReport) {
+func runMapping(h *harness.H, url string, bodies, deadLettered []string, cfg lambdaesm.Config, fn lambdaesm.Function) (lambdaesm.Report, *harness.ConsumerReport) {
 	var m *lambdaesm.Mapping
 	crep := h.CheckConsumer(url, harness.Expect{Bodies: bodies, DeadLettered: deadLettered}, func(ctx context.Context, api sqsmock.API) error {
 		cfg.QueueURL = url

@@ -43,7 +43,7 @@ func (p *printMailer) Send(_ context.Context, to, subject string) error {
 func run() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	m := sqsmock.New(sqsmock.WithQueue("signups", nil))
+	m := sqsmock.New(func(o *sqsmock.Options) { o.Queues = []sqsmock.Queue{{Name: "signups"}} })
 	c := m.Client()
 	url := m.QueueURL("signups")
 	for i := range 5 {

@@ -59,10 +59,10 @@ func notify(stopOnError bool) func(t *testing.T, h *harness.H) {
 // LocalStack and ElasticMQ the same test replays the saved plans (testdata/explore/TestNotifier)
 // through the SDK middleware, in real time.
 func TestNotifier(t *testing.T) {
-	for _, b := range []harness.Backend{harness.Mock, harness.LocalStack, harness.ElasticMQ} {
+	for _, b := range []harness.Backend{"mock", "localstack", "elasticmq"} {
 		t.Run(string(b), func(t *testing.T) {
 			shorttest.SkipRealBackend(t, b)
-			harness.Explore(t, notify(false), harness.WithBackend(b), harness.WithCorpus("testdata/explore/TestNotifier"))
+			harness.Explore(t, notify(false), func(o *harness.Options) { o.Backend = b }, func(o *harness.Options) { o.Corpus = "testdata/explore/TestNotifier" })
 		})
 	}
 }
@@ -76,7 +76,7 @@ func TestNotifierStopOnError(t *testing.T) {
 	if os.Getenv("SQSHARNESS_EXAMPLE_BUG") == "" {
 		t.Skip("the buggy notifier fails by design: SQSHARNESS_EXAMPLE_BUG=1 runs it")
 	}
-	harness.Explore(t, notify(true), harness.WithCorpus(os.Getenv("SQSHARNESS_EXAMPLE_CORPUS")))
+	harness.Explore(t, notify(true), func(o *harness.Options) { o.Corpus = os.Getenv("SQSHARNESS_EXAMPLE_CORPUS") })
 }
 
 // Without faults the buggy notifier passes: the bug is invisible to an ordinary test.

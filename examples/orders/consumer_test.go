@@ -31,21 +31,21 @@ import (
 // skips with instructions when it is not running, and fails under CI=true).
 // SQSHARNESS_BACKEND=<name> runs one backend only. The tests run in parallel, so the peers' real
 // time overlaps.
-func eachBackend(t *testing.T, f func(t *testing.T, h *harness.H), opts ...harness.Option) {
+func eachBackend(t *testing.T, f func(t *testing.T, h *harness.H), opts ...func(*harness.Options)) {
 	forBackends(t, func(t *testing.T, b harness.Backend) {
-		harness.Test(t, f, append(opts, harness.WithBackend(b))...)
+		harness.Test(t, f, append(opts, func(o *harness.Options) { o.Backend = b })...)
 	})
 }
 
 func forBackends(t *testing.T, run func(t *testing.T, b harness.Backend)) {
-	backends := []harness.Backend{harness.Mock, harness.Server, harness.LocalStack, harness.ElasticMQ}
-	if b := os.Getenv(harness.EnvBackend); b != "" {
+	backends := []harness.Backend{"mock", "server", "localstack", "elasticmq"}
+	if b := os.Getenv("SQSHARNESS_BACKEND"); b != "" {
 		backends = []harness.Backend{harness.Backend(b)}
 	}
 	for _, b := range backends {
 		t.Run(string(b), func(t *testing.T) {
 			shorttest.SkipRealBackend(t, b)
-			if b != harness.Mock && b != harness.Server {
+			if b != "mock" && b != "server" {
 				t.Parallel() // real time: let the peers' runs overlap
 			}
 			run(t, b)
@@ -216,13 +216,13 @@ func TestFIFOChargesEachCustomerInOrder(t *testing.T) {
 // (the SDK's retryer and then the consumer's backoff absorb them), slow calls, connection resets
 // after a delete was applied, deletes that are lost, and messages delivered twice.
 func faultPlan(t *testing.T) *faults.Plan {
-	return faults.MustPlan(t, 42,
-		faults.Rule{Name: "throttled", Kind: faults.Error, ErrorCode: "RequestThrottled", Operations: []string{"ReceiveMessage"}, Probability: 0.3},
-		faults.Rule{Name: "unavailable", Kind: faults.Error, ErrorCode: "ServiceUnavailable", Operations: []string{"ReceiveMessage", "DeleteMessage"}, Probability: 0.1},
-		faults.Rule{Name: "slow", Kind: faults.Latency, Latency: 300 * time.Millisecond, Operations: []string{"ReceiveMessage", "DeleteMessage"}, Probability: 0.2},
-		faults.Rule{Name: "reset", Kind: faults.ResetAfterApply, Operations: []string{"DeleteMessage"}, Probability: 0.1},
-		faults.Rule{Name: "lost-delete", Kind: faults.LostDelete, Probability: 0.1},
-		faults.Rule{Name: "duplicate", Kind: faults.DuplicateDelivery, Probability: 0.2},
+	return mustPlan(t, 42,
+		faults.Error("RequestThrottled").Named("throttled").On("ReceiveMessage").Probability(0.3),
+		faults.Error("ServiceUnavailable").Named("unavailable").On("ReceiveMessage", "DeleteMessage").Probability(0.1),
+		faults.Latency(300*time.Millisecond, 0).Named("slow").On("ReceiveMessage", "DeleteMessage").Probability(0.2),
+		faults.ResetAfterApply().Named("reset").On("DeleteMessage").Probability(0.1),
+		faults.LostDelete().Named("lost-delete").Probability(0.1),
+		faults.DuplicateDelivery(0).Named("duplicate").Probability(0.2),
 	)
 }
 
@@ -231,7 +231,7 @@ func faultPlan(t *testing.T) *faults.Plan {
 func TestChargedOnceUnderFaults(t *testing.T) {
 	t.Parallel()
 	forBackends(t, func(t *testing.T, b harness.Backend) {
-		harness.Test(t, chargedOnceUnderFaults, harness.WithBackend(b), harness.WithFaults(faultPlan(t)))
+		harness.Test(t, chargedOnceUnderFaults, func(o *harness.Options) { o.Backend = b }, func(o *harness.Options) { o.Faults = faultPlan(t) })
 	})
 }
 
@@ -320,7 +320,7 @@ func BenchmarkExplore(b *testing.B) {
 	var total time.Duration
 	for b.Loop() {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestOrdersUnderExplore$", "-test.v", "-test.count=1")
-		cmd.Env = append(os.Environ(), harness.EnvExploreRuns+"="+fmt.Sprint(runs))
+		cmd.Env = append(os.Environ(), "SQSHARNESS_EXPLORE_RUNS"+"="+fmt.Sprint(runs))
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			b.Fatalf("%v\n%s", err, out)
@@ -339,3 +339,13 @@ func BenchmarkExplore(b *testing.B) {
 }
 
 var exploredIn = regexp.MustCompile(`Explore: (\d+) runs, no failure, in (\S+) `)
+
+// mustPlan is faults.NewPlan for tests: an invalid rule fails the test.
+func mustPlan(t testing.TB, seed uint64, rules ...faults.Rule) *faults.Plan {
+	t.Helper()
+	p, err := faults.NewPlan(seed, rules...)
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	return p
+}

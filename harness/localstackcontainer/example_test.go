@@ -14,7 +14,7 @@ import (
 func Example() {
 	var t *testing.T // the *testing.T of the test function
 
-	h := harness.New(t, harness.WithBackend(harness.LocalStack), harness.WithEndpoint(localstackcontainer.Start(t)))
+	h := harness.New(t, func(o *harness.Options) { o.Backend = "localstack" }, func(o *harness.Options) { o.Endpoint = localstackcontainer.Start(t) })
 	q := h.Queue("jobs", nil)
 	h.Send(q, "hello")
 	h.AssertBodies(h.RequireN(q, 1, 10*time.Second), "hello")

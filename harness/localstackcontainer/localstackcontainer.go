@@ -1,11 +1,14 @@
 // Package localstackcontainer starts LocalStack in Docker, with testcontainers-go, for tests that
 // run the harness on the localstack backend and have no LocalStack of their own:
 //
-//	h := harness.New(t, harness.WithBackend(harness.LocalStack), harness.WithEndpoint(localstackcontainer.Start(t)))
+//	h := harness.New(t, func(o *harness.Options) {
+//		o.Backend, o.Endpoint = "localstack", localstackcontainer.Start(t)
+//	})
 //
-// It is a package of its own so that only the tests importing it build testcontainers-go, the
-// Docker client and OpenTelemetry: package harness does not import it, and without it the
-// localstack backend uses SQSHARNESS_LOCALSTACK_ENDPOINT, else http://127.0.0.1:4566.
+// It is a module of its own (github.com/sqsharness/sqsharness/harness/localstackcontainer) so that
+// only the modules requiring it get testcontainers-go, the Docker client and OpenTelemetry in their
+// module graph: package harness does not import it, and without it the localstack backend uses
+// SQSHARNESS_LOCALSTACK_ENDPOINT, else http://127.0.0.1:4566.
 //
 // One container per test binary is started, on first use, from the pinned image
 // harness.LocalStackImage (localstack/localstack:4.14, never latest) with SQS only and AWS-like
@@ -18,6 +21,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -26,7 +31,6 @@ import (
 	tclocalstack "github.com/testcontainers/testcontainers-go/modules/localstack"
 
 	"github.com/sqsharness/sqsharness/harness"
-	"github.com/sqsharness/sqsharness/internal/peerenv"
 )
 
 // ErrNoDocker is wrapped by the error of Endpoint when no Docker engine answers.
@@ -41,6 +45,10 @@ var env = map[string]string{
 	"SQS_DELAY_RECENTLY_DELETED":          "1",
 	"SQS_ENABLE_MESSAGE_RETENTION_PERIOD": "1",
 }
+
+// endpointVar is the variable the harness's localstack backend reads its endpoint from (this
+// module does not import the root module's internal packages, which may change under it).
+const endpointVar = "SQSHARNESS_LOCALSTACK_ENDPOINT"
 
 var (
 	mu       sync.Mutex
@@ -93,7 +101,7 @@ func start(ctx context.Context) (string, error) {
 }
 
 // Start returns the endpoint of this test binary's LocalStack container, starting it on first use
-// (see Endpoint), for harness.WithEndpoint. When Docker is not available it skips t with
+// (see Endpoint), for harness.Options.Endpoint. When Docker is not available it skips t with
 // instructions, or fails it under CI=true; any other failure to start the container fails t.
 func Start(t testing.TB) string {
 	t.Helper()
@@ -107,8 +115,8 @@ func Start(t testing.TB) string {
 	msg := fmt.Sprintf("localstackcontainer: cannot start %s: %v; start Docker (or set DOCKER_HOST), "+
 		"or run LocalStack yourself and use the localstack backend without this package "+
 		"(it uses %s, else http://127.0.0.1:4566)",
-		harness.LocalStackImage, err, peerenv.EndpointVar(string(harness.LocalStack)))
-	if peerenv.InCI() {
+		harness.LocalStackImage, err, endpointVar)
+	if strings.EqualFold(os.Getenv("CI"), "true") {
 		t.Fatal(msg + " (CI=true: a missing backend is a failure)")
 	}
 	t.Skip(msg)

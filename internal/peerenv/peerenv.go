@@ -1,6 +1,7 @@
 // Package peerenv reads the environment that decides how the module's tests treat the
 // third-party SQS peers (LocalStack, moto, ElasticMQ), for the packages that share it: harness,
-// harness/localstackcontainer and the conformance tests.
+// the conformance tests and e2e's browser tests (the module harness/localstackcontainer keeps its
+// own copy of the little it needs, since it may be used at another version of this module).
 package peerenv
 
 import (

@@ -14,7 +14,7 @@ import (
 const (
 	// KindCallFailed is a call the client made that returned an error (Operation, Detail: the
 	// error; MessageID when the call named one message through its receipt handle).
-	KindCallFailed sqsmock.TraceKind = "call.failed"
+	KindCallFailed string = "call.failed"
 )
 
 // message states, as the page draws them (the letters are the JSON codes).
@@ -186,19 +186,19 @@ func analyse(p Page) *model {
 		if e.Queue != "" {
 			before = *touch(e.Queue)
 		}
-		if e.Kind == sqsmock.TraceFault {
+		if e.Kind == "fault" {
 			m.Counts.Faults++
 		}
 		if e.MessageID == "" {
-			if e.Kind == sqsmock.TraceFault || e.Kind == KindCallFailed {
+			if e.Kind == "fault" || e.Kind == KindCallFailed {
 				m.CallLane = append(m.CallLane, i)
 			}
 			// A purge, a deleted queue or a reset of the mock ends the lanes of the messages it
 			// removed.
-			end := map[sqsmock.TraceKind]string{sqsmock.TraceQueuePurged: "purged", sqsmock.TraceQueueDeleted: "queue deleted", sqsmock.TraceReset: "reset"}[e.Kind]
+			end := map[string]string{"queue.purged": "purged", "queue.deleted": "queue deleted", "mock.reset": "reset"}[e.Kind]
 			if end != "" {
 				for _, ms := range msgs {
-					if ms.state != stGone && (e.Kind == sqsmock.TraceReset || ms.queue == e.Queue) {
+					if ms.state != stGone && (e.Kind == "mock.reset" || ms.queue == e.Queue) {
 						setState(ms, i, stGone, "")
 						m.Lanes[ms.lane].End = end
 					}
@@ -223,7 +223,7 @@ func analyse(p Page) *model {
 		m.Events[i].Lane = ms.lane
 		l.Marks = append(l.Marks, i)
 		switch e.Kind {
-		case sqsmock.TraceSent:
+		case "message.sent":
 			l.Body = e.Body
 			if e.Body != "" {
 				k := [2]string{e.Queue, e.Body}
@@ -234,7 +234,7 @@ func analyse(p Page) *model {
 			} else {
 				setState(ms, i, stVisible, e.Queue)
 			}
-		case sqsmock.TraceReceived:
+		case "message.received":
 			l.Receives++
 			prev := ms.lastRecv
 			// On a client-side view nothing says when a visibility timeout ended: a receive after
@@ -277,7 +277,7 @@ func analyse(p Page) *model {
 			if ms.state != stGone || prev < 0 {
 				setState(ms, i, stInFlight, e.Queue)
 			}
-		case sqsmock.TraceVisibility:
+		case "message.visibility":
 			ms.visibleAt = e.VisibleAt
 			if ms.state == stInFlight {
 				ms.extendedAt = i
@@ -285,27 +285,27 @@ func analyse(p Page) *model {
 			if ms.state == stInFlight && !e.VisibleAt.IsZero() && !e.VisibleAt.After(e.Time) {
 				setState(ms, i, stVisible, "")
 			}
-		case sqsmock.TraceVisible:
+		case "message.visible":
 			if ms.state == stInFlight && ms.lastRecv >= 0 {
 				ms.expiredAt = i // its visibility timeout ran out (a change to 0 made it visible at once)
 			}
 			if ms.state == stInFlight || ms.state == stDelayed {
 				setState(ms, i, stVisible, "")
 			}
-		case sqsmock.TraceDeleted:
+		case "message.deleted":
 			ms.deletedAt = i
 			if ms.state != stGone {
 				setState(ms, i, stGone, "")
 			}
 			l.End = "deleted"
-		case sqsmock.TraceExpired:
+		case "message.expired":
 			if ms.state != stGone {
 				setState(ms, i, stGone, "")
 			}
 			l.End = "expired"
-		case sqsmock.TraceDeadLettered, sqsmock.TraceMoved:
+		case "message.deadlettered", "message.moved":
 			ms.expiredAt, ms.extendedAt = -1, -1 // a receive from its new queue is not a redelivery
-			if e.Kind == sqsmock.TraceDeadLettered {
+			if e.Kind == "message.deadlettered" {
 				flag(l, "dlq")
 				to := ""
 				if e.Target != "" {
@@ -321,7 +321,7 @@ func analyse(p Page) *model {
 				setState(ms, i, stGone, "")
 			}
 			l.End = strings.TrimPrefix(string(e.Kind), "message.")
-		case sqsmock.TraceFault:
+		case "fault":
 			ms.faultSince = i
 			if strings.Contains(e.Fault, "lost-delete") || strings.Contains(e.Fault, "stale-handle-delete") {
 				ms.lostAt = i

@@ -25,29 +25,29 @@ func story() []sqsmock.TraceEvent {
 	add := func(d time.Duration, e sqsmock.TraceEvent) {
 		e.Seq = uint64(len(evs) + 1)
 		e.Time = t0.Add(d)
-		if e.Queue == "" && e.Kind != sqsmock.TraceFault {
+		if e.Queue == "" && e.Kind != "fault" {
 			e.Queue = "orders"
 		}
 		evs = append(evs, e)
 	}
-	add(0, sqsmock.TraceEvent{Kind: sqsmock.TraceQueueCreated, Operation: "CreateQueue", CallID: 1})
+	add(0, sqsmock.TraceEvent{Kind: "queue.created", Operation: "CreateQueue", CallID: 1})
 	for i, id := range []string{"m-dup", "m-lost", "m-ok"} {
-		add(0, sqsmock.TraceEvent{Kind: sqsmock.TraceSent, MessageID: id, Operation: "SendMessage", CallID: uint64(2 + i), Body: fmt.Sprintf(`{"id":"o-%d"}`, i)})
+		add(0, sqsmock.TraceEvent{Kind: "message.sent", MessageID: id, Operation: "SendMessage", CallID: uint64(2 + i), Body: fmt.Sprintf(`{"id":"o-%d"}`, i)})
 	}
 	vis := t0.Add(30 * time.Second)
-	add(time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceFault, Queue: "orders", Operation: "ReceiveMessage", CallID: 5, Rule: "throttled", Fault: "error", Detail: "RequestThrottled"})
-	add(2*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceReceived, MessageID: "m-dup", Operation: "ReceiveMessage", CallID: 6, ReceiptHandle: "r1", ReceiveCount: 1, VisibleAt: vis})
-	add(2*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceFault, Queue: "orders", MessageID: "m-dup", Operation: "ReceiveMessage", CallID: 6, Rule: "duplicate", Fault: "duplicate-delivery"})
-	add(2*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceReceived, MessageID: "m-lost", Operation: "ReceiveMessage", CallID: 6, ReceiptHandle: "r2", ReceiveCount: 1, VisibleAt: vis})
-	add(2*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceReceived, MessageID: "m-ok", Operation: "ReceiveMessage", CallID: 6, ReceiptHandle: "r3", ReceiveCount: 1, VisibleAt: vis})
-	add(3*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceDeleted, MessageID: "m-dup", Operation: "DeleteMessage", CallID: 7, ReceiptHandle: "r1"})
-	add(3*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceFault, Queue: "orders", MessageID: "m-lost", Operation: "DeleteMessage", CallID: 8, Rule: "lost-delete", Fault: "lost-delete"})
-	add(3*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceDeleted, MessageID: "m-ok", Operation: "DeleteMessage", CallID: 9, ReceiptHandle: "r3"})
-	add(4*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceReceived, MessageID: "m-dup", Operation: "ReceiveMessage", CallID: 10, ReceiptHandle: "r4", ReceiveCount: 2, VisibleAt: t0.Add(34 * time.Second)})
-	add(5*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceDeleted, MessageID: "m-dup", Operation: "DeleteMessage", CallID: 11, ReceiptHandle: "r4"})
-	add(30*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceVisible, MessageID: "m-lost"})
-	add(31*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceReceived, MessageID: "m-lost", Operation: "ReceiveMessage", CallID: 12, ReceiptHandle: "r5", ReceiveCount: 2, VisibleAt: t0.Add(61 * time.Second)})
-	add(32*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceDeleted, MessageID: "m-lost", Operation: "DeleteMessage", CallID: 13, ReceiptHandle: "r5"})
+	add(time.Second, sqsmock.TraceEvent{Kind: "fault", Queue: "orders", Operation: "ReceiveMessage", CallID: 5, Rule: "throttled", Fault: "error", Detail: "RequestThrottled"})
+	add(2*time.Second, sqsmock.TraceEvent{Kind: "message.received", MessageID: "m-dup", Operation: "ReceiveMessage", CallID: 6, ReceiptHandle: "r1", ReceiveCount: 1, VisibleAt: vis})
+	add(2*time.Second, sqsmock.TraceEvent{Kind: "fault", Queue: "orders", MessageID: "m-dup", Operation: "ReceiveMessage", CallID: 6, Rule: "duplicate", Fault: "duplicate-delivery"})
+	add(2*time.Second, sqsmock.TraceEvent{Kind: "message.received", MessageID: "m-lost", Operation: "ReceiveMessage", CallID: 6, ReceiptHandle: "r2", ReceiveCount: 1, VisibleAt: vis})
+	add(2*time.Second, sqsmock.TraceEvent{Kind: "message.received", MessageID: "m-ok", Operation: "ReceiveMessage", CallID: 6, ReceiptHandle: "r3", ReceiveCount: 1, VisibleAt: vis})
+	add(3*time.Second, sqsmock.TraceEvent{Kind: "message.deleted", MessageID: "m-dup", Operation: "DeleteMessage", CallID: 7, ReceiptHandle: "r1"})
+	add(3*time.Second, sqsmock.TraceEvent{Kind: "fault", Queue: "orders", MessageID: "m-lost", Operation: "DeleteMessage", CallID: 8, Rule: "lost-delete", Fault: "lost-delete"})
+	add(3*time.Second, sqsmock.TraceEvent{Kind: "message.deleted", MessageID: "m-ok", Operation: "DeleteMessage", CallID: 9, ReceiptHandle: "r3"})
+	add(4*time.Second, sqsmock.TraceEvent{Kind: "message.received", MessageID: "m-dup", Operation: "ReceiveMessage", CallID: 10, ReceiptHandle: "r4", ReceiveCount: 2, VisibleAt: t0.Add(34 * time.Second)})
+	add(5*time.Second, sqsmock.TraceEvent{Kind: "message.deleted", MessageID: "m-dup", Operation: "DeleteMessage", CallID: 11, ReceiptHandle: "r4"})
+	add(30*time.Second, sqsmock.TraceEvent{Kind: "message.visible", MessageID: "m-lost"})
+	add(31*time.Second, sqsmock.TraceEvent{Kind: "message.received", MessageID: "m-lost", Operation: "ReceiveMessage", CallID: 12, ReceiptHandle: "r5", ReceiveCount: 2, VisibleAt: t0.Add(61 * time.Second)})
+	add(32*time.Second, sqsmock.TraceEvent{Kind: "message.deleted", MessageID: "m-lost", Operation: "DeleteMessage", CallID: 13, ReceiptHandle: "r5"})
 	return evs
 }
 
@@ -73,7 +73,7 @@ func TestAnalyseFindsTheDuplicateAndTheLostDelete(t *testing.T) {
 	assert.Equal(t, "lost-delete", lost.Kind)
 	assert.Equal(t, "lost-delete", lost.Rule)
 	assert.Contains(t, lost.Text, "visible again")
-	assert.Equal(t, sqsmock.TraceReceived, m.Events[lost.Event].Kind, "the finding points at the second receive")
+	assert.Equal(t, "message.received", m.Events[lost.Event].Kind, "the finding points at the second receive")
 
 	assert.Equal(t, []int{4}, m.CallLane, "the throttled receive hit no message")
 	assert.Equal(t, 3, m.Counts.Faults)
@@ -137,12 +137,12 @@ func TestAnalyseKeepsUnknownKinds(t *testing.T) {
 	plain := analyse(Page{Events: story()})
 	m := analyse(Page{Events: withUnknownKinds()})
 	require.Len(t, m.Events, len(plain.Events)+3)
-	byKind := map[sqsmock.TraceKind]event{}
+	byKind := map[string]event{}
 	for _, e := range m.Events {
 		byKind[e.Kind] = e
 	}
-	require.Contains(t, byKind, sqsmock.TraceKind("queue.tagged"))
-	require.Contains(t, byKind, sqsmock.TraceKind("mock.reset"))
+	require.Contains(t, byKind, "queue.tagged")
+	require.Contains(t, byKind, "mock.reset")
 	assert.Equal(t, -1, byKind["queue.tagged"].Lane, "a queue's event is on no lane")
 	assert.Equal(t, -1, byKind["mock.reset"].Lane)
 	assert.Equal(t, plain.CallLane, m.CallLane, "nor on the calls lane")
@@ -168,10 +168,10 @@ func TestAnalyseClientViewLostDelete(t *testing.T) {
 	// message received again after its visibility deadline, is a delete that did not stick.
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	evs := []sqsmock.TraceEvent{
-		{Seq: 1, Time: t0, Kind: sqsmock.TraceSent, Queue: "q", MessageID: "a"},
-		{Seq: 2, Time: t0, Kind: sqsmock.TraceReceived, Queue: "q", MessageID: "a", VisibleAt: t0.Add(time.Second)},
-		{Seq: 3, Time: t0, Kind: sqsmock.TraceDeleted, Queue: "q", MessageID: "a", Operation: "DeleteMessage"},
-		{Seq: 4, Time: t0.Add(2 * time.Second), Kind: sqsmock.TraceReceived, Queue: "q", MessageID: "a"},
+		{Seq: 1, Time: t0, Kind: "message.sent", Queue: "q", MessageID: "a"},
+		{Seq: 2, Time: t0, Kind: "message.received", Queue: "q", MessageID: "a", VisibleAt: t0.Add(time.Second)},
+		{Seq: 3, Time: t0, Kind: "message.deleted", Queue: "q", MessageID: "a", Operation: "DeleteMessage"},
+		{Seq: 4, Time: t0.Add(2 * time.Second), Kind: "message.received", Queue: "q", MessageID: "a"},
 		{Seq: 5, Time: t0.Add(2 * time.Second), Kind: KindCallFailed, Queue: "q", Operation: "DeleteMessage", Detail: "throttled"},
 	}
 	m := analyse(Page{Events: evs, ClientView: true})
@@ -225,12 +225,12 @@ func TestAnalyseEndsLanesOnPurgeDeleteAndReset(t *testing.T) {
 		evs = append(evs, e)
 	}
 	for _, q := range []string{"a", "b", "c"} {
-		add(sqsmock.TraceEvent{Kind: sqsmock.TraceQueueCreated, Queue: q})
-		add(sqsmock.TraceEvent{Kind: sqsmock.TraceSent, Queue: q, MessageID: "m-" + q})
+		add(sqsmock.TraceEvent{Kind: "queue.created", Queue: q})
+		add(sqsmock.TraceEvent{Kind: "message.sent", Queue: q, MessageID: "m-" + q})
 	}
-	add(sqsmock.TraceEvent{Kind: sqsmock.TraceQueuePurged, Queue: "a", Count: 1})
-	add(sqsmock.TraceEvent{Kind: sqsmock.TraceQueueDeleted, Queue: "b", Count: 1})
-	add(sqsmock.TraceEvent{Kind: sqsmock.TraceReset})
+	add(sqsmock.TraceEvent{Kind: "queue.purged", Queue: "a", Count: 1})
+	add(sqsmock.TraceEvent{Kind: "queue.deleted", Queue: "b", Count: 1})
+	add(sqsmock.TraceEvent{Kind: "mock.reset"})
 	m := analyse(Page{Title: "TestEnds", Events: evs})
 	ends := map[string]string{}
 	for _, l := range m.Lanes {
@@ -260,25 +260,25 @@ func heartbeat() []sqsmock.TraceEvent {
 	}
 	ids := []string{"m-0", "m-1", "m-2", "m-3", "m-4", "m-slow"}
 	for i, id := range ids {
-		add(0, sqsmock.TraceEvent{Kind: sqsmock.TraceSent, MessageID: id, Operation: "SendMessageBatch", CallID: 1, Body: fmt.Sprintf("order-%d", i)})
+		add(0, sqsmock.TraceEvent{Kind: "message.sent", MessageID: id, Operation: "SendMessageBatch", CallID: 1, Body: fmt.Sprintf("order-%d", i)})
 	}
 	for _, id := range ids {
-		add(0, sqsmock.TraceEvent{Kind: sqsmock.TraceReceived, MessageID: id, Operation: "ReceiveMessage", CallID: 2, ReceiptHandle: id + "/1", ReceiveCount: 1, VisibleAt: t0.Add(10 * time.Second)})
+		add(0, sqsmock.TraceEvent{Kind: "message.received", MessageID: id, Operation: "ReceiveMessage", CallID: 2, ReceiptHandle: id + "/1", ReceiveCount: 1, VisibleAt: t0.Add(10 * time.Second)})
 	}
 	for _, id := range ids {
-		add(10*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceVisible, MessageID: id})
+		add(10*time.Second, sqsmock.TraceEvent{Kind: "message.visible", MessageID: id})
 	}
 	for _, id := range ids {
-		add(10*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceReceived, MessageID: id, Operation: "ReceiveMessage", CallID: 3, ReceiptHandle: id + "/2", ReceiveCount: 2, VisibleAt: t0.Add(20 * time.Second)})
+		add(10*time.Second, sqsmock.TraceEvent{Kind: "message.received", MessageID: id, Operation: "ReceiveMessage", CallID: 3, ReceiptHandle: id + "/2", ReceiveCount: 2, VisibleAt: t0.Add(20 * time.Second)})
 	}
 	for i, id := range ids[:5] {
-		add(15*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceDeleted, MessageID: id, Operation: "DeleteMessage", CallID: uint64(4 + i), ReceiptHandle: id + "/1"})
+		add(15*time.Second, sqsmock.TraceEvent{Kind: "message.deleted", MessageID: id, Operation: "DeleteMessage", CallID: uint64(4 + i), ReceiptHandle: id + "/1"})
 	}
-	add(20*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceVisible, MessageID: "m-slow"})
-	add(20*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceDeadLettered, MessageID: "m-slow", Operation: "ReceiveMessage", CallID: 10, Target: "orders-dlq"})
+	add(20*time.Second, sqsmock.TraceEvent{Kind: "message.visible", MessageID: "m-slow"})
+	add(20*time.Second, sqsmock.TraceEvent{Kind: "message.deadlettered", MessageID: "m-slow", Operation: "ReceiveMessage", CallID: 10, Target: "orders-dlq"})
 	// The test drains the dead-letter queue: a first receive there, no redelivery.
-	add(21*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceReceived, Queue: "orders-dlq", MessageID: "m-slow", Operation: "ReceiveMessage", CallID: 11, ReceiptHandle: "m-slow/3", ReceiveCount: 3, VisibleAt: t0.Add(51 * time.Second)})
-	add(21*time.Second, sqsmock.TraceEvent{Kind: sqsmock.TraceDeleted, Queue: "orders-dlq", MessageID: "m-slow", Operation: "DeleteMessage", CallID: 12, ReceiptHandle: "m-slow/3"})
+	add(21*time.Second, sqsmock.TraceEvent{Kind: "message.received", Queue: "orders-dlq", MessageID: "m-slow", Operation: "ReceiveMessage", CallID: 11, ReceiptHandle: "m-slow/3", ReceiveCount: 3, VisibleAt: t0.Add(51 * time.Second)})
+	add(21*time.Second, sqsmock.TraceEvent{Kind: "message.deleted", Queue: "orders-dlq", MessageID: "m-slow", Operation: "DeleteMessage", CallID: 12, ReceiptHandle: "m-slow/3"})
 	return evs
 }
 
@@ -304,7 +304,7 @@ func TestAnalyseHeartbeatBug(t *testing.T) {
 	first := m.Findings[0]
 	assert.Equal(t, "redelivered", first.Kind, "the first finding of each kind leads")
 	assert.Equal(t, "m-0: visibility timeout expired while it was in flight (received at event #7, neither deleted nor extended in time, visible again at 00:00:10.000) and it was received again (receive 2)", first.Text)
-	assert.Equal(t, sqsmock.TraceReceived, m.Events[first.Event].Kind, "it points at the second receive")
+	assert.Equal(t, "message.received", m.Events[first.Event].Kind, "it points at the second receive")
 	assert.Equal(t, "dead-lettered", m.Findings[1].Kind)
 	assert.Equal(t, "m-slow moved to the dead-letter queue orders-dlq after 2 receives", m.Findings[1].Text)
 }
@@ -315,15 +315,15 @@ func TestAnalyseHeartbeatBug(t *testing.T) {
 func TestAnalyseExtendedThenExpired(t *testing.T) {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	evs := []sqsmock.TraceEvent{
-		{Seq: 1, Time: t0, Kind: sqsmock.TraceSent, Queue: "q", MessageID: "a"},
-		{Seq: 2, Time: t0, Kind: sqsmock.TraceSent, Queue: "q", MessageID: "b"},
-		{Seq: 3, Time: t0, Kind: sqsmock.TraceReceived, Queue: "q", MessageID: "a", ReceiveCount: 1, VisibleAt: t0.Add(10 * time.Second)},
-		{Seq: 4, Time: t0, Kind: sqsmock.TraceReceived, Queue: "q", MessageID: "b", ReceiveCount: 1, VisibleAt: t0.Add(10 * time.Second)},
-		{Seq: 5, Time: t0.Add(5 * time.Second), Kind: sqsmock.TraceVisibility, Queue: "q", MessageID: "a", VisibleAt: t0.Add(15 * time.Second)},
-		{Seq: 6, Time: t0.Add(5 * time.Second), Kind: sqsmock.TraceVisibility, Queue: "q", MessageID: "b", VisibleAt: t0.Add(5 * time.Second)},
-		{Seq: 7, Time: t0.Add(15 * time.Second), Kind: sqsmock.TraceVisible, Queue: "q", MessageID: "a"},
-		{Seq: 8, Time: t0.Add(15 * time.Second), Kind: sqsmock.TraceReceived, Queue: "q", MessageID: "a", ReceiveCount: 2},
-		{Seq: 9, Time: t0.Add(15 * time.Second), Kind: sqsmock.TraceReceived, Queue: "q", MessageID: "b", ReceiveCount: 2},
+		{Seq: 1, Time: t0, Kind: "message.sent", Queue: "q", MessageID: "a"},
+		{Seq: 2, Time: t0, Kind: "message.sent", Queue: "q", MessageID: "b"},
+		{Seq: 3, Time: t0, Kind: "message.received", Queue: "q", MessageID: "a", ReceiveCount: 1, VisibleAt: t0.Add(10 * time.Second)},
+		{Seq: 4, Time: t0, Kind: "message.received", Queue: "q", MessageID: "b", ReceiveCount: 1, VisibleAt: t0.Add(10 * time.Second)},
+		{Seq: 5, Time: t0.Add(5 * time.Second), Kind: "message.visibility", Queue: "q", MessageID: "a", VisibleAt: t0.Add(15 * time.Second)},
+		{Seq: 6, Time: t0.Add(5 * time.Second), Kind: "message.visibility", Queue: "q", MessageID: "b", VisibleAt: t0.Add(5 * time.Second)},
+		{Seq: 7, Time: t0.Add(15 * time.Second), Kind: "message.visible", Queue: "q", MessageID: "a"},
+		{Seq: 8, Time: t0.Add(15 * time.Second), Kind: "message.received", Queue: "q", MessageID: "a", ReceiveCount: 2},
+		{Seq: 9, Time: t0.Add(15 * time.Second), Kind: "message.received", Queue: "q", MessageID: "b", ReceiveCount: 2},
 	}
 	m := analyse(Page{Events: evs})
 	require.Len(t, m.Findings, 1, "%+v", m.Findings)
@@ -338,8 +338,8 @@ func TestAnalyseExtendedThenExpired(t *testing.T) {
 func TestAnalyseFailuresAndMessagesNeverSent(t *testing.T) {
 	long := strings.Repeat("x", 300)
 	evs := []sqsmock.TraceEvent{
-		{Seq: 1, Kind: sqsmock.TraceSent, Queue: "orders", MessageID: "a", Body: "order-0"},
-		{Seq: 2, Kind: sqsmock.TraceSent, Queue: "orders", MessageID: "b", Body: long[:256]},
+		{Seq: 1, Kind: "message.sent", Queue: "orders", MessageID: "a", Body: "order-0"},
+		{Seq: 2, Kind: "message.sent", Queue: "orders", MessageID: "b", Body: long[:256]},
 	}
 	m := analyse(Page{Events: evs, Failures: []string{"message #1 of 3 was never delivered", "second"},
 		Expected: map[string][]string{"orders": {"order-0", "order-1", long}}})

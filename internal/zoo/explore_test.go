@@ -38,7 +38,7 @@ func TestExploreBuggy(t *testing.T) {
 	}
 	for _, c := range zoo.Cases() {
 		t.Run(c.Name, func(t *testing.T) {
-			harness.Explore(t, c.Scenario(true), harness.WithCorpus(filepath.Join(dir, c.Name)))
+			harness.Explore(t, c.Scenario(true), func(o *harness.Options) { o.Corpus = filepath.Join(dir, c.Name) })
 		})
 	}
 }

@@ -9,11 +9,11 @@ import (
 
 var (
 	// exporterFalseEmpty makes the job's first receive come back empty.
-	exporterFalseEmpty = []faults.Rule{{Kind: faults.FalseEmpty, Probability: 1, Times: 1}}
+	exporterFalseEmpty = []faults.Rule{faults.FalseEmpty().Times(1)}
 	// exporterDelayed delays one published record by a minute.
-	exporterDelayed = []faults.Rule{{Kind: faults.DelayedVisibility, Probability: 1, Times: 1, Delay: time.Minute}}
+	exporterDelayed = []faults.Rule{faults.DelayedVisibility(time.Minute).Times(1)}
 	// exporterLostDelete loses one delete: the record comes back 30 s later.
-	exporterLostDelete = []faults.Rule{{Kind: faults.LostDelete, Probability: 1, Times: 1}}
+	exporterLostDelete = []faults.Rule{faults.LostDelete().Times(1)}
 )
 
 func TestExporterCorrect(t *testing.T) {

@@ -9,8 +9,7 @@ import (
 
 // forwarder5xx fails every SendMessage with a server error for the first ten seconds: longer
 // than the SDK's three attempts and their backoff.
-var forwarder5xx = []faults.Rule{{Kind: faults.Error, ErrorCode: "ServiceUnavailable", Operations: []string{"SendMessage"},
-	Probability: 1, Until: 10 * time.Second}}
+var forwarder5xx = []faults.Rule{faults.Error("ServiceUnavailable").On("SendMessage").Window(0, 10*time.Second)}
 
 func TestForwarderCorrect(t *testing.T) {
 	survives(t, ForwarderScenario(false), map[string][]faults.Rule{"5xx run on sends": forwarder5xx})

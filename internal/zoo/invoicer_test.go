@@ -9,12 +9,10 @@ import (
 
 // invoicerBurst throttles every receive for the first ten seconds: longer than the SDK's three
 // attempts and their backoff.
-var invoicerBurst = []faults.Rule{{Kind: faults.Error, ErrorCode: "RequestThrottled", Operations: []string{"ReceiveMessage"},
-	Probability: 1, Until: 10 * time.Second}}
+var invoicerBurst = []faults.Rule{faults.Error("RequestThrottled").On("ReceiveMessage").Window(0, 10*time.Second)}
 
 // invoicer5xx fails every receive with a server error for the first ten seconds.
-var invoicer5xx = []faults.Rule{{Kind: faults.Error, ErrorCode: "ServiceUnavailable", Operations: []string{"ReceiveMessage"},
-	Probability: 1, Until: 10 * time.Second}}
+var invoicer5xx = []faults.Rule{faults.Error("ServiceUnavailable").On("ReceiveMessage").Window(0, 10*time.Second)}
 
 func TestInvoicerCorrect(t *testing.T) {
 	survives(t, InvoicerScenario(false), map[string][]faults.Rule{"throttling burst": invoicerBurst, "5xx run": invoicer5xx})

@@ -9,9 +9,9 @@ import (
 // The Mailer's bug, sending without deduplication, is exposed by any second delivery of an
 // email: a duplicate delivery, a lost delete, or a producer's send applied twice.
 var (
-	mailerDuplicate  = []faults.Rule{{Kind: faults.DuplicateDelivery, Probability: 1, Times: 1}}
-	mailerLostDelete = []faults.Rule{{Kind: faults.LostDelete, Probability: 1, Times: 1}}
-	mailerResend     = []faults.Rule{{Kind: faults.ResetAfterApply, Operations: []string{"SendMessageBatch"}, Probability: 1, Times: 1}}
+	mailerDuplicate  = []faults.Rule{faults.DuplicateDelivery(0).Times(1)}
+	mailerLostDelete = []faults.Rule{faults.LostDelete().Times(1)}
+	mailerResend     = []faults.Rule{faults.ResetAfterApply().On("SendMessageBatch").Times(1)}
 )
 
 func TestMailerCorrect(t *testing.T) {

@@ -10,9 +10,9 @@ import (
 var (
 	// packerRace delivers the first message received (o-00, five items) once more a second
 	// later: the first worker to be free receives it while o-00's items are still being picked.
-	packerRace = []faults.Rule{{Kind: faults.DuplicateDelivery, Probability: 1, Times: 1, Delay: time.Second}}
+	packerRace = []faults.Rule{faults.DuplicateDelivery(time.Second).Times(1)}
 	// packerLate delivers it once more a minute later, long after it was packed.
-	packerLate = []faults.Rule{{Kind: faults.DuplicateDelivery, Probability: 1, Times: 1, Delay: time.Minute}}
+	packerLate = []faults.Rule{faults.DuplicateDelivery(time.Minute).Times(1)}
 )
 
 func TestPackerCorrect(t *testing.T) {

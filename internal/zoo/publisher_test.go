@@ -7,7 +7,7 @@ import (
 )
 
 // publisherPartial fails one entry of the first SendMessageBatch.
-var publisherPartial = []faults.Rule{{Kind: faults.PartialBatchFailure, Operations: []string{"SendMessageBatch"}, Probability: 1, Times: 1}}
+var publisherPartial = []faults.Rule{faults.PartialBatchFailure().On("SendMessageBatch").Times(1)}
 
 func TestPublisherCorrect(t *testing.T) {
 	survives(t, PublisherScenario(false), map[string][]faults.Rule{"partial batch failure": publisherPartial})

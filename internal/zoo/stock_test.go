@@ -9,9 +9,9 @@ import (
 var (
 	// stockStale: one delete is lost, so the message is delivered again with a new receipt
 	// handle; SQS ignores every delete with an older handle.
-	stockStale = []faults.Rule{{Kind: faults.LostDelete, Probability: 1, Times: 1}, {Kind: faults.StaleHandleDelete, Probability: 1}}
+	stockStale = []faults.Rule{faults.LostDelete().Times(1), faults.StaleHandleDelete()}
 	// stockLostDelete: one delete is lost; SQS honours every delete.
-	stockLostDelete = []faults.Rule{{Kind: faults.LostDelete, Probability: 1, Times: 1}}
+	stockLostDelete = []faults.Rule{faults.LostDelete().Times(1)}
 )
 
 func TestStockCorrect(t *testing.T) {

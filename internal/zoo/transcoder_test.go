@@ -9,8 +9,7 @@ import (
 
 // transcoder5xx fails every ChangeMessageVisibility with a server error from 5 s to 20 s: the
 // heartbeats at 10 s fail on all three of the SDK's attempts.
-var transcoder5xx = []faults.Rule{{Kind: faults.Error, ErrorCode: "InternalError", Operations: []string{"ChangeMessageVisibility"},
-	Probability: 1, From: 5 * time.Second, Until: 20 * time.Second}}
+var transcoder5xx = []faults.Rule{faults.Error("InternalError").On("ChangeMessageVisibility").Window(5*time.Second, 20*time.Second)}
 
 func TestTranscoderCorrect(t *testing.T) {
 	survives(t, TranscoderScenario(false), map[string][]faults.Rule{"heartbeat 5xx": transcoder5xx})

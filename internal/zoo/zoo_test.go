@@ -29,11 +29,11 @@ func plan(t *testing.T, rules ...faults.Rule) *faults.Plan {
 // run runs scenario under the plan (nil: no faults) on the mock, in a synctest bubble.
 func run(t *testing.T, scenario func(t *testing.T, h *harness.H), p *faults.Plan) {
 	t.Helper()
-	var opts []harness.Option
+	var opts []func(*harness.Options)
 	if p != nil {
-		opts = append(opts, harness.WithFaults(p))
+		opts = append(opts, func(o *harness.Options) { o.Faults = p })
 	}
-	harness.Test(t, scenario, append(opts, harness.WithBackend(harness.Mock))...)
+	harness.Test(t, scenario, append(opts, func(o *harness.Options) { o.Backend = "mock" })...)
 	if p != nil && len(p.Rules()) > 0 {
 		assert.NotEmpty(t, p.Injections(), "the plan injected faults")
 	}
@@ -71,22 +71,22 @@ func survives(t *testing.T, scenario func(t *testing.T, h *harness.H), exposing 
 // receipt handle that SQS ignores (all of them: AWS documents it may).
 func mixed() []faults.Rule {
 	return []faults.Rule{
-		{Name: "rate", Kind: faults.Throttle, Rate: 2, Burst: 4, Probability: 1, Until: 5 * time.Minute},
-		{Name: "throttle-burst", Kind: faults.Error, ErrorCode: "RequestThrottled", Probability: 1, From: 40 * time.Second, Until: 55 * time.Second},
-		{Name: "5xx", Kind: faults.Error, ErrorCode: "InternalError", Probability: 0.05, Until: 10 * time.Minute},
-		{Name: "slow", Kind: faults.Latency, Latency: 2 * time.Second, Jitter: time.Second, Probability: 0.2, Until: 10 * time.Minute},
-		{Name: "reset-before", Kind: faults.ResetBeforeApply, Probability: 0.05, Times: 5},
-		{Name: "reset-after", Kind: faults.ResetAfterApply, Probability: 0.05, Times: 5},
-		{Name: "timeout", Kind: faults.Timeout, Latency: 3 * time.Second, Applied: true, Probability: 0.02, Times: 3},
-		{Name: "lost-delete", Kind: faults.LostDelete, Probability: 0.2, Times: 3},
-		{Name: "duplicate", Kind: faults.DuplicateDelivery, Probability: 0.1, Times: 3, Delay: time.Second},
-		{Name: "late-duplicate", Kind: faults.DuplicateDelivery, Probability: 0.1, Times: 2, Delay: time.Minute},
-		{Name: "delayed-send", Kind: faults.DelayedVisibility, Probability: 0.1, Times: 3, Delay: 45 * time.Second},
-		{Name: "delayed-return", Kind: faults.DelayedVisibility, Operations: []string{"ReceiveMessage"}, Probability: 0.1, Times: 3, Delay: 10 * time.Second},
-		{Name: "false-empty", Kind: faults.FalseEmpty, Probability: 0.2, Times: 5},
-		{Name: "reorder", Kind: faults.Reorder, Probability: 0.5},
-		{Name: "partial", Kind: faults.PartialBatchFailure, Probability: 0.1, Times: 3},
-		{Name: "stale-handle", Kind: faults.StaleHandleDelete, Probability: 1},
+		faults.Throttle(2, 4).Named("rate").Window(0, 5*time.Minute),
+		faults.Error("RequestThrottled").Named("throttle-burst").Window(40*time.Second, 55*time.Second),
+		faults.Error("InternalError").Named("5xx").Probability(0.05).Window(0, 10*time.Minute),
+		faults.Latency(2*time.Second, time.Second).Named("slow").Probability(0.2).Window(0, 10*time.Minute),
+		faults.ResetBeforeApply().Named("reset-before").Probability(0.05).Times(5),
+		faults.ResetAfterApply().Named("reset-after").Probability(0.05).Times(5),
+		faults.Timeout(3 * time.Second).Named("timeout").Probability(0.02).Times(3).With(faults.Details{Applied: true}),
+		faults.LostDelete().Named("lost-delete").Probability(0.2).Times(3),
+		faults.DuplicateDelivery(time.Second).Named("duplicate").Probability(0.1).Times(3),
+		faults.DuplicateDelivery(time.Minute).Named("late-duplicate").Probability(0.1).Times(2),
+		faults.DelayedVisibility(45 * time.Second).Named("delayed-send").Probability(0.1).Times(3),
+		faults.DelayedVisibility(10 * time.Second).Named("delayed-return").On("ReceiveMessage").Probability(0.1).Times(3),
+		faults.FalseEmpty().Named("false-empty").Probability(0.2).Times(5),
+		faults.Reorder().Named("reorder").Probability(0.5),
+		faults.PartialBatchFailure().Named("partial").Probability(0.1).Times(3),
+		faults.StaleHandleDelete().Named("stale-handle"),
 	}
 }
 

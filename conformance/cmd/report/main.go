@@ -1,4 +1,4 @@
-// Command report turns the JSON results of conformance.Run on several backends into
+// Command report turns the JSON results of suite.Run on several backends into
 // docs/conformance.md: a matrix of behaviours by backend, with every known third-party deviation
 // explained.
 //
@@ -16,8 +16,8 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/sqsharness/sqsharness/conformance"
 	"github.com/sqsharness/sqsharness/conformance/internal/report"
+	"github.com/sqsharness/sqsharness/conformance/internal/suite"
 )
 
 func main() {
@@ -35,7 +35,7 @@ func main() {
 	if len(reports) == 0 {
 		log.Fatalf("report: no results in %s", *results)
 	}
-	devs, err := conformance.LoadDeviations()
+	devs, err := suite.LoadDeviations()
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func main() {
 	for _, r := range reports {
 		c := r.Counts()
 		fmt.Printf("%-10s %3d tests: %3d pass, %3d known deviations, %d fail, %d skipped\n", r.Backend, len(r.Results),
-			c[conformance.Pass], c[conformance.KnownDeviation], c[conformance.Fail], c[conformance.Skip])
+			c[suite.Pass], c[suite.KnownDeviation], c[suite.Fail], c[suite.Skip])
 	}
 	fmt.Println("wrote", *out)
 }
@@ -89,9 +89,9 @@ func summarize(detail string) string {
 	return first
 }
 
-func printDraft(reports []*conformance.Report) {
-	tests := map[string]conformance.Test{}
-	for _, t := range conformance.Tests() {
+func printDraft(reports []*suite.Report) {
+	tests := map[string]suite.Test{}
+	for _, t := range suite.Tests() {
 		tests[t.ID] = t
 	}
 	for _, r := range reports {
@@ -99,7 +99,7 @@ func printDraft(reports []*conformance.Report) {
 			continue
 		}
 		for _, x := range r.Results {
-			if x.Status != conformance.Fail {
+			if x.Status != suite.Fail {
 				continue
 			}
 			fmt.Printf("- backend: %s\n  test: %s\n  instead: %q\n  evidence: %q\n", r.Backend, x.ID, summarize(x.Detail),
@@ -118,9 +118,9 @@ func oneLine(s string, n int) string {
 
 // evidence drafts a deviation's evidence: the behaviour's own evidence (see conformance/evidence.go)
 // and what the backend was seen doing.
-func evidence(x conformance.Result, r *conformance.Report, tests map[string]conformance.Test) string {
+func evidence(x suite.Result, r *suite.Report, tests map[string]suite.Test) string {
 	e := "AWS documentation: " + x.Doc
-	if ev := tests[x.ID].Evidence(); ev.Level == conformance.Recorded {
+	if ev := tests[x.ID].Evidence(); ev.Level == suite.Recorded {
 		e = "AWS answer recorded in LocalStack's AWS-validated snapshot " + ev.Source + "; " + e
 	}
 	return fmt.Sprintf("%s. Observed on %s (%s), %s: %s", e, r.Backend, r.Endpoint, r.Started.Format("2006-01-02"), oneLine(x.Detail, 300))

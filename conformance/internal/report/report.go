@@ -12,7 +12,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/sqsharness/sqsharness/conformance"
+	"github.com/sqsharness/sqsharness/conformance/internal/suite"
 )
 
 // backendOrder is the column order of the matrix.
@@ -29,12 +29,12 @@ var areaNames = map[string]string{
 var areaOrder = []string{"Q", "ATTR", "SEND", "RECV", "VIS", "DELAY", "POLL", "FIFO", "DLQ", "MOVE", "BATCH", "TAG", "PERM", "PURGE", "NS", "RET", "ERR", "CONS", "WIRE"}
 
 // ReadDir reads every <backend>.json in dir, in the matrix's column order.
-func ReadDir(dir string) ([]*conformance.Report, error) {
+func ReadDir(dir string) ([]*suite.Report, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
 	if err != nil {
 		return nil, err
 	}
-	var out []*conformance.Report
+	var out []*suite.Report
 	for _, f := range files {
 		r, err := read(f)
 		if err != nil {
@@ -42,19 +42,19 @@ func ReadDir(dir string) ([]*conformance.Report, error) {
 		}
 		out = append(out, r)
 	}
-	slices.SortFunc(out, func(a, b *conformance.Report) int {
+	slices.SortFunc(out, func(a, b *suite.Report) int {
 		return slices.Index(backendOrder, a.Backend) - slices.Index(backendOrder, b.Backend)
 	})
 	return out, nil
 }
 
-// read reads a report written by (*conformance.Report).Write.
-func read(path string) (*conformance.Report, error) {
+// read reads a report written by (*suite.Report).Write.
+func read(path string) (*suite.Report, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	var r conformance.Report
+	var r suite.Report
 	if err := json.Unmarshal(b, &r); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -64,7 +64,7 @@ func read(path string) (*conformance.Report, error) {
 // WriteMarkdown renders reports as docs/conformance.md: a summary per backend, the matrix of
 // behaviours by backend, and every third-party deviation with what the backend does instead and the
 // evidence.
-func WriteMarkdown(path string, reports []*conformance.Report, devs *conformance.Deviations) error {
+func WriteMarkdown(path string, reports []*suite.Report, devs *suite.Deviations) error {
 	return os.WriteFile(path, []byte(Markdown(reports, devs)), 0o644)
 }
 
@@ -76,7 +76,7 @@ func cell(s string) string {
 }
 
 // Markdown renders the reports (see WriteMarkdown).
-func Markdown(reports []*conformance.Report, devs *conformance.Deviations) string {
+func Markdown(reports []*suite.Report, devs *suite.Deviations) string {
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	p("# SQS conformance matrix\n\n")
@@ -84,7 +84,7 @@ func Markdown(reports []*conformance.Report, devs *conformance.Deviations) strin
 	p("Every row is one behaviour test of the [conformance suite](../conformance), run unchanged on each backend ")
 	p("through `harness`. The expected answers come from the AWS documentation linked in each row and from answers ")
 	p("recorded against real AWS. A third-party backend's failure that is listed in ")
-	p("[conformance/deviations.yaml](../conformance/deviations.yaml) is shown as a known deviation (⚠️), explained ")
+	p("[conformance/internal/suite/deviations.yaml](../conformance/internal/suite/deviations.yaml) is shown as a known deviation (⚠️), explained ")
 	p("below; any other failure is ❌. The mock has no deviations.\n\n")
 	p("Legend: ✅ pass · ⚠️ known deviation · ❌ fail · ⏭ skipped · blank: not run. The evidence column says how ")
 	p("strongly AWS's behaviour is known: **recorded** (an answer of real AWS is on record), **documented** (AWS ")
@@ -92,8 +92,8 @@ func Markdown(reports []*conformance.Report, devs *conformance.Deviations) strin
 	p("message, is neither); each links to its [citation](#evidence).\n\n")
 
 	p("## Summary\n\n| backend | endpoint | run at (UTC) | seconds | tests | pass | known deviation | fail | skip |\n|---|---|---|---|---|---|---|---|---|\n")
-	byBackend := map[string]map[string]conformance.Result{}
-	all := map[string]conformance.Result{}
+	byBackend := map[string]map[string]suite.Result{}
+	all := map[string]suite.Result{}
 	for _, r := range reports {
 		c := r.Counts()
 		ep := r.Endpoint
@@ -101,17 +101,17 @@ func Markdown(reports []*conformance.Report, devs *conformance.Deviations) strin
 			ep = "in process"
 		}
 		p("| %s | %s | %s | %.0f | %d | %d | %d | %d | %d |\n", r.Backend, ep, r.Started.Format("2006-01-02 15:04"), r.Seconds,
-			len(r.Results), c[conformance.Pass], c[conformance.KnownDeviation], c[conformance.Fail], c[conformance.Skip])
-		m := map[string]conformance.Result{}
+			len(r.Results), c[suite.Pass], c[suite.KnownDeviation], c[suite.Fail], c[suite.Skip])
+		m := map[string]suite.Result{}
 		for _, x := range r.Results {
 			m[x.ID] = x
 			all[x.ID] = x
 		}
 		byBackend[r.Backend] = m
 	}
-	for _, t := range conformance.Tests() {
+	for _, t := range suite.Tests() {
 		if _, ok := all[t.ID]; !ok {
-			all[t.ID] = conformance.Result{ID: t.ID, Title: t.Title, Doc: t.Doc}
+			all[t.ID] = suite.Result{ID: t.ID, Title: t.Title, Doc: t.Doc}
 		}
 	}
 	ids := make([]string, 0, len(all))
@@ -158,11 +158,11 @@ func Markdown(reports []*conformance.Report, devs *conformance.Deviations) strin
 				switch {
 				case !ok:
 					p("  |")
-				case res.Status == conformance.Pass:
+				case res.Status == suite.Pass:
 					p(" ✅ |")
-				case res.Status == conformance.KnownDeviation:
+				case res.Status == suite.KnownDeviation:
 					p(" [⚠️](#%s) |", anchor(r.Backend, id))
-				case res.Status == conformance.Fail:
+				case res.Status == suite.Fail:
 					p(" ❌ |")
 				default:
 					p(" ⏭ |")
@@ -175,12 +175,12 @@ func Markdown(reports []*conformance.Report, devs *conformance.Deviations) strin
 	p("%s", citations(ids, evidence))
 
 	p("\n## Known deviations of third-party backends\n\n")
-	p("From [conformance/deviations.yaml](../conformance/deviations.yaml): what the backend does instead of what AWS does, ")
+	p("From [conformance/internal/suite/deviations.yaml](../conformance/internal/suite/deviations.yaml): what the backend does instead of what AWS does, ")
 	p("and how we know. A deviation is recorded there after review, never by weakening a test.\n")
 	for _, r := range reports {
 		var rows []string
 		for _, x := range r.Results {
-			if x.Status != conformance.KnownDeviation {
+			if x.Status != suite.KnownDeviation {
 				continue
 			}
 			d, _ := devs.Lookup(r.Backend, x.ID)
@@ -197,7 +197,7 @@ func Markdown(reports []*conformance.Report, devs *conformance.Deviations) strin
 	var fails []string
 	for _, r := range reports {
 		for _, x := range r.Results {
-			if x.Status == conformance.Fail {
+			if x.Status == suite.Fail {
 				fails = append(fails, fmt.Sprintf("| %s | %s | %s |\n", r.Backend, x.ID, cell(x.Detail)))
 			}
 		}
@@ -215,42 +215,42 @@ func anchor(backend, id string) string { return strings.ToLower(backend + "-" + 
 
 // Apply re-evaluates the report against devs: a failure listed for its backend becomes a known
 // deviation, a known deviation no longer listed becomes a failure.
-func Apply(r *conformance.Report, devs *conformance.Deviations) {
+func Apply(r *suite.Report, devs *suite.Deviations) {
 	for i, x := range r.Results {
-		if x.Status != conformance.Fail && x.Status != conformance.KnownDeviation {
+		if x.Status != suite.Fail && x.Status != suite.KnownDeviation {
 			continue
 		}
 		if d, ok := devs.Lookup(r.Backend, x.ID); ok {
-			r.Results[i].Status, r.Results[i].Known = conformance.KnownDeviation, d.Instead
+			r.Results[i].Status, r.Results[i].Known = suite.KnownDeviation, d.Instead
 		} else {
-			r.Results[i].Status, r.Results[i].Known = conformance.Fail, ""
+			r.Results[i].Status, r.Results[i].Known = suite.Fail, ""
 		}
 	}
 }
 
 // evidenceByID returns the evidence of every behaviour test.
-func evidenceByID() map[string]conformance.Evidence {
-	out := map[string]conformance.Evidence{}
-	for _, t := range conformance.Tests() {
+func evidenceByID() map[string]suite.Evidence {
+	out := map[string]suite.Evidence{}
+	for _, t := range suite.Tests() {
 		out[t.ID] = t.Evidence()
 	}
 	return out
 }
 
 // evidenceSummary counts the behaviours of each evidence level.
-func evidenceSummary(evidence map[string]conformance.Evidence) string {
-	n := map[conformance.EvidenceLevel]int{}
+func evidenceSummary(evidence map[string]suite.Evidence) string {
+	n := map[suite.EvidenceLevel]int{}
 	for _, e := range evidence {
 		n[e.Level]++
 	}
 	return fmt.Sprintf("Evidence for the %d behaviours: **%d recorded**, **%d documented**, **%d inferred** (see [Evidence](#evidence)).",
-		len(evidence), n[conformance.Recorded], n[conformance.Documented], n[conformance.Inferred])
+		len(evidence), n[suite.Recorded], n[suite.Documented], n[suite.Inferred])
 }
 
 func evidenceAnchor(id string) string { return "ev-" + strings.ToLower(id) }
 
 // evidenceCell is the matrix cell: the level, linked to the citation.
-func evidenceCell(id string, evidence map[string]conformance.Evidence) string {
+func evidenceCell(id string, evidence map[string]suite.Evidence) string {
 	e, ok := evidence[id]
 	if !ok || e.Level == "" {
 		return "—"
@@ -260,7 +260,7 @@ func evidenceCell(id string, evidence map[string]conformance.Evidence) string {
 
 // citations lists, for every behaviour, its evidence: the recording or the quoted sentence, and
 // what is inferred.
-func citations(ids []string, evidence map[string]conformance.Evidence) string {
+func citations(ids []string, evidence map[string]suite.Evidence) string {
 	var b strings.Builder
 	b.WriteString("\n## Evidence\n\n")
 	b.WriteString("Recorded: `<snapshot test>#<key>` names an answer of real AWS in the snapshots of LocalStack's AWS-validated ")

@@ -6,22 +6,22 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sqsharness/sqsharness/conformance"
+	"github.com/sqsharness/sqsharness/conformance/internal/suite"
 )
 
 // TestMarkdownShowsEvidence checks that the matrix has an evidence column linked to a citation
 // for every behaviour, and that the summary counts each level.
 func TestMarkdownShowsEvidence(t *testing.T) {
-	tests := conformance.Tests()
-	r := &conformance.Report{Backend: "mock", Started: time.Unix(0, 0)}
+	tests := suite.Tests()
+	r := &suite.Report{Backend: "mock", Started: time.Unix(0, 0)}
 	for _, x := range tests {
-		r.Results = append(r.Results, conformance.Result{ID: x.ID, Title: x.Title, Doc: x.Doc, Status: conformance.Pass})
+		r.Results = append(r.Results, suite.Result{ID: x.ID, Title: x.Title, Doc: x.Doc, Status: suite.Pass})
 	}
-	md := Markdown([]*conformance.Report{r}, &conformance.Deviations{})
+	md := Markdown([]*suite.Report{r}, &suite.Deviations{})
 	if !strings.Contains(md, "| ID | behaviour | evidence | mock |") {
 		t.Error("no evidence column in the matrix")
 	}
-	n := map[conformance.EvidenceLevel]int{}
+	n := map[suite.EvidenceLevel]int{}
 	for _, x := range tests {
 		e := x.Evidence()
 		n[e.Level]++
@@ -33,7 +33,7 @@ func TestMarkdownShowsEvidence(t *testing.T) {
 			t.Errorf("%s: no citation", x.ID)
 		}
 	}
-	want := fmt.Sprintf("**%d recorded**, **%d documented**, **%d inferred**", n[conformance.Recorded], n[conformance.Documented], n[conformance.Inferred])
+	want := fmt.Sprintf("**%d recorded**, **%d documented**, **%d inferred**", n[suite.Recorded], n[suite.Documented], n[suite.Inferred])
 	if !strings.Contains(md, want) {
 		t.Errorf("summary does not say %q", want)
 	}

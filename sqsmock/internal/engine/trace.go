@@ -9,7 +9,7 @@ import (
 // EventKind is what a trace Event records.
 type EventKind uint8
 
-// The kinds of trace events; the mock names them (sqsmock.TraceKind).
+// The kinds of trace events; the mock names them (string).
 const (
 	EventQueueCreated    EventKind = iota + 1 // CreateQueue made a queue
 	EventQueueDeleted                         // DeleteQueue: Count messages went with it
