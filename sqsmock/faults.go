@@ -35,11 +35,11 @@ func (m *Mock) SetFaults(plan *faults.Plan) error {
 	return nil
 }
 
-// PauseFaults pauses the fault plan (true) or resumes it (false): a paused plan injects nothing and
-// is kept, with its record of injections, until resumed. The switch belongs to the mock, not to a
-// plan: it outlives SetFaults. The console's Pause button and POST /_sqsmock/faults/pause and
-// /_sqsmock/faults/resume set it.
-func (m *Mock) PauseFaults(paused bool) { m.faultsPaused.Store(paused) }
+// pauseFaults is the server's pause switch (the console's Pause button, POST
+// /_sqsmock/faults/pause and /resume): a paused plan injects nothing and is kept, with its record
+// of injections, until resumed. It belongs to the mock and outlives SetFaults; in Go, pause the
+// plan itself (Plan.Pause).
+func (m *Mock) pauseFaults(paused bool) { m.faultsPaused.Store(paused) }
 
 // activePlan is the fault plan to apply now, as the engine drives it (a *faults.Plan is a
 // *faultplan.Plan, see package faultplan): nil when there is none or it is paused.

@@ -57,7 +57,7 @@ type Mock struct {
 	queueCount, held atomic.Int64
 
 	plan         atomic.Pointer[faults.Plan]
-	faultsPaused atomic.Bool // PauseFaults
+	faultsPaused atomic.Bool // pauseFaults
 	// bubbled: the mock was made inside a testing/synctest bubble.
 	bubbled bool
 

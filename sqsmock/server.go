@@ -293,7 +293,7 @@ func (b adminBackend) FindQueue(nameOrURL string, try func(*engine.Engine) bool)
 func (b adminBackend) Reset() error                   { return b.m.Reset() }
 func (b adminBackend) Faults() *faults.Plan           { return b.m.Faults() }
 func (b adminBackend) SetFaults(p *faults.Plan) error { return b.m.SetFaults(p) }
-func (b adminBackend) PauseFaults(paused bool)        { b.m.PauseFaults(paused) }
+func (b adminBackend) PauseFaults(paused bool)        { b.m.pauseFaults(paused) }
 func (b adminBackend) FaultsPaused() bool             { return b.m.faultsPaused.Load() }
 func (b adminBackend) Trace() *trace.Ring             { return b.m.trace }
 
