@@ -14,6 +14,7 @@ import (
 
 	"github.com/sqsharness/sqsharness/e2e/internal/browsertest"
 	"github.com/sqsharness/sqsharness/internal/traceview"
+	"github.com/sqsharness/sqsharness/internal/traceview/tracefixture"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
@@ -24,7 +25,7 @@ import (
 func TestPageInChromium(t *testing.T) {
 	ctx := browsertest.New(t)
 	path := filepath.Join(t.TempDir(), "story.html")
-	require.NoError(t, traceview.WriteFile(path, traceview.Page{Title: "TestStory", Source: "fixture", Events: story()}))
+	require.NoError(t, traceview.WriteFile(path, traceview.Page{Title: "TestStory", Source: "fixture", Events: tracefixture.Story()}))
 	browsertest.Open(t, ctx, "file://"+path, `body[data-ready="true"]`)
 
 	text := func(sel string) string {
@@ -88,7 +89,7 @@ func TestPageInChromium(t *testing.T) {
 func TestUnknownKindsInChromium(t *testing.T) {
 	ctx := browsertest.New(t)
 	path := filepath.Join(t.TempDir(), "unknown.html")
-	require.NoError(t, traceview.WriteFile(path, traceview.Page{Title: "TestUnknown", Events: withUnknownKinds()}))
+	require.NoError(t, traceview.WriteFile(path, traceview.Page{Title: "TestUnknown", Events: tracefixture.WithUnknownKinds()}))
 	browsertest.Open(t, ctx, "file://"+path, `body[data-ready="true"]`)
 	eval := func(js string) string {
 		t.Helper()
@@ -119,7 +120,7 @@ func TestUnknownKindsInChromium(t *testing.T) {
 func TestHeartbeatPageInChromium(t *testing.T) {
 	ctx := browsertest.New(t)
 	path := filepath.Join(t.TempDir(), "heartbeat.html")
-	require.NoError(t, traceview.WriteFile(path, traceview.Page{Title: "TestHeartbeat", Events: heartbeat(),
+	require.NoError(t, traceview.WriteFile(path, traceview.Page{Title: "TestHeartbeat", Events: tracefixture.Heartbeat(),
 		Failures: []string{"message #5 of 6 (\"order-5\") is in the dead-letter queue"}}))
 	browsertest.Open(t, ctx, "file://"+path, `body[data-ready="true"]`)
 	eval := func(js string) string {

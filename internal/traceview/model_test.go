@@ -3,7 +3,6 @@ package traceview
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -12,47 +11,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sqsharness/sqsharness/internal/traceview/tracefixture"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
-// story is a small trace with each thing the page must make obvious: a duplicate delivery (m-dup
-// received again after a duplicate-delivery fault, after it was deleted), a lost delete (m-lost:
-// the delete's fault, visible again, received again), a call-level fault that hit no message,
-// and a message handled once (m-ok).
-func story() []sqsmock.TraceEvent {
-	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	var evs []sqsmock.TraceEvent
-	add := func(d time.Duration, e sqsmock.TraceEvent) {
-		e.Seq = uint64(len(evs) + 1)
-		e.Time = t0.Add(d)
-		if e.Queue == "" && e.Kind != "fault" {
-			e.Queue = "orders"
-		}
-		evs = append(evs, e)
-	}
-	add(0, sqsmock.TraceEvent{Kind: "queue.created", Operation: "CreateQueue", CallID: 1})
-	for i, id := range []string{"m-dup", "m-lost", "m-ok"} {
-		add(0, sqsmock.TraceEvent{Kind: "message.sent", MessageID: id, Operation: "SendMessage", CallID: uint64(2 + i), Body: fmt.Sprintf(`{"id":"o-%d"}`, i)})
-	}
-	vis := t0.Add(30 * time.Second)
-	add(time.Second, sqsmock.TraceEvent{Kind: "fault", Queue: "orders", Operation: "ReceiveMessage", CallID: 5, Rule: "throttled", Fault: "error", Detail: "RequestThrottled"})
-	add(2*time.Second, sqsmock.TraceEvent{Kind: "message.received", MessageID: "m-dup", Operation: "ReceiveMessage", CallID: 6, ReceiptHandle: "r1", ReceiveCount: 1, VisibleAt: vis})
-	add(2*time.Second, sqsmock.TraceEvent{Kind: "fault", Queue: "orders", MessageID: "m-dup", Operation: "ReceiveMessage", CallID: 6, Rule: "duplicate", Fault: "duplicate-delivery"})
-	add(2*time.Second, sqsmock.TraceEvent{Kind: "message.received", MessageID: "m-lost", Operation: "ReceiveMessage", CallID: 6, ReceiptHandle: "r2", ReceiveCount: 1, VisibleAt: vis})
-	add(2*time.Second, sqsmock.TraceEvent{Kind: "message.received", MessageID: "m-ok", Operation: "ReceiveMessage", CallID: 6, ReceiptHandle: "r3", ReceiveCount: 1, VisibleAt: vis})
-	add(3*time.Second, sqsmock.TraceEvent{Kind: "message.deleted", MessageID: "m-dup", Operation: "DeleteMessage", CallID: 7, ReceiptHandle: "r1"})
-	add(3*time.Second, sqsmock.TraceEvent{Kind: "fault", Queue: "orders", MessageID: "m-lost", Operation: "DeleteMessage", CallID: 8, Rule: "lost-delete", Fault: "lost-delete"})
-	add(3*time.Second, sqsmock.TraceEvent{Kind: "message.deleted", MessageID: "m-ok", Operation: "DeleteMessage", CallID: 9, ReceiptHandle: "r3"})
-	add(4*time.Second, sqsmock.TraceEvent{Kind: "message.received", MessageID: "m-dup", Operation: "ReceiveMessage", CallID: 10, ReceiptHandle: "r4", ReceiveCount: 2, VisibleAt: t0.Add(34 * time.Second)})
-	add(5*time.Second, sqsmock.TraceEvent{Kind: "message.deleted", MessageID: "m-dup", Operation: "DeleteMessage", CallID: 11, ReceiptHandle: "r4"})
-	add(30*time.Second, sqsmock.TraceEvent{Kind: "message.visible", MessageID: "m-lost"})
-	add(31*time.Second, sqsmock.TraceEvent{Kind: "message.received", MessageID: "m-lost", Operation: "ReceiveMessage", CallID: 12, ReceiptHandle: "r5", ReceiveCount: 2, VisibleAt: t0.Add(61 * time.Second)})
-	add(32*time.Second, sqsmock.TraceEvent{Kind: "message.deleted", MessageID: "m-lost", Operation: "DeleteMessage", CallID: 13, ReceiptHandle: "r5"})
-	return evs
-}
-
 func TestAnalyseFindsTheDuplicateAndTheLostDelete(t *testing.T) {
-	m := analyse(Page{Title: "TestStory", Events: story()})
+	m := analyse(Page{Title: "TestStory", Events: tracefixture.Story()})
 	require.Len(t, m.Lanes, 3)
 	lanes := map[string]lane{}
 	for _, l := range m.Lanes {
@@ -95,7 +59,7 @@ func TestAnalyseFindsTheDuplicateAndTheLostDelete(t *testing.T) {
 // TestAnalyseStaleHandleDeleteIsALostDelete: a stale-handle-delete fault kept the message as a
 // lost delete does, and the page says so.
 func TestAnalyseStaleHandleDeleteIsALostDelete(t *testing.T) {
-	evs := story()
+	evs := tracefixture.Story()
 	for i, e := range evs {
 		if e.Fault == "lost-delete" {
 			evs[i].Rule, evs[i].Fault, evs[i].Detail = "stale", "stale-handle-delete", "stale receipt handle"
@@ -114,28 +78,11 @@ func TestAnalyseStaleHandleDeleteIsALostDelete(t *testing.T) {
 	assert.Equal(t, 1, m.Counts.LostDelete)
 }
 
-// withUnknownKinds is story with events of kinds the viewer does not know (kinds a newer mock
-// may record): a queue's, one on m-ok in the middle of its history, and one of the whole mock.
-func withUnknownKinds() []sqsmock.TraceEvent {
-	evs := story()
-	t0 := evs[4].Time
-	extra := []sqsmock.TraceEvent{
-		{Time: t0, Kind: "queue.tagged", Queue: "orders", Operation: "TagQueue", Detail: "team=payments"},
-		{Time: t0, Kind: "message.annotated", Queue: "orders", MessageID: "m-ok", Detail: "a future kind"},
-	}
-	evs = append(evs[:5], append(extra, evs[5:]...)...)
-	evs = append(evs, sqsmock.TraceEvent{Time: evs[len(evs)-1].Time, Kind: "mock.reset"})
-	for i := range evs {
-		evs[i].Seq = uint64(i + 1)
-	}
-	return evs
-}
-
 // TestAnalyseKeepsUnknownKinds: an event of a kind the viewer does not know is kept (the table
 // lists every event); on a message it is one of its lane's marks and changes nothing else.
 func TestAnalyseKeepsUnknownKinds(t *testing.T) {
-	plain := analyse(Page{Events: story()})
-	m := analyse(Page{Events: withUnknownKinds()})
+	plain := analyse(Page{Events: tracefixture.Story()})
+	m := analyse(Page{Events: tracefixture.WithUnknownKinds()})
 	require.Len(t, m.Events, len(plain.Events)+3)
 	byKind := map[string]event{}
 	for _, e := range m.Events {
@@ -181,7 +128,7 @@ func TestAnalyseClientViewLostDelete(t *testing.T) {
 }
 
 func TestWriteIsOneSelfContainedFile(t *testing.T) {
-	evs := story()
+	evs := tracefixture.Story()
 	evs[1].Body = `</script><script>alert(1)</script>`
 	var buf bytes.Buffer
 	require.NoError(t, Write(&buf, Page{Title: "Test<Story>/seed 1", Events: evs, Dropped: 7}))
@@ -243,50 +190,11 @@ func TestAnalyseEndsLanesOnPurgeDeleteAndReset(t *testing.T) {
 	}
 }
 
-// heartbeat is the trace of a consumer whose heartbeat comes too late: six messages, each
-// received, its 10-second visibility timeout expiring while its handler still runs, received
-// again by the next poll and then deleted; the slow one is visible again after its second
-// receive too and moves to the dead-letter queue. No fault is injected: the consumer's own bug.
-func heartbeat() []sqsmock.TraceEvent {
-	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	var evs []sqsmock.TraceEvent
-	add := func(d time.Duration, e sqsmock.TraceEvent) {
-		e.Seq = uint64(len(evs) + 1)
-		e.Time = t0.Add(d)
-		if e.Queue == "" {
-			e.Queue = "orders"
-		}
-		evs = append(evs, e)
-	}
-	ids := []string{"m-0", "m-1", "m-2", "m-3", "m-4", "m-slow"}
-	for i, id := range ids {
-		add(0, sqsmock.TraceEvent{Kind: "message.sent", MessageID: id, Operation: "SendMessageBatch", CallID: 1, Body: fmt.Sprintf("order-%d", i)})
-	}
-	for _, id := range ids {
-		add(0, sqsmock.TraceEvent{Kind: "message.received", MessageID: id, Operation: "ReceiveMessage", CallID: 2, ReceiptHandle: id + "/1", ReceiveCount: 1, VisibleAt: t0.Add(10 * time.Second)})
-	}
-	for _, id := range ids {
-		add(10*time.Second, sqsmock.TraceEvent{Kind: "message.visible", MessageID: id})
-	}
-	for _, id := range ids {
-		add(10*time.Second, sqsmock.TraceEvent{Kind: "message.received", MessageID: id, Operation: "ReceiveMessage", CallID: 3, ReceiptHandle: id + "/2", ReceiveCount: 2, VisibleAt: t0.Add(20 * time.Second)})
-	}
-	for i, id := range ids[:5] {
-		add(15*time.Second, sqsmock.TraceEvent{Kind: "message.deleted", MessageID: id, Operation: "DeleteMessage", CallID: uint64(4 + i), ReceiptHandle: id + "/1"})
-	}
-	add(20*time.Second, sqsmock.TraceEvent{Kind: "message.visible", MessageID: "m-slow"})
-	add(20*time.Second, sqsmock.TraceEvent{Kind: "message.deadlettered", MessageID: "m-slow", Operation: "ReceiveMessage", CallID: 10, Target: "orders-dlq"})
-	// The test drains the dead-letter queue: a first receive there, no redelivery.
-	add(21*time.Second, sqsmock.TraceEvent{Kind: "message.received", Queue: "orders-dlq", MessageID: "m-slow", Operation: "ReceiveMessage", CallID: 11, ReceiptHandle: "m-slow/3", ReceiveCount: 3, VisibleAt: t0.Add(51 * time.Second)})
-	add(21*time.Second, sqsmock.TraceEvent{Kind: "message.deleted", Queue: "orders-dlq", MessageID: "m-slow", Operation: "DeleteMessage", CallID: 12, ReceiptHandle: "m-slow/3"})
-	return evs
-}
-
 // TestAnalyseHeartbeatBug: a page where every message was received twice because its visibility
 // timeout expired while it was in flight, and one went to the dead-letter queue, shows each of
 // them as a problem with a finding — never "0 with a problem" or nothing found.
 func TestAnalyseHeartbeatBug(t *testing.T) {
-	m := analyse(Page{Title: "TestHeartbeat", Events: heartbeat()})
+	m := analyse(Page{Title: "TestHeartbeat", Events: tracefixture.Heartbeat()})
 	require.Len(t, m.Lanes, 6)
 	for _, l := range m.Lanes {
 		assert.True(t, l.Problem, "%s was received twice after its visibility timeout expired", l.ID)

@@ -1,4 +1,6 @@
-package traceview_test
+// Package tracefixture holds small traces with each thing the trace page must make obvious, for
+// the analysis tests of internal/traceview and the browser tests of the e2e module.
+package tracefixture
 
 import (
 	"fmt"
@@ -7,14 +9,11 @@ import (
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
-// The traces below are copies of internal/traceview/model_test.go's fixtures (a separate module
-// cannot see another module's test files): there the analysis is checked on them, here the page.
-
-// story is a small trace with each thing the page must make obvious: a duplicate delivery (m-dup
+// Story is a small trace with each thing the page must make obvious: a duplicate delivery (m-dup
 // received again after a duplicate-delivery fault, after it was deleted), a lost delete (m-lost:
 // the delete's fault, visible again, received again), a call-level fault that hit no message,
 // and a message handled once (m-ok).
-func story() []sqsmock.TraceEvent {
+func Story() []sqsmock.TraceEvent {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	var evs []sqsmock.TraceEvent
 	add := func(d time.Duration, e sqsmock.TraceEvent) {
@@ -46,10 +45,10 @@ func story() []sqsmock.TraceEvent {
 	return evs
 }
 
-// withUnknownKinds is story with events of kinds the viewer does not know (kinds a newer mock
+// WithUnknownKinds is Story with events of kinds the viewer does not know (kinds a newer mock
 // may record): a queue's, one on m-ok in the middle of its history, and one of the whole mock.
-func withUnknownKinds() []sqsmock.TraceEvent {
-	evs := story()
+func WithUnknownKinds() []sqsmock.TraceEvent {
+	evs := Story()
 	t0 := evs[4].Time
 	extra := []sqsmock.TraceEvent{
 		{Time: t0, Kind: "queue.tagged", Queue: "orders", Operation: "TagQueue", Detail: "team=payments"},
@@ -63,11 +62,11 @@ func withUnknownKinds() []sqsmock.TraceEvent {
 	return evs
 }
 
-// heartbeat is the trace of a consumer whose heartbeat comes too late: six messages, each
+// Heartbeat is the trace of a consumer whose Heartbeat comes too late: six messages, each
 // received, its 10-second visibility timeout expiring while its handler still runs, received
 // again by the next poll and then deleted; the slow one is visible again after its second
 // receive too and moves to the dead-letter queue. No fault is injected: the consumer's own bug.
-func heartbeat() []sqsmock.TraceEvent {
+func Heartbeat() []sqsmock.TraceEvent {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	var evs []sqsmock.TraceEvent
 	add := func(d time.Duration, e sqsmock.TraceEvent) {
