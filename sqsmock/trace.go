@@ -28,7 +28,7 @@ type TraceEvent struct {
 	Account string `json:"account,omitempty"`
 	// Operation is the API operation of the call that caused the event ("" for events of the
 	// clock: visible, expired) and CallID the call's number, shared by the events of one call and
-	// by the entry of Mock.Calls it made.
+	// by its own event of kind call.
 	Operation string `json:"operation,omitempty"`
 	CallID    uint64 `json:"callId,omitempty"`
 

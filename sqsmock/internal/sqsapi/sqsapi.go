@@ -1,6 +1,6 @@
-// Package sqsapi holds the one definition of the SQS operation set, shared by the mock
-// and its front doors; sqsmock.API is an alias of it. The method list mirrors the method set of
-// aws-sdk-go-v2's *sqs.Client; the assertion in sqsmock keeps the two in step.
+// Package sqsapi holds the SQS operation set for the mock's internal front doors, which cannot
+// import sqsmock. sqsmock.API declares the same methods for users; the assertions in sqsmock/api.go
+// keep the two, and *sqs.Client, in step.
 package sqsapi
 
 import (

@@ -38,44 +38,29 @@ const (
 	Call            = "call"
 )
 
-// Event is one entry of the mock's trace: what happened to a queue or a message, when on the
-// mock's clock, and which call caused it.
+// Event is one entry of the mock's trace: sqsmock.TraceEvent's twin, field for field (sqsmock
+// converts one to the other, so the compiler keeps them in step); the fields are documented there.
 type Event struct {
-	// Seq numbers the events 1, 2, 3, … in the order they were recorded, without gaps. The
-	// clock's events (message.visible, message.expired) are recorded when the engine notices
-	// them, at the next operation on their queue (or inspection), but their Time is when they
-	// happened: Time may go back from one event to the next. Replay in Seq order; plot by Time.
-	Seq  uint64    `json:"seq"`
-	Time time.Time `json:"time"` // the mock's clock
-	Kind string    `json:"kind"`
-	// Queue is the queue's name; Region and Account its namespace.
-	Queue   string `json:"queue,omitempty"`
-	Region  string `json:"region,omitempty"`
-	Account string `json:"account,omitempty"`
-	// Operation is the API operation of the call that caused the event ("" for events of the
-	// clock: visible, expired) and CallID the call's number, shared by the events of one call and
-	// by the entry of Mock.Calls it made.
-	Operation string `json:"operation,omitempty"`
-	CallID    uint64 `json:"callId,omitempty"`
-
-	MessageID     string    `json:"messageId,omitempty"`
-	Body          string    `json:"body,omitempty"` // the first 256 bytes, on message.sent
-	GroupID       string    `json:"groupId,omitempty"`
-	ReceiptHandle string    `json:"receiptHandle,omitempty"`
-	ReceiveCount  int       `json:"receiveCount,omitempty"`
-	VisibleAt     time.Time `json:"visibleAt,omitzero"`
-	Target        string    `json:"target,omitempty"` // the queue a message was moved to
-	// TargetMessageID is the message's id in Target when it got a new one there (message.moved:
-	// a move task sends a new message).
-	TargetMessageID string `json:"targetMessageId,omitempty"`
-	// Count is how many messages went with the queue (queue.purged, queue.deleted).
-	Count int `json:"count,omitempty"`
-
-	// Rule and Fault name the fault plan's rule and the fault injected (on kind fault).
-	Rule  string `json:"rule,omitempty"`
-	Fault string `json:"fault,omitempty"`
-	// Detail says more in words (the attributes changed, an error returned, …).
-	Detail string `json:"detail,omitempty"`
+	Seq             uint64    `json:"seq"`
+	Time            time.Time `json:"time"`
+	Kind            string    `json:"kind"`
+	Queue           string    `json:"queue,omitempty"`
+	Region          string    `json:"region,omitempty"`
+	Account         string    `json:"account,omitempty"`
+	Operation       string    `json:"operation,omitempty"`
+	CallID          uint64    `json:"callId,omitempty"`
+	MessageID       string    `json:"messageId,omitempty"`
+	Body            string    `json:"body,omitempty"`
+	GroupID         string    `json:"groupId,omitempty"`
+	ReceiptHandle   string    `json:"receiptHandle,omitempty"`
+	ReceiveCount    int       `json:"receiveCount,omitempty"`
+	VisibleAt       time.Time `json:"visibleAt,omitzero"`
+	Target          string    `json:"target,omitempty"`
+	TargetMessageID string    `json:"targetMessageId,omitempty"`
+	Count           int       `json:"count,omitempty"`
+	Rule            string    `json:"rule,omitempty"`
+	Fault           string    `json:"fault,omitempty"`
+	Detail          string    `json:"detail,omitempty"`
 }
 
 // Ring is the trace: a ring of the last size events, indexed by message id and by kind
