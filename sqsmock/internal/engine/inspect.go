@@ -114,11 +114,11 @@ func (e *Engine) InspectPage(nameOrURL string, after uint64, limit int) (QueueVi
 			continue
 		case len(top) < limit:
 			top = append(top, m)
-			siftUp(top, len(top)-1)
+			maxHeapUp(top, len(top)-1, seqOf)
 		case m.seq < top[0].seq:
 			p.More = true
 			top[0] = m
-			siftDown(top, 0)
+			maxHeapDown(top, 0, seqOf)
 		default:
 			p.More = true
 		}
@@ -145,33 +145,4 @@ func (e *Engine) InspectMessage(nameOrURL, id string) (MessageView, bool) {
 		return MessageView{}, false
 	}
 	return m.view(), true
-}
-
-// siftUp and siftDown keep h a max-heap on seq.
-func siftUp(h []*message, i int) {
-	for i > 0 {
-		p := (i - 1) / 2
-		if h[p].seq >= h[i].seq {
-			return
-		}
-		h[p], h[i] = h[i], h[p]
-		i = p
-	}
-}
-
-func siftDown(h []*message, i int) {
-	for {
-		l, big := 2*i+1, i
-		if l < len(h) && h[l].seq > h[big].seq {
-			big = l
-		}
-		if r := l + 1; r < len(h) && h[r].seq > h[big].seq {
-			big = r
-		}
-		if big == i {
-			return
-		}
-		h[i], h[big] = h[big], h[i]
-		i = big
-	}
 }

@@ -34,10 +34,10 @@ func (e *Engine) CountsPage(prefix, after string, limit int) (page []QueueCounts
 		case limit <= 0:
 		case len(top) < limit:
 			top = append(top, q)
-			heapUp(top, len(top)-1)
+			maxHeapUp(top, len(top)-1, nameOf)
 		case name < top[0].name:
 			top[0] = q
-			heapDown(top, 0)
+			maxHeapDown(top, 0, nameOf)
 		}
 	}
 	e.mu.RUnlock()
@@ -52,33 +52,4 @@ func (e *Engine) CountsPage(prefix, after string, limit int) (page []QueueCounts
 		q.mu.Unlock()
 	}
 	return page, total, rest
-}
-
-// heapUp and heapDown keep h a max-heap on queue name.
-func heapUp(h []*queue, i int) {
-	for i > 0 {
-		p := (i - 1) / 2
-		if h[p].name >= h[i].name {
-			return
-		}
-		h[p], h[i] = h[i], h[p]
-		i = p
-	}
-}
-
-func heapDown(h []*queue, i int) {
-	for {
-		l, big := 2*i+1, i
-		if l < len(h) && h[l].name > h[big].name {
-			big = l
-		}
-		if r := l + 1; r < len(h) && h[r].name > h[big].name {
-			big = r
-		}
-		if big == i {
-			return
-		}
-		h[i], h[big] = h[big], h[i]
-		i = big
-	}
 }
