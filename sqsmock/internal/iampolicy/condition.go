@@ -217,44 +217,42 @@ func scalar(raw json.RawMessage) (string, bool) {
 // compile reads the values a typed operator compares, refusing a policy whose values the
 // operator cannot read.
 func (c *condition) compile() error {
+	var err error
 	switch c.op.family {
 	case fNumeric:
-		for _, v := range c.values {
-			n, ok := parseNumber(v)
-			if !ok {
-				return errUnreadable
-			}
-			c.numbers = append(c.numbers, n)
-		}
+		c.numbers, err = readAll(c.values, parseNumber)
 	case fDate:
-		for _, v := range c.values {
-			t, ok := parseDate(v)
-			if !ok {
-				return errUnreadable
-			}
-			c.dates = append(c.dates, t)
-		}
+		c.dates, err = readAll(c.values, parseDate)
 	case fIP:
-		for _, v := range c.values {
-			p, ok := parseIPValue(v)
-			if !ok {
-				return errUnreadable
-			}
-			c.prefixes = append(c.prefixes, p)
-		}
+		c.prefixes, err = readAll(c.values, parseIPValue)
 	case fNull:
-		for _, v := range c.values {
-			switch strings.ToLower(v) {
-			case "true":
-				c.null = append(c.null, true)
-			case "false":
-				c.null = append(c.null, false)
-			default:
-				return errUnreadable
-			}
-		}
+		c.null, err = readAll(c.values, parseNullValue)
 	}
-	return nil
+	return err
+}
+
+// readAll parses every value with parse, or fails with errUnreadable.
+func readAll[T any](values []string, parse func(string) (T, bool)) ([]T, error) {
+	var out []T
+	for _, v := range values {
+		x, ok := parse(v)
+		if !ok {
+			return nil, errUnreadable
+		}
+		out = append(out, x)
+	}
+	return out, nil
+}
+
+// parseNullValue reads the value of a Null condition: true or false, in any case.
+func parseNullValue(v string) (bool, bool) {
+	switch strings.ToLower(v) {
+	case "true":
+		return true, true
+	case "false":
+		return false, true
+	}
+	return false, false
 }
 
 // holds evaluates the condition in the request's context. Values of one key are ORed (NORed for
