@@ -27,18 +27,29 @@ type Options struct {
 	// ResultsDir is where the run's results go, as <backend>.json (docs/conformance.md is
 	// rendered from them). Default: $SQSHARNESS_RESULTS_DIR; none when empty.
 	ResultsDir string
+	// Deviations is a YAML file of your backend's known deviations, added to the built-in list:
+	// entries {backend, test (an ID), instead, evidence, intermittent (optional)}.
+	Deviations string
 }
 
-// Run runs every behaviour test on backend, each as a parallel subtest of t named by its ID, so
-// `go test -run 'TestConformance/mock/SQS-VIS-003'` runs one behaviour; -failfast, -parallel,
-// -shuffle and -timeout work as for any test (give real backends `-parallel 24`). A listed
-// deviation that fails passes as a known deviation; one that passes fails (the entry is stale).
-// An unreachable backend skips t with instructions (fails it under CI=true), as harness.New does.
+// Run runs every behaviour test on backend (a built-in name, or your own with an endpoint), each
+// as a parallel subtest of t named by its ID; -run, -failfast, -parallel and -timeout work as for
+// any test (give real backends `-parallel 24`). A listed deviation that fails passes as a known
+// deviation; one that passes fails. An unreachable backend skips t with instructions (fails it
+// under CI=true), as harness.New does.
 func Run(t *testing.T, backend harness.Backend, optFns ...func(*Options)) {
 	t.Helper()
 	o := Options{ResultsDir: os.Getenv("SQSHARNESS_RESULTS_DIR")}
 	for _, fn := range optFns {
 		fn(&o)
 	}
-	suite.Run(t, backend, suite.Config{Harness: o.Harness, ResultsDir: o.ResultsDir})
+	var extra []string
+	if o.Deviations != "" {
+		extra = append(extra, o.Deviations)
+	}
+	devs, err := suite.LoadDeviations(extra...)
+	if err != nil {
+		t.Fatalf("conformance: %v", err)
+	}
+	suite.Run(t, backend, suite.Config{Harness: o.Harness, ResultsDir: o.ResultsDir, Deviations: devs})
 }

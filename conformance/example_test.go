@@ -26,3 +26,14 @@ func ExampleRun_endpoint() {
 		o.Harness = append(o.Harness, func(h *harness.Options) { h.Endpoint = "http://127.0.0.1:4566" })
 	})
 }
+
+// Run the suite against an SQS-compatible server of your own: a name the harness does not know
+// is a server at an endpoint, and a deviations file lists what it knowingly does differently.
+func ExampleRun_ownBackend() {
+	var t *testing.T
+
+	conformance.Run(t, "my-sqs", func(o *conformance.Options) {
+		o.Harness = append(o.Harness, func(h *harness.Options) { h.Endpoint = "http://127.0.0.1:4100" })
+		o.Deviations = "testdata/my-sqs-deviations.yaml"
+	})
+}

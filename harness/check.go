@@ -121,7 +121,7 @@ wait:
 
 	r := h.snapshot(url, want.Bodies, obs)
 	rep.Deliveries, rep.Calls = r.deliveries, r.calls
-	rep.Succeeded = r.deletes
+	rep.Deleted = r.deletes
 	rep.Left, rep.DeadLettered = h.judge(r, verdict{dlq: dlq, wantDLQ: want.DeadLettered, timedOut: rep.TimedOut, timeout: want.Timeout, pending: pending})
 	h.checkEffects(r)
 	return rep
@@ -150,7 +150,7 @@ type checkLog struct {
 	effects  []*Effect
 	atEnd    bool                // the effects' check at the end of the test is registered
 	expected map[string][]string // queue name → the bodies a check expected there, for the trace page
-	lastRun  *consumerRun        // the last CheckConsumer's or RunConsumer's run, to name messages at the end
+	lastRun  *consumerRun        // the last CheckConsumer's run, to name messages at the end
 }
 
 // problem fails the test with a sentence saying what went wrong, and records it for the trace
@@ -300,7 +300,7 @@ func onlyCancelled(err error, ctx context.Context) bool {
 	return errors.Is(err, end) || errors.Is(err, context.Cause(ctx))
 }
 
-// consumerRun is what one CheckConsumer or RunConsumer run saw, for the sentences of its
+// consumerRun is what one CheckConsumer run saw, for the sentences of its
 // problems: the observer's record, copied once the run ended, and the plan's injections.
 type consumerRun struct {
 	url, queue string

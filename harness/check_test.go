@@ -98,9 +98,9 @@ func keyOf(body string) string {
 func TestCheckConsumerNamesTheMessageAndItsFaults(t *testing.T) {
 	plan := newPlan(t, 1, faults.LostDelete().Named("lose").With(faults.Details{BodyContains: `"o-3"`}))
 	inBubble(t, func(c *checked, h *harness.H) {
-		src, _ := h.QueueWithDLQ("orders", map[string]string{"VisibilityTimeout": "30"}, 3, false)
+		src, _ := h.QueueWithDLQ("orders", map[string]string{"VisibilityTimeout": "30"}, 3)
 		bodies, _ := orders(5)
-		h.SendBodies(src, bodies, nil)
+		h.SendBodies(src, bodies)
 		h.CheckConsumer(src, harness.Expect{Bodies: bodies}, simpleConsumer(src, func(string) error { return nil }))
 		assert.Empty(t, c.sentences(), "the consumer did its part: the plan's lost deletes put o-3 in the dead-letter queue")
 		assert.Contains(t, c.logs, `harness: message #3 of 5 ("{\"id\":\"o-3\"}", id <id>) ended in the dead-letter queue after 3 receives, although the consumer deleted it: `+
@@ -115,9 +115,9 @@ func TestCheckConsumerNamesTheMessageAndItsFaults(t *testing.T) {
 func TestCheckConsumerNamesAnUnexplainedDeadLetter(t *testing.T) {
 	plan := newPlan(t, 1, faults.Latency(time.Millisecond, 0).Named("slow").On("SendMessage"))
 	inBubble(t, func(c *checked, h *harness.H) {
-		src, _ := h.QueueWithDLQ("orders", map[string]string{"VisibilityTimeout": "30"}, 2, false)
+		src, _ := h.QueueWithDLQ("orders", map[string]string{"VisibilityTimeout": "30"}, 2)
 		bodies, _ := orders(3)
-		h.SendBodies(src, bodies, nil)
+		h.SendBodies(src, bodies)
 		h.CheckConsumer(src, harness.Expect{Bodies: bodies, DeadLettered: []string{}}, simpleConsumer(src, func(b string) error {
 			if strings.Contains(b, `"o-1"`) {
 				return errors.New("cannot handle o-1")
@@ -132,7 +132,7 @@ func TestCheckConsumerNamesAnUnexplainedDeadLetter(t *testing.T) {
 
 // Duplicates the plan scheduled 45 s after their delivery are still to come when the queue is
 // empty: the run settles only once they have been delivered, on the mock as on the server, for
-// CheckConsumer as for RunConsumer.
+// CheckConsumer running the test's own consumer as running harness.Loop.
 func TestChecksWaitForScheduledDuplicates(t *testing.T) {
 	for _, b := range []harness.Backend{"mock", "server"} {
 		t.Run(string(b), func(t *testing.T) {
@@ -141,7 +141,7 @@ func TestChecksWaitForScheduledDuplicates(t *testing.T) {
 			}
 			harness.Test(t, func(t *testing.T, h *harness.H) {
 				q := h.Queue("late", nil)
-				sent := h.SendN(q, 2)
+				sent := h.SendBodies(q, harness.Bodies("msg", 2))
 				start := time.Now()
 				rep := h.CheckConsumer(q, harness.Expect{Bodies: sent}, simpleConsumer(q, func(string) error { return nil }))
 				assert.Equal(t, map[string]int{"msg-0": 2, "msg-1": 2}, rep.Deliveries, "each duplicate was delivered before the run settled")
@@ -150,8 +150,8 @@ func TestChecksWaitForScheduledDuplicates(t *testing.T) {
 			}, func(o *harness.Options) { o.Backend = b }, func(o *harness.Options) { o.Faults = plan() })
 			harness.Test(t, func(t *testing.T, h *harness.H) {
 				q := h.Queue("late", nil)
-				sent := h.SendN(q, 2)
-				rep := h.RunConsumer(q, harness.Consumer{Expect: sent, Timeout: 5 * time.Minute}, func(context.Context, types.Message) error { return nil })
+				sent := h.SendBodies(q, harness.Bodies("msg", 2))
+				rep := h.CheckConsumer(q, harness.Expect{Bodies: sent, Timeout: 5 * time.Minute}, harness.Loop(q, 1, func(context.Context, types.Message) error { return nil }))
 				assert.Equal(t, map[string]int{"msg-0": 2, "msg-1": 2}, rep.Deliveries)
 			}, func(o *harness.Options) { o.Backend = b }, func(o *harness.Options) { o.Faults = plan() })
 		})
@@ -164,7 +164,7 @@ func TestCheckConsumerWaitsForDelayedVisibility(t *testing.T) {
 	plan := newPlan(t, 1, faults.DelayedVisibility(time.Minute).Named("late").On("ReceiveMessage").Times(1).With(faults.Details{BodyContains: "slow"}))
 	harness.Test(t, func(t *testing.T, h *harness.H) {
 		q := h.Queue("late", map[string]string{"VisibilityTimeout": "30"})
-		h.SendBodies(q, []string{"slow", "fast"}, nil)
+		h.SendBodies(q, []string{"slow", "fast"})
 		start := time.Now()
 		failed := false
 		rep := h.CheckConsumer(q, harness.Expect{Bodies: []string{"slow", "fast"}}, simpleConsumer(q, func(b string) error {
@@ -197,7 +197,7 @@ func TestCheckConsumerCatchesLateDuplicates(t *testing.T) {
 	inBubble(t, func(c *checked, h *harness.H) {
 		q := h.Queue("orders", map[string]string{"VisibilityTimeout": "30"})
 		bodies, keys := orders(3)
-		h.SendBodies(q, bodies, nil)
+		h.SendBodies(q, bodies)
 		charge := h.ExactlyOnce("charge", keys...)
 		h.CheckConsumer(q, harness.Expect{Bodies: bodies}, nonIdempotent(q, charge))
 		want := make([]string, 3)
@@ -220,7 +220,7 @@ func TestEffectsOverlapUnknownAndMissingKeys(t *testing.T) {
 	inBubble(t, func(c *checked, h *harness.H) {
 		q := h.Queue("orders", map[string]string{"VisibilityTimeout": "30"})
 		bodies, _ := orders(3)
-		h.SendBodies(q, bodies, nil)
+		h.SendBodies(q, bodies)
 		process := h.ExactlyOnce("process", "o-0", "o-1", "o-9")
 		h.CheckConsumer(q, harness.Expect{Bodies: bodies}, func(ctx context.Context, api sqsmock.API) error {
 			var wg sync.WaitGroup
@@ -320,7 +320,7 @@ func TestCheckConsumerRunErrors(t *testing.T) {
 		t.Run("the SDK's error after the cancellation, "+string(b), func(t *testing.T) {
 			inBubble(t, func(c *checked, h *harness.H) {
 				q := h.Queue("errs", nil)
-				sent := h.SendN(q, 2)
+				sent := h.SendBodies(q, harness.Bodies("msg", 2))
 				h.CheckConsumer(q, harness.Expect{Bodies: sent}, func(ctx context.Context, api sqsmock.API) error {
 					for {
 						out, err := api.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(q), WaitTimeSeconds: 20})
@@ -347,7 +347,7 @@ func TestCheckConsumerSaysWhoBrokeTheOrder(t *testing.T) {
 	t.Run("the producer", func(t *testing.T) {
 		inBubble(t, func(c *checked, h *harness.H) {
 			q := h.Queue("order.fifo", nil)
-			h.SendBodies(q, []string{"f-1", "f-0", "f-2"}, nil)
+			h.SendBodies(q, []string{"f-1", "f-0", "f-2"})
 			h.CheckConsumer(q, harness.Expect{Bodies: []string{"f-0", "f-1", "f-2"}}, simpleConsumer(q, func(string) error { return nil }))
 			assert.Equal(t, []string{`group "g": message #1 of 3 ("f-1", id <id>) was first delivered before message #0 of 3 ("f-0", id <id>), which comes before it in the expected order; ` +
 				"a FIFO queue delivers a group in the order it stored the messages, so they were sent in this order: the producer broke the order, not the consumer"}, c.sentences())
@@ -357,7 +357,7 @@ func TestCheckConsumerSaysWhoBrokeTheOrder(t *testing.T) {
 		inBubble(t, func(c *checked, h *harness.H) {
 			q := h.Queue("order.fifo", nil)
 			sent := []string{"f-0", "f-1", "f-2"}
-			h.SendBodies(q, sent, nil)
+			h.SendBodies(q, sent)
 			h.CheckConsumer(q, harness.Expect{Bodies: sent}, func(ctx context.Context, api sqsmock.API) error {
 				for ctx.Err() == nil {
 					out, err := api.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(q), WaitTimeSeconds: 20, MaxNumberOfMessages: 10,
@@ -386,7 +386,7 @@ func TestCheckConsumerSentences(t *testing.T) {
 	t.Run("never sent", func(t *testing.T) {
 		inBubble(t, func(c *checked, h *harness.H) {
 			q := h.Queue("q", nil)
-			h.SendBodies(q, []string{"a", "b"}, nil)
+			h.SendBodies(q, []string{"a", "b"})
 			h.CheckConsumer(q, harness.Expect{Bodies: []string{"a", "b", "c"}, Timeout: 5 * time.Minute}, deleteAll(q))
 			assert.Equal(t, []string{
 				"the consumer's run was not settled within 5m0s; still pending at the end: 1 expected message not delivered yet (#2)",
@@ -407,7 +407,7 @@ func TestCheckConsumerSentences(t *testing.T) {
 	t.Run("not expected", func(t *testing.T) {
 		inBubble(t, func(c *checked, h *harness.H) {
 			q := h.Queue("q", nil)
-			h.SendBodies(q, []string{"a", "stray"}, nil)
+			h.SendBodies(q, []string{"a", "stray"})
 			h.CheckConsumer(q, harness.Expect{Bodies: []string{"a"}}, deleteAll(q))
 			assert.Equal(t, []string{`message ("stray", id <id>) was received by the consumer, but the test did not send it (it is not among the 1 expected bodies)`}, c.sentences())
 		})
@@ -415,7 +415,7 @@ func TestCheckConsumerSentences(t *testing.T) {
 	t.Run("left in the queue", func(t *testing.T) {
 		inBubble(t, func(c *checked, h *harness.H) {
 			q := h.Queue("q", map[string]string{"VisibilityTimeout": "30"})
-			h.SendBodies(q, []string{"a", "b"}, nil)
+			h.SendBodies(q, []string{"a", "b"})
 			h.CheckConsumer(q, harness.Expect{Bodies: []string{"a", "b"}, Timeout: 125 * time.Second}, simpleConsumer(q, func(b string) error {
 				if b == "b" {
 					return errors.New("not yet")
@@ -431,7 +431,7 @@ func TestCheckConsumerSentences(t *testing.T) {
 	t.Run("lost", func(t *testing.T) {
 		inBubble(t, func(c *checked, h *harness.H) {
 			q := h.Queue("q", map[string]string{"VisibilityTimeout": "30", "MessageRetentionPeriod": "60"})
-			h.SendBodies(q, []string{"a", "b"}, nil)
+			h.SendBodies(q, []string{"a", "b"})
 			h.CheckConsumer(q, harness.Expect{Bodies: []string{"a", "b"}, Timeout: 3 * time.Minute}, simpleConsumer(q, func(b string) error {
 				if b == "b" {
 					return errors.New("never")
@@ -454,9 +454,9 @@ func TestTracePageOfAHeartbeatBug(t *testing.T) {
 	t.Setenv("SQSHARNESS_TRACE", "")
 	inBubble(t, func(c *checked, h *harness.H) {
 		c.name = "TestHeartbeat"
-		src, _ := h.QueueWithDLQ("orders", map[string]string{"VisibilityTimeout": "10"}, 2, false)
+		src, _ := h.QueueWithDLQ("orders", map[string]string{"VisibilityTimeout": "10"}, 2)
 		bodies, _ := orders(6)
-		h.SendBodies(src, bodies, nil)
+		h.SendBodies(src, bodies)
 		h.CheckConsumer(src, harness.Expect{Bodies: bodies, DeadLettered: []string{}}, func(ctx context.Context, api sqsmock.API) error {
 			var wg sync.WaitGroup
 			defer wg.Wait()
@@ -576,7 +576,7 @@ func TestCheckConsumerGivesTheAttributesAskedFor(t *testing.T) {
 		t.Run(string(b), func(t *testing.T) {
 			harness.Test(t, func(t *testing.T, h *harness.H) {
 				q := h.Queue("attrs.fifo", map[string]string{"VisibilityTimeout": "30"})
-				h.SendBodies(q, []string{"a", "b"}, nil)
+				h.SendBodies(q, []string{"a", "b"})
 				var got []map[string]string
 				h.CheckConsumer(q, harness.Expect{Bodies: []string{"a", "b"}}, func(ctx context.Context, api sqsmock.API) error {
 					for i := 0; ctx.Err() == nil; i++ {
@@ -616,7 +616,7 @@ func newPlan(t *testing.T, seed uint64, rules ...faults.Rule) *faults.Plan {
 func TestCheckConsumerReportsAPollingLoop(t *testing.T) {
 	inBubble(t, func(c *checked, h *harness.H) {
 		q := h.Queue("busy", nil)
-		bodies := h.SendN(q, 2)
+		bodies := h.SendBodies(q, harness.Bodies("msg", 2))
 		h.CheckConsumer(q, harness.Expect{Bodies: bodies}, func(ctx context.Context, api sqsmock.API) error {
 			for ctx.Err() == nil {
 				out, err := api.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(q)}) // WaitTimeSeconds 0, no pause

@@ -34,7 +34,7 @@ const (
 // the mock's calls make on the clock (see watchedClock). When one has waited stallAfter of real
 // time with the clock not moving, it fails the test with an explanation, and from then on moves
 // the clock itself whenever a call waits on it, so that the test ends. Tests that drive the clock
-// (h.Advance, the waits of ReceiveN, WaitForCount, RunConsumer and CheckConsumer) move it long
+// (h.Advance, the waits of ReceiveN, WaitForCount and CheckConsumer) move it long
 // before that.
 type clockWatch struct {
 	t          testing.TB
@@ -244,7 +244,7 @@ func (w *clockWatch) trip(cw *clockWait, others int) {
 	}
 	msg := fmt.Sprintf("harness: %s has waited %s of real time for the mock's manual clock to move %s, and nothing moved it%s: "+
 		"on harness.New, outside a testing/synctest bubble, the mock's clock moves only with h.Advance (and in the waits of "+
-		"ReceiveN, WaitForCount, RunConsumer and CheckConsumer), so a test waiting for this call would hang until go test's -timeout. "+
+		"ReceiveN, WaitForCount and CheckConsumer), so a test waiting for this call would hang until go test's -timeout. "+
 		"Run the test body in harness.Test, where the mock uses the bubble's fake time, which moves by itself once every goroutine is blocked; "+
 		"or move the clock with h.Advance (after h.WaitForPollers, for a long poll in another goroutine). "+
 		"The harness now moves the clock whenever a call waits on it, so that the test ends",

@@ -43,8 +43,8 @@ func TestClockWatchSeesTheTimersOfCalls(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 
-			src, dlq := h.QueueWithDLQ("moved", nil, 1, false)
-			h.SendN(dlq, 3)
+			src, dlq := h.QueueWithDLQ("moved", nil, 1)
+			h.SendBodies(dlq, Bodies("msg", 3))
 			_, err := h.Client().StartMessageMoveTask(h.Ctx(), &sqs.StartMessageMoveTaskInput{
 				SourceArn: aws.String(h.QueueARN(dlq)), DestinationArn: aws.String(h.QueueARN(src)), MaxNumberOfMessagesPerSecond: aws.Int32(1)})
 			require.NoError(t, err)

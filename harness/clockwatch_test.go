@@ -78,8 +78,8 @@ func longPoll(h *harness.H, q string) error {
 func TestDrivingTheManualClockIsNoStall(t *testing.T) {
 	r := &reports{TB: t}
 	h := harness.New(r, harness.WithStallAfter(time.Second))
-	src, _ := h.QueueWithDLQ("driven", map[string]string{"VisibilityTimeout": "30"}, 3, false)
-	sent := h.SendN(src, 5)
+	src, _ := h.QueueWithDLQ("driven", map[string]string{"VisibilityTimeout": "30"}, 3)
+	sent := h.SendBodies(src, harness.Bodies("msg", 5))
 	rep := h.CheckConsumer(src, harness.Expect{Bodies: sent, DeadLettered: []string{"msg-2"}},
 		simpleConsumer(src, func(body string) error {
 			if body == "msg-2" {
@@ -114,7 +114,7 @@ func TestClockTrapChild(t *testing.T) {
 	}
 	h := harness.New(t, opts...)
 	q := h.Queue("orders", nil)
-	h.SendN(q, 2)
+	h.SendBodies(q, harness.Bodies("msg", 2))
 	handled := make(chan int)
 	go func() { // the consumer: handles what comes, and stops once a long poll comes back empty
 		n := 0

@@ -96,8 +96,8 @@ func TestHelpersAreExemptFromThePlan(t *testing.T) {
 			h := harness.New(t, func(o *harness.Options) { o.Backend = b }, func(o *harness.Options) { o.Faults = plan },
 				func(o *harness.Options) { o.Client = append(o.Client, func(o *sqs.Options) { o.RetryMaxAttempts = 1 }) })
 			q := h.Queue("exempt", nil)
-			bodies := h.SendN(q, 3)
-			h.AssertBodies(h.RequireN(q, 3, 5*time.Second), bodies...)
+			bodies := h.SendBodies(q, harness.Bodies("msg", 3))
+			h.AssertBodies(h.Receive(q, 3, 5*time.Second), bodies...)
 			_, err := h.Client().SendMessage(h.Ctx(), &sqs.SendMessageInput{QueueUrl: aws.String(q), MessageBody: aws.String("x")})
 			assert.Error(t, err, "the code under test still meets the plan")
 			assert.Equal(t, 1, fired(plan, "down"))
@@ -211,8 +211,8 @@ func TestCheckConsumer(t *testing.T) {
 				t.Parallel()
 			}
 			harness.Test(t, func(t *testing.T, h *harness.H) {
-				src, _ := h.QueueWithDLQ("check", map[string]string{"VisibilityTimeout": "2"}, 2, false)
-				sent := h.SendN(src, 12)
+				src, _ := h.QueueWithDLQ("check", map[string]string{"VisibilityTimeout": "2"}, 2)
+				sent := h.SendBodies(src, harness.Bodies("msg", 12))
 				rep := h.CheckConsumer(src, harness.Expect{Bodies: sent, DeadLettered: []string{"msg-7"}},
 					simpleConsumer(src, func(body string) error {
 						if body == "msg-7" {
@@ -220,7 +220,7 @@ func TestCheckConsumer(t *testing.T) {
 						}
 						return nil
 					}))
-				assert.Len(t, rep.Succeeded, 11)
+				assert.Len(t, rep.Deleted, 11)
 				assert.Equal(t, 2, rep.Deliveries["msg-7"])
 				assert.NoError(t, rep.Err)
 				assert.Positive(t, rep.Calls["ReceiveMessage"])
@@ -234,8 +234,8 @@ func TestCheckConsumer(t *testing.T) {
 func TestCheckConsumerOnTheManualClock(t *testing.T) {
 	h := harness.New(t)
 	require.NotNil(t, h.Clock())
-	src, _ := h.QueueWithDLQ("manual", map[string]string{"VisibilityTimeout": "30"}, 3, false)
-	sent := h.SendN(src, 5)
+	src, _ := h.QueueWithDLQ("manual", map[string]string{"VisibilityTimeout": "30"}, 3)
+	sent := h.SendBodies(src, harness.Bodies("msg", 5))
 	start := h.Clock().Now()
 	rep := h.CheckConsumer(src, harness.Expect{Bodies: sent, DeadLettered: []string{"msg-2"}},
 		simpleConsumer(src, func(body string) error {
@@ -288,8 +288,8 @@ func TestCheckConsumerCatchesBrokenConsumers(t *testing.T) {
 				r := &reports{TB: t}
 				r.run(func() {
 					h := harness.New(r)
-					src, _ := h.QueueWithDLQ("broken", map[string]string{"VisibilityTimeout": "5"}, 2, false)
-					sent := h.SendN(src, 3)
+					src, _ := h.QueueWithDLQ("broken", map[string]string{"VisibilityTimeout": "5"}, 2)
+					sent := h.SendBodies(src, harness.Bodies("msg", 3))
 					h.CheckConsumer(src, harness.Expect{Bodies: sent, DeadLettered: []string{"msg-1"}, Timeout: 10 * time.Minute}, tt.run(src))
 				})
 				assert.Contains(t, r.all(), tt.want)

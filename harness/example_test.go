@@ -26,8 +26,8 @@ func ExampleNew() {
 
 	h := harness.New(t)
 	q := h.Queue("jobs", map[string]string{"VisibilityTimeout": "30"})
-	h.SendN(q, 3)                           // bodies msg-0, msg-1, msg-2
-	msgs := h.ReceiveN(q, 3, 5*time.Second) // waits on the mock's clock, real time elsewhere
+	h.SendBodies(q, harness.Bodies("msg", 3)) // bodies msg-0, msg-1, msg-2
+	msgs := h.Receive(q, 3, 5*time.Second)    // waits on the mock's clock, real time elsewhere
 	h.AssertBodies(msgs, "msg-0", "msg-1", "msg-2")
 	h.Delete(q, msgs...)
 	h.WaitForCount(q, "ApproximateNumberOfMessages", 0, 5*time.Second)
@@ -41,26 +41,26 @@ func ExampleH_Advance() {
 	h := harness.New(t)
 	q := h.Queue("jobs", map[string]string{"VisibilityTimeout": "2"})
 	h.Send(q, "hello")
-	first := h.RequireN(q, 1, 5*time.Second)
+	first := h.Receive(q, 1, 5*time.Second)
 	h.Advance(3 * time.Second) // the visibility timeout expires
-	again := h.RequireN(q, 1, 5*time.Second)
+	again := h.Receive(q, 1, 5*time.Second)
 	h.AssertBodies(again, aws.ToString(first[0].Body))
 }
 
 // A consumer run: every message handled at least once, none left behind, and the poison message
 // in the dead-letter queue after maxReceiveCount receives.
-func ExampleH_RunConsumer() {
+func ExampleLoop() {
 	var t *testing.T
 
 	h := harness.New(t)
-	src, _ := h.QueueWithDLQ("orders", map[string]string{"VisibilityTimeout": "1"}, 2, false)
-	sent := h.SendN(src, 5)
-	rep := h.RunConsumer(src, harness.Consumer{Expect: sent, Workers: 2}, func(ctx context.Context, m types.Message) error {
+	src, _ := h.QueueWithDLQ("orders", map[string]string{"VisibilityTimeout": "1"}, 2)
+	sent := h.SendBodies(src, harness.Bodies("msg", 5))
+	rep := h.CheckConsumer(src, harness.Expect{Bodies: sent}, harness.Loop(src, 2, func(ctx context.Context, m types.Message) error {
 		if strings.HasSuffix(aws.ToString(m.Body), "-3") {
 			return errors.New("poison")
 		}
 		return nil
-	})
+	}))
 	fmt.Println(rep.DeadLettered) // [msg-3]
 }
 
@@ -72,8 +72,8 @@ func ExampleTest() {
 	var t *testing.T // the *testing.T of the test function
 
 	harness.Test(t, func(t *testing.T, h *harness.H) {
-		src, _ := h.QueueWithDLQ("orders", map[string]string{"VisibilityTimeout": "30"}, 3, false)
-		sent := h.SendN(src, 20)
+		src, _ := h.QueueWithDLQ("orders", map[string]string{"VisibilityTimeout": "30"}, 3)
+		sent := h.SendBodies(src, harness.Bodies("msg", 20))
 		h.CheckConsumer(src, harness.Expect{Bodies: sent, DeadLettered: []string{}},
 			func(ctx context.Context, api sqsmock.API) error {
 				return runMyConsumer(ctx, api, src) // your production consumer, on the harness's client
@@ -106,7 +106,7 @@ func ExampleNew_faults() {
 		faults.LostDelete().Times(2))
 	harness.Test(t, func(t *testing.T, h *harness.H) {
 		src := h.Queue("jobs", map[string]string{"VisibilityTimeout": "30"})
-		sent := h.SendN(src, 50)
+		sent := h.SendBodies(src, harness.Bodies("msg", 50))
 		h.CheckConsumer(src, harness.Expect{Bodies: sent}, func(ctx context.Context, api sqsmock.API) error {
 			return runMyConsumer(ctx, api, src)
 		})
@@ -136,7 +136,7 @@ func ExampleH_ExactlyOnce() {
 		for _, id := range ids {
 			bodies = append(bodies, `{"id":"`+id+`"}`)
 		}
-		h.SendBodies(src, bodies, nil)
+		h.SendBodies(src, bodies)
 		charge := h.ExactlyOnce("charge", ids...)
 		h.CheckConsumer(src, harness.Expect{Bodies: bodies}, func(ctx context.Context, api sqsmock.API) error {
 			for ctx.Err() == nil {
@@ -163,8 +163,8 @@ func ExampleH_ExactlyOnce() {
 func ExampleExplore() {
 	_ = func(t *testing.T) { // func TestWorker(t *testing.T)
 		harness.Explore(t, func(t *testing.T, h *harness.H) {
-			q, _ := h.QueueWithDLQ("jobs", map[string]string{"VisibilityTimeout": "30"}, 5, false)
-			bodies := h.SendN(q, 20)
+			q, _ := h.QueueWithDLQ("jobs", map[string]string{"VisibilityTimeout": "30"}, 5)
+			bodies := h.SendBodies(q, harness.Bodies("msg", 20))
 			done := h.ExactlyOnce("job", bodies...) // the worker calls done.Do(body) when it does the job
 			h.CheckConsumer(q, harness.Expect{Bodies: bodies}, func(ctx context.Context, api sqsmock.API) error {
 				return runWorker(ctx, api, q, done.Do)
@@ -178,7 +178,7 @@ func ExampleFuzz() {
 	_ = func(f *testing.F) { // func FuzzWorker(f *testing.F)
 		harness.Fuzz(f, func(t *testing.T, h *harness.H) {
 			q := h.Queue("jobs", nil)
-			bodies := h.SendN(q, 20)
+			bodies := h.SendBodies(q, harness.Bodies("msg", 20))
 			h.CheckConsumer(q, harness.Expect{Bodies: bodies}, func(ctx context.Context, api sqsmock.API) error {
 				return runWorker(ctx, api, q, func(string) {})
 			})

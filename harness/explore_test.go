@@ -69,7 +69,7 @@ func (w *chargeWorker) charge(order string) {
 func chargeBody(dedupe bool) func(t *testing.T, h *harness.H) {
 	return func(t *testing.T, h *harness.H) {
 		q := h.Queue("orders", map[string]string{"VisibilityTimeout": "30"})
-		bodies := h.SendN(q, 12)
+		bodies := h.SendBodies(q, harness.Bodies("msg", 12))
 		w := &chargeWorker{url: q, workers: 3, dedupe: dedupe, charged: map[string]int{}}
 		h.CheckConsumer(q, harness.Expect{Bodies: bodies}, func(ctx context.Context, api sqsmock.API) error {
 			w.api = api
@@ -186,7 +186,7 @@ func TestExploreChild(t *testing.T) {
 		// could settle the run before its 1000th empty receive, depending on interleavings.)
 		harness.Explore(t, func(t *testing.T, h *harness.H) {
 			q := h.Queue("spin", nil)
-			bodies := h.SendN(q, 3)
+			bodies := h.SendBodies(q, harness.Bodies("msg", 3))
 			h.CheckConsumer(q, harness.Expect{Bodies: bodies, Timeout: time.Minute}, func(ctx context.Context, api sqsmock.API) error {
 				return spinningConsumer(ctx, api, q)
 			})
@@ -196,7 +196,7 @@ func TestExploreChild(t *testing.T) {
 		// time move again.
 		harness.Explore(t, func(t *testing.T, h *harness.H) {
 			q := h.Queue("busy", nil)
-			bodies := h.SendN(q, 3)
+			bodies := h.SendBodies(q, harness.Bodies("msg", 3))
 			h.CheckConsumer(q, harness.Expect{Bodies: bodies}, func(ctx context.Context, api sqsmock.API) error {
 				return busyConsumer(ctx, api, q)
 			})
@@ -205,7 +205,7 @@ func TestExploreChild(t *testing.T) {
 		// A consumer that panics on a message it sees twice: only a fault shows it.
 		harness.Explore(t, func(t *testing.T, h *harness.H) {
 			q := h.Queue("panics", map[string]string{"VisibilityTimeout": "30"})
-			bodies := h.SendN(q, 6)
+			bodies := h.SendBodies(q, harness.Bodies("msg", 6))
 			seen := map[string]bool{}
 			var mu sync.Mutex
 			w := &chargeWorker{url: q, workers: 2, charged: map[string]int{}}

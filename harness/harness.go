@@ -6,14 +6,14 @@
 //
 //	h := harness.New(t)                        // backend from SQSHARNESS_BACKEND, default "mock"
 //	q := h.Queue("jobs", map[string]string{"VisibilityTimeout": "2"})
-//	h.SendN(q, 3)
-//	msgs := h.ReceiveN(q, 3, 5*time.Second)
+//	h.SendBodies(q, harness.Bodies("msg", 3))
+//	msgs := h.Receive(q, 3, 5*time.Second)
 //
 // Time: Test runs a test body inside a testing/synctest bubble on the mock and the server, and
 // as is on the other backends, so one body tests concurrent code (the user's own consumer,
 // heartbeats, backoff) in milliseconds on the mock and in real time against LocalStack or AWS.
 // Outside a bubble the mock runs on a manual clock that Advance and the waits inside ReceiveN,
-// WaitForCount, RunConsumer and CheckConsumer move instead of sleeping. Tests written with
+// WaitForCount and CheckConsumer move instead of sleeping. Tests written with
 // h.Advance run unchanged on every backend. Nothing else moves that clock: a call that waits on it
 // (a long poll, a fault plan's latency) for 5 s of real time while it stands still fails the test
 // with an explanation, and the harness then moves the clock itself, so the test ends instead of
@@ -29,6 +29,7 @@ package harness
 import (
 	"context"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -48,7 +49,8 @@ import (
 
 // Backend names a kind of SQS endpoint, as SQSHARNESS_BACKEND does: "mock" (sqsmock in process,
 // the default), "server" (sqsmock over HTTP through the real *sqs.Client), "localstack", "moto",
-// "elasticmq" (a peer at an endpoint) or "aws" (real Amazon SQS, only when asked for).
+// "elasticmq" (a peer at an endpoint) or "aws" (real Amazon SQS, only when asked for). Any other
+// name (lower case letters, digits, '-') is an SQS-compatible server of your own at an endpoint.
 type Backend string
 
 const (
@@ -60,7 +62,10 @@ const (
 	backendAWS        Backend = "aws"        // real Amazon SQS, default credential chain; only when asked for
 )
 
-// allBackends lists every backend, the mock first.
+// ownBackend matches the name of a backend of the user's own: an SQS server at an endpoint.
+var ownBackend = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+
+// allBackends lists the built-in backends, the mock first.
 var allBackends = []Backend{backendMock, backendServer, backendLocalStack, backendMoto, backendElasticMQ, backendAWS}
 
 // envBackend selects the backend when Options.Backend is empty.
@@ -100,7 +105,7 @@ type Options struct {
 	// ClockStart is where the mock's manual clock starts (default: now, to the second). A
 	// synctest bubble has no manual clock.
 	ClockStart time.Time
-	// Wait is the default timeout of ReceiveN, WaitForCount and RunConsumer (default 10s; clock
+	// Wait is the default timeout of ReceiveN and WaitForCount (default 10s; clock
 	// time on the mock).
 	Wait time.Duration
 	// QueuePrefix starts the names of the queues Queue makes (default "sqsh").
@@ -239,7 +244,10 @@ func New(t testing.TB, optFns ...func(*Options)) *H {
 	switch cfg.backend {
 	case backendMock, backendServer:
 		h.setupMock(cfg)
-	case backendLocalStack, backendMoto, backendElasticMQ, backendAWS:
+	default:
+		if !ownBackend.MatchString(string(cfg.backend)) {
+			t.Fatalf("harness: unknown backend %q (want one of %v, or a name of your own, in lower case letters, digits and '-', with an endpoint)", cfg.backend, allBackends)
+		}
 		if h.bubbled {
 			t.Fatalf("harness: backend %s cannot run inside a testing/synctest bubble: the bubble's time stops while a call waits on the network. Use harness.Test, which runs real backends outside a bubble", cfg.backend)
 		}
@@ -250,8 +258,6 @@ func New(t testing.TB, optFns ...func(*Options)) *H {
 			h.api = sqs.New(c.Options(), faults.WithPlan(cfg.plan))
 		}
 		h.api, h.own = h.calls.wrap(h.api, false), h.calls.wrap(h.own, true)
-	default:
-		t.Fatalf("harness: unknown backend %q (want one of %v)", cfg.backend, allBackends)
 	}
 	return h
 }
@@ -370,7 +376,7 @@ func (h *H) T() testing.TB { return h.t }
 
 // Client is the SQS client for the code under test, under the fault plan of Options.Faults:
 // the mock's in-process client, *sqs.Client for every other backend. The harness's own helpers
-// (Queue, Send, ReceiveN, Drain, Count, the checks of RunConsumer and CheckConsumer) use a client
+// (Queue, Send, ReceiveN, Drain, Count, the checks of CheckConsumer) use a client
 // of their own that the plan leaves alone, so they see the queues as they are.
 func (h *H) Client() sqsmock.API { return h.api }
 

@@ -67,13 +67,13 @@ func TestCleanupDeletesQueues(t *testing.T) {
 func TestSendReceiveDrain(t *testing.T) {
 	each(t, func(t *testing.T, h *harness.H) {
 		q := h.Queue("srd", map[string]string{"VisibilityTimeout": "3"})
-		bodies := h.SendN(q, 12)
-		got := h.RequireN(q, 12, 10*time.Second)
+		bodies := h.SendBodies(q, harness.Bodies("msg", 12))
+		got := h.Receive(q, 12, 10*time.Second)
 		h.AssertBodies(got, bodies...)
 		// in flight: nothing to drain until the visibility timeout passes
 		assert.Empty(t, h.Drain(q))
 		h.Advance(3500 * time.Millisecond)
-		again := h.ReceiveN(q, 12, 5*time.Second)
+		again := h.Receive(q, 12, 5*time.Second)
 		h.AssertBodies(again, bodies...)
 		h.Delete(q, again...)
 		h.WaitForCount(q, "ApproximateNumberOfMessagesNotVisible", 0, 5*time.Second)
@@ -90,7 +90,7 @@ func TestAttributesHelpers(t *testing.T) {
 		h.SetAttributes(q, map[string]string{"DelaySeconds": "0"})
 		attrs := map[string]types.MessageAttributeValue{"k": {DataType: aws.String("String"), StringValue: aws.String("v")}}
 		h.Send(q, "with-attrs", func(in *sqs.SendMessageInput) { in.MessageAttributes = attrs })
-		m := h.RequireN(q, 1, 5*time.Second)
+		m := h.Receive(q, 1, 5*time.Second)
 		h.AssertBodies(m, "with-attrs")
 		assert.Equal(t, "v", aws.ToString(m[0].MessageAttributes["k"].StringValue))
 		assert.Equal(t, "String", aws.ToString(m[0].MessageAttributes["k"].DataType))
@@ -123,24 +123,23 @@ func TestLongPollWakesOnSend(t *testing.T) {
 	})
 }
 
-func TestRunConsumerStandardWithPoison(t *testing.T) {
+func TestLoopStandardWithPoison(t *testing.T) {
 	each(t, func(t *testing.T, h *harness.H) {
-		q, _ := h.QueueWithDLQ("cons", map[string]string{"VisibilityTimeout": "1"}, 2, false)
-		bodies := h.SendN(q, 6)
-		rep := h.RunConsumer(q, harness.Consumer{Expect: bodies, Workers: 2, Timeout: 20 * time.Second},
-			func(_ context.Context, m types.Message) error {
-				if aws.ToString(m.Body) == "msg-3" {
-					return errors.New("poison")
-				}
-				return nil
-			})
+		q, _ := h.QueueWithDLQ("cons", map[string]string{"VisibilityTimeout": "1"}, 2)
+		bodies := h.SendBodies(q, harness.Bodies("msg", 6))
+		rep := h.CheckConsumer(q, harness.Expect{Bodies: bodies, Timeout: 20 * time.Second}, harness.Loop(q, 2, func(_ context.Context, m types.Message) error {
+			if aws.ToString(m.Body) == "msg-3" {
+				return errors.New("poison")
+			}
+			return nil
+		}))
 		assert.Equal(t, []string{"msg-3"}, rep.DeadLettered)
-		assert.Len(t, rep.Succeeded, 5)
+		assert.Len(t, rep.Deleted, 5)
 		assert.Equal(t, 2, rep.Deliveries["msg-3"])
 	})
 }
 
-func TestRunConsumerFIFOOrder(t *testing.T) {
+func TestLoopFIFOOrder(t *testing.T) {
 	each(t, func(t *testing.T, h *harness.H) {
 		q := h.Queue("consfifo.fifo", map[string]string{"VisibilityTimeout": "1"})
 		bodies := h.SendBodies(q, harness.Bodies("m", 9), func(i int, e *types.SendMessageBatchRequestEntry) {
@@ -148,18 +147,17 @@ func TestRunConsumerFIFOOrder(t *testing.T) {
 		})
 		var mu sync.Mutex
 		failedOnce := map[string]bool{}
-		rep := h.RunConsumer(q, harness.Consumer{Expect: bodies, Workers: 2, Timeout: 20 * time.Second},
-			func(_ context.Context, m types.Message) error {
-				b := aws.ToString(m.Body)
-				mu.Lock()
-				defer mu.Unlock()
-				if b == "m-4" && !failedOnce[b] { // fails once: group b waits for it
-					failedOnce[b] = true
-					return errors.New("retry")
-				}
-				return nil
-			})
-		assert.Len(t, rep.Succeeded, 9)
+		rep := h.CheckConsumer(q, harness.Expect{Bodies: bodies, Timeout: 20 * time.Second}, harness.Loop(q, 2, func(_ context.Context, m types.Message) error {
+			b := aws.ToString(m.Body)
+			mu.Lock()
+			defer mu.Unlock()
+			if b == "m-4" && !failedOnce[b] { // fails once: group b waits for it
+				failedOnce[b] = true
+				return errors.New("retry")
+			}
+			return nil
+		}))
+		assert.Len(t, rep.Deleted, 9)
 		assert.GreaterOrEqual(t, rep.Deliveries["m-4"], 2)
 	})
 }
@@ -275,7 +273,7 @@ func TestDefaultEndpointIsTried(t *testing.T) {
 	assert.Equal(t, peer.URL, h.Endpoint())
 	q := h.Queue("default", nil)
 	h.Send(q, "via the default endpoint")
-	h.AssertBodies(h.RequireN(q, 1, 5*time.Second), "via the default endpoint")
+	h.AssertBodies(h.Receive(q, 1, 5*time.Second), "via the default endpoint")
 }
 
 // The sqsmock server on 9324 (ElasticMQ's port too) is not taken for ElasticMQ.
@@ -311,3 +309,28 @@ func (c *capture) Fatal(args ...any)         { c.fatal = fmt.Sprint(args...); ru
 func (c *capture) Skip(args ...any)          { c.skip = fmt.Sprint(args...); runtime.Goexit() }
 func (c *capture) Cleanup(func())            {}
 func (c *capture) Fatalf(f string, a ...any) { c.Fatal(fmt.Sprintf(f, a...)) }
+
+// A backend of one's own is a name and an endpoint: nothing in the harness needs to change.
+func TestBackendOfYourOwn(t *testing.T) {
+	srv := sqsmock.NewServer(t) // stands in for any SQS-compatible server
+	h := harness.New(t, func(o *harness.Options) { o.Backend = "my-sqs"; o.Endpoint = srv.URL })
+	assert.Equal(t, harness.Backend("my-sqs"), h.Backend())
+	assert.False(t, h.Caps().FastForward, "a server of one's own runs in real time")
+	q := h.Queue("own", nil)
+	h.Send(q, "hello")
+	h.AssertBodies(h.Receive(q, 1, 5*time.Second), "hello")
+
+	t.Setenv("SQSHARNESS_MY_SQS_ENDPOINT", srv.URL)
+	h = harness.New(t, func(o *harness.Options) { o.Backend = "my-sqs" })
+	assert.Equal(t, srv.URL, h.Endpoint(), "its endpoint variable, as a peer's")
+
+	// With no endpoint, the name is more likely a typo than a server that is down: a failure,
+	// not a skip, even outside CI.
+	t.Setenv("CI", "")
+	c := newCaptured(t, func(o *harness.Options) { o.Backend = "mokc" })
+	assert.Empty(t, c.skip)
+	assert.Contains(t, c.fatal, `backend "mokc" is not built in`)
+	assert.Contains(t, c.fatal, "SQSHARNESS_MOKC_ENDPOINT")
+	c = newCaptured(t, func(o *harness.Options) { o.Backend = "Not A Name" })
+	assert.Contains(t, c.fatal, `unknown backend "Not A Name"`)
+}

@@ -54,17 +54,10 @@ func Bodies(prefix string, n int) []string {
 	return out
 }
 
-// SendN sends n messages with bodies "msg-0" … "msg-(n-1)" in batches of 10 and returns the
-// bodies, e.g. for Expect.Bodies.
-func (h *H) SendN(url string, n int) []string {
-	h.t.Helper()
-	return h.SendBodies(url, Bodies("msg", n), nil)
-}
-
-// SendBodies sends the bodies in order, in batches of up to 10, requires every entry to succeed,
-// and returns the bodies sent, in order, e.g. for Expect.Bodies. edit (may be nil) changes entry i
-// before it is sent; FIFO defaults are as in Send.
-func (h *H) SendBodies(url string, bodies []string, edit func(i int, e *types.SendMessageBatchRequestEntry)) []string {
+// SendBodies sends the bodies in order (e.g. Bodies("msg", 20)), in batches of up to 10,
+// requires every entry to succeed, and returns the bodies sent, for Expect.Bodies. edit changes
+// entry i before it is sent; FIFO defaults are as in Send.
+func (h *H) SendBodies(url string, bodies []string, edit ...func(i int, e *types.SendMessageBatchRequestEntry)) []string {
 	h.t.Helper()
 	sent := make([]string, 0, len(bodies))
 	for start := 0; start < len(bodies); start += 10 {
@@ -72,8 +65,8 @@ func (h *H) SendBodies(url string, bodies []string, edit func(i int, e *types.Se
 		entries := make([]types.SendMessageBatchRequestEntry, 0, end-start)
 		for i := start; i < end; i++ {
 			e := types.SendMessageBatchRequestEntry{Id: aws.String("e" + strconv.Itoa(i)), MessageBody: aws.String(bodies[i])}
-			if edit != nil {
-				edit(i, &e)
+			for _, ed := range edit {
+				ed(i, &e)
 			}
 			if isFIFO(url) {
 				if e.MessageGroupId == nil {
@@ -93,7 +86,7 @@ func (h *H) SendBodies(url string, bodies []string, edit func(i int, e *types.Se
 	return sent
 }
 
-// ReceiveAll is the receive request the helpers make: up to 10 messages with every system and
+// receiveInput is the receive request the helpers make: up to 10 messages with every system and
 // message attribute.
 func (h *H) receiveInput(url string, edit []func(*sqs.ReceiveMessageInput)) *sqs.ReceiveMessageInput {
 	in := &sqs.ReceiveMessageInput{
@@ -108,20 +101,11 @@ func (h *H) receiveInput(url string, edit []func(*sqs.ReceiveMessageInput)) *sqs
 	return in
 }
 
-// Receive makes one ReceiveMessage call (short poll unless edit sets WaitTimeSeconds; on the mock
-// a long poll blocks until the clock moves) and requires success.
-func (h *H) Receive(url string, edit ...func(*sqs.ReceiveMessageInput)) []types.Message {
-	h.t.Helper()
-	out, err := h.own.ReceiveMessage(h.ownCtx(), h.receiveInput(url, edit))
-	require.NoError(h.t, err, "ReceiveMessage")
-	return out.Messages
-}
-
-// ReceiveN receives until it has n messages or timeout (0: the handle's default) has passed, and
-// returns what it got (possibly more than n). Real backends are long-polled a second at a time;
+// Receive receives until it has n messages or timeout (0: the handle's default) has passed, and
+// returns what it got (fewer or more than n: assert the count, e.g. with AssertBodies). Real backends are long-polled a second at a time;
 // the mock is short-polled and its clock advanced a second after each empty receive, so on the
 // mock the timeout is clock time. The messages stay in flight; nothing is deleted.
-func (h *H) ReceiveN(url string, n int, timeout time.Duration, edit ...func(*sqs.ReceiveMessageInput)) []types.Message {
+func (h *H) Receive(url string, n int, timeout time.Duration, edit ...func(*sqs.ReceiveMessageInput)) []types.Message {
 	h.t.Helper()
 	w := h.newWaiter(timeout)
 	var got []types.Message
@@ -145,14 +129,6 @@ func (h *H) ReceiveN(url string, n int, timeout time.Duration, edit ...func(*sqs
 			break
 		}
 	}
-	return got
-}
-
-// RequireN is ReceiveN that fails the test unless exactly n messages arrived.
-func (h *H) RequireN(url string, n int, timeout time.Duration, edit ...func(*sqs.ReceiveMessageInput)) []types.Message {
-	h.t.Helper()
-	got := h.ReceiveN(url, n, timeout, edit...)
-	require.Len(h.t, got, n, "messages received: %v", bodiesOf(got))
 	return got
 }
 

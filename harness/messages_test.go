@@ -22,7 +22,7 @@ func TestSendBodiesReturnsTheBodiesSent(t *testing.T) {
 			}
 		})
 		assert.Equal(t, append(harness.Bodies("order", 11), "order-last"), sent)
-		h.AssertBodies(h.RequireN(q, 12, 5*time.Second), sent...)
-		assert.Equal(t, []string{"msg-0", "msg-1", "msg-2"}, h.SendN(h.Queue("n", nil), 3))
+		h.AssertBodies(h.Receive(q, 12, 5*time.Second), sent...)
+		assert.Equal(t, []string{"msg-0", "msg-1", "msg-2"}, h.SendBodies(h.Queue("n", nil), harness.Bodies("msg", 3)))
 	})
 }

@@ -14,8 +14,7 @@ import (
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
-// observer is the client CheckConsumer hands to the user's consumer (and RunConsumer's workers
-// use): it forwards every call to the backend and notes what the consumer saw of the queue
+// observer is the client CheckConsumer hands to the consumer: it forwards every call to the backend and notes what the consumer saw of the queue
 // (deliveries, deletes, the calls that carried each message, when) and when it last made or
 // finished a call.
 type observer struct {

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"maps"
 	"regexp"
 	"strconv"
 	"strings"
@@ -42,24 +43,20 @@ func (h *H) UniqueName(base string, fifo bool) string {
 }
 
 // Queue creates a uniquely named queue with the given attributes (nil for none) and deletes it
-// when the test ends; a name ending in ".fifo" makes a FIFO queue (FifoQueue=true is added). It
-// returns the queue URL.
-func (h *H) Queue(name string, attrs map[string]string) string {
+// when the test ends; a name ending in ".fifo" makes a FIFO queue (FifoQueue=true is added). edit
+// changes the request (e.g. its Tags) before it is sent. It returns the queue URL.
+func (h *H) Queue(name string, attrs map[string]string, edit ...func(*sqs.CreateQueueInput)) string {
 	h.t.Helper()
-	fifo := strings.HasSuffix(name, ".fifo")
+	fifo := isFIFO(name)
 	if fifo {
 		a := map[string]string{"FifoQueue": "true"}
-		for k, v := range attrs {
-			a[k] = v
-		}
+		maps.Copy(a, attrs)
 		attrs = a
 	}
-	return h.CreateQueue(&sqs.CreateQueueInput{QueueName: aws.String(h.UniqueName(name, fifo)), Attributes: attrs})
-}
-
-// CreateQueue calls CreateQueue, requires success and deletes the queue when the test ends.
-func (h *H) CreateQueue(in *sqs.CreateQueueInput) string {
-	h.t.Helper()
+	in := &sqs.CreateQueueInput{QueueName: aws.String(h.UniqueName(name, fifo)), Attributes: attrs}
+	for _, e := range edit {
+		e(in)
+	}
 	out, err := h.own.CreateQueue(h.ownCtx(), in)
 	require.NoError(h.t, err, "CreateQueue %s", aws.ToString(in.QueueName))
 	url := aws.ToString(out.QueueUrl)
@@ -116,11 +113,12 @@ func RedrivePolicy(dlqARN string, maxReceiveCount int) string {
 }
 
 // QueueWithDLQ creates a dead-letter queue and a source queue redriving to it after
-// maxReceiveCount receives; fifo makes both FIFO. It returns the source and DLQ URLs.
-func (h *H) QueueWithDLQ(name string, attrs map[string]string, maxReceiveCount int, fifo bool) (src, dlq string) {
+// maxReceiveCount receives, as Queue does (a name ending in ".fifo" makes both FIFO). It returns
+// the source and DLQ URLs.
+func (h *H) QueueWithDLQ(name string, attrs map[string]string, maxReceiveCount int) (src, dlq string) {
 	h.t.Helper()
 	suffix := ""
-	if fifo {
+	if isFIFO(name) {
 		suffix = ".fifo"
 	}
 	name = strings.TrimSuffix(name, ".fifo")

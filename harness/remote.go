@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -86,9 +87,12 @@ func howTo(b Backend) string {
 			"  or, with Java: java -jar elasticmq-server-<version>.jar (the standalone jar from github.com/softwaremill/elasticmq)\n" +
 			"  9324 is also the sqsmock server's default port: if it is taken, run ElasticMQ on another port and set the variable below.\n"
 	}
-	return fmt.Sprintf("%sOn any other address, set %s=<url> (or AWS_ENDPOINT_URL_SQS with %s=%s), or set harness.Options.Endpoint. "+
-		"Contributors to sqsharness: .ci/peers/start.sh %s && eval \"$(.ci/peers/env.sh)\"",
-		run, endpointEnv(b), envBackend, b, b)
+	msg := fmt.Sprintf("%sOn any other address, set %s=<url> (or AWS_ENDPOINT_URL_SQS with %s=%s), or set harness.Options.Endpoint.",
+		run, endpointEnv(b), envBackend, b)
+	if run == "" { // a backend of the user's own
+		return msg
+	}
+	return msg + fmt.Sprintf(" Contributors to sqsharness: .ci/peers/start.sh %s && eval \"$(.ci/peers/env.sh)\"", b)
 }
 
 // unavailable skips the test (fails it under CI=true) because backend b cannot be used.
@@ -132,6 +136,11 @@ func (h *H) setupRemote(cfg config, _ bool) {
 	defaulted := endpoint == ""
 	if defaulted {
 		endpoint = DefaultEndpoint(cfg.backend)
+	}
+	if endpoint == "" && !slices.Contains(allBackends, cfg.backend) {
+		// A name of one's own with nowhere to go is more likely a typo than a server that is down.
+		h.t.Fatalf("harness: backend %q is not built in (%v), so it names an SQS server of your own, but it has no endpoint: "+
+			"set harness.Options.Endpoint or %s", cfg.backend, allBackends, endpointEnv(cfg.backend))
 	}
 	if endpoint == "" {
 		h.unavailable(cfg.backend, "no endpoint ("+endpointEnv(cfg.backend)+" is not set)")

@@ -70,8 +70,8 @@ func TestTraceWrittenWhenTheTestFails(t *testing.T) {
 			ft := &failingTB{TB: t, name: "TestConsumer/seed 1"}
 			h := harness.New(ft, func(o *harness.Options) { o.Backend = b })
 			q := h.Queue("jobs", map[string]string{"VisibilityTimeout": "5"})
-			h.SendN(q, 2)
-			h.ReceiveN(q, 2, time.Second)
+			h.SendBodies(q, harness.Bodies("msg", 2))
+			h.Receive(q, 2, time.Second)
 			ft.runCleanups()
 			m := pageData(t, filepath.Join(dir, "TestConsumer_seed_1.html"))
 			assert.Equal(t, "TestConsumer/seed 1", m["title"])
@@ -92,7 +92,7 @@ func TestTraceNotWrittenWhenTheTestPasses(t *testing.T) {
 	t.Setenv("SQSHARNESS_TRACE", "")
 	t.Run("passes", func(t *testing.T) {
 		h := harness.New(t, func(o *harness.Options) { o.TraceDir = dir })
-		h.SendN(h.Queue("jobs", nil), 1)
+		h.SendBodies(h.Queue("jobs", nil), harness.Bodies("msg", 1))
 	})
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
@@ -100,7 +100,7 @@ func TestTraceNotWrittenWhenTheTestPasses(t *testing.T) {
 
 	t.Setenv("SQSHARNESS_TRACE", "always")
 	t.Run("passes always", func(t *testing.T) {
-		harness.Test(t, func(t *testing.T, h *harness.H) { h.SendN(h.Queue("jobs", nil), 1) }, func(o *harness.Options) { o.TraceDir = dir })
+		harness.Test(t, func(t *testing.T, h *harness.H) { h.SendBodies(h.Queue("jobs", nil), harness.Bodies("msg", 1)) }, func(o *harness.Options) { o.TraceDir = dir })
 	})
 	assert.FileExists(t, filepath.Join(dir, "TestTraceNotWrittenWhenTheTestPasses_passes_always.html"))
 }
@@ -117,7 +117,7 @@ func TestTraceClientViewOnARemoteBackend(t *testing.T) {
 	plan := mustPlan(t, 1, faults.LostDelete().Named("lose-it").Times(1))
 	h := harness.New(ft, func(o *harness.Options) { o.Backend = "elasticmq" }, func(o *harness.Options) { o.Endpoint = srv.URL }, func(o *harness.Options) { o.TraceDir = dir }, func(o *harness.Options) { o.Faults = plan })
 	q := h.Queue("jobs", map[string]string{"VisibilityTimeout": "1"})
-	h.SendN(q, 1)
+	h.SendBodies(q, harness.Bodies("msg", 1))
 	api := h.Client()
 	out, err := api.ReceiveMessage(h.Ctx(), receiveInput(q))
 	require.NoError(t, err)

@@ -77,7 +77,7 @@ func TestFilterCriteriaAsRecorded(t *testing.T) {
 			assert.Equal(t, []string{ids[1]}, rep.Filtered, "%s: the other deleted without an invocation", c.name)
 			assert.Equal(t, []string{ids[0]}, rep.Deleted, c.name)
 			assert.Equal(t, map[string]int{ids[0]: 1}, rep.Receives, c.name)
-			assert.ElementsMatch(t, []string{c.matching, c.notMatching}, crep.Succeeded, "%s: both deleted, the queue is empty", c.name)
+			assert.ElementsMatch(t, []string{c.matching, c.notMatching}, crep.Deleted, "%s: both deleted, the queue is empty", c.name)
 			assert.Zero(t, crep.Left, c.name)
 			assert.Contains(t, rep.String(), ", 1 deleted, 1 filtered out,", c.name)
 		}
@@ -301,7 +301,7 @@ func TestFilteredRecordsDoNotFillTheBatch(t *testing.T) {
 			}
 			bodies = append(bodies, fmt.Sprintf(`{"kind": %q, "n": %d}`, kind, i))
 		}
-		h.SendBodies(url, bodies, nil)
+		h.SendBodies(url, bodies)
 		rep, _ := run(h, url, harness.Expect{Bodies: bodies, DeadLettered: []string{}},
 			lambdaesm.Config{BatchSize: 3, MaximumBatchingWindowInSeconds: 5, MaximumConcurrency: 2, FilterPatterns: []string{`{"body": {"kind": ["keep"]}}`}}, ok)
 		assert.Len(t, rep.Filtered, 27)

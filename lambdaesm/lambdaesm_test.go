@@ -246,7 +246,7 @@ func TestEventRecordsHaveLambdasShape(t *testing.T) {
 func TestSuccessDeletesTheBatch(t *testing.T) {
 	mockOnly(t, func(t *testing.T, h *harness.H) {
 		url := h.Queue("ok", map[string]string{"VisibilityTimeout": "30"})
-		bodies := h.SendN(url, 25)
+		bodies := h.SendBodies(url, harness.Bodies("msg", 25))
 		rec := &recorder{}
 		rep, crep := run(h, url, harness.Expect{Bodies: bodies, DeadLettered: []string{}}, lambdaesm.Config{},
 			perRecord(rec, func(events.SQSMessage) error { return nil }))
@@ -269,7 +269,7 @@ func TestFunctionErrorReturnsTheWholeBatch(t *testing.T) {
 	everyBackend(t, func(t *testing.T, h *harness.H) {
 		vis, timeout := vt(h)
 		url := h.Queue("err", map[string]string{"VisibilityTimeout": vis})
-		bodies := h.SendBodies(url, harness.Bodies("m", 5), nil)
+		bodies := h.SendBodies(url, harness.Bodies("m", 5))
 		var mu sync.Mutex
 		calls := 0
 		rec := &recorder{}
@@ -302,7 +302,7 @@ func TestFunctionErrorReturnsTheWholeBatch(t *testing.T) {
 			}
 		}
 		assert.Len(t, rep.Deleted, 5)
-		assert.Len(t, crep.Succeeded, 5)
+		assert.Len(t, crep.Deleted, 5)
 	})
 }
 
@@ -313,7 +313,7 @@ func TestReportBatchItemFailuresReturnsOnlyTheListed(t *testing.T) {
 	everyBackend(t, func(t *testing.T, h *harness.H) {
 		vis, timeout := vt(h)
 		url := h.Queue("partial", map[string]string{"VisibilityTimeout": vis})
-		bodies := h.SendBodies(url, harness.Bodies("m", 6), nil)
+		bodies := h.SendBodies(url, harness.Bodies("m", 6))
 		var mu sync.Mutex
 		failedOnce := map[string]bool{}
 		rec := &recorder{}
@@ -352,7 +352,7 @@ func TestEmptyPartialResponsesMeanSuccess(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			mockOnly(t, func(t *testing.T, h *harness.H) {
 				url := h.Queue("empty", map[string]string{"VisibilityTimeout": "30"})
-				bodies := h.SendN(url, 4)
+				bodies := h.SendBodies(url, harness.Bodies("msg", 4))
 				rep, _ := run(h, url, harness.Expect{Bodies: bodies, DeadLettered: []string{}}, lambdaesm.Config{ReportBatchItemFailures: true},
 					func(context.Context, events.SQSEvent) (events.SQSEventResponse, error) { return resp, nil })
 				assert.Len(t, rep.Deleted, 4)
@@ -383,7 +383,7 @@ func TestMalformedPartialResponsesFailTheWholeBatch(t *testing.T) {
 			var badID string
 			mockOnly(t, func(t *testing.T, h *harness.H) {
 				url := h.Queue("malformed", map[string]string{"VisibilityTimeout": "30"})
-				bodies := h.SendN(url, 3)
+				bodies := h.SendBodies(url, harness.Bodies("msg", 3))
 				var mu sync.Mutex
 				calls := 0
 				fn := func(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
@@ -429,7 +429,7 @@ func TestMalformedPartialResponsesFailTheWholeBatch(t *testing.T) {
 func TestRejectionNamesEveryBadEntry(t *testing.T) {
 	mockOnly(t, func(t *testing.T, h *harness.H) {
 		url := h.Queue("bad-entries", map[string]string{"VisibilityTimeout": "30"})
-		bodies := h.SendN(url, 3)
+		bodies := h.SendBodies(url, harness.Bodies("msg", 3))
 		var calls atomic.Int32
 		fn := func(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
 			if calls.Add(1) > 1 {
@@ -461,7 +461,7 @@ func TestRejectionNamesEveryBadEntry(t *testing.T) {
 func TestPartialResponseIgnoredWithoutReportBatchItemFailures(t *testing.T) {
 	mockOnly(t, func(t *testing.T, h *harness.H) {
 		url := h.Queue("ignored", map[string]string{"VisibilityTimeout": "30"})
-		bodies := h.SendN(url, 3)
+		bodies := h.SendBodies(url, harness.Bodies("msg", 3))
 		rep, crep := run(h, url, harness.Expect{Bodies: bodies, DeadLettered: []string{}}, lambdaesm.Config{},
 			func(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
 				return events.SQSEventResponse{BatchItemFailures: []events.SQSBatchItemFailure{{ItemIdentifier: ev.Records[0].MessageId}}}, nil
@@ -483,8 +483,8 @@ func TestPartialResponseIgnoredWithoutReportBatchItemFailures(t *testing.T) {
 func TestRedeliveredUntilTheDeadLetterQueue(t *testing.T) {
 	everyBackend(t, func(t *testing.T, h *harness.H) {
 		vis, timeout := vt(h)
-		url, _ := h.QueueWithDLQ("poison", map[string]string{"VisibilityTimeout": vis}, 3, false)
-		bodies := h.SendBodies(url, []string{"good-1", "poison", "good-2"}, nil)
+		url, _ := h.QueueWithDLQ("poison", map[string]string{"VisibilityTimeout": vis}, 3)
+		bodies := h.SendBodies(url, []string{"good-1", "poison", "good-2"})
 		rec := &recorder{}
 		fn := perRecord(rec, func(r events.SQSMessage) error {
 			if r.Body == "poison" {
@@ -518,7 +518,7 @@ func TestRedeliveredUntilTheDeadLetterQueue(t *testing.T) {
 func TestFunctionTimeoutFailsTheBatch(t *testing.T) {
 	mockOnly(t, func(t *testing.T, h *harness.H) {
 		url := h.Queue("slow", map[string]string{"VisibilityTimeout": "60"})
-		bodies := h.SendN(url, 2)
+		bodies := h.SendBodies(url, harness.Bodies("msg", 2))
 		var mu sync.Mutex
 		calls := 0
 		var deadline time.Duration
@@ -558,7 +558,7 @@ func TestFunctionTimeoutFailsTheBatch(t *testing.T) {
 func TestBatchingWindowExtendsTheVisibilityTimeout(t *testing.T) {
 	mockOnly(t, func(t *testing.T, h *harness.H) {
 		url := h.Queue("window", map[string]string{"VisibilityTimeout": "30"})
-		bodies := h.SendN(url, 1)
+		bodies := h.SendBodies(url, harness.Bodies("msg", 1))
 		rep, crep := run(h, url, harness.Expect{Bodies: bodies, DeadLettered: []string{}},
 			lambdaesm.Config{BatchSize: 100, MaximumBatchingWindowInSeconds: 20, FunctionTimeoutSeconds: 15},
 			func(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
@@ -580,7 +580,7 @@ func TestBatchSizeAndBatchingWindow(t *testing.T) {
 	t.Run("batch size bounds every batch", func(t *testing.T) {
 		mockOnly(t, func(t *testing.T, h *harness.H) {
 			url := h.Queue("size", map[string]string{"VisibilityTimeout": "30"})
-			bodies := h.SendN(url, 20)
+			bodies := h.SendBodies(url, harness.Bodies("msg", 20))
 			rep, _ := run(h, url, harness.Expect{Bodies: bodies}, lambdaesm.Config{BatchSize: 3},
 				func(context.Context, events.SQSEvent) (events.SQSEventResponse, error) {
 					return events.SQSEventResponse{}, nil
@@ -593,7 +593,7 @@ func TestBatchSizeAndBatchingWindow(t *testing.T) {
 	t.Run("a window gathers up to the batch size", func(t *testing.T) {
 		mockOnly(t, func(t *testing.T, h *harness.H) {
 			url := h.Queue("gather", map[string]string{"VisibilityTimeout": "60"})
-			bodies := h.SendN(url, 25)
+			bodies := h.SendBodies(url, harness.Bodies("msg", 25))
 			rep, _ := run(h, url, harness.Expect{Bodies: bodies}, lambdaesm.Config{BatchSize: 25, MaximumBatchingWindowInSeconds: 5, MaximumConcurrency: 2},
 				func(context.Context, events.SQSEvent) (events.SQSEventResponse, error) {
 					return events.SQSEventResponse{}, nil
@@ -660,7 +660,7 @@ func TestMaximumConcurrencyBoundsInvocations(t *testing.T) {
 	t.Run("capped at 2", func(t *testing.T) {
 		mockOnly(t, func(t *testing.T, h *harness.H) {
 			url := h.Queue("cap", map[string]string{"VisibilityTimeout": "60"})
-			bodies := h.SendN(url, 30)
+			bodies := h.SendBodies(url, harness.Bodies("msg", 30))
 			rep, _ := run(h, url, harness.Expect{Bodies: bodies}, lambdaesm.Config{BatchSize: 1, MaximumConcurrency: 2, FunctionTimeoutSeconds: 30}, slow)
 			assert.Equal(t, 2, rep.MaxConcurrent)
 			assert.Len(t, rep.Invocations, 30)
@@ -669,7 +669,7 @@ func TestMaximumConcurrencyBoundsInvocations(t *testing.T) {
 	t.Run("scales up from five", func(t *testing.T) {
 		mockOnly(t, func(t *testing.T, h *harness.H) {
 			url := h.Queue("scale", map[string]string{"VisibilityTimeout": "60"})
-			bodies := h.SendBodies(url, harness.Bodies("m", 300), nil)
+			bodies := h.SendBodies(url, harness.Bodies("m", 300))
 			rep, _ := run(h, url, harness.Expect{Bodies: bodies}, lambdaesm.Config{BatchSize: 1, FunctionTimeoutSeconds: 30}, slow)
 			assert.Greater(t, rep.MaxConcurrent, 5)
 		})
@@ -745,7 +745,7 @@ func TestFaultPlanApplies(t *testing.T) {
 	)
 	mockOnly(t, func(t *testing.T, h *harness.H) {
 		url := h.Queue("faults", map[string]string{"VisibilityTimeout": "30"})
-		bodies := h.SendN(url, 20)
+		bodies := h.SendBodies(url, harness.Bodies("msg", 20))
 		rep, _ := run(h, url, harness.Expect{Bodies: bodies, DeadLettered: []string{}}, lambdaesm.Config{},
 			func(context.Context, events.SQSEvent) (events.SQSEventResponse, error) {
 				return events.SQSEventResponse{}, nil

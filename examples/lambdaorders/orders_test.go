@@ -44,12 +44,12 @@ func setup(h *harness.H) (url string, orders []Order, bodies []string, cfg lambd
 	if !h.Caps().FastForward {
 		visibility, timeout = "2", 1
 	}
-	url, _ = h.QueueWithDLQ("lambda-orders", map[string]string{"VisibilityTimeout": visibility}, 3, false)
+	url, _ = h.QueueWithDLQ("lambda-orders", map[string]string{"VisibilityTimeout": visibility}, 3)
 	for i := range 6 {
 		orders = append(orders, Order{ID: fmt.Sprintf("o-%d", i), Amount: 100 + i})
 		bodies = append(bodies, orders[i].Body())
 	}
-	bodies = h.SendBodies(url, append(bodies, badBody), nil)
+	bodies = h.SendBodies(url, append(bodies, badBody))
 	// The mapping as deployed: batches of up to 10 gathered for a second, partial batch responses.
 	cfg = lambdaesm.Config{BatchSize: 10, MaximumBatchingWindowInSeconds: 1, ReportBatchItemFailures: true, FunctionTimeoutSeconds: timeout}
 	return url, orders, bodies, cfg

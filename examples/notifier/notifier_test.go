@@ -43,9 +43,9 @@ func signups(n int) (bodies, to []string) {
 // left, every welcome email sent exactly once.
 func notify(stopOnError bool) func(t *testing.T, h *harness.H) {
 	return func(t *testing.T, h *harness.H) {
-		q, _ := h.QueueWithDLQ("signups", map[string]string{"VisibilityTimeout": "30"}, 5, false)
+		q, _ := h.QueueWithDLQ("signups", map[string]string{"VisibilityTimeout": "30"}, 5)
 		bodies, to := signups(20)
-		h.SendBodies(q, bodies, nil)
+		h.SendBodies(q, bodies)
 		sent := h.ExactlyOnce("welcome email", to...)
 		h.CheckConsumer(q, harness.Expect{Bodies: bodies}, func(ctx context.Context, api sqsmock.API) error {
 			n := &Notifier{SQS: api, QueueURL: q, Mailer: testMailer{sent}, Workers: 3, StopOnError: stopOnError,

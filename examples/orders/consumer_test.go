@@ -93,7 +93,11 @@ func sendOrders(h *harness.H, url string, n, customers int) ([]Order, []string) 
 
 func queueWithDLQ(h *harness.H, fifo bool) (src, dlq string) {
 	vis := fmt.Sprint(int(timingFor(h).visibility / time.Second))
-	return h.QueueWithDLQ("orders", map[string]string{"VisibilityTimeout": vis}, 3, fifo)
+	name := "orders"
+	if fifo {
+		name += ".fifo"
+	}
+	return h.QueueWithDLQ(name, map[string]string{"VisibilityTimeout": vis}, 3)
 }
 
 // Two workers charge every order exactly once, each delivered once, and nothing is left.
@@ -166,7 +170,7 @@ func TestBadMessagesEndInTheDeadLetterQueue(t *testing.T) {
 	eachBackend(t, func(t *testing.T, h *harness.H) {
 		src, _ := queueWithDLQ(h, false)
 		orders, bodies := sendOrders(h, src, 10, 2)
-		bad := h.SendBodies(src, []string{"not an order", `{"customer":"c-1"}`}, nil)
+		bad := h.SendBodies(src, []string{"not an order", `{"customer":"c-1"}`})
 		ledger := NewLedger()
 		rep := h.CheckConsumer(src, harness.Expect{Bodies: append(bodies, bad...), DeadLettered: bad}, func(ctx context.Context, api sqsmock.API) error {
 			return newConsumer(api, h, src, &Service{Ledger: ledger}).Run(ctx)
@@ -285,7 +289,7 @@ func TestShutdownReleasesHeldMessages(t *testing.T) {
 		cancel()
 		require.NoError(t, <-done)
 		// Released: all three are visible again well before their visibility timeout would end.
-		msgs := h.ReceiveN(src, 3, tm.visibility/2)
+		msgs := h.Receive(src, 3, tm.visibility/2)
 		h.AssertBodies(msgs, bodies...)
 	})
 }
@@ -294,7 +298,7 @@ func TestShutdownReleasesHeldMessages(t *testing.T) {
 // workers as production builds them, and what must hold whatever SQS does: every order charged,
 // nothing lost or left behind.
 func exploreOrders(t *testing.T, h *harness.H) {
-	src, _ := h.QueueWithDLQ("orders", map[string]string{"VisibilityTimeout": "30"}, 5, false)
+	src, _ := h.QueueWithDLQ("orders", map[string]string{"VisibilityTimeout": "30"}, 5)
 	orders, bodies := sendOrders(h, src, 20, 4)
 	ledger := NewLedger()
 	h.CheckConsumer(src, harness.Expect{Bodies: bodies}, func(ctx context.Context, api sqsmock.API) error {

@@ -17,5 +17,5 @@ func Example() {
 	h := harness.New(t, func(o *harness.Options) { o.Backend = "localstack" }, func(o *harness.Options) { o.Endpoint = localstackcontainer.Start(t) })
 	q := h.Queue("jobs", nil)
 	h.Send(q, "hello")
-	h.AssertBodies(h.RequireN(q, 1, 10*time.Second), "hello")
+	h.AssertBodies(h.Receive(q, 1, 10*time.Second), "hello")
 }

@@ -9,9 +9,10 @@ import (
 	"strings"
 )
 
-// EndpointVar is the variable holding a backend's endpoint: SQSHARNESS_MOTO_ENDPOINT for "moto".
+// EndpointVar is the variable holding a backend's endpoint: SQSHARNESS_MOTO_ENDPOINT for "moto",
+// SQSHARNESS_MY_SQS_ENDPOINT for "my-sqs".
 func EndpointVar(backend string) string {
-	return "SQSHARNESS_" + strings.ToUpper(backend) + "_ENDPOINT"
+	return "SQSHARNESS_" + strings.ToUpper(strings.ReplaceAll(backend, "-", "_")) + "_ENDPOINT"
 }
 
 // InCI reports whether CI=true, where a backend that cannot be reached fails the test instead of

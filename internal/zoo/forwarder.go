@@ -81,7 +81,7 @@ func ForwarderScenario(buggy bool) func(t *testing.T, h *harness.H) {
 		for i, id := range ids {
 			bodies = append(bodies, mustJSON(Event{ID: id, Kind: []string{"signup", "login", "purchase"}[i%3]}))
 		}
-		h.SendBodies(from, bodies, nil)
+		h.SendBodies(from, bodies)
 		h.CheckConsumer(from, harness.Expect{Bodies: bodies}, func(ctx context.Context, api sqsmock.API) error {
 			return (&Forwarder{Client: api, From: from, To: to, Bug: buggy}).Run(ctx)
 		})

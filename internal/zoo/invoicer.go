@@ -125,11 +125,11 @@ func invoices(n int) (orders, bodies []string) {
 func InvoicerScenario(buggy bool) func(t *testing.T, h *harness.H) {
 	return func(t *testing.T, h *harness.H) {
 		const maxReceiveCount = 5
-		url, _ := h.QueueWithDLQ("invoices", map[string]string{"VisibilityTimeout": strconv.Itoa(visibility)}, maxReceiveCount, false)
+		url, _ := h.QueueWithDLQ("invoices", map[string]string{"VisibilityTimeout": strconv.Itoa(visibility)}, maxReceiveCount)
 		orders, bodies := invoices(20)
 		const bad = "<invoice order=o-99/>"
 		bodies = append(bodies, bad)
-		h.SendBodies(url, bodies, nil)
+		h.SendBodies(url, bodies)
 		ledger := NewLedger()
 		rep := h.CheckConsumer(url, harness.Expect{Bodies: bodies}, func(ctx context.Context, api sqsmock.API) error {
 			return (&Invoicer{Client: api, QueueURL: url, Ledger: ledger, Bug: buggy}).Run(ctx)

@@ -187,7 +187,7 @@ func StockScenario(buggy bool) func(t *testing.T, h *harness.H) {
 			want[a.SKU] += a.Delta
 			bodies = append(bodies, mustJSON(a))
 		}
-		h.SendBodies(url, bodies, nil)
+		h.SendBodies(url, bodies)
 		stock := NewStock()
 		h.CheckConsumer(url, harness.Expect{Bodies: bodies}, func(ctx context.Context, api sqsmock.API) error {
 			return (&StockKeeper{Client: api, QueueURL: url, Stock: stock, Bug: buggy}).Run(ctx)

@@ -158,7 +158,7 @@ func TranscoderScenario(buggy bool) func(t *testing.T, h *harness.H) {
 			}
 			bodies = append(bodies, mustJSON(RenderJob{Video: v, Seconds: secs}))
 		}
-		h.SendBodies(url, bodies, nil)
+		h.SendBodies(url, bodies)
 		studio := NewStudio()
 		h.CheckConsumer(url, harness.Expect{Bodies: bodies}, func(ctx context.Context, api sqsmock.API) error {
 			return (&Transcoder{Client: api, QueueURL: url, Studio: studio, Bug: buggy}).Run(ctx)

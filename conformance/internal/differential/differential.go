@@ -158,7 +158,14 @@ func (d *D) Queue(alias string, attrs map[string]string) {
 				a["FifoQueue"] = "true"
 			}
 		}
-		url := s.h.CreateQueue(&sqs.CreateQueueInput{QueueName: aws.String(s.Name(alias)), Attributes: a})
+		out, err := s.h.Client().CreateQueue(s.h.Ctx(), &sqs.CreateQueueInput{QueueName: aws.String(s.Name(alias)), Attributes: a})
+		require.NoError(d.t, err, "CreateQueue %s on %s", alias, s.h.Backend())
+		url := aws.ToString(out.QueueUrl)
+		d.t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_, _ = s.h.Client().DeleteQueue(ctx, &sqs.DeleteQueueInput{QueueUrl: aws.String(url)})
+		})
 		s.urls[alias] = url
 		s.created[alias] = true
 		if s.base == "" {

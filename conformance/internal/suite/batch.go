@@ -13,12 +13,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/sqsharness/sqsharness/harness"
 )
 
 // failOn is a consumer handler that fails on the given bodies and succeeds on the others.
-func failOn(bad ...string) harness.Handler {
+func failOn(bad ...string) func(context.Context, types.Message) error {
 	return func(_ context.Context, m types.Message) error {
 		for _, b := range bad {
 			if aws.ToString(m.Body) == b {
@@ -142,7 +140,7 @@ func batchTests() (tests []Test) {
 					assert.Equal(c, md5Hex("b"+strconv.Itoa(i)), aws.ToString(s.MD5OfMessageBody))
 					assert.NotEmpty(c, aws.ToString(s.MessageId))
 				}
-				assert.Len(c, c.ReceiveN(q, 10, 5*time.Second), 10)
+				assert.Len(c, c.Receive(q, 10, 5*time.Second), 10)
 			}},
 		Test{ID: "SQS-BATCH-002", Title: "SendMessageBatch whose entries total more than 1 MiB fails with BatchRequestTooLong",
 			Doc: sendBatchErr, Run: func(c *C) {

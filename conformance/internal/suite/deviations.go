@@ -3,6 +3,7 @@ package suite
 import (
 	_ "embed"
 	"fmt"
+	"os"
 	"regexp"
 	"strings"
 
@@ -30,17 +31,22 @@ type Deviations struct {
 	by   map[string]Deviation
 }
 
-// thirdParty are the backends that may have deviations; the mock may not.
-var thirdParty = map[string]bool{"localstack": true, "moto": true, "elasticmq": true}
+// ours are the backends that may not have deviations: the mock, in process and over HTTP.
+var ours = map[string]bool{"mock": true, "server": true}
 
 var idPattern = regexp.MustCompile(`^SQS-[A-Z]+-[0-9]{3}$`)
 
-// ParseDeviations parses and checks a deviations file: every entry names a third-party backend, a
-// test ID that exists, what it does instead and the evidence; no entry is repeated.
-func ParseDeviations(data []byte) (*Deviations, error) {
+// ParseDeviations parses and checks deviations files, one after the other: every entry names a
+// backend other than the mock, a test ID that exists, what it does instead and the evidence; no
+// entry is repeated.
+func ParseDeviations(files ...[]byte) (*Deviations, error) {
 	var list []Deviation
-	if err := yaml.Unmarshal(data, &list); err != nil {
-		return nil, fmt.Errorf("deviations: %w", err)
+	for _, data := range files {
+		var more []Deviation
+		if err := yaml.Unmarshal(data, &more); err != nil {
+			return nil, fmt.Errorf("deviations: %w", err)
+		}
+		list = append(list, more...)
 	}
 	known := map[string]bool{}
 	for _, t := range Tests() {
@@ -50,8 +56,8 @@ func ParseDeviations(data []byte) (*Deviations, error) {
 	for i, e := range list {
 		where := fmt.Sprintf("deviations entry %d (%s %s)", i+1, e.Backend, e.Test)
 		switch {
-		case !thirdParty[e.Backend]:
-			return nil, fmt.Errorf("%s: backend must be one of localstack, moto, elasticmq (the mock has no deviations)", where)
+		case e.Backend == "" || ours[e.Backend]:
+			return nil, fmt.Errorf("%s: backend must be a third-party backend (the mock has no deviations)", where)
 		case !idPattern.MatchString(e.Test) || !known[e.Test]:
 			return nil, fmt.Errorf("%s: no such test", where)
 		case strings.TrimSpace(e.Instead) == "" || strings.TrimSpace(e.Evidence) == "":
@@ -66,8 +72,18 @@ func ParseDeviations(data []byte) (*Deviations, error) {
 	return d, nil
 }
 
-// LoadDeviations returns the embedded deviations.yaml.
-func LoadDeviations() (*Deviations, error) { return ParseDeviations(deviationsYAML) }
+// LoadDeviations returns the embedded deviations.yaml and then the files at paths.
+func LoadDeviations(paths ...string) (*Deviations, error) {
+	files := [][]byte{deviationsYAML}
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("deviations: %w", err)
+		}
+		files = append(files, data)
+	}
+	return ParseDeviations(files...)
+}
 
 // Lookup returns the entry for backend and test, if any.
 func (d *Deviations) Lookup(backend, id string) (Deviation, bool) {

@@ -40,7 +40,7 @@ func fifoTests() (tests []Test) {
 				sent := c.SendN(q, 20)
 				var got []types.Message
 				for len(got) < 20 {
-					msgs := c.ReceiveN(q, 1, 5*time.Second)
+					msgs := c.Receive(q, 1, 5*time.Second)
 					require.NotEmpty(c, msgs, "received %d of 20", len(got))
 					got = append(got, msgs...)
 					c.Delete(q, msgs...)
@@ -67,7 +67,7 @@ func fifoTests() (tests []Test) {
 				b, err := c.send(q, "second", group("g"), dedup("same"))
 				c.OK(err, "duplicate send")
 				assert.Equal(c, aws.ToString(a.MessageId), aws.ToString(b.MessageId), "the duplicate gets the original's MessageId")
-				got := c.ReceiveN(q, 2, 3*time.Second)
+				got := c.Receive(q, 2, 3*time.Second)
 				assert.Equal(c, []string{"first"}, bodies(got))
 			}},
 		Test{ID: "SQS-FIFO-005", Title: "With ContentBasedDeduplication equal bodies are deduplicated",
@@ -79,7 +79,7 @@ func fifoTests() (tests []Test) {
 				}
 				_, err := c.send(q, "other", group("g"))
 				c.OK(err, "send")
-				got := c.ReceiveN(q, 3, 3*time.Second)
+				got := c.Receive(q, 3, 3*time.Second)
 				assert.Equal(c, []string{`{"foo": "bar"}`, "other"}, bodies(got))
 			}},
 		Test{ID: "SQS-FIFO-006", Title: "Deduplication still applies after the first message was deleted",
@@ -100,7 +100,7 @@ func fifoTests() (tests []Test) {
 				c.OK(err, "send")
 				_, err = c.send(q, "b", group("g2"), dedup("d"))
 				c.OK(err, "send")
-				got := c.ReceiveN(q, 2, 3*time.Second)
+				got := c.Receive(q, 2, 3*time.Second)
 				assert.Equal(c, []string{"a"}, bodies(got))
 			}},
 		Test{ID: "SQS-FIFO-008", Title: "With DeduplicationScope=messageGroup the same MessageDeduplicationId in another group is delivered",
@@ -110,7 +110,7 @@ func fifoTests() (tests []Test) {
 				c.OK(err, "send")
 				_, err = c.send(q, "b", group("g2"), dedup("d"))
 				c.OK(err, "send")
-				got := c.ReceiveN(q, 2, 5*time.Second)
+				got := c.Receive(q, 2, 5*time.Second)
 				assert.ElementsMatch(c, []string{"a", "b"}, bodies(got))
 			}},
 		Test{ID: "SQS-FIFO-009", Title: "While a message of a group is in flight no later message of that group is delivered; other groups are",
@@ -121,10 +121,10 @@ func fifoTests() (tests []Test) {
 				})
 				first := c.one(q, 5*time.Second, func(in *sqs.ReceiveMessageInput) { in.MaxNumberOfMessages = 1 })
 				require.Equal(c, "a", first.Attributes["MessageGroupId"], "first message comes from group a")
-				rest := c.ReceiveN(q, 1, 3*time.Second)
+				rest := c.Receive(q, 1, 3*time.Second)
 				assert.Equal(c, []string{"b1"}, bodies(rest), "group a is locked by a1 in flight")
 				c.Delete(q, first)
-				next := c.ReceiveN(q, 1, 3*time.Second)
+				next := c.Receive(q, 1, 3*time.Second)
 				assert.Equal(c, []string{"a2"}, bodies(next), "a2 after a1 was deleted")
 			}},
 		Test{ID: "SQS-FIFO-010", Title: "SendMessage to a FIFO queue returns a SequenceNumber that grows with each send",
@@ -214,7 +214,7 @@ func fifoTests() (tests []Test) {
 			Doc: fifoDoc, Run: func(c *C) {
 				q := c.FIFOQueue("batch", nil)
 				sent := c.SendN(q, 5)
-				got := c.ReceiveN(q, 5, 5*time.Second)
+				got := c.Receive(q, 5, 5*time.Second)
 				c.AssertBodiesInOrder(got, sent...)
 			}},
 		Test{ID: "SQS-FIFO-017", Title: "A message whose visibility timeout passed is delivered again before later messages of its group",
@@ -242,7 +242,7 @@ func fifoTests() (tests []Test) {
 			Doc: fifoDoc, Run: func(c *C) {
 				q := c.FIFOQueue("border", nil)
 				sent := c.SendN(q, 10)
-				got := c.ReceiveN(q, 10, 5*time.Second)
+				got := c.Receive(q, 10, 5*time.Second)
 				c.AssertBodiesInOrder(got, sent...)
 			}},
 		Test{ID: "SQS-FIFO-020", Title: "ApproximateNumberOfMessagesNotVisible counts in-flight FIFO messages",
@@ -287,7 +287,7 @@ func fifoTests() (tests []Test) {
 				})
 				var got []types.Message
 				for len(got) < len(sent) {
-					msgs := c.ReceiveN(q, 1, 5*time.Second)
+					msgs := c.Receive(q, 1, 5*time.Second)
 					require.NotEmpty(c, msgs, "received %v", bodies(got))
 					got = append(got, msgs...)
 					c.Delete(q, msgs...)
@@ -343,7 +343,7 @@ func fifoTests() (tests []Test) {
 				checkHeads(got, "concurrent receives")
 				// Collect the heads the concurrent short polls did not get, one at a time.
 				for len(heads) < groups {
-					more := c.ReceiveN(q, 1, 10*time.Second, func(in *sqs.ReceiveMessageInput) { in.MaxNumberOfMessages = 1 })
+					more := c.Receive(q, 1, 10*time.Second, func(in *sqs.ReceiveMessageInput) { in.MaxNumberOfMessages = 1 })
 					require.NotEmpty(c, more, "received the heads of %d of %d groups (%v); the queue counts %v", len(heads), groups, heads, c.Attributes(q))
 					checkHeads(more, "later receives")
 				}
@@ -400,12 +400,12 @@ func fifoTests() (tests []Test) {
 				c.OK(c.cmv(q, first.ReceiptHandle, 120), "ChangeMessageVisibility to 120")
 				c.Send(q, "b1", group("b"))
 				c.Advance(4 * time.Second) // past the queue's 3 seconds
-				rest := c.ReceiveN(q, 1, 5*time.Second)
+				rest := c.Receive(q, 1, 5*time.Second)
 				assert.Equal(c, []string{"b1"}, bodies(rest), "only group b: a1's extended timeout keeps group a locked")
 				c.Delete(q, rest...)
 				c.none(q, "group a stays locked")
 				c.Delete(q, first)
-				next := c.ReceiveN(q, 1, 5*time.Second)
+				next := c.Receive(q, 1, 5*time.Second)
 				assert.Equal(c, []string{"a2"}, bodies(next), "a2 after a1 was deleted")
 			}},
 		Test{ID: "SQS-FIFO-037", Title: "ChangeMessageVisibility to 0 on the first of two in-flight messages of a group delivers none after the second to another receiver",
@@ -612,6 +612,6 @@ func finishAfterRelease(c *C, q string, held []types.Message) {
 		require.Equal(c, "g-0", aws.ToString(first.Body), "g-0 comes back first")
 	}
 	c.Delete(q, first)
-	next := c.ReceiveN(q, 1, 5*time.Second, func(in *sqs.ReceiveMessageInput) { in.MaxNumberOfMessages = 1 })
+	next := c.Receive(q, 1, 5*time.Second, func(in *sqs.ReceiveMessageInput) { in.MaxNumberOfMessages = 1 })
 	assert.Equal(c, []string{"g-2"}, bodies(next), "g-2 once g-0 and g-1 are deleted")
 }

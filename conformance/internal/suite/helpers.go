@@ -8,7 +8,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"github.com/sqsharness/sqsharness/harness"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // The suite's own helpers on top of the harness's, for what many behaviour tests say the same way.
@@ -16,6 +18,18 @@ import (
 // FIFOQueue creates a uniquely named FIFO queue, deleted when the test ends.
 func (c *C) FIFOQueue(name string, attrs map[string]string) string {
 	return c.Queue(name+".fifo", attrs)
+}
+
+// SendN sends n messages with bodies "msg-0" … "msg-(n-1)" and returns the bodies.
+func (c *C) SendN(url string, n int) []string {
+	return c.SendBodies(url, harness.Bodies("msg", n))
+}
+
+// RequireN receives as Receive does and ends the test unless exactly n messages arrived.
+func (c *C) RequireN(url string, n int, timeout time.Duration, edit ...func(*sqs.ReceiveMessageInput)) []types.Message {
+	got := c.Receive(url, n, timeout, edit...)
+	require.Len(c, got, n, "messages received")
+	return got
 }
 
 // Attribute returns one attribute of the queue.
@@ -27,6 +41,15 @@ func (c *C) Attribute(url, name string) string {
 		return ""
 	}
 	return out.Attributes[name]
+}
+
+// CreateQueue calls CreateQueue, requires success and deletes the queue when the test ends.
+func (c *C) CreateQueue(in *sqs.CreateQueueInput) string {
+	out, err := c.Client().CreateQueue(c.Ctx(), in)
+	c.OK(err, "CreateQueue "+aws.ToString(in.QueueName))
+	url := aws.ToString(out.QueueUrl)
+	c.DeleteOnCleanup(url)
+	return url
 }
 
 // DeleteOnCleanup deletes the queue at url when the test ends (an already deleted queue is fine).

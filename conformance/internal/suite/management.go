@@ -391,8 +391,8 @@ func managementTests() (tests []Test) {
 			Doc: guideDoc("standard-queues.html"), Run: func(c *C) {
 				q := c.Queue("consumer", map[string]string{"VisibilityTimeout": "2"})
 				sent := c.SendN(q, 15)
-				rep := c.RunConsumer(q, harness.Consumer{Expect: sent, Workers: 3, Timeout: 30 * time.Second}, failOn())
-				assert.Len(c, rep.Succeeded, 15)
+				rep := c.CheckConsumer(q, harness.Expect{Bodies: sent, Timeout: 30 * time.Second}, harness.Loop(q, 3, failOn()))
+				assert.Len(c, rep.Deleted, 15)
 			}},
 		Test{ID: "SQS-CONS-002", Title: "A consumer of a FIFO queue sees each group's messages in order, even with a retry",
 			Doc: fifoDoc, Run: func(c *C) {
@@ -401,26 +401,25 @@ func managementTests() (tests []Test) {
 					e.MessageGroupId = aws.String([]string{"a", "b", "c"}[i%3])
 				})
 				var failed = make(chan struct{}, 1)
-				rep := c.RunConsumer(q, harness.Consumer{Expect: sent, Workers: 2, Timeout: 30 * time.Second},
-					func(ctx context.Context, m types.Message) error {
-						if aws.ToString(m.Body) == "m-4" {
-							select {
-							case failed <- struct{}{}:
-								return errors.New("retry once")
-							default:
-							}
+				rep := c.CheckConsumer(q, harness.Expect{Bodies: sent, Timeout: 30 * time.Second}, harness.Loop(q, 2, func(ctx context.Context, m types.Message) error {
+					if aws.ToString(m.Body) == "m-4" {
+						select {
+						case failed <- struct{}{}:
+							return errors.New("retry once")
+						default:
 						}
-						return nil
-					})
-				assert.Len(c, rep.Succeeded, 9)
+					}
+					return nil
+				}))
+				assert.Len(c, rep.Deleted, 9)
 			}},
 		Test{ID: "SQS-CONS-003", Title: "A FIFO consumer failing on one message leaves it in the FIFO dead-letter queue and the rest handled",
 			Doc: dlqDoc, Run: func(c *C) {
-				src, _ := c.QueueWithDLQ("consumer", map[string]string{"VisibilityTimeout": "1"}, 2, true)
+				src, _ := c.QueueWithDLQ("consumer.fifo", map[string]string{"VisibilityTimeout": "1"}, 2)
 				sent := c.SendBodies(src, harness.Bodies("m", 4), func(i int, e *types.SendMessageBatchRequestEntry) {
 					e.MessageGroupId = aws.String(strings.Repeat("g", 1+i%2))
 				})
-				rep := c.RunConsumer(src, harness.Consumer{Expect: sent, Timeout: 30 * time.Second}, failOn("m-1"))
+				rep := c.CheckConsumer(src, harness.Expect{Bodies: sent, Timeout: 30 * time.Second}, harness.Loop(src, 1, failOn("m-1")))
 				assert.Equal(c, []string{"m-1"}, rep.DeadLettered)
 			}},
 	)

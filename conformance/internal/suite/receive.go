@@ -156,7 +156,7 @@ func receiveTests() (tests []Test) {
 			Doc: guideDoc("standard-queues.html"), Run: func(c *C) {
 				q := c.Queue("all", nil)
 				sent := c.SendN(q, 15)
-				got := c.ReceiveN(q, 15, 10*time.Second)
+				got := c.Receive(q, 15, 10*time.Second)
 				assert.Subset(c, bodies(got), sent)
 				assert.Subset(c, sent, bodies(got))
 			}},
@@ -341,7 +341,7 @@ func visibilityTests() (tests []Test) {
 						e.DelaySeconds = 900
 					}
 				})
-				got := c.ReceiveN(q, 2, 3*time.Second)
+				got := c.Receive(q, 2, 3*time.Second)
 				assert.Equal(c, []string{"now"}, bodies(got))
 			}},
 		Test{ID: "SQS-DELAY-006", Title: "On a FIFO queue, lowering DelaySeconds applies to messages already delayed (retroactive)",
@@ -468,7 +468,7 @@ func visibilityTests() (tests []Test) {
 						c.Fatalf("long poll ended empty")
 					}
 					if len(msgs) == 0 { // a real backend may end the poll at its deadline: the message is there now
-						msgs = c.ReceiveN(q, 1, 3*time.Second)
+						msgs = c.Receive(q, 1, 3*time.Second)
 					}
 					assert.Equal(c, []string{"delayed"}, bodies(msgs))
 				case <-time.After(15 * time.Second):

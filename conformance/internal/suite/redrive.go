@@ -22,7 +22,11 @@ var (
 
 // dlqPair makes a DLQ and a source with maxReceiveCount=1 and VisibilityTimeout=1.
 func dlqPair(c *C, fifo bool) (src, dlq string) {
-	return c.QueueWithDLQ("src", map[string]string{"VisibilityTimeout": "1"}, 1, fifo)
+	name := "src"
+	if fifo {
+		name += ".fifo"
+	}
+	return c.QueueWithDLQ(name, map[string]string{"VisibilityTimeout": "1"}, 1)
 }
 
 // deadLetter receives the message on src once, lets its timeout pass, and receives again so that
@@ -147,9 +151,9 @@ func redriveTests() (tests []Test) {
 			}},
 		Test{ID: "SQS-DLQ-014", Title: "A consumer that fails on one message leaves exactly that message in the dead-letter queue",
 			Doc: dlqDoc, Run: func(c *C) {
-				src, _ := c.QueueWithDLQ("consumer", map[string]string{"VisibilityTimeout": "1"}, 2, false)
+				src, _ := c.QueueWithDLQ("consumer", map[string]string{"VisibilityTimeout": "1"}, 2)
 				sent := c.SendN(src, 5)
-				rep := c.RunConsumer(src, harness.Consumer{Expect: sent, Timeout: 30 * time.Second}, failOn("msg-2"))
+				rep := c.CheckConsumer(src, harness.Expect{Bodies: sent, Timeout: 30 * time.Second}, harness.Loop(src, 1, failOn("msg-2")))
 				assert.Equal(c, []string{"msg-2"}, rep.DeadLettered)
 			}},
 	)
@@ -202,7 +206,7 @@ func moveTaskTests() (tests []Test) {
 				c.OK(err, "StartMessageMoveTask")
 				assert.NotEmpty(c, aws.ToString(out.TaskHandle))
 				waitStatus(c, c.QueueARN(dlq), "COMPLETED")
-				got := c.ReceiveN(src, 2, 5*time.Second)
+				got := c.Receive(src, 2, 5*time.Second)
 				assert.ElementsMatch(c, []string{"msg-0", "msg-1"}, bodies(got))
 			}},
 		Test{ID: "SQS-MOVE-002", Title: "StartMessageMoveTask with DestinationArn moves the messages there",
@@ -212,7 +216,7 @@ func moveTaskTests() (tests []Test) {
 				_, err := startMove(c, c.QueueARN(dlq), func(in *sqs.StartMessageMoveTaskInput) { in.DestinationArn = aws.String(c.QueueARN(dest)) })
 				c.OK(err, "StartMessageMoveTask")
 				waitStatus(c, c.QueueARN(dlq), "COMPLETED")
-				got := c.ReceiveN(dest, 2, 5*time.Second)
+				got := c.Receive(dest, 2, 5*time.Second)
 				assert.ElementsMatch(c, []string{"msg-0", "msg-1"}, bodies(got))
 			}},
 		Test{ID: "SQS-MOVE-003", Title: "StartMessageMoveTask from a queue that is no dead-letter queue fails with InvalidParameterValue",

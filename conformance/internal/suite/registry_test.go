@@ -1,6 +1,9 @@
 package suite_test
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -38,4 +41,22 @@ func TestDeviationsFile(t *testing.T) {
 	assert.ErrorContains(t, err, "no such test")
 	_, err = suite.ParseDeviations([]byte("- {backend: moto, test: SQS-Q-001, instead: x}\n"))
 	assert.ErrorContains(t, err, "evidence")
+	_, err = suite.ParseDeviations([]byte("- {backend: server, test: SQS-Q-001, instead: x, evidence: y}\n"))
+	assert.ErrorContains(t, err, "the mock has no deviations")
+
+	// A backend of one's own lists its deviations in a file of its own, added to the built-in ones.
+	own := filepath.Join(t.TempDir(), "mine.yaml")
+	require.NoError(t, os.WriteFile(own, []byte("- {backend: my-sqs, test: SQS-Q-001, instead: x, evidence: y}\n"), 0o644))
+	both, err := suite.LoadDeviations(own)
+	require.NoError(t, err)
+	assert.Len(t, both.List, len(d.List)+1)
+	_, listed := both.Lookup("my-sqs", "SQS-Q-001")
+	assert.True(t, listed)
+	_, err = suite.LoadDeviations(filepath.Join(t.TempDir(), "missing.yaml"))
+	assert.Error(t, err)
+	dup := filepath.Join(t.TempDir(), "dup.yaml")
+	e := d.List[0]
+	require.NoError(t, os.WriteFile(dup, []byte(fmt.Sprintf("- {backend: %s, test: %s, instead: x, evidence: y}\n", e.Backend, e.Test)), 0o644))
+	_, err = suite.LoadDeviations(dup)
+	assert.ErrorContains(t, err, "listed twice", "a file of one's own cannot replace a built-in entry")
 }
