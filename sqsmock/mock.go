@@ -37,6 +37,7 @@ import (
 	"github.com/sqsharness/sqsharness/internal/memo"
 	"github.com/sqsharness/sqsharness/internal/queueurl"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/engine"
+	snssvc "github.com/sqsharness/sqsharness/sqsmock/internal/sns"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/trace"
 )
 
@@ -65,6 +66,9 @@ type Mock struct {
 	calls   []callRecord
 	// callIDs numbers calls (Call.ID, TraceEvent.CallID).
 	callIDs atomic.Uint64
+	// sns is the mock's SNS (sns.go), made on first use.
+	sns     *snssvc.Service
+	snsOnce sync.Once
 	// trace is the ring of Options.TraceSize, nil when tracing is off.
 	trace *trace.Ring
 	// addrs remembers queueAddress for the queue URLs and ARNs calls address most.
@@ -290,7 +294,8 @@ func (m *Mock) checkBubble() {
 // Clock returns the mock's clock.
 func (m *Mock) Clock() Clock { return m.cfg.clock }
 
-// Reset deletes every queue, message and move task, then creates Options.Queues again. The
+// Reset deletes every queue, message, move task, topic and subscription, then creates
+// Options.Queues again. The
 // trace is kept (a record, not state: a reader polling it by Seq misses nothing) and marks the
 // reset with a mock.reset event.
 func (m *Mock) Reset() error {
@@ -302,6 +307,7 @@ func (m *Mock) Reset() error {
 		e.Reset()
 	}
 	m.engine.Reset()
+	m.snsService().Reset()
 	m.resetCalls()
 	if m.trace != nil {
 		m.trace.Add(&trace.Event{Time: m.cfg.clock.Now(), Kind: trace.Reset,

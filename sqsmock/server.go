@@ -139,11 +139,13 @@ func (m *Mock) Handler(optFns ...func(*ServerOptions)) http.Handler {
 
 // handler is the HTTP front door of one configuration.
 func (m *Mock) handler(c handlerConfig) http.Handler {
+	var verifySNS func(*http.Request, []byte) error
 	if len(c.creds) > 0 {
-		c.wire.Authenticate = sigv4.New(c.creds, m.cfg.region).Verify
+		v := sigv4.New(c.creds, m.cfg.region)
+		c.wire.Authenticate, verifySNS = v.Verify, v.For("sns").Verify
 	}
 	front := &client{m: m, server: true, hosts: c.regionHosts, engineURLs: c.engineURLs}
-	api := exemptable(m.identify(wire.NewHandler(front, c.wire)))
+	api := exemptable(m.identify(m.withSNS(wire.NewHandler(front, c.wire), verifySNS)))
 	adminGuard := guard.NewAdmin(c.AdminHosts, c.AdminToken, c.wire.BaseURL)
 	if !c.engineURLs { // SDKClient's in-memory transport: no browser there
 		g, err := guard.NewAPI(adminGuard, regionDomain(c.regionHosts), c.BrowserOrigins)

@@ -20,7 +20,8 @@ type TraceEvent struct {
 	// Kind is what happened: queue.created, queue.deleted, queue.purged, queue.attributes,
 	// queue.tagged, queue.untagged, message.sent, message.deduplicated, message.received,
 	// message.visibility, message.visible, message.deleted, message.expired,
-	// message.deadlettered, message.moved, fault, mock.reset (README, "Trace event kinds").
+	// message.deadlettered, message.moved, fault, mock.reset, call, sns.delivered, sns.filtered,
+	// sns.failed (README, "Trace event kinds").
 	Kind string `json:"kind"`
 	// Queue is the queue's name; Region and Account its namespace.
 	Queue   string `json:"queue,omitempty"`

@@ -330,9 +330,9 @@ func TestInvalidPatterns(t *testing.T) {
 	}
 }
 
-// TestErrorOffset: the offset after the offending token, which gives SNS's "column" (offset+1)
-// in its errors: SNS recorded `Invalid parameter: FilterPolicy: "key_a" must be an object or an
-// array\n at [Source: (String)"{"key_a":"value_one"}"; line: 1, column: 21]` (test_sns_filter_policy).
+// TestErrorOffset: the byte offset after the offending token. (SNS's "column" is not offset+1:
+// it recorded `… at [Source: (String)"{"key_a":"value_one"}"; line: 1, column: 11]`, where
+// event-ruler's parser stands, which Error.Location gives; test_sns_filter_policy.)
 func TestErrorOffset(t *testing.T) {
 	_, err := Parse(`{"key_a":"value_one"}`, Lambda)
 	var pe *Error

@@ -2,6 +2,7 @@ package eventpattern
 
 import (
 	"encoding/json"
+	"net/netip"
 	"slices"
 	"strings"
 )
@@ -20,7 +21,10 @@ const (
 	anythingButPrefix
 	anythingButSuffix
 	numeric
+	numericEquals // numeric "=": matched as numeric, lo == hi
 	exists
+	exactIP // Ruler10: a string rule that is an IP address (prefix holds the address)
+	cidr
 )
 
 // rule is one element of a rule list.
@@ -30,19 +34,27 @@ type rule struct {
 	b     bool    // exactBool, exists
 	num   float64 // exactNumber without NumbersByText: its value, when numOK
 	numOK bool
+	fixed bool      // numbers are event-ruler 1.0's ComparableNumber (Ruler10), see value
 	strs  []string  // anythingBut (strings), anythingButPrefix, anythingButSuffix
 	nums  []float64 // anythingBut (numbers)
 	// numeric: the range's bounds
 	lo, hi         float64
 	hasLo, hasHi   bool
 	loOpen, hiOpen bool
+	prefix         netip.Prefix // cidr, exactIP
 }
 
 // Match reports whether the event matches the pattern. The event is a value as Decode returns
-// it (map[string]any for objects, []any, string, json.Number, bool, nil); other types are
-// treated as absent.
+// it (map[string]any for objects, []any, string, json.Number, bool, nil) or a Fields standing for
+// an object; other types are treated as absent.
 func (p *Pattern) Match(event any) bool {
 	return p.root.match(event, true)
+}
+
+// Fields is an object whose fields Match looks up on demand, so that a caller need not build a
+// map: Field returns a field's value, as Decode would give it, and whether it is present.
+type Fields interface {
+	Field(key string) (any, bool)
 }
 
 // MatchJSON decodes the event and matches it.
@@ -71,8 +83,18 @@ func (o *object) match(v any, present bool) bool {
 		return found
 	}
 	m, _ := v.(map[string]any) // nil for a leaf or a missing value: every field is missing
+	var fs Fields
+	if m == nil {
+		fs, _ = v.(Fields)
+	}
 	for _, k := range o.keys {
-		fv, ok := m[k]
+		var fv any
+		var ok bool
+		if fs != nil {
+			fv, ok = fs.Field(k)
+		} else {
+			fv, ok = m[k]
+		}
 		if !o.fields[k].match(fv, ok) {
 			return false
 		}
@@ -109,7 +131,12 @@ func (f *field) match(v any, present bool) bool {
 	if f.rules == nil {
 		return true
 	}
-	return slices.ContainsFunc(f.rules, func(r rule) bool { return r.match(v, present) })
+	for i := range f.rules {
+		if f.rules[i].match(v, present) {
+			return true
+		}
+	}
+	return false
 }
 
 // isLeaf is whether v is a leaf value: a string, a number, a boolean or null. Objects are not
@@ -125,7 +152,7 @@ func isLeaf(v any) bool {
 // match matches a rule against a field's value: exists against whether it has a leaf value (an
 // array's elements are its values; an object has none), every other rule against each leaf value
 // until one matches.
-func (r rule) match(v any, present bool) bool {
+func (r *rule) match(v any, present bool) bool {
 	if !present {
 		return r.kind == exists && !r.b
 	}
@@ -145,7 +172,7 @@ func (r rule) match(v any, present bool) bool {
 }
 
 // leaf matches the rule against one leaf value.
-func (r rule) leaf(v any) bool {
+func (r *rule) leaf(v any) bool {
 	switch r.kind {
 	case exactString:
 		s, ok := v.(string)
@@ -159,7 +186,7 @@ func (r rule) leaf(v any) bool {
 			return true
 		}
 		if r.numOK {
-			f, ok := comparable(string(n))
+			f, ok := r.value(string(n))
 			return ok && f == r.num
 		}
 		return false
@@ -185,7 +212,7 @@ func (r rule) leaf(v any) bool {
 		case string:
 			return !slices.Contains(r.strs, x)
 		case json.Number:
-			f, ok := comparable(string(x))
+			f, ok := r.value(string(x))
 			return !ok || !slices.Contains(r.nums, f)
 		}
 		return true
@@ -195,12 +222,12 @@ func (r rule) leaf(v any) bool {
 	case anythingButSuffix:
 		s, ok := v.(string)
 		return !ok || !slices.ContainsFunc(r.strs, func(p string) bool { return strings.HasSuffix(s, p) })
-	case numeric:
+	case numeric, numericEquals:
 		n, ok := v.(json.Number)
 		if !ok {
 			return false
 		}
-		f, ok := comparable(string(n))
+		f, ok := r.value(string(n))
 		if !ok {
 			return false
 		}
@@ -211,6 +238,13 @@ func (r rule) leaf(v any) bool {
 			return false
 		}
 		return true
+	case exactIP, cidr:
+		s, ok := v.(string)
+		if !ok {
+			return false
+		}
+		a, st := ipAddress(s)
+		return st == ipOK && r.prefix.Contains(a)
 	}
 	return false
 }

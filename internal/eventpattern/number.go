@@ -1,6 +1,7 @@
 package eventpattern
 
 import (
+	"errors"
 	"math"
 	"strconv"
 	"strings"
@@ -74,4 +75,38 @@ func normDecimal(s string) (decimal, bool) {
 	}
 	d.exp = exp
 	return d, true
+}
+
+// value is a number of the event or the pattern as the rule compares it: a float64 that holds it
+// exactly (comparable), or with Ruler10 event-ruler 1.0's ComparableNumber (fixedKey).
+func (r *rule) value(text string) (float64, bool) {
+	if !r.fixed {
+		return comparable(text)
+	}
+	f, ok := parseFloat(text)
+	if !ok {
+		return 0, false
+	}
+	return fixedKey(f)
+}
+
+// parseFloat is Java's Double.parseDouble of a JSON number: past a float64's range it is an
+// infinity, below it zero.
+func parseFloat(text string) (float64, bool) {
+	f, err := strconv.ParseFloat(text, 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		return 0, false
+	}
+	return f, true
+}
+
+// fixedKey is event-ruler 1.0's ComparableNumber of f: numbers from -5e9 to 5e9 only, as the
+// integer (long)(1e6 × (5e9 + f)), so that two numbers closer than a millionth may be equal. It
+// is returned less 5e15, which a float64 holds exactly.
+func fixedKey(f float64) (float64, bool) {
+	if !(f >= -fiveBillion && f <= fiveBillion) {
+		return 0, false
+	}
+	shifted := fiveBillion + f
+	return float64(int64(shifted*1e6) - 5e15), true
 }

@@ -2,6 +2,7 @@ package iampolicy
 
 import (
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -120,7 +121,12 @@ func (p *Policy) Evaluate(r *Request) Decision {
 }
 
 func (st *statement) applies(r *Request, id principal, action string) bool {
-	if st.notPrincipal {
+	if svc := r.Caller.Service; svc != "" {
+		named := slices.Contains(st.principals.services, svc)
+		if st.notPrincipal && named || !st.notPrincipal && !named && !st.principals.any {
+			return false // a NotPrincipal lists the service, or a Principal names neither it nor "*"
+		}
+	} else if st.notPrincipal {
 		if st.principals.excludes(id) {
 			return false
 		}

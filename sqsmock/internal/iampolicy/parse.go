@@ -70,9 +70,10 @@ type statement struct {
 
 // principalSet is a Principal or NotPrincipal element.
 type principalSet struct {
-	any   bool        // "*" or {"AWS": "*"}
-	aws   []principal // the AWS principals other than "*"
-	count int         // every principal named, of every kind, for the quota
+	any      bool        // "*" or {"AWS": "*"}
+	aws      []principal // the AWS principals other than "*"
+	services []string    // the Service principals, e.g. "sns.amazonaws.com"
+	count    int         // every principal named, of every kind, for the quota
 }
 
 // Parse reads a queue policy. A document over SQS's quotas is a *LimitError with SQS's message;
@@ -299,7 +300,9 @@ func parsePrincipals(raw json.RawMessage) (principalSet, error) {
 				}
 				set.aws = append(set.aws, p)
 			}
-		case "Service", "Federated", "CanonicalUser":
+		case "Service":
+			set.services = append(set.services, values...)
+		case "Federated", "CanonicalUser":
 			// Principals the mock's callers never are: counted, never matched.
 		default:
 			return set, invalid("unknown principal type %q", kind)

@@ -40,6 +40,13 @@ func req(action string, mods ...func(*Request)) *Request {
 	return r
 }
 
+const topicARN = "arn:aws:sns:us-east-1:" + owner + ":orders"
+
+// bySNS makes the request SNS's, delivering for topicARN.
+func bySNS(r *Request) {
+	r.Caller, r.SourceArn, r.SourceAccount = Caller{Service: "sns.amazonaws.com"}, topicARN, owner
+}
+
 func as(arn string) func(*Request) {
 	return func(r *Request) {
 		c, ok := ParseCaller(arn)
@@ -81,6 +88,16 @@ func TestEvaluate(t *testing.T) {
 		{"a session covers only itself", doc(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:sts::` + other + `:assumed-role/worker/s1"},"Action":"sqs:*"}`), req("sqs:ReceiveMessage", as("arn:aws:sts::"+other+":assumed-role/worker/s2")), NoDecision},
 		{"same user name in another account", doc(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:user/x"},"Action":"sqs:*"}`), req("sqs:ReceiveMessage", as(userX)), NoDecision},
 		{"service principals never match a client", doc(`{"Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},"Action":"sqs:SendMessage"}`), req("sqs:SendMessage"), NoDecision},
+
+		// A service acting for a resource: SNS delivering for a topic.
+		{"service principal", doc(`{"Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},"Action":"sqs:SendMessage","Condition":{"ArnEquals":{"aws:SourceArn":"` + topicARN + `"}}}`), req("sqs:SendMessage", bySNS), Allow},
+		{"service principal of another topic", doc(`{"Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},"Action":"sqs:SendMessage","Condition":{"ArnEquals":{"aws:SourceArn":"` + topicARN + `-2"}}}`), req("sqs:SendMessage", bySNS), NoDecision},
+		{"another service principal", doc(`{"Effect":"Allow","Principal":{"Service":["events.amazonaws.com"]},"Action":"sqs:SendMessage"}`), req("sqs:SendMessage", bySNS), NoDecision},
+		{"star covers services", doc(`{"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Condition":{"StringEquals":{"aws:SourceAccount":"` + owner + `"}}}`), req("sqs:SendMessage", bySNS), Allow},
+		{"an account principal is no service", doc(`{"Effect":"Allow","Principal":{"AWS":"` + owner + `"},"Action":"sqs:SendMessage"}`), req("sqs:SendMessage", bySNS), NoDecision},
+		{"deny of the service", doc(allowAll, `{"Effect":"Deny","Principal":{"Service":"sns.amazonaws.com"},"Action":"sqs:*"}`), req("sqs:SendMessage", bySNS), Deny},
+		{"NotPrincipal deny leaves the listed service", doc(allowAll, `{"Effect":"Deny","NotPrincipal":{"Service":"sns.amazonaws.com"},"Action":"sqs:*"}`), req("sqs:SendMessage", bySNS), Allow},
+		{"NotPrincipal deny covers a service not listed", doc(allowAll, `{"Effect":"Deny","NotPrincipal":{"AWS":"`+owner+`"},"Action":"sqs:*"}`), req("sqs:SendMessage", bySNS), Deny},
 
 		// NotPrincipal.
 		{"NotPrincipal deny covers an account not listed", doc(allowAll, `{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::`+owner+`:root"},"Action":"sqs:*"}`), req("sqs:PurgeQueue"), Deny},

@@ -76,6 +76,9 @@ func isAccountID(s string) bool {
 type Caller struct {
 	Account string
 	ARN     string // the identity's ARN; "" for the account's root
+	// Service is a service principal acting for a resource (e.g. "sns.amazonaws.com", with
+	// Request.SourceArn its topic); Account and ARN are then empty.
+	Service string
 }
 
 // ParseCaller reads an identity a caller names: the ARN of an IAM user, an IAM role, an

@@ -71,15 +71,24 @@ func checkRequestTime(at, now time.Time) error {
 
 // Verifier checks SigV4 Authorization headers against known credentials.
 type Verifier struct {
-	creds  map[string]string
-	region string
-	signer *v4.Signer
+	creds   map[string]string
+	region  string
+	service string // the service a credential must be scoped to: "sqs" unless For says otherwise
+	signer  *v4.Signer
+}
+
+// For returns a verifier of the same credentials for another service's requests (e.g. "sns",
+// which the mock serves on the same endpoint).
+func (v *Verifier) For(service string) *Verifier {
+	c := *v
+	c.service = service
+	return &c
 }
 
 // New returns a verifier of these credentials (access key -> secret) for an endpoint of region
 // (a request whose Host names a region in the style sqs.REGION.… is checked against that one).
 func New(creds map[string]string, region string) *Verifier {
-	return &Verifier{creds: creds, region: region, signer: v4.NewSigner()}
+	return &Verifier{creds: creds, region: region, service: "sqs", signer: v4.NewSigner()}
 }
 
 const sigv4Algorithm = "AWS4-HMAC-SHA256"
@@ -155,9 +164,9 @@ func (v *Verifier) Verify(r *http.Request, body []byte) error {
 	if hr := addr.HostRegion(r.Host); hr != "" {
 		region = hr
 	}
-	if a.service != "sqs" || a.region != region {
+	if a.service != v.service || a.region != region {
 		e := sqserr.SignatureDoesNotMatch()
-		e.Message = "Credential should be scoped to a valid region and service ('" + region + "', 'sqs'), not ('" + a.region + "', '" + a.service + "')."
+		e.Message = "Credential should be scoped to a valid region and service ('" + region + "', '" + v.service + "'), not ('" + a.region + "', '" + a.service + "')."
 		return e
 	}
 

@@ -36,6 +36,9 @@ const (
 	Fault           = "fault"
 	Reset           = "mock.reset"
 	Call            = "call"
+	SNSDelivered    = "sns.delivered"
+	SNSFiltered     = "sns.filtered"
+	SNSFailed       = "sns.failed"
 )
 
 // Event is one entry of the mock's trace: sqsmock.TraceEvent's twin, field for field (sqsmock

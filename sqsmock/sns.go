@@ -1,0 +1,249 @@
+package sqsmock
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/sqsharness/sqsharness/sqsmock/internal/iampolicy"
+	snssvc "github.com/sqsharness/sqsharness/sqsmock/internal/sns"
+	"github.com/sqsharness/sqsharness/sqsmock/internal/trace"
+)
+
+// SNSAPI is the part of aws-sdk-go-v2's *sns.Client the mock's SNS serves: topics, sqs
+// subscriptions and publishing (*sns.Client satisfies it). Mock.SNS returns one.
+type SNSAPI interface {
+	CreateTopic(ctx context.Context, in *sns.CreateTopicInput, optFns ...func(*sns.Options)) (*sns.CreateTopicOutput, error)
+	DeleteTopic(ctx context.Context, in *sns.DeleteTopicInput, optFns ...func(*sns.Options)) (*sns.DeleteTopicOutput, error)
+	GetTopicAttributes(ctx context.Context, in *sns.GetTopicAttributesInput, optFns ...func(*sns.Options)) (*sns.GetTopicAttributesOutput, error)
+	SetTopicAttributes(ctx context.Context, in *sns.SetTopicAttributesInput, optFns ...func(*sns.Options)) (*sns.SetTopicAttributesOutput, error)
+	ListTopics(ctx context.Context, in *sns.ListTopicsInput, optFns ...func(*sns.Options)) (*sns.ListTopicsOutput, error)
+	Subscribe(ctx context.Context, in *sns.SubscribeInput, optFns ...func(*sns.Options)) (*sns.SubscribeOutput, error)
+	Unsubscribe(ctx context.Context, in *sns.UnsubscribeInput, optFns ...func(*sns.Options)) (*sns.UnsubscribeOutput, error)
+	GetSubscriptionAttributes(ctx context.Context, in *sns.GetSubscriptionAttributesInput, optFns ...func(*sns.Options)) (*sns.GetSubscriptionAttributesOutput, error)
+	SetSubscriptionAttributes(ctx context.Context, in *sns.SetSubscriptionAttributesInput, optFns ...func(*sns.Options)) (*sns.SetSubscriptionAttributesOutput, error)
+	ListSubscriptions(ctx context.Context, in *sns.ListSubscriptionsInput, optFns ...func(*sns.Options)) (*sns.ListSubscriptionsOutput, error)
+	ListSubscriptionsByTopic(ctx context.Context, in *sns.ListSubscriptionsByTopicInput, optFns ...func(*sns.Options)) (*sns.ListSubscriptionsByTopicOutput, error)
+	Publish(ctx context.Context, in *sns.PublishInput, optFns ...func(*sns.Options)) (*sns.PublishOutput, error)
+	PublishBatch(ctx context.Context, in *sns.PublishBatchInput, optFns ...func(*sns.Options)) (*sns.PublishBatchOutput, error)
+	TagResource(ctx context.Context, in *sns.TagResourceInput, optFns ...func(*sns.Options)) (*sns.TagResourceOutput, error)
+	UntagResource(ctx context.Context, in *sns.UntagResourceInput, optFns ...func(*sns.Options)) (*sns.UntagResourceOutput, error)
+	ListTagsForResource(ctx context.Context, in *sns.ListTagsForResourceInput, optFns ...func(*sns.Options)) (*sns.ListTagsForResourceOutput, error)
+}
+
+var _ SNSAPI = (*sns.Client)(nil)
+
+// SNS returns an in-process SNS client of the mock, in its account and region (an optFns
+// Region picks another): topics deliver into the mock's queues, as far as their policies allow.
+func (m *Mock) SNS() SNSAPI { return snsClient{m} }
+
+// snsClient is the in-process SNS client.
+type snsClient struct{ m *Mock }
+
+// snsCall runs one SNS operation as the SDK's client reports it: an error is the API error
+// inside a response error inside a *smithy.OperationError.
+func snsCall[I, O any](ctx context.Context, c snsClient, op string, in *I, optFns []func(*sns.Options), call func(*snssvc.Service, context.Context, snssvc.Caller, *I) (*O, error)) (*O, error) {
+	c.m.checkBubble()
+	if in == nil {
+		in = new(I)
+	}
+	who := snssvc.Caller{Account: c.m.home.account, Region: c.m.home.region}
+	if len(optFns) > 0 {
+		var o sns.Options
+		for _, fn := range optFns {
+			fn(&o)
+		}
+		if o.Region != "" {
+			who.Region = o.Region
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, &smithy.OperationError{ServiceID: sns.ServiceID, OperationName: op, Err: err}
+	}
+	out, err := call(c.m.snsService(), ctx, who, in)
+	if err != nil {
+		return nil, &smithy.OperationError{ServiceID: sns.ServiceID, OperationName: op, Err: snsResponseError(err)}
+	}
+	return out, nil
+}
+
+// snsResponseError wraps an SNS error as the SDK's deserializers do (see responseError).
+func snsResponseError(err error) error {
+	var se *snssvc.Error
+	if !errors.As(err, &se) {
+		return err
+	}
+	id := "00000000-0000-4000-8000-" + fmt.Sprintf("%012d", requestIDs.Add(1))
+	resp := &smithyhttp.Response{Response: &http.Response{
+		StatusCode: se.Status, Status: strconv.Itoa(se.Status) + " " + http.StatusText(se.Status),
+		Header: http.Header{"X-Amzn-Requestid": {id}},
+	}}
+	return &awshttp.ResponseError{ResponseError: &smithyhttp.ResponseError{Response: resp, Err: se.API}, RequestID: id}
+}
+
+// snsService is the mock's SNS, made on first use.
+func (m *Mock) snsService() *snssvc.Service {
+	m.snsOnce.Do(func() {
+		m.sns = snssvc.New(snsSink{m}, m.cfg.clock.Now, m.traceDelivery)
+	})
+	return m.sns
+}
+
+func (c snsClient) CreateTopic(ctx context.Context, in *sns.CreateTopicInput, optFns ...func(*sns.Options)) (*sns.CreateTopicOutput, error) {
+	return snsCall(ctx, c, "CreateTopic", in, optFns, (*snssvc.Service).CreateTopic)
+}
+
+func (c snsClient) DeleteTopic(ctx context.Context, in *sns.DeleteTopicInput, optFns ...func(*sns.Options)) (*sns.DeleteTopicOutput, error) {
+	return snsCall(ctx, c, "DeleteTopic", in, optFns, (*snssvc.Service).DeleteTopic)
+}
+
+func (c snsClient) GetTopicAttributes(ctx context.Context, in *sns.GetTopicAttributesInput, optFns ...func(*sns.Options)) (*sns.GetTopicAttributesOutput, error) {
+	return snsCall(ctx, c, "GetTopicAttributes", in, optFns, (*snssvc.Service).GetTopicAttributes)
+}
+
+func (c snsClient) SetTopicAttributes(ctx context.Context, in *sns.SetTopicAttributesInput, optFns ...func(*sns.Options)) (*sns.SetTopicAttributesOutput, error) {
+	return snsCall(ctx, c, "SetTopicAttributes", in, optFns, (*snssvc.Service).SetTopicAttributes)
+}
+
+func (c snsClient) ListTopics(ctx context.Context, in *sns.ListTopicsInput, optFns ...func(*sns.Options)) (*sns.ListTopicsOutput, error) {
+	return snsCall(ctx, c, "ListTopics", in, optFns, (*snssvc.Service).ListTopics)
+}
+
+func (c snsClient) Subscribe(ctx context.Context, in *sns.SubscribeInput, optFns ...func(*sns.Options)) (*sns.SubscribeOutput, error) {
+	return snsCall(ctx, c, "Subscribe", in, optFns, (*snssvc.Service).Subscribe)
+}
+
+func (c snsClient) Unsubscribe(ctx context.Context, in *sns.UnsubscribeInput, optFns ...func(*sns.Options)) (*sns.UnsubscribeOutput, error) {
+	return snsCall(ctx, c, "Unsubscribe", in, optFns, (*snssvc.Service).Unsubscribe)
+}
+
+func (c snsClient) GetSubscriptionAttributes(ctx context.Context, in *sns.GetSubscriptionAttributesInput, optFns ...func(*sns.Options)) (*sns.GetSubscriptionAttributesOutput, error) {
+	return snsCall(ctx, c, "GetSubscriptionAttributes", in, optFns, (*snssvc.Service).GetSubscriptionAttributes)
+}
+
+func (c snsClient) SetSubscriptionAttributes(ctx context.Context, in *sns.SetSubscriptionAttributesInput, optFns ...func(*sns.Options)) (*sns.SetSubscriptionAttributesOutput, error) {
+	return snsCall(ctx, c, "SetSubscriptionAttributes", in, optFns, (*snssvc.Service).SetSubscriptionAttributes)
+}
+
+func (c snsClient) ListSubscriptions(ctx context.Context, in *sns.ListSubscriptionsInput, optFns ...func(*sns.Options)) (*sns.ListSubscriptionsOutput, error) {
+	return snsCall(ctx, c, "ListSubscriptions", in, optFns, (*snssvc.Service).ListSubscriptions)
+}
+
+func (c snsClient) ListSubscriptionsByTopic(ctx context.Context, in *sns.ListSubscriptionsByTopicInput, optFns ...func(*sns.Options)) (*sns.ListSubscriptionsByTopicOutput, error) {
+	return snsCall(ctx, c, "ListSubscriptionsByTopic", in, optFns, (*snssvc.Service).ListSubscriptionsByTopic)
+}
+
+func (c snsClient) Publish(ctx context.Context, in *sns.PublishInput, optFns ...func(*sns.Options)) (*sns.PublishOutput, error) {
+	return snsCall(ctx, c, "Publish", in, optFns, (*snssvc.Service).Publish)
+}
+
+func (c snsClient) PublishBatch(ctx context.Context, in *sns.PublishBatchInput, optFns ...func(*sns.Options)) (*sns.PublishBatchOutput, error) {
+	return snsCall(ctx, c, "PublishBatch", in, optFns, (*snssvc.Service).PublishBatch)
+}
+
+func (c snsClient) TagResource(ctx context.Context, in *sns.TagResourceInput, optFns ...func(*sns.Options)) (*sns.TagResourceOutput, error) {
+	return snsCall(ctx, c, "TagResource", in, optFns, (*snssvc.Service).TagResource)
+}
+
+func (c snsClient) UntagResource(ctx context.Context, in *sns.UntagResourceInput, optFns ...func(*sns.Options)) (*sns.UntagResourceOutput, error) {
+	return snsCall(ctx, c, "UntagResource", in, optFns, (*snssvc.Service).UntagResource)
+}
+
+func (c snsClient) ListTagsForResource(ctx context.Context, in *sns.ListTagsForResourceInput, optFns ...func(*sns.Options)) (*sns.ListTagsForResourceOutput, error) {
+	return snsCall(ctx, c, "ListTagsForResource", in, optFns, (*snssvc.Service).ListTagsForResource)
+}
+
+// snsSink delivers SNS messages into the mock's queues.
+type snsSink struct{ m *Mock }
+
+// snsPrincipal is the service principal SNS delivers as.
+const snsPrincipal = "sns.amazonaws.com"
+
+// Deliver sends d to its queue as SNS does: the queue must exist and its policy must allow
+// sns.amazonaws.com to sqs:SendMessage for the topic, in the queue's own account too.
+func (k snsSink) Deliver(ctx context.Context, d snssvc.Delivery) error {
+	p := strings.Split(d.QueueARN, ":")
+	if len(p) != 6 {
+		return fmt.Errorf("%s is not a queue ARN", d.QueueARN)
+	}
+	region, account, name := p[3], p[4], p[5]
+	e := k.m.engineFor(namespace{account: account, region: region}, false)
+	u, err := e.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String(name)})
+	if err != nil {
+		return fmt.Errorf("the queue %s does not exist", d.QueueARN)
+	}
+	url := aws.ToString(u.QueueUrl)
+	topicAccount := strings.Split(d.TopicARN, ":")[4]
+	_, decision := e.Authorize(url, iampolicy.Request{Action: "sqs:SendMessage", Caller: iampolicy.Caller{Service: snsPrincipal},
+		Secure: true, SourceArn: d.TopicARN, SourceAccount: topicAccount})
+	if decision != iampolicy.Allow {
+		return fmt.Errorf("the policy of the queue %s does not allow %s to sqs:SendMessage for aws:SourceArn %s (SNS needs that grant even in the queue's own account)",
+			name, snsPrincipal, d.TopicARN)
+	}
+	in := &sqs.SendMessageInput{QueueUrl: aws.String(url), MessageBody: aws.String(d.Body)}
+	if d.GroupID != "" {
+		in.MessageGroupId = aws.String(d.GroupID)
+	}
+	if d.DedupID != "" && strings.HasSuffix(name, ".fifo") {
+		in.MessageDeduplicationId = aws.String(d.DedupID)
+	}
+	if len(d.Attributes) > 0 {
+		in.MessageAttributes = make(map[string]sqstypes.MessageAttributeValue, len(d.Attributes))
+		for n, a := range d.Attributes {
+			v := sqstypes.MessageAttributeValue{DataType: aws.String(a.DataType), BinaryValue: a.Binary}
+			if a.Binary == nil {
+				v.StringValue = aws.String(a.String)
+			}
+			in.MessageAttributes[n] = v
+		}
+	}
+	if _, err := e.SendMessage(ctx, in); err != nil {
+		var api smithy.APIError
+		if errors.As(err, &api) {
+			return fmt.Errorf("the queue %s refused the message: %s: %s", name, api.ErrorCode(), api.ErrorMessage())
+		}
+		return fmt.Errorf("the queue %s refused the message: %w", name, err)
+	}
+	return nil
+}
+
+// traceDelivery records what became of an SNS delivery in the trace: a delivery that failed or
+// a message the filter policy kept from a queue is the answer to "why did nothing arrive?".
+func (m *Mock) traceDelivery(o snssvc.Outcome) {
+	if m.trace == nil {
+		return
+	}
+	p := strings.Split(o.Delivery.QueueARN, ":")
+	ev := trace.Event{Time: m.cfg.clock.Now(), Target: o.Delivery.TopicARN, Queue: p[len(p)-1], Detail: o.Delivery.SubscriptionARN}
+	if len(p) == 6 {
+		ev.Region, ev.Account = p[3], p[4]
+	}
+	switch {
+	case o.Filtered:
+		ev.Kind, ev.Detail = trace.SNSFiltered, "the filter policy of subscription "+o.Delivery.SubscriptionARN+" did not match"
+	case o.Err == nil:
+		ev.Kind = trace.SNSDelivered
+	default:
+		ev.Kind, ev.Detail = trace.SNSFailed, o.Err.Error()
+		switch {
+		case o.DLQ != "" && o.DLQErr == nil:
+			ev.Detail += "; sent to the subscription's dead-letter queue " + o.DLQ
+		case o.DLQ != "":
+			ev.Detail += "; the subscription's dead-letter queue " + o.DLQ + " could not take it either: " + o.DLQErr.Error()
+		default:
+			ev.Detail += "; the subscription has no dead-letter queue (RedrivePolicy): the message is lost"
+		}
+	}
+	m.trace.Add(&ev)
+}
