@@ -222,6 +222,9 @@ type H struct {
 	traceDir string          // Options.TraceDir, SQSHARNESS_TRACE_DIR: where the trace page goes
 	calls    *callRecorder   // a remote backend's calls, for the trace page
 	checks   checkLog        // the problems reported and the effects declared (check.go, effects.go)
+	// sqsOptions are the options of the backend's *sqs.Client (not on the in-process mock),
+	// which its SNS client shares (topics.go).
+	sqsOptions sqs.Options
 }
 
 // New returns a handle on the backend Options.Backend, else SQSHARNESS_BACKEND, else the
@@ -253,6 +256,9 @@ func New(t testing.TB, optFns ...func(*Options)) *H {
 		}
 		h.ctx = deadlineContext(t)
 		h.setupRemote(cfg, fromEnv)
+		if c, ok := h.api.(*sqs.Client); ok {
+			h.sqsOptions = c.Options()
+		}
 		h.own = h.api
 		if c, ok := h.api.(*sqs.Client); ok && cfg.plan != nil {
 			h.api = sqs.New(c.Options(), faults.WithPlan(cfg.plan))
@@ -296,6 +302,7 @@ func (h *H) setupMock(cfg config) {
 	case h.bubbled: // a bubble cannot wait on a socket: the same handler, in memory
 		h.api = h.mock.SDKClient(cfg.clientOpts...)
 		h.own = h.mock.SDKClient(append(cfg.clientOpts, exemptHeader)...)
+		h.sqsOptions = h.own.(*sqs.Client).Options()
 	default:
 		srv, err := h.mock.Start()
 		if err != nil {
@@ -306,6 +313,7 @@ func (h *H) setupMock(cfg config) {
 		h.endpoint = srv.URL
 		h.api = srv.SDKClient(cfg.clientOpts...)
 		h.own = srv.SDKClient(append(cfg.clientOpts, exemptHeader)...)
+		h.sqsOptions = h.own.(*sqs.Client).Options()
 	}
 }
 

@@ -137,6 +137,17 @@ sqsh_healthy() {
 	[[ $SQSH_CODE == 200 && $SQSH_BODY == '{'* ]]
 }
 
+# sqsh_serves_sns PEER -> 0 if the peer answers SNS's ListTopics (Query protocol) with HTTP 200:
+# LocalStack must run SNS too (SERVICES=sqs,sns) for the SNS tests.
+sqsh_serves_sns() {
+	local code
+	code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 5 -X POST \
+		-H 'Content-Type: application/x-www-form-urlencoded' \
+		-H 'Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/sns/aws4_request, SignedHeaders=host;x-amz-date, Signature=0000' \
+		--data 'Action=ListTopics&Version=2010-03-31' "http://$SQSH_HOST:$(sqsh_port "$1")/" 2>/dev/null) || true
+	[[ $code == 200 ]]
+}
+
 # sqsh_port_open PORT -> 0 if something accepts TCP connections on 127.0.0.1:PORT.
 sqsh_port_open() {
 	(exec 3<>"/dev/tcp/$SQSH_HOST/$1") 2>/dev/null

@@ -51,7 +51,7 @@ start_localstack() {
 	mkdir -p "$fsroot/tmp"
 	# Everything LocalStack would reach outside 127.0.0.1 is switched off or pointed at a closed local port.
 	launch localstack env \
-		SERVICES=sqs \
+		SERVICES=sqs,sns \
 		EAGER_SERVICE_LOADING=1 \
 		GATEWAY_LISTEN="$SQSH_HOST:$SQSH_LOCALSTACK_PORT" \
 		GATEWAY_SERVER=hypercorn \
@@ -144,6 +144,11 @@ declare -A status=() started_at=()
 # 1. Launch everything that is not already up (in parallel: the JVM and LocalStack start concurrently).
 for p in "${peers[@]}"; do
 	port=$(sqsh_port "$p")
+	if [[ $p == localstack ]] && sqsh_healthy "$p" && ! sqsh_serves_sns "$p" && sqsh_owned_pid "$p" >/dev/null; then
+		echo "localstack: running without SNS (started before SERVICES=sqs,sns): restarting it"
+		stop_failed "$p"
+		sleep 1
+	fi
 	if sqsh_healthy "$p"; then
 		if pid=$(sqsh_owned_pid "$p"); then
 			status[$p]="up $(sqsh_endpoint "$p") (already running, pid $pid, $(version_of "$p"))"
