@@ -2,8 +2,8 @@ package sns
 
 import (
 	"context"
-	"errors"
 	"encoding/json"
+	"errors"
 	"sort"
 	"strings"
 
