@@ -52,13 +52,19 @@ rm -f "$SQSHARNESS_RESULTS_DIR"/*.json
 # The modules: the library (what a user requires), the end-to-end tests (chromedp, podman, the
 # clients of other languages) and the Docker-backed LocalStack starter (testcontainers).
 modules=(. e2e harness/localstackcontainer)
-# The lint and tidy gate, in every module. staticcheck runs with the checks staticcheck.conf
+# The lint and tidy gate, in every module: gofmt, vet, staticcheck runs with the checks staticcheck.conf
 # selects (dead code, capitalised error strings, deprecated APIs, doc comments, ...). `go run
 # pkg@version` pins the version without a require or tool line in go.mod: users of this library
 # never download a linter with it, and the build is cached after the first run. v0.8.2 (2026.2.2)
 # is the newest the Go proxy serves and supports Go 1.26; bump it deliberately.
 for mod in "${modules[@]}"; do
-  echo "module $mod: go vet, staticcheck, go mod tidy -diff"
+  echo "module $mod: gofmt, go vet, staticcheck, go mod tidy -diff"
+  unformatted=$(cd "$mod" && gofmt -l .)
+  if [[ -n $unformatted ]]; then
+    echo "gofmt: these files of module $mod are not formatted (run gofmt -w):" >&2
+    echo "$unformatted" >&2
+    exit 1
+  fi
   (cd "$mod" && go vet ./... && go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./... && go mod tidy -diff)
 done
 # Fuzz budgets are execution counts, not durations: Go 1.26's fuzz coordinator can report a bare
