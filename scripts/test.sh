@@ -52,7 +52,7 @@ rm -f "$SQSHARNESS_RESULTS_DIR"/*.json
 # The modules: the library (what a user requires), the end-to-end tests (chromedp, podman, the
 # clients of other languages) and the Docker-backed LocalStack starter (testcontainers).
 modules=(. e2e harness/localstackcontainer)
-# The lint and tidy gate, in every module: gofmt, vet, staticcheck runs with the checks staticcheck.conf
+# The lint and tidy gate, in every module: gofmt, vet, and staticcheck with the checks staticcheck.conf
 # selects (dead code, capitalised error strings, deprecated APIs, doc comments, ...). `go run
 # pkg@version` pins the version without a require or tool line in go.mod: users of this library
 # never download a linter with it, and the build is cached after the first run. v0.8.2 (2026.2.2)
@@ -86,6 +86,11 @@ done
 # metamorphic relations hold. 150000 executions take about 10 s here.
 patternfuzztime="${SQSHARNESS_PATTERN_FUZZTIME:-150000x}"
 go test -run '^$' -fuzz '^FuzzPattern$' -fuzztime "$patternfuzztime" -fuzzminimizetime 2000x -timeout 10m ./internal/eventpattern/
+# SNS: filter policies (parse and match never panic; internal/snsfilter) and the Query codec
+# (sqsmock/internal/snswire). 100000 executions take about 5 s and 8 s here.
+snsfuzztime="${SQSHARNESS_SNS_FUZZTIME:-100000x}"
+go test -run '^$' -fuzz '^FuzzParse$' -fuzztime "$snsfuzztime" -fuzzminimizetime 2000x -timeout 10m ./internal/snsfilter/
+go test -run '^$' -fuzz '^FuzzDecode$' -fuzztime "$snsfuzztime" -fuzzminimizetime 2000x -timeout 10m ./sqsmock/internal/snswire/
 # harness.Fuzz: go test -fuzz drives the fault space over a correct consumer; a plan that fails
 # it would be a false positive of the space (or a bug of the mock). Each execution is a whole
 # consumer run in a bubble, about 4 ms: 1000 take seconds (the instrumented build, a minute).

@@ -65,6 +65,18 @@ func evNotExist(op string) string { return fmt.Sprintf(nNotExist, op) }
 
 // evidence is the evidence of every behaviour test, by ID.
 var evidence = map[string]Evidence{
+
+	// SNS → SQS (sns.go).
+	"SQS-SNS-001": rec("test_publish_sqs_from_sns#message-raw-false", "Notification | Test msg | SignatureVersion | SigningCertURL | UnsubscribeURL | 100.12",
+		"the recording publishes with attr1=100.12 to a subscription without raw delivery; the test asserts the envelope's keys and values"),
+	"SQS-SNS-002": rec("test_publish_sqs_from_sns#message-raw-true", "Test msg | 99.12 | Number", "the Binary attribute's pass-through is recorded in test_message_attributes_not_missing#raw-delivery-msg-attrs"),
+	"SQS-SNS-003": rec("test_filter_policy#messages-1", "This is a test message | 99", "that a message without the attribute, or with 101, is kept out follows from the recorded policy's numeric range; only the delivery of 99 is recorded here"),
+	"SQS-SNS-004": inf("that SNS needs the queue's policy to grant sqs:SendMessage to sns.amazonaws.com (also in the queue's own account) is documented in the SNS developer guide (subscribing a queue to a topic); that Publish still succeeds and the queue gets nothing is inferred: delivery is asynchronous, no recording", snsSQSDoc, ""),
+	"SQS-SNS-005": rec("test_message_to_fifo_sqs#messages", "message-group-id-1 | message-deduplication-id-1 | SequenceNumber | Notification",
+		"the recorded FIFO envelope has SequenceNumber and no Signature or SigningCertURL; that the duplicate is not delivered is recorded as dedup-messages (no messages)"),
+	"SQS-SNS-006": rec("test_unknown_topic_publish#error", "NotFound | Topic does not exist | 404", ""),
+	"SQS-SNS-007": rec("test_redrive_policy_sqs_queue_subscription#messages", "test_dlq_after_sqs_endpoint_deleted | Notification", ""),
+	"SQS-SNS-008": rec("test_subscribe_invalid_filter_policy#subscribe-invalid-filter-policy", "InvalidParameter | Invalid parameter: Attributes Reason: FilterPolicy: failed to parse JSON.", ""),
 	// Queues.
 	"SQS-Q-001": inf("that the URL ends in /<account>/<name> is inferred from the queue URL format (the recorded URLs are rewritten to LocalStack's host); that GetQueueUrl returns the queue's URL is documented",
 		apiDoc("GetQueueUrl"), "The GetQueueUrl API returns the URL of an existing Amazon SQS queue."),

@@ -42,7 +42,7 @@ func (t Test) Area() string {
 var tests = byID(slices.Concat(
 	queueTests(), attributeTests(), sendTests(), receiveTests(), visibilityTests(), fifoTests(),
 	batchTests(), redriveTests(), moveTaskTests(), managementTests(), inputTests(), fidelityTests(),
-	namespaceTests(), wireTests(),
+	namespaceTests(), wireTests(), snsTests(),
 ))
 
 func byID(list []Test) []Test {
