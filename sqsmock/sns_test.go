@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -543,4 +544,62 @@ func TestSNSOverHTTP(t *testing.T) {
 	var api smithy.APIError
 	require.True(t, errors.As(err, &api), "%v", err)
 	assert.Equal(t, "SignatureDoesNotMatch", api.ErrorCode(), "SNS requests are verified as SQS requests are")
+}
+
+// A topic delivers to a queue of another account and of another region, as SNS does (recorded:
+// test_cross_region_delivery_sqs), when the queue's policy lets the topic send.
+func TestSNSCrossAccountAndRegion(t *testing.T) {
+	f := newFanout(t)
+	topic := f.topic("orders", nil)
+	other := f.m.Client(func(o *sqs.Options) {
+		o.Region = "eu-west-1"
+		o.Credentials = credentials.NewStaticCredentialsProvider("111111111111", "secret", "")
+	})
+	out, err := other.CreateQueue(f.ctx, &sqs.CreateQueueInput{QueueName: aws.String("eu-orders")})
+	require.NoError(t, err)
+	queueARN := "arn:aws:sqs:eu-west-1:111111111111:eu-orders"
+	_, err = other.SetQueueAttributes(f.ctx, &sqs.SetQueueAttributesInput{QueueUrl: out.QueueUrl,
+		Attributes: map[string]string{"Policy": snsPolicy(queueARN, topic)}})
+	require.NoError(t, err)
+	f.subscribe(topic, queueARN, map[string]string{"RawMessageDelivery": "true"})
+	_, err = f.sns.Publish(f.ctx, &sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String("to europe")})
+	require.NoError(t, err)
+	got, err := other.ReceiveMessage(f.ctx, &sqs.ReceiveMessageInput{QueueUrl: out.QueueUrl})
+	require.NoError(t, err)
+	require.Len(t, got.Messages, 1)
+	assert.Equal(t, "to europe", aws.ToString(got.Messages[0].Body))
+
+	// another region's topic cannot be used from this region (recorded: test_cross_region_access)
+	_, err = f.sns.Publish(f.ctx, &sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String("m")},
+		func(o *sns.Options) { o.Region = "eu-west-1" })
+	snsErr(t, err, "InvalidParameter", "Invalid parameter: TopicArn", 400)
+}
+
+// Over HTTP, the X-Ray trace header of a publish reaches the queue as AWSTraceHeader (recorded:
+// test_publish_sqs_from_sns_with_xray_propagation).
+func TestSNSTraceHeaderPropagates(t *testing.T) {
+	srv := sqsmock.NewServer(t)
+	q := srv.SDKClient()
+	ctx := context.Background()
+	c := sns.New(sns.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL),
+		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")})
+	topic, err := c.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("traced")})
+	require.NoError(t, err)
+	qo, err := q.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("traced")})
+	require.NoError(t, err)
+	queueARN := "arn:aws:sqs:us-east-1:000000000000:traced"
+	_, err = q.SetQueueAttributes(ctx, &sqs.SetQueueAttributesInput{QueueUrl: qo.QueueUrl, Attributes: map[string]string{"Policy": snsPolicy(queueARN, aws.ToString(topic.TopicArn))}})
+	require.NoError(t, err)
+	_, err = c.Subscribe(ctx, &sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: aws.String("sqs"), Endpoint: aws.String(queueARN)})
+	require.NoError(t, err)
+	const header = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
+	_, err = c.Publish(ctx, &sns.PublishInput{TopicArn: topic.TopicArn, Message: aws.String("traced")}, func(o *sns.Options) {
+		o.APIOptions = append(o.APIOptions, smithyhttp.AddHeaderValue("X-Amzn-Trace-Id", header))
+	})
+	require.NoError(t, err)
+	out, err := q.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: qo.QueueUrl,
+		MessageSystemAttributeNames: []sqstypes.MessageSystemAttributeName{sqstypes.MessageSystemAttributeNameAWSTraceHeader}})
+	require.NoError(t, err)
+	require.Len(t, out.Messages, 1)
+	assert.Equal(t, header, out.Messages[0].Attributes["AWSTraceHeader"])
 }
