@@ -41,16 +41,12 @@ func envelopeOf(c *C, m types.Message) envelope {
 	return e
 }
 
-// publish publishes body to topic with string or number attributes ("Number:42" for a number).
+// publish publishes in to topic and requires success.
 func publish(c *C, topic string, in *sns.PublishInput) *sns.PublishOutput {
 	in.TopicArn = aws.String(topic)
 	out, err := c.SNS().Publish(c.Ctx(), in)
 	c.OK(err, "Publish")
 	return out
-}
-
-func strAttr(v string) snstypes.MessageAttributeValue {
-	return snstypes.MessageAttributeValue{DataType: aws.String("String"), StringValue: aws.String(v)}
 }
 
 func numAttr(v string) snstypes.MessageAttributeValue {
