@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -602,4 +603,44 @@ func TestSNSTraceHeaderPropagates(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, out.Messages, 1)
 	assert.Equal(t, header, out.Messages[0].Attributes["AWSTraceHeader"])
+}
+
+// Concurrent publishes to one message group of a FIFO topic reach the FIFO queue in the order of
+// their sequence numbers, as SNS FIFO promises.
+func TestSNSFIFOOrderUnderConcurrentPublishes(t *testing.T) {
+	f := newFanout(t)
+	topic := f.topic("orders.fifo", map[string]string{"ContentBasedDeduplication": "true"})
+	url, arn := f.queue("orders.fifo", topic)
+	f.subscribe(topic, arn, map[string]string{"RawMessageDelivery": "true"})
+	const workers, each = 8, 25
+	seqOf := make(chan [2]string, workers*each)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := range each {
+				body := fmt.Sprintf("w%d-%d", w, i)
+				out, err := f.sns.Publish(f.ctx, &sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String(body), MessageGroupId: aws.String("g")})
+				if assert.NoError(t, err) {
+					seqOf <- [2]string{body, aws.ToString(out.SequenceNumber)}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(seqOf)
+	seq := map[string]string{}
+	for p := range seqOf {
+		seq[p[0]] = p[1]
+	}
+	var got []string
+	for len(got) < workers*each {
+		msgs := f.take(url)
+		require.NotEmpty(t, msgs, "after %d messages", len(got))
+		for _, m := range msgs {
+			got = append(got, aws.ToString(m.Body))
+		}
+	}
+	for i := 1; i < len(got); i++ {
+		require.Less(t, seq[got[i-1]], seq[got[i]], "message %d (%s) came after %s with a greater sequence number", i, got[i], got[i-1])
+	}
 }

@@ -65,10 +65,12 @@ func (s *Service) Publish(ctx context.Context, who Caller, in *sns.PublishInput)
 		return nil, err
 	}
 	id, seq, deliveries, dup := s.accept(t, m)
+	unlock := t.holdOrder()
 	s.mu.Unlock()
 	if !dup {
 		s.deliver(ctx, deliveries)
 	}
+	unlock()
 	out := &sns.PublishOutput{MessageId: aws.String(id)}
 	if seq != "" {
 		out.SequenceNumber = aws.String(seq)
@@ -148,8 +150,10 @@ func (s *Service) PublishBatch(ctx context.Context, who Caller, in *sns.PublishB
 		}
 		out.Successful = append(out.Successful, r)
 	}
+	unlock := t.holdOrder()
 	s.mu.Unlock()
 	s.deliver(ctx, all)
+	unlock()
 	return out, nil
 }
 
@@ -322,7 +326,7 @@ func (s *Service) accept(t *topic, m message) (id, seq string, deliveries []Deli
 	}
 	for _, sa := range t.subs {
 		sub := s.subs[sa]
-		d := Delivery{TopicARN: t.arn, SubscriptionARN: sub.arn, QueueARN: sub.endpoint, GroupID: m.group, TraceHeader: m.trace}
+		d := Delivery{TopicARN: t.arn, SubscriptionARN: sub.arn, QueueARN: sub.endpoint, GroupID: m.group, TraceHeader: m.trace, DLQ: sub.dlq}
 		if t.fifo {
 			d.DedupID = m.dedup
 		}
@@ -387,26 +391,29 @@ func sqsAttributes(attrs map[string]types.MessageAttributeValue) map[string]Attr
 	return out
 }
 
+// holdOrder, called with s.mu held, makes a FIFO topic's deliveries wait for the previous
+// publish's (which took its sequence numbers first); it returns the release. A standard topic
+// promises no order and delivers at once.
+func (t *topic) holdOrder() (release func()) {
+	if !t.fifo {
+		return func() {}
+	}
+	t.delivering.Lock()
+	return t.delivering.Unlock
+}
+
 // deliver hands each delivery to the sink, and a failed one to its subscription's dead-letter
-// queue when it has one; SNS's retries of a queue that cannot take the message are not modelled:
-// the message fails at once.
+// queue when it has one. It does not take s.mu (a FIFO topic's delivering lock is taken under
+// it). SNS's retries of a queue that cannot take the message are not modelled: it fails at once.
 func (s *Service) deliver(ctx context.Context, deliveries []Delivery) {
 	for _, d := range deliveries {
 		err := s.sink.Deliver(ctx, d)
 		o := Outcome{Delivery: d, Err: err}
-		if err != nil {
-			s.mu.Lock()
-			dlq := ""
-			if sub, ok := s.subs[d.SubscriptionARN]; ok {
-				dlq = sub.dlq
-			}
-			s.mu.Unlock()
-			if dlq != "" {
-				o.DLQ = dlq
-				dd := d
-				dd.QueueARN = dlq
-				o.DLQErr = s.sink.Deliver(ctx, dd)
-			}
+		if err != nil && d.DLQ != "" {
+			o.DLQ = d.DLQ
+			dd := d
+			dd.QueueARN = d.DLQ
+			o.DLQErr = s.sink.Deliver(ctx, dd)
 		}
 		if s.observe != nil {
 			s.observe(o)

@@ -27,6 +27,7 @@ type Delivery struct {
 	Attributes                          map[string]Attribute // raw delivery only
 	GroupID, DedupID                    string               // "" when none
 	TraceHeader                         string               // AWSTraceHeader, "" when none
+	DLQ                                 string               // the subscription's dead-letter queue's ARN, "" when none
 }
 
 // Attribute is a message attribute as SNS passes it on: its data type and its string or binary

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
@@ -25,6 +26,9 @@ type topic struct {
 	deleted    int      // subscriptions removed, for SubscriptionsDeleted
 	dedup      map[string]dedupEntry
 	dedupOrder []string
+	// delivering keeps a FIFO topic's deliveries in the order of its sequence numbers: Publish
+	// takes it before it lets go of the service's lock.
+	delivering sync.Mutex
 }
 
 // dedupEntry is a FIFO topic's memory of one deduplication id.
