@@ -9,7 +9,7 @@
 #   moto       moto[server] 5.x, boto3 and the AWS CLI v1 into $SQSHARNESS_PYTHON (default python3)
 #   localstack localstack-core[runtime]==4.14.0 in its own venv ($SQSHARNESS_LOCALSTACK_VENV), Python >= 3.13
 #   elasticmq  org.elasticmq:elasticmq-server_3 and its jars from Maven Central into the cache
-#   node       @aws-sdk/client-sqs into .ci/clients/node/node_modules (npm ci from the lock file)
+#   node       @aws-sdk/client-sqs and client-sns into .ci/clients/node/node_modules (npm ci from the lock file)
 #
 # Exit status: non-zero if an expected peer ($SQSHARNESS_PEERS_EXPECTED) or the node client fails;
 # a failure of a peer that is not expected is reported and ignored.

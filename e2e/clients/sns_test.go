@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -23,6 +25,18 @@ func TestBoto3SNS(t *testing.T) {
 	needBoto3(t)
 	srv := sqsmock.NewServer(t)
 	runProgram(t, 3*time.Minute, clientEnv(srv.URL), python(), "python/test_boto3_sns.py", "-v")
+}
+
+// TestNodeSDKSNS publishes through @aws-sdk/client-sns into a queue @aws-sdk/client-sqs reads.
+func TestNodeSDKSNS(t *testing.T) {
+	skipShort(t)
+	t.Parallel()
+	dir := nodeModules(t)
+	_, err := os.Stat(filepath.Join(dir, "node_modules", "@aws-sdk", "client-sns", "package.json"))
+	need(t, "@aws-sdk/client-sns", err, ".ci/peers/install.sh node")
+	srv := sqsmock.NewServer(t)
+	runProgram(t, 3*time.Minute, clientEnv(srv.URL, "SQSMOCK_NODE_CLIENT_DIR="+dir),
+		"node", "--test", "--test-reporter=spec", "node/sns.test.mjs")
 }
 
 // TestAWSCLISNS drives "aws sns" and "aws sqs" against one endpoint: a topic, a queue with the
