@@ -1,8 +1,10 @@
 // Command sqsmock serves an in-memory Amazon SQS over HTTP, speaking both SQS wire protocols
-// (AWS JSON 1.0 and Query), for any SDK or the AWS CLI:
+// (AWS JSON 1.0 and Query), for any SDK or the AWS CLI, and on the same port SNS (Query) whose
+// topics fan out into its queues:
 //
 //	go run ./cmd/sqsmock                       # http://127.0.0.1:9324
 //	aws --endpoint-url http://127.0.0.1:9324 sqs list-queues
+//	aws --endpoint-url http://127.0.0.1:9324 sns list-topics
 //
 // Every flag has an environment variable; the flag wins. It binds to loopback unless -addr says
 // otherwise, and shuts down gracefully on SIGINT or SIGTERM (long polls in flight return empty).
