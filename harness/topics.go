@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -37,9 +38,9 @@ func (h *H) SNS() sqsmock.SNSAPI {
 func (h *H) Topic(name string, attrs map[string]string) string {
 	h.t.Helper()
 	fifo := isFIFO(name)
-	a := map[string]string{}
-	for k, v := range attrs {
-		a[k] = v
+	a := maps.Clone(attrs)
+	if a == nil {
+		a = map[string]string{}
 	}
 	if fifo {
 		a["FifoTopic"] = "true"

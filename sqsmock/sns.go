@@ -18,6 +18,7 @@ import (
 
 	"github.com/sqsharness/sqsharness/sqsmock/internal/iampolicy"
 	snssvc "github.com/sqsharness/sqsharness/sqsmock/internal/sns"
+	"github.com/sqsharness/sqsharness/sqsmock/internal/snswire"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/trace"
 )
 
@@ -43,6 +44,12 @@ type SNSAPI interface {
 }
 
 var _ SNSAPI = (*sns.Client)(nil)
+
+// SNSAPI and the HTTP door's snswire.API are one method set; the compiler keeps them in step.
+var (
+	_ snswire.API = SNSAPI(nil)
+	_ SNSAPI      = snswire.API(nil)
+)
 
 // SNS returns an in-process SNS client of the mock, in its account and region (an optFns
 // Region picks another): topics deliver into the mock's queues, as far as their policies allow.

@@ -17,9 +17,6 @@ import (
 	"github.com/sqsharness/sqsharness/sqsmock/internal/snswire"
 )
 
-// snsBodyLimit bounds the body read to tell an unsigned SNS request from an SQS one.
-const snsBodyLimit = 8 << 20
-
 // withSNS serves SNS's Query protocol on the same endpoint as SQS: a request is SNS's when its
 // signature is scoped to sns, or, unsigned, when its Action is one of SNS's. verify, when not
 // nil, checks SNS requests' signatures as sqs requests' are checked.
@@ -56,7 +53,7 @@ func snsRequest(r *http.Request) (bool, []byte, error) {
 	}
 	var body []byte
 	if r.Body != nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
-		b, err := io.ReadAll(io.LimitReader(r.Body, snsBodyLimit+1))
+		b, err := io.ReadAll(io.LimitReader(r.Body, snswire.MaxBodyBytes+1))
 		// The next reader sees the body as it came: what was read, then the rest or the
 		// error (a client gone mid-body stays a client gone, 499, for the SQS handler).
 		rest := r.Body
@@ -73,7 +70,7 @@ func snsRequest(r *http.Request) (bool, []byte, error) {
 		return true, body, nil
 	}
 	params := r.URL.Query()
-	if params.Get("Action") == "" && len(body) <= snsBodyLimit {
+	if params.Get("Action") == "" && len(body) <= snswire.MaxBodyBytes {
 		if form, err := url.ParseQuery(string(body)); err == nil {
 			params = form
 		}

@@ -1,6 +1,7 @@
 package sns
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -16,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sns/types"
 
+	"github.com/sqsharness/sqsharness/internal/jsonstr"
 	"github.com/sqsharness/sqsharness/internal/snsfilter"
 )
 
@@ -425,39 +427,39 @@ func (s *Service) deliver(ctx context.Context, deliveries []Delivery) {
 // (recorded): a FIFO topic's has a SequenceNumber and no signature.
 func envelope(t *topic, sub *subscription, m message, id, seq string, now time.Time) string {
 	region := strings.Split(t.arn, ":")[3]
-	var b strings.Builder
+	var b bytes.Buffer
 	b.WriteString(`{"Type":"Notification","MessageId":`)
-	writeJSON(&b, id)
+	jsonstr.Append(&b, id, false)
 	if seq != "" {
 		b.WriteString(`,"SequenceNumber":`)
-		writeJSON(&b, seq)
+		jsonstr.Append(&b, seq, false)
 	}
 	b.WriteString(`,"TopicArn":`)
-	writeJSON(&b, t.arn)
+	jsonstr.Append(&b, t.arn, false)
 	if m.subject != "" {
 		b.WriteString(`,"Subject":`)
-		writeJSON(&b, m.subject)
+		jsonstr.Append(&b, m.subject, false)
 	}
 	b.WriteString(`,"Message":`)
-	writeJSON(&b, m.body)
+	jsonstr.Append(&b, m.body, false)
 	b.WriteString(`,"Timestamp":`)
-	writeJSON(&b, now.UTC().Format("2006-01-02T15:04:05.000Z"))
+	jsonstr.Append(&b, now.UTC().Format("2006-01-02T15:04:05.000Z"), false)
 	if !t.fifo {
 		version := t.attrs["SignatureVersion"]
 		if version == "" {
 			version = "1"
 		}
 		b.WriteString(`,"SignatureVersion":`)
-		writeJSON(&b, version)
+		jsonstr.Append(&b, version, false)
 		sum := sha256.Sum256([]byte(id + m.body + t.arn))
 		sig := base64.StdEncoding.EncodeToString(append(append(sum[:], sum[:]...), make([]byte, 256-64)...))
 		b.WriteString(`,"Signature":`)
-		writeJSON(&b, sig)
+		jsonstr.Append(&b, sig, false)
 		b.WriteString(`,"SigningCertURL":`)
-		writeJSON(&b, "https://sns."+region+".amazonaws.com/SimpleNotificationService-sqsmock.pem")
+		jsonstr.Append(&b, "https://sns."+region+".amazonaws.com/SimpleNotificationService-sqsmock.pem", false)
 	}
 	b.WriteString(`,"UnsubscribeURL":`)
-	writeJSON(&b, "https://sns."+region+".amazonaws.com/?Action=Unsubscribe&SubscriptionArn="+sub.arn)
+	jsonstr.Append(&b, "https://sns."+region+".amazonaws.com/?Action=Unsubscribe&SubscriptionArn="+sub.arn, false)
 	if len(m.attrs) > 0 {
 		b.WriteString(`,"MessageAttributes":{`)
 		first := true
@@ -467,14 +469,14 @@ func envelope(t *topic, sub *subscription, m message, id, seq string, now time.T
 				b.WriteByte(',')
 			}
 			first = false
-			writeJSON(&b, k)
+			jsonstr.Append(&b, k, false)
 			b.WriteString(`:{"Type":`)
-			writeJSON(&b, aws.ToString(v.DataType))
+			jsonstr.Append(&b, aws.ToString(v.DataType), false)
 			b.WriteString(`,"Value":`)
 			if v.BinaryValue != nil {
-				writeJSON(&b, base64.StdEncoding.EncodeToString(v.BinaryValue))
+				jsonstr.Append(&b, base64.StdEncoding.EncodeToString(v.BinaryValue), false)
 			} else {
-				writeJSON(&b, aws.ToString(v.StringValue))
+				jsonstr.Append(&b, aws.ToString(v.StringValue), false)
 			}
 			b.WriteByte('}')
 		}
@@ -482,53 +484,6 @@ func envelope(t *topic, sub *subscription, m message, id, seq string, now time.T
 	}
 	b.WriteByte('}')
 	return b.String()
-}
-
-// writeJSON writes s as a JSON string as SNS writes it: quotes, backslashes and control
-// characters escaped, <, > and & as they are, invalid UTF-8 as U+FFFD.
-func writeJSON(b *strings.Builder, s string) {
-	const hex = "0123456789abcdef"
-	b.WriteByte('"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			b.WriteString(s[start:i])
-			switch c {
-			case '"', '\\':
-				b.WriteByte('\\')
-				b.WriteByte(c)
-			case '\n':
-				b.WriteString(`\n`)
-			case '\r':
-				b.WriteString(`\r`)
-			case '\t':
-				b.WriteString(`\t`)
-			default:
-				b.WriteString(`\u00`)
-				b.WriteByte(hex[c>>4])
-				b.WriteByte(hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b.WriteString(s[start:i])
-			b.WriteString(`\ufffd`)
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b.WriteString(s[start:])
-	b.WriteByte('"')
 }
 
 func sortedKeys[V any](m map[string]V) []string {

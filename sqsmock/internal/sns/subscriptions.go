@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"sort"
 	"strings"
 
@@ -79,7 +80,7 @@ func (s *Service) Subscribe(_ context.Context, who Caller, in *sns.SubscribeInpu
 	for _, sa := range t.subs {
 		old := s.subs[sa]
 		if old.endpoint == endpoint {
-			if !mapsEqual(old.attrs, sub.attrs) && len(in.Attributes) > 0 {
+			if !maps.Equal(old.attrs, sub.attrs) && len(in.Attributes) > 0 {
 				return nil, invalidParameter("Invalid parameter: Attributes Reason: Subscription already exists with different attributes")
 			}
 			return &sns.SubscribeOutput{SubscriptionArn: aws.String(old.arn)}, nil
@@ -223,9 +224,7 @@ func (s *Service) GetSubscriptionAttributes(_ context.Context, who Caller, in *s
 		"SubscriptionPrincipal":        "arn:aws:iam::" + sub.owner + ":root",
 		"TopicArn":                     sub.topic,
 	}
-	for k, v := range sub.attrs {
-		a[k] = v
-	}
+	maps.Copy(a, sub.attrs)
 	if sub.filter != nil {
 		a["FilterPolicyScope"] = sub.scope
 	}
@@ -245,10 +244,7 @@ func (s *Service) SetSubscriptionAttributes(_ context.Context, who Caller, in *s
 		return nil, invalidParameter("Invalid parameter: AttributeName")
 	}
 	next := *sub
-	next.attrs = map[string]string{}
-	for ak, av := range sub.attrs {
-		next.attrs[ak] = av
-	}
+	next.attrs = maps.Clone(sub.attrs)
 	if err := next.set(s.topics[sub.topic], k, v, ""); err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package sns
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -86,7 +87,7 @@ func (s *Service) CreateTopic(_ context.Context, who Caller, in *sns.CreateTopic
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if t, ok := s.topics[a]; ok {
-		if len(in.Tags) > 0 && !mapsEqual(t.tags, tags) {
+		if len(in.Tags) > 0 && !maps.Equal(t.tags, tags) {
 			return nil, invalidParameter("Invalid parameter: Tags Reason: Topic already exists with different tags")
 		}
 		for k, v := range attrs {
@@ -208,9 +209,7 @@ func (s *Service) GetTopicAttributes(_ context.Context, who Caller, in *sns.GetT
 		a["FifoTopic"] = "true"
 		a["ContentBasedDeduplication"] = "false"
 	}
-	for k, v := range t.attrs {
-		a[k] = v
-	}
+	maps.Copy(a, t.attrs)
 	return &sns.GetTopicAttributesOutput{Attributes: a}, nil
 }
 
@@ -305,18 +304,6 @@ func tagMap(tags []types.Tag) (map[string]string, error) {
 	return m, nil
 }
 
-func mapsEqual(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if bv, ok := b[k]; !ok || bv != v {
-			return false
-		}
-	}
-	return true
-}
-
 // taggedTopic finds the topic of a tagging request (ResourceNotFound when there is none).
 func (s *Service) taggedTopic(who Caller, resourceARN string) (*topic, error) {
 	a, err := parseARN("ResourceArn", resourceARN)
@@ -345,13 +332,8 @@ func (s *Service) TagResource(_ context.Context, who Caller, in *sns.TagResource
 	if err != nil {
 		return nil, err
 	}
-	merged := map[string]string{}
-	for k, v := range t.tags {
-		merged[k] = v
-	}
-	for k, v := range add {
-		merged[k] = v
-	}
+	merged := maps.Clone(t.tags)
+	maps.Copy(merged, add)
 	if len(merged) > 50 {
 		return nil, &Error{400, &types.TagLimitExceededException{Message: aws.String("Could not complete request: tag quota of per resource exceeded")}}
 	}

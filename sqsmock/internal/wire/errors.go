@@ -9,6 +9,7 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/traits"
 
+	"github.com/sqsharness/sqsharness/internal/jsonstr"
 	"github.com/sqsharness/sqsharness/internal/sqserr"
 )
 
@@ -129,9 +130,9 @@ func writeJSONError(w http.ResponseWriter, err error) {
 	e := ToSQSError(err)
 	var b bytes.Buffer
 	b.WriteString(`{"__type":`)
-	appendJSONString(&b, e.TypeName())
+	jsonstr.Append(&b, e.TypeName(), true)
 	b.WriteString(`,"message":`)
-	appendJSONString(&b, e.Message)
+	jsonstr.Append(&b, e.Message, true)
 	b.WriteString("}")
 	h := w.Header()
 	h.Set("Content-Type", jsonContentType)

@@ -20,6 +20,7 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/document"
 
+	"github.com/sqsharness/sqsharness/internal/jsonstr"
 	"github.com/sqsharness/sqsharness/internal/sqserr"
 )
 
@@ -430,7 +431,7 @@ func (s *jsonSerializer) name(schema *smithy.Schema) {
 	}
 	f.any = true
 	if f.kind == 's' && schema != nil {
-		appendJSONString(&s.b, schema.MemberName())
+		jsonstr.Append(&s.b, schema.MemberName(), true)
 		s.b.WriteByte(':')
 	}
 }
@@ -516,7 +517,7 @@ func (s *jsonSerializer) WriteBool(m *smithy.Schema, v bool) {
 }
 func (s *jsonSerializer) WriteString(m *smithy.Schema, v string) {
 	s.name(m)
-	appendJSONString(&s.b, v)
+	jsonstr.Append(&s.b, v, true)
 }
 func (s *jsonSerializer) WriteBigInt(m *smithy.Schema, v *big.Int) {
 	s.name(m)
@@ -528,7 +529,7 @@ func (s *jsonSerializer) WriteBigFloat(m *smithy.Schema, v *big.Float) {
 }
 func (s *jsonSerializer) WriteBlob(m *smithy.Schema, v []byte) {
 	s.name(m)
-	appendJSONString(&s.b, base64.StdEncoding.EncodeToString(v))
+	jsonstr.Append(&s.b, base64.StdEncoding.EncodeToString(v), true)
 }
 func (s *jsonSerializer) WriteTime(m *smithy.Schema, v time.Time) {
 	s.name(m)
@@ -562,62 +563,8 @@ func (s *jsonSerializer) WriteKey(_ *smithy.Schema, k string) {
 	}
 	s.name(nil)
 	f.entries = append(f.entries, mapEntry{key: k, start: s.b.Len()})
-	appendJSONString(&s.b, k)
+	jsonstr.Append(&s.b, k, true)
 	s.b.WriteByte(':')
 	s.inKey = true
 }
 func (s *jsonSerializer) CloseMap() { s.closeCollection('}') }
-
-// appendJSONString writes s as a JSON string; invalid UTF-8 becomes U+FFFD, as encoding/json does.
-func appendJSONString(b *bytes.Buffer, s string) {
-	const hex = "0123456789abcdef"
-	b.WriteByte('"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b.WriteString(s[start:i])
-			switch c {
-			case '"', '\\':
-				b.WriteByte('\\')
-				b.WriteByte(c)
-			case '\n':
-				b.WriteString(`\n`)
-			case '\r':
-				b.WriteString(`\r`)
-			case '\t':
-				b.WriteString(`\t`)
-			default:
-				b.WriteString(`\u00`)
-				b.WriteByte(hex[c>>4])
-				b.WriteByte(hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b.WriteString(s[start:i])
-			b.WriteString(`\ufffd`)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b.WriteString(s[start:i])
-			b.WriteString(`\u202`)
-			b.WriteByte(hex[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b.WriteString(s[start:])
-	b.WriteByte('"')
-}
