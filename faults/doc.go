@@ -1,5 +1,5 @@
-// Package faults injects SQS faults deterministically: into sqsmock's engine, and into any real
-// *sqs.Client as smithy-go middleware, from one Plan.
+// Package faults injects SQS faults deterministically: into sqsmock's engine (and its SNS), and
+// into any real *sqs.Client as smithy-go middleware, from one Plan.
 //
 // A Plan is an ordered list of Rules (toxiproxy's toxics, for SQS). A rule's constructor says
 // what happens (Error, Throttle, Latency, ResetBeforeApply, ResetAfterApply, Timeout,
@@ -74,6 +74,30 @@
 // client cannot see the message there. entryIds apply to message-level kinds only. Attribute
 // predicates compare strings, a Binary attribute as the standard base64 of its bytes, the same in
 // every placement (see Details.Attributes).
+//
+// # SNS
+//
+// In the engine placement a rule may name the operations of sqsmock's SNS (Mock.SNS, and SNS
+// over HTTP on the server); a rule that names no operation is SQS's and never meets SNS:
+//
+//	faults.Error("Throttling").On("Publish").Times(5)            // SNS's "Rate exceeded"
+//	faults.ResetAfterApply().On("Publish").Times(1)               // a publish the SDK sends twice
+//	faults.DuplicateDelivery(time.Minute).On("Publish")           // a notification delivered twice
+//	faults.DelayedVisibility(30*time.Second).On("Publish").OnQueue("billing")
+//	faults.PartialBatchFailure().On("PublishBatch")
+//
+// On an SNS operation a rule's queue pattern matches the topic (ARN or name) and its message
+// predicate the message of Publish. The operation-level kinds act on SNS calls as on SQS's, with
+// SNS's errors (Throttle: Throttling, HTTP 400; the codes: Throttling, Throttled, InternalError,
+// ServiceUnavailable, the KMS codes, AuthorizationError, NotFound, ... see the error when a code
+// is wrong); the mock's SNS client retries them as *sns.Client does. DuplicateDelivery and
+// DelayedVisibility on Publish or PublishBatch act on each delivery of a published message to a
+// subscribed queue: the pattern matches that queue, the predicate the message as published
+// (not the envelope), and a duplicate has the same SNS MessageId; FIFO topics deliver once, so
+// DuplicateDelivery never fires on them. PartialBatchFailure on PublishBatch fails entries
+// before they are published. The client placement rejects SNS operations (WithPlan is an
+// *sqs.Client's); harness tests with such a plan skip on backends other than the mock and its
+// server.
 //
 // # Determinism
 //

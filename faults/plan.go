@@ -79,7 +79,7 @@ type Injection struct {
 	Rule      string    `json:"rule" yaml:"rule"`                               // the rule's name
 	Kind      string    `json:"kind" yaml:"kind"`                               // the rule's kind, as in a plan file ("lost-delete")
 	Operation string    `json:"operation" yaml:"operation"`                     // SDK operation name
-	Queue     string    `json:"queue,omitempty" yaml:"queue,omitempty"`         // queue name
+	Queue     string    `json:"queue,omitempty" yaml:"queue,omitempty"`         // queue name (on SNS operations, the topic's)
 	MessageID string    `json:"messageId,omitempty" yaml:"messageId,omitempty"` // for message-level faults, when known
 	EntryID   string    `json:"entryId,omitempty" yaml:"entryId,omitempty"`     // for batch entries
 	Detail    string    `json:"detail,omitempty" yaml:"detail,omitempty"`       // e.g. the error code, the latency, the delay

@@ -24,7 +24,8 @@ func unwrapRules(rules []Rule) []faultplan.Rule {
 func newRule(k faultplan.Kind) Rule { return Rule{r: faultplan.Rule{Kind: k, Probability: 1}} }
 
 // Error fails the call with the SQS error code (legacy code or JSON shape, e.g.
-// "RequestThrottled", "OverLimit", "KmsThrottled", "InternalError"), with SQS's status and fault.
+// "RequestThrottled", "OverLimit", "KmsThrottled", "InternalError"), with SQS's status and fault;
+// on SNS's operations, SNS's code ("Throttling", "Throttled", "InternalError", ...).
 func Error(code string) Rule {
 	r := newRule(faultplan.Error)
 	r.r.ErrorCode = code
@@ -32,7 +33,7 @@ func Error(code string) Rule {
 }
 
 // Throttle is a token bucket of rate calls per second and burst (0 means 1): calls above it
-// fail with RequestThrottled (another code: With(Details{ErrorCode: ...})).
+// fail with RequestThrottled, SNS's calls with Throttling (another code: With(Details{ErrorCode: ...})).
 func Throttle(rate float64, burst int) Rule {
 	r := newRule(faultplan.Throttle)
 	r.r.Rate, r.r.Burst = rate, burst
@@ -64,7 +65,8 @@ func Timeout(after time.Duration) Rule {
 }
 
 // DuplicateDelivery delivers a received message once more to a later receive, delay after it
-// was first delivered. Standard queues only.
+// was first delivered. Standard queues only. On("Publish"): SNS delivers a notification to a
+// queue twice, the copy delay later (standard topics only).
 func DuplicateDelivery(delay time.Duration) Rule {
 	r := newRule(faultplan.DuplicateDelivery)
 	r.r.Delay = delay
@@ -72,7 +74,8 @@ func DuplicateDelivery(delay time.Duration) Rule {
 }
 
 // DelayedVisibility makes a message visible d later than it should be: a sent message, a
-// received one whose visibility expires, or (in the mock) a visibility change.
+// received one whose visibility expires, or (in the mock) a visibility change; On("Publish"):
+// an SNS delivery to a queue.
 func DelayedVisibility(d time.Duration) Rule {
 	r := newRule(faultplan.DelayedVisibility)
 	r.r.Delay = d
@@ -98,8 +101,8 @@ func StaleHandleDelete() Rule { return newRule(faultplan.StaleHandleDelete) }
 // InternalError (another code: With(Details{ErrorCode: ...})); they are not applied.
 func PartialBatchFailure() Rule { return newRule(faultplan.PartialBatchFailure) }
 
-// On restricts the rule to these operations, by SDK name ("SendMessage"); none: the kind's
-// usual ones.
+// On restricts the rule to these operations, by SDK name ("SendMessage", or SNS's "Publish");
+// none: the kind's usual ones, which are SQS's.
 func (r Rule) On(ops ...string) Rule {
 	r.r = faultplan.CloneRule(r.r)
 	r.r.Operations = slices.Clone(ops)
@@ -107,7 +110,8 @@ func (r Rule) On(ops ...string) Rule {
 }
 
 // OnQueue restricts the rule to queues matching pattern, a name or URL, exact or a glob (*
-// any run of characters, ? one), tried against both the URL and the name.
+// any run of characters, ? one), tried against both the URL and the name. On SNS's operations
+// it matches the topic (ARN or name), on a delivery the queue it goes to.
 func (r Rule) OnQueue(pattern string) Rule {
 	r.r = faultplan.CloneRule(r.r)
 	r.r.Queue = pattern

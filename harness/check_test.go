@@ -158,6 +158,51 @@ func TestChecksWaitForScheduledDuplicates(t *testing.T) {
 	}
 }
 
+// A consumer that stops by itself once the queue is empty (a batch job) is not failed for a
+// duplicate the plan scheduled of a message it already deleted: nobody needs that delivery. A
+// message it left in the queue is still work left.
+func TestCheckConsumerBatchJobStopsBeforeALateDuplicate(t *testing.T) {
+	batch := func(q string, leave string) func(ctx context.Context, api sqsmock.API) error {
+		return func(ctx context.Context, api sqsmock.API) error {
+			for {
+				out, err := api.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(q), MaxNumberOfMessages: 10})
+				if err != nil {
+					return err
+				}
+				if len(out.Messages) == 0 {
+					return nil // done: the export is over
+				}
+				for _, m := range out.Messages {
+					if aws.ToString(m.Body) == leave {
+						continue
+					}
+					if _, err := api.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(q), ReceiptHandle: m.ReceiptHandle}); err != nil {
+						return err
+					}
+				}
+			}
+		}
+	}
+	plan := func() *faults.Plan {
+		return newPlan(t, 1, faults.DuplicateDelivery(47*time.Second).Named("dup").Times(1))
+	}
+	inBubble(t, func(c *checked, h *harness.H) {
+		q := h.Queue("export", map[string]string{"VisibilityTimeout": "30"})
+		sent := h.SendBodies(q, harness.Bodies("rec", 3))
+		rep := h.CheckConsumer(q, harness.Expect{Bodies: sent}, batch(q, ""))
+		assert.Empty(t, c.sentences())
+		assert.Len(t, rep.Deleted, 3)
+		assert.Len(t, h.Faults().Injections(), 1, "the duplicate was scheduled, and never needed")
+	}, func(o *harness.Options) { o.Faults = plan() })
+	inBubble(t, func(c *checked, h *harness.H) {
+		q := h.Queue("export", map[string]string{"VisibilityTimeout": "1"})
+		sent := h.SendBodies(q, harness.Bodies("rec", 3))
+		h.CheckConsumer(q, harness.Expect{Bodies: sent}, batch(q, "rec-1"))
+		require.NotEmpty(t, c.sentences())
+		assert.Contains(t, c.sentences()[0], "before it was asked to stop, with work still pending: 1 message in the queue")
+	}, func(o *harness.Options) { o.Faults = plan() })
+}
+
 // A delayed visibility the plan injected keeps the message in flight: the queue counts it, so the
 // run waits for it too (this held before; the test keeps it so).
 func TestCheckConsumerWaitsForDelayedVisibility(t *testing.T) {

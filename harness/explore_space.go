@@ -248,6 +248,46 @@ var families = []family{
 	},
 }
 
+// snsFamilies are SNS's ways, for a body that publishes to a topic the mock's queues subscribe
+// to (a body that does not never meets them: their rules name SNS's operations only).
+var snsFamilies = []family{
+	{
+		name: "SNS duplicate and late deliveries", kinds: []faultplan.Kind{faultplan.DuplicateDelivery, faultplan.DelayedVisibility},
+		// A standard topic delivers at least once: the same notification (one SNS MessageId) twice
+		// to a queue, or to one queue long after the others.
+		draw: func(r *rand.Rand) faultplan.Rule {
+			if r.IntN(2) == 0 {
+				return faultplan.Rule{Kind: faultplan.DelayedVisibility, Operations: publishOps, Probability: chance(r, 0.2, 1),
+					Delay: between(r, time.Second, 2*time.Minute).Round(time.Second), Times: 1 + r.IntN(10)}
+			}
+			return faultplan.Rule{Kind: faultplan.DuplicateDelivery, Operations: publishOps, Probability: chance(r, 0.1, 0.6),
+				Delay: between(r, 0, time.Minute).Round(time.Second), Times: 1 + r.IntN(10)}
+		},
+		probe: func(r *rand.Rand) []faultplan.Rule {
+			return []faultplan.Rule{{Kind: faultplan.DuplicateDelivery, Operations: publishOps, Probability: 0.5,
+				Delay: between(r, 0, 45*time.Second).Round(time.Second), Times: 10}}
+		},
+	},
+	{
+		name: "SNS publish retries", kinds: []faultplan.Kind{faultplan.ResetAfterApply, faultplan.Error},
+		// A publish applied and its answer lost: the SDK publishes again, and every queue gets
+		// the message twice, as two SNS messages (two MessageIds). Or throttling and server
+		// errors beyond the SDK's attempts, which reach the producer's own error handling.
+		draw: func(r *rand.Rand) faultplan.Rule {
+			if r.IntN(2) == 0 {
+				return burst(r, faultplan.Rule{Kind: faultplan.ResetAfterApply, Operations: publishOps}, 4)
+			}
+			return burst(r, faultplan.Rule{Kind: faultplan.Error, ErrorCode: pick(r, []string{"Throttling", "InternalError"}), Operations: publishOps}, 6)
+		},
+		probe: func(r *rand.Rand) []faultplan.Rule {
+			return []faultplan.Rule{{Kind: faultplan.ResetAfterApply, Operations: publishOps, Probability: 1, After: r.IntN(3), Times: 3}}
+		},
+	},
+}
+
+// publishOps are the SNS operations that publish.
+var publishOps = []string{"Publish", "PublishBatch"}
+
 // space is the set of families a search draws from (Options.FaultKinds narrows it).
 type space struct {
 	families []family
@@ -256,11 +296,12 @@ type space struct {
 // newSpace is the space of the families whose kinds are all in kinds (every family when kinds
 // is empty).
 func newSpace(kinds []faultplan.Kind) space {
+	all := slices.Concat(families, snsFamilies)
 	if len(kinds) == 0 {
-		return space{families: families}
+		return space{families: all}
 	}
 	var s space
-	for _, f := range families {
+	for _, f := range all {
 		ok := true
 		for _, k := range f.kinds {
 			ok = ok && slices.Contains(kinds, k)

@@ -30,6 +30,7 @@ import (
 	"context"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -261,6 +262,11 @@ func New(t testing.TB, optFns ...func(*Options)) *H {
 		}
 		h.own = h.api
 		if c, ok := h.api.(*sqs.Client); ok && cfg.plan != nil {
+			for _, r := range (*faultplan.Plan)(cfg.plan).Rules() {
+				if slices.ContainsFunc(r.Operations, faultplan.SNSOperation) {
+					t.Skipf("harness: rule %q of the fault plan acts on SNS, which only sqsmock does: on %s faults act in an *sqs.Client's middleware", r.Name, cfg.backend)
+				}
+			}
 			h.api = sqs.New(c.Options(), faults.WithPlan(cfg.plan))
 		}
 		h.api, h.own = h.calls.wrap(h.api, false), h.calls.wrap(h.own, true)

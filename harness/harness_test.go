@@ -309,6 +309,7 @@ func (c *capture) Fatal(args ...any)         { c.fatal = fmt.Sprint(args...); ru
 func (c *capture) Skip(args ...any)          { c.skip = fmt.Sprint(args...); runtime.Goexit() }
 func (c *capture) Cleanup(func())            {}
 func (c *capture) Fatalf(f string, a ...any) { c.Fatal(fmt.Sprintf(f, a...)) }
+func (c *capture) Skipf(f string, a ...any)  { c.Skip(fmt.Sprintf(f, a...)) }
 
 // A backend of one's own is a name and an endpoint: nothing in the harness needs to change.
 func TestBackendOfYourOwn(t *testing.T) {

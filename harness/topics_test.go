@@ -10,7 +10,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sqsharness/sqsharness/faults"
 	"github.com/sqsharness/sqsharness/harness"
+	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
 // A topic → queues topology on every backend with SNS: the envelope to one queue, raw delivery
@@ -48,4 +50,22 @@ func TestTopicFanOut(t *testing.T) {
 		require.NoError(t, json.Unmarshal([]byte(h.Attributes(shipping)["Policy"]), &policy))
 		assert.Len(t, policy.Statement, 2)
 	})
+}
+
+// SNS's faults are sqsmock's: on the server they apply over HTTP, on a backend where faults act
+// in an *sqs.Client's middleware a plan with them skips the test, saying why.
+func TestSNSFaultsWhereTheyRun(t *testing.T) {
+	plan, err := faults.NewPlan(1, faults.DuplicateDelivery(0).On("Publish").Named("twice"))
+	require.NoError(t, err)
+	h := harness.New(t, func(o *harness.Options) { o.Backend = "server"; o.Faults = plan })
+	topic, q := h.Topic("orders", nil), h.Queue("billing", nil)
+	h.Subscribe(topic, q, map[string]string{"RawMessageDelivery": "true"})
+	_, err = h.SNS().Publish(h.Ctx(), &sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String("o-1")})
+	require.NoError(t, err)
+	h.AssertBodies(h.Receive(q, 2, 0), "o-1", "o-1")
+
+	srv := sqsmock.NewServer(t) // stands in for a real backend
+	c := newCaptured(t, func(o *harness.Options) { o.Backend = "my-sqs"; o.Endpoint = srv.URL; o.Faults = plan })
+	assert.Empty(t, c.fatal)
+	assert.Contains(t, c.skip, `rule "twice" of the fault plan acts on SNS, which only sqsmock does`)
 }

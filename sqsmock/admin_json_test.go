@@ -87,6 +87,7 @@ func TestAdminJSONKeysAreCamelCase(t *testing.T) {
 		{"GET", "/health", "", "", 200},
 		{"GET", "/_sqsmock/health", "", "", 200},
 		{"GET", "/_sqsmock/queues", "", "", 200},
+		{"GET", "/_sqsmock/topics", "", "", 200},
 		{"GET", "/_sqsmock/faults", "", "", 200}, // the plan above, with its injections
 		{"PUT", "/_sqsmock/faults", "application/json", validJSON, 200},
 		{"PUT", "/_sqsmock/faults", "application/yaml", validYAML, 200},

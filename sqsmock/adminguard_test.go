@@ -49,6 +49,8 @@ var adminPaths = []adminCall{
 	{method: "PUT", path: "/_sqsmock/faults", body: `{"seed":1,"rules":[]}`},
 	{method: "DELETE", path: "/_sqsmock/faults"},
 	{method: "GET", path: "/_sqsmock/trace?since=0"},
+	{method: "GET", path: "/_sqsmock/topics"},
+	{method: "GET", path: "/_sqsmock/trace?topic=arn:aws:sns:us-east-1:000000000000:orders"},
 	// The live console's (console_test.go has the writes that cannot repeat: purge, delete).
 	{method: "GET", path: "/_sqsmock/queues/q"},
 	{method: "GET", path: "/_sqsmock/queues/q/messages"},

@@ -332,6 +332,14 @@ func TestConsolePage(t *testing.T) {
 		assert.Equal(t, http.StatusOK, status, path)
 		assert.NotEmpty(t, body, path)
 	}
+	// The Topics tab: its link, and the script that fills it from the topics and trace endpoints.
+	assert.Contains(t, body, `<a href="#topics" id="nav-topics">Topics</a>`)
+	_, js, _ := adminCall{method: "GET", path: "/_sqsmock/ui/console.js"}.do(t, srv.URL)
+	for _, want := range []string{`api("GET", "/_sqsmock/topics")`, `"/_sqsmock/trace?limit=500&topic=" + encodeURIComponent(arn)`,
+		`id: "topics"`, `id: "subscriptions"`, `id: "deliveries"`, `s.rawMessageDelivery ? "raw" : "envelope"`,
+		"s.filterPolicy", "s.deadLetterQueueArn", `"sns.failed": "failed"`} {
+		assert.Contains(t, js, want)
+	}
 	status, _, _ = adminCall{method: "GET", path: "/_sqsmock/ui/nope.js"}.do(t, srv.URL)
 	assert.Equal(t, http.StatusNotFound, status)
 	status, _, _ = adminCall{method: "GET", path: "/_sqsmock/ui/", host: "evil.example"}.do(t, srv.URL)

@@ -96,6 +96,13 @@ func (m *Mock) decide(ctx context.Context, e *engine.Engine, op string, in any) 
 	case *sqs.ChangeMessageVisibilityInput:
 		call.Message = receiptMessage(e, url, v.ReceiptHandle)
 	}
+	return m.decideCall(ctx, plan, call)
+}
+
+// decideCall asks plan about one call and applies its decision: latency first, then a
+// transport fault, an error, or receive-level effects passed to the engine through the context.
+// A call's message comes from pooledMessage; it is returned to the pool.
+func (m *Mock) decideCall(ctx context.Context, plan *faultplan.Plan, call faultplan.Call) outcome {
 	d := plan.Decide(call)
 	if call.Message != nil { // the plan keeps nothing of it once it decided
 		*call.Message = faultplan.Message{}

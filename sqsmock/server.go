@@ -22,6 +22,7 @@ import (
 	"github.com/sqsharness/sqsharness/sqsmock/internal/guard"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/httpserver"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/sigv4"
+	snssvc "github.com/sqsharness/sqsharness/sqsmock/internal/sns"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/trace"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/wire"
 )
@@ -298,6 +299,7 @@ func (b adminBackend) SetFaults(p *faults.Plan) error { return b.m.SetFaults(p) 
 func (b adminBackend) PauseFaults(paused bool)        { b.m.pauseFaults(paused) }
 func (b adminBackend) FaultsPaused() bool             { return b.m.faultsPaused.Load() }
 func (b adminBackend) Trace() *trace.Ring             { return b.m.trace }
+func (b adminBackend) Topics() []snssvc.TopicView     { return b.m.snsService().Topics() }
 
 // Operator is the context of a console action: a caller of the queue's own namespace, exempt
 // from the fault plan and from queue policies (the console acts for the mock's user).

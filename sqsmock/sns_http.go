@@ -125,10 +125,15 @@ func (f snsFront) who(ctx context.Context) snssvc.Caller {
 	return who
 }
 
-// serveSNS runs one operation for the HTTP door: errors as the in-process client reports them,
-// which carry the status the codec writes.
-func serveSNS[I, O any](ctx context.Context, f snsFront, in *I, call func(*snssvc.Service, context.Context, snssvc.Caller, *I) (*O, error)) (*O, error) {
-	out, err := call(f.m.snsService(), ctx, f.who(ctx), in)
+// serveSNS runs one operation for the HTTP door under the fault plan: errors as the in-process
+// client reports them, which carry the status the codec writes; a transport fault drops the
+// connection.
+func serveSNS[I, O any](ctx context.Context, f snsFront, op string, in *I, call func(*snssvc.Service, context.Context, snssvc.Caller, *I) (*O, error)) (*O, error) {
+	out, o, err := applySNS(ctx, f.m, f.who(ctx), op, in, call)
+	if o.transport != "" {
+		noteTransportFault(ctx, o.transport)
+		panic(http.ErrAbortHandler) // net/http closes the connection without a response
+	}
 	if err != nil {
 		return nil, snsResponseError(err)
 	}
@@ -136,65 +141,65 @@ func serveSNS[I, O any](ctx context.Context, f snsFront, in *I, call func(*snssv
 }
 
 func (f snsFront) CreateTopic(ctx context.Context, in *sns.CreateTopicInput, _ ...func(*sns.Options)) (*sns.CreateTopicOutput, error) {
-	return serveSNS(ctx, f, in, (*snssvc.Service).CreateTopic)
+	return serveSNS(ctx, f, "CreateTopic", in, (*snssvc.Service).CreateTopic)
 }
 
 func (f snsFront) DeleteTopic(ctx context.Context, in *sns.DeleteTopicInput, _ ...func(*sns.Options)) (*sns.DeleteTopicOutput, error) {
-	return serveSNS(ctx, f, in, (*snssvc.Service).DeleteTopic)
+	return serveSNS(ctx, f, "DeleteTopic", in, (*snssvc.Service).DeleteTopic)
 }
 
 func (f snsFront) GetTopicAttributes(ctx context.Context, in *sns.GetTopicAttributesInput, _ ...func(*sns.Options)) (*sns.GetTopicAttributesOutput, error) {
-	return serveSNS(ctx, f, in, (*snssvc.Service).GetTopicAttributes)
+	return serveSNS(ctx, f, "GetTopicAttributes", in, (*snssvc.Service).GetTopicAttributes)
 }
 
 func (f snsFront) SetTopicAttributes(ctx context.Context, in *sns.SetTopicAttributesInput, _ ...func(*sns.Options)) (*sns.SetTopicAttributesOutput, error) {
-	return serveSNS(ctx, f, in, (*snssvc.Service).SetTopicAttributes)
+	return serveSNS(ctx, f, "SetTopicAttributes", in, (*snssvc.Service).SetTopicAttributes)
 }
 
 func (f snsFront) ListTopics(ctx context.Context, in *sns.ListTopicsInput, _ ...func(*sns.Options)) (*sns.ListTopicsOutput, error) {
-	return serveSNS(ctx, f, in, (*snssvc.Service).ListTopics)
+	return serveSNS(ctx, f, "ListTopics", in, (*snssvc.Service).ListTopics)
 }
 
 func (f snsFront) Subscribe(ctx context.Context, in *sns.SubscribeInput, _ ...func(*sns.Options)) (*sns.SubscribeOutput, error) {
-	return serveSNS(ctx, f, in, (*snssvc.Service).Subscribe)
+	return serveSNS(ctx, f, "Subscribe", in, (*snssvc.Service).Subscribe)
 }
 
 func (f snsFront) Unsubscribe(ctx context.Context, in *sns.UnsubscribeInput, _ ...func(*sns.Options)) (*sns.UnsubscribeOutput, error) {
-	return serveSNS(ctx, f, in, (*snssvc.Service).Unsubscribe)
+	return serveSNS(ctx, f, "Unsubscribe", in, (*snssvc.Service).Unsubscribe)
 }
 
 func (f snsFront) GetSubscriptionAttributes(ctx context.Context, in *sns.GetSubscriptionAttributesInput, _ ...func(*sns.Options)) (*sns.GetSubscriptionAttributesOutput, error) {
-	return serveSNS(ctx, f, in, (*snssvc.Service).GetSubscriptionAttributes)
+	return serveSNS(ctx, f, "GetSubscriptionAttributes", in, (*snssvc.Service).GetSubscriptionAttributes)
 }
 
 func (f snsFront) SetSubscriptionAttributes(ctx context.Context, in *sns.SetSubscriptionAttributesInput, _ ...func(*sns.Options)) (*sns.SetSubscriptionAttributesOutput, error) {
-	return serveSNS(ctx, f, in, (*snssvc.Service).SetSubscriptionAttributes)
+	return serveSNS(ctx, f, "SetSubscriptionAttributes", in, (*snssvc.Service).SetSubscriptionAttributes)
 }
 
 func (f snsFront) ListSubscriptions(ctx context.Context, in *sns.ListSubscriptionsInput, _ ...func(*sns.Options)) (*sns.ListSubscriptionsOutput, error) {
-	return serveSNS(ctx, f, in, (*snssvc.Service).ListSubscriptions)
+	return serveSNS(ctx, f, "ListSubscriptions", in, (*snssvc.Service).ListSubscriptions)
 }
 
 func (f snsFront) ListSubscriptionsByTopic(ctx context.Context, in *sns.ListSubscriptionsByTopicInput, _ ...func(*sns.Options)) (*sns.ListSubscriptionsByTopicOutput, error) {
-	return serveSNS(ctx, f, in, (*snssvc.Service).ListSubscriptionsByTopic)
+	return serveSNS(ctx, f, "ListSubscriptionsByTopic", in, (*snssvc.Service).ListSubscriptionsByTopic)
 }
 
 func (f snsFront) Publish(ctx context.Context, in *sns.PublishInput, _ ...func(*sns.Options)) (*sns.PublishOutput, error) {
-	return serveSNS(ctx, f, in, (*snssvc.Service).Publish)
+	return serveSNS(ctx, f, "Publish", in, (*snssvc.Service).Publish)
 }
 
 func (f snsFront) PublishBatch(ctx context.Context, in *sns.PublishBatchInput, _ ...func(*sns.Options)) (*sns.PublishBatchOutput, error) {
-	return serveSNS(ctx, f, in, (*snssvc.Service).PublishBatch)
+	return serveSNS(ctx, f, "PublishBatch", in, (*snssvc.Service).PublishBatch)
 }
 
 func (f snsFront) TagResource(ctx context.Context, in *sns.TagResourceInput, _ ...func(*sns.Options)) (*sns.TagResourceOutput, error) {
-	return serveSNS(ctx, f, in, (*snssvc.Service).TagResource)
+	return serveSNS(ctx, f, "TagResource", in, (*snssvc.Service).TagResource)
 }
 
 func (f snsFront) UntagResource(ctx context.Context, in *sns.UntagResourceInput, _ ...func(*sns.Options)) (*sns.UntagResourceOutput, error) {
-	return serveSNS(ctx, f, in, (*snssvc.Service).UntagResource)
+	return serveSNS(ctx, f, "UntagResource", in, (*snssvc.Service).UntagResource)
 }
 
 func (f snsFront) ListTagsForResource(ctx context.Context, in *sns.ListTagsForResourceInput, _ ...func(*sns.Options)) (*sns.ListTagsForResourceOutput, error) {
-	return serveSNS(ctx, f, in, (*snssvc.Service).ListTagsForResource)
+	return serveSNS(ctx, f, "ListTagsForResource", in, (*snssvc.Service).ListTagsForResource)
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
@@ -130,4 +132,85 @@ func Drain(ctx context.Context, q sqsmock.API, url string, read func(string) (Or
 			}
 		}
 	}
+}
+
+// Charger charges an order's amount: the payment provider.
+type Charger interface {
+	Charge(ctx context.Context, orderID string, amount int) error
+}
+
+// Biller is the billing queue's consumer: it charges each created order once. SNS and SQS both
+// deliver at least once, so it remembers what it charged.
+type Biller struct {
+	Charger Charger
+	// DedupByMessageID is the third mistake this example plants: the biller remembers each
+	// notification's SNS MessageId rather than the order's id. That holds against every
+	// redelivery of one notification, by SQS or by SNS, which keep its MessageId; not against a
+	// publish the SDK retried after its answer was lost, which SNS takes as a new message.
+	DedupByMessageID bool
+
+	mu   sync.Mutex
+	seen map[string]bool
+}
+
+// Handle bills one message of the billing queue: a created order is charged unless it was
+// already; other kinds are left alone. An error leaves the message to be delivered again.
+func (b *Biller) Handle(ctx context.Context, body string) error {
+	var env struct{ Type, MessageId, Message string }
+	if err := json.Unmarshal([]byte(body), &env); err != nil || env.Type != "Notification" {
+		return errors.New("not an SNS notification")
+	}
+	o, err := ShippingOrder(env.Message)
+	if err != nil || o.Kind != "created" {
+		return err
+	}
+	key := o.ID
+	if b.DedupByMessageID {
+		key = env.MessageId
+	}
+	b.mu.Lock()
+	if b.seen == nil {
+		b.seen = map[string]bool{}
+	}
+	if b.seen[key] {
+		b.mu.Unlock()
+		return nil
+	}
+	b.seen[key] = true
+	b.mu.Unlock()
+	if err := b.Charger.Charge(ctx, o.ID, o.Amount); err != nil {
+		b.mu.Lock()
+		delete(b.seen, key)
+		b.mu.Unlock()
+		return err
+	}
+	return nil
+}
+
+// Run consumes the billing queue at url with workers goroutines until ctx ends: each long-polls,
+// bills each message and deletes it once billed. A failed receive is tried again a second later.
+func (b *Biller) Run(ctx context.Context, q sqsmock.API, url string, workers int) error {
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				out, err := q.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(url), MaxNumberOfMessages: 10, WaitTimeSeconds: 20})
+				if err != nil {
+					select {
+					case <-ctx.Done():
+					case <-time.After(time.Second):
+					}
+					continue
+				}
+				for _, m := range out.Messages {
+					if b.Handle(ctx, aws.ToString(m.Body)) != nil {
+						continue // delivered again after its visibility timeout
+					}
+					_, _ = q.DeleteMessage(context.WithoutCancel(ctx), &sqs.DeleteMessageInput{QueueUrl: aws.String(url), ReceiptHandle: m.ReceiptHandle})
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return nil
 }

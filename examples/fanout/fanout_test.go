@@ -2,12 +2,18 @@ package main
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sqsharness/sqsharness/faults"
+	"github.com/sqsharness/sqsharness/harness"
+	"github.com/sqsharness/sqsharness/internal/childtest"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
@@ -65,4 +71,94 @@ func TestEnvelopeToARawConsumer(t *testing.T) {
 	assert.Empty(t, shipping)
 	require.Len(t, errs, 1)
 	assert.True(t, strings.HasPrefix(errs[0].Error(), `not an order: {"Type":"Notification"`), errs[0].Error())
+}
+
+// effectCharger is the payment provider of the tests: each charge is the effect the test
+// declared, keyed by the order.
+type effectCharger struct{ charged *harness.Effect }
+
+func (c effectCharger) Charge(_ context.Context, orderID string, _ int) error {
+	c.charged.Do(orderID)
+	return nil
+}
+
+// billing is the Explore body: the topology's billing side on any backend, the orders
+// published by a producer that retries a failed publish (as an outbox does), the biller with
+// two workers, and what must hold whatever SNS and SQS do: every created order charged exactly
+// once.
+func billing(dedupByMessageID bool) func(t *testing.T, h *harness.H) {
+	return func(t *testing.T, h *harness.H) {
+		topic := h.Topic("orders", nil)
+		q := h.Queue("billing", map[string]string{"VisibilityTimeout": "30"})
+		h.Subscribe(topic, q, map[string]string{"FilterPolicy": `{"kind":["created","cancelled"]}`})
+		var created []string
+		for _, o := range Orders() {
+			for Publish(h.Ctx(), h.SNS(), topic, o) != nil {
+				time.Sleep(time.Second) // the mock's time, in Explore's bubble
+			}
+			if o.Kind == "created" {
+				created = append(created, o.ID)
+			}
+		}
+		b := &Biller{Charger: effectCharger{h.ExactlyOnce("charge", created...)}, DedupByMessageID: dedupByMessageID}
+		h.CheckConsumer(q, harness.Expect{}, func(ctx context.Context, api sqsmock.API) error { return b.Run(ctx, api, q, 2) })
+	}
+}
+
+// The biller charges each order once whatever Explore's search of SQS's and SNS's faults throws
+// at it: duplicate and late deliveries, retried publishes, lost deletes, throttling.
+func TestBillingUnderExplore(t *testing.T) {
+	harness.Explore(t, billing(false), func(o *harness.Options) { o.Corpus = "testdata/explore/TestBillingUnderExplore" })
+}
+
+// TestBillingDedupByMessageID is the biller with planted mistake 3. It passes every test that
+// does not think of a retried publish, and fails under Explore. It runs only when asked to, as
+// TestExploreFindsTheRetriedPublish's child: run it yourself with
+//
+//	SQSHARNESS_EXAMPLE_BUG=1 go test -run TestBillingDedupByMessageID ./examples/fanout
+func TestBillingDedupByMessageID(t *testing.T) {
+	if os.Getenv("SQSHARNESS_EXAMPLE_BUG") == "" {
+		t.Skip("the buggy biller fails by design: SQSHARNESS_EXAMPLE_BUG=1 runs it")
+	}
+	harness.Explore(t, billing(true), func(o *harness.Options) { o.Corpus = os.Getenv("SQSHARNESS_EXAMPLE_CORPUS") })
+}
+
+// Deduplicating by the SNS MessageId survives SQS's duplicate deliveries and SNS's alike: the
+// tests a careful author writes pass.
+func TestBillingDedupByMessageIDSurvivesRedelivery(t *testing.T) {
+	for name, rule := range map[string]faults.Rule{
+		"SQS redelivers":      faults.DuplicateDelivery(0),
+		"SNS delivers twice":  faults.DuplicateDelivery(10 * time.Second).On("Publish"),
+		"SNS delivers late":   faults.DelayedVisibility(time.Minute).On("Publish"),
+		"a receive times out": faults.Timeout(5 * time.Second).With(faults.Details{Applied: true}).On("ReceiveMessage").Times(2),
+	} {
+		t.Run(name, func(t *testing.T) {
+			plan := mustPlan(t, rule)
+			harness.Test(t, billing(true), func(o *harness.Options) { o.Faults = plan })
+			assert.NotEmpty(t, plan.Injections(), "the rule fired")
+		})
+	}
+}
+
+// Explore finds the retried publish: the plan shrinks to a connection reset after a Publish was
+// applied, the report names the order charged twice, and the plan is saved for replay.
+func TestExploreFindsTheRetriedPublish(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the test binary again; skipped under -short")
+	}
+	dir := t.TempDir()
+	out, failed := childtest.Run(t, "TestBillingDedupByMessageID", "SQSHARNESS_EXAMPLE_BUG=1", "SQSHARNESS_EXAMPLE_CORPUS="+dir)
+	require.True(t, failed, "the buggy biller fails:\n%s", out)
+	assert.Regexp(t, `(?s)rules:\n\s+- name: \S+\n\s+kind: reset-after-apply\n\s+operations:\n\s+- Publish\n`, out, "shrunk to a retried publish")
+	assert.Regexp(t, `effect "charge" for key "o-[12]" happened twice`, out)
+	assert.Contains(t, out, "SQSHARNESS_EXPLORE_PLAN="+dir)
+	saved, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	require.Len(t, saved, 1, "the plan is saved")
+}
+
+func mustPlan(t *testing.T, rules ...faults.Rule) *faults.Plan {
+	t.Helper()
+	p, err := faults.NewPlan(1, rules...)
+	require.NoError(t, err)
+	return p
 }

@@ -29,7 +29,32 @@ func (p *Plan) DecideMessage(c Call, m Message) MessageDecision {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.decideMessage(c, m)
+	return p.decideMessage(c, m, nil)
+}
+
+// DecidePublishEntry is the mock's SNS hook for one entry of a PublishBatch, before it is
+// published: the partial-batch-failure rules on PublishBatch decide whether it fails (Fail).
+// c names the topic (QueueURL its ARN, QueueName its name). A nil plan decides nothing.
+func (p *Plan) DecidePublishEntry(c Call, m Message) MessageDecision {
+	if p == nil {
+		return MessageDecision{}
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.decideMessage(c, m, func(k Kind) bool { return k == PartialBatchFailure })
+}
+
+// DecideDelivery is the mock's SNS hook for one delivery of a published message to one queue
+// (c: the operation, Publish or PublishBatch, and the queue; m: the message as published): the
+// duplicate-delivery and delayed-visibility rules on that operation decide whether the queue gets
+// it twice (Duplicate, DuplicateAfter) or late (ExtraDelay). A nil plan decides nothing.
+func (p *Plan) DecideDelivery(c Call, m Message) MessageDecision {
+	if p == nil {
+		return MessageDecision{}
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.decideMessage(c, m, func(k Kind) bool { return k == DuplicateDelivery || k == DelayedVisibility })
 }
 
 // decide decides for one operation (an SDK call in the engine, an attempt in the client
@@ -57,7 +82,7 @@ func (p *Plan) decideAmong(c Call, rules []*compiled, want func(Kind) bool) Deci
 		case ResetAfterApply:
 			d.Transport, d.Applied = TransportResetAfterApply, true
 		case Error, Throttle:
-			d.Error = r.serviceError()
+			d.Error = r.serviceError(c.Operation)
 			detail = d.Error.Code
 		case FalseEmpty:
 			d.FalseEmpty = true
@@ -70,15 +95,15 @@ func (p *Plan) decideAmong(c Call, rules []*compiled, want func(Kind) bool) Deci
 	return d
 }
 
-// decideMessage decides for one message of an operation with the message-level kinds. Called
-// with mu held.
-func (p *Plan) decideMessage(c Call, m Message) MessageDecision {
+// decideMessage decides for one message of an operation with the message-level kinds want admits
+// (nil: all). Called with mu held.
+func (p *Plan) decideMessage(c Call, m Message, want func(Kind) bool) MessageDecision {
 	var d MessageDecision
-	p.evaluate(target{call: c, now: c.Now}, &m, p.rulesFor(c.Operation, true), nil, func(r *compiled) string {
+	p.evaluate(target{call: c, now: c.Now}, &m, p.rulesFor(c.Operation, true), want, func(r *compiled) string {
 		detail := ""
 		switch r.Kind {
 		case PartialBatchFailure:
-			d.Fail = r.serviceError()
+			d.Fail = r.serviceError(c.Operation)
 			detail = d.Fail.Code
 		case LostDelete:
 			d.LostDelete = true

@@ -18,6 +18,9 @@ type Call struct {
 	Operation string // SDK operation name, e.g. "SendMessage"
 	QueueURL  string
 	QueueName string // empty: derived from QueueURL
+	// FIFO marks a FIFO topic's delivery to a standard queue: SNS delivers it once, so the kinds
+	// of standard queues only (duplicate-delivery) never fire, as on a FIFO queue.
+	FIFO bool
 	// Message is the message of a single-message operation, for rules with a message predicate:
 	// SendMessage's; the engine also passes the message a DeleteMessage or
 	// ChangeMessageVisibility names, when it exists. May be nil. The plan reads it only while it

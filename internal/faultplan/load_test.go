@@ -246,3 +246,44 @@ func TestInjectionEncoding(t *testing.T) {
 	assert.Contains(t, string(y), "messageId: m-1\n")
 	assert.Contains(t, string(y), "entryId: e-1\n")
 }
+
+// A plan file names SNS's operations as it names SQS's; the engine takes them, the client
+// placement (an *sqs.Client's middleware) refuses them, and each operation's error codes are its
+// own service's.
+func TestSNSRulesInFiles(t *testing.T) {
+	p, err := faultplan.Parse([]byte(`seed: 7
+rules:
+  - name: publish-throttled
+    kind: error
+    errorCode: Throttling
+    operations: [Publish, PublishBatch]
+    queue: "orders*"
+    times: 3
+  - name: twice
+    kind: duplicate-delivery
+    operations: [Publish]
+    queue: billing
+    message: {attributes: {kind: created}}
+  - name: entries
+    kind: partial-batch-failure
+    errorCode: KMSThrottling
+    operations: [PublishBatch]
+`))
+	require.NoError(t, err)
+	require.NoError(t, p.Validate(faultplan.Engine))
+	assert.ErrorContains(t, p.Validate(faultplan.Client), "SNS's operations and deliveries have faults in sqsmock only")
+	again, err := faultplan.Parse([]byte(p.String()))
+	require.NoError(t, err)
+	assert.Equal(t, p.Rules(), again.Rules(), "the file form round-trips")
+
+	for _, bad := range []struct{ rule, want string }{
+		{`{kind: error, errorCode: RequestThrottled, operations: [Publish]}`, `unknown SNS error code "RequestThrottled" for Publish`},
+		{`{kind: error, errorCode: Throttling, operations: [Publish, SendMessage]}`, `unknown error code "Throttling"`},
+		{`{kind: lost-delete, operations: [Publish]}`, "cannot apply to Publish"},
+		{`{kind: partial-batch-failure, operations: [Publish]}`, "cannot apply to Publish"},
+		{`{kind: error, errorCode: InternalError, operations: [Publsh]}`, `unknown operation "Publsh"`},
+	} {
+		_, err := faultplan.Parse([]byte("seed: 1\nrules:\n  - " + bad.rule + "\n"))
+		assert.ErrorContains(t, err, bad.want, bad.rule)
+	}
+}

@@ -321,7 +321,7 @@ func (m *initializeMiddleware) decideMessages(call Call, msgs []Message) []Messa
 	call.Now = p.clock.Now()
 	out := make([]MessageDecision, len(msgs))
 	for i, msg := range msgs {
-		out[i] = p.decideMessage(call, msg)
+		out[i] = p.decideMessage(call, msg, nil)
 	}
 	return out
 }

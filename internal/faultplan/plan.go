@@ -15,6 +15,7 @@ import (
 
 	"github.com/sqsharness/sqsharness/internal/memo"
 	"github.com/sqsharness/sqsharness/internal/queueurl"
+	"github.com/sqsharness/sqsharness/internal/snserr"
 	"github.com/sqsharness/sqsharness/internal/sqserr"
 )
 
@@ -381,7 +382,7 @@ func (p *Plan) rulesFor(op string, messageLevel bool) []*compiled {
 	}
 	var rules []*compiled
 	for _, r := range p.rules {
-		if r.Kind.MessageLevel() == messageLevel && (r.ops == nil || r.ops[op]) {
+		if r.Kind.MessageLevel() == messageLevel && r.appliesTo(op) {
 			rules = append(rules, r)
 		}
 	}
@@ -408,7 +409,7 @@ func (p *Plan) evaluate(t target, msg *Message, rules []*compiled, want func(Kin
 	timed := false
 	var done uint // bit g: a rule of exclusive group g fired
 	for _, r := range rules {
-		if want != nil && (!want(r.Kind) || r.ops != nil && !r.ops[t.call.Operation]) {
+		if want != nil && (!want(r.Kind) || !r.appliesTo(t.call.Operation)) {
 			continue
 		}
 		group := exclusiveGroup(r.Kind)
@@ -418,7 +419,7 @@ func (p *Plan) evaluate(t target, msg *Message, rules []*compiled, want func(Kin
 		if !named && (standardOnly(r.Kind) || r.queueRe != nil || r.queueRx != nil) {
 			t.call.QueueName, named = p.queueNames.Get(t.call.QueueURL, queueurl.Name), true
 		}
-		if standardOnly(r.Kind) && strings.HasSuffix(t.call.QueueName, ".fifo") {
+		if standardOnly(r.Kind) && (t.call.FIFO || strings.HasSuffix(t.call.QueueName, ".fifo")) {
 			continue
 		}
 		if !matchQueue(r, t.call.QueueURL, t.call.QueueName) || !r.matchMessage(msg) {
@@ -544,16 +545,25 @@ func (c *compiled) latency() time.Duration {
 	return max(d, 0)
 }
 
-// serviceError is the error a rule injects.
-func (c *compiled) serviceError() *sqserr.Error {
+// serviceError is the error a rule injects into op. For an SNS operation it carries SNS's code,
+// status, fault and message (see snserr), for the mock's SNS to turn into SNS's typed error.
+func (c *compiled) serviceError(op string) *sqserr.Error {
 	code := c.ErrorCode
 	switch c.Kind {
 	case Throttle:
-		code = c.throttleCode()
+		code = c.throttleCode(op)
 	case PartialBatchFailure:
 		if code == "" {
 			code = "InternalError"
 		}
+	}
+	if SNSOperation(op) {
+		msg := c.ErrorMessage
+		if msg == "" {
+			msg = snserr.Message(code)
+		}
+		status, server := snserr.Status(code)
+		return &sqserr.Error{Shape: code, Code: code, Status: status, Server: server, Message: msg}
 	}
 	if e, ok := sqserr.ByCode(code, c.ErrorMessage); ok {
 		return e

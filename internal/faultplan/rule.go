@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sqsharness/sqsharness/internal/snserr"
 	"github.com/sqsharness/sqsharness/internal/sqserr"
 )
 
@@ -42,11 +43,13 @@ const (
 	LostDelete Kind = "lost-delete"
 	// DuplicateDelivery delivers a received message once more to a later receive, Delay after it
 	// was first delivered. Standard queues only: it never fires on a FIFO queue, which delivers
-	// each message exactly once.
+	// each message exactly once. On Publish or PublishBatch (engine only): SNS delivers a
+	// notification to a queue twice, the copy Delay later; never from a FIFO topic.
 	DuplicateDelivery Kind = "duplicate-delivery"
 	// DelayedVisibility makes a message visible Delay later than it should be: a sent message
 	// (SendMessage, SendMessageBatch), a received message whose visibility expires
-	// (ReceiveMessage), or a visibility change (ChangeMessageVisibility[Batch], engine only).
+	// (ReceiveMessage), a visibility change (ChangeMessageVisibility[Batch], engine only), or an
+	// SNS delivery to a queue (Publish, PublishBatch, engine only).
 	DelayedVisibility Kind = "delayed-visibility"
 	// FalseEmpty makes a ReceiveMessage return no messages although some are available. Like an
 	// empty receive, a short poll answers at once and a long poll after its wait time.
@@ -128,6 +131,7 @@ type Rule struct {
 	Operations []string // SDK operation names, e.g. "SendMessage"
 	// Queue is a queue name or URL, exact or a glob where * matches any run of characters and ?
 	// one character. It is tried against both the URL and the name (the URL's last path segment).
+	// On an SNS operation it matches the topic's ARN and name; on an SNS delivery, the queue's.
 	Queue       string
 	QueueRegexp string            // a regular expression tried against both the URL and the name
 	Message     *MessagePredicate // nil: any message, and calls without one
@@ -138,7 +142,7 @@ type Rule struct {
 	From        time.Duration // window start, from the plan's start
 	Until       time.Duration // window end, from the plan's start; 0: no end
 
-	ErrorCode    string        // Error, Throttle, PartialBatchFailure: the SQS error code or shape
+	ErrorCode    string        // Error, Throttle, PartialBatchFailure: the SQS error code or shape (SNS's code on SNS operations)
 	ErrorMessage string        // optional error message; empty takes SQS's wording
 	Rate         float64       // Throttle: sustained requests per second
 	Burst        int           // Throttle: bucket size; 0 means 1
@@ -158,6 +162,21 @@ var operations = []string{
 	"ReceiveMessage", "RemovePermission", "SendMessage", "SendMessageBatch", "SetQueueAttributes",
 	"StartMessageMoveTask", "TagQueue", "UntagQueue",
 }
+
+// snsOperations are the operations of the mock's SNS a rule may name (engine placement only).
+// A rule names them to apply to SNS: with no operations, a rule applies to SQS's.
+var snsOperations = []string{
+	"CreateTopic", "DeleteTopic", "GetSubscriptionAttributes", "GetTopicAttributes", "ListSubscriptions",
+	"ListSubscriptionsByTopic", "ListTagsForResource", "ListTopics", "Publish", "PublishBatch",
+	"SetSubscriptionAttributes", "SetTopicAttributes", "Subscribe", "TagResource", "Unsubscribe", "UntagResource",
+}
+
+// SNSOperation reports whether op is an operation of SNS rather than SQS.
+func SNSOperation(op string) bool { return slices.Contains(snsOperations, op) }
+
+// deliveryOperations are the SNS operations whose deliveries message-level kinds act on: a
+// delivery is one message of the publish, to one subscribed queue.
+var deliveryOperations = []string{"Publish", "PublishBatch"}
 
 // DefaultOperations are the operations a rule of kind k applies to when its Operations is empty.
 // nil means every operation.
@@ -188,11 +207,23 @@ const (
 
 // allowedOperations is the set a kind may name in a placement; nil means any operation.
 func allowedOperations(k Kind, pl Placement) []string {
-	if k == DelayedVisibility {
+	switch k {
+	case DelayedVisibility:
 		if pl == Client {
 			return []string{"SendMessage", "SendMessageBatch", "ReceiveMessage"}
 		}
-		return []string{"SendMessage", "SendMessageBatch", "ReceiveMessage", "ChangeMessageVisibility", "ChangeMessageVisibilityBatch"}
+		return append([]string{"SendMessage", "SendMessageBatch", "ReceiveMessage", "ChangeMessageVisibility", "ChangeMessageVisibilityBatch"},
+			deliveryOperations...)
+	case DuplicateDelivery:
+		if pl == Client {
+			return DefaultOperations(k)
+		}
+		return append(DefaultOperations(k), deliveryOperations...)
+	case PartialBatchFailure:
+		if pl == Client {
+			return DefaultOperations(k)
+		}
+		return append(DefaultOperations(k), "PublishBatch")
 	}
 	return DefaultOperations(k)
 }
@@ -236,8 +267,11 @@ func (r *Rule) validate(pl Placement) error {
 		return fail("durations must not be negative")
 	}
 	for _, op := range r.Operations {
-		if !slices.Contains(operations, op) {
-			return fail("unknown operation %q (use SDK names such as SendMessage)", op)
+		switch {
+		case SNSOperation(op) && pl == Client:
+			return fail("cannot apply to %s in the client placement: faults.WithPlan places a plan on an *sqs.Client; SNS's operations and deliveries have faults in sqsmock only", op)
+		case !slices.Contains(operations, op) && !SNSOperation(op):
+			return fail("unknown operation %q (use SDK names such as SendMessage or Publish)", op)
 		}
 	}
 	if allowed := allowedOperations(r.Kind, pl); allowed != nil {
@@ -256,15 +290,23 @@ func (r *Rule) validate(pl Placement) error {
 		if r.ErrorCode == "" {
 			return fail("needs an errorCode")
 		}
-		if _, ok := sqserr.ByCode(r.ErrorCode, ""); !ok {
-			return fail("unknown error code %q (known: %s)", r.ErrorCode, strings.Join(ErrorCodes(), ", "))
+		if err := r.checkCode(r.ErrorCode); err != "" {
+			return fail("%s", err)
 		}
 	case Throttle:
 		if r.Rate <= 0 || r.Burst < 0 {
 			return fail("needs rate > 0 and burst >= 0")
 		}
-		if _, ok := sqserr.ByCode(r.throttleCode(), ""); !ok {
-			return fail("unknown error code %q", r.ErrorCode)
+		if r.ErrorCode != "" {
+			if err := r.checkCode(r.ErrorCode); err != "" {
+				return fail("%s", err)
+			}
+		}
+	case PartialBatchFailure:
+		if r.ErrorCode != "" {
+			if err := r.checkCode(r.ErrorCode); err != "" {
+				return fail("%s", err)
+			}
 		}
 	case Latency:
 		if r.Latency == 0 && r.Jitter == 0 {
@@ -296,7 +338,7 @@ func (r *Rule) validate(pl Placement) error {
 	}
 	if r.Message != nil && !r.Kind.MessageLevel() {
 		// Operation-level decisions see a message only on single-message operations.
-		single := []string{"SendMessage", "DeleteMessage", "ChangeMessageVisibility"}
+		single := []string{"SendMessage", "DeleteMessage", "ChangeMessageVisibility", "Publish"}
 		if pl == Client {
 			single = []string{"SendMessage"}
 		}
@@ -336,11 +378,31 @@ func (r *Rule) effectiveOperations() []string {
 	return operations
 }
 
-func (r *Rule) throttleCode() string {
-	if r.ErrorCode == "" {
-		return "RequestThrottled"
+// checkCode reports ("" when none) what is wrong with code for the rule's operations: each must
+// be an error of the service the operation belongs to, SQS's or SNS's.
+func (r *Rule) checkCode(code string) string {
+	for _, op := range r.effectiveOperations() {
+		if SNSOperation(op) {
+			if !snserr.Known(code) {
+				return fmt.Sprintf("unknown SNS error code %q for %s (known: %s)", code, op, strings.Join(snserr.Codes(), ", "))
+			}
+		} else if _, ok := sqserr.ByCode(code, ""); !ok {
+			return fmt.Sprintf("unknown error code %q (known: %s)", code, strings.Join(ErrorCodes(), ", "))
+		}
 	}
-	return r.ErrorCode
+	return ""
+}
+
+// throttleCode is the code a Throttle rule fails op with: its ErrorCode, or the service's own
+// (SQS's RequestThrottled, SNS's Throttling).
+func (r *Rule) throttleCode(op string) string {
+	switch {
+	case r.ErrorCode != "":
+		return r.ErrorCode
+	case SNSOperation(op):
+		return "Throttling"
+	}
+	return "RequestThrottled"
 }
 
 // CloneRule copies a rule deeply, so a plan and its callers never share slices or maps.
@@ -383,6 +445,15 @@ func compile(r Rule) *compiled {
 		}
 	}
 	return c
+}
+
+// appliesTo reports whether the rule acts on op: one of its operations, or, when it names none
+// and its kind has no usual ones, any operation of SQS (SNS's are never implied).
+func (c *compiled) appliesTo(op string) bool {
+	if c.ops == nil {
+		return !SNSOperation(op)
+	}
+	return c.ops[op]
 }
 
 // globRegexp turns a glob (* any run, ? one character, everything else literal) into an

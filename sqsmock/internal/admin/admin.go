@@ -1,5 +1,5 @@
 // Package admin serves the mock's admin endpoints under /_sqsmock/ (health, queues with their
-// counts, reset, the fault plan, the trace) and the live console at /_sqsmock/ui/, which acts
+// counts, SNS topics with their subscriptions, reset, the fault plan, the trace) and the live console at /_sqsmock/ui/, which acts
 // through endpoints of its own. It reads the mock through Backend and runs SQS operations
 // through the HTTP front door's own client, so validation, errors and trace events are those of
 // the same call made with an SDK.
@@ -20,6 +20,7 @@ import (
 	"github.com/sqsharness/sqsharness/sqsmock/internal/addr"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/engine"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/guard"
+	"github.com/sqsharness/sqsharness/sqsmock/internal/sns"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/sqsapi"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/trace"
 	"github.com/sqsharness/sqsharness/sqsmock/internal/wire"
@@ -42,6 +43,8 @@ type Backend interface {
 	FaultsPaused() bool
 	// Trace is the trace's ring, nil when tracing is off.
 	Trace() *trace.Ring
+	// Topics are the SNS topics of every account and region, by ARN, with their subscriptions.
+	Topics() []sns.TopicView
 	// Operator is ctx for a call of the front door's client made by the console: as a caller of
 	// the namespace, exempt from the fault plan and from queue policies; path names the request.
 	Operator(ctx context.Context, account, region, path string) context.Context
@@ -54,6 +57,7 @@ func Routes(mux *http.ServeMux, g *guard.Admin, b Backend, api sqsapi.API) {
 	mux.HandleFunc("GET /health", a.serveHealth)
 	mux.HandleFunc("GET /_sqsmock/health", a.serveHealth)
 	mux.Handle("GET /_sqsmock/queues", g.Wrap(a.serveQueues))
+	mux.Handle("GET /_sqsmock/topics", g.Wrap(a.serveTopics))
 	mux.Handle("POST /_sqsmock/reset", g.Wrap(a.serveReset))
 	mux.Handle("GET /_sqsmock/faults", g.Wrap(a.serveFaults))
 	mux.Handle("PUT /_sqsmock/faults", g.Wrap(a.replaceFaults))
@@ -158,20 +162,88 @@ type traceAnswer struct {
 }
 
 // serveTrace answers GET /_sqsmock/trace?since=N: the events with Seq > N (N absent: 0), oldest
-// first, at most maxTracePage of them (ask again with since = the last one's Seq while it is
-// below last), the count of dropped events, the Seq of the newest event and the ring's size
-// (0: tracing is off).
+// first, at most limit of them (default and most maxTracePage; ask again with since = the last
+// one's Seq while it is below last), the count of dropped events, the Seq of the newest event and
+// the ring's size (0: tracing is off). With topic=ARN, only that SNS topic's delivery events
+// (sns.delivered, sns.filtered, sns.failed) with Seq > N: the newest limit of them, oldest first,
+// read through the trace's index of topics (a topic's deliveries cost what they return).
 func (a *admin) serveTrace(w http.ResponseWriter, r *http.Request) {
 	since, ok := sinceParam(w, r)
 	if !ok {
 		return
 	}
+	qv := r.URL.Query()
+	limit := maxTracePage
+	if s := qv.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > maxTracePage {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": fmt.Sprintf("limit must be 1 to %d, not %q", maxTracePage, s)})
+			return
+		}
+		limit = n
+	}
+	topic := qv.Get("topic")
+	if topic != "" && !strings.HasPrefix(topic, "arn:aws:sns:") {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "topic: not an SNS topic ARN: " + strconv.Quote(topic)})
+		return
+	}
 	ans := traceAnswer{Events: []trace.Event{}}
 	if ring := a.b.Trace(); ring != nil {
-		ans.Events, ans.Dropped, ans.Last = ring.Since(since, maxTracePage)
+		if topic != "" {
+			ans.Events, ans.Last = ring.TopicEvents(topic, since, limit)
+			ans.Dropped = ring.Dropped()
+		} else {
+			ans.Events, ans.Dropped, ans.Last = ring.Since(since, limit)
+		}
 		ans.Size = ring.Size()
 	}
 	writeJSON(w, http.StatusOK, ans)
+}
+
+// topicSummary is one topic of GET /_sqsmock/topics.
+type topicSummary struct {
+	ARN                       string                `json:"arn"`
+	Name                      string                `json:"name"`
+	Account                   string                `json:"account"`
+	Region                    string                `json:"region"`
+	FIFO                      bool                  `json:"fifo"`
+	ContentBasedDeduplication bool                  `json:"contentBasedDeduplication"`
+	SubscriptionCount         int                   `json:"subscriptionCount"`
+	Subscriptions             []subscriptionSummary `json:"subscriptions"`
+}
+
+// subscriptionSummary is one subscription of a topic of GET /_sqsmock/topics.
+type subscriptionSummary struct {
+	ARN                string `json:"arn"`
+	Owner              string `json:"owner"`
+	Protocol           string `json:"protocol"`
+	Endpoint           string `json:"endpoint"`
+	RawMessageDelivery bool   `json:"rawMessageDelivery"`
+	FilterPolicy       string `json:"filterPolicy,omitempty"`
+	FilterPolicyScope  string `json:"filterPolicyScope,omitempty"`
+	DeadLetterQueueARN string `json:"deadLetterQueueArn,omitempty"`
+}
+
+// serveTopics answers GET /_sqsmock/topics: the SNS topics of every account and region (or of
+// those the query parameters account and region name), by ARN, each with its subscriptions in
+// the order of subscribing, and total, how many topics it lists.
+func (a *admin) serveTopics(w http.ResponseWriter, r *http.Request) {
+	qv := r.URL.Query()
+	account, region := qv.Get("account"), qv.Get("region")
+	rows := []topicSummary{}
+	for _, t := range a.b.Topics() {
+		if account != "" && t.Account != account || region != "" && t.Region != region {
+			continue
+		}
+		subs := make([]subscriptionSummary, 0, len(t.Subscriptions))
+		for _, s := range t.Subscriptions {
+			subs = append(subs, subscriptionSummary{ARN: s.ARN, Owner: s.Owner, Protocol: s.Protocol, Endpoint: s.Endpoint,
+				RawMessageDelivery: s.Raw, FilterPolicy: s.FilterPolicy, FilterPolicyScope: s.FilterPolicyScope, DeadLetterQueueARN: s.DLQ})
+		}
+		rows = append(rows, topicSummary{ARN: t.ARN, Name: t.Name, Account: t.Account, Region: t.Region, FIFO: t.FIFO,
+			ContentBasedDeduplication: t.ContentBasedDeduplication, SubscriptionCount: len(subs), Subscriptions: subs})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"topics": rows, "total": len(rows)})
 }
 
 // defaultQueueLimit and maxQueueLimit bound one answer of GET /_sqsmock/queues (ListQueues'

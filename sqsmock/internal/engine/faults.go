@@ -39,9 +39,11 @@ type FiredRule struct{ Rule, Kind, Detail string }
 // not call back into the engine.
 type Hook func(FaultPoint) FaultAction
 
-// CallFaults are a fault plan's decisions for a whole ReceiveMessage call.
+// CallFaults are a fault plan's decisions for a whole call: a ReceiveMessage, or an SNS
+// delivery's SendMessage.
 type CallFaults struct {
 	Off        bool                             // the call is exempt from the plan: no fault at all
+	Send       *FaultAction                     // SendMessage: the action decided for its message before the call (ExtraDelay, Fired)
 	FalseEmpty bool                             // return no messages (a long poll after its wait time), change nothing
 	Reorder    bool                             // deliver out of order (standard queues)
 	Shuffle    func(n int, swap func(i, j int)) // permutes the messages returned

@@ -31,8 +31,9 @@ type sendRequest struct {
 	trace     string // the request's X-Amzn-Trace-Id header, if any
 	batch     bool
 	operation string
-	url       string // the queue URL as the request gave it, for fault rules
-	faultsOff bool   // the call is exempt from the fault plan
+	url       string       // the queue URL as the request gave it, for fault rules
+	faultsOff bool         // the call is exempt from the fault plan
+	decided   *FaultAction // the fault plan's action, decided before the call (an SNS delivery's)
 	content   content
 	call      Call // for the trace
 }
@@ -517,7 +518,7 @@ func (e *Engine) SendMessage(ctx context.Context, in *sqs.SendMessageInput) (*sq
 	}
 	req := sendRequest{body: in.MessageBody, attrs: in.MessageAttributes, sysAttrs: in.MessageSystemAttributes,
 		groupID: in.MessageGroupId, dedupID: in.MessageDeduplicationId, operation: "SendMessage", url: aws.ToString(in.QueueUrl),
-		trace: reqctx.TraceHeader(ctx), faultsOff: callFaults(ctx).Off, call: e.callOf(ctx)}
+		trace: reqctx.TraceHeader(ctx), faultsOff: callFaults(ctx).Off, decided: callFaults(ctx).Send, call: e.callOf(ctx)}
 	if in.DelaySeconds != 0 || reqctx.Explicit(ctx, "DelaySeconds") {
 		req.delay = &in.DelaySeconds
 	}
@@ -561,6 +562,9 @@ func (q *queue) send(req sendRequest) (sendResult, error) {
 		return sendResult{}, err
 	}
 	act := q.e.fault(req.faultsOff, q, req.url, req.operation, m, "", "", false)
+	if req.decided != nil {
+		act = *req.decided
+	}
 	m.visibleAt = m.visibleAt.add(act.ExtraDelay)
 	res, err := q.store(m, now)
 	if err == nil && q.e.tracing() {

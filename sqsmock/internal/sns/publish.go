@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sns/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/sqsharness/sqsharness/internal/jsonstr"
 	"github.com/sqsharness/sqsharness/internal/snsfilter"
@@ -29,6 +30,7 @@ const dedupWindow = 5 * time.Minute
 
 // message is one validated publish, entry of a batch or not.
 type message struct {
+	op, entry                              string // Publish or PublishBatch; the entry's id
 	body, subject, structure, group, dedup string
 	attrs                                  map[string]types.MessageAttributeValue
 	trace                                  string
@@ -45,7 +47,7 @@ func (s *Service) Publish(ctx context.Context, who Caller, in *sns.PublishInput)
 	case target == "" && in.TargetArn != nil:
 		target, parameter = aws.ToString(in.TargetArn), "TargetArn"
 	}
-	m := message{body: aws.ToString(in.Message), subject: aws.ToString(in.Subject), structure: aws.ToString(in.MessageStructure),
+	m := message{op: "Publish", body: aws.ToString(in.Message), subject: aws.ToString(in.Subject), structure: aws.ToString(in.MessageStructure),
 		group: aws.ToString(in.MessageGroupId), dedup: aws.ToString(in.MessageDeduplicationId), attrs: in.MessageAttributes}
 	if in.Subject != nil && !validSubject(m.subject) {
 		return nil, invalidParameter("Invalid parameter: Subject")
@@ -123,8 +125,9 @@ func (s *Service) PublishBatch(ctx context.Context, who Caller, in *sns.PublishB
 	out := &sns.PublishBatchOutput{Successful: []types.PublishBatchResultEntry{}, Failed: []types.BatchResultErrorEntry{}}
 	var all []Delivery
 	for _, e := range entries {
-		m := message{body: aws.ToString(e.Message), subject: aws.ToString(e.Subject), structure: aws.ToString(e.MessageStructure),
-			group: aws.ToString(e.MessageGroupId), dedup: aws.ToString(e.MessageDeduplicationId), attrs: e.MessageAttributes}
+		m := message{op: "PublishBatch", entry: aws.ToString(e.Id), body: aws.ToString(e.Message), subject: aws.ToString(e.Subject),
+			structure: aws.ToString(e.MessageStructure), group: aws.ToString(e.MessageGroupId), dedup: aws.ToString(e.MessageDeduplicationId),
+			attrs: e.MessageAttributes}
 		err := checkMessage(&m, "")
 		if err == nil && e.Subject != nil && !validSubject(m.subject) {
 			err = invalidParameter("Invalid parameter: Subject")
@@ -140,6 +143,11 @@ func (s *Service) PublishBatch(ctx context.Context, who Caller, in *sns.PublishB
 			}
 			out.Failed = append(out.Failed, types.BatchResultErrorEntry{Id: e.Id, Code: aws.String(api.ErrorCode()),
 				Message: aws.String(api.ErrorMessage()), SenderFault: true})
+			continue
+		}
+		if fe := s.sink.FailEntry(ctx, t.arn, Entry{ID: m.entry, Message: m.body, Attributes: m.attrs}); fe != nil {
+			out.Failed = append(out.Failed, types.BatchResultErrorEntry{Id: e.Id, Code: aws.String(fe.API.ErrorCode()),
+				Message: aws.String(fe.API.ErrorMessage()), SenderFault: fe.API.ErrorFault() != smithy.FaultServer})
 			continue
 		}
 		id, seq, deliveries, dup := s.accept(t, m)
@@ -326,9 +334,11 @@ func (s *Service) accept(t *topic, m message) (id, seq string, deliveries []Deli
 		t.dedup[m.dedup] = dedupEntry{at: now.UnixNano(), messageID: id, seq: seq}
 		t.dedupOrder = append(t.dedupOrder, m.dedup)
 	}
+	deliveries = make([]Delivery, 0, len(t.subs))
 	for _, sa := range t.subs {
 		sub := s.subs[sa]
-		d := Delivery{TopicARN: t.arn, SubscriptionARN: sub.arn, QueueARN: sub.endpoint, GroupID: m.group, TraceHeader: m.trace, DLQ: sub.dlq}
+		d := Delivery{TopicARN: t.arn, SubscriptionARN: sub.arn, QueueARN: sub.endpoint, GroupID: m.group, TraceHeader: m.trace, DLQ: sub.dlq,
+			Operation: m.op, EntryID: m.entry, MessageID: id, FIFO: t.fifo, Message: m.body, MessageAttributes: m.attrs}
 		if t.fifo {
 			d.DedupID = m.dedup
 		}

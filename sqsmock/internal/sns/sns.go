@@ -28,6 +28,19 @@ type Delivery struct {
 	GroupID, DedupID                    string               // "" when none
 	TraceHeader                         string               // AWSTraceHeader, "" when none
 	DLQ                                 string               // the subscription's dead-letter queue's ARN, "" when none
+
+	// What a fault plan matches a delivery by: the publish it comes from, and the message as
+	// published (not the envelope).
+	Operation, EntryID, MessageID string // Publish or PublishBatch; the batch entry's id
+	FIFO                          bool   // a FIFO topic's delivery: exactly once
+	Message                       string
+	MessageAttributes             map[string]types.MessageAttributeValue
+}
+
+// Entry is one entry of a PublishBatch, as a fault plan sees it before it is published.
+type Entry struct {
+	ID, Message string
+	Attributes  map[string]types.MessageAttributeValue
 }
 
 // Attribute is a message attribute as SNS passes it on: its data type and its string or binary
@@ -48,11 +61,14 @@ type Outcome struct {
 	DLQErr   error  // why it could not go there either
 }
 
-// Sink delivers messages into queues.
+// Sink delivers messages into queues, and is where a fault plan has its say on publishes.
 type Sink interface {
 	// Deliver sends d to its queue as SNS does: as the service principal sns.amazonaws.com for
 	// the topic (aws:SourceArn), refused unless the queue's policy allows it.
 	Deliver(ctx context.Context, d Delivery) error
+	// FailEntry decides, before it is published, whether an entry of a PublishBatch to the
+	// topic fails: nil lets it through; an *Error is reported in the batch's Failed.
+	FailEntry(ctx context.Context, topicARN string, e Entry) *Error
 }
 
 // Service holds every topic and subscription of the mock, in every account and region.

@@ -9,10 +9,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestTraceIndexMatchesAScan: a message's history and the latest faults, read through the
-// ring's index, are what a scan of the whole ring finds, as events are added and dropped; a
-// history read visits only that message's events; the index never names more messages than the
-// ring holds events.
+// TestTraceIndexMatchesAScan: a message's history, the latest faults and a topic's deliveries,
+// read through the ring's index, are what a scan of the whole ring finds, as events are added and
+// dropped; a history read visits only that message's events; the index names only messages and
+// topics the ring's events name.
 func TestTraceIndexMatchesAScan(t *testing.T) {
 	const size = 64
 	rng := rand.New(rand.NewPCG(1, 17))
@@ -20,13 +20,16 @@ func TestTraceIndexMatchesAScan(t *testing.T) {
 	for i := range ids {
 		ids[i] = "m" + strconv.Itoa(i)
 	}
-	kinds := []string{Sent, Received, Deleted, Moved, DeadLettered, Fault, QueueCreated}
+	kinds := []string{Sent, Received, Deleted, Moved, DeadLettered, Fault, QueueCreated, SNSDelivered, SNSFiltered, SNSFailed}
+	topics := []string{"arn:aws:sns:us-east-1:000000000000:a", "arn:aws:sns:us-east-1:000000000000:b", "arn:aws:sns:eu-west-1:000000000000:a"}
 	regions := []string{"us-east-1", "eu-west-1"}
 	r := New(size)
 	for step := range 2000 {
 		ev := Event{Kind: kinds[rng.IntN(len(kinds))], Region: regions[rng.IntN(2)], Account: "000000000000"}
 		switch ev.Kind {
 		case QueueCreated:
+		case SNSDelivered, SNSFiltered, SNSFailed:
+			ev.Target, ev.Queue = topics[rng.IntN(len(topics))], "q"
 		case Moved:
 			ev.MessageID, ev.TargetMessageID = ids[rng.IntN(len(ids))], ids[rng.IntN(len(ids))] // sometimes the same
 		case Fault:
@@ -39,7 +42,19 @@ func TestTraceIndexMatchesAScan(t *testing.T) {
 		r.Add(&ev)
 
 		held, _, last := r.Since(0, 0)
-		require.LessOrEqual(t, len(r.byMessage), len(held), "step %d: index entries", step)
+		named := map[string]bool{}
+		for _, e := range held {
+			named[e.MessageID], named[e.TargetMessageID] = true, true
+			if IsSNS(e.Kind) {
+				named[e.Target] = true
+			}
+		}
+		for id := range r.byMessage {
+			require.True(t, named[id], "step %d: the index names %s, which no held event names", step, id)
+		}
+		for topic := range r.byTopic {
+			require.True(t, named[topic], "step %d: the index names %s, which no held event names", step, topic)
+		}
 		for _, id := range ids {
 			var want []Event
 			for _, e := range held {
@@ -71,6 +86,19 @@ func TestTraceIndexMatchesAScan(t *testing.T) {
 		got, gotLast := r.Faults(after, 5)
 		require.Equal(t, last, gotLast)
 		require.Equal(t, orEmpty(want), got, "step %d: faults after %d", step, after)
+
+		for _, topic := range append(topics, "arn:aws:sns:us-east-1:000000000000:none") {
+			want = nil
+			for _, e := range held {
+				if IsSNS(e.Kind) && e.Target == topic && e.Seq > after {
+					want = append(want, e)
+				}
+			}
+			want = want[max(0, len(want)-4):]
+			got, gotLast = r.TopicEvents(topic, after, 4)
+			require.Equal(t, last, gotLast)
+			require.Equal(t, orEmpty(want), got, "step %d: %s after %d", step, topic, after)
+		}
 	}
 	require.Equal(t, uint64(2000-size), r.dropped)
 }

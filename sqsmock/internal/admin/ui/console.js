@@ -23,6 +23,10 @@ const state = {
   selected: null,        // message id whose history is open
   faultSince: 0,         // last trace seq of fault events seen
   injections: [],        // fault events, newest first
+  topics: [],            // GET /_sqsmock/topics
+  deliveries: [],        // the chosen topic's SNS delivery events from the trace, newest first
+  deliverySince: 0,      // last trace seq asked for the chosen topic
+  traceOff: false,       // the trace is off: no deliveries to show
   busy: false,
 };
 
@@ -104,6 +108,7 @@ function fmtTime(s) {
 function parseRoute() {
   const hash = location.hash.replace(/^#/, "");
   if (hash === "faults") return { view: "faults" };
+  if (hash === "topics" || hash.startsWith("topics/")) return { view: "topics", topic: decodeURIComponent(hash.slice(7)) };
   if (hash.startsWith("queue/")) {
     const [path, query] = hash.slice(6).split("?");
     const p = new URLSearchParams(query || "");
@@ -114,17 +119,24 @@ function parseRoute() {
 
 function queueHref(q) { return "#queue/" + encodeURIComponent(q.name) + "?" + qparams(q); }
 
+function topicHref(arn) { return "#topics/" + encodeURIComponent(arn); }
+
 function route() {
   state.route = parseRoute();
   state.selected = null;
   state.queuePages = 1;
   state.msgPages = 1;
-  document.getElementById("nav-queues").classList.toggle("active", state.route.view !== "faults");
-  document.getElementById("nav-faults").classList.toggle("active", state.route.view === "faults");
+  state.deliveries = [];
+  state.deliverySince = 0;
+  const view = state.route.view;
+  document.getElementById("nav-queues").classList.toggle("active", view === "queues" || view === "queue");
+  document.getElementById("nav-topics").classList.toggle("active", view === "topics");
+  document.getElementById("nav-faults").classList.toggle("active", view === "faults");
   const main = document.getElementById("main");
   main.replaceChildren();
-  if (state.route.view === "queues") main.append(queuesView());
-  else if (state.route.view === "queue") main.append(queueView());
+  if (view === "queues") main.append(queuesView());
+  else if (view === "queue") main.append(queueView());
+  else if (view === "topics") main.append(topicsView());
   else main.append(faultsView());
   tick();
 }
@@ -173,6 +185,7 @@ async function tick() {
     await pollFaultEvents();
     if (state.route.view === "queues") renderQueues();
     else if (state.route.view === "queue") await refreshQueue();
+    else if (state.route.view === "topics") await refreshTopics();
     else await refreshFaults();
   } finally {
     state.busy = false;
@@ -474,6 +487,100 @@ function eventTable(events, id) {
       h("td", { class: "num" }, e.seq), h("td", { class: "mono" }, fmtTime(e.time)), h("td", {}, e.kind),
       h("td", {}, e.operation || ""), h("td", { class: "num" }, e.receiveCount || ""), h("td", { class: "mono" }, fmtTime(e.visibleAt)),
       h("td", {}, [e.target ? "→ " + e.target : "", e.rule ? "rule " + e.rule : "", e.fault || "", e.detail || ""].filter(Boolean).join(" · "))))));
+}
+
+// ---- topics ----
+
+// queueOfARN is the queue an SQS ARN names ({name, account, region}), or null.
+function queueOfARN(arn) {
+  const p = (arn || "").split(":");
+  if (p.length !== 6 || p[2] !== "sqs") return null;
+  return { region: p[3], account: p[4], name: p[5] };
+}
+
+// queueLink links a queue's ARN to its page.
+function queueLink(arn) {
+  const q = queueOfARN(arn);
+  return q ? h("a", { href: queueHref(q), title: arn }, q.name) : h("span", { class: "mono" }, arn || "");
+}
+
+function topicsView() {
+  return h("div", {},
+    h("h1", {}, state.route.topic ? [h("a", { href: "#topics" }, "Topics"), " / ", state.route.topic.split(":").pop()] : "Topics"),
+    h("section", { class: "card" }, h("p", { id: "topics-count", class: "muted" }), h("div", { id: "topics-box" }, h("p", { class: "muted" }, "loading…"))),
+    state.route.topic ? [
+      h("section", { class: "card" }, h("h2", {}, "Subscriptions ", h("span", { class: "muted mono" }, state.route.topic)), h("div", { id: "subscriptions-box" })),
+      h("section", { class: "card" }, h("h2", {}, "Deliveries ", h("span", { id: "deliveries-count", class: "muted" })), h("div", { id: "deliveries-box", class: "feed" })),
+    ] : null);
+}
+
+// refreshTopics polls the topics and, for the chosen topic, its new delivery events.
+async function refreshTopics() {
+  const r = await api("GET", "/_sqsmock/topics");
+  live(r);
+  const box = document.getElementById("topics-box");
+  if (!box) return;
+  if (!r.ok) { box.replaceChildren(h("p", { class: "err", id: "topics-error" }, errorText(r))); return; }
+  state.topics = r.data.topics;
+  renderTopics();
+  const arn = state.route.topic;
+  if (!arn) return;
+  const d = await api("GET", "/_sqsmock/trace?limit=500&topic=" + encodeURIComponent(arn) + "&since=" + state.deliverySince);
+  if (state.route.topic !== arn || !d.ok) return;
+  state.traceOff = d.data.size === 0;
+  for (const ev of d.data.events) state.deliveries.unshift(ev);
+  if (state.deliveries.length > 500) state.deliveries.length = 500;
+  state.deliverySince = d.data.last;
+  renderDeliveries();
+}
+
+function renderTopics() {
+  const box = document.getElementById("topics-box");
+  const topics = state.topics;
+  document.getElementById("topics-count").textContent = topics.length + (topics.length === 1 ? " topic" : " topics");
+  if (topics.length === 0) {
+    box.replaceChildren(h("p", { class: "muted", id: "no-topics" }, "No topics yet. Create one with an SDK or the AWS CLI (aws --endpoint-url " + location.origin + " sns create-topic --name t)."));
+  } else {
+    box.replaceChildren(h("table", { id: "topics" },
+      h("thead", {}, h("tr", {}, h("th", {}, "Topic"), h("th", {}, "Account · region"), h("th", {}, "Type"), h("th", { class: "num" }, "Subscriptions"))),
+      h("tbody", {}, topics.map(t => h("tr", { "data-topic": t.arn, class: t.arn === state.route.topic ? "selected" : "" },
+        h("td", {}, h("a", { href: topicHref(t.arn), title: t.arn }, t.name)),
+        h("td", { class: "muted" }, t.account + " · " + t.region),
+        h("td", {}, t.fifo ? "FIFO" + (t.contentBasedDeduplication ? " · content-based deduplication" : "") : "standard"),
+        h("td", { class: "num subscription-count" }, t.subscriptionCount))))));
+  }
+  const sbox = document.getElementById("subscriptions-box");
+  if (!sbox) return;
+  const topic = topics.find(t => t.arn === state.route.topic);
+  if (!topic) { sbox.replaceChildren(h("p", { class: "err", id: "no-topic" }, "No topic " + state.route.topic + " (deleted?).")); return; }
+  if (topic.subscriptions.length === 0) { sbox.replaceChildren(h("p", { class: "muted", id: "no-subscriptions" }, "No subscriptions: a publish goes nowhere.")); return; }
+  sbox.replaceChildren(h("table", { id: "subscriptions" },
+    h("thead", {}, h("tr", {}, h("th", {}, "Queue"), h("th", {}, "Delivery"), h("th", {}, "Filter policy"), h("th", {}, "Dead-letter queue"), h("th", {}, "Subscription"))),
+    h("tbody", {}, topic.subscriptions.map(s => h("tr", { "data-subscription": s.arn, "data-endpoint": s.endpoint },
+      h("td", { class: "endpoint" }, queueLink(s.endpoint)),
+      h("td", { class: "delivery" }, s.rawMessageDelivery ? "raw" : "envelope"),
+      h("td", { class: "filter" }, s.filterPolicy ? [h("code", {}, s.filterPolicy), h("span", { class: "muted" }, " on " + (s.filterPolicyScope || "MessageAttributes"))] : h("span", { class: "muted" }, "none: every message")),
+      h("td", { class: "dlq" }, s.deadLetterQueueArn ? queueLink(s.deadLetterQueueArn) : h("span", { class: "muted" }, "none")),
+      h("td", { class: "mono muted" }, s.arn.split(":").pop()))))));
+}
+
+// outcomes names the SNS delivery events as the deliveries table shows them.
+const outcomes = { "sns.delivered": "delivered", "sns.filtered": "filtered", "sns.failed": "failed" };
+
+function renderDeliveries() {
+  const box = document.getElementById("deliveries-box");
+  if (!box) return;
+  const evs = state.deliveries;
+  document.getElementById("deliveries-count").textContent = evs.length ? "(newest first, " + evs.length + " shown)" : "";
+  if (state.traceOff) { box.replaceChildren(h("p", { class: "muted", id: "no-deliveries" }, "The trace is off, so deliveries are not recorded (cmd/sqsmock -trace N, Options.TraceSize).")); return; }
+  if (evs.length === 0) { box.replaceChildren(h("p", { class: "muted", id: "no-deliveries" }, "No deliveries in the trace: publish to the topic.")); return; }
+  box.replaceChildren(h("table", { id: "deliveries" },
+    h("thead", {}, h("tr", {}, h("th", { class: "num" }, "#"), h("th", {}, "Time"), h("th", {}, "Outcome"), h("th", {}, "Queue"), h("th", {}, "Detail"))),
+    h("tbody", {}, evs.map(e => h("tr", { class: "ev kind-" + e.kind.replace(/\W/g, "-"), "data-kind": e.kind },
+      h("td", { class: "num" }, e.seq), h("td", { class: "mono" }, fmtTime(e.time)),
+      h("td", {}, h("span", { class: "state " + (outcomes[e.kind] || "") }, outcomes[e.kind] || e.kind)),
+      h("td", { class: "queue" }, e.account && e.region ? h("a", { href: queueHref({ name: e.queue, account: e.account, region: e.region }) }, e.queue) : e.queue || ""),
+      h("td", { class: e.kind === "sns.failed" ? "detail err" : "detail" }, e.kind === "sns.delivered" ? "subscription " + (e.detail || "").split(":").pop() : e.detail || ""))))));
 }
 
 // ---- faults ----
