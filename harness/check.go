@@ -251,8 +251,12 @@ func (h *H) pendingOf(url, dlq string, expect []string, obs *observer, ghosts bo
 	if v+nv+d > 0 {
 		out = append(out, fmt.Sprintf("%s in the queue (%d visible, %d in flight, %d delayed)", plural(v+nv+d, "message"), v, nv, d))
 	}
-	if n := h.scheduledDuplicates(url); n > 0 && (ghosts || h.mock == nil || v+nv+d > 0) {
+	n := h.scheduledDuplicates(url)
+	if n > 0 && (ghosts || h.mock == nil || v+nv+d > 0) {
 		out = append(out, fmt.Sprintf("%s the fault plan scheduled for a later receive (a duplicate, or one it delayed)", plural(n, "delivery")))
+	}
+	if obs.duplicatesInTransit(n) {
+		out = append(out, "a receive that may carry a delivery the fault plan scheduled has not returned yet")
 	}
 	obs.mu.Lock()
 	var undelivered []string

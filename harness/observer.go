@@ -44,6 +44,15 @@ type observer struct {
 	calls        map[string]int         // operation → calls
 	carried      []carrier              // the consumer's calls on the queue that named messages
 
+	// The receives on the queue, numbered as they start, and those not returned yet: a duplicate
+	// the fault plan scheduled leaves no trace in the queue's counts once a receive takes it, so
+	// when the scheduled ones become fewer, the receives begun by then (dupsTakenBy) may be
+	// carrying them and the run is not settled until they return (see duplicatesInTransit).
+	receives    uint64
+	receiving   map[uint64]bool
+	dupsSeen    int
+	dupsTakenBy uint64
+
 	// A consumer that polls in a loop that never waits, in a synctest bubble: the receives that
 	// came back empty or failed in a row at one instant of the bubble's clock.
 	bubbled  bool
@@ -114,7 +123,8 @@ func newObserver(api sqsmock.API, queueURL string, now func() time.Time) *observ
 	return &observer{API: api, queue: queueURL, now: now, deliveries: map[string]int{}, received: map[string][]time.Time{},
 		ids: map[string][]string{}, handles: map[string]string{}, acked: map[string]bool{},
 		deleted: map[string]bool{}, deletedAt: map[string]time.Time{}, firstOrder: map[string][]string{}, calls: map[string]int{},
-		lastDelivery: map[string]uint64{}, visibleAgain: map[string]time.Time{}, lastDelete: map[string]uint64{}, firstDelete: map[string]uint64{}, deleteSentAt: map[string]time.Time{}}
+		lastDelivery: map[string]uint64{}, visibleAgain: map[string]time.Time{}, lastDelete: map[string]uint64{}, firstDelete: map[string]uint64{}, deleteSentAt: map[string]time.Time{},
+		receiving: map[uint64]bool{}}
 }
 
 // begin notes a call starting; the function it returns notes it finishing.
@@ -130,6 +140,39 @@ func (o *observer) begin(op string) func() {
 		o.inFlight--
 		o.mu.Unlock()
 	}
+}
+
+// startReceive numbers a receive on the queue that starts and notes it in flight.
+func (o *observer) startReceive() uint64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.receives++
+	o.receiving[o.receives] = true
+	return o.receives
+}
+
+// endReceive notes that receive n returned (after what it delivered was recorded).
+func (o *observer) endReceive(n uint64) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	delete(o.receiving, n)
+}
+
+// duplicatesInTransit reports, given the deliveries the fault plan still has scheduled for the
+// queue, whether a receive that may carry one it handed out has not returned yet.
+func (o *observer) duplicatesInTransit(scheduled int) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if scheduled < o.dupsSeen {
+		o.dupsTakenBy = o.receives
+	}
+	o.dupsSeen = scheduled
+	for n := range o.receiving {
+		if n <= o.dupsTakenBy {
+			return true
+		}
+	}
+	return false
 }
 
 // activity is the count of call starts and ends so far, and the calls in flight.
@@ -231,6 +274,10 @@ func (o *observer) ReceiveMessage(ctx context.Context, in *sqs.ReceiveMessageInp
 		cp := *in
 		cp.MessageSystemAttributeNames = append(slices.Clip(in.MessageSystemAttributeNames), types.MessageSystemAttributeNameMessageGroupId)
 		req, added = &cp, true
+	}
+	if ours {
+		n := o.startReceive()
+		defer o.endReceive(n)
 	}
 	out, err := o.API.ReceiveMessage(ctx, req, optFns...)
 	if err != nil || len(out.Messages) == 0 {

@@ -644,3 +644,52 @@ func TestSNSFIFOOrderUnderConcurrentPublishes(t *testing.T) {
 		require.Less(t, seq[got[i-1]], seq[got[i]], "message %d (%s) came after %s with a greater sequence number", i, got[i], got[i-1])
 	}
 }
+
+// Another account may use a topic as its access policy says, evaluated as IAM evaluates a
+// resource-based policy: the action, the principal and the conditions decide, and a Deny wins.
+func TestSNSTopicAccessPolicy(t *testing.T) {
+	srv := sqsmock.NewServer(t)
+	ctx := t.Context()
+	client := func(account string) *sns.Client {
+		return sns.New(sns.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL),
+			Credentials: credentials.NewStaticCredentialsProvider(account, "secret", "")})
+	}
+	owner, b, c := client("000000000000"), client("111111111111"), client("222222222222")
+	out, err := owner.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("shared")})
+	require.NoError(t, err)
+	topic := aws.ToString(out.TopicArn)
+	setPolicy := func(statements string) {
+		t.Helper()
+		_, err := owner.SetTopicAttributes(ctx, &sns.SetTopicAttributesInput{TopicArn: aws.String(topic), AttributeName: aws.String("Policy"),
+			AttributeValue: aws.String(`{"Version":"2012-10-17","Statement":[` + statements + `]}`)})
+		require.NoError(t, err)
+	}
+	publish := func(c *sns.Client) error {
+		_, err := c.Publish(ctx, &sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String("m")})
+		return err
+	}
+	denied := func(err error, account, action string) {
+		t.Helper()
+		snsErr(t, err, "AuthorizationError", fmt.Sprintf("User: arn:aws:iam::%s:root is not authorized to perform: SNS:%s on resource: %s "+
+			"because no resource-based policy allows the SNS:%s action", account, action, topic, action), 403)
+	}
+
+	denied(publish(b), "111111111111", "Publish") // the default policy: the owner's account only
+
+	setPolicy(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"SNS:Publish","Resource":"` + topic + `"}`)
+	require.NoError(t, publish(b))
+	denied(publish(c), "222222222222", "Publish")
+	_, err = b.Subscribe(ctx, &sns.SubscribeInput{TopicArn: aws.String(topic), Protocol: aws.String("sqs"), Endpoint: aws.String("arn:aws:sqs:us-east-1:111111111111:q")})
+	denied(err, "111111111111", "Subscribe")
+
+	setPolicy(`{"Effect":"Allow","Principal":"*","Action":["sns:Publish","sns:Subscribe"],"Resource":"*",` +
+		`"Condition":{"StringEquals":{"aws:PrincipalAccount":["111111111111"]}}}`)
+	require.NoError(t, publish(b), "a condition on the caller's account, action names in any case")
+	denied(publish(c), "222222222222", "Publish")
+
+	setPolicy(`{"Effect":"Allow","Principal":"*","Action":"SNS:*","Resource":"` + topic + `"},` +
+		`{"Effect":"Deny","Principal":{"AWS":"111111111111"},"Action":"SNS:Publish","Resource":"` + topic + `"}`)
+	snsErr(t, publish(b), "AuthorizationError", "User: arn:aws:iam::111111111111:root is not authorized to perform: SNS:Publish on resource: "+
+		topic+" with an explicit deny in a resource-based policy", 403) // a Deny wins
+	require.NoError(t, publish(c))
+}

@@ -123,10 +123,13 @@ func resourceNotFound() error {
 	return &Error{404, &types.ResourceNotFoundException{Message: aws.String("Resource does not exist")}}
 }
 
-func authorizationError(who Caller, action, resource string) error {
+func authorizationError(who Caller, action, resource string, denied bool) error {
+	why := "because no resource-based policy allows the SNS:" + action + " action"
+	if denied {
+		why = "with an explicit deny in a resource-based policy"
+	}
 	return &Error{403, &types.AuthorizationErrorException{Message: aws.String(fmt.Sprintf(
-		"User: arn:aws:iam::%s:root is not authorized to perform: SNS:%s on resource: %s because no resource-based policy allows the SNS:%s action",
-		who.Account, action, resource, action))}}
+		"User: arn:aws:iam::%s:root is not authorized to perform: SNS:%s on resource: %s %s", who.Account, action, resource, why))}}
 }
 
 func validationError(msg string) error {

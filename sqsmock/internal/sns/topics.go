@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sns/types"
+	"github.com/sqsharness/sqsharness/sqsmock/internal/iampolicy"
 )
 
 // topic is one SNS topic.
@@ -22,6 +23,8 @@ type topic struct {
 	owner      string
 	fifo       bool
 	attrs      map[string]string // settable attributes as given (DisplayName, Policy, ...)
+	policy     *iampolicy.Policy // attrs["Policy"] parsed, when policyText is it
+	policyText string
 	tags       map[string]string
 	subs       []string // subscription ARNs, in order of subscribing
 	deleted    int      // subscriptions removed, for SubscriptionsDeleted
@@ -134,39 +137,29 @@ func (s *Service) lookupTopic(who Caller, parameter, topicARN, action string) (*
 	if !ok || a.sub != "" {
 		return nil, notFound("Topic does not exist")
 	}
-	if a.account != who.Account && !t.allows(who) {
-		return nil, authorizationError(who, action, t.arn)
+	if a.account != who.Account {
+		if d := t.decide(who, action); d != iampolicy.Allow {
+			return nil, authorizationError(who, action, t.arn, d == iampolicy.Deny)
+		}
 	}
 	return t, nil
 }
 
-// allows reports whether the topic's policy lets another account act on it. The mock reads only
-// the common grant: a statement whose principal is "*" or names the account, without conditions.
-func (t *topic) allows(who Caller) bool {
+// decide is what the topic's access policy says of who, of another account, taking the SNS
+// action (e.g. "Publish"), as IAM evaluates one resource-based policy: Allow when an Allow
+// applies (principal, action, resource and every condition) and no Deny does. A topic without a
+// policy of its own, or with one the mock cannot read, lets its owner only.
+func (t *topic) decide(who Caller, action string) iampolicy.Decision {
 	p := t.attrs["Policy"]
 	if p == "" {
-		return false // the default policy: the owner only
+		return iampolicy.NoDecision
 	}
-	var doc struct {
-		Statement []struct {
-			Effect    string
-			Principal any
-			Condition any
-		}
+	if t.policyText != p {
+		t.policy, _ = iampolicy.Parse(p) // nil when unreadable: allows nothing
+		t.policyText = p
 	}
-	if json.Unmarshal([]byte(p), &doc) != nil {
-		return false
-	}
-	for _, st := range doc.Statement {
-		if st.Effect != "Allow" || st.Condition != nil {
-			continue
-		}
-		b, _ := json.Marshal(st.Principal)
-		if string(b) == `"*"` || strings.Contains(string(b), `"`+who.Account+`"`) || strings.Contains(string(b), ":"+who.Account+":") {
-			return true
-		}
-	}
-	return false
+	return t.policy.Evaluate(&iampolicy.Request{Action: "SNS:" + action, Resource: t.arn,
+		Caller: iampolicy.Caller{Account: who.Account}, Secure: true})
 }
 
 // DeleteTopic deletes a topic and its subscriptions; a topic that does not exist is fine.
@@ -315,7 +308,7 @@ func (s *Service) taggedTopic(who Caller, resourceARN string) (*topic, error) {
 		return nil, resourceNotFound()
 	}
 	if a.account != who.Account {
-		return nil, authorizationError(who, "TagResource", t.arn)
+		return nil, authorizationError(who, "TagResource", t.arn, false)
 	}
 	return t, nil
 }
