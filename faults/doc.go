@@ -95,9 +95,9 @@
 // subscribed queue: the pattern matches that queue, the predicate the message as published
 // (not the envelope), and a duplicate has the same SNS MessageId; FIFO topics deliver once, so
 // DuplicateDelivery never fires on them. PartialBatchFailure on PublishBatch fails entries
-// before they are published. The client placement rejects SNS operations (WithPlan is an
-// *sqs.Client's); harness tests with such a plan skip on backends other than the mock and its
-// server.
+// before they are published. WithSNSPlan places the rules on SNS's operations on any
+// *sns.Client (LocalStack, moto, AWS), all but those on deliveries, which happen inside SNS:
+// harness tests with such a rule skip on backends other than the mock and its server.
 //
 // # Determinism
 //

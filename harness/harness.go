@@ -32,6 +32,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -224,8 +225,10 @@ type H struct {
 	calls    *callRecorder   // a remote backend's calls, for the trace page
 	checks   checkLog        // the problems reported and the effects declared (check.go, effects.go)
 	// sqsOptions are the options of the backend's *sqs.Client (not on the in-process mock),
-	// which its SNS client shares (topics.go).
-	sqsOptions sqs.Options
+	// which its SNS clients share (topics.go): snsAPI the test's, snsOwn the harness's.
+	sqsOptions     sqs.Options
+	snsMu          sync.Mutex
+	snsAPI, snsOwn sqsmock.SNSAPI
 }
 
 // New returns a handle on the backend Options.Backend, else SQSHARNESS_BACKEND, else the
@@ -263,8 +266,8 @@ func New(t testing.TB, optFns ...func(*Options)) *H {
 		h.own = h.api
 		if c, ok := h.api.(*sqs.Client); ok && cfg.plan != nil {
 			for _, r := range (*faultplan.Plan)(cfg.plan).Rules() {
-				if slices.ContainsFunc(r.Operations, faultplan.SNSOperation) {
-					t.Skipf("harness: rule %q of the fault plan acts on SNS, which only sqsmock does: on %s faults act in an *sqs.Client's middleware", r.Name, cfg.backend)
+				if slices.ContainsFunc(r.Operations, faultplan.SNSOperation) && (r.Kind == faultplan.DuplicateDelivery || r.Kind == faultplan.DelayedVisibility) {
+					t.Skipf("harness: rule %q of the fault plan acts on SNS's deliveries into queues, which only sqsmock can: on %s faults act in the clients' middleware", r.Name, cfg.backend)
 				}
 			}
 			h.api = sqs.New(c.Options(), faults.WithPlan(cfg.plan))

@@ -12,14 +12,22 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sqsharness/sqsharness/faults"
 	"github.com/sqsharness/sqsharness/internal/exempt"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
 // SNS returns an SNS client of the backend: the mock's own in process (Mock.SNS), else
-// aws-sdk-go-v2's *sns.Client on the SQS client's endpoint, region and credentials. ElasticMQ
-// has no SNS: the test is skipped there.
+// aws-sdk-go-v2's *sns.Client on the SQS client's endpoint, region and credentials, under the
+// fault plan's rules on SNS's operations (faults.WithSNSPlan) on backends other than the mock and
+// its server. ElasticMQ has no SNS: the test is skipped there.
 func (h *H) SNS() sqsmock.SNSAPI {
+	h.t.Helper()
+	return h.snsClient(true)
+}
+
+// snsClient is the test's SNS client (faulted) or the harness's own, made once each.
+func (h *H) snsClient(faulted bool) sqsmock.SNSAPI {
 	h.t.Helper()
 	switch {
 	case h.backend == backendMock:
@@ -27,9 +35,22 @@ func (h *H) SNS() sqsmock.SNSAPI {
 	case h.backend == backendElasticMQ:
 		h.t.Skip("harness: ElasticMQ has no SNS; run the test on the mock, the server, LocalStack, moto or AWS")
 	}
-	o := h.sqsOptions
-	return sns.New(sns.Options{Region: o.Region, BaseEndpoint: o.BaseEndpoint, Credentials: o.Credentials, HTTPClient: o.HTTPClient,
-		RetryMaxAttempts: o.RetryMaxAttempts, RetryMode: o.RetryMode})
+	h.snsMu.Lock()
+	defer h.snsMu.Unlock()
+	c := &h.snsOwn
+	if faulted {
+		c = &h.snsAPI
+	}
+	if *c == nil {
+		o := h.sqsOptions
+		var fns []func(*sns.Options)
+		if faulted && h.plan != nil && h.backend != backendServer { // the server's mock has the plan itself
+			fns = append(fns, faults.WithSNSPlan(h.plan))
+		}
+		*c = sns.New(sns.Options{Region: o.Region, BaseEndpoint: o.BaseEndpoint, Credentials: o.Credentials, HTTPClient: o.HTTPClient,
+			RetryMaxAttempts: o.RetryMaxAttempts, RetryMode: o.RetryMode}, fns...)
+	}
+	return *c
 }
 
 // Topic creates a uniquely named SNS topic with the given attributes (nil for none) and deletes
@@ -45,7 +66,7 @@ func (h *H) Topic(name string, attrs map[string]string) string {
 	if fifo {
 		a["FifoTopic"] = "true"
 	}
-	c := h.SNS()
+	c := h.snsClient(false)
 	out, err := c.CreateTopic(h.ownCtx(), &sns.CreateTopicInput{Name: aws.String(h.UniqueName(name, fifo)), Attributes: a})
 	require.NoError(h.t, err, "CreateTopic %s", name)
 	arn := aws.ToString(out.TopicArn)
@@ -65,7 +86,7 @@ func (h *H) Subscribe(topicARN, queueURL string, attrs map[string]string) string
 	h.t.Helper()
 	queueARN := h.QueueARN(queueURL)
 	h.SetAttributes(queueURL, map[string]string{"Policy": h.policyWith(queueURL, snsStatement(queueARN, topicARN))})
-	out, err := h.SNS().Subscribe(h.ownCtx(), &sns.SubscribeInput{TopicArn: aws.String(topicARN), Protocol: aws.String("sqs"),
+	out, err := h.snsClient(false).Subscribe(h.ownCtx(), &sns.SubscribeInput{TopicArn: aws.String(topicARN), Protocol: aws.String("sqs"),
 		Endpoint: aws.String(queueARN), Attributes: attrs, ReturnSubscriptionArn: true})
 	require.NoError(h.t, err, "Subscribe %s to %s", queueARN, topicARN)
 	return aws.ToString(out.SubscriptionArn)

@@ -3,6 +3,7 @@ package harness_test
 import (
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
@@ -64,8 +65,19 @@ func TestSNSFaultsWhereTheyRun(t *testing.T) {
 	require.NoError(t, err)
 	h.AssertBodies(h.Receive(q, 2, 0), "o-1", "o-1")
 
-	srv := sqsmock.NewServer(t) // stands in for a real backend
+	srv := sqsmock.NewServer(t) // stands in for a real backend, where faults act in the clients
 	c := newCaptured(t, func(o *harness.Options) { o.Backend = "my-sqs"; o.Endpoint = srv.URL; o.Faults = plan })
 	assert.Empty(t, c.fatal)
-	assert.Contains(t, c.skip, `rule "twice" of the fault plan acts on SNS, which only sqsmock does`)
+	assert.Contains(t, c.skip, `rule "twice" of the fault plan acts on SNS's deliveries into queues, which only sqsmock can`)
+
+	// A publish retried after its answer was lost is the client's doing: it runs there too.
+	retried, err := faults.NewPlan(1, faults.ResetAfterApply().On("Publish").Times(1))
+	require.NoError(t, err)
+	h = harness.New(t, func(o *harness.Options) { o.Backend = "my-sqs"; o.Endpoint = srv.URL; o.Faults = retried })
+	topic, q = h.Topic("orders", nil), h.Queue("billing", nil)
+	h.Subscribe(topic, q, map[string]string{"RawMessageDelivery": "true"})
+	_, err = h.SNS().Publish(h.Ctx(), &sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String("o-2")})
+	require.NoError(t, err)
+	h.AssertBodies(h.Receive(q, 2, 5*time.Second), "o-2", "o-2")
+	assert.Len(t, retried.Injections(), 1, "the harness's own calls (Topic, Subscribe) are not faulted")
 }

@@ -158,65 +158,12 @@ func (m *Mock) decideSNS(ctx context.Context, op string, in any) outcome {
 	if plan == nil || exempt.From(ctx) {
 		return outcome{ctx: ctx}
 	}
-	topicARN := snsTopicOf(in)
-	p := strings.Split(topicARN, ":")
-	call := faultplan.Call{Operation: op, QueueURL: topicARN, QueueName: p[len(p)-1]}
-	if v, ok := in.(*sns.PublishInput); ok {
-		call.Message = pooledMessage()
-		call.Message.Body, call.Message.Attributes = aws.ToString(v.Message), msgattr.SNSStrings(v.MessageAttributes)
-	}
+	call := faultplan.SNSCall(op, in)
 	o := m.decideCall(ctx, plan, call)
 	if m.trace != nil {
 		m.trace.CallFaults(nil, engine.Call{ID: m.callID(), Operation: op}, call.QueueName, o.fired, o.firedAt)
 	}
 	return o
-}
-
-// snsTopicOf is the topic an SNS request acts on, as an ARN (the name alone for CreateTopic, ""
-// for the lists of every topic).
-func snsTopicOf(in any) string {
-	switch v := in.(type) {
-	case *sns.CreateTopicInput:
-		return aws.ToString(v.Name)
-	case *sns.DeleteTopicInput:
-		return aws.ToString(v.TopicArn)
-	case *sns.GetTopicAttributesInput:
-		return aws.ToString(v.TopicArn)
-	case *sns.SetTopicAttributesInput:
-		return aws.ToString(v.TopicArn)
-	case *sns.SubscribeInput:
-		return aws.ToString(v.TopicArn)
-	case *sns.ListSubscriptionsByTopicInput:
-		return aws.ToString(v.TopicArn)
-	case *sns.PublishInput:
-		if v.TopicArn != nil {
-			return aws.ToString(v.TopicArn)
-		}
-		return aws.ToString(v.TargetArn)
-	case *sns.PublishBatchInput:
-		return aws.ToString(v.TopicArn)
-	case *sns.UnsubscribeInput:
-		return topicOfSubscription(aws.ToString(v.SubscriptionArn))
-	case *sns.GetSubscriptionAttributesInput:
-		return topicOfSubscription(aws.ToString(v.SubscriptionArn))
-	case *sns.SetSubscriptionAttributesInput:
-		return topicOfSubscription(aws.ToString(v.SubscriptionArn))
-	case *sns.TagResourceInput:
-		return aws.ToString(v.ResourceArn)
-	case *sns.UntagResourceInput:
-		return aws.ToString(v.ResourceArn)
-	case *sns.ListTagsForResourceInput:
-		return aws.ToString(v.ResourceArn)
-	}
-	return ""
-}
-
-// topicOfSubscription is the topic ARN of a subscription ARN (TOPIC-ARN:ID).
-func topicOfSubscription(arn string) string {
-	if i := strings.LastIndexByte(arn, ':'); i > 0 && strings.Count(arn, ":") > 5 {
-		return arn[:i]
-	}
-	return arn
 }
 
 // snsFault is the SNS error a fault plan's rule injected (given as an *sqserr.Error with SNS's

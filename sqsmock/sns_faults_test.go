@@ -122,10 +122,63 @@ func TestSNSFaultRulesNameTheirOperations(t *testing.T) {
 		faults.DuplicateDelivery(0).On("Publish"), faults.DelayedVisibility(time.Second).On("PublishBatch"))
 	assert.NoError(t, err)
 
-	p := mustPlan(t, 1, faults.Error("Throttled").On("Publish"))
-	c := sqs.New(sqs.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://127.0.0.1:1")}, faults.WithPlan(p))
-	_, err = c.ListQueues(f.ctx, &sqs.ListQueuesInput{})
-	assert.ErrorContains(t, err, "SNS's operations and deliveries have faults in sqsmock only", "an *sqs.Client cannot fault SNS")
+	p := mustPlan(t, 1, faults.DuplicateDelivery(0).On("Publish"))
+	c := sns.New(sns.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://127.0.0.1:1")}, faults.WithSNSPlan(p))
+	_, err = c.ListTopics(f.ctx, &sns.ListTopicsInput{})
+	assert.ErrorContains(t, err, "SNS delivers into queues inside SNS, out of a client's reach", "a client cannot duplicate SNS's deliveries")
+}
+
+// faults.WithSNSPlan puts the rules on SNS's operations on any *sns.Client (here one talking to
+// the mock's server, which has no plan of its own): an injected error is decoded from SNS's XML
+// and retried by the SDK as SNS's own, a reset after apply publishes twice, and a PublishBatch
+// entry fails before it is sent.
+func TestSNSClientPlacement(t *testing.T) {
+	srv := sqsmock.NewServer(t)
+	plan := mustPlan(t, 1,
+		faults.Error("Throttled").On("CreateTopic").Times(1).Named("throttled"),
+		faults.Error("InternalError").On("ListTopics").Times(2).Named("internal"),
+		faults.ResetAfterApply().On("Publish").Times(1).Named("reset"),
+		faults.PartialBatchFailure().On("PublishBatch").With(faults.Details{EntryIDs: []string{"b"}}).Named("entry"))
+	c := sns.New(sns.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), Credentials: aws.AnonymousCredentials{}}, faults.WithSNSPlan(plan))
+	ctx := t.Context()
+	_, err := c.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("orders")})
+	snsErr(t, err, "Throttled", "Rate exceeded", 429)
+	var throttled *snstypes.ThrottledException
+	require.True(t, errors.As(err, &throttled), "%T", err)
+	var max *retry.MaxAttemptsError
+	require.False(t, errors.As(err, &max), "the SDK does not retry SNS's Throttled (429): %v", err)
+	out, err := c.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("orders")})
+	require.NoError(t, err)
+	topic := aws.ToString(out.TopicArn)
+	_, err = c.ListTopics(ctx, &sns.ListTopicsInput{})
+	require.NoError(t, err, "two 500s, then the SDK's third attempt")
+
+	m := srv.Mock()
+	q, err := m.Client().CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("billing")})
+	require.NoError(t, err)
+	arn := "arn:aws:sqs:us-east-1:000000000000:billing"
+	_, err = m.Client().SetQueueAttributes(ctx, &sqs.SetQueueAttributesInput{QueueUrl: q.QueueUrl, Attributes: map[string]string{"Policy": snsPolicy(arn, topic)}})
+	require.NoError(t, err)
+	_, err = c.Subscribe(ctx, &sns.SubscribeInput{TopicArn: aws.String(topic), Protocol: aws.String("sqs"), Endpoint: aws.String(arn),
+		Attributes: map[string]string{"RawMessageDelivery": "true"}})
+	require.NoError(t, err)
+	_, err = c.Publish(ctx, &sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String("pay once")})
+	require.NoError(t, err)
+	res, err := c.PublishBatch(ctx, &sns.PublishBatchInput{TopicArn: aws.String(topic), PublishBatchRequestEntries: []snstypes.PublishBatchRequestEntry{
+		{Id: aws.String("a"), Message: aws.String("a")}, {Id: aws.String("b"), Message: aws.String("b")}}})
+	require.NoError(t, err)
+	require.Len(t, res.Successful, 1)
+	assert.Equal(t, []snstypes.BatchResultErrorEntry{{Id: aws.String("b"), Code: aws.String("InternalError"), Message: aws.String("Internal Error")}}, res.Failed)
+	var bodies []string
+	for _, msg := range m.Messages(aws.ToString(q.QueueUrl)) {
+		bodies = append(bodies, msg.Body)
+	}
+	assert.ElementsMatch(t, []string{"pay once", "pay once", "a"}, bodies, "the publish applied twice; entry b never sent")
+	kinds := map[string]int{}
+	for _, in := range plan.Injections() {
+		kinds[in.Rule]++
+	}
+	assert.Equal(t, map[string]int{"throttled": 1, "internal": 2, "reset": 1, "entry": 1}, kinds)
 }
 
 // A delivery duplicated: the queue gets the same SNS message twice (one MessageId in both

@@ -7,7 +7,7 @@ import (
 
 // budget is the ceiling on the public surface: issue 18 asked for at most 200 (382 before);
 // raise it only with a reason in the commit.
-const budget = 195
+const budget = 196
 
 // longDocsBudget is how many exported identifiers may have doc comments over MaxDocLines lines.
 const longDocsBudget = 0

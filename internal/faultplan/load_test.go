@@ -271,7 +271,11 @@ rules:
 `))
 	require.NoError(t, err)
 	require.NoError(t, p.Validate(faultplan.Engine))
-	assert.ErrorContains(t, p.Validate(faultplan.Client), "SNS's operations and deliveries have faults in sqsmock only")
+	assert.ErrorContains(t, p.Validate(faultplan.Client), "SNS delivers into queues inside SNS, out of a client's reach", "the client placement has no deliveries")
+	calls, err := faultplan.Parse([]byte("seed: 1\nrules:\n  - {kind: latency, latency: 1s, operations: [Publish], message: {bodyContains: x}}\n" +
+		"  - {kind: partial-batch-failure, operations: [PublishBatch]}\n"))
+	require.NoError(t, err)
+	assert.NoError(t, calls.Validate(faultplan.Client), "a client's own SNS calls and batch entries")
 	again, err := faultplan.Parse([]byte(p.String()))
 	require.NoError(t, err)
 	assert.Equal(t, p.Rules(), again.Rules(), "the file form round-trips")

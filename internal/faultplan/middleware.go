@@ -94,7 +94,7 @@ func NewMiddleware(p *Plan) (func(*middleware.Stack) error, error) {
 		if err := stack.Initialize.Add(&initializeMiddleware{s}, middleware.Before); err != nil {
 			return err
 		}
-		return stack.Deserialize.Add(&attemptMiddleware{s}, middleware.After)
+		return stack.Deserialize.Add(&attemptMiddleware{s: s}, middleware.After)
 	}, nil
 }
 
@@ -212,8 +212,12 @@ func attemptKind(k Kind) bool {
 	return false
 }
 
-// attemptMiddleware injects per-attempt faults where the HTTP client would be called.
-type attemptMiddleware struct{ s *clientState }
+// attemptMiddleware injects per-attempt faults where the HTTP client would be called; an injected
+// error is errorResponse's HTTP response (SQS's JSON when nil, SNS's XML for an *sns.Client).
+type attemptMiddleware struct {
+	s             *clientState
+	errorResponse func(*sqserr.Error) *http.Response
+}
 
 func (*attemptMiddleware) ID() string { return "faults.Attempt" }
 
@@ -255,7 +259,11 @@ func (m *attemptMiddleware) HandleDeserialize(ctx context.Context, in middleware
 	case d.Transport != "":
 		return empty, middleware.Metadata{}, transportErr()
 	case d.Error != nil:
-		return middleware.DeserializeOutput{RawResponse: &smithyhttp.Response{Response: m.s.errorResponse(d.Error)}}, middleware.Metadata{}, nil
+		resp := m.errorResponse
+		if resp == nil {
+			resp = m.s.errorResponse
+		}
+		return middleware.DeserializeOutput{RawResponse: &smithyhttp.Response{Response: resp(d.Error)}}, middleware.Metadata{}, nil
 	}
 	return next.HandleDeserialize(ctx, in)
 }

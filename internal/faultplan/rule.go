@@ -220,9 +220,6 @@ func allowedOperations(k Kind, pl Placement) []string {
 		}
 		return append(DefaultOperations(k), deliveryOperations...)
 	case PartialBatchFailure:
-		if pl == Client {
-			return DefaultOperations(k)
-		}
 		return append(DefaultOperations(k), "PublishBatch")
 	}
 	return DefaultOperations(k)
@@ -268,8 +265,8 @@ func (r *Rule) validate(pl Placement) error {
 	}
 	for _, op := range r.Operations {
 		switch {
-		case SNSOperation(op) && pl == Client:
-			return fail("cannot apply to %s in the client placement: faults.WithPlan places a plan on an *sqs.Client; SNS's operations and deliveries have faults in sqsmock only", op)
+		case SNSOperation(op) && pl == Client && (r.Kind == DuplicateDelivery || r.Kind == DelayedVisibility):
+			return fail("cannot apply to %s in the client placement: SNS delivers into queues inside SNS, out of a client's reach; only sqsmock duplicates or delays its deliveries", op)
 		case !slices.Contains(operations, op) && !SNSOperation(op):
 			return fail("unknown operation %q (use SDK names such as SendMessage or Publish)", op)
 		}
@@ -340,7 +337,7 @@ func (r *Rule) validate(pl Placement) error {
 		// Operation-level decisions see a message only on single-message operations.
 		single := []string{"SendMessage", "DeleteMessage", "ChangeMessageVisibility", "Publish"}
 		if pl == Client {
-			single = []string{"SendMessage"}
+			single = []string{"SendMessage", "Publish"}
 		}
 		if len(r.Operations) == 0 {
 			return fail("has a message predicate, so it must name its operations (%s)", strings.Join(single, ", "))
@@ -353,8 +350,8 @@ func (r *Rule) validate(pl Placement) error {
 	}
 	if pl == Client && r.Message != nil {
 		for _, op := range r.effectiveOperations() {
-			if op != "SendMessage" && op != "SendMessageBatch" && op != "ReceiveMessage" {
-				return fail("has a message predicate but the client placement only sees message bodies and attributes on SendMessage, SendMessageBatch and ReceiveMessage; name those operations")
+			if !slices.Contains([]string{"SendMessage", "SendMessageBatch", "ReceiveMessage", "Publish", "PublishBatch"}, op) {
+				return fail("has a message predicate but the client placement only sees message bodies and attributes on SendMessage, SendMessageBatch, ReceiveMessage, Publish and PublishBatch; name those operations")
 			}
 		}
 	}
