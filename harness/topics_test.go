@@ -13,6 +13,7 @@ import (
 
 	"github.com/sqsharness/sqsharness/faults"
 	"github.com/sqsharness/sqsharness/harness"
+	"github.com/sqsharness/sqsharness/internal/shorttest"
 	"github.com/sqsharness/sqsharness/sqsmock"
 )
 
@@ -80,4 +81,26 @@ func TestSNSFaultsWhereTheyRun(t *testing.T) {
 	require.NoError(t, err)
 	h.AssertBodies(h.Receive(q, 2, 5*time.Second), "o-2", "o-2")
 	assert.Len(t, retried.Injections(), 1, "the harness's own calls (Topic, Subscribe) are not faulted")
+}
+
+// A publish applied and its answer lost: the SDK publishes again and the queue gets it twice, on
+// every backend with SNS (on the mock and its server the engine injects it, elsewhere
+// faults.WithSNSPlan on h.SNS()'s client).
+func TestRetriedPublishOnEveryBackend(t *testing.T) {
+	for _, b := range []harness.Backend{"mock", "server", "localstack", "moto"} {
+		t.Run(string(b), func(t *testing.T) {
+			shorttest.SkipRealBackend(t, b)
+			t.Parallel()
+			plan, err := faults.NewPlan(1, faults.ResetAfterApply().On("Publish").Times(1).Named("lost-answer"))
+			require.NoError(t, err)
+			h := harness.New(t, func(o *harness.Options) { o.Backend = b; o.Faults = plan })
+			topic, q := h.Topic("orders", nil), h.Queue("billing", nil)
+			h.Subscribe(topic, q, map[string]string{"RawMessageDelivery": "true"})
+			_, err = h.SNS().Publish(h.Ctx(), &sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String("o-3")})
+			require.NoError(t, err, "the SDK's retry succeeded")
+			h.AssertBodies(h.Receive(q, 2, 10*time.Second), "o-3", "o-3")
+			require.Len(t, plan.Injections(), 1)
+			assert.Equal(t, "Publish", plan.Injections()[0].Operation)
+		})
+	}
 }
