@@ -478,6 +478,28 @@ func (r *consumerRun) dlqExcuse(body string) string {
 	return ""
 }
 
+// upstreamClause names the faults the plan injected into SNS's publishes, which reach a queue's
+// messages from upstream (a publish retried after a lost answer is two messages): "" when none.
+func (r *consumerRun) upstreamClause() string {
+	var parts []string
+	n := 0
+	for _, in := range r.injections {
+		if in.Operation != "Publish" && in.Operation != "PublishBatch" {
+			continue
+		}
+		if n++; n <= 3 {
+			parts = append(parts, injectionText(in))
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	if n > 3 {
+		parts = append(parts, fmt.Sprintf("and %d more", n-3))
+	}
+	return ", but the plan's faults on SNS's publishes may have: " + strings.Join(parts, ", ")
+}
+
 // faultsClause is the end of a sentence about a message: the faults that touched it, or that
 // none did (nothing when no plan acts on the consumer).
 func (r *consumerRun) faultsClause(body string, extraIDs ...string) string {
@@ -486,7 +508,7 @@ func (r *consumerRun) faultsClause(body string, extraIDs ...string) string {
 	}
 	inj := r.faultsOn(body, extraIDs...)
 	if len(inj) == 0 {
-		return "; no fault of the plan touched it"
+		return "; no fault of the plan touched it" + r.upstreamClause()
 	}
 	const most = 8
 	parts := make([]string, 0, min(len(inj), most)+1)

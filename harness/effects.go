@@ -171,7 +171,11 @@ func (r *consumerRun) carrier(key string) string {
 	}
 	s := "; it was carried by " + r.name(found[0]) + ", " + r.history(found[0])
 	if len(found) > 1 {
-		s += fmt.Sprintf(" (%s contain the key too)", plural(len(found)-1, "other body", "other bodies"))
+		verb := "contain"
+		if len(found) == 2 {
+			verb = "contains"
+		}
+		s += fmt.Sprintf(" (%s %s the key too)", plural(len(found)-1, "other body", "other bodies"), verb)
 	}
 	return s + r.faultsClause(found[0])
 }

@@ -151,6 +151,7 @@ func TestExploreFindsTheRetriedPublish(t *testing.T) {
 	require.True(t, failed, "the buggy biller fails:\n%s", out)
 	assert.Regexp(t, `(?s)rules:\n\s+- name: \S+\n\s+kind: reset-after-apply\n\s+operations:\n\s+- Publish\n`, out, "shrunk to a retried publish")
 	assert.Regexp(t, `effect "charge" for key "o-[12]" happened twice`, out)
+	assert.Contains(t, out, "no fault of the plan touched it, but the plan's faults on SNS's publishes may have: reset-after-apply", "the report points upstream")
 	assert.Contains(t, out, "SQSHARNESS_EXPLORE_PLAN="+dir)
 	saved, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	require.Len(t, saved, 1, "the plan is saved")
