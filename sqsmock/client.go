@@ -72,17 +72,7 @@ func (c *client) withOptions(optFns []func(*sqs.Options)) (retrier, caller) {
 	for _, fn := range optFns {
 		fn(&o)
 	}
-	r := c.loop
-	if !sameRetryer(o.Retryer, c.options.Retryer) {
-		// Another retryer, which may share the client's retry quota: no call skips it any more.
-		c.drawn.Store(true)
-		r.drawn = nil
-	}
-	if v := o.RetryMaxAttempts; v != 0 && v != c.options.RetryMaxAttempts {
-		o.Retryer = retry.AddWithMaxAttempts(o.Retryer, v)
-	}
-	r.retryer = asRetryerV2(o.Retryer)
-	return r, c.m.clientCaller(o)
+	return c.loop.perCall(o.Retryer, c.options.Retryer, o.RetryMaxAttempts, c.options.RetryMaxAttempts, &c.drawn), c.m.clientCaller(o)
 }
 
 // sameRetryer reports whether a and b are the same retryer (false when they cannot be compared).

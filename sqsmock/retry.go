@@ -38,6 +38,22 @@ type retrier struct {
 	drawn *atomic.Bool
 }
 
+// perCall is the retrier of a call whose options (applied to a copy of its client's) give
+// retryer and maxAttempts, on a client made with base and baseMax whose retrier is r and whose
+// quota flag is drawn: a changed RetryMaxAttempts limits the retryer, as the SDK's clients do.
+func (r retrier) perCall(retryer, base aws.Retryer, maxAttempts, baseMax int, drawn *atomic.Bool) retrier {
+	if !sameRetryer(retryer, base) {
+		// Another retryer, which may share the client's retry quota: no call skips it any more.
+		drawn.Store(true)
+		r.drawn = nil
+	}
+	if maxAttempts != 0 && maxAttempts != baseMax {
+		retryer = retry.AddWithMaxAttempts(retryer, maxAttempts)
+	}
+	r.retryer = asRetryerV2(retryer)
+	return r
+}
+
 // do makes attempts until one succeeds or the retryer gives up, and returns the last error as
 // the SDK's loop returns it.
 func (r retrier) do(ctx context.Context, attempt func() error) error {

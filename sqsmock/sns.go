@@ -97,15 +97,7 @@ func snsCall[I, O any](ctx context.Context, c *snsClient, op string, in *I, optF
 		if o.Region != "" {
 			who.Region = o.Region
 		}
-		if v := o.RetryMaxAttempts; !sameRetryer(o.Retryer, c.options.Retryer) || v != 0 && v != c.options.RetryMaxAttempts {
-			// Another retryer, which may share the client's retry quota: no call skips it any more.
-			c.drawn.Store(true)
-			r.drawn = nil
-			if v != 0 {
-				o.Retryer = retry.AddWithMaxAttempts(o.Retryer, v)
-			}
-			r.retryer = asRetryerV2(o.Retryer)
-		}
+		r = r.perCall(o.Retryer, c.options.Retryer, o.RetryMaxAttempts, c.options.RetryMaxAttempts, &c.drawn)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, &smithy.OperationError{ServiceID: sns.ServiceID, OperationName: op, Err: err}
@@ -332,11 +324,10 @@ func (k snsSink) FailEntry(ctx context.Context, topicARN string, en snssvc.Entry
 	if plan == nil || exempt.From(ctx) {
 		return nil
 	}
-	p := strings.Split(topicARN, ":")
-	d := plan.DecidePublishEntry(faultplan.Call{Operation: "PublishBatch", QueueURL: topicARN, QueueName: p[len(p)-1]},
-		faultplan.Message{EntryID: en.ID, Body: en.Message, Attributes: msgattr.SNSStrings(en.Attributes)})
+	call := faultplan.SNSCall("PublishBatch", &sns.PublishBatchInput{TopicArn: aws.String(topicARN)})
+	d := plan.DecidePublishEntry(call, faultplan.Message{EntryID: en.ID, Body: en.Message, Attributes: msgattr.SNSStrings(en.Attributes)})
 	if k.m.trace != nil {
-		k.m.trace.CallFaults(nil, engine.Call{ID: k.m.callID(), Operation: "PublishBatch"}, p[len(p)-1], d.Fired, k.m.cfg.clock.Now())
+		k.m.trace.CallFaults(nil, engine.Call{ID: k.m.callID(), Operation: "PublishBatch"}, call.QueueName, d.Fired, k.m.cfg.clock.Now())
 	}
 	if d.Fail == nil {
 		return nil

@@ -3,7 +3,6 @@ package sqsmock
 import (
 	"bytes"
 	"context"
-	"encoding/xml"
 	"errors"
 	"io"
 	"net/http"
@@ -11,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/smithy-go"
 
 	"github.com/sqsharness/sqsharness/internal/sqserr"
 	snssvc "github.com/sqsharness/sqsharness/sqsmock/internal/sns"
@@ -101,15 +101,8 @@ func writeSNSAuthError(w http.ResponseWriter, err error) {
 	if errors.As(err, &se) {
 		code, msg, status = se.Code, se.Message, se.Status
 	}
-	var b strings.Builder
-	b.WriteString(`<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>`)
-	_ = xml.EscapeText(&b, []byte(code))
-	b.WriteString(`</Code><Message>`)
-	_ = xml.EscapeText(&b, []byte(msg))
-	b.WriteString(`</Message></Error><RequestId>00000000-0000-4000-8000-000000000000</RequestId></ErrorResponse>`)
-	w.Header().Set("Content-Type", "text/xml")
-	w.WriteHeader(status)
-	_, _ = io.WriteString(w, b.String())
+	snswire.WriteError(w, "00000000-0000-4000-8000-000000000000",
+		snsResponseError(&snssvc.Error{Status: status, API: &smithy.GenericAPIError{Code: code, Message: msg, Fault: smithy.FaultClient}}))
 }
 
 // snsFront is the SNS backend of the HTTP front door: each request acts as its caller (the

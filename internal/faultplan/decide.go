@@ -41,8 +41,11 @@ func (p *Plan) DecidePublishEntry(c Call, m Message) MessageDecision {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.decideMessage(c, m, func(k Kind) bool { return k == PartialBatchFailure })
+	return p.decideMessage(c, m, publishEntryKinds)
 }
+
+// publishEntryKinds are the kinds that act on a PublishBatch entry before it is published.
+func publishEntryKinds(k Kind) bool { return k == PartialBatchFailure }
 
 // DecideDelivery is the mock's SNS hook for one delivery of a published message to one queue
 // (c: the operation, Publish or PublishBatch, and the queue; m: the message as published): the

@@ -38,8 +38,10 @@ func WithPlan(p *Plan) func(*sqs.Options) {
 // client placement cannot honour, every call fails with that error; use NewMiddleware to get the
 // error up front. Call it once per client: the returned value holds the messages that
 // DuplicateDelivery and DelayedVisibility keep back for later receives.
-func Middleware(p *Plan) func(*middleware.Stack) error {
-	mw, err := NewMiddleware(p)
+func Middleware(p *Plan) func(*middleware.Stack) error { return orFailing(NewMiddleware(p)) }
+
+// orFailing is mw, or when err is set a middleware that fails every call with it.
+func orFailing(mw func(*middleware.Stack) error, err error) func(*middleware.Stack) error {
 	if err != nil {
 		return func(*middleware.Stack) error { return err }
 	}
@@ -82,6 +84,14 @@ func Middleware(p *Plan) func(*middleware.Stack) error {
 //     without calling the server. It sees only its own client's receives: a handle another
 //     client received later does not make this client's handle stale. Standard queues only.
 func NewMiddleware(p *Plan) (func(*middleware.Stack) error, error) {
+	return newPlacement(p, func(s *clientState) (middleware.InitializeMiddleware, *attemptMiddleware) {
+		return &initializeMiddleware{s}, &attemptMiddleware{s: s}
+	})
+}
+
+// newPlacement attaches p to the client placement and returns the middleware of one client of
+// it: the per-call and the per-attempt middleware that parts makes for its state.
+func newPlacement(p *Plan, parts func(*clientState) (middleware.InitializeMiddleware, *attemptMiddleware)) (func(*middleware.Stack) error, error) {
 	if p == nil {
 		return nil, fmt.Errorf("faults: nil plan")
 	}
@@ -90,11 +100,12 @@ func NewMiddleware(p *Plan) (func(*middleware.Stack) error, error) {
 	}
 	s := &clientState{plan: p}
 	p.addClient(s)
+	initialize, attempt := parts(s)
 	return func(stack *middleware.Stack) error {
-		if err := stack.Initialize.Add(&initializeMiddleware{s}, middleware.Before); err != nil {
+		if err := stack.Initialize.Add(initialize, middleware.Before); err != nil {
 			return err
 		}
-		return stack.Deserialize.Add(&attemptMiddleware{s: s}, middleware.After)
+		return stack.Deserialize.Add(attempt, middleware.After)
 	}, nil
 }
 

@@ -562,7 +562,7 @@ func (c *compiled) serviceError(op string) *sqserr.Error {
 		if msg == "" {
 			msg = snserr.Message(code)
 		}
-		status, server := snserr.Status(code)
+		status, server, _ := snserr.Lookup(code)
 		return &sqserr.Error{Shape: code, Code: code, Status: status, Server: server, Message: msg}
 	}
 	if e, ok := sqserr.ByCode(code, c.ErrorMessage); ok {

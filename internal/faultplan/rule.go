@@ -380,7 +380,7 @@ func (r *Rule) effectiveOperations() []string {
 func (r *Rule) checkCode(code string) string {
 	for _, op := range r.effectiveOperations() {
 		if SNSOperation(op) {
-			if !snserr.Known(code) {
+			if _, _, ok := snserr.Lookup(code); !ok {
 				return fmt.Sprintf("unknown SNS error code %q for %s (known: %s)", code, op, strings.Join(snserr.Codes(), ", "))
 			}
 		} else if _, ok := sqserr.ByCode(code, ""); !ok {

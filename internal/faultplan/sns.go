@@ -26,28 +26,10 @@ import (
 // client's reach: a plan with DuplicateDelivery or DelayedVisibility on Publish fails every call
 // with that error. Give it once per client.
 func WithSNSPlan(p *Plan) func(*sns.Options) {
-	mw, err := newSNSMiddleware(p)
-	if err != nil {
-		mw = func(*middleware.Stack) error { return err }
-	}
+	mw := orFailing(newPlacement(p, func(s *clientState) (middleware.InitializeMiddleware, *attemptMiddleware) {
+		return &snsInitialize{s}, &attemptMiddleware{s: s, errorResponse: s.snsErrorResponse}
+	}))
 	return func(o *sns.Options) { o.APIOptions = append(o.APIOptions, mw) }
-}
-
-func newSNSMiddleware(p *Plan) (func(*middleware.Stack) error, error) {
-	if p == nil {
-		return nil, fmt.Errorf("faults: nil plan")
-	}
-	if err := p.attach(Client); err != nil {
-		return nil, err
-	}
-	s := &clientState{plan: p}
-	p.addClient(s)
-	return func(stack *middleware.Stack) error {
-		if err := stack.Initialize.Add(&snsInitialize{s}, middleware.Before); err != nil {
-			return err
-		}
-		return stack.Deserialize.Add(&attemptMiddleware{s: s, errorResponse: s.snsErrorResponse}, middleware.After)
-	}, nil
 }
 
 // SNSTopic is the topic an SNS request acts on, as an ARN (the topic of a subscription's ARN;
@@ -104,7 +86,7 @@ func (m *snsInitialize) HandleInitialize(ctx context.Context, in middleware.Init
 	kept := make([]snstypes.PublishBatchRequestEntry, 0, len(v.PublishBatchRequestEntries))
 	for _, e := range v.PublishBatchRequestEntries {
 		d := p.decideMessage(call, Message{EntryID: aws.ToString(e.Id), Body: aws.ToString(e.Message), Attributes: msgattr.SNSStrings(e.MessageAttributes)},
-			func(k Kind) bool { return k == PartialBatchFailure })
+			publishEntryKinds)
 		if d.Fail != nil {
 			failed = append(failed, snstypes.BatchResultErrorEntry{Id: e.Id, Code: aws.String(d.Fail.Code), Message: aws.String(d.Fail.Message), SenderFault: !d.Fail.Server})
 			continue

@@ -1,52 +1,56 @@
-// Package snserr is the table of SNS errors a fault plan may inject into the mock's SNS: each
-// code with its HTTP status, its fault and a usual message, and the value aws-sdk-go-v2's
-// *sns.Client decodes from it (the SDK's typed error, or a *smithy.GenericAPIError for codes SNS
-// does not model, such as the Throttling SNS answers when a rate is exceeded). The messages are
-// not recorded against AWS; a rule can give its own.
+// Package snserr is the table of SNS's error codes: each code's HTTP status and fault, read from
+// the awsQueryError traits of aws-sdk-go-v2's SNS model (plus the two SNS answers with that the
+// SDK does not model: Throttling, when a rate is exceeded, and ServiceUnavailable), the value
+// *sns.Client decodes from it, and the usual message a fault plan injects. The messages are not
+// recorded against AWS; a rule can give its own.
 package snserr
 
 import (
 	"reflect"
 	"slices"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/traits"
 )
 
-// kind is one SNS error: its HTTP status, whether it is a server fault, its usual message and
-// its shape in the SDK's type registry ("" when the SDK does not model it).
+// kind is one SNS error: its HTTP status, whether it is a server fault, and its entry in the
+// SDK's type registry (nil when the SDK does not model it).
 type kind struct {
-	status  int
-	server  bool
-	message string
-	shape   string
+	status int
+	server bool
+	entry  *smithy.TypeRegistryEntry
 }
 
-// kinds are the errors SNS answers calls with that a test may want to inject, by code.
-var kinds = map[string]kind{
-	"Throttling":                {400, false, "Rate exceeded", ""},
-	"Throttled":                 {429, false, "Rate exceeded", "ThrottledException"},
-	"InternalError":             {500, true, "Internal Error", "InternalErrorException"},
-	"ServiceUnavailable":        {503, true, "Service Unavailable", ""},
-	"KMSThrottling":             {400, false, "The request was denied due to request throttling by AWS KMS.", "KMSThrottlingException"},
-	"KMSAccessDenied":           {400, false, "The ciphertext references a key that doesn't exist or that you don't have access to.", "KMSAccessDeniedException"},
-	"KMSDisabled":               {400, false, "The request was rejected because the specified AWS KMS key isn't enabled.", "KMSDisabledException"},
-	"KMSInvalidState":           {400, false, "The request was rejected because the state of the specified resource isn't valid for this request.", "KMSInvalidStateException"},
-	"KMSNotFound":               {400, false, "The request was rejected because the specified entity or resource can't be found.", "KMSNotFoundException"},
-	"KMSOptInRequired":          {403, false, "The AWS access key ID needs a subscription for the service.", "KMSOptInRequired"},
-	"AuthorizationError":        {403, false, "User is not authorized to perform this action.", "AuthorizationErrorException"},
-	"InvalidSecurity":           {403, false, "The credential signature isn't valid.", "InvalidSecurityException"},
-	"NotFound":                  {404, false, "Topic does not exist", "NotFoundException"},
-	"InvalidParameter":          {400, false, "Invalid parameter", "InvalidParameterException"},
-	"ParameterValueInvalid":     {400, false, "Invalid parameter value", "InvalidParameterValueException"},
-	"ConcurrentAccess":          {400, false, "Can't perform multiple operations on a tag simultaneously.", "ConcurrentAccessException"},
-	"SubscriptionLimitExceeded": {403, false, "Subscription limit exceeded", "SubscriptionLimitExceededException"},
-	"TopicLimitExceeded":        {403, false, "Topic limit exceeded", "TopicLimitExceededException"},
-	"FilterPolicyLimitExceeded": {403, false, "Filter policy limit exceeded", "FilterPolicyLimitExceededException"},
+// kinds are SNS's errors by code.
+var kinds = func() map[string]kind {
+	m := map[string]kind{
+		"Throttling":         {status: 400},
+		"ServiceUnavailable": {status: 503, server: true},
+	}
+	for _, e := range sns.TypeRegistry.Entries {
+		t, ok := smithy.SchemaTrait[*traits.AWSQueryError](e.Schema)
+		if !ok {
+			continue
+		}
+		et, _ := smithy.SchemaTrait[*traits.Error](e.Schema)
+		m[t.ErrorCode] = kind{status: t.StatusCode, server: et != nil && et.Type == "server", entry: e}
+	}
+	return m
+}()
+
+// messages are the usual messages of the codes a test most often injects.
+var messages = map[string]string{
+	"Throttling":         "Rate exceeded",
+	"Throttled":          "Rate exceeded",
+	"InternalError":      "Internal Error",
+	"ServiceUnavailable": "Service Unavailable",
+	"KMSThrottling":      "The request was denied due to request throttling by AWS KMS.",
+	"AuthorizationError": "User is not authorized to perform this action.",
+	"NotFound":           "Topic does not exist",
 }
 
-// Codes lists the codes of the table, sorted.
+// Codes lists SNS's error codes, sorted.
 func Codes() []string {
 	out := make([]string, 0, len(kinds))
 	for c := range kinds {
@@ -56,48 +60,42 @@ func Codes() []string {
 	return out
 }
 
-// Known reports whether SNS has the error code.
-func Known(code string) bool {
-	_, ok := kinds[code]
-	return ok
-}
-
-// Status returns the code's HTTP status and whether it is a server fault (400 and false for an
-// unknown code).
-func Status(code string) (status int, server bool) {
+// Lookup returns the code's HTTP status and whether it is a server fault; ok is false for a code
+// SNS does not have.
+func Lookup(code string) (status int, server, ok bool) {
 	k, ok := kinds[code]
-	if !ok {
-		return 400, false
-	}
-	return k.status, k.server
+	return k.status, k.server, ok
 }
 
-// Message returns the code's usual message ("" for an unknown code).
-func Message(code string) string { return kinds[code].message }
+// Message returns the code's usual message: its own, else "Injected <code>".
+func Message(code string) string {
+	if m, ok := messages[code]; ok {
+		return m
+	}
+	return "Injected " + code
+}
 
 // APIError is the error *sns.Client returns for the code and message: the SDK's typed error, or
 // a *smithy.GenericAPIError for a code it does not model. An empty message takes the usual one.
 func APIError(code, message string) smithy.APIError {
-	k, known := kinds[code]
 	if message == "" {
-		message = k.message
+		message = Message(code)
+	}
+	k := kinds[code]
+	if k.entry != nil {
+		typed := k.entry.New()
+		if v := reflect.ValueOf(typed); v.Kind() == reflect.Pointer && v.Elem().Kind() == reflect.Struct {
+			if f := v.Elem().FieldByName("Message"); f.IsValid() && f.CanSet() && f.Type() == reflect.TypeFor[*string]() {
+				f.Set(reflect.ValueOf(&message))
+			}
+		}
+		if api, ok := typed.(smithy.APIError); ok && api.ErrorCode() == code {
+			return api
+		}
 	}
 	fault := smithy.FaultClient
 	if k.server {
 		fault = smithy.FaultServer
-	}
-	if known && k.shape != "" {
-		if entry, ok := sns.TypeRegistry.LookupEntry("com.amazonaws.sns#" + k.shape); ok {
-			typed := entry.New()
-			if f := reflect.ValueOf(typed); f.Kind() == reflect.Pointer && f.Elem().Kind() == reflect.Struct {
-				if m := f.Elem().FieldByName("Message"); m.IsValid() && m.CanSet() && m.Type() == reflect.TypeFor[*string]() {
-					m.Set(reflect.ValueOf(&message))
-				}
-			}
-			if api, ok := typed.(smithy.APIError); ok && strings.EqualFold(api.ErrorCode(), code) {
-				return api
-			}
-		}
 	}
 	return &smithy.GenericAPIError{Code: code, Message: message, Fault: fault}
 }

@@ -16,7 +16,9 @@ func TestEveryCodeIsWhatTheSDKDecodes(t *testing.T) {
 		require.NotNil(t, err, code)
 		assert.Equal(t, code, err.ErrorCode(), code)
 		assert.Equal(t, Message(code), err.ErrorMessage(), code)
-		_, server := Status(code)
+		status, server, ok := Lookup(code)
+		assert.True(t, ok, code)
+		assert.GreaterOrEqual(t, status, 400, code)
 		assert.Equal(t, server, err.ErrorFault() == smithy.FaultServer, code)
 	}
 }
@@ -33,8 +35,12 @@ func TestTypedErrors(t *testing.T) {
 	var generic *smithy.GenericAPIError
 	require.True(t, errors.As(APIError("Throttling", ""), &generic), "SNS's rate limit is not modelled by the SDK")
 	assert.Equal(t, "Rate exceeded", generic.Message)
-	status, server := Status("Throttled")
-	assert.Equal(t, 429, status)
+	status, server, _ := Lookup("Throttled")
+	assert.Equal(t, 429, status, "from the SDK's model")
 	assert.False(t, server)
-	assert.False(t, Known("RequestThrottled"), "SQS's code is not SNS's")
+	status, server, _ = Lookup("InternalError")
+	assert.Equal(t, 500, status)
+	assert.True(t, server)
+	_, _, ok := Lookup("RequestThrottled")
+	assert.False(t, ok, "SQS's code is not SNS's")
 }

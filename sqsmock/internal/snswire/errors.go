@@ -6,9 +6,8 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/smithy-go"
-	"github.com/aws/smithy-go/traits"
+	"github.com/sqsharness/sqsharness/internal/snserr"
 )
 
 // Fault types of the <Type> element.
@@ -96,24 +95,6 @@ func internalError(msg string) *apiError {
 	return &apiError{code: "InternalError", status: http.StatusInternalServerError, fault: faultReceiver, message: msg}
 }
 
-// queryErrors are the HTTP status and fault of each error code SNS models
-// (awsQueryError traits of the SDK's schemas).
-var queryErrors = func() map[string]*apiError {
-	m := map[string]*apiError{}
-	for _, e := range sns.TypeRegistry.Entries {
-		t, ok := smithy.SchemaTrait[*traits.AWSQueryError](e.Schema)
-		if !ok {
-			continue
-		}
-		fault := faultSender
-		if et, ok := smithy.SchemaTrait[*traits.Error](e.Schema); ok && et.Type == "server" {
-			fault = faultReceiver
-		}
-		m[t.ErrorCode] = &apiError{code: t.ErrorCode, status: t.StatusCode, fault: fault}
-	}
-	return m
-}()
-
 // toAPIError is how a backend error reaches the wire. The smithy.APIError in its chain gives the
 // code and message; the HTTP status comes from an HTTPStatusCode method in the chain (as
 // *awshttp.ResponseError has), else from SNS's model for the code, else 400 for a client fault
@@ -134,17 +115,19 @@ func toAPIError(err error) *apiError {
 		if errors.As(err, &hs) && hs.HTTPStatusCode() >= 400 {
 			e.status = hs.HTTPStatusCode()
 		}
-		known := queryErrors[e.code]
-		if e.status == 0 && known != nil {
-			e.status = known.status
+		knownStatus, knownServer, known := snserr.Lookup(e.code)
+		if e.status == 0 && known {
+			e.status = knownStatus
 		}
 		switch fault := api.ErrorFault(); {
 		case fault == smithy.FaultClient:
 			e.fault = faultSender
 		case fault == smithy.FaultServer:
 			e.fault = faultReceiver
-		case known != nil:
-			e.fault = known.fault
+		case known && knownServer:
+			e.fault = faultReceiver
+		case known:
+			e.fault = faultSender
 		case e.status >= 500:
 			e.fault = faultReceiver
 		case e.status != 0:
@@ -168,8 +151,8 @@ func toAPIError(err error) *apiError {
 	return internalError(err.Error())
 }
 
-// writeError writes err as SNS's ErrorResponse.
-func writeError(w http.ResponseWriter, reqID string, err error) {
+// WriteError writes err as SNS's ErrorResponse (see toAPIError for its code, status and fault).
+func WriteError(w http.ResponseWriter, reqID string, err error) {
 	e := toAPIError(err)
 	ns := e.namespace
 	if ns == "" {

@@ -82,23 +82,23 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		writeError(w, reqID, err)
+		WriteError(w, reqID, err)
 		return
 	}
 	params, err := queryParams(r, body)
 	if err != nil {
-		writeError(w, reqID, err)
+		WriteError(w, reqID, err)
 		return
 	}
 	action := params.vals["Action"]
 	o, err := lookup(action, params.vals["Version"])
 	if err != nil {
-		writeError(w, reqID, err)
+		WriteError(w, reqID, err)
 		return
 	}
 	in, err := decodeInput(o, params)
 	if err != nil {
-		writeError(w, reqID, err)
+		WriteError(w, reqID, err)
 		return
 	}
 	ctx := reqctx.WithBaseURL(r.Context(), baseURL(r))
@@ -113,7 +113,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(statusClientClosedRequest) // nobody reads the answer
 			return
 		}
-		writeError(w, reqID, err)
+		WriteError(w, reqID, err)
 		return
 	}
 	writeResult(w, action, reqID, out)
