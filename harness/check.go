@@ -259,6 +259,9 @@ func (h *H) pendingOf(url, dlq string, expect []string, obs *observer, ghosts bo
 		out = append(out, "a receive that may carry a delivery the fault plan scheduled has not returned yet")
 	}
 	obs.mu.Lock()
+	if obs.deletesOut > 0 {
+		out = append(out, fmt.Sprintf("%s sent and not answered yet", plural(obs.deletesOut, "delete")))
+	}
 	var undelivered []string
 	for i, b := range expect {
 		if obs.deliveries[b] == 0 {

@@ -52,6 +52,9 @@ type observer struct {
 	receiving   map[uint64]bool
 	dupsSeen    int
 	dupsTakenBy uint64
+	// deletesOut counts the deletes on the queue sent and not answered yet: the queue no longer
+	// counts their messages, but the consumer does not know yet whether they were deleted.
+	deletesOut int
 
 	// A consumer that polls in a loop that never waits, in a synctest bubble: the receives that
 	// came back empty or failed in a row at one instant of the bubble's clock.
@@ -140,6 +143,27 @@ func (o *observer) begin(op string) func() {
 		o.inFlight--
 		o.mu.Unlock()
 	}
+}
+
+// sending notes a delete sent to url; it reports whether it is one on the queue, for answered.
+func (o *observer) sending(url string) bool {
+	if url != o.queue {
+		return false
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.deletesOut++
+	return true
+}
+
+// answered notes the answer to a delete sending counted (after its outcome was recorded).
+func (o *observer) answered(counted bool) {
+	if !counted {
+		return
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.deletesOut--
 }
 
 // startReceive numbers a receive on the queue that starts and notes it in flight.
@@ -336,6 +360,7 @@ func (o *observer) DeleteMessage(ctx context.Context, in *sqs.DeleteMessageInput
 	start := o.now()
 	url, handle := aws.ToString(in.QueueUrl), aws.ToString(in.ReceiptHandle)
 	o.deleting(url, handle)
+	defer o.answered(o.sending(url))
 	out, err := o.API.DeleteMessage(ctx, in, optFns...)
 	if err == nil {
 		o.deletedHandle(url, handle)
@@ -355,6 +380,7 @@ func (o *observer) DeleteMessageBatch(ctx context.Context, in *sqs.DeleteMessage
 		o.deleting(url, aws.ToString(e.ReceiptHandle))
 		handles[aws.ToString(e.Id)] = aws.ToString(e.ReceiptHandle)
 	}
+	defer o.answered(o.sending(url))
 	out, err := o.API.DeleteMessageBatch(ctx, in, optFns...)
 	if err == nil {
 		for _, ok := range out.Successful {
